@@ -1,0 +1,48 @@
+# silkfeed — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv run up down test lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "silkfeed: Python 3.11 or newer is required (apt-get install python3 python3-venv)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "silkfeed: $(PYTHON) is older than 3.11"; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "silkfeed: the venv module is missing (apt-get install python3-venv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install silkfeed with its dependencies
+
+run: venv ## Set up and run the whole stack in the foreground (Ctrl-C stops it)
+	$(BIN)/silkfeed stack run
+
+up: venv ## Start the stack in the background; returns when every service is healthy
+	$(BIN)/silkfeed stack up
+
+down: venv ## Stop the stack that `make up` started
+	$(BIN)/silkfeed stack down
+
+test: venv ## Set up and run every test (and the linter)
+	$(BIN)/silkfeed ensure-tools --for test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: venv ## Run ruff
+	$(BIN)/ruff check .
+
+bench: venv ## Run the benchmarks and print their report
+	$(BIN)/silkfeed ensure-tools --for bench
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtualenv and the data directory
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""Reading what a feed holds: articles and rate snapshots as the renderer's entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from services.feed.render.model import FeedEntry
+from shared import contracts
+from shared.models import Article, ArticleTag, RateSnapshot
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """A named feed: ``articles``, ``tag:<slug>``, ``source:<name>`` or ``rates``."""
+
+    name: str
+    kind: str
+    value: str | None = None
+
+    @classmethod
+    def parse(cls, name: str) -> FeedSpec:
+        if name in (contracts.FEED_ARTICLES, contracts.FEED_RATES):
+            return cls(name, name)
+        kind, _, value = name.partition(":")
+        if kind in ("tag", "source") and value:
+            return cls(name, kind, value)
+        raise ValueError(f"unknown feed {name!r}")
+
+    @property
+    def path(self) -> str:
+        """The URL path of this feed without the format suffix."""
+        if self.kind == "tag":
+            return f"/feeds/tags/{self.value}"
+        if self.kind == "source":
+            return f"/feeds/sources/{self.value}"
+        return f"/feeds/{self.kind}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == "tag":
+            return f"silkfeed — {self.value}"
+        if self.kind == "source":
+            return f"silkfeed — from {self.value}"
+        if self.kind == "rates":
+            return "silkfeed — currency ticker"
+        return "silkfeed — all articles"
+
+
+def _article_query(spec: FeedSpec) -> Select[tuple[Article]]:
+    query = select(Article).options(selectinload(Article.tags))
+    if spec.kind == "tag":
+        query = query.where(
+            exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag == spec.value)
+        )
+    elif spec.kind == "source":
+        query = query.where(Article.source == spec.value)
+    # Newest first; within one page, the page's own order.
+    return query.order_by(Article.published_at.desc(), Article.position.asc(), Article.id.desc())
+
+
+def feed_exists(session: Session, spec: FeedSpec) -> bool:
+    if spec.kind in ("articles", "rates"):
+        return True
+    if spec.kind == "tag":
+        return session.scalar(select(exists().where(ArticleTag.tag == spec.value))) or False
+    return session.scalar(select(exists().where(Article.source == spec.value))) or False
+
+
+def article_entries(session: Session, spec: FeedSpec, base_url: str, limit: int) -> list[FeedEntry]:
+    articles = session.scalars(_article_query(spec).limit(limit)).all()
+    return [_article_entry(a, base_url) for a in articles]
+
+
+def _article_entry(article: Article, base_url: str) -> FeedEntry:
+    uuid_part = article.guid.rsplit(":", 1)[-1]
+    first = article.paragraphs[0] if article.paragraphs else ""
+    return FeedEntry(
+        guid=article.guid,
+        title=article.title,
+        link=article.url or f"{base_url}/articles/{uuid_part}",
+        published=article.published_at,
+        updated=article.updated_at,
+        summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
+        paragraphs=tuple(article.paragraphs),
+        tags=tuple(t.tag for t in article.tags),
+        author=article.source,
+    )
+
+
+def rate_entries(session: Session, base_url: str, limit: int) -> list[FeedEntry]:
+    snapshots = session.scalars(
+        select(RateSnapshot)
+        .options(selectinload(RateSnapshot.quotes))
+        .order_by(RateSnapshot.observed_at.desc(), RateSnapshot.id.desc())
+        .limit(limit)
+    ).all()
+    entries = []
+    for snap in snapshots:
+        day = snap.observed_on.isoformat()
+        lines = tuple(f"{q.base}/{q.quote} = {q.rate} {q.change}" for q in snap.quotes)
+        entries.append(
+            FeedEntry(
+                guid=f"{base_url}/api/v1/rates/snapshots/{snap.id}",
+                title=f"Currency ticker, {day}",
+                link=f"{base_url}/api/v1/rates/{day}",
+                published=snap.observed_at,
+                updated=snap.created_at,
+                summary="; ".join(lines),
+                paragraphs=lines,
+                tags=tuple(sorted({f"{q.base}-{q.quote}".lower() for q in snap.quotes})),
+                author=snap.source,
+            )
+        )
+    return entries

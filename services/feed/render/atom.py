@@ -1,0 +1,29 @@
+"""Atom 1.0 (RFC 4287) with RFC 5005 paging and archiving."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .model import FeedMeta
+from .prepare import PreparedEntry
+from .xmlfeed import add_entries, alternate_links, history_links, new_generator
+
+ATOM_TYPE = "application/atom+xml"
+
+
+def render_atom(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
+    """Atom bytes for prepared ``meta`` and ``entries`` (see ``prepare``)."""
+    fg, _history = new_generator(meta)
+    if meta.subtitle:
+        fg.subtitle(meta.subtitle)
+    # RFC 4287 needs an author on the feed unless every entry has its own.
+    if any(item.author is None for item in entries):
+        fg.author(name=meta.title)
+    fg.link(href=meta.self_url, rel="self", type=ATOM_TYPE)
+    fg.link(href=meta.html_url, rel="alternate", type="text/html")
+    for media_type, href in alternate_links(meta, ATOM_TYPE):
+        fg.link(href=href, rel="alternate", type=media_type)
+    for rel, href in history_links(meta):
+        fg.link(href=href, rel=rel)
+    add_entries(fg, entries, rss=False)
+    return fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)

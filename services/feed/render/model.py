@@ -1,0 +1,42 @@
+"""The one entry model every feed format is rendered from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a feed. Times are timezone-aware UTC."""
+
+    guid: str  # stable id, e.g. "urn:uuid:…"; never changes for an article
+    title: str
+    link: str  # absolute URL of the entry's page
+    published: datetime
+    updated: datetime
+    summary: str  # plain text
+    paragraphs: tuple[str, ...]  # plain text; rendered as escaped, sanitised <p> HTML
+    tags: tuple[str, ...] = field(default=())
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMeta:
+    """What a feed document says about itself. All URLs are absolute."""
+
+    feed_id: str  # stable id of the feed (Atom <id>, JSON Feed feed_url base)
+    title: str
+    subtitle: str
+    self_url: str  # the URL of this very document (format-specific)
+    html_url: str  # the human page the feed belongs to
+    updated: datetime  # newest entry's update time (or a fixed epoch when empty)
+    ttl_minutes: int = 5  # RSS <ttl>, kept equal to Cache-Control max-age
+    language: str = "en"
+    # RFC 5005 feed paging and archiving; JSON Feed maps prev_archive_url to next_url.
+    current_url: str | None = None
+    prev_archive_url: str | None = None
+    next_archive_url: str | None = None
+    is_archive: bool = False
+    # Alternate-format URLs of the same feed, for autodiscovery links.
+    alternates: tuple[tuple[str, str], ...] = field(default=())  # (media type, url)

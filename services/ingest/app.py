@@ -1,0 +1,109 @@
+"""The ingest HTTP API: accept pages, report their status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from services.ingest import accept as acc
+from services.ingest.auth import authenticate
+from services.ingest.outbox import Outbox
+from services.ingest.parsing import page_json_schema
+from shared.celery_app import create_celery
+from shared.db import make_engine, make_session_factory
+from shared.health import readiness
+from shared.models import Submission
+from shared.problems import Problem, install_problem_handlers
+from shared.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, *, start_relay: bool = True) -> Flask:
+    settings = settings or load_settings()
+    if not settings.ingest_tokens:
+        raise SystemExit(
+            "silkfeed: SILKFEED_INGEST_TOKENS is empty; set one or more comma-separated "
+            "tokens of at least 16 characters"
+        )
+    app = Flask(__name__)
+    # Werkzeug refuses a larger body with 413 before reading it.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    engine = make_engine(settings.db_url)
+    sessions = make_session_factory(engine)
+    celery = create_celery("silkfeed-ingest-api", settings)
+    outbox = Outbox(sessions, celery)
+    if start_relay:
+        outbox.start()
+    tokens = settings.token_values()
+    app.extensions["silkfeed"] = {"settings": settings, "outbox": outbox, "engine": engine}
+    install_problem_handlers(app)
+
+    def base_url() -> str:
+        return request.host_url.rstrip("/")
+
+    @app.before_request
+    def _open_session() -> None:
+        g.session = sessions()
+
+    @app.teardown_request
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("session", None)
+        if session is not None:
+            session.close()
+
+    def json_response(doc: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        resp = Response(json.dumps(doc, ensure_ascii=False), status=status,
+                        mimetype="application/json")
+        for k, v in (headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.post("/v1/submissions")
+    def post_submission() -> Response:
+        label = authenticate(request.headers.get("Authorization"), tokens)
+        media_type = acc.check_media_type(request.headers.get("Content-Type"))
+        length = request.content_length
+        if length is not None and length > settings.max_body_bytes:
+            raise Problem(413, f"the body is larger than {settings.max_body_bytes} bytes",
+                          kind="payload-too-large", limit=settings.max_body_bytes)
+        source = acc.check_source(request.args.get("source"), default=f"token-{label}")
+        page_url = acc.check_page_url(request.args.get("url"))
+        body = request.get_data(cache=False)
+        acc.check_body(body, media_type)
+        accepted = acc.accept(g.session, body, media_type, source, page_url)
+        sub = accepted.submission
+        if accepted.created or sub.sent_at is None:
+            outbox.kick(sub.id)
+        location = f"{base_url()}/v1/submissions/{sub.id}"
+        doc = acc.describe(sub, base_url())
+        doc["duplicate"] = not accepted.created
+        app.logger.info("submission %s accepted (%s, %d bytes, created=%s)",
+                        sub.id, media_type, len(body), accepted.created,
+                        extra={"submission_id": sub.id})
+        return json_response(doc, 202 if accepted.created else 200, {"Location": location})
+
+    @app.get("/v1/submissions/<submission_id>")
+    def get_submission(submission_id: str) -> Response:
+        authenticate(request.headers.get("Authorization"), tokens)
+        sub = g.session.get(Submission, submission_id) if len(submission_id) <= 32 else None
+        if sub is None:
+            raise Problem(404, f"no submission {submission_id!r}", kind="not-found")
+        return json_response(acc.describe(sub, base_url()))
+
+    @app.get("/v1/schema")
+    def schema() -> Response:
+        resp = json_response(page_json_schema())
+        resp.mimetype = "application/schema+json"
+        return resp
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return json_response({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        doc, ok = readiness(engine, settings.redis_url)
+        return json_response(doc, 200 if ok else 503)
+
+    return app

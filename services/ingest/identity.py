@@ -1,0 +1,37 @@
+"""What makes two articles the same.
+
+Two articles are the same when their headlines match after normalisation:
+Unicode compatibility form, case, quote and dash style, punctuation and
+spacing are ignored. The headline is what an upstream and a reader identify
+an article by; the body is what changes (corrections, additions), and a text
+page carries no URL to key on. So a re-post — the next day's page, or the HTML
+version of a page first sent as text — maps to the entry already published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+from services.ingest.parsing import ParsedArticle
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
+                         "„": '"', "–": "-", "—": "-", "‐": "-", "‑": "-"})
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise_title(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def identity_key(article: ParsedArticle) -> str:
+    return hashlib.sha256(normalise_title(article.title).encode()).hexdigest()
+
+
+def content_digest(article: ParsedArticle) -> str:
+    """Changes exactly when what a reader sees of the article changes."""
+    doc = [article.title, list(article.paragraphs), article.url, sorted(article.tags)]
+    return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()

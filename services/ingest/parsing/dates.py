@@ -1,0 +1,78 @@
+"""Page date lines: ``15 December 2025``, ``Dec 15, 2025``, ``2025-12-15``…"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# Pages often print the time of the last update after the date.
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+_DATE_LINE = re.compile(
+    rf"\s*{_WEEKDAY}(?:"
+    rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"
+    rf"){_TIME}\s*",
+    re.IGNORECASE,
+)
+# Longest date line accepted: "Wednesday, 17 September 2025, 10:45 a.m. UTC" fits.
+_MAX_DATE_LINE = 60
+
+
+def parse_date_line(line: str) -> date | None:
+    """The date ``line`` states when the whole line is a date, else ``None``."""
+    if len(line) > _MAX_DATE_LINE:
+        return None
+    match = _DATE_LINE.fullmatch(line)
+    if match is None:
+        return None
+    if match["y3"]:
+        year, month, day = int(match["y3"]), int(match["m3"]), int(match["d3"])
+    else:
+        year = int(match["y1"] or match["y2"])
+        month = _MONTHS[(match["m1"] or match["m2"])[:3].lower()]
+        day = int(match["d1"] or match["d2"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        # "30 February 2025" is shaped like a date but names none.
+        return None
+
+
+def parse_iso_date(value: str) -> date | None:
+    """The calendar date at the start of an ISO 8601 date or date-time string."""
+    value = value.strip()
+    if len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def parse_iso_datetime(value: str) -> datetime | None:
+    """An ISO 8601 date-time with a time part; naive values are taken as UTC.
+
+    A feed entry needs an absolute instant, and UTC is the only zone a
+    submitter who wrote none can be assumed to mean.
+    """
+    value = value.strip()
+    if len(value) <= 10 or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed

@@ -1,0 +1,91 @@
+"""What makes a line of a plain-text page look like a headline.
+
+A headline is recognised by its shape, never by matching known titles: it is
+short, it does not end in a full stop, and its significant words are
+capitalised. Whether a headline-shaped line really starts an article also
+depends on its neighbours; that part lives in ``text.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 20
+MAX_CHARS = 160
+# Share of significant words that must be capitalised. Headline styles differ
+# (AP capitalises "Is", others do not) but prose never gets near this.
+_CAPITALISED_SHARE = 0.75
+
+# Words headline capitalisation leaves in lower case; they count neither for
+# nor against a line.
+SMALL_WORDS = frozenset(
+    {
+        "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by",
+        "in", "of", "off", "on", "onto", "per", "to", "up", "upon", "via", "vs", "vs.", "v.",
+        "with", "from", "into", "over", "than", "amid", "out", "is", "its", "it’s", "it's",
+        "are", "was", "be", "am",
+    }
+)  # fmt: skip
+
+# "TCA: In your opinion…", "MR: In order to…", "Q:" — an interview turn, so a
+# paragraph; "Uzbekistan: Disabled Citizens…" is a headline because its tag is
+# a word, not a short all-caps speaker tag.
+_SPEAKER_TAG = re.compile(r"[A-Z]{1,5}:(?:\s|$)")
+# "…Deal With the U.S." ends in an abbreviation's dot, not a full stop.
+_TRAILING_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}$")
+_OPENING_QUOTES = "\"'“‘«„‚"
+_CLOSING_QUOTES = "\"'”’»"
+# Punctuation peeled off a word before looking at its first letter.
+_EDGE_PUNCTUATION = "\"'“”‘’«»„‚()[]{}<>,;:!?.…—–-*_/|#"
+_SENTENCE_END = ".!?…:"
+
+
+def has_speaker_tag(line: str) -> bool:
+    return _SPEAKER_TAG.match(line) is not None
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends like a finished sentence (closing quotes looked through)."""
+    stripped = line.rstrip(_CLOSING_QUOTES + ")]")
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def looks_like_headline(line: str) -> bool:
+    """Whether ``line`` (already stripped) has the shape of a headline."""
+    if not line or len(line) > MAX_CHARS or has_speaker_tag(line):
+        return False
+    last = line.rstrip(_CLOSING_QUOTES)[-1:]
+    if last in ".,:" and not (last == "." and _TRAILING_ABBREVIATION.search(line)):
+        return False
+    words = line.split()
+    if len(words) > MAX_WORDS or len(words) < 2:
+        return False
+    significant = capitalised = 0
+    first = True
+    in_quote = False
+    for raw in words:
+        # Quoted speech keeps its own capitalisation inside a headline
+        # ("Tokayev: ‘We will not give up’"), so it does not count either way.
+        opens = raw[0] in _OPENING_QUOTES and not in_quote
+        word = raw.strip(_EDGE_PUNCTUATION)
+        if not word:
+            continue
+        closes = raw.rstrip(",;:!?.…)").endswith(tuple(_CLOSING_QUOTES)) and (in_quote or opens)
+        initial = word[0]
+        if first:
+            # The first word is capitalised whatever it is, small words included.
+            if initial.isalpha() and not initial.isupper():
+                return False
+            first = False
+        elif opens or in_quote:
+            pass
+        elif initial.isalpha() and word.lower() not in SMALL_WORDS:
+            significant += 1
+            if initial.isupper():
+                capitalised += 1
+        if opens:
+            in_quote = True
+        if closes:
+            in_quote = False
+    # The first word always counts in the headline's favour.
+    return capitalised + 1 >= _CAPITALISED_SHARE * (significant + 1)

@@ -1,0 +1,45 @@
+"""What the parser produces: plain, immutable values with no database in sight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class ParseError(ValueError):
+    """The page cannot be read at all; the message says why, for the submitter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One ticker quote as published: ``KGS/USD = 0.01144 0%``.
+
+    ``rate`` keeps the published scale (``Decimal("0.28490")``) and ``change``
+    the published text (``"-0%"`` stays distinct from ``"0%"``).
+    """
+
+    base: str
+    quote: str
+    rate: Decimal
+    change: str
+
+    @property
+    def pair(self) -> str:
+        return f"{self.base}/{self.quote}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    title: str
+    paragraphs: tuple[str, ...]
+    url: str | None = None
+    published: datetime | None = None
+    tags: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    page_date: date | None
+    articles: tuple[ParsedArticle, ...]
+    quotes: tuple[Quote, ...]

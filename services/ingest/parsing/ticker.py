@@ -1,0 +1,62 @@
+"""Currency-ticker quotes such as ``• KGS/USD = 0.01144 0%``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from .model import Quote
+
+_ITEM = (
+    r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})\s*=\s*"
+    r"(?P<rate>[0-9]+(?:\.[0-9]+)?)\s+"
+    # U+2212 MINUS SIGN appears where a CMS typesets the sign.
+    r"(?P<change>[+\-\u2212]?[0-9]+(?:\.[0-9]+)?%)"
+)
+_BULLET = r"[\u2022\u00b7\u25aa\u25cf*|\-\u2013]"
+_ITEM_RE = re.compile(_ITEM)
+_ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", _ITEM)
+# Scrolling tickers are often captured as several quotes run together on one
+# line; the whole line must be quotes (and bullets) to count as ticker text.
+_LINE_RE = re.compile(rf"\s*(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}\s*)+")
+# Inside markup a quote sits among other text, so it only needs clean edges.
+_EMBEDDED_RE = re.compile(rf"(?<![A-Za-z]){_ITEM}(?![0-9.])")
+
+
+def _quote(match: re.Match[str]) -> Quote:
+    return Quote(
+        base=match["base"],
+        quote=match["quote"],
+        rate=Decimal(match["rate"]),
+        change=match["change"],
+    )
+
+
+def parse_ticker_line(line: str) -> list[Quote] | None:
+    """The quotes on ``line`` when it is nothing but ticker text, else ``None``."""
+    # Cheap gate first: almost every line of a page is prose.
+    if "=" not in line or "%" not in line or _LINE_RE.fullmatch(line) is None:
+        return None
+    return [_quote(m) for m in _ITEM_RE.finditer(line)]
+
+
+def is_ticker_line(line: str) -> bool:
+    return "=" in line and "%" in line and _LINE_RE.fullmatch(line) is not None
+
+
+def find_quotes(text: str) -> Iterator[Quote]:
+    """Quotes anywhere in ``text``, e.g. the flattened text of a ticker bar."""
+    if "=" not in text:
+        return
+    for match in _EMBEDDED_RE.finditer(text):
+        yield _quote(match)
+
+
+def unique_quotes(quotes: Iterable[Quote]) -> tuple[Quote, ...]:
+    """Each distinct quote once, in first-seen order.
+
+    A captured ticker repeats the same quotes many times; the same pair with
+    different values is genuinely different data and is kept.
+    """
+    return tuple(dict.fromkeys(quotes))

@@ -1,0 +1,41 @@
+"""The rates worker's task: store a ticker snapshot, then ask for the rate feeds."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from services.rates.store import store_snapshot
+from shared import contracts
+from shared.celery_app import DbTask, send
+from shared.db import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Celery) -> None:
+    @app.task(
+        name=contracts.STORE_SNAPSHOT,
+        base=DbTask,
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        autoretry_for=(OperationalError, DBAPIError, ConnectionError),
+        max_retries=8,
+        retry_backoff=2,
+        retry_backoff_max=120,
+        retry_jitter=True,
+    )
+    def store(self: DbTask, **payload: object) -> None:
+        result = store_snapshot(self.session, payload)  # type: ignore[arg-type]
+        log.info("snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
+                 result.snapshot_id, payload.get("observed_at"),
+                 "stored" if result.created else "already stored", result.quotes,
+                 result.conflicts)
+        # Also on a rerun by the submission that created it: the first run may
+        # have died between its commit and this send.
+        if result.created or result.submission_id == payload.get("submission_id"):
+            send(self.app, contracts.REFRESH_FEEDS,
+                 {"feeds": [contracts.FEED_RATES], "requested_at": utcnow().isoformat()})

@@ -1,0 +1,22 @@
+"""gunicorn settings for both HTTP services, derived from silkfeed's own settings."""
+
+from __future__ import annotations
+
+from shared.settings import Settings
+
+
+def gunicorn_options(settings: Settings, role: str, port: int) -> dict[str, object]:
+    return {
+        "bind": [f"{settings.bind_host}:{port}"],
+        "workers": settings.web_workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        # Warm shutdown: in-flight requests finish on SIGTERM.
+        "graceful_timeout": 20,
+        "timeout": 60,
+        "accesslog": "-",
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+        "proc_name": f"silkfeed-{role}",
+    }

@@ -1,0 +1,18 @@
+"""The database schema. Each module holds the tables one service writes;
+any service may read them. Alembic's autogenerate sees all of them here."""
+
+from shared.db import Base
+from shared.models.feed import RenderedFeed
+from shared.models.ingest import Article, ArticleTag, Submission, SubmissionStatus
+from shared.models.rates import RateQuote, RateSnapshot
+
+__all__ = [
+    "Article",
+    "ArticleTag",
+    "Base",
+    "RateQuote",
+    "RateSnapshot",
+    "RenderedFeed",
+    "Submission",
+    "SubmissionStatus",
+]

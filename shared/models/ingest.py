@@ -1,0 +1,94 @@
+"""Tables written by the ingest service: raw submissions and the articles parsed from them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.db import Base, UTCDateTime, utcnow
+
+
+class SubmissionStatus(enum.StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Submission(Base):
+    """A page as it was posted. The raw body is kept so it can be re-parsed later."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("body_sha256", "media_type"),
+        # The outbox relay looks for accepted rows whose task was never sent.
+        Index("ix_submissions_unsent", "sent_at", "received_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    page_url: Mapped[str | None] = mapped_column(String(2048))
+    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.QUEUED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    page_date: Mapped[str | None] = mapped_column(String(10))
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    new_article_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_article_count: Mapped[int] = mapped_column(Integer, default=0)
+    rate_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Article(Base):
+    """One article, identified across re-posts by ``identity_key``; ``guid`` never changes."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_feed_order", "published_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(64), unique=True)
+    identity_key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    paragraphs: Mapped[list[str]] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+    last_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+
+    tags: Mapped[list[ArticleTag]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ArticleTag.tag"
+    )
+
+
+class ArticleTag(Base):
+    __tablename__ = "article_tags"
+    __table_args__ = (Index("ix_article_tags_tag", "tag", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    article: Mapped[Article] = relationship(back_populates="tags")

@@ -1,0 +1,57 @@
+"""Tables written by the rates service: ticker snapshots and their quotes, exactly as published."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.db import Base, ExactDecimal, UTCDateTime, utcnow
+
+
+class RateSnapshot(Base):
+    """The distinct quotes of one page's ticker at one observation time."""
+
+    __tablename__ = "rate_snapshots"
+    # The same ticker seen again at the same time is the same snapshot: this is
+    # what makes a redelivered or repeated task store nothing new.
+    __table_args__ = (
+        UniqueConstraint("observed_at", "digest"),
+        Index("ix_rate_snapshots_observed", "observed_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    observed_on: Mapped[date] = mapped_column(Date, index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(100))
+    submission_id: Mapped[str] = mapped_column(String(32), index=True)
+    has_conflicts: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    quotes: Mapped[list[RateQuote]] = relationship(
+        back_populates="snapshot", cascade="all, delete-orphan", order_by="RateQuote.id"
+    )
+
+
+class RateQuote(Base):
+    __tablename__ = "rate_quotes"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "base", "quote", "rate", "change"),
+        # History of one pair, newest first, answered from the index alone.
+        Index("ix_rate_quotes_pair_time", "base", "quote", "observed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("rate_snapshots.id", ondelete="CASCADE"))
+    base: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    change: Mapped[str] = mapped_column(String(16))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the same pair appears on one page with another value.
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    snapshot: Mapped[RateSnapshot] = relationship(back_populates="quotes")

@@ -1,0 +1,74 @@
+"""RFC 9457 problem details for both HTTP services."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE_BASE = "https://silkfeed.dev/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(
+    status: int, detail: str, *, kind: str | None = None,
+    headers: dict[str, str] | None = None, **extra: Any,
+) -> Response:
+    kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
+    doc: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    resp = Response(json.dumps(doc, ensure_ascii=False), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        resp.headers[name] = value
+    return resp
+
+
+def install_problem_handlers(app: Flask) -> None:
+    """Every error, including Flask's own 404/405, leaves as a problem document."""
+
+    @app.errorhandler(Problem)
+    def _problem(exc: Problem) -> Response:
+        return problem_response(
+            exc.status, exc.detail, kind=exc.kind, headers=exc.headers, **exc.extra
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        resp = problem_response(status, exc.description or HTTPStatus(status).phrase)
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            resp.headers["Allow"] = exc.get_response().headers["Allow"]
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        app.logger.exception("unhandled error")
+        return problem_response(500, "internal error; it has been logged")

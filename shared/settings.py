@@ -1,0 +1,116 @@
+"""Settings come from the environment (and an optional ``.env``), validated at start.
+
+A wrong value stops the process with a message that names the variable and what
+it accepts; nothing reads ``os.environ`` anywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SILKFEED_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    data_dir: Path = Field(Path("./var"), description="Where the embedded database and run files live.")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite at DATA_DIR/silkfeed.db."
+    )
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker (Redis).")
+    ingest_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        (), description="Comma-separated bearer tokens accepted by the ingest API."
+    )
+    feed_port: int = Field(8000, ge=1, le=65535, description="Port of the feed service.")
+    ingest_port: int = Field(8001, ge=1, le=65535, description="Port of the ingest API.")
+    bind_host: str = Field("127.0.0.1", description="Address the HTTP services listen on.")
+    public_url: str = Field("", description="Base of absolute links in feeds; empty means http://BIND_HOST:FEED_PORT.")
+    max_body_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest accepted page, bytes.")
+    feed_max_age: int = Field(300, ge=0, le=86400, description="Cache-Control max-age of feeds, seconds.")
+    feed_page_size: int = Field(50, ge=1, le=500, description="Entries in a subscription feed.")
+    web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
+    worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
+    task_time_limit: int = Field(300, ge=10, le=3600, description="Hard time limit of a task, seconds.")
+    namespace: str = Field(
+        "", pattern=r"^[a-z0-9-]{0,32}$",
+        description="Prefix of this stack's Redis keys; empty derives one from DATABASE_URL.",
+    )
+    run_dir: Path | None = Field(None, description="Set by `silkfeed stack`: workers mark readiness here.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+    log_format: Literal["auto", "json", "text"] = Field("auto", description="auto: text on a terminal, JSON otherwise.")
+
+    @field_validator("ingest_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
+
+    @field_validator("ingest_tokens")
+    @classmethod
+    def _tokens_long_enough(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        for token in value:
+            if len(token.get_secret_value()) < 16:
+                raise ValueError("each token must be at least 16 characters")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "sentinel://", "redis+socket://")):
+            raise ValueError("must be a redis://, rediss:// or sentinel:// URL")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an absolute http:// or https:// URL")
+        return value.rstrip("/")
+
+    @cached_property
+    def db_url(self) -> str:
+        """The effective database URL."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'silkfeed.db').resolve()}"
+
+    @cached_property
+    def base_url(self) -> str:
+        """The effective public base URL, without a trailing slash."""
+        return self.public_url or f"http://{self.bind_host}:{self.feed_port}"
+
+    @cached_property
+    def key_prefix(self) -> str:
+        """Redis key prefix: stacks sharing one Redis but not one database never meet."""
+        ns = self.namespace or hashlib.sha256(self.db_url.encode()).hexdigest()[:10]
+        return f"silkfeed:{ns}:"
+
+    def token_values(self) -> tuple[bytes, ...]:
+        return tuple(t.get_secret_value().encode() for t in self.ingest_tokens)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; on a bad value print which variable and what it accepts, then exit."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = ["silkfeed: invalid configuration"]
+        for err in exc.errors():
+            name = "SILKFEED_" + "_".join(str(p) for p in err["loc"][:1]).upper()
+            shown = "***" if "TOKEN" in name else repr(err.get("input"))
+            lines.append(f"  {name}: {err['msg']} (got {shown})")
+        print("\n".join(lines), file=sys.stderr)
+        raise SystemExit(2) from None

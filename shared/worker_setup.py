@@ -1,0 +1,47 @@
+"""What every worker process does at start: logging, and submission ids in logs."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery, signals
+
+from shared.logs import configure_logging, submission_id_var
+
+
+def prepare_worker(app: Celery, service: str) -> None:
+    settings = app.resources.settings  # type: ignore[attr-defined]
+
+    @signals.setup_logging.connect(weak=False)
+    def _logging(**_: Any) -> None:
+        # Connecting here stops Celery from installing its own handlers.
+        configure_logging(service, settings)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _fresh_pool(**_: Any) -> None:
+        # A forked child must not share the parent's database connections.
+        app.resources.dispose()  # type: ignore[attr-defined]
+
+    ready_file = settings.run_dir / f"{service}.ready" if settings.run_dir else None
+
+    @signals.worker_ready.connect(weak=False)
+    def _ready(**_: Any) -> None:
+        if ready_file is not None:
+            ready_file.write_text(str(os.getpid()))
+
+    @signals.worker_shutdown.connect(weak=False)
+    def _not_ready(**_: Any) -> None:
+        if ready_file is not None:
+            ready_file.unlink(missing_ok=True)
+
+    @signals.task_prerun.connect(weak=False)
+    def _bind_submission(task: Any = None, **_: Any) -> None:
+        sid = getattr(task.request, "submission_id", None) if task else None
+        if sid is None and task is not None:
+            sid = (task.request.headers or {}).get("submission_id") if task.request.headers else None
+        submission_id_var.set(sid)
+
+    @signals.task_postrun.connect(weak=False)
+    def _unbind_submission(**_: Any) -> None:
+        submission_id_var.set(None)
