@@ -12,6 +12,11 @@ import re
 
 MAX_WORDS = 20
 MAX_CHARS = 160
+# "Log In", "Breaking News", "Most Read": two capitalised words are page
+# furniture far more often than they are a headline.
+MIN_WORDS = 3
+# A line this long without final punctuation is still prose, just carelessly typed.
+_PROSE_WORDS = 8
 # Share of significant words that must be capitalised. Headline styles differ
 # (AP capitalises "Is", others do not) but prose never gets near this.
 _CAPITALISED_SHARE = 0.75
@@ -50,6 +55,18 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+def looks_like_prose(line: str) -> bool:
+    """Whether ``line`` reads as running text: what must follow a headline.
+
+    Menus, "Log In" and bylines are neither headlines nor prose, so a
+    headline-shaped line followed by them does not start an article.
+    """
+    return has_speaker_tag(line) or (
+        not looks_like_headline(line)
+        and (ends_sentence(line) or len(line.split(maxsplit=_PROSE_WORDS)) > _PROSE_WORDS)
+    )
+
+
 def looks_like_headline(line: str) -> bool:
     """Whether ``line`` (already stripped) has the shape of a headline."""
     if not line or len(line) > MAX_CHARS or has_speaker_tag(line):
@@ -58,7 +75,7 @@ def looks_like_headline(line: str) -> bool:
     if last in ".,:" and not (last == "." and _TRAILING_ABBREVIATION.search(line)):
         return False
     words = line.split()
-    if len(words) > MAX_WORDS or len(words) < 2:
+    if len(words) > MAX_WORDS or len(words) < MIN_WORDS:
         return False
     significant = capitalised = 0
     first = True

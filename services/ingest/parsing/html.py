@@ -47,9 +47,7 @@ def parse_html(text: str) -> ParsedPage:
     articles: tuple[ParsedArticle, ...] = ()
     if body is not None:
         articles = (
-            _from_article_elements(body, base)
-            or _from_headings(body, base)
-            or _from_blocks(body)
+            _from_article_elements(body, base) or _from_headings(body, base) or _from_blocks(body)
         )
     return ParsedPage(page_date=page_date, articles=articles, quotes=quotes)
 
@@ -94,8 +92,7 @@ def _page_date(tree: LexborHTMLParser, lines: list[str]) -> date | None:
         if when is not None:
             return when
     meta = tree.css_first(
-        'meta[property="article:published_time"], meta[itemprop="datePublished"], '
-        'meta[name="date"]'
+        'meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'
     )
     return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
 
@@ -173,9 +170,7 @@ def _from_article_elements(body: LexborNode, base: str | None) -> tuple[ParsedAr
         heading = element.css_first("h1, h2, h3")
         if heading is None:
             continue
-        paragraphs = [
-            _node_text(node) for node in element.css(_BLOCKS) if not _is_container(node)
-        ]
+        paragraphs = [_node_text(node) for node in element.css(_BLOCKS) if not _is_container(node)]
         article = _article(
             _node_text(heading),
             paragraphs,

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from .articles import build_article, is_page_furniture
 from .dates import parse_date_line
-from .headlines import ends_sentence, looks_like_headline
+from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .ticker import parse_ticker_line, unique_quotes
 
@@ -59,10 +59,11 @@ def _title_flags(lines: list[_Line]) -> list[bool]:
     for i, line in enumerate(lines):
         flags.append(
             shaped[i]
-            # A headline introduces prose; a run of headline-shaped lines is
-            # menus, bylines or kickers, and only the last one can be a title.
+            # A headline introduces prose; a headline-shaped line followed by
+            # another, or by a menu or "Log In", is page chrome or a kicker.
             and i + 1 < len(lines)
             and not shaped[i + 1]
+            and looks_like_prose(lines[i + 1].text)
             # A line continuing an unfinished sentence is prose wrapped at a
             # fixed width, however capitalised it happens to be.
             and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))

@@ -300,8 +300,7 @@ def check_atom_schematron(data: bytes) -> list[str]:
         if not feed_has_author and entry.find("atom:author", NS) is None:
             problems.append(f"MissingAuthor: entry {index} has no author and neither has the feed")
         has_alternate = any(
-            link.get("rel", "alternate") == "alternate"
-            for link in entry.iterfind("atom:link", NS)
+            link.get("rel", "alternate") == "alternate" for link in entry.iterfind("atom:link", NS)
         )
         if not has_alternate and entry.find("atom:content", NS) is None:
             problems.append(f"MissingAlternateLink: entry {index} has no content or alternate link")
@@ -384,11 +383,14 @@ def check_feedparser(fmt: str, data: bytes) -> list[str]:
     if parsed.version != expected_version:
         problems.append(f"feedparser version {parsed.version!r}, expected {expected_version!r}")
     for index, entry in enumerate(parsed.entries):
-        for content in entry.get("content", []):
-            problems += [
-                f"UnsafeContent (feedparser): entry {index}: {p}"
-                for p in unsafe_markup(content.value)
-            ]
+        details = list(entry.get("content", []))
+        if entry.get("summary_detail", {}).get("type") == "text/html":
+            details.append(entry.summary_detail)  # an RSS description is HTML
+        problems += [
+            f"UnsafeContent (feedparser): entry {index}: {p}"
+            for detail in details
+            for p in unsafe_markup(detail.value)
+        ]
     return problems
 
 

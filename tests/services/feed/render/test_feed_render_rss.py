@@ -79,7 +79,11 @@ def test_rfc5005_archive_document() -> None:
     _, root = render(meta, [make_entry(1)])
     channel = root.find("channel")
     assert atom_links(channel) == [
-        {"href": f"{BASE}/feeds/articles/2025-11.rss", "rel": "self", "type": "application/rss+xml"},
+        {
+            "href": f"{BASE}/feeds/articles/2025-11.rss",
+            "rel": "self",
+            "type": "application/rss+xml",
+        },
         {"href": self_url("rss"), "rel": "current"},
         {"href": f"{BASE}/feeds/articles/2025-10.rss", "rel": "prev-archive"},
         {"href": f"{BASE}/feeds/articles/2025-12.rss", "rel": "next-archive"},

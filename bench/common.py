@@ -1,0 +1,83 @@
+"""Shared helpers for the benchmarks: statistics, distinct sample-style pages, a stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "fixtures" / "timesca-2025-12-15.txt"
+TOKEN = "bench-token-0123456789abcdef"
+
+SAMPLE_TITLES = [
+    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
+    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
+    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
+    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
+    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
+    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def distinct_page(i: int, tag: str = "Run") -> tuple[bytes, list[str]]:
+    """The sample page with its six headlines made unique: six new articles."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    titles = []
+    for title in SAMPLE_TITLES:
+        new = f"{title} — {tag} Edition {i}"
+        text = text.replace(f"\n{title}\n", f"\n{new}\n", 1)
+        titles.append(new)
+    return text.encode(), titles
+
+
+def stack_env(data_dir: Path, feed_port: int, ingest_port: int, redis_url: str,
+              **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SILKFEED_")}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.update({
+        "SILKFEED_DATA_DIR": str(data_dir),
+        "SILKFEED_FEED_PORT": str(feed_port),
+        "SILKFEED_INGEST_PORT": str(ingest_port),
+        "SILKFEED_REDIS_URL": redis_url,
+        "SILKFEED_INGEST_TOKENS": TOKEN,
+        "SILKFEED_LOG_LEVEL": "WARNING",
+        "SILKFEED_LOG_FORMAT": "json",
+    })
+    env.update(extra)
+    return env
+
+
+def silkfeed(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "shared.cli.main", *args], env=env, cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"silkfeed {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def post(ingest: str, body: bytes, source: str = "bench") -> dict:
+    req = urllib.request.Request(  # noqa: S310
+        f"{ingest}/v1/submissions?source={source}", data=body, method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
+        return json.load(resp)
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310
+        return json.load(resp)

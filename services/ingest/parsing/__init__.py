@@ -1,0 +1,44 @@
+"""Reading posted news pages: articles, the page date and the currency ticker.
+
+Plain functions over bytes, with no server or database: ``parse_page`` is the
+one entry point, and anything it cannot read raises ``ParseError`` with a
+message meant for the submitter.
+"""
+
+from __future__ import annotations
+
+from .clean import decode_body
+from .html import parse_html
+from .jsondoc import SchemaError, page_json_schema, parse_json, validate_json_document
+from .model import ParsedArticle, ParsedPage, ParseError, Quote
+from .text import parse_text
+
+__all__ = [
+    "ParseError",
+    "ParsedArticle",
+    "ParsedPage",
+    "Quote",
+    "SchemaError",
+    "page_json_schema",
+    "parse_page",
+    "validate_json_document",
+]
+
+MEDIA_TYPES = ("text/plain", "text/html", "application/json")
+
+
+def parse_page(body: bytes, media_type: str) -> ParsedPage:
+    """Parse a posted page of ``media_type`` (text/plain, text/html or application/json).
+
+    Raises ``ParseError`` (``SchemaError`` for JSON that breaks the schema)
+    when the page cannot be read; an empty page or one without articles is
+    not an error.
+    """
+    kind = media_type.split(";", 1)[0].strip().lower()
+    if kind == "text/plain":
+        return parse_text(decode_body(body))
+    if kind in ("text/html", "application/xhtml+xml"):
+        return parse_html(decode_body(body))
+    if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
+        return parse_json(body)
+    raise ParseError(f"unsupported media type {media_type!r}: send one of {', '.join(MEDIA_TYPES)}")

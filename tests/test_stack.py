@@ -1,0 +1,146 @@
+"""The stack as `make up` starts it: post the sample over HTTP, read the feeds
+back with feedparser, and `make down` leaves nothing running."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from shared.cli.system import free_port
+from shared.migrate import ROOT
+from tests.conftest import SAMPLE, TOKEN
+from tests.support.processes import service_env
+from tests.support.redis_server import RedisServer
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.slow
+
+TITLES = {
+    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
+    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
+    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
+    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
+    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
+    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
+}
+
+
+def silkfeed(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "shared.cli.main", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    req = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+            return resp.status, resp.read(), dict(resp.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), dict(err.headers)
+
+
+def stack_processes(data_dir: Path) -> list[int]:
+    """Pids of processes whose environment points at this data directory."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"SILKFEED_DATA_DIR={data_dir}".encode() in environ.split(b"\0"):
+            pids.append(int(proc.name))
+    return pids
+
+
+def start_stack(tmp_path: Path, name: str, redis_url: str, db: str | None = None) -> tuple[dict[str, str], str, str]:
+    data_dir = (tmp_path / name).resolve()
+    feed_port, ingest_port = free_port(), free_port()
+    env = service_env({
+        "SILKFEED_DATA_DIR": str(data_dir),
+        "SILKFEED_FEED_PORT": str(feed_port),
+        "SILKFEED_INGEST_PORT": str(ingest_port),
+        "SILKFEED_REDIS_URL": redis_url,
+        "SILKFEED_INGEST_TOKENS": TOKEN,
+        "SILKFEED_WEB_WORKERS": "1",
+        "SILKFEED_WORKER_CONCURRENCY": "1",
+    })
+    if db:
+        env["SILKFEED_DATABASE_URL"] = db
+    result = silkfeed("stack", "up", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"http://127.0.0.1:{feed_port}/feeds/articles.atom" in result.stdout
+    return env, f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{ingest_port}"
+
+
+def post_sample(ingest: str, body: bytes) -> dict:
+    req = urllib.request.Request(  # noqa: S310
+        f"{ingest}/v1/submissions?source=timesca", data=body, method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
+    with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+        assert resp.status == 202
+        assert resp.headers["Location"]
+        return json.load(resp)
+
+
+def test_two_stacks_up_post_read_down(tmp_path: Path, redis_server: RedisServer) -> None:
+    # Two stacks on one Redis, different ports and data dirs: they must not meet.
+    env_a, feed_a, ingest_a = start_stack(tmp_path, "a", redis_server.url)
+    try:
+        env_b, feed_b, ingest_b = start_stack(tmp_path, "b", redis_server.url)
+        try:
+            doc = post_sample(ingest_a, SAMPLE.read_bytes())
+            status_url = f"{ingest_a}/v1/submissions/{doc['id']}"
+
+            def done() -> dict | None:
+                _, body, _ = get(status_url, {"Authorization": f"Bearer {TOKEN}"})
+                state = json.loads(body)
+                return state if state["status"] in ("done", "failed") else None
+
+            state = wait_for(done, 60, what="the sample to be processed")
+            assert state["status"] == "done", state
+
+            def feed_ready() -> feedparser.FeedParserDict | None:
+                status, body, _ = get(f"{feed_a}/feeds/articles.atom")
+                parsed = feedparser.parse(body)
+                return parsed if status == 200 and len(parsed.entries) == 6 else None
+
+            atom = wait_for(feed_ready, 60, what="six entries in the Atom feed")
+            _, rss_body, _ = get(f"{feed_a}/feeds/articles.rss")
+            rss = feedparser.parse(rss_body)
+            for parsed in (atom, rss):
+                assert not parsed.bozo
+                assert {e.title for e in parsed.entries} == TITLES
+            rates = wait_for(lambda: get(f"{feed_a}/api/v1/rates/latest")[0] == 200, 30)
+            assert rates
+            _, body, _ = get(f"{feed_a}/api/v1/rates/latest")
+            assert [(r["pair"], r["rate"], r["change"]) for r in json.loads(body)["rates"]] == [
+                ("KGS/USD", "0.01144", "0%"), ("KZT/USD", "0.00192", "-0%"),
+                ("TJS/USD", "0.10895", "-0%"), ("UZS/USD", "0.00008", "0%"),
+                ("TMT/USD", "0.28490", "0%")]
+
+            # Stack B saw nothing of it.
+            status, body, _ = get(f"{feed_b}/feeds/articles.atom")
+            assert status == 200 and feedparser.parse(body).entries == []
+            assert get(f"{feed_b}/api/v1/rates/latest")[0] == 404
+        finally:
+            down_b = silkfeed("stack", "down", env=env_b)
+            assert down_b.returncode == 0, down_b.stderr
+        # Stopping B left A running.
+        assert get(f"{feed_a}/healthz")[0] == 200
+    finally:
+        down_a = silkfeed("stack", "down", env=env_a)
+        assert down_a.returncode == 0, down_a.stderr
+    for env in (env_a, env_b):
+        data_dir = Path(env["SILKFEED_DATA_DIR"])
+        wait_for(lambda d=data_dir: not stack_processes(d), 20, what="every stack process to exit")
+        assert not (data_dir / "run" / "stack.pid").exists()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{feed_a}/healthz", timeout=2)  # noqa: S310
