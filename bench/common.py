@@ -46,34 +46,46 @@ def distinct_page(i: int, tag: str = "Run") -> tuple[bytes, list[str]]:
     return text.encode(), titles
 
 
-def stack_env(data_dir: Path, feed_port: int, ingest_port: int, redis_url: str,
-              **extra: str) -> dict[str, str]:
+def stack_env(
+    data_dir: Path, feed_port: int, ingest_port: int, redis_url: str, **extra: str
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SILKFEED_")}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.update({
-        "SILKFEED_DATA_DIR": str(data_dir),
-        "SILKFEED_FEED_PORT": str(feed_port),
-        "SILKFEED_INGEST_PORT": str(ingest_port),
-        "SILKFEED_REDIS_URL": redis_url,
-        "SILKFEED_INGEST_TOKENS": TOKEN,
-        "SILKFEED_LOG_LEVEL": "WARNING",
-        "SILKFEED_LOG_FORMAT": "json",
-    })
+    env.update(
+        {
+            "SILKFEED_DATA_DIR": str(data_dir),
+            "SILKFEED_FEED_PORT": str(feed_port),
+            "SILKFEED_INGEST_PORT": str(ingest_port),
+            "SILKFEED_REDIS_URL": redis_url,
+            "SILKFEED_INGEST_TOKENS": TOKEN,
+            "SILKFEED_LOG_LEVEL": "WARNING",
+            "SILKFEED_LOG_FORMAT": "json",
+        }
+    )
     env.update(extra)
     return env
 
 
 def silkfeed(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "shared.cli.main", *args], env=env, cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"silkfeed {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
 def post(ingest: str, body: bytes, source: str = "bench") -> dict:
     req = urllib.request.Request(  # noqa: S310
-        f"{ingest}/v1/submissions?source={source}", data=body, method="POST",
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
+        f"{ingest}/v1/submissions?source={source}",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
         return json.load(resp)
 

@@ -26,8 +26,12 @@ def _configure(connection: Connection) -> None:
 
 def run_offline() -> None:
     url = config.get_main_option("sqlalchemy.url") or load_settings().db_url
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"))
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -121,6 +121,4 @@ class DbTask(Task):
 
 def send(app: Celery, task_name: str, payload: dict[str, Any], **options: Any) -> None:
     """Send a task by its contract name to its queue, with a JSON payload."""
-    app.send_task(
-        task_name, kwargs=payload, queue=contracts.TASK_QUEUES[task_name], **options
-    )
+    app.send_task(task_name, kwargs=payload, queue=contracts.TASK_QUEUES[task_name], **options)

@@ -19,4 +19,6 @@ def gunicorn_options(settings: Settings, role: str, port: int) -> dict[str, obje
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
         "proc_name": f"silkfeed-{role}",
+        # The default control socket is one path per user: two stacks would collide.
+        "control_socket_disable": True,
     }

@@ -34,8 +34,12 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, detail: str, *, kind: str | None = None,
-    headers: dict[str, str] | None = None, **extra: Any,
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
     kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
     doc: dict[str, Any] = {

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
         frozen=True,
     )
 
-    data_dir: Path = Field(Path("./var"), description="Where the embedded database and run files live.")
+    data_dir: Path = Field(
+        Path("./var"), description="Where the embedded database and run files live."
+    )
     database_url: str = Field(
         "", description="SQLAlchemy URL; empty means SQLite at DATA_DIR/silkfeed.db."
     )
@@ -36,20 +38,35 @@ class Settings(BaseSettings):
     feed_port: int = Field(8000, ge=1, le=65535, description="Port of the feed service.")
     ingest_port: int = Field(8001, ge=1, le=65535, description="Port of the ingest API.")
     bind_host: str = Field("127.0.0.1", description="Address the HTTP services listen on.")
-    public_url: str = Field("", description="Base of absolute links in feeds; empty means http://BIND_HOST:FEED_PORT.")
-    max_body_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest accepted page, bytes.")
-    feed_max_age: int = Field(300, ge=0, le=86400, description="Cache-Control max-age of feeds, seconds.")
+    public_url: str = Field(
+        "", description="Base of absolute links in feeds; empty means http://BIND_HOST:FEED_PORT."
+    )
+    max_body_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest accepted page, bytes."
+    )
+    feed_max_age: int = Field(
+        300, ge=0, le=86400, description="Cache-Control max-age of feeds, seconds."
+    )
     feed_page_size: int = Field(50, ge=1, le=500, description="Entries in a subscription feed.")
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
-    task_time_limit: int = Field(300, ge=10, le=3600, description="Hard time limit of a task, seconds.")
+    task_time_limit: int = Field(
+        300, ge=10, le=3600, description="Hard time limit of a task, seconds."
+    )
     namespace: str = Field(
-        "", pattern=r"^[a-z0-9-]{0,32}$",
+        "",
+        pattern=r"^[a-z0-9-]{0,32}$",
         description="Prefix of this stack's Redis keys; empty derives one from DATABASE_URL.",
     )
-    run_dir: Path | None = Field(None, description="Set by `silkfeed stack`: workers mark readiness here.")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
-    log_format: Literal["auto", "json", "text"] = Field("auto", description="auto: text on a terminal, JSON otherwise.")
+    run_dir: Path | None = Field(
+        None, description="Set by `silkfeed stack`: workers mark readiness here."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Log level."
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", description="auto: text on a terminal, JSON otherwise."
+    )
 
     @field_validator("ingest_tokens", mode="before")
     @classmethod

@@ -39,7 +39,9 @@ def prepare_worker(app: Celery, service: str) -> None:
     def _bind_submission(task: Any = None, **_: Any) -> None:
         sid = getattr(task.request, "submission_id", None) if task else None
         if sid is None and task is not None:
-            sid = (task.request.headers or {}).get("submission_id") if task.request.headers else None
+            sid = (
+                (task.request.headers or {}).get("submission_id") if task.request.headers else None
+            )
         submission_id_var.set(sid)
 
     @signals.task_postrun.connect(weak=False)

@@ -21,7 +21,9 @@ WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
 _PG = postgres_reachable()
 BACKENDS = [
     "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(not _PG, reason="PostgreSQL not reachable")),
+    pytest.param(
+        "postgresql", marks=pytest.mark.skipif(not _PG, reason="PostgreSQL not reachable")
+    ),
 ]
 
 
@@ -34,7 +36,9 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database (schema by Alembic, never create_all), per backend."""
     if request.param == "sqlite":
         ctx = sqlite_database(tmp_path_factory.mktemp("sqlite"))
@@ -77,15 +81,17 @@ def settings(db_url: str, redis_server: RedisServer, data_dir: Path) -> Settings
 def settings_env(settings: Settings) -> dict[str, str]:
     assert settings.run_dir is not None
     settings.run_dir.mkdir(parents=True, exist_ok=True)
-    return service_env({
-        "SILKFEED_DATABASE_URL": settings.db_url,
-        "SILKFEED_REDIS_URL": settings.redis_url,
-        "SILKFEED_DATA_DIR": str(settings.data_dir),
-        "SILKFEED_INGEST_TOKENS": TOKEN,
-        "SILKFEED_PUBLIC_URL": settings.base_url,
-        "SILKFEED_RUN_DIR": str(settings.run_dir),
-        "SILKFEED_WORKER_CONCURRENCY": "2",
-    })
+    return service_env(
+        {
+            "SILKFEED_DATABASE_URL": settings.db_url,
+            "SILKFEED_REDIS_URL": settings.redis_url,
+            "SILKFEED_DATA_DIR": str(settings.data_dir),
+            "SILKFEED_INGEST_TOKENS": TOKEN,
+            "SILKFEED_PUBLIC_URL": settings.base_url,
+            "SILKFEED_RUN_DIR": str(settings.run_dir),
+            "SILKFEED_WORKER_CONCURRENCY": "2",
+        }
+    )
 
 
 @pytest.fixture(scope="session")

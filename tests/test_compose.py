@@ -24,7 +24,11 @@ def compose() -> dict:
     env = {**os.environ, "SILKFEED_INGEST_TOKENS": "compose-check-token-0123456789"}
     out = subprocess.run(
         ["docker-compose", "--file", str(ROOT / "docker-compose.yml"), "config"],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     return yaml.safe_load(out.stdout)
@@ -68,7 +72,13 @@ def test_workers_have_time_for_a_warm_shutdown(compose: dict) -> None:
 
 def test_compose_refuses_to_start_without_tokens() -> None:
     env = {k: v for k, v in os.environ.items() if k != "SILKFEED_INGEST_TOKENS"}
-    out = subprocess.run(["docker-compose", "--file", str(ROOT / "docker-compose.yml"), "config"],
-                         capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    out = subprocess.run(
+        ["docker-compose", "--file", str(ROOT / "docker-compose.yml"), "config"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert out.returncode != 0
     assert "SILKFEED_INGEST_TOKENS" in out.stderr

@@ -52,8 +52,9 @@ def feed(settings: Settings) -> FlaskClient:
 
 
 def post(client: FlaskClient, body: bytes, media_type: str = "text/plain") -> tuple[int, dict]:
-    resp = client.post("/v1/submissions?source=timesca", data=body,
-                       headers={**AUTH, "Content-Type": media_type})
+    resp = client.post(
+        "/v1/submissions?source=timesca", data=body, headers={**AUTH, "Content-Type": media_type}
+    )
     return resp.status_code, resp.get_json()
 
 
@@ -77,7 +78,9 @@ def counts(url: str) -> tuple[int, int, int]:
     return result  # type: ignore[return-value]
 
 
-def test_sample_page_comes_out_exactly(ingest: FlaskClient, feed: FlaskClient, settings: Settings) -> None:
+def test_sample_page_comes_out_exactly(
+    ingest: FlaskClient, feed: FlaskClient, settings: Settings
+) -> None:
     status, doc = post(ingest, SAMPLE.read_bytes())
     assert status == 202
     sid = doc["id"]
@@ -88,8 +91,11 @@ def test_sample_page_comes_out_exactly(ingest: FlaskClient, feed: FlaskClient, s
     assert done["page_date"] == "2025-12-15"
 
     # The rates worker stores the snapshot; the rates API shows it exactly.
-    latest = wait_for(lambda: (r := feed.get("/api/v1/rates/latest")).status_code == 200 and r,
-                      30, what="the rate snapshot")
+    latest = wait_for(
+        lambda: (r := feed.get("/api/v1/rates/latest")).status_code == 200 and r,
+        30,
+        what="the rate snapshot",
+    )
     body = latest.get_json()
     assert body["date"] == "2025-12-15"
     assert [(r["pair"], r["rate"], r["change"]) for r in body["rates"]] == RATES
@@ -121,8 +127,9 @@ def test_sample_page_comes_out_exactly(ingest: FlaskClient, feed: FlaskClient, s
     assert [i["title"] for i in json_feed["items"]] == [e.title for e in atom.entries]
 
 
-def test_reposting_the_same_page_changes_nothing(ingest: FlaskClient, feed: FlaskClient,
-                                                 settings: Settings) -> None:
+def test_reposting_the_same_page_changes_nothing(
+    ingest: FlaskClient, feed: FlaskClient, settings: Settings
+) -> None:
     status, first = post(ingest, SAMPLE.read_bytes())
     assert status == 202
     assert wait_done(ingest, first["id"])["status"] == "done"

@@ -31,9 +31,18 @@ TITLES = {
 }
 
 
-def silkfeed(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "shared.cli.main", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+def silkfeed(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
@@ -60,18 +69,22 @@ def stack_processes(data_dir: Path) -> list[int]:
     return pids
 
 
-def start_stack(tmp_path: Path, name: str, redis_url: str, db: str | None = None) -> tuple[dict[str, str], str, str]:
+def start_stack(
+    tmp_path: Path, name: str, redis_url: str, db: str | None = None
+) -> tuple[dict[str, str], str, str]:
     data_dir = (tmp_path / name).resolve()
     feed_port, ingest_port = free_port(), free_port()
-    env = service_env({
-        "SILKFEED_DATA_DIR": str(data_dir),
-        "SILKFEED_FEED_PORT": str(feed_port),
-        "SILKFEED_INGEST_PORT": str(ingest_port),
-        "SILKFEED_REDIS_URL": redis_url,
-        "SILKFEED_INGEST_TOKENS": TOKEN,
-        "SILKFEED_WEB_WORKERS": "1",
-        "SILKFEED_WORKER_CONCURRENCY": "1",
-    })
+    env = service_env(
+        {
+            "SILKFEED_DATA_DIR": str(data_dir),
+            "SILKFEED_FEED_PORT": str(feed_port),
+            "SILKFEED_INGEST_PORT": str(ingest_port),
+            "SILKFEED_REDIS_URL": redis_url,
+            "SILKFEED_INGEST_TOKENS": TOKEN,
+            "SILKFEED_WEB_WORKERS": "1",
+            "SILKFEED_WORKER_CONCURRENCY": "1",
+        }
+    )
     if db:
         env["SILKFEED_DATABASE_URL"] = db
     result = silkfeed("stack", "up", env=env)
@@ -82,8 +95,11 @@ def start_stack(tmp_path: Path, name: str, redis_url: str, db: str | None = None
 
 def post_sample(ingest: str, body: bytes) -> dict:
     req = urllib.request.Request(  # noqa: S310
-        f"{ingest}/v1/submissions?source=timesca", data=body, method="POST",
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
+        f"{ingest}/v1/submissions?source=timesca",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
         assert resp.status == 202
         assert resp.headers["Location"]
@@ -94,7 +110,7 @@ def test_two_stacks_up_post_read_down(tmp_path: Path, redis_server: RedisServer)
     # Two stacks on one Redis, different ports and data dirs: they must not meet.
     env_a, feed_a, ingest_a = start_stack(tmp_path, "a", redis_server.url)
     try:
-        env_b, feed_b, ingest_b = start_stack(tmp_path, "b", redis_server.url)
+        env_b, feed_b, _ingest_b = start_stack(tmp_path, "b", redis_server.url)
         try:
             doc = post_sample(ingest_a, SAMPLE.read_bytes())
             status_url = f"{ingest_a}/v1/submissions/{doc['id']}"
@@ -122,9 +138,12 @@ def test_two_stacks_up_post_read_down(tmp_path: Path, redis_server: RedisServer)
             assert rates
             _, body, _ = get(f"{feed_a}/api/v1/rates/latest")
             assert [(r["pair"], r["rate"], r["change"]) for r in json.loads(body)["rates"]] == [
-                ("KGS/USD", "0.01144", "0%"), ("KZT/USD", "0.00192", "-0%"),
-                ("TJS/USD", "0.10895", "-0%"), ("UZS/USD", "0.00008", "0%"),
-                ("TMT/USD", "0.28490", "0%")]
+                ("KGS/USD", "0.01144", "0%"),
+                ("KZT/USD", "0.00192", "-0%"),
+                ("TJS/USD", "0.10895", "-0%"),
+                ("UZS/USD", "0.00008", "0%"),
+                ("TMT/USD", "0.28490", "0%"),
+            ]
 
             # Stack B saw nothing of it.
             status, body, _ = get(f"{feed_b}/feeds/articles.atom")

@@ -28,8 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=2,
-                                        socket_connect_timeout=1)
+    redis_client = redis.Redis.from_url(
+        settings.redis_url, socket_timeout=2, socket_connect_timeout=1
+    )
     cache_control = f"public, max-age={settings.feed_max_age}"
     app.extensions["silkfeed"] = {"settings": settings, "engine": engine}
     install_problem_handlers(app)
@@ -84,8 +85,12 @@ def create_app(settings: Settings | None = None) -> Flask:
             "Cache-Control": cache_control,
             "Vary": "Accept-Encoding",
         }
-        if not_modified(row.etag, row.last_modified, request.headers.get("If-None-Match"),
-                        request.headers.get("If-Modified-Since")):
+        if not_modified(
+            row.etag,
+            row.last_modified,
+            request.headers.get("If-None-Match"),
+            request.headers.get("If-Modified-Since"),
+        ):
             return Response(status=304, headers=headers)
         body = row.body
         if "gzip" in request.headers.get("Accept-Encoding", "").lower():
@@ -113,8 +118,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     def index() -> str:
         tags = g.session.scalars(select(ArticleTag.tag).distinct().order_by(ArticleTag.tag)).all()
         latest = article_entries(g.session, FeedSpec.parse("articles"), settings.base_url, 20)
-        return render_template("index.html", base=settings.base_url, tags=tags, latest=latest,
-                                formats=FORMATS, media_types=MEDIA_TYPES)
+        return render_template(
+            "index.html",
+            base=settings.base_url,
+            tags=tags,
+            latest=latest,
+            formats=FORMATS,
+            media_types=MEDIA_TYPES,
+        )
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -28,7 +28,9 @@ def feed_key(spec: FeedSpec, fmt: str) -> str:
     return f"{spec.name}.{fmt}"
 
 
-def build_document(session: Session, settings: Settings, spec: FeedSpec, fmt: str) -> tuple[bytes, datetime]:
+def build_document(
+    session: Session, settings: Settings, spec: FeedSpec, fmt: str
+) -> tuple[bytes, datetime]:
     """Render one feed in one format; returns the bytes and the newest entry's update."""
     base = settings.base_url
     limit = settings.feed_page_size
@@ -58,8 +60,15 @@ def store_document(
     row = session.get(RenderedFeed, key)
     last_modified = newest.replace(microsecond=0)
     if row is None:
-        row = RenderedFeed(key=key, content_type=MEDIA_TYPES[fmt], body=body, etag=etag,
-                           last_modified=last_modified, as_of=as_of, rendered_at=utcnow())
+        row = RenderedFeed(
+            key=key,
+            content_type=MEDIA_TYPES[fmt],
+            body=body,
+            etag=etag,
+            last_modified=last_modified,
+            as_of=as_of,
+            rendered_at=utcnow(),
+        )
         session.add(row)
         return row
     row.as_of = as_of
@@ -89,7 +98,9 @@ def render_and_store(session: Session, settings: Settings, spec: FeedSpec) -> in
     return changed
 
 
-def refresh(session: Session, settings: Settings, names: list[str], requested_at: datetime) -> list[str]:
+def refresh(
+    session: Session, settings: Settings, names: list[str], requested_at: datetime
+) -> list[str]:
     """Re-render the named feeds unless a render that started later already covers them."""
     rendered = []
     for name in sorted(set(names)):

@@ -58,7 +58,9 @@ def on_day(day: str):  # type: ignore[no-untyped-def]
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
-        raise Problem(422, f"{day!r} is not a date in YYYY-MM-DD form", kind="invalid-date") from None
+        raise Problem(
+            422, f"{day!r} is not a date in YYYY-MM-DD form", kind="invalid-date"
+        ) from None
     snap = _latest_on_or_before(g.session, wanted)
     if snap is None:
         raise Problem(404, f"no rate snapshot on or before {wanted.isoformat()}", kind="no-rates")

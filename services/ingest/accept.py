@@ -48,7 +48,9 @@ def check_source(source: str | None, default: str) -> str:
         return default
     if not _SOURCE_RE.match(source):
         raise Problem(
-            400, "source must be 1–100 letters, digits, '.', '_' or '-'", kind="invalid-parameter",
+            400,
+            "source must be 1–100 letters, digits, '.', '_' or '-'",
+            kind="invalid-parameter",
             parameter="source",
         )
     return source
@@ -59,8 +61,12 @@ def check_page_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
-        raise Problem(400, "url must be an absolute http(s) URL of at most 2048 characters",
-                      kind="invalid-parameter", parameter="url")
+        raise Problem(
+            400,
+            "url must be an absolute http(s) URL of at most 2048 characters",
+            kind="invalid-parameter",
+            parameter="url",
+        )
     return url
 
 
@@ -72,14 +78,19 @@ def check_body(body: bytes, media_type: str) -> None:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Problem(
-            400, f"the body is not valid UTF-8 (byte {exc.start}: {exc.reason})",
+            400,
+            f"the body is not valid UTF-8 (byte {exc.start}: {exc.reason})",
             kind="undecodable-body",
         ) from None
     if media_type == "application/json":
         errors = validate_json_document(body)
         if errors:
-            raise Problem(422, f"the JSON document breaks the page schema in {len(errors)} place(s)",
-                          kind="schema-violation", errors=errors)
+            raise Problem(
+                422,
+                f"the JSON document breaks the page schema in {len(errors)} place(s)",
+                kind="schema-violation",
+                errors=errors,
+            )
 
 
 def accept(

@@ -52,9 +52,12 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         if session is not None:
             session.close()
 
-    def json_response(doc: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        resp = Response(json.dumps(doc, ensure_ascii=False), status=status,
-                        mimetype="application/json")
+    def json_response(
+        doc: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        resp = Response(
+            json.dumps(doc, ensure_ascii=False), status=status, mimetype="application/json"
+        )
         for k, v in (headers or {}).items():
             resp.headers[k] = v
         return resp
@@ -65,8 +68,12 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         media_type = acc.check_media_type(request.headers.get("Content-Type"))
         length = request.content_length
         if length is not None and length > settings.max_body_bytes:
-            raise Problem(413, f"the body is larger than {settings.max_body_bytes} bytes",
-                          kind="payload-too-large", limit=settings.max_body_bytes)
+            raise Problem(
+                413,
+                f"the body is larger than {settings.max_body_bytes} bytes",
+                kind="payload-too-large",
+                limit=settings.max_body_bytes,
+            )
         source = acc.check_source(request.args.get("source"), default=f"token-{label}")
         page_url = acc.check_page_url(request.args.get("url"))
         body = request.get_data(cache=False)
@@ -78,9 +85,14 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         location = f"{base_url()}/v1/submissions/{sub.id}"
         doc = acc.describe(sub, base_url())
         doc["duplicate"] = not accepted.created
-        app.logger.info("submission %s accepted (%s, %d bytes, created=%s)",
-                        sub.id, media_type, len(body), accepted.created,
-                        extra={"submission_id": sub.id})
+        app.logger.info(
+            "submission %s accepted (%s, %d bytes, created=%s)",
+            sub.id,
+            media_type,
+            len(body),
+            accepted.created,
+            extra={"submission_id": sub.id},
+        )
         return json_response(doc, 202 if accepted.created else 200, {"Location": location})
 
     @app.get("/v1/submissions/<submission_id>")

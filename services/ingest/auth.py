@@ -22,7 +22,7 @@ def authenticate(header: str | None, tokens: tuple[bytes, ...]) -> str:
     challenge = {"WWW-Authenticate": 'Bearer realm="silkfeed-ingest"'}
     if not header or not header.startswith("Bearer "):
         raise Problem(401, "a bearer token is required", kind="unauthorized", headers=challenge)
-    offered = header[len("Bearer "):].strip().encode()
+    offered = header[len("Bearer ") :].strip().encode()
     matched: bytes | None = None
     for token in tokens:
         if hmac.compare_digest(offered, token):

@@ -78,7 +78,9 @@ def process_submission(session: Session, submission_id: str) -> Outcome | None:
     return outcome
 
 
-def snapshot_payload(sub: Submission, page: ParsedPage, observed_at: datetime) -> contracts.StoreSnapshot:
+def snapshot_payload(
+    sub: Submission, page: ParsedPage, observed_at: datetime
+) -> contracts.StoreSnapshot:
     return {
         "submission_id": sub.id,
         "observed_at": observed_at.isoformat(),
@@ -104,8 +106,12 @@ def _affected_feeds(article: Article) -> set[str]:
 
 
 def _store_article(
-    session: Session, sub: Submission, parsed: ParsedArticle, position: int,
-    page_time: datetime, outcome: Outcome,
+    session: Session,
+    sub: Submission,
+    parsed: ParsedArticle,
+    position: int,
+    page_time: datetime,
+    outcome: Outcome,
 ) -> None:
     key = identity_key(parsed)
     digest = content_digest(parsed)

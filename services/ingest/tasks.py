@@ -48,15 +48,27 @@ def register(app: Celery) -> None:
             # Sent only now that the rows they depend on have committed. A
             # redelivered task sends them again; both consumers are idempotent.
             if outcome.snapshot is not None:
-                send(self.app, contracts.STORE_SNAPSHOT, dict(outcome.snapshot),
-                     headers={"submission_id": submission_id})
+                send(
+                    self.app,
+                    contracts.STORE_SNAPSHOT,
+                    dict(outcome.snapshot),
+                    headers={"submission_id": submission_id},
+                )
             if outcome.feeds:
-                send(self.app, contracts.REFRESH_FEEDS,
-                     {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
-                     headers={"submission_id": submission_id})
-            log.info("submission %s %s: %d new, %d updated, %d unchanged articles",
-                     submission_id, outcome.status, outcome.new, outcome.updated,
-                     outcome.unchanged)
+                send(
+                    self.app,
+                    contracts.REFRESH_FEEDS,
+                    {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
+                    headers={"submission_id": submission_id},
+                )
+            log.info(
+                "submission %s %s: %d new, %d updated, %d unchanged articles",
+                submission_id,
+                outcome.status,
+                outcome.new,
+                outcome.updated,
+                outcome.unchanged,
+            )
         finally:
             submission_id_var.reset(token)
 
@@ -69,8 +81,10 @@ def _record_failure(task: DbTask, submission_id: str, exc: BaseException) -> Non
         sub = session.get(Submission, submission_id)
         if sub is not None:
             sub.status = SubmissionStatus.FAILED
-            sub.error = f"processing failed after {task.request.retries + 1} attempt(s): " \
-                        f"{type(exc).__name__}: {str(exc)[:500]}"
+            sub.error = (
+                f"processing failed after {task.request.retries + 1} attempt(s): "
+                f"{type(exc).__name__}: {str(exc)[:500]}"
+            )
             sub.finished_at = utcnow()
             session.commit()
     except Exception:

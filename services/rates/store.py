@@ -65,8 +65,12 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
         has_conflicts=bool(conflicts),
         quotes=[
             RateQuote(
-                base=q["base"], quote=q["quote"], rate=Decimal(q["rate"]), change=q["change"],
-                observed_at=observed_at, conflict=(q["base"], q["quote"]) in conflicts,
+                base=q["base"],
+                quote=q["quote"],
+                rate=Decimal(q["rate"]),
+                change=q["change"],
+                observed_at=observed_at,
+                conflict=(q["base"], q["quote"]) in conflicts,
             )
             for q in quotes
         ],

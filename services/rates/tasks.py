@@ -30,12 +30,19 @@ def register(app: Celery) -> None:
     )
     def store(self: DbTask, **payload: object) -> None:
         result = store_snapshot(self.session, payload)  # type: ignore[arg-type]
-        log.info("snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
-                 result.snapshot_id, payload.get("observed_at"),
-                 "stored" if result.created else "already stored", result.quotes,
-                 result.conflicts)
+        log.info(
+            "snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
+            result.snapshot_id,
+            payload.get("observed_at"),
+            "stored" if result.created else "already stored",
+            result.quotes,
+            result.conflicts,
+        )
         # Also on a rerun by the submission that created it: the first run may
         # have died between its commit and this send.
         if result.created or result.submission_id == payload.get("submission_id"):
-            send(self.app, contracts.REFRESH_FEEDS,
-                 {"feeds": [contracts.FEED_RATES], "requested_at": utcnow().isoformat()})
+            send(
+                self.app,
+                contracts.REFRESH_FEEDS,
+                {"feeds": [contracts.FEED_RATES], "requested_at": utcnow().isoformat()},
+            )

@@ -71,13 +71,18 @@ def ensure_tools(purpose: str) -> None:
     if purpose in ("test", "bench"):
         wanted.append(("docker-compose", "docker-compose", "validating docker-compose.yml", False))
     if purpose == "bench":
-        wanted += [("wrk", "wrk", "HTTP benchmarks", True), ("nginx", "nginx-light", "the static-file baseline", True)]
+        wanted += [
+            ("wrk", "wrk", "HTTP benchmarks", True),
+            ("nginx", "nginx-light", "the static-file baseline", True),
+        ]
     failed = False
     for program, package, why, required in wanted:
         try:
             click.echo(f"{program}: {ensure_program(program, package, purpose=why)}")
         except MissingTool as exc:
-            click.echo(f"silkfeed: {exc}" + ("" if required else " (those checks are skipped)"), err=True)
+            click.echo(
+                f"silkfeed: {exc}" + ("" if required else " (those checks are skipped)"), err=True
+            )
             failed = failed or required
     sys.exit(1 if failed else 0)
 

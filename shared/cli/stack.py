@@ -8,6 +8,7 @@ the same data directory (its supervisor's pid is in ``DATA_DIR/run``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -76,7 +77,11 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str], env: dict[str, str], index: int) -> None:
         proc = subprocess.Popen(
-            argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            argv,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             # Own process group: Ctrl-C reaches only the supervisor, which then
             # stops each group (a Celery worker and its pool children) in order.
@@ -96,31 +101,33 @@ class Supervisor:
         self.children[name] = proc
         self._record()
         if proc.stdout is not None:
-            threading.Thread(target=self._pump, args=(name, index, proc.stdout), daemon=True).start()
+            threading.Thread(
+                target=self._pump, args=(name, index, proc.stdout), daemon=True
+            ).start()
 
     def stop_all(self, grace: float = 30.0) -> None:
+        """SIGTERM every service (warm shutdown), then the private Redis they ack to."""
         self.stopping.set()
-        # Web and workers first (warm shutdown), the private Redis last.
-        order = [n for n in self.children if n != "redis"] + (["redis"] if "redis" in self.children else [])
-        for name in order:
-            proc = self.children[name]
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+        services = [n for n in self.children if n != "redis"]
+        self._stop_group(services, grace)
+        if "redis" in self.children:
+            self._stop_group(["redis"], 10.0)
+
+    def _stop_group(self, names: list[str], grace: float) -> None:
+        for name in names:
+            if self.children[name].poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.children[name].pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        for name in order:
+        for name in names:
             proc = self.children[name]
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 self.say("stack", f"{name} did not stop in time; killing it")
             # Whatever is left in the group (pool children, stragglers) goes too.
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             proc.wait()
 
     def first_exit(self) -> tuple[str, int] | None:
@@ -135,29 +142,37 @@ def child_env(settings: Settings, redis_url: str, token: str) -> dict[str, str]:
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    env.update({
-        "SILKFEED_DATA_DIR": str(settings.data_dir.resolve()),
-        "SILKFEED_DATABASE_URL": settings.db_url,
-        "SILKFEED_REDIS_URL": redis_url,
-        "SILKFEED_INGEST_TOKENS": ",".join(
-            [t.get_secret_value() for t in settings.ingest_tokens] or [token]
-        ),
-        "SILKFEED_FEED_PORT": str(settings.feed_port),
-        "SILKFEED_INGEST_PORT": str(settings.ingest_port),
-        "SILKFEED_PUBLIC_URL": settings.base_url,
-        "SILKFEED_RUN_DIR": str(run_dir(settings)),  # workers signal readiness here
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "SILKFEED_DATA_DIR": str(settings.data_dir.resolve()),
+            "SILKFEED_DATABASE_URL": settings.db_url,
+            "SILKFEED_REDIS_URL": redis_url,
+            "SILKFEED_INGEST_TOKENS": ",".join(
+                [t.get_secret_value() for t in settings.ingest_tokens] or [token]
+            ),
+            "SILKFEED_FEED_PORT": str(settings.feed_port),
+            "SILKFEED_INGEST_PORT": str(settings.ingest_port),
+            "SILKFEED_PUBLIC_URL": settings.base_url,
+            "SILKFEED_RUN_DIR": str(run_dir(settings)),  # workers signal readiness here
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if sys.stdout.isatty() and "SILKFEED_LOG_FORMAT" not in os.environ:
         env["SILKFEED_LOG_FORMAT"] = "text"
     return env
 
 
-def wait_healthy(settings: Settings, sup: Supervisor | None, timeout: float = 60.0,
-                 alive: Callable[[], bool] | None = None) -> None:
+def wait_healthy(
+    settings: Settings,
+    sup: Supervisor | None,
+    timeout: float = 60.0,
+    alive: Callable[[], bool] | None = None,
+) -> None:
     """Wait until both HTTP services answer /healthz and every worker said it is ready."""
-    urls = [f"http://{settings.bind_host}:{settings.ingest_port}/healthz",
-            f"http://{settings.bind_host}:{settings.feed_port}/healthz"]
+    urls = [
+        f"http://{settings.bind_host}:{settings.ingest_port}/healthz",
+        f"http://{settings.bind_host}:{settings.feed_port}/healthz",
+    ]
     ready_files = [run_dir(settings) / f"{w}.ready" for w in WORKERS]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -179,11 +194,17 @@ def _http_ok(url: str) -> bool:
         return False
 
 
-def post_page(settings: Settings, token: str, body: bytes, media_type: str = "text/plain",
-              source: str = "demo") -> dict[str, object]:
-    req = urllib.request.Request(  # noqa: S310 - loopback URL
+def post_page(
+    settings: Settings,
+    token: str,
+    body: bytes,
+    media_type: str = "text/plain",
+    source: str = "demo",
+) -> dict[str, object]:
+    req = urllib.request.Request(
         f"http://{settings.bind_host}:{settings.ingest_port}/v1/submissions?source={source}",
-        data=body, method="POST",
+        data=body,
+        method="POST",
         headers={"Authorization": f"Bearer {token}", "Content-Type": media_type},
     )
     with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
@@ -195,7 +216,8 @@ def describe_urls(settings: Settings, token: str) -> list[str]:
     ingest = f"http://{settings.bind_host}:{settings.ingest_port}"
     return [
         f"feeds:   {base}/  (index)",
-        f"         {base}/feeds/articles.atom  {base}/feeds/articles.rss  {base}/feeds/articles.json",
+        f"         {base}/feeds/articles.atom  {base}/feeds/articles.rss",
+        f"         {base}/feeds/articles.json",
         f"rates:   {base}/api/v1/rates/latest  {base}/feeds/rates.atom",
         f"ingest:  {ingest}/v1/submissions",
         f"token:   {token}",
@@ -218,7 +240,10 @@ def run(settings: Settings, *, demo: bool = True) -> int:
             print(f"silkfeed: {exc}", file=sys.stderr)
             return 1
         sup.adopt("redis", proc, 5)
-        sup.say("stack", f"no Redis answered at {settings.redis_url}; started a private one at {redis_url}")
+        sup.say(
+            "stack",
+            f"no Redis answered at {settings.redis_url}; started a private one at {redis_url}",
+        )
     token = ingest_token(settings)
     env = child_env(settings, redis_url, token)
 
@@ -276,8 +301,11 @@ def up(settings: Settings, timeout: float = 90.0) -> int:
     rd = run_dir(settings)
     pidfile = rd / "stack.pid"
     if pidfile.exists() and _pid_alive(int(pidfile.read_text())):
-        print(f"silkfeed: a stack is already running from {settings.data_dir} "
-              f"(pid {pidfile.read_text().strip()}); `make down` first", file=sys.stderr)
+        print(
+            f"silkfeed: a stack is already running from {settings.data_dir} "
+            f"(pid {pidfile.read_text().strip()}); `make down` first",
+            file=sys.stderr,
+        )
         return 1
     log_path = rd / "stack.log"
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
@@ -285,7 +313,11 @@ def up(settings: Settings, timeout: float = 90.0) -> int:
     env["SILKFEED_DATA_DIR"] = str(settings.data_dir.resolve())
     proc = subprocess.Popen(
         [sys.executable, "-m", "shared.cli.main", "stack", "run", "--no-demo"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
     log.close()
@@ -315,10 +347,8 @@ def down(settings: Settings, timeout: float = 60.0) -> int:
         deadline = time.monotonic() + timeout
         while _pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
         if _pid_alive(pid):
             os.killpg(pid, signal.SIGKILL)
     children = run_dir(settings) / "children.pids"
@@ -326,10 +356,8 @@ def down(settings: Settings, timeout: float = 60.0) -> int:
         for line in children.read_text().split("\n"):
             if line.strip():
                 _, child = line.split()
-                try:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(int(child), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
         children.unlink()
     pidfile.unlink(missing_ok=True)
     print("silkfeed: stack stopped")

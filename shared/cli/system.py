@@ -54,26 +54,45 @@ def ensure_program(program: str, debian_package: str, *, purpose: str) -> str:
     if not _apt_updated:
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
         _apt_updated = True
-    result = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                             debian_package], env=env, check=False)
+    result = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", debian_package],
+        env=env,
+        check=False,
+    )
     found = shutil.which(program)
     if result.returncode != 0 or not found:
         raise MissingTool(f"could not install {debian_package}; install it by hand for {purpose}")
     return found
 
 
-def start_private_redis(data_dir: Path, *, persistent: bool = True) -> tuple[subprocess.Popen[bytes], str]:
+def start_private_redis(
+    data_dir: Path, *, persistent: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start a redis-server of our own on a free loopback port; returns it and its URL."""
     binary = ensure_program("redis-server", "redis-server", purpose="the message broker")
     port = free_port()
     workdir = data_dir / "redis"
     workdir.mkdir(parents=True, exist_ok=True)
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir.resolve()),
-            "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes"]
+    argv = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(workdir.resolve()),
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
+    ]
     # The append-only file keeps queued tasks across restarts of the stack.
     argv += ["--appendonly", "yes" if persistent else "no"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

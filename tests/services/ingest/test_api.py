@@ -31,8 +31,11 @@ def problem(resp) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_post_returns_202_location_and_status(client: FlaskClient) -> None:
-    resp = client.post("/v1/submissions?source=timesca&url=https://example.org/page",
-                       data=SAMPLE.read_bytes(), headers={**AUTH, "Content-Type": "text/plain; charset=utf-8"})
+    resp = client.post(
+        "/v1/submissions?source=timesca&url=https://example.org/page",
+        data=SAMPLE.read_bytes(),
+        headers={**AUTH, "Content-Type": "text/plain; charset=utf-8"},
+    )
     assert resp.status_code == 202
     doc = resp.get_json()
     assert doc["status"] == "queued" and len(doc["id"]) == 32
@@ -41,18 +44,33 @@ def test_post_returns_202_location_and_status(client: FlaskClient) -> None:
     assert got.status_code == 200
     assert got.get_json()["id"] == doc["id"]
     assert got.get_json()["source"] == "timesca"
-    assert got.get_json()["counts"] == {"articles": 0, "new_articles": 0, "updated_articles": 0, "rates": 0}
+    assert got.get_json()["counts"] == {
+        "articles": 0,
+        "new_articles": 0,
+        "updated_articles": 0,
+        "rates": 0,
+    }
 
 
 def test_same_body_gives_back_the_existing_submission(client: FlaskClient) -> None:
-    first = client.post("/v1/submissions", data=b"Some page\n\nText.", headers={**AUTH, "Content-Type": "text/plain"})
-    again = client.post("/v1/submissions", data=b"Some page\n\nText.", headers={**AUTH, "Content-Type": "text/plain"})
+    first = client.post(
+        "/v1/submissions",
+        data=b"Some page\n\nText.",
+        headers={**AUTH, "Content-Type": "text/plain"},
+    )
+    again = client.post(
+        "/v1/submissions",
+        data=b"Some page\n\nText.",
+        headers={**AUTH, "Content-Type": "text/plain"},
+    )
     assert first.status_code == 202 and again.status_code == 200
     assert again.get_json()["id"] == first.get_json()["id"]
     assert again.headers["Location"] == first.headers["Location"]
 
 
-@pytest.mark.parametrize("header", [None, "Bearer wrong-token-0123456789", "Basic abc", f"bearer {TOKEN}x"])
+@pytest.mark.parametrize(
+    "header", [None, "Bearer wrong-token-0123456789", "Basic abc", f"bearer {TOKEN}x"]
+)
 def test_missing_or_wrong_token_is_401(client: FlaskClient, header: str | None) -> None:
     headers = {"Content-Type": "text/plain"} | ({"Authorization": header} if header else {})
     resp = client.post("/v1/submissions", data=b"x", headers=headers)
@@ -69,30 +87,44 @@ def test_unsupported_media_type_is_415(client: FlaskClient) -> None:
 
 
 def test_body_over_the_limit_is_413(client: FlaskClient) -> None:
-    resp = client.post("/v1/submissions", data=b"a" * (65 * 1024), headers={**AUTH, "Content-Type": "text/plain"})
+    resp = client.post(
+        "/v1/submissions", data=b"a" * (65 * 1024), headers={**AUTH, "Content-Type": "text/plain"}
+    )
     assert resp.status_code == 413
     problem(resp)
 
 
 def test_undecodable_body_is_400(client: FlaskClient) -> None:
-    resp = client.post("/v1/submissions", data=b"Title\n\n\xff\xfe broken", headers={**AUTH, "Content-Type": "text/plain"})
+    resp = client.post(
+        "/v1/submissions",
+        data=b"Title\n\n\xff\xfe broken",
+        headers={**AUTH, "Content-Type": "text/plain"},
+    )
     assert resp.status_code == 400
     assert "UTF-8" in problem(resp)["detail"]
 
 
 def test_schema_violation_is_422_naming_each_field(client: FlaskClient) -> None:
-    doc = {"articles": [{"paragraphs": ["no title"]}, {"title": 5, "body": "x"}],
-           "rates": [{"pair": "KGS/USD", "rate": 0.1, "change": "0%"}]}
-    resp = client.post("/v1/submissions", data=json.dumps(doc),
-                       headers={**AUTH, "Content-Type": "application/json"})
+    doc = {
+        "articles": [{"paragraphs": ["no title"]}, {"title": 5, "body": "x"}],
+        "rates": [{"pair": "KGS/USD", "rate": 0.1, "change": "0%"}],
+    }
+    resp = client.post(
+        "/v1/submissions",
+        data=json.dumps(doc),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
     assert resp.status_code == 422
     fields = {e["field"] for e in problem(resp)["errors"]}
     assert {"/articles/0/title", "/articles/1/title", "/rates/0/rate"} <= fields
 
 
 def test_bad_source_parameter_is_400(client: FlaskClient) -> None:
-    resp = client.post("/v1/submissions?source=../../etc", data=b"x",
-                       headers={**AUTH, "Content-Type": "text/plain"})
+    resp = client.post(
+        "/v1/submissions?source=../../etc",
+        data=b"x",
+        headers={**AUTH, "Content-Type": "text/plain"},
+    )
     assert resp.status_code == 400
     assert problem(resp)["parameter"] == "source"
 
@@ -117,6 +149,10 @@ def test_wrong_method_is_a_problem(client: FlaskClient) -> None:
 
 def test_tokens_are_never_logged(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG")
-    client.post("/v1/submissions", data=b"Page\n\nBody.", headers={**AUTH, "Content-Type": "text/plain"})
-    client.post("/v1/submissions", data=b"x", headers={"Authorization": "Bearer leaked-0123456789abc"})
+    client.post(
+        "/v1/submissions", data=b"Page\n\nBody.", headers={**AUTH, "Content-Type": "text/plain"}
+    )
+    client.post(
+        "/v1/submissions", data=b"x", headers={"Authorization": "Bearer leaked-0123456789abc"}
+    )
     assert TOKEN not in caplog.text and "leaked-0123456789abc" not in caplog.text

@@ -23,14 +23,22 @@ def session(db_url: str) -> Iterator[Session]:
     engine.dispose()
 
 
-def payload(quotes: list[tuple[str, str, str, str]], sid: str = "s1",
-            at: str = "2025-12-15T00:00:00+00:00") -> contracts.StoreSnapshot:
-    return {"submission_id": sid, "observed_at": at, "source": "timesca",
-            "quotes": [{"base": b, "quote": q, "rate": r, "change": c} for b, q, r, c in quotes]}
+def payload(
+    quotes: list[tuple[str, str, str, str]], sid: str = "s1", at: str = "2025-12-15T00:00:00+00:00"
+) -> contracts.StoreSnapshot:
+    return {
+        "submission_id": sid,
+        "observed_at": at,
+        "source": "timesca",
+        "quotes": [{"base": b, "quote": q, "rate": r, "change": c} for b, q, r, c in quotes],
+    }
 
 
-SAMPLE_QUOTES = [("KGS", "USD", "0.01144", "0%"), ("KZT", "USD", "0.00192", "-0%"),
-                 ("TMT", "USD", "0.28490", "0%")] * 3
+SAMPLE_QUOTES = [
+    ("KGS", "USD", "0.01144", "0%"),
+    ("KZT", "USD", "0.00192", "-0%"),
+    ("TMT", "USD", "0.28490", "0%"),
+] * 3
 
 
 def test_exact_decimals_and_changes_round_trip(session: Session) -> None:
@@ -39,8 +47,10 @@ def test_exact_decimals_and_changes_round_trip(session: Session) -> None:
     session.expire_all()
     quotes = session.scalars(select(RateQuote).order_by(RateQuote.id)).all()
     assert [(q.base, q.quote, str(q.rate), q.change) for q in quotes] == [
-        ("KGS", "USD", "0.01144", "0%"), ("KZT", "USD", "0.00192", "-0%"),
-        ("TMT", "USD", "0.28490", "0%")]
+        ("KGS", "USD", "0.01144", "0%"),
+        ("KZT", "USD", "0.00192", "-0%"),
+        ("TMT", "USD", "0.28490", "0%"),
+    ]
     assert quotes[2].rate == Decimal("0.28490") and str(quotes[2].rate) == "0.28490"
 
 
@@ -59,9 +69,16 @@ def test_another_day_is_another_snapshot(session: Session) -> None:
 
 
 def test_a_pair_quoted_twice_differently_is_kept_and_flagged(session: Session) -> None:
-    stored = store_snapshot(session, payload([("KGS", "USD", "0.01144", "0%"),
-                                              ("KGS", "USD", "0.01150", "0.5%"),
-                                              ("KZT", "USD", "0.00192", "-0%")]))
+    stored = store_snapshot(
+        session,
+        payload(
+            [
+                ("KGS", "USD", "0.01144", "0%"),
+                ("KGS", "USD", "0.01150", "0.5%"),
+                ("KZT", "USD", "0.00192", "-0%"),
+            ]
+        ),
+    )
     assert stored.conflicts == 1
     snap = session.get(RateSnapshot, stored.snapshot_id)
     assert snap is not None and snap.has_conflicts
