@@ -60,8 +60,9 @@ def _article_query(spec: FeedSpec) -> Select[tuple[Article]]:
         )
     elif spec.kind == "source":
         query = query.where(Article.source == spec.value)
-    # Newest first; within one page, the page's own order.
-    return query.order_by(Article.published_at.desc(), Article.position.asc(), Article.id.desc())
+    # Newest first, with first-seen order breaking ties: a total, stable order
+    # (archives depend on it) that the (published_at, id) index serves.
+    return query.order_by(Article.published_at.desc(), Article.id.desc())
 
 
 def feed_exists(session: Session, spec: FeedSpec) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.feed.entries import EPOCH, FeedSpec, article_entries, feed_exists, rate_entries
-from services.feed.render import FORMATS, MEDIA_TYPES, render_feed
+from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedMeta
 from shared.db import utcnow
 from shared.models import RenderedFeed
@@ -28,18 +28,9 @@ def feed_key(spec: FeedSpec, fmt: str) -> str:
     return f"{spec.name}.{fmt}"
 
 
-def build_document(
-    session: Session, settings: Settings, spec: FeedSpec, fmt: str
-) -> tuple[bytes, datetime]:
-    """Render one feed in one format; returns the bytes and the newest entry's update."""
+def feed_meta(settings: Settings, spec: FeedSpec, fmt: str, newest: datetime) -> FeedMeta:
     base = settings.base_url
-    limit = settings.feed_page_size
-    if spec.kind == "rates":
-        entries = rate_entries(session, base, limit)
-    else:
-        entries = article_entries(session, spec, base, limit)
-    newest = max((e.updated for e in entries), default=EPOCH)
-    meta = FeedMeta(
+    return FeedMeta(
         feed_id=f"{base}{spec.path}",
         title=spec.title,
         subtitle="News and currency tickers from Central Asia, as published.",
@@ -47,9 +38,25 @@ def build_document(
         html_url=f"{base}/",
         updated=newest,
         ttl_minutes=max(1, settings.feed_max_age // 60),
-        alternates=tuple((MEDIA_TYPES[f].split(";")[0], f"{base}{spec.path}.{f}") for f in FORMATS),
+        alternates=tuple(
+            (MEDIA_TYPES[f].split(";")[0], f"{base}{spec.path}.{f}") for f in FORMATS
+        ),
     )
-    return render_feed(fmt, meta, entries), newest
+
+
+def build_documents(
+    session: Session, settings: Settings, spec: FeedSpec
+) -> tuple[dict[str, bytes], datetime]:
+    """Render one feed in every format from one read; returns bytes and newest update."""
+    base = settings.base_url
+    limit = settings.feed_page_size
+    if spec.kind == "rates":
+        entries = rate_entries(session, base, limit)
+    else:
+        entries = article_entries(session, spec, base, limit)
+    newest = max((e.updated for e in entries), default=EPOCH)
+    metas = {fmt: feed_meta(settings, spec, fmt, newest) for fmt in FORMATS}
+    return render_formats(metas, entries), newest
 
 
 def store_document(
@@ -84,11 +91,11 @@ def store_document(
 
 
 def render_and_store(session: Session, settings: Settings, spec: FeedSpec) -> int:
-    """Render every format of one feed and store them; commits. Returns bytes changed."""
+    """Render every format of one feed and store them; commits. Returns formats changed."""
     as_of = utcnow()
+    documents, newest = build_documents(session, settings, spec)
     changed = 0
-    for fmt in FORMATS:
-        body, newest = build_document(session, settings, spec, fmt)
+    for fmt, body in documents.items():
         key = feed_key(spec, fmt)
         before = session.get(RenderedFeed, key)
         old_etag = before.etag if before is not None else None

@@ -3,26 +3,43 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 
+import redis
 from celery import Celery
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from services.feed.coalesce import RenderCoalescer
 from services.feed.publish import refresh
 from shared import contracts
 from shared.celery_app import DbTask
+from shared.db import utcnow
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Celery) -> None:
+    settings = app.resources.settings  # type: ignore[attr-defined]
+    coalescers: dict[int, RenderCoalescer] = {}
+
+    def coalescer() -> RenderCoalescer:
+        # One client per process (prefork children must not share a socket).
+        pid = os.getpid()
+        if pid not in coalescers:
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=10)
+            coalescers[pid] = RenderCoalescer(
+                client, settings.key_prefix, lock_ms=15_000
+            )
+        return coalescers[pid]
+
     @app.task(
         name=contracts.REFRESH_FEEDS,
         base=DbTask,
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
-        autoretry_for=(OperationalError, DBAPIError, ConnectionError),
+        autoretry_for=(OperationalError, DBAPIError, ConnectionError, redis.ConnectionError),
         max_retries=8,
         retry_backoff=2,
         retry_backoff_max=60,
@@ -30,6 +47,21 @@ def register(app: Celery) -> None:
     )
     def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
         contracts.check_refresh({"feeds": feeds, "requested_at": requested_at})
-        settings = self.app.resources.settings  # type: ignore[attr-defined]
-        done = refresh(self.session, settings, feeds, datetime.fromisoformat(requested_at))
-        log.info("rendered %d of %d requested feeds: %s", len(done), len(feeds), ", ".join(done))
+        co = coalescer()
+        co.mark(feeds, datetime.fromisoformat(requested_at))
+
+        def render(name: str, stamp: datetime) -> None:
+            refresh(self.session, settings, [name], stamp)
+
+        done = co.drain(render)
+        if done is None:
+            # Another process is rendering and will pick these feeds up; if it
+            # dies first, this follow-up (one per lock period) takes over.
+            if co.claim_followup():
+                self.apply_async(
+                    kwargs={"feeds": [], "requested_at": utcnow().isoformat()},
+                    countdown=co.lock_ms / 1000,
+                )
+            return
+        if done:
+            log.info("rendered %d feeds: %s", len(done), ", ".join(done))

@@ -24,6 +24,7 @@ __all__ = [
     "FeedMeta",
     "content_html",
     "render_feed",
+    "render_formats",
     "xml_safe",
 ]
 
@@ -52,3 +53,14 @@ def render_feed(fmt: str, meta: FeedMeta, entries: Sequence[FeedEntry]) -> bytes
     except KeyError:
         raise ValueError(f"unknown feed format {fmt!r}; expected one of {FORMATS}") from None
     return renderer(prepare_meta(meta), prepare_entries(entries))
+
+
+def render_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -> dict[str, bytes]:
+    """Several formats of one feed from one preparation of its entries."""
+    prepared = prepare_entries(entries)
+    out = {}
+    for fmt, meta in metas.items():
+        if fmt not in _RENDERERS:
+            raise ValueError(f"unknown feed format {fmt!r}; expected one of {FORMATS}")
+        out[fmt] = _RENDERERS[fmt](prepare_meta(meta), prepared)
+    return out

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .html import content_html
@@ -127,7 +128,10 @@ def prepare_meta(meta: FeedMeta) -> FeedMeta:
     )
 
 
+@lru_cache(maxsize=8192)
 def prepare_entry(entry: FeedEntry) -> PreparedEntry:
+    # Cached: a feed worker re-renders mostly the same entries, and sanitising
+    # is most of the cost. FeedEntry is frozen, so equal input, equal output.
     guid = _uri(entry.guid, "guid")
     first_text = next((p for p in entry.paragraphs if one_line(p)), "")
     given_summary = one_line(entry.summary) or shorten(first_text, SUMMARY_FALLBACK_CHARS)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from .clean import squash_space
-from .dates import parse_date_line
+from .dates import MAX_DATE_LINE, parse_date_line
 from .model import ParsedArticle
 from .tags import detect_countries, merge_tags
 from .ticker import is_ticker_line
@@ -14,7 +14,10 @@ from .ticker import is_ticker_line
 
 def is_page_furniture(text: str) -> bool:
     """Ticker and date lines belong to the page, never to an article's text."""
-    return is_ticker_line(text) or parse_date_line(text) is not None
+    # Cheap gates first: this runs for every paragraph of every page.
+    if "=" in text and is_ticker_line(text):
+        return True
+    return len(text) <= MAX_DATE_LINE and parse_date_line(text) is not None
 
 
 def build_article(

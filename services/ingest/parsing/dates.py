@@ -26,12 +26,12 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # Longest date line accepted: "Wednesday, 17 September 2025, 10:45 a.m. UTC" fits.
-_MAX_DATE_LINE = 60
+MAX_DATE_LINE = 60
 
 
 def parse_date_line(line: str) -> date | None:
     """The date ``line`` states when the whole line is a date, else ``None``."""
-    if len(line) > _MAX_DATE_LINE:
+    if len(line) > MAX_DATE_LINE:
         return None
     match = _DATE_LINE.fullmatch(line)
     if match is None:

@@ -9,7 +9,7 @@ from .articles import build_article, is_page_furniture
 from .dates import parse_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
-from .ticker import parse_ticker_line, unique_quotes
+from .ticker import TickerLines, unique_quotes
 
 
 class _Line(NamedTuple):
@@ -23,13 +23,14 @@ def parse_text(text: str) -> ParsedPage:
     quotes: list[Quote] = []
     page_date: date | None = None
     lines: list[_Line] = []
+    tickers = TickerLines()
     after_break = True
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             after_break = True
             continue
-        ticker = parse_ticker_line(line)
+        ticker = tickers.parse(line)
         if ticker is not None:
             quotes.extend(ticker)
             after_break = True

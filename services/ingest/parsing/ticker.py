@@ -49,8 +49,31 @@ def find_quotes(text: str) -> Iterator[Quote]:
     """Quotes anywhere in ``text``, e.g. the flattened text of a ticker bar."""
     if "=" not in text:
         return
+    # Ticker bars repeat themselves for seamless scrolling; build each quote once.
+    seen: set[tuple[str, ...]] = set()
     for match in _EMBEDDED_RE.finditer(text):
-        yield _quote(match)
+        key = match.group("base", "quote", "rate", "change")
+        if key not in seen:
+            seen.add(key)
+            yield _quote(match)
+
+
+class TickerLines:
+    """``parse_ticker_line`` remembering its answers for one page.
+
+    A captured ticker repeats the same few lines dozens of times; each
+    distinct line is parsed once.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[Quote] | None] = {}
+
+    def parse(self, line: str) -> list[Quote] | None:
+        try:
+            return self._seen[line]
+        except KeyError:
+            found = self._seen[line] = parse_ticker_line(line)
+            return found
 
 
 def unique_quotes(quotes: Iterable[Quote]) -> tuple[Quote, ...]:

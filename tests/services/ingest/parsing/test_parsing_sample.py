@@ -165,8 +165,6 @@ def test_json_form_gives_the_identical_page(sample_page: ParsedPage, sample_json
     assert parse_page(sample_json, "application/json") == sample_page
 
 
-def test_crlf_and_bom_do_not_change_the_result(
-    sample_page: ParsedPage, sample_text: bytes
-) -> None:
+def test_crlf_and_bom_do_not_change_the_result(sample_page: ParsedPage, sample_text: bytes) -> None:
     windows = b"\xef\xbb\xbf" + sample_text.replace(b"\n", b"\r\n")
     assert parse_page(windows, "text/plain") == sample_page

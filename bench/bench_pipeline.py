@@ -1,0 +1,192 @@
+"""Pipeline throughput and POST-to-visible latency, against a no-op Celery task.
+
+Starts a private Redis and a stack (`silkfeed stack up`) on free ports with a
+fresh SQLite database, and a no-op worker on the same Redis with the same
+concurrency. Reports:
+  - throughput: sample-sized pages per second, from the first POST until every
+    entry is in the feed, divided by no-op tasks per second;
+  - latency: POST until the page's entries are in the served feed, p50 and
+    p99, divided by the no-op task's round trip (send → result) p50 and p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.common import (
+    ROOT,
+    distinct_page,
+    get_json,
+    median,
+    percentile,
+    post,
+    silkfeed,
+    stack_env,
+)
+from shared.cli.system import free_port, start_private_redis
+
+
+def wait_feed_has(feed: str, titles: set[str], timeout: float = 120.0) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items = get_json(f"{feed}/feeds/articles.json")["items"]
+        if titles <= {i["title"] for i in items}:
+            return time.perf_counter()
+        time.sleep(0.005)
+    raise TimeoutError(f"entries did not appear in {timeout}s")
+
+
+def wait_all_done(ingest: str, ids: list[str], timeout: float = 600.0) -> str:
+    """Wait until every submission is done; returns the id that finished last.
+
+    One status request at a time, so polling does not compete with the workers.
+    """
+    import urllib.request
+
+    from bench.common import TOKEN
+
+    deadline = time.monotonic() + timeout
+    finished: dict[str, str] = {}
+    for sid in ids:
+        while True:
+            req = urllib.request.Request(  # noqa: S310
+                f"{ingest}/v1/submissions/{sid}", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
+                doc = json.load(resp)
+            if doc["status"] == "failed":
+                raise RuntimeError(f"submission {sid} failed: {doc['error']}")
+            if doc["status"] == "done":
+                finished[sid] = doc["finished_at"]
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"submission {sid} not done after {timeout}s")
+            time.sleep(0.02)
+    return max(finished, key=finished.__getitem__)
+
+
+def noop_baseline(env: dict[str, str], n_throughput: int, n_latency: int) -> dict[str, float]:
+    # Same settings as the worker, so both derive the same Redis key prefix.
+    os.environ.update({k: v for k, v in env.items() if k.startswith("SILKFEED_")})
+    from bench import noop
+
+    worker = subprocess.Popen(
+        ["celery", "--app", "bench.noop", "worker", "--queues", "noop", "--loglevel", "WARNING"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        task = noop.noop
+        # Warm up: the worker is ready once a task round-trips.
+        task.apply_async((0,), queue="noop").get(timeout=60)
+        rtts = []
+        for i in range(n_latency):
+            t0 = time.perf_counter()
+            task.apply_async((i,), queue="noop").get(timeout=30)
+            rtts.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        results = [task.apply_async((i,), queue="noop") for i in range(n_throughput)]
+        for r in results:
+            r.get(timeout=120)
+        elapsed = time.perf_counter() - t0
+        return {
+            "throughput": n_throughput / elapsed,
+            "rtt_p50": median(rtts),
+            "rtt_p99": percentile(rtts, 99),
+        }
+    finally:
+        os.killpg(worker.pid, 15)
+        worker.wait(30)
+
+
+def run(pages: int, latency_samples: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="silkfeed-bench-"))
+    redis_proc, redis_url = start_private_redis(work, persistent=False)
+    feed_port, ingest_port = free_port(), free_port()
+    env = stack_env(work / "data", feed_port, ingest_port, redis_url)
+    feed, ingest = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{ingest_port}"
+    try:
+        silkfeed(env, "stack", "up")
+        # Warm-up page: every process has its connections and caches ready.
+        body, titles = distinct_page(0, "Warmup")
+        post(ingest, body)
+        wait_feed_has(feed, set(titles))
+
+        latencies = []
+        for i in range(latency_samples):
+            body, titles = distinct_page(i, "Latency")
+            t0 = time.perf_counter()
+            post(ingest, body)
+            latencies.append(wait_feed_has(feed, set(titles)) - t0)
+
+        bodies = [distinct_page(i, "Throughput") for i in range(pages)]
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            ids = [doc["id"] for doc in pool.map(lambda b: post(ingest, b[0]), bodies)]
+        last = wait_all_done(ingest, ids)
+        # The feed is complete once its render includes the page processed last.
+        wait_feed_has(feed, set(bodies[ids.index(last)][1]))
+        elapsed = time.perf_counter() - t0
+        pipeline_tp = pages / elapsed
+
+        baseline = noop_baseline(env, n_throughput=max(pages * 5, 200),
+                                 n_latency=max(latency_samples, 50))
+        return {
+            "pages": pages,
+            "pipeline_pages_per_s": pipeline_tp,
+            "noop_tasks_per_s": baseline["throughput"],
+            "throughput_ratio": pipeline_tp / baseline["throughput"],
+            "latency_p50_s": median(latencies),
+            "latency_p99_s": percentile(latencies, 99),
+            "noop_rtt_p50_s": baseline["rtt_p50"],
+            "noop_rtt_p99_s": baseline["rtt_p99"],
+            "latency_p50_ratio": median(latencies) / baseline["rtt_p50"],
+            "latency_p99_ratio": percentile(latencies, 99) / baseline["rtt_p99"],
+        }
+    finally:
+        try:
+            silkfeed(env, "stack", "down")
+        finally:
+            redis_proc.terminate()
+            redis_proc.wait(10)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(r: dict[str, float]) -> str:
+    return "\n".join([
+        "pipeline (sample-sized pages, POST → every entry in the served feed)",
+        f"  pages posted                 {r['pages']:>10.0f}",
+        f"  pipeline throughput          {r['pipeline_pages_per_s']:>10.1f} pages/s",
+        f"  no-op task throughput        {r['noop_tasks_per_s']:>10.1f} tasks/s",
+        f"  ratio                        {r['throughput_ratio']:>10.3f}",
+        f"  POST→visible p50             {r['latency_p50_s'] * 1000:>10.1f} ms",
+        f"  POST→visible p99             {r['latency_p99_s'] * 1000:>10.1f} ms",
+        f"  no-op round trip p50         {r['noop_rtt_p50_s'] * 1000:>10.2f} ms",
+        f"  no-op round trip p99         {r['noop_rtt_p99_s'] * 1000:>10.2f} ms",
+        f"  latency ratio p50 / p99      {r['latency_p50_ratio']:>10.1f} / {r['latency_p99_ratio']:.1f}",
+    ])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--latency-samples", type=int, default=30)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    result = run(args.pages, args.latency_samples)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Render coalescing: however many refresh tasks arrive, each feed renders about
+once per render cycle, by one process at a time.
+
+A refresh task records its feeds in a Redis hash (feed → newest request time)
+and then tries to become the renderer. The renderer drains the hash until it
+is empty, deleting an entry only after rendering it (and only if no newer
+request arrived meanwhile), so a renderer that dies loses nothing: its lock
+expires and the entries wait for the next renderer. A task that finds the lock
+taken leaves its feeds to the holder, which re-checks the hash after releasing
+the lock; a delayed follow-up task covers a holder that died.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+import redis
+
+# Keep the newest request time per feed (ISO 8601 UTC strings compare in time order).
+_MARK = """
+for i = 1, #ARGV, 2 do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  if (not current) or current < ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+return 1
+"""
+_DELETE_IF_SAME = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0
+"""
+_EXTEND_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+class RenderCoalescer:
+    def __init__(self, client: redis.Redis, prefix: str, lock_ms: int = 15_000) -> None:
+        self.client = client
+        self.dirty_key = f"{prefix}feeds:dirty"
+        self.lock_key = f"{prefix}feeds:render-lock"
+        self.followup_key = f"{prefix}feeds:followup"
+        self.lock_ms = lock_ms
+        self._mark = client.register_script(_MARK)
+        self._delete_if_same = client.register_script(_DELETE_IF_SAME)
+        self._extend = client.register_script(_EXTEND_IF_OWNER)
+        self._release = client.register_script(_RELEASE_IF_OWNER)
+
+    def mark(self, feeds: list[str], requested_at: datetime) -> None:
+        if feeds:
+            stamp = requested_at.isoformat()
+            args: list[str] = []
+            for name in feeds:
+                args += [name, stamp]
+            self._mark(keys=[self.dirty_key], args=args)
+
+    def pending(self) -> int:
+        return int(self.client.hlen(self.dirty_key))
+
+    def drain(self, render: Callable[[str, datetime], None]) -> list[str] | None:
+        """Render every dirty feed. None when another process holds the renderer lock."""
+        done: list[str] = []
+        while True:
+            token = uuid.uuid4().hex
+            if not self.client.set(self.lock_key, token, nx=True, px=self.lock_ms):
+                return done or None
+            try:
+                while dirty := self.client.hgetall(self.dirty_key):
+                    for raw_name, raw_stamp in sorted(dirty.items()):
+                        name, stamp = raw_name.decode(), raw_stamp.decode()
+                        render(name, datetime.fromisoformat(stamp))
+                        self._delete_if_same(keys=[self.dirty_key], args=[name, stamp])
+                        self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
+                        done.append(name)
+            finally:
+                self._release(keys=[self.lock_key], args=[token])
+            # A task that marked feeds while we held the lock left them to us.
+            if not self.pending():
+                return done
+
+    def claim_followup(self) -> bool:
+        """True for one caller per lock period: it schedules the follow-up check."""
+        return bool(self.client.set(self.followup_key, "1", nx=True, px=self.lock_ms))

@@ -1,0 +1,260 @@
+"""Hostile and broken input: parse_page returns a page or raises ParseError, nothing else."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.ingest.parsing import (
+    ParsedArticle,
+    ParsedPage,
+    ParseError,
+    Quote,
+    SchemaError,
+    parse_page,
+    validate_json_document,
+)
+from services.ingest.parsing.dates import parse_date_line
+from services.ingest.parsing.ticker import parse_ticker_line
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
+SAMPLE_TEXT = (FIXTURES / "timesca-2025-12-15.txt").read_text(encoding="utf-8")
+SAMPLE_HTML = (FIXTURES / "timesca-2025-12-15.html").read_text(encoding="utf-8")
+SAMPLE_LINES = SAMPLE_TEXT.split("\n")
+TICKER_LINES = sorted({line.strip() for line in SAMPLE_LINES if "USD =" in line})
+DATE_LINE = "15 December 2025"
+MEDIA_TYPES = ["text/plain", "text/html", "application/json"]
+
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def parse_or_error(body: bytes, media_type: str) -> ParsedPage | None:
+    """The page, or None when parse_page refused it with a ParseError (and only that)."""
+    try:
+        page = parse_page(body, media_type)
+    except ParseError as exc:
+        assert str(exc)
+        return None
+    check_page(page)
+    return page
+
+
+def check_page(page: ParsedPage) -> None:
+    assert isinstance(page, ParsedPage)
+    for quote in page.quotes:
+        assert isinstance(quote, Quote)
+        assert isinstance(quote.rate, Decimal)
+        assert XML_FORBIDDEN.search(quote.change) is None
+    for article in page.articles:
+        assert isinstance(article, ParsedArticle)
+        assert article.title
+        texts = [article.title, *article.paragraphs, *article.tags, article.url or ""]
+        for text in texts:
+            assert isinstance(text, str)
+            assert XML_FORBIDDEN.search(text) is None, repr(text)
+        for text in (article.title, *article.paragraphs):
+            assert text == text.strip()
+            assert parse_ticker_line(text) is None, text
+            assert parse_date_line(text) is None, text
+
+
+@FUZZ
+@given(text=st.text(), media_type=st.sampled_from(MEDIA_TYPES))
+def test_random_text(text: str, media_type: str) -> None:
+    parse_or_error(text.encode("utf-8"), media_type)
+
+
+@FUZZ
+@given(body=st.binary(max_size=2000), media_type=st.sampled_from(MEDIA_TYPES))
+def test_random_bytes(body: bytes, media_type: str) -> None:
+    parse_or_error(body, media_type)
+
+
+@FUZZ
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.sampled_from(SAMPLE_LINES),
+            st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+            st.sampled_from(["<p>", "</p>", "<h2>", "</h2>", "<article>", "&#1;", "&#xFFFE;"]),
+        ),
+        max_size=40,
+    ),
+    media_type=st.sampled_from(["text/plain", "text/html"]),
+)
+def test_sample_lines_mixed_with_noise(lines: list[str], media_type: str) -> None:
+    parse_or_error("\n".join(lines).encode("utf-8"), media_type)
+
+
+@FUZZ
+@given(data=st.data())
+def test_sample_with_lines_shuffled_deleted_and_duplicated(data: st.DataObject) -> None:
+    lines = list(SAMPLE_LINES)
+    operations = data.draw(
+        st.lists(st.sampled_from(["shuffle", "delete", "duplicate"]), min_size=1, max_size=6)
+    )
+    for operation in operations:
+        if operation == "shuffle":
+            lines = data.draw(st.permutations(lines))
+        elif lines and operation == "delete":
+            start = data.draw(st.integers(0, len(lines) - 1))
+            del lines[start : start + data.draw(st.integers(1, 10))]
+        elif lines:
+            index = data.draw(st.integers(0, len(lines) - 1))
+            lines[index:index] = [lines[index]] * data.draw(st.integers(1, 3))
+    page = parse_or_error("\n".join(lines).encode("utf-8"), "text/plain")
+    assert page is not None  # reordered text is still text
+    for article in page.articles:
+        for text in (article.title, *article.paragraphs):
+            assert DATE_LINE not in text
+            assert not any(ticker in text for ticker in TICKER_LINES)
+
+
+@FUZZ
+@given(
+    inserts=st.lists(
+        st.tuples(st.integers(0, len(SAMPLE_TEXT)), st.text(min_size=1, max_size=5)),
+        min_size=1,
+        max_size=20,
+    ),
+    media_type=st.sampled_from(["text/plain", "text/html"]),
+)
+def test_sample_with_characters_inserted(inserts: list[tuple[int, str]], media_type: str) -> None:
+    source = SAMPLE_TEXT if media_type == "text/plain" else SAMPLE_HTML
+    chars = list(source)
+    for position, text in sorted(inserts, reverse=True):
+        chars.insert(min(position, len(chars)), text)
+    parse_or_error("".join(chars).encode("utf-8"), media_type)
+
+
+@FUZZ
+@given(
+    cut=st.tuples(st.integers(0, len(SAMPLE_HTML)), st.integers(0, 2000)),
+)
+def test_html_sample_with_a_slice_removed(cut: tuple[int, int]) -> None:
+    start, length = cut
+    parse_or_error((SAMPLE_HTML[:start] + SAMPLE_HTML[start + length :]).encode(), "text/html")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=20,
+)
+ARTICLE_LIKE = st.fixed_dictionaries(
+    {"title": st.one_of(st.text(max_size=40), JSON_VALUES)},
+    optional={
+        "paragraphs": st.one_of(st.lists(st.text(max_size=40), max_size=4), JSON_VALUES),
+        "body": st.one_of(st.text(max_size=80), JSON_VALUES),
+        "url": st.one_of(st.sampled_from(["https://x.org/a", "http://[x", "ftp://y"]), JSON_VALUES),
+        "published": st.sampled_from(["2025-12-15T10:00:00Z", "2025-12-15T25:00:00Z", "x"]),
+        "tags": st.one_of(st.lists(st.text(max_size=10), max_size=3), JSON_VALUES),
+    },
+)
+PAGE_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "page_date": st.one_of(st.sampled_from(["2025-12-15", "2025-02-30"]), JSON_VALUES),
+        "articles": st.one_of(st.lists(ARTICLE_LIKE, max_size=3), JSON_VALUES),
+        "rates": st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "pair": st.sampled_from(["KGS/USD", "kgs", ""]),
+                    "rate": st.one_of(st.sampled_from(["0.01144", "1,5"]), JSON_VALUES),
+                    "change": st.sampled_from(["0%", "-0%", "+1.25%", "x"]),
+                },
+            ),
+            max_size=3,
+        ),
+    },
+)
+
+
+@FUZZ
+@given(document=st.one_of(PAGE_LIKE, JSON_VALUES))
+def test_json_documents_validate_consistently(document: object) -> None:
+    body = json.dumps(document).encode("utf-8")
+    errors = validate_json_document(body)
+    assert all(set(e) == {"field", "message"} and e["message"] for e in errors)
+    assert all(e["field"] == "" or e["field"].startswith("/") for e in errors)
+    try:
+        page = parse_page(body, "application/json")
+    except SchemaError as exc:
+        assert exc.errors == errors != []
+    else:
+        assert errors == []
+        check_page(page)
+
+
+# --- specific hostile inputs -------------------------------------------------
+
+
+@pytest.mark.parametrize("media_type", MEDIA_TYPES)
+def test_invalid_utf8_names_the_byte_offset(media_type: str) -> None:
+    body = "Kazakhstan’s exports".encode() + b"\xc3\x28 more"
+    with pytest.raises(ParseError, match=r"not valid UTF-8: byte 0xc3 at offset 22"):
+        parse_page(body, media_type)
+
+
+@pytest.mark.parametrize("media_type", MEDIA_TYPES)
+def test_nul_bytes_mean_binary(media_type: str) -> None:
+    with pytest.raises(ParseError, match="NUL byte at offset 1"):
+        parse_page(b"K\x00azakhstan", media_type)
+    with pytest.raises(ParseError, match=r"binary|UTF-8"):
+        parse_page(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", media_type)
+
+
+def test_utf16_text_is_refused() -> None:
+    with pytest.raises(ParseError, match="NUL byte"):
+        parse_page("Kazakhstan Exports Grow".encode("utf-16"), "text/plain")
+
+
+def test_mostly_control_characters_mean_binary() -> None:
+    with pytest.raises(ParseError, match="binary"):
+        parse_page(bytes(range(1, 32)) * 10, "text/plain")
+
+
+def test_forbidden_characters_are_removed_from_text() -> None:
+    page = parse_page(
+        "Kazakh\x01stan Exports \x1bGrow Again\n\nExports grew\x0b by 5%\ufffe.\n".encode(),
+        "text/plain",
+    )
+    (article,) = page.articles
+    assert article.title == "Kazakhstan Exports Grow Again"
+    assert article.paragraphs == ("Exports grew by 5%.",)
+
+
+def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
+    page = parse_page(
+        b"<h2>Tajik&#1; Dam Work &#xFFFE;Resumes</h2><p>Work&#x1F; resumed&#0;.</p>",
+        "text/html",
+    )
+    (article,) = page.articles
+    assert article.title == "Tajik Dam Work Resumes"
+    # &#0; becomes U+FFFD as HTML requires; that one is a legal XML character.
+    assert article.paragraphs == ("Work resumed\ufffd.",)
+
+
+def test_deeply_nested_html_is_fine() -> None:
+    body = ("<div>" * 20_000 + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
+    page = parse_page(body, "text/html")
+    assert [a.title for a in page.articles] == ["Deep Kazakh Story Title"]
+
+
+def test_huge_ticker_like_line_is_not_quadratic() -> None:
+    body = ("KGS/USD = 0.01144 0% " * 2000 + "x\n" + "=" * 10_000 + "%\n").encode()
+    page = parse_page(body, "text/plain")
+    assert page.quotes == () and page.articles == ()

@@ -1,0 +1,177 @@
+"""HTML pages: chrome dropped, ticker and date read from markup, articles found."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from services.ingest.parsing import ParsedPage, Quote, parse_page
+
+
+def parse(html: str) -> ParsedPage:
+    return parse_page(html.encode("utf-8"), "text/html")
+
+
+def test_page_without_article_elements_uses_headings(page_fixture) -> None:
+    page = page_fixture("headings.html")
+    assert page.page_date == date(2025, 12, 15)
+    assert page.quotes == (
+        Quote("KGS", "USD", Decimal("0.01144"), "0%"),
+        Quote("TJS", "USD", Decimal("0.10895"), "-0%"),
+    )
+    # The <h1> with nothing under it and the sidebar's "Most Read" are not articles.
+    assert [(a.title, a.url, a.tags) for a in page.articles] == [
+        (
+            "Kyrgyzstan’s Gold Output Hits a Ten-Year High",
+            "https://timesca.com/news/kyrgyzstan-gold-output",
+            ("kyrgyzstan",),
+        ),
+        (
+            "Kazakh Wheat Finds New Buyers in Iran and Afghanistan",
+            "https://timesca.com/kazakhstan-wheat/",
+            ("afghanistan", "iran", "kazakhstan"),
+        ),
+        ("Tajikistan Cuts Electricity Exports for the Winter", None, ("afghanistan", "tajikistan")),
+    ]
+    assert page.articles[0].paragraphs == (
+        "Kyrgyzstan’s gold output rose by 12% last year, driven by the Kumtor mine, the National "
+        "Statistics Committee\u00a0reported.",
+        "“Kumtor is now run more efficiently than it ever was,” the committee said.",
+        "Exports went mainly to Switzerland & the UAE.",
+    )
+    assert page.articles[1].paragraphs[1:] == (
+        "Iran will take 400,000 tons by March.",
+        "Afghan mills will take the rest.",
+    )
+    # <br> separates words rather than gluing them.
+    assert page.articles[2].paragraphs == (
+        "Tajikistan will stop exporting electricity to Afghanistan until March to cover demand "
+        "at home.",
+    )
+
+
+def test_relative_links_stay_relative_without_base(page_fixture) -> None:
+    page = page_fixture("relative-links.html")
+    first, second = page.articles
+    assert first.url == "/2025/12/15/uzbekistan-solar-auction/"
+    assert first.published == datetime(2025, 12, 15, 8, 30, tzinfo=timezone(timedelta(hours=5)))
+    assert first.paragraphs == (
+        "Uzbekistan has awarded contracts for 2 GW of solar capacity in the Bukhara and "
+        "Samarkand regions.",
+        "Bidders from China and the UAE won most of the lots.",
+    )
+    # A javascript: link is never an article address.
+    assert second.url is None
+    assert page.quotes == (Quote("UZS", "USD", Decimal("0.00008"), "0%"),)
+    assert page.page_date == date(2025, 12, 15)
+
+
+def test_entities_are_decoded() -> None:
+    page = parse(
+        "<h2>Kazakhstan&rsquo;s &ldquo;Middle Corridor&rdquo; &mdash; a Progress Report</h2>"
+        "<p>It&#8217;s growing &amp; fast&nbsp;now &lt;really&gt;.</p>"
+    )
+    (article,) = page.articles
+    assert article.title == "Kazakhstan’s “Middle Corridor” — a Progress Report"
+    assert article.paragraphs == ("It’s growing & fast\u00a0now <really>.",)
+
+
+def test_chrome_is_dropped_from_articles() -> None:
+    page = parse(
+        """<html><head><style>p{}</style><script>var x = "<p>Not Text</p>";</script></head>
+        <body><header><nav><ul><li>Home</li></ul></nav><h1>Site Name Of The Paper</h1></header>
+        <article><header><h2>Tajik Farmers Plant Early</h2></header>
+          <p>Farmers in Tajikistan planted early this year.</p>
+          <aside><p>Related: something else.</p></aside>
+          <form><p>Sign up for our newsletter.</p></form>
+          <noscript><p>Enable JavaScript.</p></noscript>
+          <div role="navigation"><ul><li>Next story</li></ul></div>
+          <footer><ul><li>Share</li></ul></footer>
+        </article>
+        <footer><p>Copyright</p></footer></body></html>"""
+    )
+    (article,) = page.articles
+    assert article.title == "Tajik Farmers Plant Early"
+    assert article.paragraphs == ("Farmers in Tajikistan planted early this year.",)
+
+
+def test_nested_blocks_are_not_doubled() -> None:
+    page = parse(
+        "<article><h2>Uzbek Exporters Look to the Gulf</h2>"
+        "<blockquote><p>First quoted paragraph.</p><p>Second quoted paragraph.</p></blockquote>"
+        "<ul><li><p>Listed point.</p></li><li>Plain item.</li></ul>"
+        "<article><h3>Comment Thread Title Here</h3><p>Nested comment.</p></article>"
+        "</article>"
+    )
+    (article,) = page.articles
+    assert article.paragraphs == (
+        "First quoted paragraph.",
+        "Second quoted paragraph.",
+        "Listed point.",
+        "Plain item.",
+        "Nested comment.",
+    )
+
+
+def test_ticker_bar_and_time_element() -> None:
+    page = parse(
+        """<div class="Ticker"><span>KGS/USD</span> = <b>0.01144</b> <i>0%</i>
+        <span>TMT/USD = 0.28490 0%</span></div>
+        <time datetime="2025-12-15">yesterday</time>
+        <article><h2>Turkmen Gas Flows Resume</h2><p>Gas is flowing again.</p>
+        <p>KGS/USD = 0.01144 0%</p><p>15 December 2025</p></article>"""
+    )
+    assert page.quotes == (
+        Quote("KGS", "USD", Decimal("0.01144"), "0%"),
+        Quote("TMT", "USD", Decimal("0.28490"), "0%"),
+    )
+    assert page.page_date == date(2025, 12, 15)
+    # Ticker and date text inside an article is page furniture, not a paragraph.
+    assert page.articles[0].paragraphs == ("Gas is flowing again.",)
+
+
+def test_without_a_ticker_bar_whole_ticker_elements_count() -> None:
+    page = parse(
+        """<ul><li>KGS/USD = 0.01144 0%</li><li>\u2022 KZT/USD = 0.00192 -0%</li></ul>
+        <p>The KGS/USD = 0.01144 0% quote inside a sentence is not a ticker.</p>
+        <p>TJS/USD = 0.10895 -0%</p>"""
+    )
+    assert [(q.pair, q.change) for q in page.quotes] == [
+        ("KGS/USD", "0%"),
+        ("KZT/USD", "-0%"),
+        ("TJS/USD", "-0%"),
+    ]
+
+
+def test_date_from_a_date_line_when_there_is_no_time_element() -> None:
+    page = parse("<div class='dateline'>December 15, 2025</div><p>Nothing else.</p>")
+    assert page.page_date == date(2025, 12, 15)
+    assert page.articles == ()
+
+
+def test_paragraphs_without_headings_are_read_like_plain_text() -> None:
+    page = parse(
+        "<div><p>Kazakhstan Opens Its First Nuclear Plant Tender</p>"
+        "<p>The energy ministry has invited bids for the country’s first nuclear plant.</p></div>"
+    )
+    (article,) = page.articles
+    assert article.title == "Kazakhstan Opens Its First Nuclear Plant Tender"
+    assert article.paragraphs == (
+        "The energy ministry has invited bids for the country’s first nuclear plant.",
+    )
+
+
+def test_empty_and_trivial_html() -> None:
+    empty = ParsedPage(page_date=None, articles=(), quotes=())
+    assert parse("") == empty
+    assert parse("<html></html>") == empty
+    assert parse("<article><h2>Title Without Any Body</h2></article>") == empty
+
+
+def test_base_href_makes_heading_links_absolute() -> None:
+    page = parse(
+        '<head><base href="https://example.org/news/"></head>'
+        '<a href="story-1"><h2>Kyrgyz Parliament Passes Budget</h2></a><p>It passed.</p>'
+        '<h2><a href="#top">Uzbekistan Reforms Its Tax Code</a></h2><p>It reformed.</p>'
+    )
+    assert [a.url for a in page.articles] == ["https://example.org/news/story-1", None]
