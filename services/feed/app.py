@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 
 import redis
 from flask import Flask, Response, abort, g, render_template, request
@@ -105,6 +106,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/feeds/rates.<fmt>")
     def rates_feed(fmt: str) -> Response:
         return serve(FeedSpec.parse("rates"), fmt)
+
+    @app.get("/feeds/rates-moves.<fmt>")
+    def rate_moves_feed(fmt: str) -> Response:
+        return serve(FeedSpec.parse("rates-moves"), fmt)
+
+    @app.get("/feeds/rates/<pair>.<fmt>")
+    def rate_pair_feed(pair: str, fmt: str) -> Response:
+        if not re.fullmatch(r"[A-Z]{3}-[A-Z]{3}", pair):
+            abort(404, description=f"no feed for pair {pair!r}; pairs look like KGS-USD")
+        return serve(FeedSpec("pair:" + pair, "pair", pair), fmt)
 
     @app.get("/feeds/tags/<tag>.<fmt>")
     def tag_feed(tag: str, fmt: str) -> Response:

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from services.feed.render.model import FeedEntry
 from shared import contracts
-from shared.models import Article, ArticleTag, RateSnapshot
+from shared.models import Article, ArticleTag
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FEED_RATE_MOVES = "rates-moves"
+RATE_KINDS = ("rates", "pair", FEED_RATE_MOVES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +27,10 @@ class FeedSpec:
 
     @classmethod
     def parse(cls, name: str) -> FeedSpec:
-        if name in (contracts.FEED_ARTICLES, contracts.FEED_RATES):
+        if name in (contracts.FEED_ARTICLES, contracts.FEED_RATES, FEED_RATE_MOVES):
             return cls(name, name)
         kind, _, value = name.partition(":")
-        if kind in ("tag", "source") and value:
+        if kind in ("tag", "source", "pair") and value:
             return cls(name, kind, value)
         raise ValueError(f"unknown feed {name!r}")
 
@@ -39,6 +41,8 @@ class FeedSpec:
             return f"/feeds/tags/{self.value}"
         if self.kind == "source":
             return f"/feeds/sources/{self.value}"
+        if self.kind == "pair":
+            return f"/feeds/rates/{self.value}"
         return f"/feeds/{self.kind}"
 
     @property
@@ -49,6 +53,10 @@ class FeedSpec:
             return f"silkfeed — from {self.value}"
         if self.kind == "rates":
             return "silkfeed — currency ticker"
+        if self.kind == "pair":
+            return f"silkfeed — {self.value.replace('-', '/')} rate"
+        if self.kind == FEED_RATE_MOVES:
+            return "silkfeed — currency moves"
         return "silkfeed — all articles"
 
 
@@ -66,8 +74,12 @@ def _article_query(spec: FeedSpec) -> Select[tuple[Article]]:
 
 
 def feed_exists(session: Session, spec: FeedSpec) -> bool:
-    if spec.kind in ("articles", "rates"):
+    if spec.kind in ("articles", "rates", FEED_RATE_MOVES):
         return True
+    if spec.kind == "pair":
+        from services.feed.rate_feeds import pair_exists
+
+        return pair_exists(session, spec.value or "")
     if spec.kind == "tag":
         return session.scalar(select(exists().where(ArticleTag.tag == spec.value))) or False
     return session.scalar(select(exists().where(Article.source == spec.value))) or False
@@ -92,30 +104,3 @@ def _article_entry(article: Article, base_url: str) -> FeedEntry:
         tags=tuple(t.tag for t in article.tags),
         author=article.source,
     )
-
-
-def rate_entries(session: Session, base_url: str, limit: int) -> list[FeedEntry]:
-    snapshots = session.scalars(
-        select(RateSnapshot)
-        .options(selectinload(RateSnapshot.quotes))
-        .order_by(RateSnapshot.observed_at.desc(), RateSnapshot.id.desc())
-        .limit(limit)
-    ).all()
-    entries = []
-    for snap in snapshots:
-        day = snap.observed_on.isoformat()
-        lines = tuple(f"{q.base}/{q.quote} = {q.rate} {q.change}" for q in snap.quotes)
-        entries.append(
-            FeedEntry(
-                guid=f"{base_url}/api/v1/rates/snapshots/{snap.id}",
-                title=f"Currency ticker, {day}",
-                link=f"{base_url}/api/v1/rates/{day}",
-                published=snap.observed_at,
-                updated=snap.created_at,
-                summary="; ".join(lines),
-                paragraphs=lines,
-                tags=tuple(sorted({f"{q.base}-{q.quote}".lower() for q in snap.quotes})),
-                author=snap.source,
-            )
-        )
-    return entries

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.feed.entries import EPOCH, FeedSpec, article_entries, feed_exists, rate_entries
+from services.feed.entries import EPOCH, RATE_KINDS, FeedSpec, article_entries, feed_exists
+from services.feed.rate_feeds import rate_feed_entries
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedMeta
 from shared.db import utcnow
@@ -50,8 +51,8 @@ def build_documents(
     """Render one feed in every format from one read; returns bytes and newest update."""
     base = settings.base_url
     limit = settings.feed_page_size
-    if spec.kind == "rates":
-        entries = rate_entries(session, base, limit)
+    if spec.kind in RATE_KINDS:
+        entries = rate_feed_entries(session, spec, base, limit)
     else:
         entries = article_entries(session, spec, base, limit)
     newest = max((e.updated for e in entries), default=EPOCH)

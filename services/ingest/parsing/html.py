@@ -31,13 +31,11 @@ _INVISIBLE = ["script", "style", "noscript", "template", "svg"]
 _CHROME_TAGS = ["nav", "aside", "footer", "form"]
 # Each selector in a list costs a walk of the tree, so roles are matched as
 # one [role] and sorted out here.
-_CHROME = "header, [role], [hidden]"
+_CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
-_TICKER_BOX = (
+_TICKER_CONTAINERS = (
     'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
 )
-# Outermost ticker containers only: a bar, its lists and its items all match.
-_TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 _BLOCKS = "p, blockquote, li"
 _ARTICLE_FLOW = "h1, h2, h3, p, blockquote, li"
@@ -114,8 +112,16 @@ class _Page:
     def _ticker_bar_quotes(self) -> Iterator[Quote]:
         # Inside a ticker bar a quote may be split over spans ("<b>KGS/USD</b>
         # = 0.01144"), so the bar's flattened text is searched as a whole.
+        outer = ""
         for node in self.tree.css(_TICKER_CONTAINERS):
-            yield from find_quotes(self._text(node, separator=" "))
+            text = self._text(node, separator=" ")
+            # A bar, its lists and its items all match, in document order;
+            # an item's text is part of its bar's, which was read already.
+            # (Cheaper than a selector that excludes nested matches.)
+            if outer and text in outer:
+                continue
+            outer = text
+            yield from find_quotes(text)
 
     def _ticker_line_quotes(self, body_text: str) -> Iterator[Quote]:
         # Without a ticker bar, an element whose whole text is ticker text
@@ -156,9 +162,13 @@ class _Page:
     def _drop_chrome(self) -> None:
         self.tree.strip_tags(_CHROME_TAGS, recursive=True)
         doomed = [node for node in self.tree.css(_CHROME) if _is_chrome(node)]
-        # Matches come in document order, ancestors first; freeing them in
-        # reverse order never touches a node whose ancestor is already gone.
-        for node in reversed(doomed):
+        # A page header holds the site menus; an article's own header its title.
+        doomed.extend(n for n in self.tree.tags("header") if not _has_ancestor(n, "article"))
+        if len(doomed) > 1:
+            # Freeing the deepest first never touches a node whose ancestor
+            # is already gone.
+            doomed.sort(key=_depth, reverse=True)
+        for node in doomed:
             node.decompose()
 
     def _blocks(self, scope: LexborNode) -> list[str]:
@@ -241,11 +251,16 @@ def _has_ancestor(node: LexborNode, tag: str) -> bool:
     return False
 
 
+def _depth(node: LexborNode) -> int:
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        depth += 1
+        parent = parent.parent
+    return depth
+
+
 def _is_chrome(node: LexborNode) -> bool:
-    tag = node.tag
-    if tag == "header":
-        # A page header holds the site menus; an article's own header its title.
-        return not _has_ancestor(node, "article")
     attributes = node.attributes
     return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
 

@@ -58,21 +58,21 @@ _COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def _names(pattern: re.Pattern[str], text: str) -> bool:
-    position = 0
-    while (match := pattern.search(text, position)) is not None:
-        start = match.start()
-        # A look-behind in the pattern would cost it its literal first character.
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
-            return True
-        position = start + 1
-    return False
-
-
 def detect_countries(texts: Iterable[str]) -> tuple[str, ...]:
     """Sorted slugs of the countries named in ``texts``."""
     text = "\n".join(texts)
-    return tuple(sorted(slug for slug, pattern in _COUNTRIES if _names(pattern, text)))
+    found = []
+    for slug, pattern in _COUNTRIES:
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            start = match.start()
+            # A look-behind in the pattern would cost it its literal first character.
+            if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+                found.append(slug)
+                break
+            position = start + 1
+    found.sort()
+    return tuple(found)
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -21,7 +21,9 @@ _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", _ITEM)
 # line; the whole line must be quotes (and bullets) to count as ticker text.
 _LINE_RE = re.compile(rf"\s*(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
-_EMBEDDED_RE = re.compile(rf"(?<![A-Za-z]){_ITEM}(?![0-9.])")
+# (The left edge is checked in find_quotes: a look-behind here would cost the
+# pattern its fast first-character scan.)
+_EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.])")
 
 
 def _quote(match: re.Match[str]) -> Quote:
@@ -52,6 +54,9 @@ def find_quotes(text: str) -> Iterator[Quote]:
     # Ticker bars repeat themselves for seamless scrolling; build each quote once.
     seen: set[tuple[str, ...]] = set()
     for match in _EMBEDDED_RE.finditer(text):
+        start = match.start()
+        if start and text[start - 1].isalpha():
+            continue  # "AKZT/USD" is not a KZT quote
         key = match.group("base", "quote", "rate", "change")
         if key not in seen:
             seen.add(key)
