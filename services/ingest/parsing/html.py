@@ -33,9 +33,11 @@ _CHROME_TAGS = ["nav", "aside", "footer", "form"]
 # one [role] and sorted out here.
 _CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
-_TICKER_CONTAINERS = (
+_TICKER_BOX = (
     'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
 )
+# Outermost ticker containers only: a bar, its lists and its items all match.
+_TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 _BLOCKS = "p, blockquote, li"
 _ARTICLE_FLOW = "h1, h2, h3, p, blockquote, li"
@@ -112,16 +114,8 @@ class _Page:
     def _ticker_bar_quotes(self) -> Iterator[Quote]:
         # Inside a ticker bar a quote may be split over spans ("<b>KGS/USD</b>
         # = 0.01144"), so the bar's flattened text is searched as a whole.
-        outer = ""
         for node in self.tree.css(_TICKER_CONTAINERS):
-            text = self._text(node, separator=" ")
-            # A bar, its lists and its items all match, in document order;
-            # an item's text is part of its bar's, which was read already.
-            # (Cheaper than a selector that excludes nested matches.)
-            if outer and text in outer:
-                continue
-            outer = text
-            yield from find_quotes(text)
+            yield from find_quotes(self._text(node, separator=" "))
 
     def _ticker_line_quotes(self, body_text: str) -> Iterator[Quote]:
         # Without a ticker bar, an element whose whole text is ticker text
