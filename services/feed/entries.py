@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, String, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.feed.render.model import FeedEntry
@@ -60,17 +60,21 @@ class FeedSpec:
         return "silkfeed — all articles"
 
 
-def _article_query(spec: FeedSpec) -> Select[tuple[Article]]:
-    query = select(Article).options(selectinload(Article.tags))
+def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Article]]:
+    query = select(Article)
     if spec.kind == "tag":
         query = query.where(
             exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag == spec.value)
         )
     elif spec.kind == "source":
         query = query.where(Article.source == spec.value)
-    # Newest first, with first-seen order breaking ties: a total, stable order
-    # (archives depend on it) that the (published_at, id) index serves.
-    return query.order_by(Article.published_at.desc(), Article.id.desc())
+    body = cast(Article.paragraphs, String)
+    for word in words:
+        # Bound parameters, with % and _ escaped: a search is never SQL.
+        query = query.where(
+            Article.title.icontains(word, autoescape=True) | body.icontains(word, autoescape=True)
+        )
+    return query
 
 
 def feed_exists(session: Session, spec: FeedSpec) -> bool:
@@ -85,9 +89,37 @@ def feed_exists(session: Session, spec: FeedSpec) -> bool:
     return session.scalar(select(exists().where(Article.source == spec.value))) or False
 
 
-def article_entries(session: Session, spec: FeedSpec, base_url: str, limit: int) -> list[FeedEntry]:
-    articles = session.scalars(_article_query(spec).limit(limit)).all()
+def count_articles(session: Session, spec: FeedSpec) -> int:
+    sub = _filtered(spec).with_only_columns(Article.id).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def current_articles(
+    session: Session, spec: FeedSpec, base_url: str, limit: int, words: tuple[str, ...] = ()
+) -> list[FeedEntry]:
+    """The newest ``limit`` entries in first-seen order, newest first.
+
+    First-seen order (the id) is what archive pages are cut by, so the newest
+    page-size entries always include every entry not yet in a full archive.
+    """
+    query = _filtered(spec, words).options(selectinload(Article.tags))
+    articles = session.scalars(query.order_by(Article.id.desc()).limit(limit)).all()
     return [_article_entry(a, base_url) for a in articles]
+
+
+def archive_articles(
+    session: Session, spec: FeedSpec, base_url: str, page: int, page_size: int
+) -> list[FeedEntry]:
+    """Archive page ``page`` (1 = the oldest entries), newest first within the page."""
+    query = _filtered(spec).options(selectinload(Article.tags))
+    articles = session.scalars(
+        query.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return [_article_entry(a, base_url) for a in reversed(articles)]
+
+
+def article_entries(session: Session, spec: FeedSpec, base_url: str, limit: int) -> list[FeedEntry]:
+    return current_articles(session, spec, base_url, limit)
 
 
 def _article_entry(article: Article, base_url: str) -> FeedEntry:

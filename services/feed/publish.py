@@ -1,8 +1,9 @@
-"""Rendering a feed document once and storing its bytes and validators.
+"""Rendering feed documents and storing their bytes and validators.
 
-The feed worker calls ``refresh`` when content changes; the web app calls
-``ensure_rendered`` for a feed nobody has asked for yet. Requests only ever
-serve what is stored here.
+The subscription document of every feed is rendered by the feed worker when
+content changes; archive pages (RFC 5005) are rendered once, on first request,
+and never change; filtered documents (``?q=``, ``?limit=``) are rendered on
+request and kept in the web process's memory. Requests only serve stored bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.feed.entries import EPOCH, RATE_KINDS, FeedSpec, article_entries, feed_exists
+from services.feed.entries import (
+    EPOCH,
+    RATE_KINDS,
+    FeedSpec,
+    archive_articles,
+    count_articles,
+    current_articles,
+    feed_exists,
+)
+from services.feed.query import FeedQuery
 from services.feed.rate_feeds import rate_feed_entries
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
-from services.feed.render.model import FeedMeta
+from services.feed.render.model import FeedEntry, FeedMeta
 from shared.db import utcnow
 from shared.models import RenderedFeed
 from shared.settings import Settings
@@ -29,34 +39,96 @@ def feed_key(spec: FeedSpec, fmt: str) -> str:
     return f"{spec.name}.{fmt}"
 
 
-def feed_meta(settings: Settings, spec: FeedSpec, fmt: str, newest: datetime) -> FeedMeta:
+def archive_key(spec: FeedSpec, page: int, fmt: str) -> str:
+    return f"{spec.name}/archive/{page}.{fmt}"
+
+
+def query_key(spec: FeedSpec, fmt: str, suffix: str) -> str:
+    return f"{spec.name}.{fmt}?{suffix}" if suffix else feed_key(spec, fmt)
+
+
+def archive_url(settings: Settings, spec: FeedSpec, page: int, fmt: str) -> str:
+    return f"{settings.base_url}{spec.path}/archive/{page}.{fmt}"
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def has_archives(spec: FeedSpec) -> bool:
+    return spec.kind not in RATE_KINDS
+
+
+def full_archive_pages(session: Session, settings: Settings, spec: FeedSpec) -> int:
+    if not has_archives(spec):
+        return 0
+    return count_articles(session, spec) // settings.feed_page_size
+
+
+def _meta(
+    settings: Settings, spec: FeedSpec, fmt: str, newest: datetime, **paging: object
+) -> FeedMeta:
     base = settings.base_url
     return FeedMeta(
         feed_id=f"{base}{spec.path}",
         title=spec.title,
         subtitle="News and currency tickers from Central Asia, as published.",
-        self_url=f"{base}{spec.path}.{fmt}",
+        self_url=str(paging.pop("self_url", f"{base}{spec.path}.{fmt}")),
         html_url=f"{base}/",
         updated=newest,
         ttl_minutes=max(1, settings.feed_max_age // 60),
-        alternates=tuple(
-            (MEDIA_TYPES[f].split(";")[0], f"{base}{spec.path}.{f}") for f in FORMATS
-        ),
+        alternates=tuple((MEDIA_TYPES[f].split(";")[0], f"{base}{spec.path}.{f}") for f in FORMATS),
+        **paging,  # type: ignore[arg-type]
     )
 
 
-def build_documents(
-    session: Session, settings: Settings, spec: FeedSpec
+def _newest(entries: list[FeedEntry]) -> datetime:
+    return max((e.updated for e in entries), default=EPOCH)
+
+
+def build_current(
+    session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
 ) -> tuple[dict[str, bytes], datetime]:
-    """Render one feed in every format from one read; returns bytes and newest update."""
-    base = settings.base_url
-    limit = settings.feed_page_size
+    """The subscription document (or a filtered one) in every format."""
+    base, size = settings.base_url, settings.feed_page_size
     if spec.kind in RATE_KINDS:
-        entries = rate_feed_entries(session, spec, base, limit)
+        entries = rate_feed_entries(session, spec, base, query.limit if query else size)
+    elif query is not None and not query.is_default(size):
+        entries = current_articles(session, spec, base, query.limit, query.words)
     else:
-        entries = article_entries(session, spec, base, limit)
-    newest = max((e.updated for e in entries), default=EPOCH)
-    metas = {fmt: feed_meta(settings, spec, fmt, newest) for fmt in FORMATS}
+        entries = current_articles(session, spec, base, size)
+    newest = _newest(entries)
+    pages = full_archive_pages(session, settings, spec) if query is None else 0
+    metas = {}
+    for fmt in FORMATS:
+        paging: dict[str, object] = {}
+        if pages:
+            paging["prev_archive_url"] = archive_url(settings, spec, pages, fmt)
+        if query is not None and not query.is_default(size):
+            paging["self_url"] = f"{base}{spec.path}.{fmt}?{query.suffix(size)}"
+        metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
+    return render_formats(metas, entries), newest
+
+
+def build_archive(
+    session: Session, settings: Settings, spec: FeedSpec, page: int, pages: int
+) -> tuple[dict[str, bytes], datetime]:
+    """Archive page ``page`` of ``pages`` full pages, in every format."""
+    base = settings.base_url
+    entries = archive_articles(session, spec, base, page, settings.feed_page_size)
+    newest = _newest(entries)
+    metas = {}
+    for fmt in FORMATS:
+        paging: dict[str, object] = {
+            "is_archive": True,
+            "self_url": archive_url(settings, spec, page, fmt),
+            "current_url": f"{base}{spec.path}.{fmt}",
+        }
+        if page > 1:
+            paging["prev_archive_url"] = archive_url(settings, spec, page - 1, fmt)
+        if page < pages:
+            paging["next_archive_url"] = archive_url(settings, spec, page + 1, fmt)
+        metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
     return render_formats(metas, entries), newest
 
 
@@ -64,7 +136,7 @@ def store_document(
     session: Session, key: str, fmt: str, body: bytes, newest: datetime, as_of: datetime
 ) -> RenderedFeed:
     """Store a render; the validators change exactly when the bytes do."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = etag_of(body)
     row = session.get(RenderedFeed, key)
     last_modified = newest.replace(microsecond=0)
     if row is None:
@@ -91,26 +163,46 @@ def store_document(
     return row
 
 
-def render_and_store(session: Session, settings: Settings, spec: FeedSpec) -> int:
-    """Render every format of one feed and store them; commits. Returns formats changed."""
+def render_and_store(session: Session, settings: Settings, spec: FeedSpec) -> list[str]:
+    """Render the subscription document of one feed in every format; commits.
+
+    Returns the keys whose bytes changed.
+    """
     as_of = utcnow()
-    documents, newest = build_documents(session, settings, spec)
-    changed = 0
+    documents, newest = build_current(session, settings, spec)
+    changed = []
     for fmt, body in documents.items():
         key = feed_key(spec, fmt)
         before = session.get(RenderedFeed, key)
         old_etag = before.etag if before is not None else None
         row = store_document(session, key, fmt, body, newest, as_of)
-        changed += row.etag != old_etag
+        if row.etag != old_etag:
+            changed.append(key)
     session.commit()
     return changed
+
+
+def store_archive(
+    session: Session, settings: Settings, spec: FeedSpec, page: int, pages: int
+) -> None:
+    """Render and store an archive page once; an existing one is never re-rendered."""
+    if session.get(RenderedFeed, archive_key(spec, page, FORMATS[0])) is not None:
+        return
+    as_of = utcnow()
+    documents, newest = build_archive(session, settings, spec, page, pages)
+    for fmt, body in documents.items():
+        store_document(session, archive_key(spec, page, fmt), fmt, body, newest, as_of)
+    session.commit()
 
 
 def refresh(
     session: Session, settings: Settings, names: list[str], requested_at: datetime
 ) -> list[str]:
-    """Re-render the named feeds unless a render that started later already covers them."""
-    rendered = []
+    """Re-render the named feeds unless a render that started later covers them.
+
+    Returns the keys whose bytes changed.
+    """
+    changed: list[str] = []
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
         as_of = session.scalar(
@@ -120,6 +212,5 @@ def refresh(
             continue  # coalesced: a later render already read this change
         if not feed_exists(session, spec):
             continue
-        render_and_store(session, settings, spec)
-        rendered.append(name)
-    return rendered
+        changed += render_and_store(session, settings, spec)
+    return changed

@@ -11,6 +11,7 @@ from celery import Celery
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from services.feed.coalesce import RenderCoalescer
+from services.feed.memory import announce
 from services.feed.publish import refresh
 from shared import contracts
 from shared.celery_app import DbTask
@@ -28,9 +29,7 @@ def register(app: Celery) -> None:
         pid = os.getpid()
         if pid not in coalescers:
             client = redis.Redis.from_url(settings.redis_url, socket_timeout=10)
-            coalescers[pid] = RenderCoalescer(
-                client, settings.key_prefix, lock_ms=15_000
-            )
+            coalescers[pid] = RenderCoalescer(client, settings.key_prefix, lock_ms=15_000)
         return coalescers[pid]
 
     @app.task(
@@ -51,7 +50,9 @@ def register(app: Celery) -> None:
         co.mark(feeds, datetime.fromisoformat(requested_at))
 
         def render(name: str, stamp: datetime) -> None:
-            refresh(self.session, settings, [name], stamp)
+            changed = refresh(self.session, settings, [name], stamp)
+            # Web processes drop their in-memory copies of what changed.
+            announce(co.client, settings.key_prefix, changed)
 
         done = co.drain(render)
         if done is None:

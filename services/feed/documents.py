@@ -1,0 +1,128 @@
+"""Finding the stored document for a request: memory, then the table, then a render."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import redis
+from flask import abort
+from sqlalchemy.orm import Session
+
+from services.feed import publish
+from services.feed.entries import FeedSpec, feed_exists
+from services.feed.memory import FeedMemory
+from services.feed.paths import FeedPath
+from services.feed.query import parse_query
+from services.feed.render import MEDIA_TYPES
+from services.feed.serving import ARCHIVE_CACHE_CONTROL, StoredFeed
+from shared.models import RenderedFeed
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class FeedDocuments:
+    def __init__(self, settings: Settings, memory: FeedMemory, client: redis.Redis) -> None:
+        self.settings = settings
+        self.memory = memory
+        self.client = client
+        self.cache_control = f"public, max-age={settings.feed_max_age}"
+
+    def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
+        """The canonical key: parameter order and unknown parameters don't matter."""
+        if path.archive_page is not None:
+            return publish.archive_key(path.spec, path.archive_page, path.fmt)
+        query = parse_query(args, self.settings.feed_page_size)
+        return publish.query_key(path.spec, path.fmt, query.suffix(self.settings.feed_page_size))
+
+    def find(self, session: Session, path: FeedPath, args: Mapping[str, str]) -> StoredFeed:
+        key = self.key_for(path, args)
+        found = self.memory.get(key)
+        if found is not None:
+            return found
+        generation = self.memory.generation
+        if path.archive_page is not None:
+            feed = self._archive(session, path)
+        elif "?" in key:
+            feed = self._filtered(session, path, args, key)
+        else:
+            feed = self._subscription(session, path)
+        self.memory.put(feed, generation)
+        return feed
+
+    def _from_row(self, row: RenderedFeed, cache_control: str) -> StoredFeed:
+        return StoredFeed.build(
+            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control
+        )
+
+    def _subscription(self, session: Session, path: FeedPath) -> StoredFeed:
+        key = publish.feed_key(path.spec, path.fmt)
+        row = session.get(RenderedFeed, key)
+        if row is None:
+            self._require(session, path.spec)
+            # A cold feed is rendered once: concurrent requests wait on one lock.
+            with self._render_lock(path.spec.name):
+                session.expire_all()
+                row = session.get(RenderedFeed, key)
+                if row is None:
+                    publish.render_and_store(session, self.settings, path.spec)
+                    row = session.get(RenderedFeed, key)
+        assert row is not None
+        return self._from_row(row, self.cache_control)
+
+    def _archive(self, session: Session, path: FeedPath) -> StoredFeed:
+        assert path.archive_page is not None
+        key = publish.archive_key(path.spec, path.archive_page, path.fmt)
+        row = session.get(RenderedFeed, key)
+        if row is None:
+            self._require(session, path.spec)
+            pages = publish.full_archive_pages(session, self.settings, path.spec)
+            if path.archive_page > pages:
+                abort(404, description=f"{path.spec.path} has {pages} archive page(s)")
+            with self._render_lock(f"{path.spec.name}/archive/{path.archive_page}"):
+                session.expire_all()
+                publish.store_archive(session, self.settings, path.spec, path.archive_page, pages)
+                row = session.get(RenderedFeed, key)
+        assert row is not None
+        return self._from_row(row, ARCHIVE_CACHE_CONTROL)
+
+    def _filtered(
+        self, session: Session, path: FeedPath, args: Mapping[str, str], key: str
+    ) -> StoredFeed:
+        self._require(session, path.spec)
+        query = parse_query(args, self.settings.feed_page_size)
+        documents, newest = publish.build_current(session, self.settings, path.spec, query)
+        body = documents[path.fmt]
+        return StoredFeed.build(
+            key,
+            MEDIA_TYPES[path.fmt],
+            body,
+            publish.etag_of(body),
+            newest.replace(microsecond=0),
+            self.cache_control,
+        )
+
+    def _require(self, session: Session, spec: FeedSpec) -> None:
+        if not feed_exists(session, spec):
+            abort(404, description=f"no feed at {spec.path}")
+
+    @contextmanager
+    def _render_lock(self, name: str) -> Iterator[None]:
+        lock_name = f"{self.settings.key_prefix}render-lock:{name}"
+        lock = None
+        try:
+            lock = self.client.lock(lock_name, timeout=60, blocking_timeout=30)
+            acquired = lock.acquire()
+        except redis.RedisError:
+            # Without Redis, render anyway: a duplicate render stores the same bytes.
+            acquired = False
+        try:
+            yield
+        finally:
+            if lock is not None and acquired:
+                try:
+                    lock.release()
+                except redis.RedisError:
+                    log.warning("could not release %s", lock_name)

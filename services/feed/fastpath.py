@@ -1,0 +1,56 @@
+"""A WSGI layer in front of Flask that answers feed hits straight from memory.
+
+Most polls are for a handful of feeds the process already holds; answering
+them here skips routing, sessions and the database, which is what lets the
+service run near the speed of a static file server. Anything it does not hold
+— a cold feed, a browser asking for HTML, an odd query — goes to Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from services.feed.documents import FeedDocuments
+from services.feed.negotiation import wants_html
+from services.feed.paths import parse_feed_path
+from shared.problems import Problem
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+_REASONS = {200: "200 OK", 304: "304 Not Modified"}
+
+
+class FastPath:
+    def __init__(self, app: WSGIApp, documents: FeedDocuments) -> None:
+        self.app = app
+        self.documents = documents
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        path_info = environ.get("PATH_INFO", "")
+        if (method == "GET" or method == "HEAD") and path_info.startswith("/feeds/"):
+            feed = self._held(environ, path_info)
+            if feed is not None:
+                status, headers, body = feed.answer(
+                    environ.get("HTTP_IF_NONE_MATCH"),
+                    environ.get("HTTP_IF_MODIFIED_SINCE"),
+                    environ.get("HTTP_ACCEPT_ENCODING"),
+                )
+                start_response(_REASONS[status], headers)
+                return [b""] if method == "HEAD" else [body]
+        return self.app(environ, start_response)
+
+    def _held(self, environ: dict[str, Any], path_info: str) -> Any:
+        if wants_html(environ.get("HTTP_ACCEPT")):
+            return None
+        path = parse_feed_path(path_info)
+        if path is None:
+            return None
+        query = environ.get("QUERY_STRING", "")
+        try:
+            key = self.documents.key_for(path, dict(parse_qsl(query)) if query else {})
+        except Problem:
+            return None  # Flask answers with the problem document
+        return self.documents.memory.get(key)

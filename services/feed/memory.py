@@ -1,0 +1,134 @@
+"""The web process's copy of stored feeds, so a hit costs no database round trip.
+
+Entries are dropped when the feed worker announces a change (Redis pub/sub)
+and, as a fallback for missed announcements, when a periodic look at the
+table shows a newer render. Filtered documents live only here, in a bounded
+LRU, and are dropped with their feed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
+
+import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.feed.serving import StoredFeed
+from shared.db import utcnow
+from shared.models import RenderedFeed
+
+log = logging.getLogger(__name__)
+
+
+def changes_channel(prefix: str) -> str:
+    return f"{prefix}feeds:changed"
+
+
+def announce(client: redis.Redis, prefix: str, keys: list[str]) -> None:
+    """Tell every web process these stored documents changed."""
+    if keys:
+        client.publish(changes_channel(prefix), json.dumps(keys))
+
+
+def feed_name_of(key: str) -> str:
+    """'tag:china.atom?q=x' → 'tag:china'; 'articles/archive/2.rss' → 'articles'."""
+    return key.split("/archive/", 1)[0].split("?", 1)[0].rsplit(".", 1)[0]
+
+
+class FeedMemory:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        client: redis.Redis,
+        prefix: str,
+        *,
+        max_entries: int = 512,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._channel = changes_channel(prefix)
+        self._entries: OrderedDict[str, StoredFeed] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self._poll = poll_seconds
+        self._since: datetime = utcnow()
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def get(self, key: str) -> StoredFeed | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    @property
+    def generation(self) -> int:
+        """Read before loading from the database; pass to ``put``."""
+        return self._generation
+
+    def put(self, feed: StoredFeed, generation: int) -> None:
+        """Keep ``feed`` unless something was forgotten since its load began (it may be stale)."""
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._entries[feed.key] = feed
+            self._entries.move_to_end(feed.key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def forget(self, keys: list[str]) -> None:
+        names = {feed_name_of(k) for k in keys}
+        with self._lock:
+            self._generation += 1
+            for key in [k for k in self._entries if feed_name_of(k) in names]:
+                del self._entries[key]
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="feed-memory", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        pubsub = None
+        while not self._stop.is_set():
+            try:
+                if pubsub is None:
+                    pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+                    pubsub.subscribe(self._channel)
+                message = pubsub.get_message(timeout=self._poll)
+                if message is not None:
+                    self.forget(json.loads(message["data"]))
+            except (redis.RedisError, OSError, ValueError):
+                pubsub = None
+                self._stop.wait(self._poll)
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Drop what the table shows as re-rendered since the last look."""
+        started = utcnow()
+        try:
+            with self._sessions() as session:
+                keys = list(
+                    session.scalars(
+                        select(RenderedFeed.key).where(RenderedFeed.rendered_at >= self._since)
+                    )
+                )
+        except Exception:
+            log.warning("could not check for re-rendered feeds", exc_info=True)
+            return
+        # Overlap the windows: a render committed just after we looked carries
+        # a time from before the look.
+        self._since = started - timedelta(seconds=5)
+        if keys:
+            self.forget(keys)
