@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from shared.cli.retry import retry
 from shared.settings import load_settings
 
 
@@ -105,6 +106,12 @@ def _masked(url: str) -> str:
 
     return make_url(url).render_as_string(hide_password=True)
 
+
+from shared.cli.serve import serve  # noqa: E402
+
+main.add_command(serve)
+
+main.add_command(retry)
 
 if __name__ == "__main__":
     main()

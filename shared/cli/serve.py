@@ -1,0 +1,60 @@
+"""``silkfeed serve ROLE``: run one HTTP service on the address its settings give.
+
+The feed service runs on granian, whose Rust HTTP layer answers held feeds at
+several times gunicorn's rate; the ingest API runs on gunicorn, whose pre-fork
+model and graceful shutdown suit a write endpoint that does little per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from shared.gunicorn_options import gunicorn_options
+from shared.settings import Settings, load_settings
+
+
+def serve_feed(settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "services.feed.wsgi:app",
+        address=settings.bind_host,
+        port=settings.feed_port,
+        interface=Interfaces.WSGI,
+        workers=settings.web_workers,
+        # Requests wait on the database only on a cold feed; a few threads suffice.
+        blocking_threads=4,
+        respawn_failed_workers=True,
+        log_access=False,
+    ).serve()
+
+
+def serve_ingest(settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class IngestServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = gunicorn_options(settings, "ingest-api", settings.ingest_port)
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            from services.ingest.wsgi import app
+
+            return app
+
+    IngestServer().run()
+
+
+@click.command("serve")
+@click.argument("role", type=click.Choice(["feed", "ingest-api"]))
+def serve(role: str) -> None:
+    """Run the feed service or the ingest API in the foreground."""
+    settings = load_settings()
+    if role == "feed":
+        serve_feed(settings)
+    else:
+        serve_ingest(settings)
