@@ -6,7 +6,7 @@ import re
 from xml.sax.saxutils import quoteattr
 
 from flask import Blueprint, Response, abort, current_app, g, render_template
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from services.feed.entries import FeedSpec, current_articles
@@ -29,9 +29,9 @@ def all_feeds() -> list[tuple[str, str]]:
         ("Currency ticker", "/feeds/rates"),
         ("Currency moves", "/feeds/rates-moves"),
     ]
-    for (tag,) in session.execute(select(distinct(ArticleTag.tag)).order_by(ArticleTag.tag)):
+    for (tag,) in session.execute(select(ArticleTag.tag).distinct().order_by(ArticleTag.tag)):
         feeds.append((f"Tag: {tag}", f"/feeds/tags/{tag}"))
-    for (source,) in session.execute(select(distinct(Article.source)).order_by(Article.source)):
+    for (source,) in session.execute(select(Article.source).distinct().order_by(Article.source)):
         feeds.append((f"Source: {source}", f"/feeds/sources/{source}"))
     pairs = session.execute(
         select(RateQuote.base, RateQuote.quote).distinct().order_by(RateQuote.base, RateQuote.quote)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -195,14 +196,17 @@ def store_archive(
     session.commit()
 
 
+@dataclass
+class Refreshed:
+    rendered: list[str] = field(default_factory=list)  # feed names rendered
+    changed: list[str] = field(default_factory=list)  # document keys whose bytes changed
+
+
 def refresh(
     session: Session, settings: Settings, names: list[str], requested_at: datetime
-) -> list[str]:
-    """Re-render the named feeds unless a render that started later covers them.
-
-    Returns the keys whose bytes changed.
-    """
-    changed: list[str] = []
+) -> Refreshed:
+    """Re-render the named feeds unless a render that started later covers them."""
+    result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
         as_of = session.scalar(
@@ -212,5 +216,6 @@ def refresh(
             continue  # coalesced: a later render already read this change
         if not feed_exists(session, spec):
             continue
-        changed += render_and_store(session, settings, spec)
-    return changed
+        result.changed += render_and_store(session, settings, spec)
+        result.rendered.append(name)
+    return result

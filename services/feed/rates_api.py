@@ -1,69 +1,469 @@
-"""The read side of rate history, as JSON: ``/api/v1/rates/...``."""
+"""The rates API, in JSON or (``?format=csv``) CSV. Every number is a decimal string.
+
+GET /api/v1/rates/latest            the newest snapshot
+GET /api/v1/rates/<YYYY-MM-DD>      the last snapshot on or before that day
+GET /api/v1/rates/<start>..<end>    a daily series; ``<start>..`` runs to the newest day
+GET /api/v1/rates/snapshots/<id>    one snapshot (the id feed entries carry)
+GET /api/v1/currencies              every currency and pair ever quoted
+
+A snapshot, as published (the default)::
+
+    {"date": "2025-12-15", "observed_at": "2025-12-15T00:00:00+00:00",
+     "snapshot_id": 7, "source": "timesca", "submission_id": "…",
+     "rates": [{"pair": "KGS/USD", "base": "KGS", "quote": "USD",
+                "rate": "0.01144", "change": "0%"}, …]}
+
+``/<day>`` adds ``"requested_date"``; ``date`` is the day of the snapshot found.
+A pair quoted twice with different values on the page appears twice, each
+with ``"conflict": true``. ``?pairs=KGS-USD,KZT-USD`` keeps only those pairs.
+
+Converted (any of ``base``, ``symbols``, ``amount``; the base defaults to the
+most quoted currency, USD)::
+
+    ?base=USD&symbols=KZT,UZS&amount=100 →
+    {"date": …, "observed_at": …, "snapshot_id": 7, "base": "USD", "amount": "100",
+     "rates": {"KZT": "52083.3", "UZS": "1250000"},
+     "precision": {"significant_digits": 6, "rounding": "half-even"},
+     "derived_from": [{"pair": "KZT/USD", "rate": "0.00192", "change": "-0%",
+                       "snapshot_id": 7}, …]}
+
+A series holds each pair's last quote of each day (UTC) that has one::
+
+    {"start": "2025-01-01", "end": "2025-12-31", "pairs": ["KGS/USD", …],
+     "rates": {"2025-12-15": {"KGS/USD": "0.01144", …}, …}}
+
+with ``"conflicts": {day: {pair: [rate, …]}}`` for a day whose last quote of a
+pair conflicted (that pair is then absent from the day's ``rates``). Converted,
+a series has ``base``, ``amount``, ``precision``, ``rates: {day: {symbol:
+value}}`` and ``derived_from: {day: [quote, …]}`` (each quote with its snapshot).
+
+Errors are problem documents: 422 for a malformed date, range, currency code,
+amount or format; 404 for a currency or pair never quoted, or no snapshot.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from flask import Blueprint, g, jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from flask import Blueprint, Response, request
+from sqlalchemy.orm import Session
 
-from shared.models import RateSnapshot
+from services.feed import rates_csv
+from services.feed.rates_convert import Converter, Unconvertible, as_text
+from services.feed.rates_history import (
+    Pair,
+    Quote,
+    Snapshot,
+    by_id,
+    daily_quotes,
+    distinct_pairs,
+    latest,
+    latest_day,
+    on_or_before,
+    pair_span,
+    siblings,
+)
+from services.feed.rates_http import CSV_TYPE, JSON_TYPE, cached, json_bytes, reader, settings
+from services.feed.rates_http import wanted_format as _format
 from shared.problems import Problem
 
-bp = Blueprint("rates_api", __name__, url_prefix="/api/v1/rates")
+bp = Blueprint("rates_api", __name__, url_prefix="/api/v1")
+
+# A series longer than this is refused (422): about ten years of days.
+MAX_SERIES_DAYS = 3660
+_CODE = re.compile(r"[A-Za-z]{3}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PAIR = re.compile(r"([A-Za-z]{3})[-/]([A-Za-z]{3})")
+# ISO 4217 names of the currencies a Central Asian ticker carries, and their neighbours'.
+NAMES = {
+    "AFN": "Afghan afghani",
+    "AMD": "Armenian dram",
+    "AZN": "Azerbaijani manat",
+    "BYN": "Belarusian ruble",
+    "CHF": "Swiss franc",
+    "CNY": "Chinese yuan",
+    "EUR": "Euro",
+    "GBP": "Pound sterling",
+    "GEL": "Georgian lari",
+    "INR": "Indian rupee",
+    "IRR": "Iranian rial",
+    "JPY": "Japanese yen",
+    "KGS": "Kyrgyzstani som",
+    "KZT": "Kazakhstani tenge",
+    "MNT": "Mongolian tögrög",
+    "PKR": "Pakistani rupee",
+    "RUB": "Russian ruble",
+    "TJS": "Tajikistani somoni",
+    "TMT": "Turkmenistan manat",
+    "TRY": "Turkish lira",
+    "UAH": "Ukrainian hryvnia",
+    "USD": "United States dollar",
+    "UZS": "Uzbekistani som",
+}
 
 
-def snapshot_doc(snap: RateSnapshot) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What the query string asks for."""
+
+    pairs: tuple[Pair, ...] | None  # published pairs to keep; None: all
+    base: str | None  # converting into this (None: the pivot currency)
+    symbols: tuple[str, ...] | None  # converting to these (None: all reachable)
+    amount: Decimal
+    converting: bool
+
+    def currencies(self) -> set[str]:
+        named = set(self.symbols or ()) | ({self.base} if self.base else set())
+        for b, q in self.pairs or ():
+            named |= {b, q}
+        return named
+
+
+def _invalid(detail: str, kind: str) -> Problem:
+    return Problem(422, detail, kind=kind)
+
+
+def _code(value: str, name: str) -> str:
+    if not _CODE.fullmatch(value):
+        raise _invalid(
+            f"{name} must be a three-letter currency code, not {value!r}", "invalid-currency"
+        )
+    return value.upper()
+
+
+def _listed(name: str) -> list[str]:
+    raw = request.args.get(name)
+    return [] if raw is None else [v.strip() for v in raw.split(",") if v.strip()]
+
+
+def parse_wanted() -> Wanted:
+    args = request.args
+    pairs = None
+    if "pairs" in args:
+        pairs = []
+        for item in _listed("pairs"):
+            m = _PAIR.fullmatch(item)
+            if m is None:
+                raise _invalid(f"pairs look like KGS-USD, not {item!r}", "invalid-pair")
+            pairs.append((m[1].upper(), m[2].upper()))
+        pairs = tuple(dict.fromkeys(pairs))
+    base = _code(args["base"], "base") if "base" in args else None
+    symbols = None
+    if "symbols" in args:
+        symbols = tuple(dict.fromkeys(_code(s, "symbols") for s in _listed("symbols")))
+    amount = Decimal(1)
+    if "amount" in args:
+        raw = args["amount"]
+        try:
+            amount = Decimal(raw) if len(raw) <= 40 else Decimal("NaN")
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite() or amount <= 0:
+            raise _invalid(
+                f"amount must be a positive decimal number, not {raw!r}", "invalid-amount"
+            )
+    converting = base is not None or symbols is not None or "amount" in args
+    if converting and pairs is not None:
+        raise _invalid(
+            "pairs selects published pairs; base, symbols and amount convert: use one or the other",
+            "invalid-parameters",
+        )
+    return Wanted(pairs, base, symbols, amount, converting)
+
+
+def parse_day(text: str) -> date:
+    try:
+        if _DATE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise _invalid(f"{text!r} is not a date in YYYY-MM-DD form", "invalid-date")
+
+
+def _require_known(session: Session, wanted: Wanted, known_pairs: list[Pair] | None = None) -> None:
+    """404 for a currency or pair never quoted at all."""
+    known_pairs = distinct_pairs(session) if known_pairs is None else known_pairs
+    currencies = {c for pair in known_pairs for c in pair}
+    unknown = sorted(wanted.currencies() - currencies)
+    if unknown:
+        raise Problem(
+            404,
+            f"no quotes have ever been published for {', '.join(unknown)}",
+            kind="unknown-currency",
+            currencies=unknown,
+        )
+    missing = [f"{b}/{q}" for b, q in wanted.pairs or () if (b, q) not in known_pairs]
+    if missing:
+        raise Problem(
+            404, f"no quotes have ever been published for {', '.join(missing)}", kind="unknown-pair"
+        )
+
+
+def _quote_doc(q: Quote) -> dict[str, Any]:
+    return {
+        "pair": q.pair,
+        "base": q.base,
+        "quote": q.quote,
+        # Exact decimal text, never a float: 0.28490 stays 0.28490.
+        "rate": str(q.rate),
+        "change": q.change,
+        **({"conflict": True} if q.conflict else {}),
+    }
+
+
+def _head(snap: Snapshot) -> dict[str, Any]:
     return {
         "date": snap.observed_on.isoformat(),
         "observed_at": snap.observed_at.isoformat(),
         "snapshot_id": snap.id,
         "source": snap.source,
         "submission_id": snap.submission_id,
-        "rates": [
-            {
-                "pair": f"{q.base}/{q.quote}",
-                "base": q.base,
-                "quote": q.quote,
-                # Exact decimal text, never a float: 0.28490 stays 0.28490.
-                "rate": str(q.rate),
-                "change": q.change,
-                **({"conflict": True} if q.conflict else {}),
-            }
-            for q in snap.quotes
-        ],
     }
 
 
-def _latest_on_or_before(session: Session, day: date | None) -> RateSnapshot | None:
-    query = select(RateSnapshot).options(selectinload(RateSnapshot.quotes))
-    if day is not None:
-        query = query.where(RateSnapshot.observed_on <= day)
-    return session.scalars(
-        query.order_by(RateSnapshot.observed_at.desc(), RateSnapshot.id.desc()).limit(1)
-    ).first()
+def snapshot_doc(snap: Snapshot, pairs: Sequence[Pair] | None = None) -> dict[str, Any]:
+    """A snapshot exactly as published (only ``pairs``, when given)."""
+    keep = None if pairs is None else set(pairs)
+    quotes = [q for q in snap.quotes if keep is None or (q.base, q.quote) in keep]
+    return {**_head(snap), "rates": [_quote_doc(q) for q in quotes]}
 
 
-@bp.get("/latest")
-def latest():  # type: ignore[no-untyped-def]
-    snap = _latest_on_or_before(g.session, None)
-    if snap is None:
-        raise Problem(404, "no rate snapshot has been stored yet", kind="no-rates")
-    return jsonify(snapshot_doc(snap))
+def _used(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
+    return [
+        {"pair": q.pair, "rate": str(q.rate), "change": q.change, "snapshot_id": q.snapshot_id}
+        for q in dict.fromkeys(quotes)
+    ]
 
 
-@bp.get("/<day>")
-def on_day(day: str):  # type: ignore[no-untyped-def]
+def _precision() -> dict[str, Any]:
+    return {"significant_digits": settings().rates_significant_digits, "rounding": "half-even"}
+
+
+def converted_doc(snap: Snapshot, wanted: Wanted) -> dict[str, Any]:
+    """The snapshot's values of ``amount`` ``base`` in each symbol; raises Problem 404/409."""
+    converter = Converter(snap.quotes)
+    base = wanted.base or (converter.pivots[0] if converter.pivots else "USD")
     try:
-        wanted = date.fromisoformat(day)
-    except ValueError:
+        results = converter.convert(
+            base, wanted.symbols, wanted.amount, settings().rates_significant_digits
+        )
+    except Unconvertible as exc:
+        day = snap.observed_on.isoformat()
+        if exc.conflicting:
+            raise Problem(
+                409,
+                f"{', '.join(exc.conflicting)} was quoted with different values on the page of "
+                f"{day}; there is no single rate for {exc.currency}",
+                kind="conflicting-quotes",
+                snapshot_id=snap.id,
+            ) from None
         raise Problem(
-            422, f"{day!r} is not a date in YYYY-MM-DD form", kind="invalid-date"
+            404, f"the snapshot of {day} has no rate for {exc.currency}", kind="no-rate"
         ) from None
-    snap = _latest_on_or_before(g.session, wanted)
+    return {
+        **_head(snap),
+        "base": base,
+        "amount": as_text(wanted.amount),
+        "rates": {r.symbol: as_text(r.value) for r in results},
+        "precision": _precision(),
+        "derived_from": _used([q for r in results for q in r.derived_from]),
+        # Pairs quoted twice differently are never converted with: say so.
+        **({"conflicting_pairs": sorted(converter.conflicting)} if converter.conflicting else {}),
+    }
+
+
+def _answer_snapshot(
+    session: Session, snap: Snapshot | None, missing: str, **extra: Any
+) -> Response:
+    fmt = _format()
+    wanted = parse_wanted()
     if snap is None:
-        raise Problem(404, f"no rate snapshot on or before {wanted.isoformat()}", kind="no-rates")
-    doc = snapshot_doc(snap)
-    doc["requested_date"] = wanted.isoformat()
-    return jsonify(doc)
+        raise Problem(404, missing, kind="no-rates")
+    if wanted.converting:
+        named = wanted.currencies()
+        if named - {c for q in snap.quotes for c in (q.base, q.quote)}:
+            _require_known(session, wanted)  # 404 now if never quoted at all
+        doc = {**converted_doc(snap, wanted), **extra}
+        body = rates_csv.converted_csv(doc) if fmt == "csv" else json_bytes(doc)
+    else:
+        if wanted.pairs and set(wanted.pairs) - {(q.base, q.quote) for q in snap.quotes}:
+            _require_known(session, wanted)
+        doc = {**snapshot_doc(snap, wanted.pairs), **extra}
+        body = rates_csv.snapshot_csv(doc) if fmt == "csv" else json_bytes(doc)
+    if fmt == "csv":
+        return cached(body, CSV_TYPE, f"rates-{doc['date']}.csv")
+    return cached(body, JSON_TYPE)
+
+
+@bp.get("/rates/latest")
+def latest_rates() -> Response:
+    session = reader()
+    return _answer_snapshot(session, latest(session), "no rate snapshot has been stored yet")
+
+
+@bp.get("/rates/snapshots/<int:snapshot_id>")
+def one_snapshot(snapshot_id: int) -> Response:
+    session = reader()
+    snap = by_id(session, snapshot_id)
+    return _answer_snapshot(session, snap, f"no rate snapshot {snapshot_id}")
+
+
+@bp.get("/rates/<spec>")
+def on_day_or_series(spec: str) -> Response:
+    if ".." in spec:
+        start_text, _, end_text = spec.partition("..")
+        return _series(parse_day(start_text), parse_day(end_text) if end_text else None)
+    wanted = parse_day(spec)
+    session = reader()
+    snap = on_or_before(session, wanted)
+    return _answer_snapshot(
+        session,
+        snap,
+        f"no rate snapshot on or before {wanted.isoformat()}",
+        requested_date=wanted.isoformat(),
+    )
+
+
+def _series(start: date, end: date | None) -> Response:
+    fmt = _format()
+    wanted = parse_wanted()
+    session = reader()
+    if end is None:
+        end = max(start, latest_day(session) or start)
+    if end < start:
+        raise _invalid(f"the range ends ({end}) before it starts ({start})", "invalid-range")
+    if (end - start).days + 1 > MAX_SERIES_DAYS:
+        raise _invalid(
+            f"a series covers at most {MAX_SERIES_DAYS} days; ask for it in parts",
+            "range-too-long",
+        )
+    if wanted.converting:
+        known = distinct_pairs(session)
+        _require_known(session, wanted, known)
+        return _converted_series(session, wanted, known, start, end, fmt)
+    pairs = distinct_pairs(session) if wanted.pairs is None else list(wanted.pairs)
+    closes = daily_quotes(session, pairs, start, end)
+    if wanted.pairs and set(wanted.pairs) - {(q.base, q.quote) for _, q in closes}:
+        _require_known(session, wanted)  # 404 if never quoted; else the range has no data
+    if fmt == "csv":
+        return cached(rates_csv.series_csv(_series_rows(session, closes)), CSV_TYPE, "rates.csv")
+    return cached(json_bytes(_series_doc(session, pairs, closes, start, end)), JSON_TYPE)
+
+
+def _series_doc(
+    session: Session,
+    pairs: Sequence[Pair],
+    closes: Sequence[tuple[date, Quote]],
+    start: date,
+    end: date,
+) -> dict[str, Any]:
+    rates: dict[str, dict[str, str]] = {}
+    conflicts: dict[str, dict[str, list[str]]] = {}
+    for day, q in closes:
+        key = day.isoformat()
+        if q.conflict:
+            values = [str(s.rate) for s in siblings(session, q)]
+            conflicts.setdefault(key, {})[q.pair] = values
+        else:
+            rates.setdefault(key, {})[q.pair] = str(q.rate)
+    doc: dict[str, Any] = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "pairs": [f"{b}/{q}" for b, q in pairs],
+        "rates": rates,
+    }
+    if conflicts:
+        doc["conflicts"] = conflicts
+    return doc
+
+
+def _series_rows(session: Session, closes: Sequence[tuple[date, Quote]]) -> list[list[Any]]:
+    rows = []
+    for day, q in closes:
+        for s in siblings(session, q) if q.conflict else [q]:
+            day_text, rate = day.isoformat(), str(s.rate)
+            rows.append(
+                [day_text, s.pair, s.base, s.quote, rate, s.change, s.snapshot_id, s.conflict]
+            )
+    return rows
+
+
+def _converted_series(
+    session: Session,
+    wanted: Wanted,
+    known: Sequence[Pair],
+    start: date,
+    end: date,
+    fmt: str,
+) -> Response:
+    by_day: dict[date, list[Quote]] = {}
+    for day, q in daily_quotes(session, known, start, end):
+        by_day.setdefault(day, []).append(q)
+    digits = settings().rates_significant_digits
+    base = (
+        wanted.base or (Converter([q for qs in by_day.values() for q in qs]).pivots or ["USD"])[0]
+    )
+    rates: dict[str, dict[str, str]] = {}
+    used: dict[str, list[dict[str, Any]]] = {}
+    for day, quotes in by_day.items():
+        converter = Converter(quotes)
+        if wanted.symbols is None:
+            try:
+                results = converter.convert(base, None, wanted.amount, digits)
+            except Unconvertible:
+                continue
+        else:
+            results = []
+            for symbol in wanted.symbols:
+                try:
+                    results += converter.convert(base, [symbol], wanted.amount, digits)
+                except Unconvertible:
+                    continue  # not valued that day: absent, as in the published series
+        if results:
+            rates[day.isoformat()] = {r.symbol: as_text(r.value) for r in results}
+            used[day.isoformat()] = _used([q for r in results for q in r.derived_from])
+    doc = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "base": base,
+        "amount": as_text(wanted.amount),
+        "rates": rates,
+        "precision": _precision(),
+        "derived_from": used,
+    }
+    if fmt == "csv":
+        return cached(rates_csv.converted_series_csv(doc), CSV_TYPE, "rates.csv")
+    return cached(json_bytes(doc), JSON_TYPE)
+
+
+@bp.get("/currencies")
+def currencies() -> Response:
+    """``{"currencies": {code: name}, "pairs": [{pair, base, quote, first_date, last_date}]}``."""
+    fmt = _format()
+    session = reader()
+    pairs = distinct_pairs(session)
+    codes = sorted({c for pair in pairs for c in pair})
+    base_url = settings().base_url
+    listed = []
+    for b, q in pairs:
+        span = pair_span(session, (b, q))
+        assert span is not None
+        listed.append(
+            {
+                "pair": f"{b}/{q}",
+                "base": b,
+                "quote": q,
+                "first_date": span[0].date().isoformat(),
+                "last_date": span[1].date().isoformat(),
+                "feed": f"{base_url}/feeds/rates/{b}-{q}.atom",
+            }
+        )
+    doc = {"currencies": {c: NAMES.get(c) for c in codes}, "pairs": listed}
+    if fmt == "csv":
+        return cached(rates_csv.currencies_csv(doc), CSV_TYPE, "currencies.csv")
+    return cached(json_bytes(doc), JSON_TYPE)

@@ -29,7 +29,13 @@ def register(app: Celery) -> None:
         pid = os.getpid()
         if pid not in coalescers:
             client = redis.Redis.from_url(settings.redis_url, socket_timeout=10)
-            coalescers[pid] = RenderCoalescer(client, settings.key_prefix, lock_ms=15_000)
+            coalescers[pid] = RenderCoalescer(
+                client,
+                settings.key_prefix,
+                # Kombu's Redis transport keeps a queue's messages in a list
+                # named after the queue: its length is the ingest backlog.
+                backlog_key=settings.key_prefix + contracts.QUEUE_INGEST,
+            )
         return coalescers[pid]
 
     @app.task(
@@ -50,9 +56,10 @@ def register(app: Celery) -> None:
         co.mark(feeds, datetime.fromisoformat(requested_at))
 
         def render(name: str, stamp: datetime) -> None:
-            changed = refresh(self.session, settings, [name], stamp)
+            result = refresh(self.session, settings, [name], stamp)
             # Web processes drop their in-memory copies of what changed.
-            announce(co.client, settings.key_prefix, changed)
+            announce(co.client, settings.key_prefix, result.changed)
+            co.count_renders(result.rendered)
 
         done = co.drain(render)
         if done is None:
