@@ -46,18 +46,20 @@ RATIO_TARGET = 10.0
 TEXT_RUNS = 3000
 HTML_RUNS = 2000
 TRAFILATURA_RUNS = 150
+# The two HTML contenders are timed in alternating rounds, so that both meet
+# the same machine: on a shared box, load that comes and goes would otherwise
+# skew the ratio towards whichever ran in the quieter moment.
+ROUNDS = 25
 WARMUP_RUNS = 20
 
 
-def median_ms(call: Callable[[], object], runs: int) -> float:
-    """Median wall time of ``call`` in milliseconds.
+def timed_ms(call: Callable[[], object], runs: int) -> list[float]:
+    """Wall times of ``runs`` calls, in milliseconds.
 
     Like ``timeit``, the garbage collector is paused while timing so that a
     collection triggered by earlier allocations is not charged to whichever
-    call happens to run into it; both contenders are timed the same way.
+    call happens to run into it; every contender is timed the same way.
     """
-    for _ in range(WARMUP_RUNS):
-        call()
     samples = []
     gc.collect()
     gc.disable()
@@ -65,10 +67,24 @@ def median_ms(call: Callable[[], object], runs: int) -> float:
         for _ in range(runs):
             started = time.perf_counter()
             call()
-            samples.append(time.perf_counter() - started)
+            samples.append((time.perf_counter() - started) * 1000)
     finally:
         gc.enable()
-    return statistics.median(samples) * 1000
+    return samples
+
+
+def interleaved_medians(
+    contenders: dict[str, tuple[Callable[[], object], int]],
+) -> dict[str, float]:
+    """Median milliseconds per contender, timed in alternating rounds."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for call, _ in contenders.values():
+        for _ in range(WARMUP_RUNS):
+            call()
+    for _ in range(ROUNDS):
+        for name, (call, runs) in contenders.items():
+            samples[name].extend(timed_ms(call, max(1, runs // ROUNDS)))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def import_trafilatura() -> types.ModuleType:
@@ -113,9 +129,14 @@ def main() -> int:
     extracted = trafilatura.extract(html_text) or ""
     trafilatura_found = sum(title in extracted for title in HEADLINES)
 
-    text_ms = median_ms(lambda: parse_page(text_body, "text/plain"), TEXT_RUNS)
-    html_ms = median_ms(lambda: parse_page(html_body, "text/html"), HTML_RUNS)
-    trafilatura_ms = median_ms(lambda: trafilatura.extract(html_text), TRAFILATURA_RUNS)
+    medians = interleaved_medians(
+        {
+            "text": (lambda: parse_page(text_body, "text/plain"), TEXT_RUNS),
+            "html": (lambda: parse_page(html_body, "text/html"), HTML_RUNS),
+            "trafilatura": (lambda: trafilatura.extract(html_text), TRAFILATURA_RUNS),
+        }
+    )
+    text_ms, html_ms, trafilatura_ms = medians["text"], medians["html"], medians["trafilatura"]
     ratio = trafilatura_ms / html_ms
 
     checks = [

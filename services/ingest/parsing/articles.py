@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from .clean import squash_space
 from .dates import MAX_DATE_LINE, parse_date_line
 from .model import ParsedArticle
-from .tags import detect_countries, merge_tags
+from .tags import countries_by_article, merge_tags
 from .ticker import is_ticker_line
 
 
@@ -20,34 +21,47 @@ def is_page_furniture(text: str) -> bool:
     return len(text) <= MAX_DATE_LINE and parse_date_line(text) is not None
 
 
-def build_article(
-    title: str,
-    paragraphs: Iterable[str],
-    *,
-    url: str | None = None,
-    published: datetime | None = None,
-    extra_tags: Iterable[str] = (),
-) -> ParsedArticle | None:
-    """An article from raw title and paragraph text, or ``None`` if nothing is left.
+@dataclass(slots=True)
+class Draft:
+    """An article as found in a page, before its text is normalised and tagged."""
+
+    title: str
+    paragraphs: Sequence[str]
+    url: str | None = None
+    published: datetime | None = None
+    extra_tags: Sequence[str] = ()
+
+
+def build_articles(
+    drafts: Iterable[Draft], *, require_paragraphs: bool = False
+) -> tuple[ParsedArticle, ...]:
+    """Finished articles from drafts, dropping those with nothing left.
 
     Whitespace is normalised here so that the text, HTML and JSON forms of one
-    page give identical articles.
+    page give identical articles. Ticker and date lines never reach a title or
+    a paragraph. Tags are found for the whole page at once (see
+    ``countries_by_article``).
     """
-    title = squash_space(title)
-    if not title or is_page_furniture(title):
-        return None
-    body = []
-    for paragraph in paragraphs:
-        paragraph = squash_space(paragraph)
-        if paragraph and not is_page_furniture(paragraph):
-            body.append(paragraph)
-    tags = detect_countries([title, *body])
-    if extra_tags:
-        tags = merge_tags(tags, extra_tags)
-    return ParsedArticle(
-        title=title,
-        paragraphs=tuple(body),
-        url=url,
-        published=published,
-        tags=tags,
+    kept: list[tuple[Draft, str, list[str]]] = []
+    for draft in drafts:
+        title = squash_space(draft.title)
+        if not title or is_page_furniture(title):
+            continue
+        body = []
+        for paragraph in draft.paragraphs:
+            paragraph = squash_space(paragraph)
+            if paragraph and not is_page_furniture(paragraph):
+                body.append(paragraph)
+        if body or not require_paragraphs:
+            kept.append((draft, title, body))
+    countries = countries_by_article([[title, *body] for _, title, body in kept])
+    return tuple(
+        ParsedArticle(
+            title=title,
+            paragraphs=tuple(body),
+            url=draft.url,
+            published=draft.published,
+            tags=merge_tags(tags, draft.extra_tags) if draft.extra_tags else tags,
+        )
+        for (draft, title, body), tags in zip(kept, countries, strict=True)
     )

@@ -90,10 +90,6 @@ def strip_forbidden(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-def has_forbidden(text: str) -> bool:
-    return _XML_FORBIDDEN.search(text) is not None
-
-
 def squash_space(text: str) -> str:
     """Strip the ends and turn layout whitespace into single spaces.
 

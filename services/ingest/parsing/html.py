@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .articles import build_article
+from .articles import Draft, build_articles
 from .clean import strip_forbidden
 from .dates import parse_date_line, parse_iso_date, parse_iso_datetime
-from .model import ParsedArticle, ParsedPage, Quote
+from .model import ParsedArticle, ParsedPage, ParseError, Quote
 from .text import article_lines
 from .ticker import TickerLines, find_quotes, unique_quotes
 
@@ -39,6 +39,7 @@ _TICKER_BOX = (
 # Outermost ticker containers only: a bar, its lists and its items all match.
 _TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
+_BLOCK_TAGS = frozenset({"p", "blockquote", "li"})
 _BLOCKS = "p, blockquote, li"
 _ARTICLE_FLOW = "h1, h2, h3, p, blockquote, li"
 _ARTICLE_PARTS = "h1, h2, h3, p, blockquote, li, time"
@@ -53,14 +54,54 @@ _FORBIDDEN_REFERENCE = re.compile(
 )
 
 
+# Building the tree takes time quadratic in nesting depth (the HTML
+# Standard's scope checks walk the stack of open elements): 12,000 nested
+# lists, 400 kB, take seconds, and a 5 MB page of them would take hours.
+# Browsers cap the depth; news pages nest a few dozen levels. So a page that
+# may nest deeper than this is measured first and refused if it does.
+MAX_DEPTH = 2_000
+# Attributes end at the next "<" too, so no tag can make the scan go back
+# over the rest of the page.
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+# Elements that never hold others, or that close their predecessor.
+_FLAT = frozenset(
+    b"area base br col embed hr img input link meta source track wbr p li dt dd option "
+    b"tr td th thead tbody tfoot rt rp".split()
+)
+
+
 def parse_html(body: bytes) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     """
+    _check_depth(body)
     tree = LexborHTMLParser(body)
     page = _Page(tree, needs_cleaning=_FORBIDDEN_REFERENCE.search(body) is not None)
     return page.parse()
+
+
+def _check_depth(body: bytes) -> None:
+    # The number of start tags bounds the depth, and two C-speed counts bound
+    # that; only a page with more could be too deep and pays for measuring.
+    if body.count(b"<") - body.count(b"</") <= MAX_DEPTH:
+        return
+    depth = deepest = 0
+    for match in _TAG.finditer(body):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _FLAT or self_closing:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    raise ParseError(
+                        f"the page nests elements more than {MAX_DEPTH:,} levels deep "
+                        f"(at byte offset {match.start()}); no news page does"
+                    )
 
 
 class _Page:
@@ -68,6 +109,7 @@ class _Page:
         self.tree = tree
         self.needs_cleaning = needs_cleaning
         self.base = self._base_url()
+        self.ancestry = _Ancestry()
 
     def parse(self) -> ParsedPage:
         tree = self.tree
@@ -77,7 +119,7 @@ class _Page:
             # A line break separates words; dropped, it would glue them together.
             br.replace_with(" ")
         body = tree.body
-        if body is None:  # pragma: no cover - Lexbor always builds a <body>
+        if body is None:  # Lexbor always builds one; this keeps the types honest
             return ParsedPage(page_date=None, articles=(), quotes=())
         # Read before the chrome goes: the ticker and the date usually live in
         # the page header.
@@ -103,8 +145,8 @@ class _Page:
     def _base_url(self) -> str | None:
         # A tag lookup, not a CSS query: the first query on a page pays for
         # setting up the selector engine.
-        bases = self.tree.tags("base")
-        href = (bases[0].attributes.get("href") or "").strip() if bases else ""
+        hrefs = (node.attributes.get("href") for node in self.tree.tags("base"))
+        href = next((href.strip() for href in hrefs if href), "")
         try:
             parts = urlsplit(href)
         except ValueError:
@@ -155,64 +197,75 @@ class _Page:
 
     def _drop_chrome(self) -> None:
         self.tree.strip_tags(_CHROME_TAGS, recursive=True)
-        doomed = [node for node in self.tree.css(_CHROME) if _is_chrome(node)]
+        doomed = {node.mem_id: node for node in self.tree.css(_CHROME) if _is_chrome(node)}
         # A page header holds the site menus; an article's own header its title.
-        doomed.extend(n for n in self.tree.tags("header") if not _has_ancestor(n, "article"))
-        if len(doomed) > 1:
-            # Freeing the deepest first never touches a node whose ancestor
-            # is already gone.
-            doomed.sort(key=_depth, reverse=True)
-        for node in doomed:
+        for node in self.tree.tags("header"):
+            if not self.ancestry.inside(node, "article"):
+                doomed.setdefault(node.mem_id, node)
+        # Each node once (<header role="banner"> matches twice), deepest
+        # first, so none is touched after its ancestor has been freed.
+        for node in sorted(doomed.values(), key=self.ancestry.depth, reverse=True):
             node.decompose()
 
     def _blocks(self, scope: LexborNode) -> list[str]:
-        return [self._text(node) for node in scope.css(_BLOCKS) if not _is_container(node)]
+        return [self._text(node) for node in self._leaf_blocks(scope.css(_BLOCKS))]
+
+    def _leaf_blocks(self, nodes: list[LexborNode]) -> list[LexborNode]:
+        """The blocks holding text themselves, in document order.
+
+        A <blockquote> or <li> wrapping <p>s is a container: the inner blocks
+        are the paragraphs. Matches come in document order, so a block
+        contains others exactly when the next block is inside it. (A <p>
+        never contains another block.)
+        """
+        blocks = [node for node in nodes if node.tag in _BLOCK_TAGS]
+        followers: list[LexborNode | None] = [*blocks[1:], None] if blocks else []
+        return [
+            node
+            for node, after in zip(blocks, followers, strict=True)
+            if node.tag == "p" or after is None or not self.ancestry.contains(node, after)
+        ]
 
     def _from_article_elements(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
-        found = []
+        drafts = []
         clean = self.needs_cleaning
         for element in self.tree.tags("article"):
-            if _has_ancestor(element, "article"):
+            if self.ancestry.inside(element, "article"):
                 continue  # comments and related items nested in a story
-            heading: LexborNode | None = None
-            published: datetime | None = None
-            paragraphs: list[str] = []
             # One query per article, sorted out here: each query walks the subtree.
-            for node in element.css(_ARTICLE_PARTS):
-                tag = node.tag
-                if tag in _HEADINGS:
-                    heading = heading or node
-                elif tag == "time":
-                    published = published or parse_iso_datetime(
-                        node.attributes.get("datetime") or ""
-                    )
-                elif tag == "p" or not _is_container(node):
-                    paragraphs.append(strip_forbidden(node.text()) if clean else node.text())
+            parts = element.css(_ARTICLE_PARTS)
+            heading = next((node for node in parts if node.tag in _HEADINGS), None)
             if heading is None:
                 continue
-            article = _article(
-                self._text(heading),
-                paragraphs,
-                url=self._heading_url(heading),
-                published=published,
+            stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
+            published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
+            paragraphs = [
+                strip_forbidden(node.text()) if clean else node.text()
+                for node in self._leaf_blocks(parts)
+            ]
+            drafts.append(
+                Draft(self._text(heading), paragraphs, self._heading_url(heading), published)
             )
-            if article is not None:
-                found.append(article)
-        return tuple(found)
+        # A heading with nothing under it is a section label or a teaser link.
+        return build_articles(drafts, require_paragraphs=True)
 
     def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         scope = body.css_first("main") or body
+        flow = scope.css(_ARTICLE_FLOW)
+        leaves = {node.mem_id for node in self._leaf_blocks(flow)}
         drafts: list[tuple[LexborNode, list[str]]] = []
-        for node in scope.css(_ARTICLE_FLOW):
+        for node in flow:
             if node.tag in _HEADINGS:
                 drafts.append((node, []))
-            elif drafts and not _is_container(node):
+            elif drafts and node.mem_id in leaves:
                 drafts[-1][1].append(self._text(node))
-        built = (
-            _article(self._text(heading), paragraphs, url=self._heading_url(heading))
-            for heading, paragraphs in drafts
+        return build_articles(
+            (
+                Draft(self._text(heading), paragraphs, self._heading_url(heading))
+                for heading, paragraphs in drafts
+            ),
+            require_paragraphs=True,
         )
-        return tuple(article for article in built if article is not None)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         # No <article> and no headings: the paragraphs may still read like a
@@ -236,22 +289,52 @@ class _Page:
         return url if scheme in _URL_SCHEMES else None
 
 
-def _has_ancestor(node: LexborNode, tag: str) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag == tag:
-            return True
-        parent = parent.parent
-    return False
+class _Ancestry:
+    """Depths and enclosing tags of nodes, remembered by node.
 
+    Walking up from every node of a deeply nested page would take time
+    quadratic in its depth (10,000 nested lists are a few kilobytes); with
+    each node's answer remembered, every node is visited once.
+    """
 
-def _depth(node: LexborNode) -> int:
-    depth = 0
-    parent = node.parent
-    while parent is not None:
-        depth += 1
-        parent = parent.parent
-    return depth
+    def __init__(self) -> None:
+        self._depth: dict[int, int] = {}
+        self._within: dict[tuple[int, str], bool] = {}
+
+    def depth(self, node: LexborNode) -> int:
+        path = []
+        current: LexborNode | None = node
+        while current is not None and current.mem_id not in self._depth:
+            path.append(current.mem_id)
+            current = current.parent
+        depth = -1 if current is None else self._depth[current.mem_id]
+        for mem_id in reversed(path):
+            depth += 1
+            self._depth[mem_id] = depth
+        return self._depth[node.mem_id]
+
+    def inside(self, node: LexborNode, tag: str) -> bool:
+        """Whether an ancestor of ``node`` is a ``tag`` element."""
+        # Remembered per node: whether it is a ``tag`` element or inside one.
+        path = []
+        current = node.parent
+        while current is not None and (current.mem_id, tag) not in self._within:
+            path.append(current)
+            current = current.parent
+        within = False if current is None else self._within[(current.mem_id, tag)]
+        for ancestor in reversed(path):
+            within = within or ancestor.tag == tag
+            self._within[(ancestor.mem_id, tag)] = within
+        parent = node.parent
+        return parent is not None and self._within[(parent.mem_id, tag)]
+
+    def contains(self, outer: LexborNode, inner: LexborNode) -> bool:
+        """Whether ``inner`` is a descendant of ``outer``."""
+        steps = self.depth(inner) - self.depth(outer)
+        current: LexborNode | None = inner
+        for _ in range(steps):
+            current = current.parent if current is not None else None
+        return steps > 0 and current is not None and current.mem_id == outer.mem_id
 
 
 def _is_chrome(node: LexborNode) -> bool:
@@ -270,18 +353,3 @@ def _heading_link(heading: LexborNode) -> LexborNode | None:
             return child
         has_elements = True
     return heading.css_first("a[href]") if has_elements else None
-
-
-def _is_container(node: LexborNode) -> bool:
-    # A <blockquote> or <li> wrapping <p>s: the inner blocks are the
-    # paragraphs. (A <p> never contains another block; css() matches the
-    # node itself, hence "more than one".)
-    return node.tag != "p" and len(node.css(_BLOCKS)) > 1
-
-
-def _article(
-    title: str, paragraphs: list[str], *, url: str | None, published: datetime | None = None
-) -> ParsedArticle | None:
-    article = build_article(title, paragraphs, url=url, published=published)
-    # A heading with nothing under it is a section label or a teaser link.
-    return article if article is not None and article.paragraphs else None

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .articles import build_article
+from .articles import Draft, build_articles
 from .clean import decode_body, squash_space, strip_forbidden
 from .dates import parse_iso_date, parse_iso_datetime
-from .model import ParsedArticle, ParsedPage, ParseError, Quote
+from .model import ParsedPage, ParseError, Quote
 from .ticker import unique_quotes
 
 FieldError = dict[str, str]
@@ -84,11 +84,7 @@ def validate_json_document(body: bytes) -> list[FieldError]:
 def parse_json(body: bytes) -> ParsedPage:
     """Parse a JSON page, raising ``SchemaError`` listing every problem if it is invalid."""
     document = _load(body)
-    articles = []
-    for item in document.get("articles") or ():
-        article = _article(item)
-        if article is not None:
-            articles.append(article)
+    articles = build_articles(_draft(item) for item in document.get("articles") or ())
     quotes = []
     for rate in document.get("rates") or ():
         base, quote = rate["pair"].split("/")
@@ -96,7 +92,7 @@ def parse_json(body: bytes) -> ParsedPage:
     page_date = document.get("page_date")
     return ParsedPage(
         page_date=parse_iso_date(page_date) if page_date else None,
-        articles=tuple(articles),
+        articles=articles,
         quotes=unique_quotes(quotes),
     )
 
@@ -209,7 +205,7 @@ def _semantic_errors(document: Any) -> Iterable[tuple[tuple[str | int, ...], str
                 yield ("articles", index, "url"), f"{json.dumps(url)[:80]} is not a valid URL"
 
 
-def _article(item: dict[str, Any]) -> ParsedArticle | None:
+def _draft(item: dict[str, Any]) -> Draft:
     if "body" in item:
         body = strip_forbidden(item["body"].replace("\r\n", "\n").replace("\r", "\n"))
         paragraphs = _BLANK_LINE.split(body)
@@ -217,7 +213,7 @@ def _article(item: dict[str, Any]) -> ParsedArticle | None:
         paragraphs = [strip_forbidden(p) for p in item["paragraphs"]]
     url = item.get("url")
     published = item.get("published")
-    return build_article(
+    return Draft(
         strip_forbidden(item["title"]),
         paragraphs,
         url=strip_forbidden(url).strip() if url else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from .articles import build_article, is_page_furniture
+from .articles import Draft, build_articles, is_page_furniture
 from .dates import parse_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
@@ -73,7 +73,9 @@ def _title_flags(lines: list[_Line]) -> list[bool]:
 
 
 def _articles(lines: list[_Line]) -> tuple[ParsedArticle, ...]:
-    drafts: list[tuple[str, list[str]]] = []
+    # Each paragraph is kept as its lines and joined once at the end, so a
+    # long hard-wrapped paragraph costs linear time, not quadratic.
+    drafts: list[tuple[str, list[list[str]]]] = []
     for line, is_title in zip(lines, _title_flags(lines), strict=True):
         if is_title:
             drafts.append((line.text, []))
@@ -83,11 +85,12 @@ def _articles(lines: list[_Line]) -> tuple[ParsedArticle, ...]:
                 paragraphs
                 and not line.after_break
                 and line.text[0].islower()
-                and not ends_sentence(paragraphs[-1])
+                and not ends_sentence(paragraphs[-1][-1])
             ):
                 # Hard-wrapped prose: this line finishes the previous one's sentence.
-                paragraphs[-1] = f"{paragraphs[-1]} {line.text}"
+                paragraphs[-1].append(line.text)
             else:
-                paragraphs.append(line.text)
-    built = (build_article(title, paragraphs) for title, paragraphs in drafts)
-    return tuple(article for article in built if article is not None)
+                paragraphs.append([line.text])
+    return build_articles(
+        Draft(title, [" ".join(parts) for parts in paragraphs]) for title, paragraphs in drafts
+    )

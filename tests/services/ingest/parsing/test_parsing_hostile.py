@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -148,6 +149,28 @@ def test_html_sample_with_a_slice_removed(cut: tuple[int, int]) -> None:
     parse_or_error((SAMPLE_HTML[:start] + SAMPLE_HTML[start + length :]).encode(), "text/html")
 
 
+MARKUP_TOKENS = st.sampled_from(
+    [
+        "<article>", "</article>", "<header>", '<header role="banner">', "</header>",
+        "<nav>", "</nav>", "<aside>", "</aside>", "<footer>", "</footer>", "<form>", "</form>",
+        "<div hidden>", '<div role="navigation">', '<div class="ticker">', "<marquee>",
+        "</div>", "</marquee>", "<main>", "</main>", "<h1>", "<h2>", "<h3>", "</h1>", "</h2>",
+        "</h3>", "<p>", "</p>", "<blockquote>", "</blockquote>", "<ul>", "<li>", "</li>",
+        "</ul>", "<br>", "<script>", "</script>", "<svg>", "</svg>", '<a href="/x">',
+        '<a href="javascript:x()">', "</a>", '<base href="https://b.example/">',
+        '<time datetime="2025-12-15T10:00:00Z">', "</time>", "&#1;", "&rsquo;", "&#xFFFE;",
+        "Kazakhstan Opens a New Rail Line", "The line opened on Monday.", "KGS/USD = 0.01144 0%",
+        "15 December 2025", " ", "\n",
+    ]
+)  # fmt: skip
+
+
+@FUZZ
+@given(tokens=st.lists(MARKUP_TOKENS, max_size=60))
+def test_random_markup(tokens: list[str]) -> None:
+    parse_or_error("".join(tokens).encode("utf-8"), "text/html")
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
@@ -249,9 +272,38 @@ def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
 
 
 def test_deeply_nested_html_is_fine() -> None:
-    body = ("<div>" * 20_000 + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
+    body = ("<div>" * 1_500 + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
     page = parse_page(body, "text/html")
     assert [a.title for a in page.articles] == ["Deep Kazakh Story Title"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div>" * 100_000,
+        "<ul><li><p>Item.</p>" * 100_000,
+        "<article><h2>A Kazakh Title</h2><p>x</p>" * 100_000,
+        "<div>" * 50_000 + "</div>" * 50_000,
+    ],
+)
+def test_absurdly_deep_nesting_is_refused_quickly(body: str) -> None:
+    # Building a tree this deep would take Lexbor time quadratic in the depth.
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="nests elements more than 2,000 levels deep"):
+        parse_page(body.encode(), "text/html")
+    assert time.perf_counter() - started < 2.0
+
+
+def test_many_tags_without_a_closing_bracket_are_linear() -> None:
+    body = ("<a" * 200_000 + "<p>x</p>").encode()
+    started = time.perf_counter()
+    assert parse_page(body, "text/html").articles == ()
+    assert time.perf_counter() - started < 5.0
+
+
+def test_many_unclosed_flat_elements_are_not_deep() -> None:
+    body = ("<p>Para<br><img src=x><li>item" * 3_000).encode()
+    assert parse_page(body, "text/html").articles == ()
 
 
 def test_huge_ticker_like_line_is_not_quadratic() -> None:

@@ -95,6 +95,18 @@ def test_chrome_is_dropped_from_articles() -> None:
     assert article.paragraphs == ("Farmers in Tajikistan planted early this year.",)
 
 
+def test_overlapping_chrome_markers_are_removed_once() -> None:
+    page = parse(
+        """<header role="banner"><nav>Menu</nav><header role="navigation"><p>Inner</p></header>
+        </header><div hidden><div role="search"><p>Search box</p></div></div>
+        <div role="complementary"><h2>Sidebar Heading Goes Here</h2><p>Sidebar.</p></div>
+        <h2>Kyrgyz Parliament Passes the Budget</h2><p>It passed on Monday.</p>"""
+    )
+    assert [(a.title, a.paragraphs) for a in page.articles] == [
+        ("Kyrgyz Parliament Passes the Budget", ("It passed on Monday.",))
+    ]
+
+
 def test_nested_blocks_are_not_doubled() -> None:
     page = parse(
         "<article><h2>Uzbek Exporters Look to the Gulf</h2>"

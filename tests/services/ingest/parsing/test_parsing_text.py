@@ -146,6 +146,17 @@ def test_a_ten_thousand_character_line_parses_quickly() -> None:
     assert page.articles[0].paragraphs == (long_line, "a" * 10_000)
 
 
+def test_a_long_hard_wrapped_paragraph_is_not_quadratic() -> None:
+    wrapped = "\n".join(["the line goes on and on without a stop"] * 50_000)
+    started = time.perf_counter()
+    first = "It starts here and runs on for a good many words and"
+    page = parse(f"Kazakhstan Exported a Million Tons\n\n{first}\n{wrapped}.\n")
+    assert time.perf_counter() - started < 5.0
+    (paragraph,) = page.articles[0].paragraphs
+    assert paragraph.startswith(f"{first} the line goes on")
+    assert paragraph.count("the line goes on") == 50_000
+
+
 def test_unsupported_media_type_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="unsupported media type 'image/png'"):
         parse_page(b"x", "image/png")
