@@ -34,6 +34,7 @@ def serve_feed(settings: Settings) -> None:
 
 def serve_ingest(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
+    from gunicorn.util import import_app
 
     class IngestServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -42,9 +43,8 @@ def serve_ingest(settings: Settings) -> None:
                 self.cfg.set(name, value)
 
         def load(self) -> Any:
-            from services.ingest.wsgi import app
-
-            return app
+            # By name, as for granian: shared/ never imports a service.
+            return import_app("services.ingest.wsgi:app")
 
     IngestServer().run()
 

@@ -1,0 +1,157 @@
+"""Processing stored submissions: identity across re-posts and formats, clear
+outcomes for hostile pages, and reruns that change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.ingest.processing import Outcome, process_submission
+from shared.db import make_engine, make_session_factory
+from shared.models import Article, Submission
+from tests.conftest import FIXTURES, SAMPLE
+
+HTML = FIXTURES / "timesca-2025-12-15.html"
+JSON_PAGE = FIXTURES / "pages" / "timesca-2025-12-15.json"
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+def submit(session: Session, body: bytes, media_type: str = "text/plain") -> tuple[str, Outcome]:
+    sub = Submission(
+        id=uuid.uuid4().hex,
+        body=body,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        media_type=media_type,
+        source="timesca",
+        status="queued",
+    )
+    session.add(sub)
+    session.commit()
+    outcome = process_submission(session, sub.id)
+    assert outcome is not None
+    return sub.id, outcome
+
+
+def articles(session: Session) -> dict[str, Article]:
+    session.expire_all()
+    return {a.title: a for a in session.scalars(select(Article))}
+
+
+def test_html_and_json_versions_of_a_text_page_are_the_same_entries(session: Session) -> None:
+    _, first = submit(session, SAMPLE.read_bytes())
+    assert (first.new, first.updated) == (6, 0)
+    before = {t: (a.guid, a.updated_at) for t, a in articles(session).items()}
+    _, as_html = submit(session, HTML.read_bytes(), "text/html")
+    assert (as_html.new, as_html.updated, as_html.unchanged) == (0, 0, 6)
+    _, as_json = submit(session, JSON_PAGE.read_bytes(), "application/json")
+    assert as_json.new == 0
+    after = {t: (a.guid, a.updated_at) for t, a in articles(session).items()}
+    assert after == before  # same GUIDs, not even `updated` moved
+
+
+def test_next_days_page_brings_only_its_new_article(session: Session) -> None:
+    submit(session, SAMPLE.read_bytes())
+    guids = {t: a.guid for t, a in articles(session).items()}
+    text = SAMPLE.read_text(encoding="utf-8").replace("15 December 2025", "16 December 2025")
+    text += (
+        "\nTurkmenistan Opens a New Gas Route to China\n\n"
+        "Turkmenistan began pumping gas through a fourth line to China on Tuesday, officials said.\n"
+    )
+    _, outcome = submit(session, text.encode())
+    assert (outcome.new, outcome.unchanged) == (1, 6)
+    now = articles(session)
+    assert len(now) == 7
+    assert all(now[t].guid == g for t, g in guids.items())
+    assert (
+        now["Turkmenistan Opens a New Gas Route to China"].published_at.date().isoformat()
+        == "2025-12-16"
+    )
+
+
+def test_a_changed_body_updates_the_entry_under_the_same_guid(session: Session) -> None:
+    submit(session, SAMPLE.read_bytes())
+    title = "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border"
+    original = articles(session)[title]
+    guid, updated = original.guid, original.updated_at
+    changed = SAMPLE.read_text(encoding="utf-8").replace(
+        "according to a report by news portal Gazeta.uz.",
+        "according to a report by news portal Gazeta.uz, corrected on Tuesday.",
+    )
+    _, outcome = submit(session, changed.encode())
+    assert (outcome.new, outcome.updated, outcome.unchanged) == (0, 1, 5)
+    now = articles(session)[title]
+    assert now.guid == guid and now.updated_at > updated
+    assert "corrected on Tuesday" in now.paragraphs[0]
+    assert "tag:uzbekistan" in outcome.feeds and "articles" in outcome.feeds
+
+
+def test_a_rerun_of_one_submission_leaves_the_same_rows_and_counts(session: Session) -> None:
+    sid, first = submit(session, SAMPLE.read_bytes())
+    rows = {t: (a.guid, a.updated_at, a.content_sha256) for t, a in articles(session).items()}
+    again = process_submission(session, sid)
+    assert again is not None
+    assert (again.new, again.updated) == (first.new, first.updated)
+    assert again.feeds == first.feeds and again.snapshot == first.snapshot
+    assert {
+        t: (a.guid, a.updated_at, a.content_sha256) for t, a in articles(session).items()
+    } == rows
+    sub = session.get(Submission, sid)
+    assert sub is not None and sub.new_article_count == 6 and sub.status == "done"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "n_articles", "n_quotes", "error"),
+    [
+        (b"", "done", 0, 0, None),
+        (b"Just a line of text with nothing else.", "done", 0, 0, None),
+        (
+            b"\xe2\x80\xa2 KGS/USD = 0.01144 0%\n\xe2\x80\xa2 KZT/USD = 0.00192 -0%\n" * 5,
+            "done",
+            0,
+            2,
+            None,
+        ),
+        (b"Headline Of A Strange Page\n\n" + b"word " * 2000 + b".", "done", 1, 0, None),
+        (b"\x00\x01\x02\x03binary\xff\xfe", "failed", 0, 0, "cannot parse the page"),
+        (b"Bad \xc3\x28 UTF-8 Headline Goes Here\n\nSome text.", "failed", 0, 0, "UTF-8"),
+    ],
+    ids=["empty", "no-articles", "ticker-only", "long-line", "binary", "invalid-utf8"],
+)
+def test_hostile_pages_get_a_clear_outcome(
+    session: Session, body: bytes, status: str, n_articles: int, n_quotes: int, error: str | None
+) -> None:
+    sid, outcome = submit(session, body)
+    sub = session.get(Submission, sid)
+    assert sub is not None and sub.status == status == outcome.status
+    assert sub.article_count == n_articles
+    assert sub.rate_count == n_quotes
+    assert (outcome.snapshot is not None) == (n_quotes > 0)
+    if error:
+        assert error in (sub.error or "")
+    else:
+        assert sub.error is None
+
+
+def test_markup_in_a_text_page_is_text_and_forbidden_characters_go(session: Session) -> None:
+    body = (
+        "Kazakh Rail <b>Bold</b> Claims Examined\n\n"
+        "The report says <script>alert(1)</script> is text here\x0b and\x1f stays\ufffe safe.\n"
+    ).encode()
+    submit(session, body)
+    (article,) = articles(session).values()
+    assert article.title == "Kazakh Rail <b>Bold</b> Claims Examined"
+    assert "<script>alert(1)</script>" in article.paragraphs[0]
+    assert not {"\x0b", "\x1f", "\ufffe"} & set(article.paragraphs[0])
+    assert session.scalar(select(func.count()).select_from(Article)) == 1
