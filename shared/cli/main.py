@@ -71,6 +71,7 @@ def ensure_tools(purpose: str) -> None:
     wanted = [("redis-server", "redis-server", "the message broker", True)]
     if purpose in ("test", "bench"):
         wanted.append(("docker-compose", "docker-compose", "validating docker-compose.yml", False))
+        wanted.append(("chromium", "chromium", "the browser tests", False))
     if purpose == "bench":
         wanted += [
             ("wrk", "wrk", "HTTP benchmarks", True),
