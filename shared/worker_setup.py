@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from typing import Any
 
+import redis
 from celery import Celery, signals
 
 from shared.logs import configure_logging, submission_id_var
+from shared.task_metrics import TaskMetrics
+
+log = logging.getLogger(__name__)
 
 
 def prepare_worker(app: Celery, service: str) -> None:
@@ -34,6 +40,29 @@ def prepare_worker(app: Celery, service: str) -> None:
     def _not_ready(**_: Any) -> None:
         if ready_file is not None:
             ready_file.unlink(missing_ok=True)
+
+    metrics: dict[int, TaskMetrics] = {}
+    started: dict[str, float] = {}
+
+    def task_metrics() -> TaskMetrics:
+        pid = os.getpid()  # one Redis connection per pool process
+        if pid not in metrics:
+            client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+            metrics[pid] = TaskMetrics(client, settings.key_prefix)
+        return metrics[pid]
+
+    @signals.task_prerun.connect(weak=False)
+    def _start_clock(task_id: str = "", **_: Any) -> None:
+        started[task_id] = time.monotonic()
+
+    @signals.task_postrun.connect(weak=False)
+    def _record(task_id: str = "", task: Any = None, state: str | None = None, **_: Any) -> None:
+        begun = started.pop(task_id, None)
+        seconds = time.monotonic() - begun if begun is not None else None
+        try:
+            task_metrics().record(task.name if task else "unknown", state or "UNKNOWN", seconds)
+        except redis.RedisError:
+            log.warning("could not record task metrics", exc_info=True)
 
     @signals.task_prerun.connect(weak=False)
     def _bind_submission(task: Any = None, **_: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, g
+from flask import Flask, Response, g
 
 from services.feed.documents import FeedDocuments
 from services.feed.fastpath import FastPath
@@ -13,8 +13,11 @@ from services.feed.feed_routes import bp as feeds_bp
 from services.feed.memory import FeedMemory
 from services.feed.pages import bp as pages_bp
 from services.feed.rates_api import bp as rates_bp
+from services.feed.rates_page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
 from shared.health import readiness
+from shared.metrics import HTTP_RESPONSES as RESPONSES
+from shared.metrics import StateCollector, render_metrics
 from shared.problems import install_problem_handlers
 from shared.settings import Settings, load_settings
 
@@ -44,6 +47,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     app.register_blueprint(feeds_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(rates_bp)
+    app.register_blueprint(rates_page_bp)
 
     @app.before_request
     def _open_session() -> None:
@@ -54,6 +58,18 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
         session = g.pop("session", None)
         if session is not None:
             session.close()
+
+    state = StateCollector(engine, client, settings.key_prefix)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        body, content_type = render_metrics(state)
+        return Response(body, content_type=content_type)
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        RESPONSES.labels("feed", str(response.status_code)).inc()
+        return response
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -15,11 +15,14 @@ from urllib.parse import parse_qsl
 from services.feed.documents import FeedDocuments
 from services.feed.negotiation import wants_html
 from services.feed.paths import parse_feed_path
+from shared.metrics import HTTP_RESPONSES
 from shared.problems import Problem
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _REASONS = {200: "200 OK", 304: "304 Not Modified"}
+# Bound once: a labelled child per status, so counting costs one increment.
+_COUNTERS = {status: HTTP_RESPONSES.labels("feed", str(status)) for status in _REASONS}
 
 
 class FastPath:
@@ -39,6 +42,7 @@ class FastPath:
                     environ.get("HTTP_ACCEPT_ENCODING"),
                 )
                 start_response(_REASONS[status], headers)
+                _COUNTERS[status].inc()
                 return [b""] if method == "HEAD" else [body]
         return self.app(environ, start_response)
 

@@ -7,6 +7,8 @@ model and graceful shutdown suit a write endpoint that does little per request.
 
 from __future__ import annotations
 
+import os
+import shutil
 from typing import Any
 
 import click
@@ -49,11 +51,25 @@ def serve_ingest(settings: Settings) -> None:
     IngestServer().run()
 
 
+def prepare_metrics_dir(settings: Settings, role: str) -> None:
+    """Give this service's processes a fresh multiprocess metrics directory.
+
+    Set before any worker process imports prometheus_client, so every process
+    writes its counters there and /metrics adds them up.
+    """
+    path = settings.data_dir.resolve() / "run" / "metrics" / role
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
 @click.command("serve")
 @click.argument("role", type=click.Choice(["feed", "ingest-api"]))
 def serve(role: str) -> None:
     """Run the feed service or the ingest API in the foreground."""
     settings = load_settings()
+    prepare_metrics_dir(settings, role)
     if role == "feed":
         serve_feed(settings)
     else:

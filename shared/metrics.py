@@ -1,0 +1,130 @@
+"""Prometheus metrics for the HTTP services, and the fleet-wide state they expose.
+
+HTTP counters live in each web process (multiprocess mode when
+PROMETHEUS_MULTIPROC_DIR is set, as `silkfeed serve` does); everything else is
+read at scrape time from where it already lives: submission states from the
+database, queue depths and task figures and feed renders from Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+import redis
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    generate_latest,
+)
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
+from prometheus_client.registry import Collector
+from sqlalchemy import Engine, func, select
+
+from shared import contracts
+from shared.models import Submission, SubmissionStatus
+from shared.task_metrics import TaskMetrics
+
+log = logging.getLogger(__name__)
+
+SUBMISSIONS_ACCEPTED = Counter(
+    "silkfeed_submissions_accepted",
+    "Submissions answered by the ingest API: created (202) or duplicate (200).",
+    ["result"],
+)
+HTTP_RESPONSES = Counter(
+    "silkfeed_http_responses", "HTTP responses by service and status code.", ["service", "status"]
+)
+
+
+class StateCollector(Collector):
+    def __init__(self, engine: Engine, client: redis.Redis, prefix: str) -> None:
+        self.engine = engine
+        self.client = client
+        self.prefix = prefix
+
+    def collect(self) -> Iterator[Metric]:
+        errors = GaugeMetricFamily(
+            "silkfeed_scrape_error", "1 when a source could not be read.", labels=["source"]
+        )
+        try:
+            yield self._submissions()
+            errors.add_metric(["database"], 0)
+        except Exception as exc:
+            log.warning("metrics: database unavailable: %s", exc)
+            errors.add_metric(["database"], 1)
+        try:
+            yield from self._from_redis()
+            errors.add_metric(["redis"], 0)
+        except redis.RedisError as exc:
+            log.warning("metrics: redis unavailable: %s", exc)
+            errors.add_metric(["redis"], 1)
+        yield errors
+
+    def _submissions(self) -> Metric:
+        gauge = GaugeMetricFamily(
+            "silkfeed_submissions",
+            "Stored submissions by status (done = processed).",
+            labels=["status"],
+        )
+        with self.engine.connect() as conn:
+            counts = dict(
+                conn.execute(
+                    select(Submission.status, func.count()).group_by(Submission.status)
+                ).all()
+            )
+        for status in SubmissionStatus:
+            gauge.add_metric([status.value], counts.get(status.value, 0))
+        return gauge
+
+    def _from_redis(self) -> Iterator[Metric]:
+        depth = GaugeMetricFamily(
+            "silkfeed_queue_depth", "Messages waiting in each queue.", labels=["queue"]
+        )
+        for queue in (contracts.QUEUE_INGEST, contracts.QUEUE_RATES, contracts.QUEUE_FEED):
+            depth.add_metric([queue], self.client.llen(self.prefix + queue))
+        yield depth
+        renders = CounterMetricFamily(
+            "silkfeed_feed_renders", "Feed renders by feed.", labels=["feed"]
+        )
+        for name, n in sorted(self.client.hgetall(f"{self.prefix}feeds:renders").items()):
+            renders.add_metric([name.decode()], int(n))
+        yield renders
+        states = CounterMetricFamily(
+            "silkfeed_tasks", "Finished task runs by task and state.", labels=["task", "state"]
+        )
+        durations = HistogramMetricFamily(
+            "silkfeed_task_duration_seconds", "Task run time by task.", labels=["task"]
+        )
+        for task, fig in sorted(TaskMetrics(self.client, self.prefix).read().items()):
+            for state, n in sorted(fig.states.items()):
+                states.add_metric([task, state], n)
+            durations.add_metric([task], fig.cumulative(), fig.total_seconds)
+        yield states
+        yield durations
+
+
+class _DefaultRegistry(Collector):
+    def collect(self) -> Iterator[Metric]:
+        yield from REGISTRY.collect()
+
+
+def render_metrics(state: StateCollector) -> tuple[bytes, str]:
+    """The exposition document for one scrape."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(_DefaultRegistry())
+    registry.register(state)
+    return generate_latest(registry), CONTENT_TYPE_LATEST
