@@ -54,14 +54,41 @@ class TextFormatter(logging.Formatter):
         return base
 
 
-def configure_logging(service: str, settings: Settings) -> None:
-    """Route every logger to stderr in the configured format."""
-    use_json = settings.log_format == "json" or (
+def _use_json(settings: Settings) -> bool:
+    return settings.log_format == "json" or (
         settings.log_format == "auto" and not sys.stderr.isatty()
     )
+
+
+def configure_logging(service: str, settings: Settings) -> None:
+    """Route every logger to stderr in the configured format."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    handler.setFormatter(JsonFormatter() if _use_json(settings) else TextFormatter())
     handler.addFilter(_ContextFilter(service))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
+
+
+def logging_dict(service: str, settings: Settings, loggers: list[str]) -> dict[str, object]:
+    """The same set-up as a dictConfig, for servers that configure logging themselves."""
+    formatter = JsonFormatter if _use_json(settings) else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": _ContextFilter, "service": service}},
+        "formatters": {"silkfeed": {"()": formatter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "silkfeed",
+                "filters": ["context"],
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": settings.log_level},
+        "loggers": {
+            name: {"handlers": ["stderr"], "level": settings.log_level, "propagate": False}
+            for name in loggers
+        },
+    }

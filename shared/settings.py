@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from functools import cached_property
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         "", description="SQLAlchemy URL; empty means SQLite at DATA_DIR/silkfeed.db."
     )
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker (Redis).")
+    redis_sentinel_master: str = Field(
+        "",
+        validate_default=True,
+        description="Name of the master the Sentinels of a sentinel:// REDIS_URL watch.",
+    )
     ingest_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         (), description="Comma-separated bearer tokens accepted by the ingest API."
     )
@@ -48,10 +53,34 @@ class Settings(BaseSettings):
         300, ge=0, le=86400, description="Cache-Control max-age of feeds, seconds."
     )
     feed_page_size: int = Field(50, ge=1, le=500, description="Entries in a subscription feed.")
+    rates_move_threshold_pct: Decimal = Field(
+        Decimal("0.5"),
+        ge=0,
+        le=1000,
+        description="A rate moves (and gets an entry in the moves feed) beyond this many percent.",
+    )
+    rates_significant_digits: int = Field(
+        6, ge=1, le=28, description="Significant digits of computed cross rates."
+    )
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
     task_time_limit: int = Field(
         300, ge=10, le=3600, description="Hard time limit of a task, seconds."
+    )
+    visibility_timeout: int = Field(
+        0,
+        ge=0,
+        le=86400,
+        description=(
+            "Seconds before Redis hands a task whose worker died to another worker; "
+            "0 means 4 × TASK_TIME_LIMIT. Must exceed TASK_TIME_LIMIT."
+        ),
+    )
+    ingest_rate_limit: int = Field(
+        600,
+        ge=0,
+        le=1_000_000,
+        description="POSTs per minute per ingest token (bursts up to that many); 0 is no limit.",
     )
     namespace: str = Field(
         "",
@@ -90,6 +119,24 @@ class Settings(BaseSettings):
             raise ValueError("must be a redis://, rediss:// or sentinel:// URL")
         return value
 
+    @field_validator("redis_sentinel_master")
+    @classmethod
+    def _sentinel_master(cls, value: str, info: ValidationInfo) -> str:
+        url = info.data.get("redis_url") or ""
+        if url.startswith("sentinel://") and not value:
+            raise ValueError("required when REDIS_URL is a sentinel:// URL (e.g. mymaster)")
+        return value
+
+    @field_validator("visibility_timeout")
+    @classmethod
+    def _visibility_above_time_limit(cls, value: int, info: ValidationInfo) -> int:
+        limit = info.data.get("task_time_limit")
+        if value and limit is not None and value <= limit:
+            raise ValueError(
+                "must be longer than TASK_TIME_LIMIT, or a running task is handed out twice"
+            )
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
@@ -97,19 +144,19 @@ class Settings(BaseSettings):
             raise ValueError("must be an absolute http:// or https:// URL")
         return value.rstrip("/")
 
-    @cached_property
+    @property
     def db_url(self) -> str:
         """The effective database URL."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'silkfeed.db').resolve()}"
 
-    @cached_property
+    @property
     def base_url(self) -> str:
         """The effective public base URL, without a trailing slash."""
         return self.public_url or f"http://{self.bind_host}:{self.feed_port}"
 
-    @cached_property
+    @property
     def key_prefix(self) -> str:
         """Redis key prefix: stacks sharing one Redis but not one database never meet."""
         ns = self.namespace or hashlib.sha256(self.db_url.encode()).hexdigest()[:10]

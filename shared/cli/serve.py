@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from shared.gunicorn_options import gunicorn_options
+from shared.logs import logging_dict
 from shared.settings import Settings, load_settings
 
 
@@ -31,6 +32,7 @@ def serve_feed(settings: Settings) -> None:
         blocking_threads=4,
         respawn_failed_workers=True,
         log_access=False,
+        log_dictconfig=logging_dict("feed", settings, ["_granian", "granian.access"]),
     ).serve()
 
 
