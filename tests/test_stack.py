@@ -4,6 +4,7 @@ back with feedparser, and `make down` leaves nothing running."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -163,3 +164,48 @@ def test_two_stacks_up_post_read_down(tmp_path: Path, redis_server: RedisServer)
         assert not (data_dir / "run" / "stack.pid").exists()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{feed_a}/healthz", timeout=2)  # noqa: S310
+
+
+def test_run_in_the_foreground_with_a_private_redis_and_ctrl_c(tmp_path: Path) -> None:
+    """`make run` with nothing answering at the Redis URL: a private redis-server,
+    the demo page posted, and Ctrl-C leaves nothing running."""
+    data_dir = (tmp_path / "fg").resolve()
+    feed_port, ingest_port = free_port(), free_port()
+    env = service_env({
+        "SILKFEED_DATA_DIR": str(data_dir),
+        "SILKFEED_FEED_PORT": str(feed_port),
+        "SILKFEED_INGEST_PORT": str(ingest_port),
+        "SILKFEED_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+        "SILKFEED_WEB_WORKERS": "1",
+        "SILKFEED_WORKER_CONCURRENCY": "1",
+    })
+    env.pop("SILKFEED_LOG_FORMAT")
+    log = (tmp_path / "run.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "shared.cli.main", "stack", "run"], env=env,
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        text = lambda: (tmp_path / "run.log").read_text()  # noqa: E731
+        wait_for(lambda: "ready; Ctrl-C stops everything" in text() or proc.poll() is not None,
+                 90, what="the stack to be ready")
+        out = text()
+        assert "started a private one" in out, out[-3000:]
+        assert "posted the demo page" in out
+        token = (data_dir / "ingest-token").read_text().strip()
+        assert f"token:   {token}" in out
+        assert f"http://127.0.0.1:{feed_port}/feeds/articles.atom" in out
+        # Every line is prefixed by the process it came from.
+        prefixes = {line.split("|", 1)[0].strip() for line in out.splitlines() if "|" in line}
+        assert {"redis", "stack", "ingest-api", "ingest-worker", "rates-worker", "feed-worker",
+                "feed"} <= prefixes
+
+        def demo_visible() -> bool:
+            status, body, _ = get(f"http://127.0.0.1:{feed_port}/feeds/articles.json")
+            return status == 200 and len(json.loads(body)["items"]) == 3
+
+        wait_for(demo_visible, 60, what="the demo page's three articles")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+        log.close()
+    wait_for(lambda: not stack_processes(data_dir), 20, what="every process to exit")
+    assert "stopped" in (tmp_path / "run.log").read_text().splitlines()[-1]
