@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from celery import Celery, Task
+from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
@@ -50,6 +53,14 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
     app = SilkfeedCelery(name, broker=settings.redis_url, set_as_current=False)
     app.resources = Resources(settings)
     limit = settings.task_time_limit
+    # Longer than the longest task (the hard time limit below) and than the
+    # longest retry countdown (120 s): Redis keeps a delivered message
+    # "unacknowledged" until the worker acks it, and hands it to another worker
+    # once it is older than this — a running task, or a retry waiting out its
+    # countdown in the worker, must never get there. It is also how long the
+    # task of a worker that was killed outright (kill -9, OOM of the whole
+    # container) waits before it is redelivered.
+    visibility = settings.visibility_timeout or limit * 4
     app.conf.update(
         # JSON only: a pickle payload from the broker could run code in the worker.
         task_serializer="json",
@@ -61,33 +72,69 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         # Acknowledge after the task ran, so a worker that dies mid-task leaves
         # the message to be redelivered rather than lost.
         task_acks_late=True,
-        # A child killed by a signal or OOM counts as not done: requeue its task.
+        # A pool child killed by a signal or the OOM killer counts as not done:
+        # the worker's main process requeues its message at once (without this
+        # an acks_late task is acknowledged as failed and lost). A page that
+        # kills its child every time would loop; the ingest task caps attempts.
         task_reject_on_worker_lost=True,
-        # Reserve one message at a time, so a dying worker strands at most one
-        # task and a long task does not hold others back.
+        # Reserve one message per pool process, so a dying worker strands at
+        # most that many and a long task does not hold others back.
         worker_prefetch_multiplier=1,
-        # Time limits below the visibility timeout: a task is killed before
-        # Redis would hand its unacknowledged message to another worker.
+        # Time limits below the visibility timeout: a task is stopped before
+        # Redis would hand its unacknowledged message to another worker. The
+        # soft limit raises inside the task, which records the failure; the
+        # hard one kills the child if the soft one could not interrupt it.
         task_time_limit=limit,
         task_soft_time_limit=max(limit - 10, 5),
         broker_transport_options={
-            "visibility_timeout": limit * 4,
+            "visibility_timeout": visibility,
+            # How often a worker looks for messages that outlived the visibility
+            # timeout (kombu's default is about every 100 s: 10 s × every 10th
+            # poll), so a killed worker's task is back soon after the timeout.
+            "unacked_restore_interval": max(1, min(10, visibility // 4)),
+            "unacked_restore_throttle": 1,
             # Stacks sharing one Redis but not one database keep apart.
             "global_keyprefix": settings.key_prefix,
+            # Read by kombu only with a sentinel:// URL: the master to ask the Sentinels for.
+            **({"master_name": m} if (m := settings.redis_sentinel_master) else {}),
         },
         broker_connection_retry_on_startup=True,
         # Fail a publish fast: the caller (the outbox relay) retries later.
         broker_connection_timeout=3,
         worker_concurrency=settings.worker_concurrency,
-        # On SIGTERM keep running the current task this long before requeueing it.
-        worker_soft_shutdown_timeout=float(limit),
-        worker_enable_soft_shutdown_on_idle=True,
+        # SIGTERM (what `stack down`, docker and Kubernetes send) is Celery's
+        # warm shutdown: stop taking messages, finish the tasks that run (each
+        # bounded by the time limit; compose's stop_grace_period is longer),
+        # give reserved ones back to Redis, exit. The soft shutdown below only
+        # applies to a cold shutdown (SIGQUIT, a second Ctrl-C): running tasks
+        # get this long, then are cancelled and requeued at once instead of
+        # waiting out the visibility timeout. Celery sleeps the whole period
+        # whenever a task is running, so it is short, and skipped when idle
+        # (reserved messages go back to Redis at shutdown anyway).
+        worker_soft_shutdown_timeout=10.0,
+        worker_enable_soft_shutdown_on_idle=False,
+        # Lost broker connection: running tasks finish and their ack is lost
+        # with the connection, so Redis redelivers them after the visibility
+        # timeout; the tasks are idempotent, so cancelling them buys nothing.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
         worker_send_task_events=True,
         task_send_sent_event=True,
         broker_connection_max_retries=None,
     )
     return app
+
+
+# Worth retrying: the database or the broker is away for a while. Anything else
+# (a bug, a value the database refuses) is not going to get better by waiting.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    BrokerError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+)
 
 
 class DbTask(Task):

@@ -97,15 +97,25 @@ class RenderCoalescer:
     def pending(self) -> int:
         return int(self.client.hlen(self.dirty_key))
 
-    def drain(self, render: Callable[[str, datetime], None]) -> list[str] | None:
-        """Render every dirty feed. None when another process holds the renderer lock."""
+    def drain(
+        self, render: Callable[[str, datetime], None], max_seconds: float = 60.0
+    ) -> list[str] | None:
+        """Render every dirty feed. None when another process holds the renderer lock.
+
+        Under a steady stream of changes the hash never empties: after
+        ``max_seconds`` the renderer lets go, and what is left stays dirty for
+        the next task (the caller sends one when ``pending()`` says so).
+        """
         done: list[str] = []
+        give_up_at = time.monotonic() + max_seconds
         while True:
             token = uuid.uuid4().hex
             if not self.client.set(self.lock_key, token, nx=True, px=self.lock_ms):
                 return done or None
             try:
                 while dirty := self.client.hgetall(self.dirty_key):
+                    if time.monotonic() > give_up_at:
+                        return done
                     self._wait_for_burst_end(dirty, token)
                     dirty = self.client.hgetall(self.dirty_key)
                     for raw_name, raw_stamp in sorted(dirty.items()):

@@ -8,13 +8,12 @@ from datetime import datetime
 
 import redis
 from celery import Celery
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from services.feed.coalesce import RenderCoalescer
 from services.feed.memory import announce
 from services.feed.publish import refresh
 from shared import contracts
-from shared.celery_app import DbTask
+from shared.celery_app import TRANSIENT_ERRORS, DbTask
 from shared.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def register(app: Celery) -> None:
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
-        autoretry_for=(OperationalError, DBAPIError, ConnectionError, redis.ConnectionError),
+        autoretry_for=TRANSIENT_ERRORS,
         max_retries=8,
         retry_backoff=2,
         retry_backoff_max=60,
@@ -73,3 +72,6 @@ def register(app: Celery) -> None:
             return
         if done:
             log.info("rendered %d feeds: %s", len(done), ", ".join(done))
+        if co.pending():
+            # The drain stopped at its time bound: a fresh task carries on.
+            self.apply_async(kwargs={"feeds": [], "requested_at": utcnow().isoformat()})

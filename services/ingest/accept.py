@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,18 @@ from shared.models import Submission, SubmissionStatus
 from shared.problems import Problem
 
 SUPPORTED_MEDIA_TYPES = ("text/plain", "text/html", "application/json")
-_SOURCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+MAX_URL_LENGTH = 2048
+# One regular expression each for the code and the OpenAPI document (which
+# anchors it and allows the empty value that means "absent"); matched whole
+# with fullmatch, since a Python "$" would also match before a final newline.
+_SOURCE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
+# An absolute http(s) URL in ASCII; the host part excludes "[" and "]", which
+# urlsplit refuses with an exception, and anything that is not RFC 3986.
+_PAGE_URL = r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=:@-]+(?:[/?#][\x21-\x7e]*)?"
+SOURCE_PATTERN = f"^(?:{_SOURCE})?$"
+PAGE_URL_PATTERN = f"^(?:{_PAGE_URL})?$"
+_SOURCE_RE = re.compile(_SOURCE)
+_PAGE_URL_RE = re.compile(_PAGE_URL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +54,26 @@ def check_media_type(content_type: str | None) -> str:
     return media_type
 
 
+QUERY_PARAMETERS = ("source", "url")
+
+
+def check_query(names: Iterable[str]) -> None:
+    """Refuse unknown parameters, so that a misspelt one is reported, not ignored."""
+    unknown = sorted(set(names) - set(QUERY_PARAMETERS))
+    if unknown:
+        raise Problem(
+            400,
+            f"unknown query parameter {unknown[0]!r}; this endpoint takes "
+            f"{' and '.join(QUERY_PARAMETERS)}",
+            kind="invalid-parameter",
+            parameter=unknown[0],
+        )
+
+
 def check_source(source: str | None, default: str) -> str:
     if source is None or source == "":
         return default
-    if not _SOURCE_RE.match(source):
+    if not _SOURCE_RE.fullmatch(source):
         raise Problem(
             400,
             "source must be 1–100 letters, digits, '.', '_' or '-'",
@@ -59,11 +86,10 @@ def check_source(source: str | None, default: str) -> str:
 def check_page_url(url: str | None) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
+    if len(url) > MAX_URL_LENGTH or not _PAGE_URL_RE.fullmatch(url):
         raise Problem(
             400,
-            "url must be an absolute http(s) URL of at most 2048 characters",
+            f"url must be an absolute http(s) URL in ASCII of at most {MAX_URL_LENGTH} characters",
             kind="invalid-parameter",
             parameter="url",
         )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g, request
 
 from services.ingest import accept as acc
 from services.ingest.auth import authenticate
+from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
 from services.ingest.parsing import page_json_schema
+from services.ingest.ratelimit import RateLimiter
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
 from shared.health import readiness
@@ -27,16 +30,37 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
             "tokens of at least 16 characters"
         )
     app = Flask(__name__)
-    # Werkzeug refuses a larger body with 413 before reading it.
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # A declared Content-Length over the limit is refused before anything is
+    # read. A streamed (chunked) body has no length: Werkzeug stops reading at
+    # this limit without an error, so it is one byte over ours, and a body that
+    # reaches it is refused below instead of being silently cut short.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
+    # Nothing here connects to Redis: building a Celery app or a redis client
+    # is lazy, so the API starts (and accepts pages) while Redis is down.
     celery = create_celery("silkfeed-ingest-api", settings)
-    outbox = Outbox(sessions, celery)
+    # Only the relay thread publishes; a Redis that accepts the connection but
+    # never answers must not hang it (kombu waits forever by default).
+    celery.conf.broker_transport_options = {
+        **celery.conf.broker_transport_options,
+        "socket_timeout": 5.0,
+    }
+    limit = settings.task_time_limit
+    visibility = settings.visibility_timeout or limit * 4
+    # The relay re-sends a row only after Redis' own redelivery had its chance.
+    outbox = Outbox(sessions, celery, stale_after=timedelta(seconds=visibility + limit))
     if start_relay:
         outbox.start()
+    limiter = RateLimiter(settings.redis_url, settings.key_prefix, settings.ingest_rate_limit)
     tokens = settings.token_values()
-    app.extensions["silkfeed"] = {"settings": settings, "outbox": outbox, "engine": engine}
+    spec = openapi_document(settings)
+    app.extensions["silkfeed"] = {
+        "settings": settings,
+        "outbox": outbox,
+        "engine": engine,
+        "limiter": limiter,
+    }
     install_problem_handlers(app)
 
     def base_url() -> str:
@@ -65,18 +89,24 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     @app.post("/v1/submissions")
     def post_submission() -> Response:
         label = authenticate(request.headers.get("Authorization"), tokens)
+        # Before the body is read: a flood costs no more than its headers.
+        limiter.check(label)
         media_type = acc.check_media_type(request.headers.get("Content-Type"))
+        too_large = Problem(
+            413,
+            f"the body is larger than {settings.max_body_bytes} bytes",
+            kind="payload-too-large",
+            limit=settings.max_body_bytes,
+        )
         length = request.content_length
         if length is not None and length > settings.max_body_bytes:
-            raise Problem(
-                413,
-                f"the body is larger than {settings.max_body_bytes} bytes",
-                kind="payload-too-large",
-                limit=settings.max_body_bytes,
-            )
+            raise too_large
+        acc.check_query(request.args.keys())
         source = acc.check_source(request.args.get("source"), default=f"token-{label}")
         page_url = acc.check_page_url(request.args.get("url"))
         body = request.get_data(cache=False)
+        if len(body) > settings.max_body_bytes:
+            raise too_large
         acc.check_body(body, media_type)
         accepted = acc.accept(g.session, body, media_type, source, page_url)
         sub = accepted.submission
@@ -108,6 +138,10 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         resp = json_response(page_json_schema())
         resp.mimetype = "application/schema+json"
         return resp
+
+    @app.get("/v1/openapi.json")
+    def openapi() -> Response:
+        return json_response(spec)
 
     @app.get("/healthz")
     def healthz() -> Response:

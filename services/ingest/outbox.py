@@ -6,6 +6,11 @@ Rows whose task could not be sent stay ``sent_at IS NULL`` and are re-sent by
 the periodic sweep once Redis answers again. Several API processes may run a
 relay each: a row is claimed with a conditional UPDATE before it is sent, and
 the task is idempotent, so a rare double send costs only a no-op.
+
+The sweep is also the last line against loss after the broker's own
+redelivery: a row still ``queued`` long after its task was sent (Redis lost
+the message), or ``processing`` long after it started (its task was dropped,
+e.g. a retry could not be published), is sent again.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from datetime import timedelta
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
@@ -43,6 +50,9 @@ class Outbox:
         self._pending: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # False after a send failed: kicked ids are then left to the sweep (their
+        # rows are committed and unsent) instead of each waiting for a timeout.
+        self._broker_ok = True
 
     def start(self) -> None:
         if self._thread is None:
@@ -59,35 +69,62 @@ class Outbox:
         self._pending.put(submission_id)
 
     def _run(self) -> None:
+        next_sweep = time.monotonic() + self._sweep_seconds
         while not self._stop.is_set():
             try:
-                sid = self._pending.get(timeout=self._sweep_seconds)
+                sid: str | None = self._pending.get(timeout=max(0.0, next_sweep - time.monotonic()))
             except queue.Empty:
+                sid = None
+            if sid is not None and self._broker_ok:
+                self._guarded(lambda sid=sid: self.send_one(sid))
+            # On a timer, not only when idle: under steady load a row whose
+            # send failed must not wait for a lull.
+            if time.monotonic() >= next_sweep:
                 self._guarded(self.sweep)
-                continue
-            self._guarded(lambda sid=sid: self.send_one(sid))
+                next_sweep = time.monotonic() + self._sweep_seconds
 
-    def _guarded(self, action: object) -> None:
+    def _guarded(self, action: Callable[[], object]) -> None:
         try:
-            action()  # type: ignore[operator]
-        except Exception:
+            action()
+        except Exception as exc:
             # Redis or the database is away; the next sweep tries again.
-            log.warning("outbox relay could not send; will retry", exc_info=True)
+            if self._broker_ok:
+                log.warning("outbox relay could not send (%s); will retry", exc)
+            self._broker_ok = False
+        else:
+            if not self._broker_ok:
+                log.info("outbox relay is sending again")
+            self._broker_ok = True
+
+    def _due(self, now: datetime) -> ColumnElement[bool]:
+        stale = now - self._stale_after
+        return or_(
+            Submission.sent_at.is_(None),
+            and_(Submission.status == SubmissionStatus.QUEUED, Submission.sent_at < stale),
+            and_(
+                Submission.status == SubmissionStatus.PROCESSING,
+                Submission.started_at < stale,
+                Submission.sent_at < stale,
+            ),
+        )
+
+    def pending(self) -> int:
+        """How many rows the sweep would send now."""
+        with self._sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(Submission).where(self._due(utcnow()))
+                )
+                or 0
+            )
 
     def sweep(self) -> int:
-        """Send every unsent submission, and re-send long-stranded queued ones."""
-        now = utcnow()
+        """Send every unsent submission, and re-send stranded ones; stops at the first failure."""
         with self._sessions() as session:
             ids = list(
                 session.scalars(
                     select(Submission.id)
-                    .where(
-                        (Submission.sent_at.is_(None))
-                        | (
-                            (Submission.status == SubmissionStatus.QUEUED)
-                            & (Submission.sent_at < now - self._stale_after)
-                        )
-                    )
+                    .where(self._due(utcnow()))
                     .order_by(Submission.received_at)
                     .limit(500)
                 )
@@ -103,16 +140,10 @@ class Outbox:
         with self._sessions() as session:
             claim = update(Submission).where(Submission.id == submission_id)
             if resend_stale:
-                claim = claim.where(
-                    Submission.sent_at.is_(None)
-                    | (
-                        (Submission.status == SubmissionStatus.QUEUED)
-                        & (Submission.sent_at < now - self._stale_after)
-                    )
-                )
+                claim = claim.where(self._due(now))
             else:
                 claim = claim.where(Submission.sent_at.is_(None))
-            claimed = session.execute(claim.values(sent_at=now)).rowcount
+            claimed = session.execute(claim.values(sent_at=now)).rowcount  # type: ignore[attr-defined]
             session.commit()
             if not claimed:
                 return False

@@ -3,50 +3,78 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery
-from sqlalchemy.exc import DBAPIError, OperationalError
+from celery.exceptions import TimeLimitExceeded
+from sqlalchemy.orm import Session
 
 from services.ingest.processing import process_submission
 from shared import contracts
-from shared.celery_app import DbTask, send
+from shared.celery_app import TRANSIENT_ERRORS, DbTask, Resources, send
 from shared.db import utcnow
 from shared.logs import submission_id_var
 from shared.models import Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
 
+# Anything but a transient outage fails the submission at once, with the
+# reason, instead of being retried for minutes.
+TRANSIENT = TRANSIENT_ERRORS
+MAX_RETRIES = 8
+# Runs of one submission, retries and redeliveries included. A page whose run
+# kills its worker (OOM, a parser crash) would otherwise be requeued forever,
+# since a lost worker's message goes back to the queue.
+MAX_ATTEMPTS = MAX_RETRIES + 4
+
+
+class IngestTask(DbTask):
+    abstract = True
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        # A hard time limit kills the pool child, so the task body never saw it:
+        # the worker's main process records the failure here instead.
+        if isinstance(exc, TimeLimitExceeded) and kwargs and kwargs.get("submission_id"):
+            resources: Resources = self.app.resources  # type: ignore[attr-defined]
+            with resources.sessions() as session:
+                _mark_failed(
+                    session,
+                    kwargs["submission_id"],
+                    f"processing was stopped by the hard time limit ({exc})",
+                )
+
 
 def register(app: Celery) -> None:
     @app.task(
         name=contracts.PROCESS_SUBMISSION,
-        base=DbTask,
+        base=IngestTask,
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
-        # A database or broker outage is worth waiting out; a parse error is not
-        # (it is recorded as the submission's failure instead of raised).
-        autoretry_for=(OperationalError, DBAPIError, ConnectionError),
-        max_retries=8,
+        autoretry_for=TRANSIENT,
+        max_retries=MAX_RETRIES,
+        # 2, 4, 8 … seconds, at most 120 (with jitter): about 6 minutes in all,
+        # then the submission is marked failed with the last error.
         retry_backoff=2,
         retry_backoff_max=120,
         retry_jitter=True,
     )
-    def process(self: DbTask, submission_id: str) -> None:
+    def process(self: IngestTask, submission_id: str) -> None:
         token = submission_id_var.set(submission_id)
         try:
             try:
+                if _gave_up(self.session, submission_id):
+                    return
                 outcome = process_submission(self.session, submission_id)
             except Exception as exc:
-                if self.request.retries >= (self.max_retries or 0) or not isinstance(
-                    exc, OperationalError | DBAPIError | ConnectionError
-                ):
+                if self.request.retries >= MAX_RETRIES or not isinstance(exc, TRANSIENT):
                     _record_failure(self, submission_id, exc)
                 raise
             if outcome is None:
                 return
             # Sent only now that the rows they depend on have committed. A
             # redelivered task sends them again; both consumers are idempotent.
+            # If the broker is away, the task retries as a whole (idempotent).
             if outcome.snapshot is not None:
                 send(
                     self.app,
@@ -73,19 +101,43 @@ def register(app: Celery) -> None:
             submission_id_var.reset(token)
 
 
+def _gave_up(session: Session, submission_id: str) -> bool:
+    """Fail a submission that was started too often without finishing."""
+    sub = session.get(Submission, submission_id)
+    if sub is None or sub.status == SubmissionStatus.DONE or sub.attempts < MAX_ATTEMPTS:
+        return False
+    if sub.status != SubmissionStatus.FAILED:
+        _mark_failed(
+            session,
+            submission_id,
+            f"gave up after {sub.attempts} attempts: the worker running it kept dying "
+            "(killed, out of memory or over the time limit)",
+        )
+    return True
+
+
+def _mark_failed(session: Session, submission_id: str, reason: str) -> None:
+    session.rollback()
+    sub = session.get(Submission, submission_id)
+    if sub is None or sub.status == SubmissionStatus.DONE:
+        return
+    sub.status = SubmissionStatus.FAILED
+    sub.error = reason[:2000]
+    sub.finished_at = utcnow()
+    session.commit()
+    log.warning("submission %s failed: %s", submission_id, reason)
+
+
 def _record_failure(task: DbTask, submission_id: str, exc: BaseException) -> None:
     """Make a final failure visible through the API; best effort if the DB is down."""
-    session = task.session
     try:
-        session.rollback()
-        sub = session.get(Submission, submission_id)
-        if sub is not None:
-            sub.status = SubmissionStatus.FAILED
-            sub.error = (
-                f"processing failed after {task.request.retries + 1} attempt(s): "
-                f"{type(exc).__name__}: {str(exc)[:500]}"
-            )
-            sub.finished_at = utcnow()
-            session.commit()
+        _mark_failed(
+            task.session,
+            submission_id,
+            f"processing failed after {task.request.retries + 1} attempt(s): "
+            f"{type(exc).__name__}: {str(exc)[:500]}",
+        )
     except Exception:
+        # The submission stays "processing"; the outbox relay sends it again
+        # once it is stale, so it is not lost.
         log.exception("could not record the failure of submission %s", submission_id)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import Celery
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from services.rates.store import store_snapshot
 from shared import contracts
-from shared.celery_app import DbTask, send
+from shared.celery_app import TRANSIENT_ERRORS, DbTask, send
 from shared.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ def register(app: Celery) -> None:
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
-        autoretry_for=(OperationalError, DBAPIError, ConnectionError),
+        autoretry_for=TRANSIENT_ERRORS,
         max_retries=8,
         retry_backoff=2,
         retry_backoff_max=120,

@@ -114,10 +114,14 @@ class Supervisor:
             self._stop_group(["redis"], 10.0)
 
     def _stop_group(self, names: list[str], grace: float) -> None:
+        # SIGTERM to each main process only: a Celery worker then lets its pool
+        # finish the running tasks, gunicorn and granian drain their requests.
+        # Signalling the whole group would kill pool children mid-task.
         for name in names:
-            if self.children[name].poll() is None:
+            proc = self.children[name]
+            if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.children[name].pid, signal.SIGTERM)
+                    proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + grace
         for name in names:
             proc = self.children[name]

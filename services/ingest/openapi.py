@@ -1,0 +1,354 @@
+"""The OpenAPI 3.1 document of the ingest API, served at ``/v1/openapi.json``.
+
+Built from the same constants the handlers check (media types, parameter
+patterns, the page schema), so the document cannot drift from the code; a
+schemathesis run against the live API holds every response to it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from services.ingest import accept as acc
+from services.ingest.parsing import page_json_schema
+from shared.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
+from shared.settings import Settings
+
+_REF = "#/components/schemas/"
+
+
+def _page_schemas() -> dict[str, Any]:
+    """The JSON page schema, its $defs moved to components so every tool resolves them."""
+    page = page_json_schema()
+    defs = page.pop("$defs", {})
+    page.pop("$schema", None)
+    page.pop("$id", None)
+    names = {"article": "PageArticle", "rate": "PageQuote"}
+    text = json.dumps({"Page": page, **{names[k]: v for k, v in defs.items()}})
+    for old, new in names.items():
+        text = text.replace(f'"#/$defs/{old}"', f'"{_REF}{new}"')
+    return dict(json.loads(text))
+
+
+def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    resp: dict[str, Any] = {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _REF + "Problem"}}},
+    }
+    if headers:
+        resp["headers"] = headers
+    return resp
+
+
+_WWW_AUTHENTICATE = {
+    "WWW-Authenticate": {
+        "description": "The bearer challenge.",
+        "schema": {"type": "string"},
+        "required": True,
+    }
+}
+_ALLOW = {"Allow": {"description": "The methods the path accepts.", "schema": {"type": "string"}}}
+_LOCATION = {
+    "Location": {
+        "description": "The submission's status URL.",
+        "schema": {"type": "string", "format": "uri"},
+        "required": True,
+    }
+}
+
+
+def _text_body(description: str) -> dict[str, Any]:
+    return {
+        "schema": {
+            "type": "string",
+            # At least one non-blank character: an empty or blank body is a 400.
+            "pattern": r"\S",
+            "description": description,
+        }
+    }
+
+
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    max_bytes = settings.max_body_bytes
+    rate = settings.ingest_rate_limit
+    post_responses: dict[str, Any] = {
+        "202": {
+            "description": "Accepted: the raw page is committed and will be processed.",
+            "headers": _LOCATION,
+            "content": {"application/json": {"schema": {"$ref": _REF + "Submission"}}},
+        },
+        "200": {
+            "description": "The same page (same bytes and media type) was posted before; "
+            "this is that submission (`duplicate` is true).",
+            "headers": _LOCATION,
+            "content": {"application/json": {"schema": {"$ref": _REF + "Submission"}}},
+        },
+        "400": _problem(
+            "The body is empty, blank or not UTF-8, or a query parameter is malformed."
+        ),
+        "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
+        "405": _problem("Method not allowed.", _ALLOW),
+        "413": _problem(f"The body is larger than {max_bytes} bytes; it is not read."),
+        "415": _problem(f"Content-Type is not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}."),
+        "422": _problem(
+            "A JSON page that breaks the page schema; `errors` lists each field.",
+        ),
+        "429": _problem(
+            f"The token posted more than {rate} pages in a minute"
+            if rate
+            else "The token posted too many pages (no limit is configured now).",
+            {
+                "Retry-After": {
+                    "description": "Seconds to wait before posting again.",
+                    "schema": {"type": "integer", "minimum": 1},
+                    "required": True,
+                }
+            },
+        ),
+    }
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "silkfeed ingest API",
+            "version": "1",
+            "summary": "Post news pages; poll their processing.",
+            "description": (
+                "Upstream systems post pages (plain text, HTML or the JSON page form) with a "
+                "bearer token. A 202 means the raw page is committed to the database; it is "
+                "then parsed by a worker, and its status moves from queued through processing "
+                "to done or failed. Errors are RFC 9457 problem documents."
+            ),
+        },
+        "paths": {
+            "/v1/submissions": {
+                "post": {
+                    "operationId": "postSubmission",
+                    "summary": "Submit a page",
+                    "security": [{"bearerAuth": []}],
+                    "parameters": [
+                        {
+                            "name": "source",
+                            "in": "query",
+                            "required": False,
+                            "description": "Name of the publication or system the page is "
+                            "from; empty or absent means one derived from the token.",
+                            "schema": {"type": "string", "pattern": acc.SOURCE_PATTERN},
+                        },
+                        {
+                            "name": "url",
+                            "in": "query",
+                            "required": False,
+                            "description": "The page's own absolute http(s) address.",
+                            "schema": {
+                                "type": "string",
+                                "maxLength": acc.MAX_URL_LENGTH,
+                                "pattern": acc.PAGE_URL_PATTERN,
+                            },
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "description": f"The page, UTF-8, at most {max_bytes} bytes.",
+                        "content": {
+                            "text/plain": _text_body("The page as text, e.g. a scraped page."),
+                            "text/html": _text_body("The page as HTML."),
+                            "application/json": {"schema": {"$ref": _REF + "Page"}},
+                        },
+                    },
+                    "responses": post_responses,
+                }
+            },
+            "/v1/submissions/{submission_id}": {
+                "get": {
+                    "operationId": "getSubmission",
+                    "summary": "A submission's status, counts and error",
+                    "security": [{"bearerAuth": []}],
+                    "parameters": [
+                        {
+                            "name": "submission_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The submission.",
+                            "content": {
+                                "application/json": {"schema": {"$ref": _REF + "Submission"}}
+                            },
+                        },
+                        "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
+                        "404": _problem("No such submission."),
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
+            "/v1/schema": {
+                "get": {
+                    "operationId": "getPageSchema",
+                    "summary": "The JSON Schema of the JSON page form",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "JSON Schema draft 2020-12.",
+                            "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                        },
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
+            "/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenAPI",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "getHealth",
+                    "summary": "Liveness: the process answers",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Alive.",
+                            "content": {"application/json": {"schema": {"$ref": _REF + "Health"}}},
+                        },
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "operationId": "getReadiness",
+                    "summary": "Readiness: the database and Redis answer",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Ready.",
+                            "content": {
+                                "application/json": {"schema": {"$ref": _REF + "Readiness"}}
+                            },
+                        },
+                        "503": {
+                            "description": "Not ready; `checks` says what is unavailable.",
+                            "content": {
+                                "application/json": {"schema": {"$ref": _REF + "Readiness"}}
+                            },
+                        },
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "One of the tokens in SILKFEED_INGEST_TOKENS.",
+                }
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "description": "RFC 9457 problem details; extra members say more.",
+                    "required": ["type", "title", "status", "detail"],
+                    "properties": {
+                        "type": {
+                            "type": "string",
+                            "format": "uri",
+                            "pattern": "^" + PROBLEM_TYPE_BASE.replace(".", "[.]"),
+                        },
+                        "title": {"type": "string"},
+                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                        "detail": {"type": "string"},
+                    },
+                    "additionalProperties": True,
+                },
+                "Submission": _submission_schema(),
+                "Health": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"const": "ok"}},
+                },
+                "Readiness": {
+                    "type": "object",
+                    "required": ["status", "checks"],
+                    "properties": {
+                        "status": {"enum": ["ready", "not ready"]},
+                        "checks": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                        },
+                    },
+                },
+                **_page_schemas(),
+            },
+        },
+    }
+    return doc
+
+
+def _submission_schema() -> dict[str, Any]:
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "type": "object",
+        "required": [
+            "id",
+            "status",
+            "url",
+            "source",
+            "media_type",
+            "bytes",
+            "received_at",
+            "started_at",
+            "finished_at",
+            "attempts",
+            "page_date",
+            "counts",
+            "error",
+        ],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "status": {"enum": ["queued", "processing", "done", "failed"]},
+            "url": {"type": "string", "format": "uri"},
+            "source": {"type": "string"},
+            "media_type": {"enum": list(acc.SUPPORTED_MEDIA_TYPES)},
+            "bytes": {"type": "integer", "minimum": 1},
+            "received_at": {"type": "string", "format": "date-time"},
+            "started_at": nullable_time,
+            "finished_at": nullable_time,
+            "attempts": count,
+            "page_date": {"type": ["string", "null"], "format": "date"},
+            "counts": {
+                "type": "object",
+                "required": ["articles", "new_articles", "updated_articles", "rates"],
+                "properties": {
+                    "articles": count,
+                    "new_articles": count,
+                    "updated_articles": count,
+                    "rates": count,
+                },
+            },
+            "error": {
+                "type": ["string", "null"],
+                "description": "Why processing failed, when it did.",
+            },
+            "duplicate": {
+                "type": "boolean",
+                "description": "On POST: true if this page had been posted before.",
+            },
+        },
+    }

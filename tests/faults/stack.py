@@ -1,0 +1,159 @@
+"""Helpers of the fault tests: a stack of this test's own processes, and what
+it posts and finds in the database."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from sqlalchemy import func, select
+
+from bench.common import distinct_page
+from shared.cli.system import free_port
+from shared.db import make_engine
+from shared.models import Article, Submission
+from tests.conftest import TOKEN
+from tests.support.processes import ServiceProcess, service_env
+from tests.support.redis_server import RedisServer
+from tests.support.waiting import wait_for
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# Small limits so a killed worker's task comes back within seconds: Redis hands
+# an unacknowledged message out again after the visibility timeout, which must
+# exceed the task time limit.
+TIME_LIMIT = 10
+VISIBILITY = 12
+
+
+@dataclass
+class Stack:
+    """Environment for this test's own processes, and the processes started."""
+
+    db_url: str
+    redis: RedisServer
+    workdir: Path
+    env: dict[str, str]
+    procs: list[ServiceProcess]
+    ingest_url: str = ""
+
+    def start(self, name: str, log_name: str | None = None) -> ServiceProcess:
+        logs = self.workdir / (log_name or name)
+        logs.mkdir(parents=True, exist_ok=True)
+        proc = ServiceProcess(name, self.env, logs).start()
+        self.procs.append(proc)
+        return proc
+
+    def start_worker(self, log_name: str | None = None) -> ServiceProcess:
+        proc = self.start("ingest-worker", log_name)
+        proc.wait_ready(60)
+        return proc
+
+    def start_api(self) -> ServiceProcess:
+        proc = self.start("ingest-api")
+
+        def healthy() -> bool:
+            if proc.proc is not None and proc.proc.poll() is not None:
+                raise RuntimeError(f"ingest-api exited: {proc.log_tail()}")
+            try:
+                return requests.get(f"{self.ingest_url}/healthz", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_for(healthy, 30, 0.1, what="the ingest API")
+        return proc
+
+
+def make_stack(db_url: str, redis: RedisServer, workdir: Path) -> Stack:
+    port = free_port()
+    run_dir = workdir / "run"
+    run_dir.mkdir(exist_ok=True)
+    env = service_env(
+        {
+            "SILKFEED_DATABASE_URL": db_url,
+            "SILKFEED_REDIS_URL": redis.url,
+            "SILKFEED_DATA_DIR": str(workdir / "data"),
+            "SILKFEED_RUN_DIR": str(run_dir),
+            "SILKFEED_INGEST_TOKENS": TOKEN,
+            "SILKFEED_INGEST_PORT": str(port),
+            "SILKFEED_INGEST_RATE_LIMIT": "0",
+            "SILKFEED_WORKER_CONCURRENCY": "2",
+            "SILKFEED_WEB_WORKERS": "2",
+            "SILKFEED_TASK_TIME_LIMIT": str(TIME_LIMIT),
+            "SILKFEED_VISIBILITY_TIMEOUT": str(VISIBILITY),
+            "SILKFEED_LOG_LEVEL": "INFO",
+        }
+    )
+    return Stack(db_url, redis, workdir, env, [], f"http://127.0.0.1:{port}")
+
+
+def post(base: str, body: bytes, media_type: str = "text/plain") -> tuple[int, float]:
+    """POST a page; returns the status and how long the answer took, in seconds."""
+    t0 = time.perf_counter()
+    resp = requests.post(
+        f"{base}/v1/submissions?source=faults",
+        data=body,
+        headers={**AUTH, "Content-Type": media_type},
+        timeout=30,
+    )
+    return resp.status_code, time.perf_counter() - t0
+
+
+def pages(n: int, tag: str) -> tuple[list[bytes], set[str]]:
+    bodies, titles = [], set()
+    for i in range(n):
+        body, page_titles = distinct_page(i, tag)
+        bodies.append(body)
+        titles.update(page_titles)
+    return bodies, titles
+
+
+def post_all(base: str, bodies: list[bytes], threads: int = 8) -> list[tuple[int, float]]:
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda b: post(base, b), bodies))
+
+
+def status_counts(db_url: str) -> Counter[str]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(Submission.status, func.count()).group_by(Submission.status)
+            ).all()
+    finally:
+        engine.dispose()
+    return Counter({status: n for status, n in rows})
+
+
+def submissions(db_url: str) -> list[Submission]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(select(Submission)).all())  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def article_titles(db_url: str) -> list[str]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(select(Article.title)))
+    finally:
+        engine.dispose()
+
+
+def wait_settled(db_url: str, total: int, timeout: float) -> Counter[str]:
+    """Wait until every one of ``total`` submissions is done or failed."""
+
+    def settled() -> Counter[str] | None:
+        counts = status_counts(db_url)
+        return counts if counts["done"] + counts["failed"] == total else None
+
+    try:
+        return wait_for(settled, timeout, 0.25, what=f"{total} submissions to settle")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; statuses now {dict(status_counts(db_url))}") from None

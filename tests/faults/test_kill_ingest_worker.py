@@ -1,0 +1,64 @@
+"""kill -9 an ingest worker (its whole process group) while it holds tasks during
+a burst; a restarted worker finishes everything, and nothing is lost or doubled."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import redis
+
+from shared.models import SubmissionStatus
+from shared.settings import Settings
+from tests.faults.stack import (
+    VISIBILITY,
+    Stack,
+    article_titles,
+    pages,
+    post_all,
+    status_counts,
+    submissions,
+    wait_settled,
+)
+from tests.support.waiting import wait_for
+
+SUBMISSIONS = 200
+
+
+@pytest.mark.slow
+def test_killed_worker_loses_and_doubles_nothing(stack: Stack) -> None:
+    stack.start_api()
+    first = stack.start_worker("worker-1")
+    bodies, titles = pages(SUBMISSIONS, "Kill")
+
+    answers = post_all(stack.ingest_url, bodies)
+    assert [status for status, _ in answers] == [202] * SUBMISSIONS
+
+    # Let the worker get well into the burst and be in the middle of a task.
+    def busy() -> bool:
+        counts = status_counts(stack.db_url)
+        return counts[SubmissionStatus.DONE] >= 20 and counts[SubmissionStatus.PROCESSING] >= 1
+
+    wait_for(busy, 60, 0.01, what="the worker to be mid-burst")
+    first.kill_group()
+
+    # What the dead worker held: messages Redis still counts as unacknowledged.
+    prefix = Settings(database_url=stack.db_url).key_prefix
+    held = redis.Redis.from_url(stack.redis.url).hlen(f"{prefix}unacked")
+    stranded = {s.id for s in submissions(stack.db_url) if s.status == "processing"}
+    counts = status_counts(stack.db_url)
+    assert held >= 1, "the killed worker held no task"
+    assert counts[SubmissionStatus.DONE] < SUBMISSIONS
+
+    stack.start_worker("worker-2")
+    final = wait_settled(stack.db_url, SUBMISSIONS, timeout=VISIBILITY + 90)
+    assert final == Counter({SubmissionStatus.DONE: SUBMISSIONS})
+
+    # Every article of every page, each exactly once.
+    found = article_titles(stack.db_url)
+    assert len(found) == len(titles) == SUBMISSIONS * 6
+    assert set(found) == titles
+    # The tasks the kill interrupted ran again (attempt 2) and finished.
+    by_id = {s.id: s for s in submissions(stack.db_url)}
+    for sid in stranded:
+        assert by_id[sid].status == "done" and by_id[sid].attempts >= 2
