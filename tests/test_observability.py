@@ -107,3 +107,17 @@ def test_readiness_names_what_is_down(settings: Settings) -> None:
     assert (
         create_feed_app(no_db, watch_changes=False).test_client().get("/healthz").status_code == 200
     )
+
+
+def test_the_ingest_api_counts_what_it_accepts(settings: Settings) -> None:
+    from services.ingest.app import create_app
+
+    client = create_app(settings, start_relay=False).test_client()
+    body = b"Metrics Headline For The Ingest Counter\n\nSome text follows here, a sentence."
+    assert client.post("/v1/submissions", data=body, headers=AUTH).status_code == 202
+    assert client.post("/v1/submissions", data=body, headers=AUTH).status_code == 200
+    text = client.get("/metrics").get_data(as_text=True)
+    assert sample_value(text, "silkfeed_submissions_accepted_total", result="created") >= 1  # type: ignore[operator]
+    assert sample_value(text, "silkfeed_submissions_accepted_total", result="duplicate") >= 1  # type: ignore[operator]
+    assert sample_value(text, "silkfeed_http_responses_total", service="ingest-api", status="202") >= 1  # type: ignore[operator]
+    assert sample_value(text, "silkfeed_submissions", status="queued") == 1

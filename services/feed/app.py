@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, Response, g
+from flask import Flask, Response
 
 from services.feed.documents import FeedDocuments
 from services.feed.fastpath import FastPath
@@ -15,6 +15,7 @@ from services.feed.pages import bp as pages_bp
 from services.feed.rates_api import bp as rates_bp
 from services.feed.rates_page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
+from shared.flask_sessions import install_sessions
 from shared.health import readiness
 from shared.metrics import HTTP_RESPONSES as RESPONSES
 from shared.metrics import StateCollector, render_metrics
@@ -49,15 +50,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     app.register_blueprint(rates_bp)
     app.register_blueprint(rates_page_bp)
 
-    @app.before_request
-    def _open_session() -> None:
-        g.session = sessions()
-
-    @app.teardown_request
-    def _close_session(_exc: BaseException | None) -> None:
-        session = g.pop("session", None)
-        if session is not None:
-            session.close()
+    install_sessions(app, sessions)
 
     state = StateCollector(engine, client, settings.key_prefix)
 

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import redis
 from flask import Flask, Response, g, request
 
 from services.ingest import accept as acc
@@ -16,10 +17,19 @@ from services.ingest.parsing import page_json_schema
 from services.ingest.ratelimit import RateLimiter
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
+from shared.flask_sessions import install_sessions
 from shared.health import readiness
+from shared.metrics import HTTP_RESPONSES as RESPONSES
+from shared.metrics import SUBMISSIONS_ACCEPTED as ACCEPTED
+from shared.metrics import StateCollector, render_metrics
 from shared.models import Submission
 from shared.problems import Problem, install_problem_handlers
 from shared.settings import Settings, load_settings
+
+
+def limiter_client(settings: Settings) -> redis.Redis:
+    # Short timeouts: a scrape while Redis is away reports the outage, not a hang.
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
 
 
 def create_app(settings: Settings | None = None, *, start_relay: bool = True) -> Flask:
@@ -66,15 +76,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     def base_url() -> str:
         return request.host_url.rstrip("/")
 
-    @app.before_request
-    def _open_session() -> None:
-        g.session = sessions()
-
-    @app.teardown_request
-    def _close_session(_exc: BaseException | None) -> None:
-        session = g.pop("session", None)
-        if session is not None:
-            session.close()
+    install_sessions(app, sessions)
 
     def json_response(
         doc: Any, status: int = 200, headers: dict[str, str] | None = None
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
             accepted.created,
             extra={"submission_id": sub.id},
         )
+        ACCEPTED.labels("created" if accepted.created else "duplicate").inc()
         return json_response(doc, 202 if accepted.created else 200, {"Location": location})
 
     @app.get("/v1/submissions/<submission_id>")
@@ -142,6 +145,18 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     @app.get("/v1/openapi.json")
     def openapi() -> Response:
         return json_response(spec)
+
+    state = StateCollector(engine, limiter_client(settings), settings.key_prefix)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        body, content_type = render_metrics(state)
+        return Response(body, content_type=content_type)
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        RESPONSES.labels("ingest-api", str(response.status_code)).inc()
+        return response
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -228,6 +228,20 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                     },
                 }
             },
+            "/metrics": {
+                "get": {
+                    "operationId": "getMetrics",
+                    "summary": "Prometheus metrics of the ingest API and the whole pipeline",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text exposition format.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        },
+                        "405": _problem("Method not allowed.", _ALLOW),
+                    },
+                }
+            },
             "/readyz": {
                 "get": {
                     "operationId": "getReadiness",

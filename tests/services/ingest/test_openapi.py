@@ -60,6 +60,7 @@ OPERATIONS = [
     ("/v1/openapi.json", "GET", 5),
     ("/healthz", "GET", 5),
     ("/readyz", "GET", 5),
+    ("/metrics", "GET", 3),
 ]
 CASES = [
     pytest.param(*op, GenerationMode.POSITIVE, id=f"{op[1]} {op[0]} positive") for op in OPERATIONS
@@ -124,6 +125,7 @@ def test_document_is_openapi_3_1_and_lists_every_route(live_ingest: str) -> None
         "/v1/openapi.json",
         "/healthz",
         "/readyz",
+        "/metrics",
     }
     post = doc["paths"]["/v1/submissions"]["post"]
     assert set(post["requestBody"]["content"]) == {"text/plain", "text/html", "application/json"}
