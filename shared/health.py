@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import redis
 from sqlalchemy import Engine, text
 
+from shared.redis_client import settings_client
+from shared.settings import Settings
 
-def readiness(engine: Engine, redis_url: str) -> tuple[dict[str, object], bool]:
+
+def readiness(engine: Engine, settings: Settings) -> tuple[dict[str, object], bool]:
     checks: dict[str, str] = {}
     try:
         with engine.connect() as conn:
@@ -15,7 +17,7 @@ def readiness(engine: Engine, redis_url: str) -> tuple[dict[str, object], bool]:
     except Exception as exc:
         checks["database"] = f"unavailable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     try:
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+        client = settings_client(settings, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         client.close()
         checks["redis"] = "ok"

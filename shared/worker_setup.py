@@ -11,6 +11,7 @@ import redis
 from celery import Celery, signals
 
 from shared.logs import configure_logging, submission_id_var
+from shared.redis_client import settings_client
 from shared.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def prepare_worker(app: Celery, service: str) -> None:
     def task_metrics() -> TaskMetrics:
         pid = os.getpid()  # one Redis connection per pool process
         if pid not in metrics:
-            client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+            client = settings_client(settings, socket_timeout=2)
             metrics[pid] = TaskMetrics(client, settings.key_prefix)
         return metrics[pid]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from flask import Flask, Response
 
 from services.feed.documents import FeedDocuments
@@ -20,6 +19,7 @@ from shared.health import readiness
 from shared.metrics import HTTP_RESPONSES as RESPONSES
 from shared.metrics import StateCollector, render_metrics
 from shared.problems import install_problem_handlers
+from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     app = Flask(__name__)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1)
+    client = settings_client(settings, socket_timeout=2, socket_connect_timeout=1)
     memory = FeedMemory(sessions, client, settings.key_prefix)
     if watch_changes:
         memory.start()
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
 
     @app.get("/readyz")
     def readyz() -> tuple[dict[str, object], int]:
-        doc, ok = readiness(engine, settings.redis_url)
+        doc, ok = readiness(engine, settings)
         return doc, 200 if ok else 503
 
     app.wsgi_app = FastPath(app.wsgi_app, documents)  # type: ignore[method-assign]

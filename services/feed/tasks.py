@@ -6,7 +6,6 @@ import logging
 import os
 from datetime import datetime
 
-import redis
 from celery import Celery
 
 from services.feed.coalesce import RenderCoalescer
@@ -15,6 +14,7 @@ from services.feed.publish import refresh
 from shared import contracts
 from shared.celery_app import TRANSIENT_ERRORS, DbTask
 from shared.db import utcnow
+from shared.redis_client import settings_client
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def register(app: Celery) -> None:
         # One client per process (prefork children must not share a socket).
         pid = os.getpid()
         if pid not in coalescers:
-            client = redis.Redis.from_url(settings.redis_url, socket_timeout=10)
+            client = settings_client(settings, socket_timeout=10)
             coalescers[pid] = RenderCoalescer(
                 client,
                 settings.key_prefix,

@@ -14,7 +14,7 @@ from services.ingest.auth import authenticate
 from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
 from services.ingest.parsing import page_json_schema
-from services.ingest.ratelimit import RateLimiter
+from services.ingest.ratelimit import RateLimiter, request_path_client
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
@@ -24,12 +24,13 @@ from shared.metrics import SUBMISSIONS_ACCEPTED as ACCEPTED
 from shared.metrics import StateCollector, render_metrics
 from shared.models import Submission
 from shared.problems import Problem, install_problem_handlers
+from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
 
 
 def limiter_client(settings: Settings) -> redis.Redis:
     # Short timeouts: a scrape while Redis is away reports the outage, not a hang.
-    return redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+    return settings_client(settings, socket_timeout=1, socket_connect_timeout=1)
 
 
 def create_app(settings: Settings | None = None, *, start_relay: bool = True) -> Flask:
@@ -62,7 +63,9 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     outbox = Outbox(sessions, celery, stale_after=timedelta(seconds=visibility + limit))
     if start_relay:
         outbox.start()
-    limiter = RateLimiter(settings.redis_url, settings.key_prefix, settings.ingest_rate_limit)
+    limiter = RateLimiter(
+        request_path_client(settings), settings.key_prefix, settings.ingest_rate_limit
+    )
     tokens = settings.token_values()
     spec = openapi_document(settings)
     app.extensions["silkfeed"] = {
@@ -164,7 +167,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
 
     @app.get("/readyz")
     def readyz() -> Response:
-        doc, ok = readiness(engine, settings.redis_url)
+        doc, ok = readiness(engine, settings)
         return json_response(doc, 200 if ok else 503)
 
     return app

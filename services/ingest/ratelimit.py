@@ -25,6 +25,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from shared.problems import Problem
+from shared.redis_client import settings_client
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,26 +57,29 @@ return {allowed, wait_ms, math.floor(tokens)}
 """
 
 
+def request_path_client(settings: Settings, timeout: float = 0.25) -> redis.Redis:
+    """Short timeouts and no retries: the limiter runs inside a request."""
+    return settings_client(
+        settings,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 class RateLimiter:
     def __init__(
         self,
-        redis_url: str,
+        client: redis.Redis,
         key_prefix: str,
         per_minute: int,
         *,
-        timeout: float = 0.25,
         pause_after_error: float = 2.0,
     ) -> None:
         self.per_minute = per_minute
         self.key_prefix = key_prefix
         self.pause_after_error = pause_after_error
-        # Short timeouts and no retries: this runs inside a request.
-        self._client = redis.Redis.from_url(
-            redis_url,
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        self._client = client
         self._take = self._client.register_script(_TAKE)
         self._skip_until = 0.0
         self._lock = threading.Lock()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
@@ -99,6 +100,9 @@ def config() -> None:
             value = ", ".join("****" + t.get_secret_value()[-2:] for t in value) or "(none)"
         elif name == "database_url":
             value = _masked(settings.db_url)
+        elif name == "redis_url":
+            # redis://user:PASSWORD@host, also in each part of a sentinel:// list.
+            value = re.sub(r"(://[^:/@;]*:)[^@;]+@", r"\1****@", value)
         click.echo(f"SILKFEED_{name.upper():<20} {value}")
 
 
@@ -113,6 +117,22 @@ from shared.cli.serve import serve  # noqa: E402
 main.add_command(serve)
 
 main.add_command(retry)
+
+from shared.cli.submit import submit  # noqa: E402
+
+main.add_command(submit)
+
+from shared.cli.status import status  # noqa: E402
+
+main.add_command(status)
+
+from shared.cli.reprocess import reprocess  # noqa: E402
+
+main.add_command(reprocess)
+
+from shared.cli.stats import stats  # noqa: E402
+
+main.add_command(stats)
 
 if __name__ == "__main__":
     main()

@@ -237,7 +237,7 @@ def run(settings: Settings, *, demo: bool = True) -> int:
     for stale in rd.glob("*.ready"):
         stale.unlink()
     redis_url = settings.redis_url
-    if not redis_answers(redis_url):
+    if not redis_answers(redis_url, sentinel_master=settings.redis_sentinel_master):
         try:
             proc, redis_url = start_private_redis(settings.data_dir.resolve())
         except MissingTool as exc:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import redis
 
+from shared.redis_client import redis_client
+
 
 class MissingTool(RuntimeError):
     """A system program is missing and cannot be installed here; says what to install."""
@@ -23,9 +25,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def redis_answers(url: str, timeout: float = 1.0) -> bool:
+def redis_answers(url: str, timeout: float = 1.0, sentinel_master: str = "") -> bool:
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        client = redis_client(
+            url,
+            sentinel_master=sentinel_master,
+            socket_connect_timeout=timeout,
+            socket_timeout=timeout,
+        )
         try:
             return bool(client.ping())
         finally:

@@ -9,6 +9,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from services.ingest.app import create_app
 from services.ingest.auth import token_label
@@ -58,11 +61,17 @@ def test_over_the_limit_is_429_with_retry_after(settings: Settings, tmp_path: Pa
     assert post(OTHER_TOKEN, 4).status_code == 202
 
 
+def fast_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=0.25, socket_timeout=0.25, retry=Retry(NoBackoff(), 0)
+    )
+
+
 def test_one_budget_across_processes_and_it_refills(redis_server: RedisServer) -> None:
     # Two limiters stand for two gunicorn processes: they share the bucket in Redis.
     key_prefix = prefix()
-    first = RateLimiter(redis_server.url, key_prefix, per_minute=120)
-    second = RateLimiter(redis_server.url, key_prefix, per_minute=120)
+    first = RateLimiter(fast_client(redis_server.url), key_prefix, per_minute=120)
+    second = RateLimiter(fast_client(redis_server.url), key_prefix, per_minute=120)
     label = token_label(TOKEN.encode())
     for i in range(120):
         (first if i % 2 else second).check(label)
@@ -85,7 +94,7 @@ def test_one_budget_across_processes_and_it_refills(redis_server: RedisServer) -
 
 
 def test_limit_zero_never_touches_redis() -> None:
-    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0", prefix(), per_minute=0)
+    limiter = RateLimiter(fast_client(f"redis://127.0.0.1:{free_port()}/0"), prefix(), per_minute=0)
     for _ in range(1000):
         limiter.check("label")
 
@@ -93,7 +102,7 @@ def test_limit_zero_never_touches_redis() -> None:
 def test_fails_open_and_fast_when_redis_is_down_or_hangs(tmp_path: Path) -> None:
     server = RedisServer(tmp_path)
     server.start()
-    limiter = RateLimiter(server.url, prefix(), per_minute=1)
+    limiter = RateLimiter(fast_client(server.url), prefix(), per_minute=1)
     try:
         limiter.check("a")
         with pytest.raises(Problem):
@@ -112,7 +121,7 @@ def test_fails_open_and_fast_when_redis_is_down_or_hangs(tmp_path: Path) -> None
         if server.proc is not None:
             server.proc.send_signal(signal.SIGCONT)
         server.stop()
-    down = RateLimiter(server.url, prefix(), per_minute=1)
+    down = RateLimiter(fast_client(server.url), prefix(), per_minute=1)
     t0 = time.perf_counter()
     for _ in range(10):
         down.check("a")
