@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from shared.migrate import ROOT
@@ -43,14 +45,18 @@ def test_shared_depends_on_no_service() -> None:
 
 
 def test_importing_a_worker_package_builds_no_app() -> None:
-    import importlib
-    import sys
-
-    for service in SERVICES:
-        for module in (f"services.{service}", f"services.{service}.tasks"):
-            sys.modules.pop(module, None)
-            mod = importlib.import_module(module)
-            assert not hasattr(mod, "app"), f"{module} builds an app on import"
+    # A fresh interpreter: what importing does, without this process's imports.
+    modules = [f"services.{s}{sub}" for s in SERVICES for sub in ("", ".tasks")]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    mod = importlib.import_module(name)\n"
+        "    assert not hasattr(mod, 'app'), name + ' builds an app on import'\n"
+        "assert not any(m.endswith('.worker') for m in sys.modules if m.startswith('services.'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stderr
 
 
 def test_tasks_use_no_pickle() -> None:
