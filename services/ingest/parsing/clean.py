@@ -21,6 +21,9 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 # part of a multi-byte sequence) and U+FFFE/U+FFFF. Strict decoding already
 # refuses surrogates.
 _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# Looked for one at a time: a one-byte search runs at memchr speed, so the 29
+# searches together cost half of one pass of ``bytes.translate``.
+_FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
 _NONCHARACTERS_LEAD = b"\xef"
 # A few stray controls are noise to strip; this many, making up this share of
 # the body, mean it is not text at all (an image, an archive, a UTF-16 file).
@@ -52,9 +55,10 @@ def _decode(body: bytes) -> tuple[str, bool]:
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError(f"body must be bytes, not {type(body).__name__}")
     body = bytes(body)
-    allowed = body.translate(None, _FORBIDDEN_BYTES)
-    controls = len(body) - len(allowed)
-    if controls:
+    controls = 0
+    if any(map(body.__contains__, _FORBIDDEN_SINGLES)):
+        allowed = body.translate(None, _FORBIDDEN_BYTES)
+        controls = len(body) - len(allowed)
         nul = body.find(b"\x00")
         if nul != -1:
             raise ParseError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -29,9 +30,15 @@ _INVISIBLE = ["script", "style", "noscript", "template", "svg"]
 # too, but an article's own <header> holds its title, so headers are sorted
 # out separately.
 _CHROME_TAGS = ["nav", "aside", "footer", "form"]
-# Each selector in a list costs a walk of the tree, so roles are matched as
-# one [role] and sorted out here.
-_CHROME = "[role], [hidden]"
+# Readers' comments under a story are not part of it, whatever their markup:
+# WordPress's <div id="comments" class="comments-area"> holding an
+# <ol class="comment-list">, a <section class="comments">, or a lone
+# <div class="comment-content">. Whole class names only, so that a story in
+# category-commentary stays.
+_COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-content"
+# Each selector in a list costs a test of every element, so roles are matched
+# as one [role] and sorted out here, with the headers.
+_CHROME = "header, [role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
 _TICKER_BOX = (
     'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
@@ -68,6 +75,12 @@ _FLAT = frozenset(
     b"area base br col embed hr img input link meta source track wbr p li dt dd option "
     b"tr td th thead tbody tfoot rt rp".split()
 )
+# A quick upper bound on that depth: every start tag of an element that is
+# not flat counts, even if self-closing or cut short, and only an end tag that
+# certainly is one (no "/" before its ">") counts back. Real pages come out a
+# few levels above their depth; reading just the tag names, one ``findall``
+# costs a fraction of walking ``_TAG`` in Python.
+_BOUND_TAG = re.compile(rb"<(/[A-Za-z][A-Za-z0-9-]*+(?=[^<>/]*+>)|[A-Za-z][A-Za-z0-9-]*+)")
 
 
 def parse_html(body: bytes) -> ParsedPage:
@@ -84,8 +97,29 @@ def parse_html(body: bytes) -> ParsedPage:
 def _check_depth(body: bytes) -> None:
     # The number of start tags bounds the depth, and two C-speed counts bound
     # that; only a page with more could be too deep and pays for measuring.
-    if body.count(b"<") - body.count(b"</") <= MAX_DEPTH:
+    # (End tags are about half of all tags, so they are counted only when
+    # that could be enough.)
+    tags = body.count(b"<")
+    if tags <= MAX_DEPTH or (tags <= 2 * MAX_DEPTH and tags - body.count(b"</") <= MAX_DEPTH):
         return
+    # A big page: first the bound. With S the running sum of its steps, the
+    # depth (which an end tag never takes below zero) is at most the highest
+    # S less the lowest S or zero.
+    tokens = _BOUND_TAG.findall(body)
+    steps = list(map(_DEPTH_STEPS.get, tokens))
+    if None in steps:
+        # Tag names not seen before: remembered, up to a point (a page may be
+        # made of nothing but new names).
+        new = set(tokens).difference(_DEPTH_STEPS)
+        fits = len(_DEPTH_STEPS) + len(new) <= _DEPTH_STEPS_KEPT
+        table = _DEPTH_STEPS if fits else dict(_DEPTH_STEPS)
+        table.update((token, _depth_step(token)) for token in new)
+        steps = list(map(table.__getitem__, tokens))
+    sums = list(accumulate(steps))
+    if max(sums, default=0) - min(0, min(sums, default=0)) <= MAX_DEPTH:
+        return
+    # Over the bound (a page of self-closing or unfinished tags, or a deep
+    # one): walk the tags to know, and to say where.
     depth = deepest = 0
     for match in _TAG.finditer(body):
         closing, name, self_closing = match.groups()
@@ -102,6 +136,17 @@ def _check_depth(body: bytes) -> None:
                         f"the page nests elements more than {MAX_DEPTH:,} levels deep "
                         f"(at byte offset {match.start()}); no news page does"
                     )
+
+
+_DEPTH_STEPS: dict[bytes, int] = {}
+_DEPTH_STEPS_KEPT = 4096
+
+
+def _depth_step(token: bytes) -> int:
+    closing = token.startswith(b"/")
+    if (token[1:] if closing else token).lower() in _FLAT:
+        return 0
+    return -1 if closing else 1
 
 
 class _Page:
@@ -176,13 +221,20 @@ class _Page:
             position = body_text.find("=", end)
 
     def _time_element_date(self) -> date | None:
-        for node in self.tree.tags("time"):
-            when = parse_iso_date(node.attributes.get("datetime") or "") or parse_date_line(
-                self._text(node)
-            )
-            if when is not None:
-                return when
-        return None
+        # The first <time> nearly always says it, and a first-match query stops
+        # there instead of walking the whole page.
+        first = self.tree.css_first("time")
+        if first is None:
+            return None
+        when = self._date_of(first)
+        if when is not None:
+            return when
+        return next(filter(None, map(self._date_of, self.tree.tags("time")[1:])), None)
+
+    def _date_of(self, node: LexborNode) -> date | None:
+        return parse_iso_date(node.attributes.get("datetime") or "") or parse_date_line(
+            self._text(node)
+        )
 
     def _fallback_date(self, body_text: str) -> date | None:
         for line in body_text.splitlines():
@@ -196,34 +248,43 @@ class _Page:
         return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
 
     def _drop_chrome(self) -> None:
-        self.tree.strip_tags(_CHROME_TAGS, recursive=True)
-        doomed = {node.mem_id: node for node in self.tree.css(_CHROME) if _is_chrome(node)}
-        # A page header holds the site menus; an article's own header its title.
-        for node in self.tree.tags("header"):
-            if not self.ancestry.inside(node, "article"):
-                doomed.setdefault(node.mem_id, node)
-        # Each node once (<header role="banner"> matches twice), deepest
-        # first, so none is touched after its ancestor has been freed.
-        for node in sorted(doomed.values(), key=self.ancestry.depth, reverse=True):
+        tree = self.tree
+        # Whole subtrees at C speed first, so the queries below have less to walk.
+        tree.strip_tags(_CHROME_TAGS, recursive=True)
+        # Matches come in document order, where a node's descendants follow
+        # it, and once for each selector they match: taken once each, last
+        # first, none is touched after it or an ancestor has been freed.
+        comments = {node.mem_id: node for node in tree.css(_COMMENTS)}
+        for node in reversed(comments.values()):
+            node.decompose()
+        doomed = {node.mem_id: node for node in tree.css(_CHROME) if self._is_chrome(node)}
+        for node in reversed(doomed.values()):
             node.decompose()
 
-    def _blocks(self, scope: LexborNode) -> list[str]:
-        return [self._text(node) for node in self._leaf_blocks(scope.css(_BLOCKS))]
+    def _is_chrome(self, node: LexborNode) -> bool:
+        # A page header holds the site menus; an article's own header its title.
+        if node.tag == "header" and not self.ancestry.inside(node, "article"):
+            return True
+        attributes = node.attributes
+        return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
 
-    def _leaf_blocks(self, nodes: list[LexborNode]) -> list[LexborNode]:
-        """The blocks holding text themselves, in document order.
+    def _blocks(self, scope: LexborNode) -> list[str]:
+        nodes = scope.css(_BLOCKS)
+        return [self._text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
+
+    def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
+        """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
 
         A <blockquote> or <li> wrapping <p>s is a container: the inner blocks
         are the paragraphs. Matches come in document order, so a block
         contains others exactly when the next block is inside it. (A <p>
         never contains another block.)
         """
-        blocks = [node for node in nodes if node.tag in _BLOCK_TAGS]
-        followers: list[LexborNode | None] = [*blocks[1:], None] if blocks else []
+        blocks = [(node, tag) for node, tag in zip(nodes, tags, strict=True) if tag in _BLOCK_TAGS]
         return [
             node
-            for node, after in zip(blocks, followers, strict=True)
-            if node.tag == "p" or after is None or not self.ancestry.contains(node, after)
+            for i, (node, tag) in enumerate(blocks, 1)
+            if tag == "p" or i == len(blocks) or not self.ancestry.contains(node, blocks[i][0])
         ]
 
     def _from_article_elements(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
@@ -234,15 +295,18 @@ class _Page:
                 continue  # comments and related items nested in a story
             # One query per article, sorted out here: each query walks the subtree.
             parts = element.css(_ARTICLE_PARTS)
-            heading = next((node for node in parts if node.tag in _HEADINGS), None)
-            if heading is None:
+            tags = [node.tag for node in parts]
+            first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
+            if first is None:
                 continue
-            stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
-            published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
-            paragraphs = [
-                strip_forbidden(node.text()) if clean else node.text()
-                for node in self._leaf_blocks(parts)
-            ]
+            heading = parts[first]
+            published = None
+            if "time" in tags:
+                stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
+                published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
+            paragraphs = [node.text() for node in self._leaf_blocks(parts, tags)]
+            if clean:
+                paragraphs = [strip_forbidden(text) for text in paragraphs]
             drafts.append(
                 Draft(self._text(heading), paragraphs, self._heading_url(heading), published)
             )
@@ -252,10 +316,11 @@ class _Page:
     def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         scope = body.css_first("main") or body
         flow = scope.css(_ARTICLE_FLOW)
-        leaves = {node.mem_id for node in self._leaf_blocks(flow)}
+        tags = [node.tag for node in flow]
+        leaves = {node.mem_id for node in self._leaf_blocks(flow, tags)}
         drafts: list[tuple[LexborNode, list[str]]] = []
-        for node in flow:
-            if node.tag in _HEADINGS:
+        for node, tag in zip(flow, tags, strict=True):
+            if tag in _HEADINGS:
                 drafts.append((node, []))
             elif drafts and node.mem_id in leaves:
                 drafts[-1][1].append(self._text(node))
@@ -335,11 +400,6 @@ class _Ancestry:
         for _ in range(steps):
             current = current.parent if current is not None else None
         return steps > 0 and current is not None and current.mem_id == outer.mem_id
-
-
-def _is_chrome(node: LexborNode) -> bool:
-    attributes = node.attributes
-    return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
 
 
 def _heading_link(heading: LexborNode) -> LexborNode | None:

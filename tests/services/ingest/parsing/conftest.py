@@ -21,6 +21,12 @@ def sample_html() -> bytes:
 
 
 @pytest.fixture(scope="session")
+def sample_full_html() -> bytes:
+    """The sample's articles inside a full, realistic news-site page (about 230 kB)."""
+    return (FIXTURES / "timesca-2025-12-15-full.html").read_bytes()
+
+
+@pytest.fixture(scope="session")
 def sample_json() -> bytes:
     return (PAGES / "timesca-2025-12-15.json").read_bytes()
 

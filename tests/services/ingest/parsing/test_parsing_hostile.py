@@ -18,10 +18,12 @@ from services.ingest.parsing import (
     ParseError,
     Quote,
     SchemaError,
+    html,
     parse_page,
     validate_json_document,
 )
 from services.ingest.parsing.dates import parse_date_line
+from services.ingest.parsing.html import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -292,6 +294,88 @@ def test_absurdly_deep_nesting_is_refused_quickly(body: str) -> None:
     with pytest.raises(ParseError, match="nests elements more than 2,000 levels deep"):
         parse_page(body.encode(), "text/html")
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_depth_limit_is_exact_on_pages_with_many_tags(extra: int) -> None:
+    # Enough shallow tags that counting them cannot clear the page, so the
+    # depth is measured: flat, self-closing and closed elements add nothing,
+    # and stray end tags never take the depth below zero.
+    noise = '<P>x<br/><IMG src="a/b.png"><Span>s</Span><DIV/><li>i</p>' * 1_200
+    head = "</div>" * 5 + noise
+    # The heading is one level more: the deepest element is MAX_DEPTH + extra down.
+    depth = MAX_DEPTH - 1 + extra
+    body = (
+        head
+        + "<div>" * depth
+        + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>"
+        + "</div>" * depth
+    ).encode()
+    if extra:
+        offset = len(head) + MAX_DEPTH * len("<div>")
+        with pytest.raises(ParseError, match=f"at byte offset {offset}"):
+            parse_page(body, "text/html")
+    else:
+        page = parse_page(body, "text/html")
+        assert [a.title for a in page.articles] == ["Deep Kazakh Story Title"]
+
+
+DEPTH_TOKENS = st.sampled_from(
+    [
+        "<div>",
+        "</div>",
+        "<DIV/>",
+        "</div/>",
+        "<Span\tclass='a/b'>",
+        "</span\tx='/'>",
+        "<p>",
+        "</P>",
+        "<li>",
+        "<img\tsrc=x/>",
+        "<br>",
+        "</br>",
+        "<a",
+        "</a",
+        ">",
+        "<",
+        "/",
+        "x",
+        "<li-x>",
+        "<!--\t-->",
+        "<svg><path/></svg>",
+        "<b\ttitle='>'>",
+        "</b>",
+    ]
+)
+
+
+def reference_depth(body: bytes) -> int:
+    """The depth as the guard defines it: ``_TAG`` walked in Python."""
+    depth = deepest = 0
+    for match in html._TAG.finditer(body):
+        closing, name, self_closing = match.groups()
+        if name.lower() in html._FLAT or self_closing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@FUZZ
+@given(tokens=st.lists(DEPTH_TOKENS, max_size=80), limit=st.integers(0, 6))
+def test_depth_guard_refuses_exactly_what_the_tag_walk_finds_too_deep(
+    tokens: list[str], limit: int
+) -> None:
+    # The quick counts and the quick bound only ever let through what the
+    # walk would; with a small limit, random markup reaches every branch.
+    body = "".join(tokens).encode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(html, "MAX_DEPTH", limit)
+        if reference_depth(body) > limit:
+            with pytest.raises(ParseError, match="levels deep"):
+                html._check_depth(body)
+        else:
+            html._check_depth(body)
 
 
 def test_many_tags_without_a_closing_bracket_are_linear() -> None:

@@ -187,3 +187,37 @@ def test_base_href_makes_heading_links_absolute() -> None:
         '<h2><a href="#top">Uzbekistan Reforms Its Tax Code</a></h2><p>It reformed.</p>'
     )
     assert [a.url for a in page.articles] == ["https://example.org/news/story-1", None]
+
+
+def test_full_news_page_gives_the_sample_page(
+    sample_page: ParsedPage, sample_full_html: bytes
+) -> None:
+    # The six articles, ticker and date inside everything a WordPress news site
+    # adds: mega-menu, scripts and JSON-LD, sidebars of headline links, related
+    # stories, a comment thread, newsletter and cookie forms, a long footer.
+    page = parse_page(sample_full_html, "text/html")
+    assert [a.title for a in page.articles] == [a.title for a in sample_page.articles]
+    assert page.articles == sample_page.articles
+    assert page.quotes == sample_page.quotes
+    assert page.page_date == sample_page.page_date
+
+
+def test_reader_comments_are_not_article_text() -> None:
+    page = parse(
+        """<article class="post category-commentary">
+          <h2>Kazakh Grain Exports Hit a Record</h2>
+          <p>Exports rose by a fifth.</p>
+          <section id="comments" class="comments-area">
+            <h2 class="comments-title">Two Thoughts on the Grain Story</h2>
+            <ol class="comment-list"><li class="comment"><article class="comment-body">
+              <div class="comment-content"><p>What about Iran?</p></div></article></li></ol>
+          </section>
+          <section class="comments"><p>Great article, Russia should read it.</p></section>
+          <div class="comment-content"><p>A lone comment.</p></div>
+          <p class="comments-link">Read the whole discussion today.</p>
+        </article>"""
+    )
+    (article,) = page.articles
+    assert article.paragraphs == ("Exports rose by a fifth.", "Read the whole discussion today.")
+    # Countries named only in comments do not tag the story.
+    assert article.tags == ("kazakhstan",)
