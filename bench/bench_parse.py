@@ -34,20 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from services.ingest.parsing import parse_page  # noqa: E402
+from tests.support.sample import SAMPLE_TITLES  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 TEXT_PAGE = FIXTURES / "timesca-2025-12-15.txt"
 HTML_PAGE = FIXTURES / "timesca-2025-12-15-full.html"
 LIGHT_PAGE = FIXTURES / "timesca-2025-12-15.html"
 
-HEADLINES = [
-    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
-    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
-    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
-    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
-    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
-    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
-]
+HEADLINES = SAMPLE_TITLES
 
 TEXT_TARGET_MS = 1.0
 HTML_TARGET_MS = 5.0

@@ -10,18 +10,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "tests" / "fixtures" / "timesca-2025-12-15.txt"
-TOKEN = "bench-token-0123456789abcdef"
+from tests.support.sample import SAMPLE, SAMPLE_TITLES
 
-SAMPLE_TITLES = [
-    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
-    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
-    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
-    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
-    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
-    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
-]
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-token-0123456789abcdef"
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -19,24 +19,12 @@ from shared.models import Article, RateQuote, RateSnapshot
 from shared.settings import Settings
 from tests.conftest import SAMPLE, TOKEN
 from tests.support.processes import ServiceProcess
+from tests.support.sample import SAMPLE_RATES, SAMPLE_TITLES
 from tests.support.waiting import wait_for
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-TITLES = [
-    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
-    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
-    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
-    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
-    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
-    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
-]
-RATES = [
-    ("KGS/USD", "0.01144", "0%"),
-    ("KZT/USD", "0.00192", "-0%"),
-    ("TJS/USD", "0.10895", "-0%"),
-    ("UZS/USD", "0.00008", "0%"),
-    ("TMT/USD", "0.28490", "0%"),
-]
+TITLES = SAMPLE_TITLES
+RATES = SAMPLE_RATES
 
 
 @pytest.fixture

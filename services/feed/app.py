@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask
 
 from services.feed.documents import FeedDocuments
 from services.feed.fastpath import FastPath
@@ -15,9 +15,7 @@ from services.feed.rates_api import bp as rates_bp
 from services.feed.rates_page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
-from shared.health import readiness
-from shared.metrics import HTTP_RESPONSES as RESPONSES
-from shared.metrics import StateCollector, render_metrics
+from shared.operations import install_operations
 from shared.problems import install_problem_handlers
 from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
@@ -52,26 +50,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
 
     install_sessions(app, sessions)
 
-    state = StateCollector(engine, client, settings.key_prefix)
-
-    @app.get("/metrics")
-    def metrics() -> Response:
-        body, content_type = render_metrics(state)
-        return Response(body, content_type=content_type)
-
-    @app.after_request
-    def _count(response: Response) -> Response:
-        RESPONSES.labels("feed", str(response.status_code)).inc()
-        return response
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    def readyz() -> tuple[dict[str, object], int]:
-        doc, ok = readiness(engine, settings)
-        return doc, 200 if ok else 503
+    install_operations(app, "feed", engine, client, settings)
 
     app.wsgi_app = FastPath(app.wsgi_app, documents)  # type: ignore[method-assign]
     return app

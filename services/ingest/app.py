@@ -18,11 +18,9 @@ from services.ingest.ratelimit import RateLimiter, request_path_client
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
-from shared.health import readiness
-from shared.metrics import HTTP_RESPONSES as RESPONSES
 from shared.metrics import SUBMISSIONS_ACCEPTED as ACCEPTED
-from shared.metrics import StateCollector, render_metrics
 from shared.models import Submission
+from shared.operations import install_operations
 from shared.problems import Problem, install_problem_handlers
 from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
@@ -149,25 +147,6 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     def openapi() -> Response:
         return json_response(spec)
 
-    state = StateCollector(engine, limiter_client(settings), settings.key_prefix)
-
-    @app.get("/metrics")
-    def metrics() -> Response:
-        body, content_type = render_metrics(state)
-        return Response(body, content_type=content_type)
-
-    @app.after_request
-    def _count(response: Response) -> Response:
-        RESPONSES.labels("ingest-api", str(response.status_code)).inc()
-        return response
-
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return json_response({"status": "ok"})
-
-    @app.get("/readyz")
-    def readyz() -> Response:
-        doc, ok = readiness(engine, settings)
-        return json_response(doc, 200 if ok else 503)
+    install_operations(app, "ingest-api", engine, limiter_client(settings), settings)
 
     return app

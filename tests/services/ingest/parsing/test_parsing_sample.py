@@ -6,15 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from services.ingest.parsing import ParsedPage, Quote, parse_page
+from tests.support.sample import SAMPLE_TITLES
 
-TITLES = [
-    "Kazakhstan Exported a Million Tons of Goods to China Last Month",
-    "Uzbekistan: Disabled Citizens Still Face Host of Challenges",
-    "Global Firepower Index: Kazakhstan is Central Asia’s Strongest Army; Tajikistan its Weakest",
-    "Kazakhstan’s Trade Policy Makes It a Nexus of Eurasian Supply Chains",
-    "Two Hydrometric Stations Open On Uzbekistan, Tajikistan Border",
-    "More Central Asian Companies Added To Russia-Related Sanctions Lists",
-]
+TITLES = SAMPLE_TITLES
 
 # (paragraph count, first paragraph, last paragraph) per article, from the file.
 BODIES = [
