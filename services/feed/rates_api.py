@@ -43,24 +43,24 @@ amount or format; 404 for a currency or pair never quoted, or no snapshot.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, Response, request
-from sqlalchemy.orm import Session
+from flask import Blueprint, Response
 
 from services.feed import rates_csv
 from services.feed.rates_convert import Converter, Unconvertible, as_text
 from services.feed.rates_history import (
+    DailyClose,
     Pair,
     Quote,
+    Reader,
     Snapshot,
     by_id,
-    daily_quotes,
+    conflicting_on,
+    daily_closes,
+    daily_rates,
     distinct_pairs,
     latest,
     latest_day,
@@ -68,124 +68,29 @@ from services.feed.rates_history import (
     pair_span,
     siblings,
 )
-from services.feed.rates_http import CSV_TYPE, JSON_TYPE, cached, json_bytes, reader, settings
+from services.feed.rates_http import (
+    CSV_TYPE,
+    JSON_TYPE,
+    cached,
+    install,
+    json_bytes,
+    read_view,
+    reader,
+    settings,
+)
 from services.feed.rates_http import wanted_format as _format
+from services.feed.rates_params import Wanted, parse_day, parse_wanted
+from services.feed.rates_params import invalid as _invalid
 from shared.problems import Problem
 
 bp = Blueprint("rates_api", __name__, url_prefix="/api/v1")
+bp.record_once(lambda state: install(state.app))
 
 # A series longer than this is refused (422): about ten years of days.
 MAX_SERIES_DAYS = 3660
-_CODE = re.compile(r"[A-Za-z]{3}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PAIR = re.compile(r"([A-Za-z]{3})[-/]([A-Za-z]{3})")
-# ISO 4217 names of the currencies a Central Asian ticker carries, and their neighbours'.
-NAMES = {
-    "AFN": "Afghan afghani",
-    "AMD": "Armenian dram",
-    "AZN": "Azerbaijani manat",
-    "BYN": "Belarusian ruble",
-    "CHF": "Swiss franc",
-    "CNY": "Chinese yuan",
-    "EUR": "Euro",
-    "GBP": "Pound sterling",
-    "GEL": "Georgian lari",
-    "INR": "Indian rupee",
-    "IRR": "Iranian rial",
-    "JPY": "Japanese yen",
-    "KGS": "Kyrgyzstani som",
-    "KZT": "Kazakhstani tenge",
-    "MNT": "Mongolian tögrög",
-    "PKR": "Pakistani rupee",
-    "RUB": "Russian ruble",
-    "TJS": "Tajikistani somoni",
-    "TMT": "Turkmenistan manat",
-    "TRY": "Turkish lira",
-    "UAH": "Ukrainian hryvnia",
-    "USD": "United States dollar",
-    "UZS": "Uzbekistani som",
-}
 
 
-@dataclass(frozen=True, slots=True)
-class Wanted:
-    """What the query string asks for."""
-
-    pairs: tuple[Pair, ...] | None  # published pairs to keep; None: all
-    base: str | None  # converting into this (None: the pivot currency)
-    symbols: tuple[str, ...] | None  # converting to these (None: all reachable)
-    amount: Decimal
-    converting: bool
-
-    def currencies(self) -> set[str]:
-        named = set(self.symbols or ()) | ({self.base} if self.base else set())
-        for b, q in self.pairs or ():
-            named |= {b, q}
-        return named
-
-
-def _invalid(detail: str, kind: str) -> Problem:
-    return Problem(422, detail, kind=kind)
-
-
-def _code(value: str, name: str) -> str:
-    if not _CODE.fullmatch(value):
-        raise _invalid(
-            f"{name} must be a three-letter currency code, not {value!r}", "invalid-currency"
-        )
-    return value.upper()
-
-
-def _listed(name: str) -> list[str]:
-    raw = request.args.get(name)
-    return [] if raw is None else [v.strip() for v in raw.split(",") if v.strip()]
-
-
-def parse_wanted() -> Wanted:
-    args = request.args
-    pairs = None
-    if "pairs" in args:
-        pairs = []
-        for item in _listed("pairs"):
-            m = _PAIR.fullmatch(item)
-            if m is None:
-                raise _invalid(f"pairs look like KGS-USD, not {item!r}", "invalid-pair")
-            pairs.append((m[1].upper(), m[2].upper()))
-        pairs = tuple(dict.fromkeys(pairs))
-    base = _code(args["base"], "base") if "base" in args else None
-    symbols = None
-    if "symbols" in args:
-        symbols = tuple(dict.fromkeys(_code(s, "symbols") for s in _listed("symbols")))
-    amount = Decimal(1)
-    if "amount" in args:
-        raw = args["amount"]
-        try:
-            amount = Decimal(raw) if len(raw) <= 40 else Decimal("NaN")
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if not amount.is_finite() or amount <= 0:
-            raise _invalid(
-                f"amount must be a positive decimal number, not {raw!r}", "invalid-amount"
-            )
-    converting = base is not None or symbols is not None or "amount" in args
-    if converting and pairs is not None:
-        raise _invalid(
-            "pairs selects published pairs; base, symbols and amount convert: use one or the other",
-            "invalid-parameters",
-        )
-    return Wanted(pairs, base, symbols, amount, converting)
-
-
-def parse_day(text: str) -> date:
-    try:
-        if _DATE.fullmatch(text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise _invalid(f"{text!r} is not a date in YYYY-MM-DD form", "invalid-date")
-
-
-def _require_known(session: Session, wanted: Wanted, known_pairs: list[Pair] | None = None) -> None:
+def _require_known(session: Reader, wanted: Wanted, known_pairs: list[Pair] | None = None) -> None:
     """404 for a currency or pair never quoted at all."""
     known_pairs = distinct_pairs(session) if known_pairs is None else known_pairs
     currencies = {c for pair in known_pairs for c in pair}
@@ -278,7 +183,7 @@ def converted_doc(snap: Snapshot, wanted: Wanted) -> dict[str, Any]:
 
 
 def _answer_snapshot(
-    session: Session, snap: Snapshot | None, missing: str, **extra: Any
+    session: Reader, snap: Snapshot | None, missing: str, **extra: Any
 ) -> Response:
     fmt = _format()
     wanted = parse_wanted()
@@ -301,12 +206,14 @@ def _answer_snapshot(
 
 
 @bp.get("/rates/latest")
+@read_view
 def latest_rates() -> Response:
     session = reader()
     return _answer_snapshot(session, latest(session), "no rate snapshot has been stored yet")
 
 
 @bp.get("/rates/snapshots/<int:snapshot_id>")
+@read_view
 def one_snapshot(snapshot_id: int) -> Response:
     session = reader()
     snap = by_id(session, snapshot_id)
@@ -314,6 +221,7 @@ def one_snapshot(snapshot_id: int) -> Response:
 
 
 @bp.get("/rates/<spec>")
+@read_view
 def on_day_or_series(spec: str) -> Response:
     if ".." in spec:
         start_text, _, end_text = spec.partition("..")
@@ -347,63 +255,70 @@ def _series(start: date, end: date | None) -> Response:
         _require_known(session, wanted, known)
         return _converted_series(session, wanted, known, start, end, fmt)
     pairs = distinct_pairs(session) if wanted.pairs is None else list(wanted.pairs)
-    closes = daily_quotes(session, pairs, start, end)
-    if wanted.pairs and set(wanted.pairs) - {(q.base, q.quote) for _, q in closes}:
-        _require_known(session, wanted)  # 404 if never quoted; else the range has no data
     if fmt == "csv":
+        closes = daily_closes(session, pairs, start, end)
+        if wanted.pairs and set(wanted.pairs) - {(c.base, c.quote) for c in closes}:
+            _require_known(session, wanted)  # 404 if never quoted; else no data in range
         return cached(rates_csv.series_csv(_series_rows(session, closes)), CSV_TYPE, "rates.csv")
-    return cached(json_bytes(_series_doc(session, pairs, closes, start, end)), JSON_TYPE)
+    series = {pair: daily_rates(session, pair, start, end) for pair in pairs}
+    if wanted.pairs and not all(series.values()):
+        _require_known(session, wanted)
+    return cached(json_bytes(_series_doc(session, series, start, end)), JSON_TYPE)
 
 
 def _series_doc(
-    session: Session,
-    pairs: Sequence[Pair],
-    closes: Sequence[tuple[date, Quote]],
+    session: Reader,
+    series: dict[Pair, list[tuple[str, str, bool]]],
     start: date,
     end: date,
 ) -> dict[str, Any]:
     rates: dict[str, dict[str, str]] = {}
     conflicts: dict[str, dict[str, list[str]]] = {}
-    for day, q in closes:
-        key = day.isoformat()
-        if q.conflict:
-            values = [str(s.rate) for s in siblings(session, q)]
-            conflicts.setdefault(key, {})[q.pair] = values
-        else:
-            rates.setdefault(key, {})[q.pair] = str(q.rate)
+    for (base, quote), closes in series.items():
+        name = f"{base}/{quote}"
+        for day, rate, conflict in closes:
+            if conflict:
+                quotes = conflicting_on(session, (base, quote), day)
+                conflicts.setdefault(day, {})[name] = [str(q.rate) for q in quotes]
+            elif day in rates:
+                rates[day][name] = rate
+            else:
+                rates[day] = {name: rate}
     doc: dict[str, Any] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "pairs": [f"{b}/{q}" for b, q in pairs],
-        "rates": rates,
+        "pairs": [f"{b}/{q}" for b, q in series],
+        # Days in order whatever order the pairs filled them in.
+        "rates": dict(sorted(rates.items())),
     }
     if conflicts:
-        doc["conflicts"] = conflicts
+        doc["conflicts"] = dict(sorted(conflicts.items()))
     return doc
 
 
-def _series_rows(session: Session, closes: Sequence[tuple[date, Quote]]) -> list[list[Any]]:
-    rows = []
-    for day, q in closes:
-        for s in siblings(session, q) if q.conflict else [q]:
-            day_text, rate = day.isoformat(), str(s.rate)
-            rows.append(
-                [day_text, s.pair, s.base, s.quote, rate, s.change, s.snapshot_id, s.conflict]
-            )
+def _series_rows(session: Reader, closes: Sequence[DailyClose]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for c in closes:
+        if not c.conflict:
+            rows.append([c.day, c.pair, c.base, c.quote, c.rate, c.change, c.snapshot_id, False])
+            continue
+        for s in siblings(session, c.snapshot_id, (c.base, c.quote)):
+            rate = str(s.rate)
+            rows.append([c.day, s.pair, s.base, s.quote, rate, s.change, s.snapshot_id, True])
     return rows
 
 
 def _converted_series(
-    session: Session,
+    session: Reader,
     wanted: Wanted,
     known: Sequence[Pair],
     start: date,
     end: date,
     fmt: str,
 ) -> Response:
-    by_day: dict[date, list[Quote]] = {}
-    for day, q in daily_quotes(session, known, start, end):
-        by_day.setdefault(day, []).append(q)
+    by_day: dict[str, list[Quote]] = {}
+    for close in daily_closes(session, known, start, end):
+        by_day.setdefault(close.day, []).append(close.as_quote())
     digits = settings().rates_significant_digits
     base = (
         wanted.base or (Converter([q for qs in by_day.values() for q in qs]).pivots or ["USD"])[0]
@@ -425,8 +340,8 @@ def _converted_series(
                 except Unconvertible:
                     continue  # not valued that day: absent, as in the published series
         if results:
-            rates[day.isoformat()] = {r.symbol: as_text(r.value) for r in results}
-            used[day.isoformat()] = _used([q for r in results for q in r.derived_from])
+            rates[day] = {r.symbol: as_text(r.value) for r in results}
+            used[day] = _used([q for r in results for q in r.derived_from])
     doc = {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -441,7 +356,36 @@ def _converted_series(
     return cached(json_bytes(doc), JSON_TYPE)
 
 
+# ISO 4217 names of the currencies a Central Asian ticker carries, and their neighbours'.
+NAMES = {
+    "AFN": "Afghan afghani",
+    "AMD": "Armenian dram",
+    "AZN": "Azerbaijani manat",
+    "BYN": "Belarusian ruble",
+    "CHF": "Swiss franc",
+    "CNY": "Chinese yuan",
+    "EUR": "Euro",
+    "GBP": "Pound sterling",
+    "GEL": "Georgian lari",
+    "INR": "Indian rupee",
+    "IRR": "Iranian rial",
+    "JPY": "Japanese yen",
+    "KGS": "Kyrgyzstani som",
+    "KZT": "Kazakhstani tenge",
+    "MNT": "Mongolian tögrög",
+    "PKR": "Pakistani rupee",
+    "RUB": "Russian ruble",
+    "TJS": "Tajikistani somoni",
+    "TMT": "Turkmenistan manat",
+    "TRY": "Turkish lira",
+    "UAH": "Ukrainian hryvnia",
+    "USD": "United States dollar",
+    "UZS": "Uzbekistani som",
+}
+
+
 @bp.get("/currencies")
+@read_view
 def currencies() -> Response:
     """``{"currencies": {code: name}, "pairs": [{pair, base, quote, first_date, last_date}]}``."""
     fmt = _format()

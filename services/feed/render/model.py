@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
+
+from lxml import etree
+
+
+class RssItemExtension(Protocol):
+    """Markup in another namespace for one RSS item (e.g. RSS-CB statistics).
+
+    Implementations are frozen dataclasses, so an entry stays hashable.
+    """
+
+    def rss_namespaces(self) -> dict[str, str]: ...
+
+    def extend_rss_item(self, item: etree._Element) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +33,8 @@ class FeedEntry:
     paragraphs: tuple[str, ...]  # plain text; rendered as escaped, sanitised <p> HTML
     tags: tuple[str, ...] = field(default=())
     author: str | None = None
+    # Written into the entry's RSS item only; Atom and JSON Feed ignore them.
+    rss_extensions: tuple[RssItemExtension, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

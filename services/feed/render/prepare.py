@@ -18,7 +18,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .html import content_html
-from .model import FeedEntry, FeedMeta
+from .model import FeedEntry, FeedMeta, RssItemExtension
 from .text import one_line, shorten, xml_safe
 
 SUMMARY_FALLBACK_CHARS = 280
@@ -43,6 +43,7 @@ class PreparedEntry:
     content_html: str  # sanitised HTML
     tags: tuple[str, ...]
     author: str | None
+    rss_extensions: tuple[RssItemExtension, ...] = ()  # passed through as given
 
 
 def utc(value: datetime, name: str) -> datetime:
@@ -154,6 +155,7 @@ def prepare_entry(entry: FeedEntry) -> PreparedEntry:
         content_html=body,
         tags=tags,
         author=author or None,
+        rss_extensions=entry.rss_extensions,
     )
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import FeedMeta
+from feedgen.ext.base import BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .model import FeedMeta, RssItemExtension
 from .prepare import PreparedEntry
 from .xmlfeed import add_entries, alternate_links, history_links, new_generator
 
 RSS_TYPE = "application/rss+xml"
+ITEM_EXTENSIONS = "item_extensions"  # attribute name of the extension instances
 
 
 def render_rss(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
@@ -27,4 +32,39 @@ def render_rss(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
         + [(rel, href, None) for rel, href in history_links(meta)]
     )
     add_entries(fg, entries, rss=True)
+    _add_item_extensions(fg, entries)
     return fg.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
+
+
+class _ItemNamespaces(BaseExtension):
+    """Declares the item extensions' namespaces on <rss>, and only when some item uses them."""
+
+    def __init__(self) -> None:
+        self.namespaces: dict[str, str] = {}
+
+    def extend_ns(self) -> dict[str, str]:
+        return self.namespaces
+
+
+class _ItemExtensions(BaseExtension):
+    def __init__(self) -> None:
+        self.extensions: tuple[RssItemExtension, ...] = ()
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        for extension in self.extensions:
+            extension.extend_rss_item(item)
+        return item
+
+
+def _add_item_extensions(fg: FeedGenerator, entries: Sequence[PreparedEntry]) -> None:
+    namespaces: dict[str, str] = {}
+    for entry in entries:
+        for extension in entry.rss_extensions:
+            namespaces.update(extension.rss_namespaces())
+    if not namespaces:
+        return
+    fg.register_extension(ITEM_EXTENSIONS, _ItemNamespaces, _ItemExtensions, atom=False)
+    getattr(fg, ITEM_EXTENSIONS).namespaces = namespaces
+    # feedgen keeps entries in the order add_entries appended them.
+    for fe, entry in zip(fg.entry(), entries, strict=True):
+        getattr(fe, ITEM_EXTENSIONS).extensions = entry.rss_extensions

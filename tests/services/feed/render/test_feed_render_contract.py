@@ -317,6 +317,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "paragraphs",
         "tags",
         "author",
+        "rss_extensions",
     }
     assert set(FeedMeta.__dataclass_fields__) == {
         "feed_id",
