@@ -24,9 +24,11 @@ TASK_QUEUES: dict[str, str] = {
     REFRESH_FEEDS: QUEUE_FEED,
 }
 
-# Feed names a refresh may carry: "articles", "rates", "tag:<slug>", "source:<name>".
+# Feed names a refresh may carry: "articles", "rates", "rates-moves",
+# "tag:<slug>", "source:<name>", "pair:<BASE>-<QUOTE>".
 FEED_ARTICLES = "articles"
 FEED_RATES = "rates"
+FEED_RATE_MOVES = "rates-moves"
 
 
 class ProcessSubmission(TypedDict):

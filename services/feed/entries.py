@@ -13,7 +13,7 @@ from shared import contracts
 from shared.models import Article, ArticleTag
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FEED_RATE_MOVES = "rates-moves"
+FEED_RATE_MOVES = contracts.FEED_RATE_MOVES
 RATE_KINDS = ("rates", "pair", FEED_RATE_MOVES)
 
 

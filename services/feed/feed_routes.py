@@ -44,7 +44,13 @@ def html_view(spec, fmt: str, key: str) -> Response:  # type: ignore[no-untyped-
     settings = documents().settings
     base = settings.base_url
     if spec.kind in RATE_KINDS:
-        entries = rate_feed_entries(g.session, spec, base, settings.feed_page_size)
+        entries = rate_feed_entries(
+            g.session,
+            spec,
+            base,
+            settings.feed_page_size,
+            threshold=settings.rates_move_threshold_pct,
+        )
     else:
         entries = current_articles(g.session, spec, base, settings.feed_page_size)
     page = render_template(

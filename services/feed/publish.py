@@ -93,7 +93,13 @@ def build_current(
     """The subscription document (or a filtered one) in every format."""
     base, size = settings.base_url, settings.feed_page_size
     if spec.kind in RATE_KINDS:
-        entries = rate_feed_entries(session, spec, base, query.limit if query else size)
+        entries = rate_feed_entries(
+            session,
+            spec,
+            base,
+            query.limit if query else size,
+            threshold=settings.rates_move_threshold_pct,
+        )
     elif query is not None and not query.is_default(size):
         entries = current_articles(session, spec, base, query.limit, query.words)
     else:

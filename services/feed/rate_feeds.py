@@ -27,7 +27,6 @@ from services.feed.rates_history import Quote, distinct_pairs, pair_quotes, rece
 from services.feed.render.cb import ExchangeRate
 from services.feed.render.model import FeedEntry
 from shared.models import RateQuote
-from shared.settings import Settings, load_settings
 
 # The moves feed looks back at most this many quotes per pair, a page at a time:
 # enough for years of a ticker quoted a few times a day, while one render of a
@@ -49,36 +48,17 @@ def rate_feed_entries(
     base_url: str,
     limit: int,
     *,
-    threshold: Decimal | None = None,
+    threshold: Decimal,
 ) -> list[FeedEntry]:
-    """The entries of a rate feed, newest first. ``threshold`` overrides the setting."""
+    """The entries of a rate feed, newest first; ``threshold`` is the moves feed's, in %."""
     if spec.kind == "rates":
         return snapshot_entries(session, base_url, limit)
     if spec.kind == "pair":
         base, _, quote = (spec.value or "").partition("-")
         return pair_entries(session, (base, quote), base_url, limit)
     if spec.kind == FEED_RATE_MOVES:
-        if threshold is None:
-            threshold = current_settings().rates_move_threshold_pct
         return move_entries(session, base_url, limit, threshold)
     raise ValueError(f"no rate feed of kind {spec.kind!r}")
-
-
-def current_settings() -> Settings:
-    """The settings of the app that is rendering.
-
-    ``publish`` asks for entries without passing settings, so they come from
-    the running app: the Flask app during a request, the Celery app in the
-    feed worker; a process with neither reads its environment.
-    """
-    from celery import current_task
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return current_app.extensions["silkfeed"]["settings"]  # type: ignore[no-any-return]
-    if current_task and hasattr(current_task.app, "resources"):
-        return current_task.app.resources.settings  # type: ignore[no-any-return]
-    return load_settings()
 
 
 def _snapshot_url(base_url: str, snapshot_id: int) -> str:

@@ -14,6 +14,13 @@ from shared.db import utcnow
 log = logging.getLogger(__name__)
 
 
+def rate_feeds(payload: dict[str, object]) -> list[str]:
+    """Every feed a new snapshot can change: all snapshots, moves, and each of its pairs."""
+    quotes = payload.get("quotes") or []
+    pairs = sorted({f"pair:{q['base']}-{q['quote']}" for q in quotes})  # type: ignore[union-attr,index]
+    return [contracts.FEED_RATES, contracts.FEED_RATE_MOVES, *pairs]
+
+
 def register(app: Celery) -> None:
     @app.task(
         name=contracts.STORE_SNAPSHOT,
@@ -43,5 +50,5 @@ def register(app: Celery) -> None:
             send(
                 self.app,
                 contracts.REFRESH_FEEDS,
-                {"feeds": [contracts.FEED_RATES], "requested_at": utcnow().isoformat()},
+                {"feeds": rate_feeds(payload), "requested_at": utcnow().isoformat()},
             )

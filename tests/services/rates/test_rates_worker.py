@@ -162,6 +162,17 @@ def test_a_worker_killed_mid_burst_stores_each_snapshot_once(own: Settings, tmp_
             send(app, contracts.STORE_SNAPSHOT, message)
         app.close()
         wait_for(settled, VISIBILITY + 60, 0.1, what="the burst stored, every message acked")
+        # The messages the killed worker held came back and ran to the end (the
+        # log line follows the acknowledgement, so wait for it too).
+        log_path = tmp_path / "second" / "rates-worker.log"
+        wait_for(
+            lambda: all(
+                f"rates.store_snapshot[{t}] succeeded" in log_path.read_text() for t in held
+            ),
+            30,
+            0.1,
+            what="the held tasks' success in the log",
+        )
     finally:
         client.close()
         for proc in started:
@@ -173,10 +184,6 @@ def test_a_worker_killed_mid_burst_stores_each_snapshot_once(own: Settings, tmp_
         times = conn.scalars(select(RateSnapshot.observed_at).order_by(RateSnapshot.observed_at))
         assert list(times) == [t0 + timedelta(hours=i) for i in range(BURST)]
     engine.dispose()
-    # The messages the killed worker held came back and ran to the end.
-    log = (tmp_path / "second" / "rates-worker.log").read_text()
-    for task_id in held:
-        assert f"rates.store_snapshot[{task_id}] succeeded" in log
 
 
 def test_the_feed_worker_renders_the_pair_and_moves_feeds(
