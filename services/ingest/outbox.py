@@ -23,13 +23,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from celery import Celery
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
 from shared.celery_app import send
 from shared.db import utcnow
-from shared.models import Submission, SubmissionStatus
+from shared.models import RateSnapshotSource, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,16 @@ class Outbox:
                 Submission.status == SubmissionStatus.PROCESSING,
                 Submission.started_at < stale,
                 Submission.sent_at < stale,
+            ),
+            # Done, with a ticker, but its snapshot never arrived: a message can
+            # be lost if a worker dies between taking it and recording it as
+            # unacknowledged. Running the (idempotent) ingest task again re-sends it.
+            and_(
+                Submission.status == SubmissionStatus.DONE,
+                Submission.rate_count > 0,
+                Submission.finished_at < stale,
+                Submission.sent_at < stale,
+                ~exists().where(RateSnapshotSource.submission_id == Submission.id),
             ),
         )
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import contracts
-from shared.models import RateQuote, RateSnapshot
+from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,7 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
 
     existing = _find(session, observed_at, digest)
     if existing is not None:
+        _record_source(session, existing.id, payload["submission_id"])
         return Stored(existing.id, existing.submission_id, False, len(quotes), len(conflicts))
     snapshot = RateSnapshot(
         observed_at=observed_at,
@@ -85,8 +86,22 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
         existing = _find(session, observed_at, digest)
         if existing is None:
             raise
+        _record_source(session, existing.id, payload["submission_id"])
         return Stored(existing.id, existing.submission_id, False, len(quotes), len(conflicts))
+    _record_source(session, snapshot.id, payload["submission_id"])
     return Stored(snapshot.id, snapshot.submission_id, True, len(quotes), len(conflicts))
+
+
+def _record_source(session: Session, snapshot_id: int, submission_id: str) -> None:
+    """Note that this submission's snapshot arrived (once, however often it is delivered)."""
+    if session.get(RateSnapshotSource, (snapshot_id, submission_id)) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(RateSnapshotSource(snapshot_id=snapshot_id, submission_id=submission_id))
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # a concurrent delivery recorded it
 
 
 def _find(session: Session, observed_at: datetime, digest: str) -> RateSnapshot | None:

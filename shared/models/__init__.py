@@ -4,7 +4,7 @@ any service may read them. Alembic's autogenerate sees all of them here."""
 from shared.db import Base
 from shared.models.feed import RenderedFeed
 from shared.models.ingest import Article, ArticleTag, Submission, SubmissionStatus
-from shared.models.rates import RateQuote, RateSnapshot
+from shared.models.rates import RateQuote, RateSnapshot, RateSnapshotSource
 
 __all__ = [
     "Article",
@@ -12,6 +12,7 @@ __all__ = [
     "Base",
     "RateQuote",
     "RateSnapshot",
+    "RateSnapshotSource",
     "RenderedFeed",
     "Submission",
     "SubmissionStatus",

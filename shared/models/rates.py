@@ -86,3 +86,16 @@ class RateDayClose(Base):
     rate: Mapped[Decimal] = mapped_column(ExactDecimal)
     change: Mapped[str] = mapped_column(String(16))
     conflict: Mapped[bool] = mapped_column(Boolean)
+
+
+class RateSnapshotSource(Base):
+    """Every submission whose ticker delivered a snapshot (a repeated ticker adds a row
+    here, not a snapshot). A done submission with quotes but no row here lost its
+    snapshot message, and the ingest outbox relay sends the submission again."""
+
+    __tablename__ = "rate_snapshot_sources"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("rate_snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    submission_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)

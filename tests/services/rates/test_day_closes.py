@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,25 @@ def put(session: Session, at: datetime, *quotes: tuple[str, str], sid: str = "s"
             ],
         },
     ).snapshot_id
+
+
+def put_before_migrations(session: Session, at: datetime, *quotes: tuple[str, str]) -> None:
+    """A snapshot as the 0001 schema held it (no table newer than that is touched)."""
+    session.add(
+        RateSnapshot(
+            observed_at=at,
+            observed_on=at.date(),
+            digest=f"d{at.isoformat()}",
+            source="test",
+            submission_id="s",
+            has_conflicts=False,
+            quotes=[
+                RateQuote(base=p[:3], quote=p[4:], rate=Decimal(r), change="0%", observed_at=at)
+                for p, r in quotes
+            ],
+        )
+    )
+    session.commit()
 
 
 def closes(session: Session) -> list[tuple[str, str, str, str, bool]]:
@@ -96,9 +116,9 @@ def test_the_migration_computes_closes_for_quotes_stored_before_it(fresh_url: st
     upgrade(fresh_url, "0001")
     engine = make_engine(fresh_url)
     with make_session_factory(engine)() as s:
-        put(s, DAY, ("KGS/USD", "0.01144"), ("KZT/USD", "0.00192"))
-        put(s, DAY + timedelta(hours=3), ("KGS/USD", "0.01145"))
-        put(s, DAY + timedelta(days=1), ("KZT/USD", "0.00193"))
+        put_before_migrations(s, DAY, ("KGS/USD", "0.01144"), ("KZT/USD", "0.00192"))
+        put_before_migrations(s, DAY + timedelta(hours=3), ("KGS/USD", "0.01145"))
+        put_before_migrations(s, DAY + timedelta(days=1), ("KZT/USD", "0.00193"))
     upgrade(fresh_url)
     with make_session_factory(engine)() as s:
         assert closes(s) == [
