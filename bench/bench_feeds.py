@@ -16,13 +16,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import distinct_page, get_json, post, silkfeed, stack_env
-from shared.cli.system import free_port, start_private_redis
+from bench.common import BenchStack, bench_stack, distinct_page, get_json, post
+from shared.cli.system import free_port
 
 NGINX_CONF = """
 worker_processes {workers};
@@ -91,17 +90,17 @@ def main() -> int:
     if not shutil.which("wrk") or not shutil.which("nginx"):
         print("wrk and nginx are needed (`make bench` installs them as root)")
         return 1
-    work = Path(tempfile.mkdtemp(prefix="silkfeed-bench-feeds-"))
-    work.chmod(0o755)  # nginx's workers run as an unprivileged user
-    redis_proc, redis_url = start_private_redis(work, persistent=False)
-    feed_port, ingest_port, nginx_port = free_port(), free_port(), free_port()
-    env = stack_env(work / "data", feed_port, ingest_port, redis_url)
-    feed = f"http://127.0.0.1:{feed_port}"
+    with bench_stack("silkfeed-bench-feeds-", world_readable=True) as stack:
+        med, renders, body = measure(stack, args.seconds, args.rounds)
+    return report(med, renders, body, args)
+
+
+def measure(stack: BenchStack, seconds: int, rounds: int) -> tuple[dict, dict, bytes]:
+    work, feed, nginx_port = stack.work, stack.feed, free_port()
     nginx = None
     try:
-        silkfeed(env, "stack", "up")
         for i in range(9):  # 54 articles: the subscription feed holds 50
-            post(f"http://127.0.0.1:{ingest_port}", distinct_page(i, "Feed")[0])
+            post(stack.ingest, distinct_page(i, "Feed")[0])
         deadline = time.monotonic() + 120
         while len(get_json(f"{feed}/feeds/articles.json")["items"]) < 50:
             if time.monotonic() > deadline:
@@ -113,9 +112,11 @@ def main() -> int:
         (work / "ngx" / "html" / "feeds").mkdir(parents=True)
         (work / "ngx" / "html" / "feeds" / "articles.atom").write_bytes(body)
         (work / "ngx" / "nginx.conf").write_text(
-            NGINX_CONF.format(workers=2, root=work / "ngx", port=nginx_port))
-        nginx = subprocess.Popen(["nginx", "-c", str(work / "ngx" / "nginx.conf"),
-                                  "-p", str(work / "ngx")])
+            NGINX_CONF.format(workers=2, root=work / "ngx", port=nginx_port)
+        )
+        nginx = subprocess.Popen(
+            ["nginx", "-c", str(work / "ngx" / "nginx.conf"), "-p", str(work / "ngx")]
+        )
         time.sleep(0.5)
         ours_url = f"{feed}/feeds/articles.atom"
         theirs_url = f"http://127.0.0.1:{nginx_port}/feeds/articles.atom"
@@ -123,39 +124,45 @@ def main() -> int:
         theirs_etag = head(theirs_url)[1].get("ETag")  # type: ignore[attr-defined]
         checks = (head(ours_url, ours_etag)[0], head(theirs_url, theirs_etag)[0])
         if checks != (304, 304):
-            raise RuntimeError(f"conditional GET not answered with 304: {checks} "
-                               f"({ours_etag}, {theirs_etag})")
+            raise RuntimeError(
+                f"conditional GET not answered with 304: {checks} ({ours_etag}, {theirs_etag})"
+            )
 
         full = {"silkfeed": [], "nginx": []}
         cond = {"silkfeed": [], "nginx": []}
-        for _ in range(args.rounds):  # interleaved, so drift hits both alike
-            full["silkfeed"].append(wrk(ours_url, args.seconds, None, work))
-            full["nginx"].append(wrk(theirs_url, args.seconds, None, work))
-            cond["silkfeed"].append(wrk(ours_url, args.seconds, ours_etag, work))
-            cond["nginx"].append(wrk(theirs_url, args.seconds, theirs_etag, work))
-        med = {k: {n: statistics.median(v) for n, v in d.items()}
-               for k, d in (("full", full), ("304", cond))}
+        for _ in range(rounds):  # interleaved, so drift hits both alike
+            full["silkfeed"].append(wrk(ours_url, seconds, None, work))
+            full["nginx"].append(wrk(theirs_url, seconds, None, work))
+            cond["silkfeed"].append(wrk(ours_url, seconds, ours_etag, work))
+            cond["nginx"].append(wrk(theirs_url, seconds, theirs_etag, work))
+        med = {
+            k: {n: statistics.median(v) for n, v in d.items()}
+            for k, d in (("full", full), ("304", cond))
+        }
         renders = render_times(f"sqlite:///{work / 'data' / 'silkfeed.db'}", feed)
     finally:
         if nginx is not None:
             nginx.terminate()
             nginx.wait(10)
-        try:
-            silkfeed(env, "stack", "down")
-        finally:
-            redis_proc.terminate()
-            redis_proc.wait(10)
-            shutil.rmtree(work, ignore_errors=True)
+    return med, renders, body
 
+
+def report(med: dict, renders: dict, body: bytes, args: argparse.Namespace) -> int:
     full_ratio = med["full"]["silkfeed"] / med["full"]["nginx"]
     cond_ratio = med["304"]["silkfeed"] / med["304"]["nginx"]
-    print(f"/feeds/articles.atom, 50 entries, {len(body)} bytes; wrk -t2 -c32, "
-          f"{args.rounds}×{args.seconds}s each, medians")
+    print(
+        f"/feeds/articles.atom, 50 entries, {len(body)} bytes; wrk -t2 -c32, "
+        f"{args.rounds}×{args.seconds}s each, medians"
+    )
     print(f"{'':24}{'silkfeed':>12}{'nginx':>12}{'ratio':>8}{'target':>8}")
-    print(f"{'200 full (req/s)':24}{med['full']['silkfeed']:>12.0f}{med['full']['nginx']:>12.0f}"
-          f"{full_ratio:>8.2f}{'≥0.35':>8}")
-    print(f"{'304 (req/s)':24}{med['304']['silkfeed']:>12.0f}{med['304']['nginx']:>12.0f}"
-          f"{cond_ratio:>8.2f}{'≥0.10':>8}")
+    print(
+        f"{'200 full (req/s)':24}{med['full']['silkfeed']:>12.0f}{med['full']['nginx']:>12.0f}"
+        f"{full_ratio:>8.2f}{'≥0.35':>8}"
+    )
+    print(
+        f"{'304 (req/s)':24}{med['304']['silkfeed']:>12.0f}{med['304']['nginx']:>12.0f}"
+        f"{cond_ratio:>8.2f}{'≥0.10':>8}"
+    )
     for name, seconds in renders.items():
         print(f"render 50 entries, {name}: {seconds * 1000:.1f} ms (median, entry cache cleared)")
     print("served by: granian (Rust HTTP, WSGI) with silkfeed's in-memory fast path")

@@ -14,25 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from bench.common import (
     ROOT,
+    bench_stack,
     distinct_page,
     get_json,
     median,
     percentile,
     post,
-    silkfeed,
-    stack_env,
 )
-from shared.cli.system import free_port, start_private_redis
 
 
 def wait_feed_has(feed: str, titles: set[str], timeout: float = 120.0) -> float:
@@ -81,7 +76,10 @@ def noop_baseline(env: dict[str, str], n_throughput: int, n_latency: int) -> dic
 
     worker = subprocess.Popen(
         ["celery", "--app", "bench.noop", "worker", "--queues", "noop", "--loglevel", "WARNING"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -109,13 +107,8 @@ def noop_baseline(env: dict[str, str], n_throughput: int, n_latency: int) -> dic
 
 
 def run(pages: int, latency_samples: int) -> dict[str, float]:
-    work = Path(tempfile.mkdtemp(prefix="silkfeed-bench-"))
-    redis_proc, redis_url = start_private_redis(work, persistent=False)
-    feed_port, ingest_port = free_port(), free_port()
-    env = stack_env(work / "data", feed_port, ingest_port, redis_url)
-    feed, ingest = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{ingest_port}"
-    try:
-        silkfeed(env, "stack", "up")
+    with bench_stack("silkfeed-bench-") as stack:
+        feed, ingest, env = stack.feed, stack.ingest, stack.env
         # Warm-up page: every process has its connections and caches ready.
         body, titles = distinct_page(0, "Warmup")
         post(ingest, body)
@@ -138,8 +131,9 @@ def run(pages: int, latency_samples: int) -> dict[str, float]:
         elapsed = time.perf_counter() - t0
         pipeline_tp = pages / elapsed
 
-        baseline = noop_baseline(env, n_throughput=max(pages * 5, 200),
-                                 n_latency=max(latency_samples, 50))
+        baseline = noop_baseline(
+            env, n_throughput=max(pages * 5, 200), n_latency=max(latency_samples, 50)
+        )
         return {
             "pages": pages,
             "pipeline_pages_per_s": pipeline_tp,
@@ -152,28 +146,23 @@ def run(pages: int, latency_samples: int) -> dict[str, float]:
             "latency_p50_ratio": median(latencies) / baseline["rtt_p50"],
             "latency_p99_ratio": percentile(latencies, 99) / baseline["rtt_p99"],
         }
-    finally:
-        try:
-            silkfeed(env, "stack", "down")
-        finally:
-            redis_proc.terminate()
-            redis_proc.wait(10)
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def report(r: dict[str, float]) -> str:
-    return "\n".join([
-        "pipeline (sample-sized pages, POST → every entry in the served feed)",
-        f"  pages posted                 {r['pages']:>10.0f}",
-        f"  pipeline throughput          {r['pipeline_pages_per_s']:>10.1f} pages/s",
-        f"  no-op task throughput        {r['noop_tasks_per_s']:>10.1f} tasks/s",
-        f"  ratio                        {r['throughput_ratio']:>10.3f}",
-        f"  POST→visible p50             {r['latency_p50_s'] * 1000:>10.1f} ms",
-        f"  POST→visible p99             {r['latency_p99_s'] * 1000:>10.1f} ms",
-        f"  no-op round trip p50         {r['noop_rtt_p50_s'] * 1000:>10.2f} ms",
-        f"  no-op round trip p99         {r['noop_rtt_p99_s'] * 1000:>10.2f} ms",
-        f"  latency ratio p50 / p99      {r['latency_p50_ratio']:>10.1f} / {r['latency_p99_ratio']:.1f}",
-    ])
+    return "\n".join(
+        [
+            "pipeline (sample-sized pages, POST → every entry in the served feed)",
+            f"  pages posted                 {r['pages']:>10.0f}",
+            f"  pipeline throughput          {r['pipeline_pages_per_s']:>10.1f} pages/s",
+            f"  no-op task throughput        {r['noop_tasks_per_s']:>10.1f} tasks/s",
+            f"  ratio                        {r['throughput_ratio']:>10.3f}",
+            f"  POST→visible p50             {r['latency_p50_s'] * 1000:>10.1f} ms",
+            f"  POST→visible p99             {r['latency_p99_s'] * 1000:>10.1f} ms",
+            f"  no-op round trip p50         {r['noop_rtt_p50_s'] * 1000:>10.2f} ms",
+            f"  no-op round trip p99         {r['noop_rtt_p99_s'] * 1000:>10.2f} ms",
+            f"  latency ratio p50 / p99      {r['latency_p50_ratio']:>10.1f} / {r['latency_p99_ratio']:.1f}",
+        ]
+    )
 
 
 def main() -> int:

@@ -24,15 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from bench.common import ROOT, median
 from services.rates.store import snapshot_digest
@@ -40,10 +38,8 @@ from shared.cli.system import free_port, start_private_redis
 from shared.db import make_engine
 from shared.migrate import upgrade
 from shared.models import RateQuote, RateSnapshot
+from tests.support.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_reachable
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SILKFEED_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test"
-)
 PER_DAY = 40
 # The sample page's ticker: (base, quote, rate, published decimal places).
 PAIRS = [
@@ -145,30 +141,14 @@ def load(url: str, n: int) -> float:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str | None]:
-    name = f"silkfeed_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any failure means "not reachable"
-        print(
-            f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: skipped ({exc.__class__.__name__})"
-        )
-        admin.dispose()
+def postgres_benchmark_database() -> Iterator[str | None]:
+    """A throw-away database on the test server, or None when it is not reachable."""
+    if not postgres_reachable():
+        print(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: skipped")
         yield None
         return
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with postgres_database() as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @contextmanager
@@ -292,7 +272,7 @@ def main() -> int:
     try:
         sqlite_url = f"sqlite:///{work / 'rates.db'}"
         ok &= bench_backend("SQLite", sqlite_url, args.snapshots, args.rounds, work, redis_url)
-        with postgres_database() as pg_url:
+        with postgres_benchmark_database() as pg_url:
             if pg_url is not None:
                 ok &= bench_backend(
                     "PostgreSQL", pg_url, args.snapshots, args.rounds, work, redis_url

@@ -18,19 +18,16 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.bench_pipeline import wait_all_done, wait_feed_has
-from bench.common import ROOT, distinct_page, median, post, silkfeed, stack_env
+from bench.common import ROOT, bench_stack, distinct_page, median, post
 from shared.cli.procfile import read_procfile
-from shared.cli.system import free_port, start_private_redis
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -143,46 +140,35 @@ def one_round(
 
 
 def run(pages: int, rounds: int, database_url: str | None) -> dict[str, object]:
-    work = Path(tempfile.mkdtemp(prefix="silkfeed-bench-scaling-"))
-    redis_proc, redis_url = start_private_redis(work, persistent=False)
-    feed_port, ingest_port = free_port(), free_port()
     extra_env = {"SILKFEED_WORKER_CONCURRENCY": "1"}
     if database_url:
         extra_env["SILKFEED_DATABASE_URL"] = database_url
-    data_dir = work / "data"
-    env = stack_env(data_dir, feed_port, ingest_port, redis_url, **extra_env)
-    feed, ingest = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{ingest_port}"
-    extra = ExtraWorker(env, work)
     results: dict[int, list[dict[str, object]]] = {1: [], 2: []}
-    try:
-        silkfeed(env, "stack", "up")
-        groups = {**stack_groups(data_dir), "redis": redis_proc.pid}
-        body, titles = distinct_page(0, "Warmup")
-        post(ingest, body)
-        wait_feed_has(feed, set(titles))
-        # Alternate, so neither configuration always meets the larger database.
-        for r in range(rounds):
-            for workers in (1, 2):
-                if workers == 2:
-                    extra.start()
-                    assert extra.proc is not None
-                    groups_now = {**groups, "ingest-worker (2nd)": extra.proc.pid}
-                else:
-                    groups_now = groups
-                try:
-                    results[workers].append(
-                        one_round(ingest, feed, pages, f"Scale{r}x{workers}", groups_now)
-                    )
-                finally:
-                    extra.stop()
-    finally:
-        extra.stop()
+    with bench_stack("silkfeed-bench-scaling-", **extra_env) as stack:
+        feed, ingest = stack.feed, stack.ingest
+        extra = ExtraWorker(stack.env, stack.work)
         try:
-            silkfeed(env, "stack", "down")
+            groups = {**stack_groups(stack.data_dir), "redis": stack.redis_pid}
+            body, titles = distinct_page(0, "Warmup")
+            post(ingest, body)
+            wait_feed_has(feed, set(titles))
+            # Alternate, so neither configuration always meets the larger database.
+            for r in range(rounds):
+                for workers in (1, 2):
+                    if workers == 2:
+                        extra.start()
+                        assert extra.proc is not None
+                        groups_now = {**groups, "ingest-worker (2nd)": extra.proc.pid}
+                    else:
+                        groups_now = groups
+                    try:
+                        results[workers].append(
+                            one_round(ingest, feed, pages, f"Scale{r}x{workers}", groups_now)
+                        )
+                    finally:
+                        extra.stop()
         finally:
-            redis_proc.terminate()
-            redis_proc.wait(10)
-            shutil.rmtree(work, ignore_errors=True)
+            extra.stop()
     return summarize(pages, rounds, results, database_url)
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.sample import SAMPLE, SAMPLE_TITLES
@@ -85,3 +90,49 @@ def post(ingest: str, body: bytes, source: str = "bench") -> dict:
 def get_json(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310
         return json.load(resp)
+
+
+@dataclass
+class BenchStack:
+    """A stack started as `make up` starts it, on a private Redis and free ports."""
+
+    work: Path
+    env: dict[str, str]
+    redis_pid: int
+    feed: str  # base URL of the feed service
+    ingest: str  # base URL of the ingest API
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.env["SILKFEED_DATA_DIR"])
+
+
+@contextmanager
+def bench_stack(
+    prefix: str, *, world_readable: bool = False, **extra_env: str
+) -> Iterator[BenchStack]:
+    """Start a private Redis and `silkfeed stack up`; stop both and clean up afterwards."""
+    from shared.cli.system import free_port, start_private_redis
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    if world_readable:
+        work.chmod(0o755)  # e.g. for nginx's unprivileged workers
+    redis_proc, redis_url = start_private_redis(work, persistent=False)
+    feed_port, ingest_port = free_port(), free_port()
+    env = stack_env(work / "data", feed_port, ingest_port, redis_url, **extra_env)
+    try:
+        silkfeed(env, "stack", "up")
+        yield BenchStack(
+            work,
+            env,
+            redis_proc.pid,
+            f"http://127.0.0.1:{feed_port}",
+            f"http://127.0.0.1:{ingest_port}",
+        )
+    finally:
+        try:
+            silkfeed(env, "stack", "down")
+        finally:
+            redis_proc.terminate()
+            redis_proc.wait(10)
+            shutil.rmtree(work, ignore_errors=True)

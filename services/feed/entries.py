@@ -118,10 +118,6 @@ def archive_articles(
     return [_article_entry(a, base_url) for a in reversed(articles)]
 
 
-def article_entries(session: Session, spec: FeedSpec, base_url: str, limit: int) -> list[FeedEntry]:
-    return current_articles(session, spec, base_url, limit)
-
-
 def _article_entry(article: Article, base_url: str) -> FeedEntry:
     uuid_part = article.guid.rsplit(":", 1)[-1]
     first = article.paragraphs[0] if article.paragraphs else ""

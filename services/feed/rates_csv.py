@@ -43,17 +43,7 @@ SNAPSHOT_HEADER = (
 def snapshot_csv(doc: dict[str, Any]) -> bytes:
     """A snapshot as published: one row per quote."""
     return to_csv(
-        (
-            "date",
-            "observed_at",
-            "snapshot_id",
-            "pair",
-            "base",
-            "quote",
-            "rate",
-            "change",
-            "conflict",
-        ),
+        SNAPSHOT_HEADER,
         (
             (
                 doc["date"],

@@ -171,11 +171,6 @@ def describe(sub: Submission, base_url: str) -> dict[str, object]:
         "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
         "attempts": sub.attempts,
         "page_date": sub.page_date,
-        "counts": {
-            "articles": sub.article_count,
-            "new_articles": sub.new_article_count,
-            "updated_articles": sub.updated_article_count,
-            "rates": sub.rate_count,
-        },
+        "counts": sub.counts,
         "error": sub.error,
     }

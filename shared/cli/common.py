@@ -19,7 +19,6 @@ import click
 
 # Imported lazily, so that `silkfeed --help` and `silkfeed serve` start fast.
 if TYPE_CHECKING:
-    import redis
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,17 +102,6 @@ def database(settings: Settings) -> Iterator[Database]:
         yield db
     finally:
         db.close()
-
-
-def redis_for(settings: Settings, timeout: float = 3.0) -> redis.Redis:
-    from shared.redis_client import redis_client
-
-    return redis_client(
-        settings.redis_url,
-        sentinel_master=settings.redis_sentinel_master,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-    )
 
 
 def progress_file() -> Any:

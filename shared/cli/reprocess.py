@@ -78,11 +78,10 @@ def reprocess(
     from shared.cli.common import (
         database,
         echo_line,
-        progress_file,
         summarize,
         wait_until_finished,
     )
-    from shared.cli.requeue import broker_message, requeue
+    from shared.cli.requeue import broker_message, requeue_with_progress
     from shared.models import Submission
     from shared.settings import load_settings
 
@@ -119,16 +118,7 @@ def reprocess(
                 if source is not None:
                     query = query.where(Submission.source == source)
                 chosen = list(session.scalars(query.order_by(Submission.received_at)))
-        with click.progressbar(
-            length=len(chosen),
-            label="sending",
-            file=progress_file(),
-            show_pos=True,
-            hidden=not chosen,
-        ) as bar:
-            result = requeue(
-                settings, db.sessions, chosen, REPROCESSABLE, on_sent=lambda _sid: bar.update(1)
-            )
+        result = requeue_with_progress(settings, db.sessions, chosen, REPROCESSABLE)
         if result.broker_error:
             echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
         if ids:

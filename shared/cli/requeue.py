@@ -133,3 +133,20 @@ def requeue(
 
 def broker_message(error: str) -> str:
     return f"Redis is unavailable ({error}); the ingest API's relay sends the rest once it is back"
+
+
+def requeue_with_progress(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    ids: list[str],
+    from_statuses: Iterable[str],
+) -> Requeued:
+    """``requeue``, drawing a progress bar (on stderr) while the tasks are sent."""
+    import click
+
+    from shared.cli.common import progress_file
+
+    with click.progressbar(
+        length=len(ids), label="sending", file=progress_file(), show_pos=True, hidden=not ids
+    ) as bar:
+        return requeue(settings, sessions, ids, from_statuses, on_sent=lambda _sid: bar.update(1))

@@ -28,8 +28,8 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
     """
     from sqlalchemy import select
 
-    from shared.cli.common import database, echo_line, progress_file
-    from shared.cli.requeue import broker_message, requeue
+    from shared.cli.common import database, echo_line
+    from shared.cli.requeue import broker_message, requeue_with_progress
     from shared.models import Submission, SubmissionStatus
     from shared.settings import load_settings
 
@@ -58,20 +58,7 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
                         click.echo(f"{sid}: not failed (it is {sub.status}); left alone")
                     else:
                         chosen.append(sid)
-        with click.progressbar(
-            length=len(chosen),
-            label="sending",
-            file=progress_file(),
-            show_pos=True,
-            hidden=not chosen,
-        ) as bar:
-            result = requeue(
-                settings,
-                db.sessions,
-                chosen,
-                [SubmissionStatus.FAILED],
-                on_sent=lambda _sid: bar.update(1),
-            )
+        result = requeue_with_progress(settings, db.sessions, chosen, [SubmissionStatus.FAILED])
     if result.broker_error:
         echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
     for sid in result.reset:

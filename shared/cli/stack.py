@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from shared.cli.procfile import Process, read_procfile
+from shared.cli.procfile import read_procfile
 from shared.cli.system import MissingTool, redis_answers, start_private_redis
 from shared.migrate import ROOT
 from shared.migrate import upgrade as migrate_upgrade
@@ -61,7 +61,6 @@ class Supervisor:
         self.color = out.isatty()
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.lock = threading.Lock()
-        self.stopping = threading.Event()
 
     def say(self, name: str, line: str, index: int = 5) -> None:
         prefix = f"{name:<13}|"
@@ -107,7 +106,6 @@ class Supervisor:
 
     def stop_all(self, grace: float = 30.0) -> None:
         """SIGTERM every service (warm shutdown), then the private Redis they ack to."""
-        self.stopping.set()
         services = [n for n in self.children if n != "redis"]
         self._stop_group(services, grace)
         if "redis" in self.children:
@@ -366,10 +364,3 @@ def down(settings: Settings, timeout: float = 60.0) -> int:
     pidfile.unlink(missing_ok=True)
     print("silkfeed: stack stopped")
     return 0
-
-
-def procfile_names() -> list[str]:
-    return [p.name for p in read_procfile()]
-
-
-__all__ = ["Process", "down", "procfile_names", "run", "up"]

@@ -142,7 +142,8 @@ def stats(as_json: bool) -> None:
     """
     import redis
 
-    from shared.cli.common import database, echo_line, redis_for
+    from shared.cli.common import database, echo_line
+    from shared.redis_client import settings_client
     from shared.settings import load_settings
 
     settings = load_settings()
@@ -150,7 +151,7 @@ def stats(as_json: bool) -> None:
         doc = database_counts(session)
     error = None
     try:
-        client = redis_for(settings)
+        client = settings_client(settings, socket_timeout=3.0, socket_connect_timeout=3.0)
         try:
             doc["queues"] = queue_depths(client, settings.key_prefix)
         finally:

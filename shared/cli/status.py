@@ -31,12 +31,7 @@ def describe(sub: Any) -> dict[str, Any]:
         "finished_at": when(sub.finished_at),
         "attempts": sub.attempts,
         "page_date": sub.page_date,
-        "counts": {
-            "articles": sub.article_count,
-            "new_articles": sub.new_article_count,
-            "updated_articles": sub.updated_article_count,
-            "rates": sub.rate_count,
-        },
+        "counts": sub.counts,
         "error": sub.error,
     }
 

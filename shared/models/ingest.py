@@ -56,6 +56,16 @@ class Submission(Base):
     updated_article_count: Mapped[int] = mapped_column(Integer, default=0)
     rate_count: Mapped[int] = mapped_column(Integer, default=0)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """What processing produced, as the API and the CLI report it."""
+        return {
+            "articles": self.article_count,
+            "new_articles": self.new_article_count,
+            "updated_articles": self.updated_article_count,
+            "rates": self.rate_count,
+        }
+
 
 class Article(Base):
     """One article, identified across re-posts by ``identity_key``; ``guid`` never changes."""

@@ -8,8 +8,9 @@ from lxml import html
 
 from services.feed.app import create_app
 from shared.settings import Settings
-from tests.support.browser import dump_dom, needs_chromium, screenshot, serving
+from tests.support.browser import dump_dom, needs_chromium, screenshot
 from tests.support.content import ingest, page
+from tests.support.serving import serving
 
 pytestmark = needs_chromium
 

@@ -2,67 +2,36 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
 import pytest
-from werkzeug.serving import make_server
 
 from services.feed.app import create_app
 from shared.settings import Settings
 from tests.services.feed.test_rates_api import HISTORY, SAMPLE, store
+from tests.support.browser import dump_dom, needs_chromium
+from tests.support.serving import serving
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium)"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[str]:
     """The feed app on a free loopback port, served by a thread."""
-    server = make_server("127.0.0.1", 0, create_app(settings, watch_changes=False), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with serving(create_app(settings, watch_changes=False)) as base:
+        yield base
 
 
-def dump_dom(url: str, profile: Path) -> lxml.html.HtmlElement:
-    assert CHROMIUM is not None
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            # The charts are drawn on the server: the page must not need scripts.
-            "--disable-javascript",
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
-    return lxml.html.fromstring(result.stdout)
+def dump_dom_without_scripts(url: str) -> lxml.html.HtmlElement:
+    # The charts are drawn on the server: the page must not need scripts.
+    return lxml.html.fromstring(dump_dom(url, "--disable-javascript"))
 
 
 def test_rates_page_in_chromium(served: str, settings: Settings, tmp_path: Path) -> None:
     store(settings.db_url, HISTORY)
-    dom = dump_dom(f"{served}/rates", tmp_path / "profile")
+    dom = dump_dom_without_scripts(f"{served}/rates")
     assert dom.findtext(".//h1") == "Currency rates"
     rows = [
         [cell.text_content().strip() for cell in row.xpath("./th|./td")][:3]

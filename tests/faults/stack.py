@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -157,3 +159,25 @@ def wait_settled(db_url: str, total: int, timeout: float) -> Counter[str]:
         return wait_for(settled, timeout, 0.25, what=f"{total} submissions to settle")
     except AssertionError as exc:
         raise AssertionError(f"{exc}; statuses now {dict(status_counts(db_url))}") from None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, which it may pause, stop and restart."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    if server.proc is not None:
+        server.proc.kill()  # also if a test left it paused
+        server.proc.wait(10)
+
+
+@pytest.fixture
+def stack(db_url: str, own_redis: RedisServer, tmp_path: Path) -> Iterator[Stack]:
+    """Service processes of the test's own, killed whatever the test did to them."""
+    st = make_stack(db_url, own_redis, tmp_path)
+    try:
+        yield st
+    finally:
+        for proc in st.procs:
+            proc.kill_group()

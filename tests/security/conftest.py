@@ -1,29 +1,3 @@
 """Security tests that need live processes start their own, as the fault tests do."""
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.faults.stack import Stack, make_stack
-from tests.support.redis_server import RedisServer
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def stack(db_url: str, own_redis: RedisServer, tmp_path: Path) -> Iterator[Stack]:
-    st = make_stack(db_url, own_redis, tmp_path)
-    try:
-        yield st
-    finally:
-        for proc in st.procs:
-            proc.kill_group()
+from tests.faults.stack import own_redis, stack  # noqa: F401 - fixtures

@@ -6,7 +6,6 @@ headers and body."""
 from __future__ import annotations
 
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 
@@ -16,12 +15,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import negative_data_rejection
 from schemathesis.generation import GenerationMode
-from werkzeug.serving import make_server
 
 from services.ingest.app import create_app
 from tests.conftest import TOKEN, make_settings
 from tests.support.databases import wipe
 from tests.support.redis_server import RedisServer
+from tests.support.serving import serving
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -41,14 +40,10 @@ def live_ingest(
     )
     # No relay: the pages are refused or stored, never processed.
     app = create_app(cfg, start_relay=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(app) as base:
+            yield base
     finally:
-        server.shutdown()
-        thread.join(10)
         wipe(database_url)
 
 
