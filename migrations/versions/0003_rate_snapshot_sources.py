@@ -36,6 +36,8 @@ def upgrade() -> None:
             batch_op.f("ix_rate_snapshot_sources_submission_id"), ["submission_id"], unique=False
         )
 
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.create_index("ix_submissions_finished", ["status", "finished_at"], unique=False)
     # Snapshots stored before this table existed came from their first submission.
     op.execute(
         "INSERT INTO rate_snapshot_sources (snapshot_id, submission_id) "
@@ -44,6 +46,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.drop_index("ix_submissions_finished")
     with op.batch_alter_table("rate_snapshot_sources", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rate_snapshot_sources_submission_id"))
 

@@ -33,6 +33,9 @@ from shared.models import RateSnapshotSource, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
 
+# How long after its stale point a lost snapshot is still looked for.
+LOST_SNAPSHOT_WINDOW = timedelta(days=1)
+
 
 class Outbox:
     def __init__(
@@ -112,7 +115,10 @@ class Outbox:
             and_(
                 Submission.status == SubmissionStatus.DONE,
                 Submission.rate_count > 0,
+                # A bounded window, read from an index: the sweep runs every few
+                # seconds and must not grow with the whole history.
                 Submission.finished_at < stale,
+                Submission.finished_at >= stale - LOST_SNAPSHOT_WINDOW,
                 Submission.sent_at < stale,
                 ~exists().where(RateSnapshotSource.submission_id == Submission.id),
             ),

@@ -35,6 +35,8 @@ class Submission(Base):
         UniqueConstraint("body_sha256", "media_type"),
         # The outbox relay looks for accepted rows whose task was never sent.
         Index("ix_submissions_unsent", "sent_at", "received_at"),
+        # ... and for recently finished ones whose rate snapshot never arrived.
+        Index("ix_submissions_finished", "status", "finished_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
