@@ -62,11 +62,15 @@ _FORBIDDEN_REFERENCE = re.compile(
 
 
 # Building the tree takes time quadratic in nesting depth (the HTML
-# Standard's scope checks walk the stack of open elements): 12,000 nested
-# lists, 400 kB, take seconds, and a 5 MB page of them would take hours.
+# Standard's scope checks walk the stack of open elements): 100,000 nested
+# elements take Lexbor about 14 s, and a 5 MB page of them would take hours.
 # Browsers cap the depth; news pages nest a few dozen levels. So a page that
 # may nest deeper than this is measured first and refused if it does.
 MAX_DEPTH = 2_000
+# ...but only a page with many tags can cost much: with at most this many
+# ("<" counted at memchr speed) even the deepest nesting builds in about
+# 0.3 s, less than measuring a typical 250 kB page would cost every time.
+UNCHECKED_TAGS = 16_384
 # Attributes end at the next "<" too, so no tag can make the scan go back
 # over the rest of the page.
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
@@ -88,10 +92,15 @@ def parse_html(body: bytes) -> ParsedPage:
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     """
-    _check_depth(body)
-    tree = LexborHTMLParser(body)
-    page = _Page(tree, needs_cleaning=_FORBIDDEN_REFERENCE.search(body) is not None)
-    return page.parse()
+    if body.count(b"<") > UNCHECKED_TAGS:
+        _check_depth(body)
+    needs_cleaning = _FORBIDDEN_REFERENCE.search(body) is not None
+    return _Page(body, needs_cleaning=needs_cleaning).parse()
+
+
+def _may_hold_ticker_bar(body: bytes) -> bool:
+    lowered = body.lower()
+    return b"ticker" in lowered or b"marquee" in lowered
 
 
 def _check_depth(body: bytes) -> None:
@@ -150,33 +159,43 @@ def _depth_step(token: bytes) -> int:
 
 
 class _Page:
-    def __init__(self, tree: LexborHTMLParser, *, needs_cleaning: bool) -> None:
-        self.tree = tree
+    def __init__(self, source: bytes, *, needs_cleaning: bool) -> None:
+        self.source = source
+        self.tree = LexborHTMLParser(source)
         self.needs_cleaning = needs_cleaning
         self.base = self._base_url()
         self.ancestry = _Ancestry()
-
-    def parse(self) -> ParsedPage:
         tree = self.tree
         tree.strip_tags(_INVISIBLE, recursive=True)
         # Tag lookups skip the CSS engine, which costs more per query.
         for br in tree.tags("br"):
             # A line break separates words; dropped, it would glue them together.
             br.replace_with(" ")
+
+    def parse(self) -> ParsedPage:
+        tree = self.tree
         body = tree.body
         if body is None:  # Lexbor always builds one; this keeps the types honest
             return ParsedPage(page_date=None, articles=(), quotes=())
-        # Read before the chrome goes: the ticker and the date usually live in
-        # the page header.
+        # Read before the chrome goes: the date usually lives in the page
+        # header, and the fallbacks below read the whole page as a person
+        # sees it (one pass in C, cheap next to any query).
         page_date = self._time_element_date()
+        body_text = self._text(body, separator="\n")
+        if page_date is None:
+            page_date = self._fallback_date(body_text)
+        # Menus, sidebars, footers and forms hold most of a news page's
+        # elements, and every query below walks what is left of the tree.
+        tree.strip_tags(_CHROME_TAGS, recursive=True)
         quotes = list(self._ticker_bar_quotes())
-        if not quotes or page_date is None:
-            # No ticker bar, or no <time>: look through the page's text.
-            body_text = self._text(body, separator="\n")
-            if not quotes:
-                quotes.extend(self._ticker_line_quotes(body_text))
-            if page_date is None:
-                page_date = self._fallback_date(body_text)
+        if not quotes and _may_hold_ticker_bar(self.source):
+            # The bar may have sat in a menu or sidebar: look again on a
+            # fresh tree of the whole page (rare; it costs one more parse).
+            whole = _Page(self.source, needs_cleaning=self.needs_cleaning)
+            quotes.extend(whole._ticker_bar_quotes())
+        if not quotes:
+            # No ticker bar: look through the page's text.
+            quotes.extend(self._ticker_line_quotes(body_text))
         self._drop_chrome()
         articles = self._from_article_elements(body) or self._from_headings(body)
         if not articles:
@@ -249,8 +268,6 @@ class _Page:
 
     def _drop_chrome(self) -> None:
         tree = self.tree
-        # Whole subtrees at C speed first, so the queries below have less to walk.
-        tree.strip_tags(_CHROME_TAGS, recursive=True)
         # Matches come in document order, where a node's descendants follow
         # it, and once for each selector they match: taken once each, last
         # first, none is touched after it or an ancestor has been freed.

@@ -273,6 +273,16 @@ def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
     assert article.paragraphs == ("Work resumed\ufffd.",)
 
 
+def test_deep_nesting_in_a_page_of_few_tags_builds_quickly() -> None:
+    # Too few tags to cost much however they nest, so the page is not measured.
+    depth = html.UNCHECKED_TAGS - 4
+    body = ("<div>" * depth + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
+    started = time.perf_counter()
+    page = parse_page(body, "text/html")
+    assert time.perf_counter() - started < 2.0
+    assert [a.title for a in page.articles] == ["Deep Kazakh Story Title"]
+
+
 def test_deeply_nested_html_is_fine() -> None:
     body = ("<div>" * 1_500 + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
     page = parse_page(body, "text/html")
@@ -301,7 +311,8 @@ def test_depth_limit_is_exact_on_pages_with_many_tags(extra: int) -> None:
     # Enough shallow tags that counting them cannot clear the page, so the
     # depth is measured: flat, self-closing and closed elements add nothing,
     # and stray end tags never take the depth below zero.
-    noise = '<P>x<br/><IMG src="a/b.png"><Span>s</Span><DIV/><li>i</p>' * 1_200
+    unit = '<P>x<br/><IMG src="a/b.png"><Span>s</Span><DIV/><li>i</p>'
+    noise = unit * (html.UNCHECKED_TAGS // unit.count("<") + 1)
     head = "</div>" * 5 + noise
     # The heading is one level more: the deepest element is MAX_DEPTH + extra down.
     depth = MAX_DEPTH - 1 + extra
