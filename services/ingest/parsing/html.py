@@ -165,42 +165,47 @@ class _Page:
         self.needs_cleaning = needs_cleaning
         self.base = self._base_url()
         self.ancestry = _Ancestry()
-        tree = self.tree
-        tree.strip_tags(_INVISIBLE, recursive=True)
-        # Tag lookups skip the CSS engine, which costs more per query.
-        for br in tree.tags("br"):
-            # A line break separates words; dropped, it would glue them together.
-            br.replace_with(" ")
 
     def parse(self) -> ParsedPage:
         tree = self.tree
         body = tree.body
         if body is None:  # Lexbor always builds one; this keeps the types honest
             return ParsedPage(page_date=None, articles=(), quotes=())
-        # Read before the chrome goes: the date usually lives in the page
-        # header, and the fallbacks below read the whole page as a person
-        # sees it (one pass in C, cheap next to any query).
+        # The first <time> usually lives in the page header; a first-match
+        # query costs next to nothing.
         page_date = self._time_element_date()
-        body_text = self._text(body, separator="\n")
-        if page_date is None:
-            page_date = self._fallback_date(body_text)
         # Menus, sidebars, footers and forms hold most of a news page's
-        # elements, and every query below walks what is left of the tree.
+        # elements, and every pass below walks what is left of the tree.
         tree.strip_tags(_CHROME_TAGS, recursive=True)
+        self._drop_invisible()
         quotes = list(self._ticker_bar_quotes())
-        if not quotes and _may_hold_ticker_bar(self.source):
-            # The bar may have sat in a menu or sidebar: look again on a
-            # fresh tree of the whole page (rare; it costs one more parse).
+        if not quotes or page_date is None:
+            # No ticker bar outside the chrome, or no <time>: read the whole
+            # page as a person sees it, menus and sidebars included, from a
+            # fresh tree (one more parse, only for such pages).
             whole = _Page(self.source, needs_cleaning=self.needs_cleaning)
-            quotes.extend(whole._ticker_bar_quotes())
-        if not quotes:
-            # No ticker bar: look through the page's text.
-            quotes.extend(self._ticker_line_quotes(body_text))
+            whole._drop_invisible()
+            body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
+            if not quotes:
+                if _may_hold_ticker_bar(self.source):
+                    quotes.extend(whole._ticker_bar_quotes())
+                if not quotes:
+                    quotes.extend(whole._ticker_line_quotes(body_text))
+            if page_date is None:
+                page_date = whole._fallback_date(body_text)
         self._drop_chrome()
         articles = self._from_article_elements(body) or self._from_headings(body)
         if not articles:
             articles = self._from_blocks(body)
         return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
+
+    def _drop_invisible(self) -> None:
+        tree = self.tree
+        tree.strip_tags(_INVISIBLE, recursive=True)
+        # Tag lookups skip the CSS engine, which costs more per query.
+        for br in tree.tags("br"):
+            # A line break separates words; dropped, it would glue them together.
+            br.replace_with(" ")
 
     def _text(self, node: LexborNode, separator: str = "") -> str:
         text = node.text(separator=separator)
