@@ -13,9 +13,10 @@ from datetime import date
 from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from .articles import Draft, build_articles
+from .ceiling import address_space_ceiling, tree_budget
 from .clean import strip_forbidden
 from .dates import parse_date_line, parse_iso_date, parse_iso_datetime
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
@@ -98,6 +99,19 @@ def parse_html(body: bytes) -> ParsedPage:
     return _Page(body, needs_cleaning=needs_cleaning).parse()
 
 
+def _build_tree(source: bytes) -> LexborHTMLParser:
+    budget = tree_budget(len(source))
+    try:
+        with address_space_ceiling(budget):
+            return LexborHTMLParser(source)
+    except (SelectolaxError, MemoryError):
+        raise ParseError(
+            f"the page's markup builds a document tree of more than {budget // 2**20:,} MB, "
+            f"over {budget // max(len(source), 1):,} bytes for each byte of the page; "
+            "no news page does"
+        ) from None
+
+
 def _may_hold_ticker_bar(body: bytes) -> bool:
     lowered = body.lower()
     return b"ticker" in lowered or b"marquee" in lowered
@@ -161,7 +175,7 @@ def _depth_step(token: bytes) -> int:
 class _Page:
     def __init__(self, source: bytes, *, needs_cleaning: bool) -> None:
         self.source = source
-        self.tree = LexborHTMLParser(source)
+        self.tree = _build_tree(source)
         self.needs_cleaning = needs_cleaning
         self.base = self._base_url()
         self.ancestry = _Ancestry()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from services.ingest.parsing import (
     ParseError,
     Quote,
     SchemaError,
+    ceiling,
     html,
     parse_page,
     validate_json_document,
@@ -25,6 +27,7 @@ from services.ingest.parsing import (
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.html import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
+from tests.support.sample import SAMPLE_TITLES
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 SAMPLE_TEXT = (FIXTURES / "timesca-2025-12-15.txt").read_text(encoding="utf-8")
@@ -405,3 +408,46 @@ def test_huge_ticker_like_line_is_not_quadratic() -> None:
     body = ("KGS/USD = 0.01144 0% " * 2000 + "x\n" + "=" * 10_000 + "%\n").encode()
     page = parse_page(body, "text/plain")
     assert page.quotes == () and page.articles == ()
+
+
+@pytest.mark.parametrize(
+    "unit, count",
+    [
+        # Each <p> closes the one before, and the <i>s inside it, which the
+        # parser re-opens (clones) before the next text: quadratic in count.
+        ("<i class=c{}><p>x", 8_000),
+        # Stray end tags in between fool any count of open and closed tags.
+        ("<i class=c{}><p>x</z>", 30_000),
+    ],
+)
+def test_formatting_elements_reopened_without_end_are_refused_quickly(
+    unit: str, count: int
+) -> None:
+    body = "".join(unit.format(k) for k in range(count)).encode()
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="builds a document tree of more than"):
+        parse_page(body, "text/html")
+    assert time.perf_counter() - started < 3.0
+
+
+def test_the_address_space_ceiling_is_lifted_after_the_parse() -> None:
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    bad = "".join(f"<b title=t{k}><div>x</div>" for k in range(6_000)).encode()
+    with pytest.raises(ParseError):
+        parse_page(bad, "text/html")
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    # Nothing of the refused page stays behind to spoil the next one.
+    page = parse_page(SAMPLE_HTML.encode(), "text/html")
+    assert [a.title for a in page.articles] == SAMPLE_TITLES
+
+
+def test_a_tighter_limit_already_in_force_is_kept() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with ceiling.address_space_ceiling(64 << 20):
+        inside = resource.getrlimit(resource.RLIMIT_AS)
+        assert inside[0] != resource.RLIM_INFINITY and inside[1] == hard
+        # Nested, a looser ceiling leaves the tighter one in force.
+        with ceiling.address_space_ceiling(1 << 40):
+            assert resource.getrlimit(resource.RLIMIT_AS) == inside
+        assert resource.getrlimit(resource.RLIMIT_AS) == inside
+    assert resource.getrlimit(resource.RLIMIT_AS) == (soft, hard)
