@@ -43,6 +43,8 @@ class RedisServer:
                 str(self.workdir),
                 "--maxmemory-policy",
                 "noeviction",
+                "--logfile",
+                str(self.log_path),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -52,6 +54,15 @@ class RedisServer:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"redis-server did not start on {self.port}")
             time.sleep(0.05)
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "redis.log"
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
