@@ -62,6 +62,15 @@ class Settings(BaseSettings):
     rates_significant_digits: int = Field(
         6, ge=1, le=28, description="Significant digits of computed cross rates."
     )
+    rates_latest_entries: int = Field(
+        256,
+        ge=0,
+        le=100_000,
+        description=(
+            "Queries of /api/v1/rates/latest whose answers each feed process keeps in memory; "
+            "0 reads every one from the database."
+        ),
+    )
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
     task_time_limit: int = Field(

@@ -12,6 +12,7 @@ from services.feed.feed_routes import bp as feeds_bp
 from services.feed.memory import FeedMemory
 from services.feed.pages import bp as pages_bp
 from services.feed.rates_api import bp as rates_bp
+from services.feed.rates_memory import LatestRatesMemory
 from services.feed.rates_page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
@@ -25,14 +26,15 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None, *, watch_changes: bool = True) -> Flask:
     """The feed service. ``watch_changes`` runs the thread that drops stale feeds
-    from memory; without it (tests of one process) memory is dropped per change
-    announcement only when something calls ``memory.forget``."""
+    (and ``latest`` rates answers) from memory; without it (tests of one process)
+    memory is dropped only when something calls ``forget``."""
     settings = settings or load_settings()
     app = Flask(__name__)
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     client = settings_client(settings, socket_timeout=2, socket_connect_timeout=1)
-    memory = FeedMemory(sessions, client, settings.key_prefix)
+    latest_rates = LatestRatesMemory(settings.rates_latest_entries)
+    memory = FeedMemory(sessions, client, settings.key_prefix, others=[latest_rates])
     if watch_changes:
         memory.start()
     documents = FeedDocuments(settings, memory, client)
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
         "engine": engine,
         "documents": documents,
         "memory": memory,
+        "latest_rates": latest_rates,
     }
     install_problem_handlers(app)
     app.register_blueprint(feeds_bp)

@@ -4,6 +4,9 @@ Entries are dropped when the feed worker announces a change (Redis pub/sub)
 and, as a fallback for missed announcements, when a periodic look at the
 table shows a newer render. Filtered documents live only here, in a bounded
 LRU, and are dropped with their feed.
+
+Other copies the process keeps (the rates API's ``latest`` answers) ride on
+the same watcher: one subscription and one sweep per process, whatever it holds.
 """
 
 from __future__ import annotations
@@ -12,32 +15,40 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed.serving import StoredFeed
+from shared.changes import changes_channel
 from shared.db import utcnow
 from shared.models import RenderedFeed
 
 log = logging.getLogger(__name__)
 
 
-def changes_channel(prefix: str) -> str:
-    return f"{prefix}feeds:changed"
-
-
-def announce(client: redis.Redis, prefix: str, keys: list[str]) -> None:
-    """Tell every web process these stored documents changed."""
-    if keys:
-        client.publish(changes_channel(prefix), json.dumps(keys))
-
-
 def feed_name_of(key: str) -> str:
     """'tag:china.atom?q=x' → 'tag:china'; 'articles/archive/2.rss' → 'articles'."""
     return key.split("/archive/", 1)[0].split("?", 1)[0].rsplit(".", 1)[0]
+
+
+class OtherCopy(Protocol):
+    """Another copy in this process, kept fresh by the feeds' announcements and sweep."""
+
+    @property
+    def name(self) -> str:
+        """What an announcement calls it (a key whose feed name is this)."""
+        ...
+
+    def forget(self) -> None: ...
+
+    def sweep(self, session: Session) -> None:
+        """Drop what the database shows has changed since the last sweep."""
+        ...
 
 
 class FeedMemory:
@@ -49,10 +60,12 @@ class FeedMemory:
         *,
         max_entries: int = 512,
         poll_seconds: float = 1.0,
+        others: Sequence[OtherCopy] = (),
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._channel = changes_channel(prefix)
+        self._others = tuple(others)
         self._entries: OrderedDict[str, StoredFeed] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
@@ -86,6 +99,9 @@ class FeedMemory:
 
     def forget(self, keys: list[str]) -> None:
         names = {feed_name_of(k) for k in keys}
+        for other in self._others:
+            if other.name in names:
+                other.forget()
         with self._lock:
             self._generation += 1
             for key in [k for k in self._entries if feed_name_of(k) in names]:
@@ -115,7 +131,8 @@ class FeedMemory:
             self._sweep()
 
     def _sweep(self) -> None:
-        """Drop what the table shows as re-rendered since the last look."""
+        """Drop what the table shows as re-rendered since the last look, and let
+        the other copies look for their own changes."""
         started = utcnow()
         try:
             with self._sessions() as session:
@@ -124,8 +141,10 @@ class FeedMemory:
                         select(RenderedFeed.key).where(RenderedFeed.rendered_at >= self._since)
                     )
                 )
+                for other in self._others:
+                    other.sweep(session)
         except Exception:
-            log.warning("could not check for re-rendered feeds", exc_info=True)
+            log.warning("could not check for changes", exc_info=True)
             return
         # Overlap the windows: a render committed just after we looked carries
         # a time from before the look.

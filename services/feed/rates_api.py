@@ -43,11 +43,11 @@ amount or format; 404 for a currency or pair never quoted, or no snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from services.feed import rates_csv
 from services.feed.rates_convert import Converter, Unconvertible, as_text
@@ -71,14 +71,17 @@ from services.feed.rates_history import (
 from services.feed.rates_http import (
     CSV_TYPE,
     JSON_TYPE,
+    Answer,
     cached,
     install,
     json_bytes,
     read_view,
     reader,
+    respond,
     settings,
 )
 from services.feed.rates_http import wanted_format as _format
+from services.feed.rates_memory import LatestRatesMemory
 from services.feed.rates_params import Wanted, parse_day, parse_wanted
 from services.feed.rates_params import invalid as _invalid
 from shared.problems import Problem
@@ -182,13 +185,10 @@ def converted_doc(snap: Snapshot, wanted: Wanted) -> dict[str, Any]:
     }
 
 
-def _answer_snapshot(
-    session: Reader, snap: Snapshot | None, missing: str, **extra: Any
-) -> Response:
-    fmt = _format()
-    wanted = parse_wanted()
-    if snap is None:
-        raise Problem(404, missing, kind="no-rates")
+def _snapshot_answer(
+    session: Reader, snap: Snapshot, fmt: str, wanted: Wanted, **extra: Any
+) -> Answer:
+    """What a snapshot request answers with; raises Problem 404/409."""
     if wanted.converting:
         named = wanted.currencies()
         if named - {c for q in snap.quotes for c in (q.base, q.quote)}:
@@ -201,15 +201,48 @@ def _answer_snapshot(
         doc = {**snapshot_doc(snap, wanted.pairs), **extra}
         body = rates_csv.snapshot_csv(doc) if fmt == "csv" else json_bytes(doc)
     if fmt == "csv":
-        return cached(body, CSV_TYPE, f"rates-{doc['date']}.csv")
-    return cached(body, JSON_TYPE)
+        return Answer.of(body, CSV_TYPE, f"rates-{doc['date']}.csv")
+    return Answer.of(body, JSON_TYPE)
+
+
+def _answer_snapshot(
+    session: Reader, snap: Snapshot | None, missing: str, **extra: Any
+) -> Response:
+    fmt = _format()
+    wanted = parse_wanted()
+    if snap is None:
+        raise Problem(404, missing, kind="no-rates")
+    return respond(_snapshot_answer(session, snap, fmt, wanted, **extra))
+
+
+def _latest_key(fmt: str, wanted: Wanted) -> Hashable:
+    """Equal for two queries exactly when their answers are: parameter order,
+    case and unknown parameters aside."""
+    # The amount as text: 100 and 100.0 are equal Decimals, but answer
+    # "amount": "100" and "100.0".
+    return (fmt, wanted.pairs, wanted.base, wanted.symbols, str(wanted.amount), wanted.converting)
 
 
 @bp.get("/rates/latest")
 @read_view
 def latest_rates() -> Response:
+    """From this process's copy (``rates_memory``); a miss reads the newest snapshot.
+    Problems (no snapshot yet, unknown currencies, malformed queries) are never held."""
+    fmt = _format()
+    wanted = parse_wanted()
+    memory: LatestRatesMemory = current_app.extensions["silkfeed"]["latest_rates"]
+    key = _latest_key(fmt, wanted)
+    held = memory.get(key)
+    if held is not None:
+        return respond(held)
+    generation = memory.generation
     session = reader()
-    return _answer_snapshot(session, latest(session), "no rate snapshot has been stored yet")
+    snap = latest(session)
+    if snap is None:
+        raise Problem(404, "no rate snapshot has been stored yet", kind="no-rates")
+    answer = _snapshot_answer(session, snap, fmt, wanted)
+    memory.put(key, answer, snap.id, generation)
+    return respond(answer)
 
 
 @bp.get("/rates/snapshots/<int:snapshot_id>")

@@ -122,10 +122,10 @@ def _with_quotes(snapshot_id: Any) -> Select[Any]:
 # LIMIT written into the SQL rather than bound: PostgreSQL's generic plan for a
 # prepared statement cannot know a bound limit is 1, and may plan a sort.
 ONE = literal_column("1")
+# The snapshot ``latest`` answers with: one seek on (observed_at, id).
+_NEWEST_ID = select(S.c.id).order_by(S.c.observed_at.desc(), S.c.id.desc()).limit(ONE)
 # Built once: the latest snapshot is read on every request to the API and the page.
-_LATEST = _with_quotes(
-    select(S.c.id).order_by(S.c.observed_at.desc(), S.c.id.desc()).limit(ONE).scalar_subquery()
-)
+_LATEST = _with_quotes(_NEWEST_ID.scalar_subquery())
 _ON_OR_BEFORE = _with_quotes(
     select(S.c.id)
     .where(S.c.observed_on <= bindparam("day", type_=Date))
@@ -202,6 +202,11 @@ def latest(session: Reader) -> Snapshot | None:
     """The newest snapshot (by observation time, then arrival), with its quotes."""
     found = _snapshots(_LATEST_DIRECT.rows(session))
     return found[0] if found else None
+
+
+def newest_id(session: Reader) -> int | None:
+    """The id of the snapshot ``latest`` returns, without reading it."""
+    return session.scalar(_NEWEST_ID)
 
 
 def recent(session: Reader, limit: int) -> list[Snapshot]:

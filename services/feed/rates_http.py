@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response, current_app, g, request
@@ -97,15 +98,34 @@ def json_bytes(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def cached(body: bytes, content_type: str, filename: str | None = None) -> Response:
-    """A 200 with a strong ETag of the body and the feeds' Cache-Control, or a 304."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A finished 200: what ``respond`` sends, and what a copy in memory holds."""
+
+    body: bytes
+    content_type: str
+    etag: str
+    filename: str | None = None
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, filename: str | None = None) -> Answer:
+        """With a strong ETag of the body."""
+        return cls(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"', filename)
+
+
+def respond(answer: Answer) -> Response:
+    """``answer`` with the feeds' Cache-Control, or a 304 when the client holds it."""
     headers = {
-        "ETag": etag,
+        "ETag": answer.etag,
         "Cache-Control": f"public, max-age={settings().feed_max_age}",
     }
-    if not_modified(etag, EPOCH, request.headers.get("If-None-Match"), None):
+    if not_modified(answer.etag, EPOCH, request.headers.get("If-None-Match"), None):
         return Response(status=304, headers=headers)
-    if filename is not None:
-        headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return Response(body, status=200, headers=headers, content_type=content_type)
+    if answer.filename is not None:
+        headers["Content-Disposition"] = f'inline; filename="{answer.filename}"'
+    return Response(answer.body, status=200, headers=headers, content_type=answer.content_type)
+
+
+def cached(body: bytes, content_type: str, filename: str | None = None) -> Response:
+    """A 200 with a strong ETag of the body and the feeds' Cache-Control, or a 304."""
+    return respond(Answer.of(body, content_type, filename))

@@ -9,10 +9,10 @@ from datetime import datetime
 from celery import Celery
 
 from services.feed.coalesce import RenderCoalescer
-from services.feed.memory import announce
 from services.feed.publish import refresh
 from shared import contracts
 from shared.celery_app import TRANSIENT_ERRORS, DbTask
+from shared.changes import announce
 from shared.db import utcnow
 from shared.redis_client import settings_client
 

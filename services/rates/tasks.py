@@ -1,15 +1,20 @@
-"""The rates worker's task: store a ticker snapshot, then ask for the rate feeds."""
+"""The rates worker's task: store a ticker snapshot, tell the feed processes, then ask
+for the rate feeds."""
 
 from __future__ import annotations
 
 import logging
+import os
 
+import redis
 from celery import Celery
 
 from services.rates.store import store_snapshot
 from shared import contracts
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, send
+from shared.changes import LATEST_RATES, announce
 from shared.db import utcnow
+from shared.redis_client import settings_client
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +27,24 @@ def rate_feeds(payload: dict[str, object]) -> list[str]:
 
 
 def register(app: Celery) -> None:
+    settings = app.resources.settings  # type: ignore[attr-defined]
+    clients: dict[int, redis.Redis] = {}
+
+    def client() -> redis.Redis:
+        # One client per process (prefork children must not share a socket).
+        pid = os.getpid()
+        if pid not in clients:
+            clients[pid] = settings_client(settings, socket_timeout=2, socket_connect_timeout=1)
+        return clients[pid]
+
+    def announce_latest() -> None:
+        try:
+            announce(client(), settings.key_prefix, [LATEST_RATES])
+        except redis.RedisError:
+            # Not worth a retry: the feed processes' sweep finds the new
+            # snapshot within a second anyway.
+            log.warning("could not announce the new snapshot", exc_info=True)
+
     @app.task(
         name=contracts.STORE_SNAPSHOT,
         base=DbTask,
@@ -45,8 +68,11 @@ def register(app: Celery) -> None:
             result.conflicts,
         )
         # Also on a rerun by the submission that created it: the first run may
-        # have died between its commit and this send.
+        # have died between its commit and these messages.
         if result.created or result.submission_id == payload.get("submission_id"):
+            # Committed by now (store_snapshot commits): /api/v1/rates/latest
+            # answers from the feed processes' memory, which drop it on this.
+            announce_latest()
             send(
                 self.app,
                 contracts.REFRESH_FEEDS,
