@@ -12,11 +12,14 @@ little above what the page could need, and a page that hits it is refused.
 
 from __future__ import annotations
 
+import os
 import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _PAGE_SIZE = resource.getpagesize()
+# /proc/self/statm, kept open (reopened in a forked child, whose "self" differs).
+_statm: tuple[int, int] | None = None
 # Lexbor's tree takes 7–10 bytes per byte of a real page and about 60 per byte
 # of a page made of nothing but tiny elements; the ceiling is above both.
 BASE_BYTES = 128 * 1024 * 1024
@@ -38,8 +41,7 @@ def address_space_ceiling(extra: int) -> Iterator[None]:
     """
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        with open("/proc/self/statm", "rb") as statm:
-            used = int(statm.read().split()[0]) * _PAGE_SIZE
+        used = _address_space()
     except (OSError, ValueError, IndexError):
         yield
         return
@@ -54,3 +56,12 @@ def address_space_ceiling(extra: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (VmSize)."""
+    global _statm
+    pid = os.getpid()
+    if _statm is None or _statm[0] != pid:
+        _statm = (pid, os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC))
+    return int(os.pread(_statm[1], 64, 0).split()[0]) * _PAGE_SIZE

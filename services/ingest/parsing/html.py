@@ -40,6 +40,7 @@ _COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-conte
 # Each selector in a list costs a test of every element, so roles are matched
 # as one [role] and sorted out here, with the headers.
 _CHROME = "header, [role], [hidden]"
+_ARTICLE_CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
 _TICKER_BOX = (
     'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
@@ -192,11 +193,15 @@ class _Page:
         # elements, and every pass below walks what is left of the tree.
         tree.strip_tags(_CHROME_TAGS, recursive=True)
         self._drop_invisible()
+        # The stories next: once read, their elements go too, and the ticker
+        # bar is looked for in the little that is left (the page header and
+        # wrappers, where bars live).
+        articles = self._take_article_elements()
         quotes = list(self._ticker_bar_quotes())
         if not quotes or page_date is None:
-            # No ticker bar outside the chrome, or no <time>: read the whole
-            # page as a person sees it, menus and sidebars included, from a
-            # fresh tree (one more parse, only for such pages).
+            # No ticker bar outside the chrome and the stories, or no <time>:
+            # read the whole page as a person sees it, menus and sidebars
+            # included, from a fresh tree (one more parse, only for such pages).
             whole = _Page(self.source, needs_cleaning=self.needs_cleaning)
             whole._drop_invisible()
             body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
@@ -207,10 +212,9 @@ class _Page:
                     quotes.extend(whole._ticker_line_quotes(body_text))
             if page_date is None:
                 page_date = whole._fallback_date(body_text)
-        self._drop_chrome()
-        articles = self._from_article_elements(body) or self._from_headings(body)
         if not articles:
-            articles = self._from_blocks(body)
+            self._drop_chrome(tree.body or body)
+            articles = self._from_headings(body) or self._from_blocks(body)
         return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
 
     def _drop_invisible(self) -> None:
@@ -285,15 +289,16 @@ class _Page:
         )
         return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
 
-    def _drop_chrome(self) -> None:
-        tree = self.tree
+    def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
         # Matches come in document order, where a node's descendants follow
         # it, and once for each selector they match: taken once each, last
         # first, none is touched after it or an ancestor has been freed.
-        comments = {node.mem_id: node for node in tree.css(_COMMENTS)}
+        comments = {node.mem_id: node for node in scope.css(_COMMENTS)}
         for node in reversed(comments.values()):
             node.decompose()
-        doomed = {node.mem_id: node for node in tree.css(_CHROME) if self._is_chrome(node)}
+        # Inside a story a <header> holds its title, never the site's menus.
+        query = _ARTICLE_CHROME if within_article else _CHROME
+        doomed = {node.mem_id: node for node in scope.css(query) if self._is_chrome(node)}
         for node in reversed(doomed.values()):
             node.decompose()
 
@@ -323,12 +328,27 @@ class _Page:
             if tag == "p" or i == len(blocks) or not self.ancestry.contains(node, blocks[i][0])
         ]
 
-    def _from_article_elements(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
-        drafts = []
-        clean = self.needs_cleaning
+    def _take_article_elements(self) -> tuple[ParsedArticle, ...]:
+        """The stories of the page's <article> elements, which are removed once read.
+
+        Left in place when they give no story (they may be wrappers whose
+        headings the fallbacks read).
+        """
         # Comments and related items nested in a story are not stories; the
         # query checks the ancestors in C, cheaper than walking up from Python.
-        for element in self.tree.css("article:not(article *)"):
+        elements = self.tree.css("article:not(article *)")
+        for element in elements:
+            self._drop_chrome(element, within_article=True)
+        articles = self._from_article_elements(elements)
+        if articles:
+            for element in elements:
+                element.decompose()
+        return articles
+
+    def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
+        drafts = []
+        clean = self.needs_cleaning
+        for element in elements:
             # One query per article, sorted out here: each query walks the subtree.
             parts = element.css(_ARTICLE_PARTS)
             tags = [node.tag for node in parts]
