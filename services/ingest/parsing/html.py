@@ -53,15 +53,6 @@ _BLOCKS = "p, blockquote, li"
 _ARTICLE_FLOW = "h1, h2, h3, p, blockquote, li"
 _ARTICLE_PARTS = "h1, h2, h3, p, blockquote, li, time"
 _URL_SCHEMES = frozenset({"", "http", "https"})
-# Lexbor expands character references, and a numeric one can spell a
-# character XML forbids (&#1;, &#xFFFE;). The source was cleaned before
-# parsing, so extracted text needs cleaning only when such a reference occurs.
-# This over-matches slightly (&#9; too), which only costs a little time.
-_FORBIDDEN_REFERENCE = re.compile(
-    rb"&#(?:[xX]0*(?:1?[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F])"
-    rb"|0*(?:[1-9]|[12][0-9]|3[01]|6553[45])(?![0-9]))"
-)
-
 
 # Building the tree takes time quadratic in nesting depth (the HTML
 # Standard's scope checks walk the stack of open elements): 100,000 nested
@@ -96,8 +87,7 @@ def parse_html(body: bytes) -> ParsedPage:
     """
     if len(body) > UNCHECKED_TAGS and body.count(b"<") > UNCHECKED_TAGS:
         _check_depth(body)
-    needs_cleaning = _FORBIDDEN_REFERENCE.search(body) is not None
-    return _Page(body, needs_cleaning=needs_cleaning).parse()
+    return _Page(body).parse()
 
 
 def _build_tree(source: bytes) -> LexborHTMLParser:
@@ -174,10 +164,9 @@ def _depth_step(token: bytes) -> int:
 
 
 class _Page:
-    def __init__(self, source: bytes, *, needs_cleaning: bool) -> None:
+    def __init__(self, source: bytes) -> None:
         self.source = source
         self.tree = _build_tree(source)
-        self.needs_cleaning = needs_cleaning
         self.base = self._base_url()
         self.ancestry = _Ancestry()
 
@@ -202,7 +191,7 @@ class _Page:
             # No ticker bar outside the chrome and the stories, or no <time>:
             # read the whole page as a person sees it, menus and sidebars
             # included, from a fresh tree (one more parse, only for such pages).
-            whole = _Page(self.source, needs_cleaning=self.needs_cleaning)
+            whole = _Page(self.source)
             whole._drop_invisible()
             body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
             if not quotes:
@@ -227,7 +216,9 @@ class _Page:
 
     def _text(self, node: LexborNode, separator: str = "") -> str:
         text = node.text(separator=separator)
-        return strip_forbidden(text) if self.needs_cleaning else text
+        # Lexbor expands character references, and a numeric one can spell a
+        # character XML forbids (&#1;, &#xFFFE;); the source was clean.
+        return strip_forbidden(text)
 
     def _base_url(self) -> str | None:
         # A tag lookup, not a CSS query: the first query on a page pays for
@@ -347,7 +338,6 @@ class _Page:
 
     def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
         drafts = []
-        clean = self.needs_cleaning
         for element in elements:
             # One query per article, sorted out here: each query walks the subtree.
             parts = element.css(_ARTICLE_PARTS)
@@ -360,9 +350,7 @@ class _Page:
             if "time" in tags:
                 stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
                 published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
-            paragraphs = [node.text() for node in self._leaf_blocks(parts, tags)]
-            if clean:
-                paragraphs = [strip_forbidden(text) for text in paragraphs]
+            paragraphs = [self._text(node) for node in self._leaf_blocks(parts, tags)]
             drafts.append(
                 Draft(self._text(heading), paragraphs, self._heading_url(heading), published)
             )
