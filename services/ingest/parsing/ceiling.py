@@ -8,22 +8,39 @@ thousands of times over: 37 kB of ``<i class=cN><p>`` builds 730 MB of tree.
 No pass over the markup that is cheap enough to run on every page can tell
 such a page apart, so the tree is built under an address-space ceiling a
 little above what the page could need, and a page that hits it is refused.
+
+The limit (``RLIMIT_AS``) belongs to the whole process, so one tree is built
+under it at a time (other threads wait for the lock, not for a limit they
+did not ask for), and it is lifted as soon as the tree is built.
+
+It bounds what a parse adds to the address space. Memory the allocator keeps
+mapped after freeing a big tree is reused without counting, so the memory
+given back after a page that grew the process (``memory_given_back``) keeps
+a run of big pages from raising the bound step by step; what the allocator
+cannot unmap (holes in its heap) still can, by at most one budget per page.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import resource
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _PAGE_SIZE = resource.getpagesize()
-# /proc/self/statm, kept open (reopened in a forked child, whose "self" differs).
-_statm: tuple[int, int] | None = None
 # Lexbor's tree takes 7–10 bytes per byte of a real page and about 60 per byte
 # of a page made of nothing but tiny elements; the ceiling is above both.
 BASE_BYTES = 128 * 1024 * 1024
 BYTES_PER_INPUT_BYTE = 96
+# Resident growth over one page after which free memory is handed back.
+TRIM_AFTER_BYTES = 64 * 1024 * 1024
+
+_lock = threading.RLock()  # re-entered by a nested ceiling in the same thread
+# /proc/self/statm, kept open: (the pid that opened it, its descriptor).
+_statm: tuple[int, int] | None = None
 
 
 def tree_budget(size: int) -> int:
@@ -32,36 +49,101 @@ def tree_budget(size: int) -> int:
 
 
 @contextmanager
-def address_space_ceiling(extra: int) -> Iterator[None]:
+def address_space_ceiling(extra: int) -> Iterator[bool]:
     """Let this process grow by at most ``extra`` bytes of address space inside the block.
 
-    Allocations beyond it fail (Lexbor then reports that it cannot parse).
-    Where the limit cannot be read or set, or one at least as tight is
-    already in force, the block runs unchanged.
+    Yields whether a ceiling is in force: allocations beyond it fail (Lexbor
+    then reports that it cannot parse). Where the limit cannot be read or
+    set, or one at least as tight is already in force, the block runs
+    unchanged.
     """
+    with _lock:
+        limits = _lowered_limits(extra)
+        if limits is None:
+            yield False
+            return
+        ceiling, (soft, hard) = limits
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+        try:
+            yield True
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextmanager
+def memory_given_back(threshold: int = TRIM_AFTER_BYTES) -> Iterator[None]:
+    """Give free memory back to the system after a block that grew the process a lot.
+
+    The allocator keeps what a big tree used once it is freed, and the next
+    ceiling would start from there: a run of big (accepted) pages would
+    raise it step by step.
+    """
+    try:
+        before = _statm_pages()[1]
+    except (OSError, ValueError, IndexError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            grown = (_statm_pages()[1] - before) * _PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            grown = 0
+        if grown > threshold:
+            release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Give the memory a refused tree left free back to the system (glibc only).
+
+    Otherwise it would stay in the address space the next ceiling starts
+    from, and a run of refused pages would raise it step by step.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _lowered_limits(extra: int) -> tuple[int, tuple[int, int]] | None:
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         used = _address_space()
     except (OSError, ValueError, IndexError):
-        yield
-        return
+        return None
     ceiling = used + extra
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     if soft != resource.RLIM_INFINITY and soft <= ceiling:
-        yield
-        return
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        return None
+    return ceiling, (soft, hard)
 
 
 def _address_space() -> int:
     """This process's address space in bytes (VmSize)."""
+    return _statm_pages()[0] * _PAGE_SIZE
+
+
+def _statm_pages() -> tuple[int, int]:
+    """This process's address space and resident set, in pages."""
     global _statm
     pid = os.getpid()
     if _statm is None or _statm[0] != pid:
+        if _statm is not None:
+            os.close(_statm[1])  # inherited across a fork: the parent's file
         _statm = (pid, os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC))
-    return int(os.pread(_statm[1], 64, 0).split()[0]) * _PAGE_SIZE
+    size, resident = os.pread(_statm[1], 64, 0).split()[:2]
+    return int(size), int(resident)
+
+
+_trim_function: list[ctypes._CFuncPtr | None] = []
+
+
+def _malloc_trim() -> ctypes._CFuncPtr | None:
+    if not _trim_function:
+        name = ctypes.util.find_library("c")
+        try:
+            _trim_function.append(ctypes.CDLL(name).malloc_trim if name else None)
+        except (OSError, AttributeError):
+            _trim_function.append(None)
+    return _trim_function[0]

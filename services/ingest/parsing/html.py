@@ -10,13 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from .articles import Draft, build_articles
-from .ceiling import address_space_ceiling, tree_budget
+from .ceiling import (
+    address_space_ceiling,
+    memory_given_back,
+    release_free_memory,
+    tree_budget,
+)
 from .clean import strip_forbidden
 from .dates import parse_date_line, parse_iso_date, parse_iso_datetime
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
@@ -42,16 +47,34 @@ _COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-conte
 _CHROME = "header, [role], [hidden]"
 _ARTICLE_CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
+# The page's stories: outermost <article>s (comments and related items nested
+# in a story are not stories) that are not themselves chrome or inside it
+# (a hidden draft, a "related" sidebar, the page header, readers' comments).
+# The query checks the ancestors in C, cheaper than walking up from Python.
+_NOT_STORY = ", ".join(
+    ["header", "[hidden]", _COMMENTS, *(f'[role="{role}"]' for role in sorted(_CHROME_ROLES))]
+)
+_STORIES = f"article:not(article *):not(:is({_NOT_STORY})):not(:is({_NOT_STORY}) *)"
 _TICKER_BOX = (
     'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
 )
 # Outermost ticker containers only: a bar, its lists and its items all match.
 _TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
+# A <time> inside an SVG drawing or a <noscript> is not the page's.
+_TIME = "time:not(:is(svg, noscript, template) *)"
+_TIME_TEXTS_READ = 8
 _BLOCK_TAGS = frozenset({"p", "blockquote", "li"})
 _BLOCKS = "p, blockquote, li"
-_ARTICLE_FLOW = "h1, h2, h3, p, blockquote, li"
-_ARTICLE_PARTS = "h1, h2, h3, p, blockquote, li, time"
+# A new block closes an open <p> unless one of these stands between them (the
+# HTML Standard's "button scope", less what lives only inside a table or a
+# formula, and SVG's, gone with the drawings). The block queries fetch them
+# too, so that a <p> is checked for blocks inside it only where one can be.
+_PARAGRAPH_SCOPE = frozenset({"button", "table", "object", "marquee", "applet", "math"})
+_SCOPE_LIST = ", ".join(sorted(_PARAGRAPH_SCOPE))
+_BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
+_ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
+_ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
 _URL_SCHEMES = frozenset({"", "http", "https"})
 
 # Building the tree takes time quadratic in nesting depth (the HTML
@@ -87,20 +110,41 @@ def parse_html(body: bytes) -> ParsedPage:
     """
     if len(body) > UNCHECKED_TAGS and body.count(b"<") > UNCHECKED_TAGS:
         _check_depth(body)
-    return _Page(body).parse()
+    with memory_given_back():
+        page_date, quotes, articles = _Page(body).read()
+        if not quotes or page_date is None:
+            # No ticker bar outside the chrome, or no <time>: read the whole
+            # page as a person sees it, menus and sidebars included, from a
+            # fresh tree (one more parse, only for such pages, once the first
+            # tree is gone).
+            whole = _Page(body)
+            whole._drop_invisible()
+            body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
+            if not quotes:
+                if _may_hold_ticker_bar(body):
+                    quotes.extend(whole._ticker_bar_quotes())
+                if not quotes:
+                    quotes.extend(whole._ticker_line_quotes(body_text))
+            if page_date is None:
+                page_date = whole._fallback_date(body_text)
+            del whole
+        return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
 
 
 def _build_tree(source: bytes) -> LexborHTMLParser:
     budget = tree_budget(len(source))
-    try:
-        with address_space_ceiling(budget):
+    with address_space_ceiling(budget) as bounded:
+        try:
             return LexborHTMLParser(source)
-    except (SelectolaxError, MemoryError):
-        raise ParseError(
-            f"the page's markup builds a document tree of more than {budget // 2**20:,} MB, "
-            f"over {budget // max(len(source), 1):,} bytes for each byte of the page; "
-            "no news page does"
-        ) from None
+        except (SelectolaxError, MemoryError):
+            if not bounded:
+                raise ParseError("the page's markup could not be parsed") from None
+    release_free_memory()
+    raise ParseError(
+        f"the page's markup builds a document tree of more than {budget // 2**20:,} MB, "
+        f"over {budget // max(len(source), 1):,} bytes for each byte of the page; "
+        "no news page does"
+    )
 
 
 def _may_hold_ticker_bar(body: bytes) -> bool:
@@ -165,46 +209,35 @@ def _depth_step(token: bytes) -> int:
 
 class _Page:
     def __init__(self, source: bytes) -> None:
-        self.source = source
         self.tree = _build_tree(source)
         self.base = self._base_url()
         self.ancestry = _Ancestry()
 
-    def parse(self) -> ParsedPage:
+    def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
+        """The page date, the ticker bars' quotes and the stories, as far as this tree tells.
+
+        Reads the tree destructively: menus, sidebars and chrome are dropped as it goes.
+        """
         tree = self.tree
         body = tree.body
         if body is None:  # Lexbor always builds one; this keeps the types honest
-            return ParsedPage(page_date=None, articles=(), quotes=())
+            return None, [], ()
         # The first <time> usually lives in the page header; a first-match
         # query costs next to nothing.
         page_date = self._time_element_date()
         # Menus, sidebars, footers and forms hold most of a news page's
         # elements, and every pass below walks what is left of the tree.
+        # (A ticker bar inside them is found by the whole-page pass in
+        # parse_html, and only when no other bar is: a page with bars both
+        # there and elsewhere gives the quotes of the others.)
         tree.strip_tags(_CHROME_TAGS, recursive=True)
         self._drop_invisible()
-        # The stories next: once read, their elements go too, and the ticker
-        # bar is looked for in the little that is left (the page header and
-        # wrappers, where bars live).
-        articles = self._take_article_elements()
         quotes = list(self._ticker_bar_quotes())
-        if not quotes or page_date is None:
-            # No ticker bar outside the chrome and the stories, or no <time>:
-            # read the whole page as a person sees it, menus and sidebars
-            # included, from a fresh tree (one more parse, only for such pages).
-            whole = _Page(self.source)
-            whole._drop_invisible()
-            body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
-            if not quotes:
-                if _may_hold_ticker_bar(self.source):
-                    quotes.extend(whole._ticker_bar_quotes())
-                if not quotes:
-                    quotes.extend(whole._ticker_line_quotes(body_text))
-            if page_date is None:
-                page_date = whole._fallback_date(body_text)
+        articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(tree.body or body)
             articles = self._from_headings(body) or self._from_blocks(body)
-        return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
+        return page_date, quotes, articles
 
     def _drop_invisible(self) -> None:
         tree = self.tree
@@ -224,7 +257,7 @@ class _Page:
         # A tag lookup, not a CSS query: the first query on a page pays for
         # setting up the selector engine.
         hrefs = (node.attributes.get("href") for node in self.tree.tags("base"))
-        href = next((href.strip() for href in hrefs if href), "")
+        href = strip_forbidden(next((href.strip() for href in hrefs if href), ""))
         try:
             parts = urlsplit(href)
         except ValueError:
@@ -256,18 +289,30 @@ class _Page:
     def _time_element_date(self) -> date | None:
         # The first <time> nearly always says it, and a first-match query stops
         # there instead of walking the whole page.
-        first = self.tree.css_first("time")
+        first = self.tree.css_first(_TIME)
         if first is None:
             return None
-        when = self._date_of(first)
+        when = self._date_of(first, read_text=True)
         if when is not None:
             return when
-        return next(filter(None, map(self._date_of, self.tree.tags("time")[1:])), None)
-
-    def _date_of(self, node: LexborNode) -> date | None:
-        return parse_iso_date(node.attributes.get("datetime") or "") or parse_date_line(
-            self._text(node)
+        # Each <time>'s text holds the text of any <time> nested in it, so
+        # only the first few are read; the rest say it with datetime= or not.
+        found = (
+            self._date_of(node, read_text=index < _TIME_TEXTS_READ)
+            for index, node in enumerate(self.tree.css(_TIME)[1:], 1)
         )
+        return next(filter(None, found), None)
+
+    def _date_of(self, node: LexborNode, *, read_text: bool) -> date | None:
+        when = parse_iso_date(node.attributes.get("datetime") or "")
+        if when is not None or not read_text:
+            return when
+        # Read before the page's invisible elements and line breaks are dealt
+        # with: the same, for this element only.
+        node.strip_tags(_INVISIBLE, recursive=True)
+        for br in node.css("br"):
+            br.replace_with(" ")
+        return parse_date_line(self._text(node))
 
     def _fallback_date(self, body_text: str) -> date | None:
         for line in body_text.splitlines():
@@ -284,12 +329,19 @@ class _Page:
         # Matches come in document order, where a node's descendants follow
         # it, and once for each selector they match: taken once each, last
         # first, none is touched after it or an ancestor has been freed.
-        comments = {node.mem_id: node for node in scope.css(_COMMENTS)}
+        comments = {
+            node.mem_id: node for node in scope.css(_COMMENTS) if node.mem_id != scope.mem_id
+        }
         for node in reversed(comments.values()):
             node.decompose()
         # Inside a story a <header> holds its title, never the site's menus.
         query = _ARTICLE_CHROME if within_article else _CHROME
-        doomed = {node.mem_id: node for node in scope.css(query) if self._is_chrome(node)}
+        doomed = {
+            node.mem_id: node
+            for node in scope.css(query)
+            # A query matches its scope too; the scope is never dropped here.
+            if node.mem_id != scope.mem_id and self._is_chrome(node)
+        }
         for node in reversed(doomed.values()):
             node.decompose()
 
@@ -301,22 +353,30 @@ class _Page:
         return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
 
     def _blocks(self, scope: LexborNode) -> list[str]:
-        nodes = scope.css(_BLOCKS)
+        nodes = scope.css(_BLOCK_QUERY)
         return [self._text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
 
     def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
         """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
 
+        ``nodes`` come from a query that also fetched ``_PARAGRAPH_SCOPE``.
+
         A <blockquote> or <li> wrapping <p>s is a container: the inner blocks
         are the paragraphs. Matches come in document order, so a block
-        contains others exactly when the next block is inside it. (A <p>
-        never contains another block.)
+        contains others exactly when the next block is inside it. Even a <p>
+        can, though only through an element that stops a new block from
+        closing it (a <button>, or a table in a page without a doctype):
+        were its text taken, each block's would hold all the blocks nested
+        in it, and thousands nested would cost time quadratic in them.
         """
         blocks = [(node, tag) for node, tag in zip(nodes, tags, strict=True) if tag in _BLOCK_TAGS]
+        nesting_paragraphs = not _PARAGRAPH_SCOPE.isdisjoint(tags)
         return [
             node
             for i, (node, tag) in enumerate(blocks, 1)
-            if tag == "p" or i == len(blocks) or not self.ancestry.contains(node, blocks[i][0])
+            if i == len(blocks)
+            or (tag == "p" and not nesting_paragraphs)
+            or not self.ancestry.contains(node, blocks[i][0])
         ]
 
     def _take_article_elements(self) -> tuple[ParsedArticle, ...]:
@@ -325,9 +385,7 @@ class _Page:
         Left in place when they give no story (they may be wrappers whose
         headings the fallbacks read).
         """
-        # Comments and related items nested in a story are not stories; the
-        # query checks the ancestors in C, cheaper than walking up from Python.
-        elements = self.tree.css("article:not(article *)")
+        elements = self.tree.css(_STORIES)
         for element in elements:
             self._drop_chrome(element, within_article=True)
         articles = self._from_article_elements(elements)
@@ -362,12 +420,25 @@ class _Page:
         flow = scope.css(_ARTICLE_FLOW)
         tags = [node.tag for node in flow]
         leaves = {node.mem_id for node in self._leaf_blocks(flow, tags)}
+        # A heading holding another heading (broken markup) is no title: its
+        # text would hold everything nested in it. What follows it until the
+        # next heading belongs to no story.
+        headings = [node for node, tag in zip(flow, tags, strict=True) if tag in _HEADINGS]
+        wrappers = {
+            outer.mem_id
+            for outer, inner in pairwise(headings)
+            if self.ancestry.contains(outer, inner)
+        }
         drafts: list[tuple[LexborNode, list[str]]] = []
+        current: list[str] | None = None
         for node, tag in zip(flow, tags, strict=True):
             if tag in _HEADINGS:
-                drafts.append((node, []))
-            elif drafts and node.mem_id in leaves:
-                drafts[-1][1].append(self._text(node))
+                current = None
+                if node.mem_id not in wrappers:
+                    current = []
+                    drafts.append((node, current))
+            elif current is not None and node.mem_id in leaves:
+                current.append(self._text(node))
         return build_articles(
             (
                 Draft(self._text(heading), paragraphs, self._heading_url(heading))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import resource
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -451,3 +453,69 @@ def test_a_tighter_limit_already_in_force_is_kept() -> None:
             assert resource.getrlimit(resource.RLIMIT_AS) == inside
         assert resource.getrlimit(resource.RLIMIT_AS) == inside
     assert resource.getrlimit(resource.RLIMIT_AS) == (soft, hard)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        # Too few tags to be measured for depth, but each nested element's
+        # text holds all the text nested in it: read for every element, a
+        # 5 MB page would take a minute.
+        "<time>{x}",
+        "<time>{x}<span>",
+        "<div><h2>{x}",
+        "<p>{x}<table><tr><td>",  # no doctype: a table does not close the <p>
+        "<p>{x}<button>",
+        "<ul><li>{x}",
+    ],
+)
+def test_nested_elements_full_of_text_parse_in_linear_time(unit: str) -> None:
+    levels = html.UNCHECKED_TAGS // unit.count("<")
+    filler = "x" * (5_000_000 // levels)
+    body = (unit.format(x=filler) * levels).encode()
+    started = time.perf_counter()
+    parse_page(body, "text/html")
+    assert time.perf_counter() - started < 5.0
+
+
+def test_threads_build_trees_under_the_ceiling_one_at_a_time() -> None:
+    # The limit is the process's: a second thread must neither lower it
+    # under the first nor be left under the first's when that one ends.
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    inside = threading.Event()
+    release = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def first() -> None:
+        with ceiling.address_space_ceiling(500 << 20):
+            inside.set()
+            release.wait(10)
+
+    def second() -> None:
+        with ceiling.address_space_ceiling(200 << 20):
+            seen.append(resource.getrlimit(resource.RLIMIT_AS))
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.3)
+    assert two.is_alive() and not seen  # waiting for the first to finish
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert len(seen) == 1 and seen[0][0] != resource.RLIM_INFINITY
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_memory_of_refused_and_big_pages_is_given_back() -> None:
+    def resident_mb() -> int:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() >> 20
+
+    start = resident_mb()
+    for count in (700, 1_400, 2_800):
+        body = "".join(f"<i class=c{k}><p>x" for k in range(count)).encode()
+        with contextlib.suppress(ParseError):
+            parse_page(body, "text/html")
+    assert resident_mb() - start < 64

@@ -221,3 +221,69 @@ def test_reader_comments_are_not_article_text() -> None:
     assert article.paragraphs == ("Exports rose by a fifth.", "Read the whole discussion today.")
     # Countries named only in comments do not tag the story.
     assert article.tags == ("kazakhstan",)
+
+
+STORY = "<h2>Kazakh Grain Exports Rise Again</h2><p>Exports rose by a fifth.</p>"
+
+
+def test_articles_inside_chrome_are_not_stories() -> None:
+    # A hidden draft, a "related" sidebar, a teaser in the page header and a
+    # reader's comment all use <article>; none is a story of the page.
+    body = (
+        "<header><article><h2>Breaking Teaser Headline</h2><p>Teaser.</p></article></header>"
+        "<div hidden><article><h2>Hidden Draft Headline</h2><p>Draft.</p></article></div>"
+        '<section role="complementary"><article><h3>Older Story About Trains</h3>'
+        "<p>Excerpt.</p></article></section>"
+        f"<main><article>{STORY}</article></main>"
+        '<div id="comments"><article><h3>Reply From Reader Bob</h3><p>Nice.</p></article></div>'
+        "<article hidden><h2>Hidden Itself Headline</h2><p>Hidden.</p></article>"
+    ).encode()
+    page = parse_page(body, "text/html")
+    assert [a.title for a in page.articles] == ["Kazakh Grain Exports Rise Again"]
+
+
+def test_headings_are_read_when_the_only_article_element_is_chrome() -> None:
+    body = (
+        "<div hidden><article><h2>Hidden Draft Headline</h2><p>Draft.</p></article></div>"
+        f"<main>{STORY}</main>"
+    ).encode()
+    page = parse_page(body, "text/html")
+    assert [a.title for a in page.articles] == ["Kazakh Grain Exports Rise Again"]
+
+
+def test_the_date_of_a_time_element_with_breaks_scripts_or_icons() -> None:
+    for time_element in [
+        "<time>12 May<br>2024</time>",
+        "<time>12 May <script>x()</script>2024</time>",
+        "<time>12 May <style>b{}</style>2024</time>",
+        "<time><svg><title>1 January 1999</title></svg>12 May 2024</time>",
+    ]:
+        page = parse_page(f"<body>{time_element}{STORY}</body>".encode(), "text/html")
+        assert page.page_date == date(2024, 5, 12), time_element
+
+
+def test_a_time_element_in_a_drawing_is_not_the_page_date() -> None:
+    body = (
+        "<svg><time datetime='2001-01-01'></time></svg><time datetime='2024-05-12'></time>"
+        f"{STORY}"
+    ).encode()
+    assert parse_page(body, "text/html").page_date == date(2024, 5, 12)
+
+
+def test_ticker_bars_in_the_header_and_in_a_story_both_count() -> None:
+    body = (
+        b'<header><div class="ticker"><b>KGS/USD</b> = 0.01144 0%</div></header>'
+        b'<article><h2>Tenge Holds Steady This Week</h2><div class="ticker">'
+        b"KZT/USD = 0.00192 -0%</div><p>The tenge held.</p></article>"
+    )
+    page = parse_page(body, "text/html")
+    assert [(q.base, q.quote) for q in page.quotes] == [("KGS", "USD"), ("KZT", "USD")]
+
+
+def test_a_base_href_with_forbidden_characters_is_cleaned() -> None:
+    body = (
+        b'<base href="http://news.example/a&#1;b/"><article><h2><a href="story/1">'
+        b"Kazakh Grain Exports Rise Again</a></h2><p>Exports rose.</p></article>"
+    )
+    (article,) = parse_page(body, "text/html").articles
+    assert article.url == "http://news.example/ab/story/1"
