@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     rates_latest_entries: int = Field(
         256,
         ge=0,
-        le=100_000,
+        le=10_000,
         description=(
             "Queries of /api/v1/rates/latest whose answers each feed process keeps in memory; "
             "0 reads every one from the database."

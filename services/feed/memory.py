@@ -124,8 +124,8 @@ class FeedMemory:
                     pubsub.subscribe(self._channel)
                 message = pubsub.get_message(timeout=self._poll)
                 if message is not None:
-                    self.forget(json.loads(message["data"]))
-            except (redis.RedisError, OSError, ValueError):
+                    self.forget(_announced_keys(message["data"]))
+            except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)
             self._sweep()
@@ -145,9 +145,26 @@ class FeedMemory:
                     other.sweep(session)
         except Exception:
             log.warning("could not check for changes", exc_info=True)
+            # Without a look at the database, a lost announcement would leave
+            # the other copies stale for as long as it stays away; they are
+            # cheap to rebuild.
+            for other in self._others:
+                other.forget()
             return
         # Overlap the windows: a render committed just after we looked carries
         # a time from before the look.
         self._since = started - timedelta(seconds=5)
         if keys:
             self.forget(keys)
+
+
+def _announced_keys(data: bytes | str) -> list[str]:
+    """The keys of an announcement; anything else on the channel is logged and ignored."""
+    try:
+        keys = json.loads(data)
+    except ValueError:
+        keys = None
+    if isinstance(keys, list) and all(isinstance(key, str) for key in keys):
+        return keys
+    log.warning("ignoring a malformed change announcement: %.200r", data)
+    return []

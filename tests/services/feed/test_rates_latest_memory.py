@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from services.feed import rates_api
 from services.feed.app import create_app
-from services.feed.memory import FeedMemory
+from services.feed.memory import FeedMemory, _announced_keys
 from services.feed.rates_http import Answer
 from services.feed.rates_memory import LatestRatesMemory
 from shared import contracts
@@ -317,3 +317,50 @@ def test_feed_announcements_leave_the_copy_alone(
     client.get(LATEST)
     feed_memory(app).forget(["rates.atom", "pair:KGS-USD.rss"])
     assert len(held(app)) == 1
+
+
+def test_a_failing_sweep_drops_the_copy(
+    app: Flask, client: FlaskClient, ids: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the database the sweep cannot tell a lost announcement; the
+    # copy is dropped rather than served stale for as long as that lasts.
+    client.get(LATEST)
+    assert len(held(app)) == 1
+    memory = feed_memory(app)
+
+    def unreachable() -> None:
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr(memory, "_sessions", unreachable)
+    memory._sweep()
+    assert len(held(app)) == 0
+
+
+@pytest.mark.parametrize("data", [b"5", b"null", b"[1]", b'{"a": 1}', b"not json"])
+def test_a_malformed_announcement_is_ignored(
+    app: Flask, client: FlaskClient, ids: list[int], data: bytes
+) -> None:
+    client.get(LATEST)
+    feed_memory(app).forget(_announced_keys(data))
+    assert len(held(app)) == 1
+    assert _announced_keys(json.dumps([LATEST_RATES]).encode()) == [LATEST_RATES]
+
+
+def test_the_watcher_outlives_a_malformed_announcement(
+    settings: Settings, ids: list[int]
+) -> None:
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        assert latest_id(client) == ids[-1]
+        channel = changes_channel(settings.key_prefix)
+        with redis.Redis.from_url(settings.redis_url) as publisher:
+            wait_for(lambda: publisher.pubsub_numsub(channel)[0][1] > 0, 5, what="the watcher")
+            publisher.publish(channel, b"[1]")
+            (newer,) = store(settings.db_url, [NEWER])
+            publisher.publish(channel, json.dumps([LATEST_RATES]))
+        # Served anew within the poll interval only if the watcher lives on.
+        wait_for(lambda: latest_id(client) == newer, 5, what="the announcement after it")
+        assert feed_memory(app)._thread is not None and feed_memory(app)._thread.is_alive()
+    finally:
+        feed_memory(app).stop()
