@@ -13,7 +13,12 @@ from datetime import date
 from itertools import accumulate, pairwise
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import (
+    LexborDocumentOptions,
+    LexborHTMLParser,
+    LexborNode,
+    SelectolaxError,
+)
 
 from .articles import Draft, build_articles
 from .ceiling import (
@@ -135,7 +140,9 @@ def _build_tree(source: bytes) -> LexborHTMLParser:
     budget = tree_budget(len(source))
     with address_space_ceiling(budget) as bounded:
         try:
-            return LexborHTMLParser(source)
+            # Without the mutation events, which only mirror a <select>'s
+            # chosen <option> into <selectedcontent>: 3% less parse time.
+            return LexborHTMLParser(source, options=LexborDocumentOptions.WO_EVENTS)
         except (SelectolaxError, MemoryError):
             if not bounded:
                 raise ParseError("the page's markup could not be parsed") from None
