@@ -136,14 +136,46 @@ def _statm_pages() -> tuple[int, int]:
     return int(size), int(resident)
 
 
-_trim_function: list[ctypes._CFuncPtr | None] = []
+# glibc's mallopt parameters, and the values tune_allocator sets.
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+KEEP_FREE_BYTES = 32 * 1024 * 1024
+MAP_ABOVE_BYTES = 8 * 1024 * 1024
+
+
+def tune_allocator() -> bool:
+    """Keep the memory of a freed tree for the next page (glibc only; once per process).
+
+    By default glibc hands the top of its heap back to the system when a
+    few megabytes are free there, and maps big blocks afresh each time: a
+    process that builds and frees a 2–3 MB tree per page then touches new
+    pages every time, which on a 250 kB page costs more than the parse
+    itself (2.2 ms instead of 1.3 ms). Fixed thresholds keep up to 32 MB
+    free for reuse; ``memory_given_back`` still returns what a big page
+    left. Returns whether the allocator took the settings.
+    """
+    libc = _libc()
+    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MAP_ABOVE_BYTES)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, KEEP_FREE_BYTES)
+    )
+
+
+_libc_handle: list[ctypes.CDLL | None] = []
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not _libc_handle:
+        name = ctypes.util.find_library("c")
+        try:
+            _libc_handle.append(ctypes.CDLL(name) if name else None)
+        except OSError:
+            _libc_handle.append(None)
+    return _libc_handle[0]
 
 
 def _malloc_trim() -> ctypes._CFuncPtr | None:
-    if not _trim_function:
-        name = ctypes.util.find_library("c")
-        try:
-            _trim_function.append(ctypes.CDLL(name).malloc_trim if name else None)
-        except (OSError, AttributeError):
-            _trim_function.append(None)
-    return _trim_function[0]
+    libc = _libc()
+    return getattr(libc, "malloc_trim", None) if libc is not None else None

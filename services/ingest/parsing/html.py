@@ -7,6 +7,7 @@ CSS query walks the whole tree, so the page is read with a handful of them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -217,7 +218,6 @@ def _depth_step(token: bytes) -> int:
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.tree = _build_tree(source)
-        self.base = self._base_url()
         self.ancestry = _Ancestry()
 
     def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
@@ -259,6 +259,11 @@ class _Page:
         # Lexbor expands character references, and a numeric one can spell a
         # character XML forbids (&#1;, &#xFFFE;); the source was clean.
         return strip_forbidden(text)
+
+    @functools.cached_property
+    def base(self) -> str | None:
+        """The page's <base href>, read only for a relative link: most links are absolute."""
+        return self._base_url()
 
     def _base_url(self) -> str | None:
         # A tag lookup, not a CSS query: the first query on a page pays for
@@ -315,10 +320,12 @@ class _Page:
         if when is not None or not read_text:
             return when
         # Read before the page's invisible elements and line breaks are dealt
-        # with: the same, for this element only.
-        node.strip_tags(_INVISIBLE, recursive=True)
-        for br in node.css("br"):
-            br.replace_with(" ")
+        # with: the same, for this element only (and only if it has any
+        # elements inside; nearly always it holds just text).
+        if next(node.iter(), None) is not None:
+            node.strip_tags(_INVISIBLE, recursive=True)
+            for br in node.css("br"):
+                br.replace_with(" ")
         return parse_date_line(self._text(node))
 
     def _fallback_date(self, body_text: str) -> date | None:
@@ -467,13 +474,17 @@ class _Page:
         if not href or href.startswith("#"):
             return None
         try:
-            url = urljoin(self.base, href) if self.base else href
-            scheme = urlsplit(url).scheme.lower()
+            scheme = urlsplit(href).scheme
+            if not scheme and self.base:
+                # Only a relative link needs the page's base (kept as published
+                # without one).
+                href = urljoin(self.base, href)
+                scheme = urlsplit(href).scheme
         except ValueError:
             return None
         # javascript: and data: links are not article addresses, and a feed
         # reader must never be handed one.
-        return url if scheme in _URL_SCHEMES else None
+        return href if scheme.lower() in _URL_SCHEMES else None
 
 
 class _Ancestry:
