@@ -119,22 +119,31 @@ def parse_html(body: bytes) -> ParsedPage:
     with memory_given_back():
         page_date, quotes, articles = _Page(body).read()
         if not quotes or page_date is None:
-            # No ticker bar outside the chrome, or no <time>: read the whole
-            # page as a person sees it, menus and sidebars included, from a
-            # fresh tree (one more parse, only for such pages, once the first
-            # tree is gone).
-            whole = _Page(body)
-            whole._drop_invisible()
-            body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
-            if not quotes:
-                if _may_hold_ticker_bar(body):
-                    quotes.extend(whole._ticker_bar_quotes())
-                if not quotes:
-                    quotes.extend(whole._ticker_line_quotes(body_text))
-            if page_date is None:
-                page_date = whole._fallback_date(body_text)
-            del whole
+            # The first tree is gone by now; the second takes its memory.
+            page_date, quotes = _read_whole_page(body, page_date, quotes)
         return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
+
+
+def _read_whole_page(
+    body: bytes, page_date: date | None, quotes: list[Quote]
+) -> tuple[date | None, list[Quote]]:
+    """Fill in the quotes or the date from a fresh tree of the whole page.
+
+    For a page with no ticker bar outside its menus and sidebars, or no
+    <time>: read as a person sees it, chrome included (one more parse, only
+    for such pages).
+    """
+    whole = _Page(body)
+    whole._drop_invisible()
+    body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
+    if not quotes:
+        if _may_hold_ticker_bar(body):
+            quotes = list(whole._ticker_bar_quotes())
+        if not quotes:
+            quotes = list(whole._ticker_line_quotes(body_text))
+    if page_date is None:
+        page_date = whole._fallback_date(body_text)
+    return page_date, quotes
 
 
 def _build_tree(source: bytes) -> LexborHTMLParser:
