@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import resource
 import threading
@@ -154,8 +155,7 @@ def tune_allocator() -> bool:
     free for reuse; ``memory_given_back`` still returns what a big page
     left. Returns whether the allocator took the settings.
     """
-    libc = _libc()
-    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    mallopt = getattr(_libc(), "mallopt", None)
     if mallopt is None:
         return False
     return bool(mallopt(_M_MMAP_THRESHOLD, MAP_ABOVE_BYTES)) and bool(
@@ -163,19 +163,14 @@ def tune_allocator() -> bool:
     )
 
 
-_libc_handle: list[ctypes.CDLL | None] = []
-
-
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
-    if not _libc_handle:
-        name = ctypes.util.find_library("c")
-        try:
-            _libc_handle.append(ctypes.CDLL(name) if name else None)
-        except OSError:
-            _libc_handle.append(None)
-    return _libc_handle[0]
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
 
 
 def _malloc_trim() -> ctypes._CFuncPtr | None:
-    libc = _libc()
-    return getattr(libc, "malloc_trim", None) if libc is not None else None
+    return getattr(_libc(), "malloc_trim", None)

@@ -114,8 +114,10 @@ def parse_html(body: bytes) -> ParsedPage:
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     """
-    if len(body) > UNCHECKED_TAGS and body.count(b"<") > UNCHECKED_TAGS:
-        _check_depth(body)
+    if len(body) > UNCHECKED_TAGS:
+        tags = body.count(b"<")
+        if tags > UNCHECKED_TAGS:
+            _check_depth(body, tags)
     with memory_given_back():
         page_date, quotes, articles = _Page(body).read()
         if not quotes or page_date is None:
@@ -134,7 +136,7 @@ def _read_whole_page(
     for such pages).
     """
     whole = _Page(body)
-    whole._drop_invisible()
+    _drop_invisible(whole.tree)
     body_text = whole._text(whole.tree.body or whole.tree.root, separator="\n")
     if not quotes:
         if _may_hold_ticker_bar(body):
@@ -164,17 +166,29 @@ def _build_tree(source: bytes) -> LexborHTMLParser:
     )
 
 
+def _drop_invisible(holder: LexborHTMLParser | LexborNode) -> None:
+    """Drop what is never seen from the whole tree or from under one node."""
+    holder.strip_tags(_INVISIBLE, recursive=True)
+    # On the whole tree a tag lookup, which skips the CSS engine's cost per query.
+    breaks = holder.tags("br") if isinstance(holder, LexborHTMLParser) else holder.css("br")
+    for br in breaks:
+        # A line break separates words; dropped, it would glue them together.
+        br.replace_with(" ")
+
+
 def _may_hold_ticker_bar(body: bytes) -> bool:
     lowered = body.lower()
     return b"ticker" in lowered or b"marquee" in lowered
 
 
-def _check_depth(body: bytes) -> None:
+def _check_depth(body: bytes, tags: int | None = None) -> None:
+    """Refuse a page that may nest deeper than MAX_DEPTH; ``tags`` is its count of "<"."""
     # The number of start tags bounds the depth, and two C-speed counts bound
     # that; only a page with more could be too deep and pays for measuring.
     # (End tags are about half of all tags, so they are counted only when
     # that could be enough.)
-    tags = body.count(b"<")
+    if tags is None:
+        tags = body.count(b"<")
     if tags <= MAX_DEPTH or (tags <= 2 * MAX_DEPTH and tags - body.count(b"</") <= MAX_DEPTH):
         return
     # A big page: first the bound. With S the running sum of its steps, the
@@ -247,21 +261,13 @@ class _Page:
         # parse_html, and only when no other bar is: a page with bars both
         # there and elsewhere gives the quotes of the others.)
         tree.strip_tags(_CHROME_TAGS, recursive=True)
-        self._drop_invisible()
+        _drop_invisible(tree)
         quotes = list(self._ticker_bar_quotes())
         articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(tree.body or body)
             articles = self._from_headings(body) or self._from_blocks(body)
         return page_date, quotes, articles
-
-    def _drop_invisible(self) -> None:
-        tree = self.tree
-        tree.strip_tags(_INVISIBLE, recursive=True)
-        # Tag lookups skip the CSS engine, which costs more per query.
-        for br in tree.tags("br"):
-            # A line break separates words; dropped, it would glue them together.
-            br.replace_with(" ")
 
     def _text(self, node: LexborNode, separator: str = "") -> str:
         text = node.text(separator=separator)
@@ -272,9 +278,6 @@ class _Page:
     @functools.cached_property
     def base(self) -> str | None:
         """The page's <base href>, read only for a relative link: most links are absolute."""
-        return self._base_url()
-
-    def _base_url(self) -> str | None:
         # A tag lookup, not a CSS query: the first query on a page pays for
         # setting up the selector engine.
         hrefs = (node.attributes.get("href") for node in self.tree.tags("base"))
@@ -332,9 +335,7 @@ class _Page:
         # with: the same, for this element only (and only if it has any
         # elements inside; nearly always it holds just text).
         if next(node.iter(), None) is not None:
-            node.strip_tags(_INVISIBLE, recursive=True)
-            for br in node.css("br"):
-                br.replace_with(" ")
+            _drop_invisible(node)
         return parse_date_line(self._text(node))
 
     def _fallback_date(self, body_text: str) -> date | None:
