@@ -98,6 +98,19 @@ class StateCollector(Collector):
         for name, n in sorted(self.client.hgetall(f"{self.prefix}feeds:renders").items()):
             renders.add_metric([name.decode()], int(n))
         yield renders
+        failures = CounterMetricFamily(
+            "silkfeed_feed_render_failures",
+            "Failed feed renders by feed (the feed is retried with backoff).",
+            labels=["feed"],
+        )
+        for name, n in sorted(self.client.hgetall(f"{self.prefix}feeds:render-failures").items()):
+            failures.add_metric([name.decode()], int(n))
+        yield failures
+        yield GaugeMetricFamily(
+            "silkfeed_feed_render_failing",
+            "Feeds whose last render failed.",
+            value=self.client.hlen(f"{self.prefix}feeds:failing"),
+        )
         states = CounterMetricFamily(
             "silkfeed_tasks", "Finished task runs by task and state.", labels=["task", "state"]
         )

@@ -71,6 +71,27 @@ class Settings(BaseSettings):
             "0 reads every one from the database."
         ),
     )
+    rate_max_integer_digits: int = Field(
+        12, ge=1, le=20, description="Digits a published rate may have before its decimal point."
+    )
+    rate_max_fraction_digits: int = Field(
+        12, ge=0, le=20, description="Digits a published rate may have after its decimal point."
+    )
+    date_past_days: int = Field(
+        36525,
+        ge=1,
+        le=3_650_000,
+        description="How many days before its receipt a page or article may be dated.",
+    )
+    date_future_days: int = Field(
+        2, ge=0, le=3650, description="How many days after its receipt a page may be dated."
+    )
+    cache_max_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        le=2**40,
+        description="Bytes each feed process may hold in each in-memory answer cache.",
+    )
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
     task_time_limit: int = Field(

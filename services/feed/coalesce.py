@@ -12,12 +12,17 @@ the lock; a delayed follow-up task covers a holder that died.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 
 import redis
+
+from services.feed.render_failures import RenderFailures, render_priority
+
+log = logging.getLogger(__name__)
 
 # Keep the newest request time per feed (ISO 8601 UTC strings compare in time order).
 _MARK = """
@@ -69,6 +74,7 @@ class RenderCoalescer:
         self.lock_key = f"{prefix}feeds:render-lock"
         self.followup_key = f"{prefix}feeds:followup"
         self.renders_key = f"{prefix}feeds:renders"
+        self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
         self._mark = client.register_script(_MARK)
         self._delete_if_same = client.register_script(_DELETE_IF_SAME)
@@ -83,10 +89,10 @@ class RenderCoalescer:
                 args += [name, stamp]
             self._mark(keys=[self.dirty_key], args=args)
 
-    def _wait_for_burst_end(self, dirty: dict[bytes, bytes], token: str) -> None:
+    def _wait_for_burst_end(self, dirty: dict[str, str], token: str) -> None:
         if self.backlog_key is None:
             return
-        oldest = min(datetime.fromisoformat(v.decode()) for v in dirty.values())
+        oldest = min(datetime.fromisoformat(v) for v in dirty.values())
         deadline = time.monotonic() + max(
             0.0, self.max_delay - (datetime.now(oldest.tzinfo) - oldest).total_seconds()
         )
@@ -95,16 +101,35 @@ class RenderCoalescer:
             time.sleep(0.05)
 
     def pending(self) -> int:
-        return int(self.client.hlen(self.dirty_key))
+        """Dirty feeds due for a render now (a failing feed waits out its backoff)."""
+        return len(self._due())
+
+    def _due(self) -> dict[str, str]:
+        dirty = {k.decode(): v.decode() for k, v in self.client.hgetall(self.dirty_key).items()}
+        return self.failures.due(dirty) if dirty else dirty
+
+    def next_retry_in(self) -> float | None:
+        """Seconds until the first failing dirty feed may be tried again; None if none."""
+        dirty = [k.decode() for k in self.client.hkeys(self.dirty_key)]
+        return self.failures.next_retry_in(dirty)
 
     def drain(
-        self, render: Callable[[str, datetime], None], max_seconds: float = 60.0
+        self,
+        render: Callable[[str, datetime], None],
+        max_seconds: float = 60.0,
+        *,
+        transient: tuple[type[BaseException], ...] = (),
     ) -> list[str] | None:
         """Render every dirty feed. None when another process holds the renderer lock.
 
-        Under a steady stream of changes the hash never empties: after
-        ``max_seconds`` the renderer lets go, and what is left stays dirty for
-        the next task (the caller sends one when ``pending()`` says so).
+        Feeds render in priority order (see ``render_priority``). A feed whose
+        render raises anything but a ``transient`` error (an outage, retried by
+        the task as a whole) is recorded as failing and left dirty, to be tried
+        again after a growing backoff; the other feeds render as usual. Under a
+        steady stream of changes the hash never empties: after ``max_seconds``
+        (checked before each render) the renderer lets go, and what is left
+        stays dirty for the next task (the caller sends one when ``pending()``
+        says so).
         """
         done: list[str] = []
         give_up_at = time.monotonic() + max_seconds
@@ -113,22 +138,46 @@ class RenderCoalescer:
             if not self.client.set(self.lock_key, token, nx=True, px=self.lock_ms):
                 return done or None
             try:
-                while dirty := self.client.hgetall(self.dirty_key):
+                while due := self._due():
                     if time.monotonic() > give_up_at:
                         return done
-                    self._wait_for_burst_end(dirty, token)
-                    dirty = self.client.hgetall(self.dirty_key)
-                    for raw_name, raw_stamp in sorted(dirty.items()):
-                        name, stamp = raw_name.decode(), raw_stamp.decode()
-                        render(name, datetime.fromisoformat(stamp))
-                        self._delete_if_same(keys=[self.dirty_key], args=[name, stamp])
+                    self._wait_for_burst_end(due, token)
+                    for name, stamp in sorted(self._due().items(), key=render_priority):
+                        if time.monotonic() > give_up_at:
+                            return done
+                        if self._render_one(render, name, stamp, transient):
+                            done.append(name)
                         self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
-                        done.append(name)
             finally:
                 self._release(keys=[self.lock_key], args=[token])
             # A task that marked feeds while we held the lock left them to us.
             if not self.pending():
                 return done
+
+    def _render_one(
+        self,
+        render: Callable[[str, datetime], None],
+        name: str,
+        stamp: str,
+        transient: tuple[type[BaseException], ...],
+    ) -> bool:
+        try:
+            render(name, datetime.fromisoformat(stamp))
+        except transient:
+            raise
+        except Exception as exc:
+            failure = self.failures.record(name, exc)
+            log.error(
+                "render of feed %s failed (%d time(s) in a row); next try in %ds",
+                name,
+                failure.count,
+                failure.backoff,
+                exc_info=exc,
+            )
+            return False
+        self.failures.clear(name)
+        self._delete_if_same(keys=[self.dirty_key], args=[name, stamp])
+        return True
 
     def count_renders(self, names: list[str]) -> None:
         """Per-feed render counters: what coalescing saves is visible (and tested)."""
@@ -137,6 +186,11 @@ class RenderCoalescer:
 
     def render_counts(self) -> dict[str, int]:
         return {k.decode(): int(v) for k, v in self.client.hgetall(self.renders_key).items()}
+
+    def claim_retry(self, wait: float) -> bool:
+        """True for one caller until ``wait`` seconds have passed: it schedules the retry."""
+        px = max(1, int(wait * 1000))
+        return bool(self.client.set(self.followup_key + ":retry", "1", nx=True, px=px))
 
     def claim_followup(self) -> bool:
         """True for one caller per lock period: it schedules the follow-up check."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -127,6 +127,11 @@ def pair_entries(
     return entries
 
 
+# Stored rates are bounded at the door, but quotes stored before that were not:
+# a context whose traps are the default's, so an absurd quote raises only here.
+_SHOWN = Context(prec=28)
+
+
 @dataclass(frozen=True, slots=True)
 class Move:
     old: Quote
@@ -159,7 +164,7 @@ def pair_moves(
                 continue
             if newer is not None:
                 new, new_at, new_created = newer
-                percent = (new.rate - q.rate) / q.rate * 100
+                percent = _SHOWN.multiply(_SHOWN.divide(new.rate - q.rate, q.rate), 100)
                 if abs(percent) > threshold:
                     found.append(Move(q, at, new, new_at, new_created, percent))
             newer = (q, at, created)
@@ -179,8 +184,17 @@ def move_entries(
     return [_move_entry(m, base_url, threshold) for m in moves[:limit]]
 
 
+def shown_percent(percent: Decimal) -> Decimal:
+    """The move to two decimal places, or to 28 significant digits when that
+    many places do not fit: quantize would raise on a huge move."""
+    try:
+        return percent.quantize(Decimal("0.01"), context=_SHOWN)
+    except InvalidOperation:
+        return _SHOWN.plus(percent)
+
+
 def _move_entry(m: Move, base_url: str, threshold: Decimal) -> FeedEntry:
-    shown = m.percent.quantize(Decimal("0.01"))
+    shown = shown_percent(m.percent)
     direction = "up" if m.percent > 0 else "down"
     day, old_day = m.new_at.date().isoformat(), m.old_at.date().isoformat()
     text = (

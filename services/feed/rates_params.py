@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from flask import request
 
 from services.feed.rates_history import Pair
+from shared.bounds import MAX_AMOUNT, MIN_AMOUNT, amount_problem
 from shared.problems import Problem
 
 _CODE = re.compile(r"[A-Za-z]{3}")
@@ -73,9 +74,14 @@ def parse_wanted() -> Wanted:
             amount = Decimal(raw) if len(raw) <= 40 else Decimal("NaN")
         except InvalidOperation:
             amount = Decimal("NaN")
-        if not amount.is_finite() or amount <= 0:
-            raise invalid(
-                f"amount must be a positive decimal number, not {raw!r}", "invalid-amount"
+        if (why := amount_problem(amount)) is not None:
+            raise Problem(
+                422,
+                f"amount {why}, not {raw[:40]!r}",
+                kind="invalid-amount",
+                parameter="amount",
+                minimum=str(MIN_AMOUNT),
+                maximum=str(MAX_AMOUNT),
             )
     converting = base is not None or symbols is not None or "amount" in args
     if converting and pairs is not None:

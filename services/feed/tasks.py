@@ -60,7 +60,7 @@ def register(app: Celery) -> None:
             announce(co.client, settings.key_prefix, result.changed)
             co.count_renders(result.rendered)
 
-        done = co.drain(render)
+        done = co.drain(render, transient=TRANSIENT_ERRORS)
         if done is None:
             # Another process is rendering and will pick these feeds up; if it
             # dies first, this follow-up (one per lock period) takes over.
@@ -75,3 +75,8 @@ def register(app: Celery) -> None:
         if co.pending():
             # The drain stopped at its time bound: a fresh task carries on.
             self.apply_async(kwargs={"feeds": [], "requested_at": utcnow().isoformat()})
+        elif (wait := co.next_retry_in()) is not None and co.claim_retry(wait):
+            # Only failing feeds are left: come back when the first one is due.
+            self.apply_async(
+                kwargs={"feeds": [], "requested_at": utcnow().isoformat()}, countdown=wait + 0.5
+            )

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.ingest.parsing import validate_json_document
+from services.ingest.parsing.jsondoc import MAX_REPORTED_ERRORS
+from shared.bounds import Bounds
 from shared.models import Submission, SubmissionStatus
 from shared.problems import Problem
 
@@ -96,7 +98,7 @@ def check_page_url(url: str | None) -> str | None:
     return url
 
 
-def check_body(body: bytes, media_type: str) -> None:
+def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> None:
     """Refuse what can never be parsed, so the submitter hears it now."""
     if not body.strip():
         raise Problem(400, "the body is empty", kind="empty-body")
@@ -109,11 +111,14 @@ def check_body(body: bytes, media_type: str) -> None:
             kind="undecodable-body",
         ) from None
     if media_type == "application/json":
-        errors = validate_json_document(body)
+        errors = validate_json_document(body, bounds)
         if errors:
+            places = f"{len(errors)} place(s)"
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                places = f"at least {len(errors)} places (the first {len(errors)} are listed)"
             raise Problem(
                 422,
-                f"the JSON document breaks the page schema in {len(errors)} place(s)",
+                f"the JSON document breaks the page schema in {places}",
                 kind="schema-violation",
                 errors=errors,
             )

@@ -15,6 +15,7 @@ from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
 from services.ingest.parsing import page_json_schema
 from services.ingest.ratelimit import RateLimiter, request_path_client
+from shared.bounds import Bounds
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         request_path_client(settings), settings.key_prefix, settings.ingest_rate_limit
     )
     tokens = settings.token_values()
+    bounds = Bounds.from_settings(settings)
     spec = openapi_document(settings)
     app.extensions["silkfeed"] = {
         "settings": settings,
@@ -110,7 +112,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         body = request.get_data(cache=False)
         if len(body) > settings.max_body_bytes:
             raise too_large
-        acc.check_body(body, media_type)
+        acc.check_body(body, media_type, bounds)
         accepted = acc.accept(g.session, body, media_type, source, page_url)
         sub = accepted.submission
         if accepted.created or sub.sent_at is None:

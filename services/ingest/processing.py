@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
 from shared import contracts
+from shared.bounds import Bounds, page_problems
 from shared.db import utcnow
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
@@ -37,8 +38,14 @@ class Outcome:
     feeds: set[str] = field(default_factory=set)
 
 
-def process_submission(session: Session, submission_id: str) -> Outcome | None:
-    """Parse and store one submission; commits. None when the id is unknown."""
+def process_submission(
+    session: Session, submission_id: str, bounds: Bounds | None = None
+) -> Outcome | None:
+    """Parse and store one submission; commits. None when the id is unknown.
+
+    A page with a value out of ``bounds`` (a rate's digits, a date far from
+    when it was received) fails with the reason, and nothing of it is stored.
+    """
     sub = session.get(Submission, submission_id)
     if sub is None:
         log.warning("submission %s does not exist; nothing to do", submission_id)
@@ -51,6 +58,7 @@ def process_submission(session: Session, submission_id: str) -> Outcome | None:
 
     try:
         page = parse_page(sub.body, sub.media_type)
+        check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
         sub.status = SubmissionStatus.FAILED
         sub.error = f"cannot parse the page: {exc}"
@@ -76,6 +84,20 @@ def process_submission(session: Session, submission_id: str) -> Outcome | None:
     if page.quotes:
         outcome.snapshot = snapshot_payload(sub, page, observed_at)
     return outcome
+
+
+def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
+    """Raise ParseError naming the first value of ``page`` out of ``bounds``."""
+    problems = page_problems(
+        page.page_date,
+        [a.published for a in page.articles],
+        [(q.pair, format(q.rate, "f"), q.change) for q in page.quotes],
+        bounds,
+        received,
+    )
+    for path, message in problems:
+        field = "/".join(str(p) for p in path)
+        raise ParseError(f"{field}: {message}")
 
 
 def snapshot_payload(

@@ -7,10 +7,12 @@ from typing import Any
 
 from celery import Celery
 from celery.exceptions import TimeLimitExceeded
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.ingest.processing import process_submission
 from shared import contracts
+from shared.bounds import Bounds
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, Resources, send
 from shared.db import utcnow
 from shared.logs import submission_id_var
@@ -45,6 +47,8 @@ class IngestTask(DbTask):
 
 
 def register(app: Celery) -> None:
+    bounds = Bounds.from_settings(app.resources.settings)  # type: ignore[attr-defined]
+
     @app.task(
         name=contracts.PROCESS_SUBMISSION,
         base=IngestTask,
@@ -65,7 +69,7 @@ def register(app: Celery) -> None:
             try:
                 if _gave_up(self.session, submission_id):
                     return
-                outcome = process_submission(self.session, submission_id)
+                outcome = process_submission(self.session, submission_id, bounds)
             except Exception as exc:
                 if self.request.retries >= MAX_RETRIES or not isinstance(exc, TRANSIENT):
                     _record_failure(self, submission_id, exc)
@@ -128,14 +132,21 @@ def _mark_failed(session: Session, submission_id: str, reason: str) -> None:
     log.warning("submission %s failed: %s", submission_id, reason)
 
 
+def public_reason(exc: BaseException) -> str:
+    """What the submitter may read about ``exc``: never a statement or its parameters."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"{type(exc).__name__}: a database error (the worker's log has the details)"
+    return f"{type(exc).__name__}: {str(exc)[:500]}"
+
+
 def _record_failure(task: DbTask, submission_id: str, exc: BaseException) -> None:
     """Make a final failure visible through the API; best effort if the DB is down."""
+    log.error("submission %s: processing failed", submission_id, exc_info=exc)
     try:
         _mark_failed(
             task.session,
             submission_id,
-            f"processing failed after {task.request.retries + 1} attempt(s): "
-            f"{type(exc).__name__}: {str(exc)[:500]}",
+            f"processing failed after {task.request.retries + 1} attempt(s): {public_reason(exc)}",
         )
     except Exception:
         # The submission stays "processing"; the outbox relay sends it again

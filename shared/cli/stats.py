@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -94,6 +95,24 @@ def queue_depths(client: Any, prefix: str) -> dict[str, int]:
     return depths
 
 
+def failing_feeds(client: Any, prefix: str) -> list[dict[str, Any]]:
+    """Feeds whose last render failed (kept in Redis by the feed worker)."""
+    out = []
+    for name, raw in sorted(client.hgetall(f"{prefix}feeds:failing").items()):
+        entry = json.loads(raw)
+        out.append(
+            {
+                "feed": name.decode(),
+                "failures_in_a_row": entry["count"],
+                "error": entry["error"],
+                "retry_at": datetime.fromtimestamp(entry["retry_at"], UTC).isoformat(
+                    timespec="seconds"
+                ),
+            }
+        )
+    return out
+
+
 def as_text(doc: dict[str, Any]) -> list[str]:
     subs = doc["submissions"]
     states = ", ".join(f"{s} {subs[s]}" for s in STATUSES)
@@ -111,6 +130,14 @@ def as_text(doc: dict[str, Any]) -> list[str]:
     else:
         waiting = ", ".join(f"{q} {queues[q]}" for q in QUEUES)
         lines.append(f"queues          {waiting} waiting; {queues['unacked']} taken by workers")
+    failing = doc.get("failing_feeds")
+    if failing:
+        lines.append(f"failing feeds   {len(failing)} (their renders fail; retried with backoff)")
+        lines += [
+            f"                {f['feed']}: {f['failures_in_a_row']} in a row, next try "
+            f"{f['retry_at']}: {f['error'][:120]}"
+            for f in failing
+        ]
     snap = doc["last_snapshot"]
     if snap is None:
         lines.append("last snapshot   none yet")
@@ -154,10 +181,12 @@ def stats(as_json: bool) -> None:
         client = settings_client(settings, socket_timeout=3.0, socket_connect_timeout=3.0)
         try:
             doc["queues"] = queue_depths(client, settings.key_prefix)
+            doc["failing_feeds"] = failing_feeds(client, settings.key_prefix)
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as exc:
         doc["queues"] = None
+        doc["failing_feeds"] = None
         error = f"Redis is unavailable, so queue depths are unknown: {type(exc).__name__}: {exc}"
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

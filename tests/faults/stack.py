@@ -41,6 +41,7 @@ class Stack:
     env: dict[str, str]
     procs: list[ServiceProcess]
     ingest_url: str = ""
+    feed_url: str = ""
 
     def start(self, name: str, log_name: str | None = None) -> ServiceProcess:
         logs = self.workdir / (log_name or name)
@@ -68,9 +69,33 @@ class Stack:
         wait_for(healthy, 30, 0.1, what="the ingest API")
         return proc
 
+    def start_feed(self) -> ServiceProcess:
+        """The feed service (granian), once /healthz answers."""
+        proc = self.start("feed")
+
+        def healthy() -> bool:
+            if proc.proc is not None and proc.proc.poll() is not None:
+                raise RuntimeError(f"feed exited: {proc.log_tail()}")
+            try:
+                return requests.get(f"{self.feed_url}/healthz", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_for(healthy, 60, 0.1, what="the feed service")
+        return proc
+
+    def start_everything(self) -> None:
+        """Every process of the stack: the ingest API, the three workers, the feed service."""
+        self.start_api()
+        workers = [self.start(name) for name in ("ingest-worker", "rates-worker", "feed-worker")]
+        for proc in workers:
+            proc.wait_ready(90)
+        self.start_feed()
+
 
 def make_stack(db_url: str, redis: RedisServer, workdir: Path) -> Stack:
     port = free_port()
+    feed_port = free_port()
     run_dir = workdir / "run"
     run_dir.mkdir(exist_ok=True)
     env = service_env(
@@ -81,6 +106,7 @@ def make_stack(db_url: str, redis: RedisServer, workdir: Path) -> Stack:
             "SILKFEED_RUN_DIR": str(run_dir),
             "SILKFEED_INGEST_TOKENS": TOKEN,
             "SILKFEED_INGEST_PORT": str(port),
+            "SILKFEED_FEED_PORT": str(feed_port),
             "SILKFEED_INGEST_RATE_LIMIT": "0",
             "SILKFEED_WORKER_CONCURRENCY": "2",
             "SILKFEED_WEB_WORKERS": "2",
@@ -89,7 +115,9 @@ def make_stack(db_url: str, redis: RedisServer, workdir: Path) -> Stack:
             "SILKFEED_LOG_LEVEL": "INFO",
         }
     )
-    return Stack(db_url, redis, workdir, env, [], f"http://127.0.0.1:{port}")
+    return Stack(
+        db_url, redis, workdir, env, [], f"http://127.0.0.1:{port}", f"http://127.0.0.1:{feed_port}"
+    )
 
 
 def post(base: str, body: bytes, media_type: str = "text/plain") -> tuple[int, float]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -14,6 +16,8 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from shared.bounds import Bounds, page_problems
+
 from .articles import Draft, build_articles
 from .clean import decode_body, squash_space, strip_forbidden
 from .dates import parse_iso_date, parse_iso_datetime
@@ -21,6 +25,10 @@ from .model import ParsedPage, ParseError, Quote
 from .ticker import unique_quotes
 
 FieldError = dict[str, str]
+
+# A document can break the schema in millions of places (a million empty
+# articles); the submitter needs the first few, and the answer stays small.
+MAX_REPORTED_ERRORS = 20
 
 _SCHEMA_FILE = "page.schema.json"
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
@@ -70,10 +78,24 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate_json_document(body: bytes) -> list[FieldError]:
-    """Every problem with a JSON page, one entry per offending field; ``[]`` if valid."""
+def validate_json_document(
+    body: bytes, bounds: Bounds | None = None, received: datetime | None = None
+) -> list[FieldError]:
+    """The problems with a JSON page (at most ``MAX_REPORTED_ERRORS``, one per
+    offending field), values out of ``bounds`` included; ``[]`` if valid."""
     try:
-        _load(body)
+        document = _load(body)
+        errors = [
+            _error(path, message)
+            for path, message in page_problems(
+                _page_date(document),
+                [_published(a) for a in document.get("articles") or ()],
+                [(r["pair"], r["rate"], r["change"]) for r in document.get("rates") or ()],
+                bounds or Bounds(),
+                received or datetime.now(UTC),
+            )
+        ]
+        return errors[:MAX_REPORTED_ERRORS]
     except SchemaError as exc:
         return exc.errors
     except ParseError as exc:
@@ -106,7 +128,7 @@ def _load(body: bytes) -> dict[str, Any]:
     except ValueError as exc:
         raise SchemaError([_error((), f"not valid JSON: {exc}")]) from None
     try:
-        errors = _schema_errors(document)
+        errors = _count_errors(document) or _schema_errors(document)
     except RecursionError:
         errors = [_error((), "nested too deeply")]
     if errors:
@@ -119,6 +141,49 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON value")
 
 
+def _page_date(document: dict[str, Any]) -> Any:
+    text = document.get("page_date")
+    return parse_iso_date(text) if text else None
+
+
+def _published(article: dict[str, Any]) -> datetime | None:
+    text = article.get("published")
+    return parse_iso_datetime(text) if text else None
+
+
+def _limit(schema: dict[str, Any], *path: str) -> int:
+    for key in path:
+        schema = schema[key]
+    return int(schema["maxItems"])
+
+
+def _count_errors(document: Any) -> list[FieldError]:
+    """Arrays longer than the schema allows, found before any item is validated.
+
+    A million articles would otherwise be validated (and reported) one by one.
+    """
+    if not isinstance(document, dict):
+        return []
+    schema = _validator().schema
+    article = ("$defs", "article", "properties")
+    checks: list[tuple[tuple[str | int, ...], Any, int]] = [
+        (("articles",), document.get("articles"), _limit(schema, "properties", "articles")),
+        (("rates",), document.get("rates"), _limit(schema, "properties", "rates")),
+    ]
+    articles = document.get("articles")
+    if isinstance(articles, list) and len(articles) <= checks[0][2]:
+        for index, item in enumerate(articles):
+            if isinstance(item, dict):
+                for name in ("paragraphs", "tags"):
+                    checks.append(
+                        (("articles", index, name), item.get(name), _limit(schema, *article, name))
+                    )
+    for path, value, limit in checks:
+        if isinstance(value, list) and len(value) > limit:
+            return [_error(path, f"has {len(value)} items; at most {limit}")]
+    return []
+
+
 def _schema_errors(document: Any) -> list[FieldError]:
     found: dict[tuple[str, str], tuple[tuple[int, ...], FieldError]] = {}
 
@@ -126,14 +191,16 @@ def _schema_errors(document: Any) -> list[FieldError]:
         entry = _error(path, message)
         found.setdefault((entry["field"], message), (_order(path), entry))
 
-    for error in _validator().iter_errors(document):
+    # Validation stops after the first few errors: they are what is reported.
+    for error in itertools.islice(_validator().iter_errors(document), MAX_REPORTED_ERRORS):
         for path, message in _describe(error):
             add(path, message)
     flagged = {field for field, _ in found}
-    for path, message in _semantic_errors(document):
+    for path, message in itertools.islice(_semantic_errors(document), MAX_REPORTED_ERRORS):
         if _pointer(path) not in flagged:
             add(path, message)
-    return [entry for _, entry in sorted(found.values(), key=lambda item: item[0])]
+    ordered = [entry for _, entry in sorted(found.values(), key=lambda item: item[0])]
+    return ordered[:MAX_REPORTED_ERRORS]
 
 
 def _describe(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], str]]:
@@ -176,6 +243,8 @@ def _describe(error: ValidationError) -> Iterable[tuple[tuple[str | int, ...], s
         yield path, "must not be empty"
     elif keyword == "maxLength":
         yield path, f"must be at most {error.validator_value} characters long"
+    elif keyword == "maxItems":
+        yield path, f"has {len(instance)} items; at most {error.validator_value}"
     else:
         yield path, error.message
 

@@ -7,6 +7,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
+from shared.bounds import MAX_TAGS_PER_ARTICLE
+
 # slug -> the name, adjective and demonym forms that mean that country.
 _FORMS: dict[str, tuple[str, ...]] = {
     "kazakhstan": ("Kazakhstan", "Kazakhstani", "Kazakhstanis", "Kazakh", "Kazakhs"),
@@ -106,8 +108,18 @@ def slugify(tag: str) -> str:
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
-def merge_tags(detected: Iterable[str], provided: Iterable[str]) -> tuple[str, ...]:
-    """Detected slugs plus the slugs of submitter-provided tags, sorted, once each."""
-    slugs = set(detected)
-    slugs.update(s for s in map(slugify, provided) if s)
-    return tuple(sorted(slugs))
+def merge_tags(
+    detected: Iterable[str], provided: Iterable[str], limit: int = MAX_TAGS_PER_ARTICLE
+) -> tuple[str, ...]:
+    """Detected slugs plus the slugs of submitter-provided tags, sorted, once each.
+
+    At most ``limit`` in all, detected ones first: each tag is a feed the
+    article is rendered into, so one article never fans out without bound.
+    """
+    slugs = dict.fromkeys(detected)
+    for slug in map(slugify, provided):
+        if len(slugs) >= limit:
+            break
+        if slug:
+            slugs[slug] = None
+    return tuple(sorted(list(slugs)[:limit]))
