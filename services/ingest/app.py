@@ -13,7 +13,7 @@ from services.ingest import accept as acc
 from services.ingest.auth import authenticate
 from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
-from services.ingest.parsing import page_json_schema
+from services.ingest.parsing.served_schema import served_page_schema
 from services.ingest.ratelimit import RateLimiter, request_path_client
 from shared.bounds import Bounds
 from shared.celery_app import create_celery
@@ -67,7 +67,6 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     )
     tokens = settings.token_values()
     bounds = Bounds.from_settings(settings)
-    spec = openapi_document(settings)
     app.extensions["silkfeed"] = {
         "settings": settings,
         "outbox": outbox,
@@ -141,13 +140,14 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
 
     @app.get("/v1/schema")
     def schema() -> Response:
-        resp = json_response(page_json_schema())
+        resp = json_response(served_page_schema(bounds))
         resp.mimetype = "application/schema+json"
         return resp
 
     @app.get("/v1/openapi.json")
     def openapi() -> Response:
-        return json_response(spec)
+        # Built per request: the dates it allows move with the calendar.
+        return json_response(openapi_document(settings))
 
     install_operations(app, "ingest-api", engine, limiter_client(settings), settings)
 

@@ -11,16 +11,17 @@ import json
 from typing import Any
 
 from services.ingest import accept as acc
-from services.ingest.parsing import page_json_schema
+from services.ingest.parsing.served_schema import served_page_schema
+from shared.bounds import Bounds
 from shared.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
 from shared.settings import Settings
 
 _REF = "#/components/schemas/"
 
 
-def _page_schemas() -> dict[str, Any]:
+def _page_schemas(settings: Settings) -> dict[str, Any]:
     """The JSON page schema, its $defs moved to components so every tool resolves them."""
-    page = page_json_schema()
+    page = served_page_schema(Bounds.from_settings(settings))
     defs = page.pop("$defs", {})
     page.pop("$schema", None)
     page.pop("$id", None)
@@ -307,7 +308,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                         },
                     },
                 },
-                **_page_schemas(),
+                **_page_schemas(settings),
             },
         },
     }

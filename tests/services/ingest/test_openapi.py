@@ -105,7 +105,12 @@ def test_api_matches_its_document(
             # A "non-string" text/plain body (an object, a number) goes over the
             # wire as text, which is a valid page: not negative data at all.
             excluded.append(negative_data_rejection)
-        case.call_and_validate(headers=AUTH, excluded_checks=excluded)
+        response = case.call(headers=AUTH)
+        if mode is GenerationMode.NEGATIVE and response.status_code == 413:
+            # A string over its maxLength (a 100,000-character paragraph) can
+            # make the body larger than the server takes: refused all the same.
+            return
+        case.validate_response(response, excluded_checks=excluded)
 
     run()
 
