@@ -92,6 +92,21 @@ class Settings(BaseSettings):
         le=2**40,
         description="Bytes each feed process may hold in each in-memory answer cache.",
     )
+    http_header_timeout: int = Field(
+        5,
+        ge=1,
+        le=300,
+        description="Seconds a client has to send its whole request header; then it is dropped.",
+    )
+    http_max_header_bytes: int = Field(
+        16 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="Largest request header block (431 beyond).",
+    )
+    http_max_url_bytes: int = Field(
+        8 * 1024, ge=256, le=1024 * 1024, description="Longest request URL (414 beyond)."
+    )
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
     task_time_limit: int = Field(

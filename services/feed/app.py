@@ -16,6 +16,7 @@ from services.feed.rates_memory import LatestRatesMemory
 from services.feed.rates_page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
+from shared.http_limits import RequestLimits
 from shared.operations import install_operations
 from shared.problems import install_problem_handlers
 from shared.redis_client import settings_client
@@ -55,5 +56,9 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
 
     install_operations(app, "feed", engine, client, settings)
 
-    app.wsgi_app = FastPath(app.wsgi_app, documents)  # type: ignore[method-assign]
+    app.wsgi_app = RequestLimits(  # type: ignore[method-assign]
+        FastPath(app.wsgi_app, documents),
+        settings.http_max_url_bytes,
+        settings.http_max_header_bytes,
+    )
     return app

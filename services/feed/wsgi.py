@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: ``services.feed.wsgi:app``."""
+"""WSGI entry point for granian: ``services.feed.wsgi:app``."""
 
 from services.feed.app import create_app
 from shared.logs import configure_logging

@@ -15,10 +15,12 @@ from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
 from services.ingest.parsing.served_schema import served_page_schema
 from services.ingest.ratelimit import RateLimiter, request_path_client
+from shared.access_log import AccessLog
 from shared.bounds import Bounds
 from shared.celery_app import create_celery
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
+from shared.http_limits import RequestLimits
 from shared.metrics import SUBMISSIONS_ACCEPTED as ACCEPTED
 from shared.models import Submission
 from shared.operations import install_operations
@@ -150,5 +152,8 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
         return json_response(openapi_document(settings))
 
     install_operations(app, "ingest-api", engine, limiter_client(settings), settings)
+    app.wsgi_app = RequestLimits(  # type: ignore[method-assign]
+        AccessLog(app.wsgi_app), settings.http_max_url_bytes, settings.http_max_header_bytes
+    )
 
     return app

@@ -1,7 +1,7 @@
 """Per-token rate limit of the ingest API: a token bucket in Redis.
 
 The bucket lives in Redis, not in the process, so the limit holds across every
-gunicorn process and every API instance of the stack. One Lua script refills
+web process and every API instance of the stack. One Lua script refills
 and takes a token atomically, on Redis' own clock (no clock skew between API
 hosts). A token may burst ``per_minute`` requests, then gets ``per_minute``
 a minute.

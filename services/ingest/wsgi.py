@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: ``services.ingest.wsgi:app``."""
+"""WSGI entry point for granian: ``services.ingest.wsgi:app``."""
 
 from services.ingest.app import create_app
 from shared.logs import configure_logging

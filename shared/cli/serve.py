@@ -1,8 +1,9 @@
 """``silkfeed serve ROLE``: run one HTTP service on the address its settings give.
 
-The feed service runs on granian, whose Rust HTTP layer answers held feeds at
-several times gunicorn's rate; the ingest API runs on gunicorn, whose pre-fork
-model and graceful shutdown suit a write endpoint that does little per request.
+Both services run on granian: its Rust HTTP layer answers held feeds at
+several times gunicorn's rate, and it reads request headers on an event loop,
+so a client that sends its header slowly costs a socket, not a worker thread,
+and is dropped after ``SILKFEED_HTTP_HEADER_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
@@ -13,44 +14,57 @@ from typing import Any
 
 import click
 
-from shared.gunicorn_options import gunicorn_options
 from shared.logs import logging_dict
 from shared.settings import Settings, load_settings
 
 
-def serve_feed(settings: Settings) -> None:
-    from granian import Granian
-    from granian.constants import Interfaces
+def granian_options(settings: Settings, role: str) -> dict[str, Any]:
+    """The server's options for ``role`` (``feed`` or ``ingest-api``)."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
-    Granian(
-        "services.feed.wsgi:app",
-        address=settings.bind_host,
-        port=settings.feed_port,
-        interface=Interfaces.WSGI,
-        workers=settings.web_workers,
-        # Requests wait on the database only on a cold feed; a few threads suffice.
-        blocking_threads=4,
-        respawn_failed_workers=True,
-        log_access=False,
-        log_dictconfig=logging_dict("feed", settings, ["_granian", "granian.access"]),
-    ).serve()
+    target, port = {
+        "feed": ("services.feed.wsgi:app", settings.feed_port),
+        "ingest-api": ("services.ingest.wsgi:app", settings.ingest_port),
+    }[role]
+    return {
+        "target": target,
+        "address": settings.bind_host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "http": HTTPModes.http1,
+        "http1_settings": HTTP1Settings(
+            header_read_timeout=settings.http_header_timeout * 1000,
+            # Beyond this the server itself answers 431 (with no body); the
+            # application's own, smaller limit answers with a problem document.
+            max_buffer_size=max(64 * 1024, 4 * settings.http_max_header_bytes),
+        ),
+        "workers": settings.web_workers,
+        # Requests wait on the database (a cold feed, a POST's commit): a few
+        # threads per process; slow clients never hold one while sending headers.
+        "blocking_threads": 4,
+        "respawn_failed_workers": True,
+        # Warm shutdown: requests in flight finish on SIGTERM, within this.
+        "workers_kill_timeout": 20,
+        # The application writes its own access log, secrets masked (shared.access_log).
+        "log_access": False,
+        "log_dictconfig": logging_dict(role, settings, ["_granian", "granian.access"]),
+    }
+
+
+def serve_role(settings: Settings, role: str) -> None:
+    from granian import Granian
+
+    options = granian_options(settings, role)
+    Granian(options.pop("target"), **options).serve()
+
+
+def serve_feed(settings: Settings) -> None:
+    serve_role(settings, "feed")
 
 
 def serve_ingest(settings: Settings) -> None:
-    from gunicorn.app.base import BaseApplication
-    from gunicorn.util import import_app
-
-    class IngestServer(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            options = gunicorn_options(settings, "ingest-api", settings.ingest_port)
-            for name, value in options.items():
-                self.cfg.set(name, value)
-
-        def load(self) -> Any:
-            # By name, as for granian: shared/ never imports a service.
-            return import_app("services.ingest.wsgi:app")
-
-    IngestServer().run()
+    serve_role(settings, "ingest-api")
 
 
 def prepare_metrics_dir(settings: Settings, role: str) -> None:

@@ -113,7 +113,7 @@ class Supervisor:
 
     def _stop_group(self, names: list[str], grace: float) -> None:
         # SIGTERM to each main process only: a Celery worker then lets its pool
-        # finish the running tasks, gunicorn and granian drain their requests.
+        # finish the running tasks, granian drains its requests.
         # Signalling the whole group would kill pool children mid-task.
         for name in names:
             proc = self.children[name]

@@ -1,4 +1,4 @@
-"""The body limit on the real server (gunicorn, as `make run` starts it): a body
+"""The body limit on the real server (granian, as `make run` starts it): a body
 over SILKFEED_MAX_BODY_BYTES is answered 413 before it has been sent, declared
 or streamed."""
 

@@ -10,7 +10,6 @@ import redis
 
 from shared.cli import serve
 from shared.cli.system import start_private_redis
-from shared.gunicorn_options import gunicorn_options
 from shared.settings import Settings
 from tests.faults.stack import Stack
 
@@ -24,7 +23,7 @@ def defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
 
 def test_default_bind_host_is_loopback(defaults: Settings) -> None:
     assert defaults.bind_host == "127.0.0.1"
-    assert gunicorn_options(defaults, "ingest-api", 8001)["bind"] == ["127.0.0.1:8001"]
+    assert serve.granian_options(defaults, "ingest-api")["address"] == "127.0.0.1"
     assert defaults.base_url == "http://127.0.0.1:8000"
 
 

@@ -1,5 +1,5 @@
 """No log line of a full request cycle carries a bearer token: the ingest API's own
-log and gunicorn's access log, and the worker that processes the page."""
+log and its access log, and the worker that processes the page."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_tokens_never_reach_the_logs(stack: Stack) -> None:
     access = [
         doc["msg"]
         for line in api_log.splitlines()
-        if line.startswith("{") and (doc := json.loads(line)).get("logger") == "gunicorn.access"
+        if line.startswith("{") and (doc := json.loads(line)).get("logger") == "silkfeed.access"
     ]
     assert any('"POST /v1/submissions?source=logs HTTP/1.1" 202' in m for m in access), access
     assert any('"POST /v1/submissions?source=logs HTTP/1.1" 401' in m for m in access), access

@@ -68,7 +68,7 @@ def fast_client(url: str) -> redis.Redis:
 
 
 def test_one_budget_across_processes_and_it_refills(redis_server: RedisServer) -> None:
-    # Two limiters stand for two gunicorn processes: they share the bucket in Redis.
+    # Two limiters stand for two web processes: they share the bucket in Redis.
     key_prefix = prefix()
     first = RateLimiter(fast_client(redis_server.url), key_prefix, per_minute=120)
     second = RateLimiter(fast_client(redis_server.url), key_prefix, per_minute=120)
