@@ -10,6 +10,7 @@ from typing import Any
 import redis
 from celery import Celery, signals
 
+from shared import soft_limit_guard
 from shared.heartbeat import install_heartbeat
 from shared.logs import configure_logging, submission_id_var
 from shared.redis_client import settings_client
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 def prepare_worker(app: Celery, service: str) -> None:
     settings = app.resources.settings  # type: ignore[attr-defined]
+    soft_limit_guard.install()
 
     @signals.setup_logging.connect(weak=False)
     def _logging(**_: Any) -> None:
