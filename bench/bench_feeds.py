@@ -74,7 +74,7 @@ def render_times(db_url: str, base_url: str, runs: int = 30) -> dict[str, float]
     spec = FeedSpec.parse("articles")
     timings: dict[str, list[float]] = {"all three formats": []}
     for _ in range(runs):
-        prep.prepare_entry.cache_clear()
+        prep.clear_prepared()
         with sessions() as session:
             t0 = time.perf_counter()
             build_current(session, settings, spec)

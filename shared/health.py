@@ -1,11 +1,19 @@
-"""Readiness checks shared by the HTTP services: can we reach the database and Redis?"""
+"""Readiness checks shared by the HTTP services: can we reach the database and Redis?
+
+The answer (unauthenticated) says which dependency is down, never why: the
+error names hosts and ports, so it goes to the log only.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy import Engine, text
 
 from shared.redis_client import settings_client
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def readiness(engine: Engine, settings: Settings) -> tuple[dict[str, object], bool]:
@@ -15,13 +23,15 @@ def readiness(engine: Engine, settings: Settings) -> tuple[dict[str, object], bo
             conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
-        checks["database"] = f"unavailable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        log.warning("readiness: the database is unavailable: %s: %.300s", type(exc).__name__, exc)
+        checks["database"] = "unavailable"
     try:
         client = settings_client(settings, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         client.close()
         checks["redis"] = "ok"
     except Exception as exc:
-        checks["redis"] = f"unavailable: {type(exc).__name__}: {str(exc)[:200]}"
+        log.warning("readiness: Redis is unavailable: %s: %.300s", type(exc).__name__, exc)
+        checks["redis"] = "unavailable"
     ok = all(v == "ok" for v in checks.values())
     return {"status": "ready" if ok else "not ready", "checks": checks}, ok

@@ -74,5 +74,31 @@ def install_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if is_outage(exc):
+            # The detail names hosts and ports: the log has it, the answer does not.
+            app.logger.warning("a dependency is unavailable: %s: %.300s", type(exc).__name__, exc)
+            return problem_response(
+                503,
+                "a service this request needs is unavailable; try again shortly",
+                kind="service-unavailable",
+                headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+            )
         app.logger.exception("unhandled error")
         return problem_response(500, "internal error; it has been logged")
+
+
+OUTAGE_RETRY_AFTER = 5
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A database (or Redis) that cannot be reached, as opposed to a bug."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError)

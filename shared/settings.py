@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     public_url: str = Field(
         "", description="Base of absolute links in feeds; empty means http://BIND_HOST:FEED_PORT."
     )
+    ingest_public_url: str = Field(
+        "",
+        description=(
+            "Base of the ingest API's own links (Location, a submission's url); "
+            "empty means http://BIND_HOST:INGEST_PORT."
+        ),
+    )
     max_body_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, description="Largest accepted page, bytes."
     )
@@ -90,7 +97,10 @@ class Settings(BaseSettings):
         64 * 1024 * 1024,
         ge=0,
         le=2**40,
-        description="Bytes each feed process may hold in each in-memory answer cache.",
+        description=(
+            "Bytes each feed process may hold in its in-memory copies of feeds and "
+            "rates answers, together."
+        ),
     )
     http_header_timeout: int = Field(
         5,
@@ -189,7 +199,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("public_url")
+    @field_validator("public_url", "ingest_public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
@@ -213,6 +223,14 @@ class Settings(BaseSettings):
         everywhere = ("0.0.0.0", "::", "")  # noqa: S104 - compared, not bound
         host = "localhost" if self.bind_host in everywhere else self.bind_host
         return f"http://{host}:{self.feed_port}"
+
+    @property
+    def ingest_base_url(self) -> str:
+        """Base of the ingest API's links, without a trailing slash: never the
+        request's Host header, which the client chooses."""
+        wildcard = self.bind_host in ("0.0.0.0", "::", "")  # noqa: S104 - compared, not bound
+        host = "127.0.0.1" if wildcard else self.bind_host
+        return self.ingest_public_url or f"http://{host}:{self.ingest_port}"
 
     @property
     def key_prefix(self) -> str:

@@ -151,6 +151,10 @@ def test_two_stacks_up_post_read_down(tmp_path: Path, redis_server: RedisServer)
     for env in (env_a, env_b):
         data_dir = Path(env["SILKFEED_DATA_DIR"])
         wait_for(lambda d=data_dir: not stack_processes(d), 20, what="every stack process to exit")
+        # `make up`'s log is the owner's alone, and holds no token.
+        log = data_dir / "run" / "stack.log"
+        assert log.stat().st_mode & 0o777 == 0o600
+        assert TOKEN not in log.read_text(errors="replace")
         assert not (data_dir / "run" / "stack.pid").exists()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{feed_a}/healthz", timeout=2)  # noqa: S310
@@ -190,8 +194,10 @@ def test_run_in_the_foreground_with_a_private_redis_and_ctrl_c(tmp_path: Path) -
         out = text()
         assert "started a private one" in out, out[-3000:]
         assert "posted the demo page" in out
+        # Written to a file, the output says where the token is, never the token.
         token = (data_dir / "ingest-token").read_text().strip()
-        assert f"token:   {token}" in out
+        assert token not in out
+        assert f"token:   (in {(data_dir / 'ingest-token').resolve()})" in out
         assert f"http://127.0.0.1:{feed_port}/feeds/articles.atom" in out
         # Every line is prefixed by the process it came from.
         prefixes = {line.split("|", 1)[0].strip() for line in out.splitlines() if "|" in line}

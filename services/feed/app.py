@@ -34,8 +34,18 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     client = settings_client(settings, socket_timeout=2, socket_connect_timeout=1)
-    latest_rates = LatestRatesMemory(settings.rates_latest_entries)
-    memory = FeedMemory(sessions, client, settings.key_prefix, others=[latest_rates])
+    # The copies hold SILKFEED_CACHE_MAX_BYTES at most, together: three
+    # quarters for feeds (query variants included), the rest for rates answers.
+    latest_rates = LatestRatesMemory(
+        settings.rates_latest_entries, max_bytes=settings.cache_max_bytes // 4
+    )
+    memory = FeedMemory(
+        sessions,
+        client,
+        settings.key_prefix,
+        others=[latest_rates],
+        max_bytes=settings.cache_max_bytes - settings.cache_max_bytes // 4,
+    )
     if watch_changes:
         memory.start()
     documents = FeedDocuments(settings, memory, client)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from html import escape
 
 WIDTH, HEIGHT = 640, 180
 LEFT, RIGHT, TOP, BOTTOM = 72, 12, 12, 26
+_SHARE = Context(prec=12)
 
 
 def line_chart(points: Sequence[tuple[date, Decimal]], title: str) -> str:
@@ -20,7 +21,7 @@ def line_chart(points: Sequence[tuple[date, Decimal]], title: str) -> str:
     if not points:
         return ""
     days = [d.toordinal() for d, _ in points]
-    values = [float(v) for _, v in points]
+    values = [v for _, v in points]
     low_i = min(range(len(values)), key=values.__getitem__)
     high_i = max(range(len(values)), key=values.__getitem__)
     low, high = values[low_i], values[high_i]
@@ -31,10 +32,12 @@ def line_chart(points: Sequence[tuple[date, Decimal]], title: str) -> str:
         # A single day spans the whole width: a level line, not an invisible dot.
         return LEFT + (plot_w * (day - first) / (last - first) if last > first else 0)
 
-    def y(value: float) -> float:
+    def y(value: Decimal) -> float:
         if high == low:
             return TOP + plot_h / 2
-        return TOP + plot_h * (high - value) / (high - low)
+        # The share of the range in Decimal, then a float in [0, 1]: a value
+        # beyond a float's range would otherwise make the coordinate nan.
+        return TOP + plot_h * float(_SHARE.divide(high - value, high - low))
 
     coords = [(x(d), y(v)) for d, v in zip(days, values, strict=True)]
     if len(coords) == 1:

@@ -2,8 +2,8 @@
 
 Entries are dropped when the feed worker announces a change (Redis pub/sub)
 and, as a fallback for missed announcements, when a periodic look at the
-table shows a newer render. Filtered documents live only here, in a bounded
-LRU, and are dropped with their feed.
+table shows a newer render. Filtered documents live only here, in an LRU
+bounded by entries and by bytes, and are dropped with their feed.
 
 Other copies the process keeps (the rates API's ``latest`` answers) ride on
 the same watcher: one subscription and one sweep per process, whatever it holds.
@@ -36,6 +36,11 @@ def feed_name_of(key: str) -> str:
     return key.split("/archive/", 1)[0].split("?", 1)[0].rsplit(".", 1)[0]
 
 
+def held_bytes(feed: StoredFeed) -> int:
+    """What holding ``feed`` costs: both encodings of its bytes, and its key."""
+    return len(feed.body) + len(feed.body_gzip) + len(feed.key) + 256
+
+
 class OtherCopy(Protocol):
     """Another copy in this process, kept fresh by the feeds' announcements and sweep."""
 
@@ -59,6 +64,7 @@ class FeedMemory:
         prefix: str,
         *,
         max_entries: int = 512,
+        max_bytes: int = 64 * 1024 * 1024,
         poll_seconds: float = 1.0,
         others: Sequence[OtherCopy] = (),
     ) -> None:
@@ -69,6 +75,8 @@ class FeedMemory:
         self._entries: OrderedDict[str, StoredFeed] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._poll = poll_seconds
         self._since: datetime = utcnow()
         self._generation = 0
@@ -90,12 +98,22 @@ class FeedMemory:
     def put(self, feed: StoredFeed, generation: int) -> None:
         """Keep ``feed`` unless something was forgotten since its load began (it may be stale)."""
         with self._lock:
-            if generation != self._generation:
+            if generation != self._generation or held_bytes(feed) > self._max_bytes:
                 return
+            old = self._entries.pop(feed.key, None)
+            if old is not None:
+                self._bytes -= held_bytes(old)
             self._entries[feed.key] = feed
-            self._entries.move_to_end(feed.key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._bytes += held_bytes(feed)
+            while len(self._entries) > self._max or self._bytes > self._max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= held_bytes(dropped)
+
+    @property
+    def held(self) -> tuple[int, int]:
+        """Entries and bytes held now."""
+        with self._lock:
+            return len(self._entries), self._bytes
 
     def forget(self, keys: list[str]) -> None:
         names = {feed_name_of(k) for k in keys}
@@ -105,7 +123,7 @@ class FeedMemory:
         with self._lock:
             self._generation += 1
             for key in [k for k in self._entries if feed_name_of(k) in names]:
-                del self._entries[key]
+                self._bytes -= held_bytes(self._entries.pop(key))
 
     def start(self) -> None:
         if self._thread is None:

@@ -10,11 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from services.feed.entries import FeedSpec, current_articles
+from services.feed.links import OUTBOUND_REL, shown_link
 from services.feed.render import FORMATS, MEDIA_TYPES, content_html
 from shared.models import Article, ArticleTag, RateQuote
 from shared.settings import Settings
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def _links() -> dict[str, object]:
+    # Every page (the feeds' HTML views included) decides its article links alike.
+    base = _settings().base_url
+    return {
+        "shown_link": lambda link: shown_link(link, base),
+        "outbound_rel": OUTBOUND_REL,
+    }
 
 
 def _settings() -> Settings:

@@ -245,11 +245,16 @@ def latest_rates() -> Response:
     return respond(answer)
 
 
+MAX_ID = 2**31 - 1
+
+
 @bp.get("/rates/snapshots/<int:snapshot_id>")
 @read_view
 def one_snapshot(snapshot_id: int) -> Response:
     session = reader()
-    snap = by_id(session, snapshot_id)
+    # Ids are 32-bit integers in the database: a larger one names no snapshot
+    # (and PostgreSQL would refuse to compare with it).
+    snap = by_id(session, snapshot_id) if snapshot_id <= MAX_ID else None
     return _answer_snapshot(session, snap, f"no rate snapshot {snapshot_id}")
 
 

@@ -4,7 +4,8 @@
 newest snapshot is a database round trip that costs about as much as the rest
 of the request. An answer is a function of the query and of which snapshot is
 newest (a stored snapshot never changes; settings are fixed per process), so
-answers are held per query, in a bounded LRU, and all dropped together when
+answers are held per query, in an LRU bounded by entries and by bytes (a
+two-month series is large), and all dropped together when
 that snapshot may have changed:
 
 - at once, when the rates worker announces a stored snapshot (``FeedMemory``'s
@@ -37,15 +38,23 @@ class _Held:
     snapshot_id: int
 
 
+def _size(key: Hashable, answer: Answer) -> int:
+    """What holding an answer costs: its bytes, its key, and a fixed overhead."""
+    return len(answer.body) + len(repr(key)) + 256
+
+
 class LatestRatesMemory:
-    """``max_entries`` answers, least recently used dropped first; 0 holds none."""
+    """``max_entries`` answers of at most ``max_bytes`` in all, least recently used
+    dropped first; 0 holds none."""
 
     name = LATEST_RATES
 
-    def __init__(self, max_entries: int = 256) -> None:
+    def __init__(self, max_entries: int = 256, max_bytes: int = 16 * 1024 * 1024) -> None:
         self._entries: OrderedDict[Hashable, _Held] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._generation = 0
         self._newest: int | None = _UNSEEN
 
@@ -71,17 +80,28 @@ class LatestRatesMemory:
         if self._max <= 0:
             return
         with self._lock:
-            if generation != self._generation:
+            size = _size(key, answer)
+            if generation != self._generation or size > self._max_bytes:
                 return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(key, old.answer)
             self._entries[key] = _Held(answer, snapshot_id)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._bytes += size
+            while len(self._entries) > self._max or self._bytes > self._max_bytes:
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped_key, dropped.answer)
+
+    @property
+    def held_bytes(self) -> int:
+        with self._lock:
+            return self._bytes
 
     def forget(self) -> None:
         with self._lock:
             self._generation += 1
             self._entries.clear()
+            self._bytes = 0
 
     def sweep(self, session: Session) -> None:
         """Forget everything when the newest snapshot is not the one last seen, or
@@ -97,3 +117,4 @@ class LatestRatesMemory:
             if changed:
                 self._generation += 1
                 self._entries.clear()
+                self._bytes = 0

@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     install_problem_handlers(app)
 
     def base_url() -> str:
-        return request.host_url.rstrip("/")
+        return settings.ingest_base_url
 
     install_sessions(app, sessions)
 

@@ -213,17 +213,30 @@ def post_page(
         return dict(json.load(resp))
 
 
-def describe_urls(settings: Settings, token: str) -> list[str]:
+def token_hint(settings: Settings) -> str:
+    """Where the token is, for output that may end up in a log file."""
+    if settings.ingest_tokens:
+        return "the first of SILKFEED_INGEST_TOKENS"
+    return f"in {settings.data_dir.resolve() / 'ingest-token'}"
+
+
+def describe_urls(settings: Settings, token: str | None) -> list[str]:
+    """The stack's addresses; ``token`` None says where the token is instead
+    (the output goes to a file: `make up`'s log)."""
     base = settings.base_url
     ingest = f"http://{settings.bind_host}:{settings.ingest_port}"
+    if token is None:
+        shown, header = f"({token_hint(settings)})", "Authorization: Bearer $TOKEN"
+    else:
+        shown, header = token, f"Authorization: Bearer {token}"
     return [
         f"feeds:   {base}/  (index)",
         f"         {base}/feeds/articles.atom  {base}/feeds/articles.rss",
         f"         {base}/feeds/articles.json",
         f"rates:   {base}/api/v1/rates/latest  {base}/feeds/rates.atom",
         f"ingest:  {ingest}/v1/submissions",
-        f"token:   {token}",
-        f"try:     curl -H 'Authorization: Bearer {token}' -H 'Content-Type: text/plain' "
+        f"token:   {shown}",
+        f"try:     curl -H '{header}' -H 'Content-Type: text/plain' "
         f"--data-binary @page.txt {ingest}/v1/submissions",
     ]
 
@@ -264,7 +277,8 @@ def run(settings: Settings, *, demo: bool = True) -> int:
         if demo:
             answer = post_page(settings, token, DEMO_PAGE.read_bytes())
             sup.say("stack", f"posted the demo page as submission {answer['id']}")
-        for line in describe_urls(settings, token):
+        # On a terminal the token is shown; into a file (`make up`'s log) it is not.
+        for line in describe_urls(settings, token if sys.stdout.isatty() else None):
             sup.say("stack", line)
         sup.say("stack", "ready; Ctrl-C stops everything")
         while True:
@@ -310,7 +324,9 @@ def up(settings: Settings, timeout: float = 90.0) -> int:
         )
         return 1
     log_path = rd / "stack.log"
-    log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+    # Only the owner reads the log: it holds what every process says.
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+    os.chmod(log_path, 0o600)  # also when an older, wider file was there
     env = dict(os.environ)
     env["SILKFEED_DATA_DIR"] = str(settings.data_dir.resolve())
     proc = subprocess.Popen(

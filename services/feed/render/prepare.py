@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
+
+from shared.byte_lru import ByteLRU
 
 from .html import content_html
 from .model import FeedEntry, FeedMeta, RssItemExtension
@@ -129,10 +130,26 @@ def prepare_meta(meta: FeedMeta) -> FeedMeta:
     )
 
 
-@lru_cache(maxsize=8192)
+# Cached: a feed worker re-renders mostly the same entries, and sanitising is
+# most of the cost. FeedEntry is frozen, so equal input, equal output. Bounded
+# by bytes as well as entries: an article's text may be up to a megabyte.
+_PREPARED: ByteLRU[PreparedEntry] = ByteLRU(max_entries=8192, max_bytes=64 * 1024 * 1024)
+
+
+def clear_prepared() -> None:
+    _PREPARED.clear()
+
+
 def prepare_entry(entry: FeedEntry) -> PreparedEntry:
-    # Cached: a feed worker re-renders mostly the same entries, and sanitising
-    # is most of the cost. FeedEntry is frozen, so equal input, equal output.
+    found = _PREPARED.get(entry)
+    if found is None:
+        found = _prepare_entry(entry)
+        size = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(found.content_html)
+        _PREPARED.put(entry, found, 2 * size + 1024)  # text twice: the entry and its HTML
+    return found
+
+
+def _prepare_entry(entry: FeedEntry) -> PreparedEntry:
     guid = _uri(entry.guid, "guid")
     first_text = next((p for p in entry.paragraphs if one_line(p)), "")
     given_summary = one_line(entry.summary) or shorten(first_text, SUMMARY_FALLBACK_CHARS)
