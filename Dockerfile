@@ -15,6 +15,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini Procfile ./
 COPY shared ./shared
+COPY cli ./cli
 COPY services ./services
 COPY migrations ./migrations
 # Editable, so the migrations and the Procfile stay beside the code that reads them.
