@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import redis
 from celery import Celery, Task
+from celery.exceptions import Reject
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared import contracts
+from shared import broker_guard, contracts
 from shared.db import make_engine, make_session_factory
 from shared.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 
 class Resources:
@@ -50,6 +54,7 @@ class SilkfeedCelery(Celery):
 def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery:
     """A Celery app configured for no loss and JSON only."""
     settings = settings or load_settings()
+    broker_guard.install()
     app = SilkfeedCelery(name, broker=settings.redis_url, set_as_current=False)
     app.resources = Resources(settings)
     limit = settings.task_time_limit
@@ -152,6 +157,22 @@ class DbTask(Task):
         if self._session is None:
             raise RuntimeError("session is only available while the task runs")
         return self._session
+
+    def retry(self, *args: Any, **kwargs: Any) -> Any:
+        # Celery rejects the message *without* requeueing it when the retry
+        # cannot be published (the broker is away), which loses an acks_late
+        # task. Requeue it instead: if the broker is still away the reject
+        # fails too, and Redis hands the message out again after the
+        # visibility timeout. Either way it runs again, and tasks are idempotent.
+        try:
+            return super().retry(*args, **kwargs)
+        except Reject as exc:
+            if exc.requeue or not isinstance(exc.reason, TRANSIENT_ERRORS):
+                raise
+            log.warning(
+                "could not publish the retry of %s (%s); requeueing it", self.name, exc.reason
+            )
+            raise Reject(exc.reason, requeue=True) from exc
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         resources: Resources = self.app.resources  # type: ignore[attr-defined]

@@ -10,6 +10,8 @@ from typing import Any
 import redis
 from celery import Celery, signals
 
+from shared import soft_limit_guard
+from shared.heartbeat import install_heartbeat
 from shared.logs import configure_logging, submission_id_var
 from shared.redis_client import settings_client
 from shared.task_metrics import TaskMetrics
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 
 def prepare_worker(app: Celery, service: str) -> None:
     settings = app.resources.settings  # type: ignore[attr-defined]
+    soft_limit_guard.install()
 
     @signals.setup_logging.connect(weak=False)
     def _logging(**_: Any) -> None:
@@ -29,6 +32,8 @@ def prepare_worker(app: Celery, service: str) -> None:
     def _fresh_pool(**_: Any) -> None:
         # A forked child must not share the parent's database connections.
         app.resources.dispose()  # type: ignore[attr-defined]
+
+    install_heartbeat(app, settings.heartbeat_file)
 
     ready_file = settings.run_dir / f"{service}.ready" if settings.run_dir else None
 
