@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shared.cli.procfile import MIGRATE_COMMAND, read_procfile
+from cli.procfile import MIGRATE_COMMAND, read_procfile
 from shared.migrate import ROOT
 
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
