@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from unittest import mock
 
 from services.feed.memory import FeedMemory, held_bytes
-from services.feed.rates_http import Answer
-from services.feed.rates_memory import LatestRatesMemory
 from services.feed.render import prepare
 from services.feed.render.model import FeedEntry
 from services.feed.serving import StoredFeed
+from services.rates.http import Answer
+from services.rates.memory import LatestRatesMemory
 from shared.byte_lru import ByteLRU
 
 MB = 1024 * 1024

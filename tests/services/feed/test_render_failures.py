@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
+from cli.stats import as_text, failing_feeds
 from services.feed.coalesce import RenderCoalescer
 from services.feed.render_failures import FIRST_BACKOFF, backoff_after, render_priority
-from shared.cli.stats import as_text, failing_feeds
 from tests.support.redis_server import RedisServer
 
 
