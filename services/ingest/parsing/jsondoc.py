@@ -122,7 +122,11 @@ def parse_json(body: bytes) -> ParsedPage:
 def _load(body: bytes) -> dict[str, Any]:
     text = decode_body(body)
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(
+            text, parse_constant=_refuse_constant, object_pairs_hook=_ObjectLimit(MAX_OBJECTS)
+        )
+    except _TooManyObjects:
+        raise SchemaError([_error((), _TOO_MANY_OBJECTS)]) from None
     except RecursionError:
         raise SchemaError([_error((), "not valid JSON: nested too deeply")]) from None
     except ValueError as exc:
@@ -134,6 +138,31 @@ def _load(body: bytes) -> dict[str, Any]:
     if errors:
         raise SchemaError(errors)
     return document
+
+
+# Every object of a page: the page, 1,000 articles, 1,000 rates, with room for
+# extensions. Counted while parsing, so a million empty objects stop the parser
+# after ten thousand instead of being built (and then validated) one by one.
+MAX_OBJECTS = 10_000
+_TOO_MANY_OBJECTS = (
+    f"holds more than {MAX_OBJECTS:,} JSON objects; a page has at most 1,000 articles "
+    "and 1,000 rates"
+)
+
+
+class _TooManyObjects(Exception):
+    pass
+
+
+class _ObjectLimit:
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooManyObjects
+        return dict(pairs)
 
 
 def _refuse_constant(name: str) -> None:
