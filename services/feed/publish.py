@@ -29,6 +29,7 @@ from services.feed.query import FeedQuery
 from services.feed.rate_feeds import rate_feed_entries
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedEntry, FeedMeta
+from services.feed.websub.topics import hub_url
 from shared.db import utcnow
 from shared.models import RenderedFeed
 from shared.settings import Settings
@@ -111,6 +112,8 @@ def build_current(
         paging: dict[str, object] = {}
         if pages:
             paging["prev_archive_url"] = archive_url(settings, spec, pages, fmt)
+        if query is None:
+            paging["hub_url"] = hub_url(settings)  # only subscription documents are pushed
         if query is not None and not query.is_default(size):
             paging["self_url"] = f"{base}{spec.path}.{fmt}?{query.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)

@@ -10,6 +10,7 @@ from celery import Celery
 
 from services.feed.coalesce import RenderCoalescer
 from services.feed.publish import refresh
+from services.feed.websub.hook import documents_changed
 from shared import contracts
 from shared.celery_app import TRANSIENT_ERRORS, DbTask
 from shared.changes import announce
@@ -58,6 +59,7 @@ def register(app: Celery) -> None:
             result = refresh(self.session, settings, [name], stamp)
             # Web processes drop their in-memory copies of what changed.
             announce(co.client, settings.key_prefix, result.changed)
+            documents_changed(app, self.session, result.changed)
             co.count_renders(result.rendered)
 
         done = co.drain(render)
