@@ -102,18 +102,6 @@ def active_ids(session: Session, key: str, now: datetime) -> list[int]:
     )
 
 
-def topics_with_subscribers(session: Session, keys: list[str]) -> list[str]:
-    if not keys:
-        return []
-    return list(
-        session.scalars(
-            select(WebSubSubscription.topic_key)
-            .where(WebSubSubscription.topic_key.in_(keys))
-            .distinct()
-        )
-    )
-
-
 def counts_by_topic(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(WebSubSubscription.topic, func.count()).group_by(WebSubSubscription.topic)
