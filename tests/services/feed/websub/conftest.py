@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from cli.system import free_port
 from services.feed.app import create_app as create_feed_app
 from services.ingest.app import create_app as create_ingest_app
-from shared.cli.system import free_port
 from shared.db import make_engine, make_session_factory
 from shared.models import WebSubIntent, WebSubSubscription
 from shared.settings import Settings

@@ -21,7 +21,7 @@ from flask_websub.subscriber import (
 )
 from werkzeug.serving import make_server
 
-from shared.cli.system import free_port
+from cli.system import free_port
 from tests.services.feed.websub.conftest import HubStack
 from tests.support.content import page
 from tests.support.waiting import wait_for

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from shared.cli.common import database, echo_line, expected_errors, fail
+from cli.common import database, echo_line, expected_errors, fail
 
 
 @click.group()
