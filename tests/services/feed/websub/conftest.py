@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 from cli.system import free_port
 from services.feed.app import create_app as create_feed_app
 from services.ingest.app import create_app as create_ingest_app
+from shared.contracts import QUEUE_FEED, QUEUE_INGEST, QUEUE_RATES, QUEUE_WEBSUB
 from shared.db import make_engine, make_session_factory
 from shared.models import WebSubIntent, WebSubSubscription
 from shared.settings import Settings
@@ -66,6 +68,18 @@ class HubStack:
         engine.dispose()
         return subs, intents
 
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until no queue holds a message (retries waiting out a countdown aside),
+        so that nothing a test started still writes while the next one runs."""
+        client = redis.Redis.from_url(self.settings.redis_url)
+        names = [self.settings.key_prefix + q for q in
+                 (QUEUE_INGEST, QUEUE_RATES, QUEUE_FEED, QUEUE_WEBSUB)]
+        deadline, quiet = time.monotonic() + timeout, 0
+        while quiet < 5 and time.monotonic() < deadline:
+            quiet = quiet + 1 if sum(client.llen(n) for n in names) == 0 else 0
+            time.sleep(0.1)
+        client.close()
+
     def log(self, name: str) -> str:
         return self.procs[name].log_path.read_text(errors="replace")
 
@@ -107,9 +121,11 @@ def hub_stack(
         feed_app.extensions["silkfeed"]["memory"].stop()
         for proc in procs.values():
             proc.stop()
+        wipe(database_url)  # the session's database is clean for the tests after these
 
 
 @pytest.fixture
 def hub(hub_stack: HubStack) -> Iterator[HubStack]:
     yield hub_stack
+    hub_stack.settle()
     wipe(hub_stack.settings.db_url)
