@@ -1,23 +1,50 @@
 # One image for every silkfeed role; docker-compose.yml picks the command.
-FROM python:3.11-slim-bookworm
+#
+# The base image is a build argument, so a host with an internal registry
+# mirror, or none at all, builds this file unchanged:
+#   docker build --build-arg PYTHON_IMAGE=registry.example.net/python:3.11-slim-bookworm .
+# (compose passes SILKFEED_PYTHON_IMAGE; deploy/base-images/build.sh makes a
+# stand-in from Debian's packages). It needs a Python 3.11 on PATH with pip,
+# and apt-get.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     SILKFEED_DATA_DIR=/var/lib/silkfeed \
-    SILKFEED_BIND_HOST=0.0.0.0
+    SILKFEED_BIND_HOST=0.0.0.0 \
+    SILKFEED_HEARTBEAT_FILE=/tmp/silkfeed-heartbeat
 
+# curl for the HTTP healthchecks. A regular (not --system) account, so a uid
+# above the system range draws no warning; --no-log-init keeps the lastlog
+# file small for a high uid.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home /var/lib/silkfeed --create-home silkfeed
+    && groupadd --gid 10001 silkfeed \
+    && useradd --no-log-init --uid 10001 --gid 10001 --shell /usr/sbin/nologin \
+        --home-dir /var/lib/silkfeed --create-home silkfeed
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini Procfile ./
-COPY shared ./shared
-COPY services ./services
-COPY migrations ./migrations
-# Editable, so the migrations and the Procfile stay beside the code that reads them.
-RUN pip install -e .
+
+# The dependency layer: rebuilt only when pyproject.toml changes, not on every
+# change of the code below. The dependencies are read from pyproject.toml, so
+# there is one list of them.
+COPY pyproject.toml ./
+RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt 'setuptools>=77' wheel \
+    && rm /tmp/requirements.txt
+
+# The code: everything .dockerignore lets through (no tests, no local state, no .env).
+COPY . ./
+# Editable, so the migrations and the Procfile stay beside the code that reads
+# them; --no-deps and no build isolation: everything it needs is installed above.
+# Byte-compiled here, as pip did for the dependencies: the processes run as a
+# user who cannot write /app, and would otherwise compile it on every start.
+RUN pip install --no-deps --no-build-isolation -e . \
+    && python -m compileall -q /app \
+    && install -m 0755 deploy/worker-health.sh /usr/local/bin/silkfeed-worker-health
 
 USER silkfeed

@@ -7,10 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run up down test lint bench clean
+.PHONY: help venv run up down test lint bench clean compose-env test-compose
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "silkfeed: Python 3.11 or newer is required (apt-get install python3 python3-venv)"; exit 1; }
@@ -36,6 +36,12 @@ test: venv ## Set up and run every test (and the linter)
 	$(BIN)/silkfeed ensure-tools --for test
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+compose-env: ## Write .env for docker compose (generated database password and ingest token)
+	@$(PYTHON) deploy/compose_env.py
+
+test-compose: ## Build and run the docker compose stack for real and put it through its paces (root, Docker)
+	tests/compose/run.sh
 
 lint: venv ## Run ruff
 	$(BIN)/ruff check .

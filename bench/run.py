@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Quick ones first; the load test (minutes) last.
 ORDER = [
     "bench.bench_parse",
+    "bench.bench_extraction",
     "bench.bench_pipeline",
     "bench.bench_feeds",
     "bench.bench_rates",

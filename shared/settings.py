@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     run_dir: Path | None = Field(
         None, description="Set by `silkfeed stack`: workers mark readiness here."
     )
+    heartbeat_file: Path | None = Field(
+        None,
+        description=(
+            "A worker rewrites this file every few seconds while it consumes, for a "
+            "container healthcheck (the image sets it); unset, no file."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level."
     )
@@ -181,7 +188,13 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         """The effective public base URL, without a trailing slash."""
-        return self.public_url or f"http://{self.bind_host}:{self.feed_port}"
+        if self.public_url:
+            return self.public_url
+        # Listening on every address (as in a container): readers on this host
+        # reach it at localhost, never at 0.0.0.0.
+        everywhere = ("0.0.0.0", "::", "")  # noqa: S104 - compared, not bound
+        host = "localhost" if self.bind_host in everywhere else self.bind_host
+        return f"http://{host}:{self.feed_port}"
 
     @property
     def key_prefix(self) -> str:

@@ -11,6 +11,7 @@ import redis
 from celery import Celery, signals
 
 from shared import soft_limit_guard
+from shared.heartbeat import install_heartbeat
 from shared.logs import configure_logging, submission_id_var
 from shared.redis_client import settings_client
 from shared.task_metrics import TaskMetrics
@@ -31,6 +32,8 @@ def prepare_worker(app: Celery, service: str) -> None:
     def _fresh_pool(**_: Any) -> None:
         # A forked child must not share the parent's database connections.
         app.resources.dispose()  # type: ignore[attr-defined]
+
+    install_heartbeat(app, settings.heartbeat_file)
 
     ready_file = settings.run_dir / f"{service}.ready" if settings.run_dir else None
 

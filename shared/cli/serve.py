@@ -71,6 +71,12 @@ def prepare_metrics_dir(settings: Settings, role: str) -> None:
 def serve(role: str) -> None:
     """Run the feed service or the ingest API in the foreground."""
     settings = load_settings()
+    if role == "ingest-api" and not settings.ingest_tokens:
+        # Before any server process starts: one clear line, and a non-zero exit.
+        raise click.ClickException(
+            "SILKFEED_INGEST_TOKENS is empty: the ingest API needs one or more "
+            "comma-separated tokens of at least 16 characters"
+        )
     prepare_metrics_dir(settings, role)
     if role == "feed":
         serve_feed(settings)

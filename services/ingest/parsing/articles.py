@@ -30,6 +30,8 @@ class Draft:
     url: str | None = None
     published: datetime | None = None
     extra_tags: Sequence[str] = ()
+    authors: tuple[str, ...] = ()
+    modified: datetime | None = None
 
 
 def build_articles(
@@ -61,6 +63,8 @@ def build_articles(
             paragraphs=tuple(body),
             url=draft.url,
             published=draft.published,
+            authors=draft.authors,
+            modified=draft.modified,
             tags=merge_tags(tags, draft.extra_tags) if draft.extra_tags else tags,
         )
         for (draft, title, body), tags in zip(kept, countries, strict=True)

@@ -31,6 +31,8 @@ from .ceiling import (
 from .clean import strip_forbidden
 from .dates import parse_date_line, parse_iso_date, parse_iso_datetime
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
+from .single import first_heading, read_single
+from .structured import PageFacts, page_facts
 from .text import article_lines
 from .ticker import TickerLines, find_quotes, unique_quotes
 
@@ -119,8 +121,9 @@ def parse_html(body: bytes) -> ParsedPage:
         if tags > UNCHECKED_TAGS:
             _check_depth(body, tags)
     with memory_given_back():
-        page_date, quotes, articles = _Page(body).read()
-        if not quotes or page_date is None:
+        page = _Page(body)
+        page_date, quotes, articles = page.read()
+        if not page.single and (not quotes or page_date is None):
             # The first tree is gone by now; the second takes its memory.
             page_date, quotes = _read_whole_page(body, page_date, quotes)
         return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
@@ -242,6 +245,8 @@ class _Page:
     def __init__(self, source: bytes) -> None:
         self.tree = _build_tree(source)
         self.ancestry = _Ancestry()
+        # A single-article page is read whole from one tree.
+        self.single = False
 
     def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
         """The page date, the ticker bars' quotes and the stories, as far as this tree tells.
@@ -255,6 +260,11 @@ class _Page:
         # The first <time> usually lives in the page header; a first-match
         # query costs next to nothing.
         page_date = self._time_element_date()
+        facts = page_facts(tree)
+        if facts.single_article:
+            if page_date is None and (facts.published or facts.modified):
+                page_date = (facts.published or facts.modified).date()
+            return page_date, *self._read_single(facts)
         # Menus, sidebars, footers and forms hold most of a news page's
         # elements, and every pass below walks what is left of the tree.
         # (A ticker bar inside them is found by the whole-page pass in
@@ -268,6 +278,22 @@ class _Page:
             self._drop_chrome(tree.body or body)
             articles = self._from_headings(body) or self._from_blocks(body)
         return page_date, quotes, articles
+
+    def _read_single(self, facts: PageFacts) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
+        """A page that says it is one article: its main content, by block scoring."""
+        self.single = True
+        tree = self.tree
+        heading = first_heading(tree)
+        _drop_invisible(tree)
+        # Nothing is dropped from this tree, so ticker bars in menus and
+        # sidebars are found in it, and ticker lines around any "=".
+        quotes = list(self._ticker_bar_quotes())
+        if not quotes:
+            quotes = list(self._ticker_line_quotes(self._text(tree.body, separator="\n")))
+        single = read_single(tree, facts, heading)
+        if single.draft is None:
+            return quotes, ()
+        return quotes, build_articles([single.draft], require_paragraphs=True)
 
     def _text(self, node: LexborNode, separator: str = "") -> str:
         text = node.text(separator=separator)

@@ -36,6 +36,8 @@ class ParsedArticle:
     url: str | None = None
     published: datetime | None = None
     tags: tuple[str, ...] = field(default=())
+    authors: tuple[str, ...] = field(default=())
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

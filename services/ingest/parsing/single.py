@@ -1,0 +1,62 @@
+"""A page that holds one article: its main content, headline, authors, times and link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .articles import Draft
+from .extract import HEADING_TAGS, LeftOut, main_content, text_of
+from .structured import PageFacts
+
+# An articleBody this much shorter than the text found is a teaser, not the body.
+_BODY_SHARE = 0.6
+_MAX_TITLE = 300
+
+
+@dataclass(slots=True)
+class SingleArticle:
+    draft: Draft | None
+    left_out: LeftOut
+    warnings: list[str]
+
+
+def first_heading(tree: LexborHTMLParser) -> str | None:
+    """The text of the page's first <h1>, read before the tree is changed."""
+    node = tree.body.css_first("h1") if tree.body is not None else None
+    text = text_of(node) if node is not None else ""
+    return text[:_MAX_TITLE] or None
+
+
+def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -> SingleArticle:
+    """The page's article from ``tree`` (invisible elements already dropped)."""
+    warnings: list[str] = []
+    body = tree.body
+    if body is None:
+        return SingleArticle(None, LeftOut(), ["the page has no body"])
+    found = main_content(body)
+    title = facts.headline or heading
+    paragraphs = []
+    for block in found.blocks:
+        if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
+            found.left_out.add("headline", block.text)
+            continue
+        paragraphs.append(block.text)
+    if facts.body and len(facts.body) >= _BODY_SHARE * sum(map(len, paragraphs)):
+        # The page's own statement of its body, when it is the whole of it.
+        paragraphs = [line for line in facts.body.splitlines() if line.strip()]
+    if not title:
+        warnings.append("no headline found")
+        title = paragraphs[0][:_MAX_TITLE] if paragraphs else ""
+    if not paragraphs:
+        warnings.append("no article text found")
+    draft = Draft(
+        title,
+        paragraphs,
+        url=facts.url,
+        published=facts.published,
+        authors=tuple(facts.authors),
+        modified=facts.modified,
+    )
+    return SingleArticle(draft, found.left_out, warnings)

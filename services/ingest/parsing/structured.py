@@ -1,0 +1,173 @@
+"""What a page says about itself: JSON-LD, OpenGraph and ``article:*`` meta, canonical link.
+
+Read before the page's scripts are dropped (JSON-LD lives in a <script>).
+Every value is bounded and checked: a page's own claims are input like any other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .clean import squash_space, strip_forbidden
+from .dates import parse_iso_datetime
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
+        "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
+        "TechArticle", "ScholarlyArticle", "SocialMediaPosting", "Blog", "ReviewNewsArticle",
+    }
+)  # fmt: skip
+# JSON-LD is small; a script of megabytes is no description of a page.
+_MAX_JSON_LD = 512 * 1024
+_MAX_FIELD = 300
+_MAX_AUTHORS = 8
+_MAX_NODES = 200
+
+
+@dataclass(slots=True)
+class PageFacts:
+    """The page's claims about its article, where it makes any."""
+
+    headline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    url: str | None = None
+    body: str | None = None
+    og_type: str | None = None
+    article_items: int = 0  # JSON-LD article objects on the page
+
+    @property
+    def single_article(self) -> bool:
+        """Whether the page says it is one article (a front page lists several)."""
+        if self.article_items > 1:
+            return False
+        return self.article_items == 1 or (self.og_type or "").lower() == "article"
+
+
+def http_url(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = strip_forbidden(value).strip()
+    if not value or len(value) > 2048:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _short(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = squash_space(strip_forbidden(value))
+    return text[:_MAX_FIELD] if text else None
+
+
+def _objects(data: Any, budget: list[int]) -> Iterator[dict[str, Any]]:
+    """Every JSON object in ``data`` that has a type, @graph included, up to a budget."""
+    stack = [data]
+    while stack and budget[0] > 0:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            budget[0] -= 1
+            if "@type" in item:
+                yield item
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(reversed(graph))
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k for k in kinds if isinstance(k, str)}
+
+
+def _author_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items[:_MAX_AUTHORS]:
+        name = item.get("name") if isinstance(item, dict) else item
+        text = _short(name)
+        if text and not http_url(text):
+            names.append(text)
+    return names
+
+
+def _from_json_ld(tree: LexborHTMLParser, facts: PageFacts) -> None:
+    budget = [_MAX_NODES]
+    for script in tree.css('script[type="application/ld+json" i]'):
+        source = script.text()
+        if len(source) > _MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(source)
+        except (ValueError, RecursionError):
+            continue
+        for item in _objects(data, budget):
+            if not _types(item) & ARTICLE_TYPES:
+                continue
+            facts.article_items += 1
+            if facts.article_items > 1:
+                continue
+            facts.headline = _short(item.get("headline")) or _short(item.get("name"))
+            facts.authors = _author_names(item.get("author"))
+            facts.published = _when(item.get("datePublished"))
+            facts.modified = _when(item.get("dateModified"))
+            main = item.get("mainEntityOfPage")
+            facts.url = http_url(item.get("url")) or http_url(
+                main.get("@id") if isinstance(main, dict) else main
+            )
+            body = item.get("articleBody")
+            facts.body = strip_forbidden(body) if isinstance(body, str) else None
+
+
+def _when(value: object) -> datetime | None:
+    return parse_iso_datetime(value.strip()[:64]) if isinstance(value, str) else None
+
+
+def page_facts(tree: LexborHTMLParser) -> PageFacts:
+    """JSON-LD first, then OpenGraph/``article:*`` meta and <link rel=canonical> fill the gaps."""
+    facts = PageFacts()
+    head = tree.head
+    if head is None:
+        return facts
+    _from_json_ld(tree, facts)
+    meta: dict[str, str] = {}
+    authors: list[str] = []
+    for node in head.css("meta[content], link[rel][href]"):
+        attributes = node.attributes
+        if node.tag == "link":
+            rel = (attributes.get("rel") or "").lower().split()
+            if "canonical" in rel:
+                meta.setdefault("canonical", attributes.get("href") or "")
+            continue
+        key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        value = attributes.get("content") or ""
+        if key in ("article:author", "author", "dc.creator", "byl") and len(authors) < _MAX_AUTHORS:
+            name = _short(value.removeprefix("By ").removeprefix("by "))
+            if name and not http_url(name):
+                authors.append(name)
+        elif key:
+            meta.setdefault(key, value)
+    facts.og_type = _short(meta.get("og:type"))
+    facts.headline = facts.headline or _short(meta.get("og:title"))
+    facts.authors = facts.authors or authors
+    facts.published = facts.published or _when(meta.get("article:published_time"))
+    facts.modified = facts.modified or _when(
+        meta.get("article:modified_time") or meta.get("og:updated_time")
+    )
+    facts.url = http_url(meta.get("canonical")) or facts.url or http_url(meta.get("og:url"))
+    return facts
