@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import BenchStack, bench_stack, distinct_page, get_json, post
-from shared.cli.system import free_port
+from cli.system import free_port
 
 NGINX_CONF = """
 worker_processes {workers};

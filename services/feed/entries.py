@@ -81,7 +81,7 @@ def feed_exists(session: Session, spec: FeedSpec) -> bool:
     if spec.kind in ("articles", "rates", FEED_RATE_MOVES):
         return True
     if spec.kind == "pair":
-        from services.feed.rate_feeds import pair_exists
+        from services.rates.feeds import pair_exists
 
         return pair_exists(session, spec.value or "")
     if spec.kind == "tag":

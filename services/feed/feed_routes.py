@@ -8,8 +8,8 @@ from services.feed.documents import FeedDocuments
 from services.feed.entries import RATE_KINDS, current_articles
 from services.feed.negotiation import wants_html
 from services.feed.paths import parse_feed_path
-from services.feed.rate_feeds import rate_feed_entries
 from services.feed.render import FORMATS, MEDIA_TYPES, content_html
+from services.rates.feeds import rate_feed_entries
 
 bp = Blueprint("feeds", __name__)
 

@@ -26,9 +26,9 @@ from services.feed.entries import (
     feed_exists,
 )
 from services.feed.query import FeedQuery
-from services.feed.rate_feeds import rate_feed_entries
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedEntry, FeedMeta
+from services.rates.feeds import rate_feed_entries
 from shared.db import utcnow
 from shared.models import RenderedFeed
 from shared.settings import Settings

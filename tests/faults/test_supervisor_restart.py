@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.cli.system import free_port
+from cli.system import free_port
 from shared.migrate import ROOT
 from shared.models import SubmissionStatus
 from tests.conftest import TOKEN
@@ -32,7 +32,7 @@ PAGES = 20
 
 def silkfeed(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", *args],
+        [sys.executable, "-m", "cli.main", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -13,10 +13,10 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from cli.system import free_port
 from services.ingest.app import create_app
 from services.ingest.auth import token_label
 from services.ingest.ratelimit import RateLimiter
-from shared.cli.system import free_port
 from shared.problems import Problem
 from shared.settings import Settings
 from tests.conftest import TOKEN

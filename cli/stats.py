@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from shared.cli.common import expected_errors
+from cli.common import expected_errors
 from shared.contracts import QUEUE_FEED, QUEUE_INGEST, QUEUE_RATES
 
 QUEUES = (QUEUE_INGEST, QUEUE_RATES, QUEUE_FEED)
@@ -168,7 +168,7 @@ def stats(as_json: bool) -> None:
     """
     import redis
 
-    from shared.cli.common import database, echo_line
+    from cli.common import database, echo_line
     from shared.redis_client import settings_client
     from shared.settings import load_settings
 

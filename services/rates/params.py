@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import request
 
-from services.feed.rates_history import Pair
+from services.rates.history import Pair
 from shared.problems import Problem
 
 _CODE = re.compile(r"[A-Za-z]{3}")

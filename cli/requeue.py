@@ -144,7 +144,7 @@ def requeue_with_progress(
     """``requeue``, drawing a progress bar (on stderr) while the tasks are sent."""
     import click
 
-    from shared.cli.common import progress_file
+    from cli.common import progress_file
 
     with click.progressbar(
         length=len(ids), label="sending", file=progress_file(), show_pos=True, hidden=not ids

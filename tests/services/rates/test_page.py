@@ -10,9 +10,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from services.feed.app import create_app
-from services.feed.charts import line_chart
+from services.rates.chart import line_chart
 from shared.settings import Settings
-from tests.services.feed.test_rates_api import HISTORY, SAMPLE, store
+from tests.services.rates.test_api import HISTORY, SAMPLE, store
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from bench.common import distinct_page
 from shared.contracts import PROCESS_SUBMISSION
 from shared.db import make_engine, make_session_factory, utcnow
 from shared.models import Article, Submission
+from tests.cli.conftest import Cli, IngestServer, store
 from tests.conftest import TOKEN
-from tests.shared.cli.conftest import Cli, IngestServer, store
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
 

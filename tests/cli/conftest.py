@@ -15,8 +15,8 @@ import redis
 from click.testing import CliRunner, Result
 from werkzeug.serving import make_server
 
+from cli.main import main
 from services.ingest.app import create_app
-from shared.cli.main import main
 from shared.db import make_engine, make_session_factory
 from shared.models import Submission
 from shared.settings import Settings

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import redis
 
-from shared.cli.restarts import Restarter, RestartPolicy, describe_exit
-from shared.cli.stack import Supervisor
+from cli.restarts import Restarter, RestartPolicy, describe_exit
+from cli.stack import Supervisor
 from shared.process_restarts import ProcessRestarts
 from shared.settings import Settings
 from tests.support.redis_server import RedisServer

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-from services.feed.rates_history import Quote
+from services.rates.history import Quote
 
 _WORK = Context(prec=34, rounding=ROUND_HALF_EVEN)
 

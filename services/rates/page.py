@@ -13,11 +13,11 @@ from decimal import Decimal
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
-from services.feed.charts import line_chart
-from services.feed.rates_history import Snapshot, by_id, daily_rates, latest, on_or_before
-from services.feed.rates_http import cached, install, read_view, reader, settings
-from services.feed.rates_params import parse_day
 from services.feed.render import FORMATS, MEDIA_TYPES
+from services.rates.chart import line_chart
+from services.rates.history import Snapshot, by_id, daily_rates, latest, on_or_before
+from services.rates.http import cached, install, read_view, reader, settings
+from services.rates.params import parse_day
 from shared.problems import Problem
 
 bp = Blueprint("rates_page", __name__)

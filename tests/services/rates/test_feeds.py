@@ -12,12 +12,12 @@ from lxml import etree
 
 from services.feed.app import create_app
 from services.feed.entries import FeedSpec
-from services.feed.rate_feeds import rate_feed_entries
-from services.feed.render.cb import CB_NS, decimals
+from services.feed.render.exchange_rate import CB_NS, decimals
+from services.rates.feeds import rate_feed_entries
 from shared.db import make_engine, make_session_factory
 from shared.settings import Settings
 from tests.services.feed.render.feed_render_checks import feed_problems
-from tests.services.feed.test_rates_api import BASE, HISTORY, SAMPLE, T0, store
+from tests.services.rates.test_api import BASE, HISTORY, SAMPLE, T0, store
 
 CB = {"cb": CB_NS, "dc": "http://purl.org/dc/elements/1.1/"}
 

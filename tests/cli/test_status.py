@@ -8,7 +8,7 @@ from pathlib import Path
 
 from shared.db import utcnow
 from shared.settings import Settings
-from tests.shared.cli.conftest import Cli, store
+from tests.cli.conftest import Cli, store
 
 
 def test_status_shows_counts_error_and_times(cli: Cli, db_url: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from shared.cli.common import expected_errors, fail
+from cli.common import expected_errors, fail
 
 
 def describe(sub: Any) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def status(submission_id: str, as_json: bool) -> None:
       silkfeed status 6c1f0e…
       silkfeed status 6c1f0e… --json | jq .counts
     """
-    from shared.cli.common import database
+    from cli.common import database
     from shared.models import Submission
     from shared.settings import load_settings
 

@@ -23,9 +23,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from services.feed.entries import FEED_RATE_MOVES, FeedSpec
-from services.feed.rates_history import Quote, distinct_pairs, pair_quotes, recent
-from services.feed.render.cb import ExchangeRate
+from services.feed.render.exchange_rate import ExchangeRate
 from services.feed.render.model import FeedEntry
+from services.rates.history import Quote, distinct_pairs, pair_quotes, recent
 from shared.models import RateQuote
 
 # The moves feed looks back at most this many quotes per pair, a page at a time:

@@ -24,15 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from shared.cli.procfile import read_procfile
-from shared.cli.restarts import kill_leftovers, watch
-from shared.cli.system import MissingTool, redis_answers, start_private_redis
+from cli.procfile import read_procfile
+from cli.restarts import kill_leftovers, watch
+from cli.system import MissingTool, redis_answers, start_private_redis
 from shared.migrate import ROOT
 from shared.migrate import upgrade as migrate_upgrade
 from shared.settings import Settings
 
 WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
-DEMO_PAGE = ROOT / "shared" / "cli" / "demo-page.txt"
+DEMO_PAGE = ROOT / "cli" / "demo-page.txt"
 COLORS = ("36", "32", "33", "35", "34", "31")
 
 
@@ -331,7 +331,7 @@ def up(settings: Settings, timeout: float = 90.0) -> int:
     env = dict(os.environ)
     env["SILKFEED_DATA_DIR"] = str(settings.data_dir.resolve())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli.main", "stack", "run", "--no-demo"],
+        [sys.executable, "-m", "cli.main", "stack", "run", "--no-demo"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from services.feed.rates_history import newest_id
-from services.feed.rates_http import Answer
+from services.rates.history import newest_id
+from services.rates.http import Answer
 from shared.changes import LATEST_RATES
 
 # Before the first sweep: no id (nor None, "no snapshot") compares equal.

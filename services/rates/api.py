@@ -49,9 +49,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 
-from services.feed import rates_csv
-from services.feed.rates_convert import Converter, Unconvertible, as_text
-from services.feed.rates_history import (
+from services.rates import csv_export
+from services.rates.convert import Converter, Unconvertible, as_text
+from services.rates.history import (
     DailyClose,
     Pair,
     Quote,
@@ -68,7 +68,7 @@ from services.feed.rates_history import (
     pair_span,
     siblings,
 )
-from services.feed.rates_http import (
+from services.rates.http import (
     CSV_TYPE,
     JSON_TYPE,
     Answer,
@@ -80,10 +80,10 @@ from services.feed.rates_http import (
     respond,
     settings,
 )
-from services.feed.rates_http import wanted_format as _format
-from services.feed.rates_memory import LatestRatesMemory
-from services.feed.rates_params import Wanted, parse_day, parse_wanted
-from services.feed.rates_params import invalid as _invalid
+from services.rates.http import wanted_format as _format
+from services.rates.memory import LatestRatesMemory
+from services.rates.params import Wanted, parse_day, parse_wanted
+from services.rates.params import invalid as _invalid
 from shared.problems import Problem
 
 bp = Blueprint("rates_api", __name__, url_prefix="/api/v1")
@@ -194,12 +194,12 @@ def _snapshot_answer(
         if named - {c for q in snap.quotes for c in (q.base, q.quote)}:
             _require_known(session, wanted)  # 404 now if never quoted at all
         doc = {**converted_doc(snap, wanted), **extra}
-        body = rates_csv.converted_csv(doc) if fmt == "csv" else json_bytes(doc)
+        body = csv_export.converted_csv(doc) if fmt == "csv" else json_bytes(doc)
     else:
         if wanted.pairs and set(wanted.pairs) - {(q.base, q.quote) for q in snap.quotes}:
             _require_known(session, wanted)
         doc = {**snapshot_doc(snap, wanted.pairs), **extra}
-        body = rates_csv.snapshot_csv(doc) if fmt == "csv" else json_bytes(doc)
+        body = csv_export.snapshot_csv(doc) if fmt == "csv" else json_bytes(doc)
     if fmt == "csv":
         return Answer.of(body, CSV_TYPE, f"rates-{doc['date']}.csv")
     return Answer.of(body, JSON_TYPE)
@@ -292,7 +292,7 @@ def _series(start: date, end: date | None) -> Response:
         closes = daily_closes(session, pairs, start, end)
         if wanted.pairs and set(wanted.pairs) - {(c.base, c.quote) for c in closes}:
             _require_known(session, wanted)  # 404 if never quoted; else no data in range
-        return cached(rates_csv.series_csv(_series_rows(session, closes)), CSV_TYPE, "rates.csv")
+        return cached(csv_export.series_csv(_series_rows(session, closes)), CSV_TYPE, "rates.csv")
     series = {pair: daily_rates(session, pair, start, end) for pair in pairs}
     if wanted.pairs and not all(series.values()):
         _require_known(session, wanted)
@@ -385,7 +385,7 @@ def _converted_series(
         "derived_from": used,
     }
     if fmt == "csv":
-        return cached(rates_csv.converted_series_csv(doc), CSV_TYPE, "rates.csv")
+        return cached(csv_export.converted_series_csv(doc), CSV_TYPE, "rates.csv")
     return cached(json_bytes(doc), JSON_TYPE)
 
 
@@ -442,5 +442,5 @@ def currencies() -> Response:
         )
     doc = {"currencies": {c: NAMES.get(c) for c in codes}, "pairs": listed}
     if fmt == "csv":
-        return cached(rates_csv.currencies_csv(doc), CSV_TYPE, "currencies.csv")
+        return cached(csv_export.currencies_csv(doc), CSV_TYPE, "currencies.csv")
     return cached(json_bytes(doc), JSON_TYPE)

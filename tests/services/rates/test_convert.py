@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.feed.rates_convert import Converter, Unconvertible, as_text, round_significant
-from services.feed.rates_history import Quote
+from services.rates.convert import Converter, Unconvertible, as_text, round_significant
+from services.rates.history import Quote
 
 
 def quote(pair: str, rate: str, conflict: bool = False, qid: int = 1) -> Quote:

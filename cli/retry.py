@@ -2,7 +2,7 @@
 
 Only submissions whose status is ``failed`` are touched; how they are reset
 and sent (and why that is safe alongside the ingest API's outbox relay) is in
-``shared.cli.requeue``, which ``silkfeed reprocess`` shares.
+``cli.requeue``, which ``silkfeed reprocess`` shares.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from shared.cli.common import expected_errors
+from cli.common import expected_errors
 
 
 @click.command("retry")
@@ -28,8 +28,8 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
     """
     from sqlalchemy import select
 
-    from shared.cli.common import database, echo_line
-    from shared.cli.requeue import broker_message, requeue_with_progress
+    from cli.common import database, echo_line
+    from cli.requeue import broker_message, requeue_with_progress
     from shared.models import Submission, SubmissionStatus
     from shared.settings import load_settings
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from shared.cli.retry import retry
+from cli.retry import retry
 from shared.settings import load_settings
 
 
@@ -41,7 +41,7 @@ def stack() -> None:
 @click.option("--demo/--no-demo", default=True, help="Post the demo page once healthy.")
 def stack_run(demo: bool) -> None:
     """Run every service in the foreground until Ctrl-C."""
-    from shared.cli import stack as st
+    from cli import stack as st
 
     sys.exit(st.run(load_settings(), demo=demo))
 
@@ -50,7 +50,7 @@ def stack_run(demo: bool) -> None:
 @click.option("--timeout", default=90.0, show_default=True, help="Seconds to wait for health.")
 def stack_up(timeout: float) -> None:
     """Start the stack in the background; return once every service is healthy."""
-    from shared.cli import stack as st
+    from cli import stack as st
 
     sys.exit(st.up(load_settings(), timeout))
 
@@ -58,7 +58,7 @@ def stack_up(timeout: float) -> None:
 @stack.command("down")
 def stack_down() -> None:
     """Stop the stack `stack up` started from this data directory."""
-    from shared.cli import stack as st
+    from cli import stack as st
 
     sys.exit(st.down(load_settings()))
 
@@ -67,7 +67,7 @@ def stack_down() -> None:
 @click.option("--for", "purpose", type=click.Choice(["run", "test", "bench"]), default="run")
 def ensure_tools(purpose: str) -> None:
     """Install the system programs a purpose needs (Debian packages, as root)."""
-    from shared.cli.system import MissingTool, ensure_program
+    from cli.system import MissingTool, ensure_program
 
     wanted = [("redis-server", "redis-server", "the message broker", True)]
     if purpose in ("test", "bench"):
@@ -112,25 +112,25 @@ def _masked(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-from shared.cli.serve import serve  # noqa: E402
+from cli.serve import serve  # noqa: E402
 
 main.add_command(serve)
 
 main.add_command(retry)
 
-from shared.cli.submit import submit  # noqa: E402
+from cli.submit import submit  # noqa: E402
 
 main.add_command(submit)
 
-from shared.cli.status import status  # noqa: E402
+from cli.status import status  # noqa: E402
 
 main.add_command(status)
 
-from shared.cli.reprocess import reprocess  # noqa: E402
+from cli.reprocess import reprocess  # noqa: E402
 
 main.add_command(reprocess)
 
-from shared.cli.stats import stats  # noqa: E402
+from cli.stats import stats  # noqa: E402
 
 main.add_command(stats)
 

@@ -11,7 +11,7 @@ from shared.contracts import PROCESS_SUBMISSION, REFRESH_FEEDS, STORE_SNAPSHOT
 from shared.db import make_engine, make_session_factory, utcnow
 from shared.models import Article, ArticleTag, RateQuote, RateSnapshot, RenderedFeed
 from shared.settings import Settings
-from tests.shared.cli.conftest import Cli, store
+from tests.cli.conftest import Cli, store
 
 
 def seed(db_url: str) -> None:

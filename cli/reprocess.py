@@ -2,7 +2,7 @@
 
 The raw page of every submission is kept, so it can be parsed again through
 the same path as a new page: the row is reset and the ingest task is sent by
-name (``shared.cli.requeue``, shared with ``silkfeed retry``). Processing is
+name (``cli.requeue``, shared with ``silkfeed retry``). Processing is
 idempotent — unchanged articles stay as they are, changed ones are updated in
 place with the same GUID, missing ones come back — so reprocessing twice, or a
 page that did not change, is harmless.
@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from shared.cli.common import expected_errors, fail
+from cli.common import expected_errors, fail
 
 REPROCESSABLE = ("done", "failed")
 
@@ -75,13 +75,13 @@ def reprocess(
     """
     from sqlalchemy import select
 
-    from shared.cli.common import (
+    from cli.common import (
         database,
         echo_line,
         summarize,
         wait_until_finished,
     )
-    from shared.cli.requeue import broker_message, requeue_with_progress
+    from cli.requeue import broker_message, requeue_with_progress
     from shared.models import Submission
     from shared.settings import load_settings
 

@@ -16,16 +16,16 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from services.feed import rates_api
 from services.feed.app import create_app
 from services.feed.memory import FeedMemory, _announced_keys
-from services.feed.rates_http import Answer
-from services.feed.rates_memory import LatestRatesMemory
+from services.rates import api as rates_api
+from services.rates.http import Answer
+from services.rates.memory import LatestRatesMemory
 from shared import contracts
 from shared.celery_app import create_celery, send
 from shared.changes import LATEST_RATES, changes_channel
 from shared.settings import Settings
-from tests.services.feed.test_rates_api import HISTORY, T0, store
+from tests.services.rates.test_api import HISTORY, T0, store
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import wait_for
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from shared.cli.common import expected_errors, fail
+from cli.common import expected_errors, fail
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -176,7 +176,7 @@ def submit(
       silkfeed submit --source timesca --wait pages/*.html
       silkfeed submit --url https://ingest.example.org --token "$TOKEN" page.json
     """
-    from shared.cli.common import echo_line, progress_file, summarize, wait_until_finished
+    from cli.common import echo_line, progress_file, summarize, wait_until_finished
     from shared.settings import load_settings
 
     settings = load_settings()

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from bench.common import distinct_page
-from shared.cli.system import free_port
+from cli.system import free_port
 from shared.db import make_engine, make_session_factory
 from shared.models import Article, Submission
+from tests.cli.conftest import Cli, IngestServer
 from tests.conftest import SAMPLE
-from tests.shared.cli.conftest import Cli, IngestServer
 
 JSON_PAGE = {
     "page_date": "2025-12-15",
