@@ -99,7 +99,11 @@ class Supervisor:
     def _record(self) -> None:
         # `down` uses this to clean up even if the supervisor itself was killed.
         lines = [f"{name} {proc.pid}" for name, proc in self.children.items()]
-        (run_dir(self.settings) / "children.pids").write_text("\n".join(lines) + "\n")
+        # Replaced whole, never truncated in place: a reader never sees half a list.
+        path = run_dir(self.settings) / "children.pids"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(lines) + "\n")
+        tmp.replace(path)
 
     def adopt(self, name: str, proc: subprocess.Popen[bytes], index: int) -> None:
         # A private Redis restarts with the same command: same port, same data.
