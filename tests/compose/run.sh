@@ -290,6 +290,9 @@ kill -STOP "$pid"
 restarted "$c" "$n" 90 || fail "stuck rates-worker not restarted within 90s"
 say "killed by its healthcheck and running again after $(since "$t0")s (heartbeat limit 30s)"
 wait_healthy 60 rates-worker || fail "rates-worker not healthy again"
+# The new worker's start is not taken for the old one's stale heartbeat.
+[ "$(docker inspect -f '{{.RestartCount}}' "$c")" = $((n + 1)) ] || fail "rates-worker restarted again"
+say "healthy again after $(since "$t0")s, restarted once"
 
 step "Redis restarted"
 t0=$(now)
