@@ -42,11 +42,11 @@ class FeedSpec:
 
     @classmethod
     def tag(cls, slug: str) -> FeedSpec:
-        return cls(f"{TAG}:{slug}", TAG, slug)
+        return cls.of(TAG, slug)
 
     @classmethod
     def source(cls, name: str) -> FeedSpec:
-        return cls(f"{SOURCE}:{name}", SOURCE, name)
+        return cls.of(SOURCE, name)
 
     @classmethod
     def rates(cls) -> FeedSpec:
@@ -59,11 +59,16 @@ class FeedSpec:
     @classmethod
     def pair_named(cls, pair: str) -> FeedSpec:
         """The feed of ``pair`` written as in URLs and names: ``KGS-USD``."""
-        return cls(f"{PAIR}:{pair}", PAIR, pair)
+        return cls.of(PAIR, pair)
 
     @classmethod
     def rate_moves(cls) -> FeedSpec:
         return cls(RATE_MOVES, RATE_MOVES)
+
+    @classmethod
+    def of(cls, kind: str, value: str) -> FeedSpec:
+        """The feed of a valued kind (tag, source, pair): ``<kind>:<value>``."""
+        return cls(f"{kind}:{value}", kind, value)
 
     @classmethod
     def parse(cls, name: str) -> FeedSpec:
@@ -72,5 +77,5 @@ class FeedSpec:
             return cls(name, name)
         kind, _, value = name.partition(":")
         if kind in VALUED_KINDS and value:
-            return cls(name, kind, value)
+            return cls.of(kind, value)
         raise ValueError(f"unknown feed {name!r}")
