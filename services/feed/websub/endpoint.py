@@ -14,7 +14,7 @@ import math
 import redis
 from flask import Blueprint, Flask, Response, current_app, g, request
 
-from services.feed.entries import FeedSpec, feed_exists
+from services.feed.catalog import feed_exists
 from services.feed.websub import store
 from services.feed.websub.intake import Request, parse_request
 from services.feed.websub.limits import RateLimits
@@ -22,6 +22,7 @@ from services.feed.websub.topics import HUB_PATH
 from shared import contracts
 from shared.celery_app import create_celery, send
 from shared.db import utcnow
+from shared.feed_names import FeedSpec
 from shared.models.websub import WebSubIntent
 from shared.problems import Problem
 from shared.settings import Settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from services.feed.entries import FeedSpec
-from services.feed.paths import parse_feed_path
+from services.feed.paths import feed_url, parse_feed_path
+from shared.feed_names import FeedSpec
 from shared.models.websub import URL_LENGTH
 from shared.problems import Problem
 from shared.settings import Settings
@@ -20,7 +20,7 @@ def hub_url(settings: Settings) -> str:
 def topic_url(settings: Settings, key: str) -> str:
     """The public URL of the subscription document stored under ``key`` (``tag:x.atom``)."""
     name, _, fmt = key.rpartition(".")
-    return f"{settings.base_url}{FeedSpec.parse(name).path}.{fmt}"
+    return feed_url(settings, FeedSpec.parse(name), fmt)
 
 
 def link_header(settings: Settings, self_url: str, *, pushable: bool) -> str:
