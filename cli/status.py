@@ -85,7 +85,7 @@ def status(submission_id: str, as_json: bool) -> None:
 
     settings = load_settings()
     with database(settings) as db, db.sessions() as session:
-        sub = session.get(Submission, submission_id) if len(submission_id) <= 32 else None
+        sub = Submission.find(session, submission_id)
         if sub is None:
             fail(f"no submission {submission_id!r}")
         doc = describe(sub)
