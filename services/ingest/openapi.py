@@ -356,6 +356,35 @@ def _submission_schema() -> dict[str, Any]:
                     "rates": count,
                 },
             },
+            "diagnostics": {
+                "type": ["object", "null"],
+                "description": "After processing: the page's text that went into no article "
+                "(blocks and characters, and by kind with a sample of each) and warnings "
+                "such as 'no headline found' or 'ticker line not understood'.",
+                "properties": {
+                    "left_out": {
+                        "type": "object",
+                        "properties": {
+                            "blocks": count,
+                            "chars": count,
+                            "kinds": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["kind", "blocks", "chars", "sample"],
+                                    "properties": {
+                                        "kind": {"type": "string"},
+                                        "blocks": count,
+                                        "chars": count,
+                                        "sample": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "warnings": {"type": "array", "items": {"type": "string"}},
+                },
+            },
             "error": {
                 "type": ["string", "null"],
                 "description": "Why processing failed, when it did.",
