@@ -122,15 +122,25 @@ class StoryCutter:
         self._open = False
         self._body_lines = 0
         self._subject: set[str] = set()
+        self._texts_seen: list[str] = []
 
     def open_story(self, title: str) -> None:
         self._open = True
         self._body_lines = 0
-        self._subject = _subject(title)
+        self._texts_seen = [title]
+        self._subject = set()
 
     def add_text(self, text: str) -> None:
+        # Words are read only when a short line asks whether it carries the
+        # story on, so a long story costs one pass, whatever its lines.
         self._body_lines += 1
-        self._subject |= _subject(text)
+        self._texts_seen.append(text)
+
+    def _story_subject(self) -> set[str]:
+        if self._texts_seen:
+            self._subject |= _subject(" ".join(self._texts_seen))
+            self._texts_seen = []
+        return self._subject
 
     def starts_story(self, i: int, after_break: bool, meta_after: Sequence[bool]) -> bool:
         """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines after it."""
@@ -158,5 +168,5 @@ class StoryCutter:
             return False
         if not self._open:
             return True
-        shared = len((_subject(text) | _subject(following)) & self._subject)
+        shared = len((_subject(text) | _subject(following)) & self._story_subject())
         return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS)
