@@ -41,7 +41,10 @@ RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml
 COPY . ./
 # Editable, so the migrations and the Procfile stay beside the code that reads
 # them; --no-deps and no build isolation: everything it needs is installed above.
+# Byte-compiled here, as pip did for the dependencies: the processes run as a
+# user who cannot write /app, and would otherwise compile it on every start.
 RUN pip install --no-deps --no-build-isolation -e . \
+    && python -m compileall -q /app \
     && install -m 0755 deploy/worker-health.sh /usr/local/bin/silkfeed-worker-health
 
 USER silkfeed

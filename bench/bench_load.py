@@ -32,9 +32,9 @@ import redis
 from sqlalchemy import func, select
 
 from bench.common import ROOT, TOKEN, distinct_page, post
-from shared.cli.procfile import read_procfile
-from shared.cli.stack import Supervisor, child_env, run_dir, wait_healthy
-from shared.cli.system import free_port, start_private_redis
+from cli.procfile import read_procfile
+from cli.stack import Supervisor, child_env, run_dir, wait_healthy
+from cli.system import free_port, start_private_redis
 from shared.db import make_engine
 from shared.migrate import upgrade
 from shared.models import Article, Submission

@@ -39,8 +39,8 @@ from pathlib import Path
 from sqlalchemy import insert, text
 
 from bench.common import ROOT, median
+from cli.system import free_port, start_private_redis
 from services.rates.store import snapshot_digest
-from shared.cli.system import free_port, start_private_redis
 from shared.db import make_engine
 from shared.migrate import upgrade
 from shared.models import RateQuote, RateSnapshot
@@ -177,7 +177,7 @@ def feed_server(
         }
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli.main", "serve", "feed"],
+        [sys.executable, "-m", "cli.main", "serve", "feed"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

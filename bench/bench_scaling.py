@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.bench_pipeline import wait_all_done, wait_feed_has
 from bench.common import ROOT, bench_stack, distinct_page, median, post
-from shared.cli.procfile import read_procfile
+from cli.procfile import read_procfile
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

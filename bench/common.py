@@ -65,7 +65,7 @@ def stack_env(
 
 def silkfeed(env: dict[str, str], *args: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", *args],
+        [sys.executable, "-m", "cli.main", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -112,7 +112,7 @@ def bench_stack(
     prefix: str, *, world_readable: bool = False, **extra_env: str
 ) -> Iterator[BenchStack]:
     """Start a private Redis and `silkfeed stack up`; stop both and clean up afterwards."""
-    from shared.cli.system import free_port, start_private_redis
+    from cli.system import free_port, start_private_redis
 
     work = Path(tempfile.mkdtemp(prefix=prefix))
     if world_readable:

@@ -27,10 +27,18 @@ if [ "$age" -le "$max_age" ]; then
     echo "heartbeat ${age}s ago"
     exit 0
 fi
-pid=$(cat "$file" 2>/dev/null || true)
-case $pid in
-    '' | *[!0-9]*) echo "heartbeat ${age}s old, no PID in $file"; exit 1 ;;
+# "PID START": the main process and when it started (/proc/PID/stat field 22),
+# so a file left by a process that is gone (a container restart keeps /tmp,
+# and the new worker likely has the same PID) never gets another one killed.
+read -r pid started <"$file" 2>/dev/null || true
+case ${pid:-x}${started:-x} in
+    *[!0-9]*) echo "heartbeat ${age}s old, without a PID and start time"; exit 1 ;;
 esac
+running=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f20)
+if [ "$running" != "$started" ]; then
+    echo "heartbeat ${age}s old, from process $pid which is no longer running"
+    exit 1
+fi
 # PID 1 cannot be killed from inside its own namespace: compose runs workers
 # with `init: true`, so the worker is a child of docker-init.
 if [ "$pid" != 1 ] && kill -KILL "$pid" 2>/dev/null; then

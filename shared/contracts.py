@@ -24,15 +24,7 @@ TASK_QUEUES: dict[str, str] = {
     REFRESH_FEEDS: QUEUE_FEED,
 }
 
-# Feed names a refresh may carry: "articles", "rates", "rates-moves",
-# "tag:<slug>", "source:<name>", "pair:<BASE>-<QUOTE>".
-FEED_ARTICLES = "articles"
-FEED_RATES = "rates"
-FEED_RATE_MOVES = "rates-moves"
-
-
-class ProcessSubmission(TypedDict):
-    submission_id: str
+# A refresh carries feed names, built and parsed by shared.feed_names.FeedSpec.
 
 
 class QuotePayload(TypedDict):

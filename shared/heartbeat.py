@@ -4,9 +4,9 @@ The worker's main process rewrites the file every few seconds from a timer of
 its own event loop, the loop that fetches messages and hands them to the pool.
 So the file's age says whether that loop still turns: a healthcheck reads it
 with `stat` instead of starting a Celery client and pinging the worker through
-the broker (1-2 s of CPU each time). The file holds the main process's PID, so
-a check that finds it stale can kill that process and let the container's
-restart policy start a fresh worker (deploy/worker-health.sh).
+the broker (1-2 s of CPU each time). The file holds the main process's PID and
+start time, so a check that finds it stale can kill that very process and let
+the container's restart policy start a fresh worker (deploy/worker-health.sh).
 
 The file exists only while the worker consumes: it is removed when the worker
 starts (a file left by the container's previous run says nothing) and when it
@@ -31,10 +31,24 @@ log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL = 5.0
 
 
+def process_start(pid: int | str = "self") -> str:
+    """When the process started (clock ticks since boot, /proc/PID/stat field 22).
+
+    PID and start time together name one process: after a container restart
+    its /tmp still holds the previous run's file, and its new worker likely
+    has the same small PID. Empty where there is no /proc.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]  # the fields after "(comm)" start at 3
+
+
 def write_heartbeat(path: Path) -> None:
     """Replace the file atomically, so a reader never sees it empty."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
+    tmp.write_text(f"{os.getpid()} {process_start()}\n", encoding="ascii")
     tmp.replace(path)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shared.cli.procfile import MIGRATE_COMMAND, read_procfile
+from cli.procfile import MIGRATE_COMMAND, read_procfile
 from shared.migrate import ROOT
 
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
@@ -130,7 +130,7 @@ def test_compose_requires_a_database_password() -> None:
 
 ENV_EXAMPLE = ROOT / ".env.example"
 SILKFEED_ROLES = [p.name for p in read_procfile()] + ["migrate"]
-WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
+WORKERS = tuple(p.name for p in read_procfile() if p.name.endswith("-worker"))
 # Images whose entrypoint drops root for their own user (gosu / setpriv).
 SELF_DEMOTING = {"redis", "postgres"}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from shared.cli.system import free_port
+from cli.system import free_port
 from shared.migrate import ROOT
 from tests.conftest import SAMPLE, TOKEN
 from tests.support.processes import service_env
@@ -30,7 +30,7 @@ def silkfeed(
     *args: str, env: dict[str, str], timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", *args],
+        [sys.executable, "-m", "cli.main", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -174,7 +174,7 @@ def test_run_in_the_foreground_with_a_private_redis_and_ctrl_c(tmp_path: Path) -
     env.pop("SILKFEED_LOG_FORMAT")
     log = (tmp_path / "run.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli.main", "stack", "run"],
+        [sys.executable, "-m", "cli.main", "stack", "run"],
         env=env,
         cwd=ROOT,
         stdout=log,

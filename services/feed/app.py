@@ -11,9 +11,9 @@ from services.feed.fastpath import FastPath
 from services.feed.feed_routes import bp as feeds_bp
 from services.feed.memory import FeedMemory
 from services.feed.pages import bp as pages_bp
-from services.feed.rates_api import bp as rates_bp
-from services.feed.rates_memory import LatestRatesMemory
-from services.feed.rates_page import bp as rates_page_bp
+from services.rates.api import bp as rates_bp
+from services.rates.memory import LatestRatesMemory
+from services.rates.page import bp as rates_page_bp
 from shared.db import make_engine, make_session_factory
 from shared.flask_sessions import install_sessions
 from shared.operations import install_operations

@@ -6,7 +6,7 @@ import gzip
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.feed.conditional import not_modified
+from shared.conditional import not_modified
 
 ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 

@@ -1,7 +1,8 @@
 """Processing one submission: parse it, store its articles, say what follows.
 
-Plain functions over a session, shared by the task, ``silkfeed reprocess`` and
-the tests. Running them twice for the same submission leaves the same rows.
+Plain functions over a session, run by the ingest task (``silkfeed reprocess`` and
+``silkfeed retry`` requeue that task, they do not call these) and by the tests.
+Running them twice for the same submission leaves the same rows.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
 from shared import contracts
 from shared.db import utcnow
+from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
@@ -101,9 +103,9 @@ def _observed_at(page: ParsedPage, sub: Submission) -> datetime:
 
 
 def _affected_feeds(article: Article) -> set[str]:
-    feeds = {contracts.FEED_ARTICLES, f"source:{article.source}"}
-    feeds.update(f"tag:{t.tag}" for t in article.tags)
-    return feeds
+    specs = [FeedSpec.articles(), FeedSpec.source(article.source)]
+    specs += [FeedSpec.tag(t.tag) for t in article.tags]
+    return {spec.name for spec in specs}
 
 
 def _store_article(

@@ -10,7 +10,7 @@ import pytest
 
 from services.feed.app import create_app
 from shared.settings import Settings
-from tests.services.feed.test_rates_api import HISTORY, SAMPLE, store
+from tests.services.rates.test_api import HISTORY, SAMPLE, store
 from tests.support.browser import dump_dom, needs_chromium
 from tests.support.serving import serving
 

@@ -22,11 +22,11 @@ install_missing() {  # PACKAGE COMMAND...
     if ! root; then say "$package is not installed and this is not root"; return 1; fi
     say "installing Debian's $package"
     if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" \
-            >/tmp/silkfeed-apt-$package.log 2>&1; then
+            >"/tmp/silkfeed-apt-$package.log" 2>&1; then
         apt-get update >/dev/null 2>&1 || true
         DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" \
-            >/tmp/silkfeed-apt-$package.log 2>&1 \
-            || { say "apt-get install $package failed: $(tail -1 /tmp/silkfeed-apt-$package.log)"; return 1; }
+            >"/tmp/silkfeed-apt-$package.log" 2>&1 \
+            || { say "apt-get install $package failed: $(tail -1 "/tmp/silkfeed-apt-$package.log")"; return 1; }
     fi
 }
 

@@ -129,13 +129,20 @@ health() {
 }
 
 # wait_healthy TIMEOUT SERVICE...: every container of each service healthy.
+# With T0 set (a date +%s.%N), prints when each service first was.
 wait_healthy() {
-    local timeout=$1 t0=$SECONDS svc states; shift
+    local timeout=$1 t0=$SECONDS svc states s; shift
+    declare -A seen=()
     while :; do
         states=
         for svc in "$@"; do
             s=$(health "$svc" | sort -u | tr '\n' ' ')
-            [ "$s" = "healthy " ] || states="$states $svc:${s:-none}"
+            if [ "$s" != "healthy " ]; then
+                states="$states $svc:${s:-none}"
+            elif [ -n "${T0:-}" ] && [ -z "${seen[$svc]:-}" ]; then
+                seen[$svc]=1
+                say "$(printf '%-14s healthy at +%ss' "$svc" "$(since "$T0")")"
+            fi
         done
         [ -z "$states" ] && return 0
         [ $((SECONDS - t0)) -lt "$timeout" ] || { say "not healthy after ${timeout}s:$states"; return 1; }
@@ -145,9 +152,13 @@ wait_healthy() {
 
 step "up -d"
 t0=$(now)
-dc up -d --no-build 2>&1 | sed 's/^/  /'
-wait_healthy "$HEALTHY_WITHIN" $SERVICES || fail "services not healthy"
+# In the background, so the services' health is timed from the moment up starts
+# (docker-compose up -d itself returns only once migrate is healthy).
+dc up -d --no-build >"$STATE/up.log" 2>&1 &
+up_pid=$!
+T0=$t0 wait_healthy "$HEALTHY_WITHIN" $SERVICES || fail "services not healthy"
 HEALTHY_AFTER=$(since "$t0")
+wait "$up_pid" || { cat "$STATE/up.log"; fail "docker-compose up -d"; }
 say "every service healthy ${HEALTHY_AFTER}s after up: $SERVICES"
 MIGRATE_STARTED=$(docker inspect -f '{{.Id}} {{.State.StartedAt}}' "$(dc ps -q migrate)")
 
@@ -279,6 +290,9 @@ kill -STOP "$pid"
 restarted "$c" "$n" 90 || fail "stuck rates-worker not restarted within 90s"
 say "killed by its healthcheck and running again after $(since "$t0")s (heartbeat limit 30s)"
 wait_healthy 60 rates-worker || fail "rates-worker not healthy again"
+# The new worker's start is not taken for the old one's stale heartbeat.
+[ "$(docker inspect -f '{{.RestartCount}}' "$c")" = $((n + 1)) ] || fail "rates-worker restarted again"
+say "healthy again after $(since "$t0")s, restarted once"
 
 step "Redis restarted"
 t0=$(now)

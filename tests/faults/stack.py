@@ -15,7 +15,7 @@ import requests
 from sqlalchemy import func, select
 
 from bench.common import distinct_page
-from shared.cli.system import free_port
+from cli.system import free_port
 from shared.db import make_engine
 from shared.models import Article, Submission
 from tests.conftest import TOKEN

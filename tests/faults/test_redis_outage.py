@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from shared.cli.system import redis_answers
+from cli.system import redis_answers
 from shared.models import SubmissionStatus
 from tests.faults.stack import (
     VISIBILITY,

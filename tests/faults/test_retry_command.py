@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from bench.common import distinct_page
+from cli.main import main
 from services.ingest.app import create_app
-from shared.cli.main import main
 from shared.db import make_engine, utcnow
 from shared.models import Submission, SubmissionStatus
 from tests.conftest import make_settings

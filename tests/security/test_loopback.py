@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 import redis
 
-from shared.cli import serve
-from shared.cli.system import start_private_redis
+from cli import serve
+from cli.system import start_private_redis
 from shared.gunicorn_options import gunicorn_options
 from shared.settings import Settings
 from tests.faults.stack import Stack

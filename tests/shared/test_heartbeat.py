@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.heartbeat import HEARTBEAT_INTERVAL
+from shared.heartbeat import HEARTBEAT_INTERVAL, process_start
 from shared.migrate import ROOT
 from shared.settings import Settings
 from tests.conftest import make_settings, settings_env
@@ -52,7 +52,7 @@ def heartbeat_worker(settings: Settings, tmp_path: Path) -> tuple[ServiceProcess
 
 def written_by(path: Path, pid: int) -> bool:
     try:
-        return path.read_text().strip() == str(pid)
+        return path.read_text() == f"{pid} {process_start(pid)}\n"
     except FileNotFoundError:
         return False
 
@@ -106,7 +106,7 @@ def test_a_file_left_by_an_earlier_run_is_removed_at_start(
 ) -> None:
     """After a container restart its /tmp still holds the old file and PID."""
     path = tmp_path / "heartbeat"
-    path.write_text("12345\n")
+    path.write_text("12345 678\n")
     os.utime(path, (time.time() - 3600,) * 2)
     worker, path = heartbeat_worker(settings, tmp_path)
     try:
@@ -122,20 +122,41 @@ def test_the_check_by_hand(tmp_path: Path) -> None:
     try:
         # No file: starting or stopping, never killed.
         assert check(path).returncode == 1
-        path.write_text(f"{sleeper.pid}\n")
+        path.write_text(f"{sleeper.pid} {process_start(sleeper.pid)}\n")
         fresh = check(path, max_age=30)
         assert fresh.returncode == 0 and sleeper.poll() is None
         os.utime(path, (time.time() - 20,) * 2)
         assert check(path, max_age=30).returncode == 0
+        # Stale, but another process by that PID (as after a container restart).
+        path.write_text(f"{sleeper.pid} {int(process_start(sleeper.pid)) - 1}\n")
+        os.utime(path, (time.time() - 31,) * 2)
+        other = check(path, max_age=30)
+        assert other.returncode == 1 and "no longer running" in other.stdout
+        assert sleeper.poll() is None
+        # Stale, and that very process: killed.
+        path.write_text(f"{sleeper.pid} {process_start(sleeper.pid)}\n")
         os.utime(path, (time.time() - 31,) * 2)
         stale = check(path, max_age=30)
-        assert stale.returncode == 1
+        assert stale.returncode == 1 and "killed" in stale.stdout
         assert sleeper.wait(5) == -signal.SIGKILL
         # A stale file without a PID is reported, and nothing is killed.
         path.write_text("\n")
         os.utime(path, (time.time() - 60,) * 2)
         garbled = check(path)
-        assert garbled.returncode == 1 and "no PID" in garbled.stdout
+        assert garbled.returncode == 1 and "without a PID" in garbled.stdout
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_process_start_names_one_process() -> None:
+    me = process_start()
+    assert me.isdigit() and me == process_start(os.getpid())
+    child = subprocess.Popen(["sleep", "5"])
+    try:
+        assert process_start(child.pid).isdigit()
+        assert int(process_start(child.pid)) >= int(me)
+    finally:
+        child.kill()
+        child.wait()
+    assert process_start(child.pid) == ""  # reaped: no such process

@@ -13,9 +13,9 @@ import pytest
 import redis
 from click.testing import CliRunner
 
+from cli.main import main
+from cli.system import free_port
 from shared.celery_app import create_celery, send
-from shared.cli.main import main
-from shared.cli.system import free_port
 from shared.contracts import PROCESS_SUBMISSION
 from shared.redis_client import redis_client
 from shared.settings import Settings, load_settings

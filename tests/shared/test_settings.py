@@ -71,7 +71,7 @@ def test_a_wrong_value_stops_with_a_message_naming_the_variable(
 def test_a_service_refuses_to_start_on_a_bad_value() -> None:
     env = {"PATH": "/usr/bin:/bin", "SILKFEED_FEED_PORT": "not-a-port"}
     out = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "config"],
+        [sys.executable, "-m", "cli.main", "config"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -89,7 +89,7 @@ def test_config_prints_effective_settings_with_secrets_masked() -> None:
         "SILKFEED_DATABASE_URL": "postgresql+psycopg://user:hunter2@db/silkfeed",
     }
     out = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "config"],
+        [sys.executable, "-m", "cli.main", "config"],
         cwd=ROOT,
         env=env,
         capture_output=True,

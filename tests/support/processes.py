@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from shared.cli.procfile import read_procfile
+from cli.procfile import read_procfile
 from shared.migrate import ROOT
 
 

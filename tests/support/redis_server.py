@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from shared.cli.system import free_port, redis_answers
+from cli.system import free_port, redis_answers
 
 
 class RedisServer:

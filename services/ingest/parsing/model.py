@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+
+from shared.quotes import Quote
+
+__all__ = ["ParseError", "ParsedArticle", "ParsedPage", "Quote"]
 
 
 class ParseError(ValueError):
     """The page cannot be read at all; the message says why, for the submitter."""
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """One ticker quote as published: ``KGS/USD = 0.01144 0%``.
-
-    ``rate`` keeps the published scale (``Decimal("0.28490")``) and ``change``
-    the published text (``"-0%"`` stays distinct from ``"0%"``).
-    """
-
-    base: str
-    quote: str
-    rate: Decimal
-    change: str
-
-    @property
-    def pair(self) -> str:
-        return f"{self.base}/{self.quote}"
 
 
 @dataclass(frozen=True, slots=True)
