@@ -63,15 +63,15 @@ def head(url: str, etag: str | None = None) -> tuple[int, object]:
 
 def render_times(db_url: str, base_url: str, runs: int = 30) -> dict[str, float]:
     """Median time to render the 50-entry feed, per format, without the entry cache."""
-    from services.feed.entries import FeedSpec
     from services.feed.publish import build_current
     from services.feed.render import prepare as prep
     from shared.db import make_engine, make_session_factory
+    from shared.feed_names import FeedSpec
     from shared.settings import Settings
 
     settings = Settings(database_url=db_url, public_url=base_url)
     sessions = make_session_factory(make_engine(db_url))
-    spec = FeedSpec.parse("articles")
+    spec = FeedSpec.articles()
     timings: dict[str, list[float]] = {"all three formats": []}
     for _ in range(runs):
         prep.clear_prepared()

@@ -41,15 +41,6 @@ def fail(message: str) -> NoReturn:
     raise CommandError(message)
 
 
-def masked_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
-
-
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()
@@ -162,6 +153,3 @@ def summarize(statuses: dict[str, str]) -> tuple[str, int]:
         text += " (still unfinished at the timeout)"
     return text, 1 if counts.get("failed") or unfinished else 0
 
-
-def exit_with(status: int) -> NoReturn:
-    sys.exit(status)

@@ -134,5 +134,9 @@ from cli.stats import stats  # noqa: E402
 
 main.add_command(stats)
 
+from cli.websub import websub  # noqa: E402
+
+main.add_command(websub)
+
 if __name__ == "__main__":
     main()

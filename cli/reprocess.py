@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cli.common import expected_errors, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 REPROCESSABLE = ("done", "failed")
 
@@ -73,16 +76,8 @@ def reprocess(
       silkfeed reprocess --since 2025-12-01 --wait   # December's pages, and wait
       silkfeed reprocess --all --source timesca      # everything from one upstream
     """
-    from sqlalchemy import select
-
-    from cli.common import (
-        database,
-        echo_line,
-        summarize,
-        wait_until_finished,
-    )
-    from cli.requeue import broker_message, requeue_with_progress
-    from shared.models import Submission
+    from cli.common import database, echo_line
+    from cli.requeue import broker_message, named_submissions, requeue_with_progress
     from shared.settings import load_settings
 
     selecting = everything or since is not None or until is not None or source is not None
@@ -95,29 +90,15 @@ def reprocess(
     with database(settings) as db:
         with db.sessions() as session:
             if ids:
-                chosen = []
-                for sid in dict.fromkeys(ids):
-                    sub = session.get(Submission, sid) if len(sid) <= 32 else None
-                    if sub is None:
-                        click.echo(f"{sid}: no such submission", err=True)
-                        status = 1
-                    elif sub.status not in REPROCESSABLE:
-                        click.echo(f"{sid}: already {sub.status}; left alone")
-                    else:
-                        chosen.append(sid)
+                chosen, unknown = named_submissions(
+                    session,
+                    ids,
+                    REPROCESSABLE,
+                    lambda sub: f"{sub.id}: already {sub.status}; left alone",
+                )
+                status = int(unknown)
             else:
-                query = select(Submission.id).where(Submission.status.in_(REPROCESSABLE))
-                if since is not None:
-                    query = query.where(Submission.received_at >= since[0])
-                if until is not None:
-                    moment, whole_day = until
-                    if whole_day:
-                        query = query.where(Submission.received_at < moment + timedelta(days=1))
-                    else:
-                        query = query.where(Submission.received_at <= moment)
-                if source is not None:
-                    query = query.where(Submission.source == source)
-                chosen = list(session.scalars(query.order_by(Submission.received_at)))
+                chosen = _selected(session, since, until, source)
         result = requeue_with_progress(settings, db.sessions, chosen, REPROCESSABLE)
         if result.broker_error:
             echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
@@ -128,25 +109,60 @@ def reprocess(
         if wait and result.reset:
             if result.broker_error:
                 fail("not waiting: the tasks were not all sent")
-
-            def probe(pending: list[str]) -> dict[str, str]:
-                found: dict[str, str] = {}
-                with db.sessions() as s:
-                    for start in range(0, len(pending), 500):
-                        chunk = pending[start : start + 500]
-                        rows = s.execute(
-                            select(Submission.id, Submission.status).where(Submission.id.in_(chunk))
-                        )
-                        found.update({row.id: row.status for row in rows})
-                return found
-
-            statuses = wait_until_finished(result.reset, probe, timeout=timeout)
-            for sid, st in statuses.items():
-                if st == "failed":
-                    with db.sessions() as s:
-                        error = s.get(Submission, sid).error  # type: ignore[union-attr]
-                    echo_line(f"{sid}: failed: {error}", err=True)
-            text, code = summarize(statuses)
-            echo_line(text)
+            code = _wait_and_report(db.sessions, result.reset, timeout)
             status = status or code
     sys.exit(status)
+
+
+def _selected(
+    session: Session,
+    since: tuple[datetime, bool] | None,
+    until: tuple[datetime, bool] | None,
+    source: str | None,
+) -> list[str]:
+    """The finished submissions received in the window (and from the source), oldest first."""
+    from sqlalchemy import select
+
+    from shared.models import Submission
+
+    query = select(Submission.id).where(Submission.status.in_(REPROCESSABLE))
+    if since is not None:
+        query = query.where(Submission.received_at >= since[0])
+    if until is not None:
+        moment, whole_day = until
+        if whole_day:
+            query = query.where(Submission.received_at < moment + timedelta(days=1))
+        else:
+            query = query.where(Submission.received_at <= moment)
+    if source is not None:
+        query = query.where(Submission.source == source)
+    return list(session.scalars(query.order_by(Submission.received_at)))
+
+
+def _wait_and_report(sessions: sessionmaker[Session], reset: list[str], timeout: float) -> int:
+    """Wait for the requeued submissions to finish, say how they ended; the exit status."""
+    from sqlalchemy import select
+
+    from cli.common import echo_line, summarize, wait_until_finished
+    from shared.models import Submission
+
+    def probe(pending: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with sessions() as s:
+            for start in range(0, len(pending), 500):
+                chunk = pending[start : start + 500]
+                rows = s.execute(
+                    select(Submission.id, Submission.status).where(Submission.id.in_(chunk))
+                )
+                found.update({row.id: row.status for row in rows})
+        return found
+
+    statuses = wait_until_finished(reset, probe, timeout=timeout)
+    for sid, st in statuses.items():
+        if st == "failed":
+            with sessions() as s:
+                error = s.get(Submission, sid).error  # type: ignore[union-attr]
+            echo_line(f"{sid}: failed: {error}", err=True)
+    text, code = summarize(statuses)
+    echo_line(text)
+    return code

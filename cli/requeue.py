@@ -131,6 +131,34 @@ def requeue(
     return result
 
 
+def named_submissions(
+    session: Session,
+    ids: Iterable[str],
+    allowed: Iterable[str],
+    left_alone: Callable[[Submission], str],
+) -> tuple[list[str], bool]:
+    """The named submissions whose status is one of ``allowed``, each named once.
+
+    Says on stdout/stderr why each other one is skipped (``left_alone`` words it for a
+    submission in another status); the flag is true when some id named no submission.
+    """
+    import click
+
+    wanted = set(allowed)
+    chosen: list[str] = []
+    unknown = False
+    for sid in dict.fromkeys(ids):
+        sub = Submission.find(session, sid)
+        if sub is None:
+            click.echo(f"{sid}: no such submission", err=True)
+            unknown = True
+        elif sub.status not in wanted:
+            click.echo(left_alone(sub))
+        else:
+            chosen.append(sid)
+    return chosen, unknown
+
+
 def broker_message(error: str) -> str:
     return f"Redis is unavailable ({error}); the ingest API's relay sends the rest once it is back"
 

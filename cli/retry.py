@@ -29,7 +29,7 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
     from sqlalchemy import select
 
     from cli.common import database, echo_line
-    from cli.requeue import broker_message, requeue_with_progress
+    from cli.requeue import broker_message, named_submissions, requeue_with_progress
     from shared.models import Submission, SubmissionStatus
     from shared.settings import load_settings
 
@@ -48,16 +48,13 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
                     )
                 )
             else:
-                chosen = []
-                for sid in dict.fromkeys(ids):
-                    sub = session.get(Submission, sid) if len(sid) <= 32 else None
-                    if sub is None:
-                        click.echo(f"{sid}: no such submission", err=True)
-                        status = 1
-                    elif sub.status != SubmissionStatus.FAILED:
-                        click.echo(f"{sid}: not failed (it is {sub.status}); left alone")
-                    else:
-                        chosen.append(sid)
+                chosen, unknown = named_submissions(
+                    session,
+                    ids,
+                    [SubmissionStatus.FAILED],
+                    lambda sub: f"{sub.id}: not failed (it is {sub.status}); left alone",
+                )
+                status = int(unknown)
         result = requeue_with_progress(settings, db.sessions, chosen, [SubmissionStatus.FAILED])
     if result.broker_error:
         echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)

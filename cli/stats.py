@@ -138,6 +138,7 @@ def as_text(doc: dict[str, Any]) -> list[str]:
             f"{f['retry_at']}: {f['error'][:120]}"
             for f in failing
         ]
+    lines += restart_lines(doc.get("processes"))
     snap = doc["last_snapshot"]
     if snap is None:
         lines.append("last snapshot   none yet")
@@ -152,6 +153,30 @@ def as_text(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def process_restarts(client: Any, prefix: str) -> dict[str, dict[str, Any]]:
+    from shared.process_restarts import ProcessRestarts
+
+    return {
+        name: {"restarts": e.restarts, "given_up": e.given_up, "last_exit": e.last_status}
+        for name, e in ProcessRestarts(client, prefix).read().items()
+    }
+
+
+def restart_lines(processes: dict[str, dict[str, Any]] | None) -> list[str]:
+    """What `silkfeed stack` restarted, and what it gave up on (nothing under compose)."""
+    if not processes:
+        return []
+    counts = ", ".join(f"{name} {p['restarts']}" for name, p in processes.items())
+    lines = [f"restarts        {counts}"]
+    for name, p in processes.items():
+        if p["given_up"]:
+            lines.append(
+                f"GAVE UP         {name}: not restarted after it kept crashing "
+                f"(last exit: {p['last_exit']}); fix it, then restart the stack"
+            )
+    return lines
+
+
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as a JSON document.")
 @expected_errors
@@ -160,7 +185,8 @@ def stats(as_json: bool) -> None:
 
     Counts of submissions by status, articles, tags, rate snapshots and quotes
     and rendered feed documents come from the database; the depth of the
-    ingest, rates and feed queues from Redis.
+    ingest, rates and feed queues from Redis, with the restarts of processes
+    that `silkfeed stack` supervises and any it gave up on.
 
     \b
     Examples:
@@ -182,11 +208,13 @@ def stats(as_json: bool) -> None:
         try:
             doc["queues"] = queue_depths(client, settings.key_prefix)
             doc["failing_feeds"] = failing_feeds(client, settings.key_prefix)
+            doc["processes"] = process_restarts(client, settings.key_prefix)
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as exc:
         doc["queues"] = None
         doc["failing_feeds"] = None
+        doc["processes"] = None
         error = f"Redis is unavailable, so queue depths are unknown: {type(exc).__name__}: {exc}"
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import redis
-from celery import Celery, Task
+from celery import Celery, Task, shared_task
 from celery.exceptions import Reject
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared import broker_guard, contracts
 from shared.db import make_engine, make_session_factory
+from shared.redis_client import ProcessClients
 from shared.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.redis = ProcessClients(settings)
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
 
@@ -142,6 +144,32 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# What every silkfeed task runs with. Acknowledged after it ran, so a worker
+# that dies mid-task leaves the message to be redelivered; requeued at once
+# when its pool child is killed; retried on a transient outage with backoff
+# (2, 4, 8 … seconds, with jitter, 8 times: about 6 minutes in all at the
+# 120 s cap). Every task is idempotent, so a rerun is harmless.
+TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "max_retries": 8,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+}
+
+
+def silkfeed_task(name: str, **options: Any) -> Any:
+    """Declare a module-level task under its contract name with ``TASK_OPTIONS``.
+
+    A shared task: the worker's app (``services.<name>.worker``) picks it up when
+    the tasks module is imported. ``options`` override the shared ones.
+    """
+    return shared_task(name=name, **{"base": DbTask, **TASK_OPTIONS, **options})
+
+
 class DbTask(Task):
     """Task base: opens a database session for the run and always closes it.
 
@@ -151,6 +179,11 @@ class DbTask(Task):
 
     abstract = True
     _session: Session | None = None
+
+    @property
+    def resources(self) -> Resources:
+        """This process's settings, database sessions and Redis clients."""
+        return self.app.resources  # type: ignore[attr-defined,no-any-return]
 
     @property
     def session(self) -> Session:
@@ -175,8 +208,7 @@ class DbTask(Task):
             raise Reject(exc.reason, requeue=True) from exc
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        resources: Resources = self.app.resources  # type: ignore[attr-defined]
-        self._session = resources.sessions()
+        self._session = self.resources.sessions()
         try:
             return super().__call__(*args, **kwargs)
         finally:

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, func, select
 
 from shared import contracts
 from shared.models import Submission, SubmissionStatus
+from shared.process_restarts import ProcessRestarts
 from shared.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,25 @@ class StateCollector(Collector):
             durations.add_metric([task], fig.cumulative(), fig.total_seconds)
         yield states
         yield durations
+        yield from self._restarts()
+
+    def _restarts(self) -> Iterator[Metric]:
+        # Written by `silkfeed stack`'s supervisor; compose restarts its own way.
+        restarts = CounterMetricFamily(
+            "silkfeed_process_restarts",
+            "Restarts of a stack process by `silkfeed stack` after it exited.",
+            labels=["service"],
+        )
+        given_up = GaugeMetricFamily(
+            "silkfeed_process_given_up",
+            "1 when `silkfeed stack` gave up restarting a process that kept crashing.",
+            labels=["service"],
+        )
+        for name, entry in ProcessRestarts(self.client, self.prefix).read().items():
+            restarts.add_metric([name], entry.restarts)
+            given_up.add_metric([name], int(entry.given_up))
+        yield restarts
+        yield given_up
 
 
 class _DefaultRegistry(Collector):
@@ -130,7 +150,7 @@ class _DefaultRegistry(Collector):
         yield from REGISTRY.collect()
 
 
-def render_metrics(state: StateCollector) -> tuple[bytes, str]:
+def render_metrics(state: StateCollector, *extra: Collector) -> tuple[bytes, str]:
     """The exposition document for one scrape."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -140,4 +160,6 @@ def render_metrics(state: StateCollector) -> tuple[bytes, str]:
     else:
         registry.register(_DefaultRegistry())
     registry.register(state)
+    for collector in extra:
+        registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST

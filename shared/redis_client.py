@@ -11,6 +11,8 @@ reads, so the broker and the direct clients always reach the same master.
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -59,3 +61,27 @@ def settings_client(settings: Settings, **kwargs: Any) -> redis.Redis:
     return redis_client(
         settings.redis_url, sentinel_master=settings.redis_sentinel_master, **kwargs
     )
+
+
+class ProcessClients:
+    """This process's Redis clients, one per set of options, made on first use.
+
+    A forked worker child gets clients of its own (prefork children must not
+    share a socket): the cache is keyed by the process id.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pid = 0
+        self._clients: dict[tuple[tuple[str, Any], ...], redis.Redis] = {}
+        self._lock = threading.Lock()
+
+    def get(self, **kwargs: Any) -> redis.Redis:
+        key = tuple(sorted(kwargs.items()))
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid, self._clients = os.getpid(), {}
+            client = self._clients.get(key)
+            if client is None:
+                client = self._clients[key] = settings_client(self.settings, **kwargs)
+            return client

@@ -13,7 +13,6 @@ from celery import Celery, signals
 from shared import soft_limit_guard
 from shared.heartbeat import install_heartbeat
 from shared.logs import configure_logging, submission_id_var
-from shared.redis_client import settings_client
 from shared.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)
@@ -47,15 +46,12 @@ def prepare_worker(app: Celery, service: str) -> None:
         if ready_file is not None:
             ready_file.unlink(missing_ok=True)
 
-    metrics: dict[int, TaskMetrics] = {}
     started: dict[str, float] = {}
 
     def task_metrics() -> TaskMetrics:
-        pid = os.getpid()  # one Redis connection per pool process
-        if pid not in metrics:
-            client = settings_client(settings, socket_timeout=2)
-            metrics[pid] = TaskMetrics(client, settings.key_prefix)
-        return metrics[pid]
+        # This pool process's own client (prefork children must not share a socket).
+        client = app.resources.redis.get(socket_timeout=2)  # type: ignore[attr-defined]
+        return TaskMetrics(client, settings.key_prefix)
 
     @signals.task_prerun.connect(weak=False)
     def _start_clock(task_id: str = "", **_: Any) -> None:

@@ -12,6 +12,7 @@ from shared.settings import Settings
 from tests.support.databases import postgres_database, postgres_reachable, sqlite_database, wipe
 from tests.support.processes import ServiceProcess, service_env
 from tests.support.redis_server import RedisServer
+from tests.support.waiting import wait_pipeline_idle
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "timesca-2025-12-15.txt"
@@ -50,9 +51,17 @@ def database_url(
 
 
 @pytest.fixture
-def db_url(database_url: str) -> Iterator[str]:
-    """The session's database, emptied after each test."""
+def db_url(database_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The session's database, emptied after each test.
+
+    A test with the shared workers leaves them to finish first: a render of its
+    feeds that ran after the wipe would write into the next test's database.
+    """
     yield database_url
+    if "workers" in request.fixturenames:
+        redis_url = request.getfixturevalue("redis_server").url
+        prefix = make_settings(database_url, redis_url, Path("unused")).key_prefix
+        wait_pipeline_idle(redis_url, prefix)
     wipe(database_url)
 
 

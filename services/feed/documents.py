@@ -10,13 +10,23 @@ import redis
 from flask import abort
 from sqlalchemy.orm import Session
 
-from services.feed import publish
-from services.feed.entries import FeedSpec, feed_exists
+from services.feed import catalog, publish
 from services.feed.memory import FeedMemory
-from services.feed.paths import FeedPath
+from services.feed.paths import (
+    FeedPath,
+    archive_key,
+    archive_url,
+    feed_key,
+    feed_url,
+    query_key,
+    url_path,
+)
 from services.feed.query import parse_query
 from services.feed.render import MEDIA_TYPES
 from services.feed.serving import ARCHIVE_CACHE_CONTROL, StoredFeed
+from services.feed.websub.topics import link_header
+from shared.conditional import strong_etag
+from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
 from shared.settings import Settings
 
@@ -33,9 +43,9 @@ class FeedDocuments:
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
         """The canonical key: parameter order and unknown parameters don't matter."""
         if path.archive_page is not None:
-            return publish.archive_key(path.spec, path.archive_page, path.fmt)
+            return archive_key(path.spec, path.archive_page, path.fmt)
         query = parse_query(args, self.settings.feed_page_size)
-        return publish.query_key(path.spec, path.fmt, query.suffix(self.settings.feed_page_size))
+        return query_key(path.spec, path.fmt, query.suffix(self.settings.feed_page_size))
 
     def find(self, session: Session, path: FeedPath, args: Mapping[str, str]) -> StoredFeed:
         key = self.key_for(path, args)
@@ -52,13 +62,16 @@ class FeedDocuments:
         self.memory.put(feed, generation)
         return feed
 
-    def _from_row(self, row: RenderedFeed, cache_control: str) -> StoredFeed:
+    def _from_row(self, row: RenderedFeed, cache_control: str, link: str) -> StoredFeed:
         return StoredFeed.build(
-            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control
+            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control, link
         )
 
+    def _link(self, self_url: str, *, pushable: bool) -> str:
+        return link_header(self.settings, self_url, pushable=pushable)
+
     def _subscription(self, session: Session, path: FeedPath) -> StoredFeed:
-        key = publish.feed_key(path.spec, path.fmt)
+        key = feed_key(path.spec, path.fmt)
         row = session.get(RenderedFeed, key)
         if row is None:
             self._require(session, path.spec)
@@ -70,23 +83,25 @@ class FeedDocuments:
                     publish.render_and_store(session, self.settings, path.spec)
                     row = session.get(RenderedFeed, key)
         assert row is not None
-        return self._from_row(row, self.cache_control)
+        self_url = feed_url(self.settings, path.spec, path.fmt)
+        return self._from_row(row, self.cache_control, self._link(self_url, pushable=True))
 
     def _archive(self, session: Session, path: FeedPath) -> StoredFeed:
         assert path.archive_page is not None
-        key = publish.archive_key(path.spec, path.archive_page, path.fmt)
+        key = archive_key(path.spec, path.archive_page, path.fmt)
         row = session.get(RenderedFeed, key)
         if row is None:
             self._require(session, path.spec)
             pages = publish.full_archive_pages(session, self.settings, path.spec)
             if path.archive_page > pages:
-                abort(404, description=f"{path.spec.path} has {pages} archive page(s)")
+                abort(404, description=f"{url_path(path.spec)} has {pages} archive page(s)")
             with self._render_lock(f"{path.spec.name}/archive/{path.archive_page}"):
                 session.expire_all()
                 publish.store_archive(session, self.settings, path.spec, path.archive_page, pages)
                 row = session.get(RenderedFeed, key)
         assert row is not None
-        return self._from_row(row, ARCHIVE_CACHE_CONTROL)
+        self_url = archive_url(self.settings, path.spec, path.archive_page, path.fmt)
+        return self._from_row(row, ARCHIVE_CACHE_CONTROL, self._link(self_url, pushable=False))
 
     def _filtered(
         self, session: Session, path: FeedPath, args: Mapping[str, str], key: str
@@ -95,18 +110,21 @@ class FeedDocuments:
         query = parse_query(args, self.settings.feed_page_size)
         documents, newest = publish.build_current(session, self.settings, path.spec, query)
         body = documents[path.fmt]
+        size = self.settings.feed_page_size
+        self_url = f"{feed_url(self.settings, path.spec, path.fmt)}?{query.suffix(size)}"
         return StoredFeed.build(
             key,
             MEDIA_TYPES[path.fmt],
             body,
-            publish.etag_of(body),
+            strong_etag(body),
             newest.replace(microsecond=0),
             self.cache_control,
+            self._link(self_url, pushable=False),
         )
 
     def _require(self, session: Session, spec: FeedSpec) -> None:
-        if not feed_exists(session, spec):
-            abort(404, description=f"no feed at {spec.path}")
+        if not catalog.feed_exists(session, spec):
+            abort(404, description=f"no feed at {url_path(spec)}")
 
     @contextmanager
     def _render_lock(self, name: str) -> Iterator[None]:

@@ -1,72 +1,27 @@
-"""Reading what a feed holds: articles and rate snapshots as the renderer's entries."""
+"""What the article feeds hold: articles as the renderer's entries, by tag, source or search.
+
+Rate feeds' entries are the rates service's (``services.rates.feeds``); ``catalog``
+chooses between them.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Select, String, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.feed.render.model import FeedEntry
-from shared import contracts
+from shared import feed_names
+from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FEED_RATE_MOVES = contracts.FEED_RATE_MOVES
-RATE_KINDS = ("rates", "pair", FEED_RATE_MOVES)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """A named feed: ``articles``, ``tag:<slug>``, ``source:<name>`` or ``rates``."""
-
-    name: str
-    kind: str
-    value: str | None = None
-
-    @classmethod
-    def parse(cls, name: str) -> FeedSpec:
-        if name in (contracts.FEED_ARTICLES, contracts.FEED_RATES, FEED_RATE_MOVES):
-            return cls(name, name)
-        kind, _, value = name.partition(":")
-        if kind in ("tag", "source", "pair") and value:
-            return cls(name, kind, value)
-        raise ValueError(f"unknown feed {name!r}")
-
-    @property
-    def path(self) -> str:
-        """The URL path of this feed without the format suffix."""
-        if self.kind == "tag":
-            return f"/feeds/tags/{self.value}"
-        if self.kind == "source":
-            return f"/feeds/sources/{self.value}"
-        if self.kind == "pair":
-            return f"/feeds/rates/{self.value}"
-        return f"/feeds/{self.kind}"
-
-    @property
-    def title(self) -> str:
-        if self.kind == "tag":
-            return f"silkfeed — {self.value}"
-        if self.kind == "source":
-            return f"silkfeed — from {self.value}"
-        if self.kind == "rates":
-            return "silkfeed — currency ticker"
-        if self.kind == "pair":
-            return f"silkfeed — {self.value.replace('-', '/')} rate"
-        if self.kind == FEED_RATE_MOVES:
-            return "silkfeed — currency moves"
-        return "silkfeed — all articles"
 
 
 def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Article]]:
     query = select(Article)
-    if spec.kind == "tag":
+    if spec.kind == feed_names.TAG:
         query = query.where(
             exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag == spec.value)
         )
-    elif spec.kind == "source":
+    elif spec.kind == feed_names.SOURCE:
         query = query.where(Article.source == spec.value)
     body = cast(Article.paragraphs, String)
     for word in words:
@@ -77,16 +32,12 @@ def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Artic
     return query
 
 
-def feed_exists(session: Session, spec: FeedSpec) -> bool:
-    if spec.kind in ("articles", "rates", FEED_RATE_MOVES):
-        return True
-    if spec.kind == "pair":
-        from services.rates.feeds import pair_exists
+def tag_exists(session: Session, tag: str) -> bool:
+    return session.scalar(select(exists().where(ArticleTag.tag == tag))) or False
 
-        return pair_exists(session, spec.value or "")
-    if spec.kind == "tag":
-        return session.scalar(select(exists().where(ArticleTag.tag == spec.value))) or False
-    return session.scalar(select(exists().where(Article.source == spec.value))) or False
+
+def source_exists(session: Session, source: str) -> bool:
+    return session.scalar(select(exists().where(Article.source == source))) or False
 
 
 def count_articles(session: Session, spec: FeedSpec) -> int:

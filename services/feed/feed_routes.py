@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from services.feed import catalog
 from services.feed.documents import FeedDocuments
-from services.feed.entries import RATE_KINDS, current_articles
 from services.feed.negotiation import wants_html
-from services.feed.paths import parse_feed_path
+from services.feed.paths import feed_url, parse_feed_path, url_path
 from services.feed.render import FORMATS, MEDIA_TYPES, content_html
-from services.rates.feeds import rate_feed_entries
+from shared.feed_names import FeedSpec
 
 bp = Blueprint("feeds", __name__)
 
@@ -39,29 +39,20 @@ def feed(rest: str) -> Response:
     return response
 
 
-def html_view(spec, fmt: str, key: str) -> Response:  # type: ignore[no-untyped-def]
+def html_view(spec: FeedSpec, fmt: str, key: str) -> Response:
     """What a person sees on opening a feed URL: the entries, and how to subscribe."""
     settings = documents().settings
-    base = settings.base_url
-    if spec.kind in RATE_KINDS:
-        entries = rate_feed_entries(
-            g.session,
-            spec,
-            base,
-            settings.feed_page_size,
-            threshold=settings.rates_move_threshold_pct,
-        )
-    else:
-        entries = current_articles(g.session, spec, base, settings.feed_page_size)
+    entries = catalog.entries(g.session, settings, spec, settings.feed_page_size)
     page = render_template(
         "feed.html",
-        spec=spec,
+        title=catalog.title(spec),
+        feed_path=url_path(spec),
         fmt=fmt,
-        base=base,
+        base=settings.base_url,
         entries=entries,
         formats=FORMATS,
         media_types=MEDIA_TYPES,
-        feed_url=f"{base}{spec.path}.{fmt}",
+        feed_url=feed_url(settings, spec, fmt),
         content_html=content_html,
     )
     response = Response(page, mimetype="text/html")

@@ -9,9 +9,10 @@ from flask import Blueprint, Response, abort, current_app, g, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from services.feed.entries import FeedSpec, current_articles
+from services.feed.entries import current_articles
 from services.feed.links import OUTBOUND_REL, shown_link
 from services.feed.render import FORMATS, MEDIA_TYPES, content_html
+from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, RateQuote
 from shared.settings import Settings
 
@@ -55,7 +56,7 @@ def all_feeds() -> list[tuple[str, str]]:
 @bp.get("/")
 def index() -> str:
     settings = _settings()
-    latest = current_articles(g.session, FeedSpec.parse("articles"), settings.base_url, 20)
+    latest = current_articles(g.session, FeedSpec.articles(), settings.base_url, 20)
     return render_template(
         "index.html",
         base=settings.base_url,

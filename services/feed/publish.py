@@ -8,7 +8,6 @@ request and kept in the web process's memory. Requests only serve stored bytes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,52 +15,24 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.feed.entries import (
-    EPOCH,
-    RATE_KINDS,
-    FeedSpec,
-    archive_articles,
-    count_articles,
-    current_articles,
-    feed_exists,
-)
+from services.feed import catalog
+from services.feed.entries import archive_articles, count_articles
+from services.feed.paths import archive_key, archive_url, feed_key, feed_url, url_path
 from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedEntry, FeedMeta
-from services.rates.feeds import rate_feed_entries
+from services.feed.websub.topics import hub_url
+from shared.conditional import EPOCH, strong_etag
 from shared.db import utcnow
+from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def feed_key(spec: FeedSpec, fmt: str) -> str:
-    return f"{spec.name}.{fmt}"
-
-
-def archive_key(spec: FeedSpec, page: int, fmt: str) -> str:
-    return f"{spec.name}/archive/{page}.{fmt}"
-
-
-def query_key(spec: FeedSpec, fmt: str, suffix: str) -> str:
-    return f"{spec.name}.{fmt}?{suffix}" if suffix else feed_key(spec, fmt)
-
-
-def archive_url(settings: Settings, spec: FeedSpec, page: int, fmt: str) -> str:
-    return f"{settings.base_url}{spec.path}/archive/{page}.{fmt}"
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def has_archives(spec: FeedSpec) -> bool:
-    return spec.kind not in RATE_KINDS
-
-
 def full_archive_pages(session: Session, settings: Settings, spec: FeedSpec) -> int:
-    if not has_archives(spec):
+    if not catalog.has_archives(spec):
         return 0
     return count_articles(session, spec) // settings.feed_page_size
 
@@ -71,14 +42,16 @@ def _meta(
 ) -> FeedMeta:
     base = settings.base_url
     return FeedMeta(
-        feed_id=f"{base}{spec.path}",
-        title=spec.title,
+        feed_id=f"{base}{url_path(spec)}",
+        title=catalog.title(spec),
         subtitle="News and currency tickers from Central Asia, as published.",
-        self_url=str(paging.pop("self_url", f"{base}{spec.path}.{fmt}")),
+        self_url=str(paging.pop("self_url", feed_url(settings, spec, fmt))),
         html_url=f"{base}/",
         updated=newest,
         ttl_minutes=max(1, settings.feed_max_age // 60),
-        alternates=tuple((MEDIA_TYPES[f].split(";")[0], f"{base}{spec.path}.{f}") for f in FORMATS),
+        alternates=tuple(
+            (MEDIA_TYPES[f].split(";")[0], feed_url(settings, spec, f)) for f in FORMATS
+        ),
         **paging,  # type: ignore[arg-type]
     )
 
@@ -91,19 +64,12 @@ def build_current(
     session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
 ) -> tuple[dict[str, bytes], datetime]:
     """The subscription document (or a filtered one) in every format."""
-    base, size = settings.base_url, settings.feed_page_size
-    if spec.kind in RATE_KINDS:
-        entries = rate_feed_entries(
-            session,
-            spec,
-            base,
-            query.limit if query else size,
-            threshold=settings.rates_move_threshold_pct,
-        )
-    elif query is not None and not query.is_default(size):
-        entries = current_articles(session, spec, base, query.limit, query.words)
+    size = settings.feed_page_size
+    filtered = query if query is not None and not query.is_default(size) else None
+    if filtered is not None:
+        entries = catalog.entries(session, settings, spec, filtered.limit, filtered.words)
     else:
-        entries = current_articles(session, spec, base, size)
+        entries = catalog.entries(session, settings, spec, size)
     newest = _newest(entries)
     pages = full_archive_pages(session, settings, spec) if query is None else 0
     metas = {}
@@ -111,8 +77,10 @@ def build_current(
         paging: dict[str, object] = {}
         if pages:
             paging["prev_archive_url"] = archive_url(settings, spec, pages, fmt)
-        if query is not None and not query.is_default(size):
-            paging["self_url"] = f"{base}{spec.path}.{fmt}?{query.suffix(size)}"
+        if query is None:
+            paging["hub_url"] = hub_url(settings)  # only subscription documents are pushed
+        if filtered is not None:
+            paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
     return render_formats(metas, entries), newest
 
@@ -121,15 +89,14 @@ def build_archive(
     session: Session, settings: Settings, spec: FeedSpec, page: int, pages: int
 ) -> tuple[dict[str, bytes], datetime]:
     """Archive page ``page`` of ``pages`` full pages, in every format."""
-    base = settings.base_url
-    entries = archive_articles(session, spec, base, page, settings.feed_page_size)
+    entries = archive_articles(session, spec, settings.base_url, page, settings.feed_page_size)
     newest = _newest(entries)
     metas = {}
     for fmt in FORMATS:
         paging: dict[str, object] = {
             "is_archive": True,
             "self_url": archive_url(settings, spec, page, fmt),
-            "current_url": f"{base}{spec.path}.{fmt}",
+            "current_url": feed_url(settings, spec, fmt),
         }
         if page > 1:
             paging["prev_archive_url"] = archive_url(settings, spec, page - 1, fmt)
@@ -143,7 +110,7 @@ def store_document(
     session: Session, key: str, fmt: str, body: bytes, newest: datetime, as_of: datetime
 ) -> RenderedFeed:
     """Store a render; the validators change exactly when the bytes do."""
-    etag = etag_of(body)
+    etag = strong_etag(body)
     row = session.get(RenderedFeed, key)
     last_modified = newest.replace(microsecond=0)
     if row is None:
@@ -220,7 +187,7 @@ def refresh(
         )
         if as_of is not None and as_of >= requested_at:
             continue  # coalesced: a later render already read this change
-        if not feed_exists(session, spec):
+        if not catalog.feed_exists(session, spec):
             continue
         result.changed += render_and_store(session, settings, spec)
         result.rendered.append(name)

@@ -71,9 +71,130 @@ def _text_body(description: str) -> dict[str, Any]:
 
 
 def openapi_document(settings: Settings) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "silkfeed ingest API",
+            "version": "1",
+            "summary": "Post news pages; poll their processing.",
+            "description": (
+                "Upstream systems post pages (plain text, HTML or the JSON page form) with a "
+                "bearer token. A 202 means the raw page is committed to the database; it is "
+                "then parsed by a worker, and its status moves from queued through processing "
+                "to done or failed. Errors are RFC 9457 problem documents."
+            ),
+        },
+        "paths": {
+            "/v1/submissions": {"post": _post_submission(settings)},
+            "/v1/submissions/{submission_id}": {"get": _get_submission()},
+            "/v1/schema": _public_get(
+                "getPageSchema",
+                "The JSON Schema of the JSON page form",
+                "JSON Schema draft 2020-12.",
+                {"application/schema+json": {"schema": {"type": "object"}}},
+            ),
+            "/v1/openapi.json": _public_get(
+                "getOpenAPI",
+                "This document",
+                "OpenAPI 3.1.",
+                {"application/json": {"schema": {"type": "object"}}},
+            ),
+            "/healthz": _public_get(
+                "getHealth",
+                "Liveness: the process answers",
+                "Alive.",
+                {"application/json": {"schema": {"$ref": _REF + "Health"}}},
+            ),
+            "/metrics": _public_get(
+                "getMetrics",
+                "Prometheus metrics of the ingest API and the whole pipeline",
+                "Prometheus text exposition format.",
+                {"text/plain": {"schema": {"type": "string"}}},
+            ),
+            "/readyz": _public_get(
+                "getReadiness",
+                "Readiness: the database and Redis answer",
+                "Ready.",
+                {"application/json": {"schema": {"$ref": _REF + "Readiness"}}},
+                {
+                    "503": {
+                        "description": "Not ready; `checks` says what is unavailable.",
+                        "content": {"application/json": {"schema": {"$ref": _REF + "Readiness"}}},
+                    }
+                },
+            ),
+        },
+        "components": _components(settings),
+    }
+
+
+def _public_get(
+    operation_id: str,
+    summary: str,
+    description: str,
+    content: dict[str, Any],
+    more: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A GET that needs no token: 200 with ``content`` (and ``more`` responses), or 405."""
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "security": [],
+            "responses": {
+                "200": {"description": description, "content": content},
+                **(more or {}),
+                "405": _problem("Method not allowed.", _ALLOW),
+            },
+        }
+    }
+
+
+def _post_submission(settings: Settings) -> dict[str, Any]:
+    max_bytes = settings.max_body_bytes
+    return {
+        "operationId": "postSubmission",
+        "summary": "Submit a page",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            {
+                "name": "source",
+                "in": "query",
+                "required": False,
+                "description": "Name of the publication or system the page is "
+                "from; empty or absent means one derived from the token.",
+                "schema": {"type": "string", "pattern": acc.SOURCE_PATTERN},
+            },
+            {
+                "name": "url",
+                "in": "query",
+                "required": False,
+                "description": "The page's own absolute http(s) address.",
+                "schema": {
+                    "type": "string",
+                    "maxLength": acc.MAX_URL_LENGTH,
+                    "pattern": acc.PAGE_URL_PATTERN,
+                },
+            },
+        ],
+        "requestBody": {
+            "required": True,
+            "description": f"The page, UTF-8, at most {max_bytes} bytes.",
+            "content": {
+                "text/plain": _text_body("The page as text, e.g. a scraped page."),
+                "text/html": _text_body("The page as HTML."),
+                "application/json": {"schema": {"$ref": _REF + "Page"}},
+            },
+        },
+        "responses": _post_responses(settings),
+    }
+
+
+def _post_responses(settings: Settings) -> dict[str, Any]:
     max_bytes = settings.max_body_bytes
     rate = settings.ingest_rate_limit
-    post_responses: dict[str, Any] = {
+    return {
         "202": {
             "description": "Accepted: the raw page is committed and will be processed.",
             "headers": _LOCATION,
@@ -108,211 +229,79 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             },
         ),
     }
-    doc: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {
-            "title": "silkfeed ingest API",
-            "version": "1",
-            "summary": "Post news pages; poll their processing.",
-            "description": (
-                "Upstream systems post pages (plain text, HTML or the JSON page form) with a "
-                "bearer token. A 202 means the raw page is committed to the database; it is "
-                "then parsed by a worker, and its status moves from queued through processing "
-                "to done or failed. Errors are RFC 9457 problem documents."
-            ),
-        },
-        "paths": {
-            "/v1/submissions": {
-                "post": {
-                    "operationId": "postSubmission",
-                    "summary": "Submit a page",
-                    "security": [{"bearerAuth": []}],
-                    "parameters": [
-                        {
-                            "name": "source",
-                            "in": "query",
-                            "required": False,
-                            "description": "Name of the publication or system the page is "
-                            "from; empty or absent means one derived from the token.",
-                            "schema": {"type": "string", "pattern": acc.SOURCE_PATTERN},
-                        },
-                        {
-                            "name": "url",
-                            "in": "query",
-                            "required": False,
-                            "description": "The page's own absolute http(s) address.",
-                            "schema": {
-                                "type": "string",
-                                "maxLength": acc.MAX_URL_LENGTH,
-                                "pattern": acc.PAGE_URL_PATTERN,
-                            },
-                        },
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "description": f"The page, UTF-8, at most {max_bytes} bytes.",
-                        "content": {
-                            "text/plain": _text_body("The page as text, e.g. a scraped page."),
-                            "text/html": _text_body("The page as HTML."),
-                            "application/json": {"schema": {"$ref": _REF + "Page"}},
-                        },
-                    },
-                    "responses": post_responses,
-                }
+
+
+def _get_submission() -> dict[str, Any]:
+    return {
+        "operationId": "getSubmission",
+        "summary": "A submission's status, counts and error",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            {
+                "name": "submission_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The submission.",
+                "content": {"application/json": {"schema": {"$ref": _REF + "Submission"}}},
             },
-            "/v1/submissions/{submission_id}": {
-                "get": {
-                    "operationId": "getSubmission",
-                    "summary": "A submission's status, counts and error",
-                    "security": [{"bearerAuth": []}],
-                    "parameters": [
-                        {
-                            "name": "submission_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The submission.",
-                            "content": {
-                                "application/json": {"schema": {"$ref": _REF + "Submission"}}
-                            },
-                        },
-                        "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
-                        "404": _problem("No such submission."),
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-            "/v1/schema": {
-                "get": {
-                    "operationId": "getPageSchema",
-                    "summary": "The JSON Schema of the JSON page form",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "JSON Schema draft 2020-12.",
-                            "content": {"application/schema+json": {"schema": {"type": "object"}}},
-                        },
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-            "/v1/openapi.json": {
-                "get": {
-                    "operationId": "getOpenAPI",
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "OpenAPI 3.1.",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "operationId": "getHealth",
-                    "summary": "Liveness: the process answers",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "Alive.",
-                            "content": {"application/json": {"schema": {"$ref": _REF + "Health"}}},
-                        },
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-            "/metrics": {
-                "get": {
-                    "operationId": "getMetrics",
-                    "summary": "Prometheus metrics of the ingest API and the whole pipeline",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "Prometheus text exposition format.",
-                            "content": {"text/plain": {"schema": {"type": "string"}}},
-                        },
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-            "/readyz": {
-                "get": {
-                    "operationId": "getReadiness",
-                    "summary": "Readiness: the database and Redis answer",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "Ready.",
-                            "content": {
-                                "application/json": {"schema": {"$ref": _REF + "Readiness"}}
-                            },
-                        },
-                        "503": {
-                            "description": "Not ready; `checks` says what is unavailable.",
-                            "content": {
-                                "application/json": {"schema": {"$ref": _REF + "Readiness"}}
-                            },
-                        },
-                        "405": _problem("Method not allowed.", _ALLOW),
-                    },
-                }
-            },
-        },
-        "components": {
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "One of the tokens in SILKFEED_INGEST_TOKENS.",
-                }
-            },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "description": "RFC 9457 problem details; extra members say more.",
-                    "required": ["type", "title", "status", "detail"],
-                    "properties": {
-                        "type": {
-                            "type": "string",
-                            "format": "uri",
-                            "pattern": "^" + PROBLEM_TYPE_BASE.replace(".", "[.]"),
-                        },
-                        "title": {"type": "string"},
-                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                        "detail": {"type": "string"},
-                    },
-                    "additionalProperties": True,
-                },
-                "Submission": _submission_schema(),
-                "Health": {
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {"status": {"const": "ok"}},
-                },
-                "Readiness": {
-                    "type": "object",
-                    "required": ["status", "checks"],
-                    "properties": {
-                        "status": {"enum": ["ready", "not ready"]},
-                        "checks": {
-                            "type": "object",
-                            "additionalProperties": {"type": "string"},
-                        },
-                    },
-                },
-                **_page_schemas(settings),
-            },
+            "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
+            "404": _problem("No such submission."),
+            "405": _problem("Method not allowed.", _ALLOW),
         },
     }
-    return doc
+
+
+def _components(settings: Settings) -> dict[str, Any]:
+    return {
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "One of the tokens in SILKFEED_INGEST_TOKENS.",
+            }
+        },
+        "schemas": {
+            "Problem": {
+                "type": "object",
+                "description": "RFC 9457 problem details; extra members say more.",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {
+                    "type": {
+                        "type": "string",
+                        "format": "uri",
+                        "pattern": "^" + PROBLEM_TYPE_BASE.replace(".", "[.]"),
+                    },
+                    "title": {"type": "string"},
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "detail": {"type": "string"},
+                },
+                "additionalProperties": True,
+            },
+            "Submission": _submission_schema(),
+            "Health": {
+                "type": "object",
+                "required": ["status"],
+                "properties": {"status": {"const": "ok"}},
+            },
+            "Readiness": {
+                "type": "object",
+                "required": ["status", "checks"],
+                "properties": {
+                    "status": {"enum": ["ready", "not ready"]},
+                    "checks": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
+            },
+            **_page_schemas(settings),
+        },
+    }
 
 
 def _submission_schema() -> dict[str, Any]:
@@ -357,6 +346,7 @@ def _submission_schema() -> dict[str, Any]:
                     "rates": count,
                 },
             },
+            "diagnostics": _diagnostics_schema(count),
             "error": {
                 "type": ["string", "null"],
                 "description": "Why processing failed, when it did.",
@@ -365,5 +355,38 @@ def _submission_schema() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "On POST: true if this page had been posted before.",
             },
+        },
+    }
+
+
+def _diagnostics_schema(count: dict[str, object]) -> dict[str, object]:
+    """What a submission's parse left out and warned about."""
+    return {
+        "type": ["object", "null"],
+        "description": "After processing: the page's text that went into no article "
+        "(blocks and characters, and by kind with a sample of each) and warnings "
+        "such as 'no headline found' or 'ticker line not understood'.",
+        "properties": {
+            "left_out": {
+                "type": "object",
+                "properties": {
+                    "blocks": count,
+                    "chars": count,
+                    "kinds": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["kind", "blocks", "chars", "sample"],
+                            "properties": {
+                                "kind": {"type": "string"},
+                                "blocks": count,
+                                "chars": count,
+                                "sample": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+            "warnings": {"type": "array", "items": {"type": "string"}},
         },
     }

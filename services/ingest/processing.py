@@ -1,7 +1,8 @@
 """Processing one submission: parse it, store its articles, say what follows.
 
-Plain functions over a session, shared by the task, ``silkfeed reprocess`` and
-the tests. Running them twice for the same submission leaves the same rows.
+Plain functions over a session, run by the ingest task (``silkfeed reprocess`` and
+``silkfeed retry`` requeue that task, they do not call these) and by the tests.
+Running them twice for the same submission leaves the same rows.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse
 from shared import contracts
 from shared.bounds import Bounds, page_problems
 from shared.db import utcnow
+from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ def process_submission(
     sub.new_article_count = outcome.new
     sub.updated_article_count = outcome.updated
     sub.rate_count = len(page.quotes)
+    sub.diagnostics = page.diagnostics.as_json()
     session.commit()
 
     if page.quotes:
@@ -122,9 +125,9 @@ def _observed_at(page: ParsedPage, sub: Submission) -> datetime:
 
 
 def _affected_feeds(article: Article) -> set[str]:
-    feeds = {contracts.FEED_ARTICLES, f"source:{article.source}"}
-    feeds.update(f"tag:{t.tag}" for t in article.tags)
-    return feeds
+    specs = [FeedSpec.articles(), FeedSpec.source(article.source)]
+    specs += [FeedSpec.tag(t.tag) for t in article.tags]
+    return {spec.name for spec in specs}
 
 
 def _store_article(
@@ -150,6 +153,8 @@ def _store_article(
             source=sub.source,
             position=position,
             published_at=parsed.published or page_time,
+            authors=list(parsed.authors) or None,
+            modified_at=parsed.modified,
             # The time it entered the feed: Last-Modified moves exactly when feeds change.
             updated_at=now,
             first_submission_id=sub.id,
@@ -185,6 +190,8 @@ def _store_article(
     existing.content_sha256 = digest
     if parsed.url:
         existing.url = parsed.url
+    existing.authors = list(parsed.authors) or None
+    existing.modified_at = parsed.modified
     existing.updated_at = utcnow()
     existing.last_submission_id = sub.id
     wanted = set(parsed.tags)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Celery
 from celery.exceptions import TimeLimitExceeded
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -13,17 +12,16 @@ from sqlalchemy.orm import Session
 from services.ingest.processing import process_submission
 from shared import contracts
 from shared.bounds import Bounds
-from shared.celery_app import TRANSIENT_ERRORS, DbTask, Resources, send
+from shared.celery_app import TASK_OPTIONS, TRANSIENT_ERRORS, DbTask, send, silkfeed_task
 from shared.db import utcnow
 from shared.logs import submission_id_var
 from shared.models import Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
 
-# Anything but a transient outage fails the submission at once, with the
-# reason, instead of being retried for minutes.
-TRANSIENT = TRANSIENT_ERRORS
-MAX_RETRIES = 8
+# Anything but a transient outage (TRANSIENT_ERRORS) fails the submission at
+# once, with the reason, instead of being retried for minutes.
+MAX_RETRIES: int = TASK_OPTIONS["max_retries"]
 # Runs of one submission, retries and redeliveries included. A page whose run
 # kills its worker (OOM, a parser crash) would otherwise be requeued forever,
 # since a lost worker's message goes back to the queue.
@@ -37,8 +35,7 @@ class IngestTask(DbTask):
         # A hard time limit kills the pool child, so the task body never saw it:
         # the worker's main process records the failure here instead.
         if isinstance(exc, TimeLimitExceeded) and kwargs and kwargs.get("submission_id"):
-            resources: Resources = self.app.resources  # type: ignore[attr-defined]
-            with resources.sessions() as session:
+            with self.resources.sessions() as session:
                 _mark_failed(
                     session,
                     kwargs["submission_id"],
@@ -46,63 +43,50 @@ class IngestTask(DbTask):
                 )
 
 
-def register(app: Celery) -> None:
-    bounds = Bounds.from_settings(app.resources.settings)  # type: ignore[attr-defined]
-
-    @app.task(
-        name=contracts.PROCESS_SUBMISSION,
-        base=IngestTask,
-        bind=True,
-        acks_late=True,
-        reject_on_worker_lost=True,
-        autoretry_for=TRANSIENT,
-        max_retries=MAX_RETRIES,
-        # 2, 4, 8 … seconds, at most 120 (with jitter): about 6 minutes in all,
-        # then the submission is marked failed with the last error.
-        retry_backoff=2,
-        retry_backoff_max=120,
-        retry_jitter=True,
-    )
-    def process(self: IngestTask, submission_id: str) -> None:
-        token = submission_id_var.set(submission_id)
+# Retried on a transient outage (TASK_OPTIONS: 2, 4, 8 … seconds, about 6 minutes in
+# all), then the submission is marked failed with the last error.
+@silkfeed_task(contracts.PROCESS_SUBMISSION, base=IngestTask)
+def process(self: IngestTask, submission_id: str) -> None:
+    token = submission_id_var.set(submission_id)
+    try:
         try:
-            try:
-                if _gave_up(self.session, submission_id):
-                    return
-                outcome = process_submission(self.session, submission_id, bounds)
-            except Exception as exc:
-                if self.request.retries >= MAX_RETRIES or not isinstance(exc, TRANSIENT):
-                    _record_failure(self, submission_id, exc)
-                raise
-            if outcome is None:
+            if _gave_up(self.session, submission_id):
                 return
-            # Sent only now that the rows they depend on have committed. A
-            # redelivered task sends them again; both consumers are idempotent.
-            # If the broker is away, the task retries as a whole (idempotent).
-            if outcome.snapshot is not None:
-                send(
-                    self.app,
-                    contracts.STORE_SNAPSHOT,
-                    dict(outcome.snapshot),
-                    headers={"submission_id": submission_id},
-                )
-            if outcome.feeds:
-                send(
-                    self.app,
-                    contracts.REFRESH_FEEDS,
-                    {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
-                    headers={"submission_id": submission_id},
-                )
-            log.info(
-                "submission %s %s: %d new, %d updated, %d unchanged articles",
-                submission_id,
-                outcome.status,
-                outcome.new,
-                outcome.updated,
-                outcome.unchanged,
+            bounds = Bounds.from_settings(self.resources.settings)
+            outcome = process_submission(self.session, submission_id, bounds)
+        except Exception as exc:
+            if self.request.retries >= MAX_RETRIES or not isinstance(exc, TRANSIENT_ERRORS):
+                _record_failure(self, submission_id, exc)
+            raise
+        if outcome is None:
+            return
+        # Sent only now that the rows they depend on have committed. A
+        # redelivered task sends them again; both consumers are idempotent.
+        # If the broker is away, the task retries as a whole (idempotent).
+        if outcome.snapshot is not None:
+            send(
+                self.app,
+                contracts.STORE_SNAPSHOT,
+                dict(outcome.snapshot),
+                headers={"submission_id": submission_id},
             )
-        finally:
-            submission_id_var.reset(token)
+        if outcome.feeds:
+            send(
+                self.app,
+                contracts.REFRESH_FEEDS,
+                {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
+                headers={"submission_id": submission_id},
+            )
+        log.info(
+            "submission %s %s: %d new, %d updated, %d unchanged articles",
+            submission_id,
+            outcome.status,
+            outcome.new,
+            outcome.updated,
+            outcome.unchanged,
+        )
+    finally:
+        submission_id_var.reset(token)
 
 
 def _gave_up(session: Session, submission_id: str) -> bool:

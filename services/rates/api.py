@@ -51,6 +51,7 @@ from flask import Blueprint, Response, current_app
 
 from services.rates import csv_export
 from services.rates.convert import Converter, Unconvertible, as_text
+from services.rates.documents import converted_doc, precision, snapshot_doc, used_quotes
 from services.rates.history import (
     DailyClose,
     Pair,
@@ -110,79 +111,6 @@ def _require_known(session: Reader, wanted: Wanted, known_pairs: list[Pair] | No
         raise Problem(
             404, f"no quotes have ever been published for {', '.join(missing)}", kind="unknown-pair"
         )
-
-
-def _quote_doc(q: Quote) -> dict[str, Any]:
-    return {
-        "pair": q.pair,
-        "base": q.base,
-        "quote": q.quote,
-        # Exact decimal text, never a float: 0.28490 stays 0.28490.
-        "rate": str(q.rate),
-        "change": q.change,
-        **({"conflict": True} if q.conflict else {}),
-    }
-
-
-def _head(snap: Snapshot) -> dict[str, Any]:
-    return {
-        "date": snap.observed_on.isoformat(),
-        "observed_at": snap.observed_at.isoformat(),
-        "snapshot_id": snap.id,
-        "source": snap.source,
-        "submission_id": snap.submission_id,
-    }
-
-
-def snapshot_doc(snap: Snapshot, pairs: Sequence[Pair] | None = None) -> dict[str, Any]:
-    """A snapshot exactly as published (only ``pairs``, when given)."""
-    keep = None if pairs is None else set(pairs)
-    quotes = [q for q in snap.quotes if keep is None or (q.base, q.quote) in keep]
-    return {**_head(snap), "rates": [_quote_doc(q) for q in quotes]}
-
-
-def _used(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
-    return [
-        {"pair": q.pair, "rate": str(q.rate), "change": q.change, "snapshot_id": q.snapshot_id}
-        for q in dict.fromkeys(quotes)
-    ]
-
-
-def _precision() -> dict[str, Any]:
-    return {"significant_digits": settings().rates_significant_digits, "rounding": "half-even"}
-
-
-def converted_doc(snap: Snapshot, wanted: Wanted) -> dict[str, Any]:
-    """The snapshot's values of ``amount`` ``base`` in each symbol; raises Problem 404/409."""
-    converter = Converter(snap.quotes)
-    base = wanted.base or (converter.pivots[0] if converter.pivots else "USD")
-    try:
-        results = converter.convert(
-            base, wanted.symbols, wanted.amount, settings().rates_significant_digits
-        )
-    except Unconvertible as exc:
-        day = snap.observed_on.isoformat()
-        if exc.conflicting:
-            raise Problem(
-                409,
-                f"{', '.join(exc.conflicting)} was quoted with different values on the page of "
-                f"{day}; there is no single rate for {exc.currency}",
-                kind="conflicting-quotes",
-                snapshot_id=snap.id,
-            ) from None
-        raise Problem(
-            404, f"the snapshot of {day} has no rate for {exc.currency}", kind="no-rate"
-        ) from None
-    return {
-        **_head(snap),
-        "base": base,
-        "amount": as_text(wanted.amount),
-        "rates": {r.symbol: as_text(r.value) for r in results},
-        "precision": _precision(),
-        "derived_from": _used([q for r in results for q in r.derived_from]),
-        # Pairs quoted twice differently are never converted with: say so.
-        **({"conflicting_pairs": sorted(converter.conflicting)} if converter.conflicting else {}),
-    }
 
 
 def _snapshot_answer(
@@ -379,14 +307,14 @@ def _converted_series(
                     continue  # not valued that day: absent, as in the published series
         if results:
             rates[day] = {r.symbol: as_text(r.value) for r in results}
-            used[day] = _used([q for r in results for q in r.derived_from])
+            used[day] = used_quotes([q for r in results for q in r.derived_from])
     doc = {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "base": base,
         "amount": as_text(wanted.amount),
         "rates": rates,
-        "precision": _precision(),
+        "precision": precision(),
         "derived_from": used,
     }
     if fmt == "csv":

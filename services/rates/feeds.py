@@ -22,7 +22,6 @@ from decimal import Context, Decimal, InvalidOperation
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from services.feed.entries import FEED_RATE_MOVES, FeedSpec
 from services.feed.render.exchange_rate import ExchangeRate
 from services.feed.render.model import FeedEntry
 from services.rates.history import Quote, distinct_pairs, pair_quotes, recent
@@ -40,25 +39,6 @@ def pair_exists(session: Session, pair: str) -> bool:
     return bool(
         session.scalar(select(exists().where(RateQuote.base == base, RateQuote.quote == quote)))
     )
-
-
-def rate_feed_entries(
-    session: Session,
-    spec: FeedSpec,
-    base_url: str,
-    limit: int,
-    *,
-    threshold: Decimal,
-) -> list[FeedEntry]:
-    """The entries of a rate feed, newest first; ``threshold`` is the moves feed's, in %."""
-    if spec.kind == "rates":
-        return snapshot_entries(session, base_url, limit)
-    if spec.kind == "pair":
-        base, _, quote = (spec.value or "").partition("-")
-        return pair_entries(session, (base, quote), base_url, limit)
-    if spec.kind == FEED_RATE_MOVES:
-        return move_entries(session, base_url, limit, threshold)
-    raise ValueError(f"no rate feed of kind {spec.kind!r}")
 
 
 def _snapshot_url(base_url: str, snapshot_id: int) -> str:

@@ -40,6 +40,8 @@ from sqlalchemy.orm import Session
 
 from shared.models import RateQuote, RateSnapshot
 from shared.models.rates import RateDayClose
+from shared.quotes import Quote as PublishedQuote
+from shared.quotes import pair_name
 
 S = RateSnapshot.__table__
 Q = RateQuote.__table__
@@ -49,19 +51,19 @@ Pair = tuple[str, str]
 Reader = Session | Connection
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote(PublishedQuote):
+    """A stored quote: as published (``rate`` exact, ``change`` as text), and where it is."""
+
     id: int
     snapshot_id: int
-    base: str
-    quote: str
-    rate: Decimal  # exact: str(rate) is the published text
-    change: str  # as published: "-0%" stays distinct from "0%"
     conflict: bool  # the pair was quoted with another value on the same page
 
-    @property
-    def pair(self) -> str:
-        return f"{self.base}/{self.quote}"
+    @classmethod
+    def of(cls, row: Any) -> Quote:
+        """From a row with ``q_id, snapshot_id, base, quote, rate, change, conflict``."""
+        ids = {"id": row.q_id, "snapshot_id": row.snapshot_id, "conflict": row.conflict}
+        return cls(row.base, row.quote, row.rate, row.change, **ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,10 @@ def _snapshots(rows: Iterable[Sequence[Any]]) -> list[Snapshot]:
         if sid not in heads:
             heads[sid], quotes[sid] = row, []
         if row[7] is not None:  # an outer join: a snapshot may have no quotes
-            quotes[sid].append(Quote(row[7], sid, *row[8:13]))
+            base, quote, rate, change, conflict = row[8:13]
+            quotes[sid].append(
+                Quote(base, quote, rate, change, id=row[7], snapshot_id=sid, conflict=conflict)
+            )
     return [Snapshot(*h[:7], tuple(quotes[sid])) for sid, h in heads.items()]
 
 
@@ -247,17 +252,17 @@ class DailyClose(NamedTuple):
 
     @property
     def pair(self) -> str:
-        return f"{self.base}/{self.quote}"
+        return pair_name(self.base, self.quote)
 
     def as_quote(self) -> Quote:
         return Quote(
-            self.quote_id,
-            self.snapshot_id,
             self.base,
             self.quote,
             Decimal(self.rate),
             self.change,
-            bool(self.conflict),
+            id=self.quote_id,
+            snapshot_id=self.snapshot_id,
+            conflict=bool(self.conflict),
         )
 
 
@@ -325,9 +330,7 @@ def siblings(session: Reader, snapshot_id: Any, pair: Pair) -> list[Quote]:
         .where(Q.c.snapshot_id == snapshot_id, Q.c.base == pair[0], Q.c.quote == pair[1])
         .order_by(Q.c.id)
     )
-    return [
-        Quote(r.q_id, r.snapshot_id, r.base, r.quote, r.rate, r.change, r.conflict) for r in rows
-    ]
+    return [Quote.of(r) for r in rows]
 
 
 def distinct_pairs(session: Reader) -> list[Pair]:
@@ -385,7 +388,7 @@ def pair_quotes(
         query = query.where(or_(Q.c.observed_at < at, and_(Q.c.observed_at == at, Q.c.id < qid)))
     return [
         (
-            Quote(r.q_id, r.snapshot_id, r.base, r.quote, r.rate, r.change, r.conflict),
+            Quote.of(r),
             r.observed_at,
             r.created_at,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +12,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from services.feed.conditional import not_modified
-from services.feed.entries import EPOCH
+from shared.conditional import EPOCH, not_modified, strong_etag
 from shared.db import make_engine
 from shared.problems import Problem
 from shared.settings import Settings
@@ -110,7 +108,7 @@ class Answer:
     @classmethod
     def of(cls, body: bytes, content_type: str, filename: str | None = None) -> Answer:
         """With a strong ETag of the body."""
-        return cls(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"', filename)
+        return cls(body, content_type, strong_etag(body), filename)
 
 
 def respond(answer: Answer) -> Response:

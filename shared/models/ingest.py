@@ -15,9 +15,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from shared.db import Base, UTCDateTime, utcnow
+
+SUBMISSION_ID_LENGTH = 32
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -39,7 +41,7 @@ class Submission(Base):
         Index("ix_submissions_finished", "status", "finished_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(SUBMISSION_ID_LENGTH), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     body_sha256: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
@@ -57,6 +59,8 @@ class Submission(Base):
     new_article_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_article_count: Mapped[int] = mapped_column(Integer, default=0)
     rate_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the parse left out and could not understand (see ParsedPage.diagnostics).
+    diagnostics: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -68,6 +72,13 @@ class Submission(Base):
             "rates": self.rate_count,
         }
 
+    @classmethod
+    def find(cls, session: Session, submission_id: str) -> Submission | None:
+        """The submission with this id, or None. An id longer than any id names none
+        (and is not sent to the database, where PostgreSQL would refuse it)."""
+        if len(submission_id) > SUBMISSION_ID_LENGTH:
+            return None
+        return session.get(cls, submission_id)
 
 class Article(Base):
     """One article, identified across re-posts by ``identity_key``; ``guid`` never changes."""
@@ -85,6 +96,9 @@ class Article(Base):
     source: Mapped[str] = mapped_column(String(100), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # As the page states them: its authors and when it was last modified.
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
     last_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))

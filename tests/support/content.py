@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from services.feed.entries import FeedSpec
 from services.feed.publish import render_and_store
 from services.ingest.processing import process_submission
 from services.rates.store import store_snapshot
 from shared.db import make_engine, make_session_factory
+from shared.feed_names import FeedSpec
 from shared.models import ArticleTag, Submission
 from shared.settings import Settings
 

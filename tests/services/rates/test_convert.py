@@ -12,7 +12,7 @@ from services.rates.history import Quote
 
 def quote(pair: str, rate: str, conflict: bool = False, qid: int = 1) -> Quote:
     base, counter = pair.split("/")
-    return Quote(qid, 7, base, counter, Decimal(rate), "0%", conflict)
+    return Quote(base, counter, Decimal(rate), "0%", id=qid, snapshot_id=7, conflict=conflict)
 
 
 TICKER = [

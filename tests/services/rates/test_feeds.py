@@ -11,9 +11,8 @@ from flask.testing import FlaskClient
 from lxml import etree
 
 from services.feed.app import create_app
-from services.feed.entries import FeedSpec
 from services.feed.render.exchange_rate import CB_NS, decimals
-from services.rates.feeds import rate_feed_entries
+from services.rates.feeds import move_entries
 from shared.db import make_engine, make_session_factory
 from shared.settings import Settings
 from tests.services.feed.render.feed_render_checks import feed_problems
@@ -93,9 +92,7 @@ def test_decimals_as_published() -> None:
 def moves(settings: Settings, threshold: str) -> list[str]:
     engine = make_engine(settings.db_url)
     with make_session_factory(engine)() as session:
-        entries = rate_feed_entries(
-            session, FeedSpec.parse("rates-moves"), BASE, 50, threshold=Decimal(threshold)
-        )
+        entries = move_entries(session, BASE, 50, Decimal(threshold))
     engine.dispose()
     return [e.title for e in entries]
 

@@ -1,9 +1,22 @@
-"""Conditional GET (RFC 9110 §13): decide between 200 and 304 from stored validators."""
+"""Conditional GET (RFC 9110 §13): the validators of a body, and 200 or 304 from them.
+
+The feed documents and the rates API's answers share these: one ETag formula, one
+comparison.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+# The Last-Modified of something with no date (an empty feed, a rates answer).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong ETag of exactly these bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def _etags(header: str) -> list[str]:

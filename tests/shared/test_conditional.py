@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.feed.conditional import not_modified
+from shared.conditional import not_modified
 
 LM = datetime(2025, 12, 15, 10, 30, 0, 500000, tzinfo=UTC)
 ETAG = '"abc123"'
