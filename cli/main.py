@@ -134,5 +134,9 @@ from cli.stats import stats  # noqa: E402
 
 main.add_command(stats)
 
+from cli.parse import parse  # noqa: E402
+
+main.add_command(parse)
+
 if __name__ == "__main__":
     main()
