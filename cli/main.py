@@ -138,5 +138,9 @@ from cli.parse import parse  # noqa: E402
 
 main.add_command(parse)
 
+from cli.websub import websub  # noqa: E402
+
+main.add_command(websub)
+
 if __name__ == "__main__":
     main()
