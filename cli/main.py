@@ -142,5 +142,13 @@ from cli.stats import stats  # noqa: E402
 
 main.add_command(stats)
 
+from cli.parse import parse  # noqa: E402
+
+main.add_command(parse)
+
+from cli.websub import websub  # noqa: E402
+
+main.add_command(websub)
+
 if __name__ == "__main__":
     main()
