@@ -1,9 +1,10 @@
 """Running the whole stack on one machine: ``silkfeed stack run|up|down``.
 
 ``run`` supervises the Procfile's processes in the foreground, each output
-line prefixed by its process; ``up`` starts ``run`` detached and returns once
-every service is healthy; ``down`` stops exactly the stack ``up`` started in
-the same data directory (its supervisor's pid is in ``DATA_DIR/run``).
+line prefixed by its process, and restarts one that exits (``restarts``);
+``up`` starts ``run`` detached and returns once every service is healthy;
+``down`` stops exactly the stack ``up`` started in the same data directory
+(its supervisor's pid is in ``DATA_DIR/run``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from cli.procfile import read_procfile
+from cli.restarts import kill_leftovers, watch
 from cli.system import MissingTool, redis_answers, start_private_redis
 from shared.migrate import ROOT
 from shared.migrate import upgrade as migrate_upgrade
@@ -60,6 +62,8 @@ class Supervisor:
         self.out = out
         self.color = out.isatty()
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        # How to start each process again: its command, environment and colour.
+        self.specs: dict[str, tuple[list[str], dict[str, str] | None, int]] = {}
         self.lock = threading.Lock()
 
     def say(self, name: str, line: str, index: int = 5) -> None:
@@ -74,7 +78,8 @@ class Supervisor:
         for raw in iter(stream.readline, b""):
             self.say(name, raw.decode("utf-8", "replace").rstrip("\n"), index)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], index: int) -> None:
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None, index: int) -> None:
+        self.specs[name] = (argv, env, index)
         proc = subprocess.Popen(
             argv,
             env=env,
@@ -94,9 +99,15 @@ class Supervisor:
     def _record(self) -> None:
         # `down` uses this to clean up even if the supervisor itself was killed.
         lines = [f"{name} {proc.pid}" for name, proc in self.children.items()]
-        (run_dir(self.settings) / "children.pids").write_text("\n".join(lines) + "\n")
+        # Replaced whole, never truncated in place: a reader never sees half a list.
+        path = run_dir(self.settings) / "children.pids"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(lines) + "\n")
+        tmp.replace(path)
 
     def adopt(self, name: str, proc: subprocess.Popen[bytes], index: int) -> None:
+        # A private Redis restarts with the same command: same port, same data.
+        self.specs[name] = ([str(a) for a in proc.args], None, index)  # type: ignore[union-attr]
         self.children[name] = proc
         self._record()
         if proc.stdout is not None:
@@ -131,6 +142,19 @@ class Supervisor:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+    def restart(self, name: str) -> None:
+        """Start ``name`` again, after killing what is left of its old process group."""
+        kill_leftovers(self.children[name].pid)
+        (run_dir(self.settings) / f"{name}.ready").unlink(missing_ok=True)
+        argv, env, index = self.specs[name]
+        self.start(name, argv, env, index)
+
+    def names(self) -> list[str]:
+        return list(self.children)
+
+    def exits(self) -> list[tuple[str, int]]:
+        return [(n, code) for n, p in self.children.items() if (code := p.poll()) is not None]
 
     def first_exit(self) -> tuple[str, int] | None:
         for name, proc in self.children.items():
@@ -267,13 +291,10 @@ def run(settings: Settings, *, demo: bool = True) -> int:
         for line in describe_urls(settings, token):
             sup.say("stack", line)
         sup.say("stack", "ready; Ctrl-C stops everything")
+        restarter = watch(sup, settings, redis_url)
         while True:
-            exited = sup.first_exit()
-            if exited:
-                sup.say("stack", f"{exited[0]} exited with status {exited[1]}; stopping the stack")
-                status = 1
-                break
-            time.sleep(0.5)
+            restarter.tick()
+            time.sleep(0.2)
     except KeyboardInterrupt:
         sup.say("stack", "stopping…")
     except Exception as exc:

@@ -111,6 +111,7 @@ def as_text(doc: dict[str, Any]) -> list[str]:
     else:
         waiting = ", ".join(f"{q} {queues[q]}" for q in QUEUES)
         lines.append(f"queues          {waiting} waiting; {queues['unacked']} taken by workers")
+    lines += restart_lines(doc.get("processes"))
     snap = doc["last_snapshot"]
     if snap is None:
         lines.append("last snapshot   none yet")
@@ -125,6 +126,30 @@ def as_text(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def process_restarts(client: Any, prefix: str) -> dict[str, dict[str, Any]]:
+    from shared.process_restarts import ProcessRestarts
+
+    return {
+        name: {"restarts": e.restarts, "given_up": e.given_up, "last_exit": e.last_status}
+        for name, e in ProcessRestarts(client, prefix).read().items()
+    }
+
+
+def restart_lines(processes: dict[str, dict[str, Any]] | None) -> list[str]:
+    """What `silkfeed stack` restarted, and what it gave up on (nothing under compose)."""
+    if not processes:
+        return []
+    counts = ", ".join(f"{name} {p['restarts']}" for name, p in processes.items())
+    lines = [f"restarts        {counts}"]
+    for name, p in processes.items():
+        if p["given_up"]:
+            lines.append(
+                f"GAVE UP         {name}: not restarted after it kept crashing "
+                f"(last exit: {p['last_exit']}); fix it, then restart the stack"
+            )
+    return lines
+
+
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as a JSON document.")
 @expected_errors
@@ -133,7 +158,8 @@ def stats(as_json: bool) -> None:
 
     Counts of submissions by status, articles, tags, rate snapshots and quotes
     and rendered feed documents come from the database; the depth of the
-    ingest, rates and feed queues from Redis.
+    ingest, rates and feed queues from Redis, with the restarts of processes
+    that `silkfeed stack` supervises and any it gave up on.
 
     \b
     Examples:
@@ -154,10 +180,12 @@ def stats(as_json: bool) -> None:
         client = settings_client(settings, socket_timeout=3.0, socket_connect_timeout=3.0)
         try:
             doc["queues"] = queue_depths(client, settings.key_prefix)
+            doc["processes"] = process_restarts(client, settings.key_prefix)
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as exc:
         doc["queues"] = None
+        doc["processes"] = None
         error = f"Redis is unavailable, so queue depths are unknown: {type(exc).__name__}: {exc}"
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

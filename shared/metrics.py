@@ -31,6 +31,7 @@ from sqlalchemy import Engine, func, select
 
 from shared import contracts
 from shared.models import Submission, SubmissionStatus
+from shared.process_restarts import ProcessRestarts
 from shared.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,25 @@ class StateCollector(Collector):
             durations.add_metric([task], fig.cumulative(), fig.total_seconds)
         yield states
         yield durations
+        yield from self._restarts()
+
+    def _restarts(self) -> Iterator[Metric]:
+        # Written by `silkfeed stack`'s supervisor; compose restarts its own way.
+        restarts = CounterMetricFamily(
+            "silkfeed_process_restarts",
+            "Restarts of a stack process by `silkfeed stack` after it exited.",
+            labels=["service"],
+        )
+        given_up = GaugeMetricFamily(
+            "silkfeed_process_given_up",
+            "1 when `silkfeed stack` gave up restarting a process that kept crashing.",
+            labels=["service"],
+        )
+        for name, entry in ProcessRestarts(self.client, self.prefix).read().items():
+            restarts.add_metric([name], entry.restarts)
+            given_up.add_metric([name], int(entry.given_up))
+        yield restarts
+        yield given_up
 
 
 class _DefaultRegistry(Collector):

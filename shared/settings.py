@@ -76,6 +76,24 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(
         300, ge=10, le=3600, description="Hard time limit of a task, seconds."
     )
+    restart_delay: float = Field(
+        1.0,
+        ge=0.1,
+        le=30,
+        description=(
+            "Seconds `silkfeed stack` waits before restarting a process that exited; "
+            "doubles after each quick crash, up to 30."
+        ),
+    )
+    restart_give_up: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description=(
+            "Quick crashes in a row (each less than 2 minutes after its start) after "
+            "which `silkfeed stack` stops restarting a process."
+        ),
+    )
     visibility_timeout: int = Field(
         0,
         ge=0,

@@ -34,3 +34,19 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return text[text.rindex(")") + 2] != "Z"
+
+
+def with_environment(name: str, value: str) -> list[int]:
+    """Pids of live processes whose environment has ``name=value``."""
+    wanted = f"{name}={value}".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if wanted in environ.split(b"\0") and alive(int(entry.name)):
+            pids.append(int(entry.name))
+    return pids
