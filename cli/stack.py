@@ -31,7 +31,7 @@ from shared.migrate import ROOT
 from shared.migrate import upgrade as migrate_upgrade
 from shared.settings import Settings
 
-WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
+WORKERS = ("ingest-worker", "rates-worker", "feed-worker", "websub-worker")
 DEMO_PAGE = ROOT / "cli" / "demo-page.txt"
 COLORS = ("36", "32", "33", "35", "34", "31")
 

@@ -32,6 +32,7 @@ def describe(sub: Any) -> dict[str, Any]:
         "attempts": sub.attempts,
         "page_date": sub.page_date,
         "counts": sub.counts,
+        "diagnostics": sub.diagnostics,
         "error": sub.error,
     }
 
@@ -64,7 +65,24 @@ def as_text(doc: dict[str, Any]) -> list[str]:
         ("finished", (doc["finished_at"] or "-") + took),
         ("error", doc["error"] or "-"),
     ]
-    return [f"{name + ':':<11}{value}" for name, value in rows]
+    return [f"{name + ':':<11}{value}" for name, value in rows] + diagnostics_lines(
+        doc.get("diagnostics")
+    )
+
+
+def diagnostics_lines(diagnostics: dict[str, Any] | None) -> list[str]:
+    """What the parse left out, by kind with a sample, and its warnings."""
+    if not diagnostics:
+        return []
+    left = diagnostics["left_out"]
+    lines = [f"{'left out:':<11}{left['blocks']} blocks, {left['chars']} characters"]
+    for kind in left["kinds"]:
+        lines.append(
+            f"{'':<11}  {kind['kind']}: {kind['blocks']} blocks, {kind['chars']} characters,"
+            f" e.g. {kind['sample']!r}"
+        )
+    lines.extend(f"{'warning:':<11}{warning}" for warning in diagnostics["warnings"])
+    return lines
 
 
 @click.command("status")

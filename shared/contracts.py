@@ -13,15 +13,24 @@ from typing import TypedDict
 QUEUE_INGEST = "ingest"
 QUEUE_RATES = "rates"
 QUEUE_FEED = "feed"
+QUEUE_WEBSUB = "websub"
 
 PROCESS_SUBMISSION = "ingest.process_submission"
 STORE_SNAPSHOT = "rates.store_snapshot"
 REFRESH_FEEDS = "feed.refresh"
+# The feed service's WebSub hub: verify an intent, fan a changed document out
+# to its subscribers, deliver it to one of them.
+WEBSUB_VERIFY = "websub.verify"
+WEBSUB_PUBLISH = "websub.publish"
+WEBSUB_DELIVER = "websub.deliver"
 
 TASK_QUEUES: dict[str, str] = {
     PROCESS_SUBMISSION: QUEUE_INGEST,
     STORE_SNAPSHOT: QUEUE_RATES,
     REFRESH_FEEDS: QUEUE_FEED,
+    WEBSUB_VERIFY: QUEUE_WEBSUB,
+    WEBSUB_PUBLISH: QUEUE_WEBSUB,
+    WEBSUB_DELIVER: QUEUE_WEBSUB,
 }
 
 # A refresh carries feed names, built and parsed by shared.feed_names.FeedSpec.

@@ -137,7 +137,7 @@ class _DefaultRegistry(Collector):
         yield from REGISTRY.collect()
 
 
-def render_metrics(state: StateCollector) -> tuple[bytes, str]:
+def render_metrics(state: StateCollector, *extra: Collector) -> tuple[bytes, str]:
     """The exposition document for one scrape."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -147,4 +147,6 @@ def render_metrics(state: StateCollector) -> tuple[bytes, str]:
     else:
         registry.register(_DefaultRegistry())
     registry.register(state)
+    for collector in extra:
+        registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST

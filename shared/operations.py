@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import redis
 from flask import Flask, Response
+from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
 from shared.health import readiness
@@ -12,8 +15,14 @@ from shared.settings import Settings
 
 
 def install_operations(
-    app: Flask, service: str, engine: Engine, client: redis.Redis, settings: Settings
+    app: Flask,
+    service: str,
+    engine: Engine,
+    client: redis.Redis,
+    settings: Settings,
+    extra: Sequence[Collector] = (),
 ) -> None:
+    """``extra``: the service's own collectors, read at each scrape after the shared ones."""
     state = StateCollector(engine, client, settings.key_prefix)
 
     @app.get("/healthz")
@@ -27,7 +36,7 @@ def install_operations(
 
     @app.get("/metrics")
     def metrics() -> Response:
-        body, content_type = render_metrics(state)
+        body, content_type = render_metrics(state, *extra)
         return Response(body, content_type=content_type)
 
     @app.after_request

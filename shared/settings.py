@@ -109,6 +109,49 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="POSTs per minute per ingest token (bursts up to that many); 0 is no limit.",
     )
+    websub_allow_private_callbacks: bool = Field(
+        False,
+        description=(
+            "Let WebSub callbacks reach loopback, private, link-local and metadata addresses "
+            "(local use and tests only: otherwise anyone could make the hub call inside)."
+        ),
+    )
+    websub_lease_default: int = Field(
+        864_000, ge=1, le=31_536_000, description="WebSub lease when none is asked for, seconds."
+    )
+    websub_lease_min: int = Field(
+        3600, ge=1, le=31_536_000, description="Shortest WebSub lease granted, seconds."
+    )
+    websub_lease_max: int = Field(
+        2_592_000, ge=1, le=31_536_000, description="Longest WebSub lease granted, seconds."
+    )
+    websub_max_per_topic: int = Field(
+        1000, ge=1, le=1_000_000, description="Most WebSub subscriptions to one feed document."
+    )
+    websub_max_total: int = Field(
+        100_000, ge=1, le=10_000_000, description="Most WebSub subscriptions in all."
+    )
+    websub_timeout: float = Field(
+        10.0, gt=0, le=120, description="Seconds a WebSub callback gets to answer a request."
+    )
+    websub_drop_after: int = Field(
+        86_400,
+        ge=1,
+        le=2_592_000,
+        description="A WebSub callback failing every delivery this long is dropped, seconds.",
+    )
+    websub_concurrency: int = Field(
+        16, ge=1, le=256, description="Threads of the websub worker (each waits on one callback)."
+    )
+    websub_callback_rate: int = Field(
+        60,
+        ge=1,
+        le=100_000,
+        description="Requests per minute the hub sends one callback (and accepts for it).",
+    )
+    websub_global_rate: int = Field(
+        200, ge=1, le=100_000, description="Requests per second the hub sends all callbacks."
+    )
     namespace: str = Field(
         "",
         pattern=r"^[a-z0-9-]{0,32}$",
@@ -169,6 +212,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be longer than TASK_TIME_LIMIT, or a running task is handed out twice"
             )
+        return value
+
+    @field_validator("websub_lease_max")
+    @classmethod
+    def _lease_range(cls, value: int, info: ValidationInfo) -> int:
+        low, default = info.data.get("websub_lease_min"), info.data.get("websub_lease_default")
+        if low is not None and value < low:
+            raise ValueError("must be at least WEBSUB_LEASE_MIN")
+        if default is not None and low is not None and not low <= default <= value:
+            raise ValueError("WEBSUB_LEASE_DEFAULT must lie between WEBSUB_LEASE_MIN and this")
         return value
 
     @field_validator("public_url")

@@ -16,12 +16,13 @@ import yaml
 
 from cli.procfile import MIGRATE_COMMAND, read_procfile
 from shared.migrate import ROOT
+from tests.support.services import MISSING
 
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 
 pytestmark = pytest.mark.skipif(
     shutil.which("docker-compose") is None,
-    reason="docker-compose not installed (`make test` installs it as root)",
+    reason=MISSING + "docker-compose not installed (`make test` installs it as root)",
 )
 
 
@@ -130,7 +131,10 @@ def test_compose_requires_a_database_password() -> None:
 
 ENV_EXAMPLE = ROOT / ".env.example"
 SILKFEED_ROLES = [p.name for p in read_procfile()] + ["migrate"]
+# Every Celery worker in the Procfile (health, scale-out), and the pipeline's
+# three, whose tasks run up to the task time limit (warm-shutdown grace).
 WORKERS = tuple(p.name for p in read_procfile() if p.name.endswith("-worker"))
+PIPELINE_WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
 # Images whose entrypoint drops root for their own user (gosu / setpriv).
 SELF_DEMOTING = {"redis", "postgres"}
 
@@ -300,7 +304,7 @@ def test_worker_grace_covers_the_task_time_limit(compose: dict) -> None:
 
     limit = Settings.model_fields["task_time_limit"].default
     assert "SILKFEED_TASK_TIME_LIMIT" not in compose_variables()  # else the grace must follow it
-    for role in WORKERS:
+    for role in PIPELINE_WORKERS:
         grace = compose["services"][role]["stop_grace_period"]
         assert int(grace.rstrip("s")) >= limit + 10, role
 

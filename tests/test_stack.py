@@ -202,6 +202,7 @@ def test_run_in_the_foreground_with_a_private_redis_and_ctrl_c(tmp_path: Path) -
             "ingest-worker",
             "rates-worker",
             "feed-worker",
+            "websub-worker",
             "feed",
         } <= prefixes
 

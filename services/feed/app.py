@@ -11,6 +11,8 @@ from services.feed.fastpath import FastPath
 from services.feed.feed_routes import bp as feeds_bp
 from services.feed.memory import FeedMemory
 from services.feed.pages import bp as pages_bp
+from services.feed.websub.endpoint import install_hub
+from services.feed.websub.metrics import HubCollector
 from services.rates.api import bp as rates_bp
 from services.rates.memory import LatestRatesMemory
 from services.rates.page import bp as rates_page_bp
@@ -50,10 +52,14 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     app.register_blueprint(pages_bp)
     app.register_blueprint(rates_bp)
     app.register_blueprint(rates_page_bp)
+    install_hub(app, settings, client)
 
     install_sessions(app, sessions)
 
-    install_operations(app, "feed", engine, client, settings)
+    install_operations(
+        app, "feed", engine, client, settings,
+        extra=[HubCollector(engine, client, settings.key_prefix)],
+    )
 
     app.wsgi_app = FastPath(app.wsgi_app, documents)  # type: ignore[method-assign]
     return app

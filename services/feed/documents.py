@@ -12,10 +12,19 @@ from sqlalchemy.orm import Session
 
 from services.feed import catalog, publish
 from services.feed.memory import FeedMemory
-from services.feed.paths import FeedPath, archive_key, feed_key, query_key, url_path
+from services.feed.paths import (
+    FeedPath,
+    archive_key,
+    archive_url,
+    feed_key,
+    feed_url,
+    query_key,
+    url_path,
+)
 from services.feed.query import parse_query
 from services.feed.render import MEDIA_TYPES
 from services.feed.serving import ARCHIVE_CACHE_CONTROL, StoredFeed
+from services.feed.websub.topics import link_header
 from shared.conditional import strong_etag
 from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
@@ -53,10 +62,13 @@ class FeedDocuments:
         self.memory.put(feed, generation)
         return feed
 
-    def _from_row(self, row: RenderedFeed, cache_control: str) -> StoredFeed:
+    def _from_row(self, row: RenderedFeed, cache_control: str, link: str) -> StoredFeed:
         return StoredFeed.build(
-            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control
+            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control, link
         )
+
+    def _link(self, self_url: str, *, pushable: bool) -> str:
+        return link_header(self.settings, self_url, pushable=pushable)
 
     def _subscription(self, session: Session, path: FeedPath) -> StoredFeed:
         key = feed_key(path.spec, path.fmt)
@@ -71,7 +83,8 @@ class FeedDocuments:
                     publish.render_and_store(session, self.settings, path.spec)
                     row = session.get(RenderedFeed, key)
         assert row is not None
-        return self._from_row(row, self.cache_control)
+        self_url = feed_url(self.settings, path.spec, path.fmt)
+        return self._from_row(row, self.cache_control, self._link(self_url, pushable=True))
 
     def _archive(self, session: Session, path: FeedPath) -> StoredFeed:
         assert path.archive_page is not None
@@ -87,7 +100,8 @@ class FeedDocuments:
                 publish.store_archive(session, self.settings, path.spec, path.archive_page, pages)
                 row = session.get(RenderedFeed, key)
         assert row is not None
-        return self._from_row(row, ARCHIVE_CACHE_CONTROL)
+        self_url = archive_url(self.settings, path.spec, path.archive_page, path.fmt)
+        return self._from_row(row, ARCHIVE_CACHE_CONTROL, self._link(self_url, pushable=False))
 
     def _filtered(
         self, session: Session, path: FeedPath, args: Mapping[str, str], key: str
@@ -96,6 +110,8 @@ class FeedDocuments:
         query = parse_query(args, self.settings.feed_page_size)
         documents, newest = publish.build_current(session, self.settings, path.spec, query)
         body = documents[path.fmt]
+        size = self.settings.feed_page_size
+        self_url = f"{feed_url(self.settings, path.spec, path.fmt)}?{query.suffix(size)}"
         return StoredFeed.build(
             key,
             MEDIA_TYPES[path.fmt],
@@ -103,6 +119,7 @@ class FeedDocuments:
             strong_etag(body),
             newest.replace(microsecond=0),
             self.cache_control,
+            self._link(self_url, pushable=False),
         )
 
     def _require(self, session: Session, spec: FeedSpec) -> None:

@@ -21,6 +21,7 @@ from services.feed.paths import archive_key, archive_url, feed_key, feed_url, ur
 from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
 from services.feed.render.model import FeedEntry, FeedMeta
+from services.feed.websub.topics import hub_url
 from shared.conditional import EPOCH, strong_etag
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
@@ -76,6 +77,8 @@ def build_current(
         paging: dict[str, object] = {}
         if pages:
             paging["prev_archive_url"] = archive_url(settings, spec, pages, fmt)
+        if query is None:
+            paging["hub_url"] = hub_url(settings)  # only subscription documents are pushed
         if filtered is not None:
             paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)

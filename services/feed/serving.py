@@ -20,6 +20,7 @@ class StoredFeed:
     etag: str
     last_modified: datetime
     cache_control: str
+    link: str | None = None  # the Link header: rel="self", and rel="hub" when pushed
 
     @classmethod
     def build(
@@ -30,6 +31,7 @@ class StoredFeed:
         etag: str,
         last_modified: datetime,
         cache_control: str,
+        link: str | None = None,
     ) -> StoredFeed:
         # Compressed once per change, not once per request; mtime=0 keeps the
         # gzip bytes (and so their ETag) a function of the content alone.
@@ -41,6 +43,7 @@ class StoredFeed:
             etag,
             last_modified,
             cache_control,
+            link,
         )
 
     @property
@@ -64,6 +67,8 @@ class StoredFeed:
             ("Cache-Control", self.cache_control),
             ("Vary", "Accept, Accept-Encoding"),
         ]
+        if self.link:
+            headers.append(("Link", self.link))
         inm = if_none_match
         if inm is not None:
             # Either representation's tag means the client has this content.

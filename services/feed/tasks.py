@@ -7,6 +7,7 @@ from datetime import datetime
 
 from services.feed.coalesce import RenderCoalescer
 from services.feed.publish import refresh
+from services.feed.websub.hook import documents_changed
 from shared import contracts
 from shared.celery_app import DbTask, silkfeed_task
 from shared.changes import announce
@@ -37,6 +38,7 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
         result = refresh(self.session, settings, [name], stamp)
         # Web processes drop their in-memory copies of what changed.
         announce(co.client, settings.key_prefix, result.changed)
+        documents_changed(self.app, self.session, result.changed)
         co.count_renders(result.rendered)
 
     done = co.drain(render)

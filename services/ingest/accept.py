@@ -172,5 +172,6 @@ def describe(sub: Submission, base_url: str) -> dict[str, object]:
         "attempts": sub.attempts,
         "page_date": sub.page_date,
         "counts": sub.counts,
+        "diagnostics": sub.diagnostics,
         "error": sub.error,
     }

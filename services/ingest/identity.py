@@ -46,5 +46,10 @@ def identity_key(article: ParsedArticle) -> str:
 
 def content_digest(article: ParsedArticle) -> str:
     """Changes exactly when what a reader sees of the article changes."""
-    doc = [article.title, list(article.paragraphs), article.url, sorted(article.tags)]
+    doc: list[object] = [article.title, list(article.paragraphs), article.url, sorted(article.tags)]
+    # Only when stated, so that articles without them keep their digests.
+    if article.authors:
+        doc.append(list(article.authors))
+    if article.modified is not None:
+        doc.append(article.modified.isoformat())
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()

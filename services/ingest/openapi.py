@@ -119,9 +119,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                 {
                     "503": {
                         "description": "Not ready; `checks` says what is unavailable.",
-                        "content": {
-                            "application/json": {"schema": {"$ref": _REF + "Readiness"}}
-                        },
+                        "content": {"application/json": {"schema": {"$ref": _REF + "Readiness"}}},
                     }
                 },
             ),
@@ -347,6 +345,7 @@ def _submission_schema() -> dict[str, Any]:
                     "rates": count,
                 },
             },
+            "diagnostics": _diagnostics_schema(count),
             "error": {
                 "type": ["string", "null"],
                 "description": "Why processing failed, when it did.",
@@ -355,5 +354,38 @@ def _submission_schema() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "On POST: true if this page had been posted before.",
             },
+        },
+    }
+
+
+def _diagnostics_schema(count: dict[str, object]) -> dict[str, object]:
+    """What a submission's parse left out and warned about."""
+    return {
+        "type": ["object", "null"],
+        "description": "After processing: the page's text that went into no article "
+        "(blocks and characters, and by kind with a sample of each) and warnings "
+        "such as 'no headline found' or 'ticker line not understood'.",
+        "properties": {
+            "left_out": {
+                "type": "object",
+                "properties": {
+                    "blocks": count,
+                    "chars": count,
+                    "kinds": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["kind", "blocks", "chars", "sample"],
+                            "properties": {
+                                "kind": {"type": "string"},
+                                "blocks": count,
+                                "chars": count,
+                                "sample": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+            "warnings": {"type": "array", "items": {"type": "string"}},
         },
     }

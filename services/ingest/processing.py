@@ -73,6 +73,7 @@ def process_submission(session: Session, submission_id: str) -> Outcome | None:
     sub.new_article_count = outcome.new
     sub.updated_article_count = outcome.updated
     sub.rate_count = len(page.quotes)
+    sub.diagnostics = page.diagnostics.as_json()
     session.commit()
 
     if page.quotes:
@@ -130,6 +131,8 @@ def _store_article(
             source=sub.source,
             position=position,
             published_at=parsed.published or page_time,
+            authors=list(parsed.authors) or None,
+            modified_at=parsed.modified,
             # The time it entered the feed: Last-Modified moves exactly when feeds change.
             updated_at=now,
             first_submission_id=sub.id,
@@ -165,6 +168,8 @@ def _store_article(
     existing.content_sha256 = digest
     if parsed.url:
         existing.url = parsed.url
+    existing.authors = list(parsed.authors) or None
+    existing.modified_at = parsed.modified
     existing.updated_at = utcnow()
     existing.last_submission_id = sub.id
     wanted = set(parsed.tags)

@@ -5,6 +5,7 @@ from shared.db import Base
 from shared.models.feed import RenderedFeed
 from shared.models.ingest import Article, ArticleTag, Submission, SubmissionStatus
 from shared.models.rates import RateQuote, RateSnapshot, RateSnapshotSource
+from shared.models.websub import WebSubIntent, WebSubSubscription
 
 __all__ = [
     "Article",
@@ -16,4 +17,6 @@ __all__ = [
     "RenderedFeed",
     "Submission",
     "SubmissionStatus",
+    "WebSubIntent",
+    "WebSubSubscription",
 ]

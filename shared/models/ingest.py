@@ -59,6 +59,8 @@ class Submission(Base):
     new_article_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_article_count: Mapped[int] = mapped_column(Integer, default=0)
     rate_count: Mapped[int] = mapped_column(Integer, default=0)
+    # What the parse left out and could not understand (see ParsedPage.diagnostics).
+    diagnostics: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -94,6 +96,9 @@ class Article(Base):
     source: Mapped[str] = mapped_column(String(100), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # As the page states them: its authors and when it was last modified.
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
     last_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))

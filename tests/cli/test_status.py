@@ -68,3 +68,25 @@ def test_unknown_id_and_unreachable_database_are_one_line_errors(
     assert empty.exit_code == 1
     assert "run `silkfeed db upgrade`" in empty.stderr
     assert len(empty.stderr.strip().splitlines()) == 1
+
+
+def test_status_shows_what_was_left_out_and_warnings(cli: Cli, db_url: str) -> None:
+    diagnostics = {
+        "left_out": {
+            "blocks": 3,
+            "chars": 60,
+            "kinds": [
+                {"kind": "outside the article", "blocks": 2, "chars": 40, "sample": "Home"},
+                {"kind": "boilerplate", "blocks": 1, "chars": 20, "sample": "Share this:"},
+            ],
+        },
+        "warnings": ["no headline found"],
+    }
+    sid = store(db_url, status="done", attempts=1, diagnostics=diagnostics)
+    result = cli("status", sid)
+    assert result.exit_code == 0, result.output
+    assert "left out:  3 blocks, 60 characters" in result.stdout
+    assert "  outside the article: 2 blocks, 40 characters, e.g. 'Home'" in result.stdout
+    assert "  boilerplate: 1 blocks, 20 characters, e.g. 'Share this:'" in result.stdout
+    assert "warning:   no headline found" in result.stdout
+    assert json.loads(cli("status", sid, "--json").stdout)["diagnostics"] == diagnostics

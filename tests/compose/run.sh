@@ -24,8 +24,11 @@ ENVF=$STATE/env
 # Classic builder (no buildx needed); compose builds nothing here, but its
 # docker-py must not try BuildKit either.
 export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0 COMPOSE_HTTP_TIMEOUT=400
-# Ceilings for a loaded machine; the figures themselves are printed.
-HEALTHY_WITHIN=${HEALTHY_WITHIN:-120}
+# Ceilings for a loaded machine; the figures themselves are printed. On an
+# idle 2-core machine the stack is healthy well within HEALTHY_TARGET; other
+# work on the machine (a test suite beside it) can multiply that.
+HEALTHY_WITHIN=${HEALTHY_WITHIN:-300}
+HEALTHY_TARGET=40
 RESTARTED_WITHIN=10
 
 T_START=$(date +%s.%N)
@@ -160,6 +163,9 @@ T0=$t0 wait_healthy "$HEALTHY_WITHIN" $SERVICES || fail "services not healthy"
 HEALTHY_AFTER=$(since "$t0")
 wait "$up_pid" || { cat "$STATE/up.log"; fail "docker-compose up -d"; }
 say "every service healthy ${HEALTHY_AFTER}s after up: $SERVICES"
+if awk -v t="$HEALTHY_AFTER" -v max="$HEALTHY_TARGET" 'BEGIN{exit !(t > max)}'; then
+    say "NOTE: above the ${HEALTHY_TARGET}s target; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+fi
 MIGRATE_STARTED=$(docker inspect -f '{{.Id}} {{.State.StartedAt}}' "$(dc ps -q migrate)")
 
 step "safe defaults"

@@ -20,6 +20,8 @@ def render_atom(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
     if any(item.author is None for item in entries):
         fg.author(name=meta.title)
     fg.link(href=meta.self_url, rel="self", type=ATOM_TYPE)
+    if meta.hub_url:
+        fg.link(href=meta.hub_url, rel="hub")
     fg.link(href=meta.html_url, rel="alternate", type="text/html")
     for media_type, href in alternate_links(meta, ATOM_TYPE):
         fg.link(href=href, rel="alternate", type=media_type)

@@ -41,6 +41,8 @@ def render_json(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
         "home_page_url": meta.html_url,
         "feed_url": meta.self_url,
     }
+    if meta.hub_url:
+        doc["hubs"] = [{"type": "WebSub", "url": meta.hub_url}]
     if meta.subtitle:
         doc["description"] = meta.subtitle
     doc["language"] = meta.language

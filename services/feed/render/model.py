@@ -54,5 +54,7 @@ class FeedMeta:
     prev_archive_url: str | None = None
     next_archive_url: str | None = None
     is_archive: bool = False
+    # The WebSub hub that pushes this document (only documents the hub pushes name one).
+    hub_url: str | None = None
     # Alternate-format URLs of the same feed, for autodiscovery links.
     alternates: tuple[tuple[str, str], ...] = field(default=())  # (media type, url)

@@ -124,6 +124,7 @@ def prepare_meta(meta: FeedMeta) -> FeedMeta:
         current_url=_optional_web_url(meta.current_url, "current_url"),
         prev_archive_url=_optional_web_url(meta.prev_archive_url, "prev_archive_url"),
         next_archive_url=_optional_web_url(meta.next_archive_url, "next_archive_url"),
+        hub_url=_optional_web_url(meta.hub_url, "hub_url"),
         is_archive=bool(meta.is_archive),
         alternates=tuple(alternates),
     )

@@ -30,6 +30,7 @@ def render_rss(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
     history.rss_links = tuple(
         [("alternate", href, media_type) for media_type, href in alternate_links(meta, RSS_TYPE)]
         + [(rel, href, None) for rel, href in history_links(meta)]
+        + ([("hub", meta.hub_url, None)] if meta.hub_url else [])
     )
     add_entries(fg, entries, rss=True)
     _add_item_extensions(fg, entries)

@@ -13,15 +13,30 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+# Russian month names in the genitive, as dates print them ("15 декабря 2025").
+_RU_MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}  # fmt: skip
+_RU_MONTH = r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)я|марта|мая|августа"
+MONTH_PATTERN = _MONTH
+RU_MONTH_PATTERN = _RU_MONTH
+_WEEKDAY = (
+    r"(?:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+)?"
+)
+# "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
+_LABEL = r"(?:(?:updated|published|posted|last\s+updated|обновлено|опубликовано)\s*:?\s+)?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # Pages often print the time of the last update after the date.
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
 _DATE_LINE = re.compile(
-    rf"\s*{_WEEKDAY}(?:"
+    rf"\s*{_LABEL}{_WEEKDAY}(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"
+    rf"|(?P<d4>\d{{2}})\.(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})"
+    rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*г(?:ода|\.)?)?"
     rf"){_TIME}\s*",
     re.IGNORECASE,
 )
@@ -38,6 +53,17 @@ def parse_date_line(line: str) -> date | None:
         return None
     if match["y3"]:
         year, month, day = int(match["y3"]), int(match["m3"]), int(match["d3"])
+    elif match["y4"]:
+        # Day first, as everywhere the region writes dates with dots.
+        year, month, day = int(match["y4"]), int(match["m4"]), int(match["d4"])
+    elif match["y5"]:
+        name = match["m5"].lower()
+        month = next(
+            number
+            for stem, number in _RU_MONTHS.items()
+            if name[: len(stem)] == stem and len(name) - len(stem) <= 2
+        )
+        year, day = int(match["y5"]), int(match["d5"])
     else:
         year = int(match["y1"] or match["y2"])
         month = _MONTHS[(match["m1"] or match["m2"])[:3].lower()]

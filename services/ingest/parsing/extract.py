@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
 from .clean import squash_space, strip_forbidden
+from .notes import Notes
 
 # Leaf blocks only: containers (div, section, lists) are found as the
 # ancestors the scores flow up to. A text-only <div> is a paragraph too.
@@ -32,14 +33,11 @@ _BLOCK_TAGS = (
     "td", "th", "figcaption", "div",
 )  # fmt: skip
 _ANY_BLOCK = ", ".join(_BLOCK_TAGS)
-# Only the innermost: a block holding another is a container (matched in C,
-# so a container's text, holding all of its blocks', is never built).
-_BLOCK_QUERY = f"{_ANY_BLOCK.replace(', div', '')}, div:not(:has({_ANY_BLOCK}))"
-# Containers may hold text of their own beside their blocks: a blog post's
-# lines separated by <br>s around an image's <div>.
-_CONTAINER_QUERY = f":is(div, td, li, blockquote, section, article, main):has({_ANY_BLOCK})"
-_ALL_QUERY = f"{_BLOCK_QUERY}, {_CONTAINER_QUERY}"
-_IN_LINK_QUERY = f"a :is({_ANY_BLOCK})"
+# Blocks and the containers that may hold text of their own beside their
+# blocks (a blog post's lines separated by <br>s around an image's <div>).
+# Which is which is told by the order of the matches, not by the query: a
+# `:has()` would test every element's subtree.
+_ALL_QUERY = f"{_ANY_BLOCK}, section, article, main"
 # Children that end a run of a container's own text.
 _RUN_BREAKS = frozenset(
     {
@@ -100,24 +98,9 @@ class Block:
 
 
 @dataclass(slots=True)
-class LeftOut:
-    """Text that went into no article, by kind: blocks, characters and a sample each."""
-
-    blocks: dict[str, int] = field(default_factory=dict)
-    chars: dict[str, int] = field(default_factory=dict)
-    samples: dict[str, str] = field(default_factory=dict)
-
-    def add(self, kind: str, text: str) -> None:
-        self.blocks[kind] = self.blocks.get(kind, 0) + 1
-        self.chars[kind] = self.chars.get(kind, 0) + len(text)
-        if kind not in self.samples:
-            self.samples[kind] = text[:80]
-
-
-@dataclass(slots=True)
 class Extraction:
     blocks: list[Block]
-    left_out: LeftOut
+    left_out: Notes
 
 
 class _Tree:
@@ -128,6 +111,8 @@ class _Tree:
         self.parent: dict[int, int] = {root.mem_id: 0}
         self.depth: dict[int, int] = {root.mem_id: 0}
         self.nodes: dict[int, LexborNode] = {root.mem_id: root}
+        # Whether an element is a link or inside one.
+        self.in_link: dict[int, bool] = {root.mem_id: False}
 
     def visit(self, node: LexborNode) -> None:
         """Record ``node`` and its unseen ancestors."""
@@ -137,17 +122,28 @@ class _Tree:
             path.append(current)
             current = current.parent
         if current is None:  # outside the root (cannot happen for its descendants)
-            above, depth = 0, 0
+            above, depth, in_link = 0, 0, False
         else:
             above = current.mem_id
             depth = self.depth[above]
+            in_link = self.in_link[above]
         for element in reversed(path):
             mem_id = element.mem_id
             depth += 1
+            in_link = in_link or element.tag == "a"
             self.parent[mem_id] = above
             self.depth[mem_id] = depth
             self.nodes[mem_id] = element
+            self.in_link[mem_id] = in_link
             above = mem_id
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """Whether ``inner`` (visited) is ``outer`` or inside it."""
+        steps = self.depth[inner] - self.depth.get(outer, 1 << 30)
+        current = inner
+        for _ in range(steps):
+            current = self.parent[current]
+        return steps >= 0 and current == outer
 
 
 def _is_boilerplate(node: LexborNode) -> bool:
@@ -167,31 +163,44 @@ def text_of(node: LexborNode) -> str:
     return squash_space(strip_forbidden(node.text()))
 
 
-def text_blocks(scope: LexborNode) -> list[Block]:
-    """The text blocks under ``scope`` in document order.
+def text_blocks(scope: LexborNode, tree: _Tree) -> list[Block]:
+    """The text blocks under ``scope`` in document order, each visited in ``tree``.
 
     The innermost block elements holding text, and the runs of text that
     containers hold beside their blocks.
     """
-    leaves = {node.mem_id for node in scope.css(_BLOCK_QUERY)}
+    nodes = scope.css(_ALL_QUERY)
     blocks = []
     seen = set()
-    for node in scope.css(_ALL_QUERY):
+    depth, parent, in_link = tree.depth, tree.parent, tree.in_link
+    visit = tree.visit
+    following = nodes[0] if nodes else None
+    for i in range(len(nodes)):
+        node = following
+        following = nodes[i + 1] if i + 1 < len(nodes) else None
+        mem_id = node.mem_id
         # A query gives an element once for each selector of its list it matches.
-        if node.mem_id in seen:
+        if mem_id in seen:
             continue
-        seen.add(node.mem_id)
-        if node.mem_id in leaves:
+        seen.add(mem_id)
+        if mem_id not in depth:
+            visit(node)
+        # Matches come in document order: a container is followed by the
+        # first block inside it.
+        holds = False
+        if following is not None:
+            next_id = following.mem_id
+            if next_id not in depth:
+                visit(following)
+            holds = parent[next_id] == mem_id or tree.contains(mem_id, next_id)
+        if not holds:
             text = text_of(node)
             if text:
-                blocks.append(Block(node, node.tag or "", text, 0))
-                if len(blocks) > 1 and blocks[-2].node.mem_id in leaves and text in blocks[-2].text:
-                    # A list item or cell holding paragraphs is followed by
-                    # the first of them: the container gives way to its blocks.
-                    del blocks[-2]
-        elif len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS:
+                links = len(text) if in_link[mem_id] else 0
+                blocks.append(Block(node, node.tag or "", text, links))
+        elif node.tag != "p" and len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS:
             blocks.extend(_loose_runs(node))
-    _count_links(scope, blocks, leaves)
+    _count_links(scope, tree, blocks)
     return blocks
 
 
@@ -217,13 +226,14 @@ def _loose_runs(container: LexborNode) -> list[Block]:
     return runs
 
 
-def _count_links(scope: LexborNode, blocks: list[Block], leaves: set[int]) -> None:
-    by_id = {block.node.mem_id: block for block in blocks if block.node.mem_id in leaves}
-    # A teaser card is one link around its headline and blurb: all link.
-    for node in scope.css(_IN_LINK_QUERY):
-        block = by_id.pop(node.mem_id, None)
-        if block is not None:
-            block.links = len(block.text)
+def _count_links(scope: LexborNode, tree: _Tree, blocks: list[Block]) -> None:
+    # Runs of a container's own text have counted their links already, and a
+    # block inside a link (a teaser card) is all link.
+    by_id = {
+        block.node.mem_id: block
+        for block in blocks
+        if block.node.tag == block.tag and not tree.in_link[block.node.mem_id]
+    }
     for link in scope.css("a"):
         current: LexborNode | None = link.parent
         # Links sit a level or two inside their block.
@@ -232,7 +242,7 @@ def _count_links(scope: LexborNode, blocks: list[Block], leaves: set[int]) -> No
                 break
             block = by_id.get(current.mem_id)
             if block is not None:
-                block.links += len(text_of(link))
+                block.links += len(link.text().strip())
                 break
             current = current.parent
 
@@ -250,28 +260,24 @@ def _weight(block: Block) -> float:
 
 def main_content(scope: LexborNode) -> Extraction:
     """The article's blocks in ``scope`` (the page's body), and what was left out."""
-    blocks = text_blocks(scope)
     tree = _Tree(scope)
+    blocks = text_blocks(scope, tree)
     totals: dict[int, float] = defaultdict(float)
+    parents = tree.parent
     for block in blocks:
         weight = _weight(block)
-        if weight:
-            tree.visit(block.node)
-            totals[block.node.mem_id] += weight
-    # Sums flow upwards, deepest elements first, each passed on once.
-    for mem_id in sorted(tree.depth, key=tree.depth.__getitem__, reverse=True):
-        parent = tree.parent[mem_id]
-        if parent and mem_id in totals:
-            totals[parent] += totals[mem_id]
-    best_id = max(totals, key=totals.__getitem__, default=tree.root_id)
-    best = tree.nodes[best_id]
-    inside = {node.mem_id for node in best.css(_ALL_QUERY)}
-    inside.add(best_id)
-    marks = _Boilerplate(best)
-    left_out = LeftOut()
+        # A block counts for every element holding it (a few hundred blocks
+        # a few dozen levels deep: cheap dictionary steps).
+        mem_id = block.node.mem_id if weight else 0
+        while mem_id:
+            totals[mem_id] += weight
+            mem_id = parents[mem_id]
+    best = max(totals, key=totals.__getitem__, default=tree.root_id)
+    marks = _Boilerplate(tree.nodes[best])
+    left_out = Notes()
     kept = []
     for block in blocks:
-        if block.node.mem_id not in inside:
+        if not tree.contains(best, block.node.mem_id):
             left_out.add("outside the article", block.text)
         elif marks.under(block.node):
             left_out.add("boilerplate", block.text)
@@ -286,7 +292,7 @@ def _is_prose(block: Block) -> bool:
     return len(block.text) >= _PROSE_MIN_CHARS or block.text[-1:] in _SENTENCE_ENDS
 
 
-def _trimmed(kept: list[Block], left_out: LeftOut) -> list[Block]:
+def _trimmed(kept: list[Block], left_out: Notes) -> list[Block]:
     """Less the dates, bylines, labels and buttons before the story's text and after it."""
     start, end = 0, len(kept)
     while start < end and not _is_prose(kept[start]):

@@ -31,6 +31,7 @@ from .ceiling import (
 from .clean import strip_forbidden
 from .dates import parse_date_line, parse_iso_date, parse_iso_datetime
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
+from .notes import Notes
 from .single import first_heading, read_single
 from .structured import PageFacts, page_facts
 from .text import article_lines
@@ -83,6 +84,8 @@ _SCOPE_LIST = ", ".join(sorted(_PARAGRAPH_SCOPE))
 _BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
 _ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
 _ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
+# The "/KZT" of a currency pair: a literal first character keeps the scan fast.
+_PAIR_SECOND_HALF = re.compile(rb"/\s*[A-Z]{3}\b")
 _URL_SCHEMES = frozenset({"", "http", "https"})
 
 # Building the tree takes time quadratic in nesting depth (the HTML
@@ -126,7 +129,14 @@ def parse_html(body: bytes) -> ParsedPage:
         if not page.single and (not quotes or page_date is None):
             # The first tree is gone by now; the second takes its memory.
             page_date, quotes = _read_whole_page(body, page_date, quotes)
-        return ParsedPage(page_date=page_date, articles=articles, quotes=unique_quotes(quotes))
+        if not articles:
+            page.notes.warn("no article found")
+        return ParsedPage(
+            page_date=page_date,
+            articles=articles,
+            quotes=unique_quotes(quotes),
+            diagnostics=page.notes.diagnostics(),
+        )
 
 
 def _read_whole_page(
@@ -243,10 +253,12 @@ def _depth_step(token: bytes) -> int:
 
 class _Page:
     def __init__(self, source: bytes) -> None:
+        self.source = source
         self.tree = _build_tree(source)
         self.ancestry = _Ancestry()
         # A single-article page is read whole from one tree.
         self.single = False
+        self.notes = Notes()
 
     def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
         """The page date, the ticker bars' quotes and the stories, as far as this tree tells.
@@ -286,11 +298,13 @@ class _Page:
         heading = first_heading(tree)
         _drop_invisible(tree)
         # Nothing is dropped from this tree, so ticker bars in menus and
-        # sidebars are found in it, and ticker lines around any "=".
+        # sidebars are found in it; ticker lines only where a pair may be
+        # named (the page's text costs more to build than this scan).
         quotes = list(self._ticker_bar_quotes())
-        if not quotes:
+        if not quotes and _PAIR_SECOND_HALF.search(self.source):
             quotes = list(self._ticker_line_quotes(self._text(tree.body, separator="\n")))
         single = read_single(tree, facts, heading)
+        self.notes = single.notes
         if single.draft is None:
             return quotes, ()
         return quotes, build_articles([single.draft], require_paragraphs=True)

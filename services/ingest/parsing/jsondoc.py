@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator, ValidationError
 
 from .articles import Draft, build_articles
+from .bylines import byline_authors
 from .clean import decode_body, squash_space, strip_forbidden
 from .dates import parse_iso_date, parse_iso_datetime
 from .model import ParsedPage, ParseError, Quote
@@ -213,12 +214,22 @@ def _draft(item: dict[str, Any]) -> Draft:
         paragraphs = [strip_forbidden(p) for p in item["paragraphs"]]
     url = item.get("url")
     published = item.get("published")
+    modified = item.get("modified")
+    authors = [squash_space(strip_forbidden(name)) for name in item.get("authors") or ()]
+    # A byline as the first paragraph names the authors, as on a text page.
+    first = paragraphs[0].strip() if paragraphs else ""
+    named = byline_authors(first) if first else None
+    if named is not None:
+        authors.extend(named)
+        paragraphs = paragraphs[1:]
     return Draft(
         strip_forbidden(item["title"]),
         paragraphs,
         url=strip_forbidden(url).strip() if url else None,
         published=parse_iso_datetime(published) if published else None,
         extra_tags=[strip_forbidden(tag) for tag in item.get("tags") or ()],
+        authors=tuple(dict.fromkeys(name for name in authors if name)),
+        modified=parse_iso_datetime(modified) if modified else None,
     )
 
 

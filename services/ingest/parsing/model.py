@@ -26,7 +26,40 @@ class ParsedArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOutKind:
+    """Text of one kind that went into no article: how much, and what it looked like."""
+
+    kind: str
+    blocks: int
+    chars: int
+    sample: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostics:
+    """What the submitter should know: text left out, by kind, and warnings."""
+
+    left_out: tuple[LeftOutKind, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "left_out": {
+                "blocks": sum(item.blocks for item in self.left_out),
+                "chars": sum(item.chars for item in self.left_out),
+                "kinds": [
+                    {"kind": i.kind, "blocks": i.blocks, "chars": i.chars, "sample": i.sample}
+                    for i in self.left_out
+                ],
+            },
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedPage:
     page_date: date | None
     articles: tuple[ParsedArticle, ...]
     quotes: tuple[Quote, ...]
+    # Not part of what the page says, so two readings of one page compare equal.
+    diagnostics: Diagnostics = field(default=Diagnostics(), compare=False)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from .articles import Draft
-from .extract import HEADING_TAGS, LeftOut, main_content, text_of
+from .extract import HEADING_TAGS, main_content, text_of
+from .notes import Notes
 from .structured import PageFacts
 
 # An articleBody this much shorter than the text found is a teaser, not the body.
@@ -18,8 +19,7 @@ _MAX_TITLE = 300
 @dataclass(slots=True)
 class SingleArticle:
     draft: Draft | None
-    left_out: LeftOut
-    warnings: list[str]
+    notes: Notes
 
 
 def first_heading(tree: LexborHTMLParser) -> str | None:
@@ -31,26 +31,26 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
 
 def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -> SingleArticle:
     """The page's article from ``tree`` (invisible elements already dropped)."""
-    warnings: list[str] = []
     body = tree.body
-    if body is None:
-        return SingleArticle(None, LeftOut(), ["the page has no body"])
+    if body is None:  # Lexbor always builds one
+        return SingleArticle(None, Notes())
     found = main_content(body)
+    notes = found.left_out
     title = facts.headline or heading
     paragraphs = []
     for block in found.blocks:
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
-            found.left_out.add("headline", block.text)
+            notes.add("headline", block.text)
             continue
         paragraphs.append(block.text)
     if facts.body and len(facts.body) >= _BODY_SHARE * sum(map(len, paragraphs)):
         # The page's own statement of its body, when it is the whole of it.
         paragraphs = [line for line in facts.body.splitlines() if line.strip()]
     if not title:
-        warnings.append("no headline found")
+        notes.warn("no headline found")
         title = paragraphs[0][:_MAX_TITLE] if paragraphs else ""
     if not paragraphs:
-        warnings.append("no article text found")
+        notes.warn("no article text found")
     draft = Draft(
         title,
         paragraphs,
@@ -59,4 +59,4 @@ def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -
         authors=tuple(facts.authors),
         modified=facts.modified,
     )
-    return SingleArticle(draft, found.left_out, warnings)
+    return SingleArticle(draft, notes)

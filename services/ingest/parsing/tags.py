@@ -59,6 +59,41 @@ _COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Russian names decline: "в Казахстане", "из Узбекистана", "с Кыргызстаном".
+# Nouns in -стан (and Иран, Китай) take these endings; -ия nouns their own.
+_RU_STAN_ENDINGS = ("", "а", "е", "у", "ом")
+_RU_IA_ENDINGS = ("я", "и", "ю", "ей")
+_RU_STEMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "kazakhstan": (("Казахстан", _RU_STAN_ENDINGS),),
+    "uzbekistan": (("Узбекистан", _RU_STAN_ENDINGS),),
+    "kyrgyzstan": (("Кыргызстан", _RU_STAN_ENDINGS), ("Киргизи", _RU_IA_ENDINGS)),
+    "tajikistan": (("Таджикистан", _RU_STAN_ENDINGS),),
+    "turkmenistan": (("Туркменистан", _RU_STAN_ENDINGS), ("Туркмени", _RU_IA_ENDINGS)),
+    "afghanistan": (("Афганистан", _RU_STAN_ENDINGS),),
+    "china": (("Кита", ("й", "я", "е", "ю", "ем")),),
+    "russia": (("Росси", _RU_IA_ENDINGS),),
+    "iran": (("Иран", _RU_STAN_ENDINGS),),
+    "turkey": (("Турци", _RU_IA_ENDINGS),),
+}
+# Searched only on pages with Cyrillic text, so English pages pay nothing.
+_RU_COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (
+        slug,
+        re.compile(
+            _trie_pattern(
+                v
+                for stem, endings in stems
+                for ending in endings
+                for v in (stem + ending, (stem + ending).upper())
+            )
+            + r"\b"
+        ),
+    )
+    for slug, stems in _RU_STEMS.items()
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def detect_countries(texts: Iterable[str]) -> tuple[str, ...]:
     """Sorted slugs of the countries named in ``texts`` (one article's text)."""
     return countries_by_article([list(texts)])[0]
@@ -81,7 +116,8 @@ def countries_by_article(articles: Sequence[Sequence[str]]) -> list[tuple[str, .
             length += len(text) + 1
     page = "\n".join(parts)
     found: list[set[str]] = [set() for _ in articles]
-    for slug, pattern in _COUNTRIES:
+    patterns = _COUNTRIES + _RU_COUNTRIES if _CYRILLIC.search(page) else _COUNTRIES
+    for slug, pattern in patterns:
         position = 0
         while (match := pattern.search(page, position)) is not None:
             start = match.start()

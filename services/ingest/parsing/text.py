@@ -6,16 +6,22 @@ from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft, build_articles, is_page_furniture
+from .bylines import byline_authors, is_dateline
 from .dates import parse_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
-from .ticker import TickerLines, unique_quotes
+from .notes import Notes
+from .stories import StoryCutter
+from .ticker import TickerLines, names_a_pair, unique_quotes
 
 
 class _Line(NamedTuple):
     text: str
     # True when a blank, ticker or date line (or the page start) came before it.
     after_break: bool
+    # The authors when the line is a byline, else None.
+    authors: tuple[str, ...] | None = None
+    dateline: bool = False
 
 
 def parse_text(text: str) -> ParsedPage:
@@ -24,6 +30,7 @@ def parse_text(text: str) -> ParsedPage:
     page_date: date | None = None
     lines: list[_Line] = []
     tickers = TickerLines()
+    notes = Notes()
     after_break = True
     for raw in text.splitlines():
         line = raw.strip()
@@ -40,31 +47,60 @@ def parse_text(text: str) -> ParsedPage:
             page_date = page_date or when
             after_break = True
             continue
-        lines.append(_Line(line, after_break))
+        if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):
+            notes.warn(f"ticker line not understood: {line[:60]!r}")
+            notes.add("ticker lines not understood", line)
+            after_break = True
+            continue
+        lines.append(_Line(line, after_break, byline_authors(line), is_dateline(line)))
         after_break = False
     return ParsedPage(
         page_date=page_date,
-        articles=_articles(lines),
+        articles=_articles(lines, notes),
         quotes=unique_quotes(quotes),
+        diagnostics=notes.diagnostics(),
     )
+
+
+# A ticker line is short and has no running words ("USD/KZT 512.30 up 0.2%").
+_MAX_TICKER_LINE = 200
+
+
+def _has_lower_words(line: str) -> bool:
+    return sum(word.isalpha() and word.islower() for word in line.split()) >= 3
 
 
 def article_lines(blocks: list[str]) -> tuple[ParsedArticle, ...]:
     """Articles from separate text blocks read the plain-text way, one paragraph each."""
-    return _articles([_Line(block, True) for block in blocks if not is_page_furniture(block)])
+    return _articles(
+        [
+            _Line(block, True, byline_authors(block), is_dateline(block))
+            for block in blocks
+            if not is_page_furniture(block)
+        ],
+        Notes(),
+    )
 
 
-def _title_flags(lines: list[_Line]) -> list[bool]:
-    shaped = [looks_like_headline(line.text) for line in lines]
+def _is_meta(line: _Line) -> bool:
+    return line.authors is not None or line.dateline
+
+
+def _title_case_flags(lines: list[_Line]) -> list[bool]:
+    """Title Case headlines: what the page's own style says, checked against neighbours."""
+    shaped = [looks_like_headline(line.text) and not _is_meta(line) for line in lines]
     flags = []
     for i, line in enumerate(lines):
+        # What follows the headline, past its byline and dateline.
+        j = i + 1
+        while j < len(lines) and _is_meta(lines[j]):
+            j += 1
         flags.append(
             shaped[i]
             # A headline introduces prose; a headline-shaped line followed by
             # another, or by a menu or "Log In", is page chrome or a kicker.
-            and i + 1 < len(lines)
-            and not shaped[i + 1]
-            and looks_like_prose(lines[i + 1].text)
+            and j < len(lines)
+            and (j > i + 1 or (not shaped[j] and looks_like_prose(lines[j].text)))
             # A line continuing an unfinished sentence is prose wrapped at a
             # fixed width, however capitalised it happens to be.
             and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
@@ -72,25 +108,39 @@ def _title_flags(lines: list[_Line]) -> list[bool]:
     return flags
 
 
-def _articles(lines: list[_Line]) -> tuple[ParsedArticle, ...]:
+def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
+    cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines))
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
-    drafts: list[tuple[str, list[list[str]]]] = []
-    for line, is_title in zip(lines, _title_flags(lines), strict=True):
-        if is_title:
-            drafts.append((line.text, []))
-        elif drafts:  # text before the first headline is page chrome, not an article
-            paragraphs = drafts[-1][1]
-            if (
-                paragraphs
-                and not line.after_break
-                and line.text[0].islower()
-                and not ends_sentence(paragraphs[-1][-1])
-            ):
-                # Hard-wrapped prose: this line finishes the previous one's sentence.
-                paragraphs[-1].append(line.text)
-            else:
-                paragraphs.append([line.text])
+    drafts: list[tuple[str, list[list[str]], list[str]]] = []
+    for i, line in enumerate(lines):
+        if cutter.starts_story(i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]):
+            drafts.append((line.text, [], []))
+            cutter.open_story(line.text)
+            continue
+        if not drafts:  # text before the first headline is page chrome, not an article
+            notes.add("before the first headline", line.text)
+            continue
+        paragraphs, authors = drafts[-1][1], drafts[-1][2]
+        if line.authors is not None and not paragraphs:
+            authors.extend(line.authors)
+        elif (
+            paragraphs
+            and not line.after_break
+            and line.text[0].islower()
+            and not ends_sentence(paragraphs[-1][-1])
+        ):
+            # Hard-wrapped prose: this line finishes the previous one's sentence.
+            paragraphs[-1].append(line.text)
+            cutter.add_text(line.text)
+        else:
+            paragraphs.append([line.text])
+            cutter.add_text(line.text)
+    if lines and not drafts:
+        notes.warn("no headline found")
     return build_articles(
-        Draft(title, [" ".join(parts) for parts in paragraphs]) for title, paragraphs in drafts
+        Draft(
+            title, [" ".join(parts) for parts in paragraphs], authors=tuple(dict.fromkeys(authors))
+        )
+        for title, paragraphs, authors in drafts
     )

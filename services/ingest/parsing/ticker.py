@@ -8,48 +8,59 @@ from decimal import Decimal
 
 from .model import Quote
 
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
+_CHANGE = rf"[+\-\u2212\u25b2\u25bc]?\s?{_NUMBER}%"
 _ITEM = (
-    r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})\s*=\s*"
-    r"(?P<rate>[0-9]+(?:\.[0-9]+)?)\s+"
-    # U+2212 MINUS SIGN appears where a CMS typesets the sign.
-    r"(?P<change>[+\-\u2212]?[0-9]+(?:\.[0-9]+)?%)"
+    r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*=\s*|\s+)"
+    rf"(?P<rate>{_NUMBER})"
+    # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
+    # appears where a CMS typesets the sign), "(-0.3%)", or none at all.
+    rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
 )
-_BULLET = r"[\u2022\u00b7\u25aa\u25cf*|\-\u2013]"
+_BULLET = r"[\u2022\u00b7\u25aa\u25cf*|\-\u2013;,]"
 _ITEM_RE = re.compile(_ITEM)
 _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", _ITEM)
 # Scrolling tickers are often captured as several quotes run together on one
 # line; the whole line must be quotes (and bullets) to count as ticker text.
-_LINE_RE = re.compile(rf"\s*(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}\s*)+")
+_LINE_RE = re.compile(rf"\s*(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the
 # pattern its fast first-character scan.)
-_EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.])")
+_EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.,])")
+# A line naming a pair ("USD/KZT") that is not ticker text as a whole.
+_PAIR_RE = re.compile(r"\b[A-Z]{3}\s*/\s*[A-Z]{3}\b")
 
 
 def _quote(match: re.Match[str]) -> Quote:
     return Quote(
         base=match["base"],
         quote=match["quote"],
-        rate=Decimal(match["rate"]),
-        change=match["change"],
+        # A comma decimal ("0,0125") is the same number, its places kept.
+        rate=Decimal(match["rate"].replace(",", ".")),
+        change=match["change"] or "",
     )
 
 
 def parse_ticker_line(line: str) -> list[Quote] | None:
     """The quotes on ``line`` when it is nothing but ticker text, else ``None``."""
     # Cheap gate first: almost every line of a page is prose.
-    if "=" not in line or "%" not in line or _LINE_RE.fullmatch(line) is None:
+    if "/" not in line or _LINE_RE.fullmatch(line) is None:
         return None
     return [_quote(m) for m in _ITEM_RE.finditer(line)]
 
 
 def is_ticker_line(line: str) -> bool:
-    return "=" in line and "%" in line and _LINE_RE.fullmatch(line) is not None
+    return "/" in line and _LINE_RE.fullmatch(line) is not None
+
+
+def names_a_pair(line: str) -> bool:
+    """Whether ``line`` names a currency pair, as a ticker line not understood would."""
+    return "/" in line and _PAIR_RE.search(line) is not None
 
 
 def find_quotes(text: str) -> Iterator[Quote]:
     """Quotes anywhere in ``text``, e.g. the flattened text of a ticker bar."""
-    if "=" not in text:
+    if "/" not in text:
         return
     # Ticker bars repeat themselves for seamless scrolling; build each quote once.
     seen: set[tuple[str, ...]] = set()

@@ -155,3 +155,36 @@ def test_markup_in_a_text_page_is_text_and_forbidden_characters_go(session: Sess
     assert "<script>alert(1)</script>" in article.paragraphs[0]
     assert not {"\x0b", "\x1f", "\ufffe"} & set(article.paragraphs[0])
     assert session.scalar(select(func.count()).select_from(Article)) == 1
+
+
+def test_diagnostics_authors_and_modified_times_are_stored(session: Session) -> None:
+    page = (FIXTURES / "pages" / "russian.html").read_bytes()
+    sub_id, outcome = submit(session, page, "text/html")
+    assert outcome.new == 1
+    session.expire_all()
+    sub = session.get(Submission, sub_id)
+    assert sub is not None and sub.diagnostics is not None
+    left = sub.diagnostics["left_out"]
+    kinds = {kind["kind"]: kind for kind in left["kinds"]}
+    assert kinds["boilerplate"]["sample"] == "Поделиться Telegram"
+    assert left["chars"] == sum(kind["chars"] for kind in left["kinds"]) > 0
+    assert sub.diagnostics["warnings"] == []
+    (article,) = articles(session).values()
+    assert article.authors == ["Фарход Рахимов"]
+    assert article.url == "https://example.tj/news/ges-2025"
+    assert article.modified_at is not None and article.modified_at.isoformat() == (
+        "2025-12-15T06:00:00+00:00"
+    )
+    # Posted again, nothing changes: the same entry, not updated.
+    _, again = submit(session, page.replace(b"</body>", b"<!-- again --></body>"), "text/html")
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_page_without_articles_says_why(session: Session) -> None:
+    sub_id, outcome = submit(session, b"Just a sentence.\n\nAnd another one.\n")
+    assert outcome.new == 0
+    session.expire_all()
+    sub = session.get(Submission, sub_id)
+    assert sub is not None and sub.status == "done"
+    assert sub.diagnostics["warnings"] == ["no headline found"]
+    assert sub.diagnostics["left_out"]["blocks"] == 2

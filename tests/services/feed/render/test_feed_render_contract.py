@@ -332,6 +332,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "prev_archive_url",
         "next_archive_url",
         "is_archive",
+        "hub_url",
         "alternates",
     }
     assert T0.tzinfo is UTC

@@ -45,8 +45,8 @@ def test_several_quotes_on_one_line() -> None:
     "line",
     [
         "The KGS/USD = 0.01144 0% rate held.",
-        "KGS/USD = 0.01144",
-        "KGS/USD 0.01144 0%",
+        "KGS/USD = 0.01144 0% and rising",
+        "USD/KZT 512.30 2024",
         "kgs/usd = 0.01144 0%",
         "KGSX/USD = 0.01144 0%",
         "KGS/USD = abc 0%",

@@ -1,0 +1,110 @@
+"""`silkfeed parse FILE...`: what silkfeed would make of a page, storing nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.submit import media_type_of
+from services.ingest.parsing import ParsedPage, ParseError, parse_page
+from services.ingest.parsing.jsondoc import SchemaError
+
+# The ingest API's default ceiling: a file larger than this would be refused there too.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def page_document(page: ParsedPage) -> dict[str, Any]:
+    """The parse as JSON: date, quotes, articles and the diagnostics."""
+    return {
+        "page_date": page.page_date.isoformat() if page.page_date else None,
+        "quotes": [{"pair": q.pair, "rate": str(q.rate), "change": q.change} for q in page.quotes],
+        "articles": [
+            {
+                "title": a.title,
+                "authors": list(a.authors),
+                "url": a.url,
+                "published": a.published.isoformat() if a.published else None,
+                "modified": a.modified.isoformat() if a.modified else None,
+                "tags": list(a.tags),
+                "paragraphs": len(a.paragraphs),
+                "first_paragraph": a.paragraphs[0] if a.paragraphs else None,
+            }
+            for a in page.articles
+        ],
+        "diagnostics": page.diagnostics.as_json(),
+    }
+
+
+def page_lines(doc: dict[str, Any]) -> list[str]:
+    lines = [f"page date: {doc['page_date'] or '-'}"]
+    quotes = doc["quotes"]
+    lines.append(f"quotes:    {len(quotes)}")
+    lines.extend(f"  {q['pair']:<8} {q['rate']} {q['change']}".rstrip() for q in quotes)
+    lines.append(f"articles:  {len(doc['articles'])}")
+    for number, article in enumerate(doc["articles"], 1):
+        lines.append(f"  {number}. {article['title']}")
+        details = [f"{article['paragraphs']} paragraphs"]
+        if article["authors"]:
+            details.append("by " + ", ".join(article["authors"]))
+        if article["tags"]:
+            details.append("tags " + ", ".join(article["tags"]))
+        if article["published"]:
+            details.append(f"published {article['published']}")
+        lines.append("     " + "; ".join(details))
+        if article["url"]:
+            lines.append(f"     {article['url']}")
+    diagnostics = doc["diagnostics"]
+    left = diagnostics["left_out"]
+    lines.append(f"left out:  {left['blocks']} blocks, {left['chars']} characters")
+    lines.extend(
+        f"  {kind['kind']}: {kind['blocks']} blocks, {kind['chars']} characters,"
+        f" e.g. {kind['sample']!r}"
+        for kind in left["kinds"]
+    )
+    lines.extend(f"warning:   {warning}" for warning in diagnostics["warnings"])
+    return lines
+
+
+@click.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--media-type", help="Media type of every file (default: from the extension).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document per file.")
+def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool) -> None:
+    """Show what silkfeed would make of pages: date, quotes, articles, what was left out.
+
+    Nothing is stored and nothing is sent: for checking pages before posting them.
+
+    \b
+    Examples:
+      silkfeed parse page.html
+      silkfeed parse --media-type text/plain page.dat --json | jq '.articles[].title'
+    """
+    failed = 0
+    for path in files:
+        kind = media_type_of(path, media_type)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ParseError(f"the file is over {MAX_FILE_BYTES:,} bytes")
+            page = parse_page(path.read_bytes(), kind)
+        except SchemaError as exc:
+            failed += 1
+            problems = "; ".join(f"{e['field'] or '/'}: {e['message']}" for e in exc.errors)
+            click.echo(f"silkfeed: {path}: {problems}", err=True)
+            continue
+        except (ParseError, OSError) as exc:
+            failed += 1
+            click.echo(f"silkfeed: {path}: {exc}", err=True)
+            continue
+        doc = page_document(page)
+        if as_json:
+            click.echo(json.dumps({"file": str(path), **doc}, ensure_ascii=False))
+        else:
+            if len(files) > 1:
+                click.echo(f"== {path}")
+            click.echo("\n".join(page_lines(doc)))
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,45 @@
+"""Collecting what a page's reading left out, and what it could not understand."""
+
+from __future__ import annotations
+
+from .model import Diagnostics, LeftOutKind
+
+SAMPLE_CHARS = 80
+# Warnings are distinct sentences; a hostile page must not make a long list.
+MAX_WARNINGS = 20
+
+
+class Notes:
+    """Text that went into no article by kind (blocks, characters, a sample), and warnings."""
+
+    __slots__ = ("_kinds", "_warnings")
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, list] = {}
+        self._warnings: dict[str, None] = {}
+
+    def add(self, kind: str, text: str) -> None:
+        entry = self._kinds.get(kind)
+        if entry is None:
+            sample = text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+            self._kinds[kind] = [1, len(text), sample]
+        else:
+            entry[0] += 1
+            entry[1] += len(text)
+
+    def warn(self, message: str) -> None:
+        if len(self._warnings) < MAX_WARNINGS:
+            self._warnings[message] = None
+
+    @property
+    def chars(self) -> dict[str, int]:
+        return {kind: entry[1] for kind, entry in self._kinds.items()}
+
+    def diagnostics(self) -> Diagnostics:
+        return Diagnostics(
+            left_out=tuple(
+                LeftOutKind(kind, blocks, chars, sample)
+                for kind, (blocks, chars, sample) in self._kinds.items()
+            ),
+            warnings=tuple(self._warnings),
+        )

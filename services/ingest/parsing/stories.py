@@ -1,0 +1,172 @@
+"""Where a plain-text story starts, beyond Title Case headlines.
+
+Outlets write headlines in sentence case ("Kazakhstan to cut export duty on
+wheat from April") and short ("Tokayev resigns"). Such a line is a headline
+when what is around it says a new story starts: a byline or dateline under
+it, or a finished story above it and new prose below that does not carry on
+the same subject. A short line that does carry it on is a subheading and
+stays in its story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .bylines import opens_with_dateline
+from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
+
+MAX_WORDS = 16
+MAX_CHARS = 140
+MIN_WORDS = 2
+# A subheading is short; a longer line is a headline or a paragraph.
+_SUBHEADING_WORDS = 8
+# Shared subject words that make a short line part of the story above.
+_SHARED_WORDS = 2
+_STEM = 6
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_OPENING_QUOTES = "\"'“‘«„"
+# "Home | News | About": a menu, not a headline.
+_MENU_MARKS = "|•·›"
+# Long function words, which every story shares.
+_COMMON = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "along",
+        "among",
+        "around",
+        "because",
+        "before",
+        "being",
+        "below",
+        "between",
+        "could",
+        "during",
+        "every",
+        "first",
+        "their",
+        "there",
+        "these",
+        "those",
+        "through",
+        "under",
+        "until",
+        "where",
+        "which",
+        "while",
+        "would",
+        "should",
+        "other",
+        "since",
+        "still",
+        "another",
+        "further",
+        "which",
+        "whose",
+        "years",
+        "million",
+        "billion",
+        "percent",
+        "according",
+        "говорится",
+        "также",
+        "после",
+        "более",
+        "может",
+        "между",
+        "через",
+        "который",
+        "которые",
+        "которая",
+        "было",
+        "были",
+        "будет",
+        "этого",
+        "этой",
+        "однако",
+    ]
+)
+
+
+def sentence_shaped(line: str) -> bool:
+    """A short line starting with a capital that does not end like a sentence (or ends in ?/!)."""
+    if len(line) > MAX_CHARS or has_speaker_tag(line) or any(c in line for c in _MENU_MARKS):
+        return False
+    words = line.split()
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return False
+    first = line.lstrip(_OPENING_QUOTES)[:1]
+    if not first.isupper() and not first.isdigit():
+        return False
+    return not ends_sentence(line) or line.rstrip("\"'”’»")[-1:] in "?!"
+
+
+def _subject(text: str) -> set[str]:
+    return {
+        word[:_STEM]
+        for word in (match.group().lower() for match in _WORD.finditer(text))
+        if word not in _COMMON
+    }
+
+
+class StoryCutter:
+    """Decides, line by line in order, which lines start a story."""
+
+    def __init__(self, texts: Sequence[str], title_case: Sequence[bool]) -> None:
+        self._texts = texts
+        self._title_case = title_case
+        self._open = False
+        self._body_lines = 0
+        self._subject: set[str] = set()
+        self._texts_seen: list[str] = []
+
+    def open_story(self, title: str) -> None:
+        self._open = True
+        self._body_lines = 0
+        self._texts_seen = [title]
+        self._subject = set()
+
+    def add_text(self, text: str) -> None:
+        # Words are read only when a short line asks whether it carries the
+        # story on, so a long story costs one pass, whatever its lines.
+        self._body_lines += 1
+        self._texts_seen.append(text)
+
+    def _story_subject(self) -> set[str]:
+        if self._texts_seen:
+            self._subject |= _subject(" ".join(self._texts_seen))
+            self._texts_seen = []
+        return self._subject
+
+    def starts_story(self, i: int, after_break: bool, meta_after: Sequence[bool]) -> bool:
+        """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines after it."""
+        if self._title_case[i]:
+            return True
+        texts = self._texts
+        text = texts[i]
+        if not (after_break or i == 0) or not sentence_shaped(text):
+            return False
+        if self._open and self._body_lines == 0:
+            return False  # a story has a body before the next one starts
+        skip = 0
+        while skip < len(meta_after) and meta_after[skip]:
+            skip += 1
+        following = texts[i + 1 + skip] if i + 1 + skip < len(texts) else None
+        if following is None or has_speaker_tag(following):
+            return False
+        if skip or opens_with_dateline(following):
+            return looks_like_prose(following) or skip > 0
+        if not looks_like_prose(following) or sentence_shaped(following):
+            return False
+        if text.rstrip("\"'”’»").endswith("?"):
+            return False  # a question in running text, as interviews ask them
+        if i > 0 and not ends_sentence(texts[i - 1]):
+            return False
+        if not self._open:
+            return True
+        shared = len((_subject(text) | _subject(following)) & self._story_subject())
+        return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS)

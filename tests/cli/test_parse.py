@@ -1,0 +1,62 @@
+"""`silkfeed parse FILE...`: what silkfeed would make of pages, storing nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Cli
+from tests.conftest import FIXTURES, SAMPLE
+
+PAGES = FIXTURES / "pages"
+
+
+def test_parse_shows_articles_authors_quotes_and_left_out_text(cli: Cli) -> None:
+    result = cli("parse", str(PAGES / "outlet-sentence-case.txt"), str(PAGES / "russian.html"))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"== {PAGES / 'russian.html'}" in out
+    assert "  1. Kazakhstan to cut export duty on wheat from April" in out
+    assert "     4 paragraphs; by Dana Omarova; tags afghanistan, iran, kazakhstan" in out
+    assert "  EUR/KZT  548.10 ▲0.4%" in out
+    assert "     https://example.tj/news/ges-2025" in out
+    assert "  boilerplate: 1 blocks, 19 characters, e.g. 'Поделиться Telegram'" in out
+
+
+def test_parse_json_matches_the_seed(cli: Cli) -> None:
+    result = cli("parse", "--json", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["page_date"] == "2025-12-15"
+    assert len(doc["articles"]) == 6
+    assert len(doc["quotes"]) == 5
+    assert {"pair": "KZT/USD", "rate": "0.00192", "change": "-0%"} in doc["quotes"]
+    assert doc["diagnostics"]["warnings"] == []
+
+
+def test_media_type_override_and_bad_pages(cli: Cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.dat"
+    page.write_bytes((PAGES / "russian.txt").read_bytes())
+    ok = cli("parse", "--media-type", "text/plain", "--json", str(page))
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["articles"][0]["authors"] == ["Дана Омарова"]
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"articles": 3}')
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00\x01\xff\xfe")
+    result = cli("parse", str(bad), str(binary), str(page), "--media-type", "text/plain")
+    assert result.exit_code == 1
+    assert "Дана Омарова" in result.stdout  # the good page is still shown
+    assert f"silkfeed: {binary}:" in result.stderr
+
+    as_json = cli("parse", str(bad))
+    assert as_json.exit_code == 1
+    assert as_json.stderr == f"silkfeed: {bad}: /articles: must be an array, not a number\n"
+    assert "Traceback" not in as_json.output
+
+
+def test_parse_stores_nothing(cli: Cli, tmp_path: Path) -> None:
+    result = cli("parse", str(PAGES / "russian.txt"))
+    assert result.exit_code == 0
+    assert not (tmp_path / "var").exists()
