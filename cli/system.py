@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
@@ -44,9 +45,27 @@ def redis_answers(url: str, timeout: float = 1.0, sentinel_master: str = "") -> 
 _apt_updated = False
 
 
-def ensure_program(program: str, debian_package: str, *, purpose: str) -> str:
-    """Path of ``program``; installs Debian's package when missing and we are root."""
+def postgres_server_program(program: str = "initdb") -> str | None:
+    """A PostgreSQL server program: on PATH, or in Debian's /usr/lib/postgresql/N/bin."""
     found = shutil.which(program)
+    if found:
+        return found
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{program}"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return str(candidates[-1]) if candidates else None
+
+
+def ensure_program(
+    program: str,
+    debian_package: str,
+    *,
+    purpose: str,
+    locate: Callable[[str], str | None] = shutil.which,
+) -> str:
+    """Path of ``program``; installs Debian's package when missing and we are root."""
+    found = locate(program)
     if found:
         return found
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -66,7 +85,7 @@ def ensure_program(program: str, debian_package: str, *, purpose: str) -> str:
         env=env,
         check=False,
     )
-    found = shutil.which(program)
+    found = locate(program)
     if result.returncode != 0 or not found:
         raise MissingTool(f"could not install {debian_package}; install it by hand for {purpose}")
     return found

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from shared.migrate import upgrade
 from shared.settings import Settings
-from tests.support.databases import postgres_database, postgres_reachable, sqlite_database, wipe
+from tests.support import services
+from tests.support.databases import (
+    postgres_database,
+    sqlite_database,
+    stop_private_cluster,
+    wipe,
+)
 from tests.support.processes import ServiceProcess, service_env
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_pipeline_idle
@@ -19,13 +25,9 @@ SAMPLE = FIXTURES / "timesca-2025-12-15.txt"
 TOKEN = "test-token-0123456789abcdef"
 WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
 
-_PG = postgres_reachable()
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgresql", marks=pytest.mark.skipif(not _PG, reason="PostgreSQL not reachable")
-    ),
-]
+# PostgreSQL is the configured server or a private cluster started on first use;
+# without either its tests skip, and fail under CI=true (see tests/support/services.py).
+BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -118,3 +120,32 @@ def workers(
     finally:
         for proc in procs.values():
             proc.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, None]:
+    # Under CI=true a test left out for want of a service is a failure.
+    outcome = yield
+    report = outcome.get_result()
+    if not (services.CI and report.skipped and isinstance(report.longrepr, tuple)):
+        return
+    reason = str(report.longrepr[2])
+    if services.MISSING in reason:
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a missing service is an error, not a skip: {reason}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    write = terminalreporter.write_line
+    terminalreporter.section("databases and browsers this run used")
+    for kind in ("SQLite", "PostgreSQL", "Chromium"):
+        if kind in services.USED:
+            write(f"{kind:<11} {services.USED[kind]} — {services.COUNTS[kind]} use(s)")
+        else:
+            write(f"{kind:<11} not used")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_private_cluster()

@@ -16,12 +16,13 @@ import yaml
 
 from cli.procfile import MIGRATE_COMMAND, read_procfile
 from shared.migrate import ROOT
+from tests.support.services import MISSING
 
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 
 pytestmark = pytest.mark.skipif(
     shutil.which("docker-compose") is None,
-    reason="docker-compose not installed (`make test` installs it as root)",
+    reason=MISSING + "docker-compose not installed (`make test` installs it as root)",
 )
 
 

@@ -29,7 +29,7 @@ from tests.faults.stack import (
     submissions,
     wait_settled,
 )
-from tests.support.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_reachable
+from tests.support.databases import postgres_database, require_postgres
 from tests.support.waiting import wait_for
 
 PAGES = 30
@@ -38,8 +38,7 @@ PAGES = 30
 @pytest.fixture
 def db_url() -> Iterator[str]:
     """A throw-away PostgreSQL database of this test's own, to take away and give back."""
-    if not postgres_reachable():
-        pytest.skip("PostgreSQL not reachable")
+    require_postgres()
     with postgres_database() as url:
         upgrade(url)
         yield url
@@ -47,7 +46,7 @@ def db_url() -> Iterator[str]:
 
 def set_database_available(url: str, available: bool) -> None:
     name = make_url(url).database
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(require_postgres(), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.services import MISSING, used
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags for a sandboxed machine with no network: no first-run, sync or update traffic.
 FLAGS = [
@@ -23,13 +25,15 @@ FLAGS = [
 ]
 
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (`make test` installs it as root)"
+    CHROMIUM is None,
+    reason=MISSING + "chromium is not installed (`make test` installs it as root)",
 )
 
 
 def dump_dom(url: str, *extra_flags: str, timeout: float = 60) -> str:
     """The page's DOM after Chromium loaded it, as a person's browser would show it."""
     assert CHROMIUM is not None
+    used("Chromium", f"Chromium ({CHROMIUM}, headless)")
     with tempfile.TemporaryDirectory() as profile:
         out = subprocess.run(
             [CHROMIUM, *FLAGS, *extra_flags, f"--user-data-dir={profile}", "--dump-dom", url],
@@ -44,6 +48,7 @@ def dump_dom(url: str, *extra_flags: str, timeout: float = 60) -> str:
 
 def screenshot(url: str, path: Path, timeout: float = 60) -> None:
     assert CHROMIUM is not None
+    used("Chromium", f"Chromium ({CHROMIUM}, headless)")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [

@@ -1,7 +1,10 @@
-"""Test databases: a SQLite file, and a throw-away PostgreSQL database when one is reachable."""
+"""Test databases: a SQLite file, and throw-away PostgreSQL databases on the
+server at SILKFEED_TEST_POSTGRES_URL or, when nothing answers there, on a
+private cluster the run starts itself (``postgres_cluster``)."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,37 +16,93 @@ from sqlalchemy.engine import make_url
 
 from shared.db import make_engine
 from shared.models import Base
+from tests.support.postgres_cluster import ClusterUnavailable, PostgresCluster
+from tests.support.services import missing_service, used
 
 # Override with SILKFEED_TEST_POSTGRES_URL; the machine's PostgreSQL is the default.
-POSTGRES_ADMIN_URL = os.environ.get(
+CONFIGURED_URL = os.environ.get(
     "SILKFEED_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test"
 )
 
+_state: dict[str, object] = {}
+
+
+def _answers(url: str) -> str | None:
+    """The server's version if it answers at ``url``."""
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 2})
+        try:
+            with engine.connect() as conn:
+                return str(conn.execute(text("SHOW server_version")).scalar())
+        finally:
+            engine.dispose()
+    except Exception:
+        return None
+
+
+def _provision() -> None:
+    if version := _answers(CONFIGURED_URL):
+        shown = make_url(CONFIGURED_URL).render_as_string(hide_password=True)
+        _state.update(url=CONFIGURED_URL, about=f"PostgreSQL {version} at {shown}")
+        return
+    try:
+        cluster = PostgresCluster().start()
+    except ClusterUnavailable as exc:
+        _state.update(url=None, why=f"nothing answers at the test URL and {exc}")
+        return
+    atexit.register(cluster.stop)
+    _state.update(
+        url=cluster.url,
+        cluster=cluster,
+        about=(
+            f"PostgreSQL {cluster.version}, a private cluster on 127.0.0.1:{cluster.port} "
+            "(nothing answered at SILKFEED_TEST_POSTGRES_URL)"
+        ),
+    )
+
+
+def postgres_admin_url() -> str | None:
+    """Where to create test databases; provisions a private cluster once if needed."""
+    if "url" not in _state:
+        _provision()
+    url = _state["url"]
+    return str(url) if url else None
+
 
 def postgres_reachable() -> bool:
-    try:
-        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
+    return postgres_admin_url() is not None
+
+
+def require_postgres() -> str:
+    """The admin URL, or skip (a failure under CI=true) saying why there is none."""
+    url = postgres_admin_url()
+    if url is None:
+        missing_service(f"PostgreSQL: {_state['why']}")
+    return url
+
+
+def stop_private_cluster() -> None:
+    cluster = _state.get("cluster")
+    if isinstance(cluster, PostgresCluster):
+        cluster.stop()
 
 
 @contextmanager
 def sqlite_database(directory: Path) -> Iterator[str]:
+    used("SQLite", "SQLite (a file per test session)")
     yield f"sqlite:///{directory / 'silkfeed-test.db'}"
 
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A fresh database on the server, dropped afterwards."""
+    admin_url = require_postgres()
+    used("PostgreSQL", str(_state["about"]))
     name = f"silkfeed_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
     finally:
