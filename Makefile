@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv run up down test lint bench clean compose-env test-compose
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "silkfeed: Python 3.11 or newer is required (apt-get install python3 python3-venv)"; exit 1; }

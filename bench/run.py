@@ -20,6 +20,7 @@ ORDER = [
     "bench.bench_pipeline",
     "bench.bench_feeds",
     "bench.bench_rates",
+    "bench.bench_websub",
     "bench.bench_scaling",
     "bench.bench_load",
 ]

@@ -44,10 +44,12 @@ def check(path: Path, max_age: int | None = None) -> subprocess.CompletedProcess
     )
 
 
-def heartbeat_worker(settings: Settings, tmp_path: Path) -> tuple[ServiceProcess, Path]:
+def heartbeat_worker(
+    settings: Settings, tmp_path: Path, name: str = "rates-worker"
+) -> tuple[ServiceProcess, Path]:
     path = tmp_path / "heartbeat"
     env = {**settings_env(settings), "SILKFEED_HEARTBEAT_FILE": str(path)}
-    return ServiceProcess("rates-worker", env, tmp_path).start(), path
+    return ServiceProcess(name, env, tmp_path).start(), path
 
 
 def written_by(path: Path, pid: int) -> bool:
@@ -58,10 +60,12 @@ def written_by(path: Path, pid: int) -> bool:
 
 
 @pytest.mark.timeout(120)
+# A prefork pool and a thread pool: the timer runs in the main process either way.
+@pytest.mark.parametrize("name", ["rates-worker", "websub-worker"])
 def test_a_worker_keeps_its_heartbeat_fresh_and_a_stopped_one_is_killed(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, name: str
 ) -> None:
-    worker, path = heartbeat_worker(settings, tmp_path)
+    worker, path = heartbeat_worker(settings, tmp_path, name)
     try:
         assert worker.proc is not None
         wait_for(lambda: written_by(path, worker.proc.pid), 60, what="first heartbeat")

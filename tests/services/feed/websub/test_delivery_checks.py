@@ -70,3 +70,22 @@ def test_superseded_and_expired_send_nothing(session: Session, settings: Setting
         "expired"
     )
     assert session.get(WebSubSubscription, row.id) is None
+
+
+def test_metrics_name_topics_and_outcomes(session: Session, settings: Settings) -> None:
+    from services.feed.app import create_app
+    from services.feed.websub.metrics import DeliveryFigures
+
+    s = settings.model_copy(update={"namespace": "metrics-check"})
+    add(session, "http://127.0.0.1:9/callback")
+    figures = DeliveryFigures(settings_client(s), s.key_prefix)
+    figures.client.delete(figures.key)
+    figures.record("delivered", 0.3)
+    figures.record("failed")
+    text = create_app(s, watch_changes=False).test_client().get("/metrics").get_data(as_text=True)
+    topic = "http://feeds.example.test/feeds/articles.atom"
+    assert f'silkfeed_websub_subscriptions{{topic="{topic}"}} 1.0' in text
+    assert 'silkfeed_websub_deliveries_total{outcome="delivered"} 1.0' in text
+    assert 'silkfeed_websub_deliveries_total{outcome="failed"} 1.0' in text
+    assert 'silkfeed_websub_delivery_latency_seconds_bucket{le="0.5"} 1.0' in text
+    assert "silkfeed_websub_delivery_latency_seconds_count 1.0" in text
