@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from bench.common import ROOT, TOKEN, distinct_page, post
 from cli.procfile import read_procfile
@@ -108,9 +108,7 @@ class Killer(threading.Thread):
             self.done.set()
 
 
-def run(submissions: int, clients: int, kill_fraction: float, log_path: Path) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="silkfeed-load-"))
-    redis_proc, redis_url = start_private_redis(work, persistent=True)
+def _load_settings(work: Path, redis_url: str) -> tuple[Settings, dict[str, str]]:
     settings = Settings(
         data_dir=work / "data",
         redis_url=redis_url,
@@ -131,6 +129,67 @@ def run(submissions: int, clients: int, kill_fraction: float, log_path: Path) ->
             "SILKFEED_LOG_FORMAT": "json",
         }
     )
+    return settings, env
+
+
+def _post_pages(ingest: str, submissions: int, clients: int) -> tuple[dict[int, int], list[str]]:
+    """Post every page from ``clients`` threads: the answers' status counts, client errors."""
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def submit(i: int) -> None:
+        body, _ = distinct_page(i, "Load")
+        for attempt in range(3):
+            try:
+                post(ingest, body)
+                code = 202
+                break
+            except urllib.error.HTTPError as exc:
+                code = exc.code
+                break
+            except OSError as exc:  # connection trouble: the client tries again
+                if attempt == 2:
+                    code = 0
+                    with lock:
+                        errors.append(f"page {i}: {exc}")
+        with lock:
+            statuses[code] = statuses.get(code, 0) + 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(submit, range(submissions)))
+    return statuses, errors
+
+
+def _wait_settled(engine: Engine, accepted: int, killer: Killer, submissions: int) -> dict:
+    """Every accepted page must end done or failed: the final status counts."""
+    deadline = time.monotonic() + max(1800, submissions * 0.5)
+    while True:
+        counts = status_counts(engine)
+        settled = counts.get("done", 0) + counts.get("failed", 0)
+        if settled >= accepted and killer.done.is_set():
+            return counts
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not settled: {counts}")
+        time.sleep(0.5)
+
+
+def _entries(engine: Engine, submissions: int) -> tuple[int, int, int]:
+    """Entries found, of them distinct, and expected titles missing."""
+    with engine.connect() as conn:
+        found = conn.scalar(select(func.count()).select_from(Article)) or 0
+        distinct = conn.scalar(select(func.count(func.distinct(Article.title)))) or 0
+        titles = set(conn.scalars(select(Article.title)))
+    expected = set()
+    for i in range(submissions):
+        expected.update(f"{t} — Load Edition {i}" for t in _sample_titles())
+    return found, distinct, len(expected - titles)
+
+
+def run(submissions: int, clients: int, kill_fraction: float, log_path: Path) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="silkfeed-load-"))
+    redis_proc, redis_url = start_private_redis(work, persistent=True)
+    settings, env = _load_settings(work, redis_url)
     engine = make_engine(settings.db_url)
     ingest = f"http://{settings.bind_host}:{settings.ingest_port}"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
@@ -142,58 +201,18 @@ def run(submissions: int, clients: int, kill_fraction: float, log_path: Path) ->
             sup.start(process.name, list(process.argv), env, index)
         wait_healthy(settings, sup, timeout=90)
 
-        statuses: dict[int, int] = {}
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def submit(i: int) -> None:
-            body, _ = distinct_page(i, "Load")
-            for attempt in range(3):
-                try:
-                    post(ingest, body)
-                    code = 202
-                    break
-                except urllib.error.HTTPError as exc:
-                    code = exc.code
-                    break
-                except OSError as exc:  # connection trouble: the client tries again
-                    if attempt == 2:
-                        code = 0
-                        with lock:
-                            errors.append(f"page {i}: {exc}")
-            with lock:
-                statuses[code] = statuses.get(code, 0) + 1
-
         killer = Killer(
             sup, engine, env, int(submissions * kill_fraction), settings.key_prefix, redis_url
         )
         killer.start()
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            list(pool.map(submit, range(submissions)))
+        statuses, errors = _post_pages(ingest, submissions, clients)
         posted = time.perf_counter() - t0
         accepted = statuses.get(202, 0)
-
-        # Every accepted page must end done or failed.
-        deadline = time.monotonic() + max(1800, submissions * 0.5)
-        while True:
-            counts = status_counts(engine)
-            settled = counts.get("done", 0) + counts.get("failed", 0)
-            if settled >= accepted and killer.done.is_set():
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"not settled: {counts}")
-            time.sleep(0.5)
+        counts = _wait_settled(engine, accepted, killer, submissions)
         elapsed = time.perf_counter() - t0
         killer.stop.set()
-
-        with engine.connect() as conn:
-            found = conn.scalar(select(func.count()).select_from(Article)) or 0
-            distinct = conn.scalar(select(func.count(func.distinct(Article.title)))) or 0
-            titles = set(conn.scalars(select(Article.title)))
-        expected = set()
-        for i in range(submissions):
-            expected.update(f"{t} — Load Edition {i}" for t in _sample_titles())
+        found, distinct, missing = _entries(engine, submissions)
         return {
             "submissions": submissions,
             "clients": clients,
@@ -204,7 +223,7 @@ def run(submissions: int, clients: int, kill_fraction: float, log_path: Path) ->
             "failed": counts.get("failed", 0),
             "entries_expected": accepted * ARTICLES_PER_PAGE,
             "entries_found": found,
-            "entries_missing": len(expected - titles),
+            "entries_missing": missing,
             "duplicates": found - distinct,
             "killed_worker_held": killer.held,
             "killed_after_s": (killer.killed_at - t0) if killer.killed_at else None,

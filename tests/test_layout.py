@@ -7,7 +7,8 @@
   part of any service). The rates worker side imports no other service.
 - ``shared`` imports no service and not the CLI; services do not import the CLI.
 - No import cycle among the project's modules.
-- No module over 400 lines, no function over 80 lines (migrations aside).
+- No module over 400 lines in the code (services, shared, cli, bench), no function
+  over 80 lines anywhere but in migrations.
 """
 
 from __future__ import annotations
@@ -40,10 +41,14 @@ RATES_WRITE_SIDE = ("services.rates.tasks", "services.rates.store", "services.ra
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
-# Over the module limit, each with its reason; the list only shrinks.
+# Over a limit, each with its reason; these lists only shrink.
 LONG_MODULES_ALLOWED = {
     # The HTML reader's page walk (one class over one tree) is still being reworked.
     "services/ingest/parsing/html.py",
+}
+LONG_FUNCTIONS_ALLOWED = {
+    # The parse benchmark's report, reworked with the HTML reader.
+    "bench/bench_parse.py:main",
 }
 
 
@@ -167,15 +172,18 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 def test_modules_and_functions_are_short() -> None:
     long_modules, long_functions = [], []
-    for path in source_files(*PACKAGES):
+    for path in source_files(*PACKAGES, "bench", "tests"):
         text = path.read_text(encoding="utf-8")
         where = path.relative_to(ROOT)
-        if len(text.splitlines()) > MAX_MODULE_LINES and str(where) not in LONG_MODULES_ALLOWED:
-            long_modules.append(f"{where}: {len(text.splitlines())} lines")
+        lines = len(text.splitlines())
+        exempt = where.parts[0] == "tests" or str(where) in LONG_MODULES_ALLOWED
+        if lines > MAX_MODULE_LINES and not exempt:
+            long_modules.append(f"{where}: {lines} lines")
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
-                if length > MAX_FUNCTION_LINES:
+                name = f"{where}:{node.name}"
+                if length > MAX_FUNCTION_LINES and name not in LONG_FUNCTIONS_ALLOWED:
                     long_functions.append(f"{where}:{node.lineno} {node.name}: {length} lines")
     assert long_modules == []
     assert long_functions == []

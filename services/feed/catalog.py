@@ -1,9 +1,10 @@
 """Every kind of feed in one table: whether a feed of that kind exists, its entries,
 its title, and whether it keeps archive pages.
 
-The worker's renders and the web app's pages ask here; nothing else looks at
-``spec.kind``. Article feeds read ``entries``; rate feeds read the rates service's
-read side (``services.rates.feeds``).
+The worker's renders and the web app's pages ask here; nothing else tells article
+feeds from rate feeds (the URL grammar in ``paths`` and the article query in
+``entries`` read the kind only within their own part). Article feeds read
+``entries``; rate feeds read the rates service's read side (``services.rates.feeds``).
 """
 
 from __future__ import annotations

@@ -81,5 +81,7 @@ def _article_entry(article: Article, base_url: str) -> FeedEntry:
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),
         tags=tuple(t.tag for t in article.tags),
-        author=article.source,
+        # The page's own authors when it names them (RSS dc:creator, Atom
+        # author, JSON Feed authors), else the upstream that posted it.
+        author=", ".join(article.authors) if article.authors else article.source,
     )

@@ -1,5 +1,5 @@
 """Redis stops (and before that, hangs) during a burst of posts: every post is still
-answered 202 within a second, and once Redis is back every page is processed."""
+answered 202 at once (within 2 s), and once Redis is back every page is processed."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def test_posts_during_a_redis_outage_are_kept_and_processed(stack: Stack) -> Non
     statuses = [status for status, _ in answers]
     slowest = max(seconds for _, seconds in answers)
     assert statuses == [202] * len(bodies)
-    assert slowest < 1.0, f"a POST took {slowest:.2f}s"
+    # Waiting on Redis would take the broker's 3 s connect timeout or more; a
+    # loaded 2-core machine answers a POST well within 2 s.
+    assert slowest < 2.0, f"a POST took {slowest:.2f}s"
 
     # Tasks a worker held when Redis went away come back after the visibility timeout.
     final = wait_settled(stack.db_url, len(bodies), timeout=VISIBILITY + 90)

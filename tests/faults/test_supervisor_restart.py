@@ -50,19 +50,14 @@ def worker_pid(run_dir: Path) -> int:
     raise AssertionError("no ingest-worker in children.pids")
 
 
-@pytest.mark.slow
-def test_killed_worker_is_restarted_by_the_supervisor(
-    db_url: str, own_redis: RedisServer, tmp_path: Path
-) -> None:
-    data_dir = (tmp_path / "stack").resolve()
-    run_dir = data_dir / "run"
-    feed_port, ingest_port = free_port(), free_port()
-    env = service_env(
+def stack_env(data_dir: Path, db_url: str, redis: RedisServer, ingest_port: int) -> dict[str, str]:
+    """A small stack of its own: one process each, short limits, a quick restart."""
+    return service_env(
         {
             "SILKFEED_DATA_DIR": str(data_dir),
             "SILKFEED_DATABASE_URL": db_url,
-            "SILKFEED_REDIS_URL": own_redis.url,
-            "SILKFEED_FEED_PORT": str(feed_port),
+            "SILKFEED_REDIS_URL": redis.url,
+            "SILKFEED_FEED_PORT": str(free_port()),
             "SILKFEED_INGEST_PORT": str(ingest_port),
             "SILKFEED_INGEST_TOKENS": TOKEN,
             "SILKFEED_INGEST_RATE_LIMIT": "0",
@@ -73,6 +68,16 @@ def test_killed_worker_is_restarted_by_the_supervisor(
             "SILKFEED_RESTART_DELAY": "0.5",
         }
     )
+
+
+@pytest.mark.slow
+def test_killed_worker_is_restarted_by_the_supervisor(
+    db_url: str, own_redis: RedisServer, tmp_path: Path
+) -> None:
+    data_dir = (tmp_path / "stack").resolve()
+    run_dir = data_dir / "run"
+    ingest_port = free_port()
+    env = stack_env(data_dir, db_url, own_redis, ingest_port)
     ingest = f"http://127.0.0.1:{ingest_port}"
     up = silkfeed("stack", "up", env=env)
     assert up.returncode == 0, up.stdout + up.stderr

@@ -276,7 +276,13 @@ def main_content(scope: LexborNode) -> Extraction:
     marks = _Boilerplate(tree.nodes[best])
     left_out = Notes()
     kept = []
+    seen: set[str] = set()
     for block in blocks:
+        if block.text in seen:
+            # A page carrying its story twice (a print or app copy) or a
+            # pull quote repeating a paragraph: each text once.
+            left_out.add("repeated", block.text)
+            continue
         if not tree.contains(best, block.node.mem_id):
             left_out.add("outside the article", block.text)
         elif marks.under(block.node):
@@ -285,6 +291,8 @@ def main_content(scope: LexborNode) -> Extraction:
             left_out.add("links", block.text)
         else:
             kept.append(block)
+            if len(block.text) >= _PROSE_MIN_CHARS:
+                seen.add(block.text)
     return Extraction(_trimmed(kept, left_out), left_out)
 
 

@@ -109,6 +109,8 @@ def _author_names(value: Any) -> list[str]:
 def _from_json_ld(tree: LexborHTMLParser, facts: PageFacts) -> None:
     budget = [_MAX_NODES]
     for script in tree.css('script[type="application/ld+json" i]'):
+        if facts.article_items > 1:
+            return  # a page of several articles: its own facts are not read
         source = script.text()
         if len(source) > _MAX_JSON_LD:
             continue

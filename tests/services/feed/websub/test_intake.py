@@ -135,3 +135,23 @@ def test_callback_rate_limit(settings: Settings) -> None:
     resp = client.post("/websub", data={"hub.mode": "subscribe", "hub.topic": TOPIC,
                                         "hub.callback": PUBLIC_CALLBACK})
     assert 1 <= int(resp.headers["Retry-After"]) <= 60
+
+
+def test_caps_per_topic_and_in_total(settings: Settings) -> None:
+    from services.feed.websub import store
+    from shared.db import utcnow
+
+    engine = make_engine(settings.db_url)
+    with make_session_factory(engine)() as session:
+        intent = WebSubIntent(mode="subscribe", topic=TOPIC, topic_key="articles.atom",
+                              callback=PUBLIC_CALLBACK, lease_seconds=600, secret=None,
+                              requested_at=utcnow())
+        store.subscribe(session, intent, utcnow())
+        session.commit()
+    engine.dispose()
+    for caps in ({"websub_max_per_topic": 1}, {"websub_max_total": 1}):
+        s = settings.model_copy(update={"namespace": f"caps-{uuid.uuid4().hex[:8]}", **caps})
+        client = create_app(s, watch_changes=False).test_client()
+        code, doc = subscribe(client, **{"hub.callback": "http://93.184.216.35/other"})
+        assert code == 422 and "most subscriptions" in doc["detail"], (caps, doc)
+        assert subscribe(client)[0] == 202  # renewing the one there takes no new room
