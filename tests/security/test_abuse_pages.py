@@ -155,7 +155,7 @@ def test_poison_cannot_stop_feeds_from_rendering(stack: Stack) -> None:
         assert tag is not None
         paths = ("/feeds/sources/canary.atom", f"/feeds/tags/{tag}.atom")
         for path in paths:
-            wait_for(lambda p=path: feed_has(stack, p, before_titles[0]), 30, 0.2, what=path)
+            wait_for(lambda p=path: feed_has(stack, p, before_titles[0]), 60, 0.2, what=path)
 
         with sessions() as session:
             for i, rate in enumerate(("0.01144", "9" * 40)):
@@ -172,13 +172,13 @@ def test_poison_cannot_stop_feeds_from_rendering(stack: Stack) -> None:
         resp = post(stack, body, "text/plain", source="canary")
         assert resp.status_code == 202, resp.text
         for path in paths:
-            wait_for(lambda p=path: feed_has(stack, p, titles[0]), 30, 0.2, what=path)
+            wait_for(lambda p=path: feed_has(stack, p, titles[0]), 60, 0.2, what=path)
         took = time.monotonic() - t0
         print(f"\ncanary in its source and tag feeds {took:.1f} s after the POST")
         worker = next(p for p in stack.procs if p.name == "feed-worker")
         wait_for(
             lambda: "render of feed articles:poison failed" in worker.log_path.read_text(),
-            30,
+            60,
             0.2,
             what="the failure in the feed worker's log",
         )
@@ -193,7 +193,7 @@ def assert_recorded_and_moves_served(stack: Stack) -> None:
     # The moves feed renders, with the poisoned quote in it, in every view.
     wait_for(
         lambda: feed_has(stack, "/feeds/rates-moves.atom", "KGS/USD"),
-        30,
+        60,
         0.2,
         what="the moves feed",
     )
