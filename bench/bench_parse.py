@@ -30,6 +30,7 @@ import time
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,7 +123,29 @@ def import_trafilatura() -> types.ModuleType:
     return trafilatura
 
 
-def main(argv: list[str] | None = None) -> int:
+class Pages(NamedTuple):
+    """The sample pages, as bytes and (for trafilatura) as text."""
+
+    text_body: bytes
+    html_body: bytes
+    html_text: str
+    light_body: bytes
+    light_text: str
+
+    @classmethod
+    def read(cls) -> Pages:
+        html_body = HTML_PAGE.read_bytes()
+        light_body = LIGHT_PAGE.read_bytes()
+        return cls(
+            text_body=TEXT_PAGE.read_bytes(),
+            html_body=html_body,
+            html_text=html_body.decode("utf-8"),
+            light_body=light_body,
+            light_text=light_body.decode("utf-8"),
+        )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Page-parser speed against trafilatura.")
     parser.add_argument(
         "--plain-allocator",
@@ -130,46 +153,50 @@ def main(argv: list[str] | None = None) -> int:
         help="leave glibc's allocator as Python starts it, instead of set up as the "
         "ingest worker sets it up (which speeds up trafilatura more than silkfeed here)",
     )
-    args = parser.parse_args(argv)
-    if not args.plain_allocator:
-        # As the ingest worker does (services/ingest/worker.py).
-        tune_allocator()
-    text_body = TEXT_PAGE.read_bytes()
-    html_body = HTML_PAGE.read_bytes()
-    html_text = html_body.decode("utf-8")
-    light_body = LIGHT_PAGE.read_bytes()
-    light_text = light_body.decode("utf-8")
-    trafilatura = import_trafilatura()
+    return parser.parse_args(argv)
 
-    text_page = parse_page(text_body, "text/plain")
-    html_page = parse_page(html_body, "text/html")
-    light_page = parse_page(light_body, "text/html")
+
+def check_parses(pages: Pages, trafilatura: types.ModuleType) -> tuple[int, int]:
+    """Check that every page gives the six articles; the headlines each contender found."""
+    text_page = parse_page(pages.text_body, "text/plain")
+    html_page = parse_page(pages.html_body, "text/html")
+    light_page = parse_page(pages.light_body, "text/html")
     text_titles = [article.title for article in text_page.articles]
     html_titles = [article.title for article in html_page.articles]
     assert text_titles == HEADLINES, f"text parse found {text_titles}"
     assert html_titles == HEADLINES, f"HTML parse found {html_titles}"
     assert html_page == text_page, "the full HTML page must give the text page's articles"
     assert light_page == text_page, "the light HTML page must give the text page's articles"
-    extracted = trafilatura.extract(html_text) or ""
+    extracted = trafilatura.extract(pages.html_text) or ""
     trafilatura_found = sum(title in extracted for title in HEADLINES)
+    return len(html_titles), trafilatura_found
 
-    medians = interleaved_medians(
+
+def time_contenders(pages: Pages, trafilatura: types.ModuleType) -> dict[str, float]:
+    """Median milliseconds of each parse, timed in alternating rounds."""
+    return interleaved_medians(
         {
-            "text": (lambda: parse_page(text_body, "text/plain"), TEXT_RUNS),
-            "html": (lambda: parse_page(html_body, "text/html"), HTML_RUNS),
-            "trafilatura": (lambda: trafilatura.extract(html_text), TRAFILATURA_RUNS),
-            "light": (lambda: parse_page(light_body, "text/html"), LIGHT_RUNS),
+            "text": (lambda: parse_page(pages.text_body, "text/plain"), TEXT_RUNS),
+            "html": (lambda: parse_page(pages.html_body, "text/html"), HTML_RUNS),
+            "trafilatura": (lambda: trafilatura.extract(pages.html_text), TRAFILATURA_RUNS),
+            "light": (lambda: parse_page(pages.light_body, "text/html"), LIGHT_RUNS),
             "light trafilatura": (
-                lambda: trafilatura.extract(light_text),
+                lambda: trafilatura.extract(pages.light_text),
                 LIGHT_TRAFILATURA_RUNS,
             ),
         }
     )
+
+
+Check = tuple[str, str, str, bool | None]
+
+
+def checks_of(medians: dict[str, float], html_found: int, trafilatura_found: int) -> list[Check]:
+    """The report's rows: measure, value, target and whether it was met (None: no target)."""
     text_ms, html_ms, trafilatura_ms = medians["text"], medians["html"], medians["trafilatura"]
     ratio = trafilatura_ms / html_ms
     light_ms, light_trafilatura_ms = medians["light"], medians["light trafilatura"]
-
-    checks = [
+    return [
         (
             "silkfeed text parse",
             f"{text_ms:.3f} ms",
@@ -189,17 +216,21 @@ def main(argv: list[str] | None = None) -> int:
             f">= {RATIO_TARGET:g}x",
             ratio >= RATIO_TARGET,
         ),
-        ("silkfeed headlines found", f"{len(html_titles)}/6", "6/6", len(html_titles) == 6),
+        ("silkfeed headlines found", f"{html_found}/6", "6/6", html_found == 6),
         ("trafilatura headlines found", f"{trafilatura_found}/6", "-", None),
         # For information: the light page, mostly the articles themselves.
         ("light page: silkfeed HTML", f"{light_ms:.3f} ms", "-", None),
         ("light page: trafilatura", f"{light_trafilatura_ms:.3f} ms", "-", None),
         ("light page: ratio", f"{light_trafilatura_ms / light_ms:.1f}x", "-", None),
     ]
+
+
+def print_report(pages: Pages, checks: list[Check]) -> int:
+    """Print the table; 1 when a target was missed, else 0."""
     print(
-        f"parse benchmark: {HTML_PAGE.name} ({len(html_body):,} bytes), "
-        f"{TEXT_PAGE.name} ({len(text_body):,} bytes), "
-        f"light page {LIGHT_PAGE.name} ({len(light_body):,} bytes); medians of "
+        f"parse benchmark: {HTML_PAGE.name} ({len(pages.html_body):,} bytes), "
+        f"{TEXT_PAGE.name} ({len(pages.text_body):,} bytes), "
+        f"light page {LIGHT_PAGE.name} ({len(pages.light_body):,} bytes); medians of "
         f"{TEXT_RUNS}/{HTML_RUNS}/{TRAFILATURA_RUNS}/{LIGHT_RUNS}/{LIGHT_TRAFILATURA_RUNS} runs"
     )
     print(f"{'measure':<30} {'value':>10}  {'target':<10} result")
@@ -213,6 +244,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"targets missed: {', '.join(missed)}")
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.plain_allocator:
+        # As the ingest worker does (services/ingest/worker.py).
+        tune_allocator()
+    pages = Pages.read()
+    trafilatura = import_trafilatura()
+    html_found, trafilatura_found = check_parses(pages, trafilatura)
+    medians = time_contenders(pages, trafilatura)
+    return print_report(pages, checks_of(medians, html_found, trafilatura_found))
 
 
 if __name__ == "__main__":

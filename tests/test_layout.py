@@ -41,15 +41,6 @@ RATES_WRITE_SIDE = ("services.rates.tasks", "services.rates.store", "services.ra
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
-# Over a limit, each with its reason; these lists only shrink.
-LONG_MODULES_ALLOWED = {
-    # The HTML reader's page walk (one class over one tree) is still being reworked.
-    "services/ingest/parsing/html.py",
-}
-LONG_FUNCTIONS_ALLOWED = {
-    # The parse benchmark's report, reworked with the HTML reader.
-    "bench/bench_parse.py:main",
-}
 
 
 def source_files(*packages: str) -> Iterator[Path]:
@@ -176,14 +167,12 @@ def test_modules_and_functions_are_short() -> None:
         text = path.read_text(encoding="utf-8")
         where = path.relative_to(ROOT)
         lines = len(text.splitlines())
-        exempt = where.parts[0] == "tests" or str(where) in LONG_MODULES_ALLOWED
-        if lines > MAX_MODULE_LINES and not exempt:
+        if lines > MAX_MODULE_LINES and where.parts[0] != "tests":
             long_modules.append(f"{where}: {lines} lines")
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
-                name = f"{where}:{node.name}"
-                if length > MAX_FUNCTION_LINES and name not in LONG_FUNCTIONS_ALLOWED:
+                if length > MAX_FUNCTION_LINES:
                     long_functions.append(f"{where}:{node.lineno} {node.name}: {length} lines")
     assert long_modules == []
     assert long_functions == []

@@ -22,12 +22,12 @@ from services.ingest.parsing import (
     Quote,
     SchemaError,
     ceiling,
-    html,
+    html_depth,
     parse_page,
     validate_json_document,
 )
 from services.ingest.parsing.dates import parse_date_line
-from services.ingest.parsing.html import MAX_DEPTH
+from services.ingest.parsing.html_depth import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
 from tests.support.sample import SAMPLE_TITLES
 
@@ -280,7 +280,7 @@ def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
 
 def test_deep_nesting_in_a_page_of_few_tags_builds_quickly() -> None:
     # Too few tags to cost much however they nest, so the page is not measured.
-    depth = html.UNCHECKED_TAGS - 4
+    depth = html_depth.UNCHECKED_TAGS - 4
     body = ("<div>" * depth + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
     started = time.perf_counter()
     page = parse_page(body, "text/html")
@@ -317,7 +317,7 @@ def test_depth_limit_is_exact_on_pages_with_many_tags(extra: int) -> None:
     # depth is measured: flat, self-closing and closed elements add nothing,
     # and stray end tags never take the depth below zero.
     unit = '<P>x<br/><IMG src="a/b.png"><Span>s</Span><DIV/><li>i</p>'
-    noise = unit * (html.UNCHECKED_TAGS // unit.count("<") + 1)
+    noise = unit * (html_depth.UNCHECKED_TAGS // unit.count("<") + 1)
     head = "</div>" * 5 + noise
     # The heading is one level more: the deepest element is MAX_DEPTH + extra down.
     depth = MAX_DEPTH - 1 + extra
@@ -368,9 +368,9 @@ DEPTH_TOKENS = st.sampled_from(
 def reference_depth(body: bytes) -> int:
     """The depth as the guard defines it: ``_TAG`` walked in Python."""
     depth = deepest = 0
-    for match in html._TAG.finditer(body):
+    for match in html_depth._TAG.finditer(body):
         closing, name, self_closing = match.groups()
-        if name.lower() in html._FLAT or self_closing:
+        if name.lower() in html_depth._FLAT or self_closing:
             continue
         depth = max(depth - 1, 0) if closing else depth + 1
         deepest = max(deepest, depth)
@@ -386,12 +386,12 @@ def test_depth_guard_refuses_exactly_what_the_tag_walk_finds_too_deep(
     # walk would; with a small limit, random markup reaches every branch.
     body = "".join(tokens).encode()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(html, "MAX_DEPTH", limit)
+        patch.setattr(html_depth, "MAX_DEPTH", limit)
         if reference_depth(body) > limit:
             with pytest.raises(ParseError, match="levels deep"):
-                html._check_depth(body)
+                html_depth.check_depth(body)
         else:
-            html._check_depth(body)
+            html_depth.check_depth(body)
 
 
 def test_many_tags_without_a_closing_bracket_are_linear() -> None:
@@ -470,7 +470,7 @@ def test_a_tighter_limit_already_in_force_is_kept() -> None:
     ],
 )
 def test_nested_elements_full_of_text_parse_in_linear_time(unit: str) -> None:
-    levels = html.UNCHECKED_TAGS // unit.count("<")
+    levels = html_depth.UNCHECKED_TAGS // unit.count("<")
     filler = "x" * (5_000_000 // levels)
     body = (unit.format(x=filler) * levels).encode()
     started = time.perf_counter()

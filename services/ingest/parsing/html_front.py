@@ -1,0 +1,238 @@
+"""A news front page's stories: the walk over many articles on one page.
+
+A page's <article> elements, else its headings with the paragraphs under
+them, else its paragraphs read as plain text; site chrome dropped on the way.
+"""
+
+from __future__ import annotations
+
+import functools
+from itertools import pairwise
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .articles import Draft, build_articles
+from .clean import strip_forbidden
+from .dates import parse_iso_datetime
+from .html_tree import Ancestry, heading_link, node_text
+from .model import ParsedArticle
+from .text import article_lines
+
+# Site chrome around and inside articles: menus, sidebars ("Most read"),
+# footers with share links, forms. A page-level <header> holds the site menus
+# too, but an article's own <header> holds its title, so headers are sorted
+# out separately.
+CHROME_TAGS = ["nav", "aside", "footer", "form"]
+# Readers' comments under a story are not part of it, whatever their markup:
+# WordPress's <div id="comments" class="comments-area"> holding an
+# <ol class="comment-list">, a <section class="comments">, or a lone
+# <div class="comment-content">. Whole class names only, so that a story in
+# category-commentary stays.
+_COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-content"
+# Each selector in a list costs a test of every element, so roles are matched
+# as one [role] and sorted out here, with the headers.
+_CHROME = "header, [role], [hidden]"
+_ARTICLE_CHROME = "[role], [hidden]"
+_CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
+# The page's stories: outermost <article>s (comments and related items nested
+# in a story are not stories) that are not themselves chrome or inside it
+# (a hidden draft, a "related" sidebar, the page header, readers' comments).
+# The query checks the ancestors in C, cheaper than walking up from Python.
+_NOT_STORY = ", ".join(
+    ["header", "[hidden]", _COMMENTS, *(f'[role="{role}"]' for role in sorted(_CHROME_ROLES))]
+)
+_STORIES = f"article:not(article *):not(:is({_NOT_STORY})):not(:is({_NOT_STORY}) *)"
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+_BLOCK_TAGS = frozenset({"p", "blockquote", "li"})
+_BLOCKS = "p, blockquote, li"
+# A new block closes an open <p> unless one of these stands between them (the
+# HTML Standard's "button scope", less what lives only inside a table or a
+# formula, and SVG's, gone with the drawings). The block queries fetch them
+# too, so that a <p> is checked for blocks inside it only where one can be.
+_PARAGRAPH_SCOPE = frozenset({"button", "table", "object", "marquee", "applet", "math"})
+_SCOPE_LIST = ", ".join(sorted(_PARAGRAPH_SCOPE))
+_BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
+_ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
+_ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
+_URL_SCHEMES = frozenset({"", "http", "https"})
+
+
+class FrontPage:
+    """The stories of a page's tree, which it reads destructively."""
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.tree = tree
+        self.ancestry = Ancestry()
+
+    @functools.cached_property
+    def base(self) -> str | None:
+        """The page's <base href>, read only for a relative link: most links are absolute."""
+        # A tag lookup, not a CSS query: the first query on a page pays for
+        # setting up the selector engine.
+        hrefs = (node.attributes.get("href") for node in self.tree.tags("base"))
+        href = strip_forbidden(next((href.strip() for href in hrefs if href), ""))
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            return None
+        return href if parts.scheme in ("http", "https") and parts.netloc else None
+
+    def stories(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
+        """The page's stories: its <article>s, else its headings, else its paragraphs.
+
+        The tree's chrome tags and invisible elements are gone already; this
+        drops more chrome as it goes.
+        """
+        articles = self._take_article_elements()
+        if not articles:
+            self._drop_chrome(self.tree.body or body)
+            articles = self._from_headings(body) or self._from_blocks(body)
+        return articles
+
+    def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
+        # Matches come in document order, where a node's descendants follow
+        # it, and once for each selector they match: taken once each, last
+        # first, none is touched after it or an ancestor has been freed.
+        comments = {
+            node.mem_id: node for node in scope.css(_COMMENTS) if node.mem_id != scope.mem_id
+        }
+        for node in reversed(comments.values()):
+            node.decompose()
+        # Inside a story a <header> holds its title, never the site's menus.
+        query = _ARTICLE_CHROME if within_article else _CHROME
+        doomed = {
+            node.mem_id: node
+            for node in scope.css(query)
+            # A query matches its scope too; the scope is never dropped here.
+            if node.mem_id != scope.mem_id and self._is_chrome(node)
+        }
+        for node in reversed(doomed.values()):
+            node.decompose()
+
+    def _is_chrome(self, node: LexborNode) -> bool:
+        # A page header holds the site menus; an article's own header its title.
+        if node.tag == "header" and not self.ancestry.inside(node, "article"):
+            return True
+        attributes = node.attributes
+        return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
+
+    def _blocks(self, scope: LexborNode) -> list[str]:
+        nodes = scope.css(_BLOCK_QUERY)
+        return [node_text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
+
+    def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
+        """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
+
+        ``nodes`` come from a query that also fetched ``_PARAGRAPH_SCOPE``.
+
+        A <blockquote> or <li> wrapping <p>s is a container: the inner blocks
+        are the paragraphs. Matches come in document order, so a block
+        contains others exactly when the next block is inside it. Even a <p>
+        can, though only through an element that stops a new block from
+        closing it (a <button>, or a table in a page without a doctype):
+        were its text taken, each block's would hold all the blocks nested
+        in it, and thousands nested would cost time quadratic in them.
+        """
+        blocks = [(node, tag) for node, tag in zip(nodes, tags, strict=True) if tag in _BLOCK_TAGS]
+        nesting_paragraphs = not _PARAGRAPH_SCOPE.isdisjoint(tags)
+        return [
+            node
+            for i, (node, tag) in enumerate(blocks, 1)
+            if i == len(blocks)
+            or (tag == "p" and not nesting_paragraphs)
+            or not self.ancestry.contains(node, blocks[i][0])
+        ]
+
+    def _take_article_elements(self) -> tuple[ParsedArticle, ...]:
+        """The stories of the page's <article> elements, which are removed once read.
+
+        Left in place when they give no story (they may be wrappers whose
+        headings the fallbacks read).
+        """
+        elements = self.tree.css(_STORIES)
+        for element in elements:
+            self._drop_chrome(element, within_article=True)
+        articles = self._from_article_elements(elements)
+        if articles:
+            for element in elements:
+                element.decompose()
+        return articles
+
+    def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
+        drafts = []
+        for element in elements:
+            # One query per article, sorted out here: each query walks the subtree.
+            parts = element.css(_ARTICLE_PARTS)
+            tags = [node.tag for node in parts]
+            first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
+            if first is None:
+                continue
+            heading = parts[first]
+            published = None
+            if "time" in tags:
+                stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
+                published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
+            paragraphs = [node_text(node) for node in self._leaf_blocks(parts, tags)]
+            drafts.append(
+                Draft(node_text(heading), paragraphs, self._heading_url(heading), published)
+            )
+        # A heading with nothing under it is a section label or a teaser link.
+        return build_articles(drafts, require_paragraphs=True)
+
+    def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
+        scope = body.css_first("main") or body
+        flow = scope.css(_ARTICLE_FLOW)
+        tags = [node.tag for node in flow]
+        leaves = {node.mem_id for node in self._leaf_blocks(flow, tags)}
+        # A heading holding another heading (broken markup) is no title: its
+        # text would hold everything nested in it. What follows it until the
+        # next heading belongs to no story.
+        headings = [node for node, tag in zip(flow, tags, strict=True) if tag in _HEADINGS]
+        wrappers = {
+            outer.mem_id
+            for outer, inner in pairwise(headings)
+            if self.ancestry.contains(outer, inner)
+        }
+        drafts: list[tuple[LexborNode, list[str]]] = []
+        current: list[str] | None = None
+        for node, tag in zip(flow, tags, strict=True):
+            if tag in _HEADINGS:
+                current = None
+                if node.mem_id not in wrappers:
+                    current = []
+                    drafts.append((node, current))
+            elif current is not None and node.mem_id in leaves:
+                current.append(node_text(node))
+        return build_articles(
+            (
+                Draft(node_text(heading), paragraphs, self._heading_url(heading))
+                for heading, paragraphs in drafts
+            ),
+            require_paragraphs=True,
+        )
+
+    def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
+        # No <article> and no headings: the paragraphs may still read like a
+        # plain-text page, a headline line followed by prose.
+        return article_lines([text for text in map(str.strip, self._blocks(body)) if text])
+
+    def _heading_url(self, heading: LexborNode) -> str | None:
+        link = heading_link(heading)
+        if link is None:
+            return None
+        href = strip_forbidden(link.attributes.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            return None
+        try:
+            scheme = urlsplit(href).scheme
+            if not scheme and self.base:
+                # Only a relative link needs the page's base (kept as published
+                # without one).
+                href = urljoin(self.base, href)
+                scheme = urlsplit(href).scheme
+        except ValueError:
+            return None
+        # javascript: and data: links are not article addresses, and a feed
+        # reader must never be handed one.
+        return href if scheme.lower() in _URL_SCHEMES else None

@@ -1,0 +1,106 @@
+"""What an HTML page says besides its stories: the ticker's quotes and the page date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .dates import parse_date_line, parse_iso_date
+from .html_tree import drop_invisible, node_text
+from .model import Quote
+from .ticker import TickerLines, find_quotes
+
+_TICKER_BOX = (
+    'marquee, [class*="ticker" i], [id*="ticker" i], [class*="marquee" i], [id*="marquee" i]'
+)
+# Outermost ticker containers only: a bar, its lists and its items all match.
+_TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
+# A <time> inside an SVG drawing or a <noscript> is not the page's.
+_TIME = "time:not(:is(svg, noscript, template) *)"
+_TIME_TEXTS_READ = 8
+# The "/KZT" of a currency pair: a literal first character keeps the scan fast.
+_PAIR_SECOND_HALF = re.compile(rb"/\s*[A-Z]{3}\b")
+
+
+def may_hold_ticker_bar(body: bytes) -> bool:
+    """Whether the page's bytes name a ticker or a marquee anywhere at all."""
+    lowered = body.lower()
+    return b"ticker" in lowered or b"marquee" in lowered
+
+
+def may_name_pair(source: bytes) -> bool:
+    """Whether the page's bytes hold the second half of a currency pair ("/KZT")."""
+    return _PAIR_SECOND_HALF.search(source) is not None
+
+
+def ticker_bar_quotes(tree: LexborHTMLParser) -> Iterator[Quote]:
+    """The quotes in the page's ticker bars (marquees, elements named ticker or marquee)."""
+    # Inside a ticker bar a quote may be split over spans ("<b>KGS/USD</b>
+    # = 0.01144"), so the bar's flattened text is searched as a whole.
+    for node in tree.css(_TICKER_CONTAINERS):
+        yield from find_quotes(node_text(node, separator=" "))
+
+
+def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
+    """The quotes on lines of ``body_text`` that hold nothing but ticker text."""
+    # Without a ticker bar, an element whose whole text is ticker text
+    # counts (a quote mentioned inside a sentence does not).
+    # Visiting just the lines around an "=" keeps this pass at C speed.
+    tickers = TickerLines()
+    position = body_text.find("=")
+    while position != -1:
+        start = body_text.rfind("\n", 0, position) + 1
+        end = body_text.find("\n", position)
+        if end == -1:
+            end = len(body_text)
+        found = tickers.parse(body_text[start:end].strip())
+        if found:
+            yield from found
+        position = body_text.find("=", end)
+
+
+def time_element_date(tree: LexborHTMLParser) -> date | None:
+    """The date of the page's first <time> that tells one."""
+    # The first <time> nearly always says it, and a first-match query stops
+    # there instead of walking the whole page.
+    first = tree.css_first(_TIME)
+    if first is None:
+        return None
+    when = _date_of(first, read_text=True)
+    if when is not None:
+        return when
+    # Each <time>'s text holds the text of any <time> nested in it, so
+    # only the first few are read; the rest say it with datetime= or not.
+    found = (
+        _date_of(node, read_text=index < _TIME_TEXTS_READ)
+        for index, node in enumerate(tree.css(_TIME)[1:], 1)
+    )
+    return next(filter(None, found), None)
+
+
+def _date_of(node: LexborNode, *, read_text: bool) -> date | None:
+    when = parse_iso_date(node.attributes.get("datetime") or "")
+    if when is not None or not read_text:
+        return when
+    # Read before the page's invisible elements and line breaks are dealt
+    # with: the same, for this element only (and only if it has any
+    # elements inside; nearly always it holds just text).
+    if next(node.iter(), None) is not None:
+        drop_invisible(node)
+    return parse_date_line(node_text(node))
+
+
+def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
+    """The first date line of ``body_text``, else the date of the page's meta tags."""
+    for line in body_text.splitlines():
+        when = parse_date_line(line)
+        if when is not None:
+            return when
+    meta = tree.css_first(
+        'meta[property="article:published_time"], meta[itemprop="datePublished"], '
+        'meta[name="date"]'
+    )
+    return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
