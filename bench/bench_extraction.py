@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_parse import import_trafilatura, timed_ms  # noqa: E402
+from bench.common import print_checks  # noqa: E402
 from services.ingest.parsing import parse_page  # noqa: E402
 from services.ingest.parsing.ceiling import tune_allocator  # noqa: E402
 from tests.support.extraction import corpus_pages, corpus_score, page_score  # noqa: E402
@@ -80,17 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         f"extraction benchmark: {len(pages)} corpus pages, medians over pages of "
         f"{args.rounds * SILKFEED_RUNS}/{args.rounds * TRAFILATURA_RUNS} timed runs each"
     )
-    print(f"{'measure':<32} {'value':>12}  {'target':<10} result")
-    missed = []
-    for name, value, target, ok in checks:
-        result = "" if ok is None else ("ok" if ok else "MISSED")
-        print(f"{name:<32} {value:>12}  {target:<10} {result}")
-        if ok is False:
-            missed.append(name)
-    if missed:
-        print(f"targets missed: {', '.join(missed)}")
-        return 1
-    return 0
+    return print_checks(checks, name_width=32, value_width=12)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import Check, print_checks  # noqa: E402
 from services.ingest.parsing import parse_page  # noqa: E402
 from services.ingest.parsing.ceiling import tune_allocator  # noqa: E402
 from tests.support.sample import SAMPLE_TITLES  # noqa: E402
@@ -188,7 +189,6 @@ def time_contenders(pages: Pages, trafilatura: types.ModuleType) -> dict[str, fl
     )
 
 
-Check = tuple[str, str, str, bool | None]
 
 
 def checks_of(medians: dict[str, float], html_found: int, trafilatura_found: int) -> list[Check]:
@@ -233,17 +233,7 @@ def print_report(pages: Pages, checks: list[Check]) -> int:
         f"light page {LIGHT_PAGE.name} ({len(pages.light_body):,} bytes); medians of "
         f"{TEXT_RUNS}/{HTML_RUNS}/{TRAFILATURA_RUNS}/{LIGHT_RUNS}/{LIGHT_TRAFILATURA_RUNS} runs"
     )
-    print(f"{'measure':<30} {'value':>10}  {'target':<10} result")
-    missed = []
-    for name, value, target, ok in checks:
-        result = "" if ok is None else ("ok" if ok else "MISSED")
-        print(f"{name:<30} {value:>10}  {target:<10} {result}")
-        if ok is False:
-            missed.append(name)
-    if missed:
-        print(f"targets missed: {', '.join(missed)}")
-        return 1
-    return 0
+    return print_checks(checks)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,25 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token-0123456789abcdef"
 
 
+# A report row: measure, value, target, and whether it was met (None: no target).
+Check = tuple[str, str, str, bool | None]
+
+
+def print_checks(checks: list[Check], name_width: int = 30, value_width: int = 10) -> int:
+    """Print the report's rows under a header; 1 when a target was missed, else 0."""
+    print(f"{'measure':<{name_width}} {'value':>{value_width}}  {'target':<10} result")
+    missed = []
+    for name, value, target, ok in checks:
+        result = "" if ok is None else ("ok" if ok else "MISSED")
+        print(f"{name:<{name_width}} {value:>{value_width}}  {target:<10} {result}")
+        if ok is False:
+            missed.append(name)
+    if missed:
+        print(f"targets missed: {', '.join(missed)}")
+        return 1
+    return 0
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100
