@@ -2,15 +2,27 @@
 
 Rate feeds' entries are the rates service's (``services.rates.feeds``); ``catalog``
 chooses between them.
+
+A feed's articles are read in two steps: first the small columns that say
+which articles it holds and which version of each (id, guid, ``updated_at``,
+``content_sha256``), then the full rows of only those articles this process
+has not turned into entries yet. Every change of what a reader sees of an
+article (title, text, link, tags, authors) changes its content digest and its
+``updated_at`` (``services.ingest.processing``), and the base URL is part of
+the key too, so a kept entry is never stale; its rendered fragments are kept
+by ``services.feed.render.fragments`` the same way.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import Select, String, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.feed.render.model import FeedEntry
 from shared import feed_names
+from shared.byte_lru import ByteLRU
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag
 
@@ -53,20 +65,58 @@ def current_articles(
     First-seen order (the id) is what archive pages are cut by, so the newest
     page-size entries always include every entry not yet in a full archive.
     """
-    query = _filtered(spec, words).options(selectinload(Article.tags))
-    articles = session.scalars(query.order_by(Article.id.desc()).limit(limit)).all()
-    return [_article_entry(a, base_url) for a in articles]
+    versions = _filtered(spec, words).with_only_columns(*_VERSION)
+    return _entries(session, versions.order_by(Article.id.desc()).limit(limit), base_url)
 
 
 def archive_articles(
     session: Session, spec: FeedSpec, base_url: str, page: int, page_size: int
 ) -> list[FeedEntry]:
     """Archive page ``page`` (1 = the oldest entries), newest first within the page."""
-    query = _filtered(spec).options(selectinload(Article.tags))
-    articles = session.scalars(
-        query.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return [_article_entry(a, base_url) for a in reversed(articles)]
+    versions = _filtered(spec).with_only_columns(*_VERSION)
+    page_query = versions.order_by(Article.id.asc()).offset((page - 1) * page_size)
+    return _entries(session, page_query.limit(page_size), base_url)[::-1]
+
+
+# What names one version of an article: a different value is a different entry.
+_VERSION = (Article.id, Article.guid, Article.updated_at, Article.content_sha256)
+Version = tuple[int, str, datetime, str, str]  # the columns above and the base URL
+
+# Entries made from full rows, bounded by bytes as well as entries.
+_ENTRIES: ByteLRU[FeedEntry] = ByteLRU(max_entries=8192, max_bytes=64 * 1024 * 1024)
+
+
+def clear_entries() -> None:
+    """Forget every entry made from a row (the next read loads every row in full)."""
+    _ENTRIES.clear()
+
+
+def _version(article: Article, base_url: str) -> Version:
+    return (article.id, article.guid, article.updated_at, article.content_sha256, base_url)
+
+
+def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
+    """The entries of the articles ``versions`` selects, in its order."""
+    wanted = [(*row, base_url) for row in session.execute(versions).all()]
+    found: dict[int, FeedEntry] = {}
+    missing = []
+    for version in wanted:
+        entry = _ENTRIES.get(version)
+        if entry is None:
+            missing.append(version[0])
+        else:
+            found[version[0]] = entry
+    if missing:
+        rows = session.scalars(
+            select(Article).options(selectinload(Article.tags)).where(Article.id.in_(missing))
+        )
+        for article in rows:
+            # Edited since the first read: this newer version is what the feed shows.
+            entry = found[article.id] = _article_entry(article, base_url)
+            size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
+            _ENTRIES.put(_version(article, base_url), entry, size)
+    # An article deleted between the two reads is left out.
+    return [found[version[0]] for version in wanted if version[0] in found]
 
 
 def _article_entry(article: Article, base_url: str) -> FeedEntry:
