@@ -16,9 +16,10 @@ by ``services.feed.render.fragments`` the same way.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, String, cast, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, Select, String, cast, exists, func, select
+from sqlalchemy.orm import Session
 
 from services.feed.render.model import FeedEntry
 from shared import feed_names
@@ -54,7 +55,8 @@ def source_exists(session: Session, source: str) -> bool:
 
 def count_articles(session: Session, spec: FeedSpec) -> int:
     sub = _filtered(spec).with_only_columns(Article.id).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+    # Plain statements on the session's connection: no ORM objects are wanted.
+    return int(session.connection().scalar(select(func.count()).select_from(sub)) or 0)
 
 
 def current_articles(
@@ -91,13 +93,22 @@ def clear_entries() -> None:
     _ENTRIES.clear()
 
 
-def _version(article: Article, base_url: str) -> Version:
-    return (article.id, article.guid, article.updated_at, article.content_sha256, base_url)
+# The columns an entry is made from, and its tags (in the order Article.tags has).
+_FULL = (
+    *_VERSION,
+    Article.title,
+    Article.url,
+    Article.published_at,
+    Article.paragraphs,
+    Article.authors,
+    Article.source,
+)
 
 
 def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
     """The entries of the articles ``versions`` selects, in its order."""
-    wanted = [(*row, base_url) for row in session.execute(versions).all()]
+    connection = session.connection()
+    wanted = [(*row, base_url) for row in connection.execute(versions).all()]
     found: dict[int, FeedEntry] = {}
     missing = []
     for version in wanted:
@@ -107,19 +118,22 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
         else:
             found[version[0]] = entry
     if missing:
-        rows = session.scalars(
-            select(Article).options(selectinload(Article.tags)).where(Article.id.in_(missing))
+        tags: dict[int, list[str]] = {}
+        tag_rows = select(ArticleTag.article_id, ArticleTag.tag).where(
+            ArticleTag.article_id.in_(missing)
         )
-        for article in rows:
+        for article_id, tag in connection.execute(tag_rows.order_by(ArticleTag.tag)):
+            tags.setdefault(article_id, []).append(tag)
+        for row in connection.execute(select(*_FULL).where(Article.id.in_(missing))):
             # Edited since the first read: this newer version is what the feed shows.
-            entry = found[article.id] = _article_entry(article, base_url)
+            entry = found[row.id] = _article_entry(row, tags.get(row.id, []), base_url)
             size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
-            _ENTRIES.put(_version(article, base_url), entry, size)
+            _ENTRIES.put((*row[: len(_VERSION)], base_url), entry, size)
     # An article deleted between the two reads is left out.
     return [found[version[0]] for version in wanted if version[0] in found]
 
 
-def _article_entry(article: Article, base_url: str) -> FeedEntry:
+def _article_entry(article: Row[Any] | Article, tags: list[str], base_url: str) -> FeedEntry:
     uuid_part = article.guid.rsplit(":", 1)[-1]
     first = article.paragraphs[0] if article.paragraphs else ""
     return FeedEntry(
@@ -130,7 +144,7 @@ def _article_entry(article: Article, base_url: str) -> FeedEntry:
         updated=article.updated_at,
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),
-        tags=tuple(t.tag for t in article.tags),
+        tags=tuple(tags),
         # The page's own authors when it names them (RSS dc:creator, Atom
         # author, JSON Feed authors), else the upstream that posted it.
         author=", ".join(article.authors) if article.authors else article.source,

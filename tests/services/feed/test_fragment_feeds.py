@@ -101,8 +101,6 @@ def test_every_feed_and_archive_page_is_the_full_render_through_edits(
     ingest(settings, ticker_page("Second", 4, "0.01300"), source="other", render=False)
     assert check_all(session, settings, monkeypatch) >= 12
     # Edits: new text, a new tag (Uzbekistan), a changed rate; caches hold the old versions.
-    for n in range(3):
-        build(session, settings, FeedSpec.articles(), None)
     ingest(
         settings,
         ticker_page("First", 6, "0.01000", extra="Talks in Uzbekistan went on."),
@@ -131,9 +129,9 @@ def test_an_edit_reads_and_renders_only_the_changed_article(
     made: list[str] = []
     real = entries_module._article_entry
 
-    def counting(article, base_url):  # type: ignore[no-untyped-def]
+    def counting(article, tags, base_url):  # type: ignore[no-untyped-def]
         made.append(article.title)
-        return real(article, base_url)
+        return real(article, tags, base_url)
 
     monkeypatch.setattr(entries_module, "_article_entry", counting)
     docs = build(session, small_settings, FeedSpec.articles(), None)[0]
