@@ -76,36 +76,20 @@ def reprocess(
       silkfeed reprocess --since 2025-12-01 --wait   # December's pages, and wait
       silkfeed reprocess --all --source timesca      # everything from one upstream
     """
-    from cli.common import database, echo_line
-    from cli.requeue import broker_message, named_submissions, requeue_with_progress
-    from shared.settings import load_settings
+    from cli.requeue import requeue_command
 
     selecting = everything or since is not None or until is not None or source is not None
     if ids and selecting:
         raise click.UsageError("name submission IDs, or select with --all/--since/--until/--source")
     if not ids and not selecting:
         raise click.UsageError("name submission IDs or pass --all, --since or --until")
-    settings = load_settings()
-    status = 0
-    with database(settings) as db:
-        with db.sessions() as session:
-            if ids:
-                chosen, unknown = named_submissions(
-                    session,
-                    ids,
-                    REPROCESSABLE,
-                    lambda sub: f"{sub.id}: already {sub.status}; left alone",
-                )
-                status = int(unknown)
-            else:
-                chosen = _selected(session, since, until, source)
-        result = requeue_with_progress(settings, db.sessions, chosen, REPROCESSABLE)
-        if result.broker_error:
-            echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
-        if ids:
-            for sid in result.reset:
-                echo_line(f"{sid}: queued again")
-        echo_line(f"{len(result.reset)} submission(s) queued again, {result.sent} sent now")
+    with requeue_command(
+        ids,
+        list(REPROCESSABLE),
+        lambda sub: f"{sub.id}: already {sub.status}; left alone",
+        lambda session: _selected(session, since, until, source),
+        name_each=bool(ids),
+    ) as (db, result, status):
         if wait and result.reset:
             if result.broker_error:
                 fail("not waiting: the tasks were not all sent")

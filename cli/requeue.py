@@ -15,8 +15,10 @@ left to the relay and the caller is told.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +28,9 @@ from shared.contracts import PROCESS_SUBMISSION
 from shared.db import utcnow
 from shared.models import Submission, SubmissionStatus
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from cli.common import Database
 
 
 @dataclass
@@ -178,3 +183,44 @@ def requeue_with_progress(
         length=len(ids), label="sending", file=progress_file(), show_pos=True, hidden=not ids
     ) as bar:
         return requeue(settings, sessions, ids, from_statuses, on_sent=lambda _sid: bar.update(1))
+
+
+@contextmanager
+def requeue_command(
+    ids: Iterable[str],
+    allowed: list[str],
+    left_alone: Callable[[Submission], str],
+    select_all: Callable[[Session], list[str]],
+    *,
+    name_each: bool,
+) -> Iterator[tuple[Database, Requeued, int]]:
+    """What ``silkfeed retry`` and ``silkfeed reprocess`` both do, from their settings
+    to their report.
+
+    The submissions are the named ``ids`` (those in one of the ``allowed`` statuses;
+    ``left_alone`` words why another is skipped) or, when none is named, those
+    ``select_all`` picks. They are requeued, and the outcome is printed: a broker
+    failure, each submission queued again when ``name_each``, and the totals. Yields
+    the open database, the result and the exit status so far (1 when an id named no
+    submission), for the command to wait on the submissions if it does.
+    """
+    from cli.common import database, echo_line
+    from shared.settings import load_settings
+
+    ids = list(ids)
+    settings = load_settings()
+    with database(settings) as db:
+        unknown = False
+        with db.sessions() as session:
+            if ids:
+                chosen, unknown = named_submissions(session, ids, allowed, left_alone)
+            else:
+                chosen = select_all(session)
+        result = requeue_with_progress(settings, db.sessions, chosen, allowed)
+        if result.broker_error:
+            echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
+        if name_each:
+            for sid in result.reset:
+                echo_line(f"{sid}: queued again")
+        echo_line(f"{len(result.reset)} submission(s) queued again, {result.sent} sent now")
+        yield db, result, int(unknown)

@@ -8,10 +8,14 @@ and sent (and why that is safe alongside the ingest API's outbox relay) is in
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import expected_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @click.command("retry")
@@ -28,37 +32,28 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
     """
     from sqlalchemy import select
 
-    from cli.common import database, echo_line
-    from cli.requeue import broker_message, named_submissions, requeue_with_progress
+    from cli.requeue import requeue_command
     from shared.models import Submission, SubmissionStatus
-    from shared.settings import load_settings
 
     if not ids and not all_failed:
         raise click.UsageError("name submission IDs or pass --all-failed")
-    settings = load_settings()
-    status = 0
-    with database(settings) as db:
-        with db.sessions() as session:
-            if all_failed:
-                chosen = list(
-                    session.scalars(
-                        select(Submission.id)
-                        .where(Submission.status == SubmissionStatus.FAILED)
-                        .order_by(Submission.received_at)
-                    )
-                )
-            else:
-                chosen, unknown = named_submissions(
-                    session,
-                    ids,
-                    [SubmissionStatus.FAILED],
-                    lambda sub: f"{sub.id}: not failed (it is {sub.status}); left alone",
-                )
-                status = int(unknown)
-        result = requeue_with_progress(settings, db.sessions, chosen, [SubmissionStatus.FAILED])
-    if result.broker_error:
-        echo_line(f"silkfeed: {broker_message(result.broker_error)}", err=True)
-    for sid in result.reset:
-        echo_line(f"{sid}: queued again")
-    echo_line(f"{len(result.reset)} submission(s) queued again, {result.sent} sent now")
+
+    def every_failed(session: Session) -> list[str]:
+        return list(
+            session.scalars(
+                select(Submission.id)
+                .where(Submission.status == SubmissionStatus.FAILED)
+                .order_by(Submission.received_at)
+            )
+        )
+
+    # --all-failed takes every failed submission, whatever IDs are named too.
+    with requeue_command(
+        () if all_failed else ids,
+        [SubmissionStatus.FAILED],
+        lambda sub: f"{sub.id}: not failed (it is {sub.status}); left alone",
+        every_failed,
+        name_each=True,
+    ) as (_db, _result, status):
+        pass
     sys.exit(status)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
@@ -71,8 +72,7 @@ def process_submission(
 
     outcome = Outcome(sub.id, SubmissionStatus.DONE)
     observed_at = _observed_at(page, sub)
-    for position, article in enumerate(page.articles):
-        _store_article(session, sub, article, position, observed_at, outcome)
+    _store_articles(session, sub, page.articles, observed_at, outcome)
 
     sub.status = SubmissionStatus.DONE
     sub.finished_at = utcnow()
@@ -130,6 +130,81 @@ def _affected_feeds(article: Article) -> set[str]:
     return {spec.name for spec in specs}
 
 
+def _store_articles(
+    session: Session,
+    sub: Submission,
+    articles: Sequence[ParsedArticle],
+    page_time: datetime,
+    outcome: Outcome,
+) -> None:
+    """Store a page's articles: one look-up for all of them, one insert of the new ones.
+
+    Same rows and counts as storing them one at a time (the fallback below): an
+    article seen earlier on the same page counts as already stored.
+    """
+    keyed = [(identity_key(a), content_digest(a), a) for a in articles]
+    known = _existing(session, [key for key, _, _ in keyed])
+    fresh: dict[str, Article] = {}
+    for position, (key, digest, parsed) in enumerate(keyed):
+        if key not in known and key not in fresh:
+            fresh[key] = _new_article(sub, parsed, key, digest, position, page_time)
+    if fresh:
+        try:
+            with session.begin_nested():
+                session.add_all(fresh.values())
+        except IntegrityError:
+            # Another worker stored one of them a moment ago: one at a time, as re-posts.
+            for position, parsed in enumerate(articles):
+                _store_article(session, sub, parsed, position, page_time, outcome)
+            return
+    for key, digest, parsed in keyed:
+        if (article := fresh.pop(key, None)) is not None:
+            outcome.new += 1
+            outcome.feeds |= _affected_feeds(article)
+            known[key] = article
+        else:
+            _apply(sub, known[key], parsed, digest, outcome)
+
+
+def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
+    if not keys:
+        return {}
+    found = session.scalars(
+        select(Article)
+        .where(Article.identity_key.in_(set(keys)))
+        .options(selectinload(Article.tags))
+    )
+    return {a.identity_key: a for a in found}
+
+
+def _new_article(
+    sub: Submission,
+    parsed: ParsedArticle,
+    key: str,
+    digest: str,
+    position: int,
+    page_time: datetime,
+) -> Article:
+    return Article(
+        guid=f"urn:uuid:{uuid.uuid4()}",
+        identity_key=key,
+        title=parsed.title,
+        paragraphs=list(parsed.paragraphs),
+        content_sha256=digest,
+        url=parsed.url or sub.page_url,
+        source=sub.source,
+        position=position,
+        published_at=parsed.published or page_time,
+        authors=list(parsed.authors) or None,
+        modified_at=parsed.modified,
+        # The time it entered the feed: Last-Modified moves exactly when feeds change.
+        updated_at=utcnow(),
+        first_submission_id=sub.id,
+        last_submission_id=sub.id,
+        tags=[ArticleTag(tag=t) for t in sorted(set(parsed.tags))],
+    )
+
+
 def _store_article(
     session: Session,
     sub: Submission,
@@ -142,25 +217,7 @@ def _store_article(
     digest = content_digest(parsed)
     existing = session.scalars(select(Article).where(Article.identity_key == key)).first()
     if existing is None:
-        now = utcnow()
-        article = Article(
-            guid=f"urn:uuid:{uuid.uuid4()}",
-            identity_key=key,
-            title=parsed.title,
-            paragraphs=list(parsed.paragraphs),
-            content_sha256=digest,
-            url=parsed.url or sub.page_url,
-            source=sub.source,
-            position=position,
-            published_at=parsed.published or page_time,
-            authors=list(parsed.authors) or None,
-            modified_at=parsed.modified,
-            # The time it entered the feed: Last-Modified moves exactly when feeds change.
-            updated_at=now,
-            first_submission_id=sub.id,
-            last_submission_id=sub.id,
-            tags=[ArticleTag(tag=t) for t in sorted(set(parsed.tags))],
-        )
+        article = _new_article(sub, parsed, key, digest, position, page_time)
         try:
             with session.begin_nested():
                 session.add(article)
@@ -171,6 +228,13 @@ def _store_article(
             outcome.new += 1
             outcome.feeds |= _affected_feeds(article)
             return
+    _apply(sub, existing, parsed, digest, outcome)
+
+
+def _apply(
+    sub: Submission, existing: Article, parsed: ParsedArticle, digest: str, outcome: Outcome
+) -> None:
+    """A stored article seen again: count it, and update it if what readers see changed."""
     if existing.content_sha256 == digest:
         # A rerun of the submission that brought or changed this article counts
         # it as before (and re-announces it), so a redelivered task reports and

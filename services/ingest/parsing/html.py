@@ -121,10 +121,12 @@ class _Page:
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it; ticker lines only where a pair may be
         # named (the page's text costs more to build than this scan).
-        quotes = list(ticker_bar_quotes(tree))
+        quotes = list(ticker_bar_quotes(tree)) if may_hold_ticker_bar(self.source) else []
         if not quotes and may_name_pair(self.source):
             quotes = list(ticker_line_quotes(node_text(tree.body, separator="\n")))
-        single = read_single(tree, facts, heading)
+        # The source is free of the characters XML forbids (``clean_utf8``);
+        # only a numeric character reference can spell one in the text.
+        single = read_single(tree, facts, heading, clean=b"&#" in self.source)
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()

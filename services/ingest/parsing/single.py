@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from .articles import Draft
-from .extract import HEADING_TAGS, main_content, text_of
+from .extract import HEADING_TAGS, main_content
+from .html_blocks import text_of
 from .notes import Notes
 from .structured import PageFacts
 
@@ -29,12 +30,17 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
     return text[:_MAX_TITLE] or None
 
 
-def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -> SingleArticle:
-    """The page's article from ``tree`` (invisible elements already dropped)."""
+def read_single(
+    tree: LexborHTMLParser, facts: PageFacts, heading: str | None, clean: bool = True
+) -> SingleArticle:
+    """The page's article from ``tree`` (invisible elements already dropped).
+
+    ``clean``: whether the page's text may spell characters XML forbids.
+    """
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
-    found = main_content(body)
+    found = main_content(body, clean)
     notes = found.left_out
     title = facts.headline or heading
     paragraphs = []
