@@ -17,7 +17,7 @@ What is left out is counted by kind, so the page's submitter can be told.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
@@ -38,6 +38,8 @@ _SENTENCE_ENDS = '.!?…"”»'
 class Extraction:
     blocks: list[Block]
     left_out: Notes
+    # The short blocks just before the story's text (a byline, a date, labels).
+    lead: list[Block] = field(default_factory=list)
 
 
 def _weight(block: Block) -> float:
@@ -90,7 +92,9 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             kept.append(block)
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
-    return Extraction(_trimmed(kept, left_out), left_out)
+    story = _trimmed(kept, left_out)
+    lead = kept[: kept.index(story[0])] if story else kept
+    return Extraction(story, left_out, lead)
 
 
 def _is_prose(block: Block) -> bool:
