@@ -13,7 +13,7 @@ from datetime import date
 from .articles import build_articles
 from .ceiling import memory_given_back
 from .html_depth import UNCHECKED_TAGS, check_depth
-from .html_front import CHROME_TAGS, FrontPage
+from .html_front import FrontPage, drop_site_chrome
 from .html_ticker_date import (
     fallback_date,
     may_hold_ticker_bar,
@@ -107,10 +107,10 @@ class _Page:
         # (A ticker bar inside them is found by the whole-page pass in
         # parse_html, and only when no other bar is: a page with bars both
         # there and elsewhere gives the quotes of the others.)
-        tree.strip_tags(CHROME_TAGS, recursive=True)
         drop_invisible(tree)
+        drop_site_chrome(tree, self.notes)
         quotes = list(ticker_bar_quotes(tree))
-        return page_date, quotes, FrontPage(tree).stories(body)
+        return page_date, quotes, FrontPage(tree, self.notes).stories(body)
 
     def _read_single(self, facts: PageFacts) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
         """A page that says it is one article: its main content, by block scoring."""
