@@ -106,7 +106,11 @@ def render_times(db_url: str, base_url: str, runs: int = 30) -> dict[str, float]
         if f"(edited {run})".encode() not in documents["atom"]:
             raise RuntimeError("the edit is not in the rendered feed")
     engine.dispose()
-    return {"full": statistics.median(full), "changed": statistics.median(changed)}
+    return {
+        "full": statistics.median(full),
+        "changed": statistics.median(changed),
+        "changed_best": min(changed),
+    }
 
 
 def forget_render_caches() -> None:
@@ -164,7 +168,8 @@ def report_renders(renders: dict[str, float]) -> bool:
     print(f"render 50 entries, all three formats: {full:.1f} ms (median, in full: nothing kept)")
     print(
         f"render 50 entries after one changed, all three formats: {changed:.2f} ms "
-        f"(median; {full / changed:.0f}x faster; target ≤ {RENDER_TARGET_MS:g} ms)"
+        f"(median; best {renders['changed_best'] * 1000:.2f} ms; {full / changed:.0f}x faster "
+        f"than in full; target ≤ {RENDER_TARGET_MS:g} ms)"
     )
     return changed <= RENDER_TARGET_MS
 

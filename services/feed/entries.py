@@ -15,10 +15,10 @@ by ``services.feed.render.fragments`` the same way.
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
 from typing import Any
 
-from sqlalchemy import Row, Select, String, cast, exists, func, select
+from sqlalchemy import Row, Select, String, cast, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from services.feed.render.model import FeedEntry
@@ -54,9 +54,28 @@ def source_exists(session: Session, source: str) -> bool:
 
 
 def count_articles(session: Session, spec: FeedSpec) -> int:
-    sub = _filtered(spec).with_only_columns(Article.id).subquery()
     # Plain statements on the session's connection: no ORM objects are wanted.
-    return int(session.connection().scalar(select(func.count()).select_from(sub)) or 0)
+    return int(session.connection().scalar(_count_statement(spec)) or 0)
+
+
+# Statements are built once per feed (and page, or search): building one costs
+# more than running it on a 50-row feed.
+@functools.lru_cache(maxsize=256)
+def _count_statement(spec: FeedSpec) -> Select[tuple[int]]:
+    sub = _filtered(spec).with_only_columns(Article.id).subquery()
+    return select(func.count()).select_from(sub)
+
+
+@functools.lru_cache(maxsize=256)
+def _current_versions(spec: FeedSpec, limit: int, words: tuple[str, ...]) -> Select:
+    versions = _filtered(spec, words).with_only_columns(*_VERSION)
+    return versions.order_by(Article.id.desc()).limit(limit)
+
+
+@functools.lru_cache(maxsize=256)
+def _archive_versions(spec: FeedSpec, page: int, page_size: int) -> Select:
+    versions = _filtered(spec).with_only_columns(*_VERSION)
+    return versions.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
 
 
 def current_articles(
@@ -67,22 +86,26 @@ def current_articles(
     First-seen order (the id) is what archive pages are cut by, so the newest
     page-size entries always include every entry not yet in a full archive.
     """
-    versions = _filtered(spec, words).with_only_columns(*_VERSION)
-    return _entries(session, versions.order_by(Article.id.desc()).limit(limit), base_url)
+    return _entries(session, _current_versions(spec, limit, tuple(words)), base_url)
 
 
 def archive_articles(
     session: Session, spec: FeedSpec, base_url: str, page: int, page_size: int
 ) -> list[FeedEntry]:
     """Archive page ``page`` (1 = the oldest entries), newest first within the page."""
-    versions = _filtered(spec).with_only_columns(*_VERSION)
-    page_query = versions.order_by(Article.id.asc()).offset((page - 1) * page_size)
-    return _entries(session, page_query.limit(page_size), base_url)[::-1]
+    return _entries(session, _archive_versions(spec, page, page_size), base_url)[::-1]
 
 
 # What names one version of an article: a different value is a different entry.
-_VERSION = (Article.id, Article.guid, Article.updated_at, Article.content_sha256)
-Version = tuple[int, str, datetime, str, str]  # the columns above and the base URL
+# The stored time is compared as the database gives it: only the full read
+# turns it into a datetime.
+_VERSION = (
+    Article.id,
+    Article.guid,
+    type_coerce(Article.updated_at, String).label("stored_updated_at"),
+    Article.content_sha256,
+)
+Version = tuple[int, str, object, str, str]  # the columns above and the base URL
 
 # Entries made from full rows, bounded by bytes as well as entries.
 _ENTRIES: ByteLRU[FeedEntry] = ByteLRU(max_entries=8192, max_bytes=64 * 1024 * 1024)
@@ -93,16 +116,18 @@ def clear_entries() -> None:
     _ENTRIES.clear()
 
 
-# The columns an entry is made from, and its tags (in the order Article.tags has).
-_FULL = (
+# The columns an entry is made from, one row per tag (in the order Article.tags has).
+_FULL = select(
     *_VERSION,
     Article.title,
     Article.url,
     Article.published_at,
+    Article.updated_at,
     Article.paragraphs,
     Article.authors,
     Article.source,
-)
+    ArticleTag.tag,
+).outerjoin(ArticleTag, ArticleTag.article_id == Article.id)
 
 
 def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
@@ -118,15 +143,15 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
         else:
             found[version[0]] = entry
     if missing:
-        tags: dict[int, list[str]] = {}
-        tag_rows = select(ArticleTag.article_id, ArticleTag.tag).where(
-            ArticleTag.article_id.in_(missing)
-        )
-        for article_id, tag in connection.execute(tag_rows.order_by(ArticleTag.tag)):
-            tags.setdefault(article_id, []).append(tag)
-        for row in connection.execute(select(*_FULL).where(Article.id.in_(missing))):
+        rows: dict[int, tuple[Row[Any], list[str]]] = {}
+        query = _FULL.where(Article.id.in_(missing)).order_by(Article.id, ArticleTag.tag)
+        for row in connection.execute(query):
+            tags = rows.setdefault(row.id, (row, []))[1]
+            if row.tag is not None:
+                tags.append(row.tag)
+        for article_id, (row, tags) in rows.items():
             # Edited since the first read: this newer version is what the feed shows.
-            entry = found[row.id] = _article_entry(row, tags.get(row.id, []), base_url)
+            entry = found[article_id] = _article_entry(row, tags, base_url)
             size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
             _ENTRIES.put((*row[: len(_VERSION)], base_url), entry, size)
     # An article deleted between the two reads is left out.

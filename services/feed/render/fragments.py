@@ -86,7 +86,6 @@ def clear_fragments() -> None:
     """Forget every fragment and frame (the next render of each entry is a full one)."""
     _FRAGMENTS.clear()
     _frame.cache_clear()
-    _probe_frame.cache_clear()
 
 
 def _render_xml(
@@ -106,20 +105,21 @@ def _split(fmt: str, empty: bytes) -> tuple[bytes, bytes]:
 
 @functools.lru_cache(maxsize=512)
 def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
-    """What comes before and after the entries of a document with prepared ``meta``."""
+    """What comes before and after the entries of a document with ``meta``."""
+    prepared = prepare_meta(meta)
     if fmt == "json":
-        return _split(fmt, render_json(meta, ()))
-    return _split(fmt, _render_xml(fmt, meta, (), author, ns))
+        return _split(fmt, render_json(prepared, ()))
+    return _split(fmt, _render_xml(fmt, prepared, (), author, ns))
 
 
-@functools.lru_cache(maxsize=16)
-def _probe_frame(fmt: str, ns: Namespaces) -> tuple[bytes, bytes]:
-    return _frame(fmt, prepare_meta(_PROBE), True, ns)
+@functools.lru_cache(maxsize=1)
+def _probe_meta() -> FeedMeta:
+    return prepare_meta(_PROBE)
 
 
 def _xml_fragment(fmt: str, item: PreparedEntry, ns: Namespaces) -> bytes:
-    head, tail = _probe_frame(fmt, ns)
-    whole = _render_xml(fmt, prepare_meta(_PROBE), (item,), True, ns)
+    head, tail = _frame(fmt, _PROBE, True, ns)
+    whole = _render_xml(fmt, _probe_meta(), (item,), True, ns)
     if not (whole.startswith(head) and whole.endswith(tail)):
         raise RuntimeError(f"a one-entry {fmt} document does not hold its empty frame")
     return whole[len(head) : len(whole) - len(tail)]
@@ -170,7 +170,8 @@ def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -
     ns = tuple(sorted(merged.items()))
     out = {}
     for fmt, meta in metas.items():
-        head, tail = _frame(fmt, prepare_meta(meta), author, ns if fmt == "rss" else ())
+        # Checked and cleaned as the full render does, once per distinct meta.
+        head, tail = _frame(fmt, meta, author, ns if fmt == "rss" else ())
         body = _SEPARATORS[fmt].join([part.part(fmt) for part in parts])
         out[fmt] = b"".join((head, body, tail))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feedgen.ext.base import BaseExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -32,7 +33,9 @@ def render_rss(
     fg.description(meta.subtitle or meta.title)
     if meta.ttl_minutes:
         fg.ttl(meta.ttl_minutes)
-    fg.load_extension("dc", atom=False, rss=True)
+    # What fg.load_extension("dc") registers, without its failed import of a
+    # "dc_entry" module (a file system search) on every render.
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     fg.link(href=meta.self_url, rel="self", type=RSS_TYPE)
     # feedgen uses the last link added as the channel <link>.
     fg.link(href=meta.html_url, rel="alternate", type="text/html")
