@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -125,8 +126,12 @@ def _observed_at(page: ParsedPage, sub: Submission) -> datetime:
 
 
 def _affected_feeds(article: Article) -> set[str]:
-    specs = [FeedSpec.articles(), FeedSpec.source(article.source)]
-    specs += [FeedSpec.tag(t.tag) for t in article.tags]
+    return _feeds_of(article.source, [t.tag for t in article.tags])
+
+
+def _feeds_of(source: str, tags: Sequence[str]) -> set[str]:
+    specs = [FeedSpec.articles(), FeedSpec.source(source)]
+    specs += [FeedSpec.tag(t) for t in tags]
     return {spec.name for spec in specs}
 
 
@@ -137,33 +142,68 @@ def _store_articles(
     page_time: datetime,
     outcome: Outcome,
 ) -> None:
-    """Store a page's articles: one look-up for all of them, one insert of the new ones.
+    """Store a page's articles: one look-up for all of them, one insert of the new
+    ones and one of their tags.
 
-    Same rows and counts as storing them one at a time (the fallback below): an
-    article seen earlier on the same page counts as already stored.
+    Same rows and counts as storing them one at a time (the fallback below).
     """
     keyed = [(identity_key(a), content_digest(a), a) for a in articles]
-    known = _existing(session, [key for key, _, _ in keyed])
-    fresh: dict[str, Article] = {}
-    for position, (key, digest, parsed) in enumerate(keyed):
-        if key not in known and key not in fresh:
-            fresh[key] = _new_article(sub, parsed, key, digest, position, page_time)
+    keys = [key for key, _, _ in keyed]
+    if len(set(keys)) < len(keys):
+        # A headline twice on one page: one at a time, so the second meets the first.
+        _store_one_by_one(session, sub, articles, page_time, outcome)
+        return
+    known = _existing(session, keys)
+    fresh = [
+        (position, key, digest, parsed)
+        for position, (key, digest, parsed) in enumerate(keyed)
+        if key not in known
+    ]
     if fresh:
         try:
             with session.begin_nested():
-                session.add_all(fresh.values())
+                _insert(session, sub, fresh, page_time)
         except IntegrityError:
             # Another worker stored one of them a moment ago: one at a time, as re-posts.
-            for position, parsed in enumerate(articles):
-                _store_article(session, sub, parsed, position, page_time, outcome)
+            _store_one_by_one(session, sub, articles, page_time, outcome)
             return
     for key, digest, parsed in keyed:
-        if (article := fresh.pop(key, None)) is not None:
-            outcome.new += 1
-            outcome.feeds |= _affected_feeds(article)
-            known[key] = article
-        else:
+        if key in known:
             _apply(sub, known[key], parsed, digest, outcome)
+        else:
+            outcome.new += 1
+            outcome.feeds |= _feeds_of(sub.source, parsed.tags)
+
+
+def _store_one_by_one(
+    session: Session,
+    sub: Submission,
+    articles: Sequence[ParsedArticle],
+    page_time: datetime,
+    outcome: Outcome,
+) -> None:
+    for position, parsed in enumerate(articles):
+        _store_article(session, sub, parsed, position, page_time, outcome)
+
+
+def _insert(
+    session: Session,
+    sub: Submission,
+    fresh: list[tuple[int, str, str, ParsedArticle]],
+    page_time: datetime,
+) -> None:
+    now = utcnow()
+    rows = [_article_row(sub, *item, page_time, now) for item in fresh]
+    ids = session.scalars(
+        insert(Article).returning(Article.id, sort_by_parameter_order=True), rows
+    ).all()
+    tags = [
+        {"article_id": article_id, "tag": tag}
+        for article_id, (*_, parsed) in zip(ids, fresh, strict=True)
+        for tag in sorted(set(parsed.tags))
+    ]
+    if tags:
+        session.execute(insert(ArticleTag), tags)
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
@@ -177,32 +217,32 @@ def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
     return {a.identity_key: a for a in found}
 
 
-def _new_article(
+def _article_row(
     sub: Submission,
-    parsed: ParsedArticle,
+    position: int,
     key: str,
     digest: str,
-    position: int,
+    parsed: ParsedArticle,
     page_time: datetime,
-) -> Article:
-    return Article(
-        guid=f"urn:uuid:{uuid.uuid4()}",
-        identity_key=key,
-        title=parsed.title,
-        paragraphs=list(parsed.paragraphs),
-        content_sha256=digest,
-        url=parsed.url or sub.page_url,
-        source=sub.source,
-        position=position,
-        published_at=parsed.published or page_time,
-        authors=list(parsed.authors) or None,
-        modified_at=parsed.modified,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "guid": f"urn:uuid:{uuid.uuid4()}",
+        "identity_key": key,
+        "title": parsed.title,
+        "paragraphs": list(parsed.paragraphs),
+        "content_sha256": digest,
+        "url": parsed.url or sub.page_url,
+        "source": sub.source,
+        "position": position,
+        "published_at": parsed.published or page_time,
+        "authors": list(parsed.authors) or None,
+        "modified_at": parsed.modified,
         # The time it entered the feed: Last-Modified moves exactly when feeds change.
-        updated_at=utcnow(),
-        first_submission_id=sub.id,
-        last_submission_id=sub.id,
-        tags=[ArticleTag(tag=t) for t in sorted(set(parsed.tags))],
-    )
+        "updated_at": now,
+        "first_submission_id": sub.id,
+        "last_submission_id": sub.id,
+    }
 
 
 def _store_article(
@@ -217,7 +257,10 @@ def _store_article(
     digest = content_digest(parsed)
     existing = session.scalars(select(Article).where(Article.identity_key == key)).first()
     if existing is None:
-        article = _new_article(sub, parsed, key, digest, position, page_time)
+        article = Article(
+            **_article_row(sub, position, key, digest, parsed, page_time, utcnow()),
+            tags=[ArticleTag(tag=t) for t in sorted(set(parsed.tags))],
+        )
         try:
             with session.begin_nested():
                 session.add(article)

@@ -17,28 +17,15 @@ What is left out is counted by kind, so the page's submitter can be told.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
+from .boilerplate import is_boilerplate
 from .html_blocks import Block, Walk, text_blocks
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Captions and credits belong to a picture, not to the story's text.
-_CHROME_TAGS = frozenset({"nav", "aside", "footer", "figure", "figcaption"})
-_CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
-# Class and id words of the furniture around and inside articles; a word
-# starts the name or follows a separator, so "post-share" and "sharedaddy"
-# match but "content" in "entry-content" does not trip "tent".
-_BOILERPLATE = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|related|comment|disqus|sidebar|footer|"
-    r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
-    r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
-    r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager)",
-    re.IGNORECASE,
-)
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
 # Weights of what a block says about its container.
@@ -51,19 +38,8 @@ _SENTENCE_ENDS = '.!?…"”»'
 class Extraction:
     blocks: list[Block]
     left_out: Notes
-
-
-def _is_boilerplate(node: LexborNode) -> bool:
-    tag = node.tag
-    if tag in _CHROME_TAGS:
-        return True
-    attributes = node.attributes
-    if not attributes:
-        return False
-    if "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES:
-        return True
-    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    return names != " " and _BOILERPLATE.search(names) is not None
+    # The short blocks just before the story's text (a byline, a date, labels).
+    lead: list[Block] = field(default_factory=list)
 
 
 def _weight(block: Block) -> float:
@@ -116,7 +92,9 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             kept.append(block)
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
-    return Extraction(_trimmed(kept, left_out), left_out)
+    story = _trimmed(kept, left_out)
+    lead = kept[: kept.index(story[0])] if story else kept
+    return Extraction(story, left_out, lead)
 
 
 def _is_prose(block: Block) -> bool:
@@ -152,6 +130,6 @@ class _Boilerplate:
         marked = current >= 0 and known[current]
         nodes = self._walk.nodes
         for element in reversed(path):
-            marked = marked or _is_boilerplate(nodes[element])
+            marked = marked or is_boilerplate(nodes[element])
             known[element] = marked
         return marked

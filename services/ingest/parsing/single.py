@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .articles import Draft
 from .extract import HEADING_TAGS, main_content
 from .html_blocks import text_of
+from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
 from .notes import Notes
 from .structured import PageFacts
 
@@ -44,11 +45,22 @@ def read_single(
     notes = found.left_out
     title = facts.headline or heading
     paragraphs = []
+    printed: list[str] = []
     for block in found.blocks:
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
             continue
+        names = paragraph_byline(block.text)
+        if names is not None:
+            notes.add("byline", block.text)
+            printed.extend(name for name in names if name not in printed)
+            continue
         paragraphs.append(block.text)
+    if not facts.authors and not printed:
+        for block in found.lead:
+            printed.extend(paragraph_byline(block.text) or ())
+    # The page's structured data names the authors best; else its printed byline.
+    authors = facts.authors or printed or body_authors(body)
     if facts.body and len(facts.body) >= _BODY_SHARE * sum(map(len, paragraphs)):
         # The page's own statement of its body, when it is the whole of it.
         paragraphs = [line for line in facts.body.splitlines() if line.strip()]
@@ -62,7 +74,7 @@ def read_single(
         paragraphs,
         url=facts.url,
         published=facts.published,
-        authors=tuple(facts.authors),
+        authors=tuple(authors[:MAX_AUTHORS]),
         modified=facts.modified,
     )
     return SingleArticle(draft, notes)

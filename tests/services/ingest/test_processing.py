@@ -214,3 +214,22 @@ def test_articles_stored_by_another_worker_meanwhile_are_re_posts(
     assert (ours.new, ours.updated, ours.unchanged) == (0, 0, 6)
     assert session.scalar(select(func.count()).select_from(Article)) == 6
     assert len(articles(session)) == 6
+
+
+def test_a_headline_twice_on_one_page_is_one_article(session: Session) -> None:
+    import json
+
+    doc = json.loads(JSON_PAGE.read_text(encoding="utf-8"))
+    first = doc["articles"][0]
+    same = dict(first)
+    changed = {**first, "paragraphs": [*first["paragraphs"], "A correction at the end."]}
+    doc["articles"] = [first, same, doc["articles"][1]]
+    _, twice = submit(session, json.dumps(doc).encode(), "application/json")
+    assert (twice.new, twice.updated) == (3, 0)  # as stored one at a time
+    doc["articles"] = [changed, doc["articles"][2], first]
+    _, back = submit(session, json.dumps(doc).encode(), "application/json")
+    # The changed body updates it, then the first body (on the same page) again.
+    assert (back.new, back.updated, back.unchanged) == (0, 2, 1)
+    stored = articles(session)
+    assert len(stored) == 2
+    assert stored[first["title"]].paragraphs == first["paragraphs"]
