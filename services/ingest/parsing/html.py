@@ -77,6 +77,16 @@ def _read_whole_page(
     return page_date, quotes
 
 
+# How pages spell the class or tag of a ticker bar; searched for as they are
+# (at memchr speed), not in a lowered copy of the page.
+_TICKER_SPELLINGS = (b"icker", b"ICKER", b"arquee", b"ARQUEE")
+
+
+def _names_ticker(source: bytes) -> bool:
+    """Whether the page may hold a ticker bar: a "ticker" or "marquee" in any usual case."""
+    return any(spelling in source for spelling in _TICKER_SPELLINGS)
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -121,7 +131,7 @@ class _Page:
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it; ticker lines only where a pair may be
         # named (the page's text costs more to build than this scan).
-        quotes = list(ticker_bar_quotes(tree)) if may_hold_ticker_bar(self.source) else []
+        quotes = list(ticker_bar_quotes(tree)) if _names_ticker(self.source) else []
         if not quotes and may_name_pair(self.source):
             quotes = list(ticker_line_quotes(node_text(tree.body, separator="\n")))
         # The source is free of the characters XML forbids (``clean_utf8``);
