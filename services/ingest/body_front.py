@@ -50,6 +50,7 @@ PREFLIGHT = "silkfeed.preflight"
 ADMITTED = "silkfeed.admitted"
 CONTINUE = 100
 access_log = logging.getLogger("silkfeed.access")
+error_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,15 @@ class BodyFront:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
-        answer = await self.answer(scope, receive)
+        try:
+            answer = await self.answer(scope, receive)
+        except Exception:  # the application answers its own errors; this is a last resort
+            error_log.exception(
+                "%s %s failed in the ingest API's front", scope["method"], scope["path"]
+            )
+            answer = problem_answer(
+                500, "internal error; it has been logged", "internal-server-error"
+            )
         if answer is None:
             log_access(scope, None, started)
             return

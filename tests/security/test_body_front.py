@@ -103,3 +103,20 @@ def test_body_reaches_the_app_only_after_its_preflight(status: str, calls: int) 
         assert answer is not None and answer.status == 401
         assert answer.header("connection") == "close"
     front.pool.shutdown()
+
+
+def test_an_application_that_raises_still_gets_a_problem_document() -> None:
+    def broken(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("boom")
+
+    front = BodyFront(broken, BodyLimits(100, 5, 0), threads=1)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    get = {**scope([]), "method": "GET", "path": "/x"}
+    asyncio.run(front(get, receiver([]), send))
+    assert sent[0]["status"] == 500
+    assert json.loads(sent[1]["body"])["status"] == 500
+    front.pool.shutdown()
