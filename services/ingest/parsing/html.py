@@ -12,8 +12,9 @@ from datetime import date
 
 from .articles import build_articles
 from .ceiling import memory_given_back
+from .html_chrome import drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
-from .html_front import FrontPage, drop_site_chrome
+from .html_front import FrontPage
 from .html_ticker_date import (
     fallback_date,
     may_hold_ticker_bar,
