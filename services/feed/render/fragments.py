@@ -143,7 +143,9 @@ def entry_fragments(entry: FeedEntry) -> EntryFragments:
     found = _FRAGMENTS.get(entry)
     if found is None:
         found = _make(entry)
-        size = len(found.atom) + len(found.rss) + len(found.json) + 512
+        # The key holds the entry's text too (shared with the other caches' keys).
+        text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
+        size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
         _FRAGMENTS.put(entry, found, size)
     return found
 
