@@ -234,15 +234,18 @@ def report(r: dict) -> str:
         "      of the time; the rest it waits — for database commits and locks, for Redis round",
         "      trips, and for a core when the machine is busy. A second process fills those",
         "      waits: that is the gain;",
-        f"    - parsing is {parse_share:.0%} of the CPU a page costs; the ingest API, the rates and",
-        "      feed workers, the feed service, Redis and this client do the rest, on the same",
-        f"      {r['cpus']} cores, and do not multiply with ingest workers;",
+        f"    - the ingest worker (parse and store) is {parse_share:.0%} of the CPU a page costs; the",
+        "      ingest API, the rates and feed workers, the feed service, Redis and this client do",
+        f"      the rest, on the same {r['cpus']} cores, and do not multiply with ingest workers;",
         f"    - the whole machine was {one['machine_utilisation']:.0%} / "
         f"{two['machine_utilisation']:.0%} busy (other work included): near 100%",
         "      a second worker can only take CPU from the other processes;",
         "    - SQLite takes one writer at a time (PostgreSQL does not: --database-url);",
         "    - feed renders run one at a time under one Redis lock (they coalesce, so a burst",
-        "      costs a few renders, not one per page).",
+        "      costs a few renders, not one per page);",
+        "    - were the cores the limit, a second worker would halve only the ingest worker's",
+        f"      share: at most 1 / (1 - {parse_share:.2f}/2) = {1 / (1 - parse_share / 2):.2f}x;"
+        " more comes only from waits it fills.",
         "  On several machines the parse CPU adds up; the database and the render lock do not.",
     ]
     return "\n".join(lines)

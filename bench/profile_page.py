@@ -173,16 +173,10 @@ HOPS = (
 )
 
 
-def _wait_visible(feed: str, titles: set[str], timeout: float = 60.0) -> float:
-    from bench.common import get_json
+def _wait_visible(feed: str, titles: set[str]) -> float:
+    from bench.bench_pipeline import wait_feed_has
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        items = get_json(f"{feed}/feeds/articles.json")["items"]
-        if titles <= {i["title"] for i in items}:
-            return time.time()
-        time.sleep(0.002)
-    raise TimeoutError(f"entries did not appear in {timeout}s")
+    return wait_feed_has(feed, titles, 60.0, clock=time.time)
 
 
 def hops(samples: int) -> list[dict[str, float]]:

@@ -27,8 +27,13 @@ _BOILERPLATE = re.compile(
     r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
     r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
     r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
-    r"sr-only|visually-?hidden|screen-?reader|print-only)",
+    r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)",
     re.IGNORECASE,
+)
+# The same words inside a camelCase name ("InlineImage-imageEmbedCaption").
+_CAMEL_BOILERPLATE = re.compile(
+    r"(?<=[a-z])(?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Promo|Advert|"
+    r"Cookie|Breadcrumb|Popular|Recommend|Trending|Caption|Credit|Gallery|Modal|Popup)"
 )
 # Microdata properties whose element holds the story's text, not a restated fact.
 _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"})
@@ -60,4 +65,6 @@ def is_boilerplate(node: LexborNode) -> bool:
     ):
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    return names != " " and _BOILERPLATE.search(names) is not None
+    return names != " " and (
+        _BOILERPLATE.search(names) is not None or _CAMEL_BOILERPLATE.search(names) is not None
+    )

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from datetime import datetime
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft, build_articles, is_page_furniture
+from .bylines import byline_authors
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
+from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
 from .html_tree import Ancestry, heading_link, node_text
 from .model import ParsedArticle
 from .notes import Notes
 from .text import article_lines
 
-# Site chrome around and inside articles: menus, sidebars ("Most read"),
-# footers with share links, forms. A page-level <header> holds the site menus
-# too, but an article's own <header> holds its title, so headers are sorted
-# out separately.
-CHROME_TAGS = ["nav", "aside", "footer", "form"]
 # Readers' comments under a story are not part of it, whatever their markup:
 # WordPress's <div id="comments" class="comments-area"> holding an
 # <ol class="comment-list">, a <section class="comments">, or a lone
@@ -58,56 +56,36 @@ _BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
 _ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
 _ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
 _URL_SCHEMES = frozenset({"", "http", "https"})
-# What a front page leaves out, by kind (the diagnostics' names).
-SITE_CHROME = "site chrome"
-COMMENTS = "comments"
-OUTSIDE = "outside the stories"
-BARE_HEADINGS = "headings without text"
 # Text left in the page once its stories are read: every heading and block.
 _LEFT_OVER = f"h1, h2, h3, h4, h5, h6, {_BLOCK_QUERY}"
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_SAMPLE_WORDS = 30
-_CHROME_LIST = ", ".join(CHROME_TAGS)
 
 
-def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> None:
-    """Drop the page's menus, sidebars, footers and forms, their text counted as left out.
-
-    Each outermost one counts as one block. Invisible elements must be gone
-    already, or a menu's scripts would count as its text.
-    """
-    nodes = tree.css(_CHROME_LIST)
-    chrome = {node.mem_id for node in nodes}
-    # Whether an element is chrome or inside chrome, remembered so that each
-    # element is walked over once however deep the page.
-    within: dict[int, bool] = {}
-    for node in nodes:
-        path = []
-        current = node.parent
-        inside = False
-        while current is not None:
-            if current.mem_id in within:
-                inside = within[current.mem_id]
-                break
-            if current.mem_id in chrome:
-                inside = True
-                break
-            path.append(current.mem_id)
-            current = current.parent
-        within.update(dict.fromkeys(path, inside))
-        if not inside:
-            note_text(notes, SITE_CHROME, node)
-    tree.strip_tags(CHROME_TAGS, recursive=True)
+def _draft(
+    title: str, paragraphs: list[str], url: str | None, published: datetime | None = None
+) -> Draft:
+    """A story's draft, its leading byline paragraphs ("By Dana Omarova") read as its authors."""
+    authors: list[str] = []
+    start = 0
+    while start < len(paragraphs):
+        names = byline_authors(squash_space(paragraphs[start]))
+        if names is None:
+            break
+        authors.extend(names)
+        start += 1
+    return Draft(title, paragraphs[start:], url, published, authors=tuple(dict.fromkeys(authors)))
 
 
-def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
-    """Count the visible text under ``node`` as left out, if it has any."""
-    # Counted by its words (a menu's items often have no white space between
-    # them), white space squashed; only the sample's start joined and cleaned.
-    words = node.text(separator=" ").split()
-    if words:
-        chars = sum(map(len, words)) + len(words) - 1
-        notes.add(kind, strip_forbidden(" ".join(words[:_SAMPLE_WORDS])), chars)
+def _is_link_item(node: LexborNode) -> bool:
+    """A list item that is one link and nothing else ("<li><a>Other story</a></li>")."""
+    if node.tag != "li":
+        return False
+    children = list(node.iter())
+    return (
+        len(children) == 1
+        and children[0].tag == "a"
+        and node_text(children[0]).strip() == node_text(node).strip()
+    )
 
 
 class FrontPage:
@@ -265,11 +243,11 @@ class FrontPage:
             if "time" in tags:
                 stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
                 published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
-            paragraphs = [node_text(node) for node in self._leaf_blocks(parts, tags)]
+            paragraphs = self._story_text(element, parts, tags, first)
             if not any(map(str.strip, paragraphs)):
                 left_out.append((BARE_HEADINGS, node_text(heading)))
             drafts.append(
-                Draft(node_text(heading), paragraphs, self._heading_url(heading), published)
+                _draft(node_text(heading), paragraphs, self._heading_url(heading), published)
             )
         # A heading with nothing under it is a section label or a teaser link.
         articles = build_articles(drafts, require_paragraphs=True)
@@ -278,6 +256,35 @@ class FrontPage:
                 if text := squash_space(text):
                     self.notes.add(kind, text)
         return articles
+
+    def _story_text(
+        self, element: LexborNode, parts: list[LexborNode], tags: list[str | None], first: int
+    ) -> list[str]:
+        """A story's paragraphs, its subheadings among them, from its element's ``parts``.
+
+        ``first`` is the index of its headline in ``parts``. The headings of
+        articles nested in the story (readers' comments, related items) are
+        not its subheadings: with such articles, headings are left out.
+        """
+        leaves = self._leaf_blocks(parts, tags)
+        if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or self._nests_articles(element):
+            return [node_text(node) for node in leaves]
+        keep = {node.mem_id for node in leaves}
+        # A subheading stays in its story, in order, unless a list item or a
+        # quote holds it (whose text then holds it already).
+        keep.update(
+            node.mem_id
+            for node, tag in zip(parts[first + 1 :], tags[first + 1 :], strict=True)
+            if tag in _HEADINGS
+            and not self.ancestry.inside(node, "li")
+            and not self.ancestry.inside(node, "blockquote")
+        )
+        return [node_text(node) for node in parts if node.mem_id in keep]
+
+    @staticmethod
+    def _nests_articles(element: LexborNode) -> bool:
+        # A query matches its scope too.
+        return any(node.mem_id != element.mem_id for node in element.css("article"))
 
     def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         scope = body.css_first("main") or body
@@ -307,13 +314,17 @@ class FrontPage:
                 current.append(node)
         found = []
         for heading, blocks in drafts:
+            if blocks and all(map(_is_link_item, blocks)):
+                # "Read also" and a list of links: a box of other stories,
+                # each item counted as text outside the stories.
+                blocks = []
             paragraphs = [node_text(node) for node in blocks]
             self._used.add(heading.mem_id)
             if any(map(str.strip, paragraphs)):
                 self._used.update(node.mem_id for node in blocks)
             else:
                 note_text(self.notes, BARE_HEADINGS, heading)
-            found.append(Draft(node_text(heading), paragraphs, self._heading_url(heading)))
+            found.append(_draft(node_text(heading), paragraphs, self._heading_url(heading)))
         return build_articles(found, require_paragraphs=True)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
