@@ -125,6 +125,20 @@ class BenchStack:
     def data_dir(self) -> Path:
         return Path(self.env["SILKFEED_DATA_DIR"])
 
+    def wait_idle(self, timeout: float = 120.0) -> None:
+        """Until no task waits or runs and no feed is left to render."""
+        from shared.settings import Settings
+        from tests.support.waiting import wait_pipeline_idle
+
+        redis_url = self.env["SILKFEED_REDIS_URL"]
+        settings = Settings(
+            data_dir=self.data_dir,
+            redis_url=redis_url,
+            ingest_tokens=TOKEN,  # type: ignore[arg-type]
+            database_url=self.env.get("SILKFEED_DATABASE_URL", ""),
+        )
+        wait_pipeline_idle(redis_url, settings.key_prefix, timeout)
+
 
 @contextmanager
 def bench_stack(

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from cli.status import amount
 from cli.submit import media_type_of
 from services.ingest.parsing import ParsedPage, ParseError, parse_page
 from services.ingest.parsing.jsondoc import SchemaError
@@ -47,7 +48,8 @@ def page_lines(doc: dict[str, Any]) -> list[str]:
     lines.append(f"articles:  {len(doc['articles'])}")
     for number, article in enumerate(doc["articles"], 1):
         lines.append(f"  {number}. {article['title']}")
-        details = [f"{article['paragraphs']} paragraphs"]
+        count = article["paragraphs"]
+        details = [f"{count} paragraph{'s' * (count != 1)}"]
         if article["authors"]:
             details.append("by " + ", ".join(article["authors"]))
         if article["tags"]:
@@ -59,11 +61,9 @@ def page_lines(doc: dict[str, Any]) -> list[str]:
             lines.append(f"     {article['url']}")
     diagnostics = doc["diagnostics"]
     left = diagnostics["left_out"]
-    lines.append(f"left out:  {left['blocks']} blocks, {left['chars']} characters")
+    lines.append(f"left out:  {amount(left)}")
     lines.extend(
-        f"  {kind['kind']}: {kind['blocks']} blocks, {kind['chars']} characters,"
-        f" e.g. {kind['sample']!r}"
-        for kind in left["kinds"]
+        f"  {kind['kind']}: {amount(kind)}, e.g. {kind['sample']!r}" for kind in left["kinds"]
     )
     lines.extend(f"warning:   {warning}" for warning in diagnostics["warnings"])
     return lines

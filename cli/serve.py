@@ -3,7 +3,9 @@
 Both services run on granian: its Rust HTTP layer answers held feeds at
 several times gunicorn's rate, and it reads request headers on an event loop,
 so a client that sends its header slowly costs a socket, not a worker thread,
-and is dropped after ``SILKFEED_HTTP_HEADER_TIMEOUT`` seconds.
+and is dropped after ``SILKFEED_HTTP_HEADER_TIMEOUT`` seconds. The ingest API,
+which takes request bodies, is served as ASGI behind a front that reads them
+under ``SILKFEED_HTTP_BODY_TIMEOUT`` and ``SILKFEED_HTTP_BODY_MIN_RATE``.
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ def granian_options(settings: Settings, role: str) -> dict[str, Any]:
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
-    target, port = {
-        "feed": ("services.feed.wsgi:app", settings.feed_port),
-        "ingest-api": ("services.ingest.wsgi:app", settings.ingest_port),
+    # The ingest API reads request bodies on the event loop under a deadline
+    # (services.ingest.body_front), so it is served as ASGI; its Flask
+    # application runs in the front's own thread pool.
+    target, port, interface = {
+        "feed": ("services.feed.wsgi:app", settings.feed_port, Interfaces.WSGI),
+        "ingest-api": ("services.ingest.asgi:app", settings.ingest_port, Interfaces.ASGI),
     }[role]
     return {
         "target": target,
         "address": settings.bind_host,
         "port": port,
-        "interface": Interfaces.WSGI,
+        "interface": interface,
         "http": HTTPModes.http1,
         "http1_settings": HTTP1Settings(
             header_read_timeout=settings.http_header_timeout * 1000,
@@ -42,7 +47,8 @@ def granian_options(settings: Settings, role: str) -> dict[str, Any]:
         "workers": settings.web_workers,
         # Requests wait on the database (a cold feed, a POST's commit): a few
         # threads per process; slow clients never hold one while sending headers.
-        "blocking_threads": 4,
+        # (ASGI takes one: the ingest front runs its own pool of 4.)
+        "blocking_threads": 4 if interface == Interfaces.WSGI else 1,
         "respawn_failed_workers": True,
         # Warm shutdown: requests in flight finish on SIGTERM, within this.
         "workers_kill_timeout": 20,

@@ -70,17 +70,20 @@ def as_text(doc: dict[str, Any]) -> list[str]:
     )
 
 
+def amount(left: dict[str, Any]) -> str:
+    """"3 blocks, 60 characters" (or "1 block, 1 character") of a part of the diagnostics."""
+    blocks, chars = left["blocks"], left["chars"]
+    return f"{blocks} block{'s' * (blocks != 1)}, {chars} character{'s' * (chars != 1)}"
+
+
 def diagnostics_lines(diagnostics: dict[str, Any] | None) -> list[str]:
     """What the parse left out, by kind with a sample, and its warnings."""
     if not diagnostics:
         return []
     left = diagnostics["left_out"]
-    lines = [f"{'left out:':<11}{left['blocks']} blocks, {left['chars']} characters"]
+    lines = [f"{'left out:':<11}{amount(left)}"]
     for kind in left["kinds"]:
-        lines.append(
-            f"{'':<11}  {kind['kind']}: {kind['blocks']} blocks, {kind['chars']} characters,"
-            f" e.g. {kind['sample']!r}"
-        )
+        lines.append(f"{'':<11}  {kind['kind']}: {amount(kind)}, e.g. {kind['sample']!r}")
     lines.extend(f"{'warning:':<11}{warning}" for warning in diagnostics["warnings"])
     return lines
 

@@ -108,6 +108,21 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds a client has to send its whole request header; then it is dropped.",
     )
+    http_body_timeout: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="Seconds a client has to send a whole request body to the ingest API (408).",
+    )
+    http_body_min_rate: int = Field(
+        4096,
+        ge=0,
+        le=1 << 30,
+        description=(
+            "Bytes a second a request body to the ingest API must keep arriving at once its "
+            "first 2 s have passed (408 below); 0 checks only the total time."
+        ),
+    )
     http_max_header_bytes: int = Field(
         16 * 1024,
         ge=1024,

@@ -37,11 +37,18 @@ for i = 1, #ARGV, 2 do
 end
 return 1
 """
-_DELETE_IF_SAME = """
+# A feed rendered: clear its failure record, unmark it unless a newer request
+# came meanwhile, and extend the renderer's lock — one round trip per feed.
+_RENDERED = """
+redis.call('HDEL', KEYS[2], ARGV[1])
+local deleted = 0
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  return redis.call('HDEL', KEYS[1], ARGV[1])
+  deleted = redis.call('HDEL', KEYS[1], ARGV[1])
 end
-return 0
+if redis.call('GET', KEYS[3]) == ARGV[3] then
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+end
+return deleted
 """
 _EXTEND_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -80,7 +87,7 @@ class RenderCoalescer:
         self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
         self._mark = client.register_script(_MARK)
-        self._delete_if_same = client.register_script(_DELETE_IF_SAME)
+        self._rendered = client.register_script(_RENDERED)
         self._extend = client.register_script(_EXTEND_IF_OWNER)
         self._release = client.register_script(_RELEASE_IF_OWNER)
 
@@ -151,9 +158,10 @@ class RenderCoalescer:
                     for name, stamp in batch:
                         if time.monotonic() > give_up_at:
                             return done
-                        if self._render_one(render, name, stamp, transient):
+                        if self._render_one(render, name, stamp, transient, token):
                             done.append(name)
-                        self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
+                        else:
+                            self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             finally:
                 self._release(keys=[self.lock_key], args=[token])
             # A task that marked feeds while we held the lock left them to us.
@@ -166,6 +174,7 @@ class RenderCoalescer:
         name: str,
         stamp: str,
         transient: tuple[type[BaseException], ...],
+        token: str,
     ) -> bool:
         try:
             render(name, datetime.fromisoformat(stamp))
@@ -181,14 +190,16 @@ class RenderCoalescer:
                 exc_info=exc,
             )
             return False
-        self.failures.clear(name)
-        self._delete_if_same(keys=[self.dirty_key], args=[name, stamp])
+        self._rendered(
+            keys=[self.dirty_key, self.failures.key, self.lock_key],
+            args=[name, stamp, token, self.lock_ms],
+        )
         return True
 
-    def count_renders(self, names: list[str]) -> None:
+    def count_renders(self, names: list[str], pipe: redis.client.Pipeline | None = None) -> None:
         """Per-feed render counters: what coalescing saves is visible (and tested)."""
         for name in names:
-            self.client.hincrby(self.renders_key, name, 1)
+            (pipe or self.client).hincrby(self.renders_key, name, 1)
 
     def render_counts(self) -> dict[str, int]:
         return {k.decode(): int(v) for k, v in self.client.hgetall(self.renders_key).items()}

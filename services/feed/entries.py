@@ -2,15 +2,28 @@
 
 Rate feeds' entries are the rates service's (``services.rates.feeds``); ``catalog``
 chooses between them.
+
+A feed's articles are read in two steps: first the small columns that say
+which articles it holds and which version of each (id, guid, ``updated_at``,
+``content_sha256``), then the full rows of only those articles this process
+has not turned into entries yet. Every change of what a reader sees of an
+article (title, text, link, tags, authors) changes its content digest and its
+``updated_at`` (``services.ingest.processing``), and the base URL is part of
+the key too, so a kept entry is never stale; its rendered fragments are kept
+by ``services.feed.render.fragments`` the same way.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, String, cast, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+import functools
+from typing import Any
+
+from sqlalchemy import Row, Select, String, cast, exists, func, select, type_coerce
+from sqlalchemy.orm import Session
 
 from services.feed.render.model import FeedEntry
 from shared import feed_names
+from shared.byte_lru import ByteLRU
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag
 
@@ -41,8 +54,28 @@ def source_exists(session: Session, source: str) -> bool:
 
 
 def count_articles(session: Session, spec: FeedSpec) -> int:
+    # Plain statements on the session's connection: no ORM objects are wanted.
+    return int(session.connection().scalar(_count_statement(spec)) or 0)
+
+
+# Statements are built once per feed (and page, or search): building one costs
+# more than running it on a 50-row feed.
+@functools.lru_cache(maxsize=256)
+def _count_statement(spec: FeedSpec) -> Select[tuple[int]]:
     sub = _filtered(spec).with_only_columns(Article.id).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+    return select(func.count()).select_from(sub)
+
+
+@functools.lru_cache(maxsize=256)
+def _current_versions(spec: FeedSpec, limit: int, words: tuple[str, ...]) -> Select:
+    versions = _filtered(spec, words).with_only_columns(*_VERSION)
+    return versions.order_by(Article.id.desc()).limit(limit)
+
+
+@functools.lru_cache(maxsize=256)
+def _archive_versions(spec: FeedSpec, page: int, page_size: int) -> Select:
+    versions = _filtered(spec).with_only_columns(*_VERSION)
+    return versions.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
 
 
 def current_articles(
@@ -53,23 +86,79 @@ def current_articles(
     First-seen order (the id) is what archive pages are cut by, so the newest
     page-size entries always include every entry not yet in a full archive.
     """
-    query = _filtered(spec, words).options(selectinload(Article.tags))
-    articles = session.scalars(query.order_by(Article.id.desc()).limit(limit)).all()
-    return [_article_entry(a, base_url) for a in articles]
+    return _entries(session, _current_versions(spec, limit, tuple(words)), base_url)
 
 
 def archive_articles(
     session: Session, spec: FeedSpec, base_url: str, page: int, page_size: int
 ) -> list[FeedEntry]:
     """Archive page ``page`` (1 = the oldest entries), newest first within the page."""
-    query = _filtered(spec).options(selectinload(Article.tags))
-    articles = session.scalars(
-        query.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return [_article_entry(a, base_url) for a in reversed(articles)]
+    return _entries(session, _archive_versions(spec, page, page_size), base_url)[::-1]
 
 
-def _article_entry(article: Article, base_url: str) -> FeedEntry:
+# What names one version of an article: a different value is a different entry.
+# The stored time is compared as the database gives it: only the full read
+# turns it into a datetime.
+_VERSION = (
+    Article.id,
+    Article.guid,
+    type_coerce(Article.updated_at, String).label("stored_updated_at"),
+    Article.content_sha256,
+)
+Version = tuple[int, str, object, str, str]  # the columns above and the base URL
+
+# Entries made from full rows, bounded by bytes as well as entries.
+_ENTRIES: ByteLRU[FeedEntry] = ByteLRU(max_entries=8192, max_bytes=64 * 1024 * 1024)
+
+
+def clear_entries() -> None:
+    """Forget every entry made from a row (the next read loads every row in full)."""
+    _ENTRIES.clear()
+
+
+# The columns an entry is made from, one row per tag (in the order Article.tags has).
+_FULL = select(
+    *_VERSION,
+    Article.title,
+    Article.url,
+    Article.published_at,
+    Article.updated_at,
+    Article.paragraphs,
+    Article.authors,
+    Article.source,
+    ArticleTag.tag,
+).outerjoin(ArticleTag, ArticleTag.article_id == Article.id)
+
+
+def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
+    """The entries of the articles ``versions`` selects, in its order."""
+    connection = session.connection()
+    wanted = [(*row, base_url) for row in connection.execute(versions).all()]
+    found: dict[int, FeedEntry] = {}
+    missing = []
+    for version in wanted:
+        entry = _ENTRIES.get(version)
+        if entry is None:
+            missing.append(version[0])
+        else:
+            found[version[0]] = entry
+    if missing:
+        rows: dict[int, tuple[Row[Any], list[str]]] = {}
+        query = _FULL.where(Article.id.in_(missing)).order_by(Article.id, ArticleTag.tag)
+        for row in connection.execute(query):
+            tags = rows.setdefault(row.id, (row, []))[1]
+            if row.tag is not None:
+                tags.append(row.tag)
+        for article_id, (row, tags) in rows.items():
+            # Edited since the first read: this newer version is what the feed shows.
+            entry = found[article_id] = _article_entry(row, tags, base_url)
+            size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
+            _ENTRIES.put((*row[: len(_VERSION)], base_url), entry, size)
+    # An article deleted between the two reads is left out.
+    return [found[version[0]] for version in wanted if version[0] in found]
+
+
+def _article_entry(article: Row[Any] | Article, tags: list[str], base_url: str) -> FeedEntry:
     uuid_part = article.guid.rsplit(":", 1)[-1]
     first = article.paragraphs[0] if article.paragraphs else ""
     return FeedEntry(
@@ -80,7 +169,7 @@ def _article_entry(article: Article, base_url: str) -> FeedEntry:
         updated=article.updated_at,
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),
-        tags=tuple(t.tag for t in article.tags),
+        tags=tuple(tags),
         # The page's own authors when it names them (RSS dc:creator, Atom
         # author, JSON Feed authors), else the upstream that posted it.
         author=", ".join(article.authors) if article.authors else article.source,

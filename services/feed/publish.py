@@ -19,7 +19,7 @@ from services.feed import catalog
 from services.feed.entries import archive_articles, count_articles
 from services.feed.paths import archive_key, archive_url, feed_key, feed_url, url_path
 from services.feed.query import FeedQuery
-from services.feed.render import FORMATS, MEDIA_TYPES, render_formats
+from services.feed.render import FORMATS, MEDIA_TYPES, assemble_formats
 from services.feed.render.model import FeedEntry, FeedMeta
 from services.feed.websub.topics import hub_url
 from shared.conditional import EPOCH, strong_etag
@@ -82,7 +82,7 @@ def build_current(
         if filtered is not None:
             paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
-    return render_formats(metas, entries), newest
+    return assemble_formats(metas, entries), newest
 
 
 def build_archive(
@@ -103,7 +103,7 @@ def build_archive(
         if page < pages:
             paging["next_archive_url"] = archive_url(settings, spec, page + 1, fmt)
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
-    return render_formats(metas, entries), newest
+    return assemble_formats(metas, entries), newest
 
 
 def store_document(

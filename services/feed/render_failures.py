@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import redis
 
@@ -22,10 +23,19 @@ MAX_BACKOFF = 600.0
 _PRIORITY = {"articles": 0, "source": 1, "rates": 2, "rates-moves": 2, "pair": 3, "tag": 4}
 
 
-def render_priority(item: tuple[str, str]) -> tuple[int, str]:
-    """Sort key of a dirty feed ``(name, stamp)``: most read first, then by name."""
-    name = item[0]
-    return _PRIORITY.get(name.partition(":")[0], 5), name
+def render_priority(item: tuple[str, str]) -> tuple[int, float, str]:
+    """Sort key of a dirty feed ``(name, stamp)``: most read first, then the newest
+    change first, then by name.
+
+    Only subscription documents are ever dirty: archive pages are rendered on
+    their first request and never change, so they never wait in front of one.
+    """
+    name, stamp = item
+    try:
+        changed = datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        changed = 0.0  # unreadable: as if the oldest change
+    return _PRIORITY.get(name.partition(":")[0], 5), -changed, name
 
 
 def failures_key(prefix: str) -> str:

@@ -36,10 +36,13 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
 
     def render(name: str, stamp: datetime) -> None:
         result = refresh(self.session, settings, [name], stamp)
-        # Web processes drop their in-memory copies of what changed.
-        announce(co.client, settings.key_prefix, result.changed)
+        # Web processes drop their in-memory copies of what changed; one round
+        # trip with the render counters.
+        pipe = co.client.pipeline(transaction=False)
+        announce(pipe, settings.key_prefix, result.changed)
+        co.count_renders(result.rendered, pipe)
+        pipe.execute()
         documents_changed(self.app, self.session, result.changed)
-        co.count_renders(result.rendered)
 
     done = co.drain(render, transient=TRANSIENT_ERRORS)
     if done is None:

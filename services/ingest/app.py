@@ -44,7 +44,10 @@ def _outbox(settings: Settings, sessions: sessionmaker[Session]) -> Outbox:
     return Outbox(sessions, celery, stale_after=timedelta(seconds=visibility + limit))
 
 
-def create_app(settings: Settings | None = None, *, start_relay: bool = True) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, start_relay: bool = True, access_log: bool = True
+) -> Flask:
+    """``access_log=False`` when the server in front writes it (services.ingest.body_front)."""
     settings = settings or load_settings()
     if not settings.ingest_tokens:
         raise SystemExit(
@@ -76,8 +79,9 @@ def create_app(settings: Settings | None = None, *, start_relay: bool = True) ->
     install_sessions(app, sessions)
     app.register_blueprint(bp)
     install_operations(app, "ingest-api", engine, limiter_client(settings), settings)
+    inner = AccessLog(app.wsgi_app) if access_log else app.wsgi_app
     app.wsgi_app = RequestLimits(  # type: ignore[method-assign]
-        AccessLog(app.wsgi_app), settings.http_max_url_bytes, settings.http_max_header_bytes
+        inner, settings.http_max_url_bytes, settings.http_max_header_bytes
     )
 
     return app

@@ -211,7 +211,11 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
         ),
         "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
         "405": _problem("Method not allowed.", _ALLOW),
-        "413": _problem(f"The body is larger than {max_bytes} bytes; it is not read."),
+        "408": _problem(
+            f"The body took over {settings.http_body_timeout} s, or came slower than "
+            f"{settings.http_body_min_rate} bytes/s after its first 2 s; the connection is closed."
+        ),
+        "413": _problem(f"The body is larger than {max_bytes} bytes; the rest is not read."),
         "415": _problem(f"Content-Type is not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}."),
         "422": _problem(
             "A JSON page that breaks the page schema; `errors` lists each field.",

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
@@ -71,8 +73,7 @@ def process_submission(
 
     outcome = Outcome(sub.id, SubmissionStatus.DONE)
     observed_at = _observed_at(page, sub)
-    for position, article in enumerate(page.articles):
-        _store_article(session, sub, article, position, observed_at, outcome)
+    _store_articles(session, sub, page.articles, observed_at, outcome)
 
     sub.status = SubmissionStatus.DONE
     sub.finished_at = utcnow()
@@ -125,9 +126,123 @@ def _observed_at(page: ParsedPage, sub: Submission) -> datetime:
 
 
 def _affected_feeds(article: Article) -> set[str]:
-    specs = [FeedSpec.articles(), FeedSpec.source(article.source)]
-    specs += [FeedSpec.tag(t.tag) for t in article.tags]
+    return _feeds_of(article.source, [t.tag for t in article.tags])
+
+
+def _feeds_of(source: str, tags: Sequence[str]) -> set[str]:
+    specs = [FeedSpec.articles(), FeedSpec.source(source)]
+    specs += [FeedSpec.tag(t) for t in tags]
     return {spec.name for spec in specs}
+
+
+def _store_articles(
+    session: Session,
+    sub: Submission,
+    articles: Sequence[ParsedArticle],
+    page_time: datetime,
+    outcome: Outcome,
+) -> None:
+    """Store a page's articles: one look-up for all of them, one insert of the new
+    ones and one of their tags.
+
+    Same rows and counts as storing them one at a time (the fallback below).
+    """
+    keyed = [(identity_key(a), content_digest(a), a) for a in articles]
+    keys = [key for key, _, _ in keyed]
+    if len(set(keys)) < len(keys):
+        # A headline twice on one page: one at a time, so the second meets the first.
+        _store_one_by_one(session, sub, articles, page_time, outcome)
+        return
+    known = _existing(session, keys)
+    fresh = [
+        (position, key, digest, parsed)
+        for position, (key, digest, parsed) in enumerate(keyed)
+        if key not in known
+    ]
+    if fresh:
+        try:
+            with session.begin_nested():
+                _insert(session, sub, fresh, page_time)
+        except IntegrityError:
+            # Another worker stored one of them a moment ago: one at a time, as re-posts.
+            _store_one_by_one(session, sub, articles, page_time, outcome)
+            return
+    for key, digest, parsed in keyed:
+        if key in known:
+            _apply(sub, known[key], parsed, digest, outcome)
+        else:
+            outcome.new += 1
+            outcome.feeds |= _feeds_of(sub.source, parsed.tags)
+
+
+def _store_one_by_one(
+    session: Session,
+    sub: Submission,
+    articles: Sequence[ParsedArticle],
+    page_time: datetime,
+    outcome: Outcome,
+) -> None:
+    for position, parsed in enumerate(articles):
+        _store_article(session, sub, parsed, position, page_time, outcome)
+
+
+def _insert(
+    session: Session,
+    sub: Submission,
+    fresh: list[tuple[int, str, str, ParsedArticle]],
+    page_time: datetime,
+) -> None:
+    now = utcnow()
+    rows = [_article_row(sub, *item, page_time, now) for item in fresh]
+    ids = session.scalars(
+        insert(Article).returning(Article.id, sort_by_parameter_order=True), rows
+    ).all()
+    tags = [
+        {"article_id": article_id, "tag": tag}
+        for article_id, (*_, parsed) in zip(ids, fresh, strict=True)
+        for tag in sorted(set(parsed.tags))
+    ]
+    if tags:
+        session.execute(insert(ArticleTag), tags)
+
+
+def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
+    if not keys:
+        return {}
+    found = session.scalars(
+        select(Article)
+        .where(Article.identity_key.in_(set(keys)))
+        .options(selectinload(Article.tags))
+    )
+    return {a.identity_key: a for a in found}
+
+
+def _article_row(
+    sub: Submission,
+    position: int,
+    key: str,
+    digest: str,
+    parsed: ParsedArticle,
+    page_time: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "guid": f"urn:uuid:{uuid.uuid4()}",
+        "identity_key": key,
+        "title": parsed.title,
+        "paragraphs": list(parsed.paragraphs),
+        "content_sha256": digest,
+        "url": parsed.url or sub.page_url,
+        "source": sub.source,
+        "position": position,
+        "published_at": parsed.published or page_time,
+        "authors": list(parsed.authors) or None,
+        "modified_at": parsed.modified,
+        # The time it entered the feed: Last-Modified moves exactly when feeds change.
+        "updated_at": now,
+        "first_submission_id": sub.id,
+        "last_submission_id": sub.id,
+    }
 
 
 def _store_article(
@@ -142,23 +257,8 @@ def _store_article(
     digest = content_digest(parsed)
     existing = session.scalars(select(Article).where(Article.identity_key == key)).first()
     if existing is None:
-        now = utcnow()
         article = Article(
-            guid=f"urn:uuid:{uuid.uuid4()}",
-            identity_key=key,
-            title=parsed.title,
-            paragraphs=list(parsed.paragraphs),
-            content_sha256=digest,
-            url=parsed.url or sub.page_url,
-            source=sub.source,
-            position=position,
-            published_at=parsed.published or page_time,
-            authors=list(parsed.authors) or None,
-            modified_at=parsed.modified,
-            # The time it entered the feed: Last-Modified moves exactly when feeds change.
-            updated_at=now,
-            first_submission_id=sub.id,
-            last_submission_id=sub.id,
+            **_article_row(sub, position, key, digest, parsed, page_time, utcnow()),
             tags=[ArticleTag(tag=t) for t in sorted(set(parsed.tags))],
         )
         try:
@@ -171,6 +271,13 @@ def _store_article(
             outcome.new += 1
             outcome.feeds |= _affected_feeds(article)
             return
+    _apply(sub, existing, parsed, digest, outcome)
+
+
+def _apply(
+    sub: Submission, existing: Article, parsed: ParsedArticle, digest: str, outcome: Outcome
+) -> None:
+    """A stored article seen again: count it, and update it if what readers see changed."""
     if existing.content_sha256 == digest:
         # A rerun of the submission that brought or changed this article counts
         # it as before (and re-announces it), so a redelivered task reports and

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, g, request
 
 from services.ingest import accept as acc
 from services.ingest.auth import authenticate
+from services.ingest.body_front import ADMITTED, CONTINUE, PREFLIGHT
 from services.ingest.openapi import openapi_document
 from services.ingest.outbox import Outbox
 from services.ingest.parsing.served_schema import served_page_schema
@@ -49,8 +50,10 @@ def post_submission() -> Response:
     limiter: RateLimiter = _state()["limiter"]
     outbox: Outbox = _state()["outbox"]
     label = _authenticate()
-    # Before the body is read: a flood costs no more than its headers.
-    limiter.check(label)
+    # Before the body is read: a flood costs no more than its headers. Behind
+    # the body-reading front, its preflight already took this request's token.
+    if not request.environ.get(ADMITTED):
+        limiter.check(label)
     media_type = acc.check_media_type(request.headers.get("Content-Type"))
     too_large = Problem(
         413,
@@ -64,6 +67,9 @@ def post_submission() -> Response:
     acc.check_query(request.args.keys())
     source = acc.check_source(request.args.get("source"), default=f"token-{label}")
     page_url = acc.check_page_url(request.args.get("url"))
+    if request.environ.get(PREFLIGHT):
+        # Every check that needs no body has passed: the front may read it now.
+        return Response(status=CONTINUE)
     body = request.get_data(cache=False)
     if len(body) > settings.max_body_bytes:
         raise too_large

@@ -63,18 +63,19 @@ def process(self: IngestTask, submission_id: str) -> None:
         # Sent only now that the rows they depend on have committed. A
         # redelivered task sends them again; both consumers are idempotent.
         # If the broker is away, the task retries as a whole (idempotent).
-        if outcome.snapshot is not None:
-            send(
-                self.app,
-                contracts.STORE_SNAPSHOT,
-                dict(outcome.snapshot),
-                headers={"submission_id": submission_id},
-            )
+        # The feeds first: their render is what a reader waits for.
         if outcome.feeds:
             send(
                 self.app,
                 contracts.REFRESH_FEEDS,
                 {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
+                headers={"submission_id": submission_id},
+            )
+        if outcome.snapshot is not None:
+            send(
+                self.app,
+                contracts.STORE_SNAPSHOT,
+                dict(outcome.snapshot),
                 headers={"submission_id": submission_id},
             )
         log.info(

@@ -77,8 +77,13 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
         ],
     )
     try:
+        # The snapshot and the note that this submission's snapshot arrived: one transaction.
         with session.begin_nested():
             session.add(snapshot)
+            session.flush()
+            session.add(
+                RateSnapshotSource(snapshot_id=snapshot.id, submission_id=payload["submission_id"])
+            )
         session.commit()
     except IntegrityError:
         # A concurrent delivery of the same snapshot won the insert.
@@ -88,7 +93,6 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
             raise
         _record_source(session, existing.id, payload["submission_id"])
         return Stored(existing.id, existing.submission_id, False, len(quotes), len(conflicts))
-    _record_source(session, snapshot.id, payload["submission_id"])
     return Stored(snapshot.id, snapshot.submission_id, True, len(quotes), len(conflicts))
 
 

@@ -20,7 +20,7 @@ def test_parse_shows_articles_authors_quotes_and_left_out_text(cli: Cli) -> None
     assert "     4 paragraphs; by Dana Omarova; tags afghanistan, iran, kazakhstan" in out
     assert "  EUR/KZT  548.10 ▲0.4%" in out
     assert "     https://example.tj/news/ges-2025" in out
-    assert "  boilerplate: 1 blocks, 19 characters, e.g. 'Поделиться Telegram'" in out
+    assert "  boilerplate: 1 block, 19 characters, e.g. 'Поделиться Telegram'" in out
 
 
 def test_parse_json_matches_the_seed(cli: Cli) -> None:
@@ -60,3 +60,32 @@ def test_parse_stores_nothing(cli: Cli, tmp_path: Path) -> None:
     result = cli("parse", str(PAGES / "russian.txt"))
     assert result.exit_code == 0
     assert not (tmp_path / "var").exists()
+
+
+def test_parse_of_a_front_page_says_what_went_into_no_story(cli: Cli) -> None:
+    result = cli("parse", str(FIXTURES / "timesca-2025-12-15-full.html"))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "articles:  6" in lines
+    assert any(
+        line.startswith("  site chrome: ") and line.endswith("e.g. 'About Us Advertise Contact "
+        "Newsletters Log In Subscribe'")
+        for line in lines
+    )
+    assert any(line.startswith("  comments: 1 block, ") for line in lines)
+    assert any(
+        line.startswith("  outside the stories: ")
+        and line.endswith("e.g. 'Kazakh Oil Output Falls Short of OPEC+ Quota'")
+        for line in lines
+    )
+    assert not any(line.startswith("warning:") for line in lines)
+
+
+def test_parse_shows_an_outlets_front_page_with_links_and_bylines(cli: Cli) -> None:
+    result = cli("parse", str(PAGES / "outlet-mixed.html"))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "  1. Uzbekistan Lifts Cotton Quotas for Private Farms\n" in out
+    assert "     6 paragraphs; by Aziz Karimov, Lola Saidova; tags uzbekistan\n" in out
+    assert "  5. Gas shortages\n     1 paragraph\n" in out
+    assert "  site chrome: 4 blocks, 112 characters, e.g. 'Uzbekistan Region Economy'\n" in out

@@ -6,9 +6,12 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from shared.db import utcnow
+from services.ingest.app import create_app
+from services.ingest.processing import process_submission
+from shared.db import make_engine, make_session_factory, utcnow
 from shared.settings import Settings
 from tests.cli.conftest import Cli, store
+from tests.conftest import FIXTURES, TOKEN
 
 
 def test_status_shows_counts_error_and_times(cli: Cli, db_url: str) -> None:
@@ -87,6 +90,39 @@ def test_status_shows_what_was_left_out_and_warnings(cli: Cli, db_url: str) -> N
     assert result.exit_code == 0, result.output
     assert "left out:  3 blocks, 60 characters" in result.stdout
     assert "  outside the article: 2 blocks, 40 characters, e.g. 'Home'" in result.stdout
-    assert "  boilerplate: 1 blocks, 20 characters, e.g. 'Share this:'" in result.stdout
+    assert "  boilerplate: 1 block, 20 characters, e.g. 'Share this:'" in result.stdout
     assert "warning:   no headline found" in result.stdout
     assert json.loads(cli("status", sid, "--json").stdout)["diagnostics"] == diagnostics
+
+
+def test_a_front_page_left_out_text_reaches_the_api_and_status(
+    cli: Cli, db_url: str, settings: Settings
+) -> None:
+    body = (FIXTURES / "timesca-2025-12-15-full.html").read_bytes()
+    sid = store(db_url, status="queued", body=body, media_type="text/html")
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as session:
+        outcome = process_submission(session, sid)
+    engine.dispose()
+    assert outcome is not None and outcome.new == 6
+
+    app = create_app(settings, start_relay=False)
+    got = app.test_client().get(
+        f"/v1/submissions/{sid}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert got.status_code == 200
+    left = got.get_json()["diagnostics"]["left_out"]
+    kinds = {kind["kind"]: kind for kind in left["kinds"]}
+    assert list(kinds) == ["site chrome", "comments", "outside the stories"]
+    assert left["chars"] == sum(kind["chars"] for kind in left["kinds"]) > 5000
+    assert kinds["outside the stories"]["sample"] == "Kazakh Oil Output Falls Short of OPEC+ Quota"
+
+    result = cli("status", sid)
+    assert result.exit_code == 0, result.output
+    assert f"left out:  {left['blocks']} blocks, {left['chars']} characters" in result.stdout
+    chrome = kinds["site chrome"]
+    assert (
+        f"  site chrome: {chrome['blocks']} blocks, {chrome['chars']} characters, "
+        f"e.g. {chrome['sample']!r}"
+    ) in result.stdout
+    assert "  comments: 1 block, " in result.stdout

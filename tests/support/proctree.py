@@ -1,26 +1,40 @@
-"""Process-tree look-ups from /proc (Linux): a Celery worker's pool children."""
+"""Process look-ups from /proc (Linux): a Celery worker's pool children, a
+process group's CPU time. The tests and the benchmarks read /proc through here."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-def children(pid: int) -> list[int]:
-    """Direct children of ``pid`` that are still alive (not zombies)."""
-    found = []
+
+def processes() -> Iterator[tuple[int, list[str]]]:
+    """Every process with the fields of its ``/proc/PID/stat`` after the command name.
+
+    "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so
+    the fields start after the last ")"; index 0 is field 3 of proc(5) (state).
+    """
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
         except OSError:
-            continue
-        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        if int(ppid) == pid and state != "Z":
-            found.append(int(entry.name))
-    return sorted(found)
+            continue  # it exited meanwhile
+        yield int(entry.name), stat[stat.rindex(")") + 2 :].split()
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of ``pid`` that are still alive (not zombies)."""
+    return sorted(p for p, f in processes() if int(f[1]) == pid and f[0] != "Z")
+
+
+def cpu_seconds_of_group(pgid: int) -> float:
+    """User + system CPU of every live process in a process group (a service and its pool)."""
+    ticks = sum(int(f[11]) + int(f[12]) for _, f in processes() if int(f[2]) == pgid)
+    return ticks / CLOCK_TICKS
 
 
 def alive(pid: int) -> bool:

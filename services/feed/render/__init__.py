@@ -2,7 +2,9 @@
 
 Rendering is a pure function of its input: the same meta and entries always
 give the same bytes, so the feed worker can store them and the web app can
-serve them with a stable ETag.
+serve them with a stable ETag. ``render_formats`` builds a document whole;
+``assemble_formats`` gives the same bytes from each entry's stored fragments
+(see ``fragments``), which is what the feed worker and the web app use.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .atom import render_atom
+from .fragments import FORMATS, assemble_formats, clear_fragments
 from .html import content_html
 from .jsonfeed import render_json
 from .model import FeedEntry, FeedMeta
@@ -22,13 +25,14 @@ __all__ = [
     "MEDIA_TYPES",
     "FeedEntry",
     "FeedMeta",
+    "assemble_formats",
+    "clear_fragments",
     "content_html",
     "render_feed",
     "render_formats",
     "xml_safe",
 ]
 
-FORMATS = ("atom", "rss", "json")
 MEDIA_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
     "rss": "application/rss+xml; charset=utf-8",

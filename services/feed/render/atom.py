@@ -11,13 +11,21 @@ from .xmlfeed import add_entries, alternate_links, history_links, new_generator
 ATOM_TYPE = "application/atom+xml"
 
 
-def render_atom(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
-    """Atom bytes for prepared ``meta`` and ``entries`` (see ``prepare``)."""
+def render_atom(
+    meta: FeedMeta, entries: Sequence[PreparedEntry], *, feed_author: bool | None = None
+) -> bytes:
+    """Atom bytes for prepared ``meta`` and ``entries`` (see ``prepare``).
+
+    ``feed_author`` overrides what the entries decide (a feed author when some
+    entry has none): ``fragments`` renders a document's frame without its entries.
+    """
     fg, _history = new_generator(meta)
     if meta.subtitle:
         fg.subtitle(meta.subtitle)
     # RFC 4287 needs an author on the feed unless every entry has its own.
-    if any(item.author is None for item in entries):
+    if feed_author is None:
+        feed_author = any(item.author is None for item in entries)
+    if feed_author:
         fg.author(name=meta.title)
     fg.link(href=meta.self_url, rel="self", type=ATOM_TYPE)
     if meta.hub_url:

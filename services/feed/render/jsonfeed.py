@@ -17,6 +17,15 @@ def rfc3339(value: datetime) -> str:
     return value.isoformat()
 
 
+def json_item(item: PreparedEntry) -> bytes:
+    """One item as it appears in a document's ``items`` array."""
+    return _dumps(_item(item))
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _item(item: PreparedEntry) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": item.guid}
     if item.link:
@@ -54,4 +63,4 @@ def render_json(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
     if meta.is_archive:
         doc["expired"] = True
     doc["items"] = [_item(item) for item in entries]
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _dumps(doc)

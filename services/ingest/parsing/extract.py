@@ -17,66 +17,17 @@ What is left out is counted by kind, so the page's submitter can be told.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from .clean import squash_space, strip_forbidden
+from .boilerplate import is_boilerplate
+from .html_blocks import Block, Walk, text_blocks
 from .notes import Notes
 
-# Leaf blocks only: containers (div, section, lists) are found as the
-# ancestors the scores flow up to. A text-only <div> is a paragraph too.
-_BLOCK_TAGS = (
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt",
-    "td", "th", "figcaption", "div",
-)  # fmt: skip
-_ANY_BLOCK = ", ".join(_BLOCK_TAGS)
-# Blocks and the containers that may hold text of their own beside their
-# blocks (a blog post's lines separated by <br>s around an image's <div>).
-# Which is which is told by the order of the matches, not by the query: a
-# `:has()` would test every element's subtree.
-_ALL_QUERY = f"{_ANY_BLOCK}, section, article, main"
-# Children that end a run of a container's own text.
-_RUN_BREAKS = frozenset(
-    {
-        *_BLOCK_TAGS,
-        "section",
-        "article",
-        "main",
-        "table",
-        "ul",
-        "ol",
-        "dl",
-        "header",
-        "footer",
-        "aside",
-        "nav",
-        "figure",
-        "form",
-        "hr",
-        "img",
-        "iframe",
-        "video",
-        "picture",
-    }
-)
-_MIN_LOOSE_CHARS = 20
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Captions and credits belong to a picture, not to the story's text.
-_CHROME_TAGS = frozenset({"nav", "aside", "footer", "figure", "figcaption"})
-_CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
-# Class and id words of the furniture around and inside articles; a word
-# starts the name or follows a separator, so "post-share" and "sharedaddy"
-# match but "content" in "entry-content" does not trip "tent".
-_BOILERPLATE = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|related|comment|disqus|sidebar|footer|"
-    r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
-    r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
-    r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager)",
-    re.IGNORECASE,
-)
+# Furniture taking this share of the page's prose is no furniture.
+_FURNITURE_SHARE = 0.5
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
 # Weights of what a block says about its container.
@@ -86,165 +37,11 @@ _SENTENCE_ENDS = '.!?…"”»'
 
 
 @dataclass(slots=True)
-class Block:
-    node: LexborNode
-    tag: str
-    text: str
-    links: int
-
-    @property
-    def link_density(self) -> float:
-        return self.links / len(self.text) if self.text else 0.0
-
-
-@dataclass(slots=True)
 class Extraction:
     blocks: list[Block]
     left_out: Notes
-
-
-class _Tree:
-    """Parents, depths and boilerplate marks of the elements seen, by mem_id."""
-
-    def __init__(self, root: LexborNode) -> None:
-        self.root_id = root.mem_id
-        self.parent: dict[int, int] = {root.mem_id: 0}
-        self.depth: dict[int, int] = {root.mem_id: 0}
-        self.nodes: dict[int, LexborNode] = {root.mem_id: root}
-        # Whether an element is a link or inside one.
-        self.in_link: dict[int, bool] = {root.mem_id: False}
-
-    def visit(self, node: LexborNode) -> None:
-        """Record ``node`` and its unseen ancestors."""
-        path = []
-        current: LexborNode | None = node
-        while current is not None and current.mem_id not in self.depth:
-            path.append(current)
-            current = current.parent
-        if current is None:  # outside the root (cannot happen for its descendants)
-            above, depth, in_link = 0, 0, False
-        else:
-            above = current.mem_id
-            depth = self.depth[above]
-            in_link = self.in_link[above]
-        for element in reversed(path):
-            mem_id = element.mem_id
-            depth += 1
-            in_link = in_link or element.tag == "a"
-            self.parent[mem_id] = above
-            self.depth[mem_id] = depth
-            self.nodes[mem_id] = element
-            self.in_link[mem_id] = in_link
-            above = mem_id
-
-    def contains(self, outer: int, inner: int) -> bool:
-        """Whether ``inner`` (visited) is ``outer`` or inside it."""
-        steps = self.depth[inner] - self.depth.get(outer, 1 << 30)
-        current = inner
-        for _ in range(steps):
-            current = self.parent[current]
-        return steps >= 0 and current == outer
-
-
-def _is_boilerplate(node: LexborNode) -> bool:
-    tag = node.tag
-    if tag in _CHROME_TAGS:
-        return True
-    attributes = node.attributes
-    if not attributes:
-        return False
-    if "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES:
-        return True
-    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    return names != " " and _BOILERPLATE.search(names) is not None
-
-
-def text_of(node: LexborNode) -> str:
-    return squash_space(strip_forbidden(node.text()))
-
-
-def text_blocks(scope: LexborNode, tree: _Tree) -> list[Block]:
-    """The text blocks under ``scope`` in document order, each visited in ``tree``.
-
-    The innermost block elements holding text, and the runs of text that
-    containers hold beside their blocks.
-    """
-    nodes = scope.css(_ALL_QUERY)
-    blocks = []
-    seen = set()
-    depth, parent, in_link = tree.depth, tree.parent, tree.in_link
-    visit = tree.visit
-    following = nodes[0] if nodes else None
-    for i in range(len(nodes)):
-        node = following
-        following = nodes[i + 1] if i + 1 < len(nodes) else None
-        mem_id = node.mem_id
-        # A query gives an element once for each selector of its list it matches.
-        if mem_id in seen:
-            continue
-        seen.add(mem_id)
-        if mem_id not in depth:
-            visit(node)
-        # Matches come in document order: a container is followed by the
-        # first block inside it.
-        holds = False
-        if following is not None:
-            next_id = following.mem_id
-            if next_id not in depth:
-                visit(following)
-            holds = parent[next_id] == mem_id or tree.contains(mem_id, next_id)
-        if not holds:
-            text = text_of(node)
-            if text:
-                links = len(text) if in_link[mem_id] else 0
-                blocks.append(Block(node, node.tag or "", text, links))
-        elif node.tag != "p" and len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS:
-            blocks.extend(_loose_runs(node))
-    _count_links(scope, tree, blocks)
-    return blocks
-
-
-def _loose_runs(container: LexborNode) -> list[Block]:
-    runs = []
-    parts: list[str] = []
-    links = 0
-    for child in (*container.iter(include_text=True), None):
-        tag = child.tag if child is not None else None
-        if child is None or tag in _RUN_BREAKS:
-            text = squash_space(strip_forbidden("".join(parts)))
-            if len(text) >= _MIN_LOOSE_CHARS:
-                runs.append(Block(container, "p", text, links))
-            parts, links = [], 0
-            continue
-        if tag in ("-text", "_text"):
-            parts.append(child.text_content or "")
-        elif tag not in ("-comment", "_comment"):
-            text = child.text()
-            parts.append(text)
-            if tag == "a":
-                links += len(text.strip())
-    return runs
-
-
-def _count_links(scope: LexborNode, tree: _Tree, blocks: list[Block]) -> None:
-    # Runs of a container's own text have counted their links already, and a
-    # block inside a link (a teaser card) is all link.
-    by_id = {
-        block.node.mem_id: block
-        for block in blocks
-        if block.node.tag == block.tag and not tree.in_link[block.node.mem_id]
-    }
-    for link in scope.css("a"):
-        current: LexborNode | None = link.parent
-        # Links sit a level or two inside their block.
-        for _ in range(4):
-            if current is None:
-                break
-            block = by_id.get(current.mem_id)
-            if block is not None:
-                block.links += len(link.text().strip())
-                break
-            current = current.parent
+    # The short blocks just before the story's text (a byline, a date, labels).
+    lead: list[Block] = field(default_factory=list)
 
 
 def _weight(block: Block) -> float:
@@ -258,22 +55,16 @@ def _weight(block: Block) -> float:
     return length * (1.0 - block.link_density)
 
 
-def main_content(scope: LexborNode) -> Extraction:
-    """The article's blocks in ``scope`` (the page's body), and what was left out."""
-    tree = _Tree(scope)
-    blocks = text_blocks(scope, tree)
-    totals: dict[int, float] = defaultdict(float)
-    parents = tree.parent
-    for block in blocks:
-        weight = _weight(block)
-        # A block counts for every element holding it (a few hundred blocks
-        # a few dozen levels deep: cheap dictionary steps).
-        mem_id = block.node.mem_id if weight else 0
-        while mem_id:
-            totals[mem_id] += weight
-            mem_id = parents[mem_id]
-    best = max(totals, key=totals.__getitem__, default=tree.root_id)
-    marks = _Boilerplate(tree.nodes[best])
+def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
+    """The article's blocks in ``scope`` (the page's body), and what was left out.
+
+    ``clean``: whether the text may spell characters XML forbids (as
+    character references), to be dropped.
+    """
+    walk = Walk(scope)
+    blocks = text_blocks(walk, clean)
+    marks = _Boilerplate(walk)
+    best = _best_container(walk, blocks, marks)
     left_out = Notes()
     kept = []
     seen: set[str] = set()
@@ -283,9 +74,11 @@ def main_content(scope: LexborNode) -> Extraction:
             # pull quote repeating a paragraph: each text once.
             left_out.add("repeated", block.text)
             continue
-        if not tree.contains(best, block.node.mem_id):
+        if not walk.contains(best, block.index):
             left_out.add("outside the article", block.text)
-        elif marks.under(block.node):
+        elif marks.inside(block.index) > best:
+            # Furniture inside the article's container (the container
+            # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
         elif block.link_density > _LINK_HEAVY:
             left_out.add("links", block.text)
@@ -293,7 +86,40 @@ def main_content(scope: LexborNode) -> Extraction:
             kept.append(block)
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
-    return Extraction(_trimmed(kept, left_out), left_out)
+    story = _trimmed(kept, left_out)
+    lead = kept[: kept.index(story[0])] if story else kept
+    return Extraction(story, left_out, lead)
+
+
+def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int:
+    """The element whose blocks weigh the most: the article's container.
+
+    Prose inside furniture (a footer's blurb, a cookie notice, a related
+    story's teaser) weighs nothing, unless the furniture's names would take
+    most of the page's prose (a wrapper named after its share buttons).
+    """
+    weights = [_weight(block) for block in blocks]
+    furniture = [
+        weight > 0 and marks.inside(block.index) >= 0
+        for block, weight in zip(blocks, weights, strict=True)
+    ]
+    prose = sum(weight for weight in weights if weight > 0)
+    dropped = sum(weight for weight, marked in zip(weights, furniture, strict=True) if marked)
+    if dropped < _FURNITURE_SHARE * prose:
+        weights = [
+            0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)
+        ]
+    # Each block's weight counts for every element holding it: summed up
+    # the tree in one backward pass over the walk.
+    totals = [0.0] * len(walk.nodes)
+    for block, weight in zip(blocks, weights, strict=True):
+        totals[block.index] += weight
+    parents = walk.parents
+    for i in range(len(totals) - 1, 0, -1):
+        if totals[i]:
+            totals[parents[i]] += totals[i]
+    # Of a chain of elements with the same sum, the innermost.
+    return max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
 
 
 def _is_prose(block: Block) -> bool:
@@ -313,19 +139,24 @@ def _trimmed(kept: list[Block], left_out: Notes) -> list[Block]:
 
 
 class _Boilerplate:
-    """Whether a block sits in boilerplate inside the article's container."""
+    """The innermost furniture element holding each element, remembered as asked."""
 
-    def __init__(self, container: LexborNode) -> None:
-        self._known: dict[int, bool] = {container.mem_id: False}
+    def __init__(self, walk: Walk) -> None:
+        self._walk = walk
+        self._known: dict[int, int] = {}
 
-    def under(self, node: LexborNode) -> bool:
+    def inside(self, index: int) -> int:
+        """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
         path = []
-        current: LexborNode | None = node
-        while current is not None and current.mem_id not in self._known:
+        parents, known = self._walk.parents, self._known
+        current = index
+        while current >= 0 and current not in known:
             path.append(current)
-            current = current.parent
-        marked = current is not None and self._known[current.mem_id]
+            current = parents[current]
+        marked = known[current] if current >= 0 else -1
+        nodes = self._walk.nodes
         for element in reversed(path):
-            marked = marked or _is_boilerplate(element)
-            self._known[element.mem_id] = marked
+            if is_boilerplate(nodes[element]):
+                marked = element
+            known[element] = marked
         return marked

@@ -12,8 +12,9 @@ from datetime import date
 
 from .articles import build_articles
 from .ceiling import memory_given_back
+from .html_chrome import drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
-from .html_front import CHROME_TAGS, FrontPage
+from .html_front import FrontPage
 from .html_ticker_date import (
     fallback_date,
     may_hold_ticker_bar,
@@ -77,6 +78,16 @@ def _read_whole_page(
     return page_date, quotes
 
 
+# How pages spell the class or tag of a ticker bar; searched for as they are
+# (at memchr speed), not in a lowered copy of the page.
+_TICKER_SPELLINGS = (b"icker", b"ICKER", b"arquee", b"ARQUEE")
+
+
+def _names_ticker(source: bytes) -> bool:
+    """Whether the page may hold a ticker bar: a "ticker" or "marquee" in any usual case."""
+    return any(spelling in source for spelling in _TICKER_SPELLINGS)
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -107,10 +118,10 @@ class _Page:
         # (A ticker bar inside them is found by the whole-page pass in
         # parse_html, and only when no other bar is: a page with bars both
         # there and elsewhere gives the quotes of the others.)
-        tree.strip_tags(CHROME_TAGS, recursive=True)
         drop_invisible(tree)
+        drop_site_chrome(tree, self.notes)
         quotes = list(ticker_bar_quotes(tree))
-        return page_date, quotes, FrontPage(tree).stories(body)
+        return page_date, quotes, FrontPage(tree, self.notes).stories(body)
 
     def _read_single(self, facts: PageFacts) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
         """A page that says it is one article: its main content, by block scoring."""
@@ -121,10 +132,12 @@ class _Page:
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it; ticker lines only where a pair may be
         # named (the page's text costs more to build than this scan).
-        quotes = list(ticker_bar_quotes(tree))
+        quotes = list(ticker_bar_quotes(tree)) if _names_ticker(self.source) else []
         if not quotes and may_name_pair(self.source):
             quotes = list(ticker_line_quotes(node_text(tree.body, separator="\n")))
-        single = read_single(tree, facts, heading)
+        # The source is free of the characters XML forbids (``clean_utf8``);
+        # only a numeric character reference can spell one in the text.
+        single = read_single(tree, facts, heading, clean=b"&#" in self.source)
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()

@@ -7,23 +7,23 @@ them, else its paragraphs read as plain text; site chrome dropped on the way.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from datetime import datetime
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .articles import Draft, build_articles
-from .clean import strip_forbidden
+from .articles import Draft, build_articles, is_page_furniture
+from .bylines import byline_authors
+from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
+from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
 from .html_tree import Ancestry, heading_link, node_text
 from .model import ParsedArticle
+from .notes import Notes
 from .text import article_lines
 
-# Site chrome around and inside articles: menus, sidebars ("Most read"),
-# footers with share links, forms. A page-level <header> holds the site menus
-# too, but an article's own <header> holds its title, so headers are sorted
-# out separately.
-CHROME_TAGS = ["nav", "aside", "footer", "form"]
 # Readers' comments under a story are not part of it, whatever their markup:
 # WordPress's <div id="comments" class="comments-area"> holding an
 # <ol class="comment-list">, a <section class="comments">, or a lone
@@ -56,14 +56,48 @@ _BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
 _ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
 _ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
 _URL_SCHEMES = frozenset({"", "http", "https"})
+# Text left in the page once its stories are read: every heading and block.
+_LEFT_OVER = f"h1, h2, h3, h4, h5, h6, {_BLOCK_QUERY}"
+_ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _draft(
+    title: str, paragraphs: list[str], url: str | None, published: datetime | None = None
+) -> Draft:
+    """A story's draft, its leading byline paragraphs ("By Dana Omarova") read as its authors."""
+    authors: list[str] = []
+    start = 0
+    while start < len(paragraphs):
+        names = byline_authors(squash_space(paragraphs[start]))
+        if names is None:
+            break
+        authors.extend(names)
+        start += 1
+    return Draft(title, paragraphs[start:], url, published, authors=tuple(dict.fromkeys(authors)))
+
+
+def _is_link_item(node: LexborNode) -> bool:
+    """A list item that is one link and nothing else ("<li><a>Other story</a></li>")."""
+    if node.tag != "li":
+        return False
+    children = list(node.iter())
+    return (
+        len(children) == 1
+        and children[0].tag == "a"
+        and node_text(children[0]).strip() == node_text(node).strip()
+    )
 
 
 class FrontPage:
     """The stories of a page's tree, which it reads destructively."""
 
-    def __init__(self, tree: LexborHTMLParser) -> None:
+    def __init__(self, tree: LexborHTMLParser, notes: Notes | None = None) -> None:
         self.tree = tree
         self.ancestry = Ancestry()
+        # What went into no story, by kind (see ``drop_site_chrome`` for the page's chrome).
+        self.notes = notes if notes is not None else Notes()
+        # The headings and blocks read into stories that stay in the tree.
+        self._used: set[int] = set()
 
     @functools.cached_property
     def base(self) -> str | None:
@@ -87,8 +121,26 @@ class FrontPage:
         articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(self.tree.body or body)
-            articles = self._from_headings(body) or self._from_blocks(body)
+            articles = self._from_headings(body)
+            if not articles:
+                self._used.clear()
+                return self._from_blocks(body)
+        self._count_left_over(body)
         return articles
+
+    def _count_left_over(self, body: LexborNode) -> None:
+        """Count the headings and blocks still in the page that no story took."""
+        nodes = body.css(_LEFT_OVER)
+        tags = [node.tag for node in nodes]
+        leaves = {node.mem_id for node in self._leaf_blocks(nodes, tags)}
+        for node, tag in zip(nodes, tags, strict=True):
+            counted = node.mem_id in leaves or tag in _ALL_HEADINGS
+            if not counted or node.mem_id in self._used:
+                continue
+            text = squash_space(node_text(node))
+            # A ticker bar's items and date lines are read as the page's, not left out.
+            if text and not is_page_furniture(text):
+                self.notes.add(OUTSIDE, text)
 
     def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
         # Matches come in document order, where a node's descendants follow
@@ -97,6 +149,8 @@ class FrontPage:
         comments = {
             node.mem_id: node for node in scope.css(_COMMENTS) if node.mem_id != scope.mem_id
         }
+        for node in self._outermost(comments.values()):
+            note_text(self.notes, COMMENTS, node)
         for node in reversed(comments.values()):
             node.decompose()
         # Inside a story a <header> holds its title, never the site's menus.
@@ -107,8 +161,21 @@ class FrontPage:
             # A query matches its scope too; the scope is never dropped here.
             if node.mem_id != scope.mem_id and self._is_chrome(node)
         }
+        for node in self._outermost(doomed.values()):
+            if "hidden" not in node.attributes:
+                note_text(self.notes, SITE_CHROME, node)
         for node in reversed(doomed.values()):
             node.decompose()
+
+    def _outermost(self, nodes: Iterable[LexborNode]) -> list[LexborNode]:
+        """Those of ``nodes`` (in document order) inside none of the others."""
+        outer: list[LexborNode] = []
+        for node in nodes:
+            # A node's descendants follow it: one inside an earlier node is
+            # inside the last outermost one.
+            if not outer or not self.ancestry.contains(outer[-1], node):
+                outer.append(node)
+        return outer
 
     def _is_chrome(self, node: LexborNode) -> bool:
         # A page header holds the site menus; an article's own header its title.
@@ -161,24 +228,63 @@ class FrontPage:
 
     def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
         drafts = []
+        # Counted only when the elements give stories (else the fallbacks read them).
+        left_out: list[tuple[str, str]] = []
         for element in elements:
             # One query per article, sorted out here: each query walks the subtree.
             parts = element.css(_ARTICLE_PARTS)
             tags = [node.tag for node in parts]
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
             if first is None:
+                left_out.extend((OUTSIDE, node_text(n)) for n in self._leaf_blocks(parts, tags))
                 continue
             heading = parts[first]
             published = None
             if "time" in tags:
                 stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
                 published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
-            paragraphs = [node_text(node) for node in self._leaf_blocks(parts, tags)]
+            paragraphs = self._story_text(element, parts, tags, first)
+            if not any(map(str.strip, paragraphs)):
+                left_out.append((BARE_HEADINGS, node_text(heading)))
             drafts.append(
-                Draft(node_text(heading), paragraphs, self._heading_url(heading), published)
+                _draft(node_text(heading), paragraphs, self._heading_url(heading), published)
             )
         # A heading with nothing under it is a section label or a teaser link.
-        return build_articles(drafts, require_paragraphs=True)
+        articles = build_articles(drafts, require_paragraphs=True)
+        if articles:
+            for kind, text in left_out:
+                if text := squash_space(text):
+                    self.notes.add(kind, text)
+        return articles
+
+    def _story_text(
+        self, element: LexborNode, parts: list[LexborNode], tags: list[str | None], first: int
+    ) -> list[str]:
+        """A story's paragraphs, its subheadings among them, from its element's ``parts``.
+
+        ``first`` is the index of its headline in ``parts``. The headings of
+        articles nested in the story (readers' comments, related items) are
+        not its subheadings: with such articles, headings are left out.
+        """
+        leaves = self._leaf_blocks(parts, tags)
+        if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or self._nests_articles(element):
+            return [node_text(node) for node in leaves]
+        keep = {node.mem_id for node in leaves}
+        # A subheading stays in its story, in order, unless a list item or a
+        # quote holds it (whose text then holds it already).
+        keep.update(
+            node.mem_id
+            for node, tag in zip(parts[first + 1 :], tags[first + 1 :], strict=True)
+            if tag in _HEADINGS
+            and not self.ancestry.inside(node, "li")
+            and not self.ancestry.inside(node, "blockquote")
+        )
+        return [node_text(node) for node in parts if node.mem_id in keep]
+
+    @staticmethod
+    def _nests_articles(element: LexborNode) -> bool:
+        # A query matches its scope too.
+        return any(node.mem_id != element.mem_id for node in element.css("article"))
 
     def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         scope = body.css_first("main") or body
@@ -194,8 +300,10 @@ class FrontPage:
             for outer, inner in pairwise(headings)
             if self.ancestry.contains(outer, inner)
         }
-        drafts: list[tuple[LexborNode, list[str]]] = []
-        current: list[str] | None = None
+        # The wrappers' text is their inner headings'; never counted twice.
+        self._used.update(wrappers)
+        drafts: list[tuple[LexborNode, list[LexborNode]]] = []
+        current: list[LexborNode] | None = None
         for node, tag in zip(flow, tags, strict=True):
             if tag in _HEADINGS:
                 current = None
@@ -203,19 +311,27 @@ class FrontPage:
                     current = []
                     drafts.append((node, current))
             elif current is not None and node.mem_id in leaves:
-                current.append(node_text(node))
-        return build_articles(
-            (
-                Draft(node_text(heading), paragraphs, self._heading_url(heading))
-                for heading, paragraphs in drafts
-            ),
-            require_paragraphs=True,
-        )
+                current.append(node)
+        found = []
+        for heading, blocks in drafts:
+            if blocks and all(map(_is_link_item, blocks)):
+                # "Read also" and a list of links: a box of other stories,
+                # each item counted as text outside the stories.
+                blocks = []
+            paragraphs = [node_text(node) for node in blocks]
+            self._used.add(heading.mem_id)
+            if any(map(str.strip, paragraphs)):
+                self._used.update(node.mem_id for node in blocks)
+            else:
+                note_text(self.notes, BARE_HEADINGS, heading)
+            found.append(_draft(node_text(heading), paragraphs, self._heading_url(heading)))
+        return build_articles(found, require_paragraphs=True)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         # No <article> and no headings: the paragraphs may still read like a
         # plain-text page, a headline line followed by prose.
-        return article_lines([text for text in map(str.strip, self._blocks(body)) if text])
+        blocks = [text for text in map(str.strip, self._blocks(body)) if text]
+        return article_lines(blocks, self.notes)
 
     def _heading_url(self, heading: LexborNode) -> str | None:
         link = heading_link(heading)

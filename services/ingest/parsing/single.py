@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from .articles import Draft
-from .extract import HEADING_TAGS, main_content, text_of
+from .extract import HEADING_TAGS, main_content
+from .html_blocks import text_of
+from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
 from .notes import Notes
 from .structured import PageFacts
 
-# An articleBody this much shorter than the text found is a teaser, not the body.
+# Text found this much shorter than the page's JSON-LD articleBody missed the story.
 _BODY_SHARE = 0.6
 _MAX_TITLE = 300
 
@@ -29,22 +31,41 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
     return text[:_MAX_TITLE] or None
 
 
-def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -> SingleArticle:
-    """The page's article from ``tree`` (invisible elements already dropped)."""
+def read_single(
+    tree: LexborHTMLParser, facts: PageFacts, heading: str | None, clean: bool = True
+) -> SingleArticle:
+    """The page's article from ``tree`` (invisible elements already dropped).
+
+    ``clean``: whether the page's text may spell characters XML forbids.
+    """
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
-    found = main_content(body)
+    found = main_content(body, clean)
     notes = found.left_out
     title = facts.headline or heading
     paragraphs = []
+    printed: list[str] = []
     for block in found.blocks:
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
             continue
+        names = paragraph_byline(block.text)
+        if names is not None:
+            notes.add("byline", block.text)
+            printed.extend(name for name in names if name not in printed)
+            continue
         paragraphs.append(block.text)
-    if facts.body and len(facts.body) >= _BODY_SHARE * sum(map(len, paragraphs)):
-        # The page's own statement of its body, when it is the whole of it.
+    if not facts.authors and not printed:
+        for block in found.lead:
+            printed.extend(paragraph_byline(block.text) or ())
+    # The page's structured data names the authors best; else its printed byline.
+    authors = facts.authors or printed or body_authors(body)
+    if facts.body and _BODY_SHARE * len(facts.body) > sum(map(len, paragraphs)):
+        # A cross-check: the page's own statement of its body, when the
+        # blocks found hold far less (a wrong container). Otherwise the
+        # blocks, in the page's own paragraphs: an articleBody often glues
+        # them into one line, or carries photo captions and notes.
         paragraphs = [line for line in facts.body.splitlines() if line.strip()]
     if not title:
         notes.warn("no headline found")
@@ -56,7 +77,7 @@ def read_single(tree: LexborHTMLParser, facts: PageFacts, heading: str | None) -
         paragraphs,
         url=facts.url,
         published=facts.published,
-        authors=tuple(facts.authors),
+        authors=tuple(authors[:MAX_AUTHORS]),
         modified=facts.modified,
     )
     return SingleArticle(draft, notes)

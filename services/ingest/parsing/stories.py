@@ -92,6 +92,13 @@ _COMMON = frozenset(
 )
 
 
+# Reported speech closing a sentence: "…, the ministry said", "…, he told
+# reporters". Headlines say "says"; prose that lost its full stop says "said".
+_ATTRIBUTION = re.compile(
+    r",\s+(?:[\w'’.\-]+\s+){0,4}(?:said|told\s+\w+|added|reported|announced|noted|wrote)$"
+)
+
+
 def sentence_shaped(line: str) -> bool:
     """A short line starting with a capital that does not end like a sentence (or ends in ?/!)."""
     if len(line) > MAX_CHARS or has_speaker_tag(line) or any(c in line for c in _MENU_MARKS):
@@ -162,11 +169,15 @@ class StoryCutter:
             return looks_like_prose(following) or skip > 0
         if not looks_like_prose(following) or sentence_shaped(following):
             return False
-        if text.rstrip("\"'”’»").endswith("?"):
-            return False  # a question in running text, as interviews ask them
-        if i > 0 and not ends_sentence(texts[i - 1]):
-            return False
+        if _ATTRIBUTION.search(text):
+            return False  # "…, officials said": a paragraph without its full stop
+        if i > 0 and not ends_sentence(texts[i - 1]) and not looks_like_prose(texts[i - 1]):
+            return False  # a kicker, a label or a dateline above: no story has ended
         if not self._open:
             return True
         shared = len((_subject(text) | _subject(following)) & self._story_subject())
+        if text.rstrip("\"'”’»").endswith("?"):
+            # A question in running text, as interviews ask them, is on the
+            # story's subject; a question headline opens another.
+            return shared < _SHARED_WORDS
         return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS)

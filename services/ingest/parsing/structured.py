@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
+from .html_byline import author_names
 
 ARTICLE_TYPES = frozenset(
     {
@@ -97,13 +98,14 @@ def _types(item: dict[str, Any]) -> set[str]:
 
 def _author_names(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
-    names = []
+    names: list[str] = []
     for item in items[:_MAX_AUTHORS]:
         name = item.get("name") if isinstance(item, dict) else item
         text = _short(name)
         if text and not http_url(text):
-            names.append(text)
-    return names
+            # As printed ("By TOM KRISHER, AP Auto Writer"): the names alone.
+            names.extend(found for found in author_names(text) if found not in names)
+    return names[:_MAX_AUTHORS]
 
 
 def _from_json_ld(tree: LexborHTMLParser, facts: PageFacts) -> None:
@@ -159,14 +161,14 @@ def page_facts(tree: LexborHTMLParser) -> PageFacts:
         key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
         value = attributes.get("content") or ""
         if key in ("article:author", "author", "dc.creator", "byl") and len(authors) < _MAX_AUTHORS:
-            name = _short(value.removeprefix("By ").removeprefix("by "))
+            name = _short(value)
             if name and not http_url(name):
-                authors.append(name)
+                authors.extend(found for found in author_names(name) if found not in authors)
         elif key:
             meta.setdefault(key, value)
     facts.og_type = _short(meta.get("og:type"))
     facts.headline = facts.headline or _short(meta.get("og:title"))
-    facts.authors = facts.authors or authors
+    facts.authors = facts.authors or authors[:_MAX_AUTHORS]
     facts.published = facts.published or _when(meta.get("article:published_time"))
     facts.modified = facts.modified or _when(
         meta.get("article:modified_time") or meta.get("og:updated_time")

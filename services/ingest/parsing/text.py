@@ -70,15 +70,18 @@ def _has_lower_words(line: str) -> bool:
     return sum(word.isalpha() and word.islower() for word in line.split()) >= 3
 
 
-def article_lines(blocks: list[str]) -> tuple[ParsedArticle, ...]:
-    """Articles from separate text blocks read the plain-text way, one paragraph each."""
+def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
+    """Articles from separate text blocks read the plain-text way, one paragraph each.
+
+    Blocks before the first headline are counted in ``notes`` as left out.
+    """
     return _articles(
         [
             _Line(block, True, byline_authors(block), is_dateline(block))
             for block in blocks
             if not is_page_furniture(block)
         ],
-        Notes(),
+        notes,
     )
 
 

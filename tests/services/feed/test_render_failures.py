@@ -153,3 +153,26 @@ def test_priority_puts_subscription_feeds_before_rare_ones() -> None:
     names = ["tag:a", "pair:KGS-USD", "rates", "source:z", "articles", "rates-moves"]
     ordered = [n for n, _ in sorted(((n, "") for n in names), key=render_priority)]
     assert ordered == ["articles", "source:z", "rates", "rates-moves", "pair:KGS-USD", "tag:a"]
+
+
+def test_priority_renders_the_newest_change_first_within_a_kind() -> None:
+    dirty = {
+        "tag:old": "2026-01-01T10:00:00+00:00",
+        "tag:new": "2026-01-01T10:00:05.250000+00:00",
+        "tag:mid": "2026-01-01T11:00:01+01:00",  # 10:00:01 UTC
+        "articles": "2026-01-01T09:00:00+00:00",
+        "tag:unreadable": "yesterday",
+    }
+    ordered = [n for n, _ in sorted(dirty.items(), key=render_priority)]
+    assert ordered == ["articles", "tag:new", "tag:mid", "tag:old", "tag:unreadable"]
+
+
+def test_the_drain_renders_the_newest_page_first(coalescer: RenderCoalescer) -> None:
+    older, newer = datetime(2026, 1, 1, 10, tzinfo=UTC), datetime(2026, 1, 1, 10, 0, 3, tzinfo=UTC)
+    coalescer.mark(["tag:kyrgyzstan", "source:a", "articles"], older)
+    coalescer.mark(["tag:uzbekistan", "source:b", "articles"], newer)
+    rendered: list[str] = []
+    done = coalescer.drain(lambda name, _stamp: rendered.append(name))
+    assert (
+        done == rendered == ["articles", "source:b", "source:a", "tag:uzbekistan", "tag:kyrgyzstan"]
+    )

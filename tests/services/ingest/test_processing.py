@@ -188,3 +188,48 @@ def test_a_page_without_articles_says_why(session: Session) -> None:
     assert sub is not None and sub.status == "done"
     assert sub.diagnostics["warnings"] == ["no headline found"]
     assert sub.diagnostics["left_out"]["blocks"] == 2
+
+
+def test_articles_stored_by_another_worker_meanwhile_are_re_posts(
+    session: Session, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the one look-up of a page's articles and their one insert, another
+    worker stores the same articles: no row twice, and they count as re-posts."""
+    from services.ingest import processing
+
+    real_existing = processing._existing
+    engine = make_engine(db_url)
+
+    def existing_then_another_worker(s: Session, keys: list[str]) -> dict[str, Article]:
+        found = real_existing(s, keys)
+        monkeypatch.setattr(processing, "_existing", real_existing)
+        with make_session_factory(engine)() as other:
+            _, theirs = submit(other, SAMPLE.read_bytes() + b"\n")  # another submission
+        assert theirs.new == 6
+        return found
+
+    monkeypatch.setattr(processing, "_existing", existing_then_another_worker)
+    _, ours = submit(session, SAMPLE.read_bytes())
+    engine.dispose()
+    assert (ours.new, ours.updated, ours.unchanged) == (0, 0, 6)
+    assert session.scalar(select(func.count()).select_from(Article)) == 6
+    assert len(articles(session)) == 6
+
+
+def test_a_headline_twice_on_one_page_is_one_article(session: Session) -> None:
+    import json
+
+    doc = json.loads(JSON_PAGE.read_text(encoding="utf-8"))
+    first = doc["articles"][0]
+    same = dict(first)
+    changed = {**first, "paragraphs": [*first["paragraphs"], "A correction at the end."]}
+    doc["articles"] = [first, same, doc["articles"][1]]
+    _, twice = submit(session, json.dumps(doc).encode(), "application/json")
+    assert (twice.new, twice.updated) == (3, 0)  # as stored one at a time
+    doc["articles"] = [changed, doc["articles"][2], first]
+    _, back = submit(session, json.dumps(doc).encode(), "application/json")
+    # The changed body updates it, then the first body (on the same page) again.
+    assert (back.new, back.updated, back.unchanged) == (0, 2, 1)
+    stored = articles(session)
+    assert len(stored) == 2
+    assert stored[first["title"]].paragraphs == first["paragraphs"]

@@ -32,15 +32,15 @@ def article(**overrides: object) -> Article:
 
 
 def test_entry_author_and_link_come_from_the_page() -> None:
-    entry = _article_entry(article(), "http://feeds.example")
+    entry = _article_entry(article(), [], "http://feeds.example")
     assert entry.author == "Фарход Рахимов, Лола Саидова"
     assert entry.link == "https://example.tj/news/ges-2025"
     # A page that names nobody keeps the upstream's name as before.
-    assert _article_entry(article(authors=None), "http://feeds.example").author == "asia-news"
+    assert _article_entry(article(authors=None), [], "http://feeds.example").author == "asia-news"
 
 
 def test_every_format_shows_the_authors() -> None:
-    entry = _article_entry(article(), "http://feeds.example")
+    entry = _article_entry(article(), [], "http://feeds.example")
     doc = json.loads(render_feed("json", make_meta("json"), [entry]))
     assert doc["items"][0]["authors"] == [{"name": "Фарход Рахимов, Лола Саидова"}]
     assert doc["items"][0]["url"] == "https://example.tj/news/ges-2025"

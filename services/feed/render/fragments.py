@@ -1,0 +1,179 @@
+"""Feed documents assembled from stored entry fragments: a render costs the bytes it writes.
+
+A document in every format is a *frame* (everything before its entries, and
+the closing tags or brackets after them) with its entries' *fragments* in
+between: an Atom ``<entry>``, an RSS ``<item>``, a JSON Feed item. Each
+fragment is cut out of a one-entry document made by the very renderer the full
+path uses (``render_formats``), so an assembled document is byte for byte the
+full render (tests compare the two for every kind of feed, edits and archives
+included).
+
+Where fragments live: in this process's memory, in a store bounded by entries
+and bytes, keyed by the ``FeedEntry`` itself: every value a fragment is made
+from (title, text, link, times, tags, author, RSS extensions) is part of its
+key. So there is nothing to invalidate: an edited article, a changed tag or a
+different base URL (it is in every link and rate id) is a different entry,
+whose fragments are made once, the first time any feed holds it, and shared by
+every feed that holds it after that (all articles, its source, each of its
+tags, their archive pages); the old fragments age out. A feed's own settings
+(page size, TTL, titles, paging links) are in its frame, never in a fragment.
+A table of fragments was the alternative: it would save a restarted worker
+one full render per entry, but would cost every render a database read of
+the fragments and an invalidation rule per kind of entry; in memory a hit
+costs a dictionary lookup.
+
+Why a fragment does not depend on the document around it: feedgen writes Atom
+elements without a namespace prefix under a root that carries the default
+namespace, and RSS items use only namespaces declared on ``<rss>``; the RSS
+item extensions' namespaces (RSS-CB) are declared on the root of every
+document holding such an item, the one-entry document included. The frame
+depends on the entries in two ways, both passed to it: whether some entry
+lacks an author (Atom then names a feed author) and which item-extension
+namespaces the RSS root declares.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from shared.byte_lru import ByteLRU
+
+from .atom import render_atom
+from .jsonfeed import json_item, render_json
+from .model import FeedEntry, FeedMeta
+from .prepare import PreparedEntry, prepare_entry, prepare_meta
+from .rss import item_namespaces, render_rss
+
+FORMATS = ("atom", "rss", "json")  # every format a feed is published in
+# What follows the entries in a document with no entries.
+_TAILS = {"atom": b"</feed>", "rss": b"</channel></rss>", "json": b"]}"}
+_SEPARATORS = {"atom": b"", "rss": b"", "json": b","}
+_PROBE = FeedMeta(
+    feed_id="urn:silkfeed:fragment",
+    title="fragment",
+    subtitle="",
+    self_url="http://fragment.invalid/feed",
+    html_url="http://fragment.invalid/",
+    updated=datetime(1970, 1, 1, tzinfo=UTC),
+)
+
+Namespaces = tuple[tuple[str, str], ...]  # (prefix, uri) in first-use order
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFragments:
+    """One entry as every format writes it, and what its document's frame needs to know."""
+
+    guid: str
+    has_author: bool
+    rss_namespaces: Namespaces
+    atom: bytes
+    rss: bytes
+    json: bytes
+
+    def part(self, fmt: str) -> bytes:
+        return {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt]
+
+
+# Bounded by bytes as well as entries: an article's text may be up to a megabyte.
+_FRAGMENTS: ByteLRU[EntryFragments] = ByteLRU(max_entries=8192, max_bytes=96 * 1024 * 1024)
+
+
+def clear_fragments() -> None:
+    """Forget every fragment and frame (the next render of each entry is a full one)."""
+    _FRAGMENTS.clear()
+    _frame.cache_clear()
+
+
+def _render_xml(
+    fmt: str, meta: FeedMeta, entries: Sequence[PreparedEntry], author: bool, ns: Namespaces
+) -> bytes:
+    if fmt == "atom":
+        return render_atom(meta, entries, feed_author=author)
+    return render_rss(meta, entries, namespaces=dict(ns))
+
+
+def _split(fmt: str, empty: bytes) -> tuple[bytes, bytes]:
+    tail = _TAILS[fmt]
+    if not empty.endswith(tail):  # a renderer change this module must follow
+        raise RuntimeError(f"an empty {fmt} document does not end with {tail!r}")
+    return empty[: -len(tail)], tail
+
+
+@functools.lru_cache(maxsize=512)
+def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
+    """What comes before and after the entries of a document with ``meta``."""
+    prepared = prepare_meta(meta)
+    if fmt == "json":
+        return _split(fmt, render_json(prepared, ()))
+    return _split(fmt, _render_xml(fmt, prepared, (), author, ns))
+
+
+@functools.lru_cache(maxsize=1)
+def _probe_meta() -> FeedMeta:
+    return prepare_meta(_PROBE)
+
+
+def _xml_fragment(fmt: str, item: PreparedEntry, ns: Namespaces) -> bytes:
+    head, tail = _frame(fmt, _PROBE, True, ns)
+    whole = _render_xml(fmt, _probe_meta(), (item,), True, ns)
+    if not (whole.startswith(head) and whole.endswith(tail)):
+        raise RuntimeError(f"a one-entry {fmt} document does not hold its empty frame")
+    return whole[len(head) : len(whole) - len(tail)]
+
+
+def _make(entry: FeedEntry) -> EntryFragments:
+    item = prepare_entry(entry)
+    ns = tuple(item_namespaces((item,)).items())
+    return EntryFragments(
+        guid=item.guid,
+        has_author=item.author is not None,
+        rss_namespaces=ns,
+        atom=_xml_fragment("atom", item, ()),
+        rss=_xml_fragment("rss", item, ns),
+        json=json_item(item),
+    )
+
+
+def entry_fragments(entry: FeedEntry) -> EntryFragments:
+    """The entry's fragments, made on first use and kept while the entry stays the same."""
+    found = _FRAGMENTS.get(entry)
+    if found is None:
+        found = _make(entry)
+        # The key holds the entry's text too (shared with the other caches' keys).
+        text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
+        size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
+        _FRAGMENTS.put(entry, found, size)
+    return found
+
+
+def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -> dict[str, bytes]:
+    """The same bytes as ``render_formats(metas, entries)``, from stored fragments.
+
+    Raises ValueError as the full render does: an unknown format, a bad meta
+    value, an entry the renderer refuses, duplicate guids.
+    """
+    for fmt in metas:
+        if fmt not in _TAILS:
+            raise ValueError(f"unknown feed format {fmt!r}; expected one of {FORMATS}")
+    parts = [entry_fragments(entry) for entry in entries]
+    seen: set[str] = set()
+    for part in parts:
+        if part.guid in seen:
+            raise ValueError(f"duplicate entry guid: {part.guid!r}")
+        seen.add(part.guid)
+    author = any(not part.has_author for part in parts)
+    merged: dict[str, str] = {}
+    for part in parts:
+        merged.update(part.rss_namespaces)
+    ns = tuple(merged.items())  # in the order the full render declares them
+    out = {}
+    for fmt, meta in metas.items():
+        # Checked and cleaned as the full render does, once per distinct meta.
+        head, tail = _frame(fmt, meta, author, ns if fmt == "rss" else ())
+        body = _SEPARATORS[fmt].join([part.part(fmt) for part in parts])
+        out[fmt] = b"".join((head, body, tail))
+    return out

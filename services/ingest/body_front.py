@@ -1,0 +1,218 @@
+"""The ingest API's ASGI front: request bodies are read on the event loop, under
+a deadline and a size cap, and the Flask application runs in a small thread
+pool only with a complete body in hand.
+
+The server (granian) bounds the time a client takes to send its request
+header, but has no timeout for the body; a WSGI application reading
+``wsgi.input`` waits in its thread for as long as a client trickles. Here a
+request with a body goes through three steps:
+
+1. preflight: the application runs once with the body withheld (the environ
+   carries ``PREFLIGHT``). A route that wants the body makes every check it
+   can without it (token, rate limit, media type, declared length) and answers
+   ``100``; any other answer (401, 413, 429, 404 ...) is final and is sent at
+   once, the body unread and the connection closed.
+2. the body is read with awaited reads: it must be complete within
+   ``timeout`` seconds, keep arriving at ``min_rate`` bytes a second after the
+   first ``grace`` seconds, and stay within ``max_bytes``; otherwise the client
+   gets a 408 or 413 problem document and the connection is closed. A slow
+   client costs a socket and a coroutine, never a thread.
+3. the application runs again with the whole body (the environ carries
+   ``ADMITTED``, so the rate limit is not charged twice).
+
+Requests without a body skip steps 1 and 2. The access log (secrets masked,
+``/healthz`` quiet) is written here, so it covers every answer, including
+those the application never sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from services.ingest.wsgi_bridge import Answer, Scope, WSGIApp, build_environ, call_wsgi
+from services.ingest.wsgi_bridge import header_value as header
+from shared.access_log import QUIET_PATHS, mask_query
+from shared.http_limits import problem_bytes
+from shared.metrics import HTTP_RESPONSES
+from shared.problems import PROBLEM_MEDIA_TYPE
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+PREFLIGHT = "silkfeed.preflight"
+ADMITTED = "silkfeed.admitted"
+CONTINUE = 100
+access_log = logging.getLogger("silkfeed.access")
+error_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    max_bytes: int
+    timeout: float
+    min_rate: int
+    grace: float = 2.0
+
+    def due(self, start: float, received: int) -> float:
+        """When the body must be complete, or have grown past ``received`` bytes."""
+        due = start + self.timeout
+        if self.min_rate:
+            due = min(due, start + self.grace + received / self.min_rate)
+        return due
+
+
+def problem_answer(status: int, detail: str, kind: str, **extra: Any) -> Answer:
+    body = problem_bytes(status, detail, kind, **extra)
+    headers = [("Content-Type", PROBLEM_MEDIA_TYPE), ("Content-Length", str(len(body)))]
+    return closing(Answer(status, headers, body))
+
+
+def closing(answer: Answer) -> Answer:
+    """The answer, with the connection closed after it (a body may be left unread)."""
+    if answer.header("connection") is None:
+        answer.headers.append(("Connection", "close"))
+    return answer
+
+
+def too_slow(limits: BodyLimits) -> Answer:
+    rate = f", at {limits.min_rate} bytes a second after its first {limits.grace:g} s"
+    return problem_answer(
+        408,
+        f"the request body did not arrive in time: it must be complete within "
+        f"{limits.timeout:g} s{rate if limits.min_rate else ''}",
+        "request-timeout",
+        timeout=limits.timeout,
+        min_rate=limits.min_rate,
+    )
+
+
+def too_large(limits: BodyLimits) -> Answer:
+    return problem_answer(
+        413,
+        f"the body is larger than {limits.max_bytes} bytes",
+        "payload-too-large",
+        limit=limits.max_bytes,
+    )
+
+
+async def read_body(receive: Receive, limits: BodyLimits) -> bytes | Answer | None:
+    """The whole body; a 408/413 answer past the limits; None if the client left."""
+    start = asyncio.get_running_loop().time()
+    parts: list[bytes] = []
+    size = 0
+    try:
+        # One timeout for the whole read, moved on as bytes arrive (cheaper
+        # than a wait_for, which makes a task of every receive).
+        async with asyncio.timeout_at(limits.due(start, 0)) as deadline:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    return too_large(limits)
+                parts.append(chunk)
+                if not message.get("more_body", False):
+                    return b"".join(parts)
+                deadline.reschedule(limits.due(start, size))
+    except TimeoutError:
+        return too_slow(limits)
+
+
+class BodyFront:
+    """An ASGI application serving the WSGI application ``app`` (see the module doc)."""
+
+    def __init__(self, app: WSGIApp, limits: BodyLimits, threads: int) -> None:
+        self.app = app
+        self.limits = limits
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-api")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        try:
+            answer = await self.answer(scope, receive)
+        except Exception:  # the application answers its own errors; this is a last resort
+            error_log.exception(
+                "%s %s failed in the ingest API's front", scope["method"], scope["path"]
+            )
+            answer = problem_answer(
+                500, "internal error; it has been logged", "internal-server-error"
+            )
+        if answer is None:
+            log_access(scope, None, started)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        log_access(scope, answer, started)
+
+    async def answer(self, scope: Scope, receive: Receive) -> Answer | None:
+        length = header(scope, b"content-length")
+        if header(scope, b"transfer-encoding") is None and (length or "0").strip() == "0":
+            return await self._run(build_environ(scope, b"", length))
+        environ = build_environ(scope, b"", length)
+        environ[PREFLIGHT] = True
+        first = await self._run(environ)
+        if first.status != CONTINUE:
+            return closing(first)
+        body = await read_body(receive, self.limits)
+        if not isinstance(body, bytes):
+            if body is not None:  # answered here: the application never saw it
+                HTTP_RESPONSES.labels("ingest-api", str(body.status)).inc()
+            return body
+        environ = build_environ(scope, body, str(len(body)))
+        environ[ADMITTED] = True
+        return await self._run(environ)
+
+    async def _run(self, environ: dict[str, Any]) -> Answer:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, partial(call_wsgi, self.app, environ))
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                # Requests in flight have finished by now; let their threads end.
+                await asyncio.get_running_loop().run_in_executor(None, self.pool.shutdown)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def log_access(scope: Scope, answer: Answer | None, started: float) -> None:
+    """One access log line; the Authorization header and token parameters never appear."""
+    path = scope["path"]
+    if path in QUIET_PATHS or not access_log.isEnabledFor(logging.INFO):
+        return
+    query = scope.get("query_string", b"").decode("latin-1")
+    target = path + ("?" + mask_query(query) if query else "")
+    client = scope.get("client") or ("-", 0)
+    access_log.info(
+        '%s "%s %s HTTP/%s" %s %s %.1fms',
+        client[0],
+        scope["method"],
+        target[:2048],
+        scope.get("http_version", "1.1"),
+        answer.status if answer else "-",
+        (answer.header("content-length") or "-") if answer else "-",
+        (time.perf_counter() - started) * 1000,
+    )

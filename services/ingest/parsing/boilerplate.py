@@ -1,0 +1,70 @@
+"""Furniture around and inside an article: the elements whose text is not the story.
+
+Told by tag (navigation, asides, footers, figures and their captions), by
+ARIA role, by being hidden (``hidden``, ``aria-hidden``, an inline
+``display: none``), by microdata that restates the page's facts (a hidden
+copy of the headline, dates, keywords) and by the class and id words sites
+give their menus, share bars, related-story boxes, captions and notices.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+# Captions and credits belong to a picture, not to the story's text.
+_CHROME_TAGS = frozenset({"nav", "aside", "footer", "figure", "figcaption"})
+_CHROME_ROLES = frozenset(
+    {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
+)
+# Class and id words of the furniture around and inside articles; a word
+# starts the name or follows a separator, so "post-share" and "sharedaddy"
+# match but "content" in "entry-content" does not trip "tent".
+_BOILERPLATE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|comment|disqus|sidebar|footer|"
+    r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
+    r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
+    r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
+    r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
+    r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)",
+    re.IGNORECASE,
+)
+# The same words inside a camelCase name ("InlineImage-imageEmbedCaption").
+_CAMEL_BOILERPLATE = re.compile(
+    r"(?<=[a-z])(?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Promo|Advert|"
+    r"Cookie|Breadcrumb|Popular|Recommend|Trending|Caption|Credit|Gallery|Modal|Popup)"
+)
+# Microdata properties whose element holds the story's text, not a restated fact.
+_TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def is_boilerplate(node: LexborNode) -> bool:
+    """Whether ``node`` (and so all it holds) is furniture, not the story."""
+    if node.tag in _CHROME_TAGS:
+        return True
+    attributes = node.attributes
+    if not attributes:
+        return False
+    if "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES:
+        return True
+    if (attributes.get("aria-hidden") or "").strip() == "true":
+        return True
+    style = attributes.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    prop = attributes.get("itemprop")
+    # A microdata fact (a headline, a date, keywords) holding no paragraph:
+    # the story's own elements carry no itemprop, a text one, or hold its
+    # paragraphs (an itemscope'd blog post).
+    if (
+        prop
+        and prop.strip().lower() not in _TEXT_PROPERTIES
+        and node.css_first("p") is None
+    ):
+        return True
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return names != " " and (
+        _BOILERPLATE.search(names) is not None or _CAMEL_BOILERPLATE.search(names) is not None
+    )

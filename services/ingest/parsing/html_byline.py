@@ -1,0 +1,108 @@
+"""Authors as pages print them: names cleaned of "By" and of job titles, and HTML bylines.
+
+Structured data and meta tags often carry a byline as printed ("By TOM
+KRISHER, AP Auto Writer"); the body prints one in an element marked as the
+author's (``rel=author``, ``itemprop=author``, a class or id naming a byline
+or an author) or as a paragraph of its own ("By Jane Doe", "Автор: …").
+Either way the article's authors are the names alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from .clean import squash_space, strip_forbidden
+
+MAX_AUTHORS = 8
+_MAX_NAME = 80
+_MAX_NAME_WORDS = 6
+_MAX_BYLINE = 160
+_NODES_READ = 12
+_PREFIX = re.compile(
+    r"(?:by|from|von|par|por|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE
+)
+_SEPARATORS = re.compile(r"\s*(?:[,;|/·•]|\s(?:and|und|et|y|и|&)\s)\s*")
+# A part of a byline that is a job title or an outlet, not a person.
+_ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|staff|"
+    r"press|photographer|analyst|producer|associated|reuters|updated|published|"
+    r"корреспондент|редактор|обозреватель|журналист|фотограф)",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(r"[\d@:/?=]|https?")
+_PARTICLES = frozenset(
+    {"de", "da", "del", "della", "der", "van", "von", "bin", "ibn", "al", "le", "la"}
+)
+# Elements holding one author's name each, then containers of a printed byline.
+_AUTHOR_ELEMENTS = '[rel~="author" i], [itemprop="author"]'
+_BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i]'
+# A lone word in capitals after a name is a credential ("MS", "RDN").
+_CREDENTIAL = re.compile(r"[A-Z]{1,4}")
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    return (
+        0 < len(words) <= _MAX_NAME_WORDS
+        and len(part) <= _MAX_NAME
+        and all(word[0].isupper() or word in _PARTICLES for word in words)
+        and words[0][0].isupper()
+        and _NOT_A_NAME.search(part) is None
+    )
+
+
+def _parts(value: str) -> list[str] | None:
+    text = squash_space(strip_forbidden(value))
+    if not text or len(text) > _MAX_BYLINE:
+        return None
+    text = _PREFIX.sub("", text, count=1) if _PREFIX.match(text) else text
+    return [part.strip(" .-–—") for part in _SEPARATORS.split(text)]
+
+
+def author_names(value: str) -> list[str]:
+    """The person names in a printed byline or author field, in order."""
+    names: list[str] = []
+    for part in _parts(value) or ():
+        if (
+            part
+            and _ROLE.search(part) is None
+            and _CREDENTIAL.fullmatch(part) is None
+            and _PREFIX.match(part + " x") is None
+            and _is_name(part)
+            and part not in names
+        ):
+            names.append(part)
+    return names[:MAX_AUTHORS]
+
+
+def paragraph_byline(text: str) -> list[str] | None:
+    """The authors a paragraph names when it is only a byline ("By Jane Doe, Staff Writer").
+
+    Every part of it must be a name, a job title or a date: "By Monday the
+    talks had failed" is a sentence.
+    """
+    if len(text) > _MAX_BYLINE or _PREFIX.match(text) is None:
+        return None
+    parts = [part for part in _parts(text) or () if part]
+    for part in parts:
+        if not (_is_name(part) or _ROLE.search(part) or any(c.isdigit() for c in part)):
+            return None
+    names = author_names(text)
+    return names or None
+
+
+def body_authors(scope: LexborNode) -> list[str]:
+    """The authors an HTML body's byline elements name, or none."""
+    names: list[str] = []
+    for node in scope.css(_AUTHOR_ELEMENTS)[:_NODES_READ]:
+        names.extend(name for name in author_names(node.text()) if name not in names)
+    if names:
+        return names[:MAX_AUTHORS]
+    for node in scope.css(_BYLINE_ELEMENTS)[:_NODES_READ]:
+        # Each piece of text of its own: "By", the name's link, a date.
+        found = author_names(node.text(separator="|"))
+        if found:
+            return found
+    return []

@@ -1,0 +1,131 @@
+"""Documents assembled from entry fragments are the full render's bytes, and stay valid."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.feed.render import (
+    FORMATS,
+    assemble_formats,
+    clear_fragments,
+    render_formats,
+)
+from services.feed.render import fragments as frag
+from services.feed.render.exchange_rate import ExchangeRate
+
+from .feed_render_checks import parse_with_feedparser
+from .feed_render_factories import T0, hostile_entries, make_entries, make_entry, make_meta
+
+PAGING = {
+    "subscription": {
+        "prev_archive_url": "https://news.example.org/feeds/articles/archive/3.x",
+        "hub_url": "https://news.example.org/websub",
+    },
+    "archive": {
+        "is_archive": True,
+        "current_url": "https://news.example.org/feeds/articles.x",
+        "next_archive_url": "https://news.example.org/feeds/articles/archive/2.x",
+    },
+    "plain": {},
+}
+
+
+def metas(kind: str = "plain", **more: object) -> dict[str, object]:
+    return {fmt: make_meta(fmt, **PAGING[kind], **more) for fmt in FORMATS}
+
+
+def rate_entry(n: int, value: str = "0.01144") -> object:
+    stat = ExchangeRate(value=value, base="KGS", target="USD", observed=T0)
+    return make_entry(n, author=None, rss_extensions=(stat,))
+
+
+def same_bytes(meta: dict, entries: list) -> dict[str, bytes]:
+    full = render_formats(meta, entries)
+    assert assemble_formats(meta, entries) == full  # fragments made now
+    assert assemble_formats(meta, entries) == full  # fragments reused
+    return full
+
+
+@pytest.mark.parametrize("kind", sorted(PAGING))
+def test_assembled_documents_are_the_full_render(kind: str) -> None:
+    clear_fragments()
+    same_bytes(metas(kind), make_entries(50, paragraphs=3))
+    same_bytes(metas(kind), [])
+    same_bytes(metas(kind), hostile_entries())
+
+
+def test_the_frame_follows_the_entries_authors_and_namespaces() -> None:
+    with_author, without = make_entry(1), make_entry(2, author=None)
+    for entries in ([with_author], [without], [with_author, without]):
+        same_bytes(metas(), entries)
+    # RSS-CB items: the namespaces are declared on <rss> whether one or all items use them.
+    same_bytes(metas(), [rate_entry(1), rate_entry(2, "12500")])
+    same_bytes(metas(), [make_entry(3), rate_entry(4), make_entry(5)])
+    same_bytes(metas(), [make_entry(3), make_entry(5)])
+
+
+def test_one_changed_entry_is_made_again_and_the_rest_reused() -> None:
+    clear_fragments()
+    entries = make_entries(10)
+    same_bytes(metas(), entries)
+    made: list[str] = []
+    real = frag._make
+
+    def counting(entry):  # type: ignore[no-untyped-def]
+        made.append(entry.guid)
+        return real(entry)
+
+    edited = dataclasses.replace(entries[3], title="Edited", updated=T0 + timedelta(days=1))
+    entries[3] = edited
+    try:
+        frag._make = counting  # type: ignore[assignment]
+        full = same_bytes(metas(updated=edited.updated), entries)
+    finally:
+        frag._make = real  # type: ignore[assignment]
+    assert made == [edited.guid]
+    assert b"Edited" in full["atom"] and b"Edited" in full["rss"] and b"Edited" in full["json"]
+
+
+def test_assembled_documents_pass_feedparser() -> None:
+    entries = [make_entry(n) for n in range(300, 305)] + hostile_entries() + [rate_entry(200)]
+    documents = assemble_formats(metas("subscription"), entries)
+    for fmt in ("atom", "rss"):
+        parsed = parse_with_feedparser(fmt, documents[fmt])
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert len(parsed.entries) == len(entries)
+    assert len(json.loads(documents["json"])["items"]) == len(entries)
+
+
+def test_errors_are_those_of_the_full_render() -> None:
+    with pytest.raises(ValueError, match="duplicate entry guid"):
+        assemble_formats(metas(), [make_entry(1), make_entry(1, title="again")])
+    with pytest.raises(ValueError, match="unknown feed format"):
+        assemble_formats({"html": make_meta()}, [make_entry(1)])
+    with pytest.raises(ValueError, match="absolute URI"):
+        assemble_formats(metas(), [make_entry(1, guid="not a uri")])
+
+
+text = st.text(st.characters(codec="utf-8"), max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    titles=st.lists(text, min_size=0, max_size=4),
+    paragraphs=st.lists(text, max_size=3),
+    tags=st.lists(text, max_size=3),
+    author=st.none() | text,
+)
+def test_random_entries_assemble_to_the_full_render(
+    titles: list[str], paragraphs: list[str], tags: list[str], author: str | None
+) -> None:
+    entries = [
+        make_entry(n, title=t, paragraphs=tuple(paragraphs), tags=tuple(tags), author=author)
+        for n, t in enumerate(titles, start=1)
+    ]
+    same_bytes(metas("subscription"), entries)

@@ -1,0 +1,86 @@
+"""The renderer's bookkeeping per feed is one Redis round trip, and still does
+all it did: a feed changed again during its render stays dirty, a failure record
+is cleared by a good render, and the lock is extended after every render."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import redis
+from redis.connection import Connection
+
+from services.feed.coalesce import RenderCoalescer
+from tests.support.redis_server import RedisServer
+
+
+class CountingConnection(Connection):
+    sent = 0
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        CountingConnection.sent += 1
+        super().send_packed_command(command, check_health)
+
+
+@pytest.fixture
+def coalescer(redis_server: RedisServer) -> Iterator[RenderCoalescer]:
+    client = redis.Redis.from_url(redis_server.url)
+    client.connection_pool.connection_class = CountingConnection
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    yield RenderCoalescer(client, prefix, lock_ms=1000)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_each_rendered_feed_costs_one_round_trip_of_bookkeeping(
+    coalescer: RenderCoalescer,
+) -> None:
+    feeds = [f"tag:t{i:02d}" for i in range(12)]
+    coalescer.mark(feeds, datetime.now(UTC))
+    coalescer.drain(lambda name, stamp: None)  # scripts loaded, connection made
+    coalescer.mark(feeds, datetime.now(UTC))
+    before = CountingConnection.sent
+    done = coalescer.drain(lambda name, stamp: None)
+    assert done == feeds
+    # Per feed: one script call. Per round and drain: the lock, the looks at what
+    # is dirty and due, the release; a dozen feeds fit in one round.
+    assert CountingConnection.sent - before <= len(feeds) + 10
+    assert coalescer.client.hlen(coalescer.dirty_key) == 0
+
+
+def test_a_feed_changed_during_its_render_is_rendered_again(coalescer: RenderCoalescer) -> None:
+    coalescer.mark(["articles"], datetime.now(UTC))
+    renders: list[str] = []
+
+    def render(name: str, stamp: datetime) -> None:
+        renders.append(name)
+        if len(renders) == 1:
+            coalescer.mark([name], stamp + timedelta(seconds=1))
+
+    assert coalescer.drain(render) == ["articles", "articles"]
+    assert coalescer.client.hlen(coalescer.dirty_key) == 0
+
+
+def test_a_good_render_clears_the_failure_and_extends_the_lock(
+    coalescer: RenderCoalescer,
+) -> None:
+    coalescer.failures.record("articles", RuntimeError("earlier"))
+    ttls: list[int] = []
+
+    def render(name: str, stamp: datetime) -> None:
+        if name == "articles":
+            time.sleep(0.6)  # most of the 1 s lock
+        else:
+            ttls.append(int(coalescer.client.pttl(coalescer.lock_key)))
+
+    coalescer.mark(["articles", "source:a"], datetime.now(UTC))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coalescer.failures, "due", lambda dirty: dirty)  # its backoff is over
+        assert coalescer.drain(render) == ["articles", "source:a"]
+    assert coalescer.failures.get("articles") is None
+    assert ttls and ttls[0] > 700  # extended after the first render, not 400 ms left

@@ -1,0 +1,95 @@
+"""Bylines of single-article HTML pages: the names become the article's authors, never its text."""
+
+from __future__ import annotations
+
+import json
+
+from services.ingest.parsing import ParsedArticle, parse_page
+from services.ingest.parsing.html_byline import author_names, paragraph_byline
+
+_STORY = (
+    "<p>Kazakhstan will cut its export duty on wheat from April, the ministry of agriculture "
+    "said on Tuesday, after a record harvest left the country's elevators full.</p>"
+    "<p>Traders expect shipments to Iran and Afghanistan to rise by a fifth before the summer, "
+    "when the new crop starts to come in from the northern regions.</p>"
+)
+
+
+def article(body: str, head: str = '<meta property="og:type" content="article">') -> ParsedArticle:
+    html = (
+        f"<html><head><title>Wheat</title>{head}</head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Kazakhstan to cut export duty on wheat</h1>{body}</article>"
+        "<footer><p>© 2026 The Steppe Herald. All rights reserved.</p></footer></body></html>"
+    )
+    page = parse_page(html.encode("utf-8"), "text/html")
+    assert len(page.articles) == 1
+    return page.articles[0]
+
+
+def test_byline_element_with_author_link_names_the_author() -> None:
+    found = article(
+        f'<p class="byline">By <a rel="author" href="/staff/dana">Dana Omarova</a></p>{_STORY}'
+    )
+    assert found.authors == ("Dana Omarova",)
+    assert found.paragraphs[0].startswith("Kazakhstan will cut")
+    assert len(found.paragraphs) == 2
+
+
+def test_byline_paragraph_with_two_authors_and_a_job_title() -> None:
+    story = _STORY.replace(
+        "</p><p>", "</p><p>By Dana Omarova and Bakyt Asanov, Staff Writers</p><p>", 1
+    )
+    found = article(story)
+    assert found.authors == ("Dana Omarova", "Bakyt Asanov")
+    assert all("Staff Writers" not in paragraph for paragraph in found.paragraphs)
+    assert len(found.paragraphs) == 2
+
+
+def test_russian_byline_paragraph() -> None:
+    story = (
+        "<p>Автор: Бакыт Асанов</p>"
+        "<p>Казахстан снизит экспортную пошлину на пшеницу с апреля, сообщило министерство "
+        "сельского хозяйства во вторник после рекордного урожая.</p>"
+        "<p>Трейдеры ожидают роста поставок в Иран и Афганистан на пятую часть до лета.</p>"
+    )
+    found = article(story)
+    assert found.authors == ("Бакыт Асанов",)
+    assert found.paragraphs[0].startswith("Казахстан снизит")
+
+
+def test_structured_author_wins_and_is_cleaned_of_by_and_title() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Kazakhstan to cut export duty on wheat",
+        "author": {"@type": "Person", "name": "By TOM KRISHER, AP Auto Writer"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    found = article(f'<p class="byline">By <a rel="author">Dana Omarova</a></p>{_STORY}', head)
+    assert found.authors == ("TOM KRISHER",)
+
+
+def test_meta_author_is_cleaned() -> None:
+    head = (
+        '<meta property="og:type" content="article">'
+        '<meta name="author" content="by Dana Omarova, Correspondent">'
+    )
+    assert article(_STORY, head).authors == ("Dana Omarova",)
+
+
+def test_sentence_opening_with_by_stays_in_the_story() -> None:
+    story = "<p>By Monday the talks had failed.</p>" + _STORY
+    found = article(story)
+    assert found.authors == ()
+    assert found.paragraphs[0] == "By Monday the talks had failed."
+
+
+def test_author_names_and_byline_lines() -> None:
+    assert author_names("Ilana Muhlstein, MS, RDN") == ["Ilana Muhlstein"]
+    assert author_names("By Ludwig van Beethoven") == ["Ludwig van Beethoven"]
+    assert author_names("JERUSALEM POST STAFF") == []
+    assert author_names("https://example.com/staff/dana") == []
+    assert paragraph_byline("By Jane Doe | March 3, 2026") == ["Jane Doe"]
+    assert paragraph_byline("By Monday, Smith had left.") is None
+    assert paragraph_byline("x" * 500) is None

@@ -1,0 +1,147 @@
+"""HTML front pages (many stories) say what went into no story, as the other page kinds do."""
+
+from __future__ import annotations
+
+from services.ingest.parsing import ParsedPage, parse_page
+from tests.support.sample import SAMPLE_TITLES
+
+
+def html(text: str) -> ParsedPage:
+    return parse_page(text.encode("utf-8"), "text/html")
+
+
+def kinds(page: ParsedPage) -> dict[str, tuple[int, int, str]]:
+    return {kind.kind: (kind.blocks, kind.chars, kind.sample) for kind in page.diagnostics.left_out}
+
+
+def test_the_full_news_page_counts_its_chrome_comments_and_other_headlines(
+    sample_full_html: bytes,
+) -> None:
+    page = parse_page(sample_full_html, "text/html")
+    assert [a.title for a in page.articles] == SAMPLE_TITLES
+    found = kinds(page)
+    assert set(found) == {"site chrome", "comments", "outside the stories"}
+    # The masthead's menus, the sidebars, the forms and the footer: each
+    # outermost one a block, its text counted with white space squashed.
+    blocks, chars, sample = found["site chrome"]
+    assert blocks >= 10 and chars > 5000
+    assert sample.startswith("About Us")
+    # One thread of readers' comments under one story.
+    blocks, chars, sample = found["comments"]
+    assert blocks == 1 and chars > 500
+    assert sample.startswith("5 thoughts on “Kazakhstan’s Trade Policy")
+    # The breaking-news bar's headlines lead to no story on this page.
+    blocks, chars, sample = found["outside the stories"]
+    assert sample == "Kazakh Oil Output Falls Short of OPEC+ Quota"
+    assert blocks >= 8
+    # The ticker's quotes were read as the page's quotes, not left out, and
+    # no story's text is counted as left out.
+    left = page.diagnostics.as_json()["left_out"]
+    assert left["blocks"] == sum(b for b, _, _ in found.values())
+    assert left["chars"] == sum(c for _, c, _ in found.values())
+    assert len(page.quotes) == 5
+    assert page.diagnostics.warnings == ()
+
+
+FRONT_WITH_HEADINGS = """<!doctype html><html lang="en"><head><title>Kaktus Media — Bishkek</title></head>
+<body>
+<header class="site-header"><a href="/">Kaktus Media</a>
+  <nav><ul><li><a href="/politics">Politics</a></li><li><a href="/economy">Economy</a></li></ul></nav>
+</header>
+<div class="promo"><p>Subscribe to our morning briefing: the day's news from Bishkek by 8 a.m.</p></div>
+<main>
+  <p>Today's top stories from Kyrgyzstan and the region.</p>
+  <h2>Opinion</h2>
+  <h2><a href="https://kaktus.example/news/coal-ban">Bishkek bans coal heating in the city centre</a></h2>
+  <p>BISHKEK — The city council voted on Tuesday to ban coal stoves in central districts from
+  next winter, citing the smog that covers the capital for weeks each January.</p>
+  <p>Households will receive subsidies to switch to electric heating, the mayor's office said.</p>
+  <h2><a href="https://kaktus.example/news/osh-airport">Osh airport opens a second terminal</a></h2>
+  <p>OSH — A new terminal with capacity for two million passengers a year opened on Monday.</p>
+  <h3>Most read</h3>
+</main>
+<footer><p>© 2026 Kaktus Media. All rights reserved.</p><p>Contact: news@kaktus.example</p></footer>
+</body></html>"""
+
+
+def test_a_front_page_read_by_its_headings_counts_what_no_heading_took() -> None:
+    page = html(FRONT_WITH_HEADINGS)
+    assert [a.title for a in page.articles] == [
+        "Bishkek bans coal heating in the city centre",
+        "Osh airport opens a second terminal",
+    ]
+    found = kinds(page)
+    # The menu, the rest of the site header, and the footer are chrome.
+    blocks, chars, sample = found["site chrome"]
+    assert blocks == 3 and sample == "Politics Economy"
+    footer = "© 2026 Kaktus Media. All rights reserved. Contact: news@kaktus.example"
+    assert chars == len(sample) + len("Kaktus Media") + len(footer)
+    # A section label and a box title: headings with nothing under them.
+    assert found["headings without text"] == (2, len("Opinion") + len("Most read"), "Opinion")
+    # The line above the first story and the promotion outside <main>.
+    promo = "Subscribe to our morning briefing: the day's news from Bishkek by 8 a.m."
+    intro = "Today's top stories from Kyrgyzstan and the region."
+    assert found["outside the stories"] == (2, len(promo) + len(intro), promo)
+
+
+FRONT_WITH_ARTICLES = """<!doctype html><html><head><title>Trend — Central Asia</title></head><body>
+<main>
+<article class="teaser"><h3><a href="/uz/cotton">Uzbekistan lifts its last cotton quotas</a></h3></article>
+<article class="post">
+  <h2><a href="/kz/grain">Kazakhstan to cut export duty on wheat from April</a></h2>
+  <p>ASTANA — Kazakhstan will cut its export duty on wheat from April, the agriculture
+  ministry said on Monday.</p>
+  <div class="comments-area"><p>Great news for farmers!</p></div>
+</article>
+<article class="sponsored"><p>Advertisement: fly Astana to Almaty from 19,990 tenge.</p></article>
+<article class="post">
+  <h2><a href="/tj/rogun">Rogun's second turbine comes online</a></h2>
+  <p>DUSHANBE — The second turbine of the Rogun plant was connected to the grid on Friday.</p>
+</article>
+</main>
+<p class="disclaimer">Opinions expressed by readers are their own.</p>
+</body></html>"""
+
+
+def test_a_front_page_of_article_elements_counts_teasers_and_headless_ones() -> None:
+    page = html(FRONT_WITH_ARTICLES)
+    assert [a.title for a in page.articles] == [
+        "Kazakhstan to cut export duty on wheat from April",
+        "Rogun's second turbine comes online",
+    ]
+    found = kinds(page)
+    teaser = "Uzbekistan lifts its last cotton quotas"
+    assert found["headings without text"] == (1, len(teaser), teaser)
+    advert = "Advertisement: fly Astana to Almaty from 19,990 tenge."
+    disclaimer = "Opinions expressed by readers are their own."
+    assert found["outside the stories"] == (2, len(advert) + len(disclaimer), advert)
+    assert found["comments"] == (1, len("Great news for farmers!"), "Great news for farmers!")
+
+
+def test_a_front_page_of_bare_paragraphs_counts_the_text_before_the_first_headline() -> None:
+    page = html(
+        "<html><body><div class='wrap'>"
+        "<p>Latest news from Turkmenistan, updated every hour.</p>"
+        "<p>Turkmenistan Signs Gas Deal With Iraq via Iran</p>"
+        "<p>ASHGABAT — Turkmenistan will supply up to ten million cubic metres of gas a day "
+        "to Iraq through Iran under a swap deal signed on Thursday.</p>"
+        "</div></body></html>"
+    )
+    assert [a.title for a in page.articles] == ["Turkmenistan Signs Gas Deal With Iraq via Iran"]
+    intro = "Latest news from Turkmenistan, updated every hour."
+    assert kinds(page) == {"before the first headline": (1, len(intro), intro)}
+
+
+def test_left_out_text_of_a_front_page_is_bounded_and_does_not_double_count() -> None:
+    # Nested menus count once, with the outermost; a thousand of them one block each.
+    nested = "<aside><nav><ul><li>World</li><li>Sport</li></ul></nav><p>Most read</p></aside>"
+    story = (
+        "<article><h2>Tajikistan opens a new hydropower plant</h2>"
+        "<p>The plant on the Vakhsh river will add 120 megawatts this winter.</p></article>"
+    )
+    page = html(f"<html><body>{nested * 1000}{story}</body></html>")
+    assert [a.title for a in page.articles] == ["Tajikistan opens a new hydropower plant"]
+    blocks, chars, sample = kinds(page)["site chrome"]
+    assert blocks == 1000 and sample == "World Sport Most read"
+    assert chars == 1000 * len(sample)
+    assert page.diagnostics.warnings == ()

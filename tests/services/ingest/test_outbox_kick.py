@@ -1,0 +1,73 @@
+"""The outbox relay sends an accepted page's task when it is kicked, at once:
+the periodic sweep is only the fallback for a send that failed."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from services.ingest.accept import accept
+from services.ingest.outbox import Outbox
+from shared.celery_app import create_celery
+from shared.contracts import QUEUE_INGEST
+from shared.db import make_engine, make_session_factory
+from shared.models import Submission
+from tests.conftest import make_settings
+from tests.support.redis_server import RedisServer
+from tests.support.waiting import wait_for
+
+
+@pytest.fixture
+def relay(db_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[tuple[Outbox, str]]:
+    # A namespace of its own: no shared worker takes the task off the queue.
+    settings = make_settings(db_url, redis_server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
+    engine = make_engine(db_url)
+    # No sweep for an hour: whatever is sent in this test was sent by a kick.
+    outbox = Outbox(
+        make_session_factory(engine), create_celery("test-kick", settings), sweep_seconds=3600
+    )
+    outbox.start()
+    yield outbox, settings.key_prefix + QUEUE_INGEST
+    outbox.stop()
+    client = redis.Redis.from_url(redis_server.url)
+    for key in client.scan_iter(f"{settings.key_prefix}*"):
+        client.delete(key)
+    client.close()
+    engine.dispose()
+
+
+def test_a_kicked_submission_is_sent_at_once_without_waiting_for_the_sweep(
+    relay: tuple[Outbox, str], db_url: str, redis_server: RedisServer
+) -> None:
+    outbox, queue = relay
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    client = redis.Redis.from_url(redis_server.url)
+    for n in range(3):
+        with sessions() as session:
+            sid = accept(session, f"Page {n}\n\nText.".encode(), "text/plain", "t", None)
+            sid = sid.submission.id
+        t0 = time.monotonic()
+        outbox.kick(sid)
+        wait_for(
+            lambda n=n: client.llen(queue) == n + 1,
+            timeout=5,
+            interval=0.005,
+            what="the kicked task in the ingest queue",
+        )
+        assert time.monotonic() - t0 < 2.0
+        with sessions() as session:
+            sub = session.get(Submission, sid)
+            assert sub is not None and sub.sent_at is not None
+    # A second kick of a sent row sends nothing: the claim is taken.
+    outbox.kick(sid)
+    time.sleep(0.3)
+    assert client.llen(queue) == 3
+    assert outbox.pending() == 0
+    client.close()
+    engine.dispose()
