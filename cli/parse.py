@@ -48,7 +48,8 @@ def page_lines(doc: dict[str, Any]) -> list[str]:
     lines.append(f"articles:  {len(doc['articles'])}")
     for number, article in enumerate(doc["articles"], 1):
         lines.append(f"  {number}. {article['title']}")
-        details = [f"{article['paragraphs']} paragraphs"]
+        count = article["paragraphs"]
+        details = [f"{count} paragraph{'s' * (count != 1)}"]
         if article["authors"]:
             details.append("by " + ", ".join(article["authors"]))
         if article["tags"]:

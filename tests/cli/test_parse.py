@@ -79,3 +79,13 @@ def test_parse_of_a_front_page_says_what_went_into_no_story(cli: Cli) -> None:
         for line in lines
     )
     assert not any(line.startswith("warning:") for line in lines)
+
+
+def test_parse_shows_an_outlets_front_page_with_links_and_bylines(cli: Cli) -> None:
+    result = cli("parse", str(PAGES / "outlet-mixed.html"))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "  1. Uzbekistan Lifts Cotton Quotas for Private Farms\n" in out
+    assert "     6 paragraphs; by Aziz Karimov, Lola Saidova; tags uzbekistan\n" in out
+    assert "  5. Gas shortages\n     1 paragraph\n" in out
+    assert "  site chrome: 4 blocks, 112 characters, e.g. 'Uzbekistan Region Economy'\n" in out

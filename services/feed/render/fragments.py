@@ -60,7 +60,7 @@ _PROBE = FeedMeta(
     updated=datetime(1970, 1, 1, tzinfo=UTC),
 )
 
-Namespaces = tuple[tuple[str, str], ...]  # sorted (prefix, uri)
+Namespaces = tuple[tuple[str, str], ...]  # (prefix, uri) in first-use order
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ def _xml_fragment(fmt: str, item: PreparedEntry, ns: Namespaces) -> bytes:
 
 def _make(entry: FeedEntry) -> EntryFragments:
     item = prepare_entry(entry)
-    ns = tuple(sorted(item_namespaces((item,)).items()))
+    ns = tuple(item_namespaces((item,)).items())
     return EntryFragments(
         guid=item.guid,
         has_author=item.author is not None,
@@ -143,7 +143,9 @@ def entry_fragments(entry: FeedEntry) -> EntryFragments:
     found = _FRAGMENTS.get(entry)
     if found is None:
         found = _make(entry)
-        size = len(found.atom) + len(found.rss) + len(found.json) + 512
+        # The key holds the entry's text too (shared with the other caches' keys).
+        text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
+        size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
         _FRAGMENTS.put(entry, found, size)
     return found
 
@@ -167,7 +169,7 @@ def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -
     merged: dict[str, str] = {}
     for part in parts:
         merged.update(part.rss_namespaces)
-    ns = tuple(sorted(merged.items()))
+    ns = tuple(merged.items())  # in the order the full render declares them
     out = {}
     for fmt, meta in metas.items():
         # Checked and cleaned as the full render does, once per distinct meta.

@@ -17,6 +17,7 @@ What is left out is counted by kind, so the page's submitter can be told.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
@@ -26,6 +27,12 @@ from .html_blocks import Block, Walk, text_blocks
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Furniture taking this share of the page's prose is no furniture.
+_FURNITURE_SHARE = 0.5
+_STAMP = re.compile(
+    r"(?:published|updated|posted|last (?:updated|modified)|опубликовано|обновлено)\b\s*:?",
+    re.IGNORECASE,
+)
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
 # Weights of what a block says about its container.
@@ -61,18 +68,8 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     """
     walk = Walk(scope)
     blocks = text_blocks(walk, clean)
-    # Each block's weight counts for every element holding it: summed up
-    # the tree in one backward pass over the walk.
-    totals = [0.0] * len(walk.nodes)
-    for block in blocks:
-        totals[block.index] += _weight(block)
-    parents = walk.parents
-    for i in range(len(totals) - 1, 0, -1):
-        if totals[i]:
-            totals[parents[i]] += totals[i]
-    # Of a chain of elements with the same sum, the innermost.
-    best = max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
-    marks = _Boilerplate(walk, best)
+    marks = _Boilerplate(walk)
+    best = _best_container(walk, blocks, marks)
     left_out = Notes()
     kept = []
     seen: set[str] = set()
@@ -84,10 +81,14 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             continue
         if not walk.contains(best, block.index):
             left_out.add("outside the article", block.text)
-        elif marks.under(block.index):
+        elif marks.inside(block.index) > best:
+            # Furniture inside the article's container (the container
+            # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
         elif block.link_density > _LINK_HEAVY:
             left_out.add("links", block.text)
+        elif len(block.text) < _PROSE_MIN_CHARS * 2 and _is_label(block.text):
+            left_out.add("labels", block.text)
         else:
             kept.append(block)
             if len(block.text) >= _PROSE_MIN_CHARS:
@@ -95,6 +96,44 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     story = _trimmed(kept, left_out)
     lead = kept[: kept.index(story[0])] if story else kept
     return Extraction(story, left_out, lead)
+
+
+def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int:
+    """The element whose blocks weigh the most: the article's container.
+
+    Prose inside furniture (a footer's blurb, a cookie notice, a related
+    story's teaser) weighs nothing, unless the furniture's names would take
+    most of the page's prose (a wrapper named after its share buttons).
+    """
+    weights = [_weight(block) for block in blocks]
+    furniture = [
+        weight > 0 and marks.inside(block.index) >= 0
+        for block, weight in zip(blocks, weights, strict=True)
+    ]
+    prose = sum(weight for weight in weights if weight > 0)
+    dropped = sum(weight for weight, marked in zip(weights, furniture, strict=True) if marked)
+    if dropped < _FURNITURE_SHARE * prose:
+        weights = [
+            0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)
+        ]
+    # Each block's weight counts for every element holding it: summed up
+    # the tree in one backward pass over the walk.
+    totals = [0.0] * len(walk.nodes)
+    for block, weight in zip(blocks, weights, strict=True):
+        totals[block.index] += weight
+    parents = walk.parents
+    for i in range(len(totals) - 1, 0, -1):
+        if totals[i]:
+            totals[parents[i]] += totals[i]
+    # Of a chain of elements with the same sum, the innermost.
+    return max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
+
+
+def _is_label(text: str) -> bool:
+    """A bare address or a "Published: …"/"Updated …" line: the page's furniture, not prose."""
+    if " " not in text:
+        return "://" in text or text.startswith("www.")
+    return _STAMP.match(text) is not None
 
 
 def _is_prose(block: Block) -> bool:
@@ -114,22 +153,24 @@ def _trimmed(kept: list[Block], left_out: Notes) -> list[Block]:
 
 
 class _Boilerplate:
-    """Whether a block sits in boilerplate inside the article's container."""
+    """The innermost furniture element holding each element, remembered as asked."""
 
-    def __init__(self, walk: Walk, container: int) -> None:
+    def __init__(self, walk: Walk) -> None:
         self._walk = walk
-        self._known: dict[int, bool] = {container: False}
+        self._known: dict[int, int] = {}
 
-    def under(self, index: int) -> bool:
+    def inside(self, index: int) -> int:
+        """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
         path = []
         parents, known = self._walk.parents, self._known
         current = index
         while current >= 0 and current not in known:
             path.append(current)
             current = parents[current]
-        marked = current >= 0 and known[current]
-        nodes = self._walk.nodes
+        marked = known[current] if current >= 0 else -1
+        nodes, holds_paragraph = self._walk.nodes, self._walk.holds_paragraph
         for element in reversed(path):
-            marked = marked or is_boilerplate(nodes[element])
+            if is_boilerplate(nodes[element], holds_paragraph[element]):
+                marked = element
             known[element] = marked
         return marked

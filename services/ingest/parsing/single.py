@@ -13,7 +13,7 @@ from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
 from .notes import Notes
 from .structured import PageFacts
 
-# An articleBody this much shorter than the text found is a teaser, not the body.
+# Text found this much shorter than the page's JSON-LD articleBody missed the story.
 _BODY_SHARE = 0.6
 _MAX_TITLE = 300
 
@@ -61,8 +61,11 @@ def read_single(
             printed.extend(paragraph_byline(block.text) or ())
     # The page's structured data names the authors best; else its printed byline.
     authors = facts.authors or printed or body_authors(body)
-    if facts.body and len(facts.body) >= _BODY_SHARE * sum(map(len, paragraphs)):
-        # The page's own statement of its body, when it is the whole of it.
+    if facts.body and _BODY_SHARE * len(facts.body) > sum(map(len, paragraphs)):
+        # A cross-check: the page's own statement of its body, when the
+        # blocks found hold far less (a wrong container). Otherwise the
+        # blocks, in the page's own paragraphs: an articleBody often glues
+        # them into one line, or carries photo captions and notes.
         paragraphs = [line for line in facts.body.splitlines() if line.strip()]
     if not title:
         notes.warn("no headline found")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.feed import entries as entries_module
 from services.feed import publish
+from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, clear_fragments, render_formats
 from services.feed.render import prepare as prep
 from shared.db import make_engine, make_session_factory
@@ -60,6 +61,10 @@ def full_render(
 def build(
     session: Session, settings: Settings, spec: FeedSpec, page_no: int | None
 ) -> tuple[dict[str, bytes], datetime]:
+    """The subscription document (None), an archive page (1…), or a search (0)."""
+    if page_no == 0:
+        query = FeedQuery(limit=3, words=("story",))
+        return publish.build_current(session, settings, spec, query)
     if page_no is None:
         return publish.build_current(session, settings, spec)
     pages = publish.full_archive_pages(session, settings, spec)
@@ -71,7 +76,7 @@ def documents(session: Session, settings: Settings) -> list[tuple[FeedSpec, int 
     for name in FEEDS:
         spec = FeedSpec.parse(name)
         pages = publish.full_archive_pages(session, settings, spec)
-        found += [(spec, None)] + [(spec, p) for p in range(1, pages + 1)]
+        found += [(spec, None), (spec, 0)] + [(spec, p) for p in range(1, pages + 1)]
     return found
 
 
