@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -173,20 +174,29 @@ _run_lock: list[RunLock] = []
 
 
 @pytest.fixture(autouse=True)
-def _alone_or_together(
+def _each_test(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """In a pytest-xdist worker, a test marked ``alone`` runs while no other test
-    does (tests/support/alone.py); elsewhere this does nothing."""
-    if not hasattr(request.config, "workerinput"):
+    """Around each test (set up after the wider fixtures, torn down last):
+
+    - in a pytest-xdist worker, a test marked ``alone`` runs while no other test
+      does (tests/support/alone.py);
+    - background threads of apps the test or its own fixtures made and left
+      running are told to stop: an outbox relay would go on sending, and a
+      feed-memory watcher reading, in the database of the tests after it.
+    """
+    if hasattr(request.config, "workerinput"):
+        if not _run_lock:
+            # Each worker's base directory is a folder of the run's own.
+            _run_lock.append(RunLock(tmp_path_factory.getbasetemp().parent / "run-lock"))
+        lock = _run_lock[0]
+        together = lock.alone() if request.node.get_closest_marker("alone") else lock.shared()
+    else:
+        together = contextlib.nullcontext()
+    with together:
+        before = background_threads()
         yield
-        return
-    if not _run_lock:
-        # Each worker's base directory is a folder of the run's own.
-        _run_lock.append(RunLock(tmp_path_factory.getbasetemp().parent / "run-lock"))
-    lock = _run_lock[0]
-    with lock.alone() if request.node.get_closest_marker("alone") else lock.shared():
-        yield
+        signal_stop(background_threads() - before)
 
 
 def _runs_workers(config: pytest.Config) -> bool:
@@ -227,17 +237,29 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     os.environ.pop(SHARED_POSTGRES, None)
 
 
-def stop_background_threads(timeout: float = 10.0) -> None:
-    """Stop the feed-memory watchers and outbox relays that apps made by tests
-    left running, and wait for them to end. A daemon thread frozen at exit
-    while it holds a Redis pool's lock would hang the interpreter's final
-    garbage collection (a PubSub's __del__ waits for that lock for ever)."""
-    threads = [t for t in threading.enumerate() if t.name in ("feed-memory", "outbox-relay")]
+BACKGROUND = ("feed-memory", "outbox-relay")
+
+
+def background_threads() -> set[threading.Thread]:
+    """The live feed-memory watchers and outbox relays of apps in this process."""
+    return {t for t in threading.enumerate() if t.name in BACKGROUND}
+
+
+def signal_stop(threads: set[threading.Thread]) -> None:
     for thread in threads:
         owner = getattr(getattr(thread, "_target", None), "__self__", None)
         stop = getattr(owner, "_stop", None)
         if isinstance(stop, threading.Event):
             stop.set()
+
+
+def stop_background_threads(timeout: float = 10.0) -> None:
+    """Stop every background thread apps left running, and wait for them to end.
+    A daemon thread frozen at exit while it holds a Redis pool's lock would hang
+    the interpreter's final garbage collection (a PubSub's __del__ waits for
+    that lock for ever)."""
+    threads = background_threads()
+    signal_stop(threads)
     deadline = time.monotonic() + timeout
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
