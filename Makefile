@@ -32,10 +32,16 @@ up: venv ## Start the stack in the background; returns when every service is hea
 down: venv ## Stop the stack that `make up` started
 	$(BIN)/silkfeed stack down
 
+# Test processes: most tests wait on live services rather than compute, so
+# more processes than cores shorten the run; tests sharing a module's stack of
+# live processes stay in one process (tests/conftest.py). TEST_PROCESSES=0 runs
+# them all in this one.
+TEST_PROCESSES ?= 3
+
 test: venv ## Set up and run every test (and the linter)
 	$(BIN)/silkfeed ensure-tools --for test
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 compose-env: ## Write .env for docker compose (generated database password and ingest token)
 	@$(PYTHON) deploy/compose_env.py

@@ -125,8 +125,10 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         # timeout; the tasks are idempotent, so cancelling them buys nothing.
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
+        # Events for Flower from the workers; a "sent" event would be a second
+        # Redis round trip on every send on a page's path (Flower: from "received").
         worker_send_task_events=True,
-        task_send_sent_event=True,
+        task_send_sent_event=False,
         broker_connection_max_retries=None,
     )
     return app

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import threading
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -10,13 +15,16 @@ import pytest
 from shared.migrate import upgrade
 from shared.settings import Settings
 from tests.support import services
+from tests.support.alone import RunLock, listed_alone
 from tests.support.databases import (
+    SHARED_POSTGRES,
     postgres_database,
+    provision_for_workers,
     sqlite_database,
     stop_private_cluster,
     wipe,
 )
-from tests.support.processes import ServiceProcess, service_env
+from tests.support.processes import ServiceProcess, service_env, stop_all
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_pipeline_idle
 
@@ -118,8 +126,7 @@ def workers(
             proc.wait_ready()
         yield procs
     finally:
-        for proc in procs.values():
-            proc.stop()
+        stop_all(procs.values())
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -137,6 +144,83 @@ def pytest_runtest_makereport(
         report.longrepr = f"CI=true: a missing service is an error, not a skip: {reason}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Under pytest-xdist the controller provisions PostgreSQL once (a private
+    # cluster if nothing answers) and hands it to its workers by environment.
+    if _runs_workers(config):
+        provision_for_workers()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # With `--dist loadgroup`, the tests that share a module's (or class's)
+    # fixture, such as a stack of live processes, run in one worker, which
+    # starts it once; other tests go wherever a worker is free.
+    for item in items:
+        if listed_alone(item.nodeid):
+            item.add_marker(pytest.mark.alone)
+    # (pytest-xdist's workers see `dist` as "no" and `loadgroup` set instead.)
+    option = config.option
+    if not (getattr(option, "loadgroup", False) or getattr(option, "dist", "") == "loadgroup"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class", "package") for ds in defs for d in ds):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+_run_lock: list[RunLock] = []
+
+
+@pytest.fixture(autouse=True)
+def _each_test(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Around each test (set up after the wider fixtures, torn down last):
+
+    - in a pytest-xdist worker, a test marked ``alone`` runs while no other test
+      does (tests/support/alone.py);
+    - background threads of apps the test or its own fixtures made and left
+      running are told to stop: an outbox relay would go on sending, and a
+      feed-memory watcher reading, in the database of the tests after it.
+    """
+    if hasattr(request.config, "workerinput"):
+        if not _run_lock:
+            # Each worker's base directory is a folder of the run's own.
+            _run_lock.append(RunLock(tmp_path_factory.getbasetemp().parent / "run-lock"))
+        lock = _run_lock[0]
+        together = lock.alone() if request.node.get_closest_marker("alone") else lock.shared()
+    else:
+        together = contextlib.nullcontext()
+    with together:
+        before = background_threads()
+        yield
+        signal_stop(background_threads() - before)
+
+
+def _runs_workers(config: pytest.Config) -> bool:
+    """This process is pytest-xdist's controller of worker processes."""
+    if hasattr(config, "workerinput"):
+        return False
+    return bool(getattr(config.option, "numprocesses", None)) and not config.option.collectonly
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A pytest-xdist worker reports what it used to the controller's summary.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["silkfeed_used"] = json.dumps([services.USED, services.COUNTS])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    used, counts = json.loads(getattr(node, "workeroutput", {}).get("silkfeed_used", "[{}, {}]"))
+    services.USED.update(used)
+    for kind, n in counts.items():
+        services.COUNTS[kind] = services.COUNTS.get(kind, 0) + n
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     write = terminalreporter.write_line
     terminalreporter.section("databases and browsers this run used")
@@ -148,4 +232,34 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_background_threads()
     stop_private_cluster()
+    os.environ.pop(SHARED_POSTGRES, None)
+
+
+BACKGROUND = ("feed-memory", "outbox-relay")
+
+
+def background_threads() -> set[threading.Thread]:
+    """The live feed-memory watchers and outbox relays of apps in this process."""
+    return {t for t in threading.enumerate() if t.name in BACKGROUND}
+
+
+def signal_stop(threads: set[threading.Thread]) -> None:
+    for thread in threads:
+        owner = getattr(getattr(thread, "_target", None), "__self__", None)
+        stop = getattr(owner, "_stop", None)
+        if isinstance(stop, threading.Event):
+            stop.set()
+
+
+def stop_background_threads(timeout: float = 10.0) -> None:
+    """Stop every background thread apps left running, and wait for them to end.
+    A daemon thread frozen at exit while it holds a Redis pool's lock would hang
+    the interpreter's final garbage collection (a PubSub's __del__ waits for
+    that lock for ever)."""
+    threads = background_threads()
+    signal_stop(threads)
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))

@@ -99,24 +99,33 @@ class RenderCoalescer:
                 args += [name, stamp]
             self._mark(keys=[self.dirty_key], args=args)
 
-    def _wait_for_burst_end(self, dirty: dict[str, str], token: str) -> None:
+    def _wait_for_burst_end(self, dirty: dict[str, str], token: str) -> bool:
+        """Wait while the backlog lasts (bounded); True if it waited at all."""
         if self.backlog_key is None:
-            return
+            return False
         oldest = min(datetime.fromisoformat(v) for v in dirty.values())
         deadline = time.monotonic() + max(
             0.0, self.max_delay - (datetime.now(oldest.tzinfo) - oldest).total_seconds()
         )
+        waited = False
         while time.monotonic() < deadline and self.client.llen(self.backlog_key) > 0:
             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             time.sleep(0.05)
+            waited = True
+        return waited
 
     def pending(self) -> int:
         """Dirty feeds due for a render now (a failing feed waits out its backoff)."""
         return len(self._due())
 
     def _due(self) -> dict[str, str]:
-        dirty = {k.decode(): v.decode() for k, v in self.client.hgetall(self.dirty_key).items()}
-        return self.failures.due(dirty) if dirty else dirty
+        # The dirty feeds and the failing ones in one round trip.
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(self.dirty_key)
+        pipe.hgetall(self.failures.key)
+        raw_dirty, raw_failing = pipe.execute()
+        dirty = {k.decode(): v.decode() for k, v in raw_dirty.items()}
+        return self.failures.due(dirty, raw_failing) if dirty else dirty
 
     def next_retry_in(self) -> float | None:
         """Seconds until the first failing dirty feed may be tried again; None if none."""
@@ -151,10 +160,11 @@ class RenderCoalescer:
                 while due := self._due():
                     if time.monotonic() > give_up_at:
                         return done
-                    self._wait_for_burst_end(due, token)
+                    if self._wait_for_burst_end(due, token):
+                        due = self._due()  # what the burst marked meanwhile
                     # A short round, then a fresh look: the all-articles feed
                     # marked while a thousand tag feeds wait goes next, not last.
-                    batch = sorted(self._due().items(), key=render_priority)[:ROUND]
+                    batch = sorted(due.items(), key=render_priority)[:ROUND]
                     for name, stamp in batch:
                         if time.monotonic() > give_up_at:
                             return done

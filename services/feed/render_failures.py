@@ -101,9 +101,12 @@ class RenderFailures:
             key=lambda f: f.feed,
         )
 
-    def due(self, dirty: dict[str, str]) -> dict[str, str]:
-        """The dirty feeds that are not waiting out a backoff."""
-        failing = {f.feed: f for f in self.all()}
+    def due(self, dirty: dict[str, str], raw: dict[bytes, bytes] | None = None) -> dict[str, str]:
+        """The dirty feeds that are not waiting out a backoff (``raw``: this hash,
+        when the caller read it already, in the same round trip as ``dirty``)."""
+        if raw is None:
+            raw = self.client.hgetall(self.key)
+        failing = {k.decode(): _parse(k.decode(), v) for k, v in raw.items()}
         if not failing:
             return dirty
         now = time.time()

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from bench.common import distinct_page
 from cli.system import free_port
-from shared.db import make_engine
 from shared.models import Article, Submission
 from tests.conftest import TOKEN
+from tests.support.databases import engine_for
 from tests.support.processes import ServiceProcess, service_env
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
@@ -57,40 +57,35 @@ class Stack:
 
     def start_api(self) -> ServiceProcess:
         proc = self.start("ingest-api")
-
-        def healthy() -> bool:
-            if proc.proc is not None and proc.proc.poll() is not None:
-                raise RuntimeError(f"ingest-api exited: {proc.log_tail()}")
-            try:
-                return requests.get(f"{self.ingest_url}/healthz", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_for(healthy, 30, 0.1, what="the ingest API")
+        self.wait_healthy(proc, self.ingest_url, 30)
         return proc
 
     def start_feed(self) -> ServiceProcess:
         """The feed service (granian), once /healthz answers."""
         proc = self.start("feed")
+        self.wait_healthy(proc, self.feed_url, 60)
+        return proc
 
+    def wait_healthy(self, proc: ServiceProcess, base: str, timeout: float) -> None:
         def healthy() -> bool:
             if proc.proc is not None and proc.proc.poll() is not None:
-                raise RuntimeError(f"feed exited: {proc.log_tail()}")
+                raise RuntimeError(f"{proc.name} exited: {proc.log_tail()}")
             try:
-                return requests.get(f"{self.feed_url}/healthz", timeout=1).status_code == 200
+                return requests.get(f"{base}/healthz", timeout=1).status_code == 200
             except requests.RequestException:
                 return False
 
-        wait_for(healthy, 60, 0.1, what="the feed service")
-        return proc
+        wait_for(healthy, timeout, 0.05, what=f"{proc.name} at {base}")
 
     def start_everything(self) -> None:
-        """Every process of the stack: the ingest API, the three workers, the feed service."""
-        self.start_api()
+        """Every process of the stack: the ingest API, the three workers, the feed
+        service, all started at once; returns when each is ready."""
+        api, feed = self.start("ingest-api"), self.start("feed")
         workers = [self.start(name) for name in ("ingest-worker", "rates-worker", "feed-worker")]
         for proc in workers:
             proc.wait_ready(90)
-        self.start_feed()
+        self.wait_healthy(api, self.ingest_url, 60)
+        self.wait_healthy(feed, self.feed_url, 60)
 
 
 def make_stack(db_url: str, redis: RedisServer, workdir: Path) -> Stack:
@@ -147,33 +142,21 @@ def post_all(base: str, bodies: list[bytes], threads: int = 8) -> list[tuple[int
 
 
 def status_counts(db_url: str) -> Counter[str]:
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(Submission.status, func.count()).group_by(Submission.status)
-            ).all()
-    finally:
-        engine.dispose()
+    with engine_for(db_url).connect() as conn:
+        rows = conn.execute(
+            select(Submission.status, func.count()).group_by(Submission.status)
+        ).all()
     return Counter({status: n for status, n in rows})
 
 
 def submissions(db_url: str) -> list[Submission]:
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(select(Submission)).all())  # type: ignore[arg-type]
-    finally:
-        engine.dispose()
+    with engine_for(db_url).connect() as conn:
+        return list(conn.execute(select(Submission)).all())  # type: ignore[arg-type]
 
 
 def article_titles(db_url: str) -> list[str]:
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.scalars(select(Article.title)))
-    finally:
-        engine.dispose()
+    with engine_for(db_url).connect() as conn:
+        return list(conn.scalars(select(Article.title)))
 
 
 def wait_settled(db_url: str, total: int, timeout: float) -> Counter[str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from shared.db import make_engine
@@ -23,6 +23,10 @@ from tests.support.services import missing_service, used
 CONFIGURED_URL = os.environ.get(
     "SILKFEED_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test"
 )
+
+# Set by a pytest-xdist controller for its workers: "URL\tdescription" of the
+# PostgreSQL it provisioned (see provision_for_workers).
+SHARED_POSTGRES = "SILKFEED_TEST_SHARED_POSTGRES"
 
 _state: dict[str, object] = {}
 
@@ -41,6 +45,10 @@ def _answers(url: str) -> str | None:
 
 
 def _provision() -> None:
+    if shared := os.environ.get(SHARED_POSTGRES):
+        url, _, about = shared.partition("\t")
+        _state.update(url=url, about=about)
+        return
     if version := _answers(CONFIGURED_URL):
         shown = make_url(CONFIGURED_URL).render_as_string(hide_password=True)
         _state.update(url=CONFIGURED_URL, about=f"PostgreSQL {version} at {shown}")
@@ -67,6 +75,15 @@ def postgres_admin_url() -> str | None:
         _provision()
     url = _state["url"]
     return str(url) if url else None
+
+
+def provision_for_workers() -> None:
+    """Provision PostgreSQL here, once, and hand it to the worker processes
+    started after this (by environment): they share one server or cluster, each
+    with databases of its own. Without PostgreSQL they find out for themselves."""
+    url = postgres_admin_url()
+    if url is not None:
+        os.environ[SHARED_POSTGRES] = f"{url}\t{_state['about']}"
 
 
 def postgres_reachable() -> bool:
@@ -106,6 +123,7 @@ def postgres_database() -> Iterator[str]:
     try:
         yield url
     finally:
+        forget_engine(url)
         with admin.connect() as conn:
             conn.execute(
                 text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
@@ -115,10 +133,27 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+# One engine per database for the tests' own look-ups: a new engine per call
+# pays for a connection and the dialect's first-connect queries every time.
+_engines: dict[str, Engine] = {}
+
+
+def engine_for(url: str) -> Engine:
+    """A shared engine for ``url`` (disposed when its database is dropped)."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = make_engine(url)
+    return engine
+
+
+def forget_engine(url: str) -> None:
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def wipe(url: str) -> None:
     """Empty every table, leaving the migrated schema in place."""
-    engine = make_engine(url)
-    with engine.begin() as conn:
+    with engine_for(url).begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-    engine.dispose()

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from cli.procfile import read_procfile
@@ -84,3 +85,17 @@ class ServiceProcess:
                 self.proc.wait(timeout)
         self.kill_group()
         return self.proc.returncode
+
+
+def stop_all(procs: Iterable[ServiceProcess], timeout: float = 30.0) -> None:
+    """Stop processes together: all are sent SIGTERM before any is waited for."""
+    procs = [p for p in procs if p.proc is not None]
+    for proc in procs:
+        if proc.proc is not None and proc.proc.poll() is None:
+            proc.proc.terminate()
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        assert proc.proc is not None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.proc.wait(max(0.1, deadline - time.monotonic()))
+        proc.kill_group()

@@ -19,12 +19,28 @@ class RedisServer:
         self.workdir = workdir
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
+        self.started = False
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        """Start on this server's port; a restart keeps it (and the append-only file).
+
+        A first start whose free port another process took meanwhile (tests run
+        in parallel) moves to another free port.
+        """
+        for _attempt in range(3):
+            if self._start_once():
+                self.started = True
+                return
+            if self.started or "Address already in use" not in self.log_tail(5):
+                break
+            self.port = free_port()
+        raise RuntimeError(f"redis-server did not start on {self.port}: {self.log_tail(5)}")
+
+    def _start_once(self) -> bool:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [
@@ -52,8 +68,10 @@ class RedisServer:
         deadline = time.monotonic() + 10
         while not redis_answers(self.url, 0.2):
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError(f"redis-server did not start on {self.port}")
-            time.sleep(0.05)
+                self.stop()
+                return False
+            time.sleep(0.02)
+        return True
 
     @property
     def log_path(self) -> Path:

@@ -40,8 +40,12 @@ _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_boilerplate(node: LexborNode) -> bool:
-    """Whether ``node`` (and so all it holds) is furniture, not the story."""
+def is_boilerplate(node: LexborNode, holds_paragraph: bool) -> bool:
+    """Whether ``node`` (and so all it holds) is furniture, not the story.
+
+    ``holds_paragraph``: whether a <p> is inside ``node`` (told by the caller,
+    who has walked the tree once: asking each element would be quadratic).
+    """
     if node.tag in _CHROME_TAGS:
         return True
     attributes = node.attributes
@@ -58,11 +62,7 @@ def is_boilerplate(node: LexborNode) -> bool:
     # A microdata fact (a headline, a date, keywords) holding no paragraph:
     # the story's own elements carry no itemprop, a text one, or hold its
     # paragraphs (an itemscope'd blog post).
-    if (
-        prop
-        and prop.strip().lower() not in _TEXT_PROPERTIES
-        and node.css_first("p") is None
-    ):
+    if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph:
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     return names != " " and (

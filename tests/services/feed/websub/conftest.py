@@ -26,7 +26,7 @@ from shared.models import WebSubIntent, WebSubSubscription
 from shared.settings import Settings
 from tests.conftest import TOKEN, settings_env
 from tests.support.databases import wipe
-from tests.support.processes import ServiceProcess
+from tests.support.processes import ServiceProcess, stop_all
 from tests.support.redis_server import RedisServer
 
 HUB_WORKERS = ("ingest-worker", "rates-worker", "feed-worker", "websub-worker")
@@ -119,8 +119,7 @@ def hub_stack(
         server.shutdown()
         thread.join(10)
         feed_app.extensions["silkfeed"]["memory"].stop()
-        for proc in procs.values():
-            proc.stop()
+        stop_all(procs.values())
         wipe(database_url)  # the session's database is clean for the tests after these
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from services.ingest.parsing import ParsedPage, parse_page
 from tests.support.sample import SAMPLE_TITLES
 
@@ -145,3 +147,27 @@ def test_left_out_text_of_a_front_page_is_bounded_and_does_not_double_count() ->
     assert blocks == 1000 and sample == "World Sport Most read"
     assert chars == 1000 * len(sample)
     assert page.diagnostics.warnings == ()
+
+
+def test_the_diagnostics_of_a_hostile_front_page_stay_small() -> None:
+    # Thousands of menus, empty headings, comment threads and link boxes:
+    # counted exactly, one sample per kind, never a long list.
+    n = 5000
+    body = (
+        "<html><body>"
+        + "<nav><a href='/'>Home</a></nav>" * n
+        + "<h3>Section</h3>" * n
+        + "<div class='comments'><p>First!</p></div>" * n
+        + "<h2>Kazakhstan Opens a Border Crossing</h2>"
+        "<p>The crossing near Zhanaozen opened on Monday, officials said.</p>"
+        + "<h2>Read Also Box</h2><ul><li><a href='/x'>Another story</a></li></ul>" * n
+        + "</body></html>"
+    )
+    page = html(body)
+    assert [a.title for a in page.articles] == ["Kazakhstan Opens a Border Crossing"]
+    found = kinds(page)
+    assert found["site chrome"] == (n, n * len("Home"), "Home")
+    assert found["comments"] == (n, n * len("First!"), "First!")
+    assert found["headings without text"][0] == 2 * n
+    assert found["outside the stories"] == (n, n * len("Another story"), "Another story")
+    assert len(json.dumps(page.diagnostics.as_json())) < 1000
