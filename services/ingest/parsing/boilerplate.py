@@ -40,11 +40,12 @@ _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_boilerplate(node: LexborNode, holds_paragraph: bool) -> bool:
+def is_boilerplate(node: LexborNode, holds_paragraph: bool, seen: dict[str, bool]) -> bool:
     """Whether ``node`` (and so all it holds) is furniture, not the story.
 
     ``holds_paragraph``: whether a <p> is inside ``node`` (told by the caller,
     who has walked the tree once: asking each element would be quadratic).
+    ``seen``: the class and id names already judged on this page.
     """
     if node.tag in _CHROME_TAGS:
         return True
@@ -65,6 +66,14 @@ def is_boilerplate(node: LexborNode, holds_paragraph: bool) -> bool:
     if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph:
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    return names != " " and (
-        _BOILERPLATE.search(names) is not None or _CAMEL_BOILERPLATE.search(names) is not None
-    )
+    if names == " ":
+        return False
+    # A page repeats its class names (every menu item, every card): each is
+    # searched once.
+    known = seen.get(names)
+    if known is None:
+        known = _BOILERPLATE.search(names) is not None or (
+            _CAMEL_BOILERPLATE.search(names) is not None
+        )
+        seen[names] = known
+    return known

@@ -158,6 +158,7 @@ class _Boilerplate:
     def __init__(self, walk: Walk) -> None:
         self._walk = walk
         self._known: dict[int, int] = {}
+        self._names: dict[str, bool] = {}
 
     def inside(self, index: int) -> int:
         """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
@@ -170,7 +171,7 @@ class _Boilerplate:
         marked = known[current] if current >= 0 else -1
         nodes, holds_paragraph = self._walk.nodes, self._walk.holds_paragraph
         for element in reversed(path):
-            if is_boilerplate(nodes[element], holds_paragraph[element]):
+            if is_boilerplate(nodes[element], holds_paragraph[element], self._names):
                 marked = element
             known[element] = marked
         return marked

@@ -12,6 +12,7 @@ from datetime import date
 
 from .articles import build_articles
 from .ceiling import memory_given_back
+from .clean import strip_forbidden
 from .html_chrome import drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
@@ -121,12 +122,14 @@ class _Page:
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it. (The page's text is built in a third of
         # the time a regular-expression scan of its bytes for a pair takes.)
-        quotes = list(ticker_bar_quotes(tree))
-        if not quotes:
-            quotes = list(ticker_line_quotes(node_text(tree.body, separator="\n")))
         # The source is free of the characters XML forbids (``clean_utf8``);
         # only a numeric character reference can spell one in the text.
-        single = read_single(tree, facts, heading, clean=b"&#" in self.source)
+        clean = b"&#" in self.source
+        quotes = list(ticker_bar_quotes(tree))
+        if not quotes and tree.body is not None:
+            text = tree.body.text(separator="\n")
+            quotes = list(ticker_line_quotes(strip_forbidden(text) if clean else text))
+        single = read_single(tree, facts, heading, clean=clean)
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()
