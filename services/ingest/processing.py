@@ -58,6 +58,8 @@ def process_submission(
     sub.started_at = utcnow()
     sub.attempts += 1
     sub.error = None
+    # A transaction of its own, before parsing: a page whose parse kills the
+    # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
     session.commit()
 
     try:

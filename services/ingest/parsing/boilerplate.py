@@ -40,8 +40,13 @@ _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_boilerplate(node: LexborNode) -> bool:
-    """Whether ``node`` (and so all it holds) is furniture, not the story."""
+def is_boilerplate(node: LexborNode, holds_paragraph: bool, seen: dict[str, bool]) -> bool:
+    """Whether ``node`` (and so all it holds) is furniture, not the story.
+
+    ``holds_paragraph``: whether a <p> is inside ``node`` (told by the caller,
+    who has walked the tree once: asking each element would be quadratic).
+    ``seen``: the class and id names already judged on this page.
+    """
     if node.tag in _CHROME_TAGS:
         return True
     attributes = node.attributes
@@ -58,13 +63,17 @@ def is_boilerplate(node: LexborNode) -> bool:
     # A microdata fact (a headline, a date, keywords) holding no paragraph:
     # the story's own elements carry no itemprop, a text one, or hold its
     # paragraphs (an itemscope'd blog post).
-    if (
-        prop
-        and prop.strip().lower() not in _TEXT_PROPERTIES
-        and node.css_first("p") is None
-    ):
+    if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph:
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    return names != " " and (
-        _BOILERPLATE.search(names) is not None or _CAMEL_BOILERPLATE.search(names) is not None
-    )
+    if names == " ":
+        return False
+    # A page repeats its class names (every menu item, every card): each is
+    # searched once.
+    known = seen.get(names)
+    if known is None:
+        known = _BOILERPLATE.search(names) is not None or (
+            _CAMEL_BOILERPLATE.search(names) is not None
+        )
+        seen[names] = known
+    return known

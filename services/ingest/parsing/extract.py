@@ -17,6 +17,7 @@ What is left out is counted by kind, so the page's submitter can be told.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
@@ -28,6 +29,10 @@ from .notes import Notes
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Furniture taking this share of the page's prose is no furniture.
 _FURNITURE_SHARE = 0.5
+_STAMP = re.compile(
+    r"(?:published|updated|posted|last (?:updated|modified)|опубликовано|обновлено)\b\s*:?",
+    re.IGNORECASE,
+)
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
 # Weights of what a block says about its container.
@@ -82,6 +87,8 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             left_out.add("boilerplate", block.text)
         elif block.link_density > _LINK_HEAVY:
             left_out.add("links", block.text)
+        elif len(block.text) < _PROSE_MIN_CHARS * 2 and _is_label(block.text):
+            left_out.add("labels", block.text)
         else:
             kept.append(block)
             if len(block.text) >= _PROSE_MIN_CHARS:
@@ -122,6 +129,13 @@ def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int
     return max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
 
 
+def _is_label(text: str) -> bool:
+    """A bare address or a "Published: …"/"Updated …" line: the page's furniture, not prose."""
+    if " " not in text:
+        return "://" in text or text.startswith("www.")
+    return _STAMP.match(text) is not None
+
+
 def _is_prose(block: Block) -> bool:
     return len(block.text) >= _PROSE_MIN_CHARS or block.text[-1:] in _SENTENCE_ENDS
 
@@ -144,6 +158,7 @@ class _Boilerplate:
     def __init__(self, walk: Walk) -> None:
         self._walk = walk
         self._known: dict[int, int] = {}
+        self._names: dict[str, bool] = {}
 
     def inside(self, index: int) -> int:
         """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
@@ -154,9 +169,9 @@ class _Boilerplate:
             path.append(current)
             current = parents[current]
         marked = known[current] if current >= 0 else -1
-        nodes = self._walk.nodes
+        nodes, holds_paragraph = self._walk.nodes, self._walk.holds_paragraph
         for element in reversed(path):
-            if is_boilerplate(nodes[element]):
+            if is_boilerplate(nodes[element], holds_paragraph[element], self._names):
                 marked = element
             known[element] = marked
         return marked

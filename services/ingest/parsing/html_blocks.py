@@ -92,6 +92,14 @@ class Walk:
             if ends[i] > ends[parent]:
                 ends[parent] = ends[i]
         self.ends = ends
+        # Whether an element has a <p> inside it.
+        holds_paragraph = [False] * len(nodes)
+        for i in [i for i, tag_id in enumerate(self.tags) if tag_id == _P_ID]:
+            current = parents[i]
+            while current >= 0 and not holds_paragraph[current]:
+                holds_paragraph[current] = True
+                current = parents[current]
+        self.holds_paragraph = holds_paragraph
 
     def contains(self, outer: int, inner: int) -> bool:
         return outer <= inner < self.ends[outer]

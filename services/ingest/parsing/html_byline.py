@@ -20,9 +20,7 @@ _MAX_NAME = 80
 _MAX_NAME_WORDS = 6
 _MAX_BYLINE = 160
 _NODES_READ = 12
-_PREFIX = re.compile(
-    r"(?:by|from|von|par|por|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE
-)
+_PREFIX = re.compile(r"(?:by|from|von|par|por|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:[,;|/·•]|\s(?:and|und|et|y|и|&)\s)\s*")
 # A part of a byline that is a job title or an outlet, not a person.
 _ROLE = re.compile(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .clean import strip_forbidden
+from .html_tree import Ancestry
 from .notes import Notes
 
 # Site chrome around and inside articles: menus, sidebars ("Most read"),
@@ -15,7 +16,11 @@ from .notes import Notes
 # too, but an article's own <header> holds its title, so headers are sorted
 # out separately.
 CHROME_TAGS = ["nav", "aside", "footer", "form"]
-_CHROME_LIST = ", ".join(CHROME_TAGS)
+# Menus first: footers and sidebars hold menus and forms, and each is counted
+# without what was counted before it.
+_KINDS_IN_ORDER = ("nav", "form", "aside", "footer")
+# More of one kind than a page has side by side: some may nest.
+_MANY = 100
 # What a front page leaves out, by kind (the diagnostics' names).
 SITE_CHROME = "site chrome"
 COMMENTS = "comments"
@@ -27,38 +32,43 @@ _SAMPLE_WORDS = 30
 def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> None:
     """Drop the page's menus, sidebars, footers and forms, their text counted as left out.
 
-    Each outermost one counts as one block. Invisible elements must be gone
-    already, or a menu's scripts would count as its text.
+    Each menu, form, sidebar and footer counts as one block, less the ones
+    counted inside it. Invisible elements must be gone already, or a menu's
+    scripts would count as its text.
     """
-    nodes = tree.css(_CHROME_LIST)
-    chrome = {node.mem_id for node in nodes}
-    # Whether an element is chrome or inside chrome, remembered so that each
-    # element is walked over once however deep the page.
-    within: dict[int, bool] = {}
-    for node in nodes:
-        path = []
-        current = node.parent
-        inside = False
-        while current is not None:
-            if current.mem_id in within:
-                inside = within[current.mem_id]
-                break
-            if current.mem_id in chrome:
-                inside = True
-                break
-            path.append(current.mem_id)
-            current = current.parent
-        within.update(dict.fromkeys(path, inside))
-        if not inside:
-            note_text(notes, SITE_CHROME, node)
-    tree.strip_tags(CHROME_TAGS, recursive=True)
+    ancestry = Ancestry()
+    # One tag at a time, each dropped once counted: what it held is gone
+    # before the next kind is looked up. Tag lookups skip the selector
+    # engine's cost.
+    for tag in _KINDS_IN_ORDER:
+        nodes = tree.tags(tag)
+        if not nodes:
+            continue
+        if len(nodes) > _MANY:
+            # Only the outermost, from a query that checks ancestors in C: a
+            # page nesting thousands would otherwise have each one's text read.
+            nodes = tree.css(f"{tag}:not({tag} *)")
+        outer = None
+        for node in nodes:
+            text = node.text(separator=" ")
+            # One nested in a counted one of its kind has text found in it.
+            if outer is not None and text in outer and ancestry.inside(node, tag):
+                continue
+            outer = text
+            note_words(notes, SITE_CHROME, text)
+        tree.strip_tags([tag], recursive=True)
 
 
 def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
     """Count the visible text under ``node`` as left out, if it has any."""
+    note_words(notes, kind, node.text(separator=" "))
+
+
+def note_words(notes: Notes, kind: str, text: str) -> None:
+    """Count ``text`` as left out, white space squashed, if it has any."""
     # Counted by its words (a menu's items often have no white space between
-    # them), white space squashed; only the sample's start joined and cleaned.
-    words = node.text(separator=" ").split()
+    # them); only the sample's start is joined and cleaned.
+    words = text.split()
     if words:
         chars = sum(map(len, words)) + len(words) - 1
         notes.add(kind, strip_forbidden(" ".join(words[:_SAMPLE_WORDS])), chars)

@@ -135,8 +135,13 @@ def test_a_front_page_of_bare_paragraphs_counts_the_text_before_the_first_headli
 
 
 def test_left_out_text_of_a_front_page_is_bounded_and_does_not_double_count() -> None:
-    # Nested menus count once, with the outermost; a thousand of them one block each.
-    nested = "<aside><nav><ul><li>World</li><li>Sport</li></ul></nav><p>Most read</p></aside>"
+    # A menu inside a sidebar is a block of its own, the sidebar's other text
+    # another; a menu nested in a menu counts with the outer one. A thousand
+    # of each, every character counted once.
+    nested = (
+        "<aside><nav><ul><li>World</li><li>Sport</li></ul></nav><p>Most read</p></aside>"
+        "<nav><a href='/'>Home</a><nav><a href='/kz'>Kazakhstan</a></nav></nav>"
+    )
     story = (
         "<article><h2>Tajikistan opens a new hydropower plant</h2>"
         "<p>The plant on the Vakhsh river will add 120 megawatts this winter.</p></article>"
@@ -144,9 +149,17 @@ def test_left_out_text_of_a_front_page_is_bounded_and_does_not_double_count() ->
     page = html(f"<html><body>{nested * 1000}{story}</body></html>")
     assert [a.title for a in page.articles] == ["Tajikistan opens a new hydropower plant"]
     blocks, chars, sample = kinds(page)["site chrome"]
-    assert blocks == 1000 and sample == "World Sport Most read"
-    assert chars == 1000 * len(sample)
+    assert sample == "World Sport"
+    assert blocks == 3000
+    per_copy = len("World Sport") + len("Most read") + len("Home Kazakhstan")
+    assert chars == 1000 * per_copy
     assert page.diagnostics.warnings == ()
+
+
+def test_thousands_of_nested_menus_are_one_block() -> None:
+    page = html("<html><body>" + "<nav>menu " * 3000 + "</body></html>")
+    blocks, chars, _ = kinds(page)["site chrome"]
+    assert (blocks, chars) == (1, 3000 * len("menu ") - 1)
 
 
 def test_the_diagnostics_of_a_hostile_front_page_stay_small() -> None:
