@@ -20,6 +20,10 @@ ALONE = {
     ("tests/security/test_entities.py", "test_entities_expand_nothing_and_fetch_nothing"),
     ("tests/security/test_abuse_http.py", "test_slow_clients_cost_nothing_and_are_dropped"),
     ("tests/security/test_abuse_pages.py", "test_absurd_values_are_refused_at_the_door"),
+    (
+        "tests/security/test_abuse_pages.py",
+        "test_a_tag_storm_and_a_far_future_page_change_nothing_for_others",
+    ),
     ("tests/services/feed/test_render_failures.py", "test_the_time_bound_holds_inside_a_round"),
     (
         "tests/services/feed/test_render_once.py",
