@@ -27,8 +27,10 @@ from .html_blocks import Block, Walk, text_blocks
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Furniture taking this share of the page's prose is no furniture.
-_FURNITURE_SHARE = 0.5
+# Prose outside furniture holding less than this share of the page's prose
+# is no story: the furniture's names were wrong (a wrapper named after its
+# sidebar or share buttons).
+_STORY_SHARE = 0.25
 _STAMP = re.compile(
     r"(?:published|updated|posted|last (?:updated|modified)|опубликовано|обновлено)\b\s*:?",
     re.IGNORECASE,
@@ -111,11 +113,19 @@ def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int
         for block, weight in zip(blocks, weights, strict=True)
     ]
     prose = sum(weight for weight in weights if weight > 0)
-    dropped = sum(weight for weight, marked in zip(weights, furniture, strict=True) if marked)
-    if dropped < _FURNITURE_SHARE * prose:
-        weights = [
-            0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)
-        ]
+    if not any(furniture):
+        return _heaviest(walk, blocks, weights)[0]
+    best, total = _heaviest(
+        walk,
+        blocks,
+        [0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)],
+    )
+    if total >= _STORY_SHARE * prose:
+        return best
+    return _heaviest(walk, blocks, weights)[0]
+
+
+def _heaviest(walk: Walk, blocks: list[Block], weights: list[float]) -> tuple[int, float]:
     # Each block's weight counts for every element holding it: summed up
     # the tree in one backward pass over the walk.
     totals = [0.0] * len(walk.nodes)
@@ -126,7 +136,8 @@ def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int
         if totals[i]:
             totals[parents[i]] += totals[i]
     # Of a chain of elements with the same sum, the innermost.
-    return max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
+    best = max(range(len(totals) - 1, -1, -1), key=totals.__getitem__, default=0)
+    return best, totals[best] if totals else 0.0
 
 
 def _is_label(text: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from selectolax.lexbor import LexborHTMLParser
+
 from .articles import build_articles
 from .ceiling import memory_given_back
 from .clean import strip_forbidden
@@ -78,6 +80,12 @@ def _read_whole_page(
     return page_date, quotes
 
 
+def _one_article_body(tree: LexborHTMLParser) -> bool:
+    """Whether the page marks one element as an article's body (microdata), as a
+    single article's page does; a front page marks none, or one per teaser."""
+    return len(tree.css('[itemprop~="articleBody" i]')) == 1
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -99,7 +107,7 @@ class _Page:
         # query costs next to nothing.
         page_date = time_element_date(tree)
         facts = page_facts(tree)
-        if facts.single_article:
+        if facts.single_article or (facts.article_items == 0 and _one_article_body(tree)):
             if page_date is None and (facts.published or facts.modified):
                 page_date = (facts.published or facts.modified).date()
             return page_date, *self._read_single(facts)
