@@ -40,14 +40,18 @@ _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_boilerplate(node: LexborNode, holds_paragraph: bool, seen: dict[str, bool]) -> bool:
+def is_boilerplate(
+    node: LexborNode, tag: str, holds_paragraph: bool, seen: dict[str, bool]
+) -> bool:
     """Whether ``node`` (and so all it holds) is furniture, not the story.
 
+    ``tag``: the node's tag name, as far as the caller knows it ("" for a
+    tag that is no furniture by itself; reading the name costs more).
     ``holds_paragraph``: whether a <p> is inside ``node`` (told by the caller,
     who has walked the tree once: asking each element would be quadratic).
     ``seen``: the class and id names already judged on this page.
     """
-    if node.tag in _CHROME_TAGS:
+    if tag in _CHROME_TAGS:
         return True
     attributes = node.attributes
     if not attributes:

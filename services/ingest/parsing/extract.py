@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from .boilerplate import is_boilerplate
-from .html_blocks import Block, Walk, text_blocks
+from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -180,9 +180,11 @@ class _Boilerplate:
             path.append(current)
             current = parents[current]
         marked = known[current] if current >= 0 else -1
-        nodes, holds_paragraph = self._walk.nodes, self._walk.holds_paragraph
+        walk = self._walk
+        nodes, tags, holds_paragraph = walk.nodes, walk.tags, walk.holds_paragraph
         for element in reversed(path):
-            if is_boilerplate(nodes[element], holds_paragraph[element], self._names):
+            tag = TAG_NAMES.get(tags[element], "")
+            if is_boilerplate(nodes[element], tag, holds_paragraph[element], self._names):
                 marked = element
             known[element] = marked
         return marked

@@ -47,6 +47,8 @@ def _tag_ids(names: tuple[str, ...]) -> dict[int, str]:
 
 
 _NAMES = _tag_ids((*_BLOCK_NAMES, *_CONTAINER_NAMES, *_BREAK_NAMES, "a"))
+# The names of the tags told apart here (the furniture tags among them), by id.
+TAG_NAMES = _NAMES
 BLOCK_IDS = frozenset(i for i, name in _NAMES.items() if name in _BLOCK_NAMES)
 HEADING_IDS = frozenset(i for i, name in _NAMES.items() if name in _HEADING_NAMES)
 _HOLDER_IDS = BLOCK_IDS | {i for i, name in _NAMES.items() if name in _CONTAINER_NAMES}
