@@ -8,6 +8,10 @@ request arrived meanwhile), so a renderer that dies loses nothing: its lock
 expires and the entries wait for the next renderer. A task that finds the lock
 taken leaves its feeds to the holder, which re-checks the hash after releasing
 the lock; a delayed follow-up task covers a holder that died.
+
+Senders mark the hash themselves and send a task only when none is queued
+(``shared.refresh_queue``, where the races are worked out): releasing the lock
+also deletes the "refresh queued" key, just before the holder's last look.
 """
 
 from __future__ import annotations
@@ -21,22 +25,13 @@ from datetime import datetime
 import redis
 
 from services.feed.render_failures import RenderFailures, render_priority
+from shared import refresh_queue
 
 log = logging.getLogger(__name__)
 
 # Feeds rendered between two looks at what is dirty.
 ROUND = 16
 
-# Keep the newest request time per feed (ISO 8601 UTC strings compare in time order).
-_MARK = """
-for i = 1, #ARGV, 2 do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if (not current) or current < ARGV[i + 1] then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  end
-end
-return 1
-"""
 # A feed rendered: clear its failure record, unmark it unless a newer request
 # came meanwhile, and extend the renderer's lock — one round trip per feed.
 _RENDERED = """
@@ -56,7 +51,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+# Let go of the lock and of the "refresh queued" key (shared.refresh_queue),
+# before the last look at the dirty hash: a sender marking after this sends.
 _RELEASE_IF_OWNER = """
+redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -80,13 +78,14 @@ class RenderCoalescer:
         # after a change, so a steady stream still shows up promptly.
         self.backlog_key = backlog_key
         self.max_delay = max_delay
-        self.dirty_key = f"{prefix}feeds:dirty"
+        self.dirty_key = refresh_queue.dirty_key(prefix)
+        self.queued_key = refresh_queue.queued_key(prefix)
         self.lock_key = f"{prefix}feeds:render-lock"
         self.followup_key = f"{prefix}feeds:followup"
         self.renders_key = f"{prefix}feeds:renders"
         self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
-        self._mark = client.register_script(_MARK)
+        self._mark = client.register_script(refresh_queue.MARK_LUA)
         self._rendered = client.register_script(_RENDERED)
         self._extend = client.register_script(_EXTEND_IF_OWNER)
         self._release = client.register_script(_RELEASE_IF_OWNER)
@@ -173,7 +172,7 @@ class RenderCoalescer:
                         else:
                             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             finally:
-                self._release(keys=[self.lock_key], args=[token])
+                self._release(keys=[self.lock_key, self.queued_key], args=[token])
             # A task that marked feeds while we held the lock left them to us.
             if not self.pending():
                 return done

@@ -16,6 +16,7 @@ from shared.celery_app import TASK_OPTIONS, TRANSIENT_ERRORS, DbTask, send, silk
 from shared.db import utcnow
 from shared.logs import submission_id_var
 from shared.models import Submission, SubmissionStatus
+from shared.refresh_queue import request_refresh
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,15 @@ def process(self: IngestTask, submission_id: str) -> None:
         # redelivered task sends them again; both consumers are idempotent.
         # If the broker is away, the task retries as a whole (idempotent).
         # The feeds first: their render is what a reader waits for.
+        # A burst of pages sends one refresh, not one per page (refresh_queue).
         if outcome.feeds:
-            send(
+            request_refresh(
                 self.app,
-                contracts.REFRESH_FEEDS,
-                {"feeds": sorted(outcome.feeds), "requested_at": utcnow().isoformat()},
+                self.resources.redis.get(socket_timeout=10),
+                self.resources.settings.key_prefix,
+                sorted(outcome.feeds),
+                utcnow(),
+                owner=self.request.id or submission_id,
                 headers={"submission_id": submission_id},
             )
         if outcome.snapshot is not None:

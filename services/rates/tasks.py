@@ -9,10 +9,11 @@ import redis
 
 from services.rates.store import store_snapshot
 from shared import contracts
-from shared.celery_app import DbTask, send, silkfeed_task
+from shared.celery_app import DbTask, silkfeed_task
 from shared.changes import LATEST_RATES, announce
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
+from shared.refresh_queue import request_refresh
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,11 @@ def store(self: DbTask, **payload: object) -> None:
         # Committed by now (store_snapshot commits): /api/v1/rates/latest
         # answers from the feed processes' memory, which drop it on this.
         _announce_latest(self)
-        send(
+        request_refresh(
             self.app,
-            contracts.REFRESH_FEEDS,
-            {"feeds": rate_feeds(payload), "requested_at": utcnow().isoformat()},
+            self.resources.redis.get(socket_timeout=10),
+            self.resources.settings.key_prefix,
+            rate_feeds(payload),
+            utcnow(),
+            owner=self.request.id or str(result.snapshot_id),
         )

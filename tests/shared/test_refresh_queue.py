@@ -1,0 +1,144 @@
+"""Feed refreshes are sent once per burst: senders mark the dirty hash and send a
+task only when none is queued, and no mark is left without a drain or a send
+(the races are in shared/refresh_queue.py's docstring)."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+from celery import Celery
+
+from services.feed.coalesce import RenderCoalescer
+from shared import contracts, refresh_queue
+from shared.refresh_queue import queued_key, request_refresh
+from tests.support.redis_server import RedisServer
+
+
+def _app(url: str, prefix: str) -> Celery:
+    app = Celery("refresh-queue-test", broker=url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        broker_transport_options={"global_keyprefix": prefix},
+        task_publish_retry=False,
+        broker_connection_retry=False,
+        broker_connection_max_retries=0,
+    )
+    return app
+
+
+class Stack:
+    def __init__(self, url: str) -> None:
+        self.prefix = f"rq-{uuid.uuid4().hex[:8]}:"
+        self.client = redis.Redis.from_url(url)
+        self.app = _app(url, self.prefix)
+        self.coalescer = RenderCoalescer(self.client, self.prefix, lock_ms=2000)
+
+    def request(self, feeds: list[str], owner: str, at: datetime | None = None) -> bool:
+        return request_refresh(
+            self.app, self.client, self.prefix, feeds, at or datetime.now(UTC), owner
+        )
+
+    def queued(self) -> int:
+        return int(self.client.llen(self.prefix + contracts.QUEUE_FEED))
+
+
+@pytest.fixture
+def stack(redis_server: RedisServer) -> Iterator[Stack]:
+    s = Stack(redis_server.url)
+    yield s
+    for key in s.client.scan_iter(f"{s.prefix}*"):
+        s.client.delete(key)
+    s.app.close()
+    s.client.close()
+
+
+def test_a_burst_sends_one_task_and_marks_every_feed(stack: Stack) -> None:
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    sent = [
+        stack.request(["articles", f"tag:t{i}"], f"page-{i}", t0 + timedelta(seconds=i))
+        for i in range(20)
+    ]
+    assert sent == [True] + [False] * 19
+    assert stack.queued() == 1
+    dirty = {
+        k.decode(): v.decode() for k, v in stack.client.hgetall(stack.coalescer.dirty_key).items()
+    }
+    assert len(dirty) == 21
+    assert dirty["articles"] == (t0 + timedelta(seconds=19)).isoformat()  # the newest request
+    assert dirty["tag:t3"] == (t0 + timedelta(seconds=3)).isoformat()
+
+
+def test_marks_made_during_a_drain_are_rendered_by_it_and_later_ones_send(stack: Stack) -> None:
+    assert stack.request(["articles"], "page-1")
+    rendered: list[str] = []
+
+    def render(name: str, stamp: datetime) -> None:
+        rendered.append(name)
+        if name == "articles":
+            # A page processed while the drain runs: its task is not needed.
+            assert not stack.request(["tag:late"], "page-2")
+
+    stack.coalescer.drain(render)
+    assert sorted(rendered) == ["articles", "tag:late"]
+    assert stack.client.hlen(stack.coalescer.dirty_key) == 0
+    # The drain let go of the key before its last look: the next page sends.
+    assert not stack.client.exists(queued_key(stack.prefix))
+    assert stack.request(["tag:after"], "page-3")
+    assert stack.queued() == 2
+
+
+def test_a_task_that_finds_the_lock_taken_leaves_the_key_to_the_holder(stack: Stack) -> None:
+    assert stack.request(["articles"], "page-1")
+    stack.client.set(stack.coalescer.lock_key, "someone-else", px=2000)
+    assert stack.coalescer.drain(lambda name, stamp: None) is None
+    # The holder deletes the key when it releases the lock; until then no task is needed.
+    assert stack.client.exists(queued_key(stack.prefix))
+    assert not stack.request(["tag:x"], "page-2")
+    assert stack.client.hlen(stack.coalescer.dirty_key) == 2
+
+
+def test_a_sender_that_died_before_sending_sends_again_when_rerun(stack: Stack) -> None:
+    # The script ran (key set by page-1's task) but the process died before the send.
+    stack.client.set(queued_key(stack.prefix), "page-1", px=refresh_queue.QUEUED_TTL_MS)
+    assert not stack.request(["tag:other"], "page-2")
+    assert stack.request(["articles"], "page-1")  # the redelivered task
+    assert stack.queued() == 1
+
+
+def test_a_failed_send_lets_the_next_sender_send(stack: Stack, redis_server: RedisServer) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    broken = _app(f"redis://127.0.0.1:{dead_port}/0", stack.prefix)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the broker client raises
+        request_refresh(broken, stack.client, stack.prefix, ["articles"], datetime.now(UTC), "p1")
+    broken.close()
+    assert not stack.client.exists(queued_key(stack.prefix))
+    assert stack.client.hexists(stack.coalescer.dirty_key, "articles")  # nothing lost
+    assert stack.request(["tag:x"], "page-2")
+    assert stack.queued() == 1
+
+
+def test_the_ttl_bounds_a_key_whose_task_was_lost(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_queue, "QUEUED_TTL_MS", 200)
+    assert stack.request(["articles"], "page-1")
+    stack.client.delete(stack.prefix + contracts.QUEUE_FEED)  # the message is lost
+    assert not stack.request(["tag:x"], "page-2")
+    time.sleep(0.3)
+    assert stack.request(["tag:y"], "page-3")
+    assert stack.queued() == 1
+    assert stack.client.hlen(stack.coalescer.dirty_key) == 3
+
+
+def test_no_feeds_sends_nothing(stack: Stack) -> None:
+    assert not stack.request([], "page-1")
+    assert stack.queued() == 0
+    assert not stack.client.exists(queued_key(stack.prefix))
