@@ -19,6 +19,8 @@ _BODY_SHARE = 0.6
 _MAX_TITLE = 300
 # The page's <article> holding less of its text than this is a card, not the story.
 _SCOPE_SHARE = 0.2
+# More <article>s than this make a list of teasers: the page is read whole.
+_MAX_SCOPES = 8
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
 
 
@@ -36,9 +38,9 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
 
 
 def _scope(body: LexborNode) -> tuple[LexborNode, tuple[str, int, int] | None]:
-    """Where the story is looked for: the page's one <article> (else what holds
-    its one microdata articleBody), when that holds a fair share of the page's
-    text; else the whole body.
+    """Where the story is looked for: the page's one <article> or what holds
+    its one microdata articleBody (of a few such, the longest), when that
+    holds a fair share of the page's text; else the whole body.
 
     The story is in it, and the blocks of menus, sidebars and footers outside
     it are never measured (a third of the page's time or more); their lines
@@ -46,11 +48,17 @@ def _scope(body: LexborNode) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """
     marked = body.css("article")
     if len(marked) != 1:
-        marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')]
-    if len(marked) != 1:
+        marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')] or marked
+    if not marked or len(marked) > _MAX_SCOPES:
         return body, None
     everything = _lines(body)
-    inside = _lines(marked[0])
+    if len(marked) > 1:
+        texts = [_lines(node) for node in marked]
+        longest = max(range(len(texts)), key=lambda i: sum(map(len, texts[i])))
+        marked = [marked[longest]]
+        inside = texts[longest]
+    else:
+        inside = _lines(marked[0])
     outside_chars = sum(map(len, everything)) - sum(map(len, inside))
     if not inside or outside_chars > (1 - _SCOPE_SHARE) * sum(map(len, everything)):
         return body, None
