@@ -133,8 +133,7 @@ class _Page:
         # The source is free of the characters XML forbids (``clean_utf8``);
         # only a numeric character reference can spell one in the text.
         clean = b"&#" in self.source
-        # A page whose bytes name no ticker nor marquee has no bar to query for.
-        quotes = list(ticker_bar_quotes(tree)) if may_hold_ticker_bar(self.source) else []
+        quotes = list(ticker_bar_quotes(tree))
         if not quotes and tree.body is not None:
             text = tree.body.text(separator="\n")
             quotes = list(ticker_line_quotes(strip_forbidden(text) if clean else text))

@@ -18,15 +18,16 @@ class Notes:
         self._kinds: dict[str, list] = {}
         self._warnings: dict[str, None] = {}
 
-    def add(self, kind: str, text: str, chars: int | None = None) -> None:
-        """Count one block of ``kind``: ``text``, or its start when ``chars`` says how long."""
+    def add(self, kind: str, text: str, chars: int | None = None, blocks: int = 1) -> None:
+        """Count one block of ``kind``: ``text``, or its start when ``chars`` says how long
+        (or ``blocks`` blocks of ``chars`` in all, ``text`` the first)."""
         size = len(text) if chars is None else chars
         entry = self._kinds.get(kind)
         if entry is None:
             sample = text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
-            self._kinds[kind] = [1, size, sample]
+            self._kinds[kind] = [blocks, size, sample]
         else:
-            entry[0] += 1
+            entry[0] += blocks
             entry[1] += size
 
     def warn(self, message: str) -> None:
