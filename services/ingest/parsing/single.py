@@ -42,8 +42,9 @@ def _scope(
     body: LexborNode, body_text: str | None
 ) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """Where the story is looked for: the page's one <article> or what holds
-    its one microdata articleBody (of a few such, the longest), when that
-    holds a fair share of the page's text; else the whole body.
+    its one microdata articleBody (of a few such, the longest; else its
+    <main>), when that holds a fair share of the page's text; else the whole
+    body.
 
     The story is in it, and the blocks of menus, sidebars and footers outside
     it are never measured (a third of the page's time or more); their lines
@@ -52,6 +53,9 @@ def _scope(
     marked = body.css("article")
     if len(marked) != 1:
         marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')] or marked
+    if not marked:
+        # The page's dominant content, as the HTML Standard and ARIA name it.
+        marked = body.css("main, [role=main]")
     if not marked or len(marked) > _MAX_SCOPES:
         return body, None
     everything = _LINE.findall(body_text if body_text is not None else body.text(separator="\n"))
