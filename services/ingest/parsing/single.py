@@ -20,6 +20,10 @@ _BODY_SHARE = 0.6
 _MAX_TITLE = 300
 # The page's <article> holding less of its text than this is a card, not the story.
 _SCOPE_SHARE = 0.2
+_CONTENT_NAMES = (
+    ".entry-content, .post-content, .article-body, .article-content, .story-body, "
+    ".post-body, #content, .content"
+)
 # More <article>s than this make a list of teasers: the page is read whole.
 _MAX_SCOPES = 8
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
@@ -43,8 +47,8 @@ def _scope(
 ) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """Where the story is looked for: the page's one <article> or what holds
     its one microdata articleBody (of a few such, the longest; else its
-    <main>), when that holds a fair share of the page's text; else the whole
-    body.
+    <main>, else an element named as content systems name their content),
+    when that holds a fair share of the page's text; else the whole body.
 
     The story is in it, and the blocks of menus, sidebars and footers outside
     it are never measured (a third of the page's time or more); their lines
@@ -56,6 +60,9 @@ def _scope(
     if not marked:
         # The page's dominant content, as the HTML Standard and ARIA name it.
         marked = body.css("main, [role=main]")
+    if not marked:
+        # The content elements content systems name so (WordPress's entry-content…).
+        marked = body.css(_CONTENT_NAMES)
     if not marked or len(marked) > _MAX_SCOPES:
         return body, None
     everything = _LINE.findall(body_text if body_text is not None else body.text(separator="\n"))
