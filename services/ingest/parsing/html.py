@@ -134,10 +134,11 @@ class _Page:
         # only a numeric character reference can spell one in the text.
         clean = b"&#" in self.source
         quotes = list(ticker_bar_quotes(tree))
+        text = None
         if not quotes and tree.body is not None:
             text = tree.body.text(separator="\n")
             quotes = list(ticker_line_quotes(strip_forbidden(text) if clean else text))
-        single = read_single(tree, facts, heading, clean=clean)
+        single = read_single(tree, facts, heading, clean=clean, body_text=text)
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
+from .clean import strip_forbidden
 from .extract import HEADING_TAGS, main_content
 from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
@@ -37,10 +38,13 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
     return text[:_MAX_TITLE] or None
 
 
-def _scope(body: LexborNode) -> tuple[LexborNode, tuple[str, int, int] | None]:
+def _scope(
+    body: LexborNode, body_text: str | None
+) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """Where the story is looked for: the page's one <article> or what holds
-    its one microdata articleBody (of a few such, the longest), when that
-    holds a fair share of the page's text; else the whole body.
+    its one microdata articleBody (of a few such, the longest; else its
+    <main>), when that holds a fair share of the page's text; else the whole
+    body.
 
     The story is in it, and the blocks of menus, sidebars and footers outside
     it are never measured (a third of the page's time or more); their lines
@@ -49,9 +53,12 @@ def _scope(body: LexborNode) -> tuple[LexborNode, tuple[str, int, int] | None]:
     marked = body.css("article")
     if len(marked) != 1:
         marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')] or marked
+    if not marked:
+        # The page's dominant content, as the HTML Standard and ARIA name it.
+        marked = body.css("main, [role=main]")
     if not marked or len(marked) > _MAX_SCOPES:
         return body, None
-    everything = _lines(body)
+    everything = _LINE.findall(body_text if body_text is not None else body.text(separator="\n"))
     if len(marked) > 1:
         texts = [_lines(node) for node in marked]
         longest = max(range(len(texts)), key=lambda i: sum(map(len, texts[i])))
@@ -66,7 +73,7 @@ def _scope(body: LexborNode) -> tuple[LexborNode, tuple[str, int, int] | None]:
         return marked[0], None
     # The first line outside: before the article, or else after it.
     first = everything[0] if everything[0] != inside[0] else everything[len(inside)]
-    return marked[0], (first, outside_chars, len(everything) - len(inside))
+    return marked[0], (strip_forbidden(first), outside_chars, len(everything) - len(inside))
 
 
 def _lines(node: LexborNode) -> list[str]:
@@ -75,16 +82,22 @@ def _lines(node: LexborNode) -> list[str]:
 
 
 def read_single(
-    tree: LexborHTMLParser, facts: PageFacts, heading: str | None, clean: bool = True
+    tree: LexborHTMLParser,
+    facts: PageFacts,
+    heading: str | None,
+    clean: bool = True,
+    body_text: str | None = None,
 ) -> SingleArticle:
     """The page's article from ``tree`` (invisible elements already dropped).
 
     ``clean``: whether the page's text may spell characters XML forbids.
+    ``body_text``: the body's text, lines separated by newlines, when the
+    caller has it.
     """
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
-    scope, outside = _scope(body)
+    scope, outside = _scope(body, body_text)
     found = main_content(scope, clean)
     notes = found.left_out
     if outside is not None:
