@@ -37,6 +37,7 @@ from bench.common import (
     post,
     print_checks,
 )
+from shared.contracts import REFRESH_FEEDS
 
 # A page takes three task hops (outbox → ingest → feed; rates beside the feed):
 # at best about a third of what a one-hop no-op task achieves.
@@ -183,6 +184,7 @@ def measure(stack: BenchStack, noop: NoopWorker, pages: int, samples: int) -> di
     stack.wait_idle()
     noop_before = noop.throughput(max(pages * 5, 200))
     bodies = [distinct_page(i, "Throughput") for i in range(pages)]
+    refreshes_before = stack.task_runs(REFRESH_FEEDS)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(8) as pool:
         ids = [doc["id"] for doc in pool.map(lambda b: post(ingest, b[0]), bodies)]
@@ -191,8 +193,11 @@ def measure(stack: BenchStack, noop: NoopWorker, pages: int, samples: int) -> di
     wait_feed_has(feed, set(bodies[ids.index(last)][1]))
     pipeline_tp = pages / (time.perf_counter() - t0)
     stack.wait_idle()
+    # Feed tasks the burst cost: one per page unless refreshes are coalesced.
+    refreshes = stack.task_runs(REFRESH_FEEDS) - refreshes_before
     noop_after = noop.throughput(max(pages * 5, 200))
     return {
+        "refresh_runs": refreshes,
         "latencies": latencies,
         "rtts": rtts,
         "pipeline_tp": pipeline_tp,
@@ -217,6 +222,7 @@ def run(pages: int, latency_samples: int) -> dict[str, float]:
         return {
             "pages": pages,
             "pipeline_pages_per_s": pipeline_tp,
+            "refresh_runs_in_burst": m["refresh_runs"],
             "noop_tasks_per_s": baseline["throughput"],
             "throughput_ratio": pipeline_tp / baseline["throughput"],
             "latency_p50_s": median(latencies),
@@ -234,6 +240,7 @@ def report(r: dict[str, float]) -> str:
             "pipeline (sample-sized pages, POST → every entry in the served feed)",
             f"  pages posted                 {r['pages']:>10.0f}",
             f"  pipeline throughput          {r['pipeline_pages_per_s']:>10.1f} pages/s",
+            f"  feed.refresh runs in burst   {r['refresh_runs_in_burst']:>10.0f}",
             f"  no-op task throughput        {r['noop_tasks_per_s']:>10.1f} tasks/s",
             f"  ratio                        {r['throughput_ratio']:>10.3f}",
             f"  POST→visible p50             {r['latency_p50_s'] * 1000:>10.1f} ms",

@@ -125,19 +125,36 @@ class BenchStack:
     def data_dir(self) -> Path:
         return Path(self.env["SILKFEED_DATA_DIR"])
 
-    def wait_idle(self, timeout: float = 120.0) -> None:
-        """Until no task waits or runs and no feed is left to render."""
+    @property
+    def key_prefix(self) -> str:
         from shared.settings import Settings
-        from tests.support.waiting import wait_pipeline_idle
 
-        redis_url = self.env["SILKFEED_REDIS_URL"]
         settings = Settings(
             data_dir=self.data_dir,
-            redis_url=redis_url,
+            redis_url=self.env["SILKFEED_REDIS_URL"],
             ingest_tokens=TOKEN,  # type: ignore[arg-type]
             database_url=self.env.get("SILKFEED_DATABASE_URL", ""),
         )
-        wait_pipeline_idle(redis_url, settings.key_prefix, timeout)
+        return settings.key_prefix
+
+    def wait_idle(self, timeout: float = 120.0) -> None:
+        """Until no task waits or runs and no feed is left to render."""
+        from tests.support.waiting import wait_pipeline_idle
+
+        wait_pipeline_idle(self.env["SILKFEED_REDIS_URL"], self.key_prefix, timeout)
+
+    def task_runs(self, task: str) -> int:
+        """How many runs of ``task`` the stack's workers have finished so far."""
+        import redis
+
+        from shared.task_metrics import TaskMetrics
+
+        client = redis.Redis.from_url(self.env["SILKFEED_REDIS_URL"])
+        try:
+            figures = TaskMetrics(client, self.key_prefix).read().get(task)
+        finally:
+            client.close()
+        return sum(figures.states.values()) if figures else 0
 
 
 @contextmanager
