@@ -19,6 +19,7 @@ from .html_chrome import drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
 from .html_ticker_date import (
+    TIME_ELEMENTS,
     fallback_date,
     may_hold_ticker_bar,
     ticker_bar_quotes,
@@ -29,7 +30,7 @@ from .html_tree import build_tree, drop_invisible, node_text
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .single import first_heading, read_single
-from .structured import PageFacts, page_facts
+from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
 
@@ -80,6 +81,9 @@ def _read_whole_page(
     return page_date, quotes
 
 
+_FACTS_AND_TIMES = f"{JSON_LD_SCRIPTS}, {TIME_ELEMENTS}"
+
+
 def _one_article_body(tree: LexborHTMLParser) -> bool:
     """Whether the page marks one element as an article's body (microdata), as a
     single article's page does; a front page marks none, or one per teaser."""
@@ -103,10 +107,13 @@ class _Page:
         body = tree.body
         if body is None:  # Lexbor always builds one; this keeps the types honest
             return None, [], ()
-        # The first <time> usually lives in the page header; a first-match
-        # query costs next to nothing.
-        page_date = time_element_date(tree)
-        facts = page_facts(tree)
+        # The JSON-LD <script>s and the <time>s in one pass over the tree
+        # (a query walks all of it): as fast as either query alone.
+        scripts, times = [], []
+        for node in tree.css(_FACTS_AND_TIMES):
+            (scripts if node.tag == "script" else times).append(node)
+        facts = page_facts(tree, scripts)
+        page_date = time_element_date(times)
         if facts.single_article or (facts.article_items == 0 and _one_article_body(tree)):
             if page_date is None and (facts.published or facts.modified):
                 page_date = (facts.published or facts.modified).date()

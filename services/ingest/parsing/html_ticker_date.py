@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -19,7 +19,7 @@ _TICKER_BOX = (
 # Outermost ticker containers only: a bar, its lists and its items all match.
 _TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 # A <time> inside an SVG drawing or a <noscript> is not the page's.
-_TIME = "time:not(:is(svg, noscript, template) *)"
+TIME_ELEMENTS = "time:not(:is(svg, noscript, template) *)"
 _TIME_TEXTS_READ = 8
 # The "/KZT" of a currency pair: a literal first character keeps the scan fast.
 _PAIR_SECOND_HALF = re.compile(rb"/\s*[A-Z]{3}\b")
@@ -62,21 +62,13 @@ def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
         position = body_text.find("=", end)
 
 
-def time_element_date(tree: LexborHTMLParser) -> date | None:
-    """The date of the page's first <time> that tells one."""
-    # The first <time> nearly always says it, and a first-match query stops
-    # there instead of walking the whole page.
-    first = tree.css_first(_TIME)
-    if first is None:
-        return None
-    when = _date_of(first, read_text=True)
-    if when is not None:
-        return when
-    # Each <time>'s text holds the text of any <time> nested in it, so
-    # only the first few are read; the rest say it with datetime= or not.
+def time_element_date(times: Sequence[LexborNode]) -> date | None:
+    """The date of the first of the page's <time>s (TIME_ELEMENTS) that tells one."""
+    # The first <time> nearly always says it. Each <time>'s text holds the
+    # text of any <time> nested in it, so only the first few are read; the
+    # rest say it with datetime= or not.
     found = (
-        _date_of(node, read_text=index < _TIME_TEXTS_READ)
-        for index, node in enumerate(tree.css(_TIME)[1:], 1)
+        _date_of(node, read_text=index < _TIME_TEXTS_READ) for index, node in enumerate(times)
     )
     return next(filter(None, found), None)
 

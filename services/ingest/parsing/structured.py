@@ -7,13 +7,13 @@ Every value is bounded and checked: a page's own claims are input like any other
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
@@ -28,6 +28,7 @@ ARTICLE_TYPES = frozenset(
 )  # fmt: skip
 # JSON-LD is small; a script of megabytes is no description of a page.
 _MAX_JSON_LD = 512 * 1024
+JSON_LD_SCRIPTS = 'script[type="application/ld+json" i]'
 _MAX_FIELD = 300
 _MAX_AUTHORS = 8
 _MAX_NODES = 200
@@ -108,9 +109,9 @@ def _author_names(value: Any) -> list[str]:
     return names[:_MAX_AUTHORS]
 
 
-def _from_json_ld(tree: LexborHTMLParser, facts: PageFacts) -> None:
+def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
     budget = [_MAX_NODES]
-    for script in tree.css('script[type="application/ld+json" i]'):
+    for script in scripts:
         if facts.article_items > 1:
             return  # a page of several articles: its own facts are not read
         source = script.text()
@@ -142,13 +143,17 @@ def _when(value: object) -> datetime | None:
     return parse_iso_datetime(value.strip()[:64]) if isinstance(value, str) else None
 
 
-def page_facts(tree: LexborHTMLParser) -> PageFacts:
-    """JSON-LD first, then OpenGraph/``article:*`` meta and <link rel=canonical> fill the gaps."""
+def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = None) -> PageFacts:
+    """JSON-LD first, then OpenGraph/``article:*`` meta and <link rel=canonical> fill the gaps.
+
+    ``scripts``: the page's JSON-LD <script>s (JSON_LD_SCRIPTS), when the
+    caller found them in a query of its own.
+    """
     facts = PageFacts()
     head = tree.head
     if head is None:
         return facts
-    _from_json_ld(tree, facts)
+    _from_json_ld(tree.css(JSON_LD_SCRIPTS) if scripts is None else scripts, facts)
     meta: dict[str, str] = {}
     authors: list[str] = []
     for node in head.css("meta[content], link[rel][href]"):
