@@ -54,25 +54,20 @@ from shared.celery_app import send
 # above) stops keeping senders from sending.
 QUEUED_TTL_MS = 15_000
 
-# Keep the newest request time per feed (ISO 8601 UTC strings compare in time order).
-MARK_LUA = """
-for i = 1, #ARGV, 2 do
+# Keep the newest request time per feed (ISO 8601 UTC strings compare in time
+# order), from the feed/stamp pairs of ARGV starting at index {first}.
+_MARK_PAIRS = """
+for i = {first}, #ARGV, 2 do
   local current = redis.call('HGET', KEYS[1], ARGV[i])
   if (not current) or current < ARGV[i + 1] then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
   end
 end
-return 1
 """
+MARK_LUA = _MARK_PAIRS.format(first=1) + "return 1\n"
 # KEYS: dirty hash, queued key; ARGV: owner, ttl ms, then feed/stamp pairs.
 # 1: send a task (the key is now the caller's), 0: one is queued already.
-_MARK_AND_CLAIM = """
-for i = 3, #ARGV, 2 do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if (not current) or current < ARGV[i + 1] then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  end
-end
+_MARK_AND_CLAIM = _MARK_PAIRS.format(first=3) + """
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 1
 end

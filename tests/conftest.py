@@ -11,7 +11,9 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from shared.db import make_engine, make_session_factory
 from shared.migrate import upgrade
 from shared.settings import Settings
 from tests.support import services
@@ -73,6 +75,15 @@ def db_url(database_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
         prefix = make_settings(database_url, redis_url, Path("unused")).key_prefix
         wait_pipeline_idle(redis_url, prefix)
     wipe(database_url)
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    """A session on the test's database (emptied after the test)."""
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as s:
+        yield s
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ or header block is a problem document."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -14,6 +13,7 @@ import pytest
 import requests
 
 from tests.faults.stack import Stack
+from tests.support.slow_clients import Drippers
 
 pytestmark = pytest.mark.slow
 
@@ -21,45 +21,21 @@ SLOW_CLIENTS = 32
 HEADER_TIMEOUT = 3
 
 
-def host_port(base: str) -> tuple[str, int]:
-    host, port = base.removeprefix("http://").split(":")
-    return host, int(port)
-
-
-class SlowClients:
+class SlowClients(Drippers):
     """Connections that send a request header one byte at a time and never finish it."""
 
-    def __init__(self, base: str, n: int) -> None:
-        self.socks = [socket.create_connection(host_port(base), timeout=5) for _ in range(n)]
-        self.closed_at: dict[int, float] = {}
-        self.started = time.monotonic()
-        self.stop = threading.Event()
-        for s in self.socks:
-            s.sendall(b"POST /v1/submissions HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            s.setblocking(False)
-        self.thread = threading.Thread(target=self._drip, daemon=True)
-        self.thread.start()
+    def opening(self, i: int) -> bytes:
+        return b"POST /v1/submissions HTTP/1.1\r\nHost: x\r\nX-Slow: "
 
-    def _drip(self) -> None:
-        while not self.stop.is_set() and len(self.closed_at) < len(self.socks):
-            for i, s in enumerate(self.socks):
-                if i in self.closed_at:
-                    continue
-                try:
-                    s.send(b"a")
-                    if s.recv(4096, socket.MSG_PEEK) == b"":
-                        self.closed_at[i] = time.monotonic() - self.started
-                except BlockingIOError:
-                    continue
-                except OSError:
-                    self.closed_at[i] = time.monotonic() - self.started
-            self.stop.wait(0.5)
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for s in self.socks:
-            s.close()
+    def step(self, i: int, s: socket.socket) -> None:
+        try:
+            s.send(b"a")
+            if s.recv(4096, socket.MSG_PEEK) == b"":
+                self.end(i)
+        except BlockingIOError:
+            pass
+        except OSError:
+            self.end(i)
 
 
 @pytest.fixture
@@ -85,10 +61,10 @@ def test_slow_clients_cost_nothing_and_are_dropped(live: Stack, service: str) ->
         assert worst < 1.0, worst
         # Every partial header is dropped once the header timeout has passed.
         end = time.monotonic() + 20
-        while len(clients.closed_at) < SLOW_CLIENTS and time.monotonic() < end:
+        while len(clients.ended_at) < SLOW_CLIENTS and time.monotonic() < end:
             time.sleep(0.2)
-        assert len(clients.closed_at) == SLOW_CLIENTS, len(clients.closed_at)
-        last = max(clients.closed_at.values())
+        assert len(clients.ended_at) == SLOW_CLIENTS, len(clients.ended_at)
+        last = max(clients.ended_at.values())
         assert HEADER_TIMEOUT - 0.5 <= last < HEADER_TIMEOUT + 10, last
         print(
             f"\n{service}: /healthz at worst {worst * 1000:.0f} ms beside {SLOW_CLIENTS} slow "

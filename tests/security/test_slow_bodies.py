@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ import requests
 
 from tests.conftest import TOKEN
 from tests.faults.stack import Stack
+from tests.support.slow_clients import Drippers
 
 pytestmark = pytest.mark.slow
 
@@ -24,11 +24,6 @@ TRICKLERS = 32
 BODY_TIMEOUT = 4
 # Seconds of slack on top of a deadline, for a loaded two-core machine.
 SLACK = 3.0
-
-
-def host_port(base: str) -> tuple[str, int]:
-    host, port = base.removeprefix("http://").split(":")
-    return host, int(port)
 
 
 def head(chunked: bool) -> bytes:
@@ -39,30 +34,18 @@ def head(chunked: bool) -> bytes:
     ).encode()
 
 
-class Tricklers:
+class Tricklers(Drippers):
     """Connections that send a whole header, then one body byte every half second."""
 
     def __init__(self, base: str, n: int) -> None:
-        self.socks = [socket.create_connection(host_port(base), timeout=5) for _ in range(n)]
-        self.started = time.monotonic()
-        self.ended_at: dict[int, float] = {}
         self.answers: dict[int, bytes] = {}
-        self.stop = threading.Event()
-        for i, s in enumerate(self.socks):
-            chunked = i % 2 == 1
-            s.sendall(head(chunked) + (b"7\r\nTitle\n\n\r\n" if chunked else b"Title\n\n"))
-            s.setblocking(False)
-        self.thread = threading.Thread(target=self._drip, daemon=True)
-        self.thread.start()
+        super().__init__(base, n)
 
-    def _drip(self) -> None:
-        while not self.stop.is_set() and len(self.ended_at) < len(self.socks):
-            for i, s in enumerate(self.socks):
-                if i not in self.ended_at:
-                    self._step(i, s)
-            self.stop.wait(0.5)
+    def opening(self, i: int) -> bytes:
+        chunked = i % 2 == 1
+        return head(chunked) + (b"7\r\nTitle\n\n\r\n" if chunked else b"Title\n\n")
 
-    def _step(self, i: int, s: socket.socket) -> None:
+    def step(self, i: int, s: socket.socket) -> None:
         try:
             data = s.recv(65536)
         except BlockingIOError:
@@ -72,20 +55,14 @@ class Tricklers:
         if data is not None:
             self.answers[i] = self.answers.get(i, b"") + data
             if data == b"" or b"}" in self.answers[i]:
-                self.ended_at[i] = time.monotonic() - self.started
+                self.end(i)
             return
         try:
             s.send(b"1\r\na\r\n" if i % 2 == 1 else b"a")
         except BlockingIOError:
             pass
         except OSError:
-            self.ended_at[i] = time.monotonic() - self.started
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for s in self.socks:
-            s.close()
+            self.end(i)
 
 
 @pytest.fixture

@@ -3,10 +3,6 @@ outcomes for hostile pages, and reruns that change nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,33 +11,14 @@ from services.ingest.processing import Outcome, process_submission
 from shared.db import make_engine, make_session_factory
 from shared.models import Article, Submission
 from tests.conftest import FIXTURES, SAMPLE
+from tests.support.submissions import process_page
 
 HTML = FIXTURES / "timesca-2025-12-15.html"
 JSON_PAGE = FIXTURES / "pages" / "timesca-2025-12-15.json"
 
 
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as s:
-        yield s
-    engine.dispose()
-
-
 def submit(session: Session, body: bytes, media_type: str = "text/plain") -> tuple[str, Outcome]:
-    sub = Submission(
-        id=uuid.uuid4().hex,
-        body=body,
-        body_sha256=hashlib.sha256(body).hexdigest(),
-        media_type=media_type,
-        source="timesca",
-        status="queued",
-    )
-    session.add(sub)
-    session.commit()
-    outcome = process_submission(session, sub.id)
-    assert outcome is not None
-    return sub.id, outcome
+    return process_page(session, body, media_type)
 
 
 def articles(session: Session) -> dict[str, Article]:

@@ -21,14 +21,6 @@ from tests.support.databases import postgres_database, sqlite_database
 DAY = datetime(2025, 12, 15, tzinfo=UTC)
 
 
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as s:
-        yield s
-    engine.dispose()
-
-
 def put(session: Session, at: datetime, *quotes: tuple[str, str], sid: str = "s") -> int:
     return store_snapshot(
         session,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -11,16 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.rates.store import store_snapshot
 from shared import contracts
-from shared.db import make_engine, make_session_factory
 from shared.models import RateQuote, RateSnapshot
-
-
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 def payload(

@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.ingest.processing import Outcome, process_submission
-from shared.db import make_engine, make_session_factory
-from shared.models import Article, Submission
+from services.ingest.processing import Outcome
+from shared.models import Article
+from tests.support.submissions import process_page
 
 PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
 
 
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with make_session_factory(engine)() as s:
-        yield s
-    engine.dispose()
-
-
 def post(session: Session, body: bytes, media_type: str) -> Outcome:
-    sub = Submission(
-        id=uuid.uuid4().hex,
-        body=body,
-        body_sha256=hashlib.sha256(body).hexdigest(),
-        media_type=media_type,
-        source="daryo-review",
-        status="queued",
-    )
-    session.add(sub)
-    session.commit()
-    outcome = process_submission(session, sub.id)
-    assert outcome is not None and outcome.status == "done"
+    _, outcome = process_page(session, body, media_type, source="daryo-review")
+    assert outcome.status == "done"
     return outcome
 
 
