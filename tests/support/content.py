@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
 from services.feed.publish import render_and_store
-from services.ingest.processing import process_submission
 from services.rates.store import store_snapshot
 from shared.db import make_engine, make_session_factory
 from shared.feed_names import FeedSpec
-from shared.models import ArticleTag, Submission
+from shared.models import ArticleTag
 from shared.settings import Settings
+from tests.support.submissions import process_page
 
 
 def page(title_prefix: str, n: int, day: str = "15 December 2025", extra: str = "") -> bytes:
@@ -44,24 +40,13 @@ def ingest(
     engine = make_engine(settings.db_url)
     sessions = make_session_factory(engine)
     with sessions() as session:
-        sub = Submission(
-            id=uuid.uuid4().hex,
-            body=body,
-            body_sha256=hashlib.sha256(body).hexdigest(),
-            media_type=media_type,
-            source=source,
-            status="queued",
-            received_at=datetime.now(UTC),
-        )
-        session.add(sub)
-        session.commit()
-        outcome = process_submission(session, sub.id)
-        if outcome is not None and outcome.snapshot is not None:
+        sub_id, outcome = process_page(session, body, media_type, source)
+        if outcome.snapshot is not None:
             store_snapshot(session, outcome.snapshot)
         if render:
             render_all(session, settings)
     engine.dispose()
-    return sub.id
+    return sub_id
 
 
 def render_all(session, settings: Settings) -> None:  # type: ignore[no-untyped-def]
