@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -138,27 +137,17 @@ def edit_newest_article(session: Session, run: int) -> None:
 
 def seed(db_url: str, pages: int = 9) -> None:
     """A database of ``pages`` distinct sample pages (six articles each), as the worker stores them."""
+    from services.ingest.accept import accept
     from services.ingest.processing import process_submission
-    from shared.db import make_engine, make_session_factory, utcnow
+    from shared.db import make_engine, make_session_factory
     from shared.migrate import upgrade
-    from shared.models import Submission
 
     upgrade(db_url)
     engine = make_engine(db_url)
     with make_session_factory(engine)() as session:
         for i in range(pages):
             body = distinct_page(i, "Feed")[0]
-            sub = Submission(
-                id=uuid.uuid4().hex,
-                body=body,
-                body_sha256=hashlib.sha256(body).hexdigest(),
-                media_type="text/plain",
-                source="bench",
-                status="queued",
-                received_at=utcnow(),
-            )
-            session.add(sub)
-            session.commit()
+            sub = accept(session, body, "text/plain", "bench", None).submission
             process_submission(session, sub.id)
     engine.dispose()
 

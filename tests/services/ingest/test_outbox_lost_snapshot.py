@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from services.ingest.accept import accept
 from services.ingest.outbox import Outbox
 from services.ingest.processing import process_submission
 from shared.celery_app import create_celery
@@ -27,16 +26,7 @@ def test_a_done_submission_whose_snapshot_never_arrived_is_sent_again(
     body = SAMPLE.read_bytes()
     long_ago = utcnow() - timedelta(hours=1)
     with sessions() as session:
-        sub = Submission(
-            id=uuid.uuid4().hex,
-            body=body,
-            body_sha256=hashlib.sha256(body).hexdigest(),
-            media_type="text/plain",
-            source="timesca",
-            status="queued",
-        )
-        session.add(sub)
-        session.commit()
+        sub = accept(session, body, "text/plain", "timesca", None).submission
         # Processed, but the rates.store_snapshot message it sent was lost.
         process_submission(session, sub.id)
         session.execute(
