@@ -22,6 +22,7 @@ from .html_ticker_date import (
     TIME_ELEMENTS,
     fallback_date,
     may_hold_ticker_bar,
+    may_show_pair,
     ticker_bar_quotes,
     ticker_line_quotes,
     time_element_date,
@@ -135,16 +136,17 @@ class _Page:
         heading = first_heading(tree)
         drop_invisible(tree)
         # Nothing is dropped from this tree, so ticker bars in menus and
-        # sidebars are found in it. (The page's text is built in a third of
-        # the time a regular-expression scan of its bytes for a pair takes.)
+        # sidebars are found in it; the page's text says first whether any
+        # of its elements could hold a quote (it is built in a third of the
+        # time a regular-expression scan of its bytes for a pair takes).
         # The source is free of the characters XML forbids (``clean_utf8``);
         # only a numeric character reference can spell one in the text.
         clean = b"&#" in self.source
-        quotes = list(ticker_bar_quotes(tree))
-        text = None
-        if not quotes and tree.body is not None:
-            text = tree.body.text(separator="\n")
-            quotes = list(ticker_line_quotes(strip_forbidden(text) if clean else text))
+        text = tree.body.text(separator="\n") if tree.body is not None else ""
+        seen = strip_forbidden(text) if clean else text
+        quotes: list[Quote] = []
+        if may_show_pair(seen):
+            quotes = list(ticker_bar_quotes(tree)) or list(ticker_line_quotes(seen))
         single = read_single(tree, facts, heading, clean=clean, body_text=text)
         self.notes = single.notes
         if single.draft is None:
