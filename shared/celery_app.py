@@ -125,10 +125,9 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         # timeout; the tasks are idempotent, so cancelling them buys nothing.
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
-        # Task events are three Redis publishes per task, each a round trip on
-        # a page's path, for nobody unless Flower runs; Flower sends the workers
-        # `enable_events` when it starts and every few seconds after. A "sent"
-        # event would add one to every send (Flower starts from "received").
+        # Task events: three Redis round trips per task on a page's path, for
+        # Flower only, which turns them on itself (`enable_events`) while it runs.
+        # A "sent" event would add one to every send.
         worker_send_task_events=settings.task_events,
         task_send_sent_event=False,
         broker_connection_max_retries=None,
