@@ -64,7 +64,14 @@ class FeedDocuments:
 
     def _from_row(self, row: RenderedFeed, cache_control: str, link: str) -> StoredFeed:
         return StoredFeed.build(
-            row.key, row.content_type, row.body, row.etag, row.last_modified, cache_control, link
+            row.key,
+            row.content_type,
+            row.body,
+            row.etag,
+            row.last_modified,
+            cache_control,
+            link,
+            row.rendered_at,
         )
 
     def _link(self, self_url: str, *, pushable: bool) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -30,6 +31,10 @@ from shared.models import RenderedFeed
 
 log = logging.getLogger(__name__)
 
+# Feed names whose last forget is remembered (``put``); beyond it, all of them
+# count as forgotten now: a load in flight is then dropped, never kept stale.
+_MAX_FORGOTTEN = 4096
+
 
 def feed_name_of(key: str) -> str:
     """'tag:china.atom?q=x' → 'tag:china'; 'articles/archive/2.rss' → 'articles'."""
@@ -37,8 +42,10 @@ def feed_name_of(key: str) -> str:
 
 
 def held_bytes(feed: StoredFeed) -> int:
-    """What holding ``feed`` costs: both encodings of its bytes, and its key."""
-    return len(feed.body) + len(feed.body_gzip) + len(feed.key) + 256
+    """What holding ``feed`` costs: its bytes, room for their gzip encoding (made on
+    the first request that accepts it, never larger than the bytes but for a
+    header), and its key."""
+    return 2 * len(feed.body) + len(feed.key) + 256
 
 
 class OtherCopy(Protocol):
@@ -79,7 +86,13 @@ class FeedMemory:
         self._bytes = 0
         self._poll = poll_seconds
         self._since: datetime = utcnow()
+        # What the last sweep saw (key → render time): a render is acted on once.
+        self._seen: dict[str, datetime] = {}
         self._generation = 0
+        # Per feed name, the generation that last forgot it: a load races only
+        # with a change to its own feed. Names not here: forgotten at _floor.
+        self._forgotten: dict[str, int] = {}
+        self._floor = 0
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -96,9 +109,10 @@ class FeedMemory:
         return self._generation
 
     def put(self, feed: StoredFeed, generation: int) -> None:
-        """Keep ``feed`` unless something was forgotten since its load began (it may be stale)."""
+        """Keep ``feed`` unless its feed was forgotten since its load began (it may be stale)."""
         with self._lock:
-            if generation != self._generation or held_bytes(feed) > self._max_bytes:
+            forgotten = self._forgotten.get(feed_name_of(feed.key), self._floor)
+            if forgotten > generation or held_bytes(feed) > self._max_bytes:
                 return
             old = self._entries.pop(feed.key, None)
             if old is not None:
@@ -115,13 +129,23 @@ class FeedMemory:
         with self._lock:
             return len(self._entries), self._bytes
 
-    def forget(self, keys: list[str]) -> None:
+    def forget(self, keys: list[str], *, drop: bool = True) -> None:
+        """Drop the copies of these keys' feeds; loads of them under way are not kept.
+
+        With ``drop=False`` only the loads under way are refused.
+        """
         names = {feed_name_of(k) for k in keys}
         for other in self._others:
-            if other.name in names:
+            if drop and other.name in names:
                 other.forget()
         with self._lock:
             self._generation += 1
+            if len(self._forgotten) + len(names) > _MAX_FORGOTTEN:
+                self._forgotten.clear()
+                self._floor = self._generation
+            self._forgotten.update(dict.fromkeys(names, self._generation))
+            if not drop:
+                return
             for key in [k for k in self._entries if feed_name_of(k) in names]:
                 self._bytes -= held_bytes(self._entries.pop(key))
 
@@ -135,18 +159,25 @@ class FeedMemory:
 
     def _watch(self) -> None:
         pubsub = None
+        # The sweep runs once per poll interval, not after each announcement:
+        # a render announces several feeds in a row, and each look at the
+        # table would hold up the next announcement.
+        next_sweep = time.monotonic()
         while not self._stop.is_set():
             try:
                 if pubsub is None:
                     pubsub = self._client.pubsub(ignore_subscribe_messages=True)
                     pubsub.subscribe(self._channel)
-                message = pubsub.get_message(timeout=self._poll)
+                wait = max(0.0, next_sweep - time.monotonic())
+                message = pubsub.get_message(timeout=wait)
                 if message is not None:
                     self.forget(_announced_keys(message["data"]))
             except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)
-            self._sweep()
+            if time.monotonic() >= next_sweep:
+                self._sweep()
+                next_sweep = time.monotonic() + self._poll
 
     def _sweep(self) -> None:
         """Drop what the table shows as re-rendered since the last look, and let
@@ -154,11 +185,11 @@ class FeedMemory:
         started = utcnow()
         try:
             with self._sessions() as session:
-                keys = list(
-                    session.scalars(
-                        select(RenderedFeed.key).where(RenderedFeed.rendered_at >= self._since)
+                rows = session.execute(
+                    select(RenderedFeed.key, RenderedFeed.rendered_at).where(
+                        RenderedFeed.rendered_at >= self._since
                     )
-                )
+                ).all()
                 for other in self._others:
                     other.sweep(session)
         except Exception:
@@ -172,8 +203,33 @@ class FeedMemory:
         # Overlap the windows: a render committed just after we looked carries
         # a time from before the look.
         self._since = started - timedelta(seconds=5)
-        if keys:
-            self.forget(keys)
+        stale, new = self._stale({key: at for key, at in rows})
+        if stale:
+            self.forget(stale)
+        if new:
+            self.forget(new, drop=False)  # a load under way may predate them
+
+    def _stale(self, rendered: dict[str, datetime]) -> tuple[list[str], list[str]]:
+        """Of the renders in the window: the keys this process may hold an older
+        copy of, and the other keys whose render is new to it.
+
+        The windows overlap, so a render comes back in several sweeps: it is
+        acted on when a held copy predates it, and for feeds with documents
+        built on request (``?q=``), the first time it is seen; a copy loaded
+        after it (as the announcement makes happen) is kept.
+        """
+        with self._lock:
+            held = {key: feed.rendered_at for key, feed in self._entries.items()}
+        built = {feed_name_of(key) for key, at in held.items() if at is None}
+        stale, new = [], []
+        for key, at in rendered.items():
+            seen = self._seen.get(key) == at
+            if (key in held and held[key] != at) or (not seen and feed_name_of(key) in built):
+                stale.append(key)
+            elif not seen and key not in held:
+                new.append(key)
+        self._seen = rendered
+        return stale, new
 
 
 def _announced_keys(data: bytes | str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from shared.conditional import not_modified
@@ -16,11 +16,14 @@ class StoredFeed:
     key: str
     content_type: str
     body: bytes
-    body_gzip: bytes
     etag: str
     last_modified: datetime
     cache_control: str
     link: str | None = None  # the Link header: rel="self", and rel="hub" when pushed
+    # The stored row's render time (None for a document built on request): the
+    # memory's sweep tells a copy loaded before a render from one loaded after.
+    rendered_at: datetime | None = None
+    _gzip: list[bytes] = field(default_factory=list, init=False, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -32,19 +35,20 @@ class StoredFeed:
         last_modified: datetime,
         cache_control: str,
         link: str | None = None,
+        rendered_at: datetime | None = None,
     ) -> StoredFeed:
-        # Compressed once per change, not once per request; mtime=0 keeps the
-        # gzip bytes (and so their ETag) a function of the content alone.
-        return cls(
-            key,
-            content_type,
-            body,
-            gzip.compress(body, 6, mtime=0),
-            etag,
-            last_modified,
-            cache_control,
-            link,
-        )
+        return cls(key, content_type, body, etag, last_modified, cache_control, link, rendered_at)
+
+    @property
+    def body_gzip(self) -> bytes:
+        """The gzip encoding, made on the first request that accepts it: a copy
+        loaded after a change is served without waiting for a compression that
+        its first readers may not want. mtime=0 keeps the bytes (and so their
+        ETag) a function of the content alone."""
+        if not self._gzip:
+            # Two threads racing here compress the same bytes twice: harmless.
+            self._gzip[:] = [gzip.compress(self.body, 6, mtime=0)]
+        return self._gzip[0]
 
     @property
     def etag_gzip(self) -> str:

@@ -20,19 +20,23 @@ _CHROME_ROLES = frozenset(
 )
 # Class and id words of the furniture around and inside articles; a word
 # starts the name or follows a separator, so "post-share" and "sharedaddy"
-# match but "content" in "entry-content" does not trip "tent".
+# match but "content" in "entry-content" does not trip "tent". Searched in
+# the names lower-cased, after a space: a pattern that starts with a
+# separator and lists lower-case literals lets the regex engine skip ahead
+# to each separator and rule each word out by its first letter (five times
+# faster than an ignore-case search with a start-of-name alternative).
 _BOILERPLATE = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|related|comment|disqus|sidebar|footer|"
+    r"[\s_-](?:share|sharing|social|related|comment|disqus|sidebar|footer|"
     r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
     r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
     r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
     r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
-    r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)",
-    re.IGNORECASE,
+    r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)"
 )
-# The same words inside a camelCase name ("InlineImage-imageEmbedCaption").
+# The same words inside a camelCase name ("InlineImage-imageEmbedCaption"),
+# looked for only in names with a capital letter.
 _CAMEL_BOILERPLATE = re.compile(
-    r"(?<=[a-z])(?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Promo|Advert|"
+    r"[a-z](?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Promo|Advert|"
     r"Cookie|Breadcrumb|Popular|Recommend|Trending|Caption|Credit|Gallery|Modal|Popup)"
 )
 # Microdata properties whose element holds the story's text, not a restated fact.
@@ -76,8 +80,13 @@ def is_boilerplate(
     # searched once.
     known = seen.get(names)
     if known is None:
-        known = _BOILERPLATE.search(names) is not None or (
-            _CAMEL_BOILERPLATE.search(names) is not None
-        )
+        known = is_furniture_name(names)
         seen[names] = known
     return known
+
+
+def is_furniture_name(names: str) -> bool:
+    """Whether class and id ``names`` name furniture (a share bar, a sidebar, a caption…)."""
+    if _BOILERPLATE.search(" " + names.lower()) is not None:
+        return True
+    return not names.islower() and _CAMEL_BOILERPLATE.search(names) is not None

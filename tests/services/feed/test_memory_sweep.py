@@ -1,0 +1,137 @@
+"""The web process's copy of stored feeds and the sweep that makes up for lost
+announcements: a render is acted on once, a copy loaded after it is kept, and a
+load is dropped only when its own feed changed while it ran."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from services.feed.memory import FeedMemory
+from shared.settings import Settings
+from tests.support.content import ingest, page
+
+
+def memory_of(app: Flask) -> FeedMemory:
+    return app.extensions["silkfeed"]["memory"]  # type: ignore[no-any-return]
+
+
+def held_keys(app: Flask) -> set[str]:
+    return set(memory_of(app)._entries)
+
+
+@pytest.fixture
+def client_with_article(feed_app: Flask, small_settings: Settings) -> FlaskClient:
+    ingest(small_settings, page("Alpha", 1), source="wire")
+    return feed_app.test_client()
+
+
+def test_a_render_not_announced_is_dropped_at_the_next_sweep_and_only_then(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    ingest(small_settings, page("Alpha", 2), source="wire")
+    client = feed_app.test_client()
+    memory = memory_of(feed_app)
+    memory._sweep()  # the first look: the render above is older than this process's copy
+    first = client.get("/feeds/articles.json")
+    memory._sweep()
+    assert "articles.json" in held_keys(feed_app)  # loaded after its render: kept
+
+    ingest(small_settings, page("Beta", 2), source="wire")  # rendered, never announced
+    memory._sweep()
+    assert "articles.json" not in held_keys(feed_app)
+    second = client.get("/feeds/articles.json")
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert "Beta Story Number 1 From Almaty" in {i["title"] for i in second.get_json()["items"]}
+
+    # Later sweeps still see that render (their windows overlap) and keep the
+    # copy loaded after it.
+    memory._sweep()
+    memory._sweep()
+    assert "articles.json" in held_keys(feed_app)
+
+
+def test_a_filtered_document_goes_with_a_render_of_its_feed(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    ingest(small_settings, page("Alpha", 2), source="wire")
+    client = feed_app.test_client()
+    memory = memory_of(feed_app)
+    memory._sweep()
+    assert client.get("/feeds/articles.json?q=alpha").status_code == 200
+    assert "articles.json?q=alpha" in held_keys(feed_app)
+    ingest(small_settings, page("Alpha Beta", 2), source="wire")
+    memory._sweep()
+    assert "articles.json?q=alpha" not in held_keys(feed_app)
+    items = client.get("/feeds/articles.json?q=alpha").get_json()["items"]
+    assert "Alpha Beta Story Number 0 From Almaty" in {i["title"] for i in items}
+    memory._sweep()  # the same render again: the new copy stays
+    assert "articles.json?q=alpha" in held_keys(feed_app)
+
+
+def test_a_load_is_dropped_only_when_its_own_feed_changed_meanwhile(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    ingest(small_settings, page("Alpha", 2), source="wire")
+    client = feed_app.test_client()
+    memory = memory_of(feed_app)
+    loaded = client.get("/feeds/articles.atom")
+    assert loaded.status_code == 200
+    feed = memory.get("articles.atom")
+    assert feed is not None
+
+    memory.forget(["articles.atom"])
+    generation = memory.generation  # a load starts…
+    memory.forget(["tag:kazakhstan.atom", "rates.json"])  # …other feeds change…
+    memory.put(feed, generation)  # …and it ends: kept
+    assert memory.get("articles.atom") is feed
+
+    memory.forget(["articles.atom"])
+    generation = memory.generation
+    memory.forget(["articles.rss"])  # its own feed changed while it loaded
+    memory.put(feed, generation)
+    assert memory.get("articles.atom") is None
+
+
+def test_gzip_bytes_are_made_for_the_first_reader_that_accepts_them(
+    client_with_article: FlaskClient, feed_app: Flask
+) -> None:
+    plain = client_with_article.get("/feeds/articles.rss")
+    feed = memory_of(feed_app).get("articles.rss")
+    assert feed is not None and not feed._gzip
+    zipped = client_with_article.get("/feeds/articles.rss", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert feed._gzip == [zipped.data]
+
+
+def test_a_tagged_copy_is_not_dropped_by_a_sweep_of_renders_it_postdates(
+    client_with_article: FlaskClient, feed_app: Flask
+) -> None:
+    memory = memory_of(feed_app)
+    memory._sweep()
+    client_with_article.get("/feeds/tags/kazakhstan.atom")
+    for _ in range(3):
+        memory._sweep()
+    assert "tag:kazakhstan.atom" in held_keys(feed_app)
+
+
+def test_a_load_under_way_when_a_sweep_sees_a_new_render_is_not_kept(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    ingest(small_settings, page("Alpha", 2), source="wire")
+    client = feed_app.test_client()
+    memory = memory_of(feed_app)
+    client.get("/feeds/articles.json")
+    old = memory.get("articles.json")
+    assert old is not None
+    memory.forget(["articles.json"])
+    memory._sweep()
+    generation = memory.generation  # a load starts and reads the row…
+    ingest(small_settings, page("Beta", 2), source="wire")  # …a render, never announced…
+    memory._sweep()  # …which the sweep sees…
+    memory.put(old, generation)  # …before the load ends
+    assert memory.get("articles.json") is None
