@@ -125,9 +125,10 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         # timeout; the tasks are idempotent, so cancelling them buys nothing.
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
-        # Events for Flower from the workers; a "sent" event would be a second
-        # Redis round trip on every send on a page's path (Flower: from "received").
-        worker_send_task_events=True,
+        # Task events: three Redis round trips per task on a page's path, for
+        # Flower only, which turns them on itself (`enable_events`) while it runs.
+        # A "sent" event would add one to every send.
+        worker_send_task_events=settings.task_events,
         task_send_sent_event=False,
         broker_connection_max_retries=None,
     )

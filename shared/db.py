@@ -102,3 +102,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_unless_stored(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
+    """INSERT one row unless a row with the same key is stored; True if it was inserted.
+
+    One statement on both databases (``ON CONFLICT DO NOTHING``), where a look-up,
+    a savepoint and a caught IntegrityError would take four, and a concurrent
+    insert of the same key is not an error.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = session.execute(insert(model).values(values).on_conflict_do_nothing())
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -155,6 +155,13 @@ class Settings(BaseSettings):
             "which `silkfeed stack` stops restarting a process."
         ),
     )
+    task_events: bool = Field(
+        False,
+        description=(
+            "Workers send Celery task events (received, started, succeeded) from the start. "
+            "Off, they cost nothing on a page's path; Flower turns them on while it runs."
+        ),
+    )
     visibility_timeout: int = Field(
         0,
         ge=0,

@@ -196,12 +196,14 @@ def _insert(
 ) -> None:
     now = utcnow()
     rows = [_article_row(sub, *item, page_time, now) for item in fresh]
-    ids = session.scalars(
-        insert(Article).returning(Article.id, sort_by_parameter_order=True), rows
-    ).all()
+    # Matched to their rows by guid rather than by parameter order: an ordered
+    # RETURNING makes SQLite run one INSERT per row, unordered it is one.
+    ids = dict(
+        session.execute(insert(Article).returning(Article.guid, Article.id), rows).tuples().all()
+    )
     tags = [
-        {"article_id": article_id, "tag": tag}
-        for article_id, (*_, parsed) in zip(ids, fresh, strict=True)
+        {"article_id": ids[row["guid"]], "tag": tag}
+        for row, (*_, parsed) in zip(rows, fresh, strict=True)
         for tag in sorted(set(parsed.tags))
     ]
     if tags:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import contracts
+from shared.db import insert_unless_stored
 from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 
@@ -98,14 +99,10 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
 
 def _record_source(session: Session, snapshot_id: int, submission_id: str) -> None:
     """Note that this submission's snapshot arrived (once, however often it is delivered)."""
-    if session.get(RateSnapshotSource, (snapshot_id, submission_id)) is not None:
-        return
-    try:
-        with session.begin_nested():
-            session.add(RateSnapshotSource(snapshot_id=snapshot_id, submission_id=submission_id))
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # a concurrent delivery recorded it
+    insert_unless_stored(
+        session, RateSnapshotSource, {"snapshot_id": snapshot_id, "submission_id": submission_id}
+    )
+    session.commit()
 
 
 def _find(session: Session, observed_at: datetime, digest: str) -> RateSnapshot | None:
