@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .articles import build_articles
 from .ceiling import memory_given_back
-from .clean import strip_forbidden
+from .clean import has_forbidden, strip_forbidden
 from .html_chrome import drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
@@ -30,7 +30,7 @@ from .html_ticker_date import (
 from .html_tree import build_tree, drop_invisible, node_text
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import first_heading, read_single
+from .single import first_heading, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
@@ -139,10 +139,14 @@ class _Page:
         # sidebars are found in it; the page's text says first whether any
         # of its elements could hold a quote (it is built in a third of the
         # time a regular-expression scan of its bytes for a pair takes).
-        # The source is free of the characters XML forbids (``clean_utf8``);
-        # only a numeric character reference can spell one in the text.
-        clean = b"&#" in self.source
-        text = tree.body.text(separator="\n") if tree.body is not None else ""
+        text = page_text(tree.body) if tree.body is not None else ""
+        # The source is free of the characters XML forbids (``clean_utf8``),
+        # but a numeric character reference can spell one in the text. The
+        # text of every element is part of the body's, so the body's tells
+        # whether any element's text needs them dropped. (It leaves out texts
+        # of nothing but spaces, tabs, line breaks and form feeds: a form
+        # feed is layout space, squashed out of every block's text.)
+        clean = has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
         if may_show_pair(seen):
