@@ -82,7 +82,8 @@ def _one_page(app: Any, outbox: Any, conn: Any, meter: Meter, i: int) -> None:
         with meter.span("POST: store the page (accept)"), app.resources.sessions() as session:
             sid = accept(session, body, "text/plain", "bench", None).submission.id
         with meter.span("outbox relay: send the ingest task"):
-            outbox.send_one(sid)
+            outbox.send_kicked([sid])
+            outbox.record_sent()
         for queue in (contracts.QUEUE_INGEST, contracts.QUEUE_RATES, contracts.QUEUE_FEED):
             _run_queue(app, conn, meter, queue)
 

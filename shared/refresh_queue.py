@@ -41,11 +41,13 @@ Failures, and what covers each:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from datetime import datetime
 from typing import Any
 
 import redis
 from celery import Celery
+from redis.exceptions import NoScriptError
 
 from shared import contracts
 from shared.celery_app import send
@@ -56,7 +58,7 @@ QUEUED_TTL_MS = 15_000
 
 # Keep the newest request time per feed (ISO 8601 UTC strings compare in time
 # order), from the feed/stamp pairs of ARGV starting at index {first}.
-_MARK_PAIRS = """
+MARK_PAIRS = """
 for i = {first}, #ARGV, 2 do
   local current = redis.call('HGET', KEYS[1], ARGV[i])
   if (not current) or current < ARGV[i + 1] then
@@ -64,10 +66,12 @@ for i = {first}, #ARGV, 2 do
   end
 end
 """
-MARK_LUA = _MARK_PAIRS.format(first=1) + "return 1\n"
+MARK_LUA = MARK_PAIRS.format(first=1) + "return 1\n"
 # KEYS: dirty hash, queued key; ARGV: owner, ttl ms, then feed/stamp pairs.
 # 1: send a task (the key is now the caller's), 0: one is queued already.
-_MARK_AND_CLAIM = _MARK_PAIRS.format(first=3) + """
+_MARK_AND_CLAIM = (
+    MARK_PAIRS.format(first=3)
+    + """
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 1
 end
@@ -77,12 +81,28 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then
 end
 return 0
 """
+)
 _RELEASE_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
 """
+
+# Script digests name a script to Redis; not a security use of SHA-1.
+_SHA = {
+    text: hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    for text in (_MARK_AND_CLAIM, _RELEASE_IF_OWNER)
+}
+
+
+def _script(client: redis.Redis, text: str, numkeys: int, *args: Any) -> Any:
+    """Run a script by its digest (EVALSHA), sending its text only when the
+    server does not have it yet: a sender runs one per page."""
+    try:
+        return client.evalsha(_SHA[text], numkeys, *args)
+    except NoScriptError:
+        return client.eval(text, numkeys, *args)
 
 
 def dirty_key(prefix: str) -> str:
@@ -114,7 +134,7 @@ def request_refresh(
     for name in sorted(feeds):
         args += [name, stamp]
     keys = [dirty_key(prefix), queued_key(prefix)]
-    if not client.eval(_MARK_AND_CLAIM, 2, *keys, *args):
+    if not _script(client, _MARK_AND_CLAIM, 2, *keys, *args):
         return False
     try:
         send(
@@ -126,6 +146,6 @@ def request_refresh(
     except BaseException:
         # No task went out: let the next sender (or this task's retry) send.
         with contextlib.suppress(redis.RedisError):  # else the TTL lets go of it
-            client.eval(_RELEASE_IF_OWNER, 1, queued_key(prefix), owner)
+            _script(client, _RELEASE_IF_OWNER, 1, queued_key(prefix), owner)
         raise
     return True

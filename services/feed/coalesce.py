@@ -20,6 +20,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import redis
@@ -45,6 +46,23 @@ if redis.call('GET', KEYS[3]) == ARGV[3] then
 end
 return deleted
 """
+# A task's first round trip: mark its feeds, try for the lock and, when it is
+# taken, read what is due and how long the backlog is (see ``drain``).
+# KEYS: dirty hash, lock, failing hash, backlog list; ARGV: token, lock ms, then
+# feed/stamp pairs.
+_MARK_AND_CLAIM = (
+    refresh_queue.MARK_PAIRS.format(first=3)
+    + """
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return false
+end
+local backlog = 0
+if KEYS[4] ~= '' then
+  backlog = redis.call('LLEN', KEYS[4])
+end
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog}
+"""
+)
 _EXTEND_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -60,6 +78,19 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+
+
+@dataclass(frozen=True, slots=True)
+class AfterRender:
+    """What a render wants done once it has committed: ``send`` queues Redis
+    commands (announcements, counters), sent ahead of the feed's unmarking in
+    one round trip; ``then`` runs after that."""
+
+    send: Callable[[redis.client.Pipeline], None]
+    then: Callable[[], None] | None = None
+
+
+Render = Callable[[str, datetime], AfterRender | None]
 
 
 class RenderCoalescer:
@@ -86,7 +117,7 @@ class RenderCoalescer:
         self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
         self._mark = client.register_script(refresh_queue.MARK_LUA)
-        self._rendered = client.register_script(_RENDERED)
+        self._mark_and_claim = client.register_script(_MARK_AND_CLAIM)
         self._extend = client.register_script(_EXTEND_IF_OWNER)
         self._release = client.register_script(_RELEASE_IF_OWNER)
 
@@ -98,8 +129,29 @@ class RenderCoalescer:
                 args += [name, stamp]
             self._mark(keys=[self.dirty_key], args=args)
 
-    def _wait_for_burst_end(self, dirty: dict[str, str], token: str) -> bool:
-        """Wait while the backlog lasts (bounded); True if it waited at all."""
+    def _claim(
+        self, token: str, feeds: list[str], requested_at: datetime | None
+    ) -> tuple[dict[str, str], int] | None:
+        """Mark ``feeds`` and take the lock: what is due, and the backlog's length
+        (one round trip). None when another process holds the lock."""
+        args: list[str | int] = [token, self.lock_ms]
+        if requested_at is not None:
+            for name in feeds:
+                args += [name, requested_at.isoformat()]
+        keys = [self.dirty_key, self.lock_key, self.failures.key, self.backlog_key or ""]
+        claimed = self._mark_and_claim(keys=keys, args=args)
+        if not claimed:
+            return None
+        raw_dirty, raw_failing, backlog = claimed
+        dirty = {
+            raw_dirty[i].decode(): raw_dirty[i + 1].decode() for i in range(0, len(raw_dirty), 2)
+        }
+        failing = {raw_failing[i]: raw_failing[i + 1] for i in range(0, len(raw_failing), 2)}
+        return (self.failures.due(dirty, failing) if dirty else dirty), int(backlog)
+
+    def _wait_for_burst_end(self, dirty: dict[str, str], token: str, backlog: int | None) -> bool:
+        """Wait while the backlog lasts (bounded); True if it waited at all.
+        ``backlog``: its length as just read, or None to read it."""
         if self.backlog_key is None:
             return False
         oldest = min(datetime.fromisoformat(v) for v in dirty.values())
@@ -107,10 +159,14 @@ class RenderCoalescer:
             0.0, self.max_delay - (datetime.now(oldest.tzinfo) - oldest).total_seconds()
         )
         waited = False
-        while time.monotonic() < deadline and self.client.llen(self.backlog_key) > 0:
+        while time.monotonic() < deadline:
+            if backlog is None:
+                backlog = self.client.llen(self.backlog_key)
+            if not backlog:
+                break
             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             time.sleep(0.05)
-            waited = True
+            waited, backlog = True, None
         return waited
 
     def pending(self) -> int:
@@ -133,12 +189,19 @@ class RenderCoalescer:
 
     def drain(
         self,
-        render: Callable[[str, datetime], None],
+        render: Render,
         max_seconds: float = 60.0,
         *,
         transient: tuple[type[BaseException], ...] = (),
+        mark: tuple[list[str], datetime] | None = None,
     ) -> list[str] | None:
         """Render every dirty feed. None when another process holds the renderer lock.
+
+        ``mark``: feeds to mark dirty first (as ``mark`` does), in the round trip
+        that takes the lock and reads what is due: a task's render of the
+        all-articles feed starts one round trip after the task does. A
+        ``render`` may return what to send to Redis once it is done (see
+        ``AfterRender``): it goes in the round trip that unmarks the feed.
 
         Feeds render in priority order (see ``render_priority``). A feed whose
         render raises anything but a ``transient`` error (an outage, retried by
@@ -151,15 +214,20 @@ class RenderCoalescer:
         """
         done: list[str] = []
         give_up_at = time.monotonic() + max_seconds
+        feeds, requested_at = mark or ([], None)
         while True:
             token = uuid.uuid4().hex
-            if not self.client.set(self.lock_key, token, nx=True, px=self.lock_ms):
+            claimed = self._claim(token, feeds, requested_at)
+            feeds, requested_at = [], None
+            if claimed is None:
                 return done or None
+            backlog: int | None
+            due, backlog = claimed
             try:
-                while due := self._due():
+                while due:
                     if time.monotonic() > give_up_at:
                         return done
-                    if self._wait_for_burst_end(due, token):
+                    if self._wait_for_burst_end(due, token, backlog):
                         due = self._due()  # what the burst marked meanwhile
                     # A short round, then a fresh look: the all-articles feed
                     # marked while a thousand tag feeds wait goes next, not last.
@@ -171,6 +239,7 @@ class RenderCoalescer:
                             done.append(name)
                         else:
                             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
+                    due, backlog = self._due(), None
             finally:
                 self._release(keys=[self.lock_key, self.queued_key], args=[token])
             # A task that marked feeds while we held the lock left them to us.
@@ -179,14 +248,14 @@ class RenderCoalescer:
 
     def _render_one(
         self,
-        render: Callable[[str, datetime], None],
+        render: Render,
         name: str,
         stamp: str,
         transient: tuple[type[BaseException], ...],
         token: str,
     ) -> bool:
         try:
-            render(name, datetime.fromisoformat(stamp))
+            after = render(name, datetime.fromisoformat(stamp))
         except transient:
             raise
         except Exception as exc:
@@ -199,10 +268,25 @@ class RenderCoalescer:
                 exc_info=exc,
             )
             return False
-        self._rendered(
-            keys=[self.dirty_key, self.failures.key, self.lock_key],
-            args=[name, stamp, token, self.lock_ms],
+        pipe = self.client.pipeline(transaction=False)
+        if after is not None:
+            after.send(pipe)
+        # EVAL, not a registered script: in a pipeline, redis-py would first
+        # ask whether the script is loaded, one more round trip.
+        pipe.eval(
+            _RENDERED,
+            3,
+            self.dirty_key,
+            self.failures.key,
+            self.lock_key,
+            name,
+            stamp,
+            token,
+            self.lock_ms,
         )
+        pipe.execute()
+        if after is not None and after.then is not None:
+            after.then()
         return True
 
     def count_renders(self, names: list[str], pipe: redis.client.Pipeline | None = None) -> None:

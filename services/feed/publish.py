@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from services.feed import catalog
@@ -64,6 +65,14 @@ def build_current(
     session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
 ) -> tuple[dict[str, bytes], datetime]:
     """The subscription document (or a filtered one) in every format."""
+    documents, newest, _ = _build_current(session, settings, spec, query)
+    return documents, newest
+
+
+def _build_current(
+    session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
+) -> tuple[dict[str, bytes], datetime, int]:
+    """``build_current``, and how many entries the documents hold."""
     size = settings.feed_page_size
     filtered = query if query is not None and not query.is_default(size) else None
     if filtered is not None:
@@ -82,7 +91,7 @@ def build_current(
         if filtered is not None:
             paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
-    return assemble_formats(metas, entries), newest
+    return assemble_formats(metas, entries), newest, len(entries)
 
 
 def build_archive(
@@ -106,51 +115,99 @@ def build_archive(
     return assemble_formats(metas, entries), newest
 
 
+class _Stored(NamedTuple):
+    """What a render compares with: a stored document's validators and coverage."""
+
+    etag: str
+    last_modified: datetime
+    as_of: datetime
+
+
+_TABLE = RenderedFeed.__table__
+_STORED = select(
+    RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.as_of
+).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
+
+
+def _stored(session: Session, keys: list[str]) -> dict[str, _Stored]:
+    """The stored documents of these keys, without their bytes."""
+    rows = session.execute(_STORED, {"keys": keys})
+    return {key: _Stored(etag, modified, as_of) for key, etag, modified, as_of in rows}
+
+
 def store_document(
-    session: Session, key: str, fmt: str, body: bytes, newest: datetime, as_of: datetime
-) -> RenderedFeed:
-    """Store a render; the validators change exactly when the bytes do."""
+    session: Session,
+    key: str,
+    fmt: str,
+    body: bytes,
+    newest: datetime,
+    as_of: datetime,
+    before: _Stored | None,
+) -> bool:
+    """Store a render over ``before`` (what ``_stored`` read); True if the bytes changed.
+
+    The validators change exactly when the bytes do. No stored row is loaded,
+    and unchanged bytes are not written again.
+    """
     etag = strong_etag(body)
-    row = session.get(RenderedFeed, key)
     last_modified = newest.replace(microsecond=0)
-    if row is None:
-        row = RenderedFeed(
-            key=key,
-            content_type=MEDIA_TYPES[fmt],
-            body=body,
-            etag=etag,
-            last_modified=last_modified,
-            as_of=as_of,
-            rendered_at=utcnow(),
+    if before is None:
+        session.add(
+            RenderedFeed(
+                key=key,
+                content_type=MEDIA_TYPES[fmt],
+                body=body,
+                etag=etag,
+                last_modified=last_modified,
+                as_of=as_of,
+                rendered_at=utcnow(),
+            )
         )
-        session.add(row)
-        return row
-    row.as_of = as_of
-    if row.etag == etag:
-        return row
-    # HTTP dates have whole seconds: new bytes must still carry a newer date.
-    if last_modified <= row.last_modified:
-        last_modified = row.last_modified + timedelta(seconds=1)
-    row.body, row.etag, row.last_modified = body, etag, last_modified
-    row.content_type = MEDIA_TYPES[fmt]
-    row.rendered_at = utcnow()
-    return row
+        return True
+    values: dict[str, object] = {"as_of": as_of}
+    if before.etag != etag:
+        # HTTP dates have whole seconds: new bytes must still carry a newer date.
+        if last_modified <= before.last_modified:
+            last_modified = before.last_modified + timedelta(seconds=1)
+        values |= {
+            "content_type": MEDIA_TYPES[fmt],
+            "body": body,
+            "etag": etag,
+            "last_modified": last_modified,
+            "rendered_at": utcnow(),
+        }
+    # A plain statement on the session's connection: the ORM's bulk path costs
+    # more than the write.
+    session.connection().execute(update(_TABLE).where(_TABLE.c.key == key).values(values))
+    return before.etag != etag
 
 
-def render_and_store(session: Session, settings: Settings, spec: FeedSpec) -> list[str]:
+def render_and_store(
+    session: Session,
+    settings: Settings,
+    spec: FeedSpec,
+    *,
+    stored: dict[str, _Stored] | None = None,
+    unless_missing: bool = False,
+) -> list[str] | None:
     """Render the subscription document of one feed in every format; commits.
 
-    Returns the keys whose bytes changed.
+    Returns the keys whose bytes changed. ``stored``: what ``_stored`` read of
+    the feed's keys already. ``unless_missing``: render only a feed that
+    exists, and return None for one that does not (an empty render asks
+    ``catalog``; one with entries shows the feed exists).
     """
     as_of = utcnow()
-    documents, newest = build_current(session, settings, spec)
+    documents, newest, count = _build_current(session, settings, spec)
+    if unless_missing and count == 0 and not catalog.feed_exists(session, spec):
+        session.rollback()
+        return None
+    if stored is None:
+        stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
     changed = []
     for fmt, body in documents.items():
         key = feed_key(spec, fmt)
-        before = session.get(RenderedFeed, key)
-        old_etag = before.etag if before is not None else None
-        row = store_document(session, key, fmt, body, newest, as_of)
-        if row.etag != old_etag:
+        if store_document(session, key, fmt, body, newest, as_of, stored.get(key)):
             changed.append(key)
     session.commit()
     return changed
@@ -160,12 +217,14 @@ def store_archive(
     session: Session, settings: Settings, spec: FeedSpec, page: int, pages: int
 ) -> None:
     """Render and store an archive page once; an existing one is never re-rendered."""
-    if session.get(RenderedFeed, archive_key(spec, page, FORMATS[0])) is not None:
+    keys = {fmt: archive_key(spec, page, fmt) for fmt in FORMATS}
+    stored = _stored(session, list(keys.values()))
+    if keys[FORMATS[0]] in stored:
         return
     as_of = utcnow()
     documents, newest = build_archive(session, settings, spec, page, pages)
     for fmt, body in documents.items():
-        store_document(session, archive_key(spec, page, fmt), fmt, body, newest, as_of)
+        store_document(session, keys[fmt], fmt, body, newest, as_of, stored.get(keys[fmt]))
     session.commit()
 
 
@@ -182,13 +241,13 @@ def refresh(
     result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
-        as_of = session.scalar(
-            select(RenderedFeed.as_of).where(RenderedFeed.key == feed_key(spec, FORMATS[0]))
-        )
-        if as_of is not None and as_of >= requested_at:
+        stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
+        first = stored.get(feed_key(spec, FORMATS[0]))
+        if first is not None and first.as_of >= requested_at:
             continue  # coalesced: a later render already read this change
-        if not catalog.feed_exists(session, spec):
-            continue
-        result.changed += render_and_store(session, settings, spec)
+        changed = render_and_store(session, settings, spec, stored=stored, unless_missing=True)
+        if changed is None:
+            continue  # no such feed (any more)
+        result.changed += changed
         result.rendered.append(name)
     return result

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from services.feed.coalesce import RenderCoalescer
+import redis
+
+from services.feed.coalesce import AfterRender, RenderCoalescer
 from services.feed.publish import refresh
 from services.feed.websub.hook import documents_changed
 from shared import contracts
@@ -32,19 +34,24 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     contracts.check_refresh({"feeds": feeds, "requested_at": requested_at})
     settings = self.resources.settings
     co = _coalescer(self)
-    co.mark(feeds, datetime.fromisoformat(requested_at))
 
-    def render(name: str, stamp: datetime) -> None:
+    def render(name: str, stamp: datetime) -> AfterRender:
         result = refresh(self.session, settings, [name], stamp)
-        # Web processes drop their in-memory copies of what changed; one round
-        # trip with the render counters.
-        pipe = co.client.pipeline(transaction=False)
-        announce(pipe, settings.key_prefix, result.changed)
-        co.count_renders(result.rendered, pipe)
-        pipe.execute()
-        documents_changed(self.app, self.session, result.changed)
 
-    done = co.drain(render, transient=TRANSIENT_ERRORS)
+        def send(pipe: redis.client.Pipeline) -> None:
+            # Web processes drop their in-memory copies of what changed, in
+            # the round trip that unmarks the feed, before anything else.
+            announce(pipe, settings.key_prefix, result.changed)
+            co.count_renders(result.rendered, pipe)
+
+        return AfterRender(send, lambda: documents_changed(self.app, self.session, result.changed))
+
+    # Marking these feeds, taking the lock and reading what is due: one round trip.
+    done = co.drain(
+        render,
+        transient=TRANSIENT_ERRORS,
+        mark=(feeds, datetime.fromisoformat(requested_at)),
+    )
     if done is None:
         # Another process is rendering and will pick these feeds up; if it
         # dies first, this follow-up (one per lock period) takes over.

@@ -11,14 +11,16 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.ingest.parsing import validate_json_document
 from services.ingest.parsing.jsondoc import MAX_REPORTED_ERRORS
 from shared.bounds import Bounds
+from shared.db import utcnow
 from shared.models import Submission, SubmissionStatus
 from shared.problems import Problem
 
@@ -129,29 +131,52 @@ def accept(
 ) -> Accepted:
     """Store the raw page (or find the identical one already stored) and commit."""
     digest = hashlib.sha256(body).hexdigest()
+    values: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "body": body,
+        "body_sha256": digest,
+        "media_type": media_type,
+        "source": source,
+        "page_url": page_url,
+        "status": SubmissionStatus.QUEUED,
+        "attempts": 0,
+        "received_at": utcnow(),
+        "article_count": 0,
+        "new_article_count": 0,
+        "updated_article_count": 0,
+        "rate_count": 0,
+    }
+    # A new page is the common case: one INSERT, no look-up first. The same
+    # page stored before (or racing in through another request) is left to
+    # the database's unique constraint, and read back.
+    inserted = session.execute(_insert_if_new(session), values).first()
+    session.commit()
+    if inserted is not None:
+        return Accepted(Submission(**values), created=True)
     existing = _find(session, digest, media_type)
-    if existing is not None:
-        return Accepted(existing, created=False)
-    sub = Submission(
-        id=uuid.uuid4().hex,
-        body=body,
-        body_sha256=digest,
-        media_type=media_type,
-        source=source,
-        page_url=page_url,
-        status=SubmissionStatus.QUEUED,
-    )
-    session.add(sub)
-    try:
-        session.commit()
-    except IntegrityError:
-        # The same page raced in through another request: answer with that one.
-        session.rollback()
-        existing = _find(session, digest, media_type)
-        if existing is None:
-            raise
-        return Accepted(existing, created=False)
-    return Accepted(sub, created=True)
+    if existing is None:
+        raise RuntimeError(f"page {digest} was refused as stored, but is not stored")
+    return Accepted(existing, created=False)
+
+
+_INSERTS: dict[str, Insert] = {}
+SUBMISSIONS = Submission.__table__
+
+
+def _insert_if_new(session: Session) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for the session's database.
+
+    A row comes back only when one was inserted (a driver's rowcount cannot
+    be relied on for this: psycopg reports -1). Built once per dialect.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+        statement = _INSERTS[dialect] = (
+            insert(SUBMISSIONS).on_conflict_do_nothing().returning(SUBMISSIONS.c.id)
+        )
+    return statement
 
 
 def _find(session: Session, digest: str, media_type: str) -> Submission | None:

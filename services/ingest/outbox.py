@@ -1,11 +1,21 @@
 """The outbox relay: sends the processing task of every committed submission.
 
-A request commits the row and only then hands its id to this relay; the relay
-publishes in its own thread, so a slow or absent Redis never holds a request.
-Rows whose task could not be sent stay ``sent_at IS NULL`` and are re-sent by
-the periodic sweep once Redis answers again. Several API processes may run a
-relay each: a row is claimed with a conditional UPDATE before it is sent, and
-the task is idempotent, so a rare double send costs only a no-op.
+A request commits the row and only then hands its id to this relay (a kick);
+the relay publishes in its own thread, so a slow or absent Redis never holds a
+request. Each pass takes every id kicked so far and publishes their tasks in
+one Redis round trip; the rows are recorded sent (``sent_at``) afterwards, at
+most ``record_seconds`` later, in one UPDATE for every row published since the
+last one. A kicked row costs no database write of its own.
+
+Rows whose task could not be sent stay ``sent_at IS NULL`` and are sent by the
+periodic sweep once Redis answers again. The sweep leaves alone rows younger
+than ``grace``, which a relay's kick is about to send, and claims each row it
+takes with a conditional UPDATE, so the sweeps of several API processes never
+send one row twice. A row is still sent twice when it stays unrecorded for
+longer than ``grace`` after it was kicked — a relay that fell that far behind,
+one whose recording UPDATE failed, or a process that died between the publish
+and the record — and a sweep sends it meanwhile; the task is idempotent, so a
+double send costs only a no-op run.
 
 The sweep is also the last line against loss after the broker's own
 redelivery: a row still ``queued`` long after its task was sent (Redis lost
@@ -19,15 +29,16 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from celery import Celery
+from kombu import Connection, Producer
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
-from shared.celery_app import send
 from shared.db import utcnow
 from shared.models import RateSnapshotSource, Submission, SubmissionStatus
 
@@ -35,6 +46,10 @@ log = logging.getLogger(__name__)
 
 # How long after its stale point a lost snapshot is still looked for.
 LOST_SNAPSHOT_WINDOW = timedelta(days=1)
+# Ids this relay sent lately: a second kick of one of them sends nothing.
+RECENTLY_SENT = 4096
+_TASK = contracts.PROCESS_SUBMISSION
+_QUEUE = contracts.TASK_QUEUES[_TASK]
 
 
 class Outbox:
@@ -45,17 +60,30 @@ class Outbox:
         *,
         sweep_seconds: float = 2.0,
         stale_after: timedelta = timedelta(minutes=30),
+        grace: timedelta = timedelta(seconds=10),
+        record_seconds: float = 0.1,
     ) -> None:
         self._sessions = sessions
         self._celery = celery
         self._sweep_seconds = sweep_seconds
         self._stale_after = stale_after
+        self._grace = grace
+        self._record_seconds = record_seconds
         self._pending: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # False after a send failed: kicked ids are then left to the sweep (their
         # rows are committed and unsent) instead of each waiting for a timeout.
         self._broker_ok = True
+        # One broker connection and producer for the relay thread, made again
+        # after a failure.
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+        self._sent: OrderedDict[str, None] = OrderedDict()
+        # Published and not yet recorded sent, and when the last of them was published.
+        self._unrecorded: list[str] = []
+        self._published_at = utcnow()
+        self._record_due = 0.0
 
     def start(self) -> None:
         if self._thread is None:
@@ -66,25 +94,43 @@ class Outbox:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._drop_producer()
 
     def kick(self, submission_id: str) -> None:
-        """Ask for a committed submission's task to be sent as soon as possible."""
+        """Ask for a committed, unsent submission's task to be sent as soon as possible."""
         self._pending.put(submission_id)
 
     def _run(self) -> None:
         next_sweep = time.monotonic() + self._sweep_seconds
         while not self._stop.is_set():
+            wake = min(next_sweep, self._record_due) if self._unrecorded else next_sweep
             try:
-                sid: str | None = self._pending.get(timeout=max(0.0, next_sweep - time.monotonic()))
+                sid: str | None = self._pending.get(timeout=max(0.0, wake - time.monotonic()))
             except queue.Empty:
                 sid = None
-            if sid is not None and self._broker_ok:
-                self._guarded(lambda sid=sid: self.send_one(sid))
+            if sid is not None:
+                kicked = self._drain(sid)
+                if self._broker_ok:
+                    self._guarded(lambda kicked=kicked: self.send_kicked(kicked))
+            now = time.monotonic()
+            if self._unrecorded and now >= min(self._record_due, next_sweep):
+                self._guarded(self.record_sent)
             # On a timer, not only when idle: under steady load a row whose
             # send failed must not wait for a lull.
-            if time.monotonic() >= next_sweep:
+            if now >= next_sweep:
                 self._guarded(self.sweep)
                 next_sweep = time.monotonic() + self._sweep_seconds
+        self._guarded(self.record_sent)
+
+    def _drain(self, first: str) -> list[str]:
+        """``first`` and every id kicked since, at most a thousand."""
+        ids = [first]
+        while len(ids) < 1000:
+            try:
+                ids.append(self._pending.get_nowait())
+            except queue.Empty:
+                break
+        return ids
 
     def _guarded(self, action: Callable[[], object]) -> None:
         try:
@@ -94,15 +140,79 @@ class Outbox:
             if self._broker_ok:
                 log.warning("outbox relay could not send (%s); will retry", exc)
             self._broker_ok = False
+            self._drop_producer()
         else:
             if not self._broker_ok:
                 log.info("outbox relay is sending again")
             self._broker_ok = True
 
+    def send_kicked(self, submission_ids: Iterable[str]) -> int:
+        """Publish the tasks of committed, unsent rows; ``record_sent`` records them.
+
+        No claim before the send: see the module doc for the double send this
+        allows. If publishing fails nothing is recorded, and the sweep sends
+        the rows once they are older than the grace period.
+        """
+        ids = [sid for sid in dict.fromkeys(submission_ids) if sid not in self._sent]
+        if not ids:
+            return 0
+        self._publish(ids)
+        if not self._unrecorded:
+            self._record_due = time.monotonic() + self._record_seconds
+        self._unrecorded += ids
+        self._published_at = utcnow()
+        return len(ids)
+
+    def record_sent(self) -> int:
+        """Record every row published since the last call as sent, in one UPDATE."""
+        ids = self._unrecorded
+        if not ids:
+            return 0
+        with self._sessions() as session:
+            session.execute(
+                update(Submission)
+                .where(Submission.id.in_(ids), Submission.sent_at.is_(None))
+                .values(sent_at=self._published_at)
+            )
+            session.commit()
+        del self._unrecorded[: len(ids)]
+        return len(ids)
+
+    def _publish(self, submission_ids: list[str]) -> None:
+        """Send each id's task; the whole batch reaches Redis in one pipeline."""
+        if self._producer is None:
+            self._connection = self._celery.connection_for_write()
+            self._producer = Producer(self._connection)
+        producer = self._producer
+        with producer.batch():
+            for sid in submission_ids:
+                self._celery.send_task(
+                    _TASK,
+                    kwargs={"submission_id": sid},
+                    queue=_QUEUE,
+                    headers={"submission_id": sid},
+                    retry=False,
+                    producer=producer,
+                )
+        # Kicks queued while the sweep sent these (Redis was away) send nothing.
+        for sid in submission_ids:
+            self._sent[sid] = None
+        while len(self._sent) > RECENTLY_SENT:
+            self._sent.popitem(last=False)
+
+    def _drop_producer(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception as exc:  # a broken connection may fail to close
+                log.debug("outbox relay: closing the broker connection failed: %s", exc)
+
     def _due(self, now: datetime) -> ColumnElement[bool]:
         stale = now - self._stale_after
         return or_(
-            Submission.sent_at.is_(None),
+            # Never sent, and no longer about to be sent by a relay's kick.
+            and_(Submission.sent_at.is_(None), Submission.received_at < now - self._grace),
             and_(Submission.status == SubmissionStatus.QUEUED, Submission.sent_at < stale),
             and_(
                 Submission.status == SubmissionStatus.PROCESSING,
@@ -135,7 +245,7 @@ class Outbox:
             )
 
     def sweep(self) -> int:
-        """Send every unsent submission, and re-send stranded ones; stops at the first failure."""
+        """Send every row due (see ``_due``); stops at the first failure."""
         with self._sessions() as session:
             ids = list(
                 session.scalars(
@@ -147,30 +257,20 @@ class Outbox:
             )
         sent = 0
         for sid in ids:
-            sent += self.send_one(sid, resend_stale=True)
+            sent += self.send_one(sid)
         return sent
 
-    def send_one(self, submission_id: str, *, resend_stale: bool = False) -> bool:
-        """Claim the row, publish its task, and release the claim if publishing fails."""
+    def send_one(self, submission_id: str) -> bool:
+        """Claim a due row, publish its task, and release the claim if publishing fails."""
         now = utcnow()
         with self._sessions() as session:
-            claim = update(Submission).where(Submission.id == submission_id)
-            if resend_stale:
-                claim = claim.where(self._due(now))
-            else:
-                claim = claim.where(Submission.sent_at.is_(None))
+            claim = update(Submission).where(Submission.id == submission_id, self._due(now))
             claimed = session.execute(claim.values(sent_at=now)).rowcount  # type: ignore[attr-defined]
             session.commit()
             if not claimed:
                 return False
             try:
-                send(
-                    self._celery,
-                    contracts.PROCESS_SUBMISSION,
-                    {"submission_id": submission_id},
-                    headers={"submission_id": submission_id},
-                    retry=False,
-                )
+                self._publish([submission_id])
             except Exception:
                 session.execute(
                     update(Submission)

@@ -198,8 +198,14 @@ def _insert(
     rows = [_article_row(sub, *item, page_time, now) for item in fresh]
     # Matched to their rows by guid rather than by parameter order: an ordered
     # RETURNING makes SQLite run one INSERT per row, unordered it is one.
+    # Core statements on the session's connection: the rows are plain values,
+    # and the ORM's bulk path would cost more than the SQL.
+    articles = Article.__table__
+    connection = session.connection()
     ids = dict(
-        session.execute(insert(Article).returning(Article.guid, Article.id), rows).tuples().all()
+        connection.execute(
+            insert(articles).returning(articles.c.guid, articles.c.id), rows
+        ).all()
     )
     tags = [
         {"article_id": ids[row["guid"]], "tag": tag}
@@ -207,7 +213,7 @@ def _insert(
         for tag in sorted(set(parsed.tags))
     ]
     if tags:
-        session.execute(insert(ArticleTag), tags)
+        connection.execute(insert(ArticleTag.__table__), tags)
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Article]:

@@ -15,9 +15,8 @@ showing that snapshot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -25,13 +24,8 @@ from sqlalchemy.orm import Session
 from services.feed.render.exchange_rate import ExchangeRate
 from services.feed.render.model import FeedEntry
 from services.rates.history import Quote, distinct_pairs, pair_quotes, recent
+from services.rates.moves import SHOWN, Move, pair_moves
 from shared.models import RateQuote
-
-# The moves feed looks back at most this many quotes per pair, a page at a time:
-# enough for years of a ticker quoted a few times a day, while one render of a
-# very long history stays bounded (moves older than that drop out of the feed).
-MOVES_LOOKBACK = 20_000
-_PAGE = 1_000
 
 
 def pair_exists(session: Session, pair: str) -> bool:
@@ -107,51 +101,6 @@ def pair_entries(
     return entries
 
 
-# Stored rates are bounded at the door, but quotes stored before that were not:
-# a context whose traps are the default's, so an absurd quote raises only here.
-_SHOWN = Context(prec=28)
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    old: Quote
-    old_at: datetime
-    new: Quote
-    new_at: datetime
-    new_created: datetime
-    percent: Decimal  # signed, unrounded
-
-
-def pair_moves(
-    session: Session, pair: tuple[str, str], threshold: Decimal, limit: int
-) -> list[Move]:
-    """The pair's newest ``limit`` moves of more than ``threshold`` percent, newest first.
-
-    Each quote is compared with the pair's previous quote. Quotes flagged as
-    conflicting are skipped: there is no single value to compare.
-    """
-    found: list[Move] = []
-    newer: tuple[Quote, datetime, datetime] | None = None
-    before: tuple[datetime, int] | None = None
-    scanned = 0
-    while len(found) < limit and scanned < MOVES_LOOKBACK:
-        page = pair_quotes(session, pair, _PAGE, before)
-        if not page:
-            break
-        for q, at, created in page:
-            scanned += 1
-            if q.conflict or not q.rate:
-                continue
-            if newer is not None:
-                new, new_at, new_created = newer
-                percent = _SHOWN.multiply(_SHOWN.divide(new.rate - q.rate, q.rate), 100)
-                if abs(percent) > threshold:
-                    found.append(Move(q, at, new, new_at, new_created, percent))
-            newer = (q, at, created)
-        before = (page[-1][1], page[-1][0].id)
-    return found[:limit]
-
-
 def move_entries(
     session: Session, base_url: str, limit: int, threshold: Decimal
 ) -> list[FeedEntry]:
@@ -168,9 +117,9 @@ def shown_percent(percent: Decimal) -> Decimal:
     """The move to two decimal places, or to 28 significant digits when that
     many places do not fit: quantize would raise on a huge move."""
     try:
-        return percent.quantize(Decimal("0.01"), context=_SHOWN)
+        return percent.quantize(Decimal("0.01"), context=SHOWN)
     except InvalidOperation:
-        return _SHOWN.plus(percent)
+        return SHOWN.plus(percent)
 
 
 def _move_entry(m: Move, base_url: str, threshold: Decimal) -> FeedEntry:

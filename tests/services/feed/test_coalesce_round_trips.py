@@ -14,7 +14,7 @@ import pytest
 import redis
 from redis.connection import Connection
 
-from services.feed.coalesce import RenderCoalescer
+from services.feed.coalesce import AfterRender, RenderCoalescer
 from tests.support.redis_server import RedisServer
 
 
@@ -41,17 +41,43 @@ def test_each_rendered_feed_costs_one_round_trip_of_bookkeeping(
     coalescer: RenderCoalescer,
 ) -> None:
     feeds = [f"tag:t{i:02d}" for i in range(12)]
-    coalescer.mark(feeds, datetime.now(UTC))
-    coalescer.drain(lambda name, stamp: None)  # scripts loaded, connection made
-    coalescer.mark(feeds, datetime.now(UTC))
+    coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))  # scripts loaded
     before = CountingConnection.sent
-    done = coalescer.drain(lambda name, stamp: None)
+    done = coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))
     assert done == feeds
-    # Per feed: one script call. Besides: the lock, a look at what is due (the
-    # dirty and the failing feeds together), the look that finds nothing left,
-    # the release and the look after it; a dozen feeds fit in one round.
-    assert CountingConnection.sent - before <= len(feeds) + 5
+    # Per feed: one script call. Besides: marking the feeds, the lock and a look
+    # at what is due (the dirty and the failing feeds, and the backlog) in one;
+    # the look that finds nothing left, the release and the look after it; a
+    # dozen feeds fit in one round.
+    assert CountingConnection.sent - before == len(feeds) + 4
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
+
+
+def test_what_a_render_sends_shares_the_round_trip_that_unmarks_it(
+    coalescer: RenderCoalescer,
+) -> None:
+    feeds = ["articles", "source:a"]
+    coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))
+    order: list[str] = []
+    announced = coalescer.lock_key + ":announced"
+
+    def render(name: str, stamp: datetime) -> AfterRender:
+        def send(pipe: redis.client.Pipeline) -> None:
+            pipe.rpush(announced, name)
+
+        def then() -> None:
+            # Runs once the round trip is done: the feed is unmarked by then.
+            assert coalescer.client.hget(coalescer.dirty_key, name) is None
+            order.append(name)
+
+        return AfterRender(send, then)
+
+    before = CountingConnection.sent
+    assert coalescer.drain(render, mark=(feeds, datetime.now(UTC))) == feeds
+    # As above, and the look each `then` takes.
+    assert CountingConnection.sent - before == len(feeds) + 4 + len(feeds)
+    assert coalescer.client.lrange(announced, 0, -1) == [b"articles", b"source:a"]
+    assert order == feeds
 
 
 def test_a_feed_changed_during_its_render_is_rendered_again(coalescer: RenderCoalescer) -> None:

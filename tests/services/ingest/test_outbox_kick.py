@@ -3,13 +3,16 @@ the periodic sweep is only the fallback for a send that failed."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from services.ingest.accept import accept
 from services.ingest.outbox import Outbox
@@ -61,13 +64,67 @@ def test_a_kicked_submission_is_sent_at_once_without_waiting_for_the_sweep(
             what="the kicked task in the ingest queue",
         )
         assert time.monotonic() - t0 < 2.0
-        with sessions() as session:
-            sub = session.get(Submission, sid)
-            assert sub is not None and sub.sent_at is not None
-    # A second kick of a sent row sends nothing: the claim is taken.
+
+        def recorded(sid: str = sid) -> bool:
+            with sessions() as session:
+                sub = session.get(Submission, sid)
+                return sub is not None and sub.sent_at is not None
+
+        # Recorded sent right after the publish, in one UPDATE for the pass.
+        wait_for(recorded, timeout=5, interval=0.005, what="the row recorded sent")
+    # A second kick of a row this relay sent sends nothing.
     outbox.kick(sid)
     time.sleep(0.3)
     assert client.llen(queue) == 3
     assert outbox.pending() == 0
     client.close()
     engine.dispose()
+
+
+def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    """While Redis is away the kicked rows stay unsent; once it is back each is
+    sent exactly once, whether by the kick (still retrying its connection) or by
+    the sweep (the rows are older than the grace period), never by both."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    settings = make_settings(db_url, server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    outbox = Outbox(
+        sessions,
+        create_celery("test-outage", settings),
+        sweep_seconds=0.2,
+        grace=timedelta(seconds=1),
+    )
+    outbox.start()
+    try:
+        server.stop()
+        sids = []
+        for n in range(3):
+            with sessions() as session:
+                sids.append(
+                    accept(
+                        session, f"Away {n}\n\nText.".encode(), "text/plain", "t", None
+                    ).submission.id
+                )
+            outbox.kick(sids[-1])
+        time.sleep(1.5)  # the kick waits on its connection, the sweeps fail
+        with sessions() as session:
+            rows = session.scalars(select(Submission).where(Submission.id.in_(sids))).all()
+            assert [row.sent_at for row in rows] == [None] * 3
+        server.start()
+        client = redis.Redis.from_url(server.url)
+        queue = settings.key_prefix + QUEUE_INGEST
+        wait_for(lambda: client.llen(queue) == 3, timeout=10, what="the three sends")
+        assert outbox.pending() == 0
+        time.sleep(0.6)  # more sweeps: nothing is sent twice
+        assert client.llen(queue) == 3
+        sent = {json.loads(m)["headers"]["submission_id"] for m in client.lrange(queue, 0, -1)}
+        assert sent == set(sids)
+        client.close()
+    finally:
+        outbox.stop()
+        server.stop()
+        engine.dispose()
