@@ -156,7 +156,9 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
     _from_json_ld(tree.css(JSON_LD_SCRIPTS) if scripts is None else scripts, facts)
     meta: dict[str, str] = {}
     authors: list[str] = []
-    for node in head.css("meta[content], link[rel][href]"):
+    # Of the links only those naming a canonical one at all (stylesheets,
+    # icons and preloads outnumber them): read below as before.
+    for node in head.css('meta[content], link[rel*="canonical" i][href]'):
         attributes = node.attributes
         if node.tag == "link":
             rel = (attributes.get("rel") or "").lower().split()
