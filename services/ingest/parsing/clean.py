@@ -16,6 +16,10 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 # are kept as published, and U+00A0 and the other Unicode spaces are
 # deliberate typography that must survive unchanged.
 _OTHER_LAYOUT = ("\t", "\r", "\f", "\v")
+_LAYOUT_SPACE = re.compile(r" *\n[ \n]*")
+# A text with a line break for every this many characters is squashed by the
+# regex, which takes a whole run at once, instead of split piece by piece.
+_DENSE_BREAKS = 16
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 # The UTF-8 forms of what XML forbids: C0 controls (single ASCII bytes, never
@@ -128,6 +132,9 @@ def squash_space(text: str) -> str:
     for layout in _OTHER_LAYOUT:
         if layout in text:
             text = text.replace(layout, "\n")
+    if _DENSE_BREAKS * text.count("\n") > len(text):
+        # Mostly line breaks (hostile input): the regex takes a run in one step.
+        return _LAYOUT_SPACE.sub(" ", text).strip()
     # Every run of spaces and line breaks holding a line break becomes one
     # space: the text split at its line breaks, each piece less the plain
     # spaces at its ends, the empty pieces (inside such a run) dropped. Ten

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -23,6 +24,10 @@ _CONTENT_NAMES = (
     ".entry-content, .post-content, .article-body, .article-content, .story-body, "
     ".post-body, #content, .content"
 )
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+# A text with a line break for every this many characters (hostile input) has
+# its lines found by the regex, which skips a run of breaks in one step.
+_DENSE_BREAKS = 16
 # More <article>s than this make a list of teasers: the page is read whole.
 _MAX_SCOPES = 8
 
@@ -96,8 +101,10 @@ def lines(text: str) -> list[str]:
     """The lines of ``text`` that hold more than white space, less the space around them.
 
     (Split, stripped and filtered at C speed: three times faster than a
-    regular expression finding them.)
+    regular expression finding them, unless the text is mostly line breaks.)
     """
+    if _DENSE_BREAKS * text.count("\n") > len(text):
+        return _LINE.findall(text)
     return list(filter(None, map(str.strip, text.split("\n"))))
 
 
