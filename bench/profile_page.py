@@ -83,6 +83,7 @@ def _one_page(app: Any, outbox: Any, conn: Any, meter: Meter, i: int) -> None:
             sid = accept(session, body, "text/plain", "bench", None).submission.id
         with meter.span("outbox relay: send the ingest task"):
             outbox.send_kicked([sid])
+            outbox.record_sent()
         for queue in (contracts.QUEUE_INGEST, contracts.QUEUE_RATES, contracts.QUEUE_FEED):
             _run_queue(app, conn, meter, queue)
 

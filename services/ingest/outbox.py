@@ -2,18 +2,20 @@
 
 A request commits the row and only then hands its id to this relay (a kick);
 the relay publishes in its own thread, so a slow or absent Redis never holds a
-request. Each pass takes every id kicked so far, publishes their tasks in one
-Redis round trip, then records them sent (``sent_at``) in one UPDATE: a kicked
-row costs no database write before its send.
+request. Each pass takes every id kicked so far and publishes their tasks in
+one Redis round trip; the rows are recorded sent (``sent_at``) afterwards, at
+most ``record_seconds`` later, in one UPDATE for every row published since the
+last one. A kicked row costs no database write of its own.
 
 Rows whose task could not be sent stay ``sent_at IS NULL`` and are sent by the
 periodic sweep once Redis answers again. The sweep leaves alone rows younger
 than ``grace``, which a relay's kick is about to send, and claims each row it
 takes with a conditional UPDATE, so the sweeps of several API processes never
-send one row twice. A row is still sent twice when its kick and its mark are
-more than ``grace`` apart (a relay that fell that far behind, or whose UPDATE
-after a successful send failed) and another relay's sweep sends it meanwhile;
-the task is idempotent, so a double send costs only a no-op run.
+send one row twice. A row is still sent twice when it stays unrecorded for
+longer than ``grace`` after it was kicked — a relay that fell that far behind,
+one whose recording UPDATE failed, or a process that died between the publish
+and the record — and a sweep sends it meanwhile; the task is idempotent, so a
+double send costs only a no-op run.
 
 The sweep is also the last line against loss after the broker's own
 redelivery: a row still ``queued`` long after its task was sent (Redis lost
@@ -59,12 +61,14 @@ class Outbox:
         sweep_seconds: float = 2.0,
         stale_after: timedelta = timedelta(minutes=30),
         grace: timedelta = timedelta(seconds=10),
+        record_seconds: float = 0.1,
     ) -> None:
         self._sessions = sessions
         self._celery = celery
         self._sweep_seconds = sweep_seconds
         self._stale_after = stale_after
         self._grace = grace
+        self._record_seconds = record_seconds
         self._pending: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -76,6 +80,10 @@ class Outbox:
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._sent: OrderedDict[str, None] = OrderedDict()
+        # Published and not yet recorded sent, and when the last of them was published.
+        self._unrecorded: list[str] = []
+        self._published_at = utcnow()
+        self._record_due = 0.0
 
     def start(self) -> None:
         if self._thread is None:
@@ -95,19 +103,24 @@ class Outbox:
     def _run(self) -> None:
         next_sweep = time.monotonic() + self._sweep_seconds
         while not self._stop.is_set():
+            wake = min(next_sweep, self._record_due) if self._unrecorded else next_sweep
             try:
-                sid: str | None = self._pending.get(timeout=max(0.0, next_sweep - time.monotonic()))
+                sid: str | None = self._pending.get(timeout=max(0.0, wake - time.monotonic()))
             except queue.Empty:
                 sid = None
             if sid is not None:
                 kicked = self._drain(sid)
                 if self._broker_ok:
                     self._guarded(lambda kicked=kicked: self.send_kicked(kicked))
+            now = time.monotonic()
+            if self._unrecorded and now >= min(self._record_due, next_sweep):
+                self._guarded(self.record_sent)
             # On a timer, not only when idle: under steady load a row whose
             # send failed must not wait for a lull.
-            if time.monotonic() >= next_sweep:
+            if now >= next_sweep:
                 self._guarded(self.sweep)
                 next_sweep = time.monotonic() + self._sweep_seconds
+        self._guarded(self.record_sent)
 
     def _drain(self, first: str) -> list[str]:
         """``first`` and every id kicked since, at most a thousand."""
@@ -134,7 +147,7 @@ class Outbox:
             self._broker_ok = True
 
     def send_kicked(self, submission_ids: Iterable[str]) -> int:
-        """Publish the tasks of committed, unsent rows, then record them sent.
+        """Publish the tasks of committed, unsent rows; ``record_sent`` records them.
 
         No claim before the send: see the module doc for the double send this
         allows. If publishing fails nothing is recorded, and the sweep sends
@@ -144,13 +157,25 @@ class Outbox:
         if not ids:
             return 0
         self._publish(ids)
+        if not self._unrecorded:
+            self._record_due = time.monotonic() + self._record_seconds
+        self._unrecorded += ids
+        self._published_at = utcnow()
+        return len(ids)
+
+    def record_sent(self) -> int:
+        """Record every row published since the last call as sent, in one UPDATE."""
+        ids = self._unrecorded
+        if not ids:
+            return 0
         with self._sessions() as session:
             session.execute(
                 update(Submission)
                 .where(Submission.id.in_(ids), Submission.sent_at.is_(None))
-                .values(sent_at=utcnow())
+                .values(sent_at=self._published_at)
             )
             session.commit()
+        del self._unrecorded[: len(ids)]
         return len(ids)
 
     def _publish(self, submission_ids: list[str]) -> None:
