@@ -47,9 +47,6 @@ def parse_html(body: bytes) -> ParsedPage:
     with memory_given_back():
         page = _Page(body)
         page_date, quotes, articles = page.read()
-        if not page.single and (not quotes or page_date is None):
-            # The first tree is gone by now; the second takes its memory.
-            page_date, quotes = _read_whole_page(body, page_date, quotes)
         if not articles:
             page.notes.warn("no article found")
         return ParsedPage(
@@ -58,28 +55,6 @@ def parse_html(body: bytes) -> ParsedPage:
             quotes=unique_quotes(quotes),
             diagnostics=page.notes.diagnostics(),
         )
-
-
-def _read_whole_page(
-    body: bytes, page_date: date | None, quotes: list[Quote]
-) -> tuple[date | None, list[Quote]]:
-    """Fill in the quotes or the date from a fresh tree of the whole page.
-
-    For a page with no ticker bar outside its menus and sidebars, or no
-    <time>: read as a person sees it, chrome included (one more parse, only
-    for such pages).
-    """
-    whole = build_tree(body)
-    drop_invisible(whole)
-    body_text = node_text(whole.body or whole.root, separator="\n")
-    if not quotes:
-        if may_hold_ticker_bar(body):
-            quotes = list(ticker_bar_quotes(whole))
-        if not quotes:
-            quotes = list(ticker_line_quotes(body_text))
-    if page_date is None:
-        page_date = fallback_date(whole, body_text)
-    return page_date, quotes
 
 
 _FACTS_AND_TIMES = f"{JSON_LD_SCRIPTS}, {TIME_ELEMENTS}"
@@ -95,8 +70,6 @@ class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.tree = build_tree(source)
-        # A single-article page is read whole from one tree.
-        self.single = False
         self.notes = Notes()
 
     def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
@@ -119,19 +92,26 @@ class _Page:
             if page_date is None and (facts.published or facts.modified):
                 page_date = (facts.published or facts.modified).date()
             return page_date, *self._read_single(facts)
+        drop_invisible(tree)
+        # The page as a person sees it, chrome included, is read before the
+        # chrome goes: its text (for ticker lines and a date line), the date
+        # and, on a page that names a ticker anywhere, its ticker bars.
+        whole_text = node_text(body, separator="\n")
+        whole_quotes = list(ticker_bar_quotes(tree)) if may_hold_ticker_bar(self.source) else []
+        if page_date is None:
+            page_date = fallback_date(tree, whole_text)
         # Menus, sidebars, footers and forms hold most of a news page's
         # elements, and every pass below walks what is left of the tree.
-        # (A ticker bar inside them is found by the whole-page pass in
-        # parse_html, and only when no other bar is: a page with bars both
-        # there and elsewhere gives the quotes of the others.)
-        drop_invisible(tree)
+        # A ticker bar inside them counts only when no other bar is found:
+        # a page with bars both there and elsewhere gives the quotes of the
+        # others.
         drop_site_chrome(tree, self.notes)
-        quotes = list(ticker_bar_quotes(tree))
-        return page_date, quotes, FrontPage(tree, self.notes).stories(body)
+        quotes = list(ticker_bar_quotes(tree)) or whole_quotes
+        stories = FrontPage(tree, self.notes).stories(body)
+        return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
 
     def _read_single(self, facts: PageFacts) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
         """A page that says it is one article: its main content, by block scoring."""
-        self.single = True
         tree = self.tree
         heading = first_heading(tree)
         drop_invisible(tree)

@@ -41,7 +41,7 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
 
 
 def _scope(
-    body: LexborNode, body_text: str | None
+    tree: LexborHTMLParser, body: LexborNode, body_text: str | None
 ) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """Where the story is looked for: the page's one <article> or what holds
     its one microdata articleBody (of a few such, the longest; else its
@@ -52,7 +52,8 @@ def _scope(
     it are never measured (a third of the page's time or more); their lines
     are told as left out: the first, the characters and the count.
     """
-    marked = body.css("article")
+    # (A tag lookup: a third of a selector query's time.)
+    marked = tree.tags("article")
     if len(marked) != 1:
         marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')] or marked
     if not marked:
@@ -121,7 +122,7 @@ def read_single(
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
-    scope, outside = _scope(body, body_text)
+    scope, outside = _scope(tree, body, body_text)
     found = main_content(scope, clean)
     notes = found.left_out
     if outside is not None:

@@ -94,6 +94,23 @@ _RU_COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for slug, stems in _RU_STEMS.items()
 )
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+
+
+def _has_cyrillic(text: str) -> bool:
+    """Whether ``text`` holds a Cyrillic letter (U+0400–U+04FF).
+
+    Told from its UTF-8 bytes, where only those letters start with the bytes
+    D0–D3: four searches at memchr speed, a sixth of the time of a regex's
+    test of each character.
+    """
+    if text.isascii():
+        return False
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return _CYRILLIC.search(text) is not None
+    return any(map(data.__contains__, _CYRILLIC_LEADS))
 
 
 def detect_countries(texts: Iterable[str]) -> tuple[str, ...]:
@@ -118,7 +135,7 @@ def countries_by_article(articles: Sequence[Sequence[str]]) -> list[tuple[str, .
             length += len(text) + 1
     page = "\n".join(parts)
     found: list[set[str]] = [set() for _ in articles]
-    patterns = _COUNTRIES + _RU_COUNTRIES if _CYRILLIC.search(page) else _COUNTRIES
+    patterns = _COUNTRIES + _RU_COUNTRIES if _has_cyrillic(page) else _COUNTRIES
     for slug, pattern in patterns:
         position = 0
         while (match := pattern.search(page, position)) is not None:
