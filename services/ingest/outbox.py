@@ -32,6 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import Celery
 from kombu import Connection, Producer
@@ -79,6 +80,8 @@ class Outbox:
         # after a failure.
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._batch: Any = None
+        self._owner = 0
         self._sent: OrderedDict[str, None] = OrderedDict()
         # Published and not yet recorded sent, and when the last of them was published.
         self._unrecorded: list[str] = []
@@ -179,12 +182,9 @@ class Outbox:
         return len(ids)
 
     def _publish(self, submission_ids: list[str]) -> None:
-        """Send each id's task; the whole batch reaches Redis in one pipeline."""
-        if self._producer is None:
-            self._connection = self._celery.connection_for_write()
-            self._producer = Producer(self._connection)
-        producer = self._producer
-        with producer.batch():
+        """Send each id's task; they reach Redis together, in one pipeline."""
+        producer, batch = self._batch_for_thread()
+        try:
             for sid in submission_ids:
                 self._celery.send_task(
                     _TASK,
@@ -194,19 +194,46 @@ class Outbox:
                     retry=False,
                     producer=producer,
                 )
+            batch.flush()
+        except BaseException:
+            self._drop_producer()  # what was not flushed is discarded
+            raise
         # Kicks queued while the sweep sent these (Redis was away) send nothing.
         for sid in submission_ids:
             self._sent[sid] = None
         while len(self._sent) > RECENTLY_SENT:
             self._sent.popitem(last=False)
 
+    def _batch_for_thread(self) -> tuple[Producer, Any]:
+        """This thread's producer, and a publish batch kept open across sends.
+
+        kombu builds a Redis client and a pipeline for each batch; one batch
+        flushed once per send pays for that once, not on every send.
+        """
+        if self._producer is not None and self._owner != threading.get_ident():
+            self._drop_producer()
+        if self._producer is None:
+            self._connection = self._celery.connection_for_write()
+            self._producer = Producer(self._connection)
+            self._batch = self._producer.batch()
+            self._batch.__enter__()
+            self._owner = threading.get_ident()
+        return self._producer, self._batch
+
     def _drop_producer(self) -> None:
-        connection, self._connection, self._producer = self._connection, None, None
-        if connection is not None:
-            try:
+        batch, connection = self._batch, self._connection
+        self._batch = self._connection = self._producer = None
+        try:
+            if batch is not None:
+                # As if its block raised: nothing left in it is sent.
+                batch.__exit__(ConnectionAbortedError, None, None)
+        except Exception as exc:  # e.g. from a thread that is not the batch's
+            log.debug("outbox relay: closing the publish batch failed: %s", exc)
+        try:
+            if connection is not None:
                 connection.close()
-            except Exception as exc:  # a broken connection may fail to close
-                log.debug("outbox relay: closing the broker connection failed: %s", exc)
+        except Exception as exc:  # a broken connection may fail to close
+            log.debug("outbox relay: closing the broker connection failed: %s", exc)
 
     def _due(self, now: datetime) -> ColumnElement[bool]:
         stale = now - self._stale_after

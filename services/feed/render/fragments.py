@@ -125,29 +125,78 @@ def _xml_fragment(fmt: str, item: PreparedEntry, ns: Namespaces) -> bytes:
     return whole[len(head) : len(whole) - len(tail)]
 
 
-def _make(entry: FeedEntry) -> EntryFragments:
-    item = prepare_entry(entry)
-    ns = tuple(item_namespaces((item,)).items())
-    return EntryFragments(
-        guid=item.guid,
-        has_author=item.author is not None,
-        rss_namespaces=ns,
-        atom=_xml_fragment("atom", item, ()),
-        rss=_xml_fragment("rss", item, ns),
-        json=json_item(item),
-    )
+_CLOSE = {"atom": b"</entry>", "rss": b"</item>"}
+
+
+def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list[bytes]:
+    """Each item's fragment, cut out of one document holding them all.
+
+    Setting up a document costs the renderer more than an entry does, so the
+    entries a render meets for the first time share one. An entry's text and
+    attributes are escaped, so its closing tag ends it; a document that does
+    not split into as many entries as it holds is made one entry at a time.
+    """
+    if len(items) > 1:
+        head, tail = _frame(fmt, _PROBE, True, ns)
+        whole = _render_xml(fmt, _probe_meta(), items, True, ns)
+        if whole.startswith(head) and whole.endswith(tail):
+            close = _CLOSE[fmt]
+            parts = whole[len(head) : len(whole) - len(tail)].split(close)
+            if len(parts) == len(items) + 1 and parts[-1] == b"":
+                return [part + close for part in parts[:-1]]
+    return [_xml_fragment(fmt, item, ns) for item in items]
+
+
+def _make(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
+    """The fragments of ``entries``; those with the same RSS item namespaces share
+    their documents (see ``_xml_fragments``)."""
+    items = [prepare_entry(entry) for entry in entries]
+    spaces = [tuple(item_namespaces((item,)).items()) for item in items]
+    atom: dict[int, bytes] = {}
+    rss: dict[int, bytes] = {}
+    for ns in dict.fromkeys(spaces):
+        group = [i for i, other in enumerate(spaces) if other == ns]
+        chosen = [items[i] for i in group]
+        try:
+            atom.update(zip(group, _xml_fragments("atom", chosen, ()), strict=True))
+            rss.update(zip(group, _xml_fragments("rss", chosen, ns), strict=True))
+        except ValueError:
+            # Some entry the renderer refuses: find it (and raise) one at a time.
+            atom.update((i, _xml_fragment("atom", items[i], ())) for i in group)
+            rss.update((i, _xml_fragment("rss", items[i], ns)) for i in group)
+    return [
+        EntryFragments(
+            guid=item.guid,
+            has_author=item.author is not None,
+            rss_namespaces=spaces[i],
+            atom=atom[i],
+            rss=rss[i],
+            json=json_item(item),
+        )
+        for i, item in enumerate(items)
+    ]
+
+
+def _keep(entry: FeedEntry, found: EntryFragments) -> None:
+    # The key holds the entry's text too (shared with the other caches' keys).
+    text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
+    size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
+    _FRAGMENTS.put(entry, found, size)
 
 
 def entry_fragments(entry: FeedEntry) -> EntryFragments:
     """The entry's fragments, made on first use and kept while the entry stays the same."""
-    found = _FRAGMENTS.get(entry)
-    if found is None:
-        found = _make(entry)
-        # The key holds the entry's text too (shared with the other caches' keys).
-        text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
-        size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
-        _FRAGMENTS.put(entry, found, size)
-    return found
+    return all_fragments([entry])[0]
+
+
+def all_fragments(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
+    """``entry_fragments`` of each entry; those not kept are made together."""
+    kept = [_FRAGMENTS.get(entry) for entry in entries]
+    missing = list(dict.fromkeys(e for e, f in zip(entries, kept, strict=True) if f is None))
+    made = dict(zip(missing, _make(missing), strict=True)) if missing else {}
+    for entry, fragments in made.items():
+        _keep(entry, fragments)
+    return [f if f is not None else made[e] for e, f in zip(entries, kept, strict=True)]
 
 
 def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -> dict[str, bytes]:
@@ -159,7 +208,7 @@ def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -
     for fmt in metas:
         if fmt not in _TAILS:
             raise ValueError(f"unknown feed format {fmt!r}; expected one of {FORMATS}")
-    parts = [entry_fragments(entry) for entry in entries]
+    parts = all_fragments(entries)
     seen: set[str] = set()
     for part in parts:
         if part.guid in seen:

@@ -77,9 +77,9 @@ def test_one_changed_entry_is_made_again_and_the_rest_reused() -> None:
     made: list[str] = []
     real = frag._make
 
-    def counting(entry):  # type: ignore[no-untyped-def]
-        made.append(entry.guid)
-        return real(entry)
+    def counting(entries):  # type: ignore[no-untyped-def]
+        made.extend(entry.guid for entry in entries)
+        return real(entries)
 
     edited = dataclasses.replace(entries[3], title="Edited", updated=T0 + timedelta(days=1))
     entries[3] = edited
@@ -128,4 +128,28 @@ def test_random_entries_assemble_to_the_full_render(
         make_entry(n, title=t, paragraphs=tuple(paragraphs), tags=tuple(tags), author=author)
         for n, t in enumerate(titles, start=1)
     ]
+    same_bytes(metas("subscription"), entries)
+
+
+def test_entries_met_together_share_one_document_per_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = [make_entry(n) for n in range(400, 406)] + [rate_entry(406), rate_entry(407)]
+    entries += hostile_entries()
+    clear_fragments()
+    one_by_one = [frag._make([entry])[0] for entry in entries]
+    frag._FRAGMENTS.clear()  # the frames stay: only entry documents are counted
+    rendered: list[str] = []
+    real = frag._render_xml
+
+    def counting(fmt, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(fmt)
+        return real(fmt, *args, **kwargs)
+
+    monkeypatch.setattr(frag, "_render_xml", counting)
+    together = frag._make(entries)
+    assert together == one_by_one
+    # One Atom and one RSS document per set of RSS item namespaces (the rate
+    # entries declare RSS-CB), instead of one per entry.
+    assert sorted(rendered) == ["atom", "atom", "rss", "rss"]
     same_bytes(metas("subscription"), entries)
