@@ -200,15 +200,24 @@ def hops(samples: int) -> list[dict[str, float]]:
             sid = post(stack.ingest, body)["id"]
             answered = time.time()
             visible = _wait_visible(stack.feed, set(titles))
+            stack.wait_idle()  # one page at a time: alone in the pipeline
+            # The relay records a send up to a tenth of a second after it (at
+            # the send's time): wait for the record.
+            deadline = time.monotonic() + 5
+            while True:
+                with engine.connect() as conn:
+                    sub = conn.execute(
+                        select(
+                            Submission.received_at,
+                            Submission.sent_at,
+                            Submission.started_at,
+                            Submission.finished_at,
+                        ).where(Submission.id == sid)
+                    ).one()
+                if sub.sent_at is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
             with engine.connect() as conn:
-                sub = conn.execute(
-                    select(
-                        Submission.received_at,
-                        Submission.sent_at,
-                        Submission.started_at,
-                        Submission.finished_at,
-                    ).where(Submission.id == sid)
-                ).one()
                 rendered = conn.execute(
                     select(RenderedFeed.rendered_at).where(RenderedFeed.key == "articles.json")
                 ).scalar_one()
@@ -222,7 +231,6 @@ def hops(samples: int) -> list[dict[str, float]]:
                     )
                 }
             )
-            stack.wait_idle()  # one page at a time: alone in the pipeline
         engine.dispose()
     return out
 

@@ -83,7 +83,7 @@ class Outbox:
         self._batch: Any = None
         self._owner = 0
         self._sent: OrderedDict[str, None] = OrderedDict()
-        # Published and not yet recorded sent, and when the last of them was published.
+        # Published and not yet recorded sent, and when the last of them was sent.
         self._unrecorded: list[str] = []
         self._published_at = utcnow()
         self._record_due = 0.0
@@ -159,11 +159,12 @@ class Outbox:
         ids = [sid for sid in dict.fromkeys(submission_ids) if sid not in self._sent]
         if not ids:
             return 0
+        started = utcnow()
         self._publish(ids)
         if not self._unrecorded:
             self._record_due = time.monotonic() + self._record_seconds
         self._unrecorded += ids
-        self._published_at = utcnow()
+        self._published_at = started
         return len(ids)
 
     def record_sent(self) -> int:
