@@ -44,7 +44,7 @@ from services.rates.store import snapshot_digest
 from shared.db import make_engine
 from shared.migrate import upgrade
 from shared.models import RateQuote, RateSnapshot
-from tests.support.databases import POSTGRES_ADMIN_URL, postgres_database, postgres_reachable
+from tests.support.databases import CONFIGURED_URL, postgres_database, postgres_reachable
 
 PER_DAY = 40
 # The sample page's ticker: (base, quote, rate, published decimal places).
@@ -150,7 +150,7 @@ def load(url: str, n: int) -> float:
 def postgres_benchmark_database() -> Iterator[str | None]:
     """A throw-away database on the test server, or None when it is not reachable."""
     if not postgres_reachable():
-        print(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: skipped")
+        print(f"PostgreSQL not reachable at {CONFIGURED_URL} and no private cluster could start: skipped")
         yield None
         return
     with postgres_database() as url:
