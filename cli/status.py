@@ -24,7 +24,7 @@ def describe(sub: Any) -> dict[str, Any]:
         "source": sub.source,
         "page_url": sub.page_url,
         "media_type": sub.media_type,
-        "bytes": len(sub.body),
+        "bytes": sub.body_bytes,
         "received_at": when(sub.received_at),
         "sent_at": when(sub.sent_at),
         "started_at": when(sub.started_at),

@@ -152,7 +152,7 @@ def accept(
     inserted = session.execute(_insert_if_new(session), values).first()
     session.commit()
     if inserted is not None:
-        return Accepted(Submission(**values), created=True)
+        return Accepted(Submission(**values, body_bytes=len(body)), created=True)
     existing = _find(session, digest, media_type)
     if existing is None:
         raise RuntimeError(f"page {digest} was refused as stored, but is not stored")
@@ -195,7 +195,7 @@ def describe(sub: Submission, base_url: str) -> dict[str, object]:
         "url": f"{base_url}/v1/submissions/{sub.id}",
         "source": sub.source,
         "media_type": sub.media_type,
-        "bytes": len(sub.body),
+        "bytes": sub.body_bytes,
         "received_at": sub.received_at.isoformat(),
         "started_at": sub.started_at.isoformat() if sub.started_at else None,
         "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,

@@ -14,8 +14,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, column_property, defer, mapped_column, relationship
 
 from shared.db import Base, UTCDateTime, utcnow
 
@@ -43,6 +44,8 @@ class Submission(Base):
 
     id: Mapped[str] = mapped_column(String(SUBMISSION_ID_LENGTH), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # Read by the database (no body is loaded for it): what a status answer reports.
+    body_bytes: Mapped[int] = column_property(func.length(body))
     body_sha256: Mapped[str] = mapped_column(String(64))
     media_type: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(100), index=True)
@@ -78,7 +81,8 @@ class Submission(Base):
         (and is not sent to the database, where PostgreSQL would refuse it)."""
         if len(submission_id) > SUBMISSION_ID_LENGTH:
             return None
-        return session.get(cls, submission_id)
+        # A status answer needs the body's size, not the body (up to the size cap).
+        return session.get(cls, submission_id, options=[defer(cls.body)])
 
 class Article(Base):
     """One article, identified across re-posts by ``identity_key``; ``guid`` never changes."""

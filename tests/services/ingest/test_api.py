@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
 
 from services.ingest.app import create_app
 from shared.settings import Settings
@@ -50,6 +52,29 @@ def test_post_returns_202_location_and_status(client: FlaskClient) -> None:
         "updated_articles": 0,
         "rates": 0,
     }
+    assert doc["bytes"] == got.get_json()["bytes"] == len(SAMPLE.read_bytes())
+
+
+def test_a_status_answer_reads_the_body_size_not_the_body(client: FlaskClient) -> None:
+    body = b"Some page\n\n" + b"Text. " * 5000
+    doc = client.post(
+        "/v1/submissions", data=body, headers={**AUTH, "Content-Type": "text/plain"}
+    ).get_json()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        got = client.get(f"/v1/submissions/{doc['id']}", headers=AUTH).get_json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert got["bytes"] == len(body)
+    selects = [s for s in statements if "FROM submissions" in s]
+    assert selects and not any(re.search(r"(?<!length\()submissions\.body\b,", s) for s in selects)
+    again = client.post("/v1/submissions", data=body, headers={**AUTH, "Content-Type": "text/plain"})
+    assert again.status_code == 200 and again.get_json()["bytes"] == len(body)
 
 
 def test_same_body_gives_back_the_existing_submission(client: FlaskClient) -> None:
