@@ -104,6 +104,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def dialect_insert(session: Session) -> Any:
+    """``insert`` of the session's database, the one with ``on_conflict_do_nothing``
+    (silkfeed runs on SQLite and PostgreSQL)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[
+        session.get_bind().dialect.name
+    ]
+
+
 def insert_unless_stored(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """INSERT one row unless a row with the same key is stored; True if it was inserted.
 
@@ -111,9 +121,6 @@ def insert_unless_stored(session: Session, model: type[Base], values: dict[str, 
     a savepoint and a caught IntegrityError would take four, and a concurrent
     insert of the same key is not an error.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(session)
     result = session.execute(insert(model).values(values).on_conflict_do_nothing())
     return bool(result.rowcount)  # type: ignore[attr-defined]

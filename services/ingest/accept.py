@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.ingest.parsing import validate_json_document
 from services.ingest.parsing.jsondoc import MAX_REPORTED_ERRORS
 from shared.bounds import Bounds
-from shared.db import utcnow
+from shared.db import dialect_insert, utcnow
 from shared.models import Submission, SubmissionStatus
 from shared.problems import Problem
 
@@ -172,9 +171,10 @@ def _insert_if_new(session: Session) -> Insert:
     dialect = session.get_bind().dialect.name
     statement = _INSERTS.get(dialect)
     if statement is None:
-        insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
         statement = _INSERTS[dialect] = (
-            insert(SUBMISSIONS).on_conflict_do_nothing().returning(SUBMISSIONS.c.id)
+            dialect_insert(session)(SUBMISSIONS)
+            .on_conflict_do_nothing()
+            .returning(SUBMISSIONS.c.id)
         )
     return statement
 
