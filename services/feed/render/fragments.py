@@ -34,17 +34,20 @@ namespaces the RSS root declares.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from feedgen.util import formatRFC2822
 
 from shared.byte_lru import ByteLRU
 
 from .atom import render_atom
 from .jsonfeed import json_item, render_json
 from .model import FeedEntry, FeedMeta
-from .prepare import PreparedEntry, prepare_entry, prepare_meta
+from .prepare import PreparedEntry, prepare_entry, prepare_meta, utc
 from .rss import item_namespaces, render_rss
 
 FORMATS = ("atom", "rss", "json")  # every format a feed is published in
@@ -85,7 +88,7 @@ _FRAGMENTS: ByteLRU[EntryFragments] = ByteLRU(max_entries=8192, max_bytes=96 * 1
 def clear_fragments() -> None:
     """Forget every fragment and frame (the next render of each entry is a full one)."""
     _FRAGMENTS.clear()
-    _frame.cache_clear()
+    _rendered_frame.cache_clear()
 
 
 def _render_xml(
@@ -104,12 +107,38 @@ def _split(fmt: str, empty: bytes) -> tuple[bytes, bytes]:
 
 
 @functools.lru_cache(maxsize=512)
-def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
-    """What comes before and after the entries of a document with ``meta``."""
+def _rendered_frame(
+    fmt: str, meta: FeedMeta, author: bool, ns: Namespaces
+) -> tuple[bytes, bytes]:
     prepared = prepare_meta(meta)
     if fmt == "json":
         return _split(fmt, render_json(prepared, ()))
     return _split(fmt, _render_xml(fmt, prepared, (), author, ns))
+
+
+# A feed's frame changes with every render only by its date (Atom <updated>,
+# RSS <lastBuildDate>; JSON Feed has none): the frame is rendered once with
+# this date, and each render writes its own date in its place, as the
+# renderer would have written it.
+_DATE_HOLDER = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+_DATE_TEXT: dict[str, Callable[[datetime], str]] = {
+    "atom": datetime.isoformat,
+    "rss": formatRFC2822,
+    "json": lambda _: "",
+}
+
+
+def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
+    """What comes before and after the entries of a document with ``meta``."""
+    updated = utc(meta.updated, "updated")  # checked as the full render checks it
+    head, tail = _rendered_frame(fmt, dataclasses.replace(meta, updated=_DATE_HOLDER), author, ns)
+    date_text = _DATE_TEXT[fmt]
+    held = date_text(_DATE_HOLDER).encode()
+    if not held:
+        return head, tail
+    if head.count(held) != 1 or held in tail:  # the date held by some other text too
+        return _rendered_frame(fmt, meta, author, ns)
+    return head.replace(held, date_text(updated).encode()), tail
 
 
 @functools.lru_cache(maxsize=1)
