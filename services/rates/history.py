@@ -87,7 +87,7 @@ _SNAPSHOT_COLUMNS = (
     S.c.has_conflicts,
     S.c.created_at,
 )
-_QUOTE_COLUMNS = (
+QUOTE_COLUMNS = (
     Q.c.id.label("q_id"),
     Q.c.base,
     Q.c.quote,
@@ -117,7 +117,7 @@ def _snapshots(rows: Iterable[Sequence[Any]]) -> list[Snapshot]:
 
 def _with_quotes(snapshot_id: Any) -> Select[Any]:
     return (
-        select(*_SNAPSHOT_COLUMNS, *_QUOTE_COLUMNS)
+        select(*_SNAPSHOT_COLUMNS, *QUOTE_COLUMNS)
         .select_from(S.outerjoin(Q, Q.c.snapshot_id == S.c.id))
         .where(S.c.id == snapshot_id)
         .order_by(Q.c.id)
@@ -218,7 +218,7 @@ def recent(session: Reader, limit: int) -> list[Snapshot]:
     """The ``limit`` newest snapshots with their quotes, newest first."""
     newest = select(S.c.id).order_by(S.c.observed_at.desc(), S.c.id.desc()).limit(limit).subquery()
     query = (
-        select(*_SNAPSHOT_COLUMNS, *_QUOTE_COLUMNS)
+        select(*_SNAPSHOT_COLUMNS, *QUOTE_COLUMNS)
         .select_from(S.join(newest, newest.c.id == S.c.id).outerjoin(Q, Q.c.snapshot_id == S.c.id))
         .order_by(S.c.observed_at.desc(), S.c.id.desc(), Q.c.id)
     )
@@ -326,7 +326,7 @@ def conflicting_on(session: Reader, pair: Pair, day: str) -> list[Quote]:
 def siblings(session: Reader, snapshot_id: Any, pair: Pair) -> list[Quote]:
     """Every quote of a pair in one snapshot: more than one when they conflict."""
     rows = session.execute(
-        select(*_QUOTE_COLUMNS, Q.c.snapshot_id)
+        select(*QUOTE_COLUMNS, Q.c.snapshot_id)
         .where(Q.c.snapshot_id == snapshot_id, Q.c.base == pair[0], Q.c.quote == pair[1])
         .order_by(Q.c.id)
     )
@@ -377,7 +377,7 @@ def pair_quotes(
     ``before`` continues a previous page (keyset pagination on (observed_at, id)).
     """
     query = (
-        select(*_QUOTE_COLUMNS, Q.c.snapshot_id, Q.c.observed_at, S.c.created_at)
+        select(*QUOTE_COLUMNS, Q.c.snapshot_id, Q.c.observed_at, S.c.created_at)
         .select_from(Q.join(S, S.c.id == Q.c.snapshot_id))
         .where(Q.c.base == pair[0], Q.c.quote == pair[1])
         .order_by(Q.c.observed_at.desc(), Q.c.id.desc())

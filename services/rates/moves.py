@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from services.rates.history import Pair, Q, Quote, Reader, S, pair_quotes
+from services.rates.history import QUOTE_COLUMNS, Pair, Q, Quote, Reader, S, pair_quotes
 
 # The moves feed looks back at most this many quotes per pair, a page at a time:
 # enough for years of a ticker quoted a few times a day, while one render of a
@@ -110,17 +110,7 @@ class _Kept:
 
 _VERSION = select(func.count(), func.max(Q.c.id))
 _NEWER = (
-    select(
-        Q.c.id.label("q_id"),
-        Q.c.base,
-        Q.c.quote,
-        Q.c.rate,
-        Q.c.change,
-        Q.c.conflict,
-        Q.c.snapshot_id,
-        Q.c.observed_at,
-        S.c.created_at,
-    )
+    select(*QUOTE_COLUMNS, Q.c.snapshot_id, Q.c.observed_at, S.c.created_at)
     .select_from(Q.join(S, S.c.id == Q.c.snapshot_id))
     .order_by(Q.c.id)
 )
