@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Row, Select, String, cast, exists, func, select, type_coerce
+from sqlalchemy import Row, Select, String, bindparam, cast, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from services.feed.render.model import FeedEntry
@@ -128,6 +128,9 @@ _FULL = select(
     Article.source,
     ArticleTag.tag,
 ).outerjoin(ArticleTag, ArticleTag.article_id == Article.id)
+_FULL_BY_ID = _FULL.where(Article.id.in_(bindparam("ids", expanding=True))).order_by(
+    Article.id, ArticleTag.tag
+)
 
 
 def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
@@ -144,8 +147,7 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
             found[version[0]] = entry
     if missing:
         rows: dict[int, tuple[Row[Any], list[str]]] = {}
-        query = _FULL.where(Article.id.in_(missing)).order_by(Article.id, ArticleTag.tag)
-        for row in connection.execute(query):
+        for row in connection.execute(_FULL_BY_ID, {"ids": missing}):
             tags = rows.setdefault(row.id, (row, []))[1]
             if row.tag is not None:
                 tags.append(row.tag)

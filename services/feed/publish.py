@@ -124,6 +124,7 @@ class _Stored(NamedTuple):
 
 
 _TABLE = RenderedFeed.__table__
+_BODY_COLUMNS = ("as_of", "content_type", "body", "etag", "last_modified", "rendered_at")
 _STORED = select(
     RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.as_of
 ).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
@@ -135,51 +136,62 @@ def _stored(session: Session, keys: list[str]) -> dict[str, _Stored]:
     return {key: _Stored(etag, modified, as_of) for key, etag, modified, as_of in rows}
 
 
-def store_document(
+# Plain statements on the session's connection, built once: the ORM's bulk
+# path, or building an UPDATE per document, costs more than the write.
+_WHERE_KEY = _TABLE.c.key == bindparam("document_key")
+_SET_AS_OF = update(_TABLE).where(_WHERE_KEY).values(as_of=bindparam("as_of"))
+_SET_BODY = (
+    update(_TABLE).where(_WHERE_KEY).values({name: bindparam(name) for name in _BODY_COLUMNS})
+)
+
+
+def store_documents(
     session: Session,
-    key: str,
-    fmt: str,
-    body: bytes,
+    documents: dict[str, tuple[str, bytes]],
     newest: datetime,
     as_of: datetime,
-    before: _Stored | None,
-) -> bool:
-    """Store a render over ``before`` (what ``_stored`` read); True if the bytes changed.
+    stored: dict[str, _Stored],
+) -> list[str]:
+    """Store renders (key -> (format, bytes)) over what ``_stored`` read; the keys whose
+    bytes changed.
 
     The validators change exactly when the bytes do. No stored row is loaded,
-    and unchanged bytes are not written again.
+    unchanged bytes are not written again, and the documents of one render are
+    written in one statement per kind of change.
     """
-    etag = strong_etag(body)
-    last_modified = newest.replace(microsecond=0)
-    if before is None:
-        session.add(
-            RenderedFeed(
-                key=key,
-                content_type=MEDIA_TYPES[fmt],
-                body=body,
-                etag=etag,
-                last_modified=last_modified,
-                as_of=as_of,
-                rendered_at=utcnow(),
+    changed, bodies, dates = [], [], []
+    for key, (fmt, body) in documents.items():
+        etag = strong_etag(body)
+        last_modified = newest.replace(microsecond=0)
+        before = stored.get(key)
+        if before is None:
+            session.add(
+                RenderedFeed(
+                    key=key,
+                    content_type=MEDIA_TYPES[fmt],
+                    body=body,
+                    etag=etag,
+                    last_modified=last_modified,
+                    as_of=as_of,
+                    rendered_at=utcnow(),
+                )
             )
-        )
-        return True
-    values: dict[str, object] = {"as_of": as_of}
-    if before.etag != etag:
-        # HTTP dates have whole seconds: new bytes must still carry a newer date.
-        if last_modified <= before.last_modified:
-            last_modified = before.last_modified + timedelta(seconds=1)
-        values |= {
-            "content_type": MEDIA_TYPES[fmt],
-            "body": body,
-            "etag": etag,
-            "last_modified": last_modified,
-            "rendered_at": utcnow(),
-        }
-    # A plain statement on the session's connection: the ORM's bulk path costs
-    # more than the write.
-    session.connection().execute(update(_TABLE).where(_TABLE.c.key == key).values(values))
-    return before.etag != etag
+            changed.append(key)
+        elif before.etag == etag:
+            dates.append({"document_key": key, "as_of": as_of})
+        else:
+            # HTTP dates have whole seconds: new bytes must still carry a newer date.
+            if last_modified <= before.last_modified:
+                last_modified = before.last_modified + timedelta(seconds=1)
+            values = (as_of, MEDIA_TYPES[fmt], body, etag, last_modified, utcnow())
+            bodies.append({"document_key": key, **dict(zip(_BODY_COLUMNS, values, strict=True))})
+            changed.append(key)
+    connection = session.connection()
+    if bodies:
+        connection.execute(_SET_BODY, bodies)
+    if dates:
+        connection.execute(_SET_AS_OF, dates)
+    return changed
 
 
 def render_and_store(
@@ -204,11 +216,8 @@ def render_and_store(
         return None
     if stored is None:
         stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
-    changed = []
-    for fmt, body in documents.items():
-        key = feed_key(spec, fmt)
-        if store_document(session, key, fmt, body, newest, as_of, stored.get(key)):
-            changed.append(key)
+    keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
+    changed = store_documents(session, keyed, newest, as_of, stored)
     session.commit()
     return changed
 
@@ -223,8 +232,8 @@ def store_archive(
         return
     as_of = utcnow()
     documents, newest = build_archive(session, settings, spec, page, pages)
-    for fmt, body in documents.items():
-        store_document(session, keys[fmt], fmt, body, newest, as_of, stored.get(keys[fmt]))
+    keyed = {keys[fmt]: (fmt, body) for fmt, body in documents.items()}
+    store_documents(session, keyed, newest, as_of, stored)
     session.commit()
 
 
