@@ -41,13 +41,11 @@ Failures, and what covers each:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from datetime import datetime
 from typing import Any
 
 import redis
 from celery import Celery
-from redis.exceptions import NoScriptError
 
 from shared import contracts
 from shared.celery_app import send
@@ -89,21 +87,6 @@ end
 return 0
 """
 
-# Script digests name a script to Redis; not a security use of SHA-1.
-_SHA = {
-    text: hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-    for text in (_MARK_AND_CLAIM, _RELEASE_IF_OWNER)
-}
-
-
-def _script(client: redis.Redis, text: str, numkeys: int, *args: Any) -> Any:
-    """Run a script by its digest (EVALSHA), sending its text only when the
-    server does not have it yet: a sender runs one per page."""
-    try:
-        return client.evalsha(_SHA[text], numkeys, *args)
-    except NoScriptError:
-        return client.eval(text, numkeys, *args)
-
 
 def dirty_key(prefix: str) -> str:
     return f"{prefix}feeds:dirty"
@@ -134,7 +117,8 @@ def request_refresh(
     for name in sorted(feeds):
         args += [name, stamp]
     keys = [dirty_key(prefix), queued_key(prefix)]
-    if not _script(client, _MARK_AND_CLAIM, 2, *keys, *args):
+    # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
+    if not client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args):
         return False
     try:
         send(
@@ -146,6 +130,6 @@ def request_refresh(
     except BaseException:
         # No task went out: let the next sender (or this task's retry) send.
         with contextlib.suppress(redis.RedisError):  # else the TTL lets go of it
-            _script(client, _RELEASE_IF_OWNER, 1, queued_key(prefix), owner)
+            client.register_script(_RELEASE_IF_OWNER)(keys=[queued_key(prefix)], args=[owner])
         raise
     return True
