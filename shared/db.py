@@ -12,6 +12,8 @@ from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from shared.wal_checkpoint import BACKSTOP_PAGES
+
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,6 +84,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # The log is copied into the database by a checkpointer thread
+    # (shared.wal_checkpoint), not by whichever commit crosses 1,000 pages.
+    cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     cur.close()
 
 

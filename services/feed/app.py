@@ -23,14 +23,16 @@ from shared.operations import install_operations
 from shared.problems import install_problem_handlers
 from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
+from shared.wal_checkpoint import WalCheckpointer
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, *, watch_changes: bool = True) -> Flask:
     """The feed service. ``watch_changes`` runs the thread that drops stale feeds
-    (and ``latest`` rates answers) from memory; without it (tests of one process)
-    memory is dropped only when something calls ``forget``."""
+    (and ``latest`` rates answers) from memory, and on SQLite the one that
+    checkpoints its log (shared.wal_checkpoint); without it (tests of one
+    process) memory is dropped only when something calls ``forget``."""
     settings = settings or load_settings()
     app = Flask(__name__)
     engine = make_engine(settings.db_url)
@@ -48,14 +50,17 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
         others=[latest_rates],
         max_bytes=settings.cache_max_bytes - settings.cache_max_bytes // 4,
     )
+    checkpointer = WalCheckpointer(engine)
     if watch_changes:
         memory.start()
+        checkpointer.start()
     documents = FeedDocuments(settings, memory, client)
     app.extensions["silkfeed"] = {
         "settings": settings,
         "engine": engine,
         "documents": documents,
         "memory": memory,
+        "checkpointer": checkpointer,
         "latest_rates": latest_rates,
     }
     install_problem_handlers(app)

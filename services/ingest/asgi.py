@@ -6,6 +6,8 @@ The Flask application behind the body-reading front of
 
 from services.ingest.app import create_app
 from services.ingest.body_front import BodyFront, BodyLimits
+from services.ingest.routes import SubmissionPreflight
+from shared.http_limits import RequestLimits
 from shared.logs import configure_logging
 from shared.settings import load_settings
 
@@ -15,12 +17,20 @@ THREADS = 4
 
 settings = load_settings()
 configure_logging("ingest-api", settings)
+flask_app = create_app(settings, access_log=False)
 app = BodyFront(
-    create_app(settings, access_log=False),
+    flask_app,
     BodyLimits(
         max_bytes=settings.max_body_bytes,
         timeout=settings.http_body_timeout,
         min_rate=settings.http_body_min_rate,
     ),
     THREADS,
+    # A POST's checks before its body, without a Flask request; the URL and
+    # header limits first, as in front of the application.
+    preflight=RequestLimits(
+        SubmissionPreflight(flask_app),
+        settings.http_max_url_bytes,
+        settings.http_max_header_bytes,
+    ),
 )

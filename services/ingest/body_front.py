@@ -11,7 +11,10 @@ request with a body goes through three steps:
    carries ``PREFLIGHT``). A route that wants the body makes every check it
    can without it (token, rate limit, media type, declared length) and answers
    ``100``; any other answer (401, 413, 429, 404 ...) is final and is sent at
-   once, the body unread and the connection closed.
+   once, the body unread and the connection closed. A ``preflight``
+   application given to the front runs instead of the application for this
+   step (services.ingest.routes.SubmissionPreflight: the same checks without
+   the cost of a full Flask request).
 2. the body is read with awaited reads: it must be complete within
    ``timeout`` seconds, keep arriving at ``min_rate`` bytes a second after the
    first ``grace`` seconds, and stay within ``max_bytes``; otherwise the client
@@ -23,6 +26,13 @@ request with a body goes through three steps:
 Requests without a body skip steps 1 and 2. The access log (secrets masked,
 ``/healthz`` quiet) is written here, so it covers every answer, including
 those the application never sees.
+
+Work that must follow an answer but need not delay it (an accepted page's
+kick to the outbox relay, whose publishing thread would otherwise compete
+for the interpreter with the answer being sent) is appended by the
+application to the environ's ``AFTER_RESPONSE`` list; the front calls each
+callable on its event loop once the answer is sent, or the client gone. They
+must not block.
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 PREFLIGHT = "silkfeed.preflight"
 ADMITTED = "silkfeed.admitted"
+AFTER_RESPONSE = "silkfeed.after_response"
 CONTINUE = 100
 access_log = logging.getLogger("silkfeed.access")
 error_log = logging.getLogger(__name__)
@@ -130,8 +141,11 @@ async def read_body(receive: Receive, limits: BodyLimits) -> bytes | Answer | No
 class BodyFront:
     """An ASGI application serving the WSGI application ``app`` (see the module doc)."""
 
-    def __init__(self, app: WSGIApp, limits: BodyLimits, threads: int) -> None:
+    def __init__(
+        self, app: WSGIApp, limits: BodyLimits, threads: int, preflight: WSGIApp | None = None
+    ) -> None:
         self.app = app
+        self.preflight = preflight or app
         self.limits = limits
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-api")
 
@@ -142,8 +156,21 @@ class BodyFront:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
+        after: list[Callable[[], object]] = []
         try:
-            answer = await self.answer(scope, receive)
+            await self._respond(scope, receive, send, after, started)
+        finally:
+            for action in after:
+                try:
+                    action()
+                except Exception:
+                    error_log.exception("an action after the answer failed")
+
+    async def _respond(
+        self, scope: Scope, receive: Receive, send: Send, after: list[Any], started: float
+    ) -> None:
+        try:
+            answer = await self.answer(scope, receive, after)
         except Exception:  # the application answers its own errors; this is a last resort
             error_log.exception(
                 "%s %s failed in the ingest API's front", scope["method"], scope["path"]
@@ -164,13 +191,19 @@ class BodyFront:
         await send({"type": "http.response.body", "body": answer.body})
         log_access(scope, answer, started)
 
-    async def answer(self, scope: Scope, receive: Receive) -> Answer | None:
+    async def answer(
+        self, scope: Scope, receive: Receive, after: list[Any] | None = None
+    ) -> Answer | None:
+        """The answer to the request; ``after`` collects the application's AFTER_RESPONSE."""
+        after = [] if after is None else after
         length = header(scope, b"content-length")
         if header(scope, b"transfer-encoding") is None and (length or "0").strip() == "0":
-            return await self._run(build_environ(scope, b"", length))
+            environ = build_environ(scope, b"", length)
+            environ[AFTER_RESPONSE] = after
+            return await self._run(environ)
         environ = build_environ(scope, b"", length)
         environ[PREFLIGHT] = True
-        first = await self._run(environ)
+        first = await self._run(environ, self.preflight)
         if first.status != CONTINUE:
             return closing(first)
         body = await read_body(receive, self.limits)
@@ -180,11 +213,12 @@ class BodyFront:
             return body
         environ = build_environ(scope, body, str(len(body)))
         environ[ADMITTED] = True
+        environ[AFTER_RESPONSE] = after
         return await self._run(environ)
 
-    async def _run(self, environ: dict[str, Any]) -> Answer:
+    async def _run(self, environ: dict[str, Any], app: WSGIApp | None = None) -> Answer:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, partial(call_wsgi, self.app, environ))
+        return await loop.run_in_executor(self.pool, partial(call_wsgi, app or self.app, environ))
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -192,6 +192,8 @@ class Outbox:
                     kwargs={"submission_id": sid},
                     queue=_QUEUE,
                     headers={"submission_id": sid},
+                    argsrepr="()",
+                    kwargsrepr=f"{{'submission_id': {sid!r}}}",
                     retry=False,
                     producer=producer,
                 )

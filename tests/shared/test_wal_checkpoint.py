@@ -1,0 +1,89 @@
+"""SQLite's log is copied into the database by a thread, not by the commit that
+crosses a size: commits stay short, and the log stays bounded."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from shared.db import make_engine
+from shared.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
+
+# Well past SQLite's default checkpoint at 1,000 pages of log.
+ROWS = 1_500
+ROW_BYTES = 4_000
+
+
+def _fill(engine, rows: int = ROWS) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB)"))
+    for i in range(rows):
+        # One commit per row, as renders and ingests commit.
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": bytes([i % 251]) * ROW_BYTES})
+
+
+def _log_pages(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size // 4096 if wal.exists() else 0
+
+
+def test_connections_checkpoint_by_themselves_only_past_the_backstop(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == BACKSTOP_PAGES
+    _fill(engine)
+    # No commit copied the log back: it holds every page written so far.
+    assert _log_pages(tmp_path / "a.db") > 1_000
+    engine.dispose()
+
+
+def test_a_checkpoint_copies_the_log_and_writers_then_reuse_it(tmp_path: Path) -> None:
+    path = tmp_path / "b.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _fill(engine)
+    checkpointer = WalCheckpointer(engine)
+    busy, logged, copied = checkpointer.checkpoint()  # type: ignore[misc]
+    assert busy == 0 and logged > 1_000 and copied == logged
+    size = _log_pages(path)
+    # A checkpointed log is written over from its start: it does not grow.
+    _fill(engine, rows=200)
+    assert _log_pages(path) == size
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == ROWS + 200
+    engine.dispose()
+
+
+def test_the_thread_keeps_the_log_checkpointed(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    engine = make_engine(f"sqlite:///{path}")
+    checkpointer = WalCheckpointer(engine, interval=0.05)
+    results: list[tuple[int, int, int] | None] = []
+    run_one = checkpointer.checkpoint
+
+    def recorded() -> tuple[int, int, int] | None:
+        results.append(run_one())
+        return results[-1]
+
+    checkpointer.checkpoint = recorded  # type: ignore[method-assign]
+    checkpointer.start()
+    try:
+        _fill(engine, rows=300)
+        deadline = time.monotonic() + 10
+        # The thread copies the whole log by itself (no commit crossed the backstop).
+        while not any(r and r[1] >= 300 and r[2] == r[1] for r in results):
+            assert time.monotonic() < deadline, f"log not checkpointed: {results[-3:]}"
+            time.sleep(0.05)
+    finally:
+        checkpointer.stop()
+    engine.dispose()
+
+
+def test_nothing_to_do_for_a_database_in_memory(tmp_path: Path) -> None:
+    engine = make_engine("sqlite://")
+    checkpointer = WalCheckpointer(engine, interval=0.01)
+    checkpointer.start()
+    assert checkpointer._thread is None
+    checkpointer.stop()
