@@ -70,8 +70,10 @@ def wait_feed_has(
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
                 etag = resp.headers.get("ETag")
-                items = json.load(resp)["items"]
-                seen = clock()
+                raw = resp.read()
+            # Seen once its bytes have arrived; decoding them is the reader's own time.
+            seen = clock()
+            items = json.loads(raw)["items"]
             if titles <= {i["title"] for i in items}:
                 return seen
         except urllib.error.HTTPError as exc:

@@ -6,6 +6,7 @@ it accepts; nothing reads ``os.environ`` anywhere else.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from decimal import Decimal
@@ -304,7 +305,7 @@ class Settings(BaseSettings):
         """The effective database URL."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'silkfeed.db').resolve()}"
+        return _default_db_url(self.data_dir)
 
     @property
     def base_url(self) -> str:
@@ -333,6 +334,13 @@ class Settings(BaseSettings):
 
     def token_values(self) -> tuple[bytes, ...]:
         return tuple(t.get_secret_value().encode() for t in self.ingest_tokens)
+
+
+@functools.lru_cache(maxsize=64)
+def _default_db_url(data_dir: Path) -> str:
+    # Remembered: resolving the path asks the disk, and every task reads the
+    # Redis key prefix, which is derived from this URL.
+    return f"sqlite:///{(data_dir / 'silkfeed.db').resolve()}"
 
 
 def load_settings(**overrides: object) -> Settings:

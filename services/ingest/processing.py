@@ -22,7 +22,7 @@ from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
 from shared import contracts
 from shared.bounds import Bounds, page_problems
-from shared.db import utcnow
+from shared.db import dialect_insert, utcnow
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
@@ -161,20 +161,16 @@ def _store_articles(
         for position, (key, digest, parsed) in enumerate(keyed)
         if key not in known
     ]
-    if fresh:
-        try:
-            with session.begin_nested():
-                _insert(session, sub, fresh, page_time)
-        except IntegrityError:
-            # Another worker stored one of them a moment ago: one at a time, as re-posts.
-            _store_one_by_one(session, sub, articles, page_time, outcome)
-            return
-    for key, digest, parsed in keyed:
+    inserted = _insert(session, sub, fresh, page_time) if fresh else set()
+    for position, (key, digest, parsed) in enumerate(keyed):
         if key in known:
             _apply(sub, known[key], parsed, digest, outcome)
-        else:
+        elif key in inserted:
             outcome.new += 1
             outcome.feeds |= _feeds_of(sub.source, parsed.tags)
+        else:
+            # Another worker stored it a moment ago (the insert skipped it): a re-post.
+            _store_article(session, sub, parsed, position, page_time, outcome)
 
 
 def _store_one_by_one(
@@ -193,7 +189,10 @@ def _insert(
     sub: Submission,
     fresh: list[tuple[int, str, str, ParsedArticle]],
     page_time: datetime,
-) -> None:
+) -> set[str]:
+    """Insert these articles and their tags; the identity keys inserted. One that
+    another worker stored since the look-up is skipped (ON CONFLICT DO NOTHING,
+    no savepoint) and left to the caller."""
     now = utcnow()
     rows = [_article_row(sub, *item, page_time, now) for item in fresh]
     # Matched to their rows by guid rather than by parameter order: an ordered
@@ -202,27 +201,35 @@ def _insert(
     # and the ORM's bulk path would cost more than the SQL.
     articles = Article.__table__
     connection = session.connection()
+    statement = dialect_insert(session)(articles).on_conflict_do_nothing(
+        index_elements=[articles.c.identity_key]
+    )
     ids = dict(
-        connection.execute(
-            insert(articles).returning(articles.c.guid, articles.c.id), rows
-        ).all()
+        connection.execute(statement.returning(articles.c.guid, articles.c.id), rows).all()
     )
     tags = [
         {"article_id": ids[row["guid"]], "tag": tag}
         for row, (*_, parsed) in zip(rows, fresh, strict=True)
+        if row["guid"] in ids
         for tag in sorted(set(parsed.tags))
     ]
     if tags:
         connection.execute(insert(ArticleTag.__table__), tags)
+    return {row["identity_key"] for row in rows if row["guid"] in ids}
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
     if not keys:
         return {}
+    # Most articles of a page are new: ask for the keys alone first, and load
+    # (with their tags) only the articles that are stored.
+    stored = session.scalars(
+        select(Article.identity_key).where(Article.identity_key.in_(set(keys)))
+    ).all()
+    if not stored:
+        return {}
     found = session.scalars(
-        select(Article)
-        .where(Article.identity_key.in_(set(keys)))
-        .options(selectinload(Article.tags))
+        select(Article).where(Article.identity_key.in_(stored)).options(selectinload(Article.tags))
     )
     return {a.identity_key: a for a in found}
 
