@@ -30,6 +30,11 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
 _NONCHARACTERS_LEAD = b"\xef"
+_NONCHARACTER_FFFE = "\ufffe".encode()
+_NONCHARACTER_FFFF = "\uffff".encode()
+# The UTF-8 check decodes only the chunks of this many bytes that are not
+# all ASCII (and the runs they make).
+_ASCII_CHUNK = 2048
 # A few stray controls are noise to strip; this many, making up this share of
 # the body, mean it is not text at all (an image, an archive, a UTF-16 file).
 _BINARY_CONTROL_COUNT = 16
@@ -49,41 +54,103 @@ def clean_utf8(body: bytes) -> bytes:
 
     For parsers that read bytes faster than text (Lexbor parses UTF-8 bytes
     about twice as fast as a ``str``); usually the body itself comes back.
+    The body is checked without being decoded whole (see ``_check_utf8``).
     """
-    text, changed = _decode(body)
-    return text.encode("utf-8") if changed else bytes(body)
+    body, allowed = _checked(body)
+    start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
+    # (Their lead byte is rare: most pages are not searched for them.)
+    noncharacters = _check_utf8(body, start, _NONCHARACTERS_LEAD in body)
+    # Dropping single ASCII bytes leaves valid UTF-8 valid, and in valid
+    # UTF-8 the bytes of U+FFFE and U+FFFF are those characters, nothing else.
+    cleaned = allowed[start:] if allowed is not None else body[start:] if start else body
+    if noncharacters:
+        cleaned = cleaned.replace(_NONCHARACTER_FFFE, b"").replace(_NONCHARACTER_FFFF, b"")
+    return cleaned
 
 
-def _decode(body: bytes) -> tuple[str, bool]:
+def _checked(body: bytes) -> tuple[bytes, bytes | None]:
+    """The body as bytes, and without its control characters when it has any.
+
+    Refuses what is not text: a body with a NUL byte (UTF-16, binary) or
+    one made of control characters.
+    """
     # Every check works on the bytes with C-speed primitives, several times
     # cheaper than scanning the decoded text, and most bodies need no change.
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError(f"body must be bytes, not {type(body).__name__}")
     body = bytes(body)
-    controls = 0
-    if any(map(body.__contains__, _FORBIDDEN_SINGLES)):
-        allowed = body.translate(None, _FORBIDDEN_BYTES)
-        controls = len(body) - len(allowed)
-        nul = body.find(b"\x00")
-        if nul != -1:
-            raise ParseError(
-                f"body looks binary: it contains a NUL byte at offset {nul} "
-                "(expected UTF-8 text; UTF-16 is not accepted)"
-            )
-        if controls >= _BINARY_CONTROL_COUNT and controls > _BINARY_CONTROL_SHARE * len(body):
-            raise ParseError(
-                f"body looks binary: {controls} of its {len(body)} bytes are control characters"
-            )
-    start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
+    if not any(map(body.__contains__, _FORBIDDEN_SINGLES)):
+        return body, None
+    allowed = body.translate(None, _FORBIDDEN_BYTES)
+    controls = len(body) - len(allowed)
+    nul = body.find(b"\x00")
+    if nul != -1:
+        raise ParseError(
+            f"body looks binary: it contains a NUL byte at offset {nul} "
+            "(expected UTF-8 text; UTF-16 is not accepted)"
+        )
+    if controls >= _BINARY_CONTROL_COUNT and controls > _BINARY_CONTROL_SHARE * len(body):
+        raise ParseError(
+            f"body looks binary: {controls} of its {len(body)} bytes are control characters"
+        )
+    return body, allowed
+
+
+def _check_utf8(body: bytes, start: int, noncharacters: bool) -> bool:
+    """Refuse a body that is not valid UTF-8 from ``start`` on, without decoding it whole.
+
+    A multi-byte sequence holds no ASCII byte, so the body is valid exactly
+    when every run of its non-ASCII chunks (each between ASCII chunks or the
+    body's ends) is: only those are decoded. Most of a page is markup and
+    script, in chunks that a word-at-a-time ASCII test passes at a fraction
+    of a decode's cost.
+
+    Returns whether the decoded runs hold U+FFFE or U+FFFF, if asked
+    (``noncharacters``): all the body's non-ASCII characters are in them.
+    """
+    size = len(body)
+    found = False
     try:
-        text = body[start:].decode("utf-8")
+        if size - start <= _ASCII_CHUNK:
+            return _has_noncharacter(body[start:].decode("utf-8"), noncharacters)
+        run = -1  # where the current run of non-ASCII chunks began
+        for offset in range(start, size, _ASCII_CHUNK):
+            if body[offset : offset + _ASCII_CHUNK].isascii():
+                if run >= 0:
+                    found |= _has_noncharacter(body[run:offset].decode("utf-8"), noncharacters)
+                    run = -1
+            elif run < 0:
+                run = offset
+        if run >= 0:
+            found |= _has_noncharacter(body[run:].decode("utf-8"), noncharacters)
+    except UnicodeDecodeError:
+        # Decoded whole, for the first bad byte and the reason as a decoder
+        # of the whole body gives them (a run's end may cut a sequence short).
+        _decode_from(body, start)
+        raise AssertionError("a run of the body is invalid but the body is not") from None
+    return found
+
+
+def _has_noncharacter(text: str, wanted: bool) -> bool:
+    return wanted and ("\ufffe" in text or "\uffff" in text)
+
+
+def _decode_from(body: bytes, start: int) -> str:
+    try:
+        return body[start:].decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = start + exc.start
         raise ParseError(
             f"body is not valid UTF-8: byte 0x{body[offset]:02x} at offset {offset} ({exc.reason})"
         ) from None
-    changed = bool(start or controls)
-    if controls:
+
+
+def _decode(body: bytes) -> tuple[str, bool]:
+    body, allowed = _checked(body)
+    start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
+    text = _decode_from(body, start)
+    changed = bool(start or allowed is not None)
+    if allowed is not None:
         # Dropping single ASCII bytes leaves valid UTF-8 valid.
         text = allowed[start:].decode("utf-8")
     if _NONCHARACTERS_LEAD in body and ("\ufffe" in text or "\uffff" in text):
