@@ -38,12 +38,12 @@ must not block.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from services.ingest.wsgi_bridge import Answer, Scope, WSGIApp, build_environ, call_wsgi
@@ -113,8 +113,15 @@ def too_large(limits: BodyLimits) -> Answer:
     )
 
 
-async def read_body(receive: Receive, limits: BodyLimits) -> bytes | Answer | None:
-    """The whole body; a 408/413 answer past the limits; None if the client left."""
+async def read_body(
+    receive: Receive, limits: BodyLimits, declared: int | None = None
+) -> bytes | Answer | None:
+    """The whole body; a 408/413 answer past the limits; None if the client left.
+
+    ``declared``: the Content-Length, whose bytes are the whole body (the server
+    frames the body by it): once they are in, the server's closing message (an
+    empty chunk, a trip to the event loop of its own) is not waited for.
+    """
     start = asyncio.get_running_loop().time()
     parts: list[bytes] = []
     size = 0
@@ -131,7 +138,7 @@ async def read_body(receive: Receive, limits: BodyLimits) -> bytes | Answer | No
                 if size > limits.max_bytes:
                     return too_large(limits)
                 parts.append(chunk)
-                if not message.get("more_body", False):
+                if size == declared or not message.get("more_body", False):
                     return b"".join(parts)
                 deadline.reschedule(limits.due(start, size))
     except TimeoutError:
@@ -202,23 +209,36 @@ class BodyFront:
             environ[AFTER_RESPONSE] = after
             return await self._run(environ)
         environ = build_environ(scope, b"", length)
-        environ[PREFLIGHT] = True
-        first = await self._run(environ, self.preflight)
+        first = await self._run({**environ, PREFLIGHT: True}, self.preflight)
         if first.status != CONTINUE:
             return closing(first)
-        body = await read_body(receive, self.limits)
+        chunked = header(scope, b"transfer-encoding") is not None
+        body = await read_body(receive, self.limits, None if chunked else declared(length))
         if not isinstance(body, bytes):
             if body is not None:  # answered here: the application never saw it
                 HTTP_RESPONSES.labels("ingest-api", str(body.status)).inc()
             return body
-        environ = build_environ(scope, body, str(len(body)))
-        environ[ADMITTED] = True
-        environ[AFTER_RESPONSE] = after
+        environ.update(
+            {
+                "wsgi.input": io.BytesIO(body),
+                "CONTENT_LENGTH": str(len(body)),
+                ADMITTED: True,
+                AFTER_RESPONSE: after,
+            }
+        )
         return await self._run(environ)
 
     async def _run(self, environ: dict[str, Any], app: WSGIApp | None = None) -> Answer:
+        """The application's answer, from a thread of the pool.
+
+        The thread hands the answer to the event loop itself (one
+        call_soon_threadsafe), rather than through the chained futures of
+        run_in_executor.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, partial(call_wsgi, app or self.app, environ))
+        future: asyncio.Future[Answer] = loop.create_future()
+        self.pool.submit(_answer_into, future, app or self.app, environ)
+        return await future
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -230,6 +250,36 @@ class BodyFront:
                 await asyncio.get_running_loop().run_in_executor(None, self.pool.shutdown)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def declared(length: str | None) -> int | None:
+    """The declared Content-Length as a number; None when absent or not one."""
+    try:
+        return int(length) if length is not None else None
+    except ValueError:
+        return None
+
+
+def _answer_into(future: asyncio.Future[Answer], app: WSGIApp, environ: dict[str, Any]) -> None:
+    """Run ``app`` (in a pool thread) and settle ``future`` on its event loop."""
+    loop = future.get_loop()
+    try:
+        answer = call_wsgi(app, environ)
+    except BaseException as exc:
+        loop.call_soon_threadsafe(_settle, future, None, exc)
+    else:
+        loop.call_soon_threadsafe(_settle, future, answer, None)
+
+
+def _settle(
+    future: asyncio.Future[Answer], answer: Answer | None, exc: BaseException | None
+) -> None:
+    if future.done():  # the request was cancelled meanwhile (the client left)
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(answer)  # type: ignore[arg-type]
 
 
 def log_access(scope: Scope, answer: Answer | None, started: float) -> None:

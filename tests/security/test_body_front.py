@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -119,4 +120,49 @@ def test_an_application_that_raises_still_gets_a_problem_document() -> None:
     asyncio.run(front(get, receiver([]), send))
     assert sent[0]["status"] == 500
     assert json.loads(sent[1]["body"])["status"] == 500
+    front.pool.shutdown()
+
+
+def test_a_body_of_its_declared_length_is_whole_without_the_closing_message() -> None:
+    # The server frames the body by its Content-Length: once those bytes are in,
+    # its empty closing message is not waited for (this receiver never sends it).
+    limits = BodyLimits(max_bytes=100, timeout=0.5, min_rate=0)
+
+    def never_closing() -> Any:
+        items = [b"hello ", b"world"]
+
+        async def receive() -> dict[str, Any]:
+            if not items:
+                await asyncio.sleep(3600)
+            return {"type": "http.request", "body": items.pop(0), "more_body": True}
+
+        return receive
+
+    assert asyncio.run(read_body(never_closing(), limits, declared=11)) == b"hello world"
+    # Short of the declared length the closing message is awaited, under the deadline.
+    slow = asyncio.run(read_body(never_closing(), limits, declared=12))
+    assert isinstance(slow, Answer) and slow.status == 408
+
+
+def test_a_cancelled_request_leaves_its_thread_to_finish_quietly() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        started.set()
+        release.wait(5)
+        start_response("200 OK", [])
+        return [b"late"]
+
+    front = BodyFront(app, BodyLimits(100, 5, 0), threads=1)
+
+    async def cancel_midway() -> None:
+        task = asyncio.ensure_future(front.answer({**scope([]), "method": "GET"}, receiver([])))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+        task.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.1)  # the thread's answer arrives for a cancelled future
+
+    asyncio.run(cancel_midway())
     front.pool.shutdown()
