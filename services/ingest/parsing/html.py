@@ -21,7 +21,6 @@ from .html_front import FrontPage
 from .html_ticker_date import (
     TIME_ELEMENTS,
     fallback_date,
-    may_hold_ticker_bar,
     may_show_pair,
     ticker_bar_quotes,
     ticker_line_quotes,
@@ -95,9 +94,10 @@ class _Page:
         drop_invisible(tree)
         # The page as a person sees it, chrome included, is read before the
         # chrome goes: its text (for ticker lines and a date line), the date
-        # and, on a page that names a ticker anywhere, its ticker bars.
+        # and its ticker bars. (The query costs less than lowering the
+        # page's bytes to learn whether they name a ticker at all.)
         whole_text = node_text(body, separator="\n")
-        whole_quotes = list(ticker_bar_quotes(tree)) if may_hold_ticker_bar(self.source) else []
+        whole_quotes = list(ticker_bar_quotes(tree))
         if page_date is None:
             page_date = fallback_date(tree, whole_text)
         # Menus, sidebars, footers and forms hold most of a news page's

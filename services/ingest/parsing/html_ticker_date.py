@@ -25,12 +25,6 @@ _TIME_TEXTS_READ = 8
 _PAIR_SECOND_HALF = re.compile(r"/\s*[A-Z]{3}")
 
 
-def may_hold_ticker_bar(body: bytes) -> bool:
-    """Whether the page's bytes name a ticker or a marquee anywhere at all."""
-    lowered = body.lower()
-    return b"ticker" in lowered or b"marquee" in lowered
-
-
 def may_show_pair(text: str) -> bool:
     """Whether ``text`` holds the second half of a currency pair ("/KZT").
 
