@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from shared.wal_checkpoint import BACKSTOP_PAGES
+from shared.wal_checkpoint import BACKSTOP_PRAGMA
 
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -86,7 +86,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     # The log is copied into the database by a checkpointer thread
     # (shared.wal_checkpoint), not by whichever commit crosses 1,000 pages.
-    cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+    cur.execute(BACKSTOP_PRAGMA)
     cur.close()
 
 
