@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from shared.wal_checkpoint import BACKSTOP_PAGES
+from shared.wal_checkpoint import BACKSTOP_PRAGMA
 
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -86,7 +87,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     # The log is copied into the database by a checkpointer thread
     # (shared.wal_checkpoint), not by whichever commit crosses 1,000 pages.
-    cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+    cur.execute(BACKSTOP_PRAGMA)
     cur.close()
 
 
@@ -112,11 +113,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def dialect_insert(session: Session) -> Any:
     """``insert`` of the session's database, the one with ``on_conflict_do_nothing``
     (silkfeed runs on SQLite and PostgreSQL)."""
+    return _insert_of(session.get_bind().dialect.name)
+
+
+def _insert_of(dialect: str) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite
 
-    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[
-        session.get_bind().dialect.name
-    ]
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
 
 
 def insert_unless_stored(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
@@ -124,8 +127,14 @@ def insert_unless_stored(session: Session, model: type[Base], values: dict[str, 
 
     One statement on both databases (``ON CONFLICT DO NOTHING``), where a look-up,
     a savepoint and a caught IntegrityError would take four, and a concurrent
-    insert of the same key is not an error.
+    insert of the same key is not an error. The statement is built once per
+    table and database, and runs as plain SQL on the session's connection.
     """
-    insert = dialect_insert(session)
-    result = session.execute(insert(model).values(values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    result = session.connection().execute(_insert_unless_stored(dialect, model), values)
+    return bool(result.rowcount)
+
+
+@functools.lru_cache(maxsize=32)
+def _insert_unless_stored(dialect: str, model: type[Base]) -> Any:
+    return _insert_of(dialect)(model.__table__).on_conflict_do_nothing()

@@ -21,8 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
-# Pages (4 KiB) of log past which a commit checkpoints by itself.
+# Pages (4 KiB) of log past which a commit checkpoints by itself, and the
+# statement every connection runs to say so (a literal: no SQL is formatted).
 BACKSTOP_PAGES = 10_000
+BACKSTOP_PRAGMA = "PRAGMA wal_autocheckpoint=10000"
 
 
 def is_file_sqlite(engine: Engine) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,9 +105,12 @@ def _record_source(session: Session, snapshot_id: int, submission_id: str) -> No
     session.commit()
 
 
+# Built once: every delivered snapshot looks for itself first.
+_FIND = select(RateSnapshot).where(
+    RateSnapshot.observed_at == bindparam("observed_at"),
+    RateSnapshot.digest == bindparam("digest"),
+)
+
+
 def _find(session: Session, observed_at: datetime, digest: str) -> RateSnapshot | None:
-    return session.scalars(
-        select(RateSnapshot).where(
-            RateSnapshot.observed_at == observed_at, RateSnapshot.digest == digest
-        )
-    ).first()
+    return session.scalars(_FIND, {"observed_at": observed_at, "digest": digest}).first()
