@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles
 from .ceiling import memory_given_back
@@ -26,10 +26,10 @@ from .html_ticker_date import (
     ticker_line_quotes,
     time_element_date,
 )
-from .html_tree import build_tree, drop_invisible, node_text
+from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible, node_text
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import first_heading, page_text, read_single
+from .single import ARTICLE_BODY, first_heading, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
@@ -59,10 +59,26 @@ def parse_html(body: bytes) -> ParsedPage:
 _FACTS_AND_TIMES = f"{JSON_LD_SCRIPTS}, {TIME_ELEMENTS}"
 
 
-def _one_article_body(tree: LexborHTMLParser) -> bool:
-    """Whether the page marks one element as an article's body (microdata), as a
-    single article's page does; a front page marks none, or one per teaser."""
-    return len(tree.css('[itemprop~="articleBody" i]')) == 1
+def _one_article_body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element the page marks as an article's body (microdata), when it marks
+    one, as a single article's page does; a front page marks none, or one per teaser."""
+    found = tree.css(ARTICLE_BODY)
+    return found[0] if len(found) == 1 else None
+
+
+def _stays_in_body(node: LexborNode, body: LexborNode) -> bool:
+    """Whether ``node`` is in ``body`` and survives ``drop_invisible``: neither
+    it nor an element holding it is dropped (or is a line break, replaced)."""
+    if node.tag == "br":
+        return False
+    current: LexborNode | None = node
+    while current is not None:
+        if current.tag in INVISIBLE_TAGS:
+            return False
+        if current.mem_id == body.mem_id:
+            return True
+        current = current.parent
+    return False
 
 
 class _Page:
@@ -87,10 +103,15 @@ class _Page:
             (scripts if node.tag == "script" else times).append(node)
         facts = page_facts(tree, scripts)
         page_date = time_element_date(times)
-        if facts.single_article or (facts.article_items == 0 and _one_article_body(tree)):
+        single = facts.single_article
+        marked = None if single or facts.article_items else _one_article_body(tree)
+        if single or marked is not None:
             if page_date is None and (facts.published or facts.modified):
                 page_date = (facts.published or facts.modified).date()
-            return page_date, *self._read_single(facts)
+            # The body's marked elements once the invisible ones are dropped,
+            # when this query already tells them (the story's scope asks).
+            known = [marked] if marked is not None and _stays_in_body(marked, body) else None
+            return page_date, *self._read_single(facts, known)
         drop_invisible(tree)
         # The page as a person sees it, chrome included, is read before the
         # chrome goes: its text (for ticker lines and a date line), the date
@@ -110,7 +131,9 @@ class _Page:
         stories = FrontPage(tree, self.notes).stories(body)
         return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
 
-    def _read_single(self, facts: PageFacts) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
+    def _read_single(
+        self, facts: PageFacts, article_bodies: list[LexborNode] | None
+    ) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
         """A page that says it is one article: its main content, by block scoring."""
         tree = self.tree
         heading = first_heading(tree)
@@ -131,7 +154,9 @@ class _Page:
         quotes: list[Quote] = []
         if may_show_pair(seen):
             quotes = list(ticker_bar_quotes(tree)) or list(ticker_line_quotes(seen))
-        single = read_single(tree, facts, heading, clean=clean, body_text=text)
+        single = read_single(
+            tree, facts, heading, clean=clean, body_text=text, article_bodies=article_bodies
+        )
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()

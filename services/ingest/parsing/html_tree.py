@@ -22,6 +22,7 @@ from .model import ParseError
 # Never visible, so never content; an icon's <svg><title> would otherwise end
 # up inside a headline.
 _INVISIBLE = ["script", "style", "noscript", "template", "svg"]
+INVISIBLE_TAGS = frozenset(_INVISIBLE)
 
 
 def build_tree(source: bytes) -> LexborHTMLParser:

@@ -24,6 +24,8 @@ _CONTENT_NAMES = (
     ".entry-content, .post-content, .article-body, .article-content, .story-body, "
     ".post-body, #content, .content"
 )
+# What microdata marks as an article's body.
+ARTICLE_BODY = '[itemprop~="articleBody" i]'
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
 # A text with a line break for every this many characters (hostile input) has
 # its lines found by the regex, which skips a run of breaks in one step.
@@ -46,7 +48,10 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
 
 
 def _scope(
-    tree: LexborHTMLParser, body: LexborNode, body_text: str | None
+    tree: LexborHTMLParser,
+    body: LexborNode,
+    body_text: str | None,
+    article_bodies: list[LexborNode] | None = None,
 ) -> tuple[LexborNode, tuple[str, int, int] | None]:
     """Where the story is looked for: the page's one <article> or what holds
     its one microdata articleBody (of a few such, the longest; else its
@@ -60,7 +65,9 @@ def _scope(
     # (A tag lookup: a third of a selector query's time.)
     marked = tree.tags("article")
     if len(marked) != 1:
-        marked = [node.parent or node for node in body.css('[itemprop~="articleBody" i]')] or marked
+        if article_bodies is None:
+            article_bodies = body.css(ARTICLE_BODY)
+        marked = [node.parent or node for node in article_bodies] or marked
     if not marked:
         # The page's dominant content, as the HTML Standard and ARIA name it.
         marked = body.css("main, [role=main]")
@@ -119,17 +126,19 @@ def read_single(
     heading: str | None,
     clean: bool = True,
     body_text: str | None = None,
+    article_bodies: list[LexborNode] | None = None,
 ) -> SingleArticle:
     """The page's article from ``tree`` (invisible elements already dropped).
 
     ``clean``: whether the page's text may spell characters XML forbids.
     ``body_text``: the body's text, lines separated by newlines, when the
-    caller has it.
+    caller has it. ``article_bodies``: the body's elements marked as an
+    article's body (ARTICLE_BODY), when the caller has queried them.
     """
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
-    scope, outside = _scope(tree, body, body_text)
+    scope, outside = _scope(tree, body, body_text, article_bodies)
     found = main_content(scope, clean)
     notes = found.left_out
     if outside is not None:

@@ -287,3 +287,27 @@ def test_a_base_href_with_forbidden_characters_is_cleaned() -> None:
     )
     (article,) = parse_page(body, "text/html").articles
     assert article.url == "http://news.example/ab/story/1"
+
+
+_STORY = "<p>" + "The council approved the new water tariff on Monday after a long debate. " * 3 + "</p>"
+
+
+def test_article_body_marked_only_where_never_seen_is_no_scope() -> None:
+    # The page's one microdata articleBody sits in a <noscript>: the page is
+    # read as one article, but the story is looked for in the whole body.
+    page = parse(
+        "<html><body><div class='menu'><a href='/a'>Home</a> <a href='/b'>World</a></div>"
+        f"<div><h1>Tariff approved</h1>{_STORY}</div>"
+        "<noscript><div itemprop='articleBody'>Enable scripts to read.</div></noscript>"
+        "</body></html>"
+    )
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [("Tariff approved", 1)]
+    assert page.diagnostics.left_out[0].sample == "Home World"
+
+
+def test_article_body_marked_on_a_line_break_is_no_scope() -> None:
+    page = parse(
+        f"<html><body><h1>Tariff approved</h1><div>{_STORY}<br itemprop='articleBody'></div>"
+        "<footer><a href='/x'>About us</a></footer></body></html>"
+    )
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [("Tariff approved", 1)]
