@@ -83,6 +83,22 @@ def wait_feed_has(
     raise TimeoutError(f"entries did not appear in {timeout}s")
 
 
+# Pages posted before anything is measured. Each HTTP service runs several
+# server processes, and the kernel hands a connection to any of them: enough
+# pages that each has answered a POST (its first opens its Redis connections
+# and compiles its statements) and each feed process has served a new render.
+WARMUP_PAGES = 8
+
+
+def warm_up(stack: BenchStack, pages: int = WARMUP_PAGES) -> None:
+    """Post ``pages`` pages one at a time, each until a reader sees it."""
+    for i in range(pages):
+        body, titles = distinct_page(i, "Warmup")
+        post(stack.ingest, body)
+        wait_feed_has(stack.feed, set(titles))
+        stack.wait_idle()
+
+
 def wait_all_done(ingest: str, ids: list[str], timeout: float = 600.0) -> str:
     """Wait until every submission is done; returns the id that finished last.
 
@@ -167,10 +183,7 @@ def measure(stack: BenchStack, noop: NoopWorker, pages: int, samples: int) -> di
     """Each figure beside its baseline taken at the same moment, so that the
     machine's load, which drifts, weighs on both alike."""
     feed, ingest = stack.feed, stack.ingest
-    # Warm-up page: every process has its connections and caches ready.
-    body, titles = distinct_page(0, "Warmup")
-    post(ingest, body)
-    wait_feed_has(feed, set(titles))
+    warm_up(stack)
 
     latencies, rtts = [], []
     for i in range(samples):

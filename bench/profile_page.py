@@ -184,15 +184,13 @@ def hops(samples: int) -> list[dict[str, float]]:
     """The recorded times of ``samples`` pages posted one at a time, in epoch seconds."""
     from sqlalchemy import select
 
+    from bench.bench_pipeline import warm_up
     from shared.db import make_engine
     from shared.models import RenderedFeed, Submission
 
     out = []
     with bench_stack("silkfeed-profile-") as stack:
-        body, titles = distinct_page(0, "Warmup")
-        post(stack.ingest, body)
-        _wait_visible(stack.feed, set(titles))
-        stack.wait_idle()
+        warm_up(stack)
         engine = make_engine(f"sqlite:///{stack.data_dir / 'silkfeed.db'}")
         for i in range(samples):
             body, titles = distinct_page(i, "Hops")
