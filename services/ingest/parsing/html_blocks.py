@@ -83,9 +83,12 @@ class Walk:
         nodes = list(scope.traverse())
         self.nodes = nodes
         self.tags = [node.tag_id for node in nodes]
-        place = {node.mem_id: i for i, node in enumerate(nodes)}
+        # Keyed by the nodes themselves: a node hashes as its address, and
+        # two nodes of one address are equal, so no address is read as an
+        # attribute.
+        place = dict(zip(nodes, range(len(nodes))))
         # The scope's parent is outside: -1.
-        self.parents = [-1] + [place[node.parent.mem_id] for node in nodes[1:]]
+        self.parents = [-1] + [place[node.parent] for node in nodes[1:]]
         # Every element's subtree is the run of elements from it to its end.
         ends = list(range(1, len(nodes) + 1))
         parents = self.parents
