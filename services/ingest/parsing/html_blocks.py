@@ -86,7 +86,7 @@ class Walk:
         # Keyed by the nodes themselves: a node hashes as its address, and
         # two nodes of one address are equal, so no address is read as an
         # attribute.
-        place = dict(zip(nodes, range(len(nodes))))
+        place = dict(zip(nodes, range(len(nodes)), strict=True))
         # The scope's parent is outside: -1.
         self.parents = [-1] + [place[node.parent] for node in nodes[1:]]
         # Every element's subtree is the run of elements from it to its end.
