@@ -72,6 +72,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     blocks = text_blocks(walk, clean)
     marks = _Boilerplate(walk)
     best = _best_container(walk, blocks, marks)
+    end = walk.end(best)
     left_out = Notes()
     kept = []
     seen: set[str] = set()
@@ -81,7 +82,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             # pull quote repeating a paragraph: each text once.
             left_out.add("repeated", block.text)
             continue
-        if not walk.contains(best, block.index):
+        if not best <= block.index < end:
             left_out.add("outside the article", block.text)
         elif marks.inside(block.index) > best:
             # Furniture inside the article's container (the container

@@ -88,15 +88,8 @@ class Walk:
         # attribute.
         place = dict(zip(nodes, range(len(nodes)), strict=True))
         # The scope's parent is outside: -1.
-        self.parents = [-1] + [place[node.parent] for node in nodes[1:]]
-        # Every element's subtree is the run of elements from it to its end.
-        ends = list(range(1, len(nodes) + 1))
-        parents = self.parents
-        for i in range(len(nodes) - 1, 0, -1):
-            parent = parents[i]
-            if ends[i] > ends[parent]:
-                ends[parent] = ends[i]
-        self.ends = ends
+        parents = [-1] + [place[node.parent] for node in nodes[1:]]
+        self.parents = parents
         # Whether an element has a <p> inside it.
         holds_paragraph = [False] * len(nodes)
         for i in [i for i, tag_id in enumerate(self.tags) if tag_id == _P_ID]:
@@ -106,8 +99,29 @@ class Walk:
                 current = parents[current]
         self.holds_paragraph = holds_paragraph
 
+    def end(self, index: int) -> int:
+        """The walk index just past the subtree of element ``index``.
+
+        Every element's subtree is the run of elements from it to its end, so
+        whether an element is inside it tells on which side of the end it
+        lies: the end is found by halving, a few walks up the parents,
+        instead of a pass over every element.
+        """
+        parents = self.parents
+        low, high = index + 1, len(parents)
+        while low < high:
+            middle = (low + high) // 2
+            current = middle
+            while current > index:
+                current = parents[current]
+            if current == index:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
     def contains(self, outer: int, inner: int) -> bool:
-        return outer <= inner < self.ends[outer]
+        return outer <= inner < self.end(outer)
 
 
 def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
@@ -116,7 +130,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     ``clean``: the text may hold characters XML forbids (spelled as character
     references in the page), to be dropped.
     """
-    nodes, tags, parents, ends = walk.nodes, walk.tags, walk.parents, walk.ends
+    nodes, tags, parents = walk.nodes, walk.tags, walk.parents
     holders = [i for i, tag_id in enumerate(tags) if tag_id in _HOLDER_IDS]
     # Whether an element holds a block (or a container) inside it.
     holds = [False] * len(nodes)
@@ -131,7 +145,12 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     for i in [i for i, tag_id in enumerate(tags) if tag_id == _A_ID]:
         if not in_link[i]:
             links.append(i)
-            in_link[i : ends[i]] = [True] * (ends[i] - i)
+            # A link's subtree is short: its end is the first element after
+            # it whose parent comes before it.
+            end = i + 1
+            while end < len(nodes) and parents[end] >= i:
+                end += 1
+            in_link[i:end] = [True] * (end - i)
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     for i in holders:
