@@ -10,6 +10,7 @@ give their menus, share bars, related-story boxes, captions and notices.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborNode
 
@@ -45,14 +46,19 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 
 def is_boilerplate(
-    node: LexborNode, tag: str, holds_paragraph: bool, seen: dict[str, bool]
+    node: LexborNode,
+    tag: str,
+    holds_paragraph: Callable[[int], bool],
+    index: int,
+    seen: dict[str, bool],
 ) -> bool:
     """Whether ``node`` (and so all it holds) is furniture, not the story.
 
     ``tag``: the node's tag name, as far as the caller knows it ("" for a
     tag that is no furniture by itself; reading the name costs more).
-    ``holds_paragraph``: whether a <p> is inside ``node`` (told by the caller,
-    who has walked the tree once: asking each element would be quadratic).
+    ``holds_paragraph``: tells, given ``index`` (the node's place in the
+    caller's walk of the tree), whether a <p> is inside ``node``; asked only
+    of a microdata element.
     ``seen``: the class and id names already judged on this page.
     """
     if tag in _CHROME_TAGS:
@@ -71,7 +77,7 @@ def is_boilerplate(
     # A microdata fact (a headline, a date, keywords) holding no paragraph:
     # the story's own elements carry no itemprop, a text one, or hold its
     # paragraphs (an itemscope'd blog post).
-    if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph:
+    if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph(index):
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     if names == " ":

@@ -186,10 +186,10 @@ class _Boilerplate:
             current = parents[current]
         marked = known[current] if current >= 0 else -1
         walk = self._walk
-        nodes, tags, holds_paragraph = walk.nodes, walk.tags, walk.holds_paragraph
+        nodes, tags, paragraph_inside = walk.nodes, walk.tags, walk.holds_paragraph
         for element in reversed(path):
             tag = TAG_NAMES.get(tags[element], "")
-            if is_boilerplate(nodes[element], tag, holds_paragraph[element], self._names):
+            if is_boilerplate(nodes[element], tag, paragraph_inside, element, self._names):
                 marked = element
             known[element] = marked
         return marked

@@ -90,14 +90,7 @@ class Walk:
         # The scope's parent is outside: -1.
         parents = [-1] + [place[node.parent] for node in nodes[1:]]
         self.parents = parents
-        # Whether an element has a <p> inside it.
-        holds_paragraph = [False] * len(nodes)
-        for i in [i for i, tag_id in enumerate(self.tags) if tag_id == _P_ID]:
-            current = parents[i]
-            while current >= 0 and not holds_paragraph[current]:
-                holds_paragraph[current] = True
-                current = parents[current]
-        self.holds_paragraph = holds_paragraph
+        self._holds_paragraph: list[bool] | None = None
 
     def end(self, index: int) -> int:
         """The walk index just past the subtree of element ``index``.
@@ -119,6 +112,23 @@ class Walk:
             else:
                 high = middle
         return low
+
+    def holds_paragraph(self, index: int) -> bool:
+        """Whether element ``index`` has a <p> inside it.
+
+        Rarely asked (of microdata elements alone): worked out for every
+        element the first time, in one pass up from each <p>.
+        """
+        if self._holds_paragraph is None:
+            parents = self.parents
+            holds = [False] * len(parents)
+            for i in [i for i, tag_id in enumerate(self.tags) if tag_id == _P_ID]:
+                current = parents[i]
+                while current >= 0 and not holds[current]:
+                    holds[current] = True
+                    current = parents[current]
+            self._holds_paragraph = holds
+        return self._holds_paragraph[index]
 
     def contains(self, outer: int, inner: int) -> bool:
         return outer <= inner < self.end(outer)
