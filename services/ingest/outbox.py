@@ -40,6 +40,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
+from shared.celery_app import send
 from shared.db import utcnow
 from shared.models import RateSnapshotSource, Submission, SubmissionStatus
 
@@ -50,7 +51,6 @@ LOST_SNAPSHOT_WINDOW = timedelta(days=1)
 # Ids this relay sent lately: a second kick of one of them sends nothing.
 RECENTLY_SENT = 4096
 _TASK = contracts.PROCESS_SUBMISSION
-_QUEUE = contracts.TASK_QUEUES[_TASK]
 
 
 class Outbox:
@@ -187,13 +187,11 @@ class Outbox:
         producer, batch = self._batch_for_thread()
         try:
             for sid in submission_ids:
-                self._celery.send_task(
+                send(
+                    self._celery,
                     _TASK,
-                    kwargs={"submission_id": sid},
-                    queue=_QUEUE,
+                    {"submission_id": sid},
                     headers={"submission_id": sid},
-                    argsrepr="()",
-                    kwargsrepr=f"{{'submission_id': {sid!r}}}",
                     retry=False,
                     producer=producer,
                 )
