@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from shared.wal_checkpoint import BACKSTOP_PRAGMA
+from shared.wal_checkpoint import BACKSTOP_PRAGMA, is_file_sqlite
 
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -97,8 +97,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", _json_dumps)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if is_file_sqlite(parsed):
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

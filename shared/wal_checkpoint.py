@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy import Engine
+from sqlalchemy import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,8 @@ BACKSTOP_PAGES = 10_000
 BACKSTOP_PRAGMA = "PRAGMA wal_autocheckpoint=10000"
 
 
-def is_file_sqlite(engine: Engine) -> bool:
-    url = engine.url
+def is_file_sqlite(url: URL) -> bool:
+    """Whether ``url`` names an SQLite database in a file (not one in memory)."""
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
@@ -54,7 +54,7 @@ class WalCheckpointer:
         return int(row[0]), int(row[1]), int(row[2])
 
     def start(self) -> None:
-        if self._thread is None and is_file_sqlite(self._engine):
+        if self._thread is None and is_file_sqlite(self._engine.url):
             self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
             self._thread.start()
 

@@ -15,7 +15,7 @@ def test_the_feed_service_checkpoints_a_sqlite_database_and_nothing_else(
     checkpointer, engine = parts["checkpointer"], parts["engine"]
     try:
         running = checkpointer._thread is not None and checkpointer._thread.is_alive()
-        assert running == is_file_sqlite(engine)
+        assert running == is_file_sqlite(engine.url)
         if running:
             busy, _, _ = checkpointer.checkpoint()
             assert busy == 0
