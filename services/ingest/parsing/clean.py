@@ -17,9 +17,10 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 # deliberate typography that must survive unchanged.
 _OTHER_LAYOUT = ("\t", "\r", "\f", "\v")
 _LAYOUT_SPACE = re.compile(r" *\n[ \n]*")
-# A text with a line break for every this many characters is squashed by the
-# regex, which takes a whole run at once, instead of split piece by piece.
-_DENSE_BREAKS = 16
+# A text with a line break for every this many characters (hostile input) is
+# handled by a regex, which takes a whole run of breaks in one step, instead
+# of split piece by piece.
+DENSE_BREAKS = 16
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 # The UTF-8 forms of what XML forbids: C0 controls (single ASCII bytes, never
@@ -46,7 +47,15 @@ def decode_body(body: bytes) -> str:
 
     The result is free of XML-forbidden characters.
     """
-    return _decode(body)[0]
+    body, allowed = _checked(body)
+    start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
+    text = _decode_from(body, start)
+    if allowed is not None:
+        # Dropping single ASCII bytes leaves valid UTF-8 valid.
+        text = allowed[start:].decode("utf-8")
+    if _NONCHARACTERS_LEAD in body and ("\ufffe" in text or "\uffff" in text):
+        text = text.replace("\ufffe", "").replace("\uffff", "")
+    return text
 
 
 def clean_utf8(body: bytes) -> bytes:
@@ -145,20 +154,6 @@ def _decode_from(body: bytes, start: int) -> str:
         ) from None
 
 
-def _decode(body: bytes) -> tuple[str, bool]:
-    body, allowed = _checked(body)
-    start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
-    text = _decode_from(body, start)
-    changed = bool(start or allowed is not None)
-    if allowed is not None:
-        # Dropping single ASCII bytes leaves valid UTF-8 valid.
-        text = allowed[start:].decode("utf-8")
-    if _NONCHARACTERS_LEAD in body and ("\ufffe" in text or "\uffff" in text):
-        text = text.replace("\ufffe", "").replace("\uffff", "")
-        changed = True
-    return text, changed
-
-
 def has_forbidden(text: str) -> bool:
     """Whether ``text`` holds a character XML 1.0 forbids.
 
@@ -199,7 +194,7 @@ def squash_space(text: str) -> str:
     for layout in _OTHER_LAYOUT:
         if layout in text:
             text = text.replace(layout, "\n")
-    if _DENSE_BREAKS * text.count("\n") > len(text):
+    if DENSE_BREAKS * text.count("\n") > len(text):
         # Mostly line breaks (hostile input): the regex takes a run in one step.
         return _LAYOUT_SPACE.sub(" ", text).strip()
     # Every run of spaces and line breaks holding a line break becomes one

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
-from .clean import strip_forbidden
+from .clean import DENSE_BREAKS, strip_forbidden
 from .extract import HEADING_TAGS, main_content
 from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
@@ -27,9 +27,6 @@ _CONTENT_NAMES = (
 # What microdata marks as an article's body.
 ARTICLE_BODY = '[itemprop~="articleBody" i]'
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
-# A text with a line break for every this many characters (hostile input) has
-# its lines found by the regex, which skips a run of breaks in one step.
-_DENSE_BREAKS = 16
 # More <article>s than this make a list of teasers: the page is read whole.
 _MAX_SCOPES = 8
 
@@ -110,7 +107,7 @@ def lines(text: str) -> list[str]:
     (Split, stripped and filtered at C speed: three times faster than a
     regular expression finding them, unless the text is mostly line breaks.)
     """
-    if _DENSE_BREAKS * text.count("\n") > len(text):
+    if DENSE_BREAKS * text.count("\n") > len(text):
         return _LINE.findall(text)
     return list(filter(None, map(str.strip, text.split("\n"))))
 
