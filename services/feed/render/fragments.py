@@ -45,6 +45,7 @@ from feedgen.util import formatRFC2822
 from shared.byte_lru import ByteLRU
 
 from .atom import render_atom
+from .entry_xml import entry_xml
 from .jsonfeed import json_item, render_json
 from .model import FeedEntry, FeedMeta
 from .prepare import PreparedEntry, prepare_entry, prepare_meta, utc
@@ -177,14 +178,19 @@ def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list
 
 
 def _make(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
-    """The fragments of ``entries``; those with the same RSS item namespaces share
-    their documents (see ``_xml_fragments``)."""
+    """The fragments of ``entries``: written directly (``entry_xml``) where that
+    gives the renderer's bytes, else rendered, those with the same RSS item
+    namespaces sharing their documents (see ``_xml_fragments``)."""
     items = [prepare_entry(entry) for entry in entries]
     spaces = [tuple(item_namespaces((item,)).items()) for item in items]
     atom: dict[int, bytes] = {}
     rss: dict[int, bytes] = {}
-    for ns in dict.fromkeys(spaces):
-        group = [i for i, other in enumerate(spaces) if other == ns]
+    for i, item in enumerate(items):
+        written = entry_xml(item)
+        if written is not None:
+            atom[i], rss[i] = written
+    for ns in dict.fromkeys(spaces[i] for i in range(len(items)) if i not in atom):
+        group = [i for i, other in enumerate(spaces) if other == ns and i not in atom]
         chosen = [items[i] for i in group]
         try:
             atom.update(zip(group, _xml_fragments("atom", chosen, ()), strict=True))
