@@ -9,15 +9,16 @@ every kind of text (``tests/services/feed/render/test_entry_xml.py``).
 
 They answer None where they do not promise that: an entry with RSS item
 extensions (written by their own lxml code), an empty value (feedgen leaves
-the element out or empties it), a character XML forbids (lxml refuses it),
-a year outside 1000-9999 (``strftime`` pads it its own way). The caller then
-renders the entry the usual way.
+the element out or empties it), a character XML forbids (lxml refuses it).
+The caller then renders the entry the usual way.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
+
+from feedgen.util import formatRFC2822
 
 from .prepare import PreparedEntry
 from .text import XML_FORBIDDEN
@@ -41,6 +42,8 @@ def _attribute(value: str) -> str:
 
 def rfc2822(value: datetime) -> str:
     """``feedgen.util.formatRFC2822`` (C locale names) without switching the locale."""
+    if not 1000 <= value.year <= 9999:  # strftime writes such years its own way
+        return formatRFC2822(value)
     offset = value.strftime("%z")
     return (
         f"{_DAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} {value.year} "
@@ -53,8 +56,6 @@ def _writable(item: PreparedEntry) -> bool:
         return False
     texts = (item.guid, item.title, item.summary, item.content_html, *item.tags)
     if not all(texts) or item.author == "" or item.link == "":
-        return False
-    if not all(1000 <= d.year <= 9999 for d in (item.published, item.updated)):
         return False
     extra = (item.author or "", item.link or "")
     return not any(XML_FORBIDDEN.search(text) for text in (*texts, *extra))
