@@ -43,9 +43,14 @@ class Outcome:
 
 
 def process_submission(
-    session: Session, submission_id: str, bounds: Bounds | None = None
+    session: Session,
+    submission_id: str,
+    bounds: Bounds | None = None,
+    *,
+    waiting_only: bool = False,
 ) -> Outcome | None:
-    """Parse and store one submission; commits. None when the id is unknown.
+    """Parse and store one submission; commits. None when the id is unknown, or
+    with ``waiting_only`` when it is done or failed already.
 
     A page with a value out of ``bounds`` (a rate's digits, a date far from
     when it was received) fails with the reason, and nothing of it is stored.
@@ -53,6 +58,8 @@ def process_submission(
     sub = session.get(Submission, submission_id)
     if sub is None:
         log.warning("submission %s does not exist; nothing to do", submission_id)
+        return None
+    if waiting_only and sub.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
         return None
     sub.status = SubmissionStatus.PROCESSING
     sub.started_at = utcnow()
