@@ -155,6 +155,10 @@ class Backlog:
         """What the task ``holder`` took and has not finished."""
         return [_text(i) for i in self.client.lrange(self._held_prefix + holder, 0, -1)]
 
+    def forget(self, holder: str, item: str) -> None:
+        """``item`` is no longer the task ``holder``'s to run (it sent it to another task)."""
+        self.client.lrem(self._held_prefix + holder, 1, item)
+
     def finish(self, holder: str) -> None:
         """The task ``holder`` is done with what it took."""
         self.client.delete(self._held_prefix + holder)

@@ -21,15 +21,22 @@ import time
 from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy import select
 
-from services.ingest.failures import MAX_RETRIES, gave_up, record_failure
-from services.ingest.processing import Outcome, process_submission
+from services.ingest.failures import MAX_ATTEMPTS, MAX_RETRIES, gave_up, record_failure
+from services.ingest.processing import (
+    Outcome,
+    count_attempts,
+    process_submission,
+    uncount_attempts,
+)
 from shared import contracts
 from shared.backlog import Backlog
 from shared.bounds import Bounds
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, send
 from shared.db import utcnow
 from shared.logs import submission_id_var
+from shared.models import Submission, SubmissionStatus
 from shared.refresh_queue import request_refresh
 
 log = logging.getLogger(__name__)
@@ -128,17 +135,26 @@ def run_batch(task: DbTask, submission_id: str) -> None:
             log.warning("could not send the ingest backlog's next task; running it here")
             backlog.release(holder)
             batch.setdefault(taken.kick, True)
+        else:
+            backlog.forget(holder, taken.kick)
     follow = FollowUps()
     bounds = Bounds.from_settings(settings)
     order = list(batch.items())
+    # A rerun counts each page as it starts, as one task per page did: a page
+    # that kills its worker must not use up the attempts of those after it.
+    fresh = not taken.held and not task.request.retries
+    counted = _count_batch(task, order) if fresh and len(order) > 1 else set()
     deadline = time.monotonic() + BATCH_SECONDS
     failure: BaseException | None = None
     for i, (sid, always) in enumerate(order):
         if i and time.monotonic() > deadline:
-            give_back(task, backlog, holder, [s for s, _ in order[i:]])
+            rest = [s for s, _ in order[i:]]
+            not_run = [task.session.get(Submission, s) for s in rest if s in counted]
+            uncount_attempts(task.session, [sub for sub in not_run if sub is not None])
+            give_back(task, backlog, holder, rest)
             break
         try:
-            outcome = _run_one(task, sid, bounds, waiting_only=not always)
+            outcome = _run_one(task, sid, bounds, waiting_only=not always, counted=sid in counted)
         except SoftTimeLimitExceeded as exc:
             record_failure(task, sid, exc)
             give_back(task, backlog, holder, [s for s, _ in order[i + 1 :]])
@@ -161,12 +177,35 @@ def run_batch(task: DbTask, submission_id: str) -> None:
         raise failure
 
 
-def _run_one(task: DbTask, sid: str, bounds: Bounds, *, waiting_only: bool) -> Outcome | None:
+def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> set[str]:
+    """Load the batch's submissions in one query and count an attempt for each that
+    will run, in one transaction: the ids counted."""
+    session = task.session
+    rows = session.scalars(select(Submission).where(Submission.id.in_([s for s, _ in order])))
+    by_id = {sub.id: sub for sub in rows}
+    over = (SubmissionStatus.DONE, SubmissionStatus.FAILED)
+    runs = [
+        sub
+        for sid, always in order
+        if (sub := by_id.get(sid)) is not None
+        and (always or sub.status not in over)
+        # One that has used up its attempts is failed by gave_up, uncounted.
+        and (sub.status == SubmissionStatus.DONE or sub.attempts < MAX_ATTEMPTS)
+    ]
+    count_attempts(session, runs)
+    return {sub.id for sub in runs}
+
+
+def _run_one(
+    task: DbTask, sid: str, bounds: Bounds, *, waiting_only: bool, counted: bool
+) -> Outcome | None:
     token = submission_id_var.set(sid)
     try:
-        if gave_up(task.session, sid):
+        if not counted and gave_up(task.session, sid):
             return None
-        outcome = process_submission(task.session, sid, bounds, waiting_only=waiting_only)
+        outcome = process_submission(
+            task.session, sid, bounds, waiting_only=waiting_only, counted=counted
+        )
         if outcome is not None:
             log.info(
                 "submission %s %s: %d new, %d updated, %d unchanged articles",

@@ -29,21 +29,19 @@ class IngestTask(DbTask):
 
 
 def _stopped_batch(task: DbTask, session: Any, task_id: str, own: str, exc: Exception) -> None:
-    """The page the limit stopped fails; the batch's pages not yet run go back to the backlog."""
+    """The page the limit stopped fails; the batch's pages not yet run go back to
+    the backlog. A batch runs its pages in order (its own, then those it held), each
+    to done or failed before the next: the one stopped is the first of neither."""
     backlog = ingest_backlog(task)
     holder = task_id or own
     ids = list(dict.fromkeys([own, *backlog.held(holder)]))
-    rows = session.execute(
-        select(Submission.id, Submission.status, Submission.started_at).where(
-            Submission.id.in_(ids)
-        )
-    ).all()
-    running = [r for r in rows if r.status == SubmissionStatus.PROCESSING and r.started_at]
-    stopped = max(running, key=lambda r: r.started_at).id if running else own
-    mark_failed(session, stopped, f"processing was stopped by the hard time limit ({exc})")
+    rows = session.execute(select(Submission.id, Submission.status).where(Submission.id.in_(ids)))
+    status = {sid: state for sid, state in rows}
     over = (SubmissionStatus.DONE, SubmissionStatus.FAILED)
-    waiting = {r.id for r in rows if r.status not in over and r.id != stopped}
-    give_back(task, backlog, holder, [i for i in ids if i in waiting])
+    waiting = [i for i in ids if i in status and status[i] not in over]
+    if waiting:
+        mark_failed(session, waiting[0], f"processing was stopped by the hard time limit ({exc})")
+        give_back(task, backlog, holder, waiting[1:])
     backlog.finish(holder)
 
 
