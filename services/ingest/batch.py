@@ -143,14 +143,15 @@ def run_batch(task: DbTask, submission_id: str) -> None:
     # A rerun counts each page as it starts, as one task per page did: a page
     # that kills its worker must not use up the attempts of those after it.
     fresh = not taken.held and not task.request.retries
-    counted = _count_batch(task, order) if fresh and len(order) > 1 else set()
+    # The session holds loaded rows weakly: this keeps them for the batch's runs.
+    counted = _count_batch(task, order) if fresh and len(order) > 1 else {}
     deadline = time.monotonic() + BATCH_SECONDS
     failure: BaseException | None = None
     for i, (sid, always) in enumerate(order):
         if i and time.monotonic() > deadline:
             rest = [s for s, _ in order[i:]]
-            not_run = [task.session.get(Submission, s) for s in rest if s in counted]
-            uncount_attempts(task.session, [sub for sub in not_run if sub is not None])
+            not_run = [counted[s] for s in rest if s in counted]
+            uncount_attempts(task.session, not_run)
             give_back(task, backlog, holder, rest)
             break
         try:
@@ -177,9 +178,9 @@ def run_batch(task: DbTask, submission_id: str) -> None:
         raise failure
 
 
-def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> set[str]:
+def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
     """Load the batch's submissions in one query and count an attempt for each that
-    will run, in one transaction: the ids counted."""
+    will run, in one transaction: those counted, by id."""
     session = task.session
     rows = session.scalars(select(Submission).where(Submission.id.in_([s for s, _ in order])))
     by_id = {sub.id: sub for sub in rows}
@@ -193,7 +194,7 @@ def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> set[str]:
         and (sub.status == SubmissionStatus.DONE or sub.attempts < MAX_ATTEMPTS)
     ]
     count_attempts(session, runs)
-    return {sub.id for sub in runs}
+    return {sub.id: sub for sub in runs}
 
 
 def _run_one(
