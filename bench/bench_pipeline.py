@@ -30,12 +30,14 @@ from bench.common import (
     ROOT,
     BenchStack,
     Check,
+    HTTPStatusError,
     bench_stack,
     distinct_page,
     median,
     percentile,
     post,
     print_checks,
+    request,
 )
 from shared.contracts import REFRESH_FEEDS
 
@@ -58,27 +60,20 @@ def wait_feed_has(
     A 304 costs the poll almost nothing, so the poll's own cost (a full JSON
     document parsed every time) does not add to the latency it measures.
     """
-    import urllib.error
-    import urllib.request
-
     deadline = time.monotonic() + timeout
     etag = None
+    url = f"{feed}/feeds/articles.json"
     while time.monotonic() < deadline:
-        req = urllib.request.Request(f"{feed}/feeds/articles.json")  # noqa: S310
-        if etag:
-            req.add_header("If-None-Match", etag)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
-                etag = resp.headers.get("ETag")
-                raw = resp.read()
-            # Seen once its bytes have arrived; decoding them is the reader's own time.
-            seen = clock()
+        status, resp, raw = request(url, headers={"If-None-Match": etag} if etag else None)
+        # Seen once its bytes have arrived; decoding them is the reader's own time.
+        seen = clock()
+        if status == 200:
+            etag = resp.getheader("ETag")
             items = json.loads(raw)["items"]
             if titles <= {i["title"] for i in items}:
                 return seen
-        except urllib.error.HTTPError as exc:
-            if exc.code != 304:
-                raise
+        elif status != 304:
+            raise HTTPStatusError(status, url, raw)
         time.sleep(0.002)
     raise TimeoutError(f"entries did not appear in {timeout}s")
 
@@ -104,19 +99,17 @@ def wait_all_done(ingest: str, ids: list[str], timeout: float = 600.0) -> str:
 
     One status request at a time, so polling does not compete with the workers.
     """
-    import urllib.request
-
     from bench.common import TOKEN
 
     deadline = time.monotonic() + timeout
     finished: dict[str, str] = {}
     for sid in ids:
         while True:
-            req = urllib.request.Request(  # noqa: S310
-                f"{ingest}/v1/submissions/{sid}", headers={"Authorization": f"Bearer {TOKEN}"}
-            )
-            with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
-                doc = json.load(resp)
+            url = f"{ingest}/v1/submissions/{sid}"
+            status, _, raw = request(url, headers={"Authorization": f"Bearer {TOKEN}"})
+            if status != 200:
+                raise HTTPStatusError(status, url, raw)
+            doc = json.loads(raw)
             if doc["status"] == "failed":
                 raise RuntimeError(f"submission {sid} failed: {doc['error']}")
             if doc["status"] == "done":

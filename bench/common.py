@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -9,6 +10,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,15 +98,56 @@ def silkfeed(env: dict[str, str], *args: str) -> None:
         raise RuntimeError(f"silkfeed {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+class HTTPStatusError(RuntimeError):
+    def __init__(self, status: int, url: str, body: bytes) -> None:
+        super().__init__(f"{status} from {url}: {body[:300]!r}")
+        self.status = status
+
+
+_connections = threading.local()
+
+
+def request(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, http.client.HTTPResponse, bytes]:
+    """One request on this thread's kept-alive connection to the URL's host, as an
+    upstream posting many pages or a feed reader polling would hold one: a new
+    connection per request would cost both ends more than the request itself."""
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    kept: dict[str, http.client.HTTPConnection] = _connections.__dict__.setdefault("kept", {})
+    for attempt in (1, 2):
+        conn = kept.get(parts.netloc)
+        if conn is None:
+            conn = kept[parts.netloc] = http.client.HTTPConnection(
+                parts.hostname or "127.0.0.1", parts.port, timeout=30
+            )
+        try:
+            conn.request(method, target, body, headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+        except (http.client.HTTPException, ConnectionError):
+            # The server closed the kept connection (idle, or restarted): once more
+            # on a new one. A page posted twice is stored once (identical bodies).
+            conn.close()
+            del kept[parts.netloc]
+            if attempt == 2:
+                raise
+            continue
+        if resp.will_close:
+            conn.close()
+            del kept[parts.netloc]
+        return resp.status, resp, data
+    raise AssertionError("unreachable")
+
+
 def post(ingest: str, body: bytes, source: str = "bench") -> dict:
-    req = urllib.request.Request(  # noqa: S310
-        f"{ingest}/v1/submissions?source={source}",
-        data=body,
-        method="POST",
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
-        return json.load(resp)
+    url = f"{ingest}/v1/submissions?source={source}"
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"}
+    status, _, data = request(url, "POST", body, headers)
+    if status >= 400:
+        raise HTTPStatusError(status, url, data)
+    return json.loads(data)
 
 
 def get_json(url: str) -> dict:

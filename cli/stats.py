@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from cli.common import expected_errors
+from shared.backlog import backlog_key
 from shared.contracts import QUEUE_FEED, QUEUE_INGEST, QUEUE_RATES
 
 QUEUES = (QUEUE_INGEST, QUEUE_RATES, QUEUE_FEED)
@@ -79,15 +80,17 @@ def database_counts(session: Any) -> dict[str, Any]:
 
 
 def queue_depths(client: Any, prefix: str) -> dict[str, int]:
-    """Messages waiting in each queue, and those taken by a worker but not yet acknowledged."""
+    """Work waiting in each queue (its messages, and the items of its backlog), and
+    the messages taken by a worker but not yet acknowledged."""
     pipe = client.pipeline(transaction=False)
     for queue in QUEUES:
         pipe.llen(prefix + queue)
         for step in PRIORITY_STEPS:
             pipe.llen(f"{prefix}{queue}{PRIORITY_SEP}{step}")
+        pipe.llen(backlog_key(prefix, queue))
     pipe.hlen(prefix + "unacked")
     answers = [int(n) for n in pipe.execute()]
-    per_queue = 1 + len(PRIORITY_STEPS)
+    per_queue = 2 + len(PRIORITY_STEPS)
     depths = {
         queue: sum(answers[i * per_queue : (i + 1) * per_queue]) for i, queue in enumerate(QUEUES)
     }

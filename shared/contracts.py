@@ -24,6 +24,13 @@ WEBSUB_VERIFY = "websub.verify"
 WEBSUB_PUBLISH = "websub.publish"
 WEBSUB_DELIVER = "websub.deliver"
 
+# Backlogs (shared.backlog): items waiting in Redis behind one queued task, taken
+# in batches by the task of the same queue. The ingest backlog holds submission
+# ids (PROCESS_SUBMISSION's ``submission_id``); the rates backlog holds
+# STORE_SNAPSHOT payloads as JSON text.
+BACKLOG_INGEST = QUEUE_INGEST
+BACKLOG_RATES = QUEUE_RATES
+
 TASK_QUEUES: dict[str, str] = {
     PROCESS_SUBMISSION: QUEUE_INGEST,
     STORE_SNAPSHOT: QUEUE_RATES,

@@ -30,6 +30,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 
 from shared import contracts
+from shared.backlog import backlog_key
 from shared.models import Submission, SubmissionStatus
 from shared.process_restarts import ProcessRestarts
 from shared.task_metrics import TaskMetrics
@@ -88,10 +89,14 @@ class StateCollector(Collector):
 
     def _from_redis(self) -> Iterator[Metric]:
         depth = GaugeMetricFamily(
-            "silkfeed_queue_depth", "Messages waiting in each queue.", labels=["queue"]
+            "silkfeed_queue_depth",
+            "Work waiting in each queue: its messages and the items of its backlog.",
+            labels=["queue"],
         )
         for queue in (contracts.QUEUE_INGEST, contracts.QUEUE_RATES, contracts.QUEUE_FEED):
-            depth.add_metric([queue], self.client.llen(self.prefix + queue))
+            waiting = self.client.llen(self.prefix + queue)
+            waiting += self.client.llen(backlog_key(self.prefix, queue))
+            depth.add_metric([queue], waiting)
         yield depth
         renders = CounterMetricFamily(
             "silkfeed_feed_renders", "Feed renders by feed.", labels=["feed"]

@@ -135,6 +135,15 @@ class Settings(BaseSettings):
     )
     web_workers: int = Field(2, ge=1, le=64, description="HTTP worker processes per web service.")
     worker_concurrency: int = Field(2, ge=1, le=64, description="Processes per Celery worker.")
+    task_batch: int = Field(
+        16,
+        ge=1,
+        le=256,
+        description=(
+            "Most pages (ingest) or snapshots (rates) one task takes from its backlog in a "
+            "burst; 1 sends one task per item."
+        ),
+    )
     task_time_limit: int = Field(
         300, ge=10, le=3600, description="Hard time limit of a task, seconds."
     )

@@ -2,8 +2,11 @@
 
 A request commits the row and only then hands its id to this relay (a kick);
 the relay publishes in its own thread, so a slow or absent Redis never holds a
-request. Each pass takes every id kicked so far and publishes their tasks in
-one Redis round trip; the rows are recorded sent (``sent_at``) afterwards, at
+request. Each pass takes every id kicked so far and offers them to the ingest
+backlog (``shared.backlog``) in one Redis round trip: a task goes out for the
+first of them unless one is queued already, and the ingest task takes the
+rest in batches. The sweep below sends its rows as tasks of their own. The
+rows are recorded sent (``sent_at``) afterwards, at
 most ``record_seconds`` later, in one UPDATE for every row published since the
 last one. A kicked row costs no database write of its own.
 
@@ -29,6 +32,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -40,6 +44,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import contracts
+from shared.backlog import Backlog
 from shared.celery_app import send
 from shared.db import utcnow
 from shared.models import RateSnapshotSource, Submission, SubmissionStatus
@@ -87,6 +92,7 @@ class Outbox:
         self._unrecorded: list[str] = []
         self._published_at = utcnow()
         self._record_due = 0.0
+        self._backlog: Backlog | None = None
 
     def start(self) -> None:
         if self._thread is None:
@@ -160,7 +166,7 @@ class Outbox:
         if not ids:
             return 0
         started = utcnow()
-        self._publish(ids)
+        self._offer(ids)
         if not self._unrecorded:
             self._record_due = time.monotonic() + self._record_seconds
         self._unrecorded += ids
@@ -182,6 +188,28 @@ class Outbox:
         del self._unrecorded[: len(ids)]
         return len(ids)
 
+    def _offer(self, submission_ids: list[str]) -> None:
+        """Hand the ids to the ingest backlog: only the first of a burst goes out as
+        a task, which takes the others in batches (``shared.backlog``)."""
+        backlog = self._backlog_for_thread()
+        owner = uuid.uuid4().hex
+        kick = backlog.offer(submission_ids, owner)
+        if kick is not None:
+            try:
+                self._publish([kick])
+            except BaseException:
+                backlog.release(owner)
+                raise
+        self._remember(submission_ids)
+
+    def _backlog_for_thread(self) -> Backlog:
+        if self._backlog is None:
+            resources = self._celery.resources  # type: ignore[attr-defined]
+            # The relay's own client: a Redis that never answers must not hang it.
+            client = resources.redis.get(socket_timeout=5, socket_connect_timeout=3)
+            self._backlog = Backlog.of(client, resources.settings, contracts.BACKLOG_INGEST)
+        return self._backlog
+
     def _publish(self, submission_ids: list[str]) -> None:
         """Send each id's task; they reach Redis together, in one pipeline."""
         producer, batch = self._batch_for_thread()
@@ -199,6 +227,9 @@ class Outbox:
         except BaseException:
             self._drop_producer()  # what was not flushed is discarded
             raise
+        self._remember(submission_ids)
+
+    def _remember(self, submission_ids: list[str]) -> None:
         # Kicks queued while the sweep sent these (Redis was away) send nothing.
         for sid in submission_ids:
             self._sent[sid] = None

@@ -43,9 +43,16 @@ class Outcome:
 
 
 def process_submission(
-    session: Session, submission_id: str, bounds: Bounds | None = None
+    session: Session,
+    submission_id: str,
+    bounds: Bounds | None = None,
+    *,
+    waiting_only: bool = False,
+    counted: bool = False,
 ) -> Outcome | None:
-    """Parse and store one submission; commits. None when the id is unknown.
+    """Parse and store one submission; commits. None when the id is unknown, or
+    with ``waiting_only`` when it is done or failed already. ``counted``: this
+    run's attempt is recorded already (``count_attempts``).
 
     A page with a value out of ``bounds`` (a rate's digits, a date far from
     when it was received) fails with the reason, and nothing of it is stored.
@@ -54,13 +61,13 @@ def process_submission(
     if sub is None:
         log.warning("submission %s does not exist; nothing to do", submission_id)
         return None
-    sub.status = SubmissionStatus.PROCESSING
-    sub.started_at = utcnow()
-    sub.attempts += 1
-    sub.error = None
-    # A transaction of its own, before parsing: a page whose parse kills the
-    # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
-    session.commit()
+    if waiting_only and sub.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
+        return None
+    if not counted:
+        _count_attempt(sub, utcnow())
+        # A transaction of its own, before parsing: a page whose parse kills the
+        # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
+        session.commit()
 
     try:
         page = parse_page(sub.body, sub.media_type)
@@ -90,6 +97,31 @@ def process_submission(
     if page.quotes:
         outcome.snapshot = snapshot_payload(sub, page, observed_at)
     return outcome
+
+
+def _count_attempt(sub: Submission, now: datetime) -> None:
+    sub.status = SubmissionStatus.PROCESSING
+    sub.started_at = now
+    sub.attempts += 1
+    sub.error = None
+
+
+def count_attempts(session: Session, subs: Sequence[Submission]) -> None:
+    """Record the start of a run for each of ``subs`` in one transaction, before
+    any of them is parsed (see ``process_submission``)."""
+    now = utcnow()
+    for sub in subs:
+        _count_attempt(sub, now)
+    session.commit()
+
+
+def uncount_attempts(session: Session, subs: Sequence[Submission]) -> None:
+    """Take back ``count_attempts`` for submissions that were not run after all."""
+    for sub in subs:
+        if sub.status == SubmissionStatus.PROCESSING:
+            sub.status = SubmissionStatus.QUEUED
+            sub.attempts -= 1
+    session.commit()
 
 
 def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
@@ -204,9 +236,7 @@ def _insert(
     statement = dialect_insert(session)(articles).on_conflict_do_nothing(
         index_elements=[articles.c.identity_key]
     )
-    ids = dict(
-        connection.execute(statement.returning(articles.c.guid, articles.c.id), rows).all()
-    )
+    ids = dict(connection.execute(statement.returning(articles.c.guid, articles.c.id), rows).all())
     tags = [
         {"article_id": ids[row["guid"]], "tag": tag}
         for row, (*_, parsed) in zip(rows, fresh, strict=True)

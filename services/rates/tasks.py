@@ -3,13 +3,16 @@ for the rate feeds."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import redis
 
 from services.rates.store import store_snapshot
 from shared import contracts
-from shared.celery_app import DbTask, silkfeed_task
+from shared.backlog import Backlog
+from shared.celery_app import DbTask, send, silkfeed_task
 from shared.changes import LATEST_RATES, announce
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
@@ -37,20 +40,62 @@ def _announce_latest(task: DbTask) -> None:
         log.warning("could not announce the new snapshot", exc_info=True)
 
 
+def _backlog(task: DbTask) -> Backlog:
+    client = task.resources.redis.get(socket_timeout=10)
+    return Backlog.of(client, task.resources.settings, contracts.BACKLOG_RATES)
+
+
+def _take(task: DbTask, backlog: Backlog, holder: str) -> list[str]:
+    """The snapshots this run stores besides its own (``shared.backlog``)."""
+    taken = backlog.take(holder, task.resources.settings.task_batch - 1)
+    items = taken.items
+    if taken.kick is not None:
+        # More are waiting: another worker can start on them now.
+        try:
+            kick = json.loads(taken.kick)
+            send(task.app, contracts.STORE_SNAPSHOT, kick, headers=_headers(kick))
+        except Exception:
+            log.warning("could not send the rates backlog's next task; storing it here")
+            backlog.release(holder)
+            items.append(taken.kick)
+    return items
+
+
+def _headers(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"submission_id": payload.get("submission_id")}
+
+
 @silkfeed_task(contracts.STORE_SNAPSHOT)
-def store(self: DbTask, **payload: object) -> None:
-    result = store_snapshot(self.session, payload)  # type: ignore[arg-type]
-    log.info(
-        "snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
-        result.snapshot_id,
-        payload.get("observed_at"),
-        "stored" if result.created else "already stored",
-        result.quotes,
-        result.conflicts,
-    )
-    # Also on a rerun by the submission that created it: the first run may
-    # have died between its commit and these messages.
-    if result.created or result.submission_id == payload.get("submission_id"):
+def store(self: DbTask, **payload: Any) -> None:
+    """Store this snapshot and a batch of the ones waiting in the rates backlog; then
+    tell the feed processes and ask for the rate feeds once for all of them."""
+    backlog = _backlog(self)
+    holder = self.request.id or str(payload.get("submission_id"))
+    feeds: set[str] = set()
+    own_error: Exception | None = None
+    for i, item in enumerate([payload, *_take(self, backlog, holder)]):
+        try:
+            snapshot = item if i == 0 else json.loads(item)
+            result = store_snapshot(self.session, snapshot)
+        except (contracts.ContractError, ValueError, KeyError, TypeError) as exc:
+            if i == 0:
+                own_error = exc
+            else:
+                log.error("dropped a malformed snapshot from the rates backlog: %s", exc)
+            continue
+        log.info(
+            "snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
+            result.snapshot_id,
+            snapshot.get("observed_at"),
+            "stored" if result.created else "already stored",
+            result.quotes,
+            result.conflicts,
+        )
+        # Also on a rerun by the submission that created it: the first run may
+        # have died between its commit and these messages.
+        if result.created or result.submission_id == snapshot.get("submission_id"):
+            feeds.update(rate_feeds(snapshot))
+    if feeds:
         # Committed by now (store_snapshot commits): /api/v1/rates/latest
         # answers from the feed processes' memory, which drop it on this.
         _announce_latest(self)
@@ -58,7 +103,10 @@ def store(self: DbTask, **payload: object) -> None:
             self.app,
             self.resources.redis.get(socket_timeout=10),
             self.resources.settings.key_prefix,
-            rate_feeds(payload),
+            sorted(feeds),
             utcnow(),
-            owner=self.request.id or str(result.snapshot_id),
+            owner=holder,
         )
+    backlog.finish(holder)
+    if own_error is not None:
+        raise own_error

@@ -36,15 +36,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from feedgen.util import formatRFC2822
-
 from shared.byte_lru import ByteLRU
 
 from .atom import render_atom
+from .entry_xml import entry_xml, rfc2822
 from .jsonfeed import json_item, render_json
 from .model import FeedEntry, FeedMeta
 from .prepare import PreparedEntry, prepare_entry, prepare_meta, utc
@@ -116,29 +116,43 @@ def _rendered_frame(
     return _split(fmt, _render_xml(fmt, prepared, (), author, ns))
 
 
-# A feed's frame changes with every render only by its date (Atom <updated>,
-# RSS <lastBuildDate>; JSON Feed has none): the frame is rendered once with
-# this date, and each render writes its own date in its place, as the
-# renderer would have written it.
+# A feed's frame changes from one render to the next by its date (Atom
+# <updated>, RSS <lastBuildDate>; JSON Feed has none) and, each time the feed
+# fills another archive page, by the page number in its prev-archive link: the
+# frame is rendered once with stand-ins for both, and each render writes its
+# own values in their place, as the renderer would have written them (digits
+# and dates need no escaping in any format).
 _DATE_HOLDER = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _DATE_TEXT: dict[str, Callable[[datetime], str]] = {
     "atom": datetime.isoformat,
-    "rss": formatRFC2822,
+    "rss": rfc2822,
     "json": lambda _: "",
 }
+_PAGE_HOLDER = "7305918264"  # a page number no feed reaches
+_PAGE = re.compile(r"[0-9]+(?=[^0-9]*\Z)")  # the last number in a URL
 
 
 def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
     """What comes before and after the entries of a document with ``meta``."""
     updated = utc(meta.updated, "updated")  # checked as the full render checks it
-    head, tail = _rendered_frame(fmt, dataclasses.replace(meta, updated=_DATE_HOLDER), author, ns)
-    date_text = _DATE_TEXT[fmt]
-    held = date_text(_DATE_HOLDER).encode()
-    if not held:
-        return head, tail
-    if head.count(held) != 1 or held in tail:  # the date held by some other text too
-        return _rendered_frame(fmt, meta, author, ns)
-    return head.replace(held, date_text(updated).encode()), tail
+    held = {_DATE_TEXT[fmt](_DATE_HOLDER): _DATE_TEXT[fmt](updated)}
+    general = dataclasses.replace(meta, updated=_DATE_HOLDER)
+    page = _PAGE.search(meta.prev_archive_url or "")
+    if page is not None:
+        url = meta.prev_archive_url or ""
+        at, end = page.span()
+        general = dataclasses.replace(
+            general, prev_archive_url=url[:at] + _PAGE_HOLDER + url[end:]
+        )
+        held[_PAGE_HOLDER] = page.group()
+    head, tail = _rendered_frame(fmt, general, author, ns)
+    stand_ins = [(k.encode(), v.encode()) for k, v in held.items() if k]
+    for stand_in, _ in stand_ins:
+        if head.count(stand_in) != 1 or stand_in in tail:  # other text holds it too
+            return _rendered_frame(fmt, meta, author, ns)
+    for stand_in, value in stand_ins:
+        head = head.replace(stand_in, value)
+    return head, tail
 
 
 @functools.lru_cache(maxsize=1)
@@ -177,14 +191,19 @@ def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list
 
 
 def _make(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
-    """The fragments of ``entries``; those with the same RSS item namespaces share
-    their documents (see ``_xml_fragments``)."""
+    """The fragments of ``entries``: written directly (``entry_xml``) where that
+    gives the renderer's bytes, else rendered, those with the same RSS item
+    namespaces sharing their documents (see ``_xml_fragments``)."""
     items = [prepare_entry(entry) for entry in entries]
     spaces = [tuple(item_namespaces((item,)).items()) for item in items]
     atom: dict[int, bytes] = {}
     rss: dict[int, bytes] = {}
-    for ns in dict.fromkeys(spaces):
-        group = [i for i, other in enumerate(spaces) if other == ns]
+    for i, item in enumerate(items):
+        written = entry_xml(item)
+        if written is not None:
+            atom[i], rss[i] = written
+    for ns in dict.fromkeys(spaces[i] for i in range(len(items)) if i not in atom):
+        group = [i for i, other in enumerate(spaces) if other == ns and i not in atom]
         chosen = [items[i] for i in group]
         try:
             atom.update(zip(group, _xml_fragments("atom", chosen, ()), strict=True))

@@ -8,12 +8,12 @@ import re
 # tab/newline/carriage return, lone surrogates, and U+FFFE/U+FFFF. lxml refuses
 # such strings outright, and a JSON Feed that carries them would not survive a
 # round trip through an XML-based reader, so every format drops them alike.
-_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 forbids."""
-    return _XML_FORBIDDEN.sub("", text)
+    return XML_FORBIDDEN.sub("", text)
 
 
 def one_line(text: str) -> str:

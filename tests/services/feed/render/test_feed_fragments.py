@@ -149,7 +149,21 @@ def test_entries_met_together_share_one_document_per_format(
     monkeypatch.setattr(frag, "_render_xml", counting)
     together = frag._make(entries)
     assert together == one_by_one
-    # One Atom and one RSS document per set of RSS item namespaces (the rate
-    # entries declare RSS-CB), instead of one per entry.
-    assert sorted(rendered) == ["atom", "atom", "rss", "rss"]
+    # The articles are written without a document (``entry_xml``); the rate
+    # entries (RSS-CB) share one Atom and one RSS document instead of one each.
+    assert sorted(rendered) == ["atom", "rss"]
     same_bytes(metas("subscription"), entries)
+
+
+def test_a_new_date_or_archive_page_reuses_the_rendered_frame() -> None:
+    clear_fragments()
+    entries = make_entries(3)
+    for n, page in enumerate((3, 4, 5, 19, 20, 1000)):
+        url = f"https://news.example.org/feeds/tags/a1/archive/{page}.x"
+        same_bytes(metas(prev_archive_url=url, updated=T0 + timedelta(hours=n)), entries)
+    # One frame per format, rendered once with stand-ins for the date and page.
+    assert frag._rendered_frame.cache_info().misses == len(FORMATS)
+    # A stand-in held by other text too: rendered as it is, still the same bytes.
+    held = f"https://news.example.org/feeds/{frag._PAGE_HOLDER}/archive/{frag._PAGE_HOLDER}.x"
+    same_bytes(metas(prev_archive_url=held), entries)
+    same_bytes(metas(prev_archive_url=held.replace(frag._PAGE_HOLDER, "7", 1)), entries)

@@ -1,0 +1,130 @@
+"""What an ingest batch does when its task is run again or stopped, run in this
+process on a real Redis and database: a rerun runs what it held again, counting
+each page as it starts; a hard time limit fails the page that was running and
+gives the others back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+from celery.exceptions import TimeLimitExceeded
+from sqlalchemy.orm import Session
+
+import services.ingest.tasks  # noqa: F401 - declares the task
+from services.ingest import batch
+from services.ingest.accept import accept
+from shared import contracts
+from shared.backlog import Backlog
+from shared.celery_app import create_celery
+from shared.models import Submission
+from tests.conftest import make_settings
+from tests.support.redis_server import RedisServer
+
+
+@pytest.fixture
+def app(
+    db_url: str, redis_server: RedisServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Celery]:
+    # However slow the machine, each batch here runs whole.
+    monkeypatch.setattr(batch, "BATCH_SECONDS", 60.0)
+    # A namespace of its own: no shared worker takes what this test queues.
+    settings = make_settings(db_url, redis_server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
+    celery = create_celery("test-batch-reruns", settings)
+    yield celery
+    client = redis.Redis.from_url(redis_server.url)
+    for key in client.scan_iter(f"{settings.key_prefix}*"):
+        client.delete(key)
+    client.close()
+    celery.resources.dispose()  # type: ignore[attr-defined]
+
+
+def backlog_of(app: Celery) -> Backlog:
+    resources = app.resources  # type: ignore[attr-defined]
+    return Backlog.of(resources.redis.get(), resources.settings, contracts.BACKLOG_INGEST)
+
+
+def new_page(session: Session, n: int) -> str:
+    body = f"Headline Number {n} Is Here\n\nA first paragraph of story {n}.".encode()
+    return accept(session, body, "text/plain", "reruns", None).submission.id
+
+
+def test_a_rerun_runs_what_it_held_and_counts_each_page_as_it_starts(
+    app: Celery, session: Session
+) -> None:
+    own, done_before, not_run = (new_page(session, n) for n in range(3))
+    # The first run took two pages, counted all three, finished one and died.
+    for sid, status in ((own, "processing"), (done_before, "done"), (not_run, "processing")):
+        sub = session.get(Submission, sid)
+        assert sub is not None
+        sub.status, sub.attempts = status, 1
+    session.commit()
+    backlog = backlog_of(app)
+    backlog.client.rpush(backlog.list_key, done_before, not_run)
+    assert backlog.take(own, 2).new == [done_before, not_run]  # held under its own id
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=own)
+
+    session.expire_all()
+    subs = {sid: session.get(Submission, sid) for sid in (own, done_before, not_run)}
+    assert {sid: (s.status, s.attempts) for sid, s in subs.items() if s} == {
+        own: ("done", 2),
+        done_before: ("done", 2),  # run again: its follow-ups may never have gone out
+        not_run: ("done", 2),
+    }
+    assert backlog.held(own) == []
+
+
+def test_a_fresh_batch_counts_its_pages_at_once_and_skips_those_done_meanwhile(
+    app: Celery, session: Session
+) -> None:
+    own, waiting, done_meanwhile = (new_page(session, n) for n in range(3))
+    sub = session.get(Submission, done_meanwhile)
+    assert sub is not None
+    sub.status, sub.attempts = "done", 1  # the sweep sent it and it ran
+    session.commit()
+    backlog = backlog_of(app)
+    backlog.client.rpush(backlog.list_key, waiting, done_meanwhile)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=own)
+
+    session.expire_all()
+    got = {sid: session.get(Submission, sid) for sid in (own, waiting, done_meanwhile)}
+    assert {sid: (s.status, s.attempts) for sid, s in got.items() if s} == {
+        own: ("done", 1),
+        waiting: ("done", 1),
+        done_meanwhile: ("done", 1),
+    }
+    assert backlog.depth() == 0
+
+
+def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
+    app: Celery, session: Session
+) -> None:
+    own, stopped, after = (new_page(session, n) for n in range(3))
+    for sid, status in ((own, "done"), (stopped, "processing"), (after, "processing")):
+        sub = session.get(Submission, sid)
+        assert sub is not None
+        sub.status, sub.attempts = status, 1
+    session.commit()
+    backlog = backlog_of(app)
+    backlog.client.rpush(backlog.list_key, stopped, after)
+    backlog.take("task-1", 2)
+
+    task = app.tasks[contracts.PROCESS_SUBMISSION]
+    task.on_failure(TimeLimitExceeded(300), "task-1", (), {"submission_id": own}, None)
+
+    session.expire_all()
+    failed = session.get(Submission, stopped)
+    assert failed is not None and failed.status == "failed"
+    assert "hard time limit" in (failed.error or "")
+    still = session.get(Submission, after)
+    assert still is not None and still.status == "processing"
+    # Given back, with a task sent for it (the backlog was otherwise idle).
+    assert backlog.held("task-1") == []
+    queued = backlog.client.lrange(app.resources.settings.key_prefix + "ingest", 0, -1)  # type: ignore[attr-defined]
+    assert len(queued) == 1 and after.encode() in queued[0]
