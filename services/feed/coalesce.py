@@ -69,6 +69,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+# While waiting for a burst to end: extend the lock if still ours, and say how
+# much upstream work waits. KEYS: lock, then the backlog's lists; ARGV: token, lock ms.
+_EXTEND_AND_COUNT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+local backlog = 0
+for i = 2, #KEYS do
+  backlog = backlog + redis.call('LLEN', KEYS[i])
+end
+return backlog
+"""
 # Let go of the lock and of the "refresh queued" key (shared.refresh_queue),
 # before the last look at the dirty hash: a sender marking after this sends.
 _RELEASE_IF_OWNER = """
@@ -119,6 +131,7 @@ class RenderCoalescer:
         self._mark = client.register_script(refresh_queue.MARK_LUA)
         self._mark_and_claim = client.register_script(_MARK_AND_CLAIM)
         self._extend = client.register_script(_EXTEND_IF_OWNER)
+        self._extend_and_count = client.register_script(_EXTEND_AND_COUNT)
         self._release = client.register_script(_RELEASE_IF_OWNER)
 
     def mark(self, feeds: list[str], requested_at: datetime) -> None:
@@ -161,20 +174,14 @@ class RenderCoalescer:
         waited = False
         while time.monotonic() < deadline:
             if backlog is None:
-                backlog = self._backlog()
+                # Each look while waiting also extends the lock: one round trip.
+                keys = [self.lock_key, *self.backlog_keys]
+                backlog = int(self._extend_and_count(keys=keys, args=[token, self.lock_ms]))
             if not backlog:
                 break
-            self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             time.sleep(0.05)
             waited, backlog = True, None
         return waited
-
-    def _backlog(self) -> int:
-        """Upstream work waiting: the lengths of the backlog's lists, in one round trip."""
-        pipe = self.client.pipeline(transaction=False)
-        for key in self.backlog_keys:
-            pipe.llen(key)
-        return sum(pipe.execute())
 
     def pending(self) -> int:
         """Dirty feeds due for a render now (a failing feed waits out its backoff)."""
