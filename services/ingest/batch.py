@@ -2,10 +2,12 @@
 
 The outbox relay offers committed submissions to the ingest backlog
 (``shared.backlog``); only the first of a burst goes out as a task. The task
-runs its own submission, then the ones it takes (up to ``task_batch`` in all),
-each in transactions of its own as before, so one bad page fails alone. The
-follow-ups of the whole batch go out once: one feed refresh for every feed the
-batch touched, and its snapshots offered to the rates backlog.
+runs its own submission, then the ones it takes (up to ``task_batch`` in all):
+their attempts counted in one transaction, their pages stored and committed a
+few at a time, and a group that meets an error run again page by page, so one
+bad page fails alone. The follow-ups of the whole batch go out once: one feed
+refresh for every feed the batch touched, and its snapshots offered to the
+rates backlog.
 
 Taken submissions that are done already (sent again by the outbox's sweep and
 run meanwhile) are skipped; the task's own submission and those held from an
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 # backlog, so a burst is shared out among the workers and a batch stays short
 # beside the task's time limit.
 BATCH_SECONDS = 2.0
+# Pages committed together (see _BatchRun).
+GROUP_PAGES = 8
 
 
 def ingest_backlog(task: DbTask) -> Backlog:
@@ -137,45 +141,132 @@ def run_batch(task: DbTask, submission_id: str) -> None:
             batch.setdefault(taken.kick, True)
         else:
             backlog.forget(holder, taken.kick)
-    follow = FollowUps()
-    bounds = Bounds.from_settings(settings)
     order = list(batch.items())
     # A rerun counts each page as it starts, as one task per page did: a page
     # that kills its worker must not use up the attempts of those after it.
     fresh = not taken.held and not task.request.retries
     # The session holds loaded rows weakly: this keeps them for the batch's runs.
     counted = _count_batch(task, order) if fresh and len(order) > 1 else {}
-    deadline = time.monotonic() + BATCH_SECONDS
-    failure: BaseException | None = None
-    for i, (sid, always) in enumerate(order):
-        if i and time.monotonic() > deadline:
-            rest = [s for s, _ in order[i:]]
-            not_run = [counted[s] for s in rest if s in counted]
-            uncount_attempts(task.session, not_run)
-            give_back(task, backlog, holder, rest)
-            break
+    _BatchRun(task, backlog, holder, order, counted).run()
+
+
+class _BatchRun:
+    """Runs a batch's pages in order. Pages counted at the start are committed
+    GROUP_PAGES at a time: a commit writes every database page it changed, so
+    one commit for several pages writes the pages they share once. If one of
+    them raises, the group is rolled back and its pages run again one at a time,
+    each committed alone, so the bad one fails alone as before."""
+
+    def __init__(
+        self,
+        task: DbTask,
+        backlog: Backlog,
+        holder: str,
+        order: list[tuple[str, bool]],
+        counted: dict[str, Submission],
+    ) -> None:
+        self.task, self.session = task, task.session
+        self.backlog, self.holder = backlog, holder
+        self.order, self.counted = order, counted
+        self.bounds = Bounds.from_settings(task.resources.settings)
+        self.follow = FollowUps()
+        self.group: list[str] = []  # run, not yet committed
+        self.outcomes: list[Outcome] = []  # theirs
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        deadline = time.monotonic() + BATCH_SECONDS
+        for i, (sid, always) in enumerate(self.order):
+            if i and time.monotonic() > deadline:
+                self.commit_group()
+                self.give_back([s for s, _ in self.order[i:]])
+                break
+            self.step(sid, always, [s for s, _ in self.order[i + 1 :]])
+        self.commit_group()
+        self.follow.send(self.task, self.holder)
+        self.backlog.finish(self.holder)
+        if self.failure is not None:
+            raise self.failure
+
+    def step(self, sid: str, always: bool, rest: list[str]) -> None:
+        grouped = sid in self.counted
+        if not grouped:
+            self.commit_group()  # its failure would roll back the group
         try:
-            outcome = _run_one(task, sid, bounds, waiting_only=not always, counted=sid in counted)
+            outcome = _run_one(
+                self.task,
+                sid,
+                self.bounds,
+                waiting_only=not always,
+                counted=grouped,
+                commit=not grouped,
+            )
         except SoftTimeLimitExceeded as exc:
-            record_failure(task, sid, exc)
-            give_back(task, backlog, holder, [s for s, _ in order[i + 1 :]])
-            follow.send(task, holder)
-            backlog.finish(holder)
+            self.session.rollback()
+            record_failure(self.task, sid, exc)
+            self.give_back([s for s in self.group if s != sid] + rest)
+            self.follow.send(self.task, self.holder)
+            self.backlog.finish(self.holder)
             raise
         except Exception as exc:
-            if isinstance(exc, TRANSIENT_ERRORS) and task.request.retries < MAX_RETRIES:
-                # The retry runs the whole batch again (held under this task's id).
-                follow.send(task, holder)
-                raise
-            record_failure(task, sid, exc)
-            failure = failure or exc
-            continue
+            if grouped:
+                self.session.rollback()
+                redo, self.group, self.outcomes = [*self.group, sid], [], []
+                for again in redo:
+                    self.alone(again, rest)
+            else:
+                self.failed(sid, exc)
+            return
+        if grouped:
+            self.group.append(sid)
+            self.outcomes += [outcome] if outcome is not None else []
+            if len(self.group) >= GROUP_PAGES:
+                self.commit_group()
+        elif outcome is not None:
+            self.follow.add(outcome)
+
+    def alone(self, sid: str, rest: list[str]) -> None:
+        """A counted page run again in a transaction of its own."""
+        try:
+            outcome = _run_one(self.task, sid, self.bounds, waiting_only=False, counted=True)
+        except SoftTimeLimitExceeded as exc:
+            record_failure(self.task, sid, exc)
+            self.give_back(rest)
+            self.follow.send(self.task, self.holder)
+            self.backlog.finish(self.holder)
+            raise
+        except Exception as exc:
+            self.failed(sid, exc)
+            return
         if outcome is not None:
-            follow.add(outcome)
-    follow.send(task, holder)
-    backlog.finish(holder)
-    if failure is not None:
-        raise failure
+            self.follow.add(outcome)
+
+    def failed(self, sid: str, exc: Exception) -> None:
+        if isinstance(exc, TRANSIENT_ERRORS) and self.task.request.retries < MAX_RETRIES:
+            # The retry runs the whole batch again (held under this task's id).
+            self.follow.send(self.task, self.holder)
+            raise exc
+        record_failure(self.task, sid, exc)
+        self.failure = self.failure or exc
+
+    def commit_group(self) -> None:
+        if not self.group:
+            return
+        try:
+            self.session.commit()
+        except Exception:
+            # Nothing of the group is stored; the retry runs it again.
+            self.session.rollback()
+            self.follow.send(self.task, self.holder)
+            raise
+        for outcome in self.outcomes:
+            self.follow.add(outcome)
+        self.group, self.outcomes = [], []
+
+    def give_back(self, ids: list[str]) -> None:
+        """Pages this batch will not run: uncounted, and back to the backlog."""
+        uncount_attempts(self.session, [self.counted[s] for s in ids if s in self.counted])
+        give_back(self.task, self.backlog, self.holder, ids)
 
 
 def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
@@ -198,14 +289,20 @@ def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submi
 
 
 def _run_one(
-    task: DbTask, sid: str, bounds: Bounds, *, waiting_only: bool, counted: bool
+    task: DbTask,
+    sid: str,
+    bounds: Bounds,
+    *,
+    waiting_only: bool,
+    counted: bool,
+    commit: bool = True,
 ) -> Outcome | None:
     token = submission_id_var.set(sid)
     try:
         if not counted and gave_up(task.session, sid):
             return None
         outcome = process_submission(
-            task.session, sid, bounds, waiting_only=waiting_only, counted=counted
+            task.session, sid, bounds, waiting_only=waiting_only, counted=counted, commit=commit
         )
         if outcome is not None:
             log.info(

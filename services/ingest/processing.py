@@ -49,8 +49,10 @@ def process_submission(
     *,
     waiting_only: bool = False,
     counted: bool = False,
+    commit: bool = True,
 ) -> Outcome | None:
-    """Parse and store one submission; commits. None when the id is unknown, or
+    """Parse and store one submission; commits unless ``commit`` is false (the
+    caller commits several pages at once). None when the id is unknown, or
     with ``waiting_only`` when it is done or failed already. ``counted``: this
     run's attempt is recorded already (``count_attempts``).
 
@@ -76,7 +78,8 @@ def process_submission(
         sub.status = SubmissionStatus.FAILED
         sub.error = f"cannot parse the page: {exc}"
         sub.finished_at = utcnow()
-        session.commit()
+        if commit:
+            session.commit()
         log.info("submission %s failed: %s", sub.id, exc)
         return Outcome(sub.id, sub.status)
 
@@ -92,7 +95,8 @@ def process_submission(
     sub.updated_article_count = outcome.updated
     sub.rate_count = len(page.quotes)
     sub.diagnostics = page.diagnostics.as_json()
-    session.commit()
+    if commit:
+        session.commit()
 
     if page.quotes:
         outcome.snapshot = snapshot_payload(sub, page, observed_at)
