@@ -113,10 +113,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def dialect_insert(session: Session) -> Any:
     """``insert`` of the session's database, the one with ``on_conflict_do_nothing``
     (silkfeed runs on SQLite and PostgreSQL)."""
-    return _insert_of(session.get_bind().dialect.name)
+    return insert_of(session.get_bind().dialect.name)
 
 
-def _insert_of(dialect: str) -> Any:
+def insert_of(dialect: str) -> Any:
+    """``insert`` of the database ``dialect`` (``sqlite`` or ``postgresql``)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
@@ -137,4 +138,4 @@ def insert_unless_stored(session: Session, model: type[Base], values: dict[str, 
 
 @functools.lru_cache(maxsize=32)
 def _insert_unless_stored(dialect: str, model: type[Base]) -> Any:
-    return _insert_of(dialect)(model.__table__).on_conflict_do_nothing()
+    return insert_of(dialect)(model.__table__).on_conflict_do_nothing()

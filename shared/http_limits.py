@@ -10,7 +10,7 @@ over the configured sizes with a JSON problem document, as every other error.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -31,7 +31,7 @@ def problem_bytes(status: int, detail: str, kind: str, **extra: Any) -> bytes:
     return json.dumps(doc).encode()
 
 
-def header_bytes(environ: dict[str, Any]) -> int:
+def header_bytes(environ: Mapping[str, Any]) -> int:
     """The size of the request's header fields, as ``name: value`` lines."""
     total = 0
     for key, value in environ.items():
@@ -48,23 +48,32 @@ class RequestLimits:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         url = len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1
-        if url > self.max_url_bytes:
-            return self._refuse(
-                start_response,
+        refusal = self.refusal(url, environ)
+        if refusal is not None:
+            return self._refuse(start_response, *refusal)
+        return self.app(environ, start_response)
+
+    def refusal(
+        self, url_bytes: int, fields: Mapping[str, Any]
+    ) -> tuple[int, str, str, int] | None:
+        """The status, detail, kind and limit refusing a request whose URL (path,
+        ``?`` and query) has ``url_bytes`` and whose environ header entries are
+        ``fields``; None when it is within both limits."""
+        if url_bytes > self.max_url_bytes:
+            return (
                 414,
                 f"the URL is longer than {self.max_url_bytes} bytes",
                 "uri-too-long",
                 self.max_url_bytes,
             )
-        if header_bytes(environ) > self.max_header_bytes:
-            return self._refuse(
-                start_response,
+        if header_bytes(fields) > self.max_header_bytes:
+            return (
                 431,
                 f"the request's header fields are larger than {self.max_header_bytes} bytes",
                 "header-fields-too-large",
                 self.max_header_bytes,
             )
-        return self.app(environ, start_response)
+        return None
 
     @staticmethod
     def _refuse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -33,14 +34,8 @@ class Problem(Exception):
         self.extra = extra
 
 
-def problem_response(
-    status: int,
-    detail: str,
-    *,
-    kind: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> Response:
+def problem_document(status: int, detail: str, kind: str | None = None, **extra: Any) -> bytes:
+    """The problem document's bytes, as every answer of the application carries them."""
     kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
     doc: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + kind,
@@ -49,10 +44,37 @@ def problem_response(
         "detail": detail,
         **extra,
     }
-    resp = Response(json.dumps(doc, ensure_ascii=False), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body = problem_document(status, detail, kind, **extra)
+    resp = Response(body, status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         resp.headers[name] = value
     return resp
+
+
+def unexpected_problem(exc: Exception, logger: logging.Logger) -> Problem:
+    """The problem answering an exception no handler expected, logged as it deserves."""
+    if is_outage(exc):
+        # The detail names hosts and ports: the log has it, the answer does not.
+        logger.warning("a dependency is unavailable: %s: %.300s", type(exc).__name__, exc)
+        return Problem(
+            503,
+            "a service this request needs is unavailable; try again shortly",
+            kind="service-unavailable",
+            headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
+        )
+    logger.exception("unhandled error")
+    return Problem(500, "internal error; it has been logged")
 
 
 def install_problem_handlers(app: Flask) -> None:
@@ -74,17 +96,7 @@ def install_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        if is_outage(exc):
-            # The detail names hosts and ports: the log has it, the answer does not.
-            app.logger.warning("a dependency is unavailable: %s: %.300s", type(exc).__name__, exc)
-            return problem_response(
-                503,
-                "a service this request needs is unavailable; try again shortly",
-                kind="service-unavailable",
-                headers={"Retry-After": str(OUTAGE_RETRY_AFTER)},
-            )
-        app.logger.exception("unhandled error")
-        return problem_response(500, "internal error; it has been logged")
+        return _problem(unexpected_problem(exc, app.logger))
 
 
 OUTAGE_RETRY_AFTER = 5

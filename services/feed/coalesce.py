@@ -48,8 +48,8 @@ return deleted
 """
 # A task's first round trip: mark its feeds, try for the lock and, when it is
 # taken, read what is due and how long the backlog is (see ``drain``).
-# KEYS: dirty hash, lock, failing hash, backlog list; ARGV: token, lock ms, then
-# feed/stamp pairs.
+# KEYS: dirty hash, lock, failing hash, then the backlog's lists; ARGV: token,
+# lock ms, then feed/stamp pairs.
 _MARK_AND_CLAIM = (
     refresh_queue.MARK_PAIRS.format(first=3)
     + """
@@ -57,8 +57,8 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return false
 end
 local backlog = 0
-if KEYS[4] ~= '' then
-  backlog = redis.call('LLEN', KEYS[4])
+for i = 4, #KEYS do
+  backlog = backlog + redis.call('LLEN', KEYS[i])
 end
 return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog}
 """
@@ -100,14 +100,14 @@ class RenderCoalescer:
         prefix: str,
         lock_ms: int = 15_000,
         *,
-        backlog_key: str | None = None,
+        backlog_keys: tuple[str, ...] = (),
         max_delay: float = 2.0,
     ) -> None:
         self.client = client
         # While upstream work is still queued (a burst), more changes are on
         # their way: wait for the burst to end, but never longer than max_delay
         # after a change, so a steady stream still shows up promptly.
-        self.backlog_key = backlog_key
+        self.backlog_keys = backlog_keys
         self.max_delay = max_delay
         self.dirty_key = refresh_queue.dirty_key(prefix)
         self.queued_key = refresh_queue.queued_key(prefix)
@@ -138,7 +138,7 @@ class RenderCoalescer:
         if requested_at is not None:
             for name in feeds:
                 args += [name, requested_at.isoformat()]
-        keys = [self.dirty_key, self.lock_key, self.failures.key, self.backlog_key or ""]
+        keys = [self.dirty_key, self.lock_key, self.failures.key, *self.backlog_keys]
         claimed = self._mark_and_claim(keys=keys, args=args)
         if not claimed:
             return None
@@ -152,7 +152,7 @@ class RenderCoalescer:
     def _wait_for_burst_end(self, dirty: dict[str, str], token: str, backlog: int | None) -> bool:
         """Wait while the backlog lasts (bounded); True if it waited at all.
         ``backlog``: its length as just read, or None to read it."""
-        if self.backlog_key is None:
+        if not self.backlog_keys:
             return False
         oldest = min(datetime.fromisoformat(v) for v in dirty.values())
         deadline = time.monotonic() + max(
@@ -161,13 +161,20 @@ class RenderCoalescer:
         waited = False
         while time.monotonic() < deadline:
             if backlog is None:
-                backlog = self.client.llen(self.backlog_key)
+                backlog = self._backlog()
             if not backlog:
                 break
             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
             time.sleep(0.05)
             waited, backlog = True, None
         return waited
+
+    def _backlog(self) -> int:
+        """Upstream work waiting: the lengths of the backlog's lists, in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for key in self.backlog_keys:
+            pipe.llen(key)
+        return sum(pipe.execute())
 
     def pending(self) -> int:
         """Dirty feeds due for a render now (a failing feed waits out its backoff)."""

@@ -16,9 +16,22 @@ by ``services.feed.render.fragments`` the same way.
 from __future__ import annotations
 
 import functools
-from typing import Any
+import json
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, String, bindparam, cast, exists, func, select, type_coerce
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from services.feed.render.model import FeedEntry
@@ -62,6 +75,10 @@ def count_articles(session: Session, spec: FeedSpec) -> int:
 # more than running it on a 50-row feed.
 @functools.lru_cache(maxsize=256)
 def _count_statement(spec: FeedSpec) -> Select[tuple[int]]:
+    if spec.kind == feed_names.TAG:
+        # An article holds a tag once (the key) and a tag row has its article
+        # (a foreign key): counted in the tag's index, not by a look-up per article.
+        return select(func.count()).select_from(ArticleTag).where(ArticleTag.tag == spec.value)
     sub = _filtered(spec).with_only_columns(Article.id).subquery()
     return select(func.count()).select_from(sub)
 
@@ -117,14 +134,16 @@ def clear_entries() -> None:
 
 
 # The columns an entry is made from, one row per tag (in the order Article.tags has).
+# The JSON columns come as their text, decoded once per article rather than
+# once per row of its tags.
 _FULL = select(
     *_VERSION,
     Article.title,
     Article.url,
     Article.published_at,
     Article.updated_at,
-    Article.paragraphs,
-    Article.authors,
+    cast(Article.paragraphs, Text).label("paragraphs"),
+    cast(Article.authors, Text).label("authors"),
     Article.source,
     ArticleTag.tag,
 ).outerjoin(ArticleTag, ArticleTag.article_id == Article.id)
@@ -152,15 +171,38 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
             if row.tag is not None:
                 tags.append(row.tag)
         for article_id, (row, tags) in rows.items():
+            article = _Full(
+                row.guid,
+                row.title,
+                row.url,
+                row.published_at,
+                row.updated_at,
+                json.loads(row.paragraphs),
+                None if row.authors is None else json.loads(row.authors),
+                row.source,
+            )
             # Edited since the first read: this newer version is what the feed shows.
-            entry = found[article_id] = _article_entry(row, tags, base_url)
+            entry = found[article_id] = _article_entry(article, tags, base_url)
             size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
             _ENTRIES.put((*row[: len(_VERSION)], base_url), entry, size)
     # An article deleted between the two reads is left out.
     return [found[version[0]] for version in wanted if version[0] in found]
 
 
-def _article_entry(article: Row[Any] | Article, tags: list[str], base_url: str) -> FeedEntry:
+class _Full(NamedTuple):
+    """What an entry is made from, its JSON columns decoded."""
+
+    guid: str
+    title: str
+    url: str | None
+    published_at: datetime
+    updated_at: datetime
+    paragraphs: list[str]
+    authors: list[str] | None
+    source: str
+
+
+def _article_entry(article: _Full | Article, tags: list[str], base_url: str) -> FeedEntry:
     uuid_part = article.guid.rsplit(":", 1)[-1]
     first = article.paragraphs[0] if article.paragraphs else ""
     return FeedEntry(

@@ -11,6 +11,7 @@ from services.feed.coalesce import AfterRender, RenderCoalescer
 from services.feed.publish import refresh
 from services.feed.websub.hook import documents_changed
 from shared import contracts
+from shared.backlog import backlog_key
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, silkfeed_task
 from shared.changes import announce
 from shared.db import utcnow
@@ -23,9 +24,13 @@ def _coalescer(task: DbTask) -> RenderCoalescer:
     return RenderCoalescer(
         task.resources.redis.get(socket_timeout=10),
         settings.key_prefix,
-        # Kombu's Redis transport keeps a queue's messages in a list
-        # named after the queue: its length is the ingest backlog.
-        backlog_key=settings.key_prefix + contracts.QUEUE_INGEST,
+        # Pages still to parse: those waiting in the ingest backlog (taken a
+        # batch at a time) and an ingest task queued for them (Kombu's Redis
+        # transport keeps a queue's messages in a list named after the queue).
+        backlog_keys=(
+            backlog_key(settings.key_prefix, contracts.BACKLOG_INGEST),
+            settings.key_prefix + contracts.QUEUE_INGEST,
+        ),
     )
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, select
+from sqlalchemy import Engine, Insert, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.ingest.parsing import validate_json_document
 from services.ingest.parsing.jsondoc import MAX_REPORTED_ERRORS
 from shared.bounds import Bounds
-from shared.db import dialect_insert, utcnow
+from shared.db import insert_of, utcnow
 from shared.models import Submission, SubmissionStatus
+from shared.models.ingest import SUBMISSION_ID_LENGTH
 from shared.problems import Problem
 
 SUPPORTED_MEDIA_TYPES = ("text/plain", "text/html", "application/json")
@@ -125,15 +126,11 @@ def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> No
             )
 
 
-def accept(
-    session: Session, body: bytes, media_type: str, source: str, page_url: str | None
-) -> Accepted:
-    """Store the raw page (or find the identical one already stored) and commit."""
-    digest = hashlib.sha256(body).hexdigest()
-    values: dict[str, Any] = {
+def _new_row(body: bytes, media_type: str, source: str, page_url: str | None) -> dict[str, Any]:
+    return {
         "id": uuid.uuid4().hex,
         "body": body,
-        "body_sha256": digest,
+        "body_sha256": hashlib.sha256(body).hexdigest(),
         "media_type": media_type,
         "source": source,
         "page_url": page_url,
@@ -145,36 +142,87 @@ def accept(
         "updated_article_count": 0,
         "rate_count": 0,
     }
+
+
+def accept(
+    session: Session, body: bytes, media_type: str, source: str, page_url: str | None
+) -> Accepted:
+    """Store the raw page (or find the identical one already stored) and commit."""
+    values = _new_row(body, media_type, source, page_url)
     # A new page is the common case: one INSERT, no look-up first. The same
     # page stored before (or racing in through another request) is left to
     # the database's unique constraint, and read back.
-    inserted = session.execute(_insert_if_new(session), values).first()
+    dialect = session.get_bind().dialect.name
+    inserted = session.execute(_insert_if_new(dialect), values).first()
     session.commit()
     if inserted is not None:
         return Accepted(Submission(**values, body_bytes=len(body)), created=True)
-    existing = _find(session, digest, media_type)
+    existing = _find(session, values["body_sha256"], media_type)
     if existing is None:
-        raise RuntimeError(f"page {digest} was refused as stored, but is not stored")
+        raise RuntimeError(f"page {values['body_sha256']} was refused as stored, but is not stored")
     return Accepted(existing, created=False)
+
+
+def store(
+    engine: Engine, body: bytes, media_type: str, source: str, page_url: str | None
+) -> tuple[dict[str, Any], bool]:
+    """``accept`` in plain SQL: the stored page's fields (``STATUS_COLUMNS``)
+    and whether it was inserted now (False: the same page was stored before).
+
+    No ORM session or object: the HTTP path needs the fields, which the row
+    just inserted already has.
+    """
+    values = _new_row(body, media_type, source, page_url)
+    with engine.begin() as conn:
+        inserted = conn.execute(_insert_if_new(engine.dialect.name), values).first()
+    if inserted is not None:
+        values["body_bytes"] = len(body)
+        values["sent_at"] = None
+        return values, True
+    with engine.connect() as conn:
+        row = conn.execute(_BY_CONTENT, {"sha": values["body_sha256"], "type": media_type}).first()
+    if row is None:
+        raise RuntimeError(f"page {values['body_sha256']} was refused as stored, but is not stored")
+    return dict(row._mapping), False
+
+
+def status_of(engine: Engine, submission_id: str) -> dict[str, Any] | None:
+    """The fields of the submission with this id (``STATUS_COLUMNS``), or None.
+
+    An id longer than any id names none (and is not sent to the database,
+    where PostgreSQL would refuse it).
+    """
+    if len(submission_id) > SUBMISSION_ID_LENGTH:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(_BY_ID, {"id": submission_id}).first()
+    return None if row is None else dict(row._mapping)
 
 
 _INSERTS: dict[str, Insert] = {}
 SUBMISSIONS = Submission.__table__
+# What a status answer reports, and whether the task was sent; the body's
+# size is read by the database, never the body (up to the size cap).
+STATUS_COLUMNS = (
+    *(c for c in SUBMISSIONS.c if c.name != "body"),
+    func.length(SUBMISSIONS.c.body).label("body_bytes"),
+)
+_BY_ID = select(*STATUS_COLUMNS).where(SUBMISSIONS.c.id == bindparam("id"))
+_BY_CONTENT = select(*STATUS_COLUMNS).where(
+    SUBMISSIONS.c.body_sha256 == bindparam("sha"), SUBMISSIONS.c.media_type == bindparam("type")
+)
 
 
-def _insert_if_new(session: Session) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for the session's database.
+def _insert_if_new(dialect: str) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for the database ``dialect``.
 
     A row comes back only when one was inserted (a driver's rowcount cannot
     be relied on for this: psycopg reports -1). Built once per dialect.
     """
-    dialect = session.get_bind().dialect.name
     statement = _INSERTS.get(dialect)
     if statement is None:
         statement = _INSERTS[dialect] = (
-            dialect_insert(session)(SUBMISSIONS)
-            .on_conflict_do_nothing()
-            .returning(SUBMISSIONS.c.id)
+            insert_of(dialect)(SUBMISSIONS).on_conflict_do_nothing().returning(SUBMISSIONS.c.id)
         )
     return statement
 
@@ -187,21 +235,27 @@ def _find(session: Session, digest: str, media_type: str) -> Submission | None:
     ).first()
 
 
-def describe(sub: Submission, base_url: str) -> dict[str, object]:
-    """The public representation of a submission."""
+def describe(fields: Mapping[str, Any], base_url: str) -> dict[str, object]:
+    """The public representation of a submission, from its fields (``STATUS_COLUMNS``)."""
+    started, finished = fields.get("started_at"), fields.get("finished_at")
     return {
-        "id": sub.id,
-        "status": sub.status,
-        "url": f"{base_url}/v1/submissions/{sub.id}",
-        "source": sub.source,
-        "media_type": sub.media_type,
-        "bytes": sub.body_bytes,
-        "received_at": sub.received_at.isoformat(),
-        "started_at": sub.started_at.isoformat() if sub.started_at else None,
-        "finished_at": sub.finished_at.isoformat() if sub.finished_at else None,
-        "attempts": sub.attempts,
-        "page_date": sub.page_date,
-        "counts": sub.counts,
-        "diagnostics": sub.diagnostics,
-        "error": sub.error,
+        "id": fields["id"],
+        "status": fields["status"],
+        "url": f"{base_url}/v1/submissions/{fields['id']}",
+        "source": fields["source"],
+        "media_type": fields["media_type"],
+        "bytes": fields["body_bytes"],
+        "received_at": fields["received_at"].isoformat(),
+        "started_at": started.isoformat() if started else None,
+        "finished_at": finished.isoformat() if finished else None,
+        "attempts": fields["attempts"],
+        "page_date": fields.get("page_date"),
+        "counts": {
+            "articles": fields["article_count"],
+            "new_articles": fields["new_article_count"],
+            "updated_articles": fields["updated_article_count"],
+            "rates": fields["rate_count"],
+        },
+        "diagnostics": fields.get("diagnostics"),
+        "error": fields.get("error"),
     }

@@ -1,12 +1,13 @@
 """ASGI entry point for granian: ``services.ingest.asgi:app``.
 
 The Flask application behind the body-reading front of
-``services.ingest.body_front``; see there why.
+``services.ingest.body_front``; see there why. The two submission routes are
+answered by the front itself (``services.ingest.direct``).
 """
 
 from services.ingest.app import create_app
 from services.ingest.body_front import BodyFront, BodyLimits
-from services.ingest.routes import SubmissionPreflight
+from services.ingest.direct import DirectRoutes
 from shared.http_limits import RequestLimits
 from shared.logs import configure_logging
 from shared.settings import load_settings
@@ -26,11 +27,10 @@ app = BodyFront(
         min_rate=settings.http_body_min_rate,
     ),
     THREADS,
-    # A POST's checks before its body, without a Flask request; the URL and
-    # header limits first, as in front of the application.
-    preflight=RequestLimits(
-        SubmissionPreflight(flask_app),
-        settings.http_max_url_bytes,
-        settings.http_max_header_bytes,
+    # POST and GET of submissions without Flask; the URL and header limits
+    # first, as in front of the application.
+    direct=DirectRoutes(
+        flask_app,
+        RequestLimits(flask_app, settings.http_max_url_bytes, settings.http_max_header_bytes),
     ),
 )

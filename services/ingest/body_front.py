@@ -11,10 +11,7 @@ request with a body goes through three steps:
    carries ``PREFLIGHT``). A route that wants the body makes every check it
    can without it (token, rate limit, media type, declared length) and answers
    ``100``; any other answer (401, 413, 429, 404 ...) is final and is sent at
-   once, the body unread and the connection closed. A ``preflight``
-   application given to the front runs instead of the application for this
-   step (services.ingest.routes.SubmissionPreflight: the same checks without
-   the cost of a full Flask request).
+   once, the body unread and the connection closed.
 2. the body is read with awaited reads: it must be complete within
    ``timeout`` seconds, keep arriving at ``min_rate`` bytes a second after the
    first ``grace`` seconds, and stay within ``max_bytes``; otherwise the client
@@ -23,7 +20,10 @@ request with a body goes through three steps:
 3. the application runs again with the whole body (the environ carries
    ``ADMITTED``, so the rate limit is not charged twice).
 
-Requests without a body skip steps 1 and 2. The access log (secrets masked,
+Requests without a body skip steps 1 and 2. Requests a ``direct`` object
+serves (services.ingest.direct: posting a page, reading its status) skip the
+WSGI application: it makes the same steps with plain functions, the body
+read by ``read``. The access log (secrets masked,
 ``/healthz`` quiet) is written here, so it covers every answer, including
 those the application never sees.
 
@@ -44,7 +44,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from services.ingest.wsgi_bridge import Answer, Scope, WSGIApp, build_environ, call_wsgi
 from services.ingest.wsgi_bridge import header_value as header
@@ -145,14 +145,28 @@ async def read_body(
         return too_slow(limits)
 
 
+class Direct(Protocol):
+    """Requests answered without the WSGI application (services.ingest.direct)."""
+
+    def serves(self, scope: Scope) -> bool: ...
+
+    async def answer(
+        self, scope: Scope, receive: Receive, after: list[Any], front: BodyFront
+    ) -> Answer | None: ...
+
+
 class BodyFront:
     """An ASGI application serving the WSGI application ``app`` (see the module doc)."""
 
     def __init__(
-        self, app: WSGIApp, limits: BodyLimits, threads: int, preflight: WSGIApp | None = None
+        self,
+        app: WSGIApp,
+        limits: BodyLimits,
+        threads: int,
+        direct: Direct | None = None,
     ) -> None:
         self.app = app
-        self.preflight = preflight or app
+        self.direct = direct
         self.limits = limits
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-api")
 
@@ -203,20 +217,19 @@ class BodyFront:
     ) -> Answer | None:
         """The answer to the request; ``after`` collects the application's AFTER_RESPONSE."""
         after = [] if after is None else after
+        if self.direct is not None and self.direct.serves(scope):
+            return await self.direct.answer(scope, receive, after, self)
         length = header(scope, b"content-length")
-        if header(scope, b"transfer-encoding") is None and (length or "0").strip() == "0":
+        if not has_body(scope):
             environ = build_environ(scope, b"", length)
             environ[AFTER_RESPONSE] = after
             return await self._run(environ)
         environ = build_environ(scope, b"", length)
-        first = await self._run({**environ, PREFLIGHT: True}, self.preflight)
+        first = await self._run({**environ, PREFLIGHT: True})
         if first.status != CONTINUE:
             return closing(first)
-        chunked = header(scope, b"transfer-encoding") is not None
-        body = await read_body(receive, self.limits, None if chunked else declared(length))
+        body = await self.read(scope, receive)
         if not isinstance(body, bytes):
-            if body is not None:  # answered here: the application never saw it
-                HTTP_RESPONSES.labels("ingest-api", str(body.status)).inc()
             return body
         environ.update(
             {
@@ -228,16 +241,29 @@ class BodyFront:
         )
         return await self._run(environ)
 
-    async def _run(self, environ: dict[str, Any], app: WSGIApp | None = None) -> Answer:
-        """The application's answer, from a thread of the pool.
+    async def read(self, scope: Scope, receive: Receive) -> bytes | Answer | None:
+        """The request's whole body, read under the limits (see ``read_body``)."""
+        chunked = header(scope, b"transfer-encoding") is not None
+        length = None if chunked else declared(header(scope, b"content-length"))
+        body = await read_body(receive, self.limits, length)
+        if isinstance(body, Answer):  # answered here: the application never saw it
+            HTTP_RESPONSES.labels("ingest-api", str(body.status)).inc()
+        return body
 
-        The thread hands the answer to the event loop itself (one
+    async def _run(self, environ: dict[str, Any]) -> Answer:
+        """The application's answer, from a thread of the pool."""
+        return await self.call(call_wsgi, self.app, environ)  # type: ignore[no-any-return]
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` run in a thread of the pool.
+
+        The thread hands the result to the event loop itself (one
         call_soon_threadsafe), rather than through the chained futures of
         run_in_executor.
         """
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Answer] = loop.create_future()
-        self.pool.submit(_answer_into, future, app or self.app, environ)
+        future: asyncio.Future[Any] = loop.create_future()
+        self.pool.submit(_result_into, future, fn, args)
         return await future
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -260,26 +286,33 @@ def declared(length: str | None) -> int | None:
         return None
 
 
-def _answer_into(future: asyncio.Future[Answer], app: WSGIApp, environ: dict[str, Any]) -> None:
-    """Run ``app`` (in a pool thread) and settle ``future`` on its event loop."""
+def has_body(scope: Scope) -> bool:
+    """Whether the request carries a body: chunked, or a Content-Length not 0."""
+    if header(scope, b"transfer-encoding") is not None:
+        return True
+    return (header(scope, b"content-length") or "0").strip() != "0"
+
+
+def _result_into(
+    future: asyncio.Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
+    """Run ``fn`` (in a pool thread) and settle ``future`` on its event loop."""
     loop = future.get_loop()
     try:
-        answer = call_wsgi(app, environ)
+        result = fn(*args)
     except BaseException as exc:
         loop.call_soon_threadsafe(_settle, future, None, exc)
     else:
-        loop.call_soon_threadsafe(_settle, future, answer, None)
+        loop.call_soon_threadsafe(_settle, future, result, None)
 
 
-def _settle(
-    future: asyncio.Future[Answer], answer: Answer | None, exc: BaseException | None
-) -> None:
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
     if future.done():  # the request was cancelled meanwhile (the client left)
         return
     if exc is not None:
         future.set_exception(exc)
     else:
-        future.set_result(answer)  # type: ignore[arg-type]
+        future.set_result(result)
 
 
 def log_access(scope: Scope, answer: Answer | None, started: float) -> None:

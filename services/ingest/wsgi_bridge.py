@@ -56,16 +56,25 @@ def build_environ(scope: Scope, body: bytes, content_length: str | None) -> dict
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
     }
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
-        if name in ("content-length", "transfer-encoding"):
-            continue  # the body is whole now: its length is set below
-        key = "CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_")
-        value = raw_value.decode("latin-1")
-        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    environ.update(header_fields(scope))
     if content_length is not None:
         environ["CONTENT_LENGTH"] = content_length
     return environ
+
+
+def header_fields(scope: Scope) -> dict[str, str]:
+    """The environ's header entries (``CONTENT_TYPE``, ``HTTP_*``) for ``scope``,
+    duplicates joined with commas; without the body's framing (its length is
+    the caller's to set: the body is whole by then)."""
+    fields: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        if name in ("content-length", "transfer-encoding"):
+            continue
+        key = "CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        fields[key] = f"{fields[key]},{value}" if key in fields else value
+    return fields
 
 
 def call_wsgi(app: WSGIApp, environ: dict[str, Any]) -> Answer:

@@ -21,7 +21,7 @@ from datetime import datetime
 from feedgen.util import formatRFC2822
 
 from .prepare import PreparedEntry
-from .text import XML_FORBIDDEN
+from .text import is_xml_safe
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -58,7 +58,7 @@ def _writable(item: PreparedEntry) -> bool:
     if not all(texts) or item.author == "" or item.link == "":
         return False
     extra = (item.author or "", item.link or "")
-    return not any(XML_FORBIDDEN.search(text) for text in (*texts, *extra))
+    return all(map(is_xml_safe, (*texts, *extra)))
 
 
 def entry_xml(item: PreparedEntry) -> tuple[bytes, bytes] | None:

@@ -13,7 +13,16 @@ XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 
 def xml_safe(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 forbids."""
+    # Every forbidden character is unprintable, and most text is all printable:
+    # that is told by one pass in C, without the expression.
+    if text.isprintable():
+        return text
     return XML_FORBIDDEN.sub("", text)
+
+
+def is_xml_safe(text: str) -> bool:
+    """Whether ``text`` holds no character XML 1.0 forbids."""
+    return text.isprintable() or XML_FORBIDDEN.search(text) is None
 
 
 def one_line(text: str) -> str:

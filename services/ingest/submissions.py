@@ -1,0 +1,129 @@
+"""What ``POST /v1/submissions`` and ``GET /v1/submissions/<id>`` do, as plain
+functions of the request's parts, without a web framework.
+
+The Flask routes (services.ingest.routes) and the ASGI front's direct path
+(services.ingest.direct) both call these, so the two ways in share one code
+path: the same checks in the same order, the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from services.ingest import accept as acc
+from services.ingest.auth import authenticate
+from services.ingest.ratelimit import RateLimiter
+from shared.bounds import Bounds
+from shared.metrics import SUBMISSIONS_ACCEPTED
+from shared.problems import Problem
+from shared.settings import Settings
+
+# The state a route reads: create_app's ``app.extensions["silkfeed"]``.
+State = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What a POST's checks before its body found: token label and parameters."""
+
+    label: str
+    media_type: str
+    source: str
+    page_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A JSON answer: its status, document and ``Location``; ``kick`` names a
+    stored page whose task the outbox relay must send (once the answer is out)."""
+
+    status: int
+    body: bytes
+    location: str | None = None
+    kick: str | None = None
+
+
+def too_large(settings: Settings) -> Problem:
+    return Problem(
+        413,
+        f"the body is larger than {settings.max_body_bytes} bytes",
+        kind="payload-too-large",
+        limit=settings.max_body_bytes,
+    )
+
+
+def check_submission(
+    state: State,
+    authorization: str | None,
+    content_type: str | None,
+    content_length: int | None,
+    args: Any,
+    *,
+    charge: bool,
+) -> Checked:
+    """Every check of a POST that needs no body; raises its problem.
+
+    Before the body is read: a flood costs no more than its headers.
+    ``args``: the query's parameters (a MultiDict: ``keys()``, first value by
+    ``get``). ``charge``: take a request from the token's rate limit (not again
+    when the body-reading front's preflight took it).
+    """
+    settings: Settings = state["settings"]
+    label = authenticate(authorization, state["tokens"])
+    if charge:
+        limiter: RateLimiter = state["limiter"]
+        limiter.check(label)
+    media_type = acc.check_media_type(content_type)
+    if content_length is not None and content_length > settings.max_body_bytes:
+        raise too_large(settings)
+    acc.check_query(args.keys())
+    source = acc.check_source(args.get("source"), default=f"token-{label}")
+    return Checked(label, media_type, source, acc.check_page_url(args.get("url")))
+
+
+def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logger) -> Reply:
+    """Check the body of a checked POST, store it and describe it (202, or 200
+    for a page stored before); raises its problem."""
+    settings: Settings = state["settings"]
+    if len(body) > settings.max_body_bytes:
+        raise too_large(settings)
+    acc.check_body(body, checked.media_type, Bounds.from_settings(settings))
+    fields, created = acc.store(
+        state["engine"], body, checked.media_type, checked.source, checked.page_url
+    )
+    base_url = settings.ingest_base_url
+    doc = acc.describe(fields, base_url)
+    doc["duplicate"] = not created
+    logger.info(
+        "submission %s accepted (%s, %d bytes, created=%s)",
+        fields["id"],
+        checked.media_type,
+        len(body),
+        created,
+        extra={"submission_id": fields["id"]},
+    )
+    SUBMISSIONS_ACCEPTED.labels("created" if created else "duplicate").inc()
+    return Reply(
+        202 if created else 200,
+        dumps(doc),
+        f"{base_url}/v1/submissions/{fields['id']}",
+        fields["id"] if created or fields["sent_at"] is None else None,
+    )
+
+
+def submission_status(state: State, authorization: str | None, submission_id: str) -> Reply:
+    """The status document of a submission; raises 401 or 404 problems."""
+    authenticate(authorization, state["tokens"])
+    fields = acc.status_of(state["engine"], submission_id)
+    if fields is None:
+        raise Problem(404, f"no submission {submission_id!r}", kind="not-found")
+    settings: Settings = state["settings"]
+    return Reply(200, dumps(acc.describe(fields, settings.ingest_base_url)))
+
+
+def dumps(doc: Any) -> bytes:
+    return json.dumps(doc, ensure_ascii=False).encode()
