@@ -20,7 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
@@ -28,8 +31,11 @@ from sqlalchemy import select
 from services.ingest.failures import MAX_ATTEMPTS, MAX_RETRIES, gave_up, record_failure
 from services.ingest.processing import (
     Outcome,
+    Prepared,
     count_attempts,
+    prepare,
     process_submission,
+    store,
     uncount_attempts,
 )
 from shared import contracts
@@ -47,7 +53,7 @@ log = logging.getLogger(__name__)
 # backlog, so a burst is shared out among the workers and a batch stays short
 # beside the task's time limit.
 BATCH_SECONDS = 2.0
-# Pages committed together (see _BatchRun).
+# Pages stored and committed together (see _BatchRun).
 GROUP_PAGES = 8
 
 
@@ -151,11 +157,13 @@ def run_batch(task: DbTask, submission_id: str) -> None:
 
 
 class _BatchRun:
-    """Runs a batch's pages in order. Pages counted at the start are committed
-    GROUP_PAGES at a time: a commit writes every database page it changed, so
-    one commit for several pages writes the pages they share once. If one of
-    them raises, the group is rolled back and its pages run again one at a time,
-    each committed alone, so the bad one fails alone as before."""
+    """Runs a batch's pages in order. Pages counted at the start run GROUP_PAGES at a
+    time: parsed first, with no write, then stored and committed together. A
+    commit writes every database page the transaction changed, so one commit
+    for several pages writes what they share once, and SQLite's one writer is
+    held only while they are stored. If storing the group raises, it is rolled
+    back and its pages run again one at a time, each committed alone, so the
+    bad one fails alone as before."""
 
     def __init__(
         self,
@@ -170,76 +178,95 @@ class _BatchRun:
         self.order, self.counted = order, counted
         self.bounds = Bounds.from_settings(task.resources.settings)
         self.follow = FollowUps()
-        self.group: list[str] = []  # run, not yet committed
-        self.outcomes: list[Outcome] = []  # theirs
+        self.finished: set[str] = set()
         self.failure: BaseException | None = None
 
     def run(self) -> None:
         deadline = time.monotonic() + BATCH_SECONDS
+        group: list[str] = []
         for i, (sid, always) in enumerate(self.order):
             if i and time.monotonic() > deadline:
-                self.commit_group()
+                self.run_group(group)
                 self.give_back([s for s, _ in self.order[i:]])
+                group = []
                 break
-            self.step(sid, always, [s for s, _ in self.order[i + 1 :]])
-        self.commit_group()
+            if sid in self.counted:
+                group.append(sid)
+                if len(group) == GROUP_PAGES:
+                    self.run_group(group)
+                    group = []
+                continue
+            self.run_group(group)
+            group = []
+            self.alone(sid, waiting_only=not always, counted=False)
+        self.run_group(group)
         self.follow.send(self.task, self.holder)
         self.backlog.finish(self.holder)
         if self.failure is not None:
             raise self.failure
 
-    def step(self, sid: str, always: bool, rest: list[str]) -> None:
-        grouped = sid in self.counted
-        if not grouped:
-            self.commit_group()  # its failure would roll back the group
-        try:
-            outcome = _run_one(
-                self.task,
-                sid,
-                self.bounds,
-                waiting_only=not always,
-                counted=grouped,
-                commit=not grouped,
-            )
-        except SoftTimeLimitExceeded as exc:
-            self.session.rollback()
-            record_failure(self.task, sid, exc)
-            self.give_back([s for s in self.group if s != sid] + rest)
-            self.follow.send(self.task, self.holder)
-            self.backlog.finish(self.holder)
-            raise
-        except Exception as exc:
-            if grouped:
-                self.session.rollback()
-                redo, self.group, self.outcomes = [*self.group, sid], [], []
-                for again in redo:
-                    self.alone(again, rest)
+    def run_group(self, ids: list[str]) -> None:
+        prepared: list[Prepared] = []
+        for sid in ids:
+            with _logging_as(sid):
+                try:
+                    ready = prepare(self.session, sid, self.bounds, counted=True)
+                except SoftTimeLimitExceeded as exc:
+                    self.stopped(sid, exc)
+                except Exception as exc:
+                    self.failed(sid, exc)
+                    continue
+            if ready is None:
+                self.finished.add(sid)
             else:
-                self.failed(sid, exc)
-            return
-        if grouped:
-            self.group.append(sid)
-            self.outcomes += [outcome] if outcome is not None else []
-            if len(self.group) >= GROUP_PAGES:
-                self.commit_group()
-        elif outcome is not None:
-            self.follow.add(outcome)
-
-    def alone(self, sid: str, rest: list[str]) -> None:
-        """A counted page run again in a transaction of its own."""
+                prepared.append(ready)
+        outcomes: list[Outcome] = []
         try:
-            outcome = _run_one(self.task, sid, self.bounds, waiting_only=False, counted=True)
+            for ready in prepared:
+                with _logging_as(ready.sub.id):
+                    outcomes.append(store(self.session, ready, commit=False))
+            if prepared:
+                self.session.commit()
         except SoftTimeLimitExceeded as exc:
-            record_failure(self.task, sid, exc)
-            self.give_back(rest)
-            self.follow.send(self.task, self.holder)
-            self.backlog.finish(self.holder)
-            raise
-        except Exception as exc:
-            self.failed(sid, exc)
+            self.stopped(prepared[len(outcomes)].sub.id, exc)
+        except Exception:
+            self.session.rollback()
+            for ready in prepared:
+                self.alone(ready.sub.id, waiting_only=False, counted=True)
             return
+        for outcome in outcomes:
+            self.done(outcome)
+
+    def alone(self, sid: str, *, waiting_only: bool, counted: bool) -> None:
+        """One page in transactions of its own."""
+        with _logging_as(sid):
+            try:
+                if not counted and gave_up(self.session, sid):
+                    outcome = None
+                else:
+                    outcome = process_submission(
+                        self.session, sid, self.bounds, waiting_only=waiting_only, counted=counted
+                    )
+            except SoftTimeLimitExceeded as exc:
+                self.stopped(sid, exc)
+            except Exception as exc:
+                self.failed(sid, exc)
+                return
+        self.finished.add(sid)
         if outcome is not None:
-            self.follow.add(outcome)
+            self.done(outcome)
+
+    def done(self, outcome: Outcome) -> None:
+        self.finished.add(outcome.submission_id)
+        self.follow.add(outcome)
+        log.info(
+            "submission %s %s: %d new, %d updated, %d unchanged articles",
+            outcome.submission_id,
+            outcome.status,
+            outcome.new,
+            outcome.updated,
+            outcome.unchanged,
+        )
 
     def failed(self, sid: str, exc: Exception) -> None:
         if isinstance(exc, TRANSIENT_ERRORS) and self.task.request.retries < MAX_RETRIES:
@@ -247,26 +274,32 @@ class _BatchRun:
             self.follow.send(self.task, self.holder)
             raise exc
         record_failure(self.task, sid, exc)
+        self.finished.add(sid)
         self.failure = self.failure or exc
 
-    def commit_group(self) -> None:
-        if not self.group:
-            return
-        try:
-            self.session.commit()
-        except Exception:
-            # Nothing of the group is stored; the retry runs it again.
-            self.session.rollback()
-            self.follow.send(self.task, self.holder)
-            raise
-        for outcome in self.outcomes:
-            self.follow.add(outcome)
-        self.group, self.outcomes = [], []
+    def stopped(self, sid: str, exc: SoftTimeLimitExceeded) -> NoReturn:
+        """The soft time limit: ``sid`` fails, the pages not run go back, the task ends."""
+        self.session.rollback()
+        record_failure(self.task, sid, exc)
+        self.finished.add(sid)
+        self.give_back([s for s, _ in self.order if s not in self.finished])
+        self.follow.send(self.task, self.holder)
+        self.backlog.finish(self.holder)
+        raise exc
 
     def give_back(self, ids: list[str]) -> None:
         """Pages this batch will not run: uncounted, and back to the backlog."""
         uncount_attempts(self.session, [self.counted[s] for s in ids if s in self.counted])
         give_back(self.task, self.backlog, self.holder, ids)
+
+
+@contextmanager
+def _logging_as(submission_id: str) -> Iterator[None]:
+    token = submission_id_var.set(submission_id)
+    try:
+        yield
+    finally:
+        submission_id_var.reset(token)
 
 
 def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
@@ -286,36 +319,6 @@ def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submi
     ]
     count_attempts(session, runs)
     return {sub.id: sub for sub in runs}
-
-
-def _run_one(
-    task: DbTask,
-    sid: str,
-    bounds: Bounds,
-    *,
-    waiting_only: bool,
-    counted: bool,
-    commit: bool = True,
-) -> Outcome | None:
-    token = submission_id_var.set(sid)
-    try:
-        if not counted and gave_up(task.session, sid):
-            return None
-        outcome = process_submission(
-            task.session, sid, bounds, waiting_only=waiting_only, counted=counted, commit=commit
-        )
-        if outcome is not None:
-            log.info(
-                "submission %s %s: %d new, %d updated, %d unchanged articles",
-                sid,
-                outcome.status,
-                outcome.new,
-                outcome.updated,
-                outcome.unchanged,
-            )
-        return outcome
-    finally:
-        submission_id_var.reset(token)
 
 
 def give_back(task: DbTask, backlog: Backlog, holder: str, ids: list[str]) -> None:

@@ -131,21 +131,32 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
     assert len(queued) == 1 and after.encode() in queued[0]
 
 
+@pytest.mark.parametrize("where", ["parse", "store"])
 def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
-    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     from services.ingest import processing
 
     own, before, bad, after = (new_page(session, n) for n in range(4))
-    bad_body = session.get(Submission, bad).body  # type: ignore[union-attr]
-    parse = processing.parse_page
+    if where == "parse":
+        bad_body = session.get(Submission, bad).body  # type: ignore[union-attr]
+        parse = processing.parse_page
 
-    def parse_or_break(body: bytes, media_type: str) -> object:
-        if body == bad_body:
-            raise RuntimeError("a bug met this page")
-        return parse(body, media_type)
+        def parse_or_break(body: bytes, media_type: str) -> object:
+            if body == bad_body:
+                raise RuntimeError("a bug met this page")
+            return parse(body, media_type)
 
-    monkeypatch.setattr(processing, "parse_page", parse_or_break)
+        monkeypatch.setattr(processing, "parse_page", parse_or_break)
+    else:
+        store_articles = processing._store_articles
+
+        def store_or_break(session: Session, sub: Submission, *args: object) -> None:
+            if sub.id == bad:
+                raise RuntimeError("a bug met this page")
+            store_articles(session, sub, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(processing, "_store_articles", store_or_break)
     backlog = backlog_of(app)
     backlog.client.rpush(backlog.list_key, before, bad, after)
 
@@ -154,9 +165,10 @@ def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
 
     session.expire_all()
     got = {sid: session.get(Submission, sid) for sid in (own, before, bad, after)}
+    # A store that raised rolled back its group: the others were stored again alone.
     assert {sid: (s.status, s.attempts) for sid, s in got.items() if s} == {
         own: ("done", 1),
-        before: ("done", 1),  # rolled back with the group, then stored alone
+        before: ("done", 1),
         bad: ("failed", 1),
         after: ("done", 1),
     }
