@@ -120,6 +120,8 @@ class Backlog:
         self.kick_key = f"{prefix}backlog:{name}:kick"
         self._held_prefix = f"{prefix}backlog:{name}:held:"
         self._held_ttl = held_ttl
+        # Holders whose take here found nothing to hold: finishing them costs nothing.
+        self._holding_nothing: set[str] = set()
 
     @classmethod
     def of(cls, client: redis.Redis, settings: Settings, name: str) -> Backlog:
@@ -147,6 +149,10 @@ class Backlog:
             keys=[self.list_key, self.kick_key, self._held_prefix + holder],
             args=[max(limit, 0), self._held_ttl, holder, KICK_TTL_MS],
         )
+        if held or new or kick:
+            self._holding_nothing.discard(holder)
+        else:
+            self._holding_nothing.add(holder)
         return Taken(
             [_text(i) for i in held], [_text(i) for i in new], _text(kick) if kick else None
         )
@@ -161,7 +167,8 @@ class Backlog:
 
     def finish(self, holder: str) -> None:
         """The task ``holder`` is done with what it took."""
-        self.client.delete(self._held_prefix + holder)
+        if holder not in self._holding_nothing:
+            self.client.delete(self._held_prefix + holder)
 
     def depth(self) -> int:
         """Items waiting (not taken)."""

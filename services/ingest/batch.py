@@ -2,10 +2,12 @@
 
 The outbox relay offers committed submissions to the ingest backlog
 (``shared.backlog``); only the first of a burst goes out as a task. The task
-runs its own submission, then the ones it takes (up to ``task_batch`` in all),
-each in transactions of its own as before, so one bad page fails alone. The
-follow-ups of the whole batch go out once: one feed refresh for every feed the
-batch touched, and its snapshots offered to the rates backlog.
+runs its own submission, then the ones it takes (up to ``task_batch`` in all):
+their attempts counted in one transaction, their pages stored and committed a
+few at a time, and a group that meets an error run again page by page, so one
+bad page fails alone. The follow-ups of the whole batch go out once: one feed
+refresh for every feed the batch touched, and its snapshots offered to the
+rates backlog.
 
 Taken submissions that are done already (sent again by the outbox's sweep and
 run meanwhile) are skipped; the task's own submission and those held from an
@@ -18,7 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
@@ -26,8 +31,11 @@ from sqlalchemy import select
 from services.ingest.failures import MAX_ATTEMPTS, MAX_RETRIES, gave_up, record_failure
 from services.ingest.processing import (
     Outcome,
+    Prepared,
     count_attempts,
+    prepare,
     process_submission,
+    store,
     uncount_attempts,
 )
 from shared import contracts
@@ -45,6 +53,8 @@ log = logging.getLogger(__name__)
 # backlog, so a burst is shared out among the workers and a batch stays short
 # beside the task's time limit.
 BATCH_SECONDS = 2.0
+# Pages stored and committed together (see _BatchRun).
+GROUP_PAGES = 8
 
 
 def ingest_backlog(task: DbTask) -> Backlog:
@@ -137,45 +147,159 @@ def run_batch(task: DbTask, submission_id: str) -> None:
             batch.setdefault(taken.kick, True)
         else:
             backlog.forget(holder, taken.kick)
-    follow = FollowUps()
-    bounds = Bounds.from_settings(settings)
     order = list(batch.items())
     # A rerun counts each page as it starts, as one task per page did: a page
     # that kills its worker must not use up the attempts of those after it.
     fresh = not taken.held and not task.request.retries
     # The session holds loaded rows weakly: this keeps them for the batch's runs.
     counted = _count_batch(task, order) if fresh and len(order) > 1 else {}
-    deadline = time.monotonic() + BATCH_SECONDS
-    failure: BaseException | None = None
-    for i, (sid, always) in enumerate(order):
-        if i and time.monotonic() > deadline:
-            rest = [s for s, _ in order[i:]]
-            not_run = [counted[s] for s in rest if s in counted]
-            uncount_attempts(task.session, not_run)
-            give_back(task, backlog, holder, rest)
-            break
+    _BatchRun(task, backlog, holder, order, counted).run()
+
+
+class _BatchRun:
+    """Runs a batch's pages in order. Pages counted at the start run GROUP_PAGES at a
+    time: parsed first, with no write, then stored and committed together. A
+    commit writes every database page the transaction changed, so one commit
+    for several pages writes what they share once, and SQLite's one writer is
+    held only while they are stored. If storing the group raises, it is rolled
+    back and its pages run again one at a time, each committed alone, so the
+    bad one fails alone as before."""
+
+    def __init__(
+        self,
+        task: DbTask,
+        backlog: Backlog,
+        holder: str,
+        order: list[tuple[str, bool]],
+        counted: dict[str, Submission],
+    ) -> None:
+        self.task, self.session = task, task.session
+        self.backlog, self.holder = backlog, holder
+        self.order, self.counted = order, counted
+        self.bounds = Bounds.from_settings(task.resources.settings)
+        self.follow = FollowUps()
+        self.finished: set[str] = set()
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        deadline = time.monotonic() + BATCH_SECONDS
+        group: list[str] = []
+        for i, (sid, always) in enumerate(self.order):
+            if i and time.monotonic() > deadline:
+                self.run_group(group)
+                self.give_back([s for s, _ in self.order[i:]])
+                group = []
+                break
+            if sid in self.counted:
+                group.append(sid)
+                if len(group) == GROUP_PAGES:
+                    self.run_group(group)
+                    group = []
+                continue
+            self.run_group(group)
+            group = []
+            self.alone(sid, waiting_only=not always, counted=False)
+        self.run_group(group)
+        self.follow.send(self.task, self.holder)
+        self.backlog.finish(self.holder)
+        if self.failure is not None:
+            raise self.failure
+
+    def run_group(self, ids: list[str]) -> None:
+        prepared: list[Prepared] = []
+        for sid in ids:
+            with _logging_as(sid):
+                try:
+                    ready = prepare(self.session, sid, self.bounds, counted=True)
+                except SoftTimeLimitExceeded as exc:
+                    self.stopped(sid, exc)
+                except Exception as exc:
+                    self.failed(sid, exc)
+                    continue
+            if ready is None:
+                self.finished.add(sid)
+            else:
+                prepared.append(ready)
+        outcomes: list[Outcome] = []
         try:
-            outcome = _run_one(task, sid, bounds, waiting_only=not always, counted=sid in counted)
+            for ready in prepared:
+                with _logging_as(ready.sub.id):
+                    outcomes.append(store(self.session, ready, commit=False))
+            if prepared:
+                self.session.commit()
         except SoftTimeLimitExceeded as exc:
-            record_failure(task, sid, exc)
-            give_back(task, backlog, holder, [s for s, _ in order[i + 1 :]])
-            follow.send(task, holder)
-            backlog.finish(holder)
-            raise
-        except Exception as exc:
-            if isinstance(exc, TRANSIENT_ERRORS) and task.request.retries < MAX_RETRIES:
-                # The retry runs the whole batch again (held under this task's id).
-                follow.send(task, holder)
-                raise
-            record_failure(task, sid, exc)
-            failure = failure or exc
-            continue
+            self.stopped(prepared[len(outcomes)].sub.id, exc)
+        except Exception:
+            self.session.rollback()
+            for ready in prepared:
+                self.alone(ready.sub.id, waiting_only=False, counted=True)
+            return
+        for outcome in outcomes:
+            self.done(outcome)
+
+    def alone(self, sid: str, *, waiting_only: bool, counted: bool) -> None:
+        """One page in transactions of its own."""
+        with _logging_as(sid):
+            try:
+                if not counted and gave_up(self.session, sid):
+                    outcome = None
+                else:
+                    outcome = process_submission(
+                        self.session, sid, self.bounds, waiting_only=waiting_only, counted=counted
+                    )
+            except SoftTimeLimitExceeded as exc:
+                self.stopped(sid, exc)
+            except Exception as exc:
+                self.failed(sid, exc)
+                return
+        self.finished.add(sid)
         if outcome is not None:
-            follow.add(outcome)
-    follow.send(task, holder)
-    backlog.finish(holder)
-    if failure is not None:
-        raise failure
+            self.done(outcome)
+
+    def done(self, outcome: Outcome) -> None:
+        self.finished.add(outcome.submission_id)
+        self.follow.add(outcome)
+        log.info(
+            "submission %s %s: %d new, %d updated, %d unchanged articles",
+            outcome.submission_id,
+            outcome.status,
+            outcome.new,
+            outcome.updated,
+            outcome.unchanged,
+        )
+
+    def failed(self, sid: str, exc: Exception) -> None:
+        if isinstance(exc, TRANSIENT_ERRORS) and self.task.request.retries < MAX_RETRIES:
+            # The retry runs the whole batch again (held under this task's id).
+            self.follow.send(self.task, self.holder)
+            raise exc
+        record_failure(self.task, sid, exc)
+        self.finished.add(sid)
+        self.failure = self.failure or exc
+
+    def stopped(self, sid: str, exc: SoftTimeLimitExceeded) -> NoReturn:
+        """The soft time limit: ``sid`` fails, the pages not run go back, the task ends."""
+        self.session.rollback()
+        record_failure(self.task, sid, exc)
+        self.finished.add(sid)
+        self.give_back([s for s, _ in self.order if s not in self.finished])
+        self.follow.send(self.task, self.holder)
+        self.backlog.finish(self.holder)
+        raise exc
+
+    def give_back(self, ids: list[str]) -> None:
+        """Pages this batch will not run: uncounted, and back to the backlog."""
+        uncount_attempts(self.session, [self.counted[s] for s in ids if s in self.counted])
+        give_back(self.task, self.backlog, self.holder, ids)
+
+
+@contextmanager
+def _logging_as(submission_id: str) -> Iterator[None]:
+    token = submission_id_var.set(submission_id)
+    try:
+        yield
+    finally:
+        submission_id_var.reset(token)
 
 
 def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
@@ -195,30 +319,6 @@ def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submi
     ]
     count_attempts(session, runs)
     return {sub.id: sub for sub in runs}
-
-
-def _run_one(
-    task: DbTask, sid: str, bounds: Bounds, *, waiting_only: bool, counted: bool
-) -> Outcome | None:
-    token = submission_id_var.set(sid)
-    try:
-        if not counted and gave_up(task.session, sid):
-            return None
-        outcome = process_submission(
-            task.session, sid, bounds, waiting_only=waiting_only, counted=counted
-        )
-        if outcome is not None:
-            log.info(
-                "submission %s %s: %d new, %d updated, %d unchanged articles",
-                sid,
-                outcome.status,
-                outcome.new,
-                outcome.updated,
-                outcome.unchanged,
-            )
-        return outcome
-    finally:
-        submission_id_var.reset(token)
 
 
 def give_back(task: DbTask, backlog: Backlog, holder: str, ids: list[str]) -> None:

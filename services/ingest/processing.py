@@ -42,6 +42,15 @@ class Outcome:
     feeds: set[str] = field(default_factory=set)
 
 
+@dataclass
+class Prepared:
+    """A submission parsed and ready to store: its page, or why it cannot be read."""
+
+    sub: Submission
+    page: ParsedPage | None
+    problem: str | None = None
+
+
 def process_submission(
     session: Session,
     submission_id: str,
@@ -57,6 +66,20 @@ def process_submission(
     A page with a value out of ``bounds`` (a rate's digits, a date far from
     when it was received) fails with the reason, and nothing of it is stored.
     """
+    prepared = prepare(session, submission_id, bounds, waiting_only=waiting_only, counted=counted)
+    return None if prepared is None else store(session, prepared)
+
+
+def prepare(
+    session: Session,
+    submission_id: str,
+    bounds: Bounds | None = None,
+    *,
+    waiting_only: bool = False,
+    counted: bool = False,
+) -> Prepared | None:
+    """Count the attempt (unless ``counted``) and parse: no write but that count, so a
+    batch can parse its pages before it takes the database's write lock."""
     sub = session.get(Submission, submission_id)
     if sub is None:
         log.warning("submission %s does not exist; nothing to do", submission_id)
@@ -68,16 +91,25 @@ def process_submission(
         # A transaction of its own, before parsing: a page whose parse kills the
         # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
         session.commit()
-
     try:
         page = parse_page(sub.body, sub.media_type)
         check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
+        return Prepared(sub, None, f"cannot parse the page: {exc}")
+    return Prepared(sub, page)
+
+
+def store(session: Session, prepared: Prepared, *, commit: bool = True) -> Outcome:
+    """Store a prepared page's articles and its outcome; commits unless ``commit`` is
+    false (the caller commits several pages at once)."""
+    sub, page = prepared.sub, prepared.page
+    if page is None:
         sub.status = SubmissionStatus.FAILED
-        sub.error = f"cannot parse the page: {exc}"
+        sub.error = prepared.problem
         sub.finished_at = utcnow()
-        session.commit()
-        log.info("submission %s failed: %s", sub.id, exc)
+        if commit:
+            session.commit()
+        log.info("submission %s failed: %s", sub.id, prepared.problem)
         return Outcome(sub.id, sub.status)
 
     outcome = Outcome(sub.id, SubmissionStatus.DONE)
@@ -92,7 +124,8 @@ def process_submission(
     sub.updated_article_count = outcome.updated
     sub.rate_count = len(page.quotes)
     sub.diagnostics = page.diagnostics.as_json()
-    session.commit()
+    if commit:
+        session.commit()
 
     if page.quotes:
         outcome.snapshot = snapshot_payload(sub, page, observed_at)

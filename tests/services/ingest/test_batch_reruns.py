@@ -13,6 +13,7 @@ import pytest
 import redis
 from celery import Celery
 from celery.exceptions import TimeLimitExceeded
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import services.ingest.tasks  # noqa: F401 - declares the task
@@ -21,7 +22,7 @@ from services.ingest.accept import accept
 from shared import contracts
 from shared.backlog import Backlog
 from shared.celery_app import create_celery
-from shared.models import Submission
+from shared.models import Article, Submission
 from tests.conftest import make_settings
 from tests.support.redis_server import RedisServer
 
@@ -128,3 +129,52 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
     assert backlog.held("task-1") == []
     queued = backlog.client.lrange(app.resources.settings.key_prefix + "ingest", 0, -1)  # type: ignore[attr-defined]
     assert len(queued) == 1 and after.encode() in queued[0]
+
+
+@pytest.mark.parametrize("where", ["parse", "store"])
+def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    from services.ingest import processing
+
+    own, before, bad, after = (new_page(session, n) for n in range(4))
+    if where == "parse":
+        bad_body = session.get(Submission, bad).body  # type: ignore[union-attr]
+        parse = processing.parse_page
+
+        def parse_or_break(body: bytes, media_type: str) -> object:
+            if body == bad_body:
+                raise RuntimeError("a bug met this page")
+            return parse(body, media_type)
+
+        monkeypatch.setattr(processing, "parse_page", parse_or_break)
+    else:
+        store_articles = processing._store_articles
+
+        def store_or_break(session: Session, sub: Submission, *args: object) -> None:
+            if sub.id == bad:
+                raise RuntimeError("a bug met this page")
+            store_articles(session, sub, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(processing, "_store_articles", store_or_break)
+    backlog = backlog_of(app)
+    backlog.client.rpush(backlog.list_key, before, bad, after)
+
+    with pytest.raises(RuntimeError, match="a bug met this page"):
+        app.tasks[contracts.PROCESS_SUBMISSION](submission_id=own)
+
+    session.expire_all()
+    got = {sid: session.get(Submission, sid) for sid in (own, before, bad, after)}
+    # A store that raised rolled back its group: the others were stored again alone.
+    assert {sid: (s.status, s.attempts) for sid, s in got.items() if s} == {
+        own: ("done", 1),
+        before: ("done", 1),
+        bad: ("failed", 1),
+        after: ("done", 1),
+    }
+    assert "a bug met this page" in (got[bad].error or "")  # type: ignore[union-attr]
+    articles = session.scalar(
+        select(func.count()).select_from(Article).where(Article.source == "reruns")
+    )
+    assert articles == 3
+    assert backlog.held(own) == []
