@@ -3,9 +3,9 @@
 The outbox relay offers committed submissions to the ingest backlog
 (``shared.backlog``); only the first of a burst goes out as a task. The task
 runs its own submission, then the ones it takes (up to ``task_batch`` in all):
-their attempts counted in one transaction, their pages stored and committed a
-few at a time, and a group that meets an error run again page by page, so one
-bad page fails alone. The follow-ups of the whole batch go out once: one feed
+loaded in one query, their pages stored and committed a few at a time with the
+attempt each run makes, and a group that meets an error run again page by page,
+so one bad page fails alone. The follow-ups of the whole batch go out once: one feed
 refresh for every feed the batch touched, and its snapshots offered to the
 rates backlog.
 
@@ -32,11 +32,9 @@ from services.ingest.failures import MAX_ATTEMPTS, MAX_RETRIES, gave_up, record_
 from services.ingest.processing import (
     Outcome,
     Prepared,
-    count_attempts,
     prepare,
     process_submission,
     store,
-    uncount_attempts,
 )
 from shared import contracts
 from shared.backlog import Backlog
@@ -148,16 +146,18 @@ def run_batch(task: DbTask, submission_id: str) -> None:
         else:
             backlog.forget(holder, taken.kick)
     order = list(batch.items())
-    # A rerun counts each page as it starts, as one task per page did: a page
-    # that kills its worker must not use up the attempts of those after it.
+    # A fresh batch records each page's attempt with its outcome. Should the worker
+    # die meanwhile, the rerun (which holds the batch) counts each page as it
+    # starts, before its parse, as one task per page did: a page that kills its
+    # worker is counted from then on, and uses up no attempts of the others.
     fresh = not taken.held and not task.request.retries
     # The session holds loaded rows weakly: this keeps them for the batch's runs.
-    counted = _count_batch(task, order) if fresh and len(order) > 1 else {}
-    _BatchRun(task, backlog, holder, order, counted).run()
+    batched = _load_batch(task, order) if fresh and len(order) > 1 else {}
+    _BatchRun(task, backlog, holder, order, batched).run()
 
 
 class _BatchRun:
-    """Runs a batch's pages in order. Pages counted at the start run GROUP_PAGES at a
+    """Runs a batch's pages in order. The pages of a fresh batch run GROUP_PAGES at a
     time: parsed first, with no write, then stored and committed together. A
     commit writes every database page the transaction changed, so one commit
     for several pages writes what they share once, and SQLite's one writer is
@@ -171,11 +171,11 @@ class _BatchRun:
         backlog: Backlog,
         holder: str,
         order: list[tuple[str, bool]],
-        counted: dict[str, Submission],
+        batched: dict[str, Submission],
     ) -> None:
         self.task, self.session = task, task.session
         self.backlog, self.holder = backlog, holder
-        self.order, self.counted = order, counted
+        self.order, self.batched = order, batched
         self.bounds = Bounds.from_settings(task.resources.settings)
         self.follow = FollowUps()
         self.finished: set[str] = set()
@@ -190,7 +190,7 @@ class _BatchRun:
                 self.give_back([s for s, _ in self.order[i:]])
                 group = []
                 break
-            if sid in self.counted:
+            if sid in self.batched:
                 group.append(sid)
                 if len(group) == GROUP_PAGES:
                     self.run_group(group)
@@ -198,7 +198,7 @@ class _BatchRun:
                 continue
             self.run_group(group)
             group = []
-            self.alone(sid, waiting_only=not always, counted=False)
+            self.alone(sid, waiting_only=not always)
         self.run_group(group)
         self.follow.send(self.task, self.holder)
         self.backlog.finish(self.holder)
@@ -224,7 +224,7 @@ class _BatchRun:
         try:
             for ready in prepared:
                 with _logging_as(ready.sub.id):
-                    outcomes.append(store(self.session, ready, commit=False))
+                    outcomes.append(store(self.session, ready, commit=False, attempt_at=utcnow()))
             if prepared:
                 self.session.commit()
         except SoftTimeLimitExceeded as exc:
@@ -232,20 +232,24 @@ class _BatchRun:
         except Exception:
             self.session.rollback()
             for ready in prepared:
-                self.alone(ready.sub.id, waiting_only=False, counted=True)
+                self.alone(ready.sub.id, waiting_only=False, batched=True)
             return
         for outcome in outcomes:
             self.done(outcome)
 
-    def alone(self, sid: str, *, waiting_only: bool, counted: bool) -> None:
-        """One page in transactions of its own."""
+    def alone(self, sid: str, *, waiting_only: bool, batched: bool = False) -> None:
+        """One page in transactions of its own (``batched``: its attempt is recorded
+        with its outcome, as in a group)."""
         with _logging_as(sid):
             try:
-                if not counted and gave_up(self.session, sid):
+                if batched:
+                    ready = prepare(self.session, sid, self.bounds, counted=True)
+                    outcome = ready and store(self.session, ready, attempt_at=utcnow())
+                elif gave_up(self.session, sid):
                     outcome = None
                 else:
                     outcome = process_submission(
-                        self.session, sid, self.bounds, waiting_only=waiting_only, counted=counted
+                        self.session, sid, self.bounds, waiting_only=waiting_only
                     )
             except SoftTimeLimitExceeded as exc:
                 self.stopped(sid, exc)
@@ -273,14 +277,14 @@ class _BatchRun:
             # The retry runs the whole batch again (held under this task's id).
             self.follow.send(self.task, self.holder)
             raise exc
-        record_failure(self.task, sid, exc)
+        record_failure(self.task, sid, exc, count_attempt=sid in self.batched)
         self.finished.add(sid)
         self.failure = self.failure or exc
 
     def stopped(self, sid: str, exc: SoftTimeLimitExceeded) -> NoReturn:
         """The soft time limit: ``sid`` fails, the pages not run go back, the task ends."""
         self.session.rollback()
-        record_failure(self.task, sid, exc)
+        record_failure(self.task, sid, exc, count_attempt=sid in self.batched)
         self.finished.add(sid)
         self.give_back([s for s, _ in self.order if s not in self.finished])
         self.follow.send(self.task, self.holder)
@@ -288,8 +292,7 @@ class _BatchRun:
         raise exc
 
     def give_back(self, ids: list[str]) -> None:
-        """Pages this batch will not run: uncounted, and back to the backlog."""
-        uncount_attempts(self.session, [self.counted[s] for s in ids if s in self.counted])
+        """Pages this batch will not run: back to the backlog."""
         give_back(self.task, self.backlog, self.holder, ids)
 
 
@@ -302,23 +305,19 @@ def _logging_as(submission_id: str) -> Iterator[None]:
         submission_id_var.reset(token)
 
 
-def _count_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
-    """Load the batch's submissions in one query and count an attempt for each that
-    will run, in one transaction: those counted, by id."""
-    session = task.session
-    rows = session.scalars(select(Submission).where(Submission.id.in_([s for s, _ in order])))
+def _load_batch(task: DbTask, order: list[tuple[str, bool]]) -> dict[str, Submission]:
+    """Load the batch's submissions in one query: those that will run, by id."""
+    rows = task.session.scalars(select(Submission).where(Submission.id.in_([s for s, _ in order])))
     by_id = {sub.id: sub for sub in rows}
     over = (SubmissionStatus.DONE, SubmissionStatus.FAILED)
-    runs = [
-        sub
+    return {
+        sid: sub
         for sid, always in order
         if (sub := by_id.get(sid)) is not None
         and (always or sub.status not in over)
-        # One that has used up its attempts is failed by gave_up, uncounted.
+        # One that has used up its attempts is failed by gave_up, alone.
         and (sub.status == SubmissionStatus.DONE or sub.attempts < MAX_ATTEMPTS)
-    ]
-    count_attempts(session, runs)
-    return {sub.id: sub for sub in runs}
+    }
 
 
 def give_back(task: DbTask, backlog: Backlog, holder: str, ids: list[str]) -> None:

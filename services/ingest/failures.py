@@ -37,11 +37,16 @@ def gave_up(session: Session, submission_id: str) -> bool:
     return True
 
 
-def mark_failed(session: Session, submission_id: str, reason: str) -> None:
+def mark_failed(
+    session: Session, submission_id: str, reason: str, *, count_attempt: bool = False
+) -> None:
+    """``count_attempt``: the run that failed had not been counted yet (a batch's)."""
     session.rollback()
     sub = session.get(Submission, submission_id)
     if sub is None or sub.status == SubmissionStatus.DONE:
         return
+    if count_attempt:
+        sub.attempts += 1
     sub.status = SubmissionStatus.FAILED
     sub.error = reason[:2000]
     sub.finished_at = utcnow()
@@ -56,7 +61,9 @@ def public_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:500]}"
 
 
-def record_failure(task: DbTask, submission_id: str, exc: BaseException) -> None:
+def record_failure(
+    task: DbTask, submission_id: str, exc: BaseException, *, count_attempt: bool = False
+) -> None:
     """Make a final failure visible through the API; best effort if the DB is down."""
     log.error("submission %s: processing failed", submission_id, exc_info=exc)
     try:
@@ -64,6 +71,7 @@ def record_failure(task: DbTask, submission_id: str, exc: BaseException) -> None
             task.session,
             submission_id,
             f"processing failed after {task.request.retries + 1} attempt(s): {public_reason(exc)}",
+            count_attempt=count_attempt,
         )
     except Exception:
         # The submission stays "processing"; the outbox relay sends it again

@@ -57,16 +57,14 @@ def process_submission(
     bounds: Bounds | None = None,
     *,
     waiting_only: bool = False,
-    counted: bool = False,
 ) -> Outcome | None:
     """Parse and store one submission; commits. None when the id is unknown, or
-    with ``waiting_only`` when it is done or failed already. ``counted``: this
-    run's attempt is recorded already (``count_attempts``).
+    with ``waiting_only`` when it is done or failed already.
 
     A page with a value out of ``bounds`` (a rate's digits, a date far from
     when it was received) fails with the reason, and nothing of it is stored.
     """
-    prepared = prepare(session, submission_id, bounds, waiting_only=waiting_only, counted=counted)
+    prepared = prepare(session, submission_id, bounds, waiting_only=waiting_only)
     return None if prepared is None else store(session, prepared)
 
 
@@ -78,8 +76,9 @@ def prepare(
     waiting_only: bool = False,
     counted: bool = False,
 ) -> Prepared | None:
-    """Count the attempt (unless ``counted``) and parse: no write but that count, so a
-    batch can parse its pages before it takes the database's write lock."""
+    """Count the attempt and parse: no write but that count, so a batch can parse
+    its pages before it takes the database's write lock. ``counted``: the caller
+    records the attempt with the outcome instead (``store``'s ``attempt_at``)."""
     sub = session.get(Submission, submission_id)
     if sub is None:
         log.warning("submission %s does not exist; nothing to do", submission_id)
@@ -99,10 +98,19 @@ def prepare(
     return Prepared(sub, page)
 
 
-def store(session: Session, prepared: Prepared, *, commit: bool = True) -> Outcome:
+def store(
+    session: Session,
+    prepared: Prepared,
+    *,
+    commit: bool = True,
+    attempt_at: datetime | None = None,
+) -> Outcome:
     """Store a prepared page's articles and its outcome; commits unless ``commit`` is
-    false (the caller commits several pages at once)."""
+    false (the caller commits several pages at once). ``attempt_at``: the run's
+    attempt, not counted before the parse, is recorded with its outcome."""
     sub, page = prepared.sub, prepared.page
+    if attempt_at is not None:
+        _count_attempt(sub, attempt_at)
     if page is None:
         sub.status = SubmissionStatus.FAILED
         sub.error = prepared.problem
@@ -137,24 +145,6 @@ def _count_attempt(sub: Submission, now: datetime) -> None:
     sub.started_at = now
     sub.attempts += 1
     sub.error = None
-
-
-def count_attempts(session: Session, subs: Sequence[Submission]) -> None:
-    """Record the start of a run for each of ``subs`` in one transaction, before
-    any of them is parsed (see ``process_submission``)."""
-    now = utcnow()
-    for sub in subs:
-        _count_attempt(sub, now)
-    session.commit()
-
-
-def uncount_attempts(session: Session, subs: Sequence[Submission]) -> None:
-    """Take back ``count_attempts`` for submissions that were not run after all."""
-    for sub in subs:
-        if sub.status == SubmissionStatus.PROCESSING:
-            sub.status = SubmissionStatus.QUEUED
-            sub.attempts -= 1
-    session.commit()
 
 
 def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:

@@ -49,9 +49,7 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
 
 def is_dateline(line: str) -> bool:
     """A line that is only a place and a day: "Bishkek, March 3"."""
-    return (
-        len(line) <= MAX_DATELINE and "," in line and _DATELINE_LINE.fullmatch(line) is not None
-    )
+    return len(line) <= MAX_DATELINE and "," in line and _DATELINE_LINE.fullmatch(line) is not None
 
 
 def opens_with_dateline(text: str) -> bool:

@@ -187,8 +187,12 @@ def squash_space(text: str) -> str:
     """
     # Single-character tests run at memchr speed, far cheaper than a regex
     # scan, and most paragraphs need no change at all.
-    if "\n" not in text and "\t" not in text and "\r" not in text and "\f" not in text and (
-        "\v" not in text
+    if (
+        "\n" not in text
+        and "\t" not in text
+        and "\r" not in text
+        and "\f" not in text
+        and ("\v" not in text)
     ):
         return text.strip()
     for layout in _OTHER_LAYOUT:

@@ -67,9 +67,7 @@ def time_element_date(times: Sequence[LexborNode]) -> date | None:
     # The first <time> nearly always says it. Each <time>'s text holds the
     # text of any <time> nested in it, so only the first few are read; the
     # rest say it with datetime= or not.
-    found = (
-        _date_of(node, read_text=index < _TIME_TEXTS_READ) for index, node in enumerate(times)
-    )
+    found = (_date_of(node, read_text=index < _TIME_TEXTS_READ) for index, node in enumerate(times))
     return next(filter(None, found), None)
 
 
@@ -92,7 +90,6 @@ def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
         if when is not None:
             return when
     meta = tree.css_first(
-        'meta[property="article:published_time"], meta[itemprop="datePublished"], '
-        'meta[name="date"]'
+        'meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'
     )
     return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
