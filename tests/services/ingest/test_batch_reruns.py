@@ -54,16 +54,21 @@ def new_page(session: Session, n: int) -> str:
     return accept(session, body, "text/plain", "reruns", None).submission.id
 
 
-def test_a_rerun_runs_what_it_held_and_counts_each_page_as_it_starts(
-    app: Celery, session: Session
-) -> None:
-    own, done_before, not_run = (new_page(session, n) for n in range(3))
-    # The first run took two pages, counted all three, finished one and died.
-    for sid, status in ((own, "processing"), (done_before, "done"), (not_run, "processing")):
+def run_once(session: Session, states: dict[str, str]) -> None:
+    """Each submission as a run of it left it: ``status``, one attempt counted."""
+    for sid, status in states.items():
         sub = session.get(Submission, sid)
         assert sub is not None
         sub.status, sub.attempts = status, 1
     session.commit()
+
+
+def test_a_rerun_runs_what_it_held_and_counts_each_page_as_it_starts(
+    app: Celery, session: Session
+) -> None:
+    own, done_before, not_run = (new_page(session, n) for n in range(3))
+    # An earlier run held two pages, counted all three, finished one and died.
+    run_once(session, {own: "processing", done_before: "done", not_run: "processing"})
     backlog = backlog_of(app)
     backlog.client.rpush(backlog.list_key, done_before, not_run)
     assert backlog.take(own, 2).new == [done_before, not_run]  # held under its own id
@@ -107,11 +112,7 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
     app: Celery, session: Session
 ) -> None:
     own, stopped, after = (new_page(session, n) for n in range(3))
-    for sid, status in ((own, "done"), (stopped, "processing"), (after, "processing")):
-        sub = session.get(Submission, sid)
-        assert sub is not None
-        sub.status, sub.attempts = status, 1
-    session.commit()
+    run_once(session, {own: "done", stopped: "processing", after: "processing"})
     backlog = backlog_of(app)
     backlog.client.rpush(backlog.list_key, stopped, after)
     backlog.take("task-1", 2)
