@@ -14,6 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import broker_guard, contracts
+from shared.backlog import Backlog
 from shared.db import make_engine, make_session_factory
 from shared.redis_client import ProcessClients
 from shared.settings import Settings, load_settings
@@ -187,6 +188,11 @@ class DbTask(Task):
     def resources(self) -> Resources:
         """This process's settings, database sessions and Redis clients."""
         return self.app.resources  # type: ignore[attr-defined,no-any-return]
+
+    def backlog(self, name: str) -> Backlog:
+        """This stack's backlog ``name`` (``shared.backlog``), on this process's client."""
+        client = self.resources.redis.get(socket_timeout=10)
+        return Backlog.of(client, self.resources.settings, name)
 
     @property
     def session(self) -> Session:

@@ -55,18 +55,6 @@ BATCH_SECONDS = 2.0
 GROUP_PAGES = 8
 
 
-def ingest_backlog(task: DbTask) -> Backlog:
-    resources = task.resources
-    client = resources.redis.get(socket_timeout=10)
-    return Backlog.of(client, resources.settings, contracts.BACKLOG_INGEST)
-
-
-def rates_backlog(task: DbTask) -> Backlog:
-    resources = task.resources
-    client = resources.redis.get(socket_timeout=10)
-    return Backlog.of(client, resources.settings, contracts.BACKLOG_RATES)
-
-
 def send_process(task: DbTask, submission_id: str) -> None:
     send(
         task.app,
@@ -109,7 +97,7 @@ class FollowUps:
             )
             self.feeds = set()
         if self.snapshots:
-            backlog = rates_backlog(task)
+            backlog = task.backlog(contracts.BACKLOG_RATES)
             kick = backlog.offer([json.dumps(s) for s in self.snapshots], holder)
             if kick is not None:
                 payload = json.loads(kick)
@@ -129,7 +117,7 @@ class FollowUps:
 def run_batch(task: DbTask, submission_id: str) -> None:
     """Run ``submission_id`` and a batch from the backlog (see the module doc)."""
     settings = task.resources.settings
-    backlog = ingest_backlog(task)
+    backlog = task.backlog(contracts.BACKLOG_INGEST)
     holder = task.request.id or submission_id
     taken = backlog.take(holder, settings.task_batch - 1)
     batch = {submission_id: True} | dict.fromkeys(taken.held, True)

@@ -8,7 +8,7 @@ from typing import Any
 from celery.exceptions import TimeLimitExceeded
 from sqlalchemy import select
 
-from services.ingest.batch import give_back, ingest_backlog, run_batch
+from services.ingest.batch import give_back, run_batch
 from services.ingest.failures import mark_failed
 from shared import contracts
 from shared.celery_app import DbTask, silkfeed_task
@@ -32,7 +32,7 @@ def _stopped_batch(task: DbTask, session: Any, task_id: str, own: str, exc: Exce
     """The page the limit stopped fails; the batch's pages not yet run go back to
     the backlog. A batch runs its pages in order (its own, then those it held), each
     to done or failed before the next: the one stopped is the first of neither."""
-    backlog = ingest_backlog(task)
+    backlog = task.backlog(contracts.BACKLOG_INGEST)
     holder = task_id or own
     ids = list(dict.fromkeys([own, *backlog.held(holder)]))
     rows = session.execute(select(Submission.id, Submission.status).where(Submission.id.in_(ids)))

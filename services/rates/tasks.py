@@ -40,11 +40,6 @@ def _announce_latest(task: DbTask) -> None:
         log.warning("could not announce the new snapshot", exc_info=True)
 
 
-def _backlog(task: DbTask) -> Backlog:
-    client = task.resources.redis.get(socket_timeout=10)
-    return Backlog.of(client, task.resources.settings, contracts.BACKLOG_RATES)
-
-
 def _take(task: DbTask, backlog: Backlog, holder: str) -> list[str]:
     """The snapshots this run stores besides its own (``shared.backlog``)."""
     taken = backlog.take(holder, task.resources.settings.task_batch - 1)
@@ -69,7 +64,7 @@ def _headers(payload: dict[str, Any]) -> dict[str, Any]:
 def store(self: DbTask, **payload: Any) -> None:
     """Store this snapshot and a batch of the ones waiting in the rates backlog; then
     tell the feed processes and ask for the rate feeds once for all of them."""
-    backlog = _backlog(self)
+    backlog = self.backlog(contracts.BACKLOG_RATES)
     holder = self.request.id or str(payload.get("submission_id"))
     feeds: set[str] = set()
     own_error: Exception | None = None
