@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.feed import catalog
@@ -218,7 +219,16 @@ def render_and_store(
         stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
     keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
     changed = store_documents(session, keyed, newest, as_of, stored)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another process (a request for this feed while it was cold, or the
+        # worker) stored it first, after ``stored`` was read: store over what
+        # it wrote, as over any earlier render.
+        session.rollback()
+        stored = _stored(session, list(keyed))
+        changed = store_documents(session, keyed, newest, as_of, stored)
+        session.commit()
     return changed
 
 
@@ -234,7 +244,10 @@ def store_archive(
     documents, newest = build_archive(session, settings, spec, page, pages)
     keyed = {keys[fmt]: (fmt, body) for fmt, body in documents.items()}
     store_documents(session, keyed, newest, as_of, stored)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # another process stored this page first; it never changes
 
 
 @dataclass
@@ -246,7 +259,21 @@ class Refreshed:
 def refresh(
     session: Session, settings: Settings, names: list[str], requested_at: datetime
 ) -> Refreshed:
-    """Re-render the named feeds unless a render that started later covers them."""
+    """Re-render the named feeds unless a render that started later covers them.
+
+    A render that raises leaves the session rolled back, so the caller's next
+    render (the drain goes on to the other feeds) starts on a clean transaction.
+    """
+    try:
+        return _refresh(session, settings, names, requested_at)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _refresh(
+    session: Session, settings: Settings, names: list[str], requested_at: datetime
+) -> Refreshed:
     result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
