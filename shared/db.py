@@ -118,12 +118,6 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def dialect_insert(session: Session) -> Any:
-    """``insert`` of the session's database, the one with ``on_conflict_do_nothing``
-    (silkfeed runs on SQLite and PostgreSQL)."""
-    return insert_of(session.get_bind().dialect.name)
-
-
 def insert_of(dialect: str) -> Any:
     """``insert`` of the database ``dialect`` (``sqlite`` or ``postgresql``).
 
