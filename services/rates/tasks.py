@@ -44,16 +44,17 @@ def _take(task: DbTask, backlog: Backlog, holder: str) -> list[str]:
     """The snapshots this run stores besides its own (``shared.backlog``)."""
     taken = backlog.take(holder, task.resources.settings.task_batch - 1)
     items = taken.items
-    if taken.kick is not None:
-        # More are waiting: another worker can start on them now.
-        try:
-            kick = json.loads(taken.kick)
-            send(task.app, contracts.STORE_SNAPSHOT, kick, headers=_headers(kick))
-        except Exception:
-            log.warning("could not send the rates backlog's next task; storing it here")
-            backlog.release(holder)
-            items.append(taken.kick)
+    # More are waiting: another worker can start on them now.
+    if taken.kick is not None and not backlog.pass_on(
+        holder, taken.kick, lambda raw: _send(task, raw)
+    ):
+        items.append(taken.kick)
     return items
+
+
+def _send(task: DbTask, raw: str) -> None:
+    payload = json.loads(raw)
+    send(task.app, contracts.STORE_SNAPSHOT, payload, headers=_headers(payload))
 
 
 def _headers(payload: dict[str, Any]) -> dict[str, Any]:
