@@ -123,16 +123,11 @@ def run_batch(task: DbTask, submission_id: str) -> None:
     batch = {submission_id: True} | dict.fromkeys(taken.held, True)
     for sid in taken.new:
         batch.setdefault(sid, False)
-    if taken.kick is not None:
-        # More are waiting: another worker can start on them now.
-        try:
-            send_process(task, taken.kick)
-        except Exception:
-            log.warning("could not send the ingest backlog's next task; running it here")
-            backlog.release(holder)
-            batch.setdefault(taken.kick, True)
-        else:
-            backlog.forget(holder, taken.kick)
+    # More are waiting: another worker can start on them now.
+    if taken.kick is not None and not backlog.pass_on(
+        holder, taken.kick, lambda sid: send_process(task, sid)
+    ):
+        batch.setdefault(taken.kick, True)
     order = list(batch.items())
     # A fresh batch records each page's attempt with its outcome. Should the worker
     # die meanwhile, the rerun (which holds the batch) counts each page as it

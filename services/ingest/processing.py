@@ -7,6 +7,7 @@ Running them twice for the same submission leaves the same rows.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,7 +23,7 @@ from services.ingest.identity import content_digest, identity_key
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
 from shared import contracts
 from shared.bounds import Bounds, page_problems
-from shared.db import dialect_insert, utcnow
+from shared.db import insert_of, utcnow
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
@@ -254,12 +255,8 @@ def _insert(
     # RETURNING makes SQLite run one INSERT per row, unordered it is one.
     # Core statements on the session's connection: the rows are plain values,
     # and the ORM's bulk path would cost more than the SQL.
-    articles = Article.__table__
     connection = session.connection()
-    statement = dialect_insert(session)(articles).on_conflict_do_nothing(
-        index_elements=[articles.c.identity_key]
-    )
-    ids = dict(connection.execute(statement.returning(articles.c.guid, articles.c.id), rows).all())
+    ids = dict(connection.execute(_insert_articles(connection.dialect.name), rows).all())
     tags = [
         {"article_id": ids[row["guid"]], "tag": tag}
         for row, (*_, parsed) in zip(rows, fresh, strict=True)
@@ -267,18 +264,36 @@ def _insert(
         for tag in sorted(set(parsed.tags))
     ]
     if tags:
-        connection.execute(insert(ArticleTag.__table__), tags)
+        connection.execute(_INSERT_TAGS, tags)
     return {row["identity_key"] for row in rows if row["guid"] in ids}
+
+
+# The statements of every page, built once (per database for the insert): building
+# one costs about what running it does.
+_INSERT_TAGS = insert(ArticleTag.__table__)
+_STORED_KEYS = select(Article.identity_key).where(
+    Article.identity_key.in_(bindparam("keys", expanding=True))
+)
+
+
+@functools.cache
+def _insert_articles(dialect: str) -> Any:
+    articles = Article.__table__
+    statement = insert_of(dialect)(articles).on_conflict_do_nothing(
+        index_elements=[articles.c.identity_key]
+    )
+    return statement.returning(articles.c.guid, articles.c.id)
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
     if not keys:
         return {}
     # Most articles of a page are new: ask for the keys alone first, and load
-    # (with their tags) only the articles that are stored.
-    stored = session.scalars(
-        select(Article.identity_key).where(Article.identity_key.in_(set(keys)))
-    ).all()
+    # (with their tags) only the articles that are stored. The keys are asked
+    # on the session's connection, without flushing the session first: what
+    # waits in it (the batch's pages' own rows, changed) says nothing about
+    # which articles are stored, and flushes once, when the batch commits.
+    stored = session.connection().execute(_STORED_KEYS, {"keys": sorted(set(keys))}).scalars().all()
     if not stored:
         return {}
     found = session.scalars(
