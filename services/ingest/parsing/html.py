@@ -127,7 +127,8 @@ class _Page:
         # (Its forbidden characters, which a character reference can spell,
         # are told at memchr speed: a regex's test of each is three times slower.)
         whole_text = body.text(separator="\n")
-        if has_forbidden(whole_text):
+        clean = not has_forbidden(whole_text)
+        if not clean:
             whole_text = strip_forbidden(whole_text)
         if page_date is None:
             page_date = fallback_date(tree, whole_text)
@@ -143,7 +144,7 @@ class _Page:
         if not quotes and chrome and _may_show_pair(tree, whole_text):
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
-        stories = FrontPage(tree, self.notes).stories(body)
+        stories = FrontPage(tree, self.notes, clean=clean).stories(body)
         return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
 
     def _read_single(

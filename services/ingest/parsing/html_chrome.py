@@ -112,8 +112,10 @@ def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
 def note_words(notes: Notes, kind: str, text: str) -> None:
     """Count ``text`` as left out, white space squashed, if it has any."""
     # Counted by its words (a menu's items often have no white space between
-    # them); only the sample's start is joined and cleaned.
+    # them); only the first block's sample is kept, so only its start is
+    # joined and cleaned.
     words = text.split()
     if words:
         chars = sum(map(len, words)) + len(words) - 1
-        notes.add(kind, strip_forbidden(" ".join(words[:_SAMPLE_WORDS])), chars)
+        sample = "" if kind in notes else strip_forbidden(" ".join(words[:_SAMPLE_WORDS]))
+        notes.add(kind, sample, chars)
