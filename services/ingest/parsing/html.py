@@ -81,6 +81,15 @@ def _stays_in_body(node: LexborNode, body: LexborNode) -> bool:
     return False
 
 
+def _may_show_pair(tree: LexborHTMLParser, body_text: str) -> bool:
+    """Whether a ticker bar anywhere in the tree could hold a quote: the body's
+    text, or the head's (an element there may be named a ticker too), shows a pair."""
+    if may_show_pair(body_text):
+        return True
+    head = tree.head
+    return head is not None and may_show_pair(node_text(head, separator=" "))
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -114,21 +123,28 @@ class _Page:
             return page_date, *self._read_single(facts, known)
         drop_invisible(tree)
         # The page as a person sees it, chrome included, is read before the
-        # chrome goes: its text (for ticker lines and a date line), the date
-        # and its ticker bars. (The query costs less than lowering the
-        # page's bytes to learn whether they name a ticker at all.)
-        whole_text = node_text(body, separator="\n")
-        whole_quotes = list(ticker_bar_quotes(tree))
+        # chrome goes: its text (for ticker lines and a date line) and the date.
+        # (Its forbidden characters, which a character reference can spell,
+        # are told at memchr speed: a regex's test of each is three times slower.)
+        whole_text = body.text(separator="\n")
+        clean = not has_forbidden(whole_text)
+        if not clean:
+            whole_text = strip_forbidden(whole_text)
         if page_date is None:
             page_date = fallback_date(tree, whole_text)
         # Menus, sidebars, footers and forms hold most of a news page's
         # elements, and every pass below walks what is left of the tree.
-        # A ticker bar inside them counts only when no other bar is found:
-        # a page with bars both there and elsewhere gives the quotes of the
-        # others.
-        drop_site_chrome(tree, self.notes)
-        quotes = list(ticker_bar_quotes(tree)) or whole_quotes
-        stories = FrontPage(tree, self.notes).stories(body)
+        # A ticker bar inside them counts only when no other bar gives a
+        # quote: a page with bars both there and elsewhere gives the quotes
+        # of the others. The bars' query tests every element's class and id,
+        # so it runs on what is left, and on the whole page only when that
+        # finds none and the page's text could show a pair.
+        chrome = drop_site_chrome(tree, self.notes)
+        quotes = list(ticker_bar_quotes(tree))
+        if not quotes and chrome and _may_show_pair(tree, whole_text):
+            with chrome.put_back():
+                quotes = list(ticker_bar_quotes(tree))
+        stories = FrontPage(tree, self.notes, clean=clean).stories(body)
         return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
 
     def _read_single(
