@@ -22,6 +22,7 @@ from .html_ticker_date import (
     TIME_ELEMENTS,
     fallback_date,
     may_show_pair,
+    may_show_quote,
     ticker_bar_quotes,
     ticker_line_quotes,
     time_element_date,
@@ -118,7 +119,9 @@ class _Page:
         # and its ticker bars. (The query costs less than lowering the
         # page's bytes to learn whether they name a ticker at all.)
         whole_text = node_text(body, separator="\n")
-        whole_quotes = list(ticker_bar_quotes(tree))
+        # A page whose text holds no quote has none in any ticker bar.
+        bars = may_show_quote(tree, whole_text)
+        whole_quotes = list(ticker_bar_quotes(tree)) if bars else []
         if page_date is None:
             page_date = fallback_date(tree, whole_text)
         # Menus, sidebars, footers and forms hold most of a news page's
@@ -127,7 +130,7 @@ class _Page:
         # a page with bars both there and elsewhere gives the quotes of the
         # others.
         drop_site_chrome(tree, self.notes)
-        quotes = list(ticker_bar_quotes(tree)) or whole_quotes
+        quotes = (list(ticker_bar_quotes(tree)) if bars else []) or whole_quotes
         stories = FrontPage(tree, self.notes).stories(body)
         return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
 
@@ -152,7 +155,7 @@ class _Page:
         clean = has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
-        if may_show_pair(seen):
+        if may_show_pair(seen) and may_show_quote(tree, seen):
             quotes = list(ticker_bar_quotes(tree)) or list(ticker_line_quotes(seen))
         single = read_single(
             tree, facts, heading, clean=clean, body_text=text, article_bodies=article_bodies
