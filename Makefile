@@ -35,13 +35,16 @@ down: venv ## Stop the stack that `make up` started
 # Test processes: most tests wait on live services rather than compute, so
 # more processes than cores shorten the run; tests sharing a module's stack of
 # live processes stay in one process (tests/conftest.py). TEST_PROCESSES=0 runs
-# them all in this one.
+# them all in this one. Tests that bound a duration (marked `alone`) run after
+# them, one at a time with nothing beside them: run among the others, each
+# would first wait for the longest running test to end.
 TEST_PROCESSES ?= 3
 
 test: venv ## Set up and run every test (and the linter)
 	$(BIN)/silkfeed ensure-tools --for test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup -m "not alone"
+	$(BIN)/pytest -m alone
 
 compose-env: ## Write .env for docker compose (generated database password and ingest token)
 	@$(PYTHON) deploy/compose_env.py

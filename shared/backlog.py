@@ -31,11 +31,15 @@ Nothing is lost on the way, and each failure has its cover:
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
 
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # A queued task starts within seconds; after this a kick key without a task
 # stops keeping offers from sending one.
@@ -116,6 +120,7 @@ class Backlog:
 
     def __init__(self, client: redis.Redis, prefix: str, name: str, held_ttl: int) -> None:
         self.client = client
+        self.name = name
         self.list_key = backlog_key(prefix, name)
         self.kick_key = f"{prefix}backlog:{name}:kick"
         self._held_prefix = f"{prefix}backlog:{name}:held:"
@@ -160,6 +165,19 @@ class Backlog:
     def held(self, holder: str) -> list[str]:
         """What the task ``holder`` took and has not finished."""
         return [_text(i) for i in self.client.lrange(self._held_prefix + holder, 0, -1)]
+
+    def pass_on(self, holder: str, item: str, send: Callable[[str], None]) -> bool:
+        """Send a take's ``kick`` item as the next task (``send``), so that another
+        worker can start on what waits. False when the send failed: the item stays
+        the holder's to run itself, and the next offer may send a task."""
+        try:
+            send(item)
+        except Exception:
+            log.warning("could not send the %s backlog's next task; running it here", self.name)
+            self.release(holder)
+            return False
+        self.forget(holder, item)
+        return True
 
     def forget(self, holder: str, item: str) -> None:
         """``item`` is no longer the task ``holder``'s to run (it sent it to another task)."""

@@ -20,12 +20,14 @@ holder, which deletes it after releasing the lock.
 
 Failures, and what covers each:
 
-- The sender dies between the script and the send (key set, no task): the
-  sender's own task is redelivered (late acks) and runs again. The key holds the
-  id of the task that set it, and the same id sends again, so the rerun sends
-  even within the TTL.
-- The send fails (broker away): the sender deletes the key if it still holds it
-  and raises; its task retries as a whole.
+- The script that wins the key pushes the task's message itself (built
+  beforehand, ``shared.task_messages``): the key is never set without a task
+  queued, and the request is one round trip. A rerun of the sender's task (it
+  died after the script, or retries) sends again: the key holds the id of the
+  task that set it, and the same id sends again even within the TTL.
+- Redis away: the script fails, nothing is set or sent, and the sender's task
+  retries as a whole. A message that cannot be built (the broker's connection
+  fails) leaves the feeds marked, without a claim, and the task retries.
 - A feed worker killed mid-drain: its task is redelivered (late acks), the lock
   expires, and tasks that found the lock taken scheduled a follow-up
   (``claim_followup``). Until the redelivery the key may keep senders from
@@ -48,7 +50,7 @@ import redis
 from celery import Celery
 
 from shared import contracts
-from shared.celery_app import send
+from shared.task_messages import task_messages
 
 # A queued task starts within seconds; after this a key without a task (see
 # above) stops keeping senders from sending.
@@ -65,27 +67,22 @@ for i = {first}, #ARGV, 2 do
 end
 """
 MARK_LUA = MARK_PAIRS.format(first=1) + "return 1\n"
-# KEYS: dirty hash, queued key; ARGV: owner, ttl ms, then feed/stamp pairs.
-# 1: send a task (the key is now the caller's), 0: one is queued already.
+# KEYS: dirty hash, queued key, the feed queue's list; ARGV: owner, ttl ms, the
+# task's message, then feed/stamp pairs. 1: the message was pushed (the key is
+# now the caller's), 0: a task is queued already.
 _MARK_AND_CLAIM = (
-    MARK_PAIRS.format(first=3)
+    MARK_PAIRS.format(first=4)
     + """
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return 1
-end
-if redis.call('GET', KEYS[2]) == ARGV[1] then
+local won = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2])
+if (not won) and redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  return 1
+  won = true
 end
-return 0
+if not won then return 0 end
+redis.call('LPUSH', KEYS[3], ARGV[3])
+return 1
 """
 )
-_RELEASE_IF_OWNER = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
 
 
 def dirty_key(prefix: str) -> str:
@@ -113,23 +110,21 @@ def request_refresh(
     if not feeds:
         return False
     stamp = requested_at.isoformat()
-    args: list[Any] = [owner, QUEUED_TTL_MS]
-    for name in sorted(feeds):
-        args += [name, stamp]
-    keys = [dirty_key(prefix), queued_key(prefix)]
-    # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
-    if not client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args):
-        return False
+    payload = {"feeds": sorted(feeds), "requested_at": stamp}
+    pairs: list[Any] = []
+    for name in payload["feeds"]:
+        pairs += [name, stamp]
     try:
-        send(
-            app,
-            contracts.REFRESH_FEEDS,
-            {"feeds": sorted(feeds), "requested_at": stamp},
-            **options,
+        queue, message = task_messages(app, prefix).build(
+            contracts.REFRESH_FEEDS, payload, **options
         )
     except BaseException:
-        # No task went out: let the next sender (or this task's retry) send.
-        with contextlib.suppress(redis.RedisError):  # else the TTL lets go of it
-            client.register_script(_RELEASE_IF_OWNER)(keys=[queued_key(prefix)], args=[owner])
+        # No message, so no claim; the marks are kept for whichever task drains
+        # next, and the caller's task retries.
+        with contextlib.suppress(redis.RedisError):
+            client.register_script(MARK_LUA)(keys=[dirty_key(prefix)], args=pairs)
         raise
-    return True
+    args: list[Any] = [owner, QUEUED_TTL_MS, message, *pairs]
+    keys = [dirty_key(prefix), queued_key(prefix), queue]
+    # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
+    return bool(client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args))

@@ -5,6 +5,12 @@ and, as a fallback for missed announcements, when a periodic look at the
 table shows a newer render. Filtered documents live only here, in an LRU
 bounded by entries and by bytes, and are dropped with their feed.
 
+An announced document that a reader was served since its copy was loaded is
+loaded again by the watcher at once, so the next poll is answered from memory
+instead of waiting on the database: a reader of a feed sees its change as soon
+as the announcement has arrived. A copy nobody asked for is only dropped: the
+watcher never reads more than the requests it saves.
+
 Other copies the process keeps (the rates API's ``latest`` answers) ride on
 the same watcher: one subscription and one sweep per process, whatever it holds.
 """
@@ -93,6 +99,8 @@ class FeedMemory:
         # with a change to its own feed. Names not here: forgotten at _floor.
         self._forgotten: dict[str, int] = {}
         self._floor = 0
+        # Held keys served since their copy was put: an announcement reloads these.
+        self._served: set[str] = set()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -101,6 +109,7 @@ class FeedMemory:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
+                self._served.add(key)
             return found
 
     @property
@@ -119,9 +128,11 @@ class FeedMemory:
                 self._bytes -= held_bytes(old)
             self._entries[feed.key] = feed
             self._bytes += held_bytes(feed)
+            self._served.discard(feed.key)
             while len(self._entries) > self._max or self._bytes > self._max_bytes:
-                _, dropped = self._entries.popitem(last=False)
+                key, dropped = self._entries.popitem(last=False)
                 self._bytes -= held_bytes(dropped)
+                self._served.discard(key)
 
     @property
     def held(self) -> tuple[int, int]:
@@ -148,6 +159,41 @@ class FeedMemory:
                 return
             for key in [k for k in self._entries if feed_name_of(k) in names]:
                 self._bytes -= held_bytes(self._entries.pop(key))
+                self._served.discard(key)
+
+    def refresh(self, keys: list[str]) -> int:
+        """An announcement: drop the copies of these keys' feeds (``forget``), then
+        load again the announced documents a reader was served from memory since
+        their copy was put. Returns how many were loaded."""
+        with self._lock:
+            wanted = {k: self._entries[k] for k in keys if k in self._served}
+        self.forget(keys)
+        if not wanted:
+            return 0
+        generation = self._generation
+        try:
+            with self._sessions() as session:
+                rows = session.execute(
+                    select(
+                        RenderedFeed.key,
+                        RenderedFeed.content_type,
+                        RenderedFeed.body,
+                        RenderedFeed.etag,
+                        RenderedFeed.last_modified,
+                        RenderedFeed.rendered_at,
+                    ).where(RenderedFeed.key.in_(list(wanted)))
+                ).all()
+        except Exception:
+            # The next request loads the document itself.
+            log.warning("could not load announced feeds again", exc_info=True)
+            return 0
+        for key, content_type, body, etag, modified, rendered_at in rows:
+            old = wanted[key]
+            fresh = StoredFeed.build(
+                key, content_type, body, etag, modified, old.cache_control, old.link, rendered_at
+            )
+            self.put(fresh, generation)
+        return len(rows)
 
     def start(self) -> None:
         if self._thread is None:
@@ -171,7 +217,7 @@ class FeedMemory:
                 wait = max(0.0, next_sweep - time.monotonic())
                 message = pubsub.get_message(timeout=wait)
                 if message is not None:
-                    self.forget(_announced_keys(message["data"]))
+                    self.refresh(_announced_keys(message["data"]))
             except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)

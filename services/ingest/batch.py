@@ -35,6 +35,7 @@ from services.ingest.processing import (
     prepare,
     process_submission,
     store,
+    stored_keys,
 )
 from shared import contracts
 from shared.backlog import Backlog
@@ -123,16 +124,11 @@ def run_batch(task: DbTask, submission_id: str) -> None:
     batch = {submission_id: True} | dict.fromkeys(taken.held, True)
     for sid in taken.new:
         batch.setdefault(sid, False)
-    if taken.kick is not None:
-        # More are waiting: another worker can start on them now.
-        try:
-            send_process(task, taken.kick)
-        except Exception:
-            log.warning("could not send the ingest backlog's next task; running it here")
-            backlog.release(holder)
-            batch.setdefault(taken.kick, True)
-        else:
-            backlog.forget(holder, taken.kick)
+    # More are waiting: another worker can start on them now.
+    if taken.kick is not None and not backlog.pass_on(
+        holder, taken.kick, lambda sid: send_process(task, sid)
+    ):
+        batch.setdefault(taken.kick, True)
     order = list(batch.items())
     # A fresh batch records each page's attempt with its outcome. Should the worker
     # die meanwhile, the rerun (which holds the batch) counts each page as it
@@ -210,9 +206,13 @@ class _BatchRun:
                 prepared.append(ready)
         outcomes: list[Outcome] = []
         try:
+            # One look-up of which of the group's articles are stored, not one a page.
+            stored = stored_keys(self.session, [r.page for r in prepared if r.page is not None])
             for ready in prepared:
                 with _logging_as(ready.sub.id):
-                    outcomes.append(store(self.session, ready, commit=False, attempt_at=utcnow()))
+                    outcomes.append(
+                        store(self.session, ready, commit=False, attempt_at=utcnow(), stored=stored)
+                    )
             if prepared:
                 self.session.commit()
         except SoftTimeLimitExceeded as exc:

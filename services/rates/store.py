@@ -1,4 +1,4 @@
-"""Storing a ticker snapshot exactly as published. Idempotent by construction:
+"""Storing ticker snapshots exactly as published. Idempotent by construction:
 a snapshot is identified by its observation time and the digest of its quotes."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from shared import contracts
 from shared.db import insert_unless_stored
 from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
+
+# What makes a payload unfit to store; the task reports it and stores the rest.
+MALFORMED = (contracts.ContractError, ValueError, KeyError, TypeError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +51,62 @@ def snapshot_digest(quotes: list[contracts.QuotePayload]) -> str:
 
 def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored:
     """Insert the snapshot unless the same one is stored already; commits."""
+    result = store_snapshots(session, [payload])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def store_snapshots(
+    session: Session, payloads: Sequence[contracts.StoreSnapshot]
+) -> list[Stored | Exception]:
+    """Store several snapshots in one transaction; commits once. Each payload's
+    result is what storing it alone after the ones before it would give; a
+    malformed one gets its error (``MALFORMED``) and stores nothing.
+
+    The pages of a day carry the same ticker over and over: a snapshot met
+    twice in the batch is looked up once, and the notes that each submission's
+    snapshot arrived are one statement for the whole batch.
+    """
+    results: list[Stored | Exception] = []
+    known: dict[tuple[datetime, str], tuple[int, str]] = {}
+    sources: dict[tuple[int, str], dict[str, object]] = {}
+    for payload in payloads:
+        try:
+            stored = _stage(session, payload, known)
+        except MALFORMED as exc:
+            results.append(exc)
+            continue
+        results.append(stored)
+        row = {"snapshot_id": stored.snapshot_id, "submission_id": payload["submission_id"]}
+        sources.setdefault((stored.snapshot_id, payload["submission_id"]), row)
+    if sources:
+        # Once however often it is delivered: the note that this submission's snapshot arrived.
+        insert_unless_stored(session, RateSnapshotSource, list(sources.values()))
+    session.commit()
+    return results
+
+
+def _stage(
+    session: Session,
+    payload: contracts.StoreSnapshot,
+    known: dict[tuple[datetime, str], tuple[int, str]],
+) -> Stored:
+    """Insert one snapshot (uncommitted) unless it is stored or in ``known``, the
+    snapshots met so far in this transaction (key: their id and creator)."""
     contracts.check_store_snapshot(payload)
     quotes = _distinct(payload["quotes"])
     observed_at = datetime.fromisoformat(payload["observed_at"])
     digest = snapshot_digest(quotes)
     pair_counts = Counter((q["base"], q["quote"]) for q in quotes)
     conflicts = {pair for pair, n in pair_counts.items() if n > 1}
+    counts = (len(quotes), len(conflicts))
 
-    existing = _find(session, observed_at, digest)
-    if existing is not None:
-        _record_source(session, existing.id, payload["submission_id"])
-        return Stored(existing.id, existing.submission_id, False, len(quotes), len(conflicts))
+    key = (observed_at, digest)
+    found = known.get(key) or _find(session, observed_at, digest)
+    if found is not None:
+        known[key] = found
+        return Stored(found[0], found[1], False, *counts)
     snapshot = RateSnapshot(
         observed_at=observed_at,
         observed_on=observed_at.date(),
@@ -78,39 +127,30 @@ def store_snapshot(session: Session, payload: contracts.StoreSnapshot) -> Stored
         ],
     )
     try:
-        # The snapshot and the note that this submission's snapshot arrived: one transaction.
+        # A savepoint: a concurrent delivery of the same snapshot that won the
+        # insert undoes this one alone, not the batch's others.
         with session.begin_nested():
             session.add(snapshot)
             session.flush()
-            session.add(
-                RateSnapshotSource(snapshot_id=snapshot.id, submission_id=payload["submission_id"])
-            )
-        session.commit()
     except IntegrityError:
-        # A concurrent delivery of the same snapshot won the insert.
-        session.rollback()
-        existing = _find(session, observed_at, digest)
-        if existing is None:
+        found = _find(session, observed_at, digest)
+        if found is None:
             raise
-        _record_source(session, existing.id, payload["submission_id"])
-        return Stored(existing.id, existing.submission_id, False, len(quotes), len(conflicts))
-    return Stored(snapshot.id, snapshot.submission_id, True, len(quotes), len(conflicts))
-
-
-def _record_source(session: Session, snapshot_id: int, submission_id: str) -> None:
-    """Note that this submission's snapshot arrived (once, however often it is delivered)."""
-    insert_unless_stored(
-        session, RateSnapshotSource, {"snapshot_id": snapshot_id, "submission_id": submission_id}
-    )
-    session.commit()
+        known[key] = found
+        return Stored(found[0], found[1], False, *counts)
+    known[key] = (snapshot.id, snapshot.submission_id)
+    return Stored(snapshot.id, snapshot.submission_id, True, *counts)
 
 
 # Built once: every delivered snapshot looks for itself first.
-_FIND = select(RateSnapshot).where(
+_FIND = select(RateSnapshot.id, RateSnapshot.submission_id).where(
     RateSnapshot.observed_at == bindparam("observed_at"),
     RateSnapshot.digest == bindparam("digest"),
 )
 
 
-def _find(session: Session, observed_at: datetime, digest: str) -> RateSnapshot | None:
-    return session.scalars(_FIND, {"observed_at": observed_at, "digest": digest}).first()
+def _find(session: Session, observed_at: datetime, digest: str) -> tuple[int, str] | None:
+    row = (
+        session.connection().execute(_FIND, {"observed_at": observed_at, "digest": digest}).first()
+    )
+    return None if row is None else (row[0], row[1])

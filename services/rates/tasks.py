@@ -9,7 +9,7 @@ from typing import Any
 
 import redis
 
-from services.rates.store import store_snapshot
+from services.rates.store import MALFORMED, store_snapshots
 from shared import contracts
 from shared.backlog import Backlog
 from shared.celery_app import DbTask, send, silkfeed_task
@@ -44,16 +44,17 @@ def _take(task: DbTask, backlog: Backlog, holder: str) -> list[str]:
     """The snapshots this run stores besides its own (``shared.backlog``)."""
     taken = backlog.take(holder, task.resources.settings.task_batch - 1)
     items = taken.items
-    if taken.kick is not None:
-        # More are waiting: another worker can start on them now.
-        try:
-            kick = json.loads(taken.kick)
-            send(task.app, contracts.STORE_SNAPSHOT, kick, headers=_headers(kick))
-        except Exception:
-            log.warning("could not send the rates backlog's next task; storing it here")
-            backlog.release(holder)
-            items.append(taken.kick)
+    # More are waiting: another worker can start on them now.
+    if taken.kick is not None and not backlog.pass_on(
+        holder, taken.kick, lambda raw: _send(task, raw)
+    ):
+        items.append(taken.kick)
     return items
+
+
+def _send(task: DbTask, raw: str) -> None:
+    payload = json.loads(raw)
+    send(task.app, contracts.STORE_SNAPSHOT, payload, headers=_headers(payload))
 
 
 def _headers(payload: dict[str, Any]) -> dict[str, Any]:
@@ -62,21 +63,27 @@ def _headers(payload: dict[str, Any]) -> dict[str, Any]:
 
 @silkfeed_task(contracts.STORE_SNAPSHOT)
 def store(self: DbTask, **payload: Any) -> None:
-    """Store this snapshot and a batch of the ones waiting in the rates backlog; then
-    tell the feed processes and ask for the rate feeds once for all of them."""
+    """Store this snapshot and a batch of the ones waiting in the rates backlog, in one
+    transaction; then tell the feed processes and ask for the rate feeds once for all
+    of them."""
     backlog = self.backlog(contracts.BACKLOG_RATES)
     holder = self.request.id or str(payload.get("submission_id"))
+    snapshots: list[Any] = [payload]
+    for item in _take(self, backlog, holder):
+        try:
+            snapshots.append(json.loads(item))
+        except MALFORMED as exc:
+            log.error("dropped a malformed snapshot from the rates backlog: %s", exc)
     feeds: set[str] = set()
     own_error: Exception | None = None
-    for i, item in enumerate([payload, *_take(self, backlog, holder)]):
-        try:
-            snapshot = item if i == 0 else json.loads(item)
-            result = store_snapshot(self.session, snapshot)
-        except (contracts.ContractError, ValueError, KeyError, TypeError) as exc:
+    for i, (snapshot, result) in enumerate(
+        zip(snapshots, store_snapshots(self.session, snapshots), strict=True)
+    ):
+        if isinstance(result, Exception):
             if i == 0:
-                own_error = exc
+                own_error = result
             else:
-                log.error("dropped a malformed snapshot from the rates backlog: %s", exc)
+                log.error("dropped a malformed snapshot from the rates backlog: %s", result)
             continue
         log.info(
             "snapshot %d for %s: %s, %d quotes, %d conflicting pairs",
@@ -91,7 +98,7 @@ def store(self: DbTask, **payload: Any) -> None:
         if result.created or result.submission_id == snapshot.get("submission_id"):
             feeds.update(rate_feeds(snapshot))
     if feeds:
-        # Committed by now (store_snapshot commits): /api/v1/rates/latest
+        # Committed by now (store_snapshots commits): /api/v1/rates/latest
         # answers from the feed processes' memory, which drop it on this.
         _announce_latest(self)
         request_refresh(

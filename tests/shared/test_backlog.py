@@ -64,6 +64,30 @@ def test_a_take_holds_at_most_its_batch_and_kicks_a_task_for_the_rest(backlog: B
     assert backlog.held("task-1") == ["a", "b", "c", "d"]
 
 
+def test_pass_on_sends_the_kick_item_and_the_taker_no_longer_holds_it(backlog: Backlog) -> None:
+    backlog.offer(["x", *"abcd"], "relay")
+    taken = backlog.take("task-1", 2)
+    assert taken.kick == "c"
+    sent: list[str] = []
+    assert backlog.pass_on("task-1", taken.kick, sent.append)
+    assert sent == ["c"]
+    assert backlog.held("task-1") == ["a", "b"]  # a rerun runs these, not c: c has its task
+    assert backlog.offer(["e"], "relay-2") is None  # c's task is queued
+
+
+def test_pass_on_keeps_the_item_when_its_send_fails(backlog: Backlog) -> None:
+    backlog.offer(["x", *"abcd"], "relay")
+    taken = backlog.take("task-1", 2)
+    assert taken.kick == "c"
+
+    def broker_away(_item: str) -> None:
+        raise ConnectionError("broker away")
+
+    assert not backlog.pass_on("task-1", taken.kick, broker_away)
+    assert backlog.held("task-1") == ["a", "b", "c"]  # the taker runs c itself
+    assert backlog.offer(["e"], "relay-2") == "e"  # no task is queued: the next offer sends
+
+
 def test_a_rerun_gets_what_its_first_run_held_then_more(backlog: Backlog) -> None:
     backlog.offer(["x", "a", "b"], "relay")
     assert backlog.take("task-1", 1).new == ["a"]

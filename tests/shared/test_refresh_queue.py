@@ -142,3 +142,29 @@ def test_no_feeds_sends_nothing(stack: Stack) -> None:
     assert not stack.request([], "page-1")
     assert stack.queued() == 0
     assert not stack.client.exists(queued_key(stack.prefix))
+
+
+def test_the_request_pushes_celerys_own_message_in_one_round_trip(stack: Stack) -> None:
+    assert stack.request(["articles"], "page-0")  # the builder's channel is set up
+    stack.client.delete(stack.prefix + contracts.QUEUE_FEED, queued_key(stack.prefix))
+    stack.client.config_resetstat()
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    assert stack.request(["tag:c", "tag:b"], "page-1", at)
+    calls = {
+        name.removeprefix("cmdstat_"): stats["calls"]
+        for name, stats in stack.client.info("commandstats").items()
+        if name != "cmdstat_config|resetstat"
+    }
+    # The script, and what it ran: two marks, the claim, the push. No send of its own.
+    assert calls == {"evalsha": 1, "hget": 2, "hset": 2, "set": 1, "lpush": 1}
+    with stack.app.connection_for_read() as conn:
+        queue = conn.SimpleQueue(contracts.QUEUE_FEED)
+        message = queue.get(timeout=5)
+        args, kwargs, _ = message.payload
+        assert message.headers["task"] == contracts.REFRESH_FEEDS
+        assert (args, kwargs) == (
+            [],
+            {"feeds": ["tag:b", "tag:c"], "requested_at": at.isoformat()},
+        )
+        message.ack()
+        queue.close()

@@ -5,6 +5,9 @@ Their text went into no story; the diagnostics say how much, by kind.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .clean import strip_forbidden
@@ -29,13 +32,51 @@ BARE_HEADINGS = "headings without text"
 _SAMPLE_WORDS = 30
 
 
-def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> None:
+class ChromeCut:
+    """The chrome taken out of a tree, which can be put back where it was.
+
+    Taken out, not destroyed: a reading that needs the whole page again (a
+    ticker bar inside a menu) puts it back for as long as it reads.
+    """
+
+    __slots__ = ("_taken",)
+
+    def __init__(self) -> None:
+        # Each element taken, with its parent and next sibling at the time.
+        self._taken: list[tuple[LexborNode, LexborNode | None, LexborNode | None]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._taken)
+
+    def take(self, node: LexborNode) -> None:
+        self._taken.append((node, node.parent, node.next))
+        node.decompose(recursive=False)  # unlinked with what it holds, not freed
+
+    @contextmanager
+    def put_back(self) -> Iterator[None]:
+        """The tree as it was before the cut, inside the block."""
+        # Last taken, first put back: each goes back into the tree as it was
+        # when it was taken.
+        for node, parent, following in reversed(self._taken):
+            if following is not None:
+                following.insert_before(node, move=True)
+            elif parent is not None:
+                parent.insert_child(node, move=True)
+        try:
+            yield
+        finally:
+            for node, _, _ in self._taken:
+                node.decompose(recursive=False)
+
+
+def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> ChromeCut:
     """Drop the page's menus, sidebars, footers and forms, their text counted as left out.
 
     Each menu, form, sidebar and footer counts as one block, less the ones
     counted inside it. Invisible elements must be gone already, or a menu's
-    scripts would count as its text.
+    scripts would count as its text. Returns what was taken out.
     """
+    cut = ChromeCut()
     ancestry = Ancestry()
     # One tag at a time, each dropped once counted: what it held is gone
     # before the next kind is looked up. Tag lookups skip the selector
@@ -56,7 +97,11 @@ def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> None:
                 continue
             outer = text
             note_words(notes, SITE_CHROME, text)
-        tree.strip_tags([tag], recursive=True)
+        # Those found are taken out (the last first, each after what it
+        # holds), not looked up again; what they hold goes with them.
+        for node in reversed(nodes):
+            cut.take(node)
+    return cut
 
 
 def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
@@ -67,8 +112,10 @@ def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
 def note_words(notes: Notes, kind: str, text: str) -> None:
     """Count ``text`` as left out, white space squashed, if it has any."""
     # Counted by its words (a menu's items often have no white space between
-    # them); only the sample's start is joined and cleaned.
+    # them); only the first block's sample is kept, so only its start is
+    # joined and cleaned.
     words = text.split()
     if words:
         chars = sum(map(len, words)) + len(words) - 1
-        notes.add(kind, strip_forbidden(" ".join(words[:_SAMPLE_WORDS])), chars)
+        sample = "" if kind in notes else strip_forbidden(" ".join(words[:_SAMPLE_WORDS]))
+        notes.add(kind, sample, chars)

@@ -91,8 +91,13 @@ def _is_link_item(node: LexborNode) -> bool:
 class FrontPage:
     """The stories of a page's tree, which it reads destructively."""
 
-    def __init__(self, tree: LexborHTMLParser, notes: Notes | None = None) -> None:
+    def __init__(
+        self, tree: LexborHTMLParser, notes: Notes | None = None, *, clean: bool = False
+    ) -> None:
+        """``clean``: no text in the tree holds a character XML forbids (the
+        body's text, which holds every element's, was found free of them)."""
         self.tree = tree
+        self._text = LexborNode.text if clean else node_text
         self.ancestry = Ancestry()
         # What went into no story, by kind (see ``drop_site_chrome`` for the page's chrome).
         self.notes = notes if notes is not None else Notes()
@@ -137,7 +142,7 @@ class FrontPage:
             counted = node.mem_id in leaves or tag in _ALL_HEADINGS
             if not counted or node.mem_id in self._used:
                 continue
-            text = squash_space(node_text(node))
+            text = squash_space(self._text(node))
             # A ticker bar's items and date lines are read as the page's, not left out.
             if text and not is_page_furniture(text):
                 self.notes.add(OUTSIDE, text)
@@ -186,7 +191,7 @@ class FrontPage:
 
     def _blocks(self, scope: LexborNode) -> list[str]:
         nodes = scope.css(_BLOCK_QUERY)
-        return [node_text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
+        return [self._text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
 
     def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
         """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
@@ -236,7 +241,7 @@ class FrontPage:
             tags = [node.tag for node in parts]
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
             if first is None:
-                left_out.extend((OUTSIDE, node_text(n)) for n in self._leaf_blocks(parts, tags))
+                left_out.extend((OUTSIDE, self._text(n)) for n in self._leaf_blocks(parts, tags))
                 continue
             heading = parts[first]
             published = None
@@ -245,9 +250,9 @@ class FrontPage:
                 published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
             paragraphs = self._story_text(element, parts, tags, first)
             if not any(map(str.strip, paragraphs)):
-                left_out.append((BARE_HEADINGS, node_text(heading)))
+                left_out.append((BARE_HEADINGS, self._text(heading)))
             drafts.append(
-                _draft(node_text(heading), paragraphs, self._heading_url(heading), published)
+                _draft(self._text(heading), paragraphs, self._heading_url(heading), published)
             )
         # A heading with nothing under it is a section label or a teaser link.
         articles = build_articles(drafts, require_paragraphs=True)
@@ -268,7 +273,7 @@ class FrontPage:
         """
         leaves = self._leaf_blocks(parts, tags)
         if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or self._nests_articles(element):
-            return [node_text(node) for node in leaves]
+            return [self._text(node) for node in leaves]
         keep = {node.mem_id for node in leaves}
         # A subheading stays in its story, in order, unless a list item or a
         # quote holds it (whose text then holds it already).
@@ -279,7 +284,7 @@ class FrontPage:
             and not self.ancestry.inside(node, "li")
             and not self.ancestry.inside(node, "blockquote")
         )
-        return [node_text(node) for node in parts if node.mem_id in keep]
+        return [self._text(node) for node in parts if node.mem_id in keep]
 
     @staticmethod
     def _nests_articles(element: LexborNode) -> bool:
@@ -318,13 +323,13 @@ class FrontPage:
                 # "Read also" and a list of links: a box of other stories,
                 # each item counted as text outside the stories.
                 blocks = []
-            paragraphs = [node_text(node) for node in blocks]
+            paragraphs = [self._text(node) for node in blocks]
             self._used.add(heading.mem_id)
             if any(map(str.strip, paragraphs)):
                 self._used.update(node.mem_id for node in blocks)
             else:
                 note_text(self.notes, BARE_HEADINGS, heading)
-            found.append(_draft(node_text(heading), paragraphs, self._heading_url(heading)))
+            found.append(_draft(self._text(heading), paragraphs, self._heading_url(heading)))
         return build_articles(found, require_paragraphs=True)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:

@@ -30,6 +30,10 @@ class Notes:
             entry[0] += blocks
             entry[1] += size
 
+    def __contains__(self, kind: str) -> bool:
+        """Whether a block of ``kind`` is counted already (its sample is taken)."""
+        return kind in self._kinds
+
     def warn(self, message: str) -> None:
         if len(self._warnings) < MAX_WARNINGS:
             self._warnings[message] = None

@@ -135,3 +135,33 @@ def test_a_load_under_way_when_a_sweep_sees_a_new_render_is_not_kept(
     memory._sweep()  # …which the sweep sees…
     memory.put(old, generation)  # …before the load ends
     assert memory.get("articles.json") is None
+
+
+def test_an_announced_document_a_reader_was_served_is_loaded_again_at_once(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    ingest(small_settings, page("Alpha", 2), source="wire")
+    client = feed_app.test_client()
+    memory = memory_of(feed_app)
+    first = client.get("/feeds/articles.json")  # loaded from the table
+    client.get("/feeds/articles.atom")
+    assert client.get("/feeds/articles.json").status_code == 200  # served from memory
+    held = memory.get("articles.json")
+
+    ingest(small_settings, page("Beta", 2), source="wire")
+    assert memory.refresh(["articles.atom", "articles.rss", "articles.json"]) == 1
+    fresh = memory.get("articles.json")
+    assert fresh is not None and held is not None
+    assert fresh.etag != first.headers["ETag"]
+    assert (fresh.link, fresh.cache_control) == (held.link, held.cache_control)
+    assert "articles.atom" not in held_keys(feed_app)  # loaded, never served again: dropped
+    second = client.get("/feeds/articles.json")
+    assert second.headers["ETag"] == fresh.etag
+    assert "Beta Story Number 1 From Almaty" in {i["title"] for i in second.get_json()["items"]}
+
+    # The fresh copy was served once: the next announcement loads it again,
+    # but a copy put meanwhile by a load that began before it is refused.
+    generation = memory.generation
+    memory.refresh(["articles.json"])
+    memory.put(held, generation)
+    assert memory.get("articles.json") is not held

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.rates.store import store_snapshot
+from services.rates.store import Stored, store_snapshot, store_snapshots
 from shared import contracts
-from shared.models import RateQuote, RateSnapshot
+from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 
 def payload(
@@ -81,3 +81,42 @@ def test_malformed_payload_is_refused(session: Session) -> None:
         store_snapshot(session, payload([("KGS", "USD", "1e", "0%")]))
     with pytest.raises(contracts.ContractError):
         store_snapshot(session, payload(SAMPLE_QUOTES, at="2025-12-15T00:00:00"))
+
+
+def test_a_batch_stores_what_one_at_a_time_would(session: Session) -> None:
+    """One transaction for the batch: the same ticker on several pages is one
+    snapshot, created by the first of them; a malformed payload gets its error
+    alone; every submission's snapshot is noted as arrived."""
+    before = store_snapshot(
+        session, payload(SAMPLE_QUOTES, sid="s0", at="2025-12-14T00:00:00+00:00")
+    )
+    batch = [
+        payload(SAMPLE_QUOTES, sid="s1"),
+        payload([("KGS", "USD", "1e", "0%")], sid="bad"),
+        payload(list(reversed(SAMPLE_QUOTES)), sid="s2"),
+        payload(SAMPLE_QUOTES, sid="s3", at="2025-12-14T00:00:00+00:00"),
+        payload(SAMPLE_QUOTES, sid="s1"),
+    ]
+    results = store_snapshots(session, batch)
+    first, bad, second, earlier, again = results
+    assert isinstance(first, Stored) and first.created and first.submission_id == "s1"
+    assert isinstance(bad, contracts.ContractError)
+    assert isinstance(second, Stored) and not second.created
+    assert (second.snapshot_id, second.submission_id) == (first.snapshot_id, "s1")
+    assert isinstance(earlier, Stored) and not earlier.created
+    assert (earlier.snapshot_id, earlier.submission_id) == (before.snapshot_id, "s0")
+    assert isinstance(again, Stored) and not again.created and again.submission_id == "s1"
+    session.rollback()  # committed: nothing is left to undo
+    assert session.scalar(select(func.count()).select_from(RateSnapshot)) == 2
+    assert session.scalar(select(func.count()).select_from(RateQuote)) == 6
+    sources = session.execute(
+        select(RateSnapshotSource.snapshot_id, RateSnapshotSource.submission_id)
+    ).all()
+    assert sorted(sources) == sorted(
+        [
+            (before.snapshot_id, "s0"),
+            (first.snapshot_id, "s1"),
+            (first.snapshot_id, "s2"),
+            (before.snapshot_id, "s3"),
+        ]
+    )

@@ -329,3 +329,18 @@ def test_article_body_marked_on_a_line_break_is_no_scope() -> None:
         "<footer><a href='/x'>About us</a></footer></body></html>"
     )
     assert [(a.title, len(a.paragraphs)) for a in page.articles] == [("Tariff approved", 1)]
+
+
+def test_a_ticker_bar_inside_the_menus_counts_only_without_another() -> None:
+    story = b"<article><h2>Tenge Holds Steady This Week</h2><p>The tenge held.</p></article>"
+    menu = b'<nav><a href="/">Home</a><div class="ticker"><b>KGS/USD</b> = 0.01144 0%</div></nav>'
+    alone = parse_page(menu + story + b"<footer><p>About us</p></footer>", "text/html")
+    assert [(q.base, q.quote) for q in alone.quotes] == [("KGS", "USD")]
+    # The menus are read again for their bar, and gone again for the stories.
+    assert [(a.title, a.paragraphs) for a in alone.articles] == [
+        ("Tenge Holds Steady This Week", ("The tenge held.",))
+    ]
+    assert {kind.kind: kind.blocks for kind in alone.diagnostics.left_out} == {"site chrome": 2}
+    outside = b'<div class="ticker">KZT/USD = 0.00192 -0%</div>'
+    both = parse_page(menu + outside + story, "text/html")
+    assert [(q.base, q.quote) for q in both.quotes] == [("KZT", "USD")]

@@ -1,0 +1,93 @@
+"""A task's broker message, built as sending it would build it, without pushing it.
+
+Kombu's Redis transport sends a task by pushing one JSON message onto the list
+named after its queue. A sender that must first win a claim in Redis (a
+backlog's kick, the "refresh queued" key) would pay two round trips: the
+claim's script, then the push. With the message built beforehand, the claim's
+script pushes it itself when the claim is won — one round trip, and no window
+in which the claim is held and the send has not happened.
+
+The message is Celery's own: ``send`` runs as usual on a private channel whose
+final step, the push (``_put``, the method a kombu virtual transport delivers
+through), is kept here instead of sent. The worker cannot tell it from a sent one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import weakref
+from typing import Any
+
+from celery import Celery
+from kombu import Connection, Producer
+from kombu.utils.json import dumps
+
+from shared.celery_app import send
+
+
+class TaskMessages:
+    """Builds task messages for one Celery app, on a channel of this process's own."""
+
+    def __init__(self, app: Celery, key_prefix: str) -> None:
+        self._app = app
+        self._prefix = key_prefix  # the transport's ``global_keyprefix``
+        self._pid = 0
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+        self._kept: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def build(self, task_name: str, payload: dict[str, Any], **options: Any) -> tuple[str, str]:
+        """The Redis list a send of this task would push onto, and the message."""
+        with self._lock:
+            producer = self._producer_here()
+            self._kept.clear()
+            try:
+                send(self._app, task_name, payload, producer=producer, retry=False, **options)
+            except BaseException:
+                self.close()
+                raise
+            if len(self._kept) != 1:
+                raise RuntimeError(f"sending {task_name} made {len(self._kept)} messages, not 1")
+            key, message = self._kept[0]
+            return self._prefix + key, message
+
+    def close(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # a broken connection may fail to close
+                connection.close()
+
+    def _producer_here(self) -> Producer:
+        if self._pid != os.getpid():
+            # A forked child must not use its parent's socket.
+            self._connection = self._producer = None
+            self._pid = os.getpid()
+        if self._producer is None:
+            connection = self._app.connection_for_write()
+            channel = connection.default_channel
+            channel._put = self._keep(channel)  # type: ignore[attr-defined]
+            self._connection, self._producer = connection, Producer(channel)
+        return self._producer
+
+    def _keep(self, channel: Any) -> Any:
+        def put(queue: str, message: dict[str, Any], **_: Any) -> None:
+            priority = channel._get_message_priority(message, reverse=False)
+            self._kept.append((channel._q_for_pri(queue, priority), dumps(message)))
+
+        return put
+
+
+_BY_APP: weakref.WeakKeyDictionary[Celery, TaskMessages] = weakref.WeakKeyDictionary()
+_BY_APP_LOCK = threading.Lock()
+
+
+def task_messages(app: Celery, key_prefix: str) -> TaskMessages:
+    """This app's builder (one per app, made on first use)."""
+    with _BY_APP_LOCK:
+        found = _BY_APP.get(app)
+        if found is None:
+            found = _BY_APP[app] = TaskMessages(app, key_prefix)
+        return found
