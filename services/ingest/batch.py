@@ -35,6 +35,7 @@ from services.ingest.processing import (
     prepare,
     process_submission,
     store,
+    stored_keys,
 )
 from shared import contracts
 from shared.backlog import Backlog
@@ -205,9 +206,13 @@ class _BatchRun:
                 prepared.append(ready)
         outcomes: list[Outcome] = []
         try:
+            # One look-up of which of the group's articles are stored, not one a page.
+            stored = stored_keys(self.session, [r.page for r in prepared if r.page is not None])
             for ready in prepared:
                 with _logging_as(ready.sub.id):
-                    outcomes.append(store(self.session, ready, commit=False, attempt_at=utcnow()))
+                    outcomes.append(
+                        store(self.session, ready, commit=False, attempt_at=utcnow(), stored=stored)
+                    )
             if prepared:
                 self.session.commit()
         except SoftTimeLimitExceeded as exc:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from services.ingest.identity import content_digest, identity_key
+from services.ingest.page_values import check_bounds, observed_at_of, snapshot_payload
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
 from shared import contracts
-from shared.bounds import Bounds, page_problems
+from shared.bounds import Bounds
 from shared.db import insert_of, utcnow
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
@@ -105,10 +106,13 @@ def store(
     *,
     commit: bool = True,
     attempt_at: datetime | None = None,
+    stored: set[str] | None = None,
 ) -> Outcome:
     """Store a prepared page's articles and its outcome; commits unless ``commit`` is
     false (the caller commits several pages at once). ``attempt_at``: the run's
-    attempt, not counted before the parse, is recorded with its outcome."""
+    attempt, not counted before the parse, is recorded with its outcome.
+    ``stored``: which of the page's identity keys are stored, from ``stored_keys``
+    (asked once for several pages) instead of a look-up of the page's own."""
     sub, page = prepared.sub, prepared.page
     if attempt_at is not None:
         _count_attempt(sub, attempt_at)
@@ -122,8 +126,8 @@ def store(
         return Outcome(sub.id, sub.status)
 
     outcome = Outcome(sub.id, SubmissionStatus.DONE)
-    observed_at = _observed_at(page, sub)
-    _store_articles(session, sub, page.articles, observed_at, outcome)
+    observed_at = observed_at_of(page, sub)
+    _store_articles(session, sub, page.articles, observed_at, outcome, stored)
 
     sub.status = SubmissionStatus.DONE
     sub.finished_at = utcnow()
@@ -148,41 +152,6 @@ def _count_attempt(sub: Submission, now: datetime) -> None:
     sub.error = None
 
 
-def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
-    """Raise ParseError naming the first value of ``page`` out of ``bounds``."""
-    problems = page_problems(
-        page.page_date,
-        [a.published for a in page.articles],
-        [(q.pair, format(q.rate, "f"), q.change) for q in page.quotes],
-        bounds,
-        received,
-    )
-    for path, message in problems:
-        field = "/".join(str(p) for p in path)
-        raise ParseError(f"{field}: {message}")
-
-
-def snapshot_payload(
-    sub: Submission, page: ParsedPage, observed_at: datetime
-) -> contracts.StoreSnapshot:
-    return {
-        "submission_id": sub.id,
-        "observed_at": observed_at.isoformat(),
-        "source": sub.source,
-        "quotes": [
-            {"base": q.base, "quote": q.quote, "rate": str(q.rate), "change": q.change}
-            for q in page.quotes
-        ],
-    }
-
-
-def _observed_at(page: ParsedPage, sub: Submission) -> datetime:
-    """The page's own date (midnight UTC) when it has one, else when we received it."""
-    if page.page_date is not None:
-        return datetime.combine(page.page_date, time(0, 0), tzinfo=UTC)
-    return sub.received_at
-
-
 def _affected_feeds(article: Article) -> set[str]:
     return _feeds_of(article.source, [t.tag for t in article.tags])
 
@@ -199,9 +168,10 @@ def _store_articles(
     articles: Sequence[ParsedArticle],
     page_time: datetime,
     outcome: Outcome,
+    stored: set[str] | None = None,
 ) -> None:
-    """Store a page's articles: one look-up for all of them, one insert of the new
-    ones and one of their tags.
+    """Store a page's articles: one look-up for all of them (none when ``stored``
+    is given), one insert of the new ones and one of their tags.
 
     Same rows and counts as storing them one at a time (the fallback below).
     """
@@ -211,13 +181,15 @@ def _store_articles(
         # A headline twice on one page: one at a time, so the second meets the first.
         _store_one_by_one(session, sub, articles, page_time, outcome)
         return
-    known = _existing(session, keys)
+    known = _existing(session, keys, stored)
     fresh = [
         (position, key, digest, parsed)
         for position, (key, digest, parsed) in enumerate(keyed)
         if key not in known
     ]
     inserted = _insert(session, sub, fresh, page_time) if fresh else set()
+    if stored is not None:
+        stored |= inserted
     for position, (key, digest, parsed) in enumerate(keyed):
         if key in known:
             _apply(sub, known[key], parsed, digest, outcome)
@@ -285,19 +257,34 @@ def _insert_articles(dialect: str) -> Any:
     return statement.returning(articles.c.guid, articles.c.id)
 
 
-def _existing(session: Session, keys: list[str]) -> dict[str, Article]:
-    if not keys:
-        return {}
-    # Most articles of a page are new: ask for the keys alone first, and load
-    # (with their tags) only the articles that are stored. The keys are asked
-    # on the session's connection, without flushing the session first: what
-    # waits in it (the batch's pages' own rows, changed) says nothing about
-    # which articles are stored, and flushes once, when the batch commits.
-    stored = session.connection().execute(_STORED_KEYS, {"keys": sorted(set(keys))}).scalars().all()
-    if not stored:
+def stored_keys(session: Session, pages: Iterable[ParsedPage]) -> set[str]:
+    """The identity keys of the pages' articles that are stored: one look-up for
+    several pages, handed to ``store``. One that another worker stores after it
+    is skipped by the insert and stored as a re-post, as after a page's own."""
+    return _stored_among(session, {identity_key(a) for page in pages for a in page.articles})
+
+
+def _stored_among(session: Session, keys: set[str]) -> set[str]:
+    # On the session's connection, without flushing the session first: what waits
+    # in it (the batch's pages' own rows, changed) says nothing about which
+    # articles are stored, and flushes once, when the batch commits.
+    ordered, found = sorted(keys), set()
+    for start in range(0, len(ordered), 500):  # far under either database's limit
+        chunk = {"keys": ordered[start : start + 500]}
+        found.update(session.connection().execute(_STORED_KEYS, chunk).scalars())
+    return found
+
+
+def _existing(session: Session, keys: list[str], stored: set[str] | None) -> dict[str, Article]:
+    # Most articles of a page are new: know which keys are stored first, and load
+    # (with their tags) only the articles that are.
+    hits = _stored_among(session, set(keys)) if stored is None else set(keys) & stored
+    if not hits:
         return {}
     found = session.scalars(
-        select(Article).where(Article.identity_key.in_(stored)).options(selectinload(Article.tags))
+        select(Article)
+        .where(Article.identity_key.in_(sorted(hits)))
+        .options(selectinload(Article.tags))
     )
     return {a.identity_key: a for a in found}
 

@@ -22,11 +22,12 @@ from .html_ticker_date import (
     TIME_ELEMENTS,
     fallback_date,
     may_show_pair,
+    may_show_quote,
     ticker_bar_quotes,
     ticker_line_quotes,
     time_element_date,
 )
-from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible, node_text
+from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .single import ARTICLE_BODY, first_heading, page_text, read_single
@@ -81,15 +82,6 @@ def _stays_in_body(node: LexborNode, body: LexborNode) -> bool:
     return False
 
 
-def _may_show_pair(tree: LexborHTMLParser, body_text: str) -> bool:
-    """Whether a ticker bar anywhere in the tree could hold a quote: the body's
-    text, or the head's (an element there may be named a ticker too), shows a pair."""
-    if may_show_pair(body_text):
-        return True
-    head = tree.head
-    return head is not None and may_show_pair(node_text(head, separator=" "))
-
-
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -137,11 +129,12 @@ class _Page:
         # A ticker bar inside them counts only when no other bar gives a
         # quote: a page with bars both there and elsewhere gives the quotes
         # of the others. The bars' query tests every element's class and id,
-        # so it runs on what is left, and on the whole page only when that
-        # finds none and the page's text could show a pair.
+        # so it runs only when the page's text could show a quote: on what is
+        # left, and on the whole page only when that finds none.
         chrome = drop_site_chrome(tree, self.notes)
-        quotes = list(ticker_bar_quotes(tree))
-        if not quotes and chrome and _may_show_pair(tree, whole_text):
+        bars = may_show_quote(tree, whole_text)
+        quotes = list(ticker_bar_quotes(tree)) if bars else []
+        if not quotes and chrome and bars:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
         stories = FrontPage(tree, self.notes, clean=clean).stories(body)
@@ -168,7 +161,7 @@ class _Page:
         clean = has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
-        if may_show_pair(seen):
+        if may_show_pair(seen) and may_show_quote(tree, seen):
             quotes = list(ticker_bar_quotes(tree)) or list(ticker_line_quotes(seen))
         single = read_single(
             tree, facts, heading, clean=clean, body_text=text, article_bodies=article_bodies

@@ -116,6 +116,6 @@ def note_words(notes: Notes, kind: str, text: str) -> None:
     # joined and cleaned.
     words = text.split()
     if words:
-        chars = sum(map(len, words)) + len(words) - 1
+        chars = len(" ".join(words))
         sample = "" if kind in notes else strip_forbidden(" ".join(words[:_SAMPLE_WORDS]))
         notes.add(kind, sample, chars)

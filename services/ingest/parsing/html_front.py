@@ -213,8 +213,18 @@ class FrontPage:
             for i, (node, tag) in enumerate(blocks, 1)
             if i == len(blocks)
             or (tag == "p" and not nesting_paragraphs)
-            or not self.ancestry.contains(node, blocks[i][0])
+            or not self._holds(node, blocks[i][0])
         ]
+
+    def _holds(self, node: LexborNode, following: LexborNode) -> bool:
+        """Whether ``following`` (later in the document) is inside ``node``."""
+        # Most often it is the next item of the same list: a sibling, never
+        # inside it, told without walking up to learn either's depth.
+        parent = node.parent
+        other = following.parent
+        if parent is not None and other is not None and parent.mem_id == other.mem_id:
+            return False
+        return self.ancestry.contains(node, following)
 
     def _take_article_elements(self) -> tuple[ParsedArticle, ...]:
         """The stories of the page's <article> elements, which are removed once read.

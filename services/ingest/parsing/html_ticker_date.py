@@ -23,6 +23,8 @@ TIME_ELEMENTS = "time:not(:is(svg, noscript, template) *)"
 _TIME_TEXTS_READ = 8
 # The "/KZT" of a currency pair: a literal first character keeps the scan fast.
 _PAIR_SECOND_HALF = re.compile(r"/\s*[A-Z]{3}")
+# ...and its rate's first digit after it (see ``ticker._ITEM``).
+_QUOTE_START = re.compile(r"/\s*[A-Z]{3}(?:\s*=\s*|\s+)[0-9]")
 
 
 def may_show_pair(text: str) -> bool:
@@ -34,6 +36,23 @@ def may_show_pair(text: str) -> bool:
     tests every element's class and id.
     """
     return _PAIR_SECOND_HALF.search(text) is not None
+
+
+def may_show_quote(tree: LexborHTMLParser, body_text: str) -> bool:
+    """Whether any element of ``tree`` may hold a quote, told from ``body_text`` (the
+    body's texts joined by line breaks) and the head's text.
+
+    Every quote ("KGS/USD = 0.01144") holds a pair's second half and its
+    rate's first digit, and the flattened text of an element (a ticker bar)
+    holds no word that the page's text does not: those texts joined by
+    white space hold one of its quotes only where the page's do. A page that
+    names a pair without a rate (an "AP/NBC" credit, a "/FAQ" path) is
+    spared the ticker bars' query, which tests every element's class and id
+    and takes as long as reading the page's whole text.
+    """
+    head = tree.head
+    text = body_text if head is None else node_text(head, separator="\n") + "\n" + body_text
+    return _QUOTE_START.search(text) is not None
 
 
 def ticker_bar_quotes(tree: LexborHTMLParser) -> Iterator[Quote]:

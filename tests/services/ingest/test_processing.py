@@ -177,8 +177,10 @@ def test_articles_stored_by_another_worker_meanwhile_are_re_posts(
     real_existing = processing._existing
     engine = make_engine(db_url)
 
-    def existing_then_another_worker(s: Session, keys: list[str]) -> dict[str, Article]:
-        found = real_existing(s, keys)
+    def existing_then_another_worker(
+        s: Session, keys: list[str], stored: set[str] | None
+    ) -> dict[str, Article]:
+        found = real_existing(s, keys, stored)
         monkeypatch.setattr(processing, "_existing", real_existing)
         with make_session_factory(engine)() as other:
             _, theirs = submit(other, SAMPLE.read_bytes() + b"\n")  # another submission
@@ -210,3 +212,51 @@ def test_a_headline_twice_on_one_page_is_one_article(session: Session) -> None:
     stored = articles(session)
     assert len(stored) == 2
     assert stored[first["title"]].paragraphs == first["paragraphs"]
+
+
+def _queued(session: Session, body: bytes, media_type: str = "text/plain") -> str:
+    import hashlib
+    import uuid
+
+    sid = uuid.uuid4().hex
+    sha = hashlib.sha256(body).hexdigest()
+    session.add(Submission(id=sid, body=body, body_sha256=sha, media_type=media_type, source="t"))
+    session.commit()
+    return sid
+
+
+def _store_group(session: Session, ids: list[str], stored: set[str] | None = None) -> list[Outcome]:
+    """The pages stored as a batch stores a group: one look-up, one commit."""
+    from services.ingest.processing import Prepared, prepare, store, stored_keys
+    from shared.db import utcnow
+
+    prepared = [prepare(session, sid, counted=True) for sid in ids]
+    ready = [p for p in prepared if isinstance(p, Prepared) and p.page is not None]
+    assert len(ready) == len(ids)
+    if stored is None:
+        stored = stored_keys(session, [p.page for p in ready if p.page is not None])
+    outcomes = [store(session, p, commit=False, attempt_at=utcnow(), stored=stored) for p in ready]
+    session.commit()
+    return outcomes
+
+
+def test_a_group_on_one_look_up_counts_as_one_page_at_a_time(session: Session) -> None:
+    """An article the group's first page brings is met by the next pages as stored."""
+    ids = [
+        _queued(session, SAMPLE.read_bytes()),
+        _queued(session, SAMPLE.read_bytes() + b"\n"),
+        _queued(session, HTML.read_bytes(), "text/html"),
+    ]
+    outcomes = _store_group(session, ids)
+    assert [(o.new, o.updated, o.unchanged) for o in outcomes] == [(6, 0, 0), (0, 0, 6), (0, 0, 6)]
+    assert session.scalar(select(func.count()).select_from(Article)) == 6
+
+
+def test_a_group_meets_articles_stored_since_its_look_up_as_re_posts(session: Session) -> None:
+    """Articles another worker stored after the group's look-up: no row twice."""
+    ids = [_queued(session, SAMPLE.read_bytes())]
+    _, theirs = submit(session, SAMPLE.read_bytes() + b"\n")  # after the look-up below
+    assert theirs.new == 6
+    (ours,) = _store_group(session, ids, stored=set())  # the look-up found none
+    assert (ours.new, ours.updated, ours.unchanged) == (0, 0, 6)
+    assert session.scalar(select(func.count()).select_from(Article)) == 6

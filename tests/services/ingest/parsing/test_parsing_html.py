@@ -280,6 +280,24 @@ def test_ticker_bars_in_the_header_and_in_a_story_both_count() -> None:
     assert [(q.base, q.quote) for q in page.quotes] == [("KGS", "USD"), ("KZT", "USD")]
 
 
+def test_ticker_bar_quotes_split_over_elements_on_an_article_page() -> None:
+    # The page's text (its texts joined by line breaks) tells whether a bar
+    # may hold a quote: one split over elements is still found.
+    body = (
+        b'<head><script type="application/ld+json">{"@type": "NewsArticle",'
+        b' "headline": "Tenge Holds"}</script></head><body>'
+        b'<div class="ticker"><b>KGS</b>/<i>USD</i>\n=\n<span>0.01144</span> 0%</div>'
+        b"<article><h1>Tenge Holds</h1><p>Photo: AP/NBC. The tenge held steady against the"
+        b" dollar this week, traders in Almaty said on Friday.</p></article></body>"
+    )
+    assert [(q.pair, q.rate) for q in parse_page(body, "text/html").quotes] == [
+        ("KGS/USD", Decimal("0.01144"))
+    ]
+    # Pairs named without a rate ("AP/NBC", a "/FAQ" path) are no quote.
+    plain = body.replace(b"0.01144", b"n/a")
+    assert parse_page(plain, "text/html").quotes == ()
+
+
 def test_a_base_href_with_forbidden_characters_is_cleaned() -> None:
     body = (
         b'<base href="http://news.example/a&#1;b/"><article><h2><a href="story/1">'

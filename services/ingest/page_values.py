@@ -1,0 +1,46 @@
+"""What a parsed page's values become before anything of it is stored: the
+bounds they must keep, the time its ticker was observed, its snapshot's payload."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from services.ingest.parsing import ParsedPage, ParseError
+from shared import contracts
+from shared.bounds import Bounds, page_problems
+from shared.models import Submission
+
+
+def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
+    """Raise ParseError naming the first value of ``page`` out of ``bounds``."""
+    problems = page_problems(
+        page.page_date,
+        [a.published for a in page.articles],
+        [(q.pair, format(q.rate, "f"), q.change) for q in page.quotes],
+        bounds,
+        received,
+    )
+    for path, message in problems:
+        field = "/".join(str(p) for p in path)
+        raise ParseError(f"{field}: {message}")
+
+
+def snapshot_payload(
+    sub: Submission, page: ParsedPage, observed_at: datetime
+) -> contracts.StoreSnapshot:
+    return {
+        "submission_id": sub.id,
+        "observed_at": observed_at.isoformat(),
+        "source": sub.source,
+        "quotes": [
+            {"base": q.base, "quote": q.quote, "rate": str(q.rate), "change": q.change}
+            for q in page.quotes
+        ],
+    }
+
+
+def observed_at_of(page: ParsedPage, sub: Submission) -> datetime:
+    """The page's own date (midnight UTC) when it has one, else when we received it."""
+    if page.page_date is not None:
+        return datetime.combine(page.page_date, time(0, 0), tzinfo=UTC)
+    return sub.received_at
