@@ -21,7 +21,10 @@ Nothing is lost on the way, and each failure has its cover:
   batch get a new kick from the taker itself.
 - A send that fails after the kick was won: the sender releases the key if it
   still holds it, and its own caller retries (the items offered are in the
-  list; the first one is the caller's to send again).
+  list; the first one is the caller's to send again). A sender that hands the
+  offer its task's message, built beforehand (``shared.task_messages``), has it
+  pushed by the offer when the kick is won: one round trip, and no kick held
+  without a task.
 - A kick key whose task was lost (a Redis restart that kept one, not the
   other): the TTL bounds it, and the next offer after it sends a task.
 - Redis itself losing the list: the items' owners have their own sweep (the
@@ -45,17 +48,19 @@ log = logging.getLogger(__name__)
 # stops keeping offers from sending one.
 KICK_TTL_MS = 15_000
 
-# KEYS: list, kick; ARGV: owner, ttl ms, front (1: to the head), items...
-# Returns the item the caller must send as its task's payload (kept out of the
-# list), or false when a task is queued already.
+# KEYS: list, kick[, a task queue's list]; ARGV: owner, ttl ms, front (1: to the
+# head), a task's message (with the third key: pushed onto it when the kick is
+# won), items... Returns the item the caller must send as its task's payload
+# (kept out of the list; already sent when a message came), or false when a
+# task is queued already.
 _OFFER = """
-local first = 4
+local first = 5
 local won = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2])
 if (not won) and redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
   won = true
 end
-if won then first = 5 end
+if won then first = 6 end
 if #ARGV >= first then
   if ARGV[3] == '1' then
     for i = #ARGV, first, -1 do redis.call('LPUSH', KEYS[1], ARGV[i]) end
@@ -63,7 +68,10 @@ if #ARGV >= first then
     redis.call('RPUSH', KEYS[1], unpack(ARGV, first))
   end
 end
-if won then return ARGV[4] end
+if won then
+  if #KEYS >= 3 then redis.call('LPUSH', KEYS[3], ARGV[4]) end
+  return ARGV[5]
+end
 return false
 """
 
@@ -134,14 +142,31 @@ class Backlog:
         visibility = settings.visibility_timeout or settings.task_time_limit * 4
         return cls(client, settings.key_prefix, name, held_ttl=visibility * 2)
 
-    def offer(self, items: list[str], owner: str, *, front: bool = False) -> str | None:
+    def offer(
+        self,
+        items: list[str],
+        owner: str,
+        *,
+        front: bool = False,
+        message: tuple[str, str] | None = None,
+    ) -> str | None:
         """Queue ``items``; returns the one the caller must send a task with, or None
         when a task is queued already. ``owner`` names the caller's work: a rerun
-        of it that offers again sends again even while its kick key lives."""
+        of it that offers again sends again even while its kick key lives.
+
+        ``message``: the task for the first item, built beforehand (its queue's
+        list and the message, ``shared.task_messages``): pushed by the offer
+        itself when it wins the kick, in the same round trip, so the item
+        returned has been sent already and the kick is never held without a task.
+        """
         if not items:
             return None
-        args = [owner, KICK_TTL_MS, "1" if front else "0", *items]
-        kick = self.client.register_script(_OFFER)(keys=[self.list_key, self.kick_key], args=args)
+        keys = [self.list_key, self.kick_key]
+        if message is not None:
+            keys.append(message[0])
+        body = message[1] if message is not None else ""
+        args = [owner, KICK_TTL_MS, "1" if front else "0", body, *items]
+        kick = self.client.register_script(_OFFER)(keys=keys, args=args)
         return _text(kick) if kick else None
 
     def release(self, owner: str) -> None:

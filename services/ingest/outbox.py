@@ -48,6 +48,7 @@ from shared.backlog import Backlog
 from shared.celery_app import send
 from shared.db import utcnow
 from shared.models import RateSnapshotSource, Submission, SubmissionStatus
+from shared.task_messages import task_messages
 
 log = logging.getLogger(__name__)
 
@@ -192,14 +193,13 @@ class Outbox:
         """Hand the ids to the ingest backlog: only the first of a burst goes out as
         a task, which takes the others in batches (``shared.backlog``)."""
         backlog = self._backlog_for_thread()
-        owner = uuid.uuid4().hex
-        kick = backlog.offer(submission_ids, owner)
-        if kick is not None:
-            try:
-                self._publish([kick])
-            except BaseException:
-                backlog.release(owner)
-                raise
+        first = submission_ids[0]
+        # Pushed by the offer itself when it wins the kick: one round trip.
+        prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
+        message = task_messages(self._celery, prefix).build(
+            _TASK, {"submission_id": first}, headers={"submission_id": first}
+        )
+        backlog.offer(submission_ids, uuid.uuid4().hex, message=message)
         self._remember(submission_ids)
 
     def _backlog_for_thread(self) -> Backlog:

@@ -149,3 +149,15 @@ def test_no_item_is_lost_or_run_twice_in_random_interleavings(backlog: Backlog) 
     assert sorted(ran) == sorted(f"i{n}" for n in range(next_item))
     assert backlog.depth() == 0
     assert tasks < next_item / 2
+
+
+def test_an_offer_given_its_task_message_pushes_it_when_it_wins_the_kick(
+    backlog: Backlog,
+) -> None:
+    queue = backlog.list_key + ":queue"
+    assert backlog.offer(["a", "b"], "relay-1", message=(queue, "task-a")) == "a"
+    assert backlog.offer(["c"], "relay-2", message=(queue, "task-c")) is None
+    assert backlog.offer(["d"], "relay-1", message=(queue, "task-d")) == "d"  # a rerun
+    assert [m.decode() for m in backlog.client.lrange(queue, 0, -1)] == ["task-d", "task-a"]
+    assert waiting(backlog) == ["b", "c"]
+    backlog.client.delete(queue)
