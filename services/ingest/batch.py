@@ -45,6 +45,7 @@ from shared.db import utcnow
 from shared.logs import submission_id_var
 from shared.models import Submission, SubmissionStatus
 from shared.refresh_queue import request_refresh
+from shared.task_messages import task_messages
 
 log = logging.getLogger(__name__)
 
@@ -98,20 +99,13 @@ class FollowUps:
             )
             self.feeds = set()
         if self.snapshots:
+            first = self.snapshots[0]
+            # The first snapshot's task, pushed by the offer when it wins the kick.
+            message = task_messages(task.app, task.resources.settings.key_prefix).build(
+                contracts.STORE_SNAPSHOT, first, headers={"submission_id": first["submission_id"]}
+            )
             backlog = task.backlog(contracts.BACKLOG_RATES)
-            kick = backlog.offer([json.dumps(s) for s in self.snapshots], holder)
-            if kick is not None:
-                payload = json.loads(kick)
-                try:
-                    send(
-                        task.app,
-                        contracts.STORE_SNAPSHOT,
-                        payload,
-                        headers={"submission_id": payload["submission_id"]},
-                    )
-                except BaseException:
-                    backlog.release(holder)
-                    raise
+            backlog.offer([json.dumps(s) for s in self.snapshots], holder, message=message)
             self.snapshots = []
 
 
