@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import contracts
@@ -21,6 +21,9 @@ from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 # What makes a payload unfit to store; the task reports it and stores the rest.
 MALFORMED = (contracts.ContractError, ValueError, KeyError, TypeError)
+# A payload the contract lets through and a column refuses (PostgreSQL checks
+# lengths): its savepoint is undone, and it fails alone, not the whole batch.
+REFUSED = (*MALFORMED, DataError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,8 @@ def store_snapshots(
 ) -> list[Stored | Exception]:
     """Store several snapshots in one transaction; commits once. Each payload's
     result is what storing it alone after the ones before it would give; a
-    malformed one gets its error (``MALFORMED``) and stores nothing.
+    malformed one, or one a column refuses, gets its error (``REFUSED``) and
+    stores nothing.
 
     The pages of a day carry the same ticker over and over: a snapshot met
     twice in the batch is looked up once, and the notes that each submission's
@@ -74,7 +78,7 @@ def store_snapshots(
     for payload in payloads:
         try:
             stored = _stage(session, payload, known)
-        except MALFORMED as exc:
+        except REFUSED as exc:
             results.append(exc)
             continue
         results.append(stored)

@@ -120,3 +120,21 @@ def test_a_batch_stores_what_one_at_a_time_would(session: Session) -> None:
             (before.snapshot_id, "s3"),
         ]
     )
+
+
+def test_a_payload_the_database_refuses_fails_alone(session: Session) -> None:
+    """A value the contract lets through but a column refuses (PostgreSQL checks
+    lengths) is that payload's error; the batch's others are stored."""
+    batch = [
+        payload(SAMPLE_QUOTES, sid="s1"),
+        payload([("KGS", "USD", "0.01144", "+" + "9" * 20 + "%")], sid="s2"),
+        payload(SAMPLE_QUOTES, sid="s3", at="2025-12-16T00:00:00+00:00"),
+    ]
+    first, refused, last = store_snapshots(session, batch)
+    assert isinstance(first, Stored) and first.created
+    assert isinstance(last, Stored) and last.created
+    session.rollback()
+    stored = session.scalars(select(RateSnapshot.submission_id)).all()
+    assert {"s1", "s3"} <= set(stored)
+    if session.get_bind().dialect.name == "postgresql":
+        assert isinstance(refused, Exception) and "s2" not in stored
