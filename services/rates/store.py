@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
@@ -72,23 +72,42 @@ def store_snapshots(
     twice in the batch is looked up once, and the notes that each submission's
     snapshot arrived are one statement for the whole batch.
     """
-    results: list[Stored | Exception] = []
+    results: list[Stored | Exception | None] = [None] * len(payloads)
     known: dict[tuple[datetime, str], tuple[int, str]] = {}
     sources: dict[tuple[int, str], dict[str, object]] = {}
-    for payload in payloads:
+    # Inserted in one order whatever the batch's (a stable sort: the first of a
+    # snapshot's pages still creates it). Two workers' batches holding the same
+    # new snapshots then wait on each other's rows in turn, not in a cycle, which
+    # PostgreSQL breaks by failing one of the batches as a deadlock.
+    for i in sorted(range(len(payloads)), key=lambda i: _order(payloads[i])):
+        payload = payloads[i]
         try:
             stored = _stage(session, payload, known)
         except REFUSED as exc:
-            results.append(exc)
+            results[i] = exc
             continue
-        results.append(stored)
+        results[i] = stored
         row = {"snapshot_id": stored.snapshot_id, "submission_id": payload["submission_id"]}
         sources.setdefault((stored.snapshot_id, payload["submission_id"]), row)
     if sources:
         # Once however often it is delivered: the note that this submission's snapshot arrived.
-        insert_unless_stored(session, RateSnapshotSource, list(sources.values()))
+        insert_unless_stored(session, RateSnapshotSource, [sources[k] for k in sorted(sources)])
     session.commit()
-    return results
+    return [r for r in results if r is not None]
+
+
+def _order(payload: contracts.StoreSnapshot) -> tuple[str, str]:
+    """Where a snapshot's insert goes in a batch: by its key (malformed ones first)."""
+    try:
+        observed_at = datetime.fromisoformat(payload["observed_at"])
+        if observed_at.tzinfo is None:
+            return ("", "")
+        return (
+            observed_at.astimezone(UTC).isoformat(),
+            snapshot_digest(_distinct(payload["quotes"])),
+        )
+    except Exception:  # refused by _stage, with its error
+        return ("", "")
 
 
 def _stage(
