@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import build_articles
 from .ceiling import memory_given_back
 from .clean import has_forbidden, strip_forbidden
-from .html_chrome import drop_site_chrome
+from .html_chrome import ChromeCut, drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
 from .html_ticker_date import (
@@ -82,6 +82,15 @@ def _stays_in_body(node: LexborNode, body: LexborNode) -> bool:
     return False
 
 
+def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool) -> bool:
+    """Whether a bar of the tree left once ``chrome`` is cut may hold a quote."""
+    body = tree.body
+    if not chrome or body is None:
+        return False
+    text = body.text(separator="\n")
+    return may_show_quote(tree, text if clean else strip_forbidden(text))
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -133,7 +142,11 @@ class _Page:
         # left, and on the whole page only when that finds none.
         chrome = drop_site_chrome(tree, self.notes)
         bars = may_show_quote(tree, whole_text)
-        quotes = list(ticker_bar_quotes(tree)) if bars else []
+        # Taking chrome out of a bar brings its words together (a form
+        # between a pair and its rate): what is left is asked too, when its
+        # text could show a quote that the whole page's could not.
+        left = bars or _left_may_show_quote(tree, chrome, clean)
+        quotes = list(ticker_bar_quotes(tree)) if left else []
         if not quotes and chrome and bars:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))

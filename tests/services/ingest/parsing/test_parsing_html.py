@@ -344,3 +344,12 @@ def test_a_ticker_bar_inside_the_menus_counts_only_without_another() -> None:
     outside = b'<div class="ticker">KZT/USD = 0.00192 -0%</div>'
     both = parse_page(menu + outside + story, "text/html")
     assert [(q.base, q.quote) for q in both.quotes] == [("KZT", "USD")]
+
+
+def test_a_ticker_bar_whose_quote_a_form_splits_gives_it_once_the_form_is_dropped() -> None:
+    body = (
+        b'<div class="ticker"><b>KGS/USD</b><form>Go</form> = 0.01144 0%</div>'
+        b"<article><h2>Tenge Holds Steady This Week</h2><p>The tenge held.</p></article>"
+    )
+    page = parse_page(body, "text/html")
+    assert [(q.base, q.quote, q.rate) for q in page.quotes] == [("KGS", "USD", Decimal("0.01144"))]
