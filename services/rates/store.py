@@ -8,11 +8,11 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import contracts
@@ -21,6 +21,9 @@ from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 # What makes a payload unfit to store; the task reports it and stores the rest.
 MALFORMED = (contracts.ContractError, ValueError, KeyError, TypeError)
+# A payload the contract lets through and a column refuses (PostgreSQL checks
+# lengths): its savepoint is undone, and it fails alone, not the whole batch.
+REFUSED = (*MALFORMED, DataError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +65,49 @@ def store_snapshots(
 ) -> list[Stored | Exception]:
     """Store several snapshots in one transaction; commits once. Each payload's
     result is what storing it alone after the ones before it would give; a
-    malformed one gets its error (``MALFORMED``) and stores nothing.
+    malformed one, or one a column refuses, gets its error (``REFUSED``) and
+    stores nothing.
 
     The pages of a day carry the same ticker over and over: a snapshot met
     twice in the batch is looked up once, and the notes that each submission's
     snapshot arrived are one statement for the whole batch.
     """
-    results: list[Stored | Exception] = []
+    results: list[Stored | Exception | None] = [None] * len(payloads)
     known: dict[tuple[datetime, str], tuple[int, str]] = {}
     sources: dict[tuple[int, str], dict[str, object]] = {}
-    for payload in payloads:
+    # Inserted in one order whatever the batch's (a stable sort: the first of a
+    # snapshot's pages still creates it). Two workers' batches holding the same
+    # new snapshots then wait on each other's rows in turn, not in a cycle, which
+    # PostgreSQL breaks by failing one of the batches as a deadlock.
+    for i in sorted(range(len(payloads)), key=lambda i: _order(payloads[i])):
+        payload = payloads[i]
         try:
             stored = _stage(session, payload, known)
-        except MALFORMED as exc:
-            results.append(exc)
+        except REFUSED as exc:
+            results[i] = exc
             continue
-        results.append(stored)
+        results[i] = stored
         row = {"snapshot_id": stored.snapshot_id, "submission_id": payload["submission_id"]}
         sources.setdefault((stored.snapshot_id, payload["submission_id"]), row)
     if sources:
         # Once however often it is delivered: the note that this submission's snapshot arrived.
-        insert_unless_stored(session, RateSnapshotSource, list(sources.values()))
+        insert_unless_stored(session, RateSnapshotSource, [sources[k] for k in sorted(sources)])
     session.commit()
-    return results
+    return [r for r in results if r is not None]
+
+
+def _order(payload: contracts.StoreSnapshot) -> tuple[str, str]:
+    """Where a snapshot's insert goes in a batch: by its key (malformed ones first)."""
+    try:
+        observed_at = datetime.fromisoformat(payload["observed_at"])
+        if observed_at.tzinfo is None:
+            return ("", "")
+        return (
+            observed_at.astimezone(UTC).isoformat(),
+            snapshot_digest(_distinct(payload["quotes"])),
+        )
+    except Exception:  # refused by _stage, with its error
+        return ("", "")
 
 
 def _stage(

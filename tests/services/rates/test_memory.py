@@ -346,9 +346,7 @@ def test_a_malformed_announcement_is_ignored(
     assert _announced_keys(json.dumps([LATEST_RATES]).encode()) == [LATEST_RATES]
 
 
-def test_the_watcher_outlives_a_malformed_announcement(
-    settings: Settings, ids: list[int]
-) -> None:
+def test_the_watcher_outlives_a_malformed_announcement(settings: Settings, ids: list[int]) -> None:
     app = create_app(settings)
     try:
         client = app.test_client()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.rates import store as store_module
 from services.rates.store import Stored, store_snapshot, store_snapshots
 from shared import contracts
+from shared.db import make_engine, make_session_factory
 from shared.models import RateQuote, RateSnapshot, RateSnapshotSource
 
 
@@ -120,3 +124,69 @@ def test_a_batch_stores_what_one_at_a_time_would(session: Session) -> None:
             (before.snapshot_id, "s3"),
         ]
     )
+
+
+def test_a_payload_the_database_refuses_fails_alone(session: Session) -> None:
+    """A value the contract lets through but a column refuses (PostgreSQL checks
+    lengths) is that payload's error; the batch's others are stored."""
+    batch = [
+        payload(SAMPLE_QUOTES, sid="s1"),
+        payload([("KGS", "USD", "0.01144", "+" + "9" * 20 + "%")], sid="s2"),
+        payload(SAMPLE_QUOTES, sid="s3", at="2025-12-16T00:00:00+00:00"),
+    ]
+    first, refused, last = store_snapshots(session, batch)
+    assert isinstance(first, Stored) and first.created
+    assert isinstance(last, Stored) and last.created
+    session.rollback()
+    stored = session.scalars(select(RateSnapshot.submission_id)).all()
+    assert {"s1", "s3"} <= set(stored)
+    if session.get_bind().dialect.name == "postgresql":
+        assert isinstance(refused, Exception) and "s2" not in stored
+
+
+def test_concurrent_batches_with_the_same_new_snapshots_both_store(
+    session: Session, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers' batches hold the same two new snapshots in opposite orders:
+    each insert waits on the other's uncommitted row (PostgreSQL), which must not
+    deadlock one batch into failing."""
+    day = payload(SAMPLE_QUOTES, sid="a1")
+    other = payload(SAMPLE_QUOTES, sid="a2", at="2025-12-16T00:00:00+00:00")
+    batches = {
+        "a": [day, other],
+        "b": [{**other, "submission_id": "b1"}, {**day, "submission_id": "b2"}],
+    }
+    staged = threading.Barrier(2)
+    stage = store_module._stage
+    first: dict[int, bool] = {}
+
+    def paced(*args: object, **kwargs: object) -> object:
+        result = stage(*args, **kwargs)  # type: ignore[arg-type]
+        if first.setdefault(threading.get_ident(), True):
+            first[threading.get_ident()] = False
+            # Both have staged one snapshot (unless one waits on the other's).
+            with contextlib.suppress(threading.BrokenBarrierError):
+                staged.wait(timeout=2)
+        return result
+
+    monkeypatch.setattr(store_module, "_stage", paced)
+    engine = make_engine(db_url)
+    outcomes: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        with make_session_factory(engine)() as s:
+            try:
+                outcomes[name] = store_snapshots(s, batches[name])
+            except Exception as exc:
+                outcomes[name] = exc
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    engine.dispose()
+    for name in batches:
+        assert isinstance(outcomes[name], list), outcomes[name]
+        assert all(isinstance(r, Stored) for r in outcomes[name])  # type: ignore[attr-defined]
+    assert session.scalar(select(func.count()).select_from(RateSnapshot)) == 2
