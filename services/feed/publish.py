@@ -223,11 +223,13 @@ def render_and_store(
         session.commit()
     except IntegrityError:
         # Another process (a request for this feed while it was cold, or the
-        # worker) stored it first, after ``stored`` was read: store over what
-        # it wrote, as over any earlier render.
+        # worker) stored it first, after ``stored`` was read. Its render stays
+        # where it read the database after this one did; an earlier one is
+        # stored over, as any earlier render is.
         session.rollback()
         stored = _stored(session, list(keyed))
-        changed = store_documents(session, keyed, newest, as_of, stored)
+        older = {k: v for k, v in keyed.items() if k not in stored or stored[k].as_of < as_of}
+        changed = store_documents(session, older, newest, as_of, stored)
         session.commit()
     return changed
 

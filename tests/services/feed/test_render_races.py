@@ -56,6 +56,21 @@ def test_a_render_that_finds_its_feed_stored_meanwhile_stores_over_it(
     assert publish.render_and_store(session, settings, ARTICLES, stored={}) == []
 
 
+def test_a_render_that_read_before_the_stored_one_leaves_it(
+    settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(settings, page("Race", 2), render=False)
+    keys = [feed_key(ARTICLES, fmt) for fmt in FORMATS]
+    publish.render_and_store(session, settings, ARTICLES)
+    first = stored_rows(session, keys)
+    # This render read the database a minute before the stored one did.
+    earlier = utcnow() - timedelta(minutes=1)
+    monkeypatch.setattr(publish, "utcnow", lambda: earlier)
+    ingest(settings, page("Stale", 1), render=False)
+    assert publish.render_and_store(session, settings, ARTICLES, stored={}) == []
+    assert stored_rows(session, keys) == first
+
+
 def test_an_archive_page_stored_meanwhile_is_kept(
     small_settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
