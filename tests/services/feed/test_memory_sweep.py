@@ -19,8 +19,8 @@ def memory_of(app: Flask) -> FeedMemory:
     return app.extensions["silkfeed"]["memory"]  # type: ignore[no-any-return]
 
 
-def held_keys(app: Flask) -> set[str]:
-    return set(memory_of(app)._entries)
+def held_keys(memory: FeedMemory) -> set[str]:
+    return set(memory._entries)
 
 
 @pytest.fixture
@@ -29,20 +29,25 @@ def client_with_article(feed_app: Flask, small_settings: Settings) -> FlaskClien
     return feed_app.test_client()
 
 
-def test_a_render_not_announced_is_dropped_at_the_next_sweep_and_only_then(
-    feed_app: Flask, small_settings: Settings
-) -> None:
+@pytest.fixture
+def two_articles(feed_app: Flask, small_settings: Settings) -> tuple[FlaskClient, FeedMemory]:
+    """Two articles from source "wire" stored and rendered: the app's client and its memory."""
     ingest(small_settings, page("Alpha", 2), source="wire")
-    client = feed_app.test_client()
-    memory = memory_of(feed_app)
+    return feed_app.test_client(), memory_of(feed_app)
+
+
+def test_a_render_not_announced_is_dropped_at_the_next_sweep_and_only_then(
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
+) -> None:
+    client, memory = two_articles
     memory._sweep()  # the first look: the render above is older than this process's copy
     first = client.get("/feeds/articles.json")
     memory._sweep()
-    assert "articles.json" in held_keys(feed_app)  # loaded after its render: kept
+    assert "articles.json" in held_keys(memory)  # loaded after its render: kept
 
     ingest(small_settings, page("Beta", 2), source="wire")  # rendered, never announced
     memory._sweep()
-    assert "articles.json" not in held_keys(feed_app)
+    assert "articles.json" not in held_keys(memory)
     second = client.get("/feeds/articles.json")
     assert second.headers["ETag"] != first.headers["ETag"]
     assert "Beta Story Number 1 From Almaty" in {i["title"] for i in second.get_json()["items"]}
@@ -51,33 +56,29 @@ def test_a_render_not_announced_is_dropped_at_the_next_sweep_and_only_then(
     # copy loaded after it.
     memory._sweep()
     memory._sweep()
-    assert "articles.json" in held_keys(feed_app)
+    assert "articles.json" in held_keys(memory)
 
 
 def test_a_filtered_document_goes_with_a_render_of_its_feed(
-    feed_app: Flask, small_settings: Settings
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
 ) -> None:
-    ingest(small_settings, page("Alpha", 2), source="wire")
-    client = feed_app.test_client()
-    memory = memory_of(feed_app)
+    client, memory = two_articles
     memory._sweep()
     assert client.get("/feeds/articles.json?q=alpha").status_code == 200
-    assert "articles.json?q=alpha" in held_keys(feed_app)
+    assert "articles.json?q=alpha" in held_keys(memory)
     ingest(small_settings, page("Alpha Beta", 2), source="wire")
     memory._sweep()
-    assert "articles.json?q=alpha" not in held_keys(feed_app)
+    assert "articles.json?q=alpha" not in held_keys(memory)
     items = client.get("/feeds/articles.json?q=alpha").get_json()["items"]
     assert "Alpha Beta Story Number 0 From Almaty" in {i["title"] for i in items}
     memory._sweep()  # the same render again: the new copy stays
-    assert "articles.json?q=alpha" in held_keys(feed_app)
+    assert "articles.json?q=alpha" in held_keys(memory)
 
 
 def test_a_load_is_dropped_only_when_its_own_feed_changed_meanwhile(
-    feed_app: Flask, small_settings: Settings
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
 ) -> None:
-    ingest(small_settings, page("Alpha", 2), source="wire")
-    client = feed_app.test_client()
-    memory = memory_of(feed_app)
+    client, memory = two_articles
     loaded = client.get("/feeds/articles.atom")
     assert loaded.status_code == 200
     feed = memory.get("articles.atom")
@@ -116,15 +117,13 @@ def test_a_tagged_copy_is_not_dropped_by_a_sweep_of_renders_it_postdates(
     client_with_article.get("/feeds/tags/kazakhstan.atom")
     for _ in range(3):
         memory._sweep()
-    assert "tag:kazakhstan.atom" in held_keys(feed_app)
+    assert "tag:kazakhstan.atom" in held_keys(memory)
 
 
 def test_a_load_under_way_when_a_sweep_sees_a_new_render_is_not_kept(
-    feed_app: Flask, small_settings: Settings
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
 ) -> None:
-    ingest(small_settings, page("Alpha", 2), source="wire")
-    client = feed_app.test_client()
-    memory = memory_of(feed_app)
+    client, memory = two_articles
     client.get("/feeds/articles.json")
     old = memory.get("articles.json")
     assert old is not None
@@ -138,11 +137,9 @@ def test_a_load_under_way_when_a_sweep_sees_a_new_render_is_not_kept(
 
 
 def test_an_announced_document_a_reader_was_served_is_loaded_again_at_once(
-    feed_app: Flask, small_settings: Settings
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
 ) -> None:
-    ingest(small_settings, page("Alpha", 2), source="wire")
-    client = feed_app.test_client()
-    memory = memory_of(feed_app)
+    client, memory = two_articles
     first = client.get("/feeds/articles.json")  # loaded from the table
     client.get("/feeds/articles.atom")
     assert client.get("/feeds/articles.json").status_code == 200  # served from memory
@@ -154,7 +151,7 @@ def test_an_announced_document_a_reader_was_served_is_loaded_again_at_once(
     assert fresh is not None and held is not None
     assert fresh.etag != first.headers["ETag"]
     assert (fresh.link, fresh.cache_control) == (held.link, held.cache_control)
-    assert "articles.atom" not in held_keys(feed_app)  # loaded, never served again: dropped
+    assert "articles.atom" not in held_keys(memory)  # loaded, never served again: dropped
     second = client.get("/feeds/articles.json")
     assert second.headers["ETag"] == fresh.etag
     assert "Beta Story Number 1 From Almaty" in {i["title"] for i in second.get_json()["items"]}
