@@ -134,8 +134,11 @@ def insert_of(dialect: str) -> Any:
     return insert
 
 
-def insert_unless_stored(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
-    """INSERT one row unless a row with the same key is stored; True if it was inserted.
+def insert_unless_stored(
+    session: Session, model: type[Base], values: dict[str, Any] | list[dict[str, Any]]
+) -> bool:
+    """INSERT a row (or each of a list of rows) unless a row with the same key is
+    stored; True if one was inserted (for a list, as the driver counts them).
 
     One statement on both databases (``ON CONFLICT DO NOTHING``), where a look-up,
     a savepoint and a caught IntegrityError would take four, and a concurrent
