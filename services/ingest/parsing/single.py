@@ -14,6 +14,7 @@ from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
 from .notes import Notes
 from .structured import PageFacts
+from .ticker import is_ticker_line
 
 # Text found this much shorter than the page's JSON-LD articleBody missed the story.
 _BODY_SHARE = 0.6
@@ -176,6 +177,9 @@ def read_single(
     for block in found.blocks:
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
+            continue
+        if is_ticker_line(block.text):
+            # The ticker's quotes, read as the page's quotes: no paragraph.
             continue
         names = paragraph_byline(block.text)
         if names is not None:

@@ -117,3 +117,18 @@ def test_headline_without_title_or_h1() -> None:
     assert heading("<title>Almaty-Bishkek road reopens</title><h1>Logo</h1>") == (
         "Almaty-Bishkek road reopens"
     )
+
+
+def test_page_of_rates_alone_gives_its_quotes_and_no_article() -> None:
+    page = parse(
+        b"<html><head><title>Exchange rates today - Steppe Herald</title></head><body>"
+        b"<h1>Steppe Herald</h1><div class='ticker'>USD/KZT 512.30 +0.2% EUR/KZT 553.10 -0.1% "
+        b"RUB/KZT 5.61 0%</div></body></html>"
+    )
+    assert [(q.base, q.quote, str(q.rate), q.change) for q in page.quotes] == [
+        ("USD", "KZT", "512.30", "+0.2%"),
+        ("EUR", "KZT", "553.10", "-0.1%"),
+        ("RUB", "KZT", "5.61", "0%"),
+    ]
+    assert page.articles == ()
+    assert "no article found" in page.diagnostics.warnings
