@@ -29,7 +29,7 @@ _CHROME_ROLES = frozenset(
 _BOILERPLATE = re.compile(
     r"[\s_-](?:share|sharing|social|related|comment|disqus|sidebar|footer|"
     r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
-    r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
+    r"popular|recommend|trending|most-?read|outbrain|taboola|signup|"
     r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
     r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
     r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)"

@@ -30,18 +30,21 @@ from .html_ticker_date import (
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import ARTICLE_BODY, first_heading, page_text, read_single
+from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes) -> ParsedPage:
+def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
+    ``tags``: the count of "<" in ``body``, when the caller has it
+    (``clean_utf8_tags``).
     """
     if len(body) > UNCHECKED_TAGS:
-        tags = body.count(b"<")
+        if tags is None:
+            tags = body.count(b"<")
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
@@ -151,7 +154,32 @@ class _Page:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
         stories = FrontPage(tree, self.notes, clean=clean).stories(body)
-        return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
+        quotes = quotes or list(ticker_line_quotes(whole_text))
+        if len(stories) < 2:
+            stories = self._read_unmarked(stories)
+        return page_date, quotes, stories
+
+    def _read_unmarked(self, stories: tuple[ParsedArticle, ...]) -> tuple[ParsedArticle, ...]:
+        """A page that marks no article and whose headlines cut no story (an
+        older site's story under a styled line, its text between <br>s), or one
+        under the site's name in an <h1>, is read as a person reads it: as one
+        article, found by block scoring like a marked one, under the headline
+        its markup shows (``first_heading``). Without one, or when this finds
+        nothing, the front page's reading (its notes too) stands. That reading
+        changed the tree, so it is built again."""
+        tree = build_tree(self.source)
+        facts = page_facts(tree, tree.css(JSON_LD_SCRIPTS))
+        h1, headline = markup_headline(tree)
+        if not (facts.headline or headline):
+            return stories
+        if stories and not (stories[0].title == h1 and h1 != headline):
+            return stories
+        front_notes, self.tree = self.notes, tree
+        _, articles = self._read_single(facts, None)
+        if not articles:
+            self.notes = front_notes
+            return stories
+        return articles
 
     def _read_single(
         self, facts: PageFacts, article_bodies: list[LexborNode] | None
