@@ -35,13 +35,16 @@ from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes) -> ParsedPage:
+def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
+    ``tags``: the count of "<" in ``body``, when the caller has it
+    (``clean_utf8_tags``).
     """
     if len(body) > UNCHECKED_TAGS:
-        tags = body.count(b"<")
+        if tags is None:
+            tags = body.count(b"<")
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
