@@ -180,10 +180,8 @@ def _post_submission(settings: Settings) -> dict[str, Any]:
         ],
         "requestBody": {
             "required": True,
-            "description": f"The page, at most {max_bytes} bytes: UTF-8, or text or HTML in "
-            "the encoding its Content-Type's `charset` names (WHATWG labels: windows-1251, "
-            "koi8-r, …) or, for HTML that is not UTF-8, its own `<meta charset>`; stored "
-            "in UTF-8.",
+            "description": f"The page, at most {max_bytes} bytes, in UTF-8 or the `charset` "
+            "named (HTML that is not UTF-8: its `<meta charset>`); stored in UTF-8.",
             "content": {
                 "text/plain": _text_body("The page as text, e.g. a scraped page."),
                 "text/html": _text_body("The page as HTML."),
@@ -209,10 +207,7 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
             "headers": _LOCATION,
             "content": {"application/json": {"schema": {"$ref": _REF + "Submission"}}},
         },
-        "400": _problem(
-            "The body is empty, blank or not valid in its encoding (UTF-8 unless named), "
-            "or a query parameter is malformed."
-        ),
+        "400": _problem("The body is empty, blank or not in its encoding, or a parameter is bad."),
         "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
         "405": _problem("Method not allowed.", _ALLOW),
         "408": _problem(
@@ -221,8 +216,8 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
         ),
         "413": _problem(f"The body is larger than {max_bytes} bytes; the rest is not read."),
         "415": _problem(
-            f"Content-Type is not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}, or its "
-            "`charset` names an encoding that is unknown or no text (`unsupported-charset`)."
+            f"Content-Type not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}, or an "
+            "unknown `charset` (`unsupported-charset`)."
         ),
         "422": _problem(
             "A JSON page that breaks the page schema; `errors` lists each field.",
