@@ -154,8 +154,6 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
     if head is None:
         return facts
     _from_json_ld(tree.css(JSON_LD_SCRIPTS) if scripts is None else scripts, facts)
-    if facts.article_items > 1:
-        return facts  # a page of several articles: nothing else of its own is read
     meta: dict[str, str] = {}
     authors: list[str] = []
     # Of the links only those naming a canonical one at all (stylesheets,
