@@ -11,8 +11,10 @@ import click
 
 from cli.status import amount
 from cli.submit import media_type_of
+from services.ingest.charsets import declared_charset, to_utf8
 from services.ingest.parsing import ParsedPage, ParseError, parse_page
 from services.ingest.parsing.jsondoc import SchemaError
+from shared.problems import Problem
 
 # The ingest API's default ceiling: a file larger than this would be refused there too.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -89,13 +91,15 @@ def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool) -> Non
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise ParseError(f"the file is over {MAX_FILE_BYTES:,} bytes")
-            page = parse_page(path.read_bytes(), kind)
+            media = kind.split(";", 1)[0].strip().lower()
+            body = to_utf8(path.read_bytes(), media, declared_charset(kind, media))
+            page = parse_page(body, media)
         except SchemaError as exc:
             failed += 1
             problems = "; ".join(f"{e['field'] or '/'}: {e['message']}" for e in exc.errors)
             click.echo(f"silkfeed: {path}: {problems}", err=True)
             continue
-        except (ParseError, OSError) as exc:
+        except (ParseError, OSError, Problem) as exc:
             failed += 1
             click.echo(f"silkfeed: {path}: {exc}", err=True)
             continue

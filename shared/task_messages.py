@@ -38,6 +38,7 @@ class TaskMessages:
         self._producer: Producer | None = None
         self._kept: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+        _LIVE.add(self)
 
     def build(self, task_name: str, payload: dict[str, Any], **options: Any) -> tuple[str, str]:
         """The Redis list a send of this task would push onto, and the message."""
@@ -82,6 +83,20 @@ class TaskMessages:
 
 _BY_APP: weakref.WeakKeyDictionary[Celery, TaskMessages] = weakref.WeakKeyDictionary()
 _BY_APP_LOCK = threading.Lock()
+_LIVE: weakref.WeakSet[TaskMessages] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A fork while another thread held a lock would leave it held for good in
+    the child: the child starts with fresh ones (and, on first use, a fresh
+    connection, as ``_producer_here`` sees the new pid)."""
+    global _BY_APP_LOCK
+    _BY_APP_LOCK = threading.Lock()
+    for messages in list(_LIVE):
+        messages._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def task_messages(app: Celery, key_prefix: str) -> TaskMessages:

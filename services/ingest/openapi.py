@@ -180,7 +180,8 @@ def _post_submission(settings: Settings) -> dict[str, Any]:
         ],
         "requestBody": {
             "required": True,
-            "description": f"The page, UTF-8, at most {max_bytes} bytes.",
+            "description": f"The page, at most {max_bytes} bytes, in UTF-8 or the `charset` "
+            "named (HTML that is not UTF-8: its `<meta charset>`); stored in UTF-8.",
             "content": {
                 "text/plain": _text_body("The page as text, e.g. a scraped page."),
                 "text/html": _text_body("The page as HTML."),
@@ -206,9 +207,7 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
             "headers": _LOCATION,
             "content": {"application/json": {"schema": {"$ref": _REF + "Submission"}}},
         },
-        "400": _problem(
-            "The body is empty, blank or not UTF-8, or a query parameter is malformed."
-        ),
+        "400": _problem("The body is empty, blank or not in its encoding, or a parameter is bad."),
         "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
         "405": _problem("Method not allowed.", _ALLOW),
         "408": _problem(
@@ -216,7 +215,10 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
             f"{settings.http_body_min_rate} bytes/s after its first 2 s; the connection is closed."
         ),
         "413": _problem(f"The body is larger than {max_bytes} bytes; the rest is not read."),
-        "415": _problem(f"Content-Type is not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}."),
+        "415": _problem(
+            f"Content-Type not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}, or an "
+            "unknown `charset` (`unsupported-charset`)."
+        ),
         "422": _problem(
             "A JSON page that breaks the page schema; `errors` lists each field.",
         ),

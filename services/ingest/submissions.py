@@ -16,6 +16,7 @@ from typing import Any
 
 from services.ingest import accept as acc
 from services.ingest.auth import authenticate
+from services.ingest.charsets import declared_charset, to_utf8
 from services.ingest.ratelimit import RateLimiter
 from shared.bounds import Bounds
 from shared.metrics import SUBMISSIONS_ACCEPTED
@@ -34,6 +35,7 @@ class Checked:
     media_type: str
     source: str
     page_url: str | None
+    charset: str | None = None  # the encoding the Content-Type names (services.ingest.charsets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +80,12 @@ def check_submission(
         limiter: RateLimiter = state["limiter"]
         limiter.check(label)
     media_type = acc.check_media_type(content_type)
+    charset = declared_charset(content_type, media_type)
     if content_length is not None and content_length > settings.max_body_bytes:
         raise too_large(settings)
     acc.check_query(args.keys())
     source = acc.check_source(args.get("source"), default=f"token-{label}")
-    return Checked(label, media_type, source, acc.check_page_url(args.get("url")))
+    return Checked(label, media_type, source, acc.check_page_url(args.get("url")), charset)
 
 
 def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logger) -> Reply:
@@ -91,6 +94,7 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     settings: Settings = state["settings"]
     if len(body) > settings.max_body_bytes:
         raise too_large(settings)
+    body = to_utf8(body, checked.media_type, checked.charset)
     acc.check_body(body, checked.media_type, Bounds.from_settings(settings))
     fields, created = acc.store(
         state["engine"], body, checked.media_type, checked.source, checked.page_url

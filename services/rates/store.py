@@ -73,16 +73,25 @@ def store_snapshots(
     snapshot arrived are one statement for the whole batch.
     """
     results: list[Stored | Exception | None] = [None] * len(payloads)
+    keyed: list[_Keyed | Exception] = []
+    for payload in payloads:
+        try:
+            keyed.append(_key(payload))
+        except MALFORMED as exc:
+            keyed.append(exc)
     known: dict[tuple[datetime, str], tuple[int, str]] = {}
     sources: dict[tuple[int, str], dict[str, object]] = {}
     # Inserted in one order whatever the batch's (a stable sort: the first of a
     # snapshot's pages still creates it). Two workers' batches holding the same
     # new snapshots then wait on each other's rows in turn, not in a cycle, which
     # PostgreSQL breaks by failing one of the batches as a deadlock.
-    for i in sorted(range(len(payloads)), key=lambda i: _order(payloads[i])):
-        payload = payloads[i]
+    for i in sorted(range(len(payloads)), key=lambda i: _order(keyed[i])):
+        payload, key = payloads[i], keyed[i]
+        if isinstance(key, Exception):
+            results[i] = key
+            continue
         try:
-            stored = _stage(session, payload, known)
+            stored = _stage(session, payload, key, known)
         except REFUSED as exc:
             results[i] = exc
             continue
@@ -96,31 +105,39 @@ def store_snapshots(
     return [r for r in results if r is not None]
 
 
-def _order(payload: contracts.StoreSnapshot) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class _Keyed:
+    """A checked payload's distinct quotes and the key it is stored under."""
+
+    observed_at: datetime
+    quotes: list[contracts.QuotePayload]
+    digest: str
+
+
+def _key(payload: contracts.StoreSnapshot) -> _Keyed:
+    """Check a payload and work out its key once (raises one of ``MALFORMED``)."""
+    contracts.check_store_snapshot(payload)
+    quotes = _distinct(payload["quotes"])
+    observed_at = datetime.fromisoformat(payload["observed_at"])
+    return _Keyed(observed_at, quotes, snapshot_digest(quotes))
+
+
+def _order(key: _Keyed | Exception) -> tuple[str, str]:
     """Where a snapshot's insert goes in a batch: by its key (malformed ones first)."""
-    try:
-        observed_at = datetime.fromisoformat(payload["observed_at"])
-        if observed_at.tzinfo is None:
-            return ("", "")
-        return (
-            observed_at.astimezone(UTC).isoformat(),
-            snapshot_digest(_distinct(payload["quotes"])),
-        )
-    except Exception:  # refused by _stage, with its error
+    if isinstance(key, Exception):
         return ("", "")
+    return (key.observed_at.astimezone(UTC).isoformat(), key.digest)
 
 
 def _stage(
     session: Session,
     payload: contracts.StoreSnapshot,
+    keyed: _Keyed,
     known: dict[tuple[datetime, str], tuple[int, str]],
 ) -> Stored:
     """Insert one snapshot (uncommitted) unless it is stored or in ``known``, the
     snapshots met so far in this transaction (key: their id and creator)."""
-    contracts.check_store_snapshot(payload)
-    quotes = _distinct(payload["quotes"])
-    observed_at = datetime.fromisoformat(payload["observed_at"])
-    digest = snapshot_digest(quotes)
+    quotes, observed_at, digest = keyed.quotes, keyed.observed_at, keyed.digest
     pair_counts = Counter((q["base"], q["quote"]) for q in quotes)
     conflicts = {pair for pair, n in pair_counts.items() if n > 1}
     counts = (len(quotes), len(conflicts))

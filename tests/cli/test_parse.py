@@ -56,6 +56,26 @@ def test_media_type_override_and_bad_pages(cli: Cli, tmp_path: Path) -> None:
     assert "Traceback" not in as_json.output
 
 
+def test_parse_reads_legacy_encodings(cli: Cli, tmp_path: Path) -> None:
+    text = (PAGES / "russian.txt").read_text(encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_bytes(text.encode("cp1251"))
+    named = cli("parse", "--media-type", "text/plain; charset=windows-1251", "--json", str(page))
+    assert named.exit_code == 0, named.output
+    assert json.loads(named.stdout)["articles"][0]["authors"] == ["Дана Омарова"]
+    html = tmp_path / "page.html"
+    html.write_bytes(
+        '<meta charset="koi8-r"><article><h1>Тенге укрепился</h1><p>Курс тенге вырос на 0,5% '
+        "за неделю, сообщил Национальный банк Казахстана.</p></article>".encode("koi8-r")
+    )
+    declared = cli("parse", "--json", str(html))
+    assert declared.exit_code == 0, declared.output
+    assert json.loads(declared.stdout)["articles"][0]["title"] == "Тенге укрепился"
+    unknown = cli("parse", "--media-type", "text/plain; charset=x-bogus", str(page))
+    assert unknown.exit_code == 1
+    assert "x-bogus" in unknown.stderr
+
+
 def test_parse_stores_nothing(cli: Cli, tmp_path: Path) -> None:
     result = cli("parse", str(PAGES / "russian.txt"))
     assert result.exit_code == 0

@@ -7,7 +7,7 @@ message meant for the submitter.
 
 from __future__ import annotations
 
-from .clean import clean_utf8, decode_body
+from .clean import clean_utf8_tags, decode_body
 from .html import parse_html
 from .jsondoc import SchemaError, page_json_schema, parse_json, validate_json_document
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
@@ -38,7 +38,7 @@ def parse_page(body: bytes, media_type: str) -> ParsedPage:
     if kind == "text/plain":
         return parse_text(decode_body(body))
     if kind in ("text/html", "application/xhtml+xml"):
-        return parse_html(clean_utf8(body))
+        return parse_html(*clean_utf8_tags(body))
     if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
         return parse_json(body)
     raise ParseError(f"unsupported media type {media_type!r}: send one of {', '.join(MEDIA_TYPES)}")

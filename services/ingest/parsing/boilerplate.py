@@ -29,7 +29,7 @@ _CHROME_ROLES = frozenset(
 _BOILERPLATE = re.compile(
     r"[\s_-](?:share|sharing|social|related|comment|disqus|sidebar|footer|"
     r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
-    r"popular|recommend|trending|most-?read|outbrain|taboola|paywall|signup|"
+    r"popular|recommend|trending|most-?read|outbrain|taboola|signup|"
     r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
     r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
     r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)"
@@ -42,6 +42,8 @@ _CAMEL_BOILERPLATE = re.compile(
 )
 # Microdata properties whose element holds the story's text, not a restated fact.
 _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"})
+# The attributes told first, before the names.
+_MARKING = frozenset({"hidden", "role", "aria-hidden", "style", "itemprop"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -66,18 +68,9 @@ def is_boilerplate(
     attributes = node.attributes
     if not attributes:
         return False
-    if "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES:
-        return True
-    if (attributes.get("aria-hidden") or "").strip() == "true":
-        return True
-    style = attributes.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    prop = attributes.get("itemprop")
-    # A microdata fact (a headline, a date, keywords) holding no paragraph:
-    # the story's own elements carry no itemprop, a text one, or hold its
-    # paragraphs (an itemscope'd blog post).
-    if prop and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph(index):
+    # Most elements carry none of the attributes that mark furniture
+    # whatever its names: one pass over their few attributes rules all out.
+    if not _MARKING.isdisjoint(attributes) and _marked(attributes, holds_paragraph, index):
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     if names == " ":
@@ -89,6 +82,26 @@ def is_boilerplate(
         known = is_furniture_name(names)
         seen[names] = known
     return known
+
+
+def _marked(
+    attributes: dict[str, str | None], holds_paragraph: Callable[[int], bool], index: int
+) -> bool:
+    """Whether the attributes mark the element as furniture: hidden, a chrome role, a fact."""
+    if "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES:
+        return True
+    if (attributes.get("aria-hidden") or "").strip() == "true":
+        return True
+    style = attributes.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    prop = attributes.get("itemprop")
+    # A microdata fact (a headline, a date, keywords) holding no paragraph:
+    # the story's own elements carry no itemprop, a text one, or hold its
+    # paragraphs (an itemscope'd blog post).
+    return (
+        bool(prop) and prop.strip().lower() not in _TEXT_PROPERTIES and not holds_paragraph(index)
+    )
 
 
 def is_furniture_name(names: str) -> bool:

@@ -30,6 +30,11 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Looked for one at a time: a one-byte search runs at memchr speed, so the 29
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
+# Every byte but those and "<": what a page keeps of its bytes without these
+# says both whether it holds a forbidden one and how many tags it has.
+_NEITHER_FORBIDDEN_NOR_TAG = bytes(
+    byte for byte in range(256) if byte not in _FORBIDDEN_BYTES and byte != ord("<")
+)
 _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
 _NONCHARACTER_FFFF = "\uffff".encode()
@@ -65,7 +70,24 @@ def clean_utf8(body: bytes) -> bytes:
     about twice as fast as a ``str``); usually the body itself comes back.
     The body is checked without being decoded whole (see ``_check_utf8``).
     """
-    body, allowed = _checked(body)
+    return _cleaned(*_checked(body))
+
+
+def clean_utf8_tags(body: bytes) -> tuple[bytes, int]:
+    """``clean_utf8``, and how many "<" the result holds (how many tags a page
+    may open, which bounds how deep it can nest).
+
+    Both from one pass: keeping only the forbidden bytes and "<" costs less
+    than looking for the forbidden ones and counting "<" apart.
+    """
+    body = _as_bytes(body)
+    kept = body.translate(None, _NEITHER_FORBIDDEN_NOR_TAG)
+    tags = kept.count(b"<")
+    allowed = _allowed(body) if len(kept) > tags else None
+    return _cleaned(body, allowed), tags
+
+
+def _cleaned(body: bytes, allowed: bytes | None) -> bytes:
     start = len(_UTF8_BOM) if body.startswith(_UTF8_BOM) else 0
     # (Their lead byte is rare: most pages are not searched for them.)
     noncharacters = _check_utf8(body, start, _NONCHARACTERS_LEAD in body)
@@ -85,11 +107,20 @@ def _checked(body: bytes) -> tuple[bytes, bytes | None]:
     """
     # Every check works on the bytes with C-speed primitives, several times
     # cheaper than scanning the decoded text, and most bodies need no change.
-    if not isinstance(body, bytes | bytearray | memoryview):
-        raise TypeError(f"body must be bytes, not {type(body).__name__}")
-    body = bytes(body)
+    body = _as_bytes(body)
     if not any(map(body.__contains__, _FORBIDDEN_SINGLES)):
         return body, None
+    return body, _allowed(body)
+
+
+def _as_bytes(body: bytes) -> bytes:
+    if not isinstance(body, bytes | bytearray | memoryview):
+        raise TypeError(f"body must be bytes, not {type(body).__name__}")
+    return bytes(body)
+
+
+def _allowed(body: bytes) -> bytes:
+    """The body without its control characters, which it holds; refuses non-text."""
     allowed = body.translate(None, _FORBIDDEN_BYTES)
     controls = len(body) - len(allowed)
     nul = body.find(b"\x00")
@@ -102,7 +133,7 @@ def _checked(body: bytes) -> tuple[bytes, bytes | None]:
         raise ParseError(
             f"body looks binary: {controls} of its {len(body)} bytes are control characters"
         )
-    return body, allowed
+    return allowed
 
 
 def _check_utf8(body: bytes, start: int, noncharacters: bool) -> bool:

@@ -30,18 +30,21 @@ from .html_ticker_date import (
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import ARTICLE_BODY, first_heading, page_text, read_single
+from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes) -> ParsedPage:
+def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
+    ``tags``: the count of "<" in ``body``, when the caller has it
+    (``clean_utf8_tags``).
     """
     if len(body) > UNCHECKED_TAGS:
-        tags = body.count(b"<")
+        if tags is None:
+            tags = body.count(b"<")
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
@@ -122,6 +125,9 @@ class _Page:
             # when this query already tells them (the story's scope asks).
             known = [marked] if marked is not None and _stays_in_body(marked, body) else None
             return page_date, *self._read_single(facts, known)
+        # The headline the markup shows, read before the tree changes: a page
+        # whose headlines cut no story may be one article under it.
+        h1, headline = markup_headline(tree)
         drop_invisible(tree)
         # The page as a person sees it, chrome included, is read before the
         # chrome goes: its text (for ticker lines and a date line) and the date.
@@ -151,14 +157,48 @@ class _Page:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
         stories = FrontPage(tree, self.notes, clean=clean).stories(body)
-        return page_date, quotes or list(ticker_line_quotes(whole_text)), stories
+        quotes = quotes or list(ticker_line_quotes(whole_text))
+        if len(stories) < 2:
+            stories = self._read_unmarked(stories, facts, h1, headline)
+        return page_date, quotes, stories
+
+    def _read_unmarked(
+        self, stories: tuple[ParsedArticle, ...], facts: PageFacts, h1: str, headline: str
+    ) -> tuple[ParsedArticle, ...]:
+        """A page that marks no article and whose headlines cut no story (an
+        older site's story under a styled line, its text between <br>s), or one
+        under the site's name in an <h1>, is read as a person reads it: as one
+        article, found by block scoring like a marked one, under the headline
+        its markup shows (``headline``; ``h1``: its first <h1>). Without one,
+        or when this finds nothing, the front page's reading (its notes too)
+        stands. That reading changed the tree, so it is built again, only when
+        the page is read this way (``facts`` and the headlines were read
+        before it changed)."""
+        if not (facts.headline or headline):
+            return stories
+        if stories and not (stories[0].title == h1 and h1 != headline):
+            return stories
+        front_notes, self.tree = self.notes, build_tree(self.source)
+        _, articles = self._read_single(facts, None, headline or None)
+        if not articles:
+            self.notes = front_notes
+            return stories
+        return articles
 
     def _read_single(
-        self, facts: PageFacts, article_bodies: list[LexborNode] | None
+        self,
+        facts: PageFacts,
+        article_bodies: list[LexborNode] | None,
+        heading: str | None = None,
     ) -> tuple[list[Quote], tuple[ParsedArticle, ...]]:
-        """A page that says it is one article: its main content, by block scoring."""
+        """A page that says it is one article: its main content, by block scoring.
+
+        ``heading``: the headline its markup shows (``first_heading``), when
+        the caller has read it.
+        """
         tree = self.tree
-        heading = first_heading(tree)
+        if heading is None:
+            heading = first_heading(tree)
         drop_invisible(tree)
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it; the page's text says first whether any

@@ -107,8 +107,17 @@ def body_authors(scope: LexborNode) -> list[str]:
         names.extend(name for name in author_names(node.text()) if name not in names)
     if names:
         return names[:MAX_AUTHORS]
-    for node in scope.css(_BYLINE_ELEMENTS)[:_NODES_READ]:
-        # Each piece of text of its own: "By", the name's link, a date.
+    # The byline query tests substrings of every element's class: its first
+    # element is looked for alone (that query stops there), as it is usually
+    # the byline when the page prints one; the rest only when it is not.
+    first = scope.css_first(_BYLINE_ELEMENTS)
+    if first is None:
+        return []
+    # Each piece of text of its own: "By", the name's link, a date.
+    found = author_names(first.text(separator="|"))
+    if found:
+        return found
+    for node in scope.css(_BYLINE_ELEMENTS)[1:_NODES_READ]:
         found = author_names(node.text(separator="|"))
         if found:
             return found

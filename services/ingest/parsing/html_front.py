@@ -19,7 +19,7 @@ from .bylines import byline_authors
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
-from .html_tree import Ancestry, heading_link, node_text
+from .html_tree import Ancestry, TagSet, heading_link, node_text
 from .model import ParsedArticle
 from .notes import Notes
 from .text import article_lines
@@ -45,20 +45,20 @@ _NOT_STORY = ", ".join(
 _STORIES = f"article:not(article *):not(:is({_NOT_STORY})):not(:is({_NOT_STORY}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 _BLOCK_TAGS = frozenset({"p", "blockquote", "li"})
-_BLOCKS = "p, blockquote, li"
 # A new block closes an open <p> unless one of these stands between them (the
 # HTML Standard's "button scope", less what lives only inside a table or a
-# formula, and SVG's, gone with the drawings). The block queries fetch them
+# formula, and SVG's, gone with the drawings). The block lookups fetch them
 # too, so that a <p> is checked for blocks inside it only where one can be.
 _PARAGRAPH_SCOPE = frozenset({"button", "table", "object", "marquee", "applet", "math"})
-_SCOPE_LIST = ", ".join(sorted(_PARAGRAPH_SCOPE))
-_BLOCK_QUERY = f"{_BLOCKS}, {_SCOPE_LIST}"
-_ARTICLE_FLOW = f"h1, h2, h3, p, blockquote, li, {_SCOPE_LIST}"
-_ARTICLE_PARTS = f"h1, h2, h3, p, blockquote, li, time, {_SCOPE_LIST}"
+_BLOCK_QUERY = TagSet([*_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+_ARTICLE_FLOW = TagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+# A story's own <article> comes first (its scope is listed too): any other
+# is nested in it.
+_ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "time", "article", *_PARAGRAPH_SCOPE])
 _URL_SCHEMES = frozenset({"", "http", "https"})
 # Text left in the page once its stories are read: every heading and block.
-_LEFT_OVER = f"h1, h2, h3, h4, h5, h6, {_BLOCK_QUERY}"
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 
 
 def _draft(
@@ -135,8 +135,7 @@ class FrontPage:
 
     def _count_left_over(self, body: LexborNode) -> None:
         """Count the headings and blocks still in the page that no story took."""
-        nodes = body.css(_LEFT_OVER)
-        tags = [node.tag for node in nodes]
+        nodes, tags = _LEFT_OVER.elements(body)
         leaves = {node.mem_id for node in self._leaf_blocks(nodes, tags)}
         for node, tag in zip(nodes, tags, strict=True):
             counted = node.mem_id in leaves or tag in _ALL_HEADINGS
@@ -190,13 +189,13 @@ class FrontPage:
         return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
 
     def _blocks(self, scope: LexborNode) -> list[str]:
-        nodes = scope.css(_BLOCK_QUERY)
-        return [self._text(node) for node in self._leaf_blocks(nodes, [n.tag for n in nodes])]
+        nodes, tags = _BLOCK_QUERY.elements(scope)
+        return [self._text(node) for node in self._leaf_blocks(nodes, tags)]
 
     def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
         """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
 
-        ``nodes`` come from a query that also fetched ``_PARAGRAPH_SCOPE``.
+        ``nodes`` come from a lookup that also fetched ``_PARAGRAPH_SCOPE``.
 
         A <blockquote> or <li> wrapping <p>s is a container: the inner blocks
         are the paragraphs. Matches come in document order, so a block
@@ -246,9 +245,8 @@ class FrontPage:
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
         for element in elements:
-            # One query per article, sorted out here: each query walks the subtree.
-            parts = element.css(_ARTICLE_PARTS)
-            tags = [node.tag for node in parts]
+            # One lookup per article, sorted out here: each one walks the subtree.
+            parts, tags = _ARTICLE_PARTS.elements(element)
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
             if first is None:
                 left_out.extend((OUTSIDE, self._text(n)) for n in self._leaf_blocks(parts, tags))
@@ -258,7 +256,7 @@ class FrontPage:
             if "time" in tags:
                 stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
                 published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
-            paragraphs = self._story_text(element, parts, tags, first)
+            paragraphs = self._story_text(parts, tags, first)
             if not any(map(str.strip, paragraphs)):
                 left_out.append((BARE_HEADINGS, self._text(heading)))
             drafts.append(
@@ -272,9 +270,7 @@ class FrontPage:
                     self.notes.add(kind, text)
         return articles
 
-    def _story_text(
-        self, element: LexborNode, parts: list[LexborNode], tags: list[str | None], first: int
-    ) -> list[str]:
+    def _story_text(self, parts: list[LexborNode], tags: list[str | None], first: int) -> list[str]:
         """A story's paragraphs, its subheadings among them, from its element's ``parts``.
 
         ``first`` is the index of its headline in ``parts``. The headings of
@@ -282,7 +278,8 @@ class FrontPage:
         not its subheadings: with such articles, headings are left out.
         """
         leaves = self._leaf_blocks(parts, tags)
-        if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or self._nests_articles(element):
+        nests_articles = tags.count("article") > 1  # its own and another
+        if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or nests_articles:
             return [self._text(node) for node in leaves]
         keep = {node.mem_id for node in leaves}
         # A subheading stays in its story, in order, unless a list item or a
@@ -296,15 +293,9 @@ class FrontPage:
         )
         return [self._text(node) for node in parts if node.mem_id in keep]
 
-    @staticmethod
-    def _nests_articles(element: LexborNode) -> bool:
-        # A query matches its scope too.
-        return any(node.mem_id != element.mem_id for node in element.css("article"))
-
     def _from_headings(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         scope = body.css_first("main") or body
-        flow = scope.css(_ARTICLE_FLOW)
-        tags = [node.tag for node in flow]
+        flow, tags = _ARTICLE_FLOW.elements(scope)
         leaves = {node.mem_id for node in self._leaf_blocks(flow, tags)}
         # A heading holding another heading (broken markup) is no title: its
         # text would hold everything nested in it. What follows it until the

@@ -8,6 +8,8 @@ CSS query walks the whole tree, so the page is read with a handful of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from selectolax.lexbor import (
     LexborDocumentOptions,
     LexborHTMLParser,
@@ -54,6 +56,36 @@ def drop_invisible(holder: LexborHTMLParser | LexborNode) -> None:
         br.replace_with(" ")
 
 
+class TagSet:
+    """Element names looked for under a node, told by Lexbor's tag ids.
+
+    Each name in a selector list costs the engine a test of every element
+    (and a parse of the list per query): listing every element once and
+    keeping those whose tag id is one of the names costs less from a few
+    names on. A tag id stands for its name whatever the element's namespace,
+    as a type selector matches.
+    """
+
+    __slots__ = ("_names",)
+
+    def __init__(self, names: Iterable[str]) -> None:
+        factory = LexborHTMLParser("")
+        self._names = {factory.create_node(name).tag_id: name for name in names}
+
+    def elements(self, scope: LexborNode) -> tuple[list[LexborNode], list[str]]:
+        """The elements under ``scope`` (itself included) with one of the names,
+        in document order, and their names."""
+        names = self._names
+        nodes: list[LexborNode] = []
+        tags: list[str] = []
+        for node in scope.css("*"):
+            name = names.get(node.tag_id)
+            if name is not None:
+                nodes.append(node)
+                tags.append(name)
+        return nodes, tags
+
+
 def node_text(node: LexborNode, separator: str = "") -> str:
     """The text under ``node``, free of the characters XML forbids."""
     text = node.text(separator=separator)
@@ -75,16 +107,25 @@ class Ancestry:
         self._within: dict[tuple[int, str], bool] = {}
 
     def depth(self, node: LexborNode) -> int:
+        depths = self._depth
         path = []
         current: LexborNode | None = node
-        while current is not None and current.mem_id not in self._depth:
-            path.append(current.mem_id)
+        depth = -1
+        # Each node's id read once: a property call that builds an int.
+        while current is not None:
+            mem_id = current.mem_id
+            known = depths.get(mem_id)
+            if known is not None:
+                depth = known
+                break
+            path.append(mem_id)
             current = current.parent
-        depth = -1 if current is None else self._depth[current.mem_id]
+        if not path:
+            return depth
         for mem_id in reversed(path):
             depth += 1
-            self._depth[mem_id] = depth
-        return self._depth[node.mem_id]
+            depths[mem_id] = depth
+        return depth
 
     def inside(self, node: LexborNode, tag: str) -> bool:
         """Whether an ancestor of ``node`` is a ``tag`` element."""

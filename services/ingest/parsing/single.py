@@ -14,6 +14,7 @@ from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
 from .notes import Notes
 from .structured import PageFacts
+from .ticker import is_ticker_line
 
 # Text found this much shorter than the page's JSON-LD articleBody missed the story.
 _BODY_SHARE = 0.6
@@ -27,6 +28,9 @@ _CONTENT_NAMES = (
 # What microdata marks as an article's body.
 ARTICLE_BODY = '[itemprop~="articleBody" i]'
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
+# What sets a site's name apart in a <title>: a spaced dash or bar.
+_TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
+_WORD = re.compile(r"\w+")
 # More <article>s than this make a list of teasers: the page is read whole.
 _MAX_SCOPES = 8
 
@@ -38,10 +42,37 @@ class SingleArticle:
 
 
 def first_heading(tree: LexborHTMLParser) -> str | None:
-    """The text of the page's first <h1>, read before the tree is changed."""
+    """The page's headline as its markup shows it, read before the tree is
+    changed: its first <h1>, unless that looks like the site's name (a logo:
+    none of the <title>'s words, and fewer), then its <title> without the
+    site's name."""
+    return markup_headline(tree)[1] or None
+
+
+def markup_headline(tree: LexborHTMLParser) -> tuple[str, str]:
+    """The text of the page's first <h1>, and the headline ``first_heading`` gives."""
     node = tree.body.css_first("h1") if tree.body is not None else None
-    text = text_of(node) if node is not None else ""
-    return text[:_MAX_TITLE] or None
+    heading = text_of(node)[:_MAX_TITLE] if node is not None else ""
+    title_node = tree.head.css_first("title") if tree.head is not None else None
+    title = _story_title(text_of(title_node)) if title_node is not None else ""
+    if not title or (heading and not _logo(heading, title)):
+        return heading, heading
+    return heading, title[:_MAX_TITLE]
+
+
+def _story_title(title: str) -> str:
+    """A <title> less the site's name it ends with ("Story - Site", "Story | Site")."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    story = title[: separators[-1].start()].strip() if separators else ""
+    return story if len(_WORD.findall(story)) >= 2 else title
+
+
+def _logo(heading: str, title: str) -> bool:
+    """Whether an <h1> is the site's name rather than the story the <title> names:
+    it has none of the title's words, and fewer words than the title."""
+    words = {word.casefold() for word in _WORD.findall(heading)}
+    title_words = [word.casefold() for word in _WORD.findall(title)]
+    return not words.intersection(title_words) and len(words) < len(title_words)
 
 
 def _scope(
@@ -146,6 +177,9 @@ def read_single(
     for block in found.blocks:
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
+            continue
+        if is_ticker_line(block.text):
+            # The ticker's quotes, read as the page's quotes: no paragraph.
             continue
         names = paragraph_byline(block.text)
         if names is not None:

@@ -103,6 +103,7 @@ def both(app: Flask, sc: dict[str, Any], body: bytes = b"") -> tuple[Answer, Ans
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 GOOD = {**AUTH, "Content-Type": "text/plain"}
+PAGE_1251 = "Some news: Тенге укрепился\n\nКурс тенге вырос на 0,5% за неделю.\n".encode("cp1251")
 
 
 def sized(headers: dict[str, str], body: bytes) -> dict[str, str]:
@@ -128,6 +129,9 @@ def sized(headers: dict[str, str], body: bytes) -> dict[str, str]:
         (GOOD, "", b"", 400),
         (GOOD, "", b" \n ", 400),
         (GOOD, "", b"bad \xff bytes", 400),
+        ({**GOOD, "Content-Type": "text/plain; charset=windows-1251"}, "", PAGE_1251, 202),
+        ({**GOOD, "Content-Type": "text/plain; charset=x-bogus"}, "", PAGE, 415),
+        ({**GOOD, "Content-Type": "text/plain; charset=windows-1251"}, "", b"bad \x98", 400),
         ({**AUTH, "Content-Type": "application/json"}, "", b'{"articles": 5}', 422),
     ],
 )

@@ -230,6 +230,8 @@ def test_json_documents_validate_consistently(document: object) -> None:
 
 
 # --- specific hostile inputs -------------------------------------------------
+# Their time bounds are on this process's CPU time: the work a page makes, not
+# how long the machine's other work kept the test from a core.
 
 
 @pytest.mark.parametrize("media_type", MEDIA_TYPES)
@@ -282,9 +284,9 @@ def test_deep_nesting_in_a_page_of_few_tags_builds_quickly() -> None:
     # Too few tags to cost much however they nest, so the page is not measured.
     depth = html_depth.UNCHECKED_TAGS - 4
     body = ("<div>" * depth + "<h2>Deep Kazakh Story Title</h2><p>Deep text.</p>").encode()
-    started = time.perf_counter()
+    started = time.process_time()
     page = parse_page(body, "text/html")
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert [a.title for a in page.articles] == ["Deep Kazakh Story Title"]
 
 
@@ -305,10 +307,10 @@ def test_deeply_nested_html_is_fine() -> None:
 )
 def test_absurdly_deep_nesting_is_refused_quickly(body: str) -> None:
     # Building a tree this deep would take Lexbor time quadratic in the depth.
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ParseError, match="nests elements more than 2,000 levels deep"):
         parse_page(body.encode(), "text/html")
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 @pytest.mark.parametrize("extra", [0, 1])
@@ -396,9 +398,9 @@ def test_depth_guard_refuses_exactly_what_the_tag_walk_finds_too_deep(
 
 def test_many_tags_without_a_closing_bracket_are_linear() -> None:
     body = ("<a" * 200_000 + "<p>x</p>").encode()
-    started = time.perf_counter()
+    started = time.process_time()
     assert parse_page(body, "text/html").articles == ()
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
 
 
 def test_many_unclosed_flat_elements_are_not_deep() -> None:
@@ -426,10 +428,10 @@ def test_formatting_elements_reopened_without_end_are_refused_quickly(
     unit: str, count: int
 ) -> None:
     body = "".join(unit.format(k) for k in range(count)).encode()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ParseError, match="builds a document tree of more than"):
         parse_page(body, "text/html")
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
 
 
 def test_the_address_space_ceiling_is_lifted_after_the_parse() -> None:
@@ -473,9 +475,9 @@ def test_nested_elements_full_of_text_parse_in_linear_time(unit: str) -> None:
     levels = html_depth.UNCHECKED_TAGS // unit.count("<")
     filler = "x" * (5_000_000 // levels)
     body = (unit.format(x=filler) * levels).encode()
-    started = time.perf_counter()
+    started = time.process_time()
     parse_page(body, "text/html")
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
 
 
 def test_threads_build_trees_under_the_ceiling_one_at_a_time() -> None:

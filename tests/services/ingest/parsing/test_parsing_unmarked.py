@@ -1,0 +1,134 @@
+"""Pages that mark no article (no JSON-LD, no og:type, no microdata) and whose
+headlines cut none: an older site's story under a styled line, its text between
+<br>s. A person reads one article there, and so does silkfeed."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from services.ingest.parsing import ParsedPage, parse_page
+from services.ingest.parsing.single import first_heading
+
+STORY = (
+    "Kazakhstan harvested 17.1 million tonnes of wheat this year, 12% more than last year, "
+    "the agriculture ministry said on Tuesday.",
+    "Farmers in the Kostanay and Akmola regions brought in most of the crop, helped by late "
+    "rains in July that saved fields written off in June.",
+    "Exporters expect to ship 9 million tonnes abroad, mainly to Uzbekistan, Afghanistan and "
+    "China, if rail capacity allows.",
+)
+
+
+def unmarked_page(headline_markup: str, title: str) -> bytes:
+    menu = "".join(
+        f'<li><a href="/news/{i}">More regional news, part {i}</a></li>' for i in range(12)
+    )
+    text = "<br>\n<br>\n".join(STORY)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title></head>
+<body>
+<div id="top"><h1><a href="/">Steppe Herald</a></h1>
+  <ul class="menu"><li><a href="/">Home</a></li><li><a href="/economy">Economy</a></li></ul></div>
+<div class="wrap">
+  <div class="left"><ul>{menu}</ul></div>
+  <div class="main">
+    {headline_markup}
+    Posted: 03.03.2026
+    <div class="text">
+      <table><tr><td><img src="/photo/wheat.jpg" alt=""></td></tr></table><br><br>
+      {text}
+    </div>
+  </div>
+</div>
+<div class="bottom">Copyright 2026 Steppe Herald. All rights reserved.</div>
+</body></html>""".encode()
+
+
+def parse(body: bytes) -> ParsedPage:
+    return parse_page(body, "text/html")
+
+
+def test_story_between_line_breaks_is_one_article() -> None:
+    page = parse(
+        unmarked_page(
+            '<dl class="newsTitle"><dt>Kazakhstan wheat harvest up 12%</dt></dl>',
+            "Kazakhstan wheat harvest up 12% - Steppe Herald",
+        )
+    )
+    [article] = page.articles
+    # The <title> less the site's name: the <h1> is the site's logo.
+    assert article.title == "Kazakhstan wheat harvest up 12%"
+    assert " ".join(article.paragraphs) == " ".join(STORY)
+    assert "kazakhstan" in article.tags
+    kinds = {kind.kind for kind in page.diagnostics.left_out}
+    assert "outside the article" in kinds
+    assert "no article found" not in page.diagnostics.warnings
+
+
+def test_story_under_a_paragraph_styled_as_its_title() -> None:
+    page = parse(
+        unmarked_page(
+            '<p class="titulo">Kazakhstan wheat harvest up 12%</p>',
+            "Kazakhstan wheat harvest up 12% | Steppe Herald",
+        )
+    )
+    [article] = page.articles
+    assert article.title == "Kazakhstan wheat harvest up 12%"
+    assert " ".join(article.paragraphs).endswith(" ".join(STORY))
+
+
+def test_page_of_links_alone_still_says_nothing_was_found() -> None:
+    links = "".join(f'<li><a href="/n/{i}">Story number {i} of the day</a></li>' for i in range(30))
+    page = parse(
+        f"<html><head><title>Index</title></head><body><ul>{links}</ul></body></html>".encode()
+    )
+    assert page.articles == ()
+    assert "no article found" in page.diagnostics.warnings
+
+
+def heading(markup: str) -> str | None:
+    return first_heading(LexborHTMLParser(markup))
+
+
+def test_headline_is_the_h1_when_the_title_names_the_same_story() -> None:
+    assert (
+        heading(
+            "<title>Tokayev signs the budget - Steppe Herald</title><h1>Tokayev signs budget</h1>"
+        )
+        == "Tokayev signs budget"
+    )
+
+
+def test_headline_is_the_title_less_the_site_when_the_h1_is_a_logo() -> None:
+    assert (
+        heading("<title>Tokayev signs the budget — Steppe Herald</title><h1>Steppe Herald</h1>")
+        == "Tokayev signs the budget"
+    )
+    # A dash inside the story's words is not the site's separator.
+    assert heading("<title>Almaty-Bishkek road reopens</title><h1>Logo</h1>") == (
+        "Almaty-Bishkek road reopens"
+    )
+
+
+def test_headline_without_title_or_h1() -> None:
+    assert heading("<title>Index - Herald</title><h1>Tokayev resigns</h1>") == "Tokayev resigns"
+    assert heading("<p>nothing</p>") is None
+    assert heading("<title>Budget - Herald</title>") == "Budget - Herald"
+    assert heading("<title>Almaty-Bishkek road reopens</title><h1>Logo</h1>") == (
+        "Almaty-Bishkek road reopens"
+    )
+
+
+def test_page_of_rates_alone_gives_its_quotes_and_no_article() -> None:
+    page = parse(
+        b"<html><head><title>Exchange rates today - Steppe Herald</title></head><body>"
+        b"<h1>Steppe Herald</h1><div class='ticker'>USD/KZT 512.30 +0.2% EUR/KZT 553.10 -0.1% "
+        b"RUB/KZT 5.61 0%</div></body></html>"
+    )
+    assert [(q.base, q.quote, str(q.rate), q.change) for q in page.quotes] == [
+        ("USD", "KZT", "512.30", "+0.2%"),
+        ("EUR", "KZT", "553.10", "-0.1%"),
+        ("RUB", "KZT", "5.61", "0%"),
+    ]
+    assert page.articles == ()
+    assert "no article found" in page.diagnostics.warnings
