@@ -56,6 +56,8 @@ _ARTICLE_FLOW = TagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 # is nested in it.
 _ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "time", "article", *_PARAGRAPH_SCOPE])
 _URL_SCHEMES = frozenset({"", "http", "https"})
+# Elements of a block looked through for the next block before walking up.
+_FEW_ELEMENTS = 16
 # Text left in the page once its stories are read: every heading and block.
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
@@ -223,7 +225,15 @@ class FrontPage:
         other = following.parent
         if parent is not None and other is not None and parent.mem_id == other.mem_id:
             return False
-        return self.ancestry.contains(node, following)
+        # A block holds a few elements at most: looking through them costs
+        # less than walking up from both to learn their depths.
+        target = following.mem_id
+        for seen, inner in enumerate(node.traverse()):
+            if inner.mem_id == target:
+                return True
+            if seen == _FEW_ELEMENTS:
+                return self.ancestry.contains(node, following)
+        return False
 
     def _take_article_elements(self) -> tuple[ParsedArticle, ...]:
         """The stories of the page's <article> elements, which are removed once read.

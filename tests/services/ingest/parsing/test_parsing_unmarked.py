@@ -58,7 +58,8 @@ def test_story_between_line_breaks_is_one_article() -> None:
     [article] = page.articles
     # The <title> less the site's name: the <h1> is the site's logo.
     assert article.title == "Kazakhstan wheat harvest up 12%"
-    assert " ".join(article.paragraphs) == " ".join(STORY)
+    # Its paragraphs, cut where two line breaks stand between them.
+    assert article.paragraphs == STORY
     assert "kazakhstan" in article.tags
     kinds = {kind.kind for kind in page.diagnostics.left_out}
     assert "outside the article" in kinds
@@ -74,7 +75,7 @@ def test_story_under_a_paragraph_styled_as_its_title() -> None:
     )
     [article] = page.articles
     assert article.title == "Kazakhstan wheat harvest up 12%"
-    assert " ".join(article.paragraphs).endswith(" ".join(STORY))
+    assert article.paragraphs[-3:] == STORY
 
 
 def test_page_of_links_alone_still_says_nothing_was_found() -> None:
@@ -132,3 +133,23 @@ def test_page_of_rates_alone_gives_its_quotes_and_no_article() -> None:
     ]
     assert page.articles == ()
     assert "no article found" in page.diagnostics.warnings
+
+
+def test_single_line_breaks_join_words_and_pairs_cut_paragraphs() -> None:
+    page = parse(
+        b"<html><head><meta property='og:type' content='article'>"
+        b"<title>Bishkek opens a ring road</title></head><body><div class='story'>"
+        b"<h1>Bishkek opens a ring road</h1>"
+        b"BISHKEK - The city's ring road opened on Monday<br>after four years of work, the "
+        b"mayor's office said.<br><br>\n<br>Traffic in the centre is expected to ease by a fifth "
+        b"once the last junction is finished in May.<BR/> <br />The road cost 9 billion soms."
+        b"</div></body></html>"
+    )
+    [article] = page.articles
+    assert article.paragraphs == (
+        "BISHKEK - The city's ring road opened on Monday after four years of work, the "
+        "mayor's office said.",
+        "Traffic in the centre is expected to ease by a fifth once the last junction is "
+        "finished in May.",
+        "The road cost 9 billion soms.",
+    )
