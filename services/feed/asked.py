@@ -22,6 +22,9 @@ import redis
 log = logging.getLogger(__name__)
 
 REMIND_SECONDS = 600.0
+# After a note failed (Redis away), none is tried for this long: a reader's
+# request would otherwise wait out a connection timeout for a note.
+QUIET_SECONDS = 30.0
 
 
 def asked_key(prefix: str) -> str:
@@ -35,12 +38,15 @@ class AskedNotes:
         self._client = client
         self._key = asked_key(prefix)
         self._noted: dict[str, float] = {}
+        self._quiet_until = 0.0
         self._lock = threading.Lock()
 
     def note(self, key: str) -> None:
         """``key`` (a stored subscription document) was served."""
         now = time.monotonic()
         with self._lock:
+            if now < self._quiet_until:
+                return
             last = self._noted.get(key)
             if last is not None and now - last < REMIND_SECONDS:
                 return
@@ -52,3 +58,4 @@ class AskedNotes:
             log.debug("could not note %s as asked for", key, exc_info=True)
             with self._lock:
                 self._noted.pop(key, None)
+                self._quiet_until = time.monotonic() + QUIET_SECONDS

@@ -149,6 +149,9 @@ def test_a_note_that_could_not_reach_redis_is_made_again(
     notes = AskedNotes(down, prefix)
     notes.note("articles.json")  # logged, not raised
     notes._client = redis_client
+    notes.note("articles.json")  # no reader waits on Redis again for a while
+    assert redis_client.smembers(asked_key(prefix)) == set()
+    notes._quiet_until = 0.0  # that while is over
     notes.note("articles.json")
     assert redis_client.smembers(asked_key(prefix)) == {b"articles.json"}
 
