@@ -25,7 +25,7 @@ from datetime import datetime
 
 import redis
 
-from services.feed.asked import asked_key
+from services.feed.asked import FORGET_SECONDS, asked_key
 from services.feed.render_failures import RenderFailures, render_priority
 from shared import refresh_queue
 
@@ -49,12 +49,12 @@ return deleted
 """
 # A task's first round trip: mark its feeds, try for the lock and, when it is
 # taken, read what is due, how long the backlog is (see ``drain``) and which
-# documents readers asked for (``services.feed.asked``).
+# documents readers asked for lately (``services.feed.asked``; older notes go).
 # KEYS: dirty hash, lock, failing hash, asked set, then the backlog's lists;
 # ARGV: token, lock ms, then feed/stamp pairs.
 _MARK_AND_CLAIM = (
     refresh_queue.MARK_PAIRS.format(first=3)
-    + """
+    + f"""
 if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return false
 end
@@ -62,8 +62,10 @@ local backlog = 0
 for i = 5, #KEYS do
   backlog = backlog + redis.call('LLEN', KEYS[i])
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog,
-        redis.call('SMEMBERS', KEYS[4])}
+local now = tonumber(redis.call('TIME')[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - {FORGET_SECONDS})
+return {{redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog,
+        redis.call('ZRANGE', KEYS[4], 0, -1)}}
 """
 )
 _EXTEND_IF_OWNER = """

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 
 import redis
 from flask import abort
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy.orm import Session
 
 from services.feed import catalog, publish
-from services.feed.asked import AskedNotes
+from services.feed.asked import NOTE_TIMEOUT, AskedNotes
 from services.feed.memory import FeedMemory
 from services.feed.paths import (
     FeedPath,
@@ -29,6 +31,7 @@ from services.feed.websub.topics import link_header
 from shared.conditional import strong_etag
 from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
+from shared.redis_client import settings_client
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,16 @@ class FeedDocuments:
         self.memory = memory
         self.client = client
         self.cache_control = f"public, max-age={settings.feed_max_age}"
-        self.asked = AskedNotes(client, settings.key_prefix)
+        # Its own client: a note, made on a reader's request, gives up at once.
+        self.asked = AskedNotes(
+            settings_client(
+                settings,
+                socket_timeout=NOTE_TIMEOUT,
+                socket_connect_timeout=NOTE_TIMEOUT,
+                retry=Retry(NoBackoff(), 0),
+            ),
+            settings.key_prefix,
+        )
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
         """The canonical key: parameter order and unknown parameters don't matter."""

@@ -9,6 +9,7 @@ import redis
 
 from services.feed.coalesce import AfterRender, RenderCoalescer
 from services.feed.publish import refresh
+from services.feed.told import ToldEarly
 from services.feed.websub.hook import documents_changed
 from shared import contracts
 from shared.backlog import backlog_key
@@ -41,22 +42,22 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     co = _coalescer(self)
 
     def render(name: str, stamp: datetime) -> AfterRender:
-        announced: list[str] = []
-
-        def early(changed: list[str]) -> None:
-            # The documents readers asked for are out before the other formats render.
-            announce(co.client, settings.key_prefix, changed)
-            announced.extend(changed)
-
-        result = refresh(self.session, settings, [name], stamp, first=co.asked, early=early)
+        # The documents readers asked for are told of before the other formats render.
+        told = ToldEarly(
+            lambda keys: announce(co.client, settings.key_prefix, keys),
+            lambda keys: documents_changed(self.app, self.session, keys),
+        )
+        result = refresh(self.session, settings, [name], stamp, first=co.asked, early=told)
 
         def send(pipe: redis.client.Pipeline) -> None:
             # Web processes drop their in-memory copies of what changed, in
             # the round trip that unmarks the feed, before anything else.
-            announce(pipe, settings.key_prefix, [k for k in result.changed if k not in announced])
+            announce(pipe, settings.key_prefix, told.not_announced(result.changed))
             co.count_renders(result.rendered, pipe)
 
-        return AfterRender(send, lambda: documents_changed(self.app, self.session, result.changed))
+        return AfterRender(
+            send, lambda: documents_changed(self.app, self.session, told.not_pushed(result.changed))
+        )
 
     # Marking these feeds, taking the lock and reading what is due: one round trip.
     done = co.drain(

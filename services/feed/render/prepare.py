@@ -69,9 +69,7 @@ def _is_web_url(value: str) -> bool:
     except ValueError:
         return False
     return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and _SPACE.search(value) is None
+        parts.scheme in ("http", "https") and bool(parts.hostname) and _SPACE.search(value) is None
     )
 
 
