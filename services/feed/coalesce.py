@@ -25,6 +25,7 @@ from datetime import datetime
 
 import redis
 
+from services.feed.asked import asked_key
 from services.feed.render_failures import RenderFailures, render_priority
 from shared import refresh_queue
 
@@ -47,9 +48,10 @@ end
 return deleted
 """
 # A task's first round trip: mark its feeds, try for the lock and, when it is
-# taken, read what is due and how long the backlog is (see ``drain``).
-# KEYS: dirty hash, lock, failing hash, then the backlog's lists; ARGV: token,
-# lock ms, then feed/stamp pairs.
+# taken, read what is due, how long the backlog is (see ``drain``) and which
+# documents readers asked for (``services.feed.asked``).
+# KEYS: dirty hash, lock, failing hash, asked set, then the backlog's lists;
+# ARGV: token, lock ms, then feed/stamp pairs.
 _MARK_AND_CLAIM = (
     refresh_queue.MARK_PAIRS.format(first=3)
     + """
@@ -57,10 +59,11 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return false
 end
 local backlog = 0
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   backlog = backlog + redis.call('LLEN', KEYS[i])
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog}
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog,
+        redis.call('SMEMBERS', KEYS[4])}
 """
 )
 _EXTEND_IF_OWNER = """
@@ -126,6 +129,9 @@ class RenderCoalescer:
         self.lock_key = f"{prefix}feeds:render-lock"
         self.followup_key = f"{prefix}feeds:followup"
         self.renders_key = f"{prefix}feeds:renders"
+        self.asked_key = asked_key(prefix)
+        # The documents readers asked for, as the last claim read them.
+        self.asked: frozenset[str] = frozenset()
         self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
         self._mark = client.register_script(refresh_queue.MARK_LUA)
@@ -151,11 +157,18 @@ class RenderCoalescer:
         if requested_at is not None:
             for name in feeds:
                 args += [name, requested_at.isoformat()]
-        keys = [self.dirty_key, self.lock_key, self.failures.key, *self.backlog_keys]
+        keys = [
+            self.dirty_key,
+            self.lock_key,
+            self.failures.key,
+            self.asked_key,
+            *self.backlog_keys,
+        ]
         claimed = self._mark_and_claim(keys=keys, args=args)
         if not claimed:
             return None
-        raw_dirty, raw_failing, backlog = claimed
+        raw_dirty, raw_failing, backlog, raw_asked = claimed
+        self.asked = frozenset(key.decode() for key in raw_asked)
         dirty = {
             raw_dirty[i].decode(): raw_dirty[i + 1].decode() for i in range(0, len(raw_dirty), 2)
         }

@@ -11,6 +11,7 @@ from flask import abort
 from sqlalchemy.orm import Session
 
 from services.feed import catalog, publish
+from services.feed.asked import AskedNotes
 from services.feed.memory import FeedMemory
 from services.feed.paths import (
     FeedPath,
@@ -39,6 +40,7 @@ class FeedDocuments:
         self.memory = memory
         self.client = client
         self.cache_control = f"public, max-age={settings.feed_max_age}"
+        self.asked = AskedNotes(client, settings.key_prefix)
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
         """The canonical key: parameter order and unknown parameters don't matter."""
@@ -90,6 +92,8 @@ class FeedDocuments:
                     publish.render_and_store(session, self.settings, path.spec)
                     row = session.get(RenderedFeed, key)
         assert row is not None
+        # Its feed's next change renders this format first.
+        self.asked.note(key)
         self_url = feed_url(self.settings, path.spec, path.fmt)
         return self._from_row(row, self.cache_control, self._link(self_url, pushable=True))
 

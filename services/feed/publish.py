@@ -9,6 +9,7 @@ request and kept in the web process's memory. Requests only serve stored bytes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -70,20 +71,48 @@ def build_current(
     return documents, newest
 
 
-def _build_current(
+class _Current(NamedTuple):
+    """What a subscription (or filtered) document is made from, read once."""
+
+    entries: list[FeedEntry]
+    newest: datetime
+    pages: int  # full archive pages before it (none for a filtered document)
+
+
+def _read_current(
     session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
-) -> tuple[dict[str, bytes], datetime, int]:
-    """``build_current``, and how many entries the documents hold."""
+) -> _Current:
     size = settings.feed_page_size
     filtered = query if query is not None and not query.is_default(size) else None
     if filtered is not None:
         entries = catalog.entries(session, settings, spec, filtered.limit, filtered.words)
     else:
         entries = catalog.entries(session, settings, spec, size)
-    newest = _newest(entries)
     pages = full_archive_pages(session, settings, spec) if query is None else 0
+    return _Current(entries, _newest(entries), pages)
+
+
+def _build_current(
+    session: Session, settings: Settings, spec: FeedSpec, query: FeedQuery | None = None
+) -> tuple[dict[str, bytes], datetime, int]:
+    """``build_current``, and how many entries the documents hold."""
+    current = _read_current(session, settings, spec, query)
+    documents = _assemble(settings, spec, current, FORMATS, query)
+    return documents, current.newest, len(current.entries)
+
+
+def _assemble(
+    settings: Settings,
+    spec: FeedSpec,
+    current: _Current,
+    formats: Sequence[str],
+    query: FeedQuery | None = None,
+) -> dict[str, bytes]:
+    size = settings.feed_page_size
+    filtered = query if query is not None and not query.is_default(size) else None
+    entries, newest, pages = current
     metas = {}
-    for fmt in FORMATS:
+    for fmt in formats:
         paging: dict[str, object] = {}
         if pages:
             paging["prev_archive_url"] = archive_url(settings, spec, pages, fmt)
@@ -92,7 +121,7 @@ def _build_current(
         if filtered is not None:
             paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
         metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
-    return assemble_formats(metas, entries), newest, len(entries)
+    return assemble_formats(metas, entries)
 
 
 def build_archive(
@@ -195,6 +224,18 @@ def store_documents(
     return changed
 
 
+# Told the keys whose bytes changed in the documents rendered first.
+Early = Callable[[list[str]], None]
+
+
+def split_formats(spec: FeedSpec, first: Collection[str]) -> list[tuple[str, ...]]:
+    """The formats of ``spec`` in the order they render: those whose key is in
+    ``first``, then the others (one group when either is empty)."""
+    asked = tuple(fmt for fmt in FORMATS if feed_key(spec, fmt) in first)
+    rest = tuple(fmt for fmt in FORMATS if fmt not in asked)
+    return [group for group in (asked, rest) if group]
+
+
 def render_and_store(
     session: Session,
     settings: Settings,
@@ -202,22 +243,43 @@ def render_and_store(
     *,
     stored: dict[str, _Stored] | None = None,
     unless_missing: bool = False,
+    first: Collection[str] = (),
+    early: Early | None = None,
 ) -> list[str] | None:
     """Render the subscription document of one feed in every format; commits.
 
     Returns the keys whose bytes changed. ``stored``: what ``_stored`` read of
     the feed's keys already. ``unless_missing``: render only a feed that
     exists, and return None for one that does not (an empty render asks
-    ``catalog``; one with entries shows the feed exists).
+    ``catalog``; one with entries shows the feed exists). ``first`` and
+    ``early``: see ``refresh``; both commits are made from one read.
     """
     as_of = utcnow()
-    documents, newest, count = _build_current(session, settings, spec)
-    if unless_missing and count == 0 and not catalog.feed_exists(session, spec):
+    current = _read_current(session, settings, spec)
+    if unless_missing and not current.entries and not catalog.feed_exists(session, spec):
         session.rollback()
         return None
     if stored is None:
         stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
-    keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
+    changed: list[str] = []
+    groups = split_formats(spec, first)
+    for i, formats in enumerate(groups):
+        documents = _assemble(settings, spec, current, formats)
+        keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
+        done = _store_and_commit(session, keyed, current.newest, as_of, stored)
+        changed += done
+        if early is not None and i + 1 < len(groups) and done:
+            early(done)
+    return changed
+
+
+def _store_and_commit(
+    session: Session,
+    keyed: dict[str, tuple[str, bytes]],
+    newest: datetime,
+    as_of: datetime,
+    stored: dict[str, _Stored],
+) -> list[str]:
     changed = store_documents(session, keyed, newest, as_of, stored)
     try:
         session.commit()
@@ -259,31 +321,50 @@ class Refreshed:
 
 
 def refresh(
-    session: Session, settings: Settings, names: list[str], requested_at: datetime
+    session: Session,
+    settings: Settings,
+    names: list[str],
+    requested_at: datetime,
+    *,
+    first: Collection[str] = (),
+    early: Early | None = None,
 ) -> Refreshed:
     """Re-render the named feeds unless a render that started later covers them.
+
+    ``first``: document keys readers have asked for (``services.feed.asked``).
+    A feed holding some of them, but not all its formats, is read once and
+    stored in two commits: those documents first, then ``early`` is told which
+    of them changed (the caller announces them), then the other formats. Every
+    format is rendered either way; a reader of the first ones sees the change
+    sooner.
 
     A render that raises leaves the session rolled back, so the caller's next
     render (the drain goes on to the other feeds) starts on a clean transaction.
     """
     try:
-        return _refresh(session, settings, names, requested_at)
+        return _refresh(session, settings, names, requested_at, first, early)
     except BaseException:
         session.rollback()
         raise
 
 
 def _refresh(
-    session: Session, settings: Settings, names: list[str], requested_at: datetime
+    session: Session,
+    settings: Settings,
+    names: list[str],
+    requested_at: datetime,
+    first: Collection[str],
+    early: Early | None,
 ) -> Refreshed:
     result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
         stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
-        first = stored.get(feed_key(spec, FORMATS[0]))
-        if first is not None and first.as_of >= requested_at:
+        if len(stored) == len(FORMATS) and all(s.as_of >= requested_at for s in stored.values()):
             continue  # coalesced: a later render already read this change
-        changed = render_and_store(session, settings, spec, stored=stored, unless_missing=True)
+        changed = render_and_store(
+            session, settings, spec, stored=stored, unless_missing=True, first=first, early=early
+        )
         if changed is None:
             continue  # no such feed (any more)
         result.changed += changed

@@ -41,12 +41,19 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     co = _coalescer(self)
 
     def render(name: str, stamp: datetime) -> AfterRender:
-        result = refresh(self.session, settings, [name], stamp)
+        announced: list[str] = []
+
+        def early(changed: list[str]) -> None:
+            # The documents readers asked for are out before the other formats render.
+            announce(co.client, settings.key_prefix, changed)
+            announced.extend(changed)
+
+        result = refresh(self.session, settings, [name], stamp, first=co.asked, early=early)
 
         def send(pipe: redis.client.Pipeline) -> None:
             # Web processes drop their in-memory copies of what changed, in
             # the round trip that unmarks the feed, before anything else.
-            announce(pipe, settings.key_prefix, result.changed)
+            announce(pipe, settings.key_prefix, [k for k in result.changed if k not in announced])
             co.count_renders(result.rendered, pipe)
 
         return AfterRender(send, lambda: documents_changed(self.app, self.session, result.changed))

@@ -17,19 +17,12 @@ from celery import Celery
 from services.feed.coalesce import RenderCoalescer
 from shared import contracts, refresh_queue
 from shared.refresh_queue import queued_key, request_refresh
+from tests.support.celery_apps import prefixed_app
 from tests.support.redis_server import RedisServer
 
 
 def _app(url: str, prefix: str) -> Celery:
-    app = Celery("refresh-queue-test", broker=url, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        broker_transport_options={"global_keyprefix": prefix},
-        task_publish_retry=False,
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-    )
-    return app
+    return prefixed_app("refresh-queue-test", url, prefix)
 
 
 class Stack:

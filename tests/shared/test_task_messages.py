@@ -14,18 +14,12 @@ from celery import Celery
 
 from shared import contracts
 from shared.task_messages import task_messages
+from tests.support.celery_apps import prefixed_app
 from tests.support.redis_server import RedisServer
 
 
 def _app(url: str, prefix: str) -> Celery:
-    app = Celery("task-messages-test", broker=url, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        broker_transport_options={"global_keyprefix": prefix},
-        task_publish_retry=False,
-        broker_connection_retry=False,
-    )
-    return app
+    return prefixed_app("task-messages-test", url, prefix)
 
 
 PAYLOAD = {"feeds": ["articles"], "requested_at": "2026-01-01T00:00:00+00:00"}

@@ -7,6 +7,7 @@ message meant for the submitter.
 
 from __future__ import annotations
 
+from .ceiling import collector_paused
 from .clean import clean_utf8_tags, decode_body
 from .html import parse_html
 from .jsondoc import SchemaError, page_json_schema, parse_json, validate_json_document
@@ -34,6 +35,11 @@ def parse_page(body: bytes, media_type: str) -> ParsedPage:
     when the page cannot be read; an empty page or one without articles is
     not an error.
     """
+    with collector_paused():
+        return _parse(body, media_type)
+
+
+def _parse(body: bytes, media_type: str) -> ParsedPage:
     kind = media_type.split(";", 1)[0].strip().lower()
     if kind == "text/plain":
         return parse_text(decode_body(body))

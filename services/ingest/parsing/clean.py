@@ -47,6 +47,11 @@ _BINARY_CONTROL_COUNT = 16
 _BINARY_CONTROL_SHARE = 0.10
 
 
+# Where two line breaks in a row stood in HTML (``drop_invisible(paragraphs=True)``):
+# a character of its own, which ``squash_space`` keeps, to cut paragraphs at.
+PARAGRAPH_BREAK = "\u2029"
+
+
 def decode_body(body: bytes) -> str:
     """Decode a posted body as UTF-8 text, refusing anything that is not text.
 

@@ -30,7 +30,13 @@ from .html_ticker_date import (
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
+from .single import (
+    ARTICLE_BODY,
+    first_heading,
+    markup_headline,
+    page_text,
+    read_single,
+)
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
@@ -199,7 +205,7 @@ class _Page:
         tree = self.tree
         if heading is None:
             heading = first_heading(tree)
-        drop_invisible(tree)
+        drop_invisible(tree, paragraphs=True)
         # Nothing is dropped from this tree, so ticker bars in menus and
         # sidebars are found in it; the page's text says first whether any
         # of its elements could hold a quote (it is built in a third of the

@@ -18,7 +18,7 @@ from selectolax.lexbor import (
 )
 
 from .ceiling import address_space_ceiling, release_free_memory, tree_budget
-from .clean import strip_forbidden
+from .clean import PARAGRAPH_BREAK, strip_forbidden
 from .model import ParseError
 
 # Never visible, so never content; an icon's <svg><title> would otherwise end
@@ -46,14 +46,28 @@ def build_tree(source: bytes) -> LexborHTMLParser:
     )
 
 
-def drop_invisible(holder: LexborHTMLParser | LexborNode) -> None:
-    """Drop what is never seen from the whole tree or from under one node."""
+def drop_invisible(holder: LexborHTMLParser | LexborNode, paragraphs: bool = False) -> None:
+    """Drop what is never seen from the whole tree or from under one node.
+
+    ``paragraphs``: a pair of line breaks (blank space between them), as older
+    sites separate a story's paragraphs, becomes a ``PARAGRAPH_BREAK``.
+    """
     holder.strip_tags(_INVISIBLE, recursive=True)
     # On the whole tree a tag lookup, which skips the CSS engine's cost per query.
     breaks = holder.tags("br") if isinstance(holder, LexborHTMLParser) else holder.css("br")
     for br in breaks:
         # A line break separates words; dropped, it would glue them together.
-        br.replace_with(" ")
+        br.replace_with(PARAGRAPH_BREAK if paragraphs and _before_a_break(br) else " ")
+
+
+def _before_a_break(br: LexborNode) -> bool:
+    """Whether another <br> follows ``br`` with nothing but blank space between."""
+    following = br.next
+    if following is not None and following.tag == "-text":
+        if (following.text_content or "").strip():
+            return False
+        following = following.next
+    return following is not None and following.tag == "br"
 
 
 class TagSet:

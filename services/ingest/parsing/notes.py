@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .clean import PARAGRAPH_BREAK
 from .model import Diagnostics, LeftOutKind
 
 SAMPLE_CHARS = 80
@@ -25,6 +26,7 @@ class Notes:
         entry = self._kinds.get(kind)
         if entry is None:
             sample = text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+            sample = sample.replace(PARAGRAPH_BREAK, " ")
             self._kinds[kind] = [blocks, size, sample]
         else:
             entry[0] += blocks

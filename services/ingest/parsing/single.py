@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
-from .clean import DENSE_BREAKS, strip_forbidden
+from .clean import DENSE_BREAKS, PARAGRAPH_BREAK, strip_forbidden
 from .extract import HEADING_TAGS, main_content
 from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
@@ -73,6 +73,13 @@ def _logo(heading: str, title: str) -> bool:
     words = {word.casefold() for word in _WORD.findall(heading)}
     title_words = [word.casefold() for word in _WORD.findall(title)]
     return not words.intersection(title_words) and len(words) < len(title_words)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A block's paragraphs: itself, or its pieces between paragraph breaks."""
+    if PARAGRAPH_BREAK not in text:
+        return [text]
+    return [piece for piece in map(str.strip, text.split(PARAGRAPH_BREAK)) if piece]
 
 
 def _scope(
@@ -178,15 +185,16 @@ def read_single(
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
             continue
-        if is_ticker_line(block.text):
-            # The ticker's quotes, read as the page's quotes: no paragraph.
-            continue
-        names = paragraph_byline(block.text)
-        if names is not None:
-            notes.add("byline", block.text)
-            printed.extend(name for name in names if name not in printed)
-            continue
-        paragraphs.append(block.text)
+        for text in _paragraphs(block.text):
+            if is_ticker_line(text):
+                # The ticker's quotes, read as the page's quotes: no paragraph.
+                continue
+            names = paragraph_byline(text)
+            if names is not None:
+                notes.add("byline", text)
+                printed.extend(name for name in names if name not in printed)
+                continue
+            paragraphs.append(text)
     if not facts.authors and not printed:
         for block in found.lead:
             printed.extend(paragraph_byline(block.text) or ())

@@ -64,3 +64,28 @@ def test_a_tuned_process_reuses_the_memory_of_freed_trees() -> None:
 
 def test_tuning_is_accepted_and_may_be_repeated() -> None:
     assert tune_allocator() == tune_allocator()
+
+
+def test_a_parse_runs_without_the_cyclic_collector_and_restores_it() -> None:
+    import gc
+
+    from services.ingest.parsing import ParseError, parse_page
+    from services.ingest.parsing.ceiling import collector_paused
+
+    seen: list[bool] = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    page = (FIXTURES / "pages" / "headings.html").read_bytes()
+    parse_page(page, "text/html")
+    assert gc.isenabled()
+    # A caller that turned it off keeps it off; a refused page restores it too.
+    gc.disable()
+    try:
+        parse_page(page, "text/html")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ParseError):
+        parse_page(b"\x00\x01\x02\x03" * 100, "text/html")
+    assert gc.isenabled()

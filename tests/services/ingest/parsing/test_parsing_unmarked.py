@@ -4,6 +4,7 @@ headlines cut none: an older site's story under a styled line, its text between
 
 from __future__ import annotations
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from services.ingest.parsing import ParsedPage, parse_page
@@ -48,33 +49,30 @@ def parse(body: bytes) -> ParsedPage:
     return parse_page(body, "text/html")
 
 
-def test_story_between_line_breaks_is_one_article() -> None:
-    page = parse(
-        unmarked_page(
+@pytest.mark.parametrize(
+    ("headline_markup", "title"),
+    [
+        (
             '<dl class="newsTitle"><dt>Kazakhstan wheat harvest up 12%</dt></dl>',
             "Kazakhstan wheat harvest up 12% - Steppe Herald",
-        )
-    )
+        ),
+        (
+            '<p class="titulo">Kazakhstan wheat harvest up 12%</p>',
+            "Kazakhstan wheat harvest up 12% | Steppe Herald",
+        ),
+    ],
+)
+def test_story_between_line_breaks_is_one_article(headline_markup: str, title: str) -> None:
+    page = parse(unmarked_page(headline_markup, title))
     [article] = page.articles
     # The <title> less the site's name: the <h1> is the site's logo.
     assert article.title == "Kazakhstan wheat harvest up 12%"
-    assert " ".join(article.paragraphs) == " ".join(STORY)
+    # Its paragraphs, cut where two line breaks stand between them.
+    assert article.paragraphs == STORY
     assert "kazakhstan" in article.tags
     kinds = {kind.kind for kind in page.diagnostics.left_out}
     assert "outside the article" in kinds
     assert "no article found" not in page.diagnostics.warnings
-
-
-def test_story_under_a_paragraph_styled_as_its_title() -> None:
-    page = parse(
-        unmarked_page(
-            '<p class="titulo">Kazakhstan wheat harvest up 12%</p>',
-            "Kazakhstan wheat harvest up 12% | Steppe Herald",
-        )
-    )
-    [article] = page.articles
-    assert article.title == "Kazakhstan wheat harvest up 12%"
-    assert " ".join(article.paragraphs).endswith(" ".join(STORY))
 
 
 def test_page_of_links_alone_still_says_nothing_was_found() -> None:
@@ -132,3 +130,23 @@ def test_page_of_rates_alone_gives_its_quotes_and_no_article() -> None:
     ]
     assert page.articles == ()
     assert "no article found" in page.diagnostics.warnings
+
+
+def test_single_line_breaks_join_words_and_pairs_cut_paragraphs() -> None:
+    page = parse(
+        b"<html><head><meta property='og:type' content='article'>"
+        b"<title>Bishkek opens a ring road</title></head><body><div class='story'>"
+        b"<h1>Bishkek opens a ring road</h1>"
+        b"BISHKEK - The city's ring road opened on Monday<br>after four years of work, the "
+        b"mayor's office said.<br><br>\n<br>Traffic in the centre is expected to ease by a fifth "
+        b"once the last junction is finished in May.<BR/> <br />The road cost 9 billion soms."
+        b"</div></body></html>"
+    )
+    [article] = page.articles
+    assert article.paragraphs == (
+        "BISHKEK - The city's ring road opened on Monday after four years of work, the "
+        "mayor's office said.",
+        "Traffic in the centre is expected to ease by a fifth once the last junction is "
+        "finished in May.",
+        "The road cost 9 billion soms.",
+    )
