@@ -91,7 +91,7 @@ def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> ChromeCut:
             nodes = tree.css(f"{tag}:not({tag} *)")
         outer = None
         for node in nodes:
-            text = node.text(separator=" ")
+            text = block_words(node)
             # One nested in a counted one of its kind has text found in it.
             if outer is not None and text in outer and ancestry.inside(node, tag):
                 continue
@@ -106,11 +106,25 @@ def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> ChromeCut:
 
 def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
     """Count the visible text under ``node`` as left out, if it has any."""
-    note_words(notes, kind, node.text(separator=" "))
+    note_words(notes, kind, block_words(node))
+
+
+def block_words(node: LexborNode) -> str:
+    """The text under ``node``, each of its texts stripped and joined by a space
+    (those of nothing but white space left out): the words of its whole text,
+    most often already squashed."""
+    return node.text(separator=" ", strip=True, skip_empty=True)
 
 
 def note_words(notes: Notes, kind: str, text: str) -> None:
     """Count ``text`` as left out, white space squashed, if it has any."""
+    if kind in notes and text.isprintable() and "  " not in text:
+        # Its only white space is single spaces (any other is unprintable):
+        # squashed it is itself, less a space at either end.
+        chars = len(text.strip(" "))
+        if chars:
+            notes.add(kind, "", chars)
+        return
     # Counted by its words (a menu's items often have no white space between
     # them); only the first block's sample is kept, so only its start is
     # joined and cleaned.
