@@ -6,7 +6,9 @@ Every value is bounded and checked: a page's own claims are input like any other
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_byline import author_names
+from .html_tree import INVISIBLE_TAGS
 
 ARTICLE_TYPES = frozenset(
     {
@@ -136,7 +139,31 @@ def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
                 main.get("@id") if isinstance(main, dict) else main
             )
             body = item.get("articleBody")
-            facts.body = strip_forbidden(body) if isinstance(body, str) else None
+            facts.body = body_text(strip_forbidden(body)) if isinstance(body, str) else None
+
+
+# An articleBody that is the story's markup (some sites put their HTML there,
+# some escaped once more): its tags, and where its blocks end.
+_ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z]")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_BLOCK_END = re.compile(
+    r"<br\s*/?>|</(?:p|div|h[1-6]|li|blockquote|pre|tr|figcaption|section|article)\s*>",
+    re.IGNORECASE,
+)
+
+
+def body_text(body: str) -> str:
+    """An articleBody as text: as it is, or read as HTML when it is the story's
+    markup, a line per block, so that neither its tags count as the story's
+    words nor its paragraphs run together."""
+    if _ESCAPED_TAG.search(body):
+        body = html.unescape(body)
+    if not _TAG.search(body):
+        return body
+    tree = LexborHTMLParser(_BLOCK_END.sub(lambda tag: tag.group(0) + "\n", body))
+    tree.strip_tags(list(INVISIBLE_TAGS), recursive=True)
+    text = tree.body.text() if tree.body is not None else ""
+    return "\n".join(line for line in map(str.strip, text.splitlines()) if line)
 
 
 def _when(value: object) -> datetime | None:
