@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
          f"{their_score.precision:.3f}/{their_score.recall:.3f}", "-", None),
         ("silkfeed median parse", f"{our_median:.2f} ms", "-", None),
         ("trafilatura median extract", f"{their_median:.2f} ms", "baseline", None),
-        ("ratio trafilatura / silkfeed", f"{ratio:.1f}x", f">= {RATIO_TARGET:g}x",
+        ("ratio trafilatura / silkfeed", f"{ratio:.2f}x", f">= {RATIO_TARGET:g}x",
          ratio >= RATIO_TARGET),
     ]  # fmt: skip
     print(

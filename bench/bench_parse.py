@@ -212,7 +212,7 @@ def checks_of(medians: dict[str, float], html_found: int, trafilatura_found: int
         ("trafilatura.extract HTML", f"{trafilatura_ms:.3f} ms", "baseline", None),
         (
             "ratio trafilatura / silkfeed",
-            f"{ratio:.1f}x",
+            f"{ratio:.2f}x",
             f">= {RATIO_TARGET:g}x",
             ratio >= RATIO_TARGET,
         ),
