@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from .boilerplate import is_boilerplate
+from .clean import squash_space
 from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
 from .notes import Notes
 
@@ -37,6 +38,9 @@ _STAMP = re.compile(
 )
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
+# A teaser: this much of it the link it starts with (its headline), its text cut short.
+_TEASER_LINKS = 0.15
+_CUT_SHORT = ("...", "…", "[...]", "[…]")
 # Weights of what a block says about its container.
 _PROSE_MIN_CHARS = 60
 _AGAINST = 1.5
@@ -51,9 +55,22 @@ class Extraction:
     lead: list[Block] = field(default_factory=list)
 
 
+def _is_links(block: Block) -> bool:
+    """A list of links, or a teaser: an item (not a paragraph, which a story's
+    text is) that starts with its linked headline and ends cut short."""
+    density = block.link_density
+    if density > _LINK_HEAVY:
+        return True
+    if density < _TEASER_LINKS or block.tag == "p" or not block.text.endswith(_CUT_SHORT):
+        return False
+    link = block.node.css_first("a")
+    headline = squash_space(link.text()) if link is not None else ""
+    return len(headline) >= _TEASER_LINKS * len(block.text) and block.text.startswith(headline)
+
+
 def _weight(block: Block) -> float:
     length = len(block.text)
-    if block.link_density > _LINK_HEAVY:
+    if _is_links(block):
         return -_AGAINST * length
     if block.tag in HEADING_TAGS:
         return 0.0
@@ -88,7 +105,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
-        elif block.link_density > _LINK_HEAVY:
+        elif _is_links(block):
             left_out.add("links", block.text)
         elif len(block.text) < _PROSE_MIN_CHARS * 2 and _is_label(block.text):
             left_out.add("labels", block.text)

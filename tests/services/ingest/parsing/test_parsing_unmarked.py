@@ -150,3 +150,32 @@ def test_single_line_breaks_join_words_and_pairs_cut_paragraphs() -> None:
         "finished in May.",
         "The road cost 9 billion soms.",
     )
+
+
+def test_teasers_beside_the_story_are_no_part_of_it() -> None:
+    # Each a linked headline and its text cut short: prose by its length, but
+    # a list of links by what it is.
+    teasers = "".join(
+        f'<li><a href="/news/{i}">Kyrgyz parliament passes the {i}th budget amendment</a> '
+        f"<span>BISHKEK: The parliament of Kyrgyzstan on Wednesday passed an amendment that "
+        f"the finance ministry says will free funds for…</span></li>"
+        for i in range(4)
+    )
+    page = parse(
+        (
+            "<html><head><meta property='og:type' content='article'>"
+            "<title>Tashkent opens a metro line</title></head><body><div class='page'>"
+            f"<div class='breaking'><b>Breaking</b><ul>{teasers}</ul></div>"
+            "<div class='story'><h1>Tashkent opens a metro line</h1>"
+            "<p>Tashkent opened its third metro line on Friday, linking the airport with the "
+            "northern districts, the city said.</p>"
+            "<p><a href='/review'>According to the city's own review</a>, the line will carry "
+            "200,000 people a day once the last two stations open, though the city added…</p>"
+            "</div></div></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert len(article.paragraphs) == 2
+    # A paragraph that starts with a link and trails off is the story's own.
+    assert article.paragraphs[1].startswith("According to the city's own review")
+    assert "Kyrgyz" not in " ".join(article.paragraphs)
