@@ -100,6 +100,18 @@ def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool)
     return may_show_quote(tree, text if clean else strip_forbidden(text))
 
 
+def _one_story(stories: tuple[ParsedArticle, ...], h1: str, headline: str) -> bool:
+    """Whether the stories a page's headings cut are one article as a person sees
+    it: none; one under the site's name in an <h1> (``headline`` is the page's
+    own); or several, none of them linked (a front page links its stories),
+    the first under the page's own headline, the rest its sections."""
+    if not stories:
+        return True
+    if len(stories) == 1:
+        return stories[0].title == h1 and h1 != headline
+    return stories[0].title == headline and all(story.url is None for story in stories)
+
+
 class _Page:
     def __init__(self, source: bytes) -> None:
         self.source = source
@@ -164,8 +176,7 @@ class _Page:
                 quotes = list(ticker_bar_quotes(tree))
         stories = FrontPage(tree, self.notes, clean=clean).stories(body)
         quotes = quotes or list(ticker_line_quotes(whole_text))
-        if len(stories) < 2:
-            stories = self._read_unmarked(stories, facts, h1, headline)
+        stories = self._read_unmarked(stories, facts, h1, headline)
         return page_date, quotes, stories
 
     def _read_unmarked(
@@ -180,9 +191,7 @@ class _Page:
         stands. That reading changed the tree, so it is built again, only when
         the page is read this way (``facts`` and the headlines were read
         before it changed)."""
-        if not (facts.headline or headline):
-            return stories
-        if stories and not (stories[0].title == h1 and h1 != headline):
+        if not (facts.headline or headline) or not _one_story(stories, h1, headline):
             return stories
         front_notes, self.tree = self.notes, build_tree(self.source)
         _, articles = self._read_single(facts, None, headline or None)

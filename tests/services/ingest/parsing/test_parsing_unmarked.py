@@ -179,3 +179,25 @@ def test_teasers_beside_the_story_are_no_part_of_it() -> None:
     # A paragraph that starts with a link and trails off is the story's own.
     assert article.paragraphs[1].startswith("According to the city's own review")
     assert "Kyrgyz" not in " ".join(article.paragraphs)
+
+
+def test_an_unlinked_story_with_sections_is_one_article() -> None:
+    sections = "".join(
+        f"<h2>{name}</h2><p>{text}</p>"
+        for name, text in (
+            ("Who may apply", "Farmers with at least ten hectares under grain may apply by May."),
+            ("How much is paid", "The subsidy is 20,000 tenge a hectare, paid in two parts."),
+        )
+    )
+    page = parse(
+        (
+            "<html><head><title>Kazakhstan widens grain subsidy - Steppe Herald</title></head>"
+            "<body><div class='post'><h1>Kazakhstan widens grain subsidy</h1>"
+            "<p>Kazakhstan will pay grain farmers a subsidy per hectare from this spring, the "
+            f"agriculture ministry said.</p>{sections}</div></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Kazakhstan widens grain subsidy"
+    assert len(article.paragraphs) >= 3
+    assert article.paragraphs[-1] == "The subsidy is 20,000 tenge a hectare, paid in two parts."
