@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from flask import Flask
 
 from services.feed.app import create_app
 from shared.settings import Settings
+from tests.support.redis_server import RedisServer
 
 
 @pytest.fixture
@@ -25,3 +28,14 @@ def forget_all(app: Flask) -> None:
     """What the change announcement does in a running service."""
     memory = app.extensions["silkfeed"]["memory"]
     memory.forget(list(memory._entries))
+
+
+@pytest.fixture
+def prefixed_redis(redis_server: RedisServer) -> Iterator[tuple[redis.Redis, str]]:
+    """A client of the test Redis and a key prefix of this test's own (its keys go after)."""
+    client = redis.Redis.from_url(redis_server.url)
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    yield client, prefix
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()

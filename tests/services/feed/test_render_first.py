@@ -5,8 +5,6 @@ reader asked for, or asked for in every format, renders in one commit as before.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -25,7 +23,6 @@ from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
 from shared.settings import Settings
 from tests.support.content import ingest, page
-from tests.support.redis_server import RedisServer
 
 ARTICLES = FeedSpec.articles()
 KEYS = {fmt: feed_key(ARTICLES, fmt) for fmt in FORMATS}
@@ -115,24 +112,14 @@ def test_a_feed_is_coalesced_only_when_every_format_read_the_change(
     assert publish.refresh(session, settings, ["articles"], requested).rendered == []
 
 
-@pytest.fixture
-def client(redis_server: RedisServer) -> Iterator[tuple[redis.Redis, str]]:
-    client = redis.Redis.from_url(redis_server.url)
-    prefix = f"test-{uuid.uuid4().hex[:8]}:"
-    yield client, prefix
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
-
-
 def asked(client: redis.Redis, prefix: str) -> set[bytes]:
     return set(client.zrange(asked_key(prefix), 0, -1))
 
 
 def test_the_claim_reads_which_documents_readers_asked_for(
-    client: tuple[redis.Redis, str],
+    prefixed_redis: tuple[redis.Redis, str],
 ) -> None:
-    redis_client, prefix = client
+    redis_client, prefix = prefixed_redis
     notes = AskedNotes(redis_client, prefix)
     notes.note("articles.json")
     notes.note("articles.json")  # once per period
@@ -146,9 +133,9 @@ def test_the_claim_reads_which_documents_readers_asked_for(
 
 
 def test_a_note_that_could_not_reach_redis_is_made_again(
-    client: tuple[redis.Redis, str],
+    prefixed_redis: tuple[redis.Redis, str],
 ) -> None:
-    redis_client, prefix = client
+    redis_client, prefix = prefixed_redis
     down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
     notes = AskedNotes(down, prefix)
     notes.note("articles.json")  # logged, not raised

@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -27,7 +26,6 @@ from shared.db import utcnow
 from shared.feed_names import FeedSpec
 from shared.settings import Settings
 from tests.support.content import ingest, page
-from tests.support.redis_server import RedisServer
 
 ARTICLES = FeedSpec.articles()
 KEYS = {fmt: feed_key(ARTICLES, fmt) for fmt in FORMATS}
@@ -134,20 +132,10 @@ def test_a_note_to_a_hung_redis_holds_no_reader_up(silent_redis: int) -> None:
     assert time.monotonic() - started < 0.05
 
 
-@pytest.fixture
-def client(redis_server: RedisServer) -> Iterator[tuple[redis.Redis, str]]:
-    client = redis.Redis.from_url(redis_server.url)
-    prefix = f"test-{uuid.uuid4().hex[:8]}:"
-    yield client, prefix
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
-
-
 def test_the_claim_forgets_documents_nobody_asked_for_lately(
-    client: tuple[redis.Redis, str],
+    prefixed_redis: tuple[redis.Redis, str],
 ) -> None:
-    redis_client, prefix = client
+    redis_client, prefix = prefixed_redis
     AskedNotes(redis_client, prefix).note("articles.json")
     redis_client.zadd(asked_key(prefix), {"tag:old.rss": time.time() - 2 * 86_400})
     co = RenderCoalescer(redis_client, prefix, lock_ms=1000)
@@ -158,9 +146,9 @@ def test_the_claim_forgets_documents_nobody_asked_for_lately(
 
 
 def test_a_web_process_remembers_a_bounded_number_of_notes(
-    client: tuple[redis.Redis, str], monkeypatch: pytest.MonkeyPatch
+    prefixed_redis: tuple[redis.Redis, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    redis_client, prefix = client
+    redis_client, prefix = prefixed_redis
     monkeypatch.setattr("services.feed.asked.MAX_NOTED", 5)
     notes = AskedNotes(redis_client, prefix)
     for i in range(20):
