@@ -73,11 +73,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     install_sessions(app, sessions)
 
     install_operations(
-        app,
-        "feed",
-        engine,
-        client,
-        settings,
+        app, "feed", engine, client, settings,
         extra=[HubCollector(engine, client, settings.key_prefix)],
     )
 

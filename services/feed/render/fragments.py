@@ -107,7 +107,9 @@ def _split(fmt: str, empty: bytes) -> tuple[bytes, bytes]:
 
 
 @functools.lru_cache(maxsize=512)
-def _rendered_frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[bytes, bytes]:
+def _rendered_frame(
+    fmt: str, meta: FeedMeta, author: bool, ns: Namespaces
+) -> tuple[bytes, bytes]:
     prepared = prepare_meta(meta)
     if fmt == "json":
         return _split(fmt, render_json(prepared, ()))
@@ -139,7 +141,9 @@ def _frame(fmt: str, meta: FeedMeta, author: bool, ns: Namespaces) -> tuple[byte
     if page is not None:
         url = meta.prev_archive_url or ""
         at, end = page.span()
-        general = dataclasses.replace(general, prev_archive_url=url[:at] + _PAGE_HOLDER + url[end:])
+        general = dataclasses.replace(
+            general, prev_archive_url=url[:at] + _PAGE_HOLDER + url[end:]
+        )
         held[_PAGE_HOLDER] = page.group()
     head, tail = _rendered_frame(fmt, general, author, ns)
     stand_ins = [(k.encode(), v.encode()) for k, v in held.items() if k]

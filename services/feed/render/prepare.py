@@ -69,7 +69,9 @@ def _is_web_url(value: str) -> bool:
     except ValueError:
         return False
     return (
-        parts.scheme in ("http", "https") and bool(parts.hostname) and _SPACE.search(value) is None
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and _SPACE.search(value) is None
     )
 
 

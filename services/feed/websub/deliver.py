@@ -37,11 +37,7 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def deliver(
-    session: Session,
-    settings: Settings,
-    limits: RateLimits,
-    subscription_id: int,
-    key: str,
+    session: Session, settings: Settings, limits: RateLimits, subscription_id: int, key: str,
     etag: str,
 ) -> str | float:
     """The outcome's name, or seconds to wait when the rate limit says so.

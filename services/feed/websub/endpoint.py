@@ -92,12 +92,10 @@ def hub_endpoint() -> Response:
         g.session.delete(intent)
         g.session.commit()
         log.warning("websub: could not queue verification: %s", exc)
-        raise Problem(
-            503, "the hub cannot take requests now; try again later", headers={"Retry-After": "30"}
-        ) from None
-    log.info(
-        "websub: %s request for %s from %s accepted", wanted.mode, wanted.topic, wanted.callback
-    )
+        raise Problem(503, "the hub cannot take requests now; try again later",
+                      headers={"Retry-After": "30"}) from None
+    log.info("websub: %s request for %s from %s accepted", wanted.mode, wanted.topic,
+             wanted.callback)
     return Response(b"", status=202)
 
 
@@ -106,9 +104,8 @@ def _check_room(hub: Hub, wanted: Request) -> None:
     try:
         wait = hub.limits.intake(wanted.callback)
     except redis.RedisError:
-        raise Problem(
-            503, "the hub cannot take requests now; try again later", headers={"Retry-After": "30"}
-        ) from None
+        raise Problem(503, "the hub cannot take requests now; try again later",
+                      headers={"Retry-After": "30"}) from None
     if wait:
         raise Problem(
             429,
@@ -116,26 +113,17 @@ def _check_room(hub: Hub, wanted: Request) -> None:
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
     if store.count_intents(g.session) >= MAX_PENDING:
-        raise Problem(
-            503,
-            "too many requests await verification; try again later",
-            headers={"Retry-After": "60"},
-        )
+        raise Problem(503, "too many requests await verification; try again later",
+                      headers={"Retry-After": "60"})
     if wanted.mode != "subscribe":
         return
     if store.count_for_topic(g.session, wanted.key, besides=wanted.callback) >= (
         settings.websub_max_per_topic
     ):
-        raise Problem(
-            422,
-            f"{wanted.topic} has its most subscriptions ({settings.websub_max_per_topic})",
-            kind="subscription-limit",
-        )
+        raise Problem(422, f"{wanted.topic} has its most subscriptions "
+                      f"({settings.websub_max_per_topic})", kind="subscription-limit")
     if store.find(g.session, wanted.key, wanted.callback) is None and (
         store.count_total(g.session) >= settings.websub_max_total
     ):
-        raise Problem(
-            422,
-            f"the hub has its most subscriptions ({settings.websub_max_total})",
-            kind="subscription-limit",
-        )
+        raise Problem(422, f"the hub has its most subscriptions ({settings.websub_max_total})",
+                      kind="subscription-limit")

@@ -75,8 +75,7 @@ class HubCollector(Collector):
             log.warning("metrics: websub figures unavailable: %s", exc)
             return
         deliveries = CounterMetricFamily(
-            "silkfeed_websub_deliveries",
-            "WebSub delivery attempts by outcome.",
+            "silkfeed_websub_deliveries", "WebSub delivery attempts by outcome.",
             labels=["outcome"],
         )
         for outcome, n in sorted(outcomes.items()):

@@ -116,12 +116,8 @@ def publish(self: HubTask, key: str, etag: str, changed_at: str) -> int:
 
 @hub_task(contracts.WEBSUB_DELIVER)
 def deliver_one(self: HubTask, subscription_id: int, key: str, etag: str, changed_at: str) -> str:
-    kwargs = {
-        "subscription_id": subscription_id,
-        "key": key,
-        "etag": etag,
-        "changed_at": changed_at,
-    }
+    kwargs = {"subscription_id": subscription_id, "key": key, "etag": etag,
+              "changed_at": changed_at}
     try:
         with self.session() as s:
             outcome = deliver(

@@ -48,8 +48,7 @@ def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
 
     def post(body: bytes) -> str:
         resp = ingest_client.application.test_client().post(
-            "/v1/submissions?source=burst", data=body, headers=AUTH
-        )
+            "/v1/submissions?source=burst", data=body, headers=AUTH)
         assert resp.status_code == 202
         return str(resp.get_json()["id"])
 
@@ -59,10 +58,7 @@ def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
     posting = time.monotonic() - started
 
     def all_done() -> bool:
-        states = [
-            ingest_client.get(f"/v1/submissions/{sid}", headers=AUTH).get_json()["status"]
-            for sid in ids
-        ]
+        states = [ingest_client.get(f"/v1/submissions/{sid}", headers=AUTH).get_json()["status"] for sid in ids]
         assert "failed" not in states
         return all(s == "done" for s in states)
 
@@ -79,8 +75,7 @@ def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
     feed_app.extensions["silkfeed"]["memory"].stop()
     renders = render_counts(settings)["articles"] - before
     assert 1 <= renders <= 12, (
-        f"{renders} renders of the articles feed for 100 submissions posted in {posting:.1f}s"
-    )
+        f"{renders} renders of the articles feed for 100 submissions posted in {posting:.1f}s")
 
 
 def test_a_cold_feed_is_rendered_once_under_concurrent_requests(

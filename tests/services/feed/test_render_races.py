@@ -28,9 +28,8 @@ def stored_rows(session: Session, keys: list[str]) -> dict[str, tuple[str, datet
     """Each key's etag, Last-Modified and bytes, as committed (no object kept in the session)."""
     session.expire_all()
     rows = session.execute(
-        select(
-            RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.body
-        ).where(RenderedFeed.key.in_(keys))
+        select(RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.body)
+        .where(RenderedFeed.key.in_(keys))
     )
     session.commit()
     return {key: (etag, modified, body) for key, etag, modified, body in rows}
@@ -98,17 +97,10 @@ def test_a_failed_render_leaves_the_session_clean_for_the_next_feed(
         if spec.name == "articles":
             # A write that fails at the database: the transaction is unusable
             # until rolled back (PostgreSQL aborts it, SQLAlchemy requires it).
-            session.add(
-                RenderedFeed(
-                    key=feed_key(ARTICLES, "atom"),
-                    content_type="x",
-                    body=b"",
-                    etag="x",
-                    last_modified=utcnow(),
-                    as_of=utcnow(),
-                    rendered_at=utcnow(),
-                )
-            )
+            session.add(RenderedFeed(
+                key=feed_key(ARTICLES, "atom"), content_type="x", body=b"", etag="x",
+                last_modified=utcnow(), as_of=utcnow(), rendered_at=utcnow(),
+            ))
             session.flush()
         return real(session, settings, spec, **kw)  # type: ignore[arg-type]
 

@@ -27,7 +27,7 @@ def rendered(entry: object) -> tuple[bytes, bytes]:
 
 def test_ordinary_and_hostile_entries_are_written_as_feedgen_writes_them() -> None:
     entries = [*make_entries(5, paragraphs=3), *hostile_entries()]
-    entries.append(make_entry(7, link='https://x.example/a?b=1&c="2"\t', author=None))
+    entries.append(make_entry(7, link="https://x.example/a?b=1&c=\"2\"\t", author=None))
     written = 0
     for entry in entries:
         direct = entry_xml(prepare_entry(entry))
@@ -50,7 +50,7 @@ def test_entries_with_rss_extensions_are_left_to_feedgen() -> None:
     paragraphs=st.lists(text, max_size=3),
     tags=st.lists(text, max_size=3),
     author=st.none() | text,
-    link=st.sampled_from(["https://news.example.org/a", 'http://x.example/?q=<&>"', "mailto:x"])
+    link=st.sampled_from(["https://news.example.org/a", "http://x.example/?q=<&>\"", "mailto:x"])
     | text,
     offset=st.integers(min_value=-14 * 60, max_value=14 * 60),
     seconds=st.integers(min_value=0, max_value=10**10),

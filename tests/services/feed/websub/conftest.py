@@ -72,10 +72,8 @@ class HubStack:
         """Wait until no queue holds a message (retries waiting out a countdown aside),
         so that nothing a test started still writes while the next one runs."""
         client = redis.Redis.from_url(self.settings.redis_url)
-        names = [
-            self.settings.key_prefix + q
-            for q in (QUEUE_INGEST, QUEUE_RATES, QUEUE_FEED, QUEUE_WEBSUB)
-        ]
+        names = [self.settings.key_prefix + q for q in
+                 (QUEUE_INGEST, QUEUE_RATES, QUEUE_FEED, QUEUE_WEBSUB)]
         deadline, quiet = time.monotonic() + timeout, 0
         while quiet < 5 and time.monotonic() < deadline:
             quiet = quiet + 1 if sum(client.llen(n) for n in names) == 0 else 0
@@ -104,12 +102,8 @@ def hub_stack(
     )
     env = settings_env(settings)
     env["SILKFEED_NAMESPACE"] = settings.namespace
-    env.update(
-        {
-            f"SILKFEED_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in HUB_SETTINGS.items()
-        }
-    )
+    env.update({f"SILKFEED_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in HUB_SETTINGS.items()})
     procs = {name: ServiceProcess(name, env, data).start() for name in HUB_WORKERS}
     feed_app = create_feed_app(settings)
     server = make_server("127.0.0.1", port, feed_app, threaded=True)

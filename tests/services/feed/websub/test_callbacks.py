@@ -10,19 +10,8 @@ from services.feed.websub.callbacks import CallbackRefused, blocked, parse_callb
 
 UNSPECIFIED = "0.0.0.0"  # noqa: S104 - an address to refuse, not one to bind
 NEVER = ["169.254.169.254", "fd00:ec2::254", "100.100.100.200", "::ffff:169.254.169.254"]
-PRIVATE = [
-    "127.0.0.1",
-    "10.1.2.3",
-    "172.16.0.1",
-    "192.168.1.1",
-    "169.254.1.1",
-    "::1",
-    "fe80::1",
-    "fc00::1",
-    "::ffff:127.0.0.1",
-    "100.64.0.1",
-    UNSPECIFIED,
-]
+PRIVATE = ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.1.1", "::1",
+           "fe80::1", "fc00::1", "::ffff:127.0.0.1", "100.64.0.1", UNSPECIFIED]
 PUBLIC = ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"]
 
 
@@ -65,10 +54,7 @@ def test_malformed_callbacks_are_refused(url: str, why: str) -> None:
 def test_resolve_checks_the_address_and_keeps_it() -> None:
     target = resolve("http://93.184.216.34:8080/cb?x=1", allow_private=False)
     assert (target.host, target.port, target.path, target.address) == (
-        "93.184.216.34",
-        8080,
-        "/cb?x=1",
-        "93.184.216.34",
+        "93.184.216.34", 8080, "/cb?x=1", "93.184.216.34"
     )
     with pytest.raises(CallbackRefused, match="loopback, private"):
         resolve("http://localhost:8080/cb", allow_private=False)

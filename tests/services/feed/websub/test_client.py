@@ -61,7 +61,8 @@ def test_redirect_is_not_followed(server: str) -> None:
 
 
 def test_answer_is_read_only_so_far(server: str) -> None:
-    answer = request(resolve(f"{server}/big", allow_private=True), "GET", timeout=10, max_body=1024)
+    answer = request(resolve(f"{server}/big", allow_private=True), "GET", timeout=10,
+                     max_body=1024)
     assert answer.ok and len(answer.body) == 1024
 
 

@@ -36,15 +36,9 @@ def session(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def add(session: Session, callback: str, lease: int = 600) -> WebSubSubscription:
-    intent = WebSubIntent(
-        mode="subscribe",
-        topic="http://feeds.example.test/feeds/articles.atom",
-        topic_key="articles.atom",
-        callback=callback,
-        lease_seconds=lease,
-        secret=None,
-        requested_at=utcnow(),
-    )
+    intent = WebSubIntent(mode="subscribe", topic="http://feeds.example.test/feeds/articles.atom",
+                          topic_key="articles.atom", callback=callback, lease_seconds=lease,
+                          secret=None, requested_at=utcnow())
     row = store.subscribe(session, intent, utcnow())
     session.commit()
     return row

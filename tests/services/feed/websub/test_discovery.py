@@ -29,14 +29,8 @@ def xml_links(body: bytes) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "path",
-    [
-        "/feeds/articles",
-        "/feeds/tags/kazakhstan",
-        "/feeds/sources/test",
-        "/feeds/rates",
-        "/feeds/rates/KGS-USD",
-        "/feeds/rates-moves",
-    ],
+    ["/feeds/articles", "/feeds/tags/kazakhstan", "/feeds/sources/test", "/feeds/rates",
+     "/feeds/rates/KGS-USD", "/feeds/rates-moves"],
 )
 def test_every_kind_and_format_names_hub_and_self(
     feed_app: Flask, small_settings: Settings, path: str

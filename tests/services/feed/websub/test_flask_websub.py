@@ -103,9 +103,8 @@ def test_flask_websub_subscriber_gets_the_push_within_two_seconds(
     poller = Poller(found["topic_url"], b"Independent Story Number 1 From Almaty")
     posted = hub.post_page(page("Independent", 2))
     poller.start()
-    arrived, topic, body = wait_for(
-        lambda: reader.pushes and reader.pushes[0], 30, interval=0.01, what="the push"
-    )
+    arrived, topic, body = wait_for(lambda: reader.pushes and reader.pushes[0], 30,
+                                    interval=0.01, what="the push")
     assert topic == found["topic_url"]
     assert b"<title>Independent Story Number 1 From Almaty</title>" in body
     pushed = arrived - posted

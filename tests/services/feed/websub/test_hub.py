@@ -29,15 +29,13 @@ def titles(body: bytes) -> list[str]:
     return [e.findtext(f"{{{ATOM}}}title") for e in root.findall(f"{{{ATOM}}}entry")]
 
 
-def subscribe(
-    hub: HubStack, sub: BareSubscriber, name: str, behaviour: Behaviour | None = None, **extra: str
-) -> tuple[str, str]:
+def subscribe(hub: HubStack, sub: BareSubscriber, name: str, behaviour: Behaviour | None = None,
+              **extra: str) -> tuple[str, str]:
     hub_url, topic = discover(f"{hub.base}/feeds/articles.atom")
     callback = sub.callback(name, behaviour)
     assert request(hub_url, "subscribe", topic, callback, **extra) == 202
-    wait_for(
-        lambda: any(s.callback == callback for s in hub.rows()[0]), 30, what=f"{name} verified"
-    )
+    wait_for(lambda: any(s.callback == callback for s in hub.rows()[0]), 30,
+             what=f"{name} verified")
     return topic, callback
 
 
@@ -47,7 +45,8 @@ def test_full_handshake_and_signed_push(hub: HubStack) -> None:
         assert hub_url == f"{hub.base}/websub"
         assert topic == f"{hub.base}/feeds/articles.atom"
         callback = sub.callback("reader?list=7")  # a query of its own is kept
-        status = request(hub_url, "subscribe", topic, callback, secret=SECRET, lease_seconds="600")
+        status = request(hub_url, "subscribe", topic, callback, secret=SECRET,
+                         lease_seconds="600")
         assert status == 202
         check = wait_for(lambda: sub.verified("reader"), 30, what="verification GET")[0]
         assert check["hub.mode"] == "subscribe"
@@ -55,9 +54,8 @@ def test_full_handshake_and_signed_push(hub: HubStack) -> None:
         assert check["list"] == "7"
         assert int(check["hub.lease_seconds"]) == 600
         assert len(check["hub.challenge"]) >= 16
-        (row,), intents = wait_for(
-            lambda: hub.rows() if hub.rows()[0] else None, 30, what="the subscription"
-        )
+        (row,), intents = wait_for(lambda: hub.rows() if hub.rows()[0] else None, 30,
+                                   what="the subscription")
         assert intents == [] and row.callback == callback and row.secret == SECRET
 
         hub.post_page(page("Pushed", 2))
@@ -97,21 +95,15 @@ def test_failed_delivery_is_retried(hub: HubStack) -> None:
     with BareSubscriber() as sub:
         subscribe(hub, sub, "flaky", Behaviour(statuses=[500, 503]))
         hub.post_page(page("Retried", 1))
-        notes = wait_for(
-            lambda: sub.received("flaky") if len(sub.received("flaky")) >= 3 else None,
-            60,
-            what="two retries",
-        )
+        notes = wait_for(lambda: sub.received("flaky") if len(sub.received("flaky")) >= 3
+                         else None, 60, what="two retries")
         assert len({n.body for n in notes}) == 1  # the same document each time
         # Backoff: about 1 s before the first retry, 2 s before the second.
         assert notes[1].at - notes[0].at >= 0.9
         assert notes[2].at - notes[1].at >= 1.8
         # The hub records the success once the third answer (204) is back.
-        wait_for(
-            lambda: [r for r in hub.rows()[0] if r.delivered_at and not r.failing_since],
-            30,
-            what="the success recorded",
-        )
+        wait_for(lambda: [r for r in hub.rows()[0] if r.delivered_at and not r.failing_since],
+                 30, what="the success recorded")
 
 
 def test_callback_failing_too_long_is_dropped(hub: HubStack) -> None:

@@ -83,9 +83,8 @@ def test_refusals(
 def test_not_a_form_is_refused(client: FlaskClient) -> None:
     resp = client.post("/websub", json={"hub.mode": "subscribe"})
     assert resp.status_code == 415
-    resp = client.post(
-        "/websub", data="hub.mode=" + "x" * 20_000, content_type="application/x-www-form-urlencoded"
-    )
+    resp = client.post("/websub", data="hub.mode=" + "x" * 20_000,
+                       content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 413
 
 
@@ -96,10 +95,7 @@ def test_accepted_request_is_stored_for_verification(
     assert code == 202
     (intent,) = intents(hub_settings)
     assert (intent.mode, intent.topic, intent.topic_key, intent.callback) == (
-        "subscribe",
-        TOPIC,
-        "articles.atom",
-        PUBLIC_CALLBACK,
+        "subscribe", TOPIC, "articles.atom", PUBLIC_CALLBACK
     )
     assert intent.lease_seconds == hub_settings.websub_lease_max
     assert intent.secret == "sesame"
@@ -136,10 +132,8 @@ def test_callback_rate_limit(settings: Settings) -> None:
     codes = [subscribe(client)[0] for _ in range(limit + 1)]
     assert codes[:limit] == [202] * limit
     assert codes[limit] == 429
-    resp = client.post(
-        "/websub",
-        data={"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": PUBLIC_CALLBACK},
-    )
+    resp = client.post("/websub", data={"hub.mode": "subscribe", "hub.topic": TOPIC,
+                                        "hub.callback": PUBLIC_CALLBACK})
     assert 1 <= int(resp.headers["Retry-After"]) <= 60
 
 
@@ -149,15 +143,9 @@ def test_caps_per_topic_and_in_total(settings: Settings) -> None:
 
     engine = make_engine(settings.db_url)
     with make_session_factory(engine)() as session:
-        intent = WebSubIntent(
-            mode="subscribe",
-            topic=TOPIC,
-            topic_key="articles.atom",
-            callback=PUBLIC_CALLBACK,
-            lease_seconds=600,
-            secret=None,
-            requested_at=utcnow(),
-        )
+        intent = WebSubIntent(mode="subscribe", topic=TOPIC, topic_key="articles.atom",
+                              callback=PUBLIC_CALLBACK, lease_seconds=600, secret=None,
+                              requested_at=utcnow())
         store.subscribe(session, intent, utcnow())
         session.commit()
     engine.dispose()
