@@ -30,13 +30,7 @@ from .html_ticker_date import (
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import (
-    ARTICLE_BODY,
-    first_heading,
-    markup_headline,
-    page_text,
-    read_single,
-)
+from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 

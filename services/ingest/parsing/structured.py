@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_byline import author_names
-from .html_tree import INVISIBLE_TAGS
+from .html_tree import drop_invisible
 
 ARTICLE_TYPES = frozenset(
     {
@@ -161,7 +161,7 @@ def body_text(body: str) -> str:
     if not _TAG.search(body):
         return body
     tree = LexborHTMLParser(_BLOCK_END.sub(lambda tag: tag.group(0) + "\n", body))
-    tree.strip_tags(list(INVISIBLE_TAGS), recursive=True)
+    drop_invisible(tree)
     text = tree.body.text() if tree.body is not None else ""
     return "\n".join(line for line in map(str.strip, text.splitlines()) if line)
 
