@@ -61,6 +61,9 @@ def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
 
 
 _FACTS_AND_TIMES = f"{JSON_LD_SCRIPTS}, {TIME_ELEMENTS}"
+# A story holds at least this much text (some fifty words): a few sentences,
+# not a caption, a note or a teaser.
+_STORY_CHARS = 300
 
 
 def _one_article_body(tree: LexborHTMLParser) -> LexborNode | None:
@@ -97,13 +100,27 @@ def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool)
 def _one_story(stories: tuple[ParsedArticle, ...], h1: str, headline: str) -> bool:
     """Whether the stories a page's headings cut are one article as a person sees
     it: none; one under the site's name in an <h1> (``headline`` is the page's
-    own); or several, none of them linked (a front page links its stories),
-    the first under the page's own headline, the rest its sections."""
+    own); one with less text than a story holds (the cut kept only paragraphs
+    and list items, not the text an older page sets between <br>s or runs
+    between empty <p>s); or several, none of them linked (a front page links
+    its stories), the first under the page's own headline, the rest its
+    sections."""
     if not stories:
         return True
     if len(stories) == 1:
-        return stories[0].title == h1 and h1 != headline
+        return (stories[0].title == h1 and h1 != headline) or _chars(stories[0]) < _STORY_CHARS
     return stories[0].title == headline and all(story.url is None for story in stories)
+
+
+def _chars(article: ParsedArticle) -> int:
+    return sum(map(len, article.paragraphs))
+
+
+def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool) -> int:
+    """How much text block scoring must find for its one article to stand: a
+    story's worth on a page without a headline or in place of a thin story."""
+    thin = len(stories) == 1 and _chars(stories[0]) < _STORY_CHARS
+    return _STORY_CHARS if thin or (untitled and not stories) else 0
 
 
 class _Page:
@@ -178,18 +195,20 @@ class _Page:
     ) -> tuple[ParsedArticle, ...]:
         """A page that marks no article and whose headlines cut no story (an
         older site's story under a styled line, its text between <br>s), or one
-        under the site's name in an <h1>, is read as a person reads it: as one
-        article, found by block scoring like a marked one, under the headline
-        its markup shows (``headline``; ``h1``: its first <h1>). Without one,
-        or when this finds nothing, the front page's reading (its notes too)
-        stands. That reading changed the tree, so it is built again, only when
-        the page is read this way (``facts`` and the headlines were read
-        before it changed)."""
-        if not (facts.headline or headline) or not _one_story(stories, h1, headline):
+        under its first <h1>, is read as a person reads it: as one article,
+        found by block scoring like a marked one, under the headline its
+        markup shows (``headline``; ``h1``: its first <h1>). A page with no
+        headline at all and no story is read so too, when block scoring finds
+        a story's worth of text (a bare note is none). When this finds
+        nothing, the front page's reading (its notes too) stands. That reading
+        changed the tree, so it is built again, only when the page is read
+        this way (``facts`` and the headlines were read before it changed)."""
+        untitled = not (facts.headline or headline)
+        if stories and (untitled or not _one_story(stories, h1, headline)):
             return stories
         front_notes, self.tree = self.notes, build_tree(self.source)
         _, articles = self._read_single(facts, None, headline or None)
-        if not articles:
+        if not articles or _chars(articles[0]) < _least_text(stories, untitled):
             self.notes = front_notes
             return stories
         return articles

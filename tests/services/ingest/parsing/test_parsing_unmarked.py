@@ -201,3 +201,41 @@ def test_an_unlinked_story_with_sections_is_one_article() -> None:
     assert article.title == "Kazakhstan widens grain subsidy"
     assert len(article.paragraphs) >= 3
     assert article.paragraphs[-1] == "The subsidy is 20,000 tenge a hectare, paid in two parts."
+
+
+def test_story_under_its_own_h1_keeps_text_set_between_empty_paragraphs() -> None:
+    # A syndicated story's text as one run, its paragraphs parted by empty
+    # <p></p>s, under the page's own <h1>; a box of other headlines beside it.
+    others = "".join(
+        f'<h2><a href="/{sport}/">{sport.upper()} Headlines</a></h2>'
+        f'<div class="item"><a href="/{sport}/1.html">Another game report {sport}</a></div>'
+        for sport in ("nba", "nhl", "nfl")
+    )
+    text = "<p></p> ".join(STORY)
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% - Steppe Sports</title></head><body>"
+            "<div class='Story'><h1 class='Headline'>Wheat harvest up 12%</h1>"
+            f"<div class='StoryBody'>{text}<div class='Copyright'><p><i>Copyright 2026 "
+            "Steppe Wire.</i></p></div></div></div>"
+            f"<div class='more'><h1>More news</h1>{others}</div></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs[: len(STORY)] == STORY
+
+
+def test_page_without_any_headline_is_one_article_when_it_holds_a_story() -> None:
+    # No <title>, no heading: an older page's story in a table cell, its
+    # first paragraph taken for its title.
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    page = parse(
+        (
+            "<html><body><table><tr><td class='nav'><a href='/'>Home</a> "
+            f"<a href='/sport'>Sport</a></td><td>{paragraphs}</td></tr></table></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.paragraphs == STORY
+    assert "no headline found" in page.diagnostics.warnings
