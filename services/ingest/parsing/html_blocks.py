@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .boilerplate import is_boilerplate
 from .clean import squash_space, strip_forbidden
 
 _BLOCK_NAMES = (
@@ -32,6 +33,11 @@ _BREAK_NAMES = (
     "img", "iframe", "video", "picture",
 )  # fmt: skip
 _HEADING_NAMES = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Inline wrappers an older page sets a story's text in, beside its tables
+# (<td><table>…</table><span class="text">…<br>…</span></td>).
+_INLINE_NAMES = ("span", "font", "b", "strong", "i", "em")
+# A caption or a label is shorter.
+_WRAPPED_CHARS = 200
 _MIN_LOOSE_CHARS = 20
 # Links sit a level or two inside their block.
 _LINK_LEVELS = 4
@@ -54,6 +60,7 @@ HEADING_IDS = frozenset(i for i, name in _NAMES.items() if name in _HEADING_NAME
 _HOLDER_IDS = BLOCK_IDS | {i for i, name in _NAMES.items() if name in _CONTAINER_NAMES}
 _RUN_BREAK_IDS = _HOLDER_IDS | {i for i, name in _NAMES.items() if name in _BREAK_NAMES}
 _P_ID = next(i for i, name in _NAMES.items() if name == "p")
+_INLINE_IDS = frozenset(_tag_ids(_INLINE_NAMES))
 _A_ID = next(i for i, name in _NAMES.items() if name == "a")
 _TEXT_ID = 2
 _COMMENT_ID = 4
@@ -66,6 +73,9 @@ class Block:
     text: str
     links: int
     index: int  # the block element's place in the walk
+    # Where its text stands in document order: its element's place, or for a
+    # run of a container's own text, just before the element that ends it.
+    order: float
 
     @property
     def link_density(self) -> float:
@@ -87,6 +97,7 @@ class Walk:
         # two nodes of one address are equal, so no address is read as an
         # attribute.
         place = dict(zip(nodes, range(len(nodes)), strict=True))
+        self.place = place
         # The scope's parent is outside: -1.
         parents = [-1] + [place[node.parent] for node in nodes[1:]]
         self.parents = parents
@@ -149,6 +160,19 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         while current >= 0 and not holds[current]:
             holds[current] = True
             current = parents[current]
+    names: dict[str, bool] = {}
+    # Containers with an inline child that holds a paragraph's worth of text
+    # and no block: a run of the container's own.
+    wrapping = {
+        parents[i]
+        for i, tag_id in enumerate(tags)
+        if tag_id in _INLINE_IDS
+        and not holds[i]
+        and parents[i] >= 0
+        and holds[parents[i]]
+        and len(nodes[i].text(deep=False).strip()) >= _WRAPPED_CHARS
+        and not is_boilerplate(nodes[i], "", walk.holds_paragraph, i, names)
+    }
     # Links and everything inside them; a link inside a link counts once.
     in_link = [False] * len(nodes)
     links = []
@@ -163,6 +187,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
             in_link[i:end] = [True] * (end - i)
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
+    runs_found = False
     for i in holders:
         node = nodes[i]
         if not holds[i]:
@@ -170,17 +195,30 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
             text = squash_space(strip_forbidden(raw) if clean else raw)
             if text:
                 linked = in_link[i]
-                block = Block(node, _NAMES[tags[i]], text, len(text) if linked else 0, i)
+                block = Block(node, _NAMES[tags[i]], text, len(text) if linked else 0, i, i)
                 blocks.append(block)
                 if not linked:
                     block_at[i] = block
-        elif tags[i] != _P_ID and len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS:
-            blocks.extend(_loose_runs(node, i))
+        elif tags[i] != _P_ID and (
+            i in wrapping or len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS
+        ):
+            runs = _loose_runs(walk, node, i)
+            if runs:
+                blocks.extend(runs)
+                runs_found = True
     _count_links(walk, links, block_at)
+    if runs_found:
+        # A container's runs were listed with it, before the blocks inside
+        # it: each is put where its text stands.
+        blocks.sort(key=_in_order)
     return blocks
 
 
-def _loose_runs(container: LexborNode, index: int) -> list[Block]:
+def _in_order(block: Block) -> float:
+    return block.order
+
+
+def _loose_runs(walk: Walk, container: LexborNode, index: int) -> list[Block]:
     runs = []
     parts: list[str] = []
     links = 0
@@ -189,7 +227,8 @@ def _loose_runs(container: LexborNode, index: int) -> list[Block]:
         if child is None or tag_id in _RUN_BREAK_IDS:
             text = squash_space(strip_forbidden("".join(parts)))
             if len(text) >= _MIN_LOOSE_CHARS:
-                runs.append(Block(container, "p", text, links, index))
+                after = walk.place[child] if child is not None else walk.end(index)
+                runs.append(Block(container, "p", text, links, index, after - 0.5))
             parts, links = [], 0
             continue
         if tag_id == _TEXT_ID:

@@ -239,3 +239,25 @@ def test_page_without_any_headline_is_one_article_when_it_holds_a_story() -> Non
     [article] = page.articles
     assert article.paragraphs == STORY
     assert "no headline found" in page.diagnostics.warnings
+
+
+def test_story_set_in_a_span_beside_a_table_is_read() -> None:
+    # An older table layout: the cell holds a table with the date and the
+    # headline, then the story's text in a styled <span>, its paragraphs
+    # parted by pairs of <br>s; a photo and its caption above it.
+    text = "<br>\n<br>\n".join(STORY)
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12%</title></head><body><table><tr>"
+            "<td class='nav'><a href='/'>Home</a> <a href='/sport'>Sport</a></td>"
+            "<td><table><tr><td><span class='date'>Mar 3, 2026</span><br>"
+            "<span class='article_title'>Wheat harvest up 12%</span></td></tr></table>"
+            "<div class='photo-caption'><img src='/wheat.jpg'>Combines near Kostanay.</div>"
+            f"<span class='article_text'>{text}</span>"
+            "<table><tr><td><a href='#top'>Top of Page</a></td></tr></table>"
+            "</td></tr></table></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs == STORY
