@@ -261,3 +261,25 @@ def test_story_set_in_a_span_beside_a_table_is_read() -> None:
     [article] = page.articles
     assert article.title == "Wheat harvest up 12%"
     assert article.paragraphs == STORY
+
+
+def test_story_under_the_page_headline_with_boxes_of_linked_headlines_is_one_article() -> None:
+    # An article page: its story under its own, unlinked headline; then boxes
+    # of other stories whose headlines link to their pages, each with a teaser.
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    latest = "".join(
+        f'<h3><a href="/news/{i}">Kyrgyz parliament passes budget amendment {i}</a></h3>'
+        f"<p>The amendment frees funds for schools, the finance ministry said.</p>"
+        for i in range(3)
+    )
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% | Steppe Herald</title></head><body>"
+            "<div class='nav'><a href='/'>Home</a></div><div class='main'>"
+            f"<h1>Wheat harvest up 12%</h1>{paragraphs}</div>"
+            f"<div class='latest'><h2>Latest news</h2>{latest}</div></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs == STORY
