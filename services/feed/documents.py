@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.feed import catalog, publish
 from services.feed.asked import NOTE_TIMEOUT, AskedNotes
+from services.feed.first_render import RefreshAfterFirstRender
 from services.feed.memory import FeedMemory
 from services.feed.paths import (
     FeedPath,
@@ -53,6 +54,7 @@ class FeedDocuments:
             ),
             settings.key_prefix,
         )
+        self.first_renders = RefreshAfterFirstRender(settings, client)
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
         """The canonical key: parameter order and unknown parameters don't matter."""
@@ -91,19 +93,28 @@ class FeedDocuments:
     def _link(self, self_url: str, *, pushable: bool) -> str:
         return link_header(self.settings, self_url, pushable=pushable)
 
+    def stored(self, session: Session, spec: FeedSpec, fmt: str) -> RenderedFeed:
+        """The stored subscription document of ``spec`` in ``fmt``, rendered first if it
+        never was (``first_render``); a 404 Problem for a feed that does not exist."""
+        key = feed_key(spec, fmt)
+        row = session.get(RenderedFeed, key)
+        if row is not None:
+            return row
+        self._require(session, spec)
+        # A cold document is rendered once: concurrent requests wait on one lock.
+        with self._render_lock(spec.name):
+            session.expire_all()
+            row = session.get(RenderedFeed, key)
+            if row is None:
+                publish.render_and_store(session, self.settings, spec, formats=(fmt,))
+                row = session.get(RenderedFeed, key)
+                self.first_renders.request(spec.name)
+        assert row is not None
+        return row
+
     def _subscription(self, session: Session, path: FeedPath) -> StoredFeed:
         key = feed_key(path.spec, path.fmt)
-        row = session.get(RenderedFeed, key)
-        if row is None:
-            self._require(session, path.spec)
-            # A cold feed is rendered once: concurrent requests wait on one lock.
-            with self._render_lock(path.spec.name):
-                session.expire_all()
-                row = session.get(RenderedFeed, key)
-                if row is None:
-                    publish.render_and_store(session, self.settings, path.spec)
-                    row = session.get(RenderedFeed, key)
-        assert row is not None
+        row = self.stored(session, path.spec, path.fmt)
         # Its feed's next change renders this format first.
         self.asked.note(key)
         self_url = feed_url(self.settings, path.spec, path.fmt)

@@ -228,11 +228,13 @@ def store_documents(
 Early = Callable[[list[str]], None]
 
 
-def split_formats(spec: FeedSpec, first: Collection[str]) -> list[tuple[str, ...]]:
-    """The formats of ``spec`` in the order they render: those whose key is in
+def split_formats(
+    spec: FeedSpec, first: Collection[str], formats: Sequence[str] = FORMATS
+) -> list[tuple[str, ...]]:
+    """``formats`` of ``spec`` in the order they render: those whose key is in
     ``first``, then the others (one group when either is empty)."""
-    asked = tuple(fmt for fmt in FORMATS if feed_key(spec, fmt) in first)
-    rest = tuple(fmt for fmt in FORMATS if fmt not in asked)
+    asked = tuple(fmt for fmt in formats if feed_key(spec, fmt) in first)
+    rest = tuple(fmt for fmt in formats if fmt not in asked)
     return [group for group in (asked, rest) if group]
 
 
@@ -245,8 +247,9 @@ def render_and_store(
     unless_missing: bool = False,
     first: Collection[str] = (),
     early: Early | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> list[str] | None:
-    """Render the subscription document of one feed in every format; commits.
+    """Render the subscription document of one feed in ``formats``; commits.
 
     Returns the keys whose bytes changed. ``stored``: what ``_stored`` read of
     the feed's keys already. ``unless_missing``: render only a feed that
@@ -260,11 +263,11 @@ def render_and_store(
         session.rollback()
         return None
     if stored is None:
-        stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
+        stored = _stored(session, [feed_key(spec, fmt) for fmt in formats])
     changed: list[str] = []
-    groups = split_formats(spec, first)
-    for i, formats in enumerate(groups):
-        documents = _assemble(settings, spec, current, formats)
+    groups = split_formats(spec, first, formats)
+    for i, group in enumerate(groups):
+        documents = _assemble(settings, spec, current, group)
         keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
         done = _store_and_commit(session, keyed, current.newest, as_of, stored)
         changed += done
@@ -331,6 +334,11 @@ def refresh(
 ) -> Refreshed:
     """Re-render the named feeds unless a render that started later covers them.
 
+    Only the documents that are stored are rendered: a document is first
+    rendered when a reader asks for it (``services.feed.documents``) or a
+    WebSub subscriber subscribes to it, and kept current from then on. A
+    format, or a whole feed, nobody has asked for costs a change nothing.
+
     ``first``: document keys readers have asked for (``services.feed.asked``).
     A feed holding some of them, but not all its formats, is read once and
     stored in two commits: those documents first, then ``early`` is told which
@@ -360,10 +368,20 @@ def _refresh(
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
         stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
-        if len(stored) == len(FORMATS) and all(s.as_of >= requested_at for s in stored.values()):
+        if not stored:
+            continue  # asked for by nobody yet: rendered when it is
+        if all(s.as_of >= requested_at for s in stored.values()):
             continue  # coalesced: a later render already read this change
+        formats = [fmt for fmt in FORMATS if feed_key(spec, fmt) in stored]
         changed = render_and_store(
-            session, settings, spec, stored=stored, unless_missing=True, first=first, early=early
+            session,
+            settings,
+            spec,
+            stored=stored,
+            unless_missing=True,
+            first=first,
+            early=early,
+            formats=formats,
         )
         if changed is None:
             continue  # no such feed (any more)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import TYPE_CHECKING
 
 import redis
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -26,6 +27,9 @@ from shared.feed_names import FeedSpec
 from shared.models.websub import WebSubIntent
 from shared.problems import Problem
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from services.feed.documents import FeedDocuments
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,10 @@ def install_hub(app: Flask, settings: Settings, client: redis.Redis) -> None:
     app.register_blueprint(bp)
 
 
+def _documents() -> FeedDocuments:
+    return current_app.extensions["silkfeed"]["documents"]  # type: ignore[no-any-return]
+
+
 def _hub() -> Hub:
     return current_app.extensions["silkfeed"]["websub"]  # type: ignore[no-any-return]
 
@@ -75,6 +83,10 @@ def hub_endpoint() -> Response:
     if not feed_exists(g.session, FeedSpec.parse(wanted.feed)):
         raise Problem(404, f"no feed at {wanted.topic}")
     _check_room(hub, wanted)
+    if wanted.mode == "subscribe":
+        # Only stored documents are kept current (and so pushed): store this one.
+        spec = FeedSpec.parse(wanted.feed)
+        _documents().stored(g.session, spec, wanted.key.rpartition(".")[2])
     intent = WebSubIntent(
         mode=wanted.mode,
         topic=wanted.topic,

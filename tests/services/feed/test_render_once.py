@@ -43,7 +43,13 @@ def render_counts(settings: Settings) -> dict[str, int]:
 def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
     ingest_client: FlaskClient, settings: Settings
 ) -> None:
-    before = render_counts(settings).get("articles", 0)
+    # As in a running service: a reader subscribes (the worker keeps current only
+    # the documents asked for), and the web process drops stale copies when told.
+    feed_app = create_feed_app(settings)
+    feed = feed_app.test_client()
+    assert feed.get("/feeds/articles.json").status_code == 200
+    wait_for(lambda: "articles" in render_counts(settings), 30, what="the first refresh")
+    before = render_counts(settings)["articles"]
     bodies = [page(f"Burst{i}", 1) for i in range(100)]
 
     def post(body: bytes) -> str:
@@ -63,9 +69,6 @@ def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
         return all(s == "done" for s in states)
 
     wait_for(all_done, 120, interval=0.2, what="100 submissions")
-    # As in a running service: the web process drops stale copies when told.
-    feed_app = create_feed_app(settings)
-    feed = feed_app.test_client()
 
     def last_visible() -> bool:
         titles = {i["title"] for i in feed.get("/feeds/articles.json").get_json()["items"]}
@@ -86,9 +89,9 @@ def test_a_cold_feed_is_rendered_once_under_concurrent_requests(
     calls: list[str] = []
     real = publish.render_and_store
 
-    def counting(session, settings_, spec):  # type: ignore[no-untyped-def]
+    def counting(session, settings_, spec, **kw):  # type: ignore[no-untyped-def]
         calls.append(spec.name)
-        return real(session, settings_, spec)
+        return real(session, settings_, spec, **kw)
 
     monkeypatch.setattr(publish, "render_and_store", counting)
     results: list[tuple[int, str]] = []

@@ -194,6 +194,11 @@ def test_the_feed_worker_renders_the_pair_and_moves_feeds(
     after = payload(day + timedelta(days=1), "move-2")
     after["quotes"][0]["rate"] = "0.01160"  # KGS/USD +1.40%, beyond the 0.5% default
     send(sender, contracts.STORE_SNAPSHOT, before)
+    wait_for(lambda: counts(settings.db_url)[0] == 1, 30, what="the first snapshot")
+    # A reader asks for both feeds (the worker keeps current what readers read).
+    reader = create_app(settings, watch_changes=False).test_client()
+    for path in ("/feeds/rates-moves.rss", "/feeds/rates/KGS-USD.rss"):
+        assert reader.get(path).status_code == 200
     send(sender, contracts.STORE_SNAPSHOT, after)
     wait_for(lambda: counts(settings.db_url)[0] == 2, 30, what="both snapshots")
     # The names a rate feed refresh carries for these feeds.

@@ -147,3 +147,19 @@ def test_slow_and_dead_subscribers_hold_up_nobody(hub: HubStack) -> None:
         # Generous for a loaded machine, and far below the slow subscriber's 20 s.
         assert rendered < 5, rendered
         assert note.at - posted < 5, note.at - posted
+
+
+def test_a_topic_no_reader_has_fetched_is_stored_by_its_subscription_and_pushed(
+    hub: HubStack,
+) -> None:
+    # Only stored documents are kept current: subscribing stores the topic's.
+    with BareSubscriber() as sub:
+        topic = f"{hub.base}/feeds/articles.rss"
+        callback = sub.callback("unfetched")
+        assert request(f"{hub.base}/websub", "subscribe", topic, callback) == 202
+        wait_for(lambda: any(s.callback == callback for s in hub.rows()[0]), 30,
+                 what="unfetched verified")
+        hub.post_page(page("Unfetched", 2))
+        (note,) = wait_for(lambda: sub.received("unfetched"), 30, what="the push")
+        assert b"Unfetched Story Number 1 From Almaty" in note.body
+        assert note.headers["Content-Type"].startswith("application/rss+xml")
