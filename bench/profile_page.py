@@ -9,7 +9,8 @@
    with, for each step, its wall time, SQL statements and their time, database
    transactions (commits), Redis round trips and the time spent waiting on
    Redis. Medians over ``--pages`` pages after ``--warm`` pages (which fill
-   the feeds to their page size, as in a running stack).
+   the feeds to their page size, as in a running stack), with a reader of the
+   all-articles feed in each format: the worker renders only what readers read.
 2. **Hops**, on a stack (``silkfeed stack up``, a private Redis, SQLite),
    pages posted one at a time: the times the database records for each page
    (received, sent by the relay, started and finished by the ingest worker,
@@ -88,6 +89,16 @@ def _one_page(app: Any, outbox: Any, conn: Any, meter: Meter, i: int) -> None:
             _run_queue(app, conn, meter, queue)
 
 
+def _readers(app: Any) -> None:
+    """Readers of the all-articles feed in each format: the feed worker keeps current
+    the documents readers asked for, and renders no other."""
+    from services.feed.publish import render_and_store
+    from shared.feed_names import FeedSpec
+
+    with app.resources.sessions() as session:
+        render_and_store(session, app.resources.settings, FeedSpec.articles())
+
+
 def steps(pages: int, warm: int) -> list[list[tuple[str, Counters]]]:
     """The spans of each measured page."""
     from cli.system import start_private_redis
@@ -112,6 +123,7 @@ def steps(pages: int, warm: int) -> list[list[tuple[str, Counters]]]:
         import services.rates.tasks  # noqa: F401 - the tasks the app runs
 
         app = create_celery("silkfeed-profile", settings)
+        _readers(app)
         outbox = Outbox(app.resources.sessions, app)
         meter = Meter()
         meter.install()

@@ -13,7 +13,8 @@ and bytes, keyed by the ``FeedEntry`` itself: every value a fragment is made
 from (title, text, link, times, tags, author, RSS extensions) is part of its
 key. So there is nothing to invalidate: an edited article, a changed tag or a
 different base URL (it is in every link and rate id) is a different entry,
-whose fragments are made once, the first time any feed holds it, and shared by
+whose fragment in a format is made once, the first time a document in that
+format holds it (a feed read only as JSON never makes its XML), and shared by
 every feed that holds it after that (all articles, its source, each of its
 tags, their archive pages); the old fragments age out. A feed's own settings
 (page size, TTL, titles, paging links) are in its frame, never in a fragment.
@@ -38,7 +39,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from shared.byte_lru import ByteLRU
@@ -66,19 +67,20 @@ _PROBE = FeedMeta(
 Namespaces = tuple[tuple[str, str], ...]  # (prefix, uri) in first-use order
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EntryFragments:
-    """One entry as every format writes it, and what its document's frame needs to know."""
+    """One entry as the formats made so far write it, and what its document's frame
+    needs to know. A format's fragment is made the first time a document in that
+    format holds the entry: a feed read only as JSON never makes its XML."""
 
     guid: str
     has_author: bool
     rss_namespaces: Namespaces
-    atom: bytes
-    rss: bytes
-    json: bytes
+    item: PreparedEntry = field(compare=False, repr=False)
+    made: dict[str, bytes] = field(default_factory=dict)  # format → fragment
 
     def part(self, fmt: str) -> bytes:
-        return {"atom": self.atom, "rss": self.rss, "json": self.json}[fmt]
+        return self.made[fmt]
 
 
 # Bounded by bytes as well as entries: an article's text may be up to a megabyte.
@@ -190,45 +192,55 @@ def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list
     return [_xml_fragment(fmt, item, ns) for item in items]
 
 
-def _make(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
-    """The fragments of ``entries``: written directly (``entry_xml``) where that
-    gives the renderer's bytes, else rendered, those with the same RSS item
-    namespaces sharing their documents (see ``_xml_fragments``)."""
-    items = [prepare_entry(entry) for entry in entries]
-    spaces = [tuple(item_namespaces((item,)).items()) for item in items]
-    atom: dict[int, bytes] = {}
-    rss: dict[int, bytes] = {}
-    for i, item in enumerate(items):
-        written = entry_xml(item)
-        if written is not None:
-            atom[i], rss[i] = written
-    for ns in dict.fromkeys(spaces[i] for i in range(len(items)) if i not in atom):
-        group = [i for i, other in enumerate(spaces) if other == ns and i not in atom]
-        chosen = [items[i] for i in group]
-        try:
-            atom.update(zip(group, _xml_fragments("atom", chosen, ()), strict=True))
-            rss.update(zip(group, _xml_fragments("rss", chosen, ns), strict=True))
-        except ValueError:
-            # Some entry the renderer refuses: find it (and raise) one at a time.
-            atom.update((i, _xml_fragment("atom", items[i], ())) for i in group)
-            rss.update((i, _xml_fragment("rss", items[i], ns)) for i in group)
-    return [
-        EntryFragments(
-            guid=item.guid,
-            has_author=item.author is not None,
-            rss_namespaces=spaces[i],
-            atom=atom[i],
-            rss=rss[i],
-            json=json_item(item),
-        )
-        for i, item in enumerate(items)
-    ]
+def _start(entry: FeedEntry) -> EntryFragments:
+    item = prepare_entry(entry)
+    spaces = tuple(item_namespaces((item,)).items())
+    return EntryFragments(item.guid, item.author is not None, spaces, item)
+
+
+def _make(entries: Sequence[FeedEntry], formats: Sequence[str] = FORMATS) -> list[EntryFragments]:
+    """The fragments of ``entries`` in ``formats``, all made afresh."""
+    parts = [_start(entry) for entry in entries]
+    _fill(parts, formats)
+    return parts
+
+
+def _fill(parts: Sequence[EntryFragments], formats: Sequence[str]) -> None:
+    """Make what ``parts`` lack of ``formats``: written directly (``entry_xml``)
+    where that gives the renderer's bytes, else rendered, those with the same RSS
+    item namespaces sharing their documents (see ``_xml_fragments``)."""
+    todo = list({id(part): part for part in parts}.values())
+    if "json" in formats:
+        for part in todo:
+            if "json" not in part.made:
+                part.made["json"] = json_item(part.item)
+    xml = [fmt for fmt in ("atom", "rss") if fmt in formats]
+    rest = []
+    for part in todo:
+        if any(fmt not in part.made for fmt in xml):
+            written = entry_xml(part.item)
+            if written is None:
+                rest.append(part)
+            else:
+                part.made["atom"], part.made["rss"] = written
+    for ns in dict.fromkeys(part.rss_namespaces for part in rest):
+        for fmt in xml:
+            group = [p for p in rest if p.rss_namespaces == ns and fmt not in p.made]
+            items = [p.item for p in group]
+            space = ns if fmt == "rss" else ()
+            try:
+                made = _xml_fragments(fmt, items, space)
+            except ValueError:
+                # Some entry the renderer refuses: find it (and raise) one at a time.
+                made = [_xml_fragment(fmt, item, space) for item in items]
+            for part, fragment in zip(group, made, strict=True):
+                part.made[fmt] = fragment
 
 
 def _keep(entry: FeedEntry, found: EntryFragments) -> None:
-    # The key holds the entry's text too (shared with the other caches' keys).
+    # The key holds the entry's text, and the prepared entry a cleaned copy of it.
     text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
-    size = len(found.atom) + len(found.rss) + len(found.json) + text + 512
+    size = sum(map(len, found.made.values())) + 2 * text + 512
     _FRAGMENTS.put(entry, found, size)
 
 
@@ -237,14 +249,27 @@ def entry_fragments(entry: FeedEntry) -> EntryFragments:
     return all_fragments([entry])[0]
 
 
-def all_fragments(entries: Sequence[FeedEntry]) -> list[EntryFragments]:
-    """``entry_fragments`` of each entry; those not kept are made together."""
-    kept = [_FRAGMENTS.get(entry) for entry in entries]
-    missing = list(dict.fromkeys(e for e, f in zip(entries, kept, strict=True) if f is None))
-    made = dict(zip(missing, _make(missing), strict=True)) if missing else {}
-    for entry, fragments in made.items():
-        _keep(entry, fragments)
-    return [f if f is not None else made[e] for e, f in zip(entries, kept, strict=True)]
+def all_fragments(
+    entries: Sequence[FeedEntry], formats: Sequence[str] = FORMATS
+) -> list[EntryFragments]:
+    """``entry_fragments`` of each entry, holding at least ``formats``; what is
+    not kept is made together."""
+    fresh: dict[FeedEntry, EntryFragments] = {}
+    parts = []
+    for entry in entries:
+        part = _FRAGMENTS.get(entry)
+        if part is None:
+            part = fresh.get(entry) or fresh.setdefault(entry, _start(entry))
+        parts.append(part)
+    grown = {
+        entry: part
+        for entry, part in zip(entries, parts, strict=True)
+        if entry in fresh or any(fmt not in part.made for fmt in formats)
+    }
+    _fill(parts, formats)
+    for entry, part in grown.items():
+        _keep(entry, part)
+    return parts
 
 
 def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -> dict[str, bytes]:
@@ -256,7 +281,7 @@ def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -
     for fmt in metas:
         if fmt not in _TAILS:
             raise ValueError(f"unknown feed format {fmt!r}; expected one of {FORMATS}")
-    parts = all_fragments(entries)
+    parts = all_fragments(entries, tuple(metas))
     seen: set[str] = set()
     for part in parts:
         if part.guid in seen:

@@ -75,21 +75,51 @@ def test_one_changed_entry_is_made_again_and_the_rest_reused() -> None:
     entries = make_entries(10)
     same_bytes(metas(), entries)
     made: list[str] = []
-    real = frag._make
+    real = frag._start
 
-    def counting(entries):  # type: ignore[no-untyped-def]
-        made.extend(entry.guid for entry in entries)
-        return real(entries)
+    def counting(entry):  # type: ignore[no-untyped-def]
+        made.append(entry.guid)
+        return real(entry)
 
     edited = dataclasses.replace(entries[3], title="Edited", updated=T0 + timedelta(days=1))
     entries[3] = edited
     try:
-        frag._make = counting  # type: ignore[assignment]
+        frag._start = counting  # type: ignore[assignment]
         full = same_bytes(metas(updated=edited.updated), entries)
     finally:
-        frag._make = real  # type: ignore[assignment]
+        frag._start = real  # type: ignore[assignment]
     assert made == [edited.guid]
     assert b"Edited" in full["atom"] and b"Edited" in full["rss"] and b"Edited" in full["json"]
+
+
+def test_a_format_fragment_is_made_when_a_document_in_that_format_first_holds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clear_fragments()
+    entries = [make_entry(n) for n in range(500, 504)] + [rate_entry(504)]
+    entries += hostile_entries()
+    rendered: list[str] = []
+    written: list[str] = []
+    real_render, real_write = frag._render_xml, frag.entry_xml
+
+    def render(fmt, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(fmt)
+        return real_render(fmt, *args, **kwargs)
+
+    def write(item):  # type: ignore[no-untyped-def]
+        written.append(item.guid)
+        return real_write(item)
+
+    monkeypatch.setattr(frag, "_render_xml", render)
+    monkeypatch.setattr(frag, "entry_xml", write)
+    only_json = {"json": metas("subscription")["json"]}
+    json_doc = assemble_formats(only_json, entries)["json"]
+    assert rendered == [] and written == []  # a JSON reader's render makes no XML
+    assert all(set(part.made) == {"json"} for part in frag.all_fragments(entries, ("json",)))
+    # The other formats are made when first asked for, to the bytes of a fresh render.
+    assert assemble_formats(metas("subscription"), entries)["json"] == json_doc
+    assert sorted(set(rendered)) == ["atom", "rss"] and written
+    same_bytes(metas("subscription"), entries)
 
 
 def test_assembled_documents_pass_feedparser() -> None:
