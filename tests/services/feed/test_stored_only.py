@@ -5,6 +5,7 @@ while that render ran is not missed."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import pytest
@@ -66,9 +67,16 @@ def test_a_change_renders_only_the_documents_asked_for(
     assert b"Last Story Number 0 From Almaty" in reader.get("/feeds/articles.atom").data
 
 
+@pytest.fixture
+def own_settings(settings: Settings) -> Settings:
+    """Redis keys of this test's own: a feed worker another test started drains nothing here."""
+    return settings.model_copy(update={"namespace": f"test-{uuid.uuid4().hex[:10]}"})
+
+
 def test_a_first_render_asks_for_a_refresh_that_catches_a_change_made_meanwhile(
-    settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
+    own_settings: Settings, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    settings = own_settings
     ingest(settings, page("Before", 1), render=False)
     app = web(settings)
     real = publish._read_current
@@ -98,7 +106,8 @@ def test_a_first_render_asks_for_a_refresh_that_catches_a_change_made_meanwhile(
     assert body is not None and b"Meanwhile Story Number 0 From Almaty" in body.body
 
 
-def test_the_refresh_asked_for_is_a_queued_feed_task(settings: Settings) -> None:
+def test_the_refresh_asked_for_is_a_queued_feed_task(own_settings: Settings) -> None:
+    settings = own_settings
     ingest(settings, page("Queued", 1), render=False)
     client = redis.Redis.from_url(settings.redis_url)
     queue = settings.key_prefix + contracts.QUEUE_FEED
