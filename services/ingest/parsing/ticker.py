@@ -9,10 +9,14 @@ from decimal import Decimal
 from .model import Quote
 
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
+# A rate may group its thousands with a space, as Russian typesetting does
+# ("USD/UZS 12 050,00"; a no-break or narrow no-break space in most pages).
+_GROUP_SPACES = " \u00a0\u202f"
+_RATE = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?:[.,][0-9]+)?|{_NUMBER}"
 _CHANGE = rf"[+\-\u2212\u25b2\u25bc]?\s?{_NUMBER}%"
 _ITEM = (
     r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*=\s*|\s+)"
-    rf"(?P<rate>{_NUMBER})"
+    rf"(?P<rate>{_RATE})"
     # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
     # appears where a CMS typesets the sign), "(-0.3%)", or none at all.
     rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
@@ -31,12 +35,15 @@ _EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.,])")
 _PAIR_RE = re.compile(r"\b[A-Z]{3}\s*/\s*[A-Z]{3}\b")
 
 
+_NO_GROUPS = str.maketrans("", "", _GROUP_SPACES)
+
+
 def _quote(match: re.Match[str]) -> Quote:
     return Quote(
         base=match["base"],
         quote=match["quote"],
         # A comma decimal ("0,0125") is the same number, its places kept.
-        rate=Decimal(match["rate"].replace(",", ".")),
+        rate=Decimal(match["rate"].replace(",", ".").translate(_NO_GROUPS)),
         change=match["change"] or "",
     )
 

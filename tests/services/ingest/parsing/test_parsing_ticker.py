@@ -21,6 +21,10 @@ from services.ingest.parsing.ticker import find_quotes, parse_ticker_line, uniqu
         ("EUR/USD = 1.04 1.04%", ("EUR", "USD", "1.04", "1.04%")),
         ("RUB/KZT=6.21 0%", ("RUB", "KZT", "6.21", "0%")),
         ("TMT/USD = 0.28490 0%  ", ("TMT", "USD", "0.28490", "0%")),
+        # Thousands grouped by a space, as Russian typesetting prints them.
+        ("USD/UZS 12 050,00 +0,1%", ("USD", "UZS", "12050.00", "+0,1%")),
+        ("USD/UZS = 12\u00a0050.00 -0.2%", ("USD", "UZS", "12050.00", "-0.2%")),
+        ("• USD/IRR = 1\u202f050\u202f000 0%", ("USD", "IRR", "1050000", "0%")),
     ],
 )
 def test_ticker_line_variants(line: str, expected: tuple[str, str, str, str]) -> None:
@@ -47,6 +51,7 @@ def test_several_quotes_on_one_line() -> None:
         "The KGS/USD = 0.01144 0% rate held.",
         "KGS/USD = 0.01144 0% and rising",
         "USD/KZT 512.30 2024",
+        "USD/UZS 12 05 0%",
         "kgs/usd = 0.01144 0%",
         "KGSX/USD = 0.01144 0%",
         "KGS/USD = abc 0%",
