@@ -64,6 +64,9 @@ _FACTS_AND_TIMES = f"{JSON_LD_SCRIPTS}, {TIME_ELEMENTS}"
 # A story holds at least this much text (some fifty words): a few sentences,
 # not a caption, a note or a teaser.
 _STORY_CHARS = 300
+# A sentence: this many words at least, ending as sentences end.
+_SENTENCE_WORDS = 8
+_SENTENCE_ENDS = ".!?…\"”»"
 
 
 def _one_article_body(tree: LexborHTMLParser) -> LexborNode | None:
@@ -99,13 +102,14 @@ def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool)
 
 def _one_story(stories: tuple[ParsedArticle, ...], h1: str, headline: str) -> bool:
     """Whether the stories a page's headings cut are one article as a person sees
-    it: none; one under the site's name in an <h1> (``headline`` is the page's
-    own); one with less text than a story holds (the cut kept only paragraphs
-    and list items, not the text an older page sets between <br>s or runs
-    between empty <p>s); or several, the first under the page's own headline
-    and not linked (a front page links its stories to their pages): the rest
-    are its sections or the boxes around it (latest news, most read)."""
-    if not stories:
+    it: none, or none that holds a sentence (boxes of links and labels); one
+    under the site's name in an <h1> (``headline`` is the page's own); one
+    with less text than a story holds (the cut kept only paragraphs and list
+    items, not the text an older page sets between <br>s or runs between
+    empty <p>s); or several, the first under the page's own headline and not
+    linked (a front page links its stories to their pages): the rest are its
+    sections or the boxes around it (latest news, most read)."""
+    if not stories or not any(map(_tells, stories)):
         return True
     if len(stories) == 1:
         return (stories[0].title == h1 and h1 != headline) or _chars(stories[0]) < _STORY_CHARS
@@ -116,11 +120,23 @@ def _chars(article: ParsedArticle) -> int:
     return sum(map(len, article.paragraphs))
 
 
+def _tells(story: ParsedArticle) -> bool:
+    """Whether a story's text holds a sentence (a teaser does); a box of links,
+    labels or buttons cut under a heading holds none."""
+    return any(
+        paragraph[-1] in _SENTENCE_ENDS and paragraph.count(" ") >= _SENTENCE_WORDS - 1
+        for paragraph in story.paragraphs
+    )
+
+
 def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool) -> int:
     """How much text block scoring must find for its one article to stand: a
-    story's worth on a page without a headline or in place of a thin story."""
+    story's worth on a page without a headline, in place of a thin story or
+    of boxes that tell nothing."""
+    if not stories:
+        return _STORY_CHARS if untitled else 0
     thin = len(stories) == 1 and _chars(stories[0]) < _STORY_CHARS
-    return _STORY_CHARS if thin or (untitled and not stories) else 0
+    return _STORY_CHARS if thin or not any(map(_tells, stories)) else 0
 
 
 class _Page:
@@ -204,7 +220,7 @@ class _Page:
         changed the tree, so it is built again, only when the page is read
         this way (``facts`` and the headlines were read before it changed)."""
         untitled = not (facts.headline or headline)
-        if stories and (untitled or not _one_story(stories, h1, headline)):
+        if not _one_story(stories, h1, headline) or (untitled and any(map(_tells, stories))):
             return stories
         front_notes, self.tree = self.notes, build_tree(self.source)
         _, articles = self._read_single(facts, None, headline or None)

@@ -283,3 +283,30 @@ def test_story_under_the_page_headline_with_boxes_of_linked_headlines_is_one_art
     [article] = page.articles
     assert article.title == "Wheat harvest up 12%"
     assert article.paragraphs == STORY
+
+
+def test_story_beside_boxes_of_headings_over_links_is_one_article() -> None:
+    # The story under a styled line, not a heading; the boxes beside it have
+    # headings, each over links and dates: no sentence among them, so the
+    # headings cut no story.
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    boxes = "".join(
+        f"<h3>{name}</h3><ul>"
+        + "".join(
+            f'<li><a href="/news/{name}/{i}">Almaty bus fares to rise in February</a> '
+            f"<span>14.12.2025</span></li>"
+            for i in range(4)
+        )
+        + "</ul>"
+        for name in ("Most read", "Most e-mailed")
+    )
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% | Steppe Herald</title></head><body>"
+            "<table><tr><td><div class='headline'>Wheat harvest up 12%</div>"
+            f"{paragraphs}</td><td class='right'>{boxes}</td></tr></table></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs == STORY
