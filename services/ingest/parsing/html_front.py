@@ -330,10 +330,10 @@ class FrontPage:
                 current.append(node)
         found = []
         for heading, blocks in drafts:
-            if blocks and all(map(_is_link_item, blocks)):
-                # "Read also" and a list of links: a box of other stories,
-                # each item counted as text outside the stories.
-                blocks = []
+            # A list item that is one link and nothing else is the page's
+            # (a menu, a share bar, "Read also" and its list of stories):
+            # never a story's paragraph, each counted as text outside the stories.
+            blocks = [node for node in blocks if not _is_link_item(node)]
             paragraphs = [self._text(node) for node in blocks]
             self._used.add(heading.mem_id)
             if any(map(str.strip, paragraphs)):

@@ -184,3 +184,27 @@ def test_the_diagnostics_of_a_hostile_front_page_stay_small() -> None:
     assert found["headings without text"][0] == 2 * n
     assert found["outside the stories"] == (n, n * len("Another story"), "Another story")
     assert len(json.dumps(page.diagnostics.as_json())) < 1000
+
+
+def test_lists_of_bare_links_under_a_story_are_no_part_of_it() -> None:
+    # A story's text, then the page's share bar and menus with no heading of
+    # their own between: each item one link and nothing else.
+    items = "".join(
+        f'<li><a href="/{slug}">{label}</a></li>'
+        for slug, label in (("mail", "Email"), ("print", "Print this story"), ("", "Home"))
+    )
+    page = html(
+        "<html><head><title>Kazakhstan to cut export duty on wheat</title></head><body>"
+        "<h1>Kazakhstan to cut export duty on wheat</h1>"
+        "<p>ASTANA — Kazakhstan will cut its export duty on wheat from April, the ministry "
+        "said on Monday.</p><ul><li>Exports rose 12% last year, to 9 million tonnes.</li></ul>"
+        f"<ul class='tools'>{items}</ul></body></html>"
+    )
+    (article,) = page.articles
+    assert article.paragraphs == (
+        "ASTANA — Kazakhstan will cut its export duty on wheat from April, the ministry said "
+        "on Monday.",
+        "Exports rose 12% last year, to 9 million tonnes.",
+    )
+    blocks, _, sample = kinds(page)["outside the stories"]
+    assert (blocks, sample) == (3, "Email")
