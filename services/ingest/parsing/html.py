@@ -106,14 +106,15 @@ def _one_story(stories: tuple[ParsedArticle, ...], h1: str, headline: str) -> bo
     under the site's name in an <h1> (``headline`` is the page's own); one
     with less text than a story holds (the cut kept only paragraphs and list
     items, not the text an older page sets between <br>s or runs between
-    empty <p>s); or several, the first under the page's own headline and not
-    linked (a front page links its stories to their pages): the rest are its
-    sections or the boxes around it (latest news, most read)."""
+    empty <p>s); or several, one of them under the page's own headline and
+    not linked (a front page links its stories to their pages): the rest are
+    its sections or the boxes around it (the site's name, a table of scores,
+    latest news, most read)."""
     if not stories or not any(map(_tells, stories)):
         return True
     if len(stories) == 1:
         return (stories[0].title == h1 and h1 != headline) or _chars(stories[0]) < _STORY_CHARS
-    return stories[0].title == headline and stories[0].url is None
+    return any(story.title == headline and story.url is None for story in stories)
 
 
 def _chars(article: ParsedArticle) -> int:

@@ -310,3 +310,28 @@ def test_story_beside_boxes_of_headings_over_links_is_one_article() -> None:
     [article] = page.articles
     assert article.title == "Wheat harvest up 12%"
     assert article.paragraphs == STORY
+
+
+SECTIONS = "".join(
+    f"<li><a href='/{name.lower()}'>{name}</a></li>"
+    for name in ("Politics", "Economy", "Society", "World news", "Sport", "Culture", "Opinion")
+)
+
+
+def test_story_under_the_page_headline_after_a_box_is_one_article() -> None:
+    # A box with a heading and a line of its own stands before the story, the
+    # site's sections above them.
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% - Steppe Herald</title></head><body>"
+            f"<ul class='sections'>{SECTIONS}</ul><div class='stats'><h3>Grain prices</h3><p>Wheat: 95,000 tenge a tonne.</p></div>"
+            f"<div class='story'><h1>Wheat harvest up 12%</h1>{paragraphs}</div>"
+            "<div class='latest'><h2><a href='/news/1'>Kyrgyz budget passes</a></h2>"
+            "<p>The parliament passed the budget on Wednesday, the speaker said.</p></div>"
+            "</body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs == STORY
