@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,6 +108,8 @@ class AfterRender:
 
 
 Render = Callable[[str, datetime], AfterRender | None]
+# Of a round's feeds, those that have something to render (see ``drain``).
+Wanted = Callable[[list[str]], Collection[str]]
 
 
 class RenderCoalescer:
@@ -223,6 +225,7 @@ class RenderCoalescer:
         *,
         transient: tuple[type[BaseException], ...] = (),
         mark: tuple[list[str], datetime] | None = None,
+        wanted: Wanted | None = None,
     ) -> list[str] | None:
         """Render every dirty feed. None when another process holds the renderer lock.
 
@@ -240,6 +243,10 @@ class RenderCoalescer:
         (checked before each render) the renderer lets go, and what is left
         stays dirty for the next task (the caller sends one when ``pending()``
         says so).
+
+        ``wanted``: asked once per round (one look for all its feeds); the feeds
+        it leaves out have nothing to render and are unmarked together, in one
+        round trip after the round's renders.
         """
         done: list[str] = []
         give_up_at = time.monotonic() + max_seconds
@@ -261,6 +268,7 @@ class RenderCoalescer:
                     # A short round, then a fresh look: the all-articles feed
                     # marked while a thousand tag feeds wait goes next, not last.
                     batch = sorted(due.items(), key=render_priority)[:ROUND]
+                    batch, idle = self._split(batch, wanted)
                     for name, stamp in batch:
                         if time.monotonic() > give_up_at:
                             return done
@@ -268,12 +276,49 @@ class RenderCoalescer:
                             done.append(name)
                         else:
                             self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
+                    self._unmark(idle, token)
                     due, backlog = self._due(), None
             finally:
                 self._release(keys=[self.lock_key, self.queued_key], args=[token])
             # A task that marked feeds while we held the lock left them to us.
             if not self.pending():
                 return done
+
+    @staticmethod
+    def _split(
+        batch: list[tuple[str, str]], wanted: Wanted | None
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The round's feeds to render, and those with nothing to render."""
+        if wanted is None:
+            return batch, []
+        keep = wanted([name for name, _ in batch])
+        return [i for i in batch if i[0] in keep], [i for i in batch if i[0] not in keep]
+
+    def _unmark(self, feeds: list[tuple[str, str]], token: str) -> None:
+        """Unmark feeds that had nothing to render (unless marked again meanwhile)."""
+        if not feeds:
+            return
+        pipe = self.client.pipeline(transaction=False)
+        for name, stamp in feeds:
+            self._queue_rendered(pipe, name, stamp, token)
+        pipe.execute()
+
+    def _queue_rendered(
+        self, pipe: redis.client.Pipeline, name: str, stamp: str, token: str
+    ) -> None:
+        # EVAL, not a registered script: in a pipeline, redis-py would first
+        # ask whether the script is loaded, one more round trip.
+        pipe.eval(
+            _RENDERED,
+            3,
+            self.dirty_key,
+            self.failures.key,
+            self.lock_key,
+            name,
+            stamp,
+            token,
+            self.lock_ms,
+        )
 
     def _render_one(
         self,
@@ -300,19 +345,7 @@ class RenderCoalescer:
         pipe = self.client.pipeline(transaction=False)
         if after is not None:
             after.send(pipe)
-        # EVAL, not a registered script: in a pipeline, redis-py would first
-        # ask whether the script is loaded, one more round trip.
-        pipe.eval(
-            _RENDERED,
-            3,
-            self.dirty_key,
-            self.failures.key,
-            self.lock_key,
-            name,
-            stamp,
-            token,
-            self.lock_ms,
-        )
+        self._queue_rendered(pipe, name, stamp, token)
         pipe.execute()
         if after is not None and after.then is not None:
             after.then()

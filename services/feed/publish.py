@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,11 +23,15 @@ from services.feed.paths import archive_key, archive_url, feed_key, feed_url, ur
 from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, MEDIA_TYPES, assemble_formats
 from services.feed.render.model import FeedEntry, FeedMeta
+from services.feed.stored_documents import (
+    Stored,
+    store_documents,
+    stored_documents,
+)
 from services.feed.websub.topics import hub_url
-from shared.conditional import EPOCH, strong_etag
+from shared.conditional import EPOCH
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
-from shared.models import RenderedFeed
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -145,85 +148,6 @@ def build_archive(
     return assemble_formats(metas, entries), newest
 
 
-class _Stored(NamedTuple):
-    """What a render compares with: a stored document's validators and coverage."""
-
-    etag: str
-    last_modified: datetime
-    as_of: datetime
-
-
-_TABLE = RenderedFeed.__table__
-_BODY_COLUMNS = ("as_of", "content_type", "body", "etag", "last_modified", "rendered_at")
-_STORED = select(
-    RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.as_of
-).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
-
-
-def _stored(session: Session, keys: list[str]) -> dict[str, _Stored]:
-    """The stored documents of these keys, without their bytes."""
-    rows = session.execute(_STORED, {"keys": keys})
-    return {key: _Stored(etag, modified, as_of) for key, etag, modified, as_of in rows}
-
-
-# Plain statements on the session's connection, built once: the ORM's bulk
-# path, or building an UPDATE per document, costs more than the write.
-_WHERE_KEY = _TABLE.c.key == bindparam("document_key")
-_SET_AS_OF = update(_TABLE).where(_WHERE_KEY).values(as_of=bindparam("as_of"))
-_SET_BODY = (
-    update(_TABLE).where(_WHERE_KEY).values({name: bindparam(name) for name in _BODY_COLUMNS})
-)
-
-
-def store_documents(
-    session: Session,
-    documents: dict[str, tuple[str, bytes]],
-    newest: datetime,
-    as_of: datetime,
-    stored: dict[str, _Stored],
-) -> list[str]:
-    """Store renders (key -> (format, bytes)) over what ``_stored`` read; the keys whose
-    bytes changed.
-
-    The validators change exactly when the bytes do. No stored row is loaded,
-    unchanged bytes are not written again, and the documents of one render are
-    written in one statement per kind of change.
-    """
-    changed, bodies, dates = [], [], []
-    for key, (fmt, body) in documents.items():
-        etag = strong_etag(body)
-        last_modified = newest.replace(microsecond=0)
-        before = stored.get(key)
-        if before is None:
-            session.add(
-                RenderedFeed(
-                    key=key,
-                    content_type=MEDIA_TYPES[fmt],
-                    body=body,
-                    etag=etag,
-                    last_modified=last_modified,
-                    as_of=as_of,
-                    rendered_at=utcnow(),
-                )
-            )
-            changed.append(key)
-        elif before.etag == etag:
-            dates.append({"document_key": key, "as_of": as_of})
-        else:
-            # HTTP dates have whole seconds: new bytes must still carry a newer date.
-            if last_modified <= before.last_modified:
-                last_modified = before.last_modified + timedelta(seconds=1)
-            values = (as_of, MEDIA_TYPES[fmt], body, etag, last_modified, utcnow())
-            bodies.append({"document_key": key, **dict(zip(_BODY_COLUMNS, values, strict=True))})
-            changed.append(key)
-    connection = session.connection()
-    if bodies:
-        connection.execute(_SET_BODY, bodies)
-    if dates:
-        connection.execute(_SET_AS_OF, dates)
-    return changed
-
-
 # Told the keys whose bytes changed in the documents rendered first.
 Early = Callable[[list[str]], None]
 
@@ -243,7 +167,7 @@ def render_and_store(
     settings: Settings,
     spec: FeedSpec,
     *,
-    stored: dict[str, _Stored] | None = None,
+    stored: dict[str, Stored] | None = None,
     unless_missing: bool = False,
     first: Collection[str] = (),
     early: Early | None = None,
@@ -251,7 +175,7 @@ def render_and_store(
 ) -> list[str] | None:
     """Render the subscription document of one feed in ``formats``; commits.
 
-    Returns the keys whose bytes changed. ``stored``: what ``_stored`` read of
+    Returns the keys whose bytes changed. ``stored``: what ``stored_documents`` read of
     the feed's keys already. ``unless_missing``: render only a feed that
     exists, and return None for one that does not (an empty render asks
     ``catalog``; one with entries shows the feed exists). ``first`` and
@@ -263,7 +187,7 @@ def render_and_store(
         session.rollback()
         return None
     if stored is None:
-        stored = _stored(session, [feed_key(spec, fmt) for fmt in formats])
+        stored = stored_documents(session, [feed_key(spec, fmt) for fmt in formats])
     changed: list[str] = []
     groups = split_formats(spec, first, formats)
     for i, group in enumerate(groups):
@@ -281,7 +205,7 @@ def _store_and_commit(
     keyed: dict[str, tuple[str, bytes]],
     newest: datetime,
     as_of: datetime,
-    stored: dict[str, _Stored],
+    stored: dict[str, Stored],
 ) -> list[str]:
     changed = store_documents(session, keyed, newest, as_of, stored)
     try:
@@ -292,7 +216,7 @@ def _store_and_commit(
         # where it read the database after this one did; an earlier one is
         # stored over, as any earlier render is.
         session.rollback()
-        stored = _stored(session, list(keyed))
+        stored = stored_documents(session, list(keyed))
         older = {k: v for k, v in keyed.items() if k not in stored or stored[k].as_of < as_of}
         changed = store_documents(session, older, newest, as_of, stored)
         session.commit()
@@ -304,7 +228,7 @@ def store_archive(
 ) -> None:
     """Render and store an archive page once; an existing one is never re-rendered."""
     keys = {fmt: archive_key(spec, page, fmt) for fmt in FORMATS}
-    stored = _stored(session, list(keys.values()))
+    stored = stored_documents(session, list(keys.values()))
     if keys[FORMATS[0]] in stored:
         return
     as_of = utcnow()
@@ -331,6 +255,7 @@ def refresh(
     *,
     first: Collection[str] = (),
     early: Early | None = None,
+    known: dict[str, dict[str, Stored]] | None = None,
 ) -> Refreshed:
     """Re-render the named feeds unless a render that started later covers them.
 
@@ -346,11 +271,15 @@ def refresh(
     format is rendered either way; a reader of the first ones sees the change
     sooner.
 
+    ``known``: what ``stored_by_feed`` read of some of these feeds, in a
+    transaction since ended (so each render reads the database after its own
+    start time); the others are looked up here.
+
     A render that raises leaves the session rolled back, so the caller's next
     render (the drain goes on to the other feeds) starts on a clean transaction.
     """
     try:
-        return _refresh(session, settings, names, requested_at, first, early)
+        return _refresh(session, settings, names, requested_at, first, early, known or {})
     except BaseException:
         session.rollback()
         raise
@@ -363,11 +292,15 @@ def _refresh(
     requested_at: datetime,
     first: Collection[str],
     early: Early | None,
+    known: dict[str, dict[str, Stored]],
 ) -> Refreshed:
     result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
-        stored = _stored(session, [feed_key(spec, fmt) for fmt in FORMATS])
+        if name in known:
+            stored = known[name]
+        else:
+            stored = stored_documents(session, [feed_key(spec, fmt) for fmt in FORMATS])
         if not stored:
             continue  # asked for by nobody yet: rendered when it is
         if all(s.as_of >= requested_at for s in stored.values()):

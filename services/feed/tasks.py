@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 import redis
 
 from services.feed.coalesce import AfterRender, RenderCoalescer
 from services.feed.publish import refresh
+from services.feed.stored_documents import stored_by_feed
 from services.feed.told import ToldEarly
 from services.feed.websub.hook import documents_changed
 from shared import contracts
@@ -40,6 +42,15 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     contracts.check_refresh({"feeds": feeds, "requested_at": requested_at})
     settings = self.resources.settings
     co = _coalescer(self)
+    # What each round's one look found stored, by feed (``wanted``).
+    known: dict[str, dict[str, Any]] = {}
+
+    def wanted(names: list[str]) -> set[str]:
+        """Of a round's feeds, those with stored documents: the others have no reader yet."""
+        known.clear()
+        known.update(stored_by_feed(self.session, names))
+        self.session.commit()  # each render reads the database after it starts
+        return set(known)
 
     def render(name: str, stamp: datetime) -> AfterRender:
         # The documents readers asked for are told of before the other formats render.
@@ -47,7 +58,9 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
             lambda keys: announce(co.client, settings.key_prefix, keys),
             lambda keys: documents_changed(self.app, self.session, keys),
         )
-        result = refresh(self.session, settings, [name], stamp, first=co.asked, early=told)
+        result = refresh(
+            self.session, settings, [name], stamp, first=co.asked, early=told, known=known
+        )
 
         def send(pipe: redis.client.Pipeline) -> None:
             # Web processes drop their in-memory copies of what changed, in
@@ -64,6 +77,7 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
         render,
         transient=TRANSIENT_ERRORS,
         mark=(feeds, datetime.fromisoformat(requested_at)),
+        wanted=wanted,
     )
     if done is None:
         # Another process is rendering and will pick these feeds up; if it

@@ -111,3 +111,47 @@ def test_a_good_render_clears_the_failure_and_extends_the_lock(
         assert coalescer.drain(render) == ["articles", "source:a"]
     assert coalescer.failures.get("articles") is None
     assert ttls and ttls[0] > 700  # extended after the first render, not 400 ms left
+
+
+def test_feeds_with_nothing_to_render_are_unmarked_together(
+    coalescer: RenderCoalescer,
+) -> None:
+    feeds = [f"tag:t{i:02d}" for i in range(12)]
+    coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))  # scripts loaded
+    rendered: list[str] = []
+    asked: list[list[str]] = []
+
+    def wanted(names: list[str]) -> set[str]:
+        asked.append(names)
+        return {"tag:t03", "tag:t07"}
+
+    def render(name: str, stamp: datetime) -> None:
+        rendered.append(name)
+
+    before = CountingConnection.sent
+    done = coalescer.drain(render, mark=(feeds, datetime.now(UTC)), wanted=wanted)
+    assert rendered == done == ["tag:t03", "tag:t07"]
+    assert asked == [feeds]  # one look for the whole round
+    # As above for the two rendered, and one round trip for the ten others.
+    assert CountingConnection.sent - before == 2 + 4 + 1
+    assert coalescer.client.hlen(coalescer.dirty_key) == 0
+
+
+def test_a_feed_marked_again_while_idle_ones_are_unmarked_stays_dirty(
+    coalescer: RenderCoalescer,
+) -> None:
+    first = datetime.now(UTC)
+    coalescer.mark(["tag:idle"], first)
+    asked: list[list[str]] = []
+
+    def wanted(names: list[str]) -> set[str]:
+        asked.append(names)
+        if len(asked) == 1:
+            # A change lands after the round's look, before its idle feeds are unmarked.
+            coalescer.mark(["tag:idle"], first + timedelta(seconds=1))
+        return set()
+
+    assert coalescer.drain(lambda name, stamp: None, wanted=wanted, max_seconds=5) == []
+    # The newer mark outlived the first round's unmarking: the next round saw it.
+    assert asked == [["tag:idle"], ["tag:idle"]]
+    assert coalescer.client.hlen(coalescer.dirty_key) == 0

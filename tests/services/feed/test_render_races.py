@@ -81,7 +81,7 @@ def test_an_archive_page_stored_meanwhile_is_kept(
     key = archive_key(ARTICLES, 1, FORMATS[0])
     before = stored_rows(session, [key])[key]
     # A second process that read "not stored" before the first committed.
-    monkeypatch.setattr(publish, "_stored", lambda _session, _keys: {})
+    monkeypatch.setattr(publish, "stored_documents", lambda _session, _keys: {})
     publish.store_archive(session, small_settings, ARTICLES, 1, pages)
     assert stored_rows(session, [key])[key] == before
 

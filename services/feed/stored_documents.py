@@ -1,0 +1,109 @@
+"""Stored subscription documents: their validators looked up, their bytes written.
+
+The feed worker's renders and a reader's first request both write here
+(``services.feed.publish``); the rows are ``RenderedFeed``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from services.feed.paths import feed_key
+from services.feed.render import FORMATS, MEDIA_TYPES
+from shared.conditional import strong_etag
+from shared.db import utcnow
+from shared.feed_names import FeedSpec
+from shared.models import RenderedFeed
+
+
+class Stored(NamedTuple):
+    """What a render compares with: a stored document's validators and coverage."""
+
+    etag: str
+    last_modified: datetime
+    as_of: datetime
+
+
+_TABLE = RenderedFeed.__table__
+_BODY_COLUMNS = ("as_of", "content_type", "body", "etag", "last_modified", "rendered_at")
+_STORED = select(
+    RenderedFeed.key, RenderedFeed.etag, RenderedFeed.last_modified, RenderedFeed.as_of
+).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
+
+
+def stored_documents(session: Session, keys: list[str]) -> dict[str, Stored]:
+    """The stored documents of these keys, without their bytes."""
+    rows = session.execute(_STORED, {"keys": keys})
+    return {key: Stored(etag, modified, as_of) for key, etag, modified, as_of in rows}
+
+
+def stored_by_feed(session: Session, names: list[str]) -> dict[str, dict[str, Stored]]:
+    """The stored subscription documents of these feeds (one query), by feed name;
+    a feed with none is left out."""
+    keys = {feed_key(FeedSpec.parse(name), fmt): name for name in names for fmt in FORMATS}
+    found: dict[str, dict[str, Stored]] = {}
+    for key, row in stored_documents(session, list(keys)).items():
+        found.setdefault(keys[key], {})[key] = row
+    return found
+
+
+# Plain statements on the session's connection, built once: the ORM's bulk
+# path, or building an UPDATE per document, costs more than the write.
+_WHERE_KEY = _TABLE.c.key == bindparam("document_key")
+_SET_AS_OF = update(_TABLE).where(_WHERE_KEY).values(as_of=bindparam("as_of"))
+_SET_BODY = (
+    update(_TABLE).where(_WHERE_KEY).values({name: bindparam(name) for name in _BODY_COLUMNS})
+)
+
+
+def store_documents(
+    session: Session,
+    documents: dict[str, tuple[str, bytes]],
+    newest: datetime,
+    as_of: datetime,
+    stored: dict[str, Stored],
+) -> list[str]:
+    """Store renders (key -> (format, bytes)) over what ``stored_documents`` read; the keys whose
+    bytes changed.
+
+    The validators change exactly when the bytes do. No stored row is loaded,
+    unchanged bytes are not written again, and the documents of one render are
+    written in one statement per kind of change.
+    """
+    changed, bodies, dates = [], [], []
+    for key, (fmt, body) in documents.items():
+        etag = strong_etag(body)
+        last_modified = newest.replace(microsecond=0)
+        before = stored.get(key)
+        if before is None:
+            session.add(
+                RenderedFeed(
+                    key=key,
+                    content_type=MEDIA_TYPES[fmt],
+                    body=body,
+                    etag=etag,
+                    last_modified=last_modified,
+                    as_of=as_of,
+                    rendered_at=utcnow(),
+                )
+            )
+            changed.append(key)
+        elif before.etag == etag:
+            dates.append({"document_key": key, "as_of": as_of})
+        else:
+            # HTTP dates have whole seconds: new bytes must still carry a newer date.
+            if last_modified <= before.last_modified:
+                last_modified = before.last_modified + timedelta(seconds=1)
+            values = (as_of, MEDIA_TYPES[fmt], body, etag, last_modified, utcnow())
+            bodies.append({"document_key": key, **dict(zip(_BODY_COLUMNS, values, strict=True))})
+            changed.append(key)
+    connection = session.connection()
+    if bodies:
+        connection.execute(_SET_BODY, bodies)
+    if dates:
+        connection.execute(_SET_AS_OF, dates)
+    return changed
