@@ -22,8 +22,9 @@ from .clean import PARAGRAPH_BREAK, strip_forbidden
 from .model import ParseError
 
 # Never visible, so never content; an icon's <svg><title> would otherwise end
-# up inside a headline.
-_INVISIBLE = ["script", "style", "noscript", "template", "svg"]
+# up inside a headline. A drop-down list shows one of its options at a time:
+# they are a form's choices (towns for the weather, sections), never text.
+_INVISIBLE = ["script", "style", "noscript", "template", "svg", "select"]
 INVISIBLE_TAGS = frozenset(_INVISIBLE)
 
 

@@ -353,3 +353,21 @@ def test_a_ticker_bar_whose_quote_a_form_splits_gives_it_once_the_form_is_droppe
     )
     page = parse_page(body, "text/html")
     assert [(q.base, q.quote, q.rate) for q in page.quotes] == [("KGS", "USD", Decimal("0.01144"))]
+
+
+def test_drop_down_lists_are_no_text() -> None:
+    towns = "".join(f"<option>{town}</option>" for town in ("Almaty", "Astana", "Shymkent"))
+    page = parse(
+        "<html><head><meta property='og:type' content='article'><title>Snow in Almaty</title>"
+        "</head><body><div class='story'><h1>Snow in Almaty</h1>"
+        "<p>Almaty woke up to 30 centimetres of snow on Tuesday, the city's weather service "
+        "said.</p><div class='weather'><select name='town'><option>- please select "
+        f"-</option>{towns}</select></div>"
+        "<p>Schools stayed open, but several mountain roads were closed until noon.</p>"
+        "</div></body></html>"
+    )
+    (article,) = page.articles
+    assert article.paragraphs == (
+        "Almaty woke up to 30 centimetres of snow on Tuesday, the city's weather service said.",
+        "Schools stayed open, but several mountain roads were closed until noon.",
+    )
