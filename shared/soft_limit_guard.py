@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from types import FrameType
 from typing import Any
 
@@ -39,10 +40,15 @@ def install() -> None:
 
     @signals.task_prerun.connect(weak=False)
     def _arm(**_: Any) -> None:
-        signal.signal(signal.SIGUSR1, _raise)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGUSR1, _raise)
 
     @signals.task_postrun.connect(weak=False)
     def _disarm(**_: Any) -> None:
+        # A thread pool's task runs outside the main thread, where no handler can
+        # be set (and no soft limit is sent).
+        if threading.current_thread() is not threading.main_thread():
+            return
         # From here until the next task the child reports the result to the
         # main process; an exception in that write would corrupt the pipe.
         signal.signal(signal.SIGUSR1, _late)
