@@ -30,10 +30,16 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Looked for one at a time: a one-byte search runs at memchr speed, so the 29
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
-# Every byte but those and "<": what a page keeps of its bytes without these
-# says both whether it holds a forbidden one and how many tags it has.
-_NEITHER_FORBIDDEN_NOR_TAG = bytes(
-    byte for byte in range(256) if byte not in _FORBIDDEN_BYTES and byte != ord("<")
+# Besides those, "<" (how many tags a page has) and the bytes of "&#" (whether
+# it may spell a numeric character reference), with "=" and ";", which most
+# often stand between an ampersand and a "#" that make no reference (a query
+# string and its fragment, an "&amp;" before one).
+_MARKUP = b"<&#=;"
+# Every byte but those: what a page keeps of its bytes without these says
+# whether it holds a forbidden one, how many tags it has and whether it may
+# spell a reference.
+_NEITHER_FORBIDDEN_NOR_MARKUP = bytes(
+    byte for byte in range(256) if byte not in _FORBIDDEN_BYTES and byte not in _MARKUP
 )
 _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
@@ -78,18 +84,27 @@ def clean_utf8(body: bytes) -> bytes:
     return _cleaned(*_checked(body))
 
 
-def clean_utf8_tags(body: bytes) -> tuple[bytes, int]:
-    """``clean_utf8``, and how many "<" the result holds (how many tags a page
-    may open, which bounds how deep it can nest).
+def clean_utf8_tags(body: bytes) -> tuple[bytes, int, bool]:
+    """``clean_utf8``, how many "<" the result holds (how many tags a page
+    may open, which bounds how deep it can nest), and whether it may hold a
+    numeric character reference ("&#1;", "&#xFFFE;").
 
-    Both from one pass: keeping only the forbidden bytes and "<" costs less
-    than looking for the forbidden ones and counting "<" apart.
+    Only such a reference can put a character XML forbids into the text or
+    the attributes of the page's tree: the result is free of them, and no
+    named reference spells one, so a page without one needs no text of its
+    tree searched for them. (Said of a page whose "&" and "#" only come
+    together once all but the kept bytes are gone, and of any page with a
+    forbidden byte, whose dropping could bring them together.)
+
+    All from one pass: keeping only the forbidden bytes and a few of markup
+    costs less than looking for the forbidden ones and counting "<" apart.
     """
     body = _as_bytes(body)
-    kept = body.translate(None, _NEITHER_FORBIDDEN_NOR_TAG)
+    kept = body.translate(None, _NEITHER_FORBIDDEN_NOR_MARKUP)
     tags = kept.count(b"<")
-    allowed = _allowed(body) if len(kept) > tags else None
-    return _cleaned(body, allowed), tags
+    allowed = _allowed(body) if kept.translate(None, _MARKUP) else None
+    references = allowed is not None or b"&#" in kept
+    return _cleaned(body, allowed), tags, references
 
 
 def _cleaned(body: bytes, allowed: bytes | None) -> bytes:

@@ -35,12 +35,15 @@ from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
+def parse_html(body: bytes, tags: int | None = None, references: bool = True) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     ``tags``: the count of "<" in ``body``, when the caller has it
-    (``clean_utf8_tags``).
+    (``clean_utf8_tags``). ``references``: whether ``body`` may hold a numeric
+    character reference, the one way its tree's texts can hold a character
+    XML forbids (``clean_utf8_tags`` tells); without one they are not
+    searched for them.
     """
     if len(body) > UNCHECKED_TAGS:
         if tags is None:
@@ -48,7 +51,7 @@ def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
-        page = _Page(body)
+        page = _Page(body, references)
         page_date, quotes, articles = page.read()
         if not articles:
             page.notes.warn("no article found")
@@ -141,8 +144,9 @@ def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool) -> int:
 
 
 class _Page:
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, references: bool = True) -> None:
         self.source = source
+        self.references = references
         self.tree = build_tree(source)
         self.notes = Notes()
 
@@ -180,7 +184,7 @@ class _Page:
         # (Its forbidden characters, which a character reference can spell,
         # are told at memchr speed: a regex's test of each is three times slower.)
         whole_text = body.text(separator="\n")
-        clean = not has_forbidden(whole_text)
+        clean = not (self.references and has_forbidden(whole_text))
         if not clean:
             whole_text = strip_forbidden(whole_text)
         if page_date is None:
@@ -256,7 +260,7 @@ class _Page:
         # whether any element's text needs them dropped. (It leaves out texts
         # of nothing but spaces, tabs, line breaks and form feeds: a form
         # feed is layout space, squashed out of every block's text.)
-        clean = has_forbidden(text)
+        clean = self.references and has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
         if may_show_pair(seen) and may_show_quote(tree, seen):

@@ -26,6 +26,7 @@ from services.ingest.parsing import (
     parse_page,
     validate_json_document,
 )
+from services.ingest.parsing.clean import clean_utf8_tags
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.html_depth import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
@@ -278,6 +279,26 @@ def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
     assert article.title == "Tajik Dam Work Resumes"
     # &#0; becomes U+FFFD as HTML requires; that one is a legal XML character.
     assert article.paragraphs == ("Work resumed\ufffd.",)
+
+
+@pytest.mark.parametrize(
+    ("body", "references"),
+    [
+        (b"<p>Tajik&#1; Dam&rsquo;s &amp; Work</p>", True),
+        (b"<p>Tajik Dam&rsquo;s &amp; Work <a href='?a=1&b=2#top'>more</a></p>", False),
+        # Dropping the forbidden byte brings the reference together.
+        (b"<p>Tajik&\x01#1; Dam</p>", True),
+    ],
+)
+def test_pages_without_numeric_references_are_told(body: bytes, references: bool) -> None:
+    assert clean_utf8_tags(body)[2] is references
+
+
+def test_a_reference_made_by_dropping_a_forbidden_byte_is_read_and_cleaned() -> None:
+    page = parse_page(b"<h2>Tajik&\x01#1; Dam Work Resumes</h2><p>Work&#\x02x1F; resumed.</p>", "text/html")
+    (article,) = page.articles
+    assert article.title == "Tajik Dam Work Resumes"
+    assert article.paragraphs == ("Work resumed.",)
 
 
 def test_deep_nesting_in_a_page_of_few_tags_builds_quickly() -> None:
