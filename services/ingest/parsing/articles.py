@@ -16,7 +16,7 @@ from .ticker import is_ticker_line
 def is_page_furniture(text: str) -> bool:
     """Ticker and date lines belong to the page, never to an article's text."""
     # Cheap gates first: this runs for every paragraph of every page.
-    if "=" in text and is_ticker_line(text):
+    if "/" in text and is_ticker_line(text):
         return True
     return len(text) <= MAX_DATE_LINE and parse_date_line(text) is not None
 

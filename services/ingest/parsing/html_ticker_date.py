@@ -66,10 +66,11 @@ def ticker_bar_quotes(tree: LexborHTMLParser) -> Iterator[Quote]:
 def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
     """The quotes on lines of ``body_text`` that hold nothing but ticker text."""
     # Without a ticker bar, an element whose whole text is ticker text
-    # counts (a quote mentioned inside a sentence does not).
-    # Visiting just the lines around an "=" keeps this pass at C speed.
+    # counts (a quote mentioned inside a sentence does not): "KGS/USD =
+    # 0.01144 0%", or a rates box's "USD/KZT 512,30 +0,2%" lines.
+    # Visiting just the lines around a pair's "/" keeps this pass at C speed.
     tickers = TickerLines()
-    position = body_text.find("=")
+    position = body_text.find("/")
     while position != -1:
         start = body_text.rfind("\n", 0, position) + 1
         end = body_text.find("\n", position)
@@ -78,7 +79,7 @@ def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
         found = tickers.parse(body_text[start:end].strip())
         if found:
             yield from found
-        position = body_text.find("=", end)
+        position = body_text.find("/", end)
 
 
 def time_element_date(times: Sequence[LexborNode]) -> date | None:

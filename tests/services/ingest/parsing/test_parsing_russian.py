@@ -55,6 +55,11 @@ def test_unmarked_table_page_with_the_author_under_the_text(page_fixture) -> Non
     text = " ".join(article.paragraphs)
     for furniture in ("Другие новости", "Снегопад", "Комментарии", "Гость", "Курсы валют"):
         assert furniture not in text
+    # The rates box's lines, one quote each and no "=", are the page's quotes.
+    assert page.quotes == (
+        Quote("USD", "KZT", Decimal("512.30"), "+0,2%"),
+        Quote("RUB", "KZT", Decimal("5.61"), "0%"),
+    )
 
 
 def test_byline_block_and_a_lead_under_the_headline(page_fixture) -> None:

@@ -95,3 +95,23 @@ def test_ticker_page_quotes(page_fixture) -> None:
 def test_minus_zero_and_zero_are_distinct_changes() -> None:
     page = parse_page(b"KZT/USD = 0.00192 -0%\nKZT/USD = 0.00192 0%\n", "text/plain")
     assert [q.change for q in page.quotes] == ["-0%", "0%"]
+
+
+def test_rates_lines_without_an_equals_sign_are_the_page_quotes_not_story_text() -> None:
+    # A rates box under a story, each line a pair and its rate ("Курсы валют").
+    page = parse_page(
+        (
+            "<html><body><h2><a href='/kz/grain'>Kazakhstan cuts wheat duty</a></h2>"
+            "<p>ASTANA — Kazakhstan will cut its export duty on wheat from April.</p>"
+            "<p>USD/KZT 512,30 +0,2%</p><p>RUB/KZT 5,61 0%</p></body></html>"
+        ).encode(),
+        "text/html",
+    )
+    (article,) = page.articles
+    assert article.paragraphs == (
+        "ASTANA — Kazakhstan will cut its export duty on wheat from April.",
+    )
+    assert page.quotes == (
+        Quote("USD", "KZT", Decimal("512.30"), "+0,2%"),
+        Quote("RUB", "KZT", Decimal("5.61"), "0%"),
+    )
