@@ -32,6 +32,7 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
+from .text import BEFORE_HEADLINES
 from .ticker import unique_quotes
 
 
@@ -133,14 +134,14 @@ def _tells(story: ParsedArticle) -> bool:
     )
 
 
-def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool) -> int:
+def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool, ahead: bool) -> int:
     """How much text block scoring must find for its one article to stand: a
-    story's worth on a page without a headline, in place of a thin story or
-    of boxes that tell nothing."""
+    story's worth on a page without a headline, in place of a thin story, of
+    boxes that tell nothing or of stories outweighed by the text ahead of them."""
     if not stories:
         return _STORY_CHARS if untitled else 0
     thin = len(stories) == 1 and _chars(stories[0]) < _STORY_CHARS
-    return _STORY_CHARS if thin or not any(map(_tells, stories)) else 0
+    return _STORY_CHARS if thin or ahead or not any(map(_tells, stories)) else 0
 
 
 class _Page:
@@ -225,11 +226,18 @@ class _Page:
         changed the tree, so it is built again, only when the page is read
         this way (``facts`` and the headlines were read before it changed)."""
         untitled = not (facts.headline or headline)
-        if not _one_story(stories, h1, headline) or (untitled and any(map(_tells, stories))):
+        # The paragraphs' reading of a page without headings (a plain-text
+        # page's) leaves the text before its first headline line out: when
+        # that outweighs its stories, the story stands there, under a styled
+        # line, and the lines it took for headlines head the page's end matter.
+        ahead = self.notes.chars.get(BEFORE_HEADLINES, 0) > sum(map(_chars, stories))
+        if not (ahead or _one_story(stories, h1, headline)) or (
+            untitled and any(map(_tells, stories))
+        ):
             return stories
         front_notes, self.tree = self.notes, build_tree(self.source)
         _, articles = self._read_single(facts, None, headline or None)
-        if not articles or _chars(articles[0]) < _least_text(stories, untitled):
+        if not articles or _chars(articles[0]) < _least_text(stories, untitled, ahead):
             self.notes = front_notes
             return stories
         return articles

@@ -64,6 +64,8 @@ def parse_text(text: str) -> ParsedPage:
 
 # A ticker line is short and has no running words ("USD/KZT 512.30 up 0.2%").
 _MAX_TICKER_LINE = 200
+# What a page says before its first headline: its chrome, not an article.
+BEFORE_HEADLINES = "before the first headline"
 
 
 def _has_lower_words(line: str) -> bool:
@@ -122,7 +124,7 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article
-            notes.add("before the first headline", line.text)
+            notes.add(BEFORE_HEADLINES, line.text)
             continue
         paragraphs, authors = drafts[-1][1], drafts[-1][2]
         if line.authors is not None and not paragraphs:

@@ -335,3 +335,24 @@ def test_story_under_the_page_headline_after_a_box_is_one_article() -> None:
     [article] = page.articles
     assert article.title == "Wheat harvest up 12%"
     assert article.paragraphs == STORY
+
+
+def test_story_ahead_of_the_only_headline_like_line_is_the_article() -> None:
+    # A press release: no heading at all, its story first, then a short
+    # title-like line over the company's boilerplate.
+    paragraphs = "".join(f"<p>{line}</p>" for line in STORY)
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% - Steppe Wire</title></head><body>"
+            f"<div class='release'>{paragraphs}<p>About Steppe Grain</p>"
+            "<p>Steppe Grain is a trader of wheat and barley with offices in Astana, Kostanay "
+            "and Tashkent, shipping grain by rail to China, Afghanistan and Iran.</p>"
+            "<p>Founded in 2004, it buys from some 3,000 farms a year and runs twelve "
+            "elevators along the Trans-Caspian route.</p><p>Press office: +7 717 000 00 00, "
+            "press@steppegrain.example, Kabanbay Batyr Avenue 11, Astana.</p>"
+            "</div></body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs[: len(STORY)] == STORY
