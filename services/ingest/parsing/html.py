@@ -30,7 +30,14 @@ from .html_ticker_date import (
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import ARTICLE_BODY, first_heading, markup_headline, page_text, read_single
+from .single import (
+    ARTICLE_BODY,
+    first_heading,
+    markup_headline,
+    names_its_story,
+    page_text,
+    read_single,
+)
 from .structured import JSON_LD_SCRIPTS, PageFacts, page_facts
 from .text import BEFORE_HEADLINES
 from .ticker import unique_quotes
@@ -177,8 +184,16 @@ class _Page:
             known = [marked] if marked is not None and _stays_in_body(marked, body) else None
             return page_date, *self._read_single(facts, known)
         # The headline the markup shows, read before the tree changes: a page
-        # whose headlines cut no story may be one article under it.
+        # whose headlines cut no story may be one article under it, and one
+        # whose <title> names its <h1>'s story is that story's page.
         h1, headline = markup_headline(tree)
+        if h1 and h1 == headline and names_its_story(tree, h1):
+            found = self._read_story_page(facts, page_date, headline)
+            if found is not None:
+                return found
+            tree, body = self.tree, self.tree.body
+            if body is None:
+                return page_date, [], ()
         drop_invisible(tree)
         # The page as a person sees it, chrome included, is read before the
         # chrome goes: its text (for ticker lines and a date line) and the date.
@@ -211,6 +226,22 @@ class _Page:
         quotes = quotes or list(ticker_line_quotes(whole_text))
         stories = self._read_unmarked(stories, facts, h1, headline)
         return page_date, quotes, stories
+
+    def _read_story_page(
+        self, facts: PageFacts, page_date: date | None, headline: str
+    ) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]] | None:
+        """A page whose <title> names its <h1>'s story is that story's page: it
+        is read as one article by block scoring before anything changes its
+        tree (not as a front page first, then from a second tree), its date,
+        when no <time> tells it, from its first date line. None when this finds
+        no article: the tree is built anew for the front page's reading."""
+        quotes, articles = self._read_single(facts, None, headline)
+        if not articles:
+            self.tree, self.notes = build_tree(self.source), Notes()
+            return None
+        if page_date is None and self.tree.body is not None:
+            page_date = fallback_date(self.tree, page_text(self.tree.body))
+        return page_date, quotes, articles
 
     def _read_unmarked(
         self, stories: tuple[ParsedArticle, ...], facts: PageFacts, h1: str, headline: str

@@ -31,6 +31,8 @@ _LINE = re.compile(r"\S(?:[^\n]*\S)?")
 # What sets a site's name apart in a <title>: a spaced dash or bar.
 _TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
 _WORD = re.compile(r"\w+")
+# A story's headline has this many words at least; a site's name fewer.
+_HEADLINE_WORDS = 4
 # More <article>s than this make a list of teasers: the page is read whole.
 _MAX_SCOPES = 8
 
@@ -58,6 +60,26 @@ def markup_headline(tree: LexborHTMLParser) -> tuple[str, str]:
     if not title or (heading and not _logo(heading, title)):
         return heading, heading
     return heading, title[:_MAX_TITLE]
+
+
+def names_its_story(tree: LexborHTMLParser, h1: str) -> bool:
+    """Whether the page's first <h1> (``h1``) is its own story's headline: the
+    page's <title> names that story before the site's name, and the <h1> links
+    nowhere (a front page's <h1> is the site's name, linked to its home)."""
+    if len(_WORD.findall(h1)) < _HEADLINE_WORDS or tree.head is None or tree.body is None:
+        return False
+    title_node = tree.head.css_first("title")
+    if title_node is None or _story_title(text_of(title_node)).casefold() != h1.casefold():
+        return False
+    node = tree.body.css_first("h1")
+    if node is None or node.css_first("a") is not None:
+        return False
+    current = node.parent
+    while current is not None:
+        if current.tag == "a":
+            return False
+        current = current.parent
+    return True
 
 
 def _story_title(title: str) -> str:

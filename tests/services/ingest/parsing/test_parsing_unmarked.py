@@ -4,6 +4,8 @@ headlines cut none: an older site's story under a styled line, its text between
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
@@ -356,3 +358,26 @@ def test_story_ahead_of_the_only_headline_like_line_is_the_article() -> None:
     [article] = page.articles
     assert article.title == "Wheat harvest up 12%"
     assert article.paragraphs[: len(STORY)] == STORY
+
+
+def test_page_whose_title_names_its_h1_is_that_story_lead_included() -> None:
+    # The <title> names the <h1>'s story: the page is that story's. Its lead
+    # stands as bare text before its paragraphs, as older sites set it.
+    more = (
+        "Traders said the harvest would keep domestic flour prices stable through the "
+        "winter, even as freight costs to Black Sea ports climbed by a tenth."
+    )
+    paragraphs = "".join(f"<p>{line}</p>" for line in (*STORY[1:], more))
+    page = parse(
+        (
+            "<html><head><title>Wheat harvest up 12% | Steppe Herald</title></head><body>"
+            f"<ul class='sections'>{SECTIONS}</ul>"
+            "<h1>Wheat harvest up 12%</h1><div class='date'>15 December 2025</div>"
+            f"<div id='ArticleBody'>{STORY[0]}{paragraphs}</div>"
+            "</body></html>"
+        ).encode()
+    )
+    [article] = page.articles
+    assert article.title == "Wheat harvest up 12%"
+    assert article.paragraphs == (*STORY, more)
+    assert page.page_date == date(2025, 12, 15)
