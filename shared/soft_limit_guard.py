@@ -33,22 +33,30 @@ def _late(signum: int, frame: FrameType | None) -> None:
     log.warning("ignored a soft time limit signal that arrived after its task ended")
 
 
+def _arm(**_: Any) -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGUSR1, _raise)
+
+
+def _disarm(**_: Any) -> None:
+    # A thread pool's task runs outside the main thread, where no handler can
+    # be set (and no soft limit is sent).
+    if threading.current_thread() is not threading.main_thread():
+        return
+    # From here until the next task the child reports the result to the
+    # main process; an exception in that write would corrupt the pipe.
+    signal.signal(signal.SIGUSR1, _late)
+
+
 def install() -> None:
-    """Arm the soft limit for each task body and disarm it after; called at worker start."""
+    """Arm the soft limit for each task body and disarm it after; called at worker
+    start (a second call connects nothing more)."""
     if not hasattr(signal, "SIGUSR1"):
         return
+    signals.task_prerun.connect(_arm, weak=False)
+    signals.task_postrun.connect(_disarm, weak=False)
 
-    @signals.task_prerun.connect(weak=False)
-    def _arm(**_: Any) -> None:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGUSR1, _raise)
 
-    @signals.task_postrun.connect(weak=False)
-    def _disarm(**_: Any) -> None:
-        # A thread pool's task runs outside the main thread, where no handler can
-        # be set (and no soft limit is sent).
-        if threading.current_thread() is not threading.main_thread():
-            return
-        # From here until the next task the child reports the result to the
-        # main process; an exception in that write would corrupt the pipe.
-        signal.signal(signal.SIGUSR1, _late)
+def uninstall() -> None:
+    signals.task_prerun.disconnect(_arm)
+    signals.task_postrun.disconnect(_disarm)

@@ -1,7 +1,7 @@
 """The feed documents readers have asked for, so that a change renders them first.
 
-Every feed is published in three formats and the worker renders all of them
-when it changes, but a reader polls one: the one its subscription names. Each
+Every feed is published in three formats and the worker renders each stored
+one when it changes, but a reader polls one: the one its subscription names. Each
 web process notes the subscription documents it serves in a Redis sorted set
 (``feeds:asked-at``, scored by the time noted), once per key every
 ``REMIND_SECONDS`` (so a set lost with a Redis restart fills again). The feed
@@ -9,8 +9,8 @@ worker reads the set in the round trip that takes its lock, dropping the keys
 nobody asked for in ``FORGET_SECONDS`` (so it holds what is read, not every
 feed ever served), and a feed holding some of those documents renders them
 first, committing, announcing and pushing them before it renders its other
-formats (``publish.refresh``). Only the order changes: every format is still
-rendered on every change, so validators, 304s and pushes are as before.
+formats (``publish.refresh``). Only the order changes: every stored format is
+still rendered on every change, so validators, 304s and pushes are as before.
 
 A note never holds a reader up: the web process's client for it gives up
 after ``NOTE_TIMEOUT`` without retrying, one note is in flight at a time (the

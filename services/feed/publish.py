@@ -1,8 +1,9 @@
 """Rendering feed documents and storing their bytes and validators.
 
-The subscription document of every feed is rendered by the feed worker when
-content changes; archive pages (RFC 5005) are rendered once, on first request,
-and never change; filtered documents (``?q=``, ``?limit=``) are rendered on
+A feed's subscription document in each format is rendered first when a reader
+asks for it (or a WebSub subscriber subscribes to it), then by the feed worker
+whenever the feed's content changes; archive pages (RFC 5005) are rendered
+once, on first request, and never change; filtered documents (``?q=``, ``?limit=``) are rendered on
 request and kept in the web process's memory. Requests only serve stored bytes.
 """
 
@@ -267,9 +268,9 @@ def refresh(
     ``first``: document keys readers have asked for (``services.feed.asked``).
     A feed holding some of them, but not all its formats, is read once and
     stored in two commits: those documents first, then ``early`` is told which
-    of them changed (the caller announces them), then the other formats. Every
-    format is rendered either way; a reader of the first ones sees the change
-    sooner.
+    of them changed (the caller announces them), then the other stored formats.
+    Every stored format is rendered either way; a reader of the first ones sees
+    the change sooner.
 
     ``known``: what ``stored_by_feed`` read of some of these feeds, in a
     transaction since ended (so each render reads the database after its own

@@ -18,6 +18,7 @@ from shared.backlog import backlog_key
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, silkfeed_task
 from shared.changes import announce
 from shared.db import utcnow
+from shared.feed_names import FeedSpec
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,21 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     known: dict[str, dict[str, Any]] = {}
 
     def wanted(names: list[str]) -> set[str]:
-        """Of a round's feeds, those with stored documents: the others have no reader yet."""
+        """Of a round's feeds, those with stored documents (the others have no reader
+        yet), and any name that names no feed: its render fails, and is recorded
+        and backed off as every failing render is, while the others go on."""
+        feeds, unknown = [], set()
+        for name in names:
+            try:
+                FeedSpec.parse(name)
+            except ValueError:
+                unknown.add(name)
+            else:
+                feeds.append(name)
         known.clear()
-        known.update(stored_by_feed(self.session, names))
-        self.session.commit()  # each render reads the database after it starts
-        return set(known)
+        known.update(stored_by_feed(self.session, feeds))
+        self.session.commit()
+        return set(known) | unknown
 
     def render(name: str, stamp: datetime) -> AfterRender:
         # The documents readers asked for are told of before the other formats render.

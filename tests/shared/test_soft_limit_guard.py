@@ -15,8 +15,11 @@ from shared import soft_limit_guard
 
 def test_tasks_in_other_threads_leave_the_handler_alone(caplog: pytest.LogCaptureFixture) -> None:
     before = signal.getsignal(signal.SIGUSR1)
+    receivers = len(signals.task_prerun.receivers)
     soft_limit_guard.install()
+    soft_limit_guard.install()  # connects nothing more
     try:
+        assert len(signals.task_prerun.receivers) == receivers + 1
         signals.task_prerun.send(sender=None)
         assert signal.getsignal(signal.SIGUSR1) is soft_limit_guard._raise
         signals.task_postrun.send(sender=None)
@@ -34,4 +37,5 @@ def test_tasks_in_other_threads_leave_the_handler_alone(caplog: pytest.LogCaptur
         assert not [r for r in caplog.records if "raised" in r.getMessage()]
         assert signal.getsignal(signal.SIGUSR1) is soft_limit_guard._late
     finally:
+        soft_limit_guard.uninstall()
         signal.signal(signal.SIGUSR1, before)

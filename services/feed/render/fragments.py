@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,6 +77,7 @@ class EntryFragments:
     guid: str
     has_author: bool
     rss_namespaces: Namespaces
+    # What the formats not made yet are made from (counted in the store's bytes).
     item: PreparedEntry = field(compare=False, repr=False)
     made: dict[str, bytes] = field(default_factory=dict)  # format → fragment
 
@@ -237,10 +239,17 @@ def _fill(parts: Sequence[EntryFragments], formats: Sequence[str]) -> None:
                 part.made[fmt] = fragment
 
 
+def _text_bytes(*texts: str) -> int:
+    # In memory: 1, 2 or 4 bytes a character (Cyrillic takes 2), and a header.
+    return sum(map(sys.getsizeof, texts))
+
+
 def _keep(entry: FeedEntry, found: EntryFragments) -> None:
-    # The key holds the entry's text, and the prepared entry a cleaned copy of it.
-    text = sum(map(len, entry.paragraphs)) + len(entry.summary) + len(entry.title)
-    size = sum(map(len, found.made.values())) + 2 * text + 512
+    # The key holds the entry's text, the prepared entry a cleaned copy of it.
+    item = found.item
+    size = sum(map(len, found.made.values())) + 512
+    size += _text_bytes(*entry.paragraphs, entry.summary, entry.title)
+    size += _text_bytes(item.content_html, item.summary, item.title)
     _FRAGMENTS.put(entry, found, size)
 
 

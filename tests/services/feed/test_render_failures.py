@@ -11,11 +11,27 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
+from sqlalchemy.orm import Session
 
 from cli.stats import as_text, failing_feeds
+from services.feed import publish
 from services.feed.coalesce import RenderCoalescer
-from services.feed.render_failures import FIRST_BACKOFF, backoff_after, render_priority
+from services.feed.render_failures import (
+    FIRST_BACKOFF,
+    RenderFailures,
+    backoff_after,
+    render_priority,
+)
+from shared import contracts
+from shared.celery_app import create_celery, send
+from shared.db import utcnow
+from shared.feed_names import FeedSpec
+from shared.models import RenderedFeed
+from shared.settings import Settings
+from tests.support.content import ingest, page
+from tests.support.processes import ServiceProcess
 from tests.support.redis_server import RedisServer
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture
@@ -176,3 +192,40 @@ def test_the_drain_renders_the_newest_page_first(coalescer: RenderCoalescer) -> 
     assert (
         done == rendered == ["articles", "source:b", "source:a", "tag:uzbekistan", "tag:kyrgyzstan"]
     )
+
+
+def test_a_name_no_feed_has_fails_alone_in_the_feed_task(
+    settings: Settings, session: Session, workers: dict[str, ServiceProcess]
+) -> None:
+    # A refresh naming no feed (a sender's bug, a hand-made task) among feeds that
+    # readers read: those render, it is recorded failing, the task goes on.
+    ingest(settings, page("Poison", 1), render=False)
+    publish.render_and_store(session, settings, FeedSpec.articles(), formats=("json",))
+    before = session.get(RenderedFeed, "articles.json")
+    assert before is not None and b"Poison Story" in before.body
+    ingest(settings, page("AfterPoison", 1), render=False)
+    app = create_celery("silkfeed-test-sender", settings)
+    try:
+        send(app, contracts.REFRESH_FEEDS,
+             {"feeds": ["articles", "tag:", "tag:kazakhstan"], "requested_at": utcnow().isoformat()})
+    finally:
+        app.close()
+
+    def rendered() -> bool:
+        session.expire_all()
+        row = session.get(RenderedFeed, "articles.json")
+        session.commit()
+        return row is not None and b"AfterPoison Story" in row.body
+
+    wait_for(rendered, 30, what="the articles feed rendered beside the bad name")
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        failing = wait_for(
+            lambda: client.hkeys(RenderFailures(client, settings.key_prefix).key), 30,
+            what="the bad name recorded failing",
+        )
+        assert failing == [b"tag:"]
+        client.hdel(RenderFailures(client, settings.key_prefix).key, "tag:")
+        client.hdel(f"{settings.key_prefix}feeds:dirty", "tag:")
+    finally:
+        client.close()

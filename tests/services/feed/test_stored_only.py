@@ -5,6 +5,7 @@ while that render ran is not missed."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime
 
@@ -14,14 +15,17 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cli.system import free_port
 from services.feed import publish
 from services.feed.app import create_app
+from services.feed.first_render import RefreshAfterFirstRender
 from shared import contracts
 from shared.db import utcnow
 from shared.models import RenderedFeed
 from shared.refresh_queue import dirty_key, queued_key
 from shared.settings import Settings
 from tests.support.content import ingest, page
+from tests.support.waiting import wait_for
 
 
 def stored_keys(session: Session) -> set[str]:
@@ -40,9 +44,16 @@ def marked(settings: Settings) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in raw.items()}
 
 
+@pytest.fixture
+def own_settings(settings: Settings) -> Settings:
+    """Redis keys of this test's own: a feed worker another test started drains nothing here."""
+    return settings.model_copy(update={"namespace": f"test-{uuid.uuid4().hex[:10]}"})
+
+
 def test_a_change_renders_only_the_documents_asked_for(
-    settings: Settings, session: Session
+    own_settings: Settings, session: Session
 ) -> None:
+    settings = own_settings
     ingest(settings, page("Asked", 2), render=False)
     app = web(settings)
     reader = app.test_client()
@@ -65,12 +76,6 @@ def test_a_change_renders_only_the_documents_asked_for(
     assert sorted(result.changed) == ["articles.atom", "articles.json"]
     app.extensions["silkfeed"]["memory"].forget(["articles.atom"])
     assert b"Last Story Number 0 From Almaty" in reader.get("/feeds/articles.atom").data
-
-
-@pytest.fixture
-def own_settings(settings: Settings) -> Settings:
-    """Redis keys of this test's own: a feed worker another test started drains nothing here."""
-    return settings.model_copy(update={"namespace": f"test-{uuid.uuid4().hex[:10]}"})
 
 
 def test_a_first_render_asks_for_a_refresh_that_catches_a_change_made_meanwhile(
@@ -99,7 +104,7 @@ def test_a_first_render_asks_for_a_refresh_that_catches_a_change_made_meanwhile(
     assert b"Meanwhile Story" not in first.data
 
     # The refresh the request asked for (as the feed worker drains it).
-    stamp = marked(settings)["articles"]
+    stamp = wait_for(lambda: marked(settings).get("articles"), 10, what="the refresh")
     result = publish.refresh(session, settings, ["articles"], datetime.fromisoformat(stamp))
     assert result.changed == ["articles.json"]
     body = session.get(RenderedFeed, "articles.json")
@@ -114,7 +119,7 @@ def test_the_refresh_asked_for_is_a_queued_feed_task(own_settings: Settings) -> 
     client.delete(queue, queued_key(settings.key_prefix))
     try:
         assert web(settings).test_client().get("/feeds/rates.atom").status_code == 200
-        assert "rates" in marked(settings)
+        wait_for(lambda: "rates" in marked(settings), 10, what="the refresh")
         assert client.llen(queue) == 1 and client.exists(queued_key(settings.key_prefix))
     finally:
         client.close()
@@ -122,3 +127,21 @@ def test_the_refresh_asked_for_is_a_queued_feed_task(own_settings: Settings) -> 
 
 def web(settings: Settings) -> Flask:
     return create_app(settings, watch_changes=False)
+
+
+def test_a_refresh_that_cannot_be_sent_holds_no_reader_and_is_sent_later(
+    own_settings: Settings,
+) -> None:
+    settings = own_settings
+    refresher = RefreshAfterFirstRender(
+        settings, redis.Redis(port=free_port(), socket_connect_timeout=0.2)
+    )
+    started = time.monotonic()
+    refresher.request("tag:quiet")
+    assert time.monotonic() - started < 0.1  # the reader's request goes on at once
+    time.sleep(0.5)
+    assert refresher.waiting() == ["tag:quiet"]  # not sent, not forgotten
+    refresher.client = redis.Redis.from_url(settings.redis_url)  # Redis is back
+    wait_for(lambda: "tag:quiet" in marked(settings), 10, what="the refresh, sent again")
+    wait_for(lambda: refresher.waiting() == [], 5, what="the refresh done")
+    refresher.client.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from datetime import timedelta
 
 import pytest
@@ -197,3 +198,15 @@ def test_a_new_date_or_archive_page_reuses_the_rendered_frame() -> None:
     held = f"https://news.example.org/feeds/{frag._PAGE_HOLDER}/archive/{frag._PAGE_HOLDER}.x"
     same_bytes(metas(prev_archive_url=held), entries)
     same_bytes(metas(prev_archive_url=held.replace(frag._PAGE_HOLDER, "7", 1)), entries)
+
+
+def test_a_kept_entry_counts_the_bytes_its_text_takes_in_memory() -> None:
+    # Cyrillic text takes two bytes a character: the store's byte budget counts them.
+    clear_fragments()
+    paragraphs = ("Курс тенге к доллару вырос на фоне цен на нефть. " * 40,)
+    entry = make_entry(600, paragraphs=paragraphs)
+    assemble_formats({"json": metas("subscription")["json"]}, [entry])
+    (kept,) = frag._FRAGMENTS._entries.values()
+    part, size = kept
+    held = sys.getsizeof(paragraphs[0]) + sys.getsizeof(part.item.content_html)
+    assert size >= held + len(part.made["json"])
