@@ -53,7 +53,9 @@ def stored_by_feed(session: Session, names: list[str]) -> dict[str, dict[str, St
 
 # Plain statements on the session's connection, built once: the ORM's bulk
 # path, or building an UPDATE per document, costs more than the write.
-_WHERE_KEY = _TABLE.c.key == bindparam("document_key")
+# A render never stores over one that read the database later (two writers at
+# once: a renderer whose lock expired, web processes rendering without Redis).
+_WHERE_KEY = (_TABLE.c.key == bindparam("document_key")) & (_TABLE.c.as_of <= bindparam("as_of"))
 _SET_AS_OF = update(_TABLE).where(_WHERE_KEY).values(as_of=bindparam("as_of"))
 _SET_BODY = (
     update(_TABLE).where(_WHERE_KEY).values({name: bindparam(name) for name in _BODY_COLUMNS})

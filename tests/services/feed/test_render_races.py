@@ -112,3 +112,21 @@ def test_a_failed_render_leaves_the_session_clean_for_the_next_feed(
         publish.refresh(session, settings, ["articles"], requested)
     result = publish.refresh(session, settings, ["rates", "source:test"], requested)
     assert result.rendered == ["rates", "source:test"]
+
+
+def test_a_render_that_read_earlier_never_stores_over_a_later_one(
+    settings: Settings, session: Session
+) -> None:
+    ingest(settings, page("Earlier", 1), render=False)
+    key = feed_key(ARTICLES, "json")
+    publish.render_and_store(session, settings, ARTICLES, formats=("json",))
+    early = publish.stored_documents(session, [key])
+    session.commit()
+    ingest(settings, page("Later", 1), render=False)
+    publish.render_and_store(session, settings, ARTICLES, formats=("json",))
+    later = stored_rows(session, [key])
+    # A writer that read before the last render, storing other bytes, writes nothing.
+    stale = {key: ("json", b'{"stale": true}')}
+    publish.store_documents(session, stale, utcnow(), early[key].as_of, early)
+    session.commit()
+    assert stored_rows(session, [key]) == later
