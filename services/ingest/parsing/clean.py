@@ -30,17 +30,6 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Looked for one at a time: a one-byte search runs at memchr speed, so the 29
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
-# Besides those, "<" (how many tags a page has) and the bytes of "&#" (whether
-# it may spell a numeric character reference), with "=" and ";", which most
-# often stand between an ampersand and a "#" that make no reference (a query
-# string and its fragment, an "&amp;" before one).
-_MARKUP = b"<&#=;"
-# Every byte but those: what a page keeps of its bytes without these says
-# whether it holds a forbidden one, how many tags it has and whether it may
-# spell a reference.
-_NEITHER_FORBIDDEN_NOR_MARKUP = bytes(
-    byte for byte in range(256) if byte not in _FORBIDDEN_BYTES and byte not in _MARKUP
-)
 _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
 _NONCHARACTER_FFFF = "\uffff".encode()
@@ -84,27 +73,18 @@ def clean_utf8(body: bytes) -> bytes:
     return _cleaned(*_checked(body))
 
 
-def clean_utf8_tags(body: bytes) -> tuple[bytes, int, bool]:
-    """``clean_utf8``, how many "<" the result holds (how many tags a page
-    may open, which bounds how deep it can nest), and whether it may hold a
-    numeric character reference ("&#1;", "&#xFFFE;").
+def clean_utf8_tags(body: bytes) -> tuple[bytes, int]:
+    """``clean_utf8``, and how many "<" the result holds (how many tags a
+    page may open, which bounds how deep it can nest).
 
-    Only such a reference can put a character XML forbids into the text or
-    the attributes of the page's tree: the result is free of them, and no
-    named reference spells one, so a page without one needs no text of its
-    tree searched for them. (Said of a page whose "&" and "#" only come
-    together once all but the kept bytes are gone, and of any page with a
-    forbidden byte, whose dropping could bring them together.)
-
-    All from one pass: keeping only the forbidden bytes and a few of markup
-    costs less than looking for the forbidden ones and counting "<" apart.
+    Both at memchr speed: "<" counted by what deleting them takes away (a
+    copy between memchr hits, a fifth of the time ``bytes.count`` takes to
+    test every byte), the forbidden bytes looked for one at a time. Together
+    a sixth less than one pass of ``bytes.translate`` keeping only those.
     """
     body = _as_bytes(body)
-    kept = body.translate(None, _NEITHER_FORBIDDEN_NOR_MARKUP)
-    tags = kept.count(b"<")
-    allowed = _allowed(body) if kept.translate(None, _MARKUP) else None
-    references = allowed is not None or b"&#" in kept
-    return _cleaned(body, allowed), tags, references
+    tags = len(body) - len(body.replace(b"<", b""))
+    return clean_utf8(body), tags
 
 
 def _cleaned(body: bytes, allowed: bytes | None) -> bytes:

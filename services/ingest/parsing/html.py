@@ -43,15 +43,12 @@ from .text import BEFORE_HEADLINES
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes, tags: int | None = None, references: bool = True) -> ParsedPage:
+def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     ``tags``: the count of "<" in ``body``, when the caller has it
-    (``clean_utf8_tags``). ``references``: whether ``body`` may hold a numeric
-    character reference, the one way its tree's texts can hold a character
-    XML forbids (``clean_utf8_tags`` tells); without one they are not
-    searched for them.
+    (``clean_utf8_tags``).
     """
     if len(body) > UNCHECKED_TAGS:
         if tags is None:
@@ -59,7 +56,7 @@ def parse_html(body: bytes, tags: int | None = None, references: bool = True) ->
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
-        page = _Page(body, references)
+        page = _Page(body)
         page_date, quotes, articles = page.read()
         if not articles:
             page.notes.warn("no article found")
@@ -152,9 +149,8 @@ def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool, ahead: bool)
 
 
 class _Page:
-    def __init__(self, source: bytes, references: bool = True) -> None:
+    def __init__(self, source: bytes) -> None:
         self.source = source
-        self.references = references
         self.tree = build_tree(source)
         self.notes = Notes()
 
@@ -200,7 +196,7 @@ class _Page:
         # (Its forbidden characters, which a character reference can spell,
         # are told at memchr speed: a regex's test of each is three times slower.)
         whole_text = body.text(separator="\n")
-        clean = not (self.references and has_forbidden(whole_text))
+        clean = not has_forbidden(whole_text)
         if not clean:
             whole_text = strip_forbidden(whole_text)
         if page_date is None:
@@ -299,7 +295,7 @@ class _Page:
         # whether any element's text needs them dropped. (It leaves out texts
         # of nothing but spaces, tabs, line breaks and form feeds: a form
         # feed is layout space, squashed out of every block's text.)
-        clean = self.references and has_forbidden(text)
+        clean = has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
         if may_show_pair(seen) and may_show_quote(tree, seen):

@@ -26,7 +26,7 @@ from services.ingest.parsing import (
     parse_page,
     validate_json_document,
 )
-from services.ingest.parsing.clean import clean_utf8_tags
+from services.ingest.parsing.clean import clean_utf8, clean_utf8_tags
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.html_depth import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
@@ -282,16 +282,18 @@ def test_forbidden_characters_from_entities_are_removed_from_html() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "references"),
+    ("body", "tags"),
     [
-        (b"<p>Tajik&#1; Dam&rsquo;s &amp; Work</p>", True),
-        (b"<p>Tajik Dam&rsquo;s &amp; Work <a href='?a=1&b=2#top'>more</a></p>", False),
-        # Dropping the forbidden byte brings the reference together.
-        (b"<p>Tajik&\x01#1; Dam</p>", True),
+        (b"<p>Tajik Dam&rsquo;s &amp; Work <a href='?a=1&b=2#top'>more</a></p>", 4),
+        # Forbidden bytes are dropped; the count is of the bytes kept.
+        (b"<p>Tajik&\x01#1; Dam <<</p>\x1f", 4),
+        (b"no markup at all", 0),
     ],
 )
-def test_pages_without_numeric_references_are_told(body: bytes, references: bool) -> None:
-    assert clean_utf8_tags(body)[2] is references
+def test_cleaning_counts_the_pages_tags(body: bytes, tags: int) -> None:
+    cleaned, counted = clean_utf8_tags(body)
+    assert counted == tags == cleaned.count(b"<")
+    assert cleaned == clean_utf8(body)
 
 
 def test_a_reference_made_by_dropping_a_forbidden_byte_is_read_and_cleaned() -> None:
