@@ -41,6 +41,9 @@ def sample_value(text: str, name: str, **labels: str) -> float | None:
 def test_metrics_and_logs_follow_a_page_through_every_service(
     ingest: FlaskClient, settings: Settings, workers: dict[str, ServiceProcess]
 ) -> None:
+    # A reader of the articles feed: the worker renders what readers read.
+    feed = create_feed_app(settings, watch_changes=False).test_client()
+    assert feed.get("/feeds/articles.json").status_code == 200
     sid = ingest.post(
         "/v1/submissions?source=obs", data=SAMPLE.read_bytes() + b"\n\n\n", headers=AUTH
     ).get_json()["id"]
@@ -49,7 +52,6 @@ def test_metrics_and_logs_follow_a_page_through_every_service(
         60,
         what="the submission",
     )
-    feed = create_feed_app(settings, watch_changes=False).test_client()
 
     def scraped() -> str | None:
         text = feed.get("/metrics").get_data(as_text=True)
