@@ -68,9 +68,10 @@ def _is_links(block: Block) -> bool:
     return len(headline) >= _TEASER_LINKS * len(block.text) and block.text.startswith(headline)
 
 
-def _weight(block: Block) -> float:
+def _weight(block: Block, links: bool) -> float:
+    """What ``block`` says about its container (``links``: whether it ``_is_links``)."""
     length = len(block.text)
-    if _is_links(block):
+    if links:
         return -_AGAINST * length
     if block.tag in HEADING_TAGS:
         return 0.0
@@ -87,13 +88,15 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     """
     walk = Walk(scope)
     blocks = text_blocks(walk, clean)
+    # Told once: scoring weighs every block, and the blocks kept are asked again.
+    links = [_is_links(block) for block in blocks]
     marks = _Boilerplate(walk)
-    best = _best_container(walk, blocks, marks)
+    best = _best_container(walk, blocks, links, marks)
     end = walk.end(best)
     left_out = Notes()
     kept = []
     seen: set[str] = set()
-    for block in blocks:
+    for block, is_links in zip(blocks, links, strict=True):
         if block.text in seen:
             # A page carrying its story twice (a print or app copy) or a
             # pull quote repeating a paragraph: each text once.
@@ -105,7 +108,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
-        elif _is_links(block):
+        elif is_links:
             left_out.add("links", block.text)
         elif len(block.text) < _PROSE_MIN_CHARS * 2 and _is_label(block.text):
             left_out.add("labels", block.text)
@@ -118,14 +121,16 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     return Extraction(story, left_out, lead)
 
 
-def _best_container(walk: Walk, blocks: list[Block], marks: _Boilerplate) -> int:
+def _best_container(
+    walk: Walk, blocks: list[Block], links: list[bool], marks: _Boilerplate
+) -> int:
     """The element whose blocks weigh the most: the article's container.
 
     Prose inside furniture (a footer's blurb, a cookie notice, a related
     story's teaser) weighs nothing, unless the furniture's names would take
     most of the page's prose (a wrapper named after its share buttons).
     """
-    weights = [_weight(block) for block in blocks]
+    weights = list(map(_weight, blocks, links))
     furniture = [
         weight > 0 and marks.inside(block.index) >= 0
         for block, weight in zip(blocks, weights, strict=True)
