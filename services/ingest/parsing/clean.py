@@ -30,6 +30,7 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Looked for one at a time: a one-byte search runs at memchr speed, so the 29
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
+_FORBIDDEN_CHARS = tuple(map(chr, _FORBIDDEN_BYTES))
 _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
 _NONCHARACTER_FFFF = "\uffff".encode()
@@ -200,6 +201,19 @@ def has_forbidden(text: str) -> bool:
     if any(map(data.__contains__, _FORBIDDEN_SINGLES)):
         return True
     return _NONCHARACTERS_LEAD in data and ("\ufffe" in text or "\uffff" in text)
+
+
+def tree_text_has_forbidden(text: str) -> bool:
+    """``has_forbidden`` for a text read from a page's tree.
+
+    Such a text holds no lone surrogate (selectolax decodes Lexbor's UTF-8
+    with replacement), so the other forbidden characters are looked for in
+    the text itself, each search at memchr speed: encoding it first costs as
+    much as the searches.
+    """
+    if text.isprintable():
+        return False
+    return any(map(text.__contains__, _FORBIDDEN_CHARS)) or "\ufffe" in text or "\uffff" in text
 
 
 def strip_forbidden(text: str) -> str:

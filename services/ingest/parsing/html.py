@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles
 from .ceiling import memory_given_back
-from .clean import has_forbidden, strip_forbidden
+from .clean import strip_forbidden, tree_text_has_forbidden
 from .html_chrome import ChromeCut, drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
@@ -196,7 +196,7 @@ class _Page:
         # (Its forbidden characters, which a character reference can spell,
         # are told at memchr speed: a regex's test of each is three times slower.)
         whole_text = body.text(separator="\n")
-        clean = not has_forbidden(whole_text)
+        clean = not tree_text_has_forbidden(whole_text)
         if not clean:
             whole_text = strip_forbidden(whole_text)
         if page_date is None:
@@ -295,7 +295,7 @@ class _Page:
         # whether any element's text needs them dropped. (It leaves out texts
         # of nothing but spaces, tabs, line breaks and form feeds: a form
         # feed is layout space, squashed out of every block's text.)
-        clean = has_forbidden(text)
+        clean = tree_text_has_forbidden(text)
         seen = strip_forbidden(text) if clean else text
         quotes: list[Quote] = []
         if may_show_pair(seen) and may_show_quote(tree, seen):

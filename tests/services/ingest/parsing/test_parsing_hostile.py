@@ -26,7 +26,12 @@ from services.ingest.parsing import (
     parse_page,
     validate_json_document,
 )
-from services.ingest.parsing.clean import clean_utf8, clean_utf8_tags
+from services.ingest.parsing.clean import (
+    clean_utf8,
+    clean_utf8_tags,
+    has_forbidden,
+    tree_text_has_forbidden,
+)
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.html_depth import MAX_DEPTH
 from services.ingest.parsing.ticker import parse_ticker_line
@@ -294,6 +299,15 @@ def test_cleaning_counts_the_pages_tags(body: bytes, tags: int) -> None:
     cleaned, counted = clean_utf8_tags(body)
     assert counted == tags == cleaned.count(b"<")
     assert cleaned == clean_utf8(body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", "line\nbreaks\tand\u00a0spaces\u2029", "a\x01b", "\x1f", "x\ufffe", "\uffff y",
+     "curly \u2019quote\x0b", "\u0416\x00"],
+)  # fmt: skip
+def test_a_tree_text_is_told_forbidden_as_any_text(text: str) -> None:
+    assert tree_text_has_forbidden(text) is has_forbidden(text)
 
 
 def test_a_reference_made_by_dropping_a_forbidden_byte_is_read_and_cleaned() -> None:
