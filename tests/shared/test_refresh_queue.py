@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -137,7 +138,22 @@ def test_no_feeds_sends_nothing(stack: Stack) -> None:
     assert not stack.client.exists(queued_key(stack.prefix))
 
 
-def test_the_request_pushes_celerys_own_message_in_one_round_trip(stack: Stack) -> None:
+@pytest.fixture
+def own_stack(tmp_path: Path) -> Iterator[Stack]:
+    """A Redis of this test's own: its command counts hold no other test's commands."""
+    server = RedisServer(tmp_path)
+    server.start()
+    s = Stack(server.url)
+    try:
+        yield s
+    finally:
+        s.app.close()
+        s.client.close()
+        server.stop()
+
+
+def test_the_request_pushes_celerys_own_message_in_one_round_trip(own_stack: Stack) -> None:
+    stack = own_stack
     assert stack.request(["articles"], "page-0")  # the builder's channel is set up
     stack.client.delete(stack.prefix + contracts.QUEUE_FEED, queued_key(stack.prefix))
     stack.client.config_resetstat()
