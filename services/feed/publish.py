@@ -3,8 +3,9 @@
 A feed's subscription document in each format is rendered first when a reader
 asks for it (or a WebSub subscriber subscribes to it), then by the feed worker
 whenever the feed's content changes; archive pages (RFC 5005) are rendered
-once, on first request, and never change; filtered documents (``?q=``, ``?limit=``) are rendered on
-request and kept in the web process's memory. Requests only serve stored bytes.
+once, on first request, and never change; filtered documents (``?q=``,
+``?limit=``) are rendered on request and kept in the web process's memory.
+Requests only serve stored bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from services.feed.render.model import FeedEntry, FeedMeta
 from services.feed.stored_documents import (
     Stored,
     store_documents,
+    stored_by_feed,
     stored_documents,
 )
 from services.feed.websub.topics import hub_url
@@ -298,10 +300,7 @@ def _refresh(
     result = Refreshed()
     for name in sorted(set(names)):
         spec = FeedSpec.parse(name)
-        if name in known:
-            stored = known[name]
-        else:
-            stored = stored_documents(session, [feed_key(spec, fmt) for fmt in FORMATS])
+        stored = known[name] if name in known else stored_by_feed(session, [name]).get(name, {})
         if not stored:
             continue  # asked for by nobody yet: rendered when it is
         if all(s.as_of >= requested_at for s in stored.values()):

@@ -69,8 +69,8 @@ def store_documents(
     as_of: datetime,
     stored: dict[str, Stored],
 ) -> list[str]:
-    """Store renders (key -> (format, bytes)) over what ``stored_documents`` read; the keys whose
-    bytes changed.
+    """Store renders (key -> (format, bytes)) over what ``stored_documents`` read;
+    the keys whose bytes changed.
 
     The validators change exactly when the bytes do. No stored row is loaded,
     unchanged bytes are not written again, and the documents of one render are

@@ -268,7 +268,9 @@ def all_fragments(
     for entry in entries:
         part = _FRAGMENTS.get(entry)
         if part is None:
-            part = fresh.get(entry) or fresh.setdefault(entry, _start(entry))
+            if entry not in fresh:
+                fresh[entry] = _start(entry)
+            part = fresh[entry]
         parts.append(part)
     grown = {
         entry: part
