@@ -108,21 +108,35 @@ def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool)
     return may_show_quote(tree, text if clean else strip_forbidden(text))
 
 
-def _one_story(stories: tuple[ParsedArticle, ...], h1: str, headline: str) -> bool:
+def _one_story(
+    stories: tuple[ParsedArticle, ...], h1: str, headline: str, named: str, bare: list[str]
+) -> bool:
     """Whether the stories a page's headings cut are one article as a person sees
     it: none, or none that holds a sentence (boxes of links and labels); one
     under the site's name in an <h1> (``headline`` is the page's own); one
     with less text than a story holds (the cut kept only paragraphs and list
     items, not the text an older page sets between <br>s or runs between
-    empty <p>s); or several, one of them under the page's own headline and
-    not linked (a front page links its stories to their pages): the rest are
-    its sections or the boxes around it (the site's name, a table of scores,
-    latest news, most read)."""
+    empty <p>s); or several, one of them under the page's own headline or
+    the one its <title> names (``named``) and not linked (a front page links
+    its stories to their pages): the rest are its sections or the boxes
+    around it (the site's name, a table of scores, latest news, most read).
+    So are several none of which is linked, under a heading with no text of
+    its own (``bare``) that the <title> names: the story's sections."""
     if not stories or not any(map(_tells, stories)):
         return True
     if len(stories) == 1:
         return (stories[0].title == h1 and h1 != headline) or _chars(stories[0]) < _STORY_CHARS
-    return any(story.title == headline and story.url is None for story in stories)
+    named = named.casefold()
+    if any(
+        story.url is None and (story.title == headline or story.title.casefold() == named)
+        for story in stories
+    ):
+        return True
+    return (
+        bool(named)
+        and any(heading.casefold() == named for heading in bare)
+        and all(story.url is None for story in stories)
+    )
 
 
 def _chars(article: ParsedArticle) -> int:
@@ -182,7 +196,7 @@ class _Page:
         # The headline the markup shows, read before the tree changes: a page
         # whose headlines cut no story may be one article under it, and one
         # whose <title> names its <h1>'s story is that story's page.
-        h1, headline = markup_headline(tree)
+        h1, headline, named = markup_headline(tree)
         if h1 and h1 == headline and names_its_story(tree, h1):
             found = self._read_story_page(facts, page_date, headline)
             if found is not None:
@@ -218,9 +232,10 @@ class _Page:
         if not quotes and chrome and bars:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
-        stories = FrontPage(tree, self.notes, clean=clean).stories(body)
+        front = FrontPage(tree, self.notes, clean=clean)
+        stories = front.stories(body)
         quotes = quotes or list(ticker_line_quotes(whole_text))
-        stories = self._read_unmarked(stories, facts, h1, headline)
+        stories = self._read_unmarked(stories, facts, (h1, headline, named), front.bare)
         return page_date, quotes, stories
 
     def _read_story_page(
@@ -240,7 +255,11 @@ class _Page:
         return page_date, quotes, articles
 
     def _read_unmarked(
-        self, stories: tuple[ParsedArticle, ...], facts: PageFacts, h1: str, headline: str
+        self,
+        stories: tuple[ParsedArticle, ...],
+        facts: PageFacts,
+        headlines: tuple[str, str, str],
+        bare: list[str],
     ) -> tuple[ParsedArticle, ...]:
         """A page that marks no article and whose headlines cut no story (an
         older site's story under a styled line, its text between <br>s), or one
@@ -251,14 +270,16 @@ class _Page:
         a story's worth of text (a bare note is none). When this finds
         nothing, the front page's reading (its notes too) stands. That reading
         changed the tree, so it is built again, only when the page is read
-        this way (``facts`` and the headlines were read before it changed)."""
+        this way (``facts`` and the headlines were read before it changed:
+        ``markup_headline``'s; ``bare``: the headings with no text under them)."""
+        h1, headline, named = headlines
         untitled = not (facts.headline or headline)
         # The paragraphs' reading of a page without headings (a plain-text
         # page's) leaves the text before its first headline line out: when
         # that outweighs its stories, the story stands there, under a styled
         # line, and the lines it took for headlines head the page's end matter.
         ahead = self.notes.chars.get(BEFORE_HEADLINES, 0) > sum(map(_chars, stories))
-        if not (ahead or _one_story(stories, h1, headline)) or (
+        if not (ahead or _one_story(stories, h1, headline, named, bare)) or (
             untitled and any(map(_tells, stories))
         ):
             return stories

@@ -105,6 +105,8 @@ class FrontPage:
         self.notes = notes if notes is not None else Notes()
         # The headings and blocks read into stories that stay in the tree.
         self._used: set[int] = set()
+        # The texts of the headings cut with no text under them.
+        self.bare: list[str] = []
 
     @functools.cached_property
     def base(self) -> str | None:
@@ -318,18 +320,24 @@ class FrontPage:
         }
         # The wrappers' text is their inner headings'; never counted twice.
         self._used.update(wrappers)
-        drafts: list[tuple[LexborNode, list[LexborNode]]] = []
+        drafts: list[tuple[LexborNode, str, list[LexborNode]]] = []
         current: list[LexborNode] | None = None
         for node, tag in zip(flow, tags, strict=True):
             if tag in _HEADINGS:
-                current = None
-                if node.mem_id not in wrappers:
+                if node.mem_id in wrappers:
+                    current = None
+                # A heading that shows nothing (an icon's, a widget's empty
+                # slot) breaks no text a reader sees: the story runs on.
+                # (Only the others' texts are read: no two of them nest.)
+                elif title := self._text(node).strip():
                     current = []
-                    drafts.append((node, current))
+                    drafts.append((node, title, current))
+                else:
+                    self._used.add(node.mem_id)
             elif current is not None and node.mem_id in leaves:
                 current.append(node)
         found = []
-        for heading, blocks in drafts:
+        for heading, title, blocks in drafts:
             # A list item that is one link and nothing else is the page's
             # (a menu, a share bar, "Read also" and its list of stories):
             # never a story's paragraph, each counted as text outside the stories.
@@ -340,7 +348,8 @@ class FrontPage:
                 self._used.update(node.mem_id for node in blocks)
             else:
                 note_text(self.notes, BARE_HEADINGS, heading)
-            found.append(_draft(self._text(heading), paragraphs, self._heading_url(heading)))
+                self.bare.append(squash_space(title))
+            found.append(_draft(title, paragraphs, self._heading_url(heading)))
         return build_articles(found, require_paragraphs=True)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:

@@ -51,15 +51,18 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
     return markup_headline(tree)[1] or None
 
 
-def markup_headline(tree: LexborHTMLParser) -> tuple[str, str]:
-    """The text of the page's first <h1>, and the headline ``first_heading`` gives."""
+def markup_headline(tree: LexborHTMLParser) -> tuple[str, str, str]:
+    """The text of the page's first <h1>, the headline ``first_heading`` gives,
+    and the story the page's <title> names ("" for a title of fewer words
+    than a headline has: a site's or a section's name)."""
     node = tree.body.css_first("h1") if tree.body is not None else None
     heading = text_of(node)[:_MAX_TITLE] if node is not None else ""
     title_node = tree.head.css_first("title") if tree.head is not None else None
     title = _story_title(text_of(title_node)) if title_node is not None else ""
+    named = title if len(_WORD.findall(title)) >= _HEADLINE_WORDS else ""
     if not title or (heading and not _logo(heading, title)):
-        return heading, heading
-    return heading, title[:_MAX_TITLE]
+        return heading, heading, named
+    return heading, title[:_MAX_TITLE], named
 
 
 def names_its_story(tree: LexborHTMLParser, h1: str) -> bool:
