@@ -44,7 +44,9 @@ _NOT_STORY = ", ".join(
 )
 _STORIES = f"article:not(article *):not(:is({_NOT_STORY})):not(:is({_NOT_STORY}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
-_BLOCK_TAGS = frozenset({"p", "blockquote", "li"})
+# A story's text blocks; preformatted text (code, a poem, a table set in
+# type) is part of it as much as its paragraphs.
+_BLOCK_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 # A new block closes an open <p> unless one of these stands between them (the
 # HTML Standard's "button scope", less what lives only inside a table or a
 # formula, and SVG's, gone with the drawings). The block lookups fetch them
