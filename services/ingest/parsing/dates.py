@@ -28,10 +28,16 @@ _WEEKDAY = (
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = r"(?:(?:updated|published|posted|last\s+updated|обновлено|опубликовано)\s*:?\s+)?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
-# Pages often print the time of the last update after the date.
-_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+# Pages often print the time of the last update after the date ("…, 10:45",
+# "… at 10:45 am", "… | 14:05").
+_TIME = (
+    r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+)
+# A dateline's place before the date: "Bishkek, 2 December 2026", "АСТАНА, 2 декабря 2026".
+_PLACE = r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+)?,\s+)?"
 _DATE_LINE = re.compile(
-    rf"\s*{_LABEL}{_WEEKDAY}(?:"
+    rf"\s*{_LABEL}{_PLACE}{_WEEKDAY}(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"

@@ -96,6 +96,9 @@ _COMMON = frozenset(
 # reporters". Headlines say "says"; prose that lost its full stop says "said".
 _ATTRIBUTION = re.compile(
     r",\s+(?:[\w'’.\-]+\s+){0,4}(?:said|told\s+\w+|added|reported|announced|noted|wrote)$"
+    # Russian puts the verb first: "…, сообщает Кыргызгидромет", "…, заявил министр".
+    r"|,\s+(?:сообщает|сообщают|сообщил[аи]?|заявил[аи]?|отметил[аи]?|передает|передаёт|пишет"
+    r"|рассказал[аи]?|уточнил[аи]?|добавил[аи]?|говорится)(?:\s+[\w«»\"'.\-]+){0,5}$"
 )
 
 
@@ -167,12 +170,24 @@ class StoryCutter:
             return False
         if skip or opens_with_dateline(following):
             return looks_like_prose(following) or skip > 0
-        if not looks_like_prose(following) or sentence_shaped(following):
+        if not looks_like_prose(following) or (
+            sentence_shaped(following) and not _ATTRIBUTION.search(following)
+        ):
+            # Two headline-shaped lines: neither is a headline over prose, unless
+            # the second is reported speech that lost its full stop.
             return False
         if _ATTRIBUTION.search(text):
             return False  # "…, officials said": a paragraph without its full stop
-        if i > 0 and not ends_sentence(texts[i - 1]) and not looks_like_prose(texts[i - 1]):
-            return False  # a kicker, a label or a dateline above: no story has ended
+        if (
+            (self._open or not after_break)
+            and i > 0
+            and not ends_sentence(texts[i - 1])
+            and not looks_like_prose(texts[i - 1])
+        ):
+            # A kicker, a label or a dateline above: no story has ended. Before
+            # the first story, a line set apart above is the page's name or
+            # section, which starts nothing.
+            return False
         if not self._open:
             return True
         shared = len((_subject(text) | _subject(following)) & self._story_subject())

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 from .articles import Draft, build_articles, is_page_furniture
 from .bylines import byline_authors, is_dateline
+from .chrome_lines import KIND as CHROME_LINES
+from .chrome_lines import is_chrome_line
 from .dates import parse_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
@@ -45,6 +47,10 @@ def parse_text(text: str) -> ParsedPage:
         when = parse_date_line(line)
         if when is not None:
             page_date = page_date or when
+            after_break = True
+            continue
+        if is_chrome_line(line):
+            notes.add(CHROME_LINES, line)
             after_break = True
             continue
         if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):

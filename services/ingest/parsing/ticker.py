@@ -13,12 +13,15 @@ _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 # ("USD/UZS 12 050,00"; a no-break or narrow no-break space in most pages).
 _GROUP_SPACES = " \u00a0\u202f"
 _RATE = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?:[.,][0-9]+)?|{_NUMBER}"
-_CHANGE = rf"[+\-\u2212\u25b2\u25bc]?\s?{_NUMBER}%"
+# A change is a percentage ("0.2%", "-0%", "▲ 0.4%") or an amount with its sign
+# set against it ("▲0.10", "+15,00").
+_SIGN = r"[+\-\u2212\u25b2\u25bc]"
+_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|{_SIGN}{_NUMBER})"
 _ITEM = (
     r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*=\s*|\s+)"
     rf"(?P<rate>{_RATE})"
     # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
-    # appears where a CMS typesets the sign), "(-0.3%)", or none at all.
+    # appears where a CMS typesets the sign), "▼0.05", "(-0.3%)", or none at all.
     rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
 )
 _BULLET = r"[\u2022\u00b7\u25aa\u25cf*|\-\u2013;,]"
@@ -26,7 +29,9 @@ _ITEM_RE = re.compile(_ITEM)
 _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", _ITEM)
 # Scrolling tickers are often captured as several quotes run together on one
 # line; the whole line must be quotes (and bullets) to count as ticker text.
-_LINE_RE = re.compile(rf"\s*(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}(?![0-9])\s*)+")
+# A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:".
+_LABEL = r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,3}\s*:\s*)?"
+_LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the
 # pattern its fast first-character scan.)

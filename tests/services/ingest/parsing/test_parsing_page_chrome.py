@@ -1,0 +1,151 @@
+"""Plain-text pages as outlets copy them: the page's name above the stories, captions,
+"read also" links, prompts and notices between and after them, labelled tickers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from services.ingest.parsing import Quote
+from services.ingest.parsing.chrome_lines import KIND, is_chrome_line
+from services.ingest.parsing.dates import parse_date_line
+from services.ingest.parsing.ticker import parse_ticker_line
+
+
+def test_an_english_page_with_its_chrome_left_out(page_fixture) -> None:
+    page = page_fixture("outlet-chrome.txt")
+    assert [a.title for a in page.articles] == [
+        "Kyrgyzstan and Uzbekistan sign water-sharing deal",
+        "Bread prices rise again",
+    ]
+    deal, bread = page.articles
+    assert deal.authors == ("Aibek Toktosunov",)
+    # The caption between two paragraphs is neither a paragraph nor a headline.
+    assert len(deal.paragraphs) == 3
+    assert deal.paragraphs[1].startswith("The deal sets out")
+    assert deal.tags == ("kyrgyzstan", "uzbekistan")
+    # A paragraph without its full stop stays in its story.
+    assert bread.paragraphs == (
+        "Bread prices in Bishkek rose by 4% in November, the statistics committee said on Monday.",
+        "The increase follows a poor harvest in the north of the country",
+        "Analysts expect bread prices to rise further in the spring.",
+    )
+    # A dateline-shaped date line with its place is the page's date.
+    assert page.page_date == date(2026, 12, 2)
+    # Changes as amounts with a sign, "|" between the pairs: stored as published.
+    assert page.quotes == (
+        Quote("USD", "KGS", Decimal("87.45"), "▲0.10"),
+        Quote("EUR", "KGS", Decimal("92.10"), "▼0.05"),
+        Quote("RUB", "KGS", Decimal("0.95"), "0%"),
+    )
+    kinds = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert kinds[KIND].blocks == 6
+    assert kinds[KIND].sample == "Photo: The Kambarata dam in winter. (Kabar Review)"
+    assert kinds["before the first headline"].sample == "Kabar Review"
+    assert page.diagnostics.warnings == ()
+
+
+def test_a_russian_page_with_its_chrome_left_out(page_fixture) -> None:
+    page = page_fixture("russian-chrome.txt")
+    assert [a.title for a in page.articles] == [
+        "Жапаров назначил нового министра финансов",
+        "В Бишкеке выпал первый снег",
+    ]
+    minister, snow = page.articles
+    assert minister.authors == ("Айгуль Асанова",)
+    assert len(minister.paragraphs) == 2 and minister.tags == ("kyrgyzstan",)
+    # Reported speech without its full stop is the story's first paragraph, not a headline.
+    assert snow.paragraphs[0] == (
+        "Первый снег выпал в Бишкеке в ночь на среду, сообщает Кыргызгидромет"
+    )
+    assert len(snow.paragraphs) == 2
+    # A labelled ticker line with comma decimals and bracketed changes.
+    assert page.quotes == (
+        Quote("USD", "KGS", Decimal("87.45"), "(+0,2%)"),
+        Quote("EUR", "KGS", Decimal("92.10"), "(-0,1%)"),
+        Quote("RUB", "KGS", Decimal("0.95"), ""),
+    )
+    kinds = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert kinds[KIND].blocks == 4
+    assert kinds[KIND].sample == "Фото: пресс-служба президента"
+    # The site's name above the first story starts nothing.
+    assert kinds["before the first headline"].sample == "24-review.kg"
+    assert page.diagnostics.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Reuters",
+        "Photo by Dana Omarova",
+        "Фото: пресс-служба Акорды",
+        "Read also: Tenge weakens",
+        "Read more",
+        "Related",
+        "Читайте также: Курс тенге укрепился",
+        "Share this article",
+        "Share on Facebook",
+        "Subscribe to our Telegram channel",
+        "Подписывайтесь на наш канал",
+        "Advertisement",
+        "© 2026 Kabar",
+        "Copyright 2026 Times of Central Asia",
+        "Все права защищены",
+    ],
+)
+def test_chrome_lines(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share prices in Almaty fell on Monday.",
+        "Shares of Kazakhmys rose 5%.",
+        "Copyright law is changing in Kazakhstan.",
+        "Related talks will continue in Astana next week.",
+        "Subscribers of Beeline complained about outages.",
+        "Photographers gathered outside the parliament.",
+        "Advertisement revenue fell by a third.",
+        "Фотовыставка открылась в Бишкеке.",
+    ],
+)
+def test_prose_is_no_chrome(line: str) -> None:
+    assert not is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "quotes"),
+    [
+        ("Exchange rates: USD/UZS = 12 050,00 (+15,00)", [("USD", "UZS", "12050.00", "(+15,00)")]),
+        ("Курс валют НБ РК: USD/KZT 512.30 -1.20", [("USD", "KZT", "512.30", "-1.20")]),
+        ("USD/KZT 512.30 ▲ 0.4%", [("USD", "KZT", "512.30", "▲ 0.4%")]),
+    ],
+)
+def test_ticker_lines_with_labels_and_amounts(line: str, quotes: list[tuple[str, ...]]) -> None:
+    found = parse_ticker_line(line)
+    assert found is not None
+    assert [(q.base, q.quote, str(q.rate), q.change) for q in found] == quotes
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["USD/KZT 512.30 - 5 points, analysts say", "The tenge: USD/KZT fell sharply on Monday"],
+)
+def test_prose_naming_pairs_is_no_ticker_line(line: str) -> None:
+    assert parse_ticker_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Bishkek, 2 December 2026", date(2026, 12, 2)),
+        ("АСТАНА, 2 декабря 2026 года", date(2026, 12, 2)),
+        ("Wednesday, December 2, 2026 | 14:05", date(2026, 12, 2)),
+        ("Nur-Sultan, 3 March 2026", date(2026, 3, 3)),
+    ],
+)
+def test_date_lines_with_a_place_or_a_time(line: str, day: date) -> None:
+    assert parse_date_line(line) == day
