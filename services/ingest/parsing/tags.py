@@ -77,21 +77,51 @@ _RU_STEMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "iran": (("Иран", _RU_STAN_ENDINGS),),
     "turkey": (("Турци", _RU_IA_ENDINGS),),
 }
+# Russian adjectives are written in lower case ("узбекские власти", "китайская
+# компания") and decline; "русский" names a language as often as the country.
+_RU_ADJECTIVE_ENDINGS = (
+    "ий", "ый", "ая", "ое", "ие", "ые", "ого", "ой", "ому", "ую", "им", "ым", "ом", "их", "ых",
+    "ими", "ыми",
+)  # fmt: skip
+_RU_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "kazakhstan": ("казахстанск", "казахск"),
+    "uzbekistan": ("узбекистанск", "узбекск"),
+    "kyrgyzstan": ("кыргызстанск", "кыргызск", "киргизск"),
+    "tajikistan": ("таджикистанск", "таджикск"),
+    "turkmenistan": ("туркменистанск", "туркменск"),
+    "afghanistan": ("афганск",),
+    "china": ("китайск",),
+    "russia": ("российск",),
+    "iran": ("иранск",),
+    "turkey": ("турецк",),
+}
+# The names in Kazakh, Kyrgyz, Uzbek and Tajik Cyrillic, whose case endings are
+# suffixes of any length ("Қазақстанда", "Кыргызстандын", "Ўзбекистонда").
+_LOCAL_NAMES: dict[str, tuple[str, ...]] = {
+    "kazakhstan": ("Қазақстан", "Казакстан", "Қозоғистон"),
+    "uzbekistan": ("Өзбекстан", "Ўзбекистон"),
+    "kyrgyzstan": ("Қырғызстан", "Кыргызстан", "Қирғизистон"),
+    "tajikistan": ("Тәжікстан", "Тажикстан", "Тоҷикистон", "Тожикистон"),
+    "turkmenistan": ("Түрікменстан", "Түркмөнстан", "Туркманистон"),
+}
+
+
+def _ru_forms(slug: str) -> Iterable[str]:
+    for stem, endings in _RU_STEMS.get(slug, ()):
+        for ending in endings:
+            yield from (stem + ending, (stem + ending).upper())
+    for stem in _RU_ADJECTIVES.get(slug, ()):
+        for ending in _RU_ADJECTIVE_ENDINGS:
+            form = stem + ending
+            yield from (form, form.capitalize(), form.upper())
+
+
 # Searched only on pages with Cyrillic text, so English pages pay nothing.
 _RU_COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (
-        slug,
-        re.compile(
-            _trie_pattern(
-                v
-                for stem, endings in stems
-                for ending in endings
-                for v in (stem + ending, (stem + ending).upper())
-            )
-            + r"\b"
-        ),
-    )
-    for slug, stems in _RU_STEMS.items()
+    (slug, re.compile(_trie_pattern(_ru_forms(slug)) + r"\b")) for slug in _RU_STEMS
+) + tuple(
+    (slug, re.compile(rf"(?:{'|'.join(names)})[^\W\d_]*\b", re.IGNORECASE))
+    for slug, names in _LOCAL_NAMES.items()
 )
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")

@@ -26,6 +26,16 @@ from services.ingest.parsing.tags import detect_countries, merge_tags, slugify
         ("Kazakhstanfoo and Chinatown and Iranxyz", ()),
         ("roast turkey on fine china", ()),
         ("Uzbekistan-Tajikistan working group", ("tajikistan", "uzbekistan")),
+        # Russian adjectives, in lower case as Russian writes them, declined.
+        ("узбекские власти и китайская компания", ("china", "uzbekistan")),
+        ("на российском рынке, с казахстанскими банками", ("kazakhstan", "russia")),
+        ("ТУРЕЦКИЕ АВИАЛИНИИ", ("turkey",)),
+        # "русский" names the language as often as the country.
+        ("на русском языке", ()),
+        # Kazakh, Kyrgyz and Uzbek Cyrillic names with their case endings.
+        ("Қазақстанда жаңа заң қабылданды", ("kazakhstan",)),
+        ("Кыргызстандын президенти", ("kyrgyzstan",)),
+        ("Ўзбекистонда янги қонун", ("uzbekistan",)),
         ("", ()),
     ],
 )
