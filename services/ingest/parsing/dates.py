@@ -34,8 +34,12 @@ _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
 )
-# A dateline's place before the date: "Bishkek, 2 December 2026", "АСТАНА, 2 декабря 2026".
-_PLACE = r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+)?,\s+)?"
+# A place or the page's name before the date: "Bishkek, 2 December 2026",
+# "АСТАНА, 2 декабря 2026", "CENTRAL ASIA DAILY — 3 March 2026".
+_PLACE = (
+    r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+){0,2}"
+    r"(?:,|\s+[|\u2013\u2014-])\s+)?"
+)
 _DATE_LINE = re.compile(
     rf"\s*{_LABEL}{_PLACE}{_WEEKDAY}(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"

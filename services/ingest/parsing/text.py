@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import NamedTuple
 
@@ -74,6 +75,15 @@ _MAX_TICKER_LINE = 200
 BEFORE_HEADLINES = "before the first headline"
 
 
+# A live page's stamp before a headline: "14:05 Uzbekistan opens a border crossing".
+_LIVE_TIME = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d\s+(?=[^\W\d_])")
+
+
+def _without_live_time(headline: str) -> str:
+    match = _LIVE_TIME.match(headline)
+    return headline[match.end() :] if match and headline[match.end()].isupper() else headline
+
+
 def _has_lower_words(line: str) -> bool:
     return sum(word.isalpha() and word.islower() for word in line.split()) >= 3
 
@@ -126,7 +136,7 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
     drafts: list[tuple[str, list[list[str]], list[str]]] = []
     for i, line in enumerate(lines):
         if cutter.starts_story(i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]):
-            drafts.append((line.text, [], []))
+            drafts.append((_without_live_time(line.text), [], []))
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.ingest.parsing import Quote
+from services.ingest.parsing import Quote, parse_page
 from services.ingest.parsing.chrome_lines import KIND, is_chrome_line
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.ticker import parse_ticker_line
@@ -149,3 +149,26 @@ def test_prose_naming_pairs_is_no_ticker_line(line: str) -> None:
 )
 def test_date_lines_with_a_place_or_a_time(line: str, day: date) -> None:
     assert parse_date_line(line) == day
+
+
+LIVE_PAGE = """CENTRAL ASIA DAILY — 3 March 2026
+
+14:05 Uzbekistan opens new border crossing with Kyrgyzstan
+The crossing near Osh will handle up to 5,000 people a day.
+
+13:40 Turkmen gas talks resume in Ashgabat
+Delegations from China and Turkmenistan met for a second day.
+At 9:30 the talks were adjourned until Wednesday.
+"""
+
+
+def test_a_live_page_names_its_stories_without_their_times() -> None:
+    page = parse_page(LIVE_PAGE.encode(), "text/plain")
+    # The page's name and date on one line: the date is the page's.
+    assert page.page_date == date(2026, 3, 3)
+    assert [a.title for a in page.articles] == [
+        "Uzbekistan opens new border crossing with Kyrgyzstan",
+        "Turkmen gas talks resume in Ashgabat",
+    ]
+    assert page.articles[1].paragraphs[1] == "At 9:30 the talks were adjourned until Wednesday."
+    assert page.diagnostics.left_out == ()
