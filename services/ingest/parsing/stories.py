@@ -21,6 +21,10 @@ MAX_CHARS = 140
 MIN_WORDS = 2
 # A subheading is short; a longer line is a headline or a paragraph.
 _SUBHEADING_WORDS = 8
+# "- VAT falls to 10%", "• …", "* …": an item of a list, complete without a stop.
+_LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
+# Lines of a hard-wrapped paragraph read to tell whether it is prose.
+_WRAPPED_LINES = 4
 # Shared subject words that make a short line part of the story above.
 _SHARED_WORDS = 2
 _STEM = 6
@@ -126,9 +130,16 @@ def _subject(text: str) -> set[str]:
 class StoryCutter:
     """Decides, line by line in order, which lines start a story."""
 
-    def __init__(self, texts: Sequence[str], title_case: Sequence[bool]) -> None:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        title_case: Sequence[bool],
+        continues: Sequence[bool] = (),
+    ) -> None:
+        """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on."""
         self._texts = texts
         self._title_case = title_case
+        self._continues = continues
         self._open = False
         self._body_lines = 0
         self._subject: set[str] = set()
@@ -152,6 +163,13 @@ class StoryCutter:
             self._texts_seen = []
         return self._subject
 
+    def _paragraph(self, j: int) -> str:
+        """The text from line ``j`` to the end of its hard-wrapped paragraph (a few lines)."""
+        end = j
+        while end < min(len(self._continues), j + _WRAPPED_LINES) and self._continues[end]:
+            end += 1
+        return self._texts[j] if end == j else " ".join(self._texts[j : end + 1])
+
     def starts_story(self, i: int, after_break: bool, meta_after: Sequence[bool]) -> bool:
         """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines after it."""
         if self._title_case[i]:
@@ -165,7 +183,7 @@ class StoryCutter:
         skip = 0
         while skip < len(meta_after) and meta_after[skip]:
             skip += 1
-        following = texts[i + 1 + skip] if i + 1 + skip < len(texts) else None
+        following = self._paragraph(i + 1 + skip) if i + 1 + skip < len(texts) else None
         if following is None or has_speaker_tag(following):
             return False
         if skip or opens_with_dateline(following):
@@ -183,10 +201,11 @@ class StoryCutter:
             and i > 0
             and not ends_sentence(texts[i - 1])
             and not looks_like_prose(texts[i - 1])
+            and not _LIST_ITEM.match(texts[i - 1])
         ):
             # A kicker, a label or a dateline above: no story has ended. Before
             # the first story, a line set apart above is the page's name or
-            # section, which starts nothing.
+            # section, which starts nothing. A list's item ends without a stop.
             return False
         if not self._open:
             return True

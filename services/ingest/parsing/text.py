@@ -75,13 +75,45 @@ _MAX_TICKER_LINE = 200
 BEFORE_HEADLINES = "before the first headline"
 
 
-# A live page's stamp before a headline: "14:05 Uzbekistan opens a border crossing".
-_LIVE_TIME = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d\s+(?=[^\W\d_])")
+# Before a headline, a live page's time ("14:05 Uzbekistan opens a border
+# crossing") or a digest's number ("2. Kyrgyz parliament backs new tax code").
+_HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=[^\W\d_])")
 
 
-def _without_live_time(headline: str) -> str:
-    match = _LIVE_TIME.match(headline)
+def _without_prefix(headline: str) -> str:
+    match = _HEADLINE_PREFIX.match(headline)
     return headline[match.end() :] if match and headline[match.end()].isupper() else headline
+
+
+# A hard-wrapped page: lines this long at most (as e-mail and wire text wrap at
+# 64 to 80 columns), enough of them close to it.
+_MIN_WRAP, _MAX_WRAP = 60, 100
+_WRAP_SLACK = 15
+
+
+def _wrapped(lines: list[_Line]) -> list[bool]:
+    """For each line, whether the next one carries on its paragraph, wrapped at a
+    fixed width as e-mail and wire text is: the line reaches the page's width,
+    does not end a sentence, and the next follows without a break. On a page of
+    one paragraph per line (most pages), no line does."""
+    no = [False] * len(lines)
+    lengths = [len(line.text) for line in lines]
+    width = max(lengths, default=0)
+    if not _MIN_WRAP <= width <= _MAX_WRAP:
+        return no
+    full = [n >= width - _WRAP_SLACK for n in lengths]
+    if sum(full) < 3 or sum(full) * 5 < len(lines):
+        return no
+    return [
+        full[k]
+        and k + 1 < len(lines)
+        and not lines[k + 1].after_break
+        # Wrapped: the next line's first word would not have fitted on this one.
+        and lengths[k] + 1 + len(lines[k + 1].text.split(maxsplit=1)[0]) > width - 2
+        and not ends_sentence(lines[k].text)
+        and not _is_meta(lines[k])
+        for k in range(len(lines))
+    ]
 
 
 def _has_lower_words(line: str) -> bool:
@@ -130,13 +162,14 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
 
 
 def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
-    cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines))
+    continues = _wrapped(lines)
+    cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines), continues)
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
     drafts: list[tuple[str, list[list[str]], list[str]]] = []
     for i, line in enumerate(lines):
         if cutter.starts_story(i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]):
-            drafts.append((_without_live_time(line.text), [], []))
+            drafts.append((_without_prefix(line.text), [], []))
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article
@@ -145,11 +178,13 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
         paragraphs, authors = drafts[-1][1], drafts[-1][2]
         if line.authors is not None and not paragraphs:
             authors.extend(line.authors)
-        elif (
-            paragraphs
-            and not line.after_break
-            and line.text[0].islower()
-            and not ends_sentence(paragraphs[-1][-1])
+        elif paragraphs and (
+            continues[i - 1]
+            or (
+                not line.after_break
+                and line.text[0].islower()
+                and not ends_sentence(paragraphs[-1][-1])
+            )
         ):
             # Hard-wrapped prose: this line finishes the previous one's sentence.
             paragraphs[-1].append(line.text)

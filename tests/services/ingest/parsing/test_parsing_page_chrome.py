@@ -172,3 +172,39 @@ def test_a_live_page_names_its_stories_without_their_times() -> None:
     ]
     assert page.articles[1].paragraphs[1] == "At 9:30 the talks were adjourned until Wednesday."
     assert page.diagnostics.left_out == ()
+
+
+def test_a_hard_wrapped_digest_with_numbered_headlines(page_fixture) -> None:
+    page = page_fixture("digest-wrapped.txt")
+    assert [a.title for a in page.articles] == [
+        "Kazakhstan to build second nuclear plant",
+        "Kyrgyz parliament backs new tax code",
+        "Tajikistan and China agree road deal",
+    ]
+    plant, tax, road = page.articles
+    # Lines wrapped at a fixed width are one paragraph again.
+    assert plant.paragraphs == (
+        "The government approved plans for a second nuclear power plant near Lake Balkhash, "
+        "the energy ministry said on Monday. Construction is due to start in 2028.",
+    )
+    # A list's items stay in their story, and the next story starts after the last one.
+    assert tax.paragraphs[1:] == (
+        "Key changes:",
+        "- VAT falls from 12% to 10%",
+        "- small firms pay a flat 4% turnover tax",
+        "- the new code takes effect in July",
+    )
+    assert road.tags == ("china", "tajikistan")
+
+
+def test_a_page_of_one_paragraph_per_line_is_not_rewrapped() -> None:
+    # Short unfinished lines, one paragraph each: no fixed width, nothing joined.
+    text = (
+        "Kazakhstan raises fuel prices\n"
+        "Fuel prices will rise by 5% from April, officials said\n"
+        "Drivers protested in Almaty on Saturday and Sunday\n"
+        "The ministry said prices had been frozen for two years\n"
+    )
+    page = parse_page(text.encode(), "text/plain")
+    assert len(page.articles) == 1
+    assert len(page.articles[0].paragraphs) == 3
