@@ -1,8 +1,9 @@
 """Lines a plain-text page prints around its stories that belong to none of them.
 
 A page copied as text keeps what its layout set apart: photo captions and
-credits ("Photo: …", "Фото: …"), "Read also" and "Related" links, share and
-subscribe prompts, "Advertisement" labels and the copyright notice. None of
+credits ("Photo: …", "Фото: …"), a story's source and tag lines, "Read also"
+and "Related" links, share and subscribe prompts, "Advertisement" labels and
+the copyright notice. None of
 them is a story's text or a headline; each is left out and said so.
 """
 
@@ -26,6 +27,8 @@ _CHROME_START = re.compile(
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
     r"|share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    # A story's credits and labels: "Source: Reuters", "Источник: …", "Tags: …".
+    r"|(?:source|sources|источник|tags|keywords|теги|тэги|метки)\s*:"
     # Labels standing alone.
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"
     # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .bylines import opens_with_dateline
+from .bylines import byline_authors, opens_with_dateline
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
 
 MAX_WORDS = 16
@@ -202,10 +202,12 @@ class StoryCutter:
             and not ends_sentence(texts[i - 1])
             and not looks_like_prose(texts[i - 1])
             and not _LIST_ITEM.match(texts[i - 1])
+            and byline_authors(texts[i - 1]) is None
         ):
             # A kicker, a label or a dateline above: no story has ended. Before
             # the first story, a line set apart above is the page's name or
-            # section, which starts nothing. A list's item ends without a stop.
+            # section, which starts nothing. A list's item ends without a stop,
+            # and a byline above is the end of the story it signs.
             return False
         if not self._open:
             return True

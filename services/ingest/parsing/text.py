@@ -176,7 +176,8 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
             notes.add(BEFORE_HEADLINES, line.text)
             continue
         paragraphs, authors = drafts[-1][1], drafts[-1][2]
-        if line.authors is not None and not paragraphs:
+        if line.authors is not None:
+            # Under the headline or at the story's end, as many outlets sign.
             authors.extend(line.authors)
         elif paragraphs and (
             continues[i - 1]

@@ -208,3 +208,18 @@ def test_a_page_of_one_paragraph_per_line_is_not_rewrapped() -> None:
     page = parse_page(text.encode(), "text/plain")
     assert len(page.articles) == 1
     assert len(page.articles[0].paragraphs) == 3
+
+
+def test_a_russian_page_signed_at_the_end_of_each_story(page_fixture) -> None:
+    page = page_fixture("russian-signed-at-end.txt")
+    assert [a.title for a in page.articles] == [
+        "Нацбанк Казахстана сохранил базовую ставку",
+        "Что будет с ценами на бензин?",
+    ]
+    rate, petrol = page.articles
+    # The byline under the story names its author; the source line is a credit.
+    assert rate.authors == ("Ерлан Смагулов",)
+    assert len(rate.paragraphs) == 2
+    assert len(petrol.paragraphs) == 2 and petrol.authors == ()
+    kinds = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert kinds[KIND].blocks == 2  # "Источник: …" and "Теги: …"
