@@ -16,8 +16,12 @@ _UPPER = "A-ZА-ЯЁ"
 _NAME = rf"[{_UPPER}][\w'’.\-]*"
 _JOIN = r"(?:\s+|,\s*|\s+(?:and|и|&)\s+)"
 _BYLINE = re.compile(
-    rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст)(?:\s*:\s*|\s+)"
+    rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст"
+    # Credit lines of wire copy and magazines: the reporters are the authors.
+    rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting)\s+by)(?:\s*:\s*|\s+)"
     rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,8}})\s*"
+    # "Reporting by …; Editing by …": editors are no authors.
+    r"(?:;\s*(?:Editing|Edited|Writing)\s+by\s+[^;]{1,80})?"
 )
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
 MAX_BYLINE = 120
@@ -39,7 +43,7 @@ MAX_DATELINE = 60
 
 def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
-    if len(line) > MAX_BYLINE or line[:1] not in "BbAАТ":
+    if len(line) > MAX_BYLINE or line[:1] not in "BbAАТWRSAw":
         return None
     match = _BYLINE.fullmatch(line)
     if match is None:

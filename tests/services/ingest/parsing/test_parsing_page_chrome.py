@@ -223,3 +223,29 @@ def test_a_russian_page_signed_at_the_end_of_each_story(page_fixture) -> None:
     assert len(petrol.paragraphs) == 2 and petrol.authors == ()
     kinds = {kind.kind: kind for kind in page.diagnostics.left_out}
     assert kinds[KIND].blocks == 2  # "Источник: …" and "Теги: …"
+
+
+WIRE_PAGE = """Asia Review
+3 March 2026
+
+BREAKING: Earthquake hits eastern Tajikistan
+A magnitude 5.8 earthquake struck the Rasht valley early on Tuesday, the emergencies committee said.
+There were no immediate reports of casualties in the valley on Monday night.
+Reporting by Farhod Rahimov; Editing by Lola Saidova
+
+UPDATE 2-Tajik somoni steady against dollar
+The somoni traded at 10.95 per dollar on Tuesday, unchanged from Monday.
+"""
+
+
+def test_wire_credits_name_the_reporters_and_end_the_story() -> None:
+    page = parse_page(WIRE_PAGE.encode(), "text/plain")
+    assert [a.title for a in page.articles] == [
+        "BREAKING: Earthquake hits eastern Tajikistan",
+        # Sharing only the days of the week with the story above is sharing no subject.
+        "UPDATE 2-Tajik somoni steady against dollar",
+    ]
+    quake, somoni = page.articles
+    # The editor is no author.
+    assert quake.authors == ("Farhod Rahimov",)
+    assert len(quake.paragraphs) == 2 and somoni.authors == ()
