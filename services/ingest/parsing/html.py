@@ -302,7 +302,9 @@ class _Page:
         the caller has read it.
         """
         tree = self.tree
-        if heading is None:
+        if heading is None and not facts.headline:
+            # The markup's headline stands in for the page's structured one
+            # alone: with that, it is never asked.
             heading = first_heading(tree)
         drop_invisible(tree, paragraphs=True)
         # Nothing is dropped from this tree, so ticker bars in menus and
