@@ -163,11 +163,11 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     names: dict[str, bool] = {}
     # Containers with an inline child that holds a paragraph's worth of text
     # and no block: a run of the container's own.
+    inline = [i for i, tag_id in enumerate(tags) if tag_id in _INLINE_IDS]
     wrapping = {
         parents[i]
-        for i, tag_id in enumerate(tags)
-        if tag_id in _INLINE_IDS
-        and not holds[i]
+        for i in inline
+        if not holds[i]
         and parents[i] >= 0
         and holds[parents[i]]
         and len(nodes[i].text(deep=False).strip()) >= _WRAPPED_CHARS
@@ -203,6 +203,18 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
             i in wrapping or len(node.text(deep=False).strip()) >= _MIN_LOOSE_CHARS
         ):
             runs = _loose_runs(walk, node, i)
+            if runs:
+                blocks.extend(runs)
+                runs_found = True
+    # An inline wrapper holding blocks and text of its own between them (an
+    # older page's story in a <font>, its paragraphs parted by empty <p>s):
+    # its runs are the story's paragraphs. Only the outermost of nested
+    # ones: its runs hold the text of those inside it.
+    covered = 0  # the walk index just past the last wrapper read
+    for i in inline:
+        if i >= covered and holds[i] and len(nodes[i].text(deep=False).strip()) >= _WRAPPED_CHARS:
+            runs = _loose_runs(walk, nodes[i], i)
+            covered = walk.end(i)
             if runs:
                 blocks.extend(runs)
                 runs_found = True

@@ -506,6 +506,7 @@ def test_a_tighter_limit_already_in_force_is_kept() -> None:
         "<p>{x}<table><tr><td>",  # no doctype: a table does not close the <p>
         "<p>{x}<button>",
         "<ul><li>{x}",
+        "<font>{x}<p></p>",  # an inline wrapper's runs between blocks
     ],
 )
 def test_nested_elements_full_of_text_parse_in_linear_time(unit: str) -> None:

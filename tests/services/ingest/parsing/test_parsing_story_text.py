@@ -29,3 +29,29 @@ def test_preformatted_text_stays_in_its_story(wrapper: str) -> None:
     assert story.title == "Reading the quote feed"
     # The code's lines, as every paragraph's, run together with single spaces.
     assert story.paragraphs == (INTRO, " ".join(CODE.replace("\n", " ").split()), OUTRO)
+
+
+RUNS = (
+    "Almaty - The city council voted on Tuesday to close the old tram depot and sell its "
+    "land to a developer who has promised a park along the river.",
+    "The depot's last trams left service in 2015, and the buildings have stood empty since, "
+    "a council spokesman told reporters after the vote.",
+    "Residents' groups said they would ask a court to stop the sale, arguing that the park "
+    "covers less than a third of the land the developer will get.",
+)
+
+
+def test_story_in_an_inline_wrapper_between_empty_paragraphs_is_read() -> None:
+    # An older page's layout: the story's text in a <font>, its paragraphs
+    # parted by empty <p>s, beside a table of links.
+    links = "".join(f'<tr><td><a href="/a/{i}">Other story {i}</a></td></tr>' for i in range(6))
+    text = " <p></p>".join(RUNS)
+    body = f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
+<html><head><title>Almaty council votes to close the old tram depot : City</title></head>
+<body><table><tr><td width="150"><table>{links}</table></td>
+<td><h1>Almaty council votes to close the old tram depot</h1>
+<div align="justify"><font size="2" face="Verdana">{text} <p></p></font></div>
+</td></tr></table></body></html>"""
+    [article] = parse_page(body.encode(), "text/html").articles
+    assert article.title == "Almaty council votes to close the old tram depot"
+    assert article.paragraphs == RUNS
