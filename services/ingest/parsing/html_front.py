@@ -32,7 +32,9 @@ from .text import article_lines
 _COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-content"
 # Each selector in a list costs a test of every element, so roles are matched
 # as one [role] and sorted out here, with the headers.
-_CHROME = "header, [role], [hidden]"
+# A page's footer before <footer> was, by the id sites gave it: its boxes
+# (sponsored links, a marketplace, the site's sections) are no stories.
+_CHROME = "header, [role], [hidden], #footer"
 _ARTICLE_CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
 # The page's stories: outermost <article>s (comments and related items nested
@@ -192,7 +194,11 @@ class FrontPage:
         if node.tag == "header" and not self.ancestry.inside(node, "article"):
             return True
         attributes = node.attributes
-        return "hidden" in attributes or (attributes.get("role") or "").strip() in _CHROME_ROLES
+        return (
+            "hidden" in attributes
+            or (attributes.get("role") or "").strip() in _CHROME_ROLES
+            or attributes.get("id") == "footer"
+        )
 
     def _blocks(self, scope: LexborNode) -> list[str]:
         nodes, tags = _BLOCK_QUERY.elements(scope)

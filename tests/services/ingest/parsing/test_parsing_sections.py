@@ -102,3 +102,22 @@ def test_a_heading_that_shows_nothing_cuts_no_story() -> None:
     )
     assert [article.title for article in page.articles] == list(SECTIONS)
     assert [article.paragraphs for article in page.articles] == list(SECTIONS.values())
+
+
+def test_boxes_in_the_page_footer_by_its_id_are_no_stories() -> None:
+    # Before <footer>, a page's footer was the element with id="footer".
+    offers = "".join(
+        f'<dt><a href="https://ads.example/{i}">Partner {i}</a></dt><dd><p>'
+        f'<a href="https://ads.example/{i}">Offer {i}</a><br>Compare prices of laptops, '
+        "tablets and phones from hundreds of shops, with reviews by their buyers.</p></dd>"
+        for i in range(8)
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for texts in SECTIONS.values() for text in texts)
+    page = parse(
+        "<!DOCTYPE html><html><head><title>Ala-Too Wire</title></head><body>"
+        f'<div id="content"><h1>{HEADLINE}</h1>{paragraphs}</div>'
+        f'<div id="footer"><h3>Marketplace</h3><dl>{offers}</dl></div></body></html>'
+    )
+    assert [article.title for article in page.articles] == [HEADLINE]
+    kinds = {kind.kind for kind in page.diagnostics.left_out}
+    assert "site chrome" in kinds
