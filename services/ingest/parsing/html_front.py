@@ -83,15 +83,17 @@ def _draft(
 
 
 def _is_link_item(node: LexborNode) -> bool:
-    """A list item that is one link and nothing else ("<li><a>Other story</a></li>")."""
+    """A list item that is one link and nothing else ("<li><a>Other story</a></li>",
+    the link maybe wrapped: "<li><span><a>…</a></span></li>")."""
     if node.tag != "li":
         return False
-    children = list(node.iter())
-    return (
-        len(children) == 1
-        and children[0].tag == "a"
-        and node_text(children[0]).strip() == node_text(node).strip()
-    )
+    link = None
+    for inner in node.traverse():  # the item itself first, then what it holds
+        if inner.tag == "a":
+            if link is not None:
+                return False
+            link = inner
+    return link is not None and node_text(link).strip() == node_text(node).strip()
 
 
 class FrontPage:
@@ -201,8 +203,17 @@ class FrontPage:
         )
 
     def _blocks(self, scope: LexborNode) -> list[str]:
+        """The texts of the blocks under ``scope``, less the list items that
+        are one bare link each (a menu, a list of headlines): never a story's
+        line, each counted as text outside the stories."""
         nodes, tags = _BLOCK_QUERY.elements(scope)
-        return [self._text(node) for node in self._leaf_blocks(nodes, tags)]
+        texts = []
+        for node in self._leaf_blocks(nodes, tags):
+            if _is_link_item(node):
+                note_text(self.notes, OUTSIDE, node)
+            else:
+                texts.append(self._text(node))
+        return texts
 
     def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
         """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from services.ingest.parsing import ParsedPage, parse_page
 from tests.support.sample import SAMPLE_TITLES
 
@@ -186,11 +188,12 @@ def test_the_diagnostics_of_a_hostile_front_page_stay_small() -> None:
     assert len(json.dumps(page.diagnostics.as_json())) < 1000
 
 
-def test_lists_of_bare_links_under_a_story_are_no_part_of_it() -> None:
+@pytest.mark.parametrize("link", ['<a href="/{}">{}</a>', '<span><a href="/{}">{}</a></span>'])
+def test_lists_of_bare_links_under_a_story_are_no_part_of_it(link: str) -> None:
     # A story's text, then the page's share bar and menus with no heading of
-    # their own between: each item one link and nothing else.
+    # their own between: each item one link (maybe wrapped) and nothing else.
     items = "".join(
-        f'<li><a href="/{slug}">{label}</a></li>'
+        f"<li>{link.format(slug, label)}</li>"
         for slug, label in (("mail", "Email"), ("print", "Print this story"), ("", "Home"))
     )
     page = html(
@@ -208,3 +211,29 @@ def test_lists_of_bare_links_under_a_story_are_no_part_of_it() -> None:
     )
     blocks, _, sample = kinds(page)["outside the stories"]
     assert (blocks, sample) == (3, "Email")
+
+
+def test_lists_of_bare_links_on_a_page_without_headings_are_no_story() -> None:
+    # No headings: the paragraphs are read as lines, a headline line before
+    # its prose. A menu's items (links wrapped in spans) are no lines of it.
+    menu = "".join(
+        f'<li><span><a href="/sports/{i}">Sports headlines from the region, part {i}</a></span></li>'
+        for i in range(12)
+    )
+    story = (
+        "ALMATY — The city's metro will add three stations by the end of next year, its "
+        "operator said on Thursday.",
+        "The new stations extend the line to the western districts, where most of the "
+        "city's new housing has gone up since 2015.",
+    )
+    page = html(
+        "<html><head><title>City news</title></head><body>"
+        f"<ul class='menu'>{menu}</ul>"
+        "<p><b>Almaty metro to open three new stations</b></p>"
+        + "".join(f"<p>{text}</p>" for text in story)
+        + "</body></html>"
+    )
+    (article,) = page.articles
+    assert article.title == "Almaty metro to open three new stations"
+    assert article.paragraphs == story
+    assert kinds(page)["outside the stories"][0] == 12
