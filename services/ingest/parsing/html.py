@@ -109,7 +109,11 @@ def _left_may_show_quote(tree: LexborHTMLParser, chrome: ChromeCut, clean: bool)
 
 
 def _one_story(
-    stories: tuple[ParsedArticle, ...], h1: str, headline: str, named: str, bare: list[str]
+    stories: tuple[ParsedArticle, ...],
+    h1: str,
+    headline: str,
+    named: tuple[str, ...],
+    bare: list[str],
 ) -> bool:
     """Whether the stories a page's headings cut are one article as a person sees
     it: none, or none that holds a sentence (boxes of links and labels); one
@@ -126,16 +130,13 @@ def _one_story(
         return True
     if len(stories) == 1:
         return (stories[0].title == h1 and h1 != headline) or _chars(stories[0]) < _STORY_CHARS
-    named = named.casefold()
     if any(
-        story.url is None and (story.title == headline or story.title.casefold() == named)
+        story.url is None and (story.title == headline or story.title.casefold() in named)
         for story in stories
     ):
         return True
-    return (
-        bool(named)
-        and any(heading.casefold() == named for heading in bare)
-        and all(story.url is None for story in stories)
+    return any(heading.casefold() in named for heading in bare) and all(
+        story.url is None for story in stories
     )
 
 
@@ -258,7 +259,7 @@ class _Page:
         self,
         stories: tuple[ParsedArticle, ...],
         facts: PageFacts,
-        headlines: tuple[str, str, str],
+        headlines: tuple[str, str, tuple[str, ...]],
         bare: list[str],
     ) -> tuple[ParsedArticle, ...]:
         """A page that marks no article and whose headlines cut no story (an

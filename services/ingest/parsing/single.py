@@ -51,18 +51,33 @@ def first_heading(tree: LexborHTMLParser) -> str | None:
     return markup_headline(tree)[1] or None
 
 
-def markup_headline(tree: LexborHTMLParser) -> tuple[str, str, str]:
+def markup_headline(tree: LexborHTMLParser) -> tuple[str, str, tuple[str, ...]]:
     """The text of the page's first <h1>, the headline ``first_heading`` gives,
-    and the story the page's <title> names ("" for a title of fewer words
-    than a headline has: a site's or a section's name)."""
+    and the story the page's <title> names, lower-cased, in the forms it may
+    take (``_named_stories``)."""
     node = tree.body.css_first("h1") if tree.body is not None else None
     heading = text_of(node)[:_MAX_TITLE] if node is not None else ""
     title_node = tree.head.css_first("title") if tree.head is not None else None
-    title = _story_title(text_of(title_node)) if title_node is not None else ""
-    named = title if len(_WORD.findall(title)) >= _HEADLINE_WORDS else ""
+    full = text_of(title_node) if title_node is not None else ""
+    title = _story_title(full) if full else ""
+    named = _named_stories(full, title)
     if not title or (heading and not _logo(heading, title)):
         return heading, heading, named
     return heading, title[:_MAX_TITLE], named
+
+
+def _named_stories(full: str, title: str) -> tuple[str, ...]:
+    """The story a <title> (``full``) names, lower-cased: before the site's
+    name it ends with (``title``, as ``_story_title`` reads it), or before
+    the section and the site's name ("Story - News - Site"). None of fewer
+    words than a headline has: a site's or a section's name."""
+    first = _TITLE_SEPARATOR.search(full)
+    forms = (title, full[: first.start()].strip()) if first is not None else (title,)
+    return tuple(
+        dict.fromkeys(
+            form.casefold() for form in forms if len(_WORD.findall(form)) >= _HEADLINE_WORDS
+        )
+    )
 
 
 def names_its_story(tree: LexborHTMLParser, h1: str) -> bool:

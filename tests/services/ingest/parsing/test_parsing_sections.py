@@ -3,6 +3,8 @@ is read as that one story, and headings that show nothing cut nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from services.ingest.parsing import ParsedPage, parse_page
 
 LEAD = (
@@ -58,9 +60,13 @@ def sectioned_page(
 HEADLINE = "Kyrgyzstan lowers the first turbine of the Naryn cascade"
 
 
-def test_sections_under_the_bare_heading_the_title_names_are_one_story() -> None:
-    # Its headline straight above its first section: no heading is over its text alone.
-    page = parse(sectioned_page(HEADLINE, f"{HEADLINE} | Ala-Too Wire"))
+@pytest.mark.parametrize(
+    "title", [f"{HEADLINE} | Ala-Too Wire", f"{HEADLINE} - Energy - Ala-Too Wire"]
+)
+def test_sections_under_the_bare_heading_the_title_names_are_one_story(title: str) -> None:
+    # Its headline straight above its first section: no heading is over its
+    # text alone. The <title> names it before the site (and its section).
+    page = parse(sectioned_page(HEADLINE, title))
     [article] = page.articles
     text = "\n".join(article.paragraphs)
     assert all(paragraph in text for texts in SECTIONS.values() for paragraph in texts)
