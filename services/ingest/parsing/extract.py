@@ -41,6 +41,8 @@ _LINK_HEAVY = 0.5
 # A teaser: this much of it the link it starts with (its headline), its text cut short.
 _TEASER_LINKS = 0.15
 _CUT_SHORT = ("...", "…", "[...]", "[…]")
+# A teaser's text under its linked headline: shorter than a story's few sentences.
+_TEASER_CHARS = 300
 # Weights of what a block says about its container.
 _PROSE_MIN_CHARS = 60
 _AGAINST = 1.5
@@ -95,8 +97,9 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
     end = walk.end(best)
     left_out = Notes()
     kept = []
+    places = []  # each kept block's place in ``blocks``
     seen: set[str] = set()
-    for block, is_links in zip(blocks, links, strict=True):
+    for place, (block, is_links) in enumerate(zip(blocks, links, strict=True)):
         if block.text in seen:
             # A page carrying its story twice (a print or app copy) or a
             # pull quote repeating a paragraph: each text once.
@@ -114,8 +117,10 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             left_out.add("labels", block.text)
         else:
             kept.append(block)
+            places.append(place)
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
+    kept = _less_teasers(kept, places, blocks, links, left_out)
     story = _trimmed(kept, left_out)
     lead = kept[: kept.index(story[0])] if story else kept
     return Extraction(story, left_out, lead)
@@ -215,3 +220,41 @@ class _Boilerplate:
                 marked = element
             known[element] = marked
         return marked
+
+
+def _less_teasers(
+    kept: list[Block], places: list[int], blocks: list[Block], links: list[bool], left_out: Notes
+) -> list[Block]:
+    """``kept`` less its teasers of other stories (a box of them inside the
+    article's container): a short block alone between a heading that links
+    to another page (a teaser's headline) and the next heading or the end. A
+    story's own section runs longer, and its heading links nowhere or to
+    itself (an anchor). ``places``: each kept block's place in ``blocks``."""
+    last = len(blocks) - 1
+    teasers = {
+        place
+        for block, place in zip(kept, places, strict=True)
+        if len(block.text) < _TEASER_CHARS
+        and place > 0
+        and (place == last or blocks[place + 1].tag in HEADING_TAGS)
+        and blocks[place - 1].tag in HEADING_TAGS
+        and links[place - 1]
+        and _links_away(blocks[place - 1].node)
+    }
+    if not teasers:
+        return kept
+    for place in sorted(teasers):
+        left_out.add("teasers", blocks[place].text)
+    return [block for block, place in zip(kept, places, strict=True) if place not in teasers]
+
+
+def _links_away(heading: LexborNode) -> bool:
+    """Whether the first link in ``heading`` leads to another page, not to
+    an anchor in this one. (Its few elements looked through: a selector
+    query costs more than the walk.)"""
+    for inner in heading.traverse():
+        if inner.tag == "a":
+            href = inner.attributes.get("href")
+            if href is not None:
+                return not href.startswith("#")
+    return False

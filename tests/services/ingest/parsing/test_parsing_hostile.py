@@ -559,3 +559,11 @@ def test_memory_of_refused_and_big_pages_is_given_back() -> None:
         with contextlib.suppress(ParseError):
             parse_page(body, "text/html")
     assert resident_mb() - start < 64
+
+
+def test_drawings_nested_in_drawings_are_dropped_whole() -> None:
+    # Each <svg> is freed before the one holding it, which frees what it holds.
+    drawing = "<svg><g><svg><title>Icon</title>" * 600
+    body = f"<html><body><h1>Story</h1><p>{'Words of the story. ' * 20}</p>{drawing}</body></html>"
+    page = parse_page(body.encode(), "text/html")
+    assert all("Icon" not in text for a in page.articles for text in (a.title, *a.paragraphs))

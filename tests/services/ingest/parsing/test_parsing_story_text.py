@@ -55,3 +55,41 @@ def test_story_in_an_inline_wrapper_between_empty_paragraphs_is_read() -> None:
     [article] = parse_page(body.encode(), "text/html").articles
     assert article.title == "Almaty council votes to close the old tram depot"
     assert article.paragraphs == RUNS
+
+
+def story_page(after: str) -> bytes:
+    """A page that says it is one article (JSON-LD), ``after`` its paragraphs in its container."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in RUNS)
+    return f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Almaty council votes to close the old tram depot"}}</script></head>
+<body><div class="page"><h1>Almaty council votes to close the old tram depot</h1>
+{paragraphs}{after}</div></body></html>""".encode()
+
+
+TEASED = (
+    ("/city/bus-fares", "Bus fares rise in March", "The city's buses will cost 150 tenge a ride."),
+    ("/city/parks", "Two new parks for the west", "Work on both starts in April, the mayor said."),
+    ("/city/metro", "Metro reaches the airport", "The line opens next year, two years late."),
+)
+
+
+def test_teasers_of_other_stories_are_no_part_of_the_story() -> None:
+    box = "<h2>More from City</h2>" + "".join(
+        f'<h4><a href="{href}">{headline}</a></h4><p>{text}</p>' for href, headline, text in TEASED
+    )
+    [article] = parse_page(story_page(box), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+def test_sections_under_linked_or_anchored_headings_stay() -> None:
+    # A section whose heading links to what it is about, or to itself, runs
+    # longer than a teaser or is the story's own.
+    long = "".join(
+        f'<h3><a href="{href}">{headline}</a></h3><p>{text} {" ".join(RUNS[1:])}</p>'
+        for href, headline, text in TEASED
+    )
+    anchored = '<h3><a href="#notes">Notes</a></h3><p>The vote was 31 to 4.</p>'
+    [article] = parse_page(story_page(long + anchored), "text/html").articles
+    assert article.paragraphs[-1] == "The vote was 31 to 4."
+    assert all(f"{text} {' '.join(RUNS[1:])}" in article.paragraphs for _, _, text in TEASED)
