@@ -183,11 +183,16 @@ def lines(text: str) -> list[str]:
     """The lines of ``text`` that hold more than white space, less the space around them.
 
     (Split, stripped and filtered at C speed: three times faster than a
-    regular expression finding them, unless the text is mostly line breaks.)
+    regular expression finding them, unless the text is mostly line breaks.
+    The split stops at the line break that makes the text "mostly line
+    breaks", and its pieces tell whether there is one more: no count of the
+    line breaks, a sixth of the split's time, first.)
     """
-    if DENSE_BREAKS * text.count("\n") > len(text):
+    most = len(text) // DENSE_BREAKS
+    pieces = text.split("\n", most)
+    if len(pieces) > most and "\n" in pieces[-1]:
         return _LINE.findall(text)
-    return list(filter(None, map(str.strip, text.split("\n"))))
+    return list(filter(None, map(str.strip, pieces)))
 
 
 def _lines(node: LexborNode) -> list[str]:
