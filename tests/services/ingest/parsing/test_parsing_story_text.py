@@ -57,6 +57,20 @@ def test_story_in_an_inline_wrapper_between_empty_paragraphs_is_read() -> None:
     assert article.paragraphs == RUNS
 
 
+@pytest.mark.parametrize("tag", ["iframe", "IFRAME"])
+def test_what_a_frame_holds_is_no_text(tag: str) -> None:
+    # A browser shows the framed page, never the fallback inside the tag.
+    fallback = "<SCRIPT>document.write('ad')</SCRIPT> Your browser does not support frames."
+    paragraphs = "".join(f"<p>{text}</p>" for text in RUNS)
+    body = f"""<!DOCTYPE html><html><head><title>Almaty council votes to close the old tram
+depot - City</title></head><body><div class="story">
+<h1>Almaty council votes to close the old tram depot</h1>
+<div id="slot1"><{tag} src="/ads/1" width="728" height="90">{fallback}</{tag}></div>
+{paragraphs}<div><{tag} src="/ads/2">{fallback}</{tag}></div></div></body></html>"""
+    [article] = parse_page(body.encode(), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
 def story_page(after: str) -> bytes:
     """A page that says it is one article (JSON-LD), ``after`` its paragraphs in its container."""
     paragraphs = "".join(f"<p>{text}</p>" for text in RUNS)
