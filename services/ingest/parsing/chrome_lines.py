@@ -17,18 +17,9 @@ KIND = "captions, prompts and notices"
 
 _CHROME_START = re.compile(
     r"(?:"
-    # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба".
-    r"(?:photos?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
-    r"\s*(?::|by\b|/|\u2014|\u2013)"
-    # Links to other stories, alone or with their headline after a colon.
-    r"|(?:related(?:\s+(?:stories|articles|news))?|read\s+(?:also|more)|also\s+read|see\s+also"
-    r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
-    r"|по\s+теме|подробнее|ещё\s+по\s+теме|еще\s+по\s+теме)\s*(?::|$)"
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
-    r"|share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
+    r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
-    # A story's credits and labels: "Source: Reuters", "Источник: …", "Tags: …".
-    r"|(?:source|sources|источник|tags|keywords|теги|тэги|метки)\s*:"
     # Labels standing alone.
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"
     # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".
@@ -36,11 +27,44 @@ _CHROME_START = re.compile(
     r")",
     re.IGNORECASE,
 )
+# Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
+# follows the label must read as one: a credit of a few words, or a sentence
+# closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
+_CAPTION = re.compile(
+    r"(?:photos?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
+    r"\s*(?:(?P<by>by\b)|:|/|\u2014|\u2013)\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_CAPTION_WORDS = 4
+# Links to other stories and a story's credits and labels ("Related: …", "Read
+# also: …", "Source: Reuters", "Tags: …"), alone or naming what they point to;
+# "Sources: three officials said …" goes on as a sentence and is prose.
+_LABEL = re.compile(
+    r"(?:related(?:\s+(?:stories|articles|news))?|read\s+(?:also|more)|also\s+read|see\s+also"
+    r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
+    r"|по\s+теме|подробнее|ещё\s+по\s+теме|еще\s+по\s+теме"
+    r"|source|sources|источник|tags|keywords|теги|тэги|метки)\s*(?::\s*(?P<rest>.*)|$)",
+    re.IGNORECASE,
+)
 _RIGHTS = re.compile(r"all\s+rights\s+reserved|все\s+права\s+защищены", re.IGNORECASE)
+# A rights notice is a short line or sits beside the © sign; in a sentence it is prose.
+_RIGHTS_WORDS = 8
 
 
 def is_chrome_line(line: str) -> bool:
     """Whether ``line`` (stripped) is a caption, prompt, label or notice, not story text."""
     if len(line) > MAX_CHROME_LINE:
         return False
-    return _CHROME_START.match(line) is not None or _RIGHTS.search(line) is not None
+    if _CHROME_START.match(line) is not None:
+        return True
+    caption = _CAPTION.match(line)
+    if caption is not None:
+        rest = caption["rest"].rstrip()
+        return bool(caption["by"]) or len(rest.split()) <= _CAPTION_WORDS or rest[-1:] in ".)"
+    label = _LABEL.match(line)
+    if label is not None:
+        rest = label["rest"]
+        return not rest or not rest[0].islower()
+    if _RIGHTS.search(line) is not None:
+        return "\u00a9" in line or len(line.split()) <= _RIGHTS_WORDS
+    return False

@@ -34,34 +34,37 @@ _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
 )
-# A place or the page's name before the date: "Bishkek, 2 December 2026",
-# "АСТАНА, 2 декабря 2026", "CENTRAL ASIA DAILY — 3 March 2026".
-_PLACE = (
-    r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+){0,2}"
-    r"(?:,|\s+[|\u2013\u2014-])\s+)?"
+# At the head of a page only, its place or name may stand before the date:
+# "Bishkek, 2 December 2026", "CENTRAL ASIA DAILY — 3 March 2026". Under a
+# headline the first is a dateline, which stays in the story's body, and a
+# headline may end in a date after a dash ("Astana Investment Forum - March 3, 2026").
+_HEAD = (
+    r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+)?,\s+"
+    r"|(?-i:[^\W\d_a-zа-яё]{2,}(?:[\s\-.][^\W\d_a-zа-яё]+){0,3})\s+[|\u2013\u2014-]\s+)"
 )
-_DATE_LINE = re.compile(
-    rf"\s*{_LABEL}{_PLACE}{_WEEKDAY}(?:"
+_DATE = (
+    rf"{_WEEKDAY}(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"
     rf"|(?P<d4>\d{{2}})\.(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})"
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*г(?:ода|\.)?)?"
-    rf"){_TIME}\s*",
-    re.IGNORECASE,
+    rf"){_TIME}\s*"
 )
-# Longest date line accepted: "Wednesday, 17 September 2025, 10:45 a.m. UTC" fits.
+_DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
+_HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
 MAX_DATE_LINE = 60
 # Every shape above has a four-digit year: most short lines of a page (menus,
 # headings, captions) have none, and this look costs a fifth of the full match.
 _YEAR = re.compile(r"\d{4}")
 
 
-def parse_date_line(line: str) -> date | None:
-    """The date ``line`` states when the whole line is a date, else ``None``."""
+def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
+    """The date ``line`` states when the whole line is a date, else ``None``;
+    ``page_head``: the line stands above the page's first story."""
     if len(line) > MAX_DATE_LINE or _YEAR.search(line) is None:
         return None
-    match = _DATE_LINE.fullmatch(line)
+    match = (_HEAD_DATE_LINE if page_head else _DATE_LINE).fullmatch(line)
     if match is None:
         return None
     if match["y3"]:

@@ -138,8 +138,11 @@ _COMMON = frozenset(
 # reporters". Headlines say "says"; prose that lost its full stop says "said".
 _ATTRIBUTION = re.compile(
     r",\s+(?:[\w'’.\-]+\s+){0,4}(?:said|told\s+\w+|added|reported|announced|noted|wrote)$"
-    # Russian puts the verb first: "…, сообщает Кыргызгидромет", "…, заявил министр".
-    r"|,\s+(?:сообщает|сообщают|сообщил[аи]?|заявил[аи]?|отметил[аи]?|передает|передаёт|пишет"
+)
+# Russian puts the verb first: "…, сообщает Кыргызгидромет". Headlines end so
+# too ("…, пишет Bloomberg"), so this only tells prose below a headline.
+_RU_ATTRIBUTION = re.compile(
+    r",\s+(?:сообщает|сообщают|сообщил[аи]?|заявил[аи]?|отметил[аи]?|передает|передаёт|пишет"
     r"|рассказал[аи]?|уточнил[аи]?|добавил[аи]?|говорится)(?:\s+[\w«»\"'.\-]+){0,5}$"
 )
 
@@ -227,7 +230,9 @@ class StoryCutter:
         if skip or opens_with_dateline(following):
             return looks_like_prose(following) or skip > 0
         if not looks_like_prose(following) or (
-            sentence_shaped(following) and not _ATTRIBUTION.search(following)
+            sentence_shaped(following)
+            and not _ATTRIBUTION.search(following)
+            and not _RU_ATTRIBUTION.search(following)
         ):
             # Two headline-shaped lines: neither is a headline over prose, unless
             # the second is reported speech that lost its full stop.

@@ -120,7 +120,8 @@ def _ru_forms(slug: str) -> Iterable[str]:
 _RU_COUNTRIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (slug, re.compile(_trie_pattern(_ru_forms(slug)) + r"\b")) for slug in _RU_STEMS
 ) + tuple(
-    (slug, re.compile(rf"(?:{'|'.join(names)})[^\W\d_]*\b", re.IGNORECASE))
+    # Endings of at most a few letters: a bounded match, whatever the word's length.
+    (slug, re.compile(rf"(?:{'|'.join(names)})[^\W\d_]{{0,6}}\b", re.IGNORECASE))
     for slug, names in _LOCAL_NAMES.items()
 )
 _CYRILLIC = re.compile("[\u0400-\u04ff]")

@@ -35,6 +35,7 @@ def parse_text(text: str) -> ParsedPage:
     tickers = TickerLines()
     notes = Notes()
     after_break = True
+    head = True  # above the page's first prose
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -45,7 +46,7 @@ def parse_text(text: str) -> ParsedPage:
             quotes.extend(ticker)
             after_break = True
             continue
-        when = parse_date_line(line)
+        when = parse_date_line(line, page_head=head)
         if when is not None:
             page_date = page_date or when
             after_break = True
@@ -60,6 +61,7 @@ def parse_text(text: str) -> ParsedPage:
             after_break = True
             continue
         lines.append(_Line(line, after_break, byline_authors(line), is_dateline(line)))
+        head = head and not looks_like_prose(line)
         after_break = False
     return ParsedPage(
         page_date=page_date,
@@ -82,9 +84,14 @@ _HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=
 
 def _without_prefix(headline: str) -> str:
     match = _HEADLINE_PREFIX.match(headline)
-    return headline[match.end() :] if match and headline[match.end()].isupper() else headline
+    if match is None or not headline[match.end()].isupper():
+        return headline
+    rest = headline[match.end() :]
+    # "1. Kazakhstan, 2. Uzbekistan: …" numbers its own items.
+    return headline if _HEADLINE_PREFIX.search(rest) else rest
 
 
+_LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 # A hard-wrapped page: lines this long at most (as e-mail and wire text wrap at
 # 64 to 80 columns), enough of them close to it.
 _MIN_WRAP, _MAX_WRAP = 60, 100
@@ -104,16 +111,21 @@ def _wrapped(lines: list[_Line]) -> list[bool]:
     full = [n >= width - _WRAP_SLACK for n in lengths]
     if sum(full) < 3 or sum(full) * 5 < len(lines):
         return no
-    return [
+    joins = [
         full[k]
         and k + 1 < len(lines)
         and not lines[k + 1].after_break
+        and not _LIST_ITEM.match(lines[k + 1].text)
         # Wrapped: the next line's first word would not have fitted on this one.
         and lengths[k] + 1 + len(lines[k + 1].text.split(maxsplit=1)[0]) > width - 2
         and not ends_sentence(lines[k].text)
         and not _is_meta(lines[k])
         for k in range(len(lines))
     ]
+    # Wrapped prose carries on mid-sentence, mostly in lower case; lines that each
+    # start with a capital are paragraphs of their own, however long.
+    lower = sum(joins[k] and lines[k + 1].text[:1].islower() for k in range(len(lines)))
+    return joins if lower * 2 >= sum(joins) > 0 else no
 
 
 def _has_lower_words(line: str) -> bool:

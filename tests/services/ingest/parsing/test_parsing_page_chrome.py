@@ -148,7 +148,76 @@ def test_prose_naming_pairs_is_no_ticker_line(line: str) -> None:
     ],
 )
 def test_date_lines_with_a_place_or_a_time(line: str, day: date) -> None:
-    assert parse_date_line(line) == day
+    # A place or the page's name before the date only at the head of the page.
+    assert parse_date_line(line, page_head=True) == day
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bishkek, 2 December 2026",
+        "Astana Investment Forum - March 3, 2026",
+        "Voting day — 3 March 2026",
+    ],
+)
+def test_under_a_headline_a_place_and_date_is_no_page_date(line: str) -> None:
+    assert parse_date_line(line) is None
+
+
+REVIEWED = """Kazakhstan Raises Wheat Export Duty Amid Poor Harvest
+
+The government raised the export duty on wheat by a fifth on Monday.
+Sources: three officials familiar with the talks confirmed the plan to Reuters.
+Farmers protested in Kostanay.
+
+Video: Floods Hit Southern Kazakhstan Villages
+
+Heavy rains flooded twelve villages in the Turkestan region overnight.
+
+Kazakhstan wheat exporters brace for lower prices
+ASTANA, 3 March 2026
+
+Kazakhstan wheat exporters expect prices to fall by a tenth this spring.
+
+Россия готовит новые ограничения на импорт, пишет Bloomberg
+
+Правительство России рассматривает ограничения на импорт зерна из Казахстана.
+По словам министра, все права защищены законом, и работодатели обязаны их соблюдать.
+"""
+
+
+def test_headlines_and_prose_that_resemble_chrome_stay() -> None:
+    page = parse_page(REVIEWED.encode(), "text/plain")
+    assert [a.title for a in page.articles] == [
+        "Kazakhstan Raises Wheat Export Duty Amid Poor Harvest",
+        "Video: Floods Hit Southern Kazakhstan Villages",
+        "Kazakhstan wheat exporters brace for lower prices",
+        "Россия готовит новые ограничения на импорт, пишет Bloomberg",
+    ]
+    duty, _, wheat, imports = page.articles
+    assert len(duty.paragraphs) == 3  # "Sources: three officials …" is a sentence
+    assert wheat.paragraphs[0] == "ASTANA, 3 March 2026"  # a dateline stays in the body
+    assert page.page_date is None
+    assert len(imports.paragraphs) == 2
+
+
+def test_long_lines_of_their_own_are_not_joined() -> None:
+    items = "\n".join(
+        f"- Item {i} of the new code applies to every business with turnover above the threshold"
+        for i in range(4)
+    )
+    text = f"Kyrgyz parliament backs new tax code\nDeputies voted 78 to 4 in favour.\n{items}\n"
+    page = parse_page(text.encode(), "text/plain")
+    assert len(page.articles[0].paragraphs) == 5
+
+
+def test_cyrillic_tagging_stays_linear_on_a_hostile_word() -> None:
+    import time
+
+    text = ("Новости Казахстана сегодня\n\nВ я" + "казакстан" * 20000 + " сказали.\n").encode()
+    started = time.process_time()
+    parse_page(text, "text/plain")
+    assert time.process_time() - started < 2.0
 
 
 LIVE_PAGE = """CENTRAL ASIA DAILY — 3 March 2026
