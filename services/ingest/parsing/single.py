@@ -154,7 +154,8 @@ def _scope(
     everything = lines(body_text if body_text is not None else page_text(body))
     if len(marked) > 1:
         texts = [_lines(node) for node in marked]
-        longest = max(range(len(texts)), key=lambda i: sum(map(len, texts[i])))
+        sizes = [sum(map(len, text)) for text in texts]
+        longest = max(_not_lists(marked, sizes), key=sizes.__getitem__)
         marked = [marked[longest]]
         inside = texts[longest]
     else:
@@ -167,6 +168,26 @@ def _scope(
     # The first line outside: before the article, or else after it.
     first = everything[0] if everything[0] != inside[0] else everything[len(inside)]
     return marked[0], (strip_forbidden(first), outside_chars, len(everything) - len(inside))
+
+
+def _not_lists(marked: list[LexborNode], sizes: list[int]) -> list[int]:
+    """The places in ``marked`` (with their text's ``sizes``) of all but the
+    lists of others: an element whose text is mostly that of others among
+    them (a box of teasers, "You may also like", each card an <article>) is
+    no story, however much its cards add up to. A story holding its readers'
+    comments as <article>s has most of its text outside them."""
+    place = {node.mem_id: i for i, node in enumerate(marked)}
+    held = [0] * len(marked)
+    for node, size in zip(marked, sizes, strict=True):
+        current = node.parent
+        while current is not None:
+            outer = place.get(current.mem_id)
+            if outer is not None:
+                held[outer] += size
+                break
+            current = current.parent
+    kept = [i for i in range(len(marked)) if 2 * held[i] <= sizes[i]]
+    return kept or list(range(len(marked)))
 
 
 def page_text(node: LexborNode) -> str:

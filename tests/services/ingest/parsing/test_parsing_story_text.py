@@ -107,3 +107,25 @@ def test_sections_under_linked_or_anchored_headings_stay() -> None:
     [article] = parse_page(story_page(long + anchored), "text/html").articles
     assert article.paragraphs[-1] == "The vote was 31 to 4."
     assert all(f"{text} {' '.join(RUNS[1:])}" in article.paragraphs for _, _, text in TEASED)
+
+
+def _card(title: str, excerpt: str) -> str:
+    return f'<article class="card"><h3>{title}</h3><p>{excerpt} {excerpt} …</p></article>'
+
+
+@pytest.mark.parametrize("comments", [False, True])
+def test_an_article_holding_other_articles_is_a_list_not_the_story(comments: bool) -> None:
+    # "You may also like": a box of cards, each an <article>, inside an
+    # <article> of its own, that holds more text than the story.
+    cards = "".join(_card(title, run) for (_, title, _), run in zip(TEASED, RUNS, strict=True))
+    story = "".join(f"<p>{text}</p>" for text in RUNS)
+    # A story may hold its readers' comments as <article>s: most of its text is its own.
+    if comments:
+        story += '<article class="reply"><p>Good riddance to the old depot.</p></article>' * 2
+    page = f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<meta property="og:type" content="article"></head><body><div id="primary">
+<article class="post"><h1>Almaty council votes to close the old tram depot</h1>{story}</article>
+<article class="post"><h3>You may also like</h3>{cards}</article></div></body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.paragraphs[:3] == RUNS
+    assert not any(text.endswith("…") for text in article.paragraphs)
