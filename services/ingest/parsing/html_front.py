@@ -202,18 +202,17 @@ class FrontPage:
             or attributes.get("id") == "footer"
         )
 
-    def _blocks(self, scope: LexborNode) -> list[str]:
-        """The texts of the blocks under ``scope``, less the list items that
-        are one bare link each (a menu, a list of headlines): never a story's
-        line, each counted as text outside the stories."""
-        nodes, tags = _BLOCK_QUERY.elements(scope)
-        texts = []
-        for node in self._leaf_blocks(nodes, tags):
+    def _less_link_items(self, blocks: list[LexborNode]) -> list[LexborNode]:
+        """``blocks`` less the list items that are one bare link each (a menu, a
+        share bar, a list of headlines): never a story's line, each counted as
+        text outside the stories."""
+        kept = []
+        for node in blocks:
             if _is_link_item(node):
                 note_text(self.notes, OUTSIDE, node)
             else:
-                texts.append(self._text(node))
-        return texts
+                kept.append(node)
+        return kept
 
     def _leaf_blocks(self, nodes: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
         """The blocks among ``nodes`` (whose tags are ``tags``) holding text themselves.
@@ -308,7 +307,7 @@ class FrontPage:
         articles nested in the story (readers' comments, related items) are
         not its subheadings: with such articles, headings are left out.
         """
-        leaves = self._leaf_blocks(parts, tags)
+        leaves = self._less_link_items(self._leaf_blocks(parts, tags))
         nests_articles = tags.count("article") > 1  # its own and another
         if not any(tag in _HEADINGS for tag in tags[first + 1 :]) or nests_articles:
             return [self._text(node) for node in leaves]
@@ -374,7 +373,9 @@ class FrontPage:
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         # No <article> and no headings: the paragraphs may still read like a
         # plain-text page, a headline line followed by prose.
-        blocks = [text for text in map(str.strip, self._blocks(body)) if text]
+        nodes, tags = _BLOCK_QUERY.elements(body)
+        texts = map(self._text, self._less_link_items(self._leaf_blocks(nodes, tags)))
+        blocks = [text for text in map(str.strip, texts) if text]
         return article_lines(blocks, self.notes)
 
     def _heading_url(self, heading: LexborNode) -> str | None:

@@ -129,3 +129,21 @@ def test_an_article_holding_other_articles_is_a_list_not_the_story(comments: boo
     [article] = parse_page(page.encode(), "text/html").articles
     assert article.paragraphs[:3] == RUNS
     assert not any(text.endswith("…") for text in article.paragraphs)
+
+
+def test_a_share_bar_in_a_story_read_from_its_article_is_no_text() -> None:
+    # A page marking no article: its <article> is read as its story. The list
+    # items that are one link each (the share bar, a reply link) are no lines.
+    share = "".join(
+        f'<li class="social-{name.lower()}"><a href="https://{name.lower()}.example/share">'
+        f'<i class="icon"></i><span>{name}</span></a></li>'
+        for name in ("Facebook", "Twitter", "Email")
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in RUNS)
+    page = f"""<!DOCTYPE html><html><head><title>City notes</title></head><body>
+<article class="post"><header><h1>Tram depot</h1><ul class="meta">
+<li><a href="#respond">Leave a comment</a></li></ul></header>{paragraphs}
+<ul class="icons">{share}</ul></article></body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.title == "Tram depot"
+    assert article.paragraphs == RUNS
