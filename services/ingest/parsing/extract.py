@@ -121,8 +121,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
     kept = _less_teasers(kept, places, blocks, links, left_out)
-    story = _trimmed(kept, left_out)
-    lead = kept[: kept.index(story[0])] if story else kept
+    story, lead = _trimmed(kept, left_out)
     return Extraction(story, left_out, lead)
 
 
@@ -183,16 +182,31 @@ def _is_prose(block: Block) -> bool:
     return len(block.text) >= _PROSE_MIN_CHARS or block.text[-1:] in _SENTENCE_ENDS
 
 
-def _trimmed(kept: list[Block], left_out: Notes) -> list[Block]:
-    """Less the dates, bylines, labels and buttons before the story's text and after it."""
+def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Block]]:
+    """Less the dates, bylines, labels and buttons before the story's text and
+    after it; and those before it (its lead). They stand under the headline
+    as often as above it ("Headline / Monday 7:45 am by A. Writer / text"):
+    the story starts at its first prose after one heading that reads as
+    prose, or at the next heading (a section's)."""
     start, end = 0, len(kept)
-    while start < end and not _is_prose(kept[start]):
+    headline = None
+    while start < end:
+        block = kept[start]
+        heading = block.tag in HEADING_TAGS
+        if _is_prose(block) and (not heading or headline is not None):
+            break
+        if heading and headline is not None:
+            break
+        if heading and _is_prose(block):
+            headline = start
         start += 1
     while end > start and not _is_prose(kept[end - 1]):
         end -= 1
-    for block in (*kept[:start], *kept[end:]):
+    lead = [block for place, block in enumerate(kept[:start]) if place != headline]
+    for block in (*lead, *kept[end:]):
         left_out.add("around the article", block.text)
-    return kept[start:end]
+    story = kept[start:end]
+    return ([kept[headline], *story] if headline is not None else story), lead
 
 
 class _Boilerplate:

@@ -147,3 +147,26 @@ def test_a_share_bar_in_a_story_read_from_its_article_is_no_text() -> None:
     [article] = parse_page(page.encode(), "text/html").articles
     assert article.title == "Tram depot"
     assert article.paragraphs == RUNS
+
+
+def _headlined(lead: str) -> bytes:
+    """A page that says it is one article, ``lead`` between its headline and its paragraphs."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in RUNS)
+    return f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "Almaty council votes to close the old tram depot and sell its land"}}</script></head>
+<body><div class="story"><h1>Almaty council votes to close the old tram depot and sell its land</h1>
+{lead}{paragraphs}</div></body></html>""".encode()
+
+
+def test_a_date_and_credit_line_under_the_headline_is_no_paragraph() -> None:
+    lead = "<div>Tuesday March 3, 2026 7:45 am</div><div>Aziz Karimov, City Desk</div>"
+    [article] = parse_page(_headlined(lead), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+def test_a_section_heading_under_the_headline_starts_the_story() -> None:
+    # The story's first section: its heading and short lines are its text.
+    lead = "<h2>Council vote</h2><p>For 31</p><p>Against 4</p>"
+    [article] = parse_page(_headlined(lead), "text/html").articles
+    assert article.paragraphs == ("Council vote", "For 31", "Against 4", *RUNS)
