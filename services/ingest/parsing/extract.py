@@ -38,6 +38,8 @@ _STAMP = re.compile(
 )
 # A block this much link text is a list of links, not prose.
 _LINK_HEAVY = 0.5
+# Unless it is a paragraph with this much text of its own, ending a sentence.
+_OWN_CHARS = 30
 # A teaser: this much of it the link it starts with (its headline), its text cut short.
 _TEASER_LINKS = 0.15
 _CUT_SHORT = ("...", "…", "[...]", "[…]")
@@ -68,6 +70,19 @@ def _is_links(block: Block) -> bool:
     link = block.node.css_first("a")
     headline = squash_space(link.text()) if link is not None else ""
     return len(headline) >= _TEASER_LINKS * len(block.text) and block.text.startswith(headline)
+
+
+def _linked_sentence(block: Block) -> bool:
+    """A paragraph whose sentence runs on into a link ("The case was shelved in
+    2017 but was <a>re-opened this year after his eviction</a>."): words of
+    its own before or after the link, and a sentence's end. A list of links
+    or a "Read more: <a>…</a>" line has neither. (Still weighed as links when
+    its container is chosen: it tells nothing of where the story is.)"""
+    return (
+        block.tag == "p"
+        and len(block.text) - block.links >= _OWN_CHARS
+        and block.text[-1:] in _SENTENCE_ENDS
+    )
 
 
 def _weight(block: Block, links: bool) -> float:
@@ -111,7 +126,7 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
-        elif is_links:
+        elif is_links and not _linked_sentence(block):
             left_out.add("links", block.text)
         elif len(block.text) < _PROSE_MIN_CHARS * 2 and _is_label(block.text):
             left_out.add("labels", block.text)

@@ -170,3 +170,19 @@ def test_a_section_heading_under_the_headline_starts_the_story() -> None:
     lead = "<h2>Council vote</h2><p>For 31</p><p>Against 4</p>"
     [article] = parse_page(_headlined(lead), "text/html").articles
     assert article.paragraphs == ("Council vote", "For 31", "Against 4", *RUNS)
+
+
+def test_a_sentence_running_on_into_a_link_stays_in_the_story() -> None:
+    # Most of its text is a link, but it is a sentence with words of its own;
+    # a "Read more" line is a link with a label.
+    linked = (
+        'Its last trams left in 2015, and the depot was <a href="/city/depot-museum">'
+        "briefly re-opened as a museum of the city's transport before the fire</a>."
+    )
+    more = '<p>Read more: <a href="/city/metro">Metro line to the airport opens two years late</a></p>'
+    [article] = parse_page(_headlined(f"<p>{linked}</p>{more}"), "text/html").articles
+    assert article.paragraphs == (
+        "Its last trams left in 2015, and the depot was briefly re-opened as a museum of "
+        "the city's transport before the fire.",
+        *RUNS,
+    )
