@@ -49,6 +49,8 @@ _TEASER_CHARS = 300
 _PROSE_MIN_CHARS = 60
 _AGAINST = 1.5
 _SENTENCE_ENDS = '.!?…"”»'
+# A list's items, this many at least, end a story as well as prose does.
+_LIST_ITEMS = 3
 
 
 @dataclass(slots=True)
@@ -215,13 +217,28 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
         if heading and _is_prose(block):
             headline = start
         start += 1
-    while end > start and not _is_prose(kept[end - 1]):
+    while end > start and not _is_prose(kept[end - 1]) and not _in_list(kept, end - 1):
         end -= 1
     lead = [block for place, block in enumerate(kept[:start]) if place != headline]
     for block in (*lead, *kept[end:]):
         left_out.add("around the article", block.text)
     story = kept[start:end]
     return ([kept[headline], *story] if headline is not None else story), lead
+
+
+def _in_list(kept: list[Block], place: int) -> bool:
+    """Whether ``kept[place]`` is an item of a list of a few among ``kept``
+    (its items just before it): a story may end on a list it introduced
+    ("The qualified teams:" and a name a line), short lines as a byline's
+    or a date's are."""
+    block = kept[place]
+    if block.tag != "li" or place < _LIST_ITEMS - 1:
+        return False
+    parent = block.node.parent
+    return parent is not None and all(
+        other.tag == "li" and other.node.parent == parent
+        for other in kept[place - _LIST_ITEMS + 1 : place]
+    )
 
 
 class _Boilerplate:

@@ -186,3 +186,13 @@ def test_a_sentence_running_on_into_a_link_stays_in_the_story() -> None:
         "the city's transport before the fire.",
         *RUNS,
     )
+
+
+def test_a_list_the_story_ends_on_stays_in_it() -> None:
+    # Its items are short lines with no full stop, as a date or a label is.
+    items = ("Almaty (depot 1): 12 trams", "Astana (depot 3): 8 trams", "Shymkent: 5 trams")
+    after = "<p>The depots that closed before it:</p><ul>{}</ul><div>Tuesday 3 March</div>".format(
+        "".join(f"<li>{item}</li>" for item in items)
+    )
+    [article] = parse_page(story_page(after), "text/html").articles
+    assert article.paragraphs == (*RUNS, "The depots that closed before it:", *items)
