@@ -152,16 +152,20 @@ def _scope(
     if not marked or len(marked) > _MAX_SCOPES:
         return body, None
     everything = lines(body_text if body_text is not None else page_text(body))
+    # The text of boxes of teasers, which is no share of the page's story text.
+    listed = 0
     if len(marked) > 1:
         texts = [_lines(node) for node in marked]
         sizes = [sum(map(len, text)) for text in texts]
-        longest = max(_not_lists(marked, sizes), key=sizes.__getitem__)
+        candidates, listed = _not_lists(marked, sizes)
+        longest = max(candidates, key=sizes.__getitem__)
         marked = [marked[longest]]
         inside = texts[longest]
     else:
         inside = _lines(marked[0])
-    outside_chars = sum(map(len, everything)) - sum(map(len, inside))
-    if not inside or outside_chars > (1 - _SCOPE_SHARE) * sum(map(len, everything)):
+    total = sum(map(len, everything))
+    outside_chars = total - sum(map(len, inside))
+    if not inside or outside_chars - listed > (1 - _SCOPE_SHARE) * (total - listed):
         return body, None
     if len(everything) == len(inside):
         return marked[0], None
@@ -170,24 +174,37 @@ def _scope(
     return marked[0], (strip_forbidden(first), outside_chars, len(everything) - len(inside))
 
 
-def _not_lists(marked: list[LexborNode], sizes: list[int]) -> list[int]:
+def _not_lists(marked: list[LexborNode], sizes: list[int]) -> tuple[list[int], int]:
     """The places in ``marked`` (with their text's ``sizes``) of all but the
-    lists of others: an element whose text is mostly that of others among
-    them (a box of teasers, "You may also like", each card an <article>) is
-    no story, however much its cards add up to. A story holding its readers'
+    lists of others and their items, and the size of those lists: an element
+    whose text is mostly that of others among them (a box of teasers, "You
+    may also like", each card an <article>) is no story, however much its
+    cards add up to, and its cards are teasers. A story holding its readers'
     comments as <article>s has most of its text outside them."""
     place = {node.mem_id: i for i, node in enumerate(marked)}
     held = [0] * len(marked)
-    for node, size in zip(marked, sizes, strict=True):
+    outer_of = [-1] * len(marked)
+    for i, node in enumerate(marked):
         current = node.parent
         while current is not None:
             outer = place.get(current.mem_id)
             if outer is not None:
-                held[outer] += size
+                held[outer] += sizes[i]
+                outer_of[i] = outer
                 break
             current = current.parent
-    kept = [i for i in range(len(marked)) if 2 * held[i] <= sizes[i]]
-    return kept or list(range(len(marked)))
+    lists = [2 * held[i] > sizes[i] for i in range(len(marked))]
+    carded = [False] * len(marked)  # inside a list: a card, or a list in it
+    for i in range(len(marked)):
+        outer = outer_of[i]
+        while outer >= 0 and not lists[outer]:
+            outer = outer_of[outer]
+        carded[i] = outer >= 0
+    kept = [i for i in range(len(marked)) if not (lists[i] or carded[i])]
+    if not kept:
+        return list(range(len(marked))), 0
+    outermost = zip(sizes, lists, carded, strict=True)
+    return kept, sum(size for size, is_list, in_list in outermost if is_list and not in_list)
 
 
 def page_text(node: LexborNode) -> str:

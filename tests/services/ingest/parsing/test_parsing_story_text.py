@@ -131,6 +131,20 @@ def test_an_article_holding_other_articles_is_a_list_not_the_story(comments: boo
     assert not any(text.endswith("…") for text in article.paragraphs)
 
 
+def test_a_story_is_read_from_its_article_beside_a_box_holding_most_of_the_text() -> None:
+    # The cards hold most of the page's text: the story's share is of the
+    # text outside them.
+    cards = "".join(_card(f"Other story {i}", " ".join(RUNS)) for i in range(5))
+    story = "".join(f"<p>{text}</p>" for text in RUNS)
+    page = f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<meta property="og:type" content="article"></head><body><div id="primary">
+<article class="post"><h1>Almaty council votes to close the old tram depot</h1>{story}</article>
+<article class="post"><h3>You may also like</h3>{cards}</article></div>
+<div class="widgets"><h3>Archives</h3><p>March 2026</p></div></body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
 def test_a_share_bar_in_a_story_read_from_its_article_is_no_text() -> None:
     # A page marking no article: its <article> is read as its story. The list
     # items that are one link each (the share bar, a reply link) are no lines.
