@@ -30,14 +30,14 @@ _BOILERPLATE = re.compile(
     r"[\s_-](?:share|sharing|social|related|comment|disqus|sidebar|footer|"
     r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
     r"popular|recommend|trending|most-?read|outbrain|taboola|signup|"
-    r"login|author-bio|bio-box|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
+    r"login|author-bio|bio-box|bio(?=$|[\s_-])|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
     r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
     r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)"
 )
 # The same words inside a camelCase name ("InlineImage-imageEmbedCaption"),
 # looked for only in names with a capital letter.
 _CAMEL_BOILERPLATE = re.compile(
-    r"[a-z](?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Promo|Advert|"
+    r"[a-z](?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Signup|Subscri|Promo|Advert|"
     r"Cookie|Breadcrumb|Popular|Recommend|Trending|Caption|Credit|Gallery|Modal|Popup)"
 )
 # Microdata properties whose element holds the story's text, not a restated fact.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.ingest.parsing import parse_page
+from services.ingest.parsing.boilerplate import is_furniture_name
 
 INTRO = (
     "The exchange's new feed sends every quote as one line of JSON, so a client needs "
@@ -210,3 +211,31 @@ def test_a_list_the_story_ends_on_stays_in_it() -> None:
     )
     [article] = parse_page(story_page(after), "text/html").articles
     assert article.paragraphs == (*RUNS, "The depots that closed before it:", *items)
+
+
+def test_a_signup_box_and_the_author_bio_in_the_container_are_no_text() -> None:
+    signup = (
+        '<div id="emailSignup"><div>Let our news meet your inbox. The stories that matter, '
+        "delivered weekday mornings.</div><form><input name=\"email\"></form></div>"
+    )
+    bio = (
+        '<div class="byline"><span>Aziz Karimov</span><p class="author__bio">Aziz Karimov '
+        "is a reporter for City Review who has covered the council since 2019.</p></div>"
+    )
+    [article] = parse_page(story_page(signup + bio), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+@pytest.mark.parametrize(
+    ("names", "furniture"),
+    [
+        ("emailSignup", True),
+        ("newsSubscribeBox", True),
+        ("articleByline__bio bio___3q2CD", True),
+        ("author bio", True),
+        ("biography", False),
+        ("story-body symbiosis", False),
+    ],
+)
+def test_signup_and_bio_names(names: str, furniture: bool) -> None:
+    assert is_furniture_name(names) is furniture
