@@ -55,6 +55,12 @@ log = logging.getLogger(__name__)
 BATCH_SECONDS = 2.0
 # Pages stored and committed together (see _BatchRun).
 GROUP_PAGES = 8
+# A page's snapshot reaches the rates worker this long after its feeds are
+# marked: on a machine with few cores the rates run would otherwise compete for
+# the CPU with the render readers wait for (measured: POST to visible p50 7%
+# lower, p75 10% lower, pages posted one at a time). No one waits on a ticker
+# to the tenth of a second, and snapshots offered meanwhile join the same task.
+SNAPSHOT_DELAY = 0.1
 
 
 def send_process(task: DbTask, submission_id: str) -> None:
@@ -102,7 +108,10 @@ class FollowUps:
             first = self.snapshots[0]
             # The first snapshot's task, pushed by the offer when it wins the kick.
             message = task_messages(task.app, task.resources.settings.key_prefix).build(
-                contracts.STORE_SNAPSHOT, first, headers={"submission_id": first["submission_id"]}
+                contracts.STORE_SNAPSHOT,
+                first,
+                headers={"submission_id": first["submission_id"]},
+                countdown=SNAPSHOT_DELAY,
             )
             backlog = task.backlog(contracts.BACKLOG_RATES)
             backlog.offer([json.dumps(s) for s in self.snapshots], holder, message=message)

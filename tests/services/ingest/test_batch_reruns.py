@@ -1,12 +1,15 @@
 """What an ingest batch does when its task is run again or stopped, run in this
 process on a real Redis and database: a rerun runs what it held again, counting
 each page as it starts; a hard time limit fails the page that was running and
-gives the others back."""
+gives the others back. And what a batch sends on: its feeds at once, its
+snapshots a moment later."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,7 @@ from shared import contracts
 from shared.backlog import Backlog
 from shared.celery_app import create_celery
 from shared.models import Article, Submission
-from tests.conftest import make_settings
+from tests.conftest import SAMPLE, make_settings
 from tests.support.redis_server import RedisServer
 
 
@@ -179,3 +182,23 @@ def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
     )
     assert articles == 3
     assert backlog.held(own) == []
+
+
+def test_a_batch_sends_its_feeds_at_once_and_its_snapshot_a_moment_later(
+    app: Celery, session: Session
+) -> None:
+    sid = accept(session, SAMPLE.read_bytes(), "text/plain", "reruns", None).submission.id
+    before = datetime.now(UTC)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+
+    after = datetime.now(UTC)
+    prefix = app.resources.settings.key_prefix  # type: ignore[attr-defined]
+    client = backlog_of(app).client
+    feed = json.loads(client.lindex(prefix + contracts.QUEUE_FEED, 0))
+    rates = json.loads(client.lindex(prefix + contracts.QUEUE_RATES, 0))
+    assert feed["headers"]["task"] == contracts.REFRESH_FEEDS
+    assert feed["headers"]["eta"] is None
+    assert rates["headers"]["task"] == contracts.STORE_SNAPSHOT
+    delay = timedelta(seconds=batch.SNAPSHOT_DELAY)
+    assert before + delay <= datetime.fromisoformat(rates["headers"]["eta"]) <= after + delay
