@@ -49,6 +49,13 @@ _TEASER_CHARS = 300
 _PROSE_MIN_CHARS = 60
 _AGAINST = 1.5
 _SENTENCE_ENDS = '.!?…"”»'
+# Credit lines of wire copy and newspapers, told from their start or their end.
+_CREDIT = re.compile(
+    r"\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
+    r"|.*\bcontributed(?:\s+(?:to\s+)?(?:this\s+)?(?:report|reporting|story|article)\b|\W*$)",
+    re.IGNORECASE,
+)
+_MAX_CREDIT = 300
 # A list's items, this many at least, end a story as well as prose does.
 _LIST_ITEMS = 3
 
@@ -217,13 +224,22 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
         if heading and _is_prose(block):
             headline = start
         start += 1
-    while end > start and not _is_prose(kept[end - 1]) and not _in_list(kept, end - 1):
+    while end > start and (
+        _is_credit(kept[end - 1].text)
+        or not (_is_prose(kept[end - 1]) or _in_list(kept, end - 1))
+    ):
         end -= 1
     lead = [block for place, block in enumerate(kept[:start]) if place != headline]
     for block in (*lead, *kept[end:]):
         left_out.add("around the article", block.text)
     story = kept[start:end]
     return ([kept[headline], *story] if headline is not None else story), lead
+
+
+def _is_credit(text: str) -> bool:
+    """A credit line after a story ("Reporting by …; Editing by …", "Jane Doe
+    contributed to this report."): who worked on it, as a byline is, not its text."""
+    return len(text) <= _MAX_CREDIT and _CREDIT.match(text) is not None
 
 
 def _in_list(kept: list[Block], place: int) -> bool:

@@ -239,3 +239,23 @@ def test_a_signup_box_and_the_author_bio_in_the_container_are_no_text() -> None:
 )
 def test_signup_and_bio_names(names: str, furniture: bool) -> None:
     assert is_furniture_name(names) is furniture
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Reporting by Aziz Karimov; additional reporting by Lola Saidova; Editing by Dana Omarova",
+        "(Additional reporting by Lola Saidova in Tashkent.)",
+        "City Review writers Aziz Karimov and Lola Saidova contributed to this report.",
+        "Lola Saidova contributed reporting from Tashkent.",
+    ],
+)
+def test_a_credit_line_after_the_story_is_no_paragraph(credit: str) -> None:
+    [article] = parse_page(story_page(f"<p>___</p><p>{credit}</p>"), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+def test_a_sentence_naming_a_contribution_stays() -> None:
+    last = "The city contributed half of the cost of the new park, the mayor's office said."
+    [article] = parse_page(story_page(f"<p>{last}</p>"), "text/html").articles
+    assert article.paragraphs == (*RUNS, last)
