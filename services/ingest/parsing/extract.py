@@ -56,6 +56,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _MAX_CREDIT = 300
+_BY = frozenset({"By ", "BY ", "by "})
 # A list's items, this many at least, end a story as well as prose does.
 _LIST_ITEMS = 3
 
@@ -217,11 +218,12 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
     while start < end:
         block = kept[start]
         heading = block.tag in HEADING_TAGS
-        if _is_prose(block) and (not heading or headline is not None):
+        prose = _is_prose(block) and not _is_byline(block.text)
+        if prose and (not heading or headline is not None):
             break
         if heading and headline is not None:
             break
-        if heading and _is_prose(block):
+        if heading and prose:
             headline = start
         start += 1
     while end > start and (
@@ -234,6 +236,12 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
         left_out.add("around the article", block.text)
     story = kept[start:end]
     return ([kept[headline], *story] if headline is not None else story), lead
+
+
+def _is_byline(text: str) -> bool:
+    """A byline however long ("By A. Writer | November 18, 2019 at 2:26 PM -
+    Updated …"): "By" and no sentence's end ("By Monday the talks had failed." is one)."""
+    return text[:3] in _BY and len(text) <= _MAX_CREDIT and text[-1:] not in _SENTENCE_ENDS
 
 
 def _is_credit(text: str) -> bool:

@@ -259,3 +259,21 @@ def test_a_sentence_naming_a_contribution_stays() -> None:
     last = "The city contributed half of the cost of the new park, the mayor's office said."
     [article] = parse_page(story_page(f"<p>{last}</p>"), "text/html").articles
     assert article.paragraphs == (*RUNS, last)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By  City Review Staff |  March 3, 2026 at 2:26 PM HST - Updated March 3 at 4:46 PM",
+        "By Aziz Karimov for City Review, with wires | Tuesday 3 March 2026, 14:05 (updated 16:40)",
+    ],
+)
+def test_a_long_byline_above_the_story_is_no_paragraph(byline: str) -> None:
+    [article] = parse_page(_headlined(f"<div>{byline}</div>"), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+def test_a_first_sentence_starting_with_by_stays() -> None:
+    first = "By Monday the council had voted, and the depot's fate was sealed."
+    [article] = parse_page(_headlined(f"<p>{first}</p>"), "text/html").articles
+    assert article.paragraphs == (first, *RUNS)
