@@ -48,7 +48,8 @@ _TEASER_CHARS = 300
 # Weights of what a block says about its container.
 _PROSE_MIN_CHARS = 60
 _AGAINST = 1.5
-_SENTENCE_ENDS = '.!?…"”»'
+# Chinese and Japanese close theirs with full-width marks and quotes.
+_SENTENCE_ENDS = '.!?…"”»。！？」'
 # Credit lines of wire copy and newspapers, told from their start or their end.
 _CREDIT = re.compile(
     r"\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
@@ -102,7 +103,7 @@ def _weight(block: Block, links: bool) -> float:
         return -_AGAINST * length
     if block.tag in HEADING_TAGS:
         return 0.0
-    if length < _PROSE_MIN_CHARS and block.text[-1:] not in '.!?…"”»':
+    if length < _PROSE_MIN_CHARS and block.text[-1:] not in _SENTENCE_ENDS:
         return 0.0
     return length * (1.0 - block.link_density)
 

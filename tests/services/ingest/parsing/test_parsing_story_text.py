@@ -277,3 +277,10 @@ def test_a_first_sentence_starting_with_by_stays() -> None:
     first = "By Monday the council had voted, and the depot's fate was sealed."
     [article] = parse_page(_headlined(f"<p>{first}</p>"), "text/html").articles
     assert article.paragraphs == (first, *RUNS)
+
+
+@pytest.mark.parametrize("last", ["市议会将于下周再次开会。", "詳しくは次回お伝えします！", "「来年には開業します」"])
+def test_a_short_last_sentence_closed_by_a_full_width_mark_stays(last: str) -> None:
+    # Short, but a sentence: Chinese and Japanese end theirs with "。", "！", "」".
+    [article] = parse_page(story_page(f"<p>{last}</p>"), "text/html").articles
+    assert article.paragraphs == (*RUNS, last)
