@@ -1,6 +1,7 @@
 """The outbox relay sends an accepted page's task when it is kicked, at once:
 the periodic sweep is only the fallback for a send that failed. A page kicked
-while a task is queued already waits in the ingest backlog for that task."""
+while a task is queued already waits in the ingest backlog for that task, and
+costs the relay no task message of its own."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from services.ingest import outbox as outbox_module
 from services.ingest.accept import accept
 from services.ingest.outbox import Outbox
-from shared.backlog import backlog_key
+from shared.backlog import Backlog, backlog_key
 from shared.celery_app import create_celery
 from shared.contracts import BACKLOG_INGEST, QUEUE_INGEST
 from shared.db import make_engine, make_session_factory
@@ -130,9 +132,7 @@ def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
         server.start()
         client = redis.Redis.from_url(server.url)
         prefix = settings.key_prefix
-        wait_for(
-            lambda: len(waiting_ids(client, prefix)) == 3, timeout=10, what="the three sends"
-        )
+        wait_for(lambda: len(waiting_ids(client, prefix)) == 3, timeout=10, what="the three sends")
         # Recorded sent within the relay's next record (0.1 s), before any sweep.
         wait_for(lambda: outbox.pending() == 0, timeout=5, what="the sends recorded")
         time.sleep(0.6)  # more sweeps: nothing is sent twice
@@ -142,3 +142,53 @@ def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
         outbox.stop()
         server.stop()
         engine.dispose()
+
+
+def test_a_burst_builds_no_message_for_pages_that_wait_and_a_won_kick_still_sends(
+    relay: tuple[Outbox, str],
+    db_url: str,
+    redis_server: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    outbox, prefix = relay
+    built: list[str] = []
+    real = outbox_module.task_messages
+
+    class Counting:
+        def __init__(self, *args: object) -> None:
+            self.messages = real(*args)  # type: ignore[arg-type]
+
+        def build(self, name: str, payload: dict[str, str], **options: object) -> object:
+            built.append(payload["submission_id"])
+            return self.messages.build(name, payload, **options)
+
+    monkeypatch.setattr(outbox_module, "task_messages", Counting)
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    client = redis.Redis.from_url(redis_server.url)
+    with sessions() as session:
+        a, b, c, d = (
+            accept(session, f"Burst {n}\n\nText.".encode(), "text/plain", "t", None).submission.id
+            for n in range(4)
+        )
+    # Sent here, not by the relay's thread: each pass is over when it returns.
+    outbox.send_kicked([a])  # the task goes out, its message pushed by the offer
+    outbox.send_kicked([b])  # a task is queued: b waits for it
+    assert built == [a, b]
+    # The worker takes what waits, so the next offer wins the kick: offered
+    # without a message, the relay sends its task itself (a plain send).
+    backlog = Backlog(client, prefix, BACKLOG_INGEST, held_ttl=60)
+    assert backlog.take("worker-task", 15).new == [b]
+    outbox.send_kicked([c])
+    assert built == [a, b]
+    queued = [
+        json.loads(m)["headers"]["submission_id"]
+        for m in client.lrange(prefix + QUEUE_INGEST, 0, -1)
+    ]
+    assert sorted(queued) == sorted([a, c])
+    # Right after a kick was won, offers carry a message again.
+    outbox.send_kicked([d])
+    assert built == [a, b, d]
+    assert waiting_ids(client, prefix)[-1] == d
+    client.close()
+    engine.dispose()
