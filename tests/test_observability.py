@@ -82,13 +82,19 @@ def test_metrics_and_logs_follow_a_page_through_every_service(
     assert sample_value(text, "silkfeed_http_responses_total", service="feed", status="200") >= 1  # type: ignore[operator]
 
     # One grep for the id finds the page in the ingest and rates workers' JSON logs.
+    # The figures above may count other pages' snapshots: this page's reaches the
+    # rates worker a moment after its feeds (services.ingest.batch.SNAPSHOT_DELAY).
     for name in ("ingest-worker", "rates-worker"):
-        lines = [
-            json.loads(line)
-            for line in workers[name].log_path.read_text().splitlines()
-            if line.startswith("{") and sid in line
-        ]
-        assert lines, f"{name} never logged submission {sid}"
+
+        def logged(name: str = name) -> list[dict[str, str]] | None:
+            found = [
+                json.loads(line)
+                for line in workers[name].log_path.read_text().splitlines()
+                if line.startswith("{") and sid in line
+            ]
+            return found or None
+
+        lines = wait_for(logged, 30, interval=0.1, what=f"{name} logging submission {sid}")
         assert all(doc["service"] == name for doc in lines)
         assert any(doc.get("submission_id") == sid for doc in lines)
 
