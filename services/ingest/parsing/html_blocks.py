@@ -14,7 +14,9 @@ fifth of reading a tag's name.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
+from itertools import compress
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -63,6 +65,9 @@ _P_ID = next(i for i, name in _NAMES.items() if name == "p")
 _INLINE_IDS = frozenset(_tag_ids(_INLINE_NAMES))
 _A_ID = next(i for i, name in _NAMES.items() if name == "a")
 _IFRAME_ID = next(i for i, name in _NAMES.items() if name == "iframe")
+_P_IDS = frozenset({_P_ID})
+_A_IDS = frozenset({_A_ID})
+_IFRAME_IDS = frozenset({_IFRAME_ID})
 _TEXT_ID = 2
 _COMMENT_ID = 4
 
@@ -134,7 +139,7 @@ class Walk:
         if self._holds_paragraph is None:
             parents = self.parents
             holds = [False] * len(parents)
-            for i in [i for i, tag_id in enumerate(self.tags) if tag_id == _P_ID]:
+            for i in places_of(self.tags, _P_IDS):
                 current = parents[i]
                 while current >= 0 and not holds[current]:
                     holds[current] = True
@@ -146,6 +151,15 @@ class Walk:
         return outer <= inner < self.end(outer)
 
 
+def places_of(tags: list[int], ids: Set[int]) -> list[int]:
+    """The walk indexes of the elements whose tag id is one of ``ids``, in order.
+
+    (Every element's test runs in C, no bytecode for each: a quarter less
+    time than a comprehension's, on a walk of thousands of elements.)
+    """
+    return list(compress(range(len(tags)), map(ids.__contains__, tags)))
+
+
 def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     """The text blocks of the walked scope, in document order.
 
@@ -154,7 +168,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     """
     nodes, tags, parents = walk.nodes, walk.tags, walk.parents
     _drop_fallbacks(nodes, tags)
-    holders = [i for i, tag_id in enumerate(tags) if tag_id in _HOLDER_IDS]
+    holders = places_of(tags, _HOLDER_IDS)
     # Whether an element holds a block (or a container) inside it.
     holds = [False] * len(nodes)
     for i in holders:
@@ -165,7 +179,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     names: dict[str, bool] = {}
     # Containers with an inline child that holds a paragraph's worth of text
     # and no block: a run of the container's own.
-    inline = [i for i, tag_id in enumerate(tags) if tag_id in _INLINE_IDS]
+    inline = places_of(tags, _INLINE_IDS)
     wrapping = {
         parents[i]
         for i in inline
@@ -178,7 +192,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     # Links and everything inside them; a link inside a link counts once.
     in_link = [False] * len(nodes)
     links = []
-    for i in [i for i, tag_id in enumerate(tags) if tag_id == _A_ID]:
+    for i in places_of(tags, _A_IDS):
         if not in_link[i]:
             links.append(i)
             # A link's subtree is short: its end is the first element after
@@ -236,7 +250,7 @@ def _drop_fallbacks(nodes: list[LexborNode], tags: list[int]) -> None:
     own would cost every page more than the few that hold one.)"""
     if _IFRAME_ID not in tags:
         return
-    for i in [i for i, tag_id in enumerate(tags) if tag_id == _IFRAME_ID]:
+    for i in places_of(tags, _IFRAME_IDS):
         fallback = nodes[i].child
         while fallback is not None:
             following = fallback.next
