@@ -97,6 +97,16 @@ end
 return {held, taken, kick}
 """
 
+# KEYS: list, kick; ARGV: items... Queues the items only while a task is queued
+# (the kick key is held); returns 1 if it did, 0 (nothing changed) otherwise.
+_JOIN = """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RPUSH', KEYS[1], unpack(ARGV))
+  return 1
+end
+return 0
+"""
+
 _RELEASE_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -168,6 +178,16 @@ class Backlog:
         args = [owner, KICK_TTL_MS, "1" if front else "0", body, *items]
         kick = self.client.register_script(_OFFER)(keys=keys, args=args)
         return _text(kick) if kick else None
+
+    def join(self, items: list[str]) -> bool:
+        """Queue ``items`` behind the task queued already; False, changing nothing,
+        when none is (the caller then offers them, with the task's message). Lets
+        a sender in a burst skip building a message that would go unused."""
+        if not items:
+            return True
+        return bool(
+            self.client.register_script(_JOIN)(keys=[self.list_key, self.kick_key], args=items)
+        )
 
     def release(self, owner: str) -> None:
         """After a failed send: let the next offer send, unless someone else holds the kick."""

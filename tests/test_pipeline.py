@@ -20,7 +20,7 @@ from shared.settings import Settings
 from tests.conftest import SAMPLE, TOKEN
 from tests.support.processes import ServiceProcess
 from tests.support.sample import SAMPLE_RATES, SAMPLE_TITLES
-from tests.support.waiting import wait_for
+from tests.support.waiting import wait_for, wait_pipeline_idle
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TITLES = SAMPLE_TITLES
@@ -139,6 +139,8 @@ def test_reposting_the_same_page_changes_nothing(
     done = wait_done(ingest, other["id"])
     assert done["status"] == "done"
     assert done["counts"]["new_articles"] == 0 and done["counts"]["articles"] == 6
+    # Its snapshot reaches the rates worker a moment after the page is done.
+    wait_pipeline_idle(settings.redis_url, settings.key_prefix)
     assert counts(settings.db_url) == before
     resp = feed.get("/feeds/articles.atom", headers={"If-None-Match": etag})
     assert resp.status_code == 304

@@ -56,10 +56,10 @@ log = logging.getLogger(__name__)
 LOST_SNAPSHOT_WINDOW = timedelta(days=1)
 # Ids this relay sent lately: a second kick of one of them sends nothing.
 RECENTLY_SENT = 4096
-# After an offer found a task queued already (a burst), the offers that follow
-# within this long come without a message: building one costs more than the
-# rest of the offer and would go unused. One that wins the kick after all
-# sends its task then, in a second round trip.
+# After an offer found a task queued already (a burst), the ids that follow
+# within this long first try to join that task's backlog, with no message:
+# building one costs more than the rest of the offer and would go unused. When
+# no task is queued any more they are offered with a message, as usual.
 QUEUED_HINT_SECONDS = 1.0
 _TASK = contracts.PROCESS_SUBMISSION
 
@@ -200,23 +200,17 @@ class Outbox:
         """Hand the ids to the ingest backlog: only the first of a burst goes out as
         a task, which takes the others in batches (``shared.backlog``)."""
         backlog = self._backlog_for_thread()
-        owner = uuid.uuid4().hex
-        if time.monotonic() < self._queued_until:
-            kick = backlog.offer(submission_ids, owner)
-            if kick is not None:
-                try:
-                    self._publish([kick])
-                except BaseException:
-                    backlog.release(owner)  # the next offer sends, or the sweep
-                    raise
-        else:
-            first = submission_ids[0]
-            # Pushed by the offer itself when it wins the kick: one round trip.
-            prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
-            message = task_messages(self._celery, prefix).build(
-                _TASK, {"submission_id": first}, headers={"submission_id": first}
-            )
-            kick = backlog.offer(submission_ids, owner, message=message)
+        if time.monotonic() < self._queued_until and backlog.join(submission_ids):
+            self._remember(submission_ids)
+            return
+        first = submission_ids[0]
+        # Pushed by the offer itself when it wins the kick: one round trip, and
+        # never a kick held without its task.
+        prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
+        message = task_messages(self._celery, prefix).build(
+            _TASK, {"submission_id": first}, headers={"submission_id": first}
+        )
+        kick = backlog.offer(submission_ids, uuid.uuid4().hex, message=message)
         self._queued_until = time.monotonic() + QUEUED_HINT_SECONDS if kick is None else 0.0
         self._remember(submission_ids)
 

@@ -144,7 +144,7 @@ def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
         engine.dispose()
 
 
-def test_a_burst_builds_no_message_for_pages_that_wait_and_a_won_kick_still_sends(
+def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
     relay: tuple[Outbox, str],
     db_url: str,
     redis_server: RedisServer,
@@ -167,28 +167,32 @@ def test_a_burst_builds_no_message_for_pages_that_wait_and_a_won_kick_still_send
     sessions = make_session_factory(engine)
     client = redis.Redis.from_url(redis_server.url)
     with sessions() as session:
-        a, b, c, d = (
+        a, b, c, d, e = (
             accept(session, f"Burst {n}\n\nText.".encode(), "text/plain", "t", None).submission.id
-            for n in range(4)
+            for n in range(5)
         )
+
+    def queued() -> list[str]:
+        messages = client.lrange(prefix + QUEUE_INGEST, 0, -1)
+        return [json.loads(m)["headers"]["submission_id"] for m in messages]
+
     # Sent here, not by the relay's thread: each pass is over when it returns.
     outbox.send_kicked([a])  # the task goes out, its message pushed by the offer
     outbox.send_kicked([b])  # a task is queued: b waits for it
     assert built == [a, b]
-    # The worker takes what waits, so the next offer wins the kick: offered
-    # without a message, the relay sends its task itself (a plain send).
+    # The worker takes what waits; no task is queued now, so c's try to join
+    # changes nothing and c is offered with its message, which goes out.
     backlog = Backlog(client, prefix, BACKLOG_INGEST, held_ttl=60)
     assert backlog.take("worker-task", 15).new == [b]
     outbox.send_kicked([c])
-    assert built == [a, b]
-    queued = [
-        json.loads(m)["headers"]["submission_id"]
-        for m in client.lrange(prefix + QUEUE_INGEST, 0, -1)
-    ]
-    assert sorted(queued) == sorted([a, c])
-    # Right after a kick was won, offers carry a message again.
+    assert built == [a, b, c]
+    assert queued() == [c, a]
+    # Right after a kick was won, offers carry a message again; once one finds
+    # a task queued, the next ids join it without one.
     outbox.send_kicked([d])
-    assert built == [a, b, d]
-    assert waiting_ids(client, prefix)[-1] == d
+    outbox.send_kicked([e])
+    assert built == [a, b, c, d]
+    assert queued() == [c, a]
+    assert waiting_ids(client, prefix) == [c, a, d, e]
     client.close()
     engine.dispose()
