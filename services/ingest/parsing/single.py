@@ -183,6 +183,7 @@ def _not_lists(marked: list[LexborNode], sizes: list[int]) -> tuple[list[int], i
     comments as <article>s has most of its text outside them."""
     place = {node.mem_id: i for i, node in enumerate(marked)}
     held = [0] * len(marked)
+    cards = [0] * len(marked)
     outer_of = [-1] * len(marked)
     for i, node in enumerate(marked):
         current = node.parent
@@ -190,10 +191,17 @@ def _not_lists(marked: list[LexborNode], sizes: list[int]) -> tuple[list[int], i
             outer = place.get(current.mem_id)
             if outer is not None:
                 held[outer] += sizes[i]
+                cards[outer] += 1
                 outer_of[i] = outer
                 break
             current = current.parent
-    lists = [2 * held[i] > sizes[i] for i in range(len(marked))]
+    # A list's own text (its heading, "You may also like") is less than one
+    # of its cards holds on average; a story's own text, beside a box of
+    # cards or its readers' comments inside it, runs longer.
+    lists = [
+        2 * held[i] > sizes[i] and (sizes[i] - held[i]) * cards[i] < held[i]
+        for i in range(len(marked))
+    ]
     carded = [False] * len(marked)  # inside a list: a card, or a list in it
     for i in range(len(marked)):
         outer = outer_of[i]
@@ -201,7 +209,10 @@ def _not_lists(marked: list[LexborNode], sizes: list[int]) -> tuple[list[int], i
             outer = outer_of[outer]
         carded[i] = outer >= 0
     kept = [i for i in range(len(marked)) if not (lists[i] or carded[i])]
-    if not kept:
+    own = max((sizes[i] - held[i] for i in range(len(marked)) if lists[i]), default=0)
+    if not kept or own > max(sizes[i] for i in kept):
+        # What is left is shorter than a list's own text: no story, the
+        # lists are not told apart.
         return list(range(len(marked))), 0
     outermost = zip(sizes, lists, carded, strict=True)
     return kept, sum(size for size, is_list, in_list in outermost if is_list and not in_list)
@@ -258,6 +269,10 @@ def read_single(
         return SingleArticle(None, Notes())
     scope, outside = _scope(tree, body, body_text, article_bodies)
     found = main_content(scope, clean)
+    if scope is not body and not any(block.tag not in HEADING_TAGS for block in found.blocks):
+        # The element taken for the story's holds none of its text: the page is read whole.
+        scope, outside = body, None
+        found = main_content(scope, clean)
     notes = found.left_out
     if outside is not None:
         notes.add("outside the article", *outside)

@@ -284,3 +284,36 @@ def test_a_short_last_sentence_closed_by_a_full_width_mark_stays(last: str) -> N
     # Short, but a sentence: Chinese and Japanese end theirs with "。", "！", "」".
     [article] = parse_page(story_page(f"<p>{last}</p>"), "text/html").articles
     assert article.paragraphs == (*RUNS, last)
+
+
+READ_NEXT = '<section class="more"><h2>Read next</h2>{}</section>'.format(
+    "".join(
+        f'<article class="card"><h3><a href="{href}">{headline}</a></h3><p>{text} '
+        f"{RUNS[0]}</p></article>"
+        for href, headline, text in TEASED
+    )
+)
+REPLIES = "".join(
+    f'<article class="reply"><p>Reader {i}: {RUNS[1]}</p><p>{RUNS[2]}</p></article>'
+    for i in range(6)
+)
+PICK = (
+    '<div class="footer-pick"><article><h3><a href="/parks">Editor\'s pick: the parks of the '
+    "year</a></h3><p>Our critics walked every park in the city this year.</p></article></div>"
+)
+
+
+@pytest.mark.parametrize("inside", [READ_NEXT, REPLIES])
+@pytest.mark.parametrize("marked", ['<meta property="og:type" content="article">', ""])
+@pytest.mark.parametrize("beside", [PICK, ""])
+def test_a_short_story_holding_cards_or_replies_is_no_list(
+    inside: str, marked: str, beside: str
+) -> None:
+    # Its cards or its readers' replies, each an <article>, hold most of its
+    # text; its own text is longer than any of them: it is the story.
+    story = "".join(f"<p>{text}</p>" for text in RUNS[:2])
+    page = f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>{marked}</head>
+<body><article><h1>Almaty council votes to close the old tram depot</h1>{story}{inside}</article>
+{beside}</body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.paragraphs[:2] == RUNS[:2]
