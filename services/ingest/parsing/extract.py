@@ -51,15 +51,28 @@ _AGAINST = 1.5
 # Chinese and Japanese close theirs with full-width marks and quotes.
 _SENTENCE_ENDS = '.!?…"”»。！？」'
 # Credit lines of wire copy and newspapers, told from their start or their end.
+# "Reporting by A. Writer in City; Editing by B. Editor": names, no verb after them.
+_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*|de|van|von|der|al|bin))*"
+_NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b)\s*{_NAME})*"
+_CREDIT_CLAUSE = (
+    rf"(?i:(?:additional\s+)?(?:reporting|writing|editing)\s+by)\s+{_NAMES}(?:\s+in\s+{_NAMES})?"
+)
 _CREDIT = re.compile(
-    r"\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\b"
-    r"|.*\bcontributed(?:\s+(?:to\s+)?(?:this\s+)?(?:report|reporting|story|article)\b|\W*$)",
-    re.IGNORECASE,
+    rf"\(?{_CREDIT_CLAUSE}(?:\s*[;,]\s*(?:and\s+)?{_CREDIT_CLAUSE})*\s*[.;]?\s*\)?\.?"
+)
+# "A. Writer contributed to this report.", "A. Writer contributed reporting from City."
+_CONTRIBUTED = re.compile(
+    r"(.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)\b|reporting\b)"
 )
 _MAX_CREDIT = 300
 _BY = frozenset({"By ", "BY ", "by "})
+# Capitalised words after "By" that start a sentence, not a name.
+_NOT_NAMES = frozenset({"The", "A", "An", "This", "That", "These", "Those", "Then", "Now"})
 # A list's items, this many at least, end a story as well as prose does.
 _LIST_ITEMS = 3
+# A tag's or a section's label: this long at most.
+_TAG_CHARS = 30
+_TAG_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -86,14 +99,20 @@ def _is_links(block: Block) -> bool:
 def _linked_sentence(block: Block) -> bool:
     """A paragraph whose sentence runs on into a link ("The case was shelved in
     2017 but was <a>re-opened this year after his eviction</a>."): words of
-    its own before or after the link, and a sentence's end. A list of links
-    or a "Read more: <a>…</a>" line has neither. (Still weighed as links when
-    its container is chosen: it tells nothing of where the story is.)"""
-    return (
+    its own before the link, and a sentence's end. A list of links or a
+    "Read more: <a>…</a>" line has neither; a teaser starts with its linked
+    headline, or ends cut short. (Still weighed as links when its container
+    is chosen: it tells nothing of where the story is.)"""
+    text = block.text
+    if not (
         block.tag == "p"
-        and len(block.text) - block.links >= _OWN_CHARS
-        and block.text[-1:] in _SENTENCE_ENDS
-    )
+        and len(text) - block.links >= _OWN_CHARS
+        and text[-1:] in _SENTENCE_ENDS
+        and not text.endswith(_CUT_SHORT)
+    ):
+        return False
+    link = block.node.css_first("a")
+    return link is None or not text.startswith(squash_space(link.text()))
 
 
 def _weight(block: Block, links: bool) -> float:
@@ -222,14 +241,20 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
         prose = _is_prose(block) and not _is_byline(block.text)
         if prose and (not heading or headline is not None):
             break
-        if heading and headline is not None:
+        if headline is not None and (
+            heading
+            or block.text.endswith(":")
+            or (start + _LIST_ITEMS <= end and _in_list(kept, start + _LIST_ITEMS - 1))
+        ):
+            # A section's heading, a line introducing what follows, or a
+            # summary's list: the story's text, not a byline's or a date's.
             break
         if heading and prose:
             headline = start
         start += 1
     while end > start and (
         _is_credit(kept[end - 1].text)
-        or not (_is_prose(kept[end - 1]) or _in_list(kept, end - 1))
+        or not (_is_prose(kept[end - 1]) or _list_in_story(kept, end - 1))
     ):
         end -= 1
     lead = [block for place, block in enumerate(kept[:start]) if place != headline]
@@ -241,14 +266,32 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
 
 def _is_byline(text: str) -> bool:
     """A byline however long ("By A. Writer | November 18, 2019 at 2:26 PM -
-    Updated …"): "By" and no sentence's end ("By Monday the talks had failed." is one)."""
-    return text[:3] in _BY and len(text) <= _MAX_CREDIT and text[-1:] not in _SENTENCE_ENDS
+    Updated …"): "By" and a name, or a separator, and no sentence's end ("By
+    Monday the talks had failed." is one, "By the time the vote came, …" too)."""
+    if text[:3] not in _BY or len(text) > _MAX_CREDIT or text[-1:] in _SENTENCE_ENDS:
+        return False
+    if "|" in text:
+        return True
+    words = text[3:].split(None, 1)
+    return bool(words) and words[0][:1].isupper() and words[0] not in _NOT_NAMES
 
 
 def _is_credit(text: str) -> bool:
     """A credit line after a story ("Reporting by …; Editing by …", "Jane Doe
-    contributed to this report."): who worked on it, as a byline is, not its text."""
-    return len(text) <= _MAX_CREDIT and _CREDIT.match(text) is not None
+    contributed to this report."): who worked on it, as a byline is, not its
+    text. Names credited, each capitalised ("Reporting by the agency was
+    delayed" is a sentence), or one named as contributing to the report."""
+    if len(text) > _MAX_CREDIT:
+        return False
+    if _CREDIT.fullmatch(text) is not None:
+        return True
+    contributed = _CONTRIBUTED.match(text)
+    if contributed is None:
+        return False
+    # Its subject names someone: a capitalised word past its first (a name
+    # after "Staff writers"), or one word (an agency's name).
+    words = contributed.group(1).split()
+    return len(words) == 1 or words[0].isupper() or any(word[:1].isupper() for word in words[1:])
 
 
 def _in_list(kept: list[Block], place: int) -> bool:
@@ -264,6 +307,27 @@ def _in_list(kept: list[Block], place: int) -> bool:
         other.tag == "li" and other.node.parent == parent
         for other in kept[place - _LIST_ITEMS + 1 : place]
     )
+
+
+def _list_in_story(kept: list[Block], place: int) -> bool:
+    """Whether ``kept[place]`` ends a list the story ends on: one it
+    introduced (the line before it ends in ":"), or one of lines, not of
+    labels ("Politics / Transport / Budget", the story's tags)."""
+    if not _in_list(kept, place):
+        return False
+    parent = kept[place].node.parent
+    first = place
+    while first > 0 and kept[first - 1].tag == "li" and kept[first - 1].node.parent == parent:
+        first -= 1
+    if first > 0 and kept[first - 1].text.endswith(":"):
+        return True
+    return not all(_is_tag(block.text) for block in kept[first : place + 1])
+
+
+def _is_tag(text: str) -> bool:
+    """A label as a story's tags or sections are: a few words, no figures or punctuation."""
+    words = text.split()
+    return len(text) <= _TAG_CHARS and len(words) <= _TAG_WORDS and "".join(words).isalpha()
 
 
 class _Boilerplate:

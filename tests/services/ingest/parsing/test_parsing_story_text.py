@@ -317,3 +317,58 @@ def test_a_short_story_holding_cards_or_replies_is_no_list(
 {beside}</body></html>"""
     [article] = parse_page(page.encode(), "text/html").articles
     assert article.paragraphs[:2] == RUNS[:2]
+
+
+@pytest.mark.parametrize("end", ["…", "...", "."])
+def test_a_teaser_starting_with_its_linked_headline_is_no_text(end: str) -> None:
+    # Its headline, a link, then a line of its own: no sentence running on into a link.
+    teasers = "".join(
+        f'<p><a href="{href}">{headline}: what the city plans for the next six years of '
+        f"work</a> {text.rstrip('.')}{end}</p>"
+        for href, headline, text in TEASED
+    )
+    runs = tuple(f"{i}. {RUNS[i % 3]}" for i in range(6))
+    story = "".join(f"<p>{text}</p>" for text in runs)
+    page = f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<meta property="og:type" content="article"></head><body><article><h1>Tram depot to close</h1>
+{story}<div>{teasers}</div></article></body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.paragraphs == runs
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Staff shortages contributed to reporting delays at the agency, officials said.",
+        "Writing by hand, she said, is slower but the council still insists on it.",
+        "Everyone on the committee contributed.",
+        "Reporting by the agency was delayed for months.",
+    ],
+)
+def test_a_last_sentence_like_a_credit_line_stays(last: str) -> None:
+    [article] = parse_page(story_page(f"<p>{last}</p>"), "text/html").articles
+    assert article.paragraphs == (*RUNS, last)
+
+
+SUMMARY = ("Vote delayed to January", "Transit funding disputed", "Fares may rise")
+
+
+@pytest.mark.parametrize("intro", ["", "What we know so far:"])
+def test_a_summary_list_under_a_long_headline_is_text(intro: str) -> None:
+    lead = (f"<p>{intro}</p>" if intro else "") + "<ul>{}</ul>".format(
+        "".join(f"<li>{item}</li>" for item in SUMMARY)
+    )
+    [article] = parse_page(_headlined(lead), "text/html").articles
+    assert article.paragraphs == (*([intro] if intro else []), *SUMMARY, *RUNS)
+
+
+def test_a_list_of_labels_after_the_story_is_no_text() -> None:
+    labels = "<ul><li>Politics</li><li>Transport</li><li>Budget</li></ul>"
+    [article] = parse_page(story_page(labels), "text/html").articles
+    assert article.paragraphs == RUNS
+
+
+def test_a_first_paragraph_by_the_time_stays() -> None:
+    first = "By the time the vote came, most members had left (see chart)"
+    [article] = parse_page(_headlined(f"<p>{first}</p>"), "text/html").articles
+    assert article.paragraphs == (first, *RUNS)
