@@ -53,10 +53,9 @@ _SENTENCE_ENDS = '.!?…"”»。！？」'
 # Credit lines of wire copy and newspapers, told from their start or their end.
 # "Reporting by A. Writer in City; Editing by B. Editor": names, no verb after them.
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*(?:\s+(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*|de|van|von|der|al|bin))*"
-_NAMES = rf"{_NAME}(?:\s*(?:,|&|\band\b)\s*{_NAME})*"
-_CREDIT_CLAUSE = (
-    rf"(?i:(?:additional\s+)?(?:reporting|writing|editing)\s+by)\s+{_NAMES}(?:\s+in\s+{_NAMES})?"
-)
+_PLACED = rf"{_NAME}(?:\s+in\s+{_NAME})?"
+_NAMES = rf"{_PLACED}(?:\s*(?:,|&|\band\b)\s*{_PLACED})*"
+_CREDIT_CLAUSE = rf"(?i:(?:additional\s+)?(?:reporting|writing|editing)\s+by)\s+{_NAMES}"
 _CREDIT = re.compile(
     rf"\(?{_CREDIT_CLAUSE}(?:\s*[;,]\s*(?:and\s+)?{_CREDIT_CLAUSE})*\s*[.;]?\s*\)?\.?"
 )
@@ -70,6 +69,8 @@ _BY = frozenset({"By ", "BY ", "by "})
 _NOT_NAMES = frozenset({"The", "A", "An", "This", "That", "These", "Those", "Then", "Now"})
 # A list's items, this many at least, end a story as well as prose does.
 _LIST_ITEMS = 3
+# A line ending so introduces the text after it ("What we know:", "ALMATY —").
+_RUNS_ON = (":", "—", "–", " -")
 # A tag's or a section's label: this long at most.
 _TAG_CHARS = 30
 _TAG_WORDS = 3
@@ -243,7 +244,7 @@ def _trimmed(kept: list[Block], left_out: Notes) -> tuple[list[Block], list[Bloc
             break
         if headline is not None and (
             heading
-            or block.text.endswith(":")
+            or block.text.endswith(_RUNS_ON)
             or (start + _LIST_ITEMS <= end and _in_list(kept, start + _LIST_ITEMS - 1))
         ):
             # A section's heading, a line introducing what follows, or a

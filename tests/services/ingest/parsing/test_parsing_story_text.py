@@ -248,6 +248,7 @@ def test_signup_and_bio_names(names: str, furniture: bool) -> None:
         "(Additional reporting by Lola Saidova in Tashkent.)",
         "City Review writers Aziz Karimov and Lola Saidova contributed to this report.",
         "Lola Saidova contributed reporting from Tashkent.",
+        "Reporting by Aziz Karimov in Almaty and Lola Saidova in Tashkent; Editing by Dana Omarova",
     ],
 )
 def test_a_credit_line_after_the_story_is_no_paragraph(credit: str) -> None:
@@ -372,3 +373,9 @@ def test_a_first_paragraph_by_the_time_stays() -> None:
     first = "By the time the vote came, most members had left (see chart)"
     [article] = parse_page(_headlined(f"<p>{first}</p>"), "text/html").articles
     assert article.paragraphs == (first, *RUNS)
+
+
+def test_a_dateline_under_a_long_headline_is_text() -> None:
+    # It runs on into the story's first paragraph: no byline or date.
+    [article] = parse_page(_headlined("<p>ALMATY, Kazakhstan —</p>"), "text/html").articles
+    assert article.paragraphs == ("ALMATY, Kazakhstan —", *RUNS)
