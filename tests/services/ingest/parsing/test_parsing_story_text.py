@@ -379,3 +379,15 @@ def test_a_dateline_under_a_long_headline_is_text() -> None:
     # It runs on into the story's first paragraph: no byline or date.
     [article] = parse_page(_headlined("<p>ALMATY, Kazakhstan —</p>"), "text/html").articles
     assert article.paragraphs == ("ALMATY, Kazakhstan —", *RUNS)
+
+
+def test_a_page_whose_article_holds_only_links_is_read_whole() -> None:
+    # Its one <article> is a list of links (a fair share of the page's text):
+    # the story beside it is found in the body.
+    links = "".join(f'<li><a href="/s{i}">{RUNS[i % 3][:90]} ({i})</a></li>' for i in range(4))
+    story = "".join(f"<p>{text}</p>" for text in RUNS)
+    page = f"""<!DOCTYPE html><html><head><title>Tram depot to close</title>
+<meta property="og:type" content="article"></head><body><article><ul>{links}</ul></article>
+<div><h1>Tram depot to close</h1>{story}</div></body></html>"""
+    [article] = parse_page(page.encode(), "text/html").articles
+    assert article.paragraphs == RUNS
