@@ -36,7 +36,10 @@ TICKER = [
 # is older than the visibility timeout, which must exceed the task time limit.
 TIME_LIMIT = 10
 VISIBILITY = 11
-BURST = 120
+# Long enough that the worker is still on it when the test has seen 20 stored
+# (each look opens a connection, which on a loaded machine takes longer than
+# several snapshots' stores) and kills it.
+BURST = 400
 
 
 def payload(at: datetime, sid: str) -> contracts.StoreSnapshot:
