@@ -300,26 +300,25 @@ def _in_list(kept: list[Block], place: int) -> bool:
     (its items just before it): a story may end on a list it introduced
     ("The qualified teams:" and a name a line), short lines as a byline's
     or a date's are."""
-    block = kept[place]
-    if block.tag != "li" or place < _LIST_ITEMS - 1:
-        return False
-    parent = block.node.parent
-    return parent is not None and all(
-        other.tag == "li" and other.node.parent == parent
-        for other in kept[place - _LIST_ITEMS + 1 : place]
-    )
+    return kept[place].tag == "li" and place - _list_start(kept, place) + 1 >= _LIST_ITEMS
+
+
+def _list_start(kept: list[Block], place: int) -> int:
+    """Where the run of items of ``kept[place]``'s list that ends at it starts."""
+    parent = kept[place].node.parent
+    first = place
+    while first > 0 and kept[first - 1].tag == "li" and kept[first - 1].node.parent == parent:
+        first -= 1
+    return first
 
 
 def _list_in_story(kept: list[Block], place: int) -> bool:
     """Whether ``kept[place]`` ends a list the story ends on: one it
     introduced (the line before it ends in ":"), or one of lines, not of
     labels ("Politics / Transport / Budget", the story's tags)."""
-    if not _in_list(kept, place):
+    first = _list_start(kept, place)
+    if kept[place].tag != "li" or place - first + 1 < _LIST_ITEMS:
         return False
-    parent = kept[place].node.parent
-    first = place
-    while first > 0 and kept[first - 1].tag == "li" and kept[first - 1].node.parent == parent:
-        first -= 1
     if first > 0 and kept[first - 1].text.endswith(":"):
         return True
     return not all(_is_tag(block.text) for block in kept[first : place + 1])
