@@ -25,6 +25,60 @@ _BYLINE = re.compile(
 )
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
 MAX_BYLINE = 120
+# Words after "By" that say when, not who: "By Monday, the talks had failed"
+# (whatever follows). A month is a first name too (April, June, May): only a
+# month standing alone ("By March") says when.
+_WHEN = frozenset(
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Today",
+        "Tomorrow",
+        "Yesterday",
+        "Tonight",
+        "Noon",
+        "Midnight",
+        "Now",
+        "Then",
+        "Dawn",
+        "Morning",
+        "Evening",
+        "Night",
+        "Christmas",
+        "Easter",
+        "Ramadan",
+        "Nowruz",
+        "Navruz",
+    ]
+)
+_MONTHS = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+
+def names_a_time(name: str) -> bool:
+    """Whether a byline's first "name" is a day or a time: "By Monday", "By March"."""
+    first, _, rest = name.partition(" ")
+    return first in _WHEN or (not rest and first in _MONTHS)
+
 
 _DAY_MONTH = (
     rf"(?:{MONTH_PATTERN}\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH_PATTERN}|{RU_MONTH_PATTERN}))"

@@ -13,6 +13,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from .bylines import names_a_time
 from .clean import squash_space, strip_forbidden
 
 MAX_AUTHORS = 8
@@ -93,6 +94,8 @@ def paragraph_byline(text: str) -> list[str] | None:
     if len(text) > _MAX_BYLINE or _PREFIX.match(text) is None:
         return None
     parts = [part for part in _parts(text) or () if part]
+    if parts and names_a_time(parts[0]):
+        return None
     for part in parts:
         if not (_is_name(part) or _ROLE.search(part) or any(c.isdigit() for c in part)):
             return None

@@ -85,6 +85,13 @@ def test_sentence_opening_with_by_stays_in_the_story() -> None:
     assert found.paragraphs[0] == "By Monday the talks had failed."
 
 
+def test_a_time_after_by_under_the_headline_is_no_byline() -> None:
+    # A story told by day opens on "By Monday, …": no author called Monday.
+    found = article("<p><strong>By Monday, Parliament</strong></p>" + _STORY)
+    assert found.authors == ()
+    assert found.paragraphs[-2].startswith("Kazakhstan will cut")
+
+
 def test_author_names_and_byline_lines() -> None:
     assert author_names("Ilana Muhlstein, MS, RDN") == ["Ilana Muhlstein"]
     assert author_names("By Ludwig van Beethoven") == ["Ludwig van Beethoven"]
@@ -92,4 +99,10 @@ def test_author_names_and_byline_lines() -> None:
     assert author_names("https://example.com/staff/dana") == []
     assert paragraph_byline("By Jane Doe | March 3, 2026") == ["Jane Doe"]
     assert paragraph_byline("By Monday, Smith had left.") is None
+    # Without a full stop, every word capitalised: a day or a time, not a name.
+    assert paragraph_byline("By Monday, Parliament") is None
+    assert paragraph_byline("By Tuesday Evening") is None
+    assert paragraph_byline("By March") is None
+    # A month is a first name too.
+    assert paragraph_byline("By April Smith and June Kim") == ["April Smith", "June Kim"]
     assert paragraph_byline("x" * 500) is None
