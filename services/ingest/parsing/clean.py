@@ -230,8 +230,12 @@ def squash_space(text: str) -> str:
 
     ``text`` must already be free of XML-forbidden characters.
     """
-    # Single-character tests run at memchr speed, far cheaper than a regex
-    # scan, and most paragraphs need no change at all.
+    # The space around the text goes first: a block's text often starts or
+    # ends with the source's indents ("\n\t\tHome\n"), and with them gone
+    # most texts hold no layout space at all (what the squashing would drop
+    # at the ends, stripping drops too). Single-character tests run at memchr
+    # speed, far cheaper than a regex scan.
+    text = text.strip()
     if (
         "\n" not in text
         and "\t" not in text
@@ -239,7 +243,7 @@ def squash_space(text: str) -> str:
         and "\f" not in text
         and ("\v" not in text)
     ):
-        return text.strip()
+        return text
     for layout in _OTHER_LAYOUT:
         if layout in text:
             text = text.replace(layout, "\n")
