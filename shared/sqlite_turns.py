@@ -12,35 +12,95 @@ millisecond of the other's end. (A blocking ``flock`` would hand over at once,
 but could not give up after the busy timeout.)
 
 The turn is only ever a help: a thread that already holds one (through another
-connection) or that waited out the busy timeout goes on without it, and
+connection), one that waited ``wait_limit`` seconds, or a process that cannot
+open the lock file (made by another user and unreadable, a read-only data
+directory) goes on without it, and
 SQLite's own locking, still in force, decides as before. Readers never take
 turns: in WAL mode they do not wait for writers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
 import time
+import weakref
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # The statements with which sqlite3's (legacy) transaction control opens a
 # write transaction, and the explicit ones that take the write lock at once.
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+# A SAVEPOINT outside a transaction opens one too (session.begin_nested() as
+# the first write): it takes the turn, as a read-only one costs little.
+_WRITES = (
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "BEGIN IMMEDIATE",
+    "BEGIN EXCLUSIVE",
+    "SAVEPOINT",
+)
 _FIRST_POLL = 0.0001
 _LONGEST_POLL = 0.001
+# A turn held this long is a long transaction (a migration, a stopped process):
+# looking every millisecond would only burn CPU.
+_SLOW_AFTER = 0.1
+_SLOW_POLL = 0.01
 
 _turns = threading.local()
+_with_fds: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # A child must not keep the parent's lock file open: were the parent to die
+    # holding the turn, the lock would live on in the child.
+    for conn in list(_with_fds):
+        if conn._fd_finalizer is not None:
+            conn._fd_finalizer()
+        conn._turn_fd, conn._fd_finalizer, conn._has_turn, conn._turn_count = (
+            None,
+            None,
+            False,
+            None,
+        )
+    _turns.__dict__.pop("count", None)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def turn_file(database: str) -> str:
     return f"{database}-write.lock"
 
 
+class _Count:
+    __slots__ = ("held",)
+
+    def __init__(self) -> None:
+        self.held = 0
+
+
+def _count() -> _Count:
+    count = getattr(_turns, "count", None)
+    if count is None:
+        count = _turns.count = _Count()
+    return count
+
+
 def _held_here() -> int:
-    return getattr(_turns, "held", 0)
+    return _count().held
+
+
+def _close_fd(fd: int) -> None:
+    # Also in a forked child: its inherited copy must not keep the parent's lock alive.
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 class TurnConnection(sqlite3.Connection):
@@ -48,13 +108,27 @@ class TurnConnection(sqlite3.Connection):
 
     # Set by the engine's connect hook; None: no turns (an in-memory database).
     turn_path: str | None = None
-    wait_limit: float = 30.0
+    # Then SQLite's busy handler waits its own busy_timeout: a writer stuck
+    # behind a stopped process gives up after both.
+    wait_limit: float = 5.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._turn_fd: int | None = None
         self._turn_pid = 0
         self._has_turn = False
+        self._turn_count: _Count | None = None
+        self._fd_finalizer: Any = None
+        self._no_turns = False  # the lock file could not be opened: SQLite decides alone
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq: Any, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executemany(sql, seq)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executescript(script)
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or TurnCursor)
@@ -76,32 +150,40 @@ class TurnConnection(sqlite3.Connection):
             super().close()
         finally:
             self.end_turn()
-            if self._turn_fd is not None and self._turn_pid == os.getpid():
-                os.close(self._turn_fd)
+            if self._fd_finalizer is not None:
+                self._fd_finalizer()
             self._turn_fd = None
 
     def take_turn(self, statement: str) -> None:
         """Before ``statement``: wait for the turn if it opens a write transaction."""
-        if self._has_turn or self.turn_path is None or self.in_transaction:
+        if self._has_turn or self.turn_path is None or self._no_turns or self.in_transaction:
             return
         if not statement.lstrip()[:16].upper().startswith(_WRITES):
             return
         if _held_here():
             return  # this thread writes through another connection: never wait on itself
         fd = self._fd()
-        deadline = time.monotonic() + self.wait_limit
+        if fd is None:
+            return
+        start = time.monotonic()
         pause = _FIRST_POLL
+        count = _count()
         while True:
             try:
+                # The flag first: an exception (a signal's) landing right after
+                # flock must still find the turn recorded, to be given back.
+                self._has_turn = True
+                self._turn_count = count
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                self._has_turn = False
+                waited = time.monotonic() - start
+                if waited >= self.wait_limit:
                     return  # SQLite's busy handler has the last word
                 time.sleep(pause)
-                pause = min(pause * 2, _LONGEST_POLL)
-        self._has_turn = True
-        _turns.held = _held_here() + 1
+                pause = min(pause * 2, _LONGEST_POLL if waited < _SLOW_AFTER else _SLOW_POLL)
+        count.held += 1
 
     def after_statement(self) -> None:
         # A statement that left no transaction open (autocommit, or one that
@@ -112,19 +194,42 @@ class TurnConnection(sqlite3.Connection):
     def end_turn(self) -> None:
         if not self._has_turn:
             return
-        self._has_turn = False
-        _turns.held = max(0, _held_here() - 1)
-        if self._turn_fd is not None:
+        # Unlock first, then forget: an exception in between leaves a flag that
+        # the next commit/rollback/close clears, never a lock nobody gives back.
+        if self._turn_fd is not None and self._turn_pid == os.getpid():
             fcntl.flock(self._turn_fd, fcntl.LOCK_UN)
+        self._has_turn = False
+        count, self._turn_count = self._turn_count, None
+        if count is not None and count.held > 0:
+            count.held -= 1  # the taking thread's count, whichever thread ends it
 
-    def _fd(self) -> int:
+    def _fd(self) -> int | None:
         # Opened in the process that uses it: a forked child must not share the
         # parent's open file, whose lock the two would hold as one.
         if self._turn_fd is None or self._turn_pid != os.getpid():
             assert self.turn_path is not None
-            self._turn_fd = os.open(self.turn_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-            self._turn_pid = os.getpid()
+            if self._fd_finalizer is not None:
+                self._fd_finalizer()  # the inherited copy (closing it leaves the parent's lock)
+                self._has_turn = False
+            try:
+                fd = os.open(self.turn_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            except PermissionError:
+                try:  # made by another user: flock needs no write access
+                    fd = os.open(self.turn_path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError as exc:
+                    return self._give_up(exc)
+            except OSError as exc:
+                return self._give_up(exc)
+            self._turn_fd, self._turn_pid = fd, os.getpid()
+            self._fd_finalizer = weakref.finalize(self, _close_fd, fd)
+            _with_fds.add(self)
         return self._turn_fd
+
+    def _give_up(self, exc: OSError) -> None:
+        # Logged once per connection; its writes go on under SQLite's locking alone.
+        log.warning("no write turns for %s: %s", self.turn_path, exc)
+        self._no_turns = True
+        return None
 
 
 class TurnCursor(sqlite3.Cursor):
@@ -141,5 +246,12 @@ class TurnCursor(sqlite3.Cursor):
         self.connection.take_turn(sql)
         try:
             return super().executemany(sql, seq_of_parameters)  # type: ignore[return-value]
+        finally:
+            self.connection.after_statement()
+
+    def executescript(self, script: str, /) -> TurnCursor:  # type: ignore[override]
+        # It commits first (legacy control) and runs its statements without turns.
+        try:
+            return super().executescript(script)  # type: ignore[return-value]
         finally:
             self.connection.after_statement()

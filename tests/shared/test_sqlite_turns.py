@@ -109,3 +109,39 @@ def test_no_turns_in_memory() -> None:
         conn.execute(text("INSERT INTO t VALUES ('a')"))
         conn.commit()
     engine.dispose()
+
+
+def test_writes_go_on_without_turns_when_the_lock_file_cannot_be_opened(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with engine.connect() as conn:
+        raw = _raw(conn)
+        raw.turn_path = str(tmp_path / "missing-dir" / "turns.db-write.lock")
+        conn.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        assert not raw._has_turn
+        conn.commit()
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 1
+
+
+def test_a_turn_never_outlives_its_connection(engine: Engine, tmp_path: Path) -> None:
+    import gc
+    import sqlite3
+
+    path = str(tmp_path / "turns.db")
+    lost = sqlite3.connect(path, factory=TurnConnection)
+    lost.turn_path = path + "-write.lock"
+    lost.execute("INSERT INTO t (v) VALUES ('lost')")  # the shortcut goes through turns too
+    assert lost._has_turn
+    del lost
+    gc.collect()
+    # The next writer has its turn at once (it would wait the whole wait_limit).
+    t0 = time.monotonic()
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t (v) VALUES ('next')"))
+    assert time.monotonic() - t0 < 1
+    other = sqlite3.connect(path, factory=TurnConnection)
+    other.turn_path = path + "-write.lock"
+    other.execute("INSERT INTO t (v) VALUES ('x')")
+    other.execute("COMMIT")  # a COMMIT statement ends the turn as commit() does
+    assert not other._has_turn
+    other.close()
