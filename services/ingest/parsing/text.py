@@ -7,7 +7,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft, build_articles, is_page_furniture
-from .bylines import byline_authors, is_dateline
+from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import is_chrome_line
 from .dates import parse_date_line
@@ -25,6 +25,15 @@ class _Line(NamedTuple):
     # The authors when the line is a byline, else None.
     authors: tuple[str, ...] | None = None
     dateline: bool = False
+
+
+def _line(text: str, after_break: bool) -> _Line:
+    authors = byline_authors(text)
+    if authors is not None and names_a_time(authors[0]):
+        # "By Monday": when, not who. It stays in the story's text, and tells
+        # where a story starts as a dateline does.
+        return _Line(text, after_break, None, True)
+    return _Line(text, after_break, authors, is_dateline(text))
 
 
 def parse_text(text: str) -> ParsedPage:
@@ -60,7 +69,7 @@ def parse_text(text: str) -> ParsedPage:
             notes.add("ticker lines not understood", line)
             after_break = True
             continue
-        lines.append(_Line(line, after_break, byline_authors(line), is_dateline(line)))
+        lines.append(_line(line, after_break))
         head = head and not looks_like_prose(line)
         after_break = False
     return ParsedPage(
@@ -138,11 +147,7 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
     Blocks before the first headline are counted in ``notes`` as left out.
     """
     return _articles(
-        [
-            _Line(block, True, byline_authors(block), is_dateline(block))
-            for block in blocks
-            if not is_page_furniture(block)
-        ],
+        [_line(block, True) for block in blocks if not is_page_furniture(block)],
         notes,
     )
 
@@ -180,7 +185,10 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
     # long hard-wrapped paragraph costs linear time, not quadratic.
     drafts: list[tuple[str, list[list[str]], list[str]]] = []
     for i, line in enumerate(lines):
-        if cutter.starts_story(i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]):
+        # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
+        if not _is_meta(line) and cutter.starts_story(
+            i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]
+        ):
             drafts.append((_without_prefix(line.text), [], []))
             cutter.open_story(line.text)
             continue

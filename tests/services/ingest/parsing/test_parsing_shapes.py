@@ -48,6 +48,36 @@ def test_sentence_case_page_is_cut_as_a_person_would(page_fixture) -> None:
     assert page.diagnostics.warnings == ()
 
 
+def test_a_time_after_by_is_text_not_an_author_nor_a_headline() -> None:
+    page = parse(
+        "Astana raises the bread subsidy for the winter\n\n"
+        "By Monday\n\n"
+        "The government will raise the bread subsidy from December, the ministry said.\n\n"
+        "By Wednesday\n\n"
+        "Bakeries in Almaty and Shymkent will receive the first payments.\n\n"
+        "Tokayev signs the budget\n\n"
+        "By Dana Omarova\n\n"
+        "The president signed next year's budget on Friday, his office said.\n"
+    )
+    assert [(a.title, a.authors, a.paragraphs) for a in page.articles] == [
+        (
+            "Astana raises the bread subsidy for the winter",
+            (),
+            (
+                "By Monday",
+                "The government will raise the bread subsidy from December, the ministry said.",
+                "By Wednesday",
+                "Bakeries in Almaty and Shymkent will receive the first payments.",
+            ),
+        ),
+        (
+            "Tokayev signs the budget",
+            ("Dana Omarova",),
+            ("The president signed next year's budget on Friday, his office said.",),
+        ),
+    ]
+
+
 def test_ticker_shapes_are_stored_as_published(page_fixture) -> None:
     page = page_fixture("outlet-sentence-case.txt")
     assert page.quotes == (
