@@ -7,16 +7,17 @@ and the workers were measured sleeping 25 and 100 ms long after the lock was
 free again, while the cores sat idle. Here a connection about to open a write
 transaction first takes an exclusive ``flock`` on a file beside the database
 and keeps it until the transaction ends; a writer that finds it taken looks
-again after 0.1 ms, then after at most 1 ms, so it goes on within a
-millisecond of the other's end. (A blocking ``flock`` would hand over at once,
-but could not give up after the busy timeout.)
+again after 0.1 ms, then at least every millisecond, so it goes on within a
+millisecond of the other's end (after 0.1 s of waiting, every 10 ms: the other
+is a long transaction). A blocking ``flock`` would hand over at once, but could
+not give up.
 
 The turn is only ever a help: a thread that already holds one (through another
 connection), one that waited ``wait_limit`` seconds, or a process that cannot
 open the lock file (made by another user and unreadable, a read-only data
-directory) goes on without it, and
-SQLite's own locking, still in force, decides as before. Readers never take
-turns: in WAL mode they do not wait for writers.
+directory) goes on without it, and SQLite's own locking, still in force,
+decides as before. Readers never take turns: in WAL mode they do not wait for
+writers.
 """
 
 from __future__ import annotations
