@@ -189,18 +189,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         and len(nodes[i].text(deep=False).strip()) >= _WRAPPED_CHARS
         and not is_boilerplate(nodes[i], "", walk.holds_paragraph, i, names)
     }
-    # Links and everything inside them; a link inside a link counts once.
-    in_link = [False] * len(nodes)
-    links = []
-    for i in places_of(tags, _A_IDS):
-        if not in_link[i]:
-            links.append(i)
-            # A link's subtree is short: its end is the first element after
-            # it whose parent comes before it.
-            end = i + 1
-            while end < len(nodes) and parents[end] >= i:
-                end += 1
-            in_link[i:end] = [True] * (end - i)
+    links, in_link = _links(tags, parents)
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     runs_found = False
@@ -240,6 +229,27 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         # it: each is put where its text stands.
         blocks.sort(key=_in_order)
     return blocks
+
+
+def _links(tags: list[int], parents: list[int]) -> tuple[list[int], list[bool]]:
+    """The walk indexes of the links, and whether each element is a link or
+    inside one; a link inside a link counts once."""
+    count = len(tags)
+    in_link = [False] * count
+    links = []
+    for i in places_of(tags, _A_IDS):
+        if not in_link[i]:
+            links.append(i)
+            # A link's subtree is short: its end is the first element after
+            # it whose parent comes before it (most links hold no element).
+            end = i + 1
+            while end < count and parents[end] >= i:
+                end += 1
+            if end == i + 1:
+                in_link[i] = True
+            else:
+                in_link[i:end] = [True] * (end - i)
+    return links, in_link
 
 
 def _drop_fallbacks(nodes: list[LexborNode], tags: list[int]) -> None:
