@@ -54,12 +54,15 @@ def test_metrics_and_logs_follow_a_page_through_every_service(
     )
 
     def scraped() -> str | None:
+        # A worker counts its task once the task has returned: after the page is
+        # done in the database, and in no set order across workers.
         text = feed.get("/metrics").get_data(as_text=True)
         renders = sample_value(text, "silkfeed_feed_renders_total", feed="articles")
-        stored = sample_value(
-            text, "silkfeed_tasks_total", task="rates.store_snapshot", state="SUCCESS"
-        )
-        return text if renders and stored else None
+        counted = [
+            sample_value(text, "silkfeed_tasks_total", task=task, state="SUCCESS")
+            for task in ("rates.store_snapshot", "ingest.process_submission")
+        ]
+        return text if renders and all(counted) else None
 
     text = wait_for(scraped, 60, interval=0.2, what="worker figures in /metrics")
     assert sample_value(text, "silkfeed_submissions", status="done") >= 1  # type: ignore[operator]
