@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, create
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from shared.sqlite_turns import TurnConnection, turn_file
+from shared.sqlite_turns import TurnConnection
 from shared.wal_checkpoint import BACKSTOP_PRAGMA, is_file_sqlite
 
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
@@ -100,29 +100,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _sqlite_turns(path: str) -> Any:
-    def hook(dbapi_conn: Any, _record: Any) -> None:
-        if isinstance(dbapi_conn, TurnConnection):
-            dbapi_conn.turn_path = path
-
-    return hook
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL and its data directory is created."""
     # JSON columns keep non-ASCII text as is, so a text search can match it.
     kwargs.setdefault("json_serializer", _json_dumps)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        file = is_file_sqlite(parsed)
-        if file:
+        if is_file_sqlite(parsed):
             Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
             # Writers take turns (shared.sqlite_turns) instead of polling for the lock.
             kwargs["connect_args"] = {"factory": TurnConnection, **kwargs.get("connect_args", {})}
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        if file:
-            event.listen(engine, "connect", _sqlite_turns(turn_file(str(parsed.database))))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

@@ -94,10 +94,6 @@ def _count() -> _Count:
     return count
 
 
-def _held_here() -> int:
-    return _count().held
-
-
 def _close_fd(fd: int) -> None:
     # Also in a forked child: its inherited copy must not keep the parent's lock alive.
     with contextlib.suppress(OSError):
@@ -107,7 +103,7 @@ def _close_fd(fd: int) -> None:
 class TurnConnection(sqlite3.Connection):
     """An sqlite3 connection whose write transactions wait for their turn."""
 
-    # Set by the engine's connect hook; None: no turns (an in-memory database).
+    # None: no turns (an in-memory database).
     turn_path: str | None = None
     # Then SQLite's busy handler waits its own busy_timeout: a writer stuck
     # behind a stopped process gives up after both.
@@ -115,8 +111,10 @@ class TurnConnection(sqlite3.Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        database = os.fsdecode(args[0] if args else kwargs["database"])
+        if database not in ("", ":memory:"):
+            self.turn_path = turn_file(database)
         self._turn_fd: int | None = None
-        self._turn_pid = 0
         self._has_turn = False
         self._turn_count: _Count | None = None
         self._fd_finalizer: Any = None
@@ -161,14 +159,14 @@ class TurnConnection(sqlite3.Connection):
             return
         if not statement.lstrip()[:16].upper().startswith(_WRITES):
             return
-        if _held_here():
+        count = _count()
+        if count.held:
             return  # this thread writes through another connection: never wait on itself
         fd = self._fd()
         if fd is None:
             return
         start = time.monotonic()
         pause = _FIRST_POLL
-        count = _count()
         while True:
             try:
                 # The flag first: an exception (a signal's) landing right after
@@ -197,7 +195,7 @@ class TurnConnection(sqlite3.Connection):
             return
         # Unlock first, then forget: an exception in between leaves a flag that
         # the next commit/rollback/close clears, never a lock nobody gives back.
-        if self._turn_fd is not None and self._turn_pid == os.getpid():
+        if self._turn_fd is not None:
             fcntl.flock(self._turn_fd, fcntl.LOCK_UN)
         self._has_turn = False
         count, self._turn_count = self._turn_count, None
@@ -205,13 +203,11 @@ class TurnConnection(sqlite3.Connection):
             count.held -= 1  # the taking thread's count, whichever thread ends it
 
     def _fd(self) -> int | None:
-        # Opened in the process that uses it: a forked child must not share the
-        # parent's open file, whose lock the two would hold as one.
-        if self._turn_fd is None or self._turn_pid != os.getpid():
+        # Opened in the process that uses it: a forked child's copies are closed
+        # at the fork (``_after_fork_in_child``), as the parent's lock and the
+        # child's would be one.
+        if self._turn_fd is None:
             assert self.turn_path is not None
-            if self._fd_finalizer is not None:
-                self._fd_finalizer()  # the inherited copy (closing it leaves the parent's lock)
-                self._has_turn = False
             try:
                 fd = os.open(self.turn_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except PermissionError:
@@ -221,7 +217,7 @@ class TurnConnection(sqlite3.Connection):
                     return self._give_up(exc)
             except OSError as exc:
                 return self._give_up(exc)
-            self._turn_fd, self._turn_pid = fd, os.getpid()
+            self._turn_fd = fd
             self._fd_finalizer = weakref.finalize(self, _close_fd, fd)
             _with_fds.add(self)
         return self._turn_fd

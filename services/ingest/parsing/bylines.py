@@ -28,50 +28,15 @@ MAX_BYLINE = 120
 # Words after "By" that say when, not who: "By Monday, the talks had failed"
 # (whatever follows). A month is a first name too (April, June, May): only a
 # month standing alone ("By March") says when.
-_WHEN = frozenset(
-    [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Today",
-        "Tomorrow",
-        "Yesterday",
-        "Tonight",
-        "Noon",
-        "Midnight",
-        "Now",
-        "Then",
-        "Dawn",
-        "Morning",
-        "Evening",
-        "Night",
-        "Christmas",
-        "Easter",
-        "Ramadan",
-        "Nowruz",
-        "Navruz",
-    ]
-)
-_MONTHS = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-)
+_WHEN = frozenset((
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Today", "Tomorrow", "Yesterday", "Tonight", "Noon", "Midnight", "Now", "Then",
+    "Dawn", "Morning", "Evening", "Night", "Christmas", "Easter", "Ramadan", "Nowruz", "Navruz",
+))  # fmt: skip
+_MONTHS = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+))  # fmt: skip
 
 
 def names_a_time(name: str) -> bool:
