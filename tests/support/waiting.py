@@ -52,6 +52,15 @@ def pipeline_idle(client: redis.Redis, prefix: str) -> bool:
     return True
 
 
+def pipeline_idle_at(redis_url: str, prefix: str) -> bool:
+    """``pipeline_idle`` at one look, on a client of its own."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return pipeline_idle(client, prefix)
+    finally:
+        client.close()
+
+
 def wait_pipeline_idle(redis_url: str, prefix: str, timeout: float = 120.0) -> None:
     """Wait until the shared workers are done with what a test set off (see pipeline_idle)."""
     client = redis.Redis.from_url(redis_url)
