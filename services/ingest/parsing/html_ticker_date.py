@@ -19,7 +19,10 @@ _TICKER_BOX = (
 # Outermost ticker containers only: a bar, its lists and its items all match.
 _TICKER_CONTAINERS = f":is({_TICKER_BOX}):not(:is({_TICKER_BOX}) *)"
 # A <time> inside an SVG drawing or a <noscript> is not the page's.
-TIME_ELEMENTS = "time:not(:is(svg, noscript, template) *)"
+_UNSEEN_HOLDERS = ("svg", "noscript", "template")
+_UNSEEN_HOLDER_IDS = frozenset(
+    LexborHTMLParser("").create_node(name).tag_id for name in _UNSEEN_HOLDERS
+)
 _TIME_TEXTS_READ = 8
 # The "/KZT" of a currency pair: a literal first character keeps the scan fast.
 _PAIR_SECOND_HALF = re.compile(r"/\s*[A-Z]{3}")
@@ -83,12 +86,39 @@ def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
 
 
 def time_element_date(times: Sequence[LexborNode]) -> date | None:
-    """The date of the first of the page's <time>s (TIME_ELEMENTS) that tells one."""
+    """The date of the first of the page's <time>s that tells one, of those
+    outside an SVG drawing, a <noscript> or a <template> (``times``: all of
+    them, in document order, as ``tree.tags("time")`` gives them)."""
     # The first <time> nearly always says it. Each <time>'s text holds the
     # text of any <time> nested in it, so only the first few are read; the
-    # rest say it with datetime= or not.
-    found = (_date_of(node, read_text=index < _TIME_TEXTS_READ) for index, node in enumerate(times))
-    return next(filter(None, found), None)
+    # rest say it with datetime= or not. Whether a <time> is seen is asked
+    # of those whose text is read and of those that tell a date: most pages
+    # have a few <time>s, and a selector excluding the unseen ones would
+    # test every element of the page.
+    read = 0
+    for node in times:
+        if read < _TIME_TEXTS_READ:
+            if _unseen(node):
+                continue
+            read += 1
+            when = _date_of(node, read_text=True)
+        else:
+            when = _date_of(node, read_text=False)
+            if when is not None and _unseen(node):
+                continue
+        if when is not None:
+            return when
+    return None
+
+
+def _unseen(node: LexborNode) -> bool:
+    """Whether ``node`` is inside an SVG drawing, a <noscript> or a <template>."""
+    current = node.parent
+    while current is not None:
+        if current.tag_id in _UNSEEN_HOLDER_IDS:
+            return True
+        current = current.parent
+    return False
 
 
 def _date_of(node: LexborNode, *, read_text: bool) -> date | None:

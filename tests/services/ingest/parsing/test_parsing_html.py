@@ -270,6 +270,14 @@ def test_a_time_element_in_a_drawing_is_not_the_page_date() -> None:
     assert parse_page(body, "text/html").page_date == date(2024, 5, 12)
 
 
+def test_time_elements_in_drawings_do_not_use_up_the_texts_read() -> None:
+    # Only the first few seen <time>s are read for their text: those in a
+    # drawing are not among them.
+    drawn = "<svg><time>1 January 2001</time></svg>" * 12
+    body = f"{drawn}<time>12 May 2024</time>{STORY}".encode()
+    assert parse_page(body, "text/html").page_date == date(2024, 5, 12)
+
+
 def test_ticker_bars_in_the_header_and_in_a_story_both_count() -> None:
     body = (
         b'<header><div class="ticker"><b>KGS/USD</b> = 0.01144 0%</div></header>'
