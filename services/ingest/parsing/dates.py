@@ -56,13 +56,13 @@ _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
 MAX_DATE_LINE = 60
 # Every shape above has a four-digit year: most short lines of a page (menus,
 # headings, captions) have none, and this look costs a fifth of the full match.
-_YEAR = re.compile(r"\d{4}")
+YEAR = re.compile(r"\d{4}")
 
 
 def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
     """The date ``line`` states when the whole line is a date, else ``None``;
     ``page_head``: the line stands above the page's first story."""
-    if len(line) > MAX_DATE_LINE or _YEAR.search(line) is None:
+    if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
         return None
     match = (_HEAD_DATE_LINE if page_head else _DATE_LINE).fullmatch(line)
     if match is None:
