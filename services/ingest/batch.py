@@ -236,12 +236,16 @@ class _BatchRun:
                 if batched:
                     ready = prepare(self.session, sid, self.bounds, counted=True)
                     outcome = ready and store(self.session, ready, attempt_at=utcnow())
-                elif gave_up(self.session, sid):
-                    outcome = None
                 else:
-                    outcome = process_submission(
-                        self.session, sid, self.bounds, waiting_only=waiting_only
-                    )
+                    # Held here, the row gave_up loads is the one the run finds in the
+                    # session (which holds rows weakly): read once, not twice.
+                    row = self.session.get(Submission, sid)
+                    outcome = None
+                    if not gave_up(self.session, sid):
+                        outcome = process_submission(
+                            self.session, sid, self.bounds, waiting_only=waiting_only
+                        )
+                    del row
             except SoftTimeLimitExceeded as exc:
                 self.stopped(sid, exc)
             except Exception as exc:
