@@ -88,6 +88,7 @@ class FeedDocuments:
             cache_control,
             link,
             row.rendered_at,
+            row.as_of,
         )
 
     def _link(self, self_url: str, *, pushable: bool) -> str:

@@ -17,21 +17,20 @@ the same watcher: one subscription and one sweep per process, whatever it holds.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import redis
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed.serving import StoredFeed
-from shared.changes import changes_channel
+from shared.changes import ChangedDocument, changes_channel, decode
 from shared.db import utcnow
 from shared.models import RenderedFeed
 
@@ -40,6 +39,17 @@ log = logging.getLogger(__name__)
 # Feed names whose last forget is remembered (``put``); beyond it, all of them
 # count as forgotten now: a load in flight is then dropped, never kept stale.
 _MAX_FORGOTTEN = 4096
+
+# An announced document, read again (built once: it runs on every announcement).
+_LOAD = select(
+    RenderedFeed.key,
+    RenderedFeed.content_type,
+    RenderedFeed.body,
+    RenderedFeed.etag,
+    RenderedFeed.last_modified,
+    RenderedFeed.rendered_at,
+    RenderedFeed.as_of,
+).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
 
 
 def feed_name_of(key: str) -> str:
@@ -161,39 +171,70 @@ class FeedMemory:
                 self._bytes -= held_bytes(self._entries.pop(key))
                 self._served.discard(key)
 
-    def refresh(self, keys: list[str]) -> int:
+    def refresh(self, keys: list[str], documents: Sequence[ChangedDocument] = ()) -> int:
         """An announcement: drop the copies of these keys' feeds (``forget``), then
         load again the announced documents a reader was served from memory since
-        their copy was put. Returns how many were loaded."""
+        their copy was put. Returns how many were loaded.
+
+        A document the announcement carries (``documents``) is taken from it
+        when it is newer than the copy it replaces (a larger ``as_of``: renders
+        are announced after their commit, but two renderers' announcements may
+        cross); the others are read from the database.
+        """
         with self._lock:
             wanted = {k: self._entries[k] for k in keys if k in self._served}
         self.forget(keys)
         if not wanted:
             return 0
         generation = self._generation
+        carried = [
+            self._carried(doc, wanted.pop(doc.key))
+            for doc in documents
+            if doc.key in wanted and _newer(doc, wanted[doc.key])
+        ]
+        for fresh in carried:
+            self.put(fresh, generation)
+        rows = self._load(list(wanted)) if wanted else []
+        for key, content_type, body, etag, modified, rendered_at, as_of in rows:
+            old = wanted[key]
+            self.put(
+                StoredFeed.build(
+                    key,
+                    content_type,
+                    body,
+                    etag,
+                    modified,
+                    old.cache_control,
+                    old.link,
+                    rendered_at,
+                    as_of,
+                ),
+                generation,
+            )
+        return len(carried) + len(rows)
+
+    @staticmethod
+    def _carried(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
+        return StoredFeed.build(
+            doc.key,
+            doc.content_type,
+            doc.body,
+            doc.etag,
+            doc.last_modified,
+            old.cache_control,
+            old.link,
+            doc.rendered_at,
+            doc.as_of,
+        )
+
+    def _load(self, keys: list[str]) -> Sequence[Any]:
         try:
             with self._sessions() as session:
-                rows = session.execute(
-                    select(
-                        RenderedFeed.key,
-                        RenderedFeed.content_type,
-                        RenderedFeed.body,
-                        RenderedFeed.etag,
-                        RenderedFeed.last_modified,
-                        RenderedFeed.rendered_at,
-                    ).where(RenderedFeed.key.in_(list(wanted)))
-                ).all()
+                return session.execute(_LOAD, {"keys": keys}).all()
         except Exception:
             # The next request loads the document itself.
             log.warning("could not load announced feeds again", exc_info=True)
-            return 0
-        for key, content_type, body, etag, modified, rendered_at in rows:
-            old = wanted[key]
-            fresh = StoredFeed.build(
-                key, content_type, body, etag, modified, old.cache_control, old.link, rendered_at
-            )
-            self.put(fresh, generation)
-        return len(rows)
+            return []
 
     def start(self) -> None:
         if self._thread is None:
@@ -217,7 +258,7 @@ class FeedMemory:
                 wait = max(0.0, next_sweep - time.monotonic())
                 message = pubsub.get_message(timeout=wait)
                 if message is not None:
-                    self.refresh(_announced_keys(message["data"]))
+                    self.refresh(*_announced(message["data"]))
             except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)
@@ -278,13 +319,20 @@ class FeedMemory:
         return stale, new
 
 
-def _announced_keys(data: bytes | str) -> list[str]:
-    """The keys of an announcement; anything else on the channel is logged and ignored."""
+def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
+    """The keys of an announcement and the documents it carries; anything else on
+    the channel is logged and ignored."""
     try:
-        keys = json.loads(data)
-    except ValueError:
-        keys = None
-    if isinstance(keys, list) and all(isinstance(key, str) for key in keys):
-        return keys
-    log.warning("ignoring a malformed change announcement: %.200r", data)
-    return []
+        return decode(data)
+    except (ValueError, KeyError, TypeError):
+        log.warning("ignoring a malformed change announcement: %.200r", data)
+        return [], []
+
+
+def _announced_keys(data: bytes | str) -> list[str]:
+    """The keys of an announcement (see ``_announced``)."""
+    return _announced(data)[0]
+
+
+def _newer(doc: ChangedDocument, old: StoredFeed) -> bool:
+    return old.as_of is not None and doc.as_of > old.as_of

@@ -32,6 +32,7 @@ from services.feed.stored_documents import (
     stored_documents,
 )
 from services.feed.websub.topics import hub_url
+from shared.changes import ChangedDocument
 from shared.conditional import EPOCH
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
@@ -175,6 +176,7 @@ def render_and_store(
     first: Collection[str] = (),
     early: Early | None = None,
     formats: Sequence[str] = FORMATS,
+    written: list[ChangedDocument] | None = None,
 ) -> list[str] | None:
     """Render the subscription document of one feed in ``formats``; commits.
 
@@ -183,6 +185,7 @@ def render_and_store(
     exists, and return None for one that does not (an empty render asks
     ``catalog``; one with entries shows the feed exists). ``first`` and
     ``early``: see ``refresh``; both commits are made from one read.
+    ``written``: see ``store_documents``; filled as each commit is made.
     """
     as_of = utcnow()
     current = _read_current(session, settings, spec)
@@ -196,7 +199,7 @@ def render_and_store(
     for i, group in enumerate(groups):
         documents = _assemble(settings, spec, current, group)
         keyed = {feed_key(spec, fmt): (fmt, body) for fmt, body in documents.items()}
-        done = _store_and_commit(session, keyed, current.newest, as_of, stored)
+        done = _store_and_commit(session, keyed, current.newest, as_of, stored, written)
         changed += done
         if early is not None and i + 1 < len(groups) and done:
             early(done)
@@ -209,10 +212,14 @@ def _store_and_commit(
     newest: datetime,
     as_of: datetime,
     stored: dict[str, Stored],
+    written: list[ChangedDocument] | None = None,
 ) -> list[str]:
-    changed = store_documents(session, keyed, newest, as_of, stored)
+    new: list[ChangedDocument] = []
+    changed = store_documents(session, keyed, newest, as_of, stored, new)
     try:
         session.commit()
+        if written is not None:
+            written += new
     except IntegrityError:
         # Another process (a request for this feed while it was cold, or the
         # worker) stored it first, after ``stored`` was read. Its render stays
@@ -259,6 +266,7 @@ def refresh(
     first: Collection[str] = (),
     early: Early | None = None,
     known: dict[str, dict[str, Stored]] | None = None,
+    written: list[ChangedDocument] | None = None,
 ) -> Refreshed:
     """Re-render the named feeds unless a render that started later covers them.
 
@@ -282,7 +290,9 @@ def refresh(
     render (the drain goes on to the other feeds) starts on a clean transaction.
     """
     try:
-        return _refresh(session, settings, names, requested_at, first, early, known or {})
+        return _refresh(
+            session, settings, names, requested_at, first, early, known or {}, written
+        )
     except BaseException:
         session.rollback()
         raise
@@ -296,6 +306,7 @@ def _refresh(
     first: Collection[str],
     early: Early | None,
     known: dict[str, dict[str, Stored]],
+    written: list[ChangedDocument] | None,
 ) -> Refreshed:
     result = Refreshed()
     for name in sorted(set(names)):
@@ -315,6 +326,7 @@ def _refresh(
             first=first,
             early=early,
             formats=formats,
+            written=written,
         )
         if changed is None:
             continue  # no such feed (any more)

@@ -23,6 +23,9 @@ class StoredFeed:
     # The stored row's render time (None for a document built on request): the
     # memory's sweep tells a copy loaded before a render from one loaded after.
     rendered_at: datetime | None = None
+    # The row's coverage (``RenderedFeed.as_of``; None for a document built on
+    # request): an announced render newer than this copy may replace it.
+    as_of: datetime | None = None
     _gzip: list[bytes] = field(default_factory=list, init=False, compare=False, repr=False)
 
     @classmethod
@@ -36,8 +39,11 @@ class StoredFeed:
         cache_control: str,
         link: str | None = None,
         rendered_at: datetime | None = None,
+        as_of: datetime | None = None,
     ) -> StoredFeed:
-        return cls(key, content_type, body, etag, last_modified, cache_control, link, rendered_at)
+        return cls(
+            key, content_type, body, etag, last_modified, cache_control, link, rendered_at, as_of
+        )
 
     @property
     def body_gzip(self) -> bytes:

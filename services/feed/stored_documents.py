@@ -7,13 +7,14 @@ The feed worker's renders and a reader's first request both write here
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from services.feed.paths import feed_key
 from services.feed.render import FORMATS, MEDIA_TYPES
+from shared.changes import ChangedDocument
 from shared.conditional import strong_etag
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
@@ -68,6 +69,7 @@ def store_documents(
     newest: datetime,
     as_of: datetime,
     stored: dict[str, Stored],
+    written: list[ChangedDocument] | None = None,
 ) -> list[str]:
     """Store renders (key -> (format, bytes)) over what ``stored_documents`` read;
     the keys whose bytes changed.
@@ -75,6 +77,11 @@ def store_documents(
     The validators change exactly when the bytes do. No stored row is loaded,
     unchanged bytes are not written again, and the documents of one render are
     written in one statement per kind of change.
+
+    ``written``: given, the new bytes stored over a row are added to it, once
+    the database has counted every row written (none when a render that read
+    the database later holds some row: see ``_WHERE_KEY``); they are the
+    caller's to announce after the commit.
     """
     changed, bodies, dates = [], [], []
     for key, (fmt, body) in documents.items():
@@ -105,7 +112,27 @@ def store_documents(
             changed.append(key)
     connection = session.connection()
     if bodies:
-        connection.execute(_SET_BODY, bodies)
+        count = connection.execute(_SET_BODY, bodies).rowcount
+        if written is not None and _all_written(connection, bodies, count):
+            written += [_changed(row) for row in bodies]
     if dates:
         connection.execute(_SET_AS_OF, dates)
     return changed
+
+
+def _all_written(connection: Connection, bodies: list[dict[str, Any]], count: int) -> bool:
+    # A key names one row: as many rows as documents means each was written.
+    sane = len(bodies) == 1 or connection.dialect.supports_sane_multi_rowcount
+    return sane and count == len(bodies)
+
+
+def _changed(row: dict[str, Any]) -> ChangedDocument:
+    return ChangedDocument(
+        key=row["document_key"],
+        content_type=row["content_type"],
+        body=row["body"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        rendered_at=row["rendered_at"],
+        as_of=row["as_of"],
+    )

@@ -16,7 +16,7 @@ from services.feed.websub.hook import documents_changed
 from shared import contracts
 from shared.backlog import backlog_key
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, silkfeed_task
-from shared.changes import announce
+from shared.changes import ChangedDocument, announce
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
 
@@ -38,10 +38,52 @@ def _coalescer(task: DbTask) -> RenderCoalescer:
     )
 
 
+def _render(
+    task: DbTask,
+    co: RenderCoalescer,
+    known: dict[str, dict[str, Any]],
+    name: str,
+    stamp: datetime,
+) -> AfterRender:
+    """Render one feed (``publish.refresh``), and what to tell once it is done."""
+    prefix = task.resources.settings.key_prefix
+    # The new bytes of the documents readers asked for ride with their
+    # announcement: the web processes serving them need not read them back.
+    written: list[ChangedDocument] = []
+
+    def carried() -> list[ChangedDocument]:
+        return [doc for doc in written if doc.key in co.asked]
+
+    # The documents readers asked for are told of before the other formats render.
+    told = ToldEarly(
+        lambda keys: announce(co.client, prefix, keys, carried()),
+        lambda keys: documents_changed(task.app, task.session, keys),
+    )
+    result = refresh(
+        task.session,
+        task.resources.settings,
+        [name],
+        stamp,
+        first=co.asked,
+        early=told,
+        known=known,
+        written=written,
+    )
+
+    def send(pipe: redis.client.Pipeline) -> None:
+        # Web processes drop their in-memory copies of what changed, in
+        # the round trip that unmarks the feed, before anything else.
+        announce(pipe, prefix, told.not_announced(result.changed), carried())
+        co.count_renders(result.rendered, pipe)
+
+    return AfterRender(
+        send, lambda: documents_changed(task.app, task.session, told.not_pushed(result.changed))
+    )
+
+
 @silkfeed_task(contracts.REFRESH_FEEDS, retry_backoff_max=60)
 def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
     contracts.check_refresh({"feeds": feeds, "requested_at": requested_at})
-    settings = self.resources.settings
     co = _coalescer(self)
     # What each round's one look found stored, by feed (``wanted``).
     known: dict[str, dict[str, Any]] = {}
@@ -64,24 +106,7 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
         return set(known) | unknown
 
     def render(name: str, stamp: datetime) -> AfterRender:
-        # The documents readers asked for are told of before the other formats render.
-        told = ToldEarly(
-            lambda keys: announce(co.client, settings.key_prefix, keys),
-            lambda keys: documents_changed(self.app, self.session, keys),
-        )
-        result = refresh(
-            self.session, settings, [name], stamp, first=co.asked, early=told, known=known
-        )
-
-        def send(pipe: redis.client.Pipeline) -> None:
-            # Web processes drop their in-memory copies of what changed, in
-            # the round trip that unmarks the feed, before anything else.
-            announce(pipe, settings.key_prefix, told.not_announced(result.changed))
-            co.count_renders(result.rendered, pipe)
-
-        return AfterRender(
-            send, lambda: documents_changed(self.app, self.session, told.not_pushed(result.changed))
-        )
+        return _render(self, co, known, name, stamp)
 
     # Marking these feeds, taking the lock and reading what is due: one round trip.
     done = co.drain(

@@ -9,8 +9,11 @@ import gzip
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from services.feed.memory import FeedMemory
+from shared.changes import ChangedDocument
+from shared.models import RenderedFeed
 from shared.settings import Settings
 from tests.support.content import ingest, page
 
@@ -162,3 +165,59 @@ def test_an_announced_document_a_reader_was_served_is_loaded_again_at_once(
     memory.refresh(["articles.json"])
     memory.put(held, generation)
     assert memory.get("articles.json") is not held
+
+
+def carried_of(session: Session, key: str) -> ChangedDocument:
+    """The stored row of ``key`` as a render announces it."""
+    row = session.get(RenderedFeed, key)
+    assert row is not None
+    return ChangedDocument(
+        key, row.content_type, row.body, row.etag, row.last_modified, row.rendered_at, row.as_of
+    )
+
+
+def test_an_announced_document_carrying_its_bytes_is_put_without_a_read(
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings, session: Session
+) -> None:
+    client, memory = two_articles
+    client.get("/feeds/articles.json")
+    assert client.get("/feeds/articles.json").status_code == 200  # served from memory
+    held = memory.get("articles.json")
+    ingest(small_settings, page("Beta", 2), source="wire")
+    doc = carried_of(session, "articles.json")
+
+    def no_reads() -> Session:
+        raise AssertionError("the database was read")
+
+    sessions = memory._sessions
+    memory._sessions = no_reads  # type: ignore[assignment]
+    assert memory.refresh(["articles.atom", "articles.json"], [doc]) == 1
+    fresh = memory.get("articles.json")
+    assert fresh is not None and held is not None
+    assert (fresh.body, fresh.etag, fresh.last_modified) == (doc.body, doc.etag, doc.last_modified)
+    assert (fresh.rendered_at, fresh.as_of) == (doc.rendered_at, doc.as_of)
+    assert (fresh.link, fresh.cache_control) == (held.link, held.cache_control)
+    memory._sessions = sessions
+    memory._sweep()
+    memory._sweep()
+    assert memory.get("articles.json") is fresh  # as current as the table: kept
+
+
+def test_a_carried_document_older_than_the_copy_it_would_replace_is_read_instead(
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings, session: Session
+) -> None:
+    client, memory = two_articles
+    ingest(small_settings, page("Beta", 2), source="wire")
+    older = carried_of(session, "articles.json")
+    session.rollback()
+    ingest(small_settings, page("Gamma", 2), source="wire")
+    client.get("/feeds/articles.json")  # the newest render, from the table
+    client.get("/feeds/articles.json")
+    newest = memory.get("articles.json")
+    assert newest is not None and newest.as_of is not None and newest.as_of > older.as_of
+
+    # Two renderers' announcements crossed: the older bytes arrive last.
+    assert memory.refresh(["articles.json"], [older]) == 1
+    again = memory.get("articles.json")
+    assert again is not None
+    assert (again.etag, again.body) == (newest.etag, newest.body)

@@ -18,6 +18,7 @@ from services.feed.asked import AskedNotes, asked_key
 from services.feed.coalesce import RenderCoalescer
 from services.feed.paths import feed_key
 from services.feed.render import FORMATS
+from shared.changes import ChangedDocument
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
@@ -164,3 +165,41 @@ def test_the_feed_service_notes_the_subscription_documents_it_serves(
         redis_client.delete(key)
         redis_client.close()
     assert noted == {b"articles.json", b"source:wire.atom"}
+
+
+def test_the_bytes_each_commit_stored_are_handed_back_for_the_announcement(
+    settings: Settings, session: Session
+) -> None:
+    ingest(settings, page("First", 2), render=False)
+    publish.render_and_store(session, settings, ARTICLES)
+    ingest(settings, page("Second", 1), render=False)
+    handed: list[list[str]] = []
+    written: list[ChangedDocument] = []
+
+    def early(changed: list[str]) -> None:
+        handed.append([doc.key for doc in written])
+
+    result = publish.refresh(
+        session,
+        settings,
+        ["articles"],
+        utcnow(),
+        first={"articles.json"},
+        early=early,
+        written=written,
+    )
+    assert handed == [["articles.json"]]  # the first commit's, before the others rendered
+    assert sorted(doc.key for doc in written) == sorted(result.changed)
+    session.expire_all()
+    for doc in written:
+        row = session.get(RenderedFeed, doc.key)
+        assert row is not None
+        stored_as = (row.content_type, row.body, row.etag, row.last_modified, row.rendered_at)
+        assert stored_as == (
+            doc.content_type,
+            doc.body,
+            doc.etag,
+            doc.last_modified,
+            doc.rendered_at,
+        )
+        assert row.as_of == doc.as_of

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.feed import publish
 from services.feed.paths import archive_key, feed_key
 from services.feed.render import FORMATS
+from shared.changes import ChangedDocument
 from shared.db import utcnow
 from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
@@ -127,6 +128,8 @@ def test_a_render_that_read_earlier_never_stores_over_a_later_one(
     later = stored_rows(session, [key])
     # A writer that read before the last render, storing other bytes, writes nothing.
     stale = {key: ("json", b'{"stale": true}')}
-    publish.store_documents(session, stale, utcnow(), early[key].as_of, early)
+    written: list[ChangedDocument] = []
+    publish.store_documents(session, stale, utcnow(), early[key].as_of, early, written)
     session.commit()
     assert stored_rows(session, [key]) == later
+    assert written == []  # nothing to announce: the bytes were never stored
