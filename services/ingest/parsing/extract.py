@@ -95,7 +95,7 @@ def _is_links(block: Block) -> bool:
     if density < _TEASER_LINKS or block.tag == "p" or not block.text.endswith(_CUT_SHORT):
         return False
     link = block.node.css_first("a")
-    headline = squash_space(link.text()) if link is not None else ""
+    headline = squash_space(link.text_lexbor()) if link is not None else ""
     return len(headline) >= _TEASER_LINKS * len(block.text) and block.text.startswith(headline)
 
 
@@ -115,7 +115,7 @@ def _linked_sentence(block: Block) -> bool:
     ):
         return False
     link = block.node.css_first("a")
-    return link is None or not text.startswith(squash_space(link.text()))
+    return link is None or not text.startswith(squash_space(link.text_lexbor()))
 
 
 def _weight(block: Block, links: bool) -> float:

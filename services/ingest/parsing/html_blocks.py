@@ -89,7 +89,7 @@ class Block:
 
 
 def text_of(node: LexborNode) -> str:
-    return squash_space(strip_forbidden(node.text()))
+    return squash_space(strip_forbidden(node.text_lexbor()))
 
 
 class Walk:
@@ -196,7 +196,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     for i in holders:
         node = nodes[i]
         if not holds[i]:
-            raw = node.text()
+            raw = node.text_lexbor()
             text = squash_space(strip_forbidden(raw) if clean else raw)
             if text:
                 linked = in_link[i]
@@ -288,7 +288,7 @@ def _loose_runs(walk: Walk, container: LexborNode, index: int) -> list[Block]:
         if tag_id == _TEXT_ID:
             parts.append(child.text_content or "")
         elif tag_id != _COMMENT_ID:
-            text = child.text()
+            text = child.text_lexbor()
             parts.append(text)
             if tag_id == _A_ID:
                 links += len(text.strip())
@@ -308,6 +308,6 @@ def _count_links(walk: Walk, links: list[int], block_at: dict[int, Block]) -> No
                 break
             block = block_at.get(current)
             if block is not None:
-                block.links += len(nodes[i].text().strip())
+                block.links += len(nodes[i].text_lexbor().strip())
                 break
             current = parents[current]

@@ -107,7 +107,7 @@ def body_authors(scope: LexborNode) -> list[str]:
     """The authors an HTML body's byline elements name, or none."""
     names: list[str] = []
     for node in scope.css(_AUTHOR_ELEMENTS)[:_NODES_READ]:
-        names.extend(name for name in author_names(node.text()) if name not in names)
+        names.extend(name for name in author_names(node.text_lexbor()) if name not in names)
     if names:
         return names[:MAX_AUTHORS]
     # The byline query tests substrings of every element's class: its first

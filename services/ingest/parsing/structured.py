@@ -117,7 +117,7 @@ def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
     for script in scripts:
         if facts.article_items > 1:
             return  # a page of several articles: its own facts are not read
-        source = script.text()
+        source = script.text_lexbor()
         if len(source) > _MAX_JSON_LD:
             continue
         try:
@@ -162,7 +162,7 @@ def body_text(body: str) -> str:
         return body
     tree = LexborHTMLParser(_BLOCK_END.sub(lambda tag: tag.group(0) + "\n", body))
     drop_invisible(tree)
-    text = tree.body.text() if tree.body is not None else ""
+    text = tree.body.text_lexbor() if tree.body is not None else ""
     return "\n".join(line for line in map(str.strip, text.splitlines()) if line)
 
 

@@ -379,3 +379,20 @@ def test_drop_down_lists_are_no_text() -> None:
         "Almaty woke up to 30 centimetres of snow on Tuesday, the city's weather service said.",
         "Schools stayed open, but several mountain roads were closed until noon.",
     )
+
+
+def test_lexbor_text_of_an_element_is_its_text() -> None:
+    # The parser reads elements' text with Lexbor's own textContent (half the
+    # time of selectolax's text()): both are the text of every text node
+    # under the element, comments left out, whatever the markup.
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(
+        "<div><p>A <b>bold</b> &amp; <!-- note --> caf&eacute;<br>line</p>"
+        "<ul><li>one<li>two</ul><math><mi>x</mi></math><table><td>cell</table>"
+        "<a href=/x>link <span>inside</span></a><p></p></div>"
+    )
+    assert tree.body is not None
+    for node in tree.body.traverse():
+        if not node.is_comment_node:
+            assert node.text_lexbor() == node.text(), node.tag
