@@ -97,3 +97,40 @@ def test_content_html_is_safe_and_stable_for_any_text(paragraphs: list[str]) -> 
     assert unsafe_markup(html) == []
     assert sanitize_html(html) == html
     assert html.count("<p>") == sum(1 for p in paragraphs if xml_safe(p).strip())
+
+
+_HOSTILE = st.lists(
+    st.sampled_from(
+        [SCRIPT, IMG_ONERROR, JS_LINK, CDATA_END, CONTROL_CHARS, "<p>", "</p>", "<a href=x>",
+         "<!-- c -->", "&amp;", "&nbsp;", "\u00a0", "\r\n", "<style>x</style>", "<b>", "\ud800"]
+    )
+    | st.text(max_size=20),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTILE)
+def test_the_sanitiser_built_once_cleans_as_one_built_per_call(markup: str) -> None:
+    import nh3
+
+    once_per_call = nh3.clean(
+        xml_safe(markup),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
+    )
+    assert sanitize_html(markup) == once_per_call
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HOSTILE, max_size=5))
+def test_entry_html_is_the_sanitised_markup_of_its_escaped_paragraphs(paragraphs: list[str]) -> None:
+    import html
+
+    parts = [xml_safe(p).strip() for p in paragraphs]
+    markup = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parts if p)
+    assert content_html(paragraphs) == (sanitize_html(markup) if markup else "")
