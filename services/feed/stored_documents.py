@@ -38,7 +38,8 @@ _STORED = select(
 
 def stored_documents(session: Session, keys: list[str]) -> dict[str, Stored]:
     """The stored documents of these keys, without their bytes."""
-    rows = session.execute(_STORED, {"keys": keys})
+    # On the session's connection: plain rows, without the ORM's result handling.
+    rows = session.connection().execute(_STORED, {"keys": keys})
     return {key: Stored(etag, modified, as_of) for key, etag, modified, as_of in rows}
 
 
