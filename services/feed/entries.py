@@ -18,10 +18,9 @@ from __future__ import annotations
 import functools
 import json
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import (
-    Row,
     Select,
     String,
     Text,
@@ -133,10 +132,11 @@ def clear_entries() -> None:
     _ENTRIES.clear()
 
 
-# The columns an entry is made from, one row per tag (in the order Article.tags has).
-# The JSON columns come as their text, decoded once per article rather than
-# once per row of its tags.
-_FULL = select(
+# The columns an entry is made from, one row per article. The JSON columns
+# come as their text, decoded here; the tags as a JSON list made by the
+# database in the same statement (joined, each tag's row repeated the
+# article's whole text, decoded again each time).
+_COLUMNS = (
     *_VERSION,
     Article.title,
     Article.url,
@@ -145,11 +145,31 @@ _FULL = select(
     cast(Article.paragraphs, Text).label("paragraphs"),
     cast(Article.authors, Text).label("authors"),
     Article.source,
-    ArticleTag.tag,
-).outerjoin(ArticleTag, ArticleTag.article_id == Article.id)
-_FULL_BY_ID = _FULL.where(Article.id.in_(bindparam("ids", expanding=True))).order_by(
-    Article.id, ArticleTag.tag
 )
+
+
+@functools.lru_cache(maxsize=4)
+def _full_by_id(dialect: str) -> Select:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        # In Article.tags' order, the database's collation (NULL: no tags).
+        listed = func.json_agg(aggregate_order_by(ArticleTag.tag, ArticleTag.tag))
+    else:
+        # SQLite orders no aggregate before 3.44: sorted here (``_tags``).
+        listed = func.json_group_array(ArticleTag.tag)
+    tags = select(cast(listed, Text)).where(ArticleTag.article_id == Article.id)
+    return select(*_COLUMNS, tags.scalar_subquery().label("tags")).where(
+        Article.id.in_(bindparam("ids", expanding=True))
+    )
+
+
+def _tags(listed: str | None, dialect: str) -> list[str]:
+    tags: list[str] = json.loads(listed) if listed else []
+    if dialect != "postgresql":
+        # SQLite orders text by its UTF-8 bytes, which is the order of code points.
+        tags.sort()
+    return tags
 
 
 def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
@@ -165,12 +185,8 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
         else:
             found[version[0]] = entry
     if missing:
-        rows: dict[int, tuple[Row[Any], list[str]]] = {}
-        for row in connection.execute(_FULL_BY_ID, {"ids": missing}):
-            tags = rows.setdefault(row.id, (row, []))[1]
-            if row.tag is not None:
-                tags.append(row.tag)
-        for article_id, (row, tags) in rows.items():
+        dialect = connection.dialect.name
+        for row in connection.execute(_full_by_id(dialect), {"ids": missing}):
             article = _Full(
                 row.guid,
                 row.title,
@@ -181,8 +197,9 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
                 None if row.authors is None else json.loads(row.authors),
                 row.source,
             )
+            tags = _tags(row.tags, dialect)
             # Edited since the first read: this newer version is what the feed shows.
-            entry = found[article_id] = _article_entry(article, tags, base_url)
+            entry = found[row.id] = _article_entry(article, tags, base_url)
             size = sum(map(len, entry.paragraphs)) + len(entry.title) + 512
             _ENTRIES.put((*row[: len(_VERSION)], base_url), entry, size)
     # An article deleted between the two reads is left out.

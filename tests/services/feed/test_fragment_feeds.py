@@ -146,3 +146,26 @@ def test_an_edit_reads_and_renders_only_the_changed_article(
     made.clear()
     build(session, small_settings, FeedSpec.articles(), None)
     assert made == []
+
+
+def test_an_entrys_tags_are_read_in_the_order_of_article_tags(
+    settings: Settings, session: Session
+) -> None:
+    from sqlalchemy import select
+
+    from shared.models import Article, ArticleTag
+
+    ingest(settings, page("Tagged", 2), render=False)
+    first, second = session.scalars(select(Article).order_by(Article.id)).all()
+    for tag in ("Zeta", "alpha", "Ärger", "zeta", "-x", "Alpha 2"):
+        session.add(ArticleTag(article_id=first.id, tag=tag))
+    session.execute(ArticleTag.__table__.delete().where(ArticleTag.article_id == second.id))
+    session.commit()
+    entries_module.clear_entries()
+    read = entries_module.current_articles(session, FeedSpec.articles(), settings.base_url, 10)
+    session.expire_all()
+    by_guid = {entry.guid: entry.tags for entry in read}
+    for article in (first, second):
+        assert by_guid[article.guid] == tuple(t.tag for t in article.tags)
+    assert by_guid[second.guid] == ()
+    session.commit()
