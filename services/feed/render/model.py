@@ -35,6 +35,31 @@ class FeedEntry:
     author: str | None = None
     # Written into the entry's RSS item only; Atom and JSON Feed ignore them.
     rss_extensions: tuple[RssItemExtension, ...] = field(default=())
+    # The hash, made once: an entry is the key of the prepared-entry and
+    # fragment stores, looked up several times a render, and hashing its
+    # fields (its text, aware datetimes) each time cost more than the lookups.
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        if not self._hash:
+            object.__setattr__(self, "_hash", hash(_key(self)) or 1)
+        return self._hash
+
+
+def _key(entry: FeedEntry) -> tuple[object, ...]:
+    """What two equal entries hold alike: every field their equality compares."""
+    return (
+        entry.guid,
+        entry.title,
+        entry.link,
+        entry.published,
+        entry.updated,
+        entry.summary,
+        entry.paragraphs,
+        entry.tags,
+        entry.author,
+        entry.rss_extensions,
+    )
 
 
 @dataclass(frozen=True, slots=True)
