@@ -7,8 +7,11 @@ the 91 pages of ``tests/fixtures/article-extraction/`` is parsed once to warm
 up, then once more inside ``functools.reduce`` alone, and callgrind counts
 only inside that call (one dump per page). The toggle is on ``reduce``, a C
 function the parser never calls, not on ``eval``: parsing evals on first use
-(named tuples, dataclasses, lazy imports), which would flip collection. Prints the median page's count and the corpus
-total, and with ``--per-page FILE`` writes each page's count, one a line.
+(named tuples, dataclasses, lazy imports), which would flip collection. Prints
+the median page's count and the corpus total, and with ``--per-page FILE``
+writes each page's count, one a line. ``--corpus DIR`` counts another set in the
+corpus's layout, as ``bench.bench_extraction --corpus`` measures it (pages the
+parser was not tuned on).
 """
 
 from __future__ import annotations
@@ -33,15 +36,16 @@ _CALLGRIND = (
 )
 
 
-def _parse_each() -> int:
-    """Parse every corpus page under functools.reduce (what callgrind counts); the number of pages."""
+def _parse_each(corpus: Path | None) -> int:
+    """Parse every page of ``corpus`` (the corpus when None) under functools.reduce
+    (what callgrind counts); the number of pages."""
     sys.path.insert(0, str(ROOT))
     from services.ingest.parsing import parse_page
     from services.ingest.parsing.ceiling import tune_allocator
-    from tests.support.extraction import corpus_pages
+    from tests.support.extraction import CORPUS, corpus_pages
 
     tune_allocator()  # as the ingest worker does
-    pages = [page.html for page in corpus_pages()]
+    pages = [page.html for page in corpus_pages(corpus or CORPUS)]
     for html in pages:
         parse_page(html, "text/html")
     for html in pages:
@@ -63,7 +67,7 @@ def _dump_totals(directory: Path) -> list[int]:
     return totals
 
 
-def count(pages: int) -> list[int]:
+def count(pages: int, corpus: Path | None = None) -> list[int]:
     """Each page's instructions: this module run under callgrind."""
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
@@ -77,6 +81,7 @@ def count(pages: int) -> list[int]:
                 "-m",
                 "bench.parse_instructions",
                 "--inner",
+                *([f"--corpus={corpus.resolve()}"] if corpus else []),
             ],
             cwd=ROOT,
             check=True,
@@ -93,18 +98,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--per-page", type=Path, help="write each page's count to this file")
+    parser.add_argument(
+        "--corpus", type=Path, help="a directory in the corpus's layout (as bench_extraction's)"
+    )
     args = parser.parse_args(argv)
     if args.inner:
-        _parse_each()
+        _parse_each(args.corpus)
         return 0
     sys.path.insert(0, str(ROOT))
-    from tests.support.extraction import corpus_pages
+    from tests.support.extraction import CORPUS, corpus_pages
 
-    totals = count(sum(1 for _ in corpus_pages()))
+    corpus = args.corpus or CORPUS
+    totals = count(sum(1 for _ in corpus_pages(corpus)), args.corpus)
     if args.per_page is not None:
         args.per_page.write_text("".join(f"{total}\n" for total in totals))
     print(
-        f"parse instructions over {len(totals)} corpus pages: "
+        f"parse instructions over {len(totals)} pages of {corpus}: "
         f"median page {statistics.median(totals):,.0f}, total {sum(totals):,}"
     )
     return 0
