@@ -128,6 +128,9 @@ class DirectRoutes:
     def _take(self, checked: Checked, body: bytes, after: list[Any]) -> Answer:
         reply = take_page(self.state, checked, body, self.logger)
         if reply.kick is not None:
+            # Sent now if it can be; the kick after the answer sends it otherwise,
+            # and has the relay record it sent in either case.
+            self.state["outbox"].send_now(reply.kick)
             after.append(partial(self.state["outbox"].kick, reply.kick))
         return self._reply(reply)
 

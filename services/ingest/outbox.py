@@ -1,14 +1,15 @@
 """The outbox relay: sends the processing task of every committed submission.
 
-A request commits the row and only then hands its id to this relay (a kick);
-the relay publishes in its own thread, so a slow or absent Redis never holds a
-request. Each pass takes every id kicked so far and offers them to the ingest
-backlog (``shared.backlog``) in one Redis round trip: a task goes out for the
-first of them unless one is queued already, and the ingest task takes the
-rest in batches. The sweep below sends its rows as tasks of their own. The
-rows are recorded sent (``sent_at``) afterwards, at
-most ``record_seconds`` later, in one UPDATE for every row published since the
-last one. A kicked row costs no database write of its own.
+A request commits the row, sends the task itself if the relay is idle
+(``send_now``: Redis given 10 ms at most), and hands its id to this relay (a
+kick), which sends the others in its own thread: a slow Redis holds no request.
+Each pass takes every id kicked so far and offers them to the ingest backlog
+(``shared.backlog``) in one Redis round trip: a task goes out for the first of
+them unless one is queued already, and the ingest task takes the rest in
+batches. The sweep below sends its rows as tasks of their own. The rows are
+recorded sent (``sent_at``) afterwards, at most ``record_seconds`` later, in one
+UPDATE for every row published since the last one. A kicked row costs no
+database write of its own.
 
 Rows whose task could not be sent stay ``sent_at IS NULL`` and are sent by the
 periodic sweep once Redis answers again. The sweep leaves alone rows younger
@@ -43,6 +44,7 @@ from kombu import Connection, Producer
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.ingest.ratelimit import request_path_client
 from shared import contracts
 from shared.backlog import Backlog
 from shared.celery_app import send
@@ -61,6 +63,9 @@ RECENTLY_SENT = 4096
 # building one costs more than the rest of the offer and would go unused. When
 # no task is queued any more they are offered with a message, as usual.
 QUEUED_HINT_SECONDS = 1.0
+# send_now: a request's wait for Redis at most; after a failure, requests leave sends this long.
+SEND_NOW_TIMEOUT = 0.01
+SEND_NOW_PAUSE_SECONDS = 5.0
 _TASK = contracts.PROCESS_SUBMISSION
 
 
@@ -101,6 +106,10 @@ class Outbox:
         self._backlog: Backlog | None = None
         # Until when the last offer's "a task is queued" is taken as still true.
         self._queued_until = 0.0
+        # Sends made by request threads (``send_now``) note what they sent here too.
+        self._noting = threading.Lock()
+        self._direct_backlog: Backlog | None = None
+        self._direct_paused_until = 0.0
 
     def start(self) -> None:
         if self._thread is None:
@@ -116,6 +125,36 @@ class Outbox:
     def kick(self, submission_id: str) -> None:
         """Ask for a committed, unsent submission's task to be sent as soon as possible."""
         self._pending.put(submission_id)
+
+    def send_now(self, submission_id: str) -> bool:
+        """Send a committed submission's task from the request's thread, before the
+        answer, so a lone page need not wait for the relay thread to wake. Only while
+        the relay is idle (in a burst it offers many ids at once), with Redis given
+        ``SEND_NOW_TIMEOUT`` at most. False when not sent: the relay's kick sends it
+        (a send that timed out after Redis ran it goes twice: the task is idempotent)."""
+        now = time.monotonic()
+        if (
+            not self._sent  # the relay sent first: the message builder has its connection
+            or not self._broker_ok
+            or now < self._direct_paused_until
+            or now < self._queued_until
+            or not self._pending.empty()
+        ):
+            return False
+        started = utcnow()
+        try:
+            if self._direct_backlog is None:
+                settings = self._celery.resources.settings  # type: ignore[attr-defined]
+                # No retries: a retry's backoff would hold the request for seconds.
+                client = request_path_client(settings, SEND_NOW_TIMEOUT)
+                self._direct_backlog = Backlog.of(client, settings, contracts.BACKLOG_INGEST)
+            self._offer([submission_id], self._direct_backlog)
+        except Exception as exc:
+            self._direct_paused_until = time.monotonic() + SEND_NOW_PAUSE_SECONDS
+            log.info("sending from the request failed (%s); the relay sends", exc)
+            return False
+        self._note_published([submission_id], started)
+        return True
 
     def _run(self) -> None:
         next_sweep = time.monotonic() + self._sweep_seconds
@@ -174,32 +213,38 @@ class Outbox:
         if not ids:
             return 0
         started = utcnow()
-        self._offer(ids)
-        if not self._unrecorded:
-            self._record_due = time.monotonic() + self._record_seconds
-        self._unrecorded += ids
-        self._published_at = started
+        self._offer(ids, self._backlog_for_thread())
+        self._note_published(ids, started)
         return len(ids)
+
+    def _note_published(self, ids: list[str], started: datetime) -> None:
+        with self._noting:
+            if not self._unrecorded:
+                self._record_due = time.monotonic() + self._record_seconds
+            self._unrecorded += ids
+            self._published_at = started
 
     def record_sent(self) -> int:
         """Record every row published since the last call as sent, in one UPDATE."""
-        ids = self._unrecorded
+        with self._noting:
+            ids, published_at = list(self._unrecorded), self._published_at
         if not ids:
             return 0
         with self._sessions() as session:
             session.execute(
                 update(Submission)
                 .where(Submission.id.in_(ids), Submission.sent_at.is_(None))
-                .values(sent_at=self._published_at)
+                .values(sent_at=published_at)
             )
             session.commit()
-        del self._unrecorded[: len(ids)]
+        with self._noting:
+            # Those noted meanwhile (by a request's send) stay for the next call.
+            del self._unrecorded[: len(ids)]
         return len(ids)
 
-    def _offer(self, submission_ids: list[str]) -> None:
+    def _offer(self, submission_ids: list[str], backlog: Backlog) -> None:
         """Hand the ids to the ingest backlog: only the first of a burst goes out as
         a task, which takes the others in batches (``shared.backlog``)."""
-        backlog = self._backlog_for_thread()
         if time.monotonic() < self._queued_until and backlog.join(submission_ids):
             self._remember(submission_ids)
             return
@@ -242,11 +287,13 @@ class Outbox:
         self._remember(submission_ids)
 
     def _remember(self, submission_ids: list[str]) -> None:
-        # Kicks queued while the sweep sent these (Redis was away) send nothing.
-        for sid in submission_ids:
-            self._sent[sid] = None
-        while len(self._sent) > RECENTLY_SENT:
-            self._sent.popitem(last=False)
+        # Kicks queued while the sweep sent these (Redis was away), or after a
+        # request sent them itself, send nothing.
+        with self._noting:
+            for sid in submission_ids:
+                self._sent[sid] = None
+            while len(self._sent) > RECENTLY_SENT:
+                self._sent.popitem(last=False)
 
     def _batch_for_thread(self) -> tuple[Producer, Any]:
         """This thread's producer, and a publish batch kept open across sends.

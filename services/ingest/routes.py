@@ -56,6 +56,7 @@ def post_submission() -> Response:
         return Response(status=CONTINUE)
     reply = take_page(state, checked, request.get_data(cache=False), current_app.logger)
     if reply.kick is not None:
+        state["outbox"].send_now(reply.kick)  # else the kick sends it (direct.py)
         _after_response(request.environ, partial(state["outbox"].kick, reply.kick))
     return json_reply(reply)
 

@@ -196,3 +196,58 @@ def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
     assert waiting_ids(client, prefix) == [c, a, d, e]
     client.close()
     engine.dispose()
+
+
+def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
+    relay: tuple[Outbox, str], db_url: str, redis_server: RedisServer
+) -> None:
+    outbox, prefix = relay
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    client = redis.Redis.from_url(redis_server.url)
+
+    def new_page(n: int) -> str:
+        with sessions() as session:
+            body = f"Alone {n}\n\nText.".encode()
+            return accept(session, body, "text/plain", "t", None).submission.id
+
+    first = new_page(0)
+    assert not outbox.send_now(first)  # the relay has not sent yet: its kick sends
+    outbox.kick(first)
+    wait_for(lambda: waiting_ids(client, prefix) == [first], timeout=5, what="the relay's send")
+    client.delete(prefix + QUEUE_INGEST, f"{prefix}backlog:ingest:kick")  # as if it ran
+    outbox._queued_until = 0.0  # no burst: the task sent is done
+
+    second = new_page(1)
+    assert outbox.send_now(second)
+    # Queued before the call returned, with no kick.
+    assert waiting_ids(client, prefix) == [second]
+    outbox.kick(second)  # the kick after the answer sends nothing again
+    time.sleep(0.3)
+    assert waiting_ids(client, prefix) == [second]
+    assert outbox.pending() == 0  # and the relay recorded it sent
+    client.close()
+    engine.dispose()
+
+
+def test_a_request_does_not_wait_on_an_absent_redis(db_url: str, tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    settings = make_settings(db_url, server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    outbox = Outbox(sessions, create_celery("test-now", settings))
+    try:
+        with sessions() as session:
+            sid = accept(session, b"Earlier\n\nText.", "text/plain", "t", None).submission.id
+        assert outbox.send_kicked([sid]) == 1  # the relay has sent
+        server.stop()
+        t0 = time.monotonic()
+        assert not outbox.send_now("a-page")
+        assert time.monotonic() - t0 < 0.5
+        # Requests then leave sends to the relay for a while, without trying.
+        assert not outbox.send_now("another")
+        assert outbox._direct_paused_until > time.monotonic()
+    finally:
+        outbox.stop()
+        engine.dispose()
