@@ -63,9 +63,9 @@ RECENTLY_SENT = 4096
 # building one costs more than the rest of the offer and would go unused. When
 # no task is queued any more they are offered with a message, as usual.
 QUEUED_HINT_SECONDS = 1.0
-# send_now: a request's wait for Redis at most; after a failure, requests leave sends this long.
-SEND_NOW_TIMEOUT = 0.01
-SEND_NOW_PAUSE_SECONDS = 5.0
+# send_now: a request's wait for Redis at most; after a failure, requests leave sends this
+# long; and this long after a send, too (pages that close are a burst, offered together).
+SEND_NOW_TIMEOUT, SEND_NOW_PAUSE_SECONDS, SEND_NOW_QUIET_SECONDS = 0.01, 5.0, 0.05
 _TASK = contracts.PROCESS_SUBMISSION
 
 
@@ -127,11 +127,9 @@ class Outbox:
         self._pending.put(submission_id)
 
     def send_now(self, submission_id: str) -> bool:
-        """Send a committed submission's task from the request's thread, before the
-        answer, so a lone page need not wait for the relay thread to wake. Only while
-        the relay is idle (in a burst it offers many ids at once), with Redis given
-        ``SEND_NOW_TIMEOUT`` at most. False when not sent: the relay's kick sends it
-        (a send that timed out after Redis ran it goes twice: the task is idempotent)."""
+        """The task sent from the request's thread before the answer, for a lone page while
+        the relay is idle: no wait for its thread to wake. Redis gets SEND_NOW_TIMEOUT at most.
+        False: the kick sends it (sent twice after a timeout Redis ran: tasks are idempotent)."""
         now = time.monotonic()
         if (
             not self._sent  # the relay sent first: the message builder has its connection
@@ -223,6 +221,8 @@ class Outbox:
                 self._record_due = time.monotonic() + self._record_seconds
             self._unrecorded += ids
             self._published_at = started
+            quiet = time.monotonic() + SEND_NOW_QUIET_SECONDS
+            self._direct_paused_until = max(self._direct_paused_until, quiet)
 
     def record_sent(self) -> int:
         """Record every row published since the last call as sent, in one UPDATE."""

@@ -217,11 +217,13 @@ def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
     wait_for(lambda: waiting_ids(client, prefix) == [first], timeout=5, what="the relay's send")
     client.delete(prefix + QUEUE_INGEST, f"{prefix}backlog:ingest:kick")  # as if it ran
     outbox._queued_until = 0.0  # no burst: the task sent is done
+    time.sleep(outbox_module.SEND_NOW_QUIET_SECONDS * 2)
 
     second = new_page(1)
     assert outbox.send_now(second)
     # Queued before the call returned, with no kick.
     assert waiting_ids(client, prefix) == [second]
+    assert not outbox.send_now(new_page(2))  # a page right after is left to the relay
     outbox.kick(second)  # the kick after the answer sends nothing again
     time.sleep(0.3)
     assert waiting_ids(client, prefix) == [second]
