@@ -87,13 +87,14 @@ end
 return backlog
 """
 # Let go of the lock and of the "refresh queued" key (shared.refresh_queue),
-# before the last look at the dirty hash: a sender marking after this sends.
-_RELEASE_IF_OWNER = """
+# then take the last look at the dirty and the failing feeds, in one round
+# trip: a sender marking after this sends. KEYS: lock, queued, dirty, failing.
+_RELEASE_AND_LOOK = """
 redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1])
 end
-return 0
+return {redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
 """
 
 
@@ -142,7 +143,9 @@ class RenderCoalescer:
         self._mark_and_claim = client.register_script(_MARK_AND_CLAIM)
         self._extend = client.register_script(_EXTEND_IF_OWNER)
         self._extend_and_count = client.register_script(_EXTEND_AND_COUNT)
-        self._release = client.register_script(_RELEASE_IF_OWNER)
+        self._release_and_look = client.register_script(_RELEASE_AND_LOOK)
+        # How many feeds were dirty at the last look at them (None: no look yet).
+        self.last_dirty: int | None = None
 
     def mark(self, feeds: list[str], requested_at: datetime) -> None:
         if feeds:
@@ -173,11 +176,7 @@ class RenderCoalescer:
             return None
         raw_dirty, raw_failing, backlog, raw_asked = claimed
         self.asked = frozenset(key.decode() for key in raw_asked)
-        dirty = {
-            raw_dirty[i].decode(): raw_dirty[i + 1].decode() for i in range(0, len(raw_dirty), 2)
-        }
-        failing = {raw_failing[i]: raw_failing[i + 1] for i in range(0, len(raw_failing), 2)}
-        return (self.failures.due(dirty, failing) if dirty else dirty), int(backlog)
+        return self._due_of(_pairs(raw_dirty), _raw_pairs(raw_failing)), int(backlog)
 
     def _wait_for_burst_end(self, dirty: dict[str, str], token: str, backlog: int | None) -> bool:
         """Wait while the backlog lasts (bounded); True if it waited at all.
@@ -210,8 +209,17 @@ class RenderCoalescer:
         pipe.hgetall(self.dirty_key)
         pipe.hgetall(self.failures.key)
         raw_dirty, raw_failing = pipe.execute()
-        dirty = {k.decode(): v.decode() for k, v in raw_dirty.items()}
+        return self._due_of({k.decode(): v.decode() for k, v in raw_dirty.items()}, raw_failing)
+
+    def _due_of(self, dirty: dict[str, str], raw_failing: dict[bytes, bytes]) -> dict[str, str]:
+        self.last_dirty = len(dirty)
         return self.failures.due(dirty, raw_failing) if dirty else dirty
+
+    def _release(self, token: str) -> dict[str, str]:
+        """Let go of the lock (if still ours): what is due then."""
+        keys = [self.lock_key, self.queued_key, self.dirty_key, self.failures.key]
+        raw_dirty, raw_failing = self._release_and_look(keys=keys, args=[token])
+        return self._due_of(_pairs(raw_dirty), _raw_pairs(raw_failing))
 
     def next_retry_in(self) -> float | None:
         """Seconds until the first failing dirty feed may be tried again; None if none."""
@@ -279,9 +287,9 @@ class RenderCoalescer:
                     self._unmark(idle, token)
                     due, backlog = self._due(), None
             finally:
-                self._release(keys=[self.lock_key, self.queued_key], args=[token])
+                left = self._release(token)
             # A task that marked feeds while we held the lock left them to us.
-            if not self.pending():
+            if not left:
                 return done
 
     @staticmethod
@@ -367,3 +375,12 @@ class RenderCoalescer:
     def claim_followup(self) -> bool:
         """True for one caller per lock period: it schedules the follow-up check."""
         return bool(self.client.set(self.followup_key, "1", nx=True, px=self.lock_ms))
+
+
+def _raw_pairs(flat: list[bytes]) -> dict[bytes, bytes]:
+    """A hash as a script returns it (key, value, key, value ...)."""
+    return {flat[i]: flat[i + 1] for i in range(0, len(flat), 2)}
+
+
+def _pairs(flat: list[bytes]) -> dict[str, str]:
+    return {k.decode(): v.decode() for k, v in _raw_pairs(flat).items()}

@@ -126,6 +126,10 @@ def refresh_feeds(self: DbTask, feeds: list[str], requested_at: str) -> None:
         return
     if done:
         log.info("rendered %d feeds: %s", len(done), ", ".join(done))
+    if co.last_dirty == 0:
+        # The drain's last look, after it let go of the lock, found nothing
+        # marked: whoever marks a feed after it also sends a task.
+        return
     if co.pending():
         # The drain stopped at its time bound: a fresh task carries on.
         self.apply_async(kwargs={"feeds": [], "requested_at": utcnow().isoformat()})

@@ -47,10 +47,11 @@ def test_each_rendered_feed_costs_one_round_trip_of_bookkeeping(
     assert done == feeds
     # Per feed: one script call. Besides: marking the feeds, the lock and a look
     # at what is due (the dirty and the failing feeds, and the backlog) in one;
-    # the look that finds nothing left, the release and the look after it; a
-    # dozen feeds fit in one round.
-    assert CountingConnection.sent - before == len(feeds) + 4
+    # the look that finds nothing left; the release and the look after it in
+    # one; a dozen feeds fit in one round.
+    assert CountingConnection.sent - before == len(feeds) + 3
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
+    assert coalescer.last_dirty == 0  # the task asks nothing more of Redis
 
 
 def test_what_a_render_sends_shares_the_round_trip_that_unmarks_it(
@@ -75,7 +76,7 @@ def test_what_a_render_sends_shares_the_round_trip_that_unmarks_it(
     before = CountingConnection.sent
     assert coalescer.drain(render, mark=(feeds, datetime.now(UTC))) == feeds
     # As above, and the look each `then` takes.
-    assert CountingConnection.sent - before == len(feeds) + 4 + len(feeds)
+    assert CountingConnection.sent - before == len(feeds) + 3 + len(feeds)
     assert coalescer.client.lrange(announced, 0, -1) == [b"articles", b"source:a"]
     assert order == feeds
 
@@ -133,7 +134,7 @@ def test_feeds_with_nothing_to_render_are_unmarked_together(
     assert rendered == done == ["tag:t03", "tag:t07"]
     assert asked == [feeds]  # one look for the whole round
     # As above for the two rendered, and one round trip for the ten others.
-    assert CountingConnection.sent - before == 2 + 4 + 1
+    assert CountingConnection.sent - before == 2 + 3 + 1
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
 
 
@@ -155,3 +156,16 @@ def test_a_feed_marked_again_while_idle_ones_are_unmarked_stays_dirty(
     # The newer mark outlived the first round's unmarking: the next round saw it.
     assert asked == [["tag:idle"], ["tag:idle"]]
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
+
+
+def test_the_last_look_counts_a_failing_feed_left_dirty(coalescer: RenderCoalescer) -> None:
+    def render(name: str, stamp: datetime) -> None:
+        if name == "source:bad":
+            raise RuntimeError("cannot render")
+
+    assert coalescer.drain(render, mark=(["articles", "source:bad"], datetime.now(UTC))) == [
+        "articles"
+    ]
+    # Waiting out its backoff, still marked: the task schedules its retry.
+    assert coalescer.last_dirty == 1
+    assert coalescer.pending() == 0 and coalescer.next_retry_in() is not None
