@@ -104,7 +104,9 @@ def decode(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
     keys = _keys(head.get("keys"))
     documents, at = [], 0
     for item in head.get("documents", []):
-        length = int(item["length"])
+        length = item["length"]
+        if not isinstance(length, int) or isinstance(length, bool):
+            raise ValueError("an announced document's length is not a whole number")
         if length < 0 or at + length > len(bodies):
             raise ValueError("an announcement's documents are shorter than its head says")
         documents.append(

@@ -67,6 +67,10 @@ class TaskMessages:
             key, message = self._kept[0]
             return self._prefix + key, message
 
+    def ready(self) -> bool:
+        """Whether a build needs no connection opened first (one is open in this process)."""
+        return self._producer is not None and self._pid == os.getpid()
+
     def close(self) -> None:
         connection, self._connection, self._producer = self._connection, None, None
         if connection is not None:

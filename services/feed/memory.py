@@ -133,6 +133,11 @@ class FeedMemory:
             forgotten = self._forgotten.get(feed_name_of(feed.key), self._floor)
             if forgotten > generation or held_bytes(feed) > self._max_bytes:
                 return
+            held = self._entries.get(feed.key)
+            if held is not None and _older(feed, held):
+                # A copy put meanwhile (a request's load) is newer: the table's
+                # as_of only grows, so this one is stale.
+                return
             old = self._entries.pop(feed.key, None)
             if old is not None:
                 self._bytes -= held_bytes(old)
@@ -262,6 +267,10 @@ class FeedMemory:
             except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)
+            except Exception:
+                # Whatever one announcement does, the watcher goes on: without it
+                # the process would serve its copies unchecked for good.
+                log.exception("could not act on a change announcement")
             if time.monotonic() >= next_sweep:
                 self._sweep()
                 next_sweep = time.monotonic() + self._poll
@@ -324,7 +333,7 @@ def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
     the channel is logged and ignored."""
     try:
         return decode(data)
-    except (ValueError, KeyError, TypeError):
+    except Exception:  # anything on the channel: deep nesting, huge numbers, wrong types
         log.warning("ignoring a malformed change announcement: %.200r", data)
         return [], []
 
@@ -332,6 +341,10 @@ def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
 def _announced_keys(data: bytes | str) -> list[str]:
     """The keys of an announcement (see ``_announced``)."""
     return _announced(data)[0]
+
+
+def _older(feed: StoredFeed, held: StoredFeed) -> bool:
+    return feed.as_of is not None and held.as_of is not None and feed.as_of < held.as_of
 
 
 def _newer(doc: ChangedDocument, old: StoredFeed) -> bool:

@@ -44,7 +44,7 @@ from kombu import Connection, Producer
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.ingest.ratelimit import request_path_client
+from services.ingest.request_send import RequestSend
 from shared import contracts
 from shared.backlog import Backlog
 from shared.celery_app import send
@@ -63,9 +63,6 @@ RECENTLY_SENT = 4096
 # building one costs more than the rest of the offer and would go unused. When
 # no task is queued any more they are offered with a message, as usual.
 QUEUED_HINT_SECONDS = 1.0
-# send_now: a request's wait for Redis at most; after a failure, requests leave sends this
-# long; and this long after a send, too (pages that close are a burst, offered together).
-SEND_NOW_TIMEOUT, SEND_NOW_PAUSE_SECONDS, SEND_NOW_QUIET_SECONDS = 0.01, 5.0, 0.05
 _TASK = contracts.PROCESS_SUBMISSION
 
 
@@ -108,8 +105,7 @@ class Outbox:
         self._queued_until = 0.0
         # Sends made by request threads (``send_now``) note what they sent here too.
         self._noting = threading.Lock()
-        self._direct_backlog: Backlog | None = None
-        self._direct_paused_until = 0.0
+        self._direct = RequestSend(celery.resources.settings)  # type: ignore[attr-defined]
 
     def start(self) -> None:
         if self._thread is None:
@@ -128,27 +124,24 @@ class Outbox:
 
     def send_now(self, submission_id: str) -> bool:
         """The task sent from the request's thread before the answer, for a lone page while
-        the relay is idle: no wait for its thread to wake. Redis gets SEND_NOW_TIMEOUT at most.
-        False: the kick sends it (sent twice after a timeout Redis ran: tasks are idempotent)."""
-        now = time.monotonic()
+        the relay is idle: no wait for its thread to wake, and a bounded wait for Redis
+        (``request_send``). False: the kick sends it (sent twice after a timeout Redis
+        ran: tasks are idempotent)."""
+        prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
+        backlog = self._direct.backlog()
         if (
-            not self._sent  # the relay sent first: the message builder has its connection
+            backlog is None  # not opened by the relay yet, or paused
+            or not task_messages(self._celery, prefix).ready()
             or not self._broker_ok
-            or now < self._direct_paused_until
-            or now < self._queued_until
+            or time.monotonic() < self._queued_until
             or not self._pending.empty()
         ):
             return False
         started = utcnow()
         try:
-            if self._direct_backlog is None:
-                settings = self._celery.resources.settings  # type: ignore[attr-defined]
-                # No retries: a retry's backoff would hold the request for seconds.
-                client = request_path_client(settings, SEND_NOW_TIMEOUT)
-                self._direct_backlog = Backlog.of(client, settings, contracts.BACKLOG_INGEST)
-            self._offer([submission_id], self._direct_backlog)
+            self._offer([submission_id], backlog)
         except Exception as exc:
-            self._direct_paused_until = time.monotonic() + SEND_NOW_PAUSE_SECONDS
+            self._direct.failed()
             log.info("sending from the request failed (%s); the relay sends", exc)
             return False
         self._note_published([submission_id], started)
@@ -213,6 +206,7 @@ class Outbox:
         started = utcnow()
         self._offer(ids, self._backlog_for_thread())
         self._note_published(ids, started)
+        self._direct.warm()
         return len(ids)
 
     def _note_published(self, ids: list[str], started: datetime) -> None:
@@ -221,8 +215,7 @@ class Outbox:
                 self._record_due = time.monotonic() + self._record_seconds
             self._unrecorded += ids
             self._published_at = started
-            quiet = time.monotonic() + SEND_NOW_QUIET_SECONDS
-            self._direct_paused_until = max(self._direct_paused_until, quiet)
+        self._direct.sent()
 
     def record_sent(self) -> int:
         """Record every row published since the last call as sent, in one UPDATE."""

@@ -5,13 +5,15 @@ load is dropped only when its own feed changed while it ran."""
 from __future__ import annotations
 
 import gzip
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from services.feed.memory import FeedMemory
+from services.feed.memory import FeedMemory, _announced
+from services.feed.serving import StoredFeed
 from shared.changes import ChangedDocument
 from shared.models import RenderedFeed
 from shared.settings import Settings
@@ -221,3 +223,29 @@ def test_a_carried_document_older_than_the_copy_it_would_replace_is_read_instead
     again = memory.get("articles.json")
     assert again is not None
     assert (again.etag, again.body) == (newest.etag, newest.body)
+
+
+def test_a_copy_older_than_the_one_held_is_not_put_over_it(
+    two_articles: tuple[FlaskClient, FeedMemory],
+) -> None:
+    # A watcher's put can come after a request put a newer copy (it loaded the
+    # table after the render the watcher's announcement predates).
+    client, memory = two_articles
+    client.get("/feeds/articles.json")
+    held = memory.get("articles.json")
+    assert held is not None and held.as_of is not None
+    older = StoredFeed.build(
+        held.key, held.content_type, b"older", "W/older", held.last_modified,
+        held.cache_control, held.link, held.rendered_at, held.as_of - timedelta(seconds=1),
+    )
+    memory.put(older, memory.generation)
+    kept = memory.get("articles.json")
+    assert kept is not None and kept.body == held.body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"keys": [], "documents": [{"length": Infinity}]}\n', b"[" * 100_000, b"\xff\xfe"],
+)
+def test_any_malformed_announcement_is_ignored_not_raised(data: bytes) -> None:
+    assert _announced(data) == ([], [])
