@@ -34,8 +34,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "timesca-2025-12-15.txt"
 TOKEN = "test-token-0123456789abcdef"
 WORKERS = ("ingest-worker", "rates-worker", "feed-worker")
-# Databases the shared workers of this test process run on, while they run.
-_WORKERS_ON: set[str] = set()
+# Database → Redis URL of the shared workers of this test process, while they run.
+_WORKERS_ON: dict[str, str] = {}
 
 # PostgreSQL is the configured server or a private cluster started on first use;
 # without either its tests skip, and fail under CI=true (see tests/support/services.py).
@@ -72,11 +72,11 @@ def db_url(database_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
     feeds that ran after the wipe would write into the next test's database.
     """
     yield database_url
-    if "workers" in request.fixturenames or database_url in _WORKERS_ON:
+    redis_url = _WORKERS_ON.get(database_url)
+    if redis_url is not None:
         # A test without the workers can set them off too (a feed's first render
         # asks them to refresh it): once they run on this database, a test that
         # left anything for them waits for it, one look when it left nothing.
-        redis_url = request.getfixturevalue("redis_server").url
         prefix = make_settings(database_url, redis_url, Path("unused")).key_prefix
         if "workers" in request.fixturenames or not pipeline_idle_at(redis_url, prefix):
             wait_pipeline_idle(redis_url, prefix)
@@ -138,13 +138,13 @@ def workers(
     data = tmp_path_factory.mktemp("workers")
     env = settings_env(make_settings(database_url, redis_server.url, data))
     procs = {name: ServiceProcess(name, env, data).start() for name in WORKERS}
-    _WORKERS_ON.add(database_url)
+    _WORKERS_ON[database_url] = redis_server.url
     try:
         for proc in procs.values():
             proc.wait_ready()
         yield procs
     finally:
-        _WORKERS_ON.discard(database_url)
+        _WORKERS_ON.pop(database_url, None)
         stop_all(procs.values())
 
 
