@@ -338,11 +338,6 @@ def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
         return [], []
 
 
-def _announced_keys(data: bytes | str) -> list[str]:
-    """The keys of an announcement (see ``_announced``)."""
-    return _announced(data)[0]
-
-
 def _older(feed: StoredFeed, held: StoredFeed) -> bool:
     return feed.as_of is not None and held.as_of is not None and feed.as_of < held.as_of
 

@@ -58,9 +58,9 @@ def _by_letter() -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
         if len(slugs) == 1:
             body = _trie_pattern(_variants(slugs[0]))
         else:
-            # The forms less their letter, in a group named for the country.
-            tries = [_trie_pattern(v[1:] for v in _variants(slug)) for slug in slugs]
-            groups = (f"(?P<{slug}>{trie})" for slug, trie in zip(slugs, tries, strict=True))
+            # The forms less their letter, a group each, in the order of ``slugs``
+            # (the tries themselves capture nothing).
+            groups = (f"({_trie_pattern(v[1:] for v in _variants(slug))})" for slug in slugs)
             body = f"{re.escape(key)}(?:{'|'.join(groups)})"
         patterns.append((tuple(slugs), re.compile(body + r"\b")))
     return tuple(patterns)
@@ -74,7 +74,7 @@ def _by_letter() -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
 # first letter, and a pattern made of one literal letter and then a trie is
 # the fastest shape measured: the engine scans for that letter with a tight
 # loop. The countries of one letter (Kazakhstan and Kyrgyzstan; Tajikistan,
-# Turkmenistan and Turkey) share a pattern, a named group each: the text is
+# Turkmenistan and Turkey) share a pattern, a group each: the text is
 # scanned once for their letter, not once for each (a fifth less time; one
 # pattern for all letters, or long literal prefixes, are slower).
 _COUNTRIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = _by_letter()
@@ -197,7 +197,7 @@ def countries_by_article(articles: Sequence[Sequence[str]]) -> list[tuple[str, .
             index = bisect_right(starts, start) - 1
             if len(slugs) > 1:
                 # A pattern of several countries goes on past the match.
-                found[index].add(match.lastgroup or "")
+                found[index].add(slugs[(match.lastindex or 1) - 1])
                 position = match.end()
                 continue
             found[index].add(slugs[0])

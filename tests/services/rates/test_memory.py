@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.feed.app import create_app
-from services.feed.memory import FeedMemory, _announced_keys
+from services.feed.memory import FeedMemory, _announced
 from services.rates import api as rates_api
 from services.rates.http import Answer
 from services.rates.memory import LatestRatesMemory
@@ -341,9 +341,9 @@ def test_a_malformed_announcement_is_ignored(
     app: Flask, client: FlaskClient, ids: list[int], data: bytes
 ) -> None:
     client.get(LATEST)
-    feed_memory(app).forget(_announced_keys(data))
+    feed_memory(app).forget(_announced(data)[0])
     assert len(held(app)) == 1
-    assert _announced_keys(json.dumps([LATEST_RATES]).encode()) == [LATEST_RATES]
+    assert _announced(json.dumps([LATEST_RATES]).encode())[0] == [LATEST_RATES]
 
 
 def test_the_watcher_outlives_a_malformed_announcement(settings: Settings, ids: list[int]) -> None:
