@@ -49,12 +49,17 @@ def test_split_formats_puts_the_asked_ones_first() -> None:
     assert publish.split_formats(ARTICLES, set(KEYS.values())) == [FORMATS]
 
 
-def test_asked_documents_are_committed_and_announced_before_the_others_render(
-    settings: Settings, session: Session
-) -> None:
+def a_page_after_the_render(settings: Settings, session: Session) -> None:
+    """The articles feed rendered and stored, then a page that changes it, not rendered."""
     ingest(settings, page("First", 2), render=False)
     publish.render_and_store(session, settings, ARTICLES)
     ingest(settings, page("Second", 1), render=False)
+
+
+def test_asked_documents_are_committed_and_announced_before_the_others_render(
+    settings: Settings, session: Session
+) -> None:
+    a_page_after_the_render(settings, session)
     commits: list[str] = []
     told: list[tuple[list[str], int, dict[str, tuple[bytes, str, datetime]]]] = []
 
@@ -170,9 +175,7 @@ def test_the_feed_service_notes_the_subscription_documents_it_serves(
 def test_the_bytes_each_commit_stored_are_handed_back_for_the_announcement(
     settings: Settings, session: Session
 ) -> None:
-    ingest(settings, page("First", 2), render=False)
-    publish.render_and_store(session, settings, ARTICLES)
-    ingest(settings, page("Second", 1), render=False)
+    a_page_after_the_render(settings, session)
     handed: list[list[str]] = []
     written: list[ChangedDocument] = []
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.ingest import outbox as outbox_module
 from services.ingest import request_send
@@ -56,13 +57,23 @@ def relay(db_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[tu
     engine.dispose()
 
 
+@pytest.fixture
+def handles(
+    db_url: str, redis_server: RedisServer
+) -> Iterator[tuple[sessionmaker[Session], redis.Redis]]:
+    """Sessions on the test's database and a client of the test Redis, closed after."""
+    engine = make_engine(db_url)
+    client = redis.Redis.from_url(redis_server.url)
+    yield make_session_factory(engine), client
+    client.close()
+    engine.dispose()
+
+
 def test_a_kicked_submission_is_sent_at_once_without_waiting_for_the_sweep(
-    relay: tuple[Outbox, str], db_url: str, redis_server: RedisServer
+    relay: tuple[Outbox, str], handles: tuple[sessionmaker[Session], redis.Redis]
 ) -> None:
     outbox, prefix = relay
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    client = redis.Redis.from_url(redis_server.url)
+    sessions, client = handles
     sids: list[str] = []
     for n in range(3):
         with sessions() as session:
@@ -94,8 +105,6 @@ def test_a_kicked_submission_is_sent_at_once_without_waiting_for_the_sweep(
     time.sleep(0.3)
     assert waiting_ids(client, prefix) == sids
     assert outbox.pending() == 0
-    client.close()
-    engine.dispose()
 
 
 def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
@@ -147,8 +156,7 @@ def test_pages_kicked_while_redis_is_away_are_each_sent_once_when_it_is_back(
 
 def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
     relay: tuple[Outbox, str],
-    db_url: str,
-    redis_server: RedisServer,
+    handles: tuple[sessionmaker[Session], redis.Redis],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     outbox, prefix = relay
@@ -164,9 +172,7 @@ def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
             return self.messages.build(name, payload, **options)
 
     monkeypatch.setattr(outbox_module, "task_messages", Counting)
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    client = redis.Redis.from_url(redis_server.url)
+    sessions, client = handles
     with sessions() as session:
         a, b, c, d, e = (
             accept(session, f"Burst {n}\n\nText.".encode(), "text/plain", "t", None).submission.id
@@ -195,17 +201,13 @@ def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
     assert built == [a, b, c, d]
     assert queued() == [c, a]
     assert waiting_ids(client, prefix) == [c, a, d, e]
-    client.close()
-    engine.dispose()
 
 
 def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
-    relay: tuple[Outbox, str], db_url: str, redis_server: RedisServer
+    relay: tuple[Outbox, str], handles: tuple[sessionmaker[Session], redis.Redis]
 ) -> None:
     outbox, prefix = relay
-    engine = make_engine(db_url)
-    sessions = make_session_factory(engine)
-    client = redis.Redis.from_url(redis_server.url)
+    sessions, client = handles
 
     def new_page(n: int) -> str:
         with sessions() as session:
@@ -229,8 +231,6 @@ def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
     time.sleep(0.3)
     assert waiting_ids(client, prefix) == [second]
     assert outbox.pending() == 0  # and the relay recorded it sent
-    client.close()
-    engine.dispose()
 
 
 def test_a_request_does_not_wait_on_an_absent_redis(db_url: str, tmp_path: Path) -> None:
