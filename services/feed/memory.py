@@ -192,45 +192,14 @@ class FeedMemory:
         if not wanted:
             return 0
         generation = self._generation
-        carried = [
-            self._carried(doc, wanted.pop(doc.key))
-            for doc in documents
-            if doc.key in wanted and _newer(doc, wanted[doc.key])
-        ]
-        for fresh in carried:
-            self.put(fresh, generation)
-        rows = self._load(list(wanted)) if wanted else []
-        for key, content_type, body, etag, modified, rendered_at, as_of in rows:
-            old = wanted[key]
-            self.put(
-                StoredFeed.build(
-                    key,
-                    content_type,
-                    body,
-                    etag,
-                    modified,
-                    old.cache_control,
-                    old.link,
-                    rendered_at,
-                    as_of,
-                ),
-                generation,
-            )
-        return len(carried) + len(rows)
-
-    @staticmethod
-    def _carried(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
-        return StoredFeed.build(
-            doc.key,
-            doc.content_type,
-            doc.body,
-            doc.etag,
-            doc.last_modified,
-            old.cache_control,
-            old.link,
-            doc.rendered_at,
-            doc.as_of,
-        )
+        carried = [doc for doc in documents if doc.key in wanted and _newer(doc, wanted[doc.key])]
+        taken = {doc.key for doc in carried}
+        rest = [key for key in wanted if key not in taken]
+        # The rows _LOAD reads hold a ChangedDocument's fields, in its order.
+        loaded = [ChangedDocument(*row) for row in self._load(rest)] if rest else []
+        for doc in carried + loaded:
+            self.put(_copy_of(doc, wanted[doc.key]), generation)
+        return len(carried) + len(loaded)
 
     def _load(self, keys: list[str]) -> Sequence[Any]:
         try:
@@ -344,3 +313,19 @@ def _older(feed: StoredFeed, held: StoredFeed) -> bool:
 
 def _newer(doc: ChangedDocument, old: StoredFeed) -> bool:
     return old.as_of is not None and doc.as_of > old.as_of
+
+
+def _copy_of(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
+    """The copy to hold of ``doc``, served with the headers of the copy it replaces."""
+    return StoredFeed.build(
+        doc.key,
+        doc.content_type,
+        doc.body,
+        doc.etag,
+        doc.last_modified,
+        old.cache_control,
+        old.link,
+        doc.rendered_at,
+        doc.as_of,
+    )
+
