@@ -66,8 +66,14 @@ _INLINE_IDS = frozenset(_tag_ids(_INLINE_NAMES))
 _A_ID = next(i for i, name in _NAMES.items() if name == "a")
 _IFRAME_ID = next(i for i, name in _NAMES.items() if name == "iframe")
 _P_IDS = frozenset({_P_ID})
-_A_IDS = frozenset({_A_ID})
-_IFRAME_IDS = frozenset({_IFRAME_ID})
+# Which of a walk's lists an element's place goes in, by its tag id: the
+# holders of blocks, inline wrappers, links, frames (as ``Walk`` orders them).
+_GROUP_OF = {
+    **dict.fromkeys(_HOLDER_IDS, 0),
+    **dict.fromkeys(_INLINE_IDS, 1),
+    _A_ID: 2,
+    _IFRAME_ID: 3,
+}
 _TEXT_ID = 2
 _COMMENT_ID = 4
 
@@ -98,15 +104,32 @@ class Walk:
     def __init__(self, scope: LexborNode) -> None:
         nodes = list(scope.traverse())
         self.nodes = nodes
-        self.tags = [node.tag_id for node in nodes]
-        # Keyed by the nodes themselves: a node hashes as its address, and
-        # two nodes of one address are equal, so no address is read as an
-        # attribute.
-        place = dict(zip(nodes, range(len(nodes)), strict=True))
+        tags: list[int] = []
+        # Keyed by the nodes' addresses: a node's hash reads its address
+        # through a property call of its own (twice the cost of reading it
+        # once here), and a parent's lookup by node compares the two nodes too.
+        place: dict[int, int] = {}
+        # The places of the tags the blocks are found by, listed in the
+        # same pass: a pass of its own over the tags costs a call per
+        # element for each kind.
+        holders: list[int] = []
+        inline: list[int] = []
+        links: list[int] = []
+        frames: list[int] = []
+        groups = (holders, inline, links, frames)
+        group_of = _GROUP_OF.get
+        for i, node in enumerate(nodes):
+            tag = node.tag_id
+            tags.append(tag)
+            place[node.mem_id] = i
+            group = group_of(tag)
+            if group is not None:
+                groups[group].append(i)
+        self.tags = tags
         self.place = place
+        self.holders, self.inline, self.links, self.frames = groups
         # The scope's parent is outside: -1.
-        parents = [-1] + [place[node.parent] for node in nodes[1:]]
-        self.parents = parents
+        self.parents = [-1] + [place[node.parent.mem_id] for node in nodes[1:]]
         self._holds_paragraph: list[bool] | None = None
 
     def end(self, index: int) -> int:
@@ -167,8 +190,8 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     references in the page), to be dropped.
     """
     nodes, tags, parents = walk.nodes, walk.tags, walk.parents
-    _drop_fallbacks(nodes, tags)
-    holders = places_of(tags, _HOLDER_IDS)
+    _drop_fallbacks(nodes, walk.frames)
+    holders = walk.holders
     # Whether an element holds a block (or a container) inside it.
     holds = [False] * len(nodes)
     for i in holders:
@@ -179,7 +202,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     names: dict[str, bool] = {}
     # Containers with an inline child that holds a paragraph's worth of text
     # and no block: a run of the container's own.
-    inline = places_of(tags, _INLINE_IDS)
+    inline = walk.inline
     wrapping = {
         parents[i]
         for i in inline
@@ -189,7 +212,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         and len(nodes[i].text(deep=False).strip()) >= _WRAPPED_CHARS
         and not is_boilerplate(nodes[i], "", walk.holds_paragraph, i, names)
     }
-    links, in_link = _links(tags, parents)
+    links, in_link = _links(walk.links, parents)
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     runs_found = False
@@ -231,13 +254,13 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     return blocks
 
 
-def _links(tags: list[int], parents: list[int]) -> tuple[list[int], list[bool]]:
-    """The walk indexes of the links, and whether each element is a link or
-    inside one; a link inside a link counts once."""
-    count = len(tags)
+def _links(anchors: list[int], parents: list[int]) -> tuple[list[int], list[bool]]:
+    """The walk indexes of the links (of the <a>s at ``anchors``), and whether
+    each element is a link or inside one; a link inside a link counts once."""
+    count = len(parents)
     in_link = [False] * count
     links = []
-    for i in places_of(tags, _A_IDS):
+    for i in anchors:
         if not in_link[i]:
             links.append(i)
             # A link's subtree is short: its end is the first element after
@@ -252,15 +275,13 @@ def _links(tags: list[int], parents: list[int]) -> tuple[list[int], list[bool]]:
     return links, in_link
 
 
-def _drop_fallbacks(nodes: list[LexborNode], tags: list[int]) -> None:
-    """Drop what the <iframe>s among ``nodes`` hold: the text a browser
-    without frames would show (ad scripts written out as text, "your browser
-    does not support frames"), never seen where the framed page is. (Found
-    in the walk's tags, told apart at C speed: a walk of the tree of their
-    own would cost every page more than the few that hold one.)"""
-    if _IFRAME_ID not in tags:
-        return
-    for i in places_of(tags, _IFRAME_IDS):
+def _drop_fallbacks(nodes: list[LexborNode], frames: list[int]) -> None:
+    """Drop what the <iframe>s at ``frames`` among ``nodes`` hold: the text a
+    browser without frames would show (ad scripts written out as text, "your
+    browser does not support frames"), never seen where the framed page is.
+    (Found in the walk, whose places of them come with it: a walk of the
+    tree of their own would cost every page more than the few that hold one.)"""
+    for i in frames:
         fallback = nodes[i].child
         while fallback is not None:
             following = fallback.next
@@ -281,7 +302,7 @@ def _loose_runs(walk: Walk, container: LexborNode, index: int) -> list[Block]:
         if child is None or tag_id in _RUN_BREAK_IDS:
             text = squash_space(strip_forbidden("".join(parts)))
             if len(text) >= _MIN_LOOSE_CHARS:
-                after = walk.place[child] if child is not None else walk.end(index)
+                after = walk.place[child.mem_id] if child is not None else walk.end(index)
                 runs.append(Block(container, "p", text, links, index, after - 0.5))
             parts, links = [], 0
             continue
