@@ -73,6 +73,25 @@ def expected_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def command_settings() -> Settings:
+    """The settings an operator's command runs with: the services' own, except that
+    while a stack runs on a Redis it started itself (none answered at
+    ``SILKFEED_REDIS_URL`` when it started), the command talks to that one."""
+    from cli.stack import private_redis_file
+    from cli.system import redis_answers
+    from shared.settings import load_settings
+
+    settings = load_settings()
+    try:
+        url = private_redis_file(settings).read_text().strip()
+    except OSError:
+        return settings
+    # A file left by a stack that was killed outright names a Redis that is gone.
+    if not url or not redis_answers(url):
+        return settings
+    return settings.model_copy(update={"redis_url": url})
+
+
 class Database:
     """An engine and sessions for one command; disposed when it is done."""
 

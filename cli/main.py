@@ -101,16 +101,28 @@ def ensure_tools(purpose: str) -> None:
 @main.command("config")
 def config() -> None:
     """Print the effective settings, secrets masked."""
-    settings = load_settings()
+    from cli.common import command_settings
+
+    settings = command_settings()
+    # Left empty, these are worked out from the others: show what is used.
+    derived = {
+        "public_url": settings.base_url,
+        "ingest_public_url": settings.ingest_base_url,
+        "namespace": settings.key_prefix.split(":")[1],
+    }
     for name in type(settings).model_fields:
         value = getattr(settings, name)
-        if name == "ingest_tokens":
+        if name in derived and not value:
+            value = f"{derived[name]}  (not set; derived)"
+        elif name == "ingest_tokens":
             value = ", ".join("****" + t.get_secret_value()[-2:] for t in value) or "(none)"
         elif name == "database_url":
             value = _masked(settings.db_url)
         elif name == "redis_url":
             # redis://user:PASSWORD@host, also in each part of a sentinel:// list.
             value = re.sub(r"(://[^:/@;]*:)[^@;]+@", r"\1****@", value)
+            if settings.redis_url != load_settings().redis_url:
+                value += "  (the running stack's own Redis: none answered at the one set)"
         click.echo(f"SILKFEED_{name.upper():<20} {value}")
 
 

@@ -204,11 +204,10 @@ def requeue_command(
     the open database, the result and the exit status so far (1 when an id named no
     submission), for the command to wait on the submissions if it does.
     """
-    from cli.common import database, echo_line
-    from shared.settings import load_settings
+    from cli.common import command_settings, database, echo_line
 
     ids = list(ids)
-    settings = load_settings()
+    settings = command_settings()
     with database(settings) as db:
         unknown = False
         with db.sessions() as session:

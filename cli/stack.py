@@ -33,6 +33,8 @@ from shared.settings import Settings
 
 WORKERS = ("ingest-worker", "rates-worker", "feed-worker", "websub-worker")
 DEMO_PAGE = ROOT / "cli" / "demo-page.txt"
+# Written by `stack run` only while it runs on a Redis it started itself.
+PRIVATE_REDIS_FILE = "redis-url"
 COLORS = ("36", "32", "33", "35", "34", "31")
 
 
@@ -40,6 +42,11 @@ def run_dir(settings: Settings) -> Path:
     path = settings.data_dir.resolve() / "run"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def private_redis_file(settings: Settings) -> Path:
+    """Where a running stack that started its own Redis says at which URL."""
+    return run_dir(settings) / PRIVATE_REDIS_FILE
 
 
 def ingest_token(settings: Settings) -> str:
@@ -267,6 +274,7 @@ def run(settings: Settings, *, demo: bool = True) -> int:
     rd = run_dir(settings)
     for stale in rd.glob("*.ready"):
         stale.unlink()
+    private_redis_file(settings).unlink(missing_ok=True)
     redis_url = settings.redis_url
     if not redis_answers(redis_url, sentinel_master=settings.redis_sentinel_master):
         try:
@@ -279,6 +287,9 @@ def run(settings: Settings, *, demo: bool = True) -> int:
             "stack",
             f"no Redis answered at {settings.redis_url}; started a private one at {redis_url}",
         )
+        # For the operator's commands (`silkfeed stats`, `retry`, …) run from
+        # another shell: they find the stack's Redis here (``command_settings``).
+        private_redis_file(settings).write_text(redis_url + "\n")
     token = ingest_token(settings)
     env = child_env(settings, redis_url, token)
 
@@ -316,6 +327,7 @@ def run(settings: Settings, *, demo: bool = True) -> int:
         sup.stop_all()
         for ready in rd.glob("*.ready"):
             ready.unlink()
+        private_redis_file(settings).unlink(missing_ok=True)
         sup.say("stack", "stopped")
     return status
 
@@ -366,7 +378,9 @@ def up(settings: Settings, timeout: float = 90.0) -> int:
         down(settings)
         return 1
     print(f"silkfeed: stack is up (supervisor pid {proc.pid}, log {log_path})")
-    for line in describe_urls(settings, ingest_token(settings)):
+    # As `stack run` does: a terminal is shown the token, a file or pipe is told where it is.
+    token = ingest_token(settings)
+    for line in describe_urls(settings, token if sys.stdout.isatty() else None):
         print(line)
     return 0
 

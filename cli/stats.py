@@ -198,11 +198,10 @@ def stats(as_json: bool) -> None:
     """
     import redis
 
-    from cli.common import database, echo_line
+    from cli.common import command_settings, database, echo_line
     from shared.redis_client import settings_client
-    from shared.settings import load_settings
 
-    settings = load_settings()
+    settings = command_settings()
     with database(settings) as db, db.sessions() as session:
         doc = database_counts(session)
     error = None

@@ -217,9 +217,22 @@ def test_run_in_the_foreground_with_a_private_redis_and_ctrl_c(tmp_path: Path) -
             return status == 200 and len(json.loads(body)["items"]) == 3
 
         wait_for(demo_visible, 60, what="the demo page's three articles")
+        # An operator's command from another shell, with the same (unanswered)
+        # SILKFEED_REDIS_URL, reaches the Redis the stack started.
+        stats = subprocess.run(
+            [sys.executable, "-m", "cli.main", "stats", "--json"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert stats.returncode == 0, stats.stderr
+        assert "ingest" in json.loads(stats.stdout)["queues"]
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         log.close()
     wait_for(lambda: not stack_processes(data_dir), 20, what="every process to exit")
     assert "stopped" in (tmp_path / "run.log").read_text().splitlines()[-1]
+    assert not (data_dir / "run" / "redis-url").exists()

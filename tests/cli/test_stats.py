@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from shared.celery_app import create_celery, send
 from shared.contracts import PROCESS_SUBMISSION, REFRESH_FEEDS, STORE_SNAPSHOT
@@ -138,3 +139,32 @@ def test_stats_without_redis_still_counts_and_says_why(cli: Cli, db_url: str) ->
     assert "queues          unavailable" in result.stdout
     assert result.stderr.startswith("silkfeed: Redis is unavailable")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _stack_runs_on(cli: Cli, url: str) -> None:
+    """What `stack run` leaves while it runs on a Redis it started itself."""
+    run = Path(cli.env["SILKFEED_DATA_DIR"]) / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    (run / "redis-url").write_text(url + "\n")
+
+
+def test_stats_reaches_the_redis_the_stack_started(
+    cli: Cli, quiet_namespace: str, settings: Settings, db_url: str
+) -> None:
+    # Nothing answers at the configured URL, so the stack started a Redis of its
+    # own: an operator's command in another shell still reaches it.
+    seed(db_url)
+    _stack_runs_on(cli, settings.redis_url)
+    result = cli("stats", "--json", SILKFEED_REDIS_URL="redis://127.0.0.1:9/0")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["queues"]["ingest"] == 0
+    config = cli("config", SILKFEED_REDIS_URL="redis://127.0.0.1:9/0")
+    assert "the running stack's own Redis" in config.stdout
+
+
+def test_stats_ignores_the_file_of_a_stack_that_is_gone(cli: Cli, db_url: str) -> None:
+    seed(db_url)
+    _stack_runs_on(cli, "redis://127.0.0.1:9/0")  # left by a stack killed outright
+    result = cli("stats", "--json")
+    assert result.exit_code == 0, result.output
+    assert "queues" in json.loads(result.stdout)
