@@ -77,7 +77,7 @@ def command_settings() -> Settings:
     """The settings an operator's command runs with: the services' own, except that
     while a stack runs on a Redis it started itself (none answered at
     ``SILKFEED_REDIS_URL`` when it started), the command talks to that one."""
-    from cli.stack import private_redis_file
+    from cli.run_files import private_redis_file
     from cli.system import redis_answers
     from shared.settings import load_settings
 

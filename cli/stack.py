@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from typing import IO
 
 from cli.procfile import read_procfile
 from cli.restarts import kill_leftovers, watch
+from cli.run_files import ingest_token, private_redis_file, run_dir
 from cli.system import MissingTool, redis_answers, start_private_redis
 from shared.migrate import ROOT
 from shared.migrate import upgrade as migrate_upgrade
@@ -33,34 +33,7 @@ from shared.settings import Settings
 
 WORKERS = ("ingest-worker", "rates-worker", "feed-worker", "websub-worker")
 DEMO_PAGE = ROOT / "cli" / "demo-page.txt"
-# Written by `stack run` only while it runs on a Redis it started itself.
-PRIVATE_REDIS_FILE = "redis-url"
 COLORS = ("36", "32", "33", "35", "34", "31")
-
-
-def run_dir(settings: Settings) -> Path:
-    path = settings.data_dir.resolve() / "run"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def private_redis_file(settings: Settings) -> Path:
-    """Where a running stack that started its own Redis says at which URL."""
-    return run_dir(settings) / PRIVATE_REDIS_FILE
-
-
-def ingest_token(settings: Settings) -> str:
-    """The configured token, or one generated once and kept in the data directory."""
-    if settings.ingest_tokens:
-        return settings.ingest_tokens[0].get_secret_value()
-    path = settings.data_dir.resolve() / "ingest-token"
-    if path.exists():
-        return path.read_text().strip()
-    token = secrets.token_urlsafe(24)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(token + "\n")
-    return token
 
 
 class Supervisor:
