@@ -35,8 +35,11 @@ _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
 _NONCHARACTER_FFFF = "\uffff".encode()
 # The UTF-8 check decodes only the chunks of this many bytes that are not
-# all ASCII (and the runs they make).
-_ASCII_CHUNK = 2048
+# all ASCII (and the runs they make). A page's text spreads non-ASCII
+# characters (curly quotes, dashes) through its markup: smaller chunks
+# decode less of it but take a loop step each, and 4 KiB costs the least
+# (2 KiB 5% more, 8 KiB 8% more, 1 KiB a third more).
+_ASCII_CHUNK = 4096
 # A few stray controls are noise to strip; this many, making up this share of
 # the body, mean it is not text at all (an image, an archive, a UTF-16 file).
 _BINARY_CONTROL_COUNT = 16
