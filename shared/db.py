@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -79,6 +80,15 @@ def _json_dumps(value: Any) -> str:
 
 
 MMAP_PRAGMA = "PRAGMA mmap_size=268435456"
+# SQLite's own lower() and LIKE fold ASCII letters only: "Казахстан" would not
+# match a search for "казахстан". Searches fold text with this function instead
+# (``services.feed.entries``), as the query's words are folded.
+FOLD_FUNCTION = "silkfeed_fold"
+
+
+def fold_text(value: object) -> str | None:
+    """Text as searches compare it: NFKC, then case-folded (None stays None)."""
+    return None if value is None else unicodedata.normalize("NFKC", str(value)).casefold()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -98,6 +108,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # (shared.wal_checkpoint), not by whichever commit crosses 1,000 pages.
     cur.execute(BACKSTOP_PRAGMA)
     cur.close()
+    dbapi_conn.create_function(FOLD_FUNCTION, 1, fold_text, deterministic=True)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -31,13 +31,36 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from services.feed.render.model import FeedEntry
 from shared import feed_names
 from shared.byte_lru import ByteLRU
+from shared.db import FOLD_FUNCTION
 from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag
+
+
+class folded(FunctionElement[str]):
+    """A column's text folded for a search: ``fold_text`` on SQLite (its lower()
+    folds ASCII only), lower() elsewhere (PostgreSQL's folds every script)."""
+
+    type = String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded)
+def _folded_default(element: folded, compiler: SQLCompiler, **kw: object) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: SQLCompiler, **kw: object) -> str:
+    return f"{FOLD_FUNCTION}({compiler.process(element.clauses, **kw)})"
 
 
 def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Article]]:
@@ -48,11 +71,12 @@ def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Artic
         )
     elif spec.kind == feed_names.SOURCE:
         query = query.where(Article.source == spec.value)
-    body = cast(Article.paragraphs, String)
+    title, body = folded(Article.title), folded(cast(Article.paragraphs, String))
     for word in words:
-        # Bound parameters, with % and _ escaped: a search is never SQL.
+        # Bound parameters, with % and _ escaped: a search is never SQL. The words
+        # are folded already (``query.parse_query``).
         query = query.where(
-            Article.title.icontains(word, autoescape=True) | body.icontains(word, autoescape=True)
+            title.contains(word, autoescape=True) | body.contains(word, autoescape=True)
         )
     return query
 

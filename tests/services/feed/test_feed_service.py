@@ -101,6 +101,26 @@ def test_q_filters_by_words_in_title_or_body(client: FlaskClient, small_settings
     assert titles(client.get("/feeds/articles.json?q=100%25")) == []  # % is text, not a wildcard
 
 
+RUSSIAN_PAGE = """15 декабря 2025
+
+Казахстан снизит экспортную пошлину на пшеницу
+
+АСТАНА — Правительство Казахстана снизит экспортную пошлину на пшеницу с апреля.
+
+Экспортёры зерна приветствовали это решение.
+""".encode()
+
+
+def test_q_folds_every_script_not_only_ascii(client: FlaskClient, small_settings: Settings) -> None:
+    ingest(small_settings, RUSSIAN_PAGE, source="ru-wire")
+    titles = lambda r: [e["title"] for e in r.get_json()["items"]]  # noqa: E731
+    wanted = ["Казахстан снизит экспортную пошлину на пшеницу"]
+    # A capital in the title, in the body, or in neither: each spelling finds it.
+    for q in ("Казахстан", "казахстан", "КАЗАХСТАН", "астана", "ЭКСПОРТЁРЫ", "Пошлину"):
+        assert titles(client.get(f"/feeds/articles.json?q={q}")) == wanted, q
+    assert titles(client.get("/feeds/articles.json?q=казахстан+alpha")) == []
+
+
 def test_limit_is_bounded_and_checked(client: FlaskClient) -> None:
     assert len(client.get("/feeds/articles.json?limit=2").get_json()["items"]) == 2
     assert len(client.get("/feeds/articles.json?limit=100000").get_json()["items"]) == 3
