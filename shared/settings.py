@@ -230,6 +230,15 @@ class Settings(BaseSettings):
     websub_global_rate: int = Field(
         200, ge=1, le=100_000, description="Requests per second the hub sends all callbacks."
     )
+    websub_body_readers: int = Field(
+        2,
+        ge=1,
+        le=3,
+        description=(
+            "Subscription request bodies each feed process reads at once (503 beyond); below "
+            "its 4 threads, so slow hub clients never hold the threads that serve feeds."
+        ),
+    )
     namespace: str = Field(
         "",
         pattern=r"^[a-z0-9-]{0,32}$",

@@ -19,6 +19,7 @@ from pathlib import Path
 ALONE = {
     ("tests/security/test_entities.py", "test_entities_expand_nothing_and_fetch_nothing"),
     ("tests/security/test_abuse_http.py", "test_slow_clients_cost_nothing_and_are_dropped"),
+    ("tests/security/test_slow_hub_bodies.py", "test_slow_hub_clients_leave_feeds_answered"),
     ("tests/security/test_abuse_pages.py", "test_absurd_values_are_refused_at_the_door"),
     (
         "tests/security/test_abuse_pages.py",

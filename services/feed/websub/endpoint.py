@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 
 from services.feed.catalog import feed_exists
 from services.feed.websub import store
+from services.feed.websub.form_body import CLOSE, FormReader, form_fields
 from services.feed.websub.intake import Request, parse_request
 from services.feed.websub.limits import RateLimits
 from services.feed.websub.topics import HUB_PATH
@@ -35,7 +36,9 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("websub", __name__)
 FORM = "application/x-www-form-urlencoded"
-MAX_FORM_BYTES = 16 * 1024  # four URLs of 2000 characters and a secret, with room to spare
+# A 2000-character callback, a topic and a secret, form-encoded: a form is a
+# few hundred bytes in practice; the cap bounds how long a reader may be held.
+MAX_FORM_BYTES = 4 * 1024
 MAX_PENDING = 10_000  # intents awaiting verification, all callbacks together
 
 
@@ -47,6 +50,7 @@ class Hub:
         self.limits = RateLimits(
             client, settings.key_prefix, settings.websub_callback_rate, settings.websub_global_rate
         )
+        self.forms = FormReader(settings.websub_body_readers)
         self._celery = None
 
     def send_verify(self, intent_id: int) -> None:
@@ -72,14 +76,17 @@ def _hub() -> Hub:
 def hub_endpoint() -> Response:
     hub = _hub()
     media_type = (request.mimetype or "").lower()
+    # Refusals before the body is read leave it unread: the connection is closed.
     if media_type != FORM:
-        raise Problem(415, f"send the request as {FORM}, as WebSub says")
-    if request.content_length is None:
-        raise Problem(411, "send a Content-Length with the subscription request")
-    if request.content_length > MAX_FORM_BYTES:
-        raise Problem(413, f"a subscription request is at most {MAX_FORM_BYTES} bytes")
-    form = request.form.to_dict(flat=True)
-    wanted = parse_request(hub.settings, form)
+        raise Problem(415, f"send the request as {FORM}, as WebSub says", headers=CLOSE)
+    length = request.content_length
+    if length is None:
+        raise Problem(411, "send a Content-Length with the subscription request", headers=CLOSE)
+    if length > MAX_FORM_BYTES:
+        raise Problem(413, f"a subscription request is at most {MAX_FORM_BYTES} bytes",
+                      kind="payload-too-large", headers=CLOSE, limit=MAX_FORM_BYTES)
+    body = hub.forms.read(request.environ["wsgi.input"], length)
+    wanted = parse_request(hub.settings, form_fields(body))
     if not feed_exists(g.session, FeedSpec.parse(wanted.feed)):
         raise Problem(404, f"no feed at {wanted.topic}")
     _check_room(hub, wanted)

@@ -83,9 +83,11 @@ def test_refusals(
 def test_not_a_form_is_refused(client: FlaskClient) -> None:
     resp = client.post("/websub", json={"hub.mode": "subscribe"})
     assert resp.status_code == 415
-    resp = client.post("/websub", data="hub.mode=" + "x" * 20_000,
+    resp = client.post("/websub", data="hub.mode=" + "x" * 5000,
                        content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 413
+    assert resp.get_json()["limit"] == 4096
+    assert resp.headers["Connection"] == "close"
 
 
 def test_accepted_request_is_stored_for_verification(
