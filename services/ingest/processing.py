@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, selectinload
 from services.ingest.identity import content_digest, identity_key
 from services.ingest.page_values import check_bounds, observed_at_of, snapshot_payload
 from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
+from services.ingest.updates import Seen, affected_feeds, apply_page, feeds_of
 from shared import contracts
 from shared.bounds import Bounds
 from shared.db import insert_of, utcnow
-from shared.feed_names import FeedSpec
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
@@ -152,16 +152,6 @@ def _count_attempt(sub: Submission, now: datetime) -> None:
     sub.error = None
 
 
-def _affected_feeds(article: Article) -> set[str]:
-    return _feeds_of(article.source, [t.tag for t in article.tags])
-
-
-def _feeds_of(source: str, tags: Sequence[str]) -> set[str]:
-    specs = [FeedSpec.articles(), FeedSpec.source(source)]
-    specs += [FeedSpec.tag(t) for t in tags]
-    return {spec.name for spec in specs}
-
-
 def _store_articles(
     session: Session,
     sub: Submission,
@@ -190,12 +180,12 @@ def _store_articles(
     inserted = _insert(session, sub, fresh, page_time) if fresh else set()
     if stored is not None:
         stored |= inserted
-    for position, (key, digest, parsed) in enumerate(keyed):
-        if key in known:
-            _apply(sub, known[key], parsed, digest, outcome)
-        elif key in inserted:
+    # The stored ones together: one UPDATE for all the page changes.
+    _apply(session, sub, [(known[k], parsed, d) for k, d, parsed in keyed if k in known], outcome)
+    for position, key, _, parsed in fresh:
+        if key in inserted:
             outcome.new += 1
-            outcome.feeds |= _feeds_of(sub.source, parsed.tags)
+            outcome.feeds |= feeds_of(sub.source, parsed.tags)
         else:
             # Another worker stored it a moment ago (the insert skipped it): a re-post.
             _store_article(session, sub, parsed, position, page_time, outcome)
@@ -341,41 +331,15 @@ def _store_article(
             existing = session.scalars(select(Article).where(Article.identity_key == key)).one()
         else:
             outcome.new += 1
-            outcome.feeds |= _affected_feeds(article)
+            outcome.feeds |= affected_feeds(article)
             return
-    _apply(sub, existing, parsed, digest, outcome)
+    _apply(session, sub, [(existing, parsed, digest)], outcome)
 
 
-def _apply(
-    sub: Submission, existing: Article, parsed: ParsedArticle, digest: str, outcome: Outcome
-) -> None:
-    """A stored article seen again: count it, and update it if what readers see changed."""
-    if existing.content_sha256 == digest:
-        # A rerun of the submission that brought or changed this article counts
-        # it as before (and re-announces it), so a redelivered task reports and
-        # sends the same as the first run.
-        if existing.first_submission_id == sub.id:
-            outcome.new += 1
-        elif existing.last_submission_id == sub.id:
-            outcome.updated += 1
-        else:
-            outcome.unchanged += 1
-            return
-        outcome.feeds |= _affected_feeds(existing)
-        return
-    old_feeds = _affected_feeds(existing)
-    existing.title = parsed.title
-    existing.paragraphs = list(parsed.paragraphs)
-    existing.content_sha256 = digest
-    if parsed.url:
-        existing.url = parsed.url
-    existing.authors = list(parsed.authors) or None
-    existing.modified_at = parsed.modified
-    existing.updated_at = utcnow()
-    existing.last_submission_id = sub.id
-    wanted = set(parsed.tags)
-    existing.tags = [t for t in existing.tags if t.tag in wanted] + [
-        ArticleTag(tag=t) for t in sorted(wanted - {t.tag for t in existing.tags})
-    ]
-    outcome.updated += 1
-    outcome.feeds |= old_feeds | _affected_feeds(existing)
+def _apply(session: Session, sub: Submission, seen: Sequence[Seen], outcome: Outcome) -> None:
+    """Stored articles seen again: count them, and update those whose version
+    readers see changed, if this page is no older than the one that last changed
+    them (``services.ingest.updates``)."""
+    for count, feeds in apply_page(session, sub, seen):
+        setattr(outcome, count, getattr(outcome, count) + 1)
+        outcome.feeds |= feeds
