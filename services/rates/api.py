@@ -83,7 +83,7 @@ from services.rates.http import (
 )
 from services.rates.http import wanted_format as _format
 from services.rates.memory import LatestRatesMemory
-from services.rates.params import Wanted, parse_day, parse_wanted
+from services.rates.params import Wanted, parse_day, parse_snapshot_id, parse_wanted
 from services.rates.params import invalid as _invalid
 from shared.problems import Problem
 
@@ -173,17 +173,14 @@ def latest_rates() -> Response:
     return respond(answer)
 
 
-MAX_ID = 2**31 - 1
-
-
-@bp.get("/rates/snapshots/<int:snapshot_id>")
+@bp.get("/rates/snapshots/<raw_id>")
 @read_view
-def one_snapshot(snapshot_id: int) -> Response:
+def one_snapshot(raw_id: str) -> Response:
     session = reader()
-    # Ids are 32-bit integers in the database: a larger one names no snapshot
-    # (and PostgreSQL would refuse to compare with it).
-    snap = by_id(session, snapshot_id) if snapshot_id <= MAX_ID else None
-    return _answer_snapshot(session, snap, f"no rate snapshot {snapshot_id}")
+    # Parsed here, not by an int converter, whose \d takes non-ASCII digits.
+    snapshot_id = parse_snapshot_id(raw_id)
+    snap = by_id(session, snapshot_id) if snapshot_id is not None else None
+    return _answer_snapshot(session, snap, f"no rate snapshot {raw_id}")
 
 
 @bp.get("/rates/<spec>")

@@ -17,7 +17,7 @@ from services.feed.render import FORMATS, MEDIA_TYPES
 from services.rates.chart import line_chart
 from services.rates.history import Snapshot, by_id, daily_rates, latest, on_or_before
 from services.rates.http import cached, install, read_view, reader, settings
-from services.rates.params import parse_day
+from services.rates.params import parse_day, parse_snapshot_id
 from shared.problems import Problem
 
 bp = Blueprint("rates_page", __name__)
@@ -29,9 +29,8 @@ def _chosen() -> Snapshot | None:
     session = reader()
     if "snapshot" in request.args:
         raw = request.args["snapshot"]
-        if not raw.isdigit():
-            raise Problem(422, f"snapshot must be a snapshot id, not {raw!r}", kind="invalid-id")
-        snap = by_id(session, int(raw))
+        snapshot_id = parse_snapshot_id(raw)
+        snap = by_id(session, snapshot_id) if snapshot_id is not None else None
         if snap is None:
             raise Problem(404, f"no rate snapshot {raw}", kind="no-rates")
         return snap

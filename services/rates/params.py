@@ -35,8 +35,27 @@ class Wanted:
         return named
 
 
+# Snapshot ids are 32-bit integers in the database: a larger one names no
+# snapshot (and PostgreSQL would refuse to compare with it).
+MAX_SNAPSHOT_ID = 2**31 - 1
+
+
 def invalid(detail: str, kind: str) -> Problem:
     return Problem(422, detail, kind=kind)
+
+
+def parse_snapshot_id(raw: str) -> int | None:
+    """The snapshot id ``raw`` names; None when it is past every id the database
+    can hold (no snapshot has it). 422 unless it is ASCII digits: ``str.isdigit``
+    alone takes ``²``, which ``int`` refuses, and ``٣``, which it reads as 3."""
+    if not (raw.isascii() and raw.isdigit()):
+        raise invalid(f"a snapshot id is a whole number, not {raw[:40]!r}", "invalid-id")
+    digits = raw.lstrip("0") or "0"
+    # Checked before int(): ids of thousands of digits would make it work, or refuse.
+    if len(digits) > len(str(MAX_SNAPSHOT_ID)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_SNAPSHOT_ID else None
 
 
 def _code(value: str, name: str) -> str:

@@ -264,6 +264,11 @@ def test_etag_cache_control_and_304(client: FlaskClient, ids: list[int]) -> None
         ("/api/v1/rates/latest?pairs=USD-KGS", 404, "unknown-pair"),
         ("/api/v1/rates/2025-12-13?symbols=TMT", 404, "no-rate"),
         ("/api/v1/rates/snapshots/999999", 404, "no-rates"),
+        ("/api/v1/rates/snapshots/9223372036854775808", 404, "no-rates"),
+        ("/api/v1/rates/snapshots/" + "9" * 5000, 404, "no-rates"),
+        ("/api/v1/rates/snapshots/%C2%B2", 422, "invalid-id"),
+        ("/api/v1/rates/snapshots/%D9%A3", 422, "invalid-id"),
+        ("/api/v1/rates/snapshots/x", 422, "invalid-id"),
     ],
 )
 def test_bad_requests_are_problem_documents(

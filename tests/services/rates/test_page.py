@@ -55,6 +55,28 @@ def test_page_for_a_snapshot_or_a_day(client: FlaskClient, settings: Settings) -
     by_day = client.get("/rates?date=2025-12-14")
     assert rows(by_day.data) == [("KGS/USD", "0.01142", "0.1%")]
     assert client.get("/rates?snapshot=x").status_code == 422
+    assert client.get(f"/rates?snapshot=00{ids[0]}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "kind"),
+    [
+        ("9223372036854775808", 404, "no-rates"),
+        ("2147483648", 404, "no-rates"),
+        ("9" * 5000, 404, "no-rates"),
+        ("\u00b2", 422, "invalid-id"),  # isdigit() says yes, int() refuses it
+        ("\u0663", 422, "invalid-id"),  # an Arabic-Indic 3, which int() would read
+        ("-1", 422, "invalid-id"),
+        ("", 422, "invalid-id"),
+    ],
+)
+def test_a_bad_snapshot_id_is_a_problem_not_a_500(
+    client: FlaskClient, raw: str, status: int, kind: str
+) -> None:
+    resp = client.get("/rates", query_string={"snapshot": raw})
+    assert resp.status_code == status, resp.data[:300]
+    assert resp.mimetype == "application/problem+json"
+    assert resp.get_json()["type"].endswith("/" + kind)
     assert client.get("/rates?date=2025-12-01").status_code == 404
 
 
