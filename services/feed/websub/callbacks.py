@@ -47,7 +47,10 @@ def parse_callback(url: str) -> SplitResult:
         raise CallbackRefused(f"hub.callback is longer than {URL_LENGTH} characters")
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
         raise CallbackRefused("hub.callback holds spaces or control characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed or malformed [IPv6] host
+        raise CallbackRefused(f"hub.callback is not a URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise CallbackRefused("hub.callback must be an http:// or https:// URL")
     if not parts.hostname:

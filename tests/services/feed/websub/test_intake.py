@@ -66,6 +66,7 @@ def intents(settings: Settings) -> list[WebSubIntent]:
         ({"hub.callback": "http://127.0.0.1:9/cb"}, 422, "private"),
         ({"hub.callback": "http://169.254.169.254/latest/meta-data/"}, 422, "metadata"),
         ({"hub.callback": "javascript:alert(1)"}, 422, "http:// or https://"),
+        ({"hub.callback": "http://[::1/"}, 422, "not a URL"),
         ({"hub.lease_seconds": "-5"}, 422, "hub.lease_seconds"),
         ({"hub.lease_seconds": "soon"}, 422, "hub.lease_seconds"),
         ({"hub.secret": "s" * 200}, 422, "hub.secret"),
