@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,6 +10,43 @@ from datetime import datetime
 from shared.conditional import not_modified
 
 ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+# Readers send a handful of distinct Accept-Encoding values: each is parsed
+# once per process, and a request costs a cache lookup.
+@functools.lru_cache(maxsize=128)
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether gzip is acceptable (RFC 9110, 12.5.3): named (or as x-gzip), else
+    matched by ``*``, with a q-value above 0. A header naming nothing acceptable,
+    or none at all, gets the identity encoding."""
+    if not accept_encoding:
+        return False
+    named: float | None = None
+    anything: float | None = None
+    for item in accept_encoding.lower().split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip()
+        if coding in ("gzip", "x-gzip"):
+            named = max(named or 0.0, _q(params))
+        elif coding == "*":
+            anything = _q(params)
+    if named is not None:
+        return named > 0
+    return anything is not None and anything > 0
+
+
+def _q(params: str) -> float:
+    """The q-value among ``params`` (1 when absent; 0 when malformed, so a coding
+    offered in a form we cannot read is not used)."""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip() == "q":
+            try:
+                q = float(value.strip())
+            except ValueError:
+                return 0.0
+            return q if 0.0 <= q <= 1.0 else 0.0
+    return 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +107,7 @@ class StoredFeed:
         self, if_none_match: str | None, if_modified_since: str | None, accept_encoding: str | None
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         """Status, headers and body for a GET with these request headers."""
-        use_gzip = accept_encoding is not None and "gzip" in accept_encoding.lower()
+        use_gzip = accepts_gzip(accept_encoding)
         etag = self.etag_gzip if use_gzip else self.etag
         headers = [
             ("ETag", etag),

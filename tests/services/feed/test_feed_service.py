@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
+from services.feed.serving import accepts_gzip
 from shared.settings import Settings
 from tests.services.feed.conftest import forget_all
 from tests.services.feed.render.feed_render_checks import feed_problems
@@ -264,6 +265,45 @@ def test_gzip_when_accepted(client: FlaskClient) -> None:
         ).status_code
         == 304
     )
+
+
+def test_gzip_refused_with_q_0_is_not_sent(client: FlaskClient) -> None:
+    plain = client.get("/feeds/articles.rss")
+    for header in ("gzip;q=0", "br, gzip; q=0.000", "*;q=0", "*, gzip;q=0", "identity"):
+        resp = client.get("/feeds/articles.rss", headers={"Accept-Encoding": header})
+        assert "Content-Encoding" not in resp.headers, header
+        assert resp.data == plain.data and resp.headers["ETag"] == plain.headers["ETag"]
+    resp = client.get("/feeds/articles.rss", headers={"Accept-Encoding": "br;q=1, *;q=0.1"})
+    assert resp.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip_ok"),
+    [
+        (None, False),
+        ("", False),
+        ("gzip", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("gzip, deflate, br", True),
+        ("gzip;q=0.5", True),
+        ("gzip ; Q=1", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0", False),
+        ("gzip;q=2", False),
+        ("gzip;q=soon", False),
+        ("deflate, br", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("*, gzip;q=0", False),  # the named coding's q-value wins over *
+        ("gzip;q=0, *", False),
+        ("identity;q=1, *;q=0", False),
+        ("br, *;q=0.1", True),
+        ("gzipped", False),
+    ],
+)
+def test_accept_encoding_parse(header: str | None, gzip_ok: bool) -> None:
+    assert accepts_gzip(header) is gzip_ok
 
 
 def test_a_browser_gets_a_readable_page(client: FlaskClient) -> None:
