@@ -256,6 +256,6 @@ def _article_entry(article: _Full | Article, tags: list[str], base_url: str) -> 
         paragraphs=tuple(article.paragraphs),
         tags=tuple(tags),
         # The page's own authors when it names them (RSS dc:creator, Atom
-        # author, JSON Feed authors), else the upstream that posted it.
-        author=", ".join(article.authors) if article.authors else article.source,
+        # author, JSON Feed authors: one each), else the upstream that posted it.
+        authors=tuple(article.authors) if article.authors else (article.source,),
     )

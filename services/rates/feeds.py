@@ -66,7 +66,7 @@ def snapshot_entries(session: Session, base_url: str, limit: int) -> list[FeedEn
                 summary="; ".join(lines),
                 paragraphs=lines,
                 tags=tuple(sorted({_slug(q) for q in snap.quotes})),
-                author=snap.source,
+                authors=(snap.source,),
             )
         )
     return entries

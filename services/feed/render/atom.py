@@ -24,7 +24,7 @@ def render_atom(
         fg.subtitle(meta.subtitle)
     # RFC 4287 needs an author on the feed unless every entry has its own.
     if feed_author is None:
-        feed_author = any(item.author is None for item in entries)
+        feed_author = any(not item.authors for item in entries)
     if feed_author:
         fg.author(name=meta.title)
     fg.link(href=meta.self_url, rel="self", type=ATOM_TYPE)

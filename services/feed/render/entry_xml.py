@@ -55,9 +55,9 @@ def _writable(item: PreparedEntry) -> bool:
     if item.rss_extensions:
         return False
     texts = (item.guid, item.title, item.summary, item.content_html, *item.tags)
-    if not all(texts) or item.author == "" or item.link == "":
+    if not all(texts) or not all(item.authors) or item.link == "":
         return False
-    extra = (item.author or "", item.link or "")
+    extra = (*item.authors, item.link or "")
     return all(map(is_xml_safe, (*texts, *extra)))
 
 
@@ -66,12 +66,11 @@ def entry_xml(item: PreparedEntry) -> tuple[bytes, bytes] | None:
     if not _writable(item):
         return None
     guid, title, content = _text(item.guid), _text(item.title), _text(item.content_html)
-    author = _text(item.author) if item.author else None
+    authors = [_text(name) for name in item.authors]
     published = item.published.isoformat()
     atom = [f"<entry><id>{guid}</id><title>{title}</title>"]
     atom.append(f"<updated>{item.updated.isoformat()}</updated>")
-    if author is not None:
-        atom.append(f"<author><name>{author}</name></author>")
+    atom += [f"<author><name>{name}</name></author>" for name in authors]
     atom.append(f'<content type="html">{content}</content>')
     atom.append(f'<summary type="text">{_text(item.summary)}</summary>')
     atom += [f'<category term="{_attribute(tag)}"/>' for tag in item.tags]
@@ -89,7 +88,6 @@ def entry_xml(item: PreparedEntry) -> tuple[bytes, bytes] | None:
     rss.append(f'<guid isPermaLink="false">{guid}</guid>')
     rss += [f"<category>{_text(tag)}</category>" for tag in item.tags]
     rss.append(f"<pubDate>{rfc2822(item.published)}</pubDate>")
-    if author is not None:
-        rss.append(f"<dc:creator>{author}</dc:creator>")
+    rss += [f"<dc:creator>{name}</dc:creator>" for name in authors]
     rss.append("</item>")
     return "".join(atom).encode(), "".join(rss).encode()

@@ -197,7 +197,7 @@ def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list
 def _start(entry: FeedEntry) -> EntryFragments:
     item = prepare_entry(entry)
     spaces = tuple(item_namespaces((item,)).items())
-    return EntryFragments(item.guid, item.author is not None, spaces, item)
+    return EntryFragments(item.guid, bool(item.authors), spaces, item)
 
 
 def _make(entries: Sequence[FeedEntry], formats: Sequence[str] = FORMATS) -> list[EntryFragments]:

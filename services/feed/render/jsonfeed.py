@@ -37,8 +37,8 @@ def _item(item: PreparedEntry) -> dict[str, Any]:
     doc["date_modified"] = rfc3339(item.updated)
     if item.tags:
         doc["tags"] = list(item.tags)
-    if item.author:
-        doc["authors"] = [{"name": item.author}]
+    if item.authors:
+        doc["authors"] = [{"name": name} for name in item.authors]
     return doc
 
 

@@ -32,7 +32,8 @@ class FeedEntry:
     summary: str  # plain text
     paragraphs: tuple[str, ...]  # plain text; rendered as escaped, sanitised <p> HTML
     tags: tuple[str, ...] = field(default=())
-    author: str | None = None
+    # Each a person's name (Atom author, RSS dc:creator, JSON Feed authors), in order.
+    authors: tuple[str, ...] = field(default=())
     # Written into the entry's RSS item only; Atom and JSON Feed ignore them.
     rss_extensions: tuple[RssItemExtension, ...] = field(default=())
     # The hash, made once: an entry is the key of the prepared-entry and
@@ -57,7 +58,7 @@ def _key(entry: FeedEntry) -> tuple[object, ...]:
         entry.summary,
         entry.paragraphs,
         entry.tags,
-        entry.author,
+        entry.authors,
         entry.rss_extensions,
     )
 

@@ -46,7 +46,7 @@ class PreparedEntry:
     summary: str  # plain text, one line
     content_html: str  # sanitised HTML
     tags: tuple[str, ...]
-    author: str | None
+    authors: tuple[str, ...]
     rss_extensions: tuple[RssItemExtension, ...] = ()  # passed through as given
 
 
@@ -165,7 +165,7 @@ def _prepare_entry(entry: FeedEntry) -> PreparedEntry:
     body = content_html(entry.paragraphs) or content_html([summary])
     link = xml_safe(entry.link).strip()
     tags = tuple(dict.fromkeys(tag for tag in map(one_line, entry.tags) if tag))
-    author = one_line(entry.author) if entry.author is not None else ""
+    authors = tuple(dict.fromkeys(name for name in map(one_line, entry.authors) if name))
     return PreparedEntry(
         guid=guid,
         title=title,
@@ -175,7 +175,7 @@ def _prepare_entry(entry: FeedEntry) -> PreparedEntry:
         summary=summary,
         content_html=body,
         tags=tags,
-        author=author or None,
+        authors=authors,
         rss_extensions=entry.rss_extensions,
     )
 

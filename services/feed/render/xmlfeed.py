@@ -135,8 +135,8 @@ def add_entries(fg: FeedGenerator, entries: Sequence[PreparedEntry], *, rss: boo
         fe.content(item.content_html, type="html")
         for tag in item.tags:
             fe.category(term=tag)
-        if item.author:
-            fe.author(name=item.author)
+        for name in item.authors:
+            fe.author(name=name)
             if rss:
                 # RSS <author> must be an e-mail address; Dublin Core takes a name.
-                fe.dc.dc_creator(item.author)
+                fe.dc.dc_creator(name)

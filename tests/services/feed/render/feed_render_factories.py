@@ -56,7 +56,7 @@ def make_entry(n: int = 1, **overrides: Any) -> FeedEntry:
         summary=f"The som held steady against the dollar (story {n}).",
         paragraphs=(f"First paragraph of story {n}.", "Second paragraph & more."),
         tags=("Economy", "Kyrgyzstan"),
-        author="Aida Bekova",
+        authors=("Aida Bekova",),
     )
     return dataclasses.replace(entry, **overrides)
 
@@ -99,7 +99,7 @@ def hostile_entries() -> list[FeedEntry]:
             summary=f"{text} summary",
             paragraphs=(text, "", "   ", f"before {text} after"),
             tags=(text, f"tag {n}"),
-            author=f"{text} author",
+            authors=(f"{text} author",),
         )
         for n, text in enumerate(nasty, start=1)
     ]
@@ -114,5 +114,5 @@ def hostile_entries() -> list[FeedEntry]:
         )
     )
     entries.append(make_entry(101, title=CONTROL_CHARS, summary="", paragraphs=()))
-    entries.append(make_entry(102, link="javascript:alert(1)", author=None, tags=()))
+    entries.append(make_entry(102, link="javascript:alert(1)", authors=(), tags=()))
     return entries

@@ -27,7 +27,7 @@ def rendered(entry: object) -> tuple[bytes, bytes]:
 
 def test_ordinary_and_hostile_entries_are_written_as_feedgen_writes_them() -> None:
     entries = [*make_entries(5, paragraphs=3), *hostile_entries()]
-    entries.append(make_entry(7, link="https://x.example/a?b=1&c=\"2\"\t", author=None))
+    entries.append(make_entry(7, link="https://x.example/a?b=1&c=\"2\"\t", authors=()))
     written = 0
     for entry in entries:
         direct = entry_xml(prepare_entry(entry))
@@ -49,7 +49,7 @@ def test_entries_with_rss_extensions_are_left_to_feedgen() -> None:
     summary=text,
     paragraphs=st.lists(text, max_size=3),
     tags=st.lists(text, max_size=3),
-    author=st.none() | text,
+    authors=st.lists(text, max_size=3).map(tuple),
     link=st.sampled_from(["https://news.example.org/a", "http://x.example/?q=<&>\"", "mailto:x"])
     | text,
     offset=st.integers(min_value=-14 * 60, max_value=14 * 60),
@@ -60,7 +60,7 @@ def test_random_entries_are_written_as_feedgen_writes_them(
     summary: str,
     paragraphs: list[str],
     tags: list[str],
-    author: str | None,
+    authors: tuple[str, ...],
     link: str,
     offset: int,
     seconds: int,
@@ -72,7 +72,7 @@ def test_random_entries_are_written_as_feedgen_writes_them(
         summary=summary,
         paragraphs=tuple(paragraphs),
         tags=tuple(tags),
-        author=author,
+        authors=authors,
         link=link,
         published=when.astimezone(timezone(timedelta(minutes=offset))),
         updated=when + timedelta(days=1),

@@ -30,7 +30,7 @@ def test_the_hash_covers_every_field_equality_compares() -> None:
         {"summary": "S"},
         {"paragraphs": ("p1",)},
         {"tags": ("x",)},
-        {"author": "A"},
+        {"authors": ("A",)},
     ],
 )
 def test_equal_entries_hash_alike_and_a_changed_one_is_another_key(change: dict) -> None:

@@ -43,7 +43,7 @@ def metas(kind: str = "plain", **more: object) -> dict[str, object]:
 
 def rate_entry(n: int, value: str = "0.01144") -> object:
     stat = ExchangeRate(value=value, base="KGS", target="USD", observed=T0)
-    return make_entry(n, author=None, rss_extensions=(stat,))
+    return make_entry(n, authors=(), rss_extensions=(stat,))
 
 
 def same_bytes(meta: dict, entries: list) -> dict[str, bytes]:
@@ -62,7 +62,7 @@ def test_assembled_documents_are_the_full_render(kind: str) -> None:
 
 
 def test_the_frame_follows_the_entries_authors_and_namespaces() -> None:
-    with_author, without = make_entry(1), make_entry(2, author=None)
+    with_author, without = make_entry(1), make_entry(2, authors=())
     for entries in ([with_author], [without], [with_author, without]):
         same_bytes(metas(), entries)
     # RSS-CB items: the namespaces are declared on <rss> whether one or all items use them.
@@ -150,13 +150,13 @@ text = st.text(st.characters(codec="utf-8"), max_size=40)
     titles=st.lists(text, min_size=0, max_size=4),
     paragraphs=st.lists(text, max_size=3),
     tags=st.lists(text, max_size=3),
-    author=st.none() | text,
+    authors=st.lists(text, max_size=3).map(tuple),
 )
 def test_random_entries_assemble_to_the_full_render(
-    titles: list[str], paragraphs: list[str], tags: list[str], author: str | None
+    titles: list[str], paragraphs: list[str], tags: list[str], authors: tuple[str, ...]
 ) -> None:
     entries = [
-        make_entry(n, title=t, paragraphs=tuple(paragraphs), tags=tuple(tags), author=author)
+        make_entry(n, title=t, paragraphs=tuple(paragraphs), tags=tuple(tags), authors=authors)
         for n, t in enumerate(titles, start=1)
     ]
     same_bytes(metas("subscription"), entries)

@@ -71,7 +71,7 @@ def test_entries_keep_their_order() -> None:
 
 
 def test_feed_author_stands_in_when_an_entry_has_none() -> None:
-    _, root = render(entries=[make_entry(1), make_entry(2, author=None)])
+    _, root = render(entries=[make_entry(1), make_entry(2, authors=())])
     assert root.findtext("atom:author/atom:name", namespaces=NS) == "Silk Road News"
     second = root.findall("atom:entry", NS)[1]
     assert second.find("atom:author", NS) is None

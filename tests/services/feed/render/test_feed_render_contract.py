@@ -161,7 +161,7 @@ def test_fifty_entry_feed_is_valid(fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", XML_FORMATS)
 def test_feedparser_sees_ids_titles_dates_tags_and_content(fmt: str) -> None:
-    entries = [make_entry(1), make_entry(2, tags=("Ош", "KGS/USD"), author=None)]
+    entries = [make_entry(1), make_entry(2, tags=("Ош", "KGS/USD"), authors=())]
     parsed = parse_with_feedparser(fmt, render_feed(fmt, make_meta(fmt), entries))
     assert not parsed.bozo
     assert parsed.feed.title == "Silk Road News"
@@ -277,10 +277,10 @@ random_text = st.one_of(any_text, markupish)
     summary=random_text,
     paragraphs=st.lists(random_text, max_size=4),
     tags=st.lists(random_text, max_size=3),
-    author=st.one_of(st.none(), random_text),
+    authors=st.lists(random_text, max_size=3).map(tuple),
 )
 def test_random_text_gives_valid_feeds_in_every_format(
-    title: str, summary: str, paragraphs: list[str], tags: list[str], author: str | None
+    title: str, summary: str, paragraphs: list[str], tags: list[str], authors: tuple[str, ...]
 ) -> None:
     entry = make_entry(
         1,
@@ -288,7 +288,7 @@ def test_random_text_gives_valid_feeds_in_every_format(
         summary=summary,
         paragraphs=tuple(paragraphs),
         tags=tuple(tags),
-        author=author,
+        authors=authors,
     )
     for fmt in FORMATS:
         meta = make_meta(fmt, subtitle=summary)
@@ -317,7 +317,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "summary",
         "paragraphs",
         "tags",
-        "author",
+        "authors",
         "rss_extensions",
     }
     assert set(FeedMeta.__dataclass_fields__) == {

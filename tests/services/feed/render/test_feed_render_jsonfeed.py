@@ -17,7 +17,7 @@ def render(meta=None, entries=()) -> dict:
 
 def test_whole_document() -> None:
     entry = make_entry(7, paragraphs=("One < two.",), tags=("Economy", "KGS"))
-    assert render(entries=[entry, make_entry(8, author=None, tags=())]) == {
+    assert render(entries=[entry, make_entry(8, authors=(), tags=())]) == {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Silk Road News",
         "home_page_url": f"{BASE}/",
