@@ -58,6 +58,19 @@ def check_media_type(content_type: str | None) -> str:
     return media_type
 
 
+def check_content_encoding(content_encoding: str | None) -> None:
+    """Refuse a compressed body: its bytes would otherwise be read as the page
+    and refused as text that is not UTF-8, which names the wrong problem."""
+    coding = (content_encoding or "").strip().lower()
+    if coding not in ("", "identity"):
+        raise Problem(
+            415,
+            f"unsupported content encoding {coding[:40]!r}; send the page uncompressed",
+            kind="unsupported-content-encoding",
+            supported=["identity"],
+        )
+
+
 QUERY_PARAMETERS = ("source", "url")
 
 

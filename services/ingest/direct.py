@@ -123,6 +123,7 @@ class DirectRoutes:
             get_content_length(http_content_length=request.content_length),
             request.args(),
             charge=charge,
+            content_encoding=fields.get("HTTP_CONTENT_ENCODING"),
         )
 
     def _take(self, checked: Checked, body: bytes, after: list[Any]) -> Answer:

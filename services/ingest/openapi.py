@@ -216,8 +216,9 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
         ),
         "413": _problem(f"The body is larger than {max_bytes} bytes; the rest is not read."),
         "415": _problem(
-            f"Content-Type not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}, or an "
-            "unknown `charset` (`unsupported-charset`)."
+            f"Content-Type not one of {', '.join(acc.SUPPORTED_MEDIA_TYPES)}, an "
+            "unknown `charset` (`unsupported-charset`), or a compressed body "
+            "(`Content-Encoding` other than identity: `unsupported-content-encoding`)."
         ),
         "422": _problem(
             "A JSON page that breaks the page schema; `errors` lists each field.",

@@ -50,6 +50,7 @@ def post_submission() -> Response:
         request.content_length,
         request.args,
         charge=not request.environ.get(ADMITTED),
+        content_encoding=request.headers.get("Content-Encoding"),
     )
     if request.environ.get(PREFLIGHT):
         # Every check that needs no body has passed: the front may read it now.

@@ -66,6 +66,7 @@ def check_submission(
     args: Any,
     *,
     charge: bool,
+    content_encoding: str | None = None,
 ) -> Checked:
     """Every check of a POST that needs no body; raises its problem.
 
@@ -80,6 +81,7 @@ def check_submission(
         limiter: RateLimiter = state["limiter"]
         limiter.check(label)
     media_type = acc.check_media_type(content_type)
+    acc.check_content_encoding(content_encoding)
     charset = declared_charset(content_type, media_type)
     if content_length is not None and content_length > settings.max_body_bytes:
         raise too_large(settings)

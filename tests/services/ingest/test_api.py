@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -109,6 +110,14 @@ def test_unsupported_media_type_is_415(client: FlaskClient) -> None:
     resp = client.post("/v1/submissions", data=b"x", headers={**AUTH, "Content-Type": "image/png"})
     assert resp.status_code == 415
     assert "text/plain" in problem(resp)["detail"]
+
+
+def test_a_compressed_body_is_415_not_a_bad_page(client: FlaskClient) -> None:
+    headers = {**AUTH, "Content-Type": "text/plain", "Content-Encoding": "gzip"}
+    resp = client.post("/v1/submissions", data=gzip.compress(b"Headline\n\nText."), headers=headers)
+    assert resp.status_code == 415
+    assert problem(resp)["type"].endswith("/unsupported-content-encoding")
+    assert "uncompressed" in problem(resp)["detail"]
 
 
 def test_body_over_the_limit_is_413(client: FlaskClient) -> None:
