@@ -51,6 +51,7 @@ from flask import Blueprint, Response, current_app
 
 from services.rates import csv_export
 from services.rates.convert import Converter, Unconvertible, as_text
+from services.rates.currencies import CurrencyList
 from services.rates.documents import converted_doc, precision, snapshot_doc, used_quotes
 from services.rates.history import (
     DailyClose,
@@ -66,7 +67,6 @@ from services.rates.history import (
     latest,
     latest_day,
     on_or_before,
-    pair_span,
     siblings,
 )
 from services.rates.http import (
@@ -319,58 +319,19 @@ def _converted_series(
     return cached(json_bytes(doc), JSON_TYPE)
 
 
-# ISO 4217 names of the currencies a Central Asian ticker carries, and their neighbours'.
-NAMES = {
-    "AFN": "Afghan afghani",
-    "AMD": "Armenian dram",
-    "AZN": "Azerbaijani manat",
-    "BYN": "Belarusian ruble",
-    "CHF": "Swiss franc",
-    "CNY": "Chinese yuan",
-    "EUR": "Euro",
-    "GBP": "Pound sterling",
-    "GEL": "Georgian lari",
-    "INR": "Indian rupee",
-    "IRR": "Iranian rial",
-    "JPY": "Japanese yen",
-    "KGS": "Kyrgyzstani som",
-    "KZT": "Kazakhstani tenge",
-    "MNT": "Mongolian tögrög",
-    "PKR": "Pakistani rupee",
-    "RUB": "Russian ruble",
-    "TJS": "Tajikistani somoni",
-    "TMT": "Turkmenistan manat",
-    "TRY": "Turkish lira",
-    "UAH": "Ukrainian hryvnia",
-    "USD": "United States dollar",
-    "UZS": "Uzbekistani som",
-}
-
-
 @bp.get("/currencies")
 @read_view
 def currencies() -> Response:
-    """``{"currencies": {code: name}, "pairs": [{pair, base, quote, first_date, last_date}]}``."""
+    """``{"currencies": {code: name}, "pairs": [{pair, base, quote, first_date, last_date}]}``.
+
+    Made once per stored snapshot (``services.rates.currencies``): each pair's
+    span is two index seeks, so making it costs what the pairs ever seen cost.
+    """
     fmt = _format()
-    session = reader()
-    pairs = distinct_pairs(session)
-    codes = sorted({c for pair in pairs for c in pair})
-    base_url = settings().base_url
-    listed = []
-    for b, q in pairs:
-        span = pair_span(session, (b, q))
-        assert span is not None
-        listed.append(
-            {
-                "pair": f"{b}/{q}",
-                "base": b,
-                "quote": q,
-                "first_date": span[0].date().isoformat(),
-                "last_date": span[1].date().isoformat(),
-                "feed": f"{base_url}/feeds/rates/{b}-{q}.atom",
-            }
-        )
-    doc = {"currencies": {c: NAMES.get(c) for c in codes}, "pairs": listed}
+    held: CurrencyList = current_app.extensions["silkfeed"].setdefault(
+        "currency_list", CurrencyList()
+    )
+    body = held.answer(reader(), fmt, settings().base_url)
     if fmt == "csv":
-        return cached(csv_export.currencies_csv(doc), CSV_TYPE, "currencies.csv")
-    return cached(json_bytes(doc), JSON_TYPE)
+        return cached(body, CSV_TYPE, "currencies.csv")
+    return cached(body, JSON_TYPE)

@@ -23,6 +23,9 @@ from shared.problems import Problem
 bp = Blueprint("rates_page", __name__)
 bp.record_once(lambda state: install(state.app))
 CHART_DAYS = 365
+# Each chart is a year's query and an SVG: a snapshot of a thousand pairs must
+# not make every view of the page draw a thousand. The table lists them all.
+MAX_CHARTS = 24
 
 
 def _chosen() -> Snapshot | None:
@@ -48,8 +51,11 @@ def _chosen() -> Snapshot | None:
 def rates_page() -> Response:
     snap = _chosen()
     charts = []
+    uncharted = 0
     if snap is not None:
-        pairs = list(dict.fromkeys((q.base, q.quote) for q in snap.quotes))
+        every_pair = list(dict.fromkeys((q.base, q.quote) for q in snap.quotes))
+        pairs = every_pair[:MAX_CHARTS]
+        uncharted = len(every_pair) - len(pairs)
         end = snap.observed_on
         start = end - timedelta(days=CHART_DAYS - 1)
         history = {
@@ -74,5 +80,6 @@ def rates_page() -> Response:
         formats=FORMATS,
         media_types=MEDIA_TYPES,
         chart_days=CHART_DAYS,
+        uncharted=uncharted,
     )
     return cached(page.encode(), "text/html; charset=utf-8")

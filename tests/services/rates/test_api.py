@@ -338,3 +338,18 @@ def test_a_connection_the_server_dropped_is_retried(
     admin.dispose()
     resp = client.get("/api/v1/rates/latest")
     assert resp.status_code == 200 and resp.get_json()["snapshot_id"] == ids[-1]
+
+
+def test_currencies_are_made_again_only_after_a_snapshot_is_stored(
+    client: FlaskClient, ids: list[int], settings: Settings
+) -> None:
+    first = client.get("/api/v1/currencies")
+    # Kept: the same bytes, and a 304 for the reader that has them.
+    again = client.get("/api/v1/currencies", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    # A new snapshot with a new pair and a later day: the list follows at once.
+    new_day = datetime(2025, 12, 16, 9, tzinfo=UTC)
+    store(settings.db_url, [(new_day, [("EUR", "KZT", "540.1", "0%")])])
+    doc = get(client, "/api/v1/currencies")
+    assert "EUR/KZT" in [p["pair"] for p in doc["pairs"]]
+    assert {"EUR", "KZT"} <= set(doc["currencies"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import lxml.html
@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from services.feed.app import create_app
 from services.rates.chart import line_chart
+from services.rates.page import MAX_CHARTS
 from shared.settings import Settings
 from tests.services.rates.test_api import HISTORY, SAMPLE, store
 
@@ -101,3 +102,15 @@ def test_chart_geometry_and_labels() -> None:
     single = lxml.html.fromstring(line_chart([(day, Decimal("1"))], "X"))
     assert single.xpath("//polyline")[0].get("points") == "72.0,83.0 628.0,83.0"
     assert line_chart([], "X") == ""
+
+
+def test_a_snapshot_of_many_pairs_draws_a_bounded_number_of_charts(
+    client: FlaskClient, settings: Settings
+) -> None:
+    codes = [f"X{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(MAX_CHARTS + 6)]
+    at = datetime(2025, 12, 15, 9, tzinfo=UTC)
+    store(settings.db_url, [(at, [(code, "USD", "1.5", "0%") for code in codes])])
+    doc = lxml.html.fromstring(client.get("/rates").data)
+    assert len(doc.xpath("//tr[@data-pair]")) == len(codes)  # the table lists every pair
+    assert len(doc.xpath("//figure[@data-pair]")) == MAX_CHARTS
+    assert "the other 6 have their feeds above" in doc.text_content()
