@@ -11,8 +11,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sqlalchemy import func, select
+
 from services.rates import csv_export
-from services.rates.history import Reader, distinct_pairs, last_stored_id, pair_span
+from services.rates.history import Reader, S, distinct_pairs, pair_span
 from services.rates.http import json_bytes
 
 # ISO 4217 names of the currencies a Central Asian ticker carries, and their neighbours'.
@@ -41,6 +43,14 @@ NAMES = {
     "USD": "United States dollar",
     "UZS": "Uzbekistani som",
 }
+
+
+_LAST_STORED_ID = select(func.max(S.c.id))
+
+
+def last_stored_id(session: Reader) -> int | None:
+    """The id of the snapshot stored last (ids only grow; none is ever deleted)."""
+    return session.scalar(_LAST_STORED_ID)
 
 
 def currencies_doc(session: Reader, base_url: str) -> dict[str, Any]:

@@ -128,7 +128,6 @@ def _with_quotes(snapshot_id: Any) -> Select[Any]:
 # prepared statement cannot know a bound limit is 1, and may plan a sort.
 ONE = literal_column("1")
 # The snapshot ``latest`` answers with: one seek on (observed_at, id).
-_LAST_STORED_ID = select(func.max(S.c.id))
 _NEWEST_ID = select(S.c.id).order_by(S.c.observed_at.desc(), S.c.id.desc()).limit(ONE)
 # Built once: the latest snapshot is read on every request to the API and the page.
 _LATEST = _with_quotes(_NEWEST_ID.scalar_subquery())
@@ -208,11 +207,6 @@ def latest(session: Reader) -> Snapshot | None:
     """The newest snapshot (by observation time, then arrival), with its quotes."""
     found = _snapshots(_LATEST_DIRECT.rows(session))
     return found[0] if found else None
-
-
-def last_stored_id(session: Reader) -> int | None:
-    """The id of the snapshot stored last (ids only grow; none is ever deleted)."""
-    return session.scalar(_LAST_STORED_ID)
 
 
 def newest_id(session: Reader) -> int | None:
