@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 
 from selectolax.lexbor import LexborNode
 
@@ -208,9 +209,10 @@ def _heaviest(walk: Walk, blocks: list[Block], weights: list[float]) -> tuple[in
     for block, weight in zip(blocks, weights, strict=True):
         totals[block.index] += weight
     parents = walk.parents
-    for i in range(len(totals) - 1, 0, -1):
-        if totals[i]:
-            totals[parents[i]] += totals[i]
+    # Only sums not zero pass on, told at C speed: the reversed view reads each
+    # sum when reached, after the elements inside it (later) added theirs.
+    for i in compress(range(len(totals) - 1, 0, -1), reversed(totals)):
+        totals[parents[i]] += totals[i]
     if not totals:
         return 0, 0.0
     # Of a chain of elements with the same sum, the innermost: the last one
