@@ -7,6 +7,7 @@ row has committed, so a 202 never depends on the broker.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -98,6 +99,14 @@ def check_source(source: str | None, default: str) -> str:
             parameter="source",
         )
     return source
+
+
+def page_source(body: bytes, source: str, *, named: bool) -> str:
+    """The source of a JSON page (checked against the schema already, whose
+    pattern is a source name's): the query's when it names one, else the page's
+    own ``source`` field, else ``source`` (the token's)."""
+    given = None if named else json.loads(body).get("source")
+    return str(given) if given else source
 
 
 def check_page_url(url: str | None) -> str | None:

@@ -36,6 +36,7 @@ class Checked:
     source: str
     page_url: str | None
     charset: str | None = None  # the encoding the Content-Type names (services.ingest.charsets)
+    named: bool = False  # the query named the source (``?source=``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,8 @@ def check_submission(
         raise too_large(settings)
     acc.check_query(args.keys())
     source = acc.check_source(args.get("source"), default=f"token-{label}")
-    return Checked(label, media_type, source, acc.check_page_url(args.get("url")), charset)
+    page_url = acc.check_page_url(args.get("url"))
+    return Checked(label, media_type, source, page_url, charset, bool(args.get("source")))
 
 
 def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logger) -> Reply:
@@ -98,9 +100,12 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
         raise too_large(settings)
     body = to_utf8(body, checked.media_type, checked.charset)
     acc.check_body(body, checked.media_type, Bounds.from_settings(settings))
-    fields, created = acc.store(
-        state["engine"], body, checked.media_type, checked.source, checked.page_url
+    source = (
+        acc.page_source(body, checked.source, named=checked.named)
+        if (checked.media_type == "application/json")
+        else checked.source
     )
+    fields, created = acc.store(state["engine"], body, checked.media_type, source, checked.page_url)
     base_url = settings.ingest_base_url
     doc = acc.describe(fields, base_url)
     doc["duplicate"] = not created

@@ -153,6 +153,27 @@ def test_schema_violation_is_422_naming_each_field(client: FlaskClient) -> None:
     assert {"/articles/0/title", "/articles/1/title", "/rates/0/rate"} <= fields
 
 
+def _json_page(source: str | None) -> bytes:
+    doc: dict[str, object] = {"articles": [{"title": "Som holds steady", "body": "Text."}]}
+    if source is not None:
+        doc["source"] = source
+    return json.dumps(doc).encode()
+
+
+def test_a_json_page_names_its_own_source(client: FlaskClient) -> None:
+    post = lambda body, query="": client.post(  # noqa: E731
+        f"/v1/submissions{query}", data=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    # The page's field when the query names none; the query's when it does.
+    assert post(_json_page("kabar")).get_json()["source"] == "kabar"
+    assert post(_json_page("akipress"), "?source=24kg").get_json()["source"] == "24kg"
+    assert post(_json_page(None)).get_json()["source"].startswith("token-")
+    # A name no feed can be named after is refused by the schema, not ignored.
+    bad = post(_json_page("The Times of Central Asia"))
+    assert bad.status_code == 422
+    assert [e["field"] for e in problem(bad)["errors"]] == ["/source"]
+
+
 def test_bad_source_parameter_is_400(client: FlaskClient) -> None:
     resp = client.post(
         "/v1/submissions?source=../../etc",
