@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+
+from anyascii import anyascii
 
 from shared.bounds import MAX_TAGS_PER_ARTICLE
 
@@ -211,8 +212,12 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(tag: str) -> str:
-    """``"Central Asia"`` -> ``"central-asia"``; ``"Türkiye"`` -> ``"turkiye"``."""
-    ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode("ascii")
+    """``"Central Asia"`` -> ``"central-asia"``; ``"Türkiye"`` -> ``"turkiye"``;
+    ``"Экономика"`` -> ``"ekonomika"``: every script transliterated, so a tag a
+    Russian or Kazakh page gives gets a feed instead of being dropped."""
+    # A soft sign or an Uzbek okina comes out as an apostrophe or a backtick,
+    # part of the word.
+    ascii_text = anyascii(tag).replace("'", "").replace("`", "")
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 

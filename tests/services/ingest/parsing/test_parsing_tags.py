@@ -55,6 +55,12 @@ def test_slugify_and_merge() -> None:
     assert slugify("Central Asia") == "central-asia"
     assert slugify("  Türkiye! ") == "turkiye"
     assert slugify("***") == ""
+    # Tags in the region's other scripts get feeds too, never dropped.
+    assert slugify("Экономика") == "ekonomika"
+    assert slugify("Сельское хозяйство") == "selskoe-khozyaystvo"
+    assert slugify("Қазақстан") == "qazaqstan"
+    assert slugify("Oʻzbekiston") == "ozbekiston"
+    assert merge_tags((), ["Экономика", "Энергетика"]) == ("ekonomika", "energetika")
     assert merge_tags(("kazakhstan",), ["Kazakhstan", "Oil & Gas", "", "!!"]) == (
         "kazakhstan",
         "oil-gas",
