@@ -106,6 +106,8 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
         else checked.source
     )
     fields, created = acc.store(state["engine"], body, checked.media_type, source, checked.page_url)
+    if not created:
+        _same_page(fields, source if checked.named or source != checked.source else None, checked)
     base_url = settings.ingest_base_url
     doc = acc.describe(fields, base_url)
     doc["duplicate"] = not created
@@ -124,6 +126,24 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
         f"{base_url}/v1/submissions/{fields['id']}",
         fields["id"] if created or fields["sent_at"] is None else None,
     )
+
+
+def _same_page(fields: dict[str, Any], source: str | None, checked: Checked) -> None:
+    """A page posted again is the stored one: refuse a re-post that names another
+    source or address for it, which would otherwise be dropped without a word."""
+    other = None
+    if source is not None and fields["source"] != source:
+        other = f"source {fields['source']!r}"
+    elif checked.page_url is not None and fields["page_url"] not in (None, checked.page_url):
+        other = f"address {fields['page_url']!r}"
+    if other is not None:
+        raise Problem(
+            409,
+            f"this page was posted before (submission {fields['id']}) with {other}; "
+            "the same page keeps its first source and address",
+            kind="conflicting-repost",
+            submission_id=fields["id"],
+        )
 
 
 def submission_status(state: State, authorization: str | None, submission_id: str) -> Reply:

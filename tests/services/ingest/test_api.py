@@ -211,3 +211,22 @@ def test_tokens_are_never_logged(client: FlaskClient, caplog: pytest.LogCaptureF
         "/v1/submissions", data=b"x", headers={"Authorization": "Bearer leaked-0123456789abc"}
     )
     assert TOKEN not in caplog.text and "leaked-0123456789abc" not in caplog.text
+
+
+def test_a_repost_naming_another_source_or_address_is_409(client: FlaskClient) -> None:
+    body = b"Som holds steady against the dollar\n\nThe som held steady on Monday.\n"
+    post = lambda query: client.post(  # noqa: E731
+        f"/v1/submissions{query}", data=body, headers={**AUTH, "Content-Type": "text/plain"}
+    )
+    first = post("?source=kabar&url=https://kabar.example/a")
+    assert first.status_code == 202
+    # The same page again, as it was or naming nothing: the stored one.
+    for query in ("?source=kabar&url=https://kabar.example/a", "", "?source=kabar"):
+        again = post(query)
+        assert again.status_code == 200 and again.get_json()["duplicate"] is True, query
+    # Naming another source or address: said, not dropped.
+    for query in ("?source=24kg", "?url=https://elsewhere.example/b"):
+        refused = post(query)
+        assert refused.status_code == 409, query
+        assert problem(refused)["type"].endswith("/conflicting-repost")
+        assert problem(refused)["submission_id"] == first.get_json()["id"]
