@@ -210,10 +210,7 @@ def _post_responses(settings: Settings) -> dict[str, Any]:
         "400": _problem("The body is empty, blank or not in its encoding, or a parameter is bad."),
         "401": _problem("No bearer token, or not a valid one.", _WWW_AUTHENTICATE),
         "405": _problem("Method not allowed.", _ALLOW),
-        "409": _problem(
-            "The same page was posted before under another source or address "
-            "(`conflicting-repost`; `submission_id` names it): a page keeps its first ones."
-        ),
+        "409": _problem("Posted before under another source or address (`submission_id`)."),
         "408": _problem(
             f"The body took over {settings.http_body_timeout} s, or came slower than "
             f"{settings.http_body_min_rate} bytes/s after its first 2 s; the connection is closed."
