@@ -345,14 +345,14 @@ class _Boilerplate:
 
     def inside(self, index: int) -> int:
         """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
-        path = []
-        parents, known = self._walk.parents, self._known
-        current = index
+        walk, known = self._walk, self._known
+        if index in known:  # a block scoring asked of already
+            return known[index]
+        path, parents, current = [], walk.parents, index
         while current >= 0 and current not in known:
             path.append(current)
             current = parents[current]
         marked = known[current] if current >= 0 else -1
-        walk = self._walk
         nodes, tags, paragraph_inside = walk.nodes, walk.tags, walk.holds_paragraph
         for element in reversed(path):
             tag = TAG_NAMES.get(tags[element], "")
