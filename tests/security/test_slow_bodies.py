@@ -7,7 +7,6 @@ connection closed) within the configured body deadline."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Iterator
 
@@ -16,7 +15,7 @@ import requests
 
 from tests.conftest import TOKEN
 from tests.faults.stack import Stack
-from tests.support.slow_clients import Drippers
+from tests.support.slow_clients import BodyTricklers
 
 pytestmark = pytest.mark.slow
 
@@ -34,35 +33,15 @@ def head(chunked: bool) -> bytes:
     ).encode()
 
 
-class Tricklers(Drippers):
+class Tricklers(BodyTricklers):
     """Connections that send a whole header, then one body byte every half second."""
-
-    def __init__(self, base: str, n: int) -> None:
-        self.answers: dict[int, bytes] = {}
-        super().__init__(base, n)
 
     def opening(self, i: int) -> bytes:
         chunked = i % 2 == 1
         return head(chunked) + (b"7\r\nTitle\n\n\r\n" if chunked else b"Title\n\n")
 
-    def step(self, i: int, s: socket.socket) -> None:
-        try:
-            data = s.recv(65536)
-        except BlockingIOError:
-            data = None
-        except OSError:
-            data = b""
-        if data is not None:
-            self.answers[i] = self.answers.get(i, b"") + data
-            if data == b"" or b"}" in self.answers[i]:
-                self.end(i)
-            return
-        try:
-            s.send(b"1\r\na\r\n" if i % 2 == 1 else b"a")
-        except BlockingIOError:
-            pass
-        except OSError:
-            self.end(i)
+    def piece(self, i: int) -> bytes:
+        return b"1\r\na\r\n" if i % 2 == 1 else b"a"
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ answered 503 at once, and an oversized form 413, before its body."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Iterator
 
@@ -15,7 +14,7 @@ import pytest
 import requests
 
 from tests.faults.stack import Stack
-from tests.support.slow_clients import Drippers
+from tests.support.slow_clients import BodyTricklers
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +23,12 @@ READERS = 2
 WATCH = 5.0
 
 
-class HubTricklers(Drippers):
+class HubTricklers(BodyTricklers):
     """Connections that send a subscription request's header and one byte of its
     form, then one more byte every half second; ``length`` is the declared size."""
 
     def __init__(self, base: str, n: int, length: int) -> None:
         self.length = length
-        self.answers: dict[int, bytes] = {}
         super().__init__(base, n)
 
     def opening(self, i: int) -> bytes:
@@ -40,24 +38,8 @@ class HubTricklers(Drippers):
             f"Content-Length: {self.length}\r\n\r\nh"
         ).encode()
 
-    def step(self, i: int, s: socket.socket) -> None:
-        try:
-            data = s.recv(65536)
-        except BlockingIOError:
-            data = None
-        except OSError:
-            data = b""
-        if data is not None:
-            self.answers[i] = self.answers.get(i, b"") + data
-            if data == b"" or b"}" in self.answers[i]:
-                self.end(i)
-            return
-        try:
-            s.send(b"a")
-        except (BlockingIOError, InterruptedError):
-            pass
-        except OSError:
-            self.end(i)
+    def piece(self, i: int) -> bytes:
+        return b"a"
 
 
 @pytest.fixture

@@ -51,3 +51,35 @@ class Drippers:
         self.thread.join(5)
         for s in self.socks:
             s.close()
+
+
+class BodyTricklers(Drippers):
+    """Connections that send a request's head, then one piece of its body a step
+    (``piece``), keeping what the server answers in ``answers``; a connection ends
+    once its answer's JSON document is complete or the server closes it."""
+
+    def __init__(self, base: str, n: int) -> None:
+        self.answers: dict[int, bytes] = {}
+        super().__init__(base, n)
+
+    def piece(self, i: int) -> bytes:
+        raise NotImplementedError
+
+    def step(self, i: int, s: socket.socket) -> None:
+        try:
+            data = s.recv(65536)
+        except BlockingIOError:
+            data = None
+        except OSError:
+            data = b""
+        if data is not None:
+            self.answers[i] = self.answers.get(i, b"") + data
+            if data == b"" or b"}" in self.answers[i]:
+                self.end(i)
+            return
+        try:
+            s.send(self.piece(i))
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            self.end(i)
