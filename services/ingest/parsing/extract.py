@@ -88,7 +88,7 @@ class Extraction:
 def _is_links(block: Block) -> bool:
     """A list of links, or a teaser: an item (not a paragraph, which a story's
     text is) that starts with its linked headline and ends cut short."""
-    # (The density worked out here, not by the property: a call less per block.)
+    # Links per character of text.
     text = block.text
     density = block.links / len(text) if text else 0.0
     if density > _LINK_HEAVY:
@@ -128,7 +128,7 @@ def _weight(block: Block, links: bool) -> float:
         return 0.0
     if length < _PROSE_MIN_CHARS and block.text[-1:] not in _SENTENCE_ENDS:
         return 0.0
-    # (The link density worked out here: a call less per block.)
+    # Weighed by the share of its text that is not link text.
     return length * (1.0 - block.links / length) if length else 0.0
 
 

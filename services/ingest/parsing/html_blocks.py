@@ -89,10 +89,6 @@ class Block:
     # run of a container's own text, just before the element that ends it.
     order: float
 
-    @property
-    def link_density(self) -> float:
-        return self.links / len(self.text) if self.text else 0.0
-
 
 def text_of(node: LexborNode) -> str:
     return squash_space(strip_forbidden(node.text_lexbor()))
