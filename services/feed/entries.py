@@ -63,6 +63,12 @@ def _folded_sqlite(element: folded, compiler: SQLCompiler, **kw: object) -> str:
     return f"{FOLD_FUNCTION}({compiler.process(element.clauses, **kw)})"
 
 
+# A search (``?q=``) looks among the newest this many articles stored at most:
+# a word found nowhere would otherwise make each request read the feed's whole
+# history, and any reader may vary the words.
+SEARCH_WINDOW = 10_000
+
+
 def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Article]]:
     query = select(Article)
     if spec.kind == feed_names.TAG:
@@ -71,6 +77,12 @@ def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Artic
         )
     elif spec.kind == feed_names.SOURCE:
         query = query.where(Article.source == spec.value)
+    if not words:
+        return query
+    # Ids are given in the order articles are first stored: the window is the
+    # newest SEARCH_WINDOW ids, one look-up in the key's index.
+    newest = select(func.max(Article.id)).scalar_subquery()
+    query = query.where(Article.id > func.coalesce(newest, 0) - SEARCH_WINDOW)
     title, body = folded(Article.title), folded(cast(Article.paragraphs, String))
     for word in words:
         # Bound parameters, with % and _ escaped: a search is never SQL. The words

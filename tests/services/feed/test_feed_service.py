@@ -122,6 +122,18 @@ def test_q_folds_every_script_not_only_ascii(client: FlaskClient, small_settings
     assert titles(client.get("/feeds/articles.json?q=казахстан+alpha")) == []
 
 
+def test_q_looks_among_the_newest_articles_only(
+    client: FlaskClient, small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A word found nowhere must not make each request read the whole history.
+    import services.feed.entries as entries
+
+    ingest(small_settings, page("Windowed", 4), source="wire")
+    monkeypatch.setattr(entries, "SEARCH_WINDOW", 2)
+    titles = [e["title"] for e in client.get("/feeds/articles.json?q=windowed").get_json()["items"]]
+    assert titles == ["Windowed Story Number 3 From Almaty", "Windowed Story Number 2 From Almaty"]
+
+
 def test_limit_is_bounded_and_checked(client: FlaskClient) -> None:
     assert len(client.get("/feeds/articles.json?limit=2").get_json()["items"]) == 2
     assert len(client.get("/feeds/articles.json?limit=100000").get_json()["items"]) == 3
