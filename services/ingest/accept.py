@@ -7,7 +7,6 @@ row has committed, so a 202 never depends on the broker.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Insert, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.ingest.parsing import validate_json_document
+from services.ingest.parsing import checked_json_document
 from services.ingest.parsing.jsondoc import MAX_REPORTED_ERRORS
 from shared.bounds import Bounds
 from shared.db import insert_of, utcnow
@@ -101,14 +100,6 @@ def check_source(source: str | None, default: str) -> str:
     return source
 
 
-def page_source(body: bytes, source: str, *, named: bool) -> str:
-    """The source of a JSON page (checked against the schema already, whose
-    pattern is a source name's): the query's when it names one, else the page's
-    own ``source`` field, else ``source`` (the token's)."""
-    given = None if named else json.loads(body).get("source")
-    return str(given) if given else source
-
-
 def check_page_url(url: str | None) -> str | None:
     if not url:
         return None
@@ -122,8 +113,9 @@ def check_page_url(url: str | None) -> str | None:
     return url
 
 
-def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> None:
-    """Refuse what can never be parsed, so the submitter hears it now."""
+def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> dict[str, Any] | None:
+    """Refuse what can never be parsed, so the submitter hears it now; a JSON
+    page's document (read once here, for what the request needs of it)."""
     if not body.strip():
         raise Problem(400, "the body is empty", kind="empty-body")
     try:
@@ -134,18 +126,20 @@ def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> No
             f"the body is not valid UTF-8 (byte {exc.start}: {exc.reason})",
             kind="undecodable-body",
         ) from None
-    if media_type == "application/json":
-        errors = validate_json_document(body, bounds)
-        if errors:
-            places = f"{len(errors)} place(s)"
-            if len(errors) >= MAX_REPORTED_ERRORS:
-                places = f"at least {len(errors)} places (the first {len(errors)} are listed)"
-            raise Problem(
-                422,
-                f"the JSON document breaks the page schema in {places}",
-                kind="schema-violation",
-                errors=errors,
-            )
+    if media_type != "application/json":
+        return None
+    document, errors = checked_json_document(body, bounds)
+    if errors:
+        places = f"{len(errors)} place(s)"
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            places = f"at least {len(errors)} places (the first {len(errors)} are listed)"
+        raise Problem(
+            422,
+            f"the JSON document breaks the page schema in {places}",
+            kind="schema-violation",
+            errors=errors,
+        )
+    return document
 
 
 def _new_row(body: bytes, media_type: str, source: str, page_url: str | None) -> dict[str, Any]:

@@ -99,15 +99,14 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     if len(body) > settings.max_body_bytes:
         raise too_large(settings)
     body = to_utf8(body, checked.media_type, checked.charset)
-    acc.check_body(body, checked.media_type, Bounds.from_settings(settings))
-    source = (
-        acc.page_source(body, checked.source, named=checked.named)
-        if (checked.media_type == "application/json")
-        else checked.source
-    )
+    document = acc.check_body(body, checked.media_type, Bounds.from_settings(settings))
+    # Named by the query, else by a JSON page's own field (its schema holds it
+    # to a source name), else the token's name stands in.
+    named = checked.source if checked.named else (document or {}).get("source")
+    source = named or checked.source
     fields, created = acc.store(state["engine"], body, checked.media_type, source, checked.page_url)
     if not created:
-        _same_page(fields, source if checked.named or source != checked.source else None, checked)
+        _same_page(fields, named, checked.page_url)
     base_url = settings.ingest_base_url
     doc = acc.describe(fields, base_url)
     doc["duplicate"] = not created
@@ -128,13 +127,13 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     )
 
 
-def _same_page(fields: dict[str, Any], source: str | None, checked: Checked) -> None:
+def _same_page(fields: dict[str, Any], source: str | None, page_url: str | None) -> None:
     """A page posted again is the stored one: refuse a re-post that names another
     source or address for it, which would otherwise be dropped without a word."""
     other = None
     if source is not None and fields["source"] != source:
         other = f"source {fields['source']!r}"
-    elif checked.page_url is not None and fields["page_url"] not in (None, checked.page_url):
+    elif page_url is not None and fields["page_url"] not in (None, page_url):
         other = f"address {fields['page_url']!r}"
     if other is not None:
         raise Problem(

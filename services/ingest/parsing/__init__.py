@@ -10,7 +10,13 @@ from __future__ import annotations
 from .ceiling import collector_paused
 from .clean import clean_utf8_tags, decode_body
 from .html import parse_html
-from .jsondoc import SchemaError, page_json_schema, parse_json, validate_json_document
+from .jsondoc import (
+    SchemaError,
+    checked_json_document,
+    page_json_schema,
+    parse_json,
+    validate_json_document,
+)
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
 from .text import parse_text
 
@@ -20,6 +26,7 @@ __all__ = [
     "ParsedPage",
     "Quote",
     "SchemaError",
+    "checked_json_document",
     "page_json_schema",
     "parse_page",
     "validate_json_document",

@@ -84,6 +84,15 @@ def validate_json_document(
 ) -> list[FieldError]:
     """The problems with a JSON page (at most ``MAX_REPORTED_ERRORS``, one per
     offending field), values out of ``bounds`` included; ``[]`` if valid."""
+    return checked_json_document(body, bounds, received)[1]
+
+
+def checked_json_document(
+    body: bytes, bounds: Bounds | None = None, received: datetime | None = None
+) -> tuple[dict[str, Any] | None, list[FieldError]]:
+    """The JSON page's document and its problems, as ``validate_json_document``
+    finds them (no document when it is not one)."""
+    document = None
     try:
         document = _load(body)
         errors = [
@@ -96,12 +105,11 @@ def validate_json_document(
                 received or datetime.now(UTC),
             )
         ]
-        return errors[:MAX_REPORTED_ERRORS]
+        return document, errors[:MAX_REPORTED_ERRORS]
     except SchemaError as exc:
-        return exc.errors
+        return document, exc.errors
     except ParseError as exc:
-        return [_error((), str(exc))]
-    return []
+        return document, [_error((), str(exc))]
 
 
 def parse_json(body: bytes) -> ParsedPage:
