@@ -8,7 +8,6 @@ only ever added, so the newest id says whether anything changed).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from sqlalchemy import func, select
@@ -74,20 +73,19 @@ def currencies_doc(session: Reader, base_url: str) -> dict[str, Any]:
 
 
 class CurrencyList:
-    """The list's bytes per format, each with the newest snapshot id it was made under."""
+    """One app's list, as bytes per format, each with the newest snapshot id it was
+    made under. Threads that miss together each make it; the last one kept is as
+    good as any."""
 
     def __init__(self) -> None:
-        self._held: dict[tuple[str, str], tuple[int | None, bytes]] = {}
-        self._lock = threading.Lock()
+        self._held: dict[str, tuple[int | None, bytes]] = {}
 
     def answer(self, session: Reader, fmt: str, base_url: str) -> bytes:
         stamp = last_stored_id(session)
-        key = (fmt, base_url)
-        held = self._held.get(key)
+        held = self._held.get(fmt)
         if held is not None and held[0] == stamp:
             return held[1]
         doc = currencies_doc(session, base_url)
         body = csv_export.currencies_csv(doc) if fmt == "csv" else json_bytes(doc)
-        with self._lock:
-            self._held[key] = (stamp, body)
+        self._held[fmt] = (stamp, body)
         return body
