@@ -7,7 +7,7 @@ A feed's articles are read in two steps: first the small columns that say
 which articles it holds and which version of each (id, guid, ``updated_at``,
 ``content_sha256``), then the full rows of only those articles this process
 has not turned into entries yet. Every change of what a reader sees of an
-article (title, text, link, tags, authors) changes its content digest and its
+article (title, text, link, tags, authors, modified time) changes its content digest and its
 ``updated_at`` (``services.ingest.processing``), and the base URL is part of
 the key too, so a kept entry is never stale; its rendered fragments are kept
 by ``services.feed.render.fragments`` the same way.
@@ -178,6 +178,7 @@ _COLUMNS = (
     Article.url,
     Article.published_at,
     Article.updated_at,
+    Article.modified_at,
     cast(Article.paragraphs, Text).label("paragraphs"),
     cast(Article.authors, Text).label("authors"),
     Article.source,
@@ -229,6 +230,7 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
                 row.url,
                 row.published_at,
                 row.updated_at,
+                row.modified_at,
                 json.loads(row.paragraphs),
                 None if row.authors is None else json.loads(row.authors),
                 row.source,
@@ -250,6 +252,7 @@ class _Full(NamedTuple):
     url: str | None
     published_at: datetime
     updated_at: datetime
+    modified_at: datetime | None
     paragraphs: list[str]
     authors: list[str] | None
     source: str
@@ -264,6 +267,7 @@ def _article_entry(article: _Full | Article, tags: list[str], base_url: str) -> 
         link=article.url or f"{base_url}/articles/{uuid_part}",
         published=article.published_at,
         updated=article.updated_at,
+        modified=article.modified_at,
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),
         tags=tuple(tags),

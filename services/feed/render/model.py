@@ -36,6 +36,9 @@ class FeedEntry:
     authors: tuple[str, ...] = field(default=())
     # Written into the entry's RSS item only; Atom and JSON Feed ignore them.
     rss_extensions: tuple[RssItemExtension, ...] = field(default=())
+    # When the publisher says it last changed the article (None: not stated).
+    # ``updated`` stays when silkfeed stored the change: feed validators follow it.
+    modified: datetime | None = None
     # The hash, made once: an entry is the key of the prepared-entry and
     # fragment stores, looked up several times a render, and hashing its
     # fields (its text, aware datetimes) each time cost more than the lookups.
@@ -60,6 +63,7 @@ def _key(entry: FeedEntry) -> tuple[object, ...]:
         entry.tags,
         entry.authors,
         entry.rss_extensions,
+        entry.modified,
     )
 
 

@@ -42,7 +42,7 @@ class PreparedEntry:
     title: str
     link: str | None  # None when the posted URL was not an absolute http(s) URL
     published: datetime  # UTC, whole seconds
-    updated: datetime
+    updated: datetime  # what Atom <updated> and JSON Feed date_modified state (``shown_updated``)
     summary: str  # plain text, one line
     content_html: str  # sanitised HTML
     tags: tuple[str, ...]
@@ -61,6 +61,15 @@ def utc(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware: {value!r}")
     return value.astimezone(UTC).replace(microsecond=0)
+
+
+def shown_updated(entry: FeedEntry, published: datetime) -> datetime:
+    """When the entry last changed, as feeds state it: the publisher's own modified
+    time when the page gives one, else when silkfeed stored the change; never
+    before ``published`` (RFC 4287 orders them so, and readers sort by it)."""
+    if entry.modified is not None:
+        return max(utc(entry.modified, "modified"), published)
+    return max(utc(entry.updated, "updated"), published)
 
 
 def _is_web_url(value: str) -> bool:
@@ -166,12 +175,13 @@ def _prepare_entry(entry: FeedEntry) -> PreparedEntry:
     link = xml_safe(entry.link).strip()
     tags = tuple(dict.fromkeys(tag for tag in map(one_line, entry.tags) if tag))
     authors = tuple(dict.fromkeys(name for name in map(one_line, entry.authors) if name))
+    published = utc(entry.published, "published")
     return PreparedEntry(
         guid=guid,
         title=title,
         link=link if _is_web_url(link) else None,
-        published=utc(entry.published, "published"),
-        updated=utc(entry.updated, "updated"),
+        published=published,
+        updated=shown_updated(entry, published),
         summary=summary,
         content_html=body,
         tags=tags,

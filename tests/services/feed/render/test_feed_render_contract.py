@@ -319,6 +319,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "tags",
         "authors",
         "rss_extensions",
+        "modified",
     }
     assert set(FeedMeta.__dataclass_fields__) == {
         "feed_id",

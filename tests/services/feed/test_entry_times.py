@@ -1,0 +1,94 @@
+"""An article's modified time, as its page states it, is the time feeds say it changed:
+Atom ``<updated>``, JSON Feed ``date_modified``; never before it was published."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import feedparser
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.feed import publish
+from shared.feed_names import FeedSpec
+from shared.models import Article
+from shared.settings import Settings
+from tests.conftest import FIXTURES
+from tests.support.content import ingest, page
+
+PUBLISHED = "2026-03-03T08:00:00+00:00"
+
+
+def json_page(modified: str | None, published: str = PUBLISHED) -> bytes:
+    article: dict[str, object] = {
+        "title": "Uzbekistan lifts cotton quotas",
+        "paragraphs": ["Uzbekistan has lifted the last state quotas on cotton."],
+        "url": "https://example.uz/cotton",
+        "published": published,
+    }
+    if modified is not None:
+        article["modified"] = modified
+    return json.dumps({"page_date": "2026-03-03", "articles": [article]}).encode()
+
+
+def documents(session: Session, settings: Settings) -> dict[str, bytes]:
+    session.expire_all()
+    return publish.build_current(session, settings, FeedSpec.articles())[0]
+
+
+def shown(docs: dict[str, bytes]) -> tuple[datetime, datetime]:
+    """The only entry's update time as Atom and JSON Feed state it, read back by feedparser."""
+    atom = feedparser.parse(docs["atom"])
+    json_feed = json.loads(docs["json"])
+    assert not atom.bozo and len(atom.entries) == 1
+    atom_time = datetime(*atom.entries[0].updated_parsed[:6], tzinfo=UTC)
+    return atom_time, datetime.fromisoformat(json_feed["items"][0]["date_modified"])
+
+
+def test_a_json_pages_modified_time_is_shown_and_follows_its_edits(
+    settings: Settings, session: Session
+) -> None:
+    ingest(settings, json_page("2026-03-03T15:15:00+05:00"), media_type="application/json")
+    first = documents(session, settings)
+    assert shown(first) == (datetime(2026, 3, 3, 10, 15, tzinfo=UTC),) * 2
+    assert b"<updated>2026-03-03T10:15:00+00:00</updated>" in first["atom"]
+    # The publisher corrects the article later: only its modified time changes.
+    ingest(settings, json_page("2026-03-04T09:00:00+00:00"), media_type="application/json")
+    again = documents(session, settings)
+    assert shown(again) == (datetime(2026, 3, 4, 9, 0, tzinfo=UTC),) * 2
+    # The feed's own validators still follow when silkfeed stored the change.
+    stored = session.scalars(select(Article)).one()
+    assert publish.build_current(session, settings, FeedSpec.articles())[1] == stored.updated_at
+
+
+def test_a_modified_time_before_publication_is_the_publication(
+    settings: Settings, session: Session
+) -> None:
+    ingest(settings, json_page("2026-03-01T00:00:00+00:00"), media_type="application/json")
+    assert shown(documents(session, settings)) == (datetime(2026, 3, 3, 8, 0, tzinfo=UTC),) * 2
+
+
+def test_without_a_modified_time_the_stored_change_is_shown(
+    settings: Settings, session: Session
+) -> None:
+    ingest(settings, json_page(None), media_type="application/json")
+    stored = session.scalars(select(Article)).one()
+    assert stored.modified_at is None
+    expected = max(stored.updated_at, datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    assert shown(documents(session, settings)) == (expected.replace(microsecond=0),) * 2
+
+
+def test_an_html_pages_modified_time_is_shown(settings: Settings, session: Session) -> None:
+    body = (FIXTURES / "pages" / "russian.html").read_bytes()
+    ingest(settings, body, media_type="text/html")
+    # article:modified_time 2025-12-15T11:00:00+05:00, published at 09:30 that day.
+    assert shown(documents(session, settings)) == (datetime(2025, 12, 15, 6, 0, tzinfo=UTC),) * 2
+
+
+def test_text_pages_keep_their_times(settings: Settings, session: Session) -> None:
+    ingest(settings, page("Plain", 1))
+    stored = session.scalars(select(Article)).one()
+    assert stored.modified_at is None
+    expected = max(stored.updated_at, stored.published_at).replace(microsecond=0)
+    assert shown(documents(session, settings)) == (expected,) * 2
