@@ -58,6 +58,8 @@ def page_lines(doc: dict[str, Any]) -> list[str]:
             details.append("tags " + ", ".join(article["tags"]))
         if article["published"]:
             details.append(f"published {article['published']}")
+        if article["modified"]:
+            details.append(f"updated {article['modified']}")
         lines.append("     " + "; ".join(details))
         if article["url"]:
             lines.append(f"     {article['url']}")

@@ -58,21 +58,46 @@ _DATELINE_OPENING = re.compile(
     rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}})*(?:,[^—–]{{1,40}})?\s+[—–-]\s"
 )
 MAX_DATELINE = 60
+# Where and through whom, with no day: "Bishkek, 24.kg news agency", "BISHKEK
+# (Kabar)", "Ташкент, ИА «Дунё»". A dateline's kind: it stays in the story.
+_PLACE = rf"[{_UPPER}][\w'’\-]+(?:[ \-][{_UPPER}][\w'’\-]+){{0,2}}"
+_AGENCY_LINE = re.compile(
+    rf"{_PLACE}(?:,\s+(?:[^\s,!?]+\s+){{0,3}}(?:news\s+agency|agency|информационное\s+агентство)"
+    rf"|,\s+ИА\s+[^,.!?]{{2,30}}|\s+\([^()]{{2,30}}\))\s*",
+    re.IGNORECASE,
+)
+
+
+# A credit line: where and for whom, then who: "Bishkek, 24.kg news agency, by
+# Anastasia Bengard", "TASHKENT (Kun.uz) — by Dilnoza Azimova". What stands
+# before "by" has no sentence's end in it (a dot inside a name, "24.kg", is
+# none), so prose ("…, said by …") is no credit.
+_CREDIT = re.compile(
+    rf"[{_UPPER}](?:[^.!?:;\n]|\.(?=\S)){{1,60}}?(?:,\s*|\s+[—–-]\s+)(?:by|By|BY)\s+"
+    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,4}})\s*"
+)
 
 
 def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
-    if len(line) > MAX_BYLINE or line[:1] not in "BbAАТWRSAw":
+    if len(line) > MAX_BYLINE:
         return None
-    match = _BYLINE.fullmatch(line)
+    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAw" else None
+    if match is None and ("by " in line or "By " in line or "BY " in line):
+        match = _CREDIT.fullmatch(line)
     if match is None:
         return None
     return tuple(name.strip() for name in _SPLIT_NAMES.split(match["names"]) if name.strip())
 
 
 def is_dateline(line: str) -> bool:
-    """A line that is only a place and a day: "Bishkek, March 3"."""
-    return len(line) <= MAX_DATELINE and "," in line and _DATELINE_LINE.fullmatch(line) is not None
+    """A line that is only a place and a day ("Bishkek, March 3") or a place and
+    an agency ("Bishkek, 24.kg news agency")."""
+    if len(line) > MAX_DATELINE:
+        return False
+    if "," in line and _DATELINE_LINE.fullmatch(line) is not None:
+        return True
+    return _AGENCY_LINE.fullmatch(line) is not None
 
 
 def opens_with_dateline(text: str) -> bool:

@@ -2,8 +2,8 @@
 
 A page copied as text keeps what its layout set apart: photo captions and
 credits ("Photo: …", "Фото: …"), a story's source and tag lines, "Read also"
-and "Related" links, share and subscribe prompts, "Advertisement" labels and
-the copyright notice. None of
+and "Related" links, share and subscribe prompts, reading times and view
+counts, "Advertisement" labels and the copyright notice. None of
 them is a story's text or a headline; each is left out and said so.
 """
 
@@ -20,6 +20,10 @@ _CHROME_START = re.compile(
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
+    # "1 245 views", "1 245 просмотров".
+    r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$|reading\s+time\b|время\s+чтения\b"
+    r"|\d[\d\s\u00a0]*\s+(?:views|просмотр(?:ов|а)?)\s*$"
     # Labels standing alone.
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"
     # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".

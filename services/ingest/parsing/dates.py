@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from typing import NamedTuple
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -26,13 +27,16 @@ _WEEKDAY = (
     r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+)?"
 )
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
-_LABEL = r"(?:(?:updated|published|posted|last\s+updated|обновлено|опубликовано)\s*:?\s+)?"
+_LABEL = (
+    r"(?:(?:(?P<updated>updated|last\s+updated|обновлено)|published|posted|опубликовано)"
+    r"\s*:?\s+)?"
+)
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # Pages often print the time of the last update after the date ("…, 10:45",
 # "… at 10:45 am", "… | 14:05").
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
 )
 # At the head of a page only, its place or name may stand before the date:
 # "Bishkek, 2 December 2026", "CENTRAL ASIA DAILY — 3 March 2026". Under a
@@ -59,14 +63,58 @@ MAX_DATE_LINE = 60
 YEAR = re.compile(r"\d{4}")
 
 
+class DateLine(NamedTuple):
+    """What a date line states: its day, the instant when it gives a time of day
+    (taken as UTC, as a time without a zone is everywhere else), and whether it
+    says when the story was updated rather than published."""
+
+    day: date
+    at: datetime
+    updated: bool
+
+
 def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
     """The date ``line`` states when the whole line is a date, else ``None``;
     ``page_head``: the line stands above the page's first story."""
+    stated = read_date_line(line, page_head=page_head)
+    return None if stated is None else stated.day
+
+
+def read_date_line(line: str, *, page_head: bool = False) -> DateLine | None:
+    """``parse_date_line`` with the time of day and the label the line states."""
     if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
         return None
     match = (_HEAD_DATE_LINE if page_head else _DATE_LINE).fullmatch(line)
     if match is None:
         return None
+    day = _day(match)
+    if day is None:
+        return None
+    return DateLine(day, _instant(day, match), match["updated"] is not None)
+
+
+# A time of day standing alone: "14:35", "2:35 pm".
+TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?"
+
+
+def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
+    """A story's time stated alone ("14:35"), on ``day``: the page's date."""
+    return DateLine(day, _instant(day, match), False)
+
+
+def _instant(day: date, match: re.Match[str]) -> datetime:
+    """Midnight UTC of ``day``, or its stated time of day (a 12-hour time by its
+    "am"/"pm"); an hour out of range leaves midnight."""
+    hour, minute = int(match["hour"] or 0), int(match["minute"] or 0)
+    half = (match["half"] or "").lower()
+    if half and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        hour = minute = 0
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+
+
+def _day(match: re.Match[str]) -> date | None:
     if match["y3"]:
         year, month, day = int(match["y3"]), int(match["m3"]), int(match["d3"])
     elif match["y4"]:

@@ -125,6 +125,24 @@ _LOCAL_NAMES: dict[str, tuple[str, ...]] = {
     "turkmenistan": ("Түрікменстан", "Түркмөнстан", "Туркманистон"),
 }
 
+# The names in Uzbek's Latin alphabet, in whichever apostrophe a page types
+# for its okina ("Oʻzbekiston", "O'zbekistonda", "Qirg‘iziston"), with the
+# case endings as suffixes. Each holds "iston": pages without it pay one
+# substring search.
+_OKINA = "['‘’`ʻʼ]"
+_UZ_LATIN_NAMES: dict[str, str] = {
+    "uzbekistan": f"O{_OKINA}zbekiston",
+    "kazakhstan": f"Qozog{_OKINA}iston",
+    "kyrgyzstan": f"Qirg{_OKINA}iziston",
+    "tajikistan": "Tojikiston",
+    "turkmenistan": "Turkmaniston",
+    "afghanistan": f"Afg{_OKINA}oniston",
+}
+_UZ_LATIN_COUNTRIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    ((slug,), re.compile(rf"{name}[^\W\d_]{{0,8}}\b", re.IGNORECASE))
+    for slug, name in _UZ_LATIN_NAMES.items()
+)
+
 
 def _ru_forms(slug: str) -> Iterable[str]:
     for stem, endings in _RU_STEMS.get(slug, ()):
@@ -187,6 +205,8 @@ def countries_by_article(articles: Sequence[Sequence[str]]) -> list[tuple[str, .
     page = "\n".join(parts)
     found: list[set[str]] = [set() for _ in articles]
     patterns = _COUNTRIES + _RU_COUNTRIES if _has_cyrillic(page) else _COUNTRIES
+    if "iston" in page:
+        patterns += _UZ_LATIN_COUNTRIES
     for slugs, pattern in patterns:
         position = 0
         while (match := pattern.search(page, position)) is not None:

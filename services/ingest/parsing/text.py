@@ -10,7 +10,7 @@ from .articles import Draft, build_articles, is_page_furniture
 from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import is_chrome_line
-from .dates import parse_date_line
+from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
@@ -45,6 +45,8 @@ def parse_text(text: str) -> ParsedPage:
     notes = Notes()
     after_break = True
     head = True  # above the page's first prose
+    # Date lines, each with the place of the line it stands before.
+    dated: list[tuple[int, DateLine]] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -55,9 +57,23 @@ def parse_text(text: str) -> ParsedPage:
             quotes.extend(ticker)
             after_break = True
             continue
-        when = parse_date_line(line, page_head=head)
+        when = read_date_line(line, page_head=head)
         if when is not None:
-            page_date = page_date or when
+            page_date = page_date or when.day
+            dated.append((len(lines), when))
+            after_break = True
+            continue
+        clock = (
+            _TIME_LINE.fullmatch(line)
+            if page_date is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
+            else None
+        )
+        if clock is not None and page_date is not None:
+            # A time alone ("14:35") under a headline: that story's, on the page's day.
+            dated.append((len(lines), at_time_of_day(page_date, clock)))
+            after_break = True
+            continue
+        if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
             after_break = True
             continue
         if is_chrome_line(line):
@@ -74,12 +90,17 @@ def parse_text(text: str) -> ParsedPage:
         after_break = False
     return ParsedPage(
         page_date=page_date,
-        articles=_articles(lines, notes),
+        articles=_articles(lines, notes, dated),
         quotes=unique_quotes(quotes),
         diagnostics=notes.diagnostics(),
     )
 
 
+_TIME_LINE = re.compile(TIME_OF_DAY)
+_MAX_TIME_LINE = len("12:05 p.m.")
+# "---", "* * *", "###": a rule between stories, no text of theirs.
+_SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"
+_SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
 # A ticker line is short and has no running words ("USD/KZT 512.30 up 0.2%").
 _MAX_TICKER_LINE = 200
 # What a page says before its first headline: its chrome, not an article.
@@ -146,10 +167,15 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
 
     Blocks before the first headline are counted in ``notes`` as left out.
     """
-    return _articles(
-        [_line(block, True) for block in blocks if not is_page_furniture(block)],
-        notes,
-    )
+    lines: list[_Line] = []
+    dated: list[tuple[int, DateLine]] = []
+    for block in blocks:
+        when = read_date_line(block)
+        if when is not None:
+            dated.append((len(lines), when))
+        elif not is_page_furniture(block):
+            lines.append(_line(block, True))
+    return _articles(lines, notes, dated)
 
 
 def _is_meta(line: _Line) -> bool:
@@ -178,24 +204,38 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
     return flags
 
 
-def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
+def _articles(
+    lines: list[_Line], notes: Notes, dated: list[tuple[int, DateLine]] = ()  # type: ignore[assignment]
+) -> tuple[ParsedArticle, ...]:
+    """``dated``: the page's date lines, each with the place of the line it stands before."""
     continues = _wrapped(lines)
     cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines), continues)
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
-    drafts: list[tuple[str, list[list[str]], list[str]]] = []
+    drafts: list[Draft] = []
+    paragraphs: list[list[str]] = []
+    authors: list[str] = []
+    # A date line under a headline (and its byline) dates that story: when it
+    # was published, or updated when it says so.
+    pending = iter(dated)
+    date_at, when = next(pending, (len(lines) + 1, None))
     for i, line in enumerate(lines):
+        while date_at <= i:
+            if drafts and not paragraphs and when is not None:
+                _date(drafts[-1], when)
+            date_at, when = next(pending, (len(lines) + 1, None))
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if not _is_meta(line) and cutter.starts_story(
             i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]
         ):
-            drafts.append((_without_prefix(line.text), [], []))
+            _finish(drafts, paragraphs, authors)
+            drafts.append(Draft(_without_prefix(line.text), ()))
+            paragraphs, authors = [], []
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article
             notes.add(BEFORE_HEADLINES, line.text)
             continue
-        paragraphs, authors = drafts[-1][1], drafts[-1][2]
         if line.authors is not None:
             # Under the headline or at the story's end, as many outlets sign.
             authors.extend(line.authors)
@@ -213,11 +253,21 @@ def _articles(lines: list[_Line], notes: Notes) -> tuple[ParsedArticle, ...]:
         else:
             paragraphs.append([line.text])
             cutter.add_text(line.text)
+    _finish(drafts, paragraphs, authors)
     if lines and not drafts:
         notes.warn("no headline found")
-    return build_articles(
-        Draft(
-            title, [" ".join(parts) for parts in paragraphs], authors=tuple(dict.fromkeys(authors))
-        )
-        for title, paragraphs, authors in drafts
-    )
+    return build_articles(drafts)
+
+
+def _date(draft: Draft, when: DateLine) -> None:
+    if when.updated:
+        draft.modified = draft.modified or when.at
+    else:
+        draft.published = draft.published or when.at
+
+
+def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:
+    """Give the last draft its paragraphs and authors, once its story has ended."""
+    if drafts:
+        drafts[-1].paragraphs = [" ".join(parts) for parts in paragraphs]
+        drafts[-1].authors = tuple(dict.fromkeys(authors))

@@ -13,10 +13,12 @@ _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 # ("USD/UZS 12 050,00"; a no-break or narrow no-break space in most pages).
 _GROUP_SPACES = " \u00a0\u202f"
 _RATE = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?:[.,][0-9]+)?|{_NUMBER}"
-# A change is a percentage ("0.2%", "-0%", "▲ 0.4%") or an amount with its sign
-# set against it ("▲0.10", "+15,00").
+# A change is a percentage ("0.2%", "-0%", "▲ 0.4%"), an amount with its sign
+# set against it ("▲0.10", "+15,00"), or no move at all ("0").
 _SIGN = r"[+\-\u2212\u25b2\u25bc]"
-_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|{_SIGN}{_NUMBER})"
+# A bare "0" (or "0.00") says the rate did not move; any other unsigned amount
+# could as well be a second rate.
+_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|{_SIGN}{_NUMBER}|0(?:[.,]0+)?)"
 _ITEM = (
     r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*=\s*|\s+)"
     rf"(?P<rate>{_RATE})"

@@ -1,0 +1,234 @@
+"""What stands between a plain-text headline and its story: times, credit lines,
+reading times, rules between stories; and Uzbek pages in the Latin alphabet.
+
+Pages in shapes the other tests do not have, cut as a person would."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from services.ingest.parsing import ParsedPage, parse_page
+from services.ingest.parsing.bylines import byline_authors, is_dateline
+from services.ingest.parsing.chrome_lines import is_chrome_line
+from services.ingest.parsing.dates import read_date_line
+from services.ingest.parsing.notes import Notes
+from services.ingest.parsing.tags import detect_countries
+from services.ingest.parsing.text import article_lines
+from services.ingest.parsing.ticker import parse_ticker_line
+
+
+def parse(text: str) -> ParsedPage:
+    return parse_page(text.encode("utf-8"), "text/plain")
+
+
+def test_a_stories_time_under_its_headline_dates_it(page_fixture) -> None:
+    page = page_fixture("outlet-story-times.txt")
+    assert page.page_date == date(2026, 12, 1)
+    assert [a.title for a in page.articles] == [
+        "Tokayev: Kazakhstan will not join the sanctions",
+        "Kazakhstan raises fuel prices",
+        "Uzbek cotton harvest hits record",
+        "Tajikistan's Rogun dam fills second turbine",
+    ]
+    sanctions, fuel, cotton, rogun = page.articles
+    # A date and time under the headline: when it was published.
+    assert sanctions.published == datetime(2026, 12, 2, 14, 35, tzinfo=UTC)
+    assert sanctions.modified is None
+    # "Updated: …", under the byline, in a 12-hour clock: when it was updated.
+    assert fuel.authors == ("Aliya Nurlanova",)
+    assert fuel.published is None
+    assert fuel.modified == datetime(2026, 12, 2, 15, 10, tzinfo=UTC)
+    # A time alone: on the page's day.
+    assert cotton.published == datetime(2026, 12, 1, 9, 5, tzinfo=UTC)
+    assert rogun.published is None
+    # The rules between stories, the reading time and the view count are no text
+    # of theirs; the agency line stays in its story, as a dateline does.
+    assert sanctions.paragraphs == (
+        "President Kassym-Jomart Tokayev said on Tuesday that Kazakhstan would comply with "
+        "its international obligations but would not join unilateral sanctions.",
+        "He spoke at a meeting with foreign investors in Astana.",
+    )
+    assert fuel.paragraphs[-1].startswith("The ministry said the increase")
+    assert cotton.paragraphs[0].startswith("Uzbekistan harvested a record")
+    assert rogun.paragraphs[0] == "Dushanbe (Asia-Plus)"
+    left = {kind.kind: kind.blocks for kind in page.diagnostics.left_out}
+    assert left == {"captions, prompts and notices": 2}
+
+
+def test_a_date_line_between_stories_dates_neither() -> None:
+    page = parse(
+        "Parliament backs a new tax code\n"
+        "The lower house passed the code in its third reading on Tuesday.\n\n"
+        "2 December 2026\n\n"
+        "Kyrgyz airline orders three jets\n"
+        "Air Manas ordered three narrow-body jets for delivery in 2028.\n"
+    )
+    assert [a.title for a in page.articles] == [
+        "Parliament backs a new tax code",
+        "Kyrgyz airline orders three jets",
+    ]
+    assert [a.published for a in page.articles] == [None, None]
+
+
+def test_a_front_page_read_block_by_block_dates_its_stories_the_same_way() -> None:
+    # The HTML form of a front page is read the plain-text way, a block a line:
+    # its stories get the times the text form gives them.
+    notes = Notes()
+    articles = article_lines(
+        [
+            "Kazakhstan raises fuel prices",
+            "Updated: 2 December 2026 15:10",
+            "Prices for AI-92 petrol will rise by 5% from January, the ministry said.",
+            "Tajikistan opens a new border crossing",
+            "2026-12-02 09:30",
+            "The crossing on the Uzbek border will be open around the clock.",
+        ],
+        notes,
+    )
+    assert [(a.title, a.published, a.modified) for a in articles] == [
+        ("Kazakhstan raises fuel prices", None, datetime(2026, 12, 2, 15, 10, tzinfo=UTC)),
+        (
+            "Tajikistan opens a new border crossing",
+            datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
+            None,
+        ),
+    ]
+    assert [len(a.paragraphs) for a in articles] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "at", "updated"),
+    [
+        ("2 December 2026, 14:35", date(2026, 12, 2), (14, 35), False),
+        ("Updated: 2 December 2026 3:10 pm", date(2026, 12, 2), (15, 10), True),
+        ("Last updated Dec 2, 2026 at 12:05 a.m.", date(2026, 12, 2), (0, 5), True),
+        ("Обновлено: 2 декабря 2026, 09:15", date(2026, 12, 2), (9, 15), True),
+        ("02.12.2026", date(2026, 12, 2), (0, 0), False),
+        # A time no clock shows: the day alone.
+        ("2026-12-02 25:10", date(2026, 12, 2), (0, 0), False),
+    ],
+)
+def test_a_date_line_states_its_time_and_whether_it_is_an_update(
+    line: str, day: date, at: tuple[int, int], updated: bool
+) -> None:
+    stated = read_date_line(line)
+    assert stated is not None
+    assert stated.day == day
+    assert stated.at == datetime(day.year, day.month, day.day, *at, tzinfo=UTC)
+    assert stated.updated is updated
+
+
+def test_a_credit_line_under_the_headline_names_the_author(page_fixture) -> None:
+    page = page_fixture("outlet-credits.txt")
+    assert [a.title for a in page.articles] == [
+        "Parliament approves 2027 budget in second reading",
+        "Snowfall closes Bishkek–Osh highway",
+        "Kyrgyzstan, Uzbekistan sign water-sharing deal",
+    ]
+    budget, snow, water = page.articles
+    assert budget.authors == ("Anastasia Bengard",)
+    assert budget.paragraphs[0].startswith("The Jogorku Kenesh approved")
+    assert len(budget.paragraphs) == 3
+    assert len(snow.paragraphs) == 2
+    assert water.paragraphs[0] == "Osh, Dec 2"
+    # A bare "0" says the rate did not move.
+    assert [(q.pair, q.rate, q.change) for q in page.quotes] == [
+        ("USD/KGS", Decimal("87.45"), "+0.05"),
+        ("EUR/KGS", Decimal("92.10"), "-0.12"),
+        ("RUB/KGS", Decimal("0.8810"), "0"),
+    ]
+    assert page.diagnostics.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Bishkek, 24.kg news agency, by Anastasia Bengard", ("Anastasia Bengard",)),
+        ("TASHKENT (Kun.uz) — by Dilnoza Azimova", ("Dilnoza Azimova",)),
+        ("Astana, Kazinform, by Dana Omarova and Bakyt Asanov", ("Dana Omarova", "Bakyt Asanov")),
+        # Prose that mentions "by" is no credit.
+        ("The law was signed. It was drafted by Parliament", None),
+        ("Prices were cut by Kazakhstan", None),
+    ],
+)
+def test_credit_lines(line: str, authors: tuple[str, ...] | None) -> None:
+    assert byline_authors(line) == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("Bishkek, 24.kg news agency", True),
+        ("BISHKEK (Kabar)", True),
+        ("Ташкент, ИА «Дунё»", True),
+        ("Bishkek, March 3", True),
+        ("Kazakhstan (and its neighbours) grow", False),
+        ("Parliament backs a new tax code", False),
+    ],
+)
+def test_agency_lines_are_datelines(line: str, dateline: bool) -> None:
+    assert is_dateline(line) is dateline
+
+
+@pytest.mark.parametrize(
+    ("line", "chrome"),
+    [
+        ("3 min read", True),
+        ("5 minute read", True),
+        ("Reading time: 4 minutes", True),
+        ("Время чтения: 2 мин", True),
+        ("1 245 views", True),
+        ("1 245 просмотров", True),
+        ("3 million tonnes were read as a record", False),
+    ],
+)
+def test_reading_times_and_view_counts_are_chrome(line: str, chrome: bool) -> None:
+    assert is_chrome_line(line) is chrome
+
+
+@pytest.mark.parametrize(
+    ("line", "change"),
+    [("RUB/KGS 0.8810 0", "0"), ("USD/KZT 512,30 0,00", "0,00"), ("USD/KZT 512.30 1.20", None)],
+)
+def test_a_bare_zero_is_no_move(line: str, change: str | None) -> None:
+    quotes = parse_ticker_line(line)
+    if change is None:
+        # An unsigned amount other than zero could be a second rate: not understood.
+        assert quotes is None
+    else:
+        assert quotes is not None and quotes[0].change == change
+
+
+def test_an_uzbek_page_in_the_latin_alphabet(page_fixture) -> None:
+    page = page_fixture("uzbek-latin.txt")
+    assert page.page_date == date(2026, 12, 2)
+    assert [a.title for a in page.articles] == [
+        "Toshkentda yangi metro bekatlari ochildi",
+        "Markaziy bank asosiy stavkani 13,5 foizda qoldirdi",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [2, 2]
+    assert page.articles[1].tags == ("uzbekistan",)
+    assert [(q.pair, q.rate) for q in page.quotes] == [
+        ("USD/UZS", Decimal("12850.00")),
+        ("EUR/UZS", Decimal("13910.40")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("Oʻzbekiston Markaziy banki", ("uzbekistan",)),
+        ("O'zbekistonda saylov", ("uzbekistan",)),
+        ("Qirg‘iziston va Qozog‘iston", ("kazakhstan", "kyrgyzstan")),
+        ("Tojikistonning poytaxti", ("tajikistan",)),
+        ("Turkmaniston gazi", ("turkmenistan",)),
+        ("Afgʻonistonga yordam", ("afghanistan",)),
+        # Inside another word, no country.
+        ("Zo'zbekiston", ()),
+    ],
+)
+def test_uzbek_latin_country_names(text: str, tags: tuple[str, ...]) -> None:
+    assert detect_countries([text]) == tags
