@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import datetime
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .articles import Draft, build_articles, is_page_furniture
-from .bylines import byline_authors
+from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
+from .html_story_meta import BoxMeta, story_box, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
 from .model import ParsedArticle
 from .notes import Notes
@@ -65,21 +64,6 @@ _FEW_ELEMENTS = 16
 # Text left in the page once its stories are read: every heading and block.
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
-
-
-def _draft(
-    title: str, paragraphs: list[str], url: str | None, published: datetime | None = None
-) -> Draft:
-    """A story's draft, its leading byline paragraphs ("By Dana Omarova") read as its authors."""
-    authors: list[str] = []
-    start = 0
-    while start < len(paragraphs):
-        names = byline_authors(squash_space(paragraphs[start]))
-        if names is None:
-            break
-        authors.extend(names)
-        start += 1
-    return Draft(title, paragraphs[start:], url, published, authors=tuple(dict.fromkeys(authors)))
 
 
 def _is_link_item(node: LexborNode) -> bool:
@@ -274,7 +258,9 @@ class FrontPage:
         drafts = []
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
-        for element in elements:
+        # Bylines the stories print outside a paragraph ("<span class=author>").
+        bylines = BoxMeta(self.tree, self.tree, elements, times=False).authors
+        for element, authors in zip(elements, bylines, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.
             parts, tags = _ARTICLE_PARTS.elements(element)
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
@@ -290,7 +276,9 @@ class FrontPage:
             if not any(map(str.strip, paragraphs)):
                 left_out.append((BARE_HEADINGS, self._text(heading)))
             drafts.append(
-                _draft(self._text(heading), paragraphs, self._heading_url(heading), published)
+                story_draft(
+                    self._text(heading), paragraphs, self._heading_url(heading), published, authors
+                )
             )
         # A heading with nothing under it is a section label or a teaser link.
         articles = build_articles(drafts, require_paragraphs=True)
@@ -355,7 +343,13 @@ class FrontPage:
             elif current is not None and node.mem_id in leaves:
                 current.append(node)
         found = []
-        for heading, title, blocks in drafts:
+        heads = [None, *(heading for heading, _, _ in drafts), None]
+        meta = BoxMeta(
+            self.tree,
+            scope,
+            [story_box(h, *heads[k : k + 3 : 2], self.ancestry) for k, h in enumerate(heads[1:-1])],
+        )
+        for k, (heading, title, blocks) in enumerate(drafts):
             # A list item that is one link and nothing else is the page's
             # (a menu, a share bar, "Read also" and its list of stories):
             # never a story's paragraph, each counted as text outside the stories.
@@ -367,7 +361,8 @@ class FrontPage:
             else:
                 note_text(self.notes, BARE_HEADINGS, heading)
                 self.bare.append(squash_space(title))
-            found.append(_draft(title, paragraphs, self._heading_url(heading)))
+            url = self._heading_url(heading)
+            found.append(story_draft(title, paragraphs, url, meta.times[k], meta.authors[k]))
         return build_articles(found, require_paragraphs=True)
 
     def _from_blocks(self, body: LexborNode) -> tuple[ParsedArticle, ...]:

@@ -1,0 +1,88 @@
+"""A front page's story boxes: the byline and the time printed beside each headline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from services.ingest.parsing import ParsedPage, parse_page
+
+ALMATY = timezone(timedelta(hours=5))
+
+
+def parse(html: str) -> ParsedPage:
+    return parse_page(html.encode("utf-8"), "text/html")
+
+
+def test_each_card_gives_its_own_byline_and_time(page_fixture) -> None:
+    page = page_fixture("front-cards.html")
+    assert [(a.title, a.authors, a.published) for a in page.articles] == [
+        (
+            "Kazakhstan sets record for wheat exports",
+            ("Dana Omarova",),
+            datetime(2026, 12, 2, 8, 15, tzinfo=ALMATY),
+        ),
+        (
+            "Astana light rail to open in March",
+            ("Aibek Zhaksylyk",),
+            datetime(2026, 12, 2, 7, 0, tzinfo=ALMATY),
+        ),
+        (
+            "Kazakhstan and Uzbekistan open new border crossing",
+            (),
+            datetime(2026, 12, 1, 16, 40, tzinfo=ALMATY),
+        ),
+    ]
+    # The meta line is no paragraph of the story.
+    assert page.articles[0].paragraphs[0].startswith("Kazakhstan exported 12.1 million")
+    assert len(page.articles[1].paragraphs) == 1
+
+
+CARD = """<div class="card"><h2><a href="/{n}">{title}</a></h2>
+<div class="meta"><span class="author">By {author}</span>
+<time datetime="2026-12-0{n}T10:00:00Z">{n} Dec</time></div>
+<p>{title} was reported on day {n}, officials said on Tuesday.</p></div>"""
+
+
+def test_article_elements_take_the_byline_they_print_outside_a_paragraph() -> None:
+    cards = "".join(
+        CARD.format(n=n, title=title, author=author)
+        .replace('div class="card"', "article")
+        .replace("</p></div>", "</p></article>")
+        for n, title, author in [
+            (1, "Tashkent opens a new metro line", "Lola Saidova"),
+            (2, "Bishkek limits trucks in the centre", "Maria Petrova"),
+        ]
+    )
+    page = parse(f"<html><body><main>{cards}</main></body></html>")
+    assert [(a.title, a.authors) for a in page.articles] == [
+        ("Tashkent opens a new metro line", ("Lola Saidova",)),
+        ("Bishkek limits trucks in the centre", ("Maria Petrova",)),
+    ]
+
+
+def test_a_byline_outside_every_story_box_is_nobodys() -> None:
+    cards = "".join(
+        CARD.format(n=n, title=title, author=author)
+        for n, title, author in [
+            (1, "Tashkent opens a new metro line", "Lola Saidova"),
+            (2, "Bishkek limits trucks in the centre", "Maria Petrova"),
+        ]
+    ).replace('<span class="author">By Maria Petrova</span>', "")
+    html = (
+        "<html><body><main><section><h1>Latest news</h1>"
+        f"{cards}</section>"
+        '<div class="author-of-the-week">By Aziz Karimov</div></main></body></html>'
+    )
+    page = parse(html)
+    assert [(a.title, a.authors, a.published) for a in page.articles] == [
+        (
+            "Tashkent opens a new metro line",
+            ("Lola Saidova",),
+            datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+        ),
+        (
+            "Bishkek limits trucks in the centre",
+            (),
+            datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
+        ),
+    ]
