@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import NamedTuple
 
@@ -52,6 +53,8 @@ def parse_text(text: str) -> ParsedPage:
         if not line:
             after_break = True
             continue
+        if not line[0].isascii():
+            line = without_symbols(line)
         ticker = tickers.parse(line)
         if ticker is not None:
             quotes.extend(ticker)
@@ -110,6 +113,29 @@ BEFORE_HEADLINES = "before the first headline"
 # Before a headline, a live page's time ("14:05 Uzbekistan opens a border
 # crossing") or a digest's number ("2. Kyrgyz parliament backs new tax code").
 _HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=[^\W\d_])")
+
+
+# Symbols a digest sets before its items: flags, emoji, ■ ▶ ●.
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Mn", "Cf"})
+
+
+def without_symbols(line: str) -> str:
+    """``line`` less the emoji or symbols it opens with ("🇰🇿 Kazakhstan raises …"),
+    when a space parts them from its text; a digest's marks are no words of its
+    headlines or paragraphs."""
+    text = line
+    while True:
+        end = 0
+        while end < len(text) and _is_mark(text[end]):
+            end += 1
+        if not end or end == len(text) or not text[end].isspace():
+            return text if text.strip() else line
+        text = text[end:].lstrip()
+
+
+def _is_mark(char: str) -> bool:
+    # Past Latin-1: "©" and "®" open notices, which say what they are with them.
+    return char >= "\u2000" and unicodedata.category(char) in _SYMBOL_CATEGORIES
 
 
 def _without_prefix(headline: str) -> str:

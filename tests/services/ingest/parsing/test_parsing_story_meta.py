@@ -16,7 +16,7 @@ from services.ingest.parsing.chrome_lines import is_chrome_line
 from services.ingest.parsing.dates import read_date_line
 from services.ingest.parsing.notes import Notes
 from services.ingest.parsing.tags import detect_countries
-from services.ingest.parsing.text import article_lines
+from services.ingest.parsing.text import article_lines, without_symbols
 from services.ingest.parsing.ticker import parse_ticker_line
 
 
@@ -232,3 +232,27 @@ def test_an_uzbek_page_in_the_latin_alphabet(page_fixture) -> None:
 )
 def test_uzbek_latin_country_names(text: str, tags: tuple[str, ...]) -> None:
     assert detect_countries([text]) == tags
+
+
+def test_a_digest_that_marks_its_items_with_flags(page_fixture) -> None:
+    page = page_fixture("digest-emoji.txt")
+    assert [(a.title, len(a.paragraphs), a.tags) for a in page.articles] == [
+        ("Kazakhstan raises minimum wage to 100,000 tenge", 1, ("kazakhstan",)),
+        ("Uzbekistan cuts VAT to 10%", 2, ("uzbekistan",)),
+        ("Kyrgyz central bank sells dollars to support the som", 1, ("kyrgyzstan",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("🇰🇿 Kazakhstan raises wages", "Kazakhstan raises wages"),
+        ("■ ▶ Markets close higher", "Markets close higher"),
+        ("👍", "👍"),
+        ("© 2026 Kabar Review", "© 2026 Kabar Review"),
+        ("Ёлка в Астане", "Ёлка в Астане"),
+        ("«Мы готовы», — сказал он", "«Мы готовы», — сказал он"),
+    ],
+)
+def test_a_lines_leading_symbols(line: str, text: str) -> None:
+    assert without_symbols(line) == text
