@@ -32,6 +32,7 @@ def page_document(page: ParsedPage) -> dict[str, Any]:
                 "url": a.url,
                 "published": a.published.isoformat() if a.published else None,
                 "modified": a.modified.isoformat() if a.modified else None,
+                "language": a.language,
                 "tags": list(a.tags),
                 "paragraphs": len(a.paragraphs),
                 "first_paragraph": a.paragraphs[0] if a.paragraphs else None,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
 
 from shared.db import make_engine
-from shared.migrate import alembic_config, check
-from shared.models import Base
+from shared.migrate import alembic_config, check, upgrade
+from shared.models import Article, Base, Submission
+from tests.conftest import BACKENDS
+from tests.support.databases import postgres_database, sqlite_database
 
 
 def test_single_head() -> None:
@@ -25,3 +32,50 @@ def test_every_model_table_exists(database_url: str) -> None:
     engine.dispose()
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each backend, for migrating step by step."""
+    ctx = sqlite_database(tmp_path) if request.param == "sqlite" else postgres_database()
+    with ctx as url:
+        yield url
+
+
+def test_0007_gives_stored_articles_the_language_their_letters_tell(fresh_url: str) -> None:
+    upgrade(fresh_url, "0006")
+    texts = {
+        "english": ("Rail Link Opens", ["The line was opened on Monday, officials said."]),
+        "russian": ("Открыта новая линия", ["Линию открыли в понедельник, сообщили власти."]),
+        "kazakh": ("Жаңа жол ашылды", ["Қазақстанда жаңа теміржол желісі іске қосылды."]),
+        "short": ("Rail", []),
+    }
+    when = datetime(2025, 12, 15, tzinfo=UTC)
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Submission.__table__),
+            {
+                "id": "s" * 32, "body": b"", "body_sha256": "0" * 64, "media_type": "text/plain",
+                "source": "test", "status": "done", "attempts": 1, "received_at": when,
+                "article_count": 0, "new_article_count": 0, "updated_article_count": 0,
+                "rate_count": 0,
+            },
+        )  # fmt: skip
+        conn.execute(
+            insert(Article.__table__),
+            [
+                {
+                    "guid": name, "identity_key": name, "title": title, "paragraphs": body,
+                    "content_sha256": "0" * 64, "source": "test", "position": 0,
+                    "published_at": when, "updated_at": when,
+                    "first_submission_id": "s" * 32, "last_submission_id": "s" * 32,
+                }
+                for name, (title, body) in texts.items()
+            ],
+        )  # fmt: skip
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Article.guid, Article.language)).all())
+    engine.dispose()
+    assert found == {"english": "en", "russian": "ru", "kazakh": None, "short": None}

@@ -179,6 +179,7 @@ _COLUMNS = (
     Article.published_at,
     Article.updated_at,
     Article.modified_at,
+    Article.language,
     cast(Article.paragraphs, Text).label("paragraphs"),
     cast(Article.authors, Text).label("authors"),
     Article.source,
@@ -231,6 +232,7 @@ def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntr
                 row.published_at,
                 row.updated_at,
                 row.modified_at,
+                row.language,
                 json.loads(row.paragraphs),
                 None if row.authors is None else json.loads(row.authors),
                 row.source,
@@ -253,6 +255,7 @@ class _Full(NamedTuple):
     published_at: datetime
     updated_at: datetime
     modified_at: datetime | None
+    language: str | None
     paragraphs: list[str]
     authors: list[str] | None
     source: str
@@ -268,6 +271,7 @@ def _article_entry(article: _Full | Article, tags: list[str], base_url: str) -> 
         published=article.published_at,
         updated=article.updated_at,
         modified=article.modified_at,
+        language=article.language,
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),
         tags=tuple(tags),

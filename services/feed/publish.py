@@ -24,7 +24,7 @@ from services.feed.entries import archive_articles, count_articles
 from services.feed.paths import archive_key, archive_url, feed_key, feed_url, url_path
 from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, MEDIA_TYPES, assemble_formats
-from services.feed.render.model import FeedEntry, FeedMeta
+from services.feed.render.model import FeedEntry, FeedMeta, common_language
 from services.feed.stored_documents import (
     Stored,
     store_documents,
@@ -48,7 +48,12 @@ def full_archive_pages(session: Session, settings: Settings, spec: FeedSpec) -> 
 
 
 def _meta(
-    settings: Settings, spec: FeedSpec, fmt: str, newest: datetime, **paging: object
+    settings: Settings,
+    spec: FeedSpec,
+    fmt: str,
+    entries: list[FeedEntry],
+    newest: datetime,
+    **paging: object,
 ) -> FeedMeta:
     base = settings.base_url
     return FeedMeta(
@@ -58,6 +63,7 @@ def _meta(
         self_url=str(paging.pop("self_url", feed_url(settings, spec, fmt))),
         html_url=f"{base}/",
         updated=newest,
+        language=common_language(entries),
         ttl_minutes=max(1, settings.feed_max_age // 60),
         alternates=tuple(
             (MEDIA_TYPES[f].split(";")[0], feed_url(settings, spec, f)) for f in FORMATS
@@ -127,7 +133,7 @@ def _assemble(
             paging["hub_url"] = hub_url(settings)  # only subscription documents are pushed
         if filtered is not None:
             paging["self_url"] = f"{feed_url(settings, spec, fmt)}?{filtered.suffix(size)}"
-        metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
+        metas[fmt] = _meta(settings, spec, fmt, entries, newest, **paging)
     return assemble_formats(metas, entries)
 
 
@@ -148,7 +154,7 @@ def build_archive(
             paging["prev_archive_url"] = archive_url(settings, spec, page - 1, fmt)
         if page < pages:
             paging["next_archive_url"] = archive_url(settings, spec, page + 1, fmt)
-        metas[fmt] = _meta(settings, spec, fmt, newest, **paging)
+        metas[fmt] = _meta(settings, spec, fmt, entries, newest, **paging)
     return assemble_formats(metas, entries), newest
 
 

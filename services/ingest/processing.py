@@ -300,6 +300,7 @@ def _article_row(
         "published_at": parsed.published or page_time,
         "authors": list(parsed.authors) or None,
         "modified_at": parsed.modified,
+        "language": parsed.language,
         # The time it entered the feed: Last-Modified moves exactly when feeds change.
         "updated_at": now,
         "first_submission_id": sub.id,

@@ -59,7 +59,15 @@ def _update_statement() -> Update:
             and_(applied.c.received_at == received, applied.c.id > submission),
         ),
     )
-    columns = ("title", "paragraphs", "content_sha256", "url", "authors", "modified_at")
+    columns = (
+        "title",
+        "paragraphs",
+        "content_sha256",
+        "url",
+        "authors",
+        "modified_at",
+        "language",
+    )
     values = {name: bindparam(f"b_{name}") for name in columns}
     return (
         update(articles)
@@ -154,6 +162,7 @@ def _planned(sub: Submission, existing: Article, parsed: ParsedArticle, digest: 
         "url": parsed.url or existing.url,
         "authors": list(parsed.authors) or None,
         "modified_at": parsed.modified,
+        "language": parsed.language,
         "updated_at": utcnow(),
     }
     params = {f"b_{name}": value for name, value in values.items()}

@@ -27,6 +27,9 @@ from services.rates.history import Quote, distinct_pairs, pair_quotes, recent
 from services.rates.moves import SHOWN, Move, pair_moves
 from shared.models import RateQuote
 
+# Rate entries are silkfeed's own English sentences, whatever the page was in.
+ENGLISH = "en"
+
 
 def pair_exists(session: Session, pair: str) -> bool:
     base, _, quote = pair.partition("-")
@@ -67,6 +70,7 @@ def snapshot_entries(session: Session, base_url: str, limit: int) -> list[FeedEn
                 paragraphs=lines,
                 tags=tuple(sorted({_slug(q) for q in snap.quotes})),
                 authors=(snap.source,),
+                language=ENGLISH,
             )
         )
     return entries
@@ -96,6 +100,7 @@ def pair_entries(
                 paragraphs=(text,),
                 tags=(_slug(q),),
                 rss_extensions=(_rate_stat(q, observed),),
+                language=ENGLISH,
             )
         )
     return entries
@@ -140,4 +145,5 @@ def _move_entry(m: Move, base_url: str, threshold: Decimal) -> FeedEntry:
         paragraphs=(text,),
         tags=(_slug(m.new), direction),
         rss_extensions=(_rate_stat(m.new, m.new_at),),
+        language=ENGLISH,
     )

@@ -103,6 +103,10 @@ class Article(Base):
     # As the page states them: its authors and when it was last modified.
     authors: Mapped[list[str] | None] = mapped_column(JSON)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its primary language subtag ("ru"), declared by the page or told by its
+    # letters; None when neither says. Written with its content, not part of
+    # its digest: a language found for the same text changes nothing readers see.
+    language: Mapped[str | None] = mapped_column(String(35))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
     last_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))

@@ -35,5 +35,5 @@ def render_atom(
         fg.link(href=href, rel="alternate", type=media_type)
     for rel, href in history_links(meta):
         fg.link(href=href, rel=rel)
-    add_entries(fg, entries, rss=False)
+    add_entries(fg, entries, rss=False, language=meta.language)
     return fg.atom_str(pretty=False, encoding="UTF-8", xml_declaration=True)

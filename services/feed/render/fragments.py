@@ -47,7 +47,7 @@ from shared.byte_lru import ByteLRU
 
 from .atom import render_atom
 from .entry_xml import entry_xml, rfc2822
-from .jsonfeed import json_item, render_json
+from .jsonfeed import json_item, render_json, with_language
 from .model import FeedEntry, FeedMeta
 from .prepare import PreparedEntry, prepare_entry, prepare_meta, utc
 from .rss import item_namespaces, render_rss
@@ -77,6 +77,9 @@ class EntryFragments:
     guid: str
     has_author: bool
     rss_namespaces: Namespaces
+    # Not in the fragments: a document states it on the entries whose language
+    # is not its own (``_stated``).
+    language: str | None
     # What the formats not made yet are made from (counted in the store's bytes).
     item: PreparedEntry = field(compare=False, repr=False)
     made: dict[str, bytes] = field(default_factory=dict)  # format → fragment
@@ -197,7 +200,36 @@ def _xml_fragments(fmt: str, items: list[PreparedEntry], ns: Namespaces) -> list
 def _start(entry: FeedEntry) -> EntryFragments:
     item = prepare_entry(entry)
     spaces = tuple(item_namespaces((item,)).items())
-    return EntryFragments(item.guid, bool(item.authors), spaces, item)
+    language = item.language
+    if language is not None:
+        item = dataclasses.replace(item, language=None)
+    return EntryFragments(item.guid, bool(item.authors), spaces, language, item)
+
+
+_ATOM_OPEN = b"<entry>"
+
+
+def _stated(fmt: str, fragment: bytes, language: str) -> bytes:
+    """``fragment`` stating its entry's ``language``, as the renderer writes it in a
+    document of another language (tags are letters, digits and hyphens: no escaping)."""
+    if fmt == "json":
+        return with_language(fragment, language)
+    if not fragment.startswith(_ATOM_OPEN):  # a renderer change this module must follow
+        raise RuntimeError("an Atom entry fragment does not start with <entry>")
+    return b'<entry xml:lang="%s">%s' % (language.encode(), fragment[len(_ATOM_OPEN) :])
+
+
+def _body(fmt: str, meta: FeedMeta, parts: Sequence[EntryFragments]) -> bytes:
+    own = None if meta.language is None else meta.language.strip()
+    made = [part.part(fmt) for part in parts]
+    if fmt != "rss":  # RSS items carry no language
+        made = [
+            _stated(fmt, fragment, part.language)
+            if part.language is not None and part.language != own
+            else fragment
+            for part, fragment in zip(parts, made, strict=True)
+        ]
+    return _SEPARATORS[fmt].join(made)
 
 
 def _make(entries: Sequence[FeedEntry], formats: Sequence[str] = FORMATS) -> list[EntryFragments]:
@@ -307,6 +339,5 @@ def assemble_formats(metas: dict[str, FeedMeta], entries: Sequence[FeedEntry]) -
     for fmt, meta in metas.items():
         # Checked and cleaned as the full render does, once per distinct meta.
         head, tail = _frame(fmt, meta, author, ns if fmt == "rss" else ())
-        body = _SEPARATORS[fmt].join([part.part(fmt) for part in parts])
-        out[fmt] = b"".join((head, body, tail))
+        out[fmt] = b"".join((head, _body(fmt, meta, parts), tail))
     return out

@@ -18,15 +18,21 @@ def rfc3339(value: datetime) -> str:
 
 
 def json_item(item: PreparedEntry) -> bytes:
-    """One item as it appears in a document's ``items`` array."""
-    return _dumps(_item(item))
+    """One item as it appears in a document's ``items`` array, stating no language
+    (a document whose language is not the item's adds it: ``with_language``)."""
+    return _dumps(_item(item, item.language))
 
 
-def _dumps(doc: dict[str, Any]) -> bytes:
+def with_language(fragment: bytes, language: str) -> bytes:
+    """``json_item``'s bytes with the item's ``language`` last, as ``_item`` writes it."""
+    return b"".join((fragment[:-1], b',"language":', _dumps(language), b"}"))
+
+
+def _dumps(doc: object) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _item(item: PreparedEntry) -> dict[str, Any]:
+def _item(item: PreparedEntry, feed_language: str | None) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": item.guid}
     if item.link:
         doc["url"] = item.link
@@ -39,6 +45,8 @@ def _item(item: PreparedEntry) -> dict[str, Any]:
         doc["tags"] = list(item.tags)
     if item.authors:
         doc["authors"] = [{"name": name} for name in item.authors]
+    if item.language and item.language != feed_language:
+        doc["language"] = item.language
     return doc
 
 
@@ -54,7 +62,8 @@ def render_json(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
         doc["hubs"] = [{"type": "WebSub", "url": meta.hub_url}]
     if meta.subtitle:
         doc["description"] = meta.subtitle
-    doc["language"] = meta.language
+    if meta.language is not None:
+        doc["language"] = meta.language
     # JSON Feed pages only one way: next_url leads to older items, which is
     # where an RFC 5005 prev-archive document is.
     if meta.prev_archive_url:
@@ -62,5 +71,5 @@ def render_json(meta: FeedMeta, entries: Sequence[PreparedEntry]) -> bytes:
     # An archive document never changes again, which is what "expired" tells readers.
     if meta.is_archive:
         doc["expired"] = True
-    doc["items"] = [_item(item) for item in entries]
+    doc["items"] = [_item(item, meta.language) for item in entries]
     return _dumps(doc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -39,6 +40,8 @@ class FeedEntry:
     # When the publisher says it last changed the article (None: not stated).
     # ``updated`` stays when silkfeed stored the change: feed validators follow it.
     modified: datetime | None = None
+    # Its language (a BCP 47 tag, "ru"); None when unknown.
+    language: str | None = None
     # The hash, made once: an entry is the key of the prepared-entry and
     # fragment stores, looked up several times a render, and hashing its
     # fields (its text, aware datetimes) each time cost more than the lookups.
@@ -64,6 +67,7 @@ def _key(entry: FeedEntry) -> tuple[object, ...]:
         entry.authors,
         entry.rss_extensions,
         entry.modified,
+        entry.language,
     )
 
 
@@ -78,7 +82,10 @@ class FeedMeta:
     html_url: str  # the human page the feed belongs to
     updated: datetime  # newest entry's update time (or a fixed epoch when empty)
     ttl_minutes: int = 5  # RSS <ttl>, kept equal to Cache-Control max-age
-    language: str = "en"
+    # The language of every entry, when they share one; None states none (Atom
+    # feed xml:lang, RSS <language>, JSON Feed language). An entry in another
+    # language states its own (``common_language``).
+    language: str | None = "en"
     # RFC 5005 feed paging and archiving; JSON Feed maps prev_archive_url to next_url.
     current_url: str | None = None
     prev_archive_url: str | None = None
@@ -88,3 +95,13 @@ class FeedMeta:
     hub_url: str | None = None
     # Alternate-format URLs of the same feed, for autodiscovery links.
     alternates: tuple[tuple[str, str], ...] = field(default=())  # (media type, url)
+
+
+def common_language(entries: Sequence[FeedEntry]) -> str | None:
+    """What a document of ``entries`` states as its language: the one they all
+    share, None when some differ or are unknown (omitted rather than wrong), and
+    "en" for a document of none, as every feed said before entries had languages."""
+    languages = {entry.language for entry in entries}
+    if not languages:
+        return "en"
+    return languages.pop() if len(languages) == 1 else None

@@ -48,6 +48,7 @@ class PreparedEntry:
     tags: tuple[str, ...]
     authors: tuple[str, ...]
     rss_extensions: tuple[RssItemExtension, ...] = ()  # passed through as given
+    language: str | None = None  # a valid tag, or None (an invalid one is dropped)
 
 
 def utc(value: datetime, name: str) -> datetime:
@@ -109,8 +110,8 @@ def _uri(value: str, name: str) -> str:
 
 def prepare_meta(meta: FeedMeta) -> FeedMeta:
     """A copy of ``meta`` with every string cleaned and every value checked."""
-    language = xml_safe(meta.language).strip()
-    if not _LANGUAGE_TAG.fullmatch(language):
+    language = None if meta.language is None else xml_safe(meta.language).strip()
+    if language is not None and not _LANGUAGE_TAG.fullmatch(language):
         raise ValueError(f"language must be a language tag like 'en' or 'ru-KG': {language!r}")
     if isinstance(meta.ttl_minutes, bool) or not isinstance(meta.ttl_minutes, int):
         raise TypeError("ttl_minutes must be an int")
@@ -187,7 +188,16 @@ def _prepare_entry(entry: FeedEntry) -> PreparedEntry:
         tags=tags,
         authors=authors,
         rss_extensions=entry.rss_extensions,
+        language=_entry_language(entry.language),
     )
+
+
+def _entry_language(value: str | None) -> str | None:
+    # From the page: a tag a feed format would refuse is left out, not fatal.
+    if value is None:
+        return None
+    value = xml_safe(value).strip()
+    return value if _LANGUAGE_TAG.fullmatch(value) else None
 
 
 def prepare_entries(entries: Sequence[FeedEntry]) -> tuple[PreparedEntry, ...]:

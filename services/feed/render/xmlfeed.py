@@ -14,6 +14,7 @@ from .prepare import PreparedEntry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "silkfeed"
 EXTENSION = "silkfeed"  # attribute name of both extension instances
 
@@ -55,17 +56,21 @@ class HistoryExtension(BaseExtension):
 
 
 class EntryLinkExtension(BaseExtension):
-    """Writes an Atom entry's alternate link.
+    """Writes an Atom entry's alternate link, and its ``xml:lang``.
 
     feedgen 1.0's ``FeedEntry.atom_entry`` drops the ``rel`` and ``type`` of
     entry links (it reads them back from the new element instead of the
     link data), so the link is added here, with both attributes, instead.
+    feedgen has no setter for an entry's language.
     """
 
     def __init__(self) -> None:
         self.alternate: str | None = None
+        self.language: str | None = None
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
+        if self.language:
+            entry.set(XML_LANG, self.language)
         if self.alternate:
             # feedgen builds Atom elements without a namespace and writes
             # xmlns="…Atom" as a plain attribute on the root, so a sibling
@@ -106,17 +111,28 @@ def new_generator(meta: FeedMeta) -> tuple[FeedGenerator, HistoryExtension]:
     # what makes ETags and conditional GET work for readers.
     fg.updated(meta.updated)
     fg.generator(GENERATOR)
-    fg.language(meta.language)
+    if meta.language is not None:
+        fg.language(meta.language)
     fg.register_extension(EXTENSION, HistoryExtension, EntryLinkExtension)
     history: HistoryExtension = getattr(fg, EXTENSION)
     history.is_archive = meta.is_archive
     return fg, history
 
 
-def add_entries(fg: FeedGenerator, entries: Sequence[PreparedEntry], *, rss: bool) -> None:
-    """Add ``entries`` in the given order (feedgen prepends by default)."""
+def add_entries(
+    fg: FeedGenerator,
+    entries: Sequence[PreparedEntry],
+    *,
+    rss: bool,
+    language: str | None = None,
+) -> None:
+    """Add ``entries`` in the given order (feedgen prepends by default). An Atom
+    entry states its language where it is known and not the feed's ``language``
+    (RSS items have no element for it)."""
     for item in entries:
         fe = fg.add_entry(order="append")
+        if not rss and item.language and item.language != language:
+            getattr(fe, EXTENSION).language = item.language
         fe.id(item.guid)  # also the RSS guid, with isPermaLink="false"
         fe.title(item.title)
         if item.link:

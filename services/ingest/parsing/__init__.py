@@ -17,6 +17,7 @@ from .jsondoc import (
     parse_json,
     validate_json_document,
 )
+from .language import with_detected_languages
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
 from .text import parse_text
 
@@ -43,7 +44,7 @@ def parse_page(body: bytes, media_type: str) -> ParsedPage:
     not an error.
     """
     with collector_paused():
-        return _parse(body, media_type)
+        return with_detected_languages(_parse(body, media_type))
 
 
 def _parse(body: bytes, media_type: str) -> ParsedPage:

@@ -32,6 +32,7 @@ class Draft:
     extra_tags: Sequence[str] = ()
     authors: tuple[str, ...] = ()
     modified: datetime | None = None
+    language: str | None = None  # as the page declares it (normalised)
 
 
 def build_articles(
@@ -65,6 +66,7 @@ def build_articles(
             published=draft.published,
             authors=draft.authors,
             modified=draft.modified,
+            language=draft.language,
             tags=merge_tags(tags, draft.extra_tags) if draft.extra_tags else tags,
         )
         for (draft, title, body), tags in zip(kept, countries, strict=True)

@@ -27,6 +27,7 @@ from .html_ticker_date import (
     time_element_date,
 )
 from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
+from .language import with_language
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .single import (
@@ -61,7 +62,7 @@ def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
             page.notes.warn("no article found")
         return ParsedPage(
             page_date=page_date,
-            articles=articles,
+            articles=with_language(articles, page.language),
             quotes=unique_quotes(quotes),
             diagnostics=page.notes.diagnostics(),
         )
@@ -166,6 +167,7 @@ class _Page:
         self.source = source
         self.tree = build_tree(source)
         self.notes = Notes()
+        self.language: str | None = None  # as the page declares it
 
     def read(self) -> tuple[date | None, list[Quote], tuple[ParsedArticle, ...]]:
         """The page date, the ticker bars' quotes and the stories, as far as this tree tells.
@@ -179,6 +181,7 @@ class _Page:
         # The <time>s by a tag lookup, which skips the selector engine's test
         # of every element (a query's cost for each selector in it).
         facts = page_facts(tree)
+        self.language = facts.language
         page_date = time_element_date(tree.tags("time"))
         single = facts.single_article
         marked = None if single or facts.article_items else _one_article_body(tree)

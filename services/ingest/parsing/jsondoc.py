@@ -22,6 +22,7 @@ from .articles import Draft, build_articles
 from .bylines import byline_authors
 from .clean import decode_body, squash_space, strip_forbidden
 from .dates import parse_iso_date, parse_iso_datetime
+from .language import normalise_language
 from .model import ParsedPage, ParseError, Quote
 from .ticker import unique_quotes
 
@@ -115,7 +116,8 @@ def checked_json_document(
 def parse_json(body: bytes) -> ParsedPage:
     """Parse a JSON page, raising ``SchemaError`` listing every problem if it is invalid."""
     document = _load(body)
-    articles = build_articles(_draft(item) for item in document.get("articles") or ())
+    language = document.get("language")
+    articles = build_articles(_draft(item, language) for item in document.get("articles") or ())
     quotes = []
     for rate in document.get("rates") or ():
         base, quote = rate["pair"].split("/")
@@ -312,7 +314,7 @@ def _semantic_errors(document: Any) -> Iterable[tuple[tuple[str | int, ...], str
                 yield ("articles", index, "url"), f"{json.dumps(url)[:80]} is not a valid URL"
 
 
-def _draft(item: dict[str, Any]) -> Draft:
+def _draft(item: dict[str, Any], page_language: str | None = None) -> Draft:
     if "body" in item:
         body = strip_forbidden(item["body"].replace("\r\n", "\n").replace("\r", "\n"))
         paragraphs = _BLANK_LINE.split(body)
@@ -336,6 +338,7 @@ def _draft(item: dict[str, Any]) -> Draft:
         extra_tags=[strip_forbidden(tag) for tag in item.get("tags") or ()],
         authors=tuple(dict.fromkeys(name for name in authors if name)),
         modified=parse_iso_datetime(modified) if modified else None,
+        language=normalise_language(item.get("language") or page_language),
     )
 
 

@@ -23,6 +23,9 @@ class ParsedArticle:
     tags: tuple[str, ...] = field(default=())
     authors: tuple[str, ...] = field(default=())
     modified: datetime | None = None
+    # Its primary language subtag ("ru"), as the page declares it or its letters
+    # tell (``language``); None when neither does.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_byline import author_names
 from .html_tree import drop_invisible
+from .language import declared_language, normalise_language
 
 ARTICLE_TYPES = frozenset(
     {
@@ -48,6 +49,7 @@ class PageFacts:
     url: str | None = None
     body: str | None = None
     og_type: str | None = None
+    language: str | None = None  # normalised (``language.normalise_language``)
     article_items: int = 0  # JSON-LD article objects on the page
 
     @property
@@ -134,6 +136,7 @@ def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
             facts.authors = _author_names(item.get("author"))
             facts.published = _when(item.get("datePublished"))
             facts.modified = _when(item.get("dateModified"))
+            facts.language = _in_language(item.get("inLanguage"))
             main = item.get("mainEntityOfPage")
             facts.url = http_url(item.get("url")) or http_url(
                 main.get("@id") if isinstance(main, dict) else main
@@ -166,6 +169,13 @@ def body_text(body: str) -> str:
     return "\n".join(line for line in map(str.strip, text.splitlines()) if line)
 
 
+def _in_language(value: object) -> str | None:
+    # schema.org: a BCP 47 tag, or a Language object naming one.
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name")
+    return normalise_language(value)
+
+
 def _when(value: object) -> datetime | None:
     return parse_iso_datetime(value.strip()[:64]) if isinstance(value, str) else None
 
@@ -192,7 +202,12 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
             if "canonical" in rel:
                 meta.setdefault("canonical", attributes.get("href") or "")
             continue
-        key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        key = (
+            attributes.get("property")
+            or attributes.get("name")
+            or attributes.get("http-equiv")
+            or ""
+        ).strip().lower()
         value = attributes.get("content") or ""
         if key in ("article:author", "author", "dc.creator", "byl") and len(authors) < _MAX_AUTHORS:
             name = _short(value)
@@ -208,4 +223,8 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
         meta.get("article:modified_time") or meta.get("og:updated_time")
     )
     facts.url = http_url(meta.get("canonical")) or facts.url or http_url(meta.get("og:url"))
+    # The article's own statement, then the document's, then the page's metadata.
+    root = tree.root.attributes if tree.root is not None else {}
+    declared = (root.get("lang"), root.get("xml:lang"), meta.get("content-language"))
+    facts.language = facts.language or declared_language((*declared, meta.get("og:locale")))
     return facts

@@ -20,6 +20,7 @@ from services.feed.render import prepare as prep
 from shared.db import make_engine, make_session_factory
 from shared.feed_names import FeedSpec
 from shared.settings import Settings
+from tests.conftest import FIXTURES
 from tests.support.content import ingest, page
 
 FEEDS = [
@@ -104,6 +105,8 @@ def test_every_feed_and_archive_page_is_the_full_render_through_edits(
     settings = small_settings
     ingest(settings, ticker_page("First", 6, "0.01144"), render=False)
     ingest(settings, ticker_page("Second", 4, "0.01300"), source="other", render=False)
+    # Russian articles too: feeds of one language and of several.
+    ingest(settings, (FIXTURES / "pages" / "russian.txt").read_bytes(), render=False)
     assert check_all(session, settings, monkeypatch) >= 12
     # Edits: new text, a new tag (Uzbekistan), a changed rate; caches hold the old versions.
     ingest(

@@ -210,3 +210,24 @@ def test_a_kept_entry_counts_the_bytes_its_text_takes_in_memory() -> None:
     part, size = kept
     held = sys.getsizeof(paragraphs[0]) + sys.getsizeof(part.item.content_html)
     assert size >= held + len(part.made["json"])
+
+
+@pytest.mark.parametrize("feed_language", ["en", "ru", None])
+def test_entry_languages_assemble_to_the_full_render(feed_language: str | None) -> None:
+    """An entry states its language where it is not the document's: the same
+    fragments serve every document, whatever language it states."""
+    entries = [
+        make_entry(1, language="ru"),
+        make_entry(2, language="en"),
+        make_entry(3),
+        rate_entry(4),
+        dataclasses.replace(rate_entry(5), language="ru"),  # type: ignore[type-var]
+    ]
+    for _ in range(2):  # with the fragments of the other languages' documents kept
+        full = same_bytes(metas("subscription", language=feed_language), entries)
+    atom, items = full["atom"], json.loads(full["json"])["items"]
+    stated = [e.get("language") for e in items]
+    own = [None if e.language == feed_language else e.language for e in entries]  # type: ignore[attr-defined]
+    assert stated == own
+    assert atom.count(b"<entry xml:lang=") == sum(lang is not None for lang in own)
+    assert (b"<language>" in full["rss"]) == (feed_language is not None)

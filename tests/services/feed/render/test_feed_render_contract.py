@@ -320,6 +320,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "authors",
         "rss_extensions",
         "modified",
+        "language",
     }
     assert set(FeedMeta.__dataclass_fields__) == {
         "feed_id",

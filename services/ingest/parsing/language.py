@@ -1,0 +1,115 @@
+"""The language an article is written in: as its page declares it, else as its letters tell.
+
+Feeds state it (Atom ``xml:lang``, JSON Feed ``language``, RSS ``<language>``),
+and a wrong value is worse than none: a reader may pick fonts, hyphenation or
+a translation by it. So only the primary subtag is kept ("ru" of "ru-KG"),
+which every feed format accepts and two pages of one language agree on, and
+detection answers only where the letters leave no doubt: Russian (Cyrillic
+without the letters of Kazakh, Kyrgyz, Tajik, Uzbek or Ukrainian) and English
+(Latin with English's commonest words). Anything else is left unknown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+
+from .model import ParsedArticle, ParsedPage
+
+# BCP 47's primary language subtag, then any others (RFC 5646; "_" as locales write it).
+_TAG = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*")
+# Not a language: undetermined, multiple, no linguistic content.
+_NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
+
+# Detection reads the start of an article: enough letters to tell, at a bounded cost.
+_SAMPLE_CHARS = 1000
+_MIN_LETTERS = 20
+# Letters are counted in the text's UTF-8 bytes, by C loops over them: a regular
+# expression's test of each character costs ten times as much. A Cyrillic letter
+# (U+0400-U+04FF) starts with one of these bytes ...
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+# ... and a Latin one is an ASCII letter or starts with 0xC3-0xC9 (U+00C0-U+024F).
+_NOT_LATIN = bytes(
+    b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122 or 0xC3 <= b <= 0xC9)
+)
+# Cyrillic letters Russian does not use: Kazakh, Kyrgyz, Tajik, Uzbek, Ukrainian, Belarusian.
+_OTHER_CYRILLIC = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүҺһІіЇїЄєҐґЎўӢӣӮӯҲҳҶҷ]")
+_ENGLISH_WORDS = frozenset(
+    {
+        "the", "and", "of", "to", "in", "is", "on", "for", "that", "with", "said",
+        "was", "were", "has", "have", "by", "from", "at", "it", "as", "are",
+    }
+)  # fmt: skip
+
+
+def normalise_language(value: object) -> str | None:
+    """The primary language subtag of a declared tag ("ru-RU" -> "ru"), or None."""
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    match = _TAG.fullmatch(value)
+    if match is None:
+        return None
+    primary = match.group(1).lower()
+    return None if primary in _NOT_LANGUAGES else primary
+
+
+def detect_language(title: str, paragraphs: Sequence[str]) -> str | None:
+    """The article's language, "ru" or "en", where its letters leave no doubt; else None."""
+    parts, size = [title], len(title)
+    for paragraph in paragraphs:
+        if size >= _SAMPLE_CHARS:
+            break
+        parts.append(paragraph)
+        size += len(paragraph) + 1
+    text = "\n".join(parts)[:_SAMPLE_CHARS]
+    encoded = text.encode("utf-8", "surrogatepass")  # a lone surrogate is no letter
+    cyrillic = sum(map(encoded.count, _CYRILLIC_LEADS))
+    latin = len(encoded.translate(None, _NOT_LATIN))
+    letters = cyrillic + latin
+    if letters < _MIN_LETTERS:
+        return None
+    if cyrillic >= 0.8 * letters:
+        # A Russian story may quote a Kazakh name; a Kazakh one is full of these letters.
+        return "ru" if len(_OTHER_CYRILLIC.findall(text)) * 100 < cyrillic else None
+    if latin >= 0.8 * letters:
+        words = text.lower().split()
+        common = sum(map(_ENGLISH_WORDS.__contains__, words))
+        return "en" if len(words) >= 8 and common * 10 >= len(words) else None
+    return None
+
+
+def declared_language(candidates: Iterable[object]) -> str | None:
+    """The first of a page's declarations that names a language."""
+    for value in candidates:
+        found = normalise_language(value)
+        if found is not None:
+            return found
+    return None
+
+
+def with_language(
+    articles: tuple[ParsedArticle, ...], language: str | None
+) -> tuple[ParsedArticle, ...]:
+    """``articles`` in the language their page declares (None: as detected)."""
+    if language is None:
+        return articles
+    return tuple(
+        a if a.language == language else dataclasses.replace(a, language=language) for a in articles
+    )
+
+
+def with_detected_languages(page: ParsedPage) -> ParsedPage:
+    """``page`` with each article its page declares no language for in the one its
+    letters tell (asked last, so that a declared language costs no detection)."""
+    if all(article.language is not None for article in page.articles):
+        return page
+    articles = tuple(
+        article
+        if article.language is not None
+        else dataclasses.replace(
+            article, language=detect_language(article.title, article.paragraphs)
+        )
+        for article in page.articles
+    )
+    return dataclasses.replace(page, articles=articles)
