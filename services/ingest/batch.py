@@ -210,7 +210,8 @@ class _BatchRun:
         outcomes: list[Outcome] = []
         try:
             # One look-up of which of the group's articles are stored, not one a page.
-            stored = stored_keys(self.session, [r.page for r in prepared if r.page is not None])
+            pages = [(r.sub.source, r.page) for r in prepared if r.page is not None]
+            stored = stored_keys(self.session, pages)
             for ready in prepared:
                 with _logging_as(ready.sub.id):
                     outcomes.append(

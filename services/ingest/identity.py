@@ -1,6 +1,7 @@
 """What makes two articles the same.
 
-Two articles are the same when their headlines match after normalisation:
+Two articles of one source are the same when their headlines match after
+normalisation (an article is stored under its source and this key):
 Unicode compatibility form, case, quote and dash style, punctuation and
 spacing are ignored. The headline is what an upstream and a reader identify
 an article by; the body is what changes (corrections, additions), and a text

@@ -106,12 +106,12 @@ def store(
     *,
     commit: bool = True,
     attempt_at: datetime | None = None,
-    stored: set[str] | None = None,
+    stored: set[tuple[str, str]] | None = None,
 ) -> Outcome:
     """Store a prepared page's articles and its outcome; commits unless ``commit`` is
     false (the caller commits several pages at once). ``attempt_at``: the run's
     attempt, not counted before the parse, is recorded with its outcome.
-    ``stored``: which of the page's identity keys are stored, from ``stored_keys``
+    ``stored``: which of the page's (source, identity key)s are stored, from ``stored_keys``
     (asked once for several pages) instead of a look-up of the page's own."""
     sub, page = prepared.sub, prepared.page
     if attempt_at is not None:
@@ -158,7 +158,7 @@ def _store_articles(
     articles: Sequence[ParsedArticle],
     page_time: datetime,
     outcome: Outcome,
-    stored: set[str] | None = None,
+    stored: set[tuple[str, str]] | None = None,
 ) -> None:
     """Store a page's articles: one look-up for all of them (none when ``stored``
     is given), one insert of the new ones and one of their tags.
@@ -171,7 +171,7 @@ def _store_articles(
         # A headline twice on one page: one at a time, so the second meets the first.
         _store_one_by_one(session, sub, articles, page_time, outcome)
         return
-    known = _existing(session, keys, stored)
+    known = _existing(session, sub.source, keys, stored)
     fresh = [
         (position, key, digest, parsed)
         for position, (key, digest, parsed) in enumerate(keyed)
@@ -179,7 +179,7 @@ def _store_articles(
     ]
     inserted = _insert(session, sub, fresh, page_time) if fresh else set()
     if stored is not None:
-        stored |= inserted
+        stored |= {(sub.source, key) for key in inserted}
     # The stored ones together: one UPDATE for all the page changes.
     _apply(session, sub, [(known[k], parsed, d) for k, d, parsed in keyed if k in known], outcome)
     for position, key, _, parsed in fresh:
@@ -234,7 +234,8 @@ def _insert(
 # one costs about what running it does.
 _INSERT_TAGS = insert(ArticleTag.__table__)
 _STORED_KEYS = select(Article.identity_key).where(
-    Article.identity_key.in_(bindparam("keys", expanding=True))
+    Article.source == bindparam("source"),
+    Article.identity_key.in_(bindparam("keys", expanding=True)),
 )
 
 
@@ -242,38 +243,51 @@ _STORED_KEYS = select(Article.identity_key).where(
 def _insert_articles(dialect: str) -> Any:
     articles = Article.__table__
     statement = insert_of(dialect)(articles).on_conflict_do_nothing(
-        index_elements=[articles.c.identity_key]
+        index_elements=[articles.c.source, articles.c.identity_key]
     )
     return statement.returning(articles.c.guid, articles.c.id)
 
 
-def stored_keys(session: Session, pages: Iterable[ParsedPage]) -> set[str]:
-    """The identity keys of the pages' articles that are stored: one look-up for
-    several pages, handed to ``store``. One that another worker stores after it
-    is skipped by the insert and stored as a re-post, as after a page's own."""
-    return _stored_among(session, {identity_key(a) for page in pages for a in page.articles})
+def stored_keys(session: Session, pages: Iterable[tuple[str, ParsedPage]]) -> set[tuple[str, str]]:
+    """Which of the pages' articles are stored, as (source, identity key): one
+    look-up per source for several pages, handed to ``store``. One that another
+    worker stores after it is skipped by the insert and stored as a re-post, as
+    after a page's own."""
+    by_source: dict[str, set[str]] = {}
+    for source, page in pages:
+        by_source.setdefault(source, set()).update(identity_key(a) for a in page.articles)
+    return {
+        (source, key)
+        for source, keys in sorted(by_source.items())
+        for key in _stored_among(session, source, keys)
+    }
 
 
-def _stored_among(session: Session, keys: set[str]) -> set[str]:
+def _stored_among(session: Session, source: str, keys: set[str]) -> set[str]:
     # On the session's connection, without flushing the session first: what waits
     # in it (the batch's pages' own rows, changed) says nothing about which
     # articles are stored, and flushes once, when the batch commits.
     ordered, found = sorted(keys), set()
     for start in range(0, len(ordered), 500):  # far under either database's limit
-        chunk = {"keys": ordered[start : start + 500]}
+        chunk = {"source": source, "keys": ordered[start : start + 500]}
         found.update(session.connection().execute(_STORED_KEYS, chunk).scalars())
     return found
 
 
-def _existing(session: Session, keys: list[str], stored: set[str] | None) -> dict[str, Article]:
+def _existing(
+    session: Session, source: str, keys: list[str], stored: set[tuple[str, str]] | None
+) -> dict[str, Article]:
     # Most articles of a page are new: know which keys are stored first, and load
     # (with their tags) only the articles that are.
-    hits = _stored_among(session, set(keys)) if stored is None else set(keys) & stored
+    if stored is None:
+        hits = _stored_among(session, source, set(keys))
+    else:
+        hits = {key for key in keys if (source, key) in stored}
     if not hits:
         return {}
     found = session.scalars(
         select(Article)
-        .where(Article.identity_key.in_(sorted(hits)))
+        .where(Article.source == source, Article.identity_key.in_(sorted(hits)))
         .options(selectinload(Article.tags))
     )
     return {a.identity_key: a for a in found}
@@ -318,7 +332,8 @@ def _store_article(
 ) -> None:
     key = identity_key(parsed)
     digest = content_digest(parsed)
-    existing = session.scalars(select(Article).where(Article.identity_key == key)).first()
+    same = select(Article).where(Article.source == sub.source, Article.identity_key == key)
+    existing = session.scalars(same).first()
     if existing is None:
         article = Article(
             **_article_row(sub, position, key, digest, parsed, page_time, utcnow()),
@@ -329,7 +344,7 @@ def _store_article(
                 session.add(article)
         except IntegrityError:
             # Another worker stored the same article a moment ago: treat it as a re-post.
-            existing = session.scalars(select(Article).where(Article.identity_key == key)).one()
+            existing = session.scalars(same).one()
         else:
             outcome.new += 1
             outcome.feeds |= affected_feeds(article)

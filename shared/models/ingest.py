@@ -85,14 +85,18 @@ class Submission(Base):
         return session.get(cls, submission_id, options=[defer(cls.body)])
 
 class Article(Base):
-    """One article, identified across re-posts by ``identity_key``; ``guid`` never changes."""
+    """One article, identified across re-posts by its source and ``identity_key`` (its
+    headline's); ``guid`` never changes."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_feed_order", "published_at", "id"),)
+    __table_args__ = (
+        Index("ix_articles_feed_order", "published_at", "id"),
+        UniqueConstraint("source", "identity_key", name="uq_articles_source_identity_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str] = mapped_column(String(64), unique=True)
-    identity_key: Mapped[str] = mapped_column(String(64), unique=True)
+    identity_key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     paragraphs: Mapped[list[str]] = mapped_column(JSON)
     content_sha256: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.ingest.processing import Outcome, process_submission
+from services.ingest.updates import feeds_of
 from shared.db import make_engine, make_session_factory
 from shared.models import Article, Submission
 from tests.conftest import FIXTURES, SAMPLE
@@ -178,9 +179,9 @@ def test_articles_stored_by_another_worker_meanwhile_are_re_posts(
     engine = make_engine(db_url)
 
     def existing_then_another_worker(
-        s: Session, keys: list[str], stored: set[str] | None
+        s: Session, source: str, keys: list[str], stored: set[tuple[str, str]] | None
     ) -> dict[str, Article]:
-        found = real_existing(s, keys, stored)
+        found = real_existing(s, source, keys, stored)
         monkeypatch.setattr(processing, "_existing", real_existing)
         with make_session_factory(engine)() as other:
             _, theirs = submit(other, SAMPLE.read_bytes() + b"\n")  # another submission
@@ -220,7 +221,7 @@ def _queued(session: Session, body: bytes, media_type: str = "text/plain") -> st
 
     sid = uuid.uuid4().hex
     sha = hashlib.sha256(body).hexdigest()
-    session.add(Submission(id=sid, body=body, body_sha256=sha, media_type=media_type, source="t"))
+    session.add(Submission(id=sid, body=body, body_sha256=sha, media_type=media_type, source="timesca"))
     session.commit()
     return sid
 
@@ -234,7 +235,7 @@ def _store_group(session: Session, ids: list[str], stored: set[str] | None = Non
     ready = [p for p in prepared if isinstance(p, Prepared) and p.page is not None]
     assert len(ready) == len(ids)
     if stored is None:
-        stored = stored_keys(session, [p.page for p in ready if p.page is not None])
+        stored = stored_keys(session, [(p.sub.source, p.page) for p in ready if p.page is not None])
     outcomes = [store(session, p, commit=False, attempt_at=utcnow(), stored=stored) for p in ready]
     session.commit()
     return outcomes
@@ -260,3 +261,28 @@ def test_a_group_meets_articles_stored_since_its_look_up_as_re_posts(session: Se
     (ours,) = _store_group(session, ids, stored=set())  # the look-up found none
     assert (ours.new, ours.updated, ours.unchanged) == (0, 0, 6)
     assert session.scalar(select(func.count()).select_from(Article)) == 6
+
+
+def test_two_sources_running_the_same_headline_keep_an_article_each(session: Session) -> None:
+    """A wire story run by two outlets under the same headline: one entry for each
+    outlet, each under its own source with its own text; a re-post by one updates
+    its own entry alone."""
+    page = "Tokayev resigns\n\nThe president announced his resignation on {day}{by}.\n"
+    _, first = process_page(session, page.format(day="Monday", by="").encode(), source="timesca")
+    kabar = page.format(day="Monday", by=", Kabar reports").encode()
+    _, second = process_page(session, kabar, source="kabar")
+    assert (first.new, second.new, second.updated, second.unchanged) == (1, 1, 0, 0)
+    later = page.format(day="Tuesday", by=", Kabar reports").encode()
+    _, again = process_page(session, later, source="kabar")
+    assert (again.new, again.updated) == (0, 1)
+    session.expire_all()
+    stored = {a.source: (a.title, a.paragraphs) for a in session.scalars(select(Article))}
+    assert stored == {
+        "timesca": ("Tokayev resigns", ["The president announced his resignation on Monday."]),
+        "kabar": (
+            "Tokayev resigns",
+            ["The president announced his resignation on Tuesday, Kabar reports."],
+        ),
+    }
+    # Only the second outlet's feeds change.
+    assert again.feeds == feeds_of("kabar", [])

@@ -167,7 +167,7 @@ def store_group(session: Session, ids: list[str]) -> list[Outcome]:
     """The pages stored as a batch stores a group: one look-up, one commit."""
     prepared = [prepare(session, sid, counted=True) for sid in ids]
     ready = [p for p in prepared if isinstance(p, Prepared) and p.page is not None]
-    keys = stored_keys(session, [p.page for p in ready if p.page is not None])
+    keys = stored_keys(session, [(p.sub.source, p.page) for p in ready if p.page is not None])
     outcomes = [store(session, p, commit=False, attempt_at=utcnow(), stored=keys) for p in ready]
     session.commit()
     return outcomes
@@ -203,9 +203,9 @@ def test_a_page_checks_what_another_worker_wrote_since_its_look_up(
     others = [theirs, between]
 
     def existing_then_another_worker(
-        s: Session, keys: list[str], known: set[str] | None
+        s: Session, source: str, keys: list[str], known: set[tuple[str, str]] | None
     ) -> dict[str, Article]:
-        found = real_existing(s, keys, known)
+        found = real_existing(s, source, keys, known)
         if s is session:  # not in the other worker's own run
             with make_session_factory(engine)() as other:
                 assert run(other, others.pop(0))[1] == 1

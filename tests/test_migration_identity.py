@@ -1,0 +1,55 @@
+"""Migration 0008: articles are keyed per source. Stored articles are kept as they
+are; afterwards two sources may each hold an article of one headline, one source
+may not hold two."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import make_engine
+from shared.migrate import upgrade
+from tests.support.databases import postgres_database, sqlite_database
+
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+SUBMISSION = text(
+    "INSERT INTO submissions (id, body, body_sha256, media_type, source, status, attempts,"
+    " received_at, article_count, new_article_count, updated_article_count, rate_count)"
+    " VALUES ('s1', :body, 'sha', 'text/plain', 'timesca', 'done', 1, :now, 1, 1, 0, 0)"
+)
+ARTICLE = text(
+    "INSERT INTO articles (guid, identity_key, title, paragraphs, content_sha256, source,"
+    " position, published_at, updated_at, first_submission_id, last_submission_id)"
+    " VALUES (:guid, 'k', 'Tokayev resigns', '[]', 'c', :source, 0, :now, :now, 's1', 's1')"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    ctx = sqlite_database(tmp_path) if request.param == "sqlite" else postgres_database()
+    with ctx as url:
+        yield url
+
+
+def test_articles_are_keyed_per_source_after_0008(empty_database: str) -> None:
+    upgrade(empty_database, "0007")
+    engine = make_engine(empty_database)
+    try:
+        with engine.begin() as conn:
+            conn.execute(SUBMISSION, {"body": b"page", "now": NOW})
+            conn.execute(ARTICLE, {"guid": "urn:uuid:1", "source": "timesca", "now": NOW})
+        upgrade(empty_database, "0008")
+        with engine.begin() as conn:
+            kept = conn.execute(text("SELECT guid, source, title FROM articles")).all()
+            assert [tuple(row) for row in kept] == [("urn:uuid:1", "timesca", "Tokayev resigns")]
+            conn.execute(ARTICLE, {"guid": "urn:uuid:2", "source": "kabar", "now": NOW})
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(ARTICLE, {"guid": "urn:uuid:3", "source": "kabar", "now": NOW})
+    finally:
+        engine.dispose()
