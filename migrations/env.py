@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from shared.db import make_engine
+from shared.migrate import migrating
 from shared.models import Base
 from shared.settings import load_settings
 
@@ -43,7 +44,7 @@ def run_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or load_settings().db_url
     engine = make_engine(url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, migrating(conn):
         _configure(conn)
     engine.dispose()
 

@@ -1,5 +1,5 @@
 """Migration 0008: articles are keyed per source. Stored articles are kept as they
-are; afterwards two sources may each hold an article of one headline, one source
+are, their tags too; afterwards two sources may each hold an article of one headline, one source
 may not hold two."""
 
 from __future__ import annotations
@@ -44,10 +44,24 @@ def test_articles_are_keyed_per_source_after_0008(empty_database: str) -> None:
         with engine.begin() as conn:
             conn.execute(SUBMISSION, {"body": b"page", "now": NOW})
             conn.execute(ARTICLE, {"guid": "urn:uuid:1", "source": "timesca", "now": NOW})
+            conn.execute(
+                text(
+                    "INSERT INTO article_tags (article_id, tag)"
+                    " SELECT id, 'kazakhstan' FROM articles WHERE guid = 'urn:uuid:1'"
+                )
+            )
         upgrade(empty_database, "0008")
         with engine.begin() as conn:
             kept = conn.execute(text("SELECT guid, source, title FROM articles")).all()
             assert [tuple(row) for row in kept] == [("urn:uuid:1", "timesca", "Tokayev resigns")]
+            # SQLite copies the table to change its constraints: the rows that
+            # refer to it (with ON DELETE CASCADE) stay.
+            tags = conn.execute(
+                text(
+                    "SELECT a.guid, t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id"
+                )
+            ).all()
+            assert [tuple(row) for row in tags] == [("urn:uuid:1", "kazakhstan")]
             conn.execute(ARTICLE, {"guid": "urn:uuid:2", "source": "kabar", "now": NOW})
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(ARTICLE, {"guid": "urn:uuid:3", "source": "kabar", "now": NOW})
