@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import column, insert, inspect, select
+from sqlalchemy import table as sa_table
+from sqlalchemy import text as sa_text
 
 from shared.db import make_engine
-from shared.migrate import alembic_config, check, upgrade
-from shared.models import Article, Base, Submission
+from shared.migrate import alembic_config, check, migrating, upgrade
+from shared.models import Article, ArticleTag, Base, RenderedFeed, Submission
 from tests.conftest import BACKENDS
 from tests.support.databases import postgres_database, sqlite_database
 
@@ -53,29 +56,84 @@ def test_0007_gives_stored_articles_the_language_their_letters_tell(fresh_url: s
     when = datetime(2025, 12, 15, tzinfo=UTC)
     engine = make_engine(fresh_url)
     with engine.begin() as conn:
-        conn.execute(
-            insert(Submission.__table__),
-            {
-                "id": "s" * 32, "body": b"", "body_sha256": "0" * 64, "media_type": "text/plain",
-                "source": "test", "status": "done", "attempts": 1, "received_at": when,
-                "article_count": 0, "new_article_count": 0, "updated_article_count": 0,
-                "rate_count": 0,
-            },
-        )  # fmt: skip
-        conn.execute(
-            insert(Article.__table__),
-            [
-                {
-                    "guid": name, "identity_key": name, "title": title, "paragraphs": body,
-                    "content_sha256": "0" * 64, "source": "test", "position": 0,
-                    "published_at": when, "updated_at": when,
-                    "first_submission_id": "s" * 32, "last_submission_id": "s" * 32,
-                }
-                for name, (title, body) in texts.items()
-            ],
-        )  # fmt: skip
+        conn.execute(insert(Submission.__table__), _submission(when))
+        rows = [
+            _article(name, when) | {"title": t, "paragraphs": b} for name, (t, b) in texts.items()
+        ]
+        conn.execute(insert(Article.__table__), rows)
     upgrade(fresh_url)
     with engine.connect() as conn:
         found = dict(conn.execute(select(Article.guid, Article.language)).all())
     engine.dispose()
     assert found == {"english": "en", "russian": "ru", "kazakh": None, "short": None}
+
+
+def _downgrade(url: str, revision: str) -> None:
+    engine = make_engine(url)
+    with engine.connect() as conn, migrating(conn):
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    engine.dispose()
+
+
+def test_0009_numbers_tags_in_article_order_and_drops_tag_archive_pages(fresh_url: str) -> None:
+    upgrade(fresh_url, "0008")
+    when = datetime(2025, 12, 15, tzinfo=UTC)
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(insert(Submission.__table__), _submission(when))
+        conn.execute(
+            insert(Article.__table__),
+            [_article(str(n), when) | {"id": n} for n in (1, 2, 3)],
+        )
+        tags = sa_table("article_tags", column("article_id"), column("tag"))
+        # Stored out of article order, as re-posts tag old articles.
+        for article_id, tag in ((3, "china"), (1, "china"), (2, "china"), (1, "asia")):
+            conn.execute(insert(tags), {"article_id": article_id, "tag": tag})
+        documents = sa_table(
+            "rendered_feeds", *(column(name) for name in ("key", "content_type", "etag")),
+            column("last_modified"), column("as_of"), column("rendered_at"), column("body"),
+        )  # fmt: skip
+        for key in ("tag:china/archive/1.json", "articles/archive/1.json", "tag:china.json"):
+            conn.execute(
+                insert(documents),
+                {"key": key, "content_type": "x", "etag": "e", "last_modified": when,
+                 "as_of": when, "rendered_at": when, "body": b"{}"},
+            )  # fmt: skip
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ArticleTag.id, ArticleTag.article_id, ArticleTag.tag).order_by(ArticleTag.id)
+        ).all()
+        kept = set(conn.execute(select(RenderedFeed.key)).scalars())
+    assert [(a, t) for _, a, t in rows] == [(1, "asia"), (1, "china"), (2, "china"), (3, "china")]
+    assert kept == {"articles/archive/1.json", "tag:china.json"}
+    # New rows come after them.
+    with engine.begin() as conn:
+        conn.execute(insert(ArticleTag.__table__), {"article_id": 2, "tag": "asia"})
+        newest = conn.execute(select(ArticleTag.id).where(ArticleTag.tag == "asia")).scalars()
+        assert max(newest) > max(row.id for row in rows)
+    _downgrade(fresh_url, "0008")
+    with engine.connect() as conn:
+        back = conn.execute(sa_text("SELECT article_id, tag FROM article_tags")).all()
+    engine.dispose()
+    assert len(back) == 5
+
+
+def _submission(when: datetime) -> dict[str, object]:
+    return {
+        "id": "s" * 32, "body": b"", "body_sha256": "0" * 64, "media_type": "text/plain",
+        "source": "test", "status": "done", "attempts": 1, "received_at": when,
+        "article_count": 0, "new_article_count": 0, "updated_article_count": 0,
+        "rate_count": 0,
+    }  # fmt: skip
+
+
+def _article(name: str, when: datetime) -> dict[str, object]:
+    return {
+        "guid": name, "identity_key": name, "title": name, "paragraphs": [],
+        "content_sha256": "0" * 64, "source": "test", "position": 0,
+        "published_at": when, "updated_at": when,
+        "first_submission_id": "s" * 32, "last_submission_id": "s" * 32,
+    }  # fmt: skip

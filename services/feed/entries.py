@@ -21,9 +21,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     String,
     Text,
+    and_,
     bindparam,
     cast,
     exists,
@@ -69,11 +71,20 @@ def _folded_sqlite(element: folded, compiler: SQLCompiler, **kw: object) -> str:
 SEARCH_WINDOW = 10_000
 
 
+def feed_key(spec: FeedSpec) -> ColumnElement[int]:
+    """What orders a feed's entries and cuts its archive pages: when each joined the
+    feed. An article's id for the feeds it is in from the start (all articles, its
+    source), and for a tag feed the id of its tag row: an article tagged later
+    joins the tag's newest entries, not the archived ones it was stored among."""
+    return ArticleTag.id if spec.kind == feed_names.TAG else Article.id
+
+
 def _filtered(spec: FeedSpec, words: tuple[str, ...] = ()) -> Select[tuple[Article]]:
     query = select(Article)
     if spec.kind == feed_names.TAG:
-        query = query.where(
-            exists().where(ArticleTag.article_id == Article.id, ArticleTag.tag == spec.value)
+        # An article holds a tag once: one row each.
+        query = query.join(
+            ArticleTag, and_(ArticleTag.article_id == Article.id, ArticleTag.tag == spec.value)
         )
     elif spec.kind == feed_names.SOURCE:
         query = query.where(Article.source == spec.value)
@@ -101,51 +112,56 @@ def source_exists(session: Session, source: str) -> bool:
     return session.scalar(select(exists().where(Article.source == source))) or False
 
 
-def count_articles(session: Session, spec: FeedSpec) -> int:
+def every_nth_key(session: Session, spec: FeedSpec, after: int, n: int) -> list[int]:
+    """The key of every ``n``-th entry of the feed after key ``after``, in order: where
+    the archive pages that have filled since ``after`` end (``archive_cuts``)."""
     # Plain statements on the session's connection: no ORM objects are wanted.
-    return int(session.connection().scalar(_count_statement(spec)) or 0)
+    rows = session.connection().execute(_every_nth(spec, n), {"after": after})
+    return [int(key) for key in rows.scalars()]
 
 
-# Statements are built once per feed (and page, or search): building one costs
-# more than running it on a 50-row feed.
+# Statements are built once per feed (and page size, or search): building one
+# costs more than running it on a 50-row feed.
 @functools.lru_cache(maxsize=256)
-def _count_statement(spec: FeedSpec) -> Select[tuple[int]]:
-    if spec.kind == feed_names.TAG:
-        # An article holds a tag once (the key) and a tag row has its article
-        # (a foreign key): counted in the tag's index, not by a look-up per article.
-        return select(func.count()).select_from(ArticleTag).where(ArticleTag.tag == spec.value)
-    sub = _filtered(spec).with_only_columns(Article.id).subquery()
-    return select(func.count()).select_from(sub)
+def _every_nth(spec: FeedSpec, n: int) -> Select[tuple[int]]:
+    key = feed_key(spec)
+    members = _filtered(spec).with_only_columns(key.label("key")).where(key > bindparam("after"))
+    sub = members.subquery()
+    numbered = select(sub.c.key, func.row_number().over(order_by=sub.c.key).label("n")).subquery()
+    return select(numbered.c.key).where(numbered.c.n % n == 0).order_by(numbered.c.key)
 
 
 @functools.lru_cache(maxsize=256)
 def _current_versions(spec: FeedSpec, limit: int, words: tuple[str, ...]) -> Select:
     versions = _filtered(spec, words).with_only_columns(*_VERSION)
-    return versions.order_by(Article.id.desc()).limit(limit)
+    return versions.order_by(feed_key(spec).desc()).limit(limit)
 
 
 @functools.lru_cache(maxsize=256)
-def _archive_versions(spec: FeedSpec, page: int, page_size: int) -> Select:
+def _archive_versions(spec: FeedSpec) -> Select:
+    key = feed_key(spec)
     versions = _filtered(spec).with_only_columns(*_VERSION)
-    return versions.order_by(Article.id.asc()).offset((page - 1) * page_size).limit(page_size)
+    return versions.where(key > bindparam("after"), key <= bindparam("last")).order_by(key.asc())
 
 
 def current_articles(
     session: Session, spec: FeedSpec, base_url: str, limit: int, words: tuple[str, ...] = ()
 ) -> list[FeedEntry]:
-    """The newest ``limit`` entries in first-seen order, newest first.
+    """The newest ``limit`` entries in the order they joined the feed, newest first.
 
-    First-seen order (the id) is what archive pages are cut by, so the newest
-    page-size entries always include every entry not yet in a full archive.
+    That order (``feed_key``) is what archive pages are cut by, so the newest
+    page-size entries always include every entry not yet in an archive page.
     """
     return _entries(session, _current_versions(spec, limit, tuple(words)), base_url)
 
 
 def archive_articles(
-    session: Session, spec: FeedSpec, base_url: str, page: int, page_size: int
+    session: Session, spec: FeedSpec, base_url: str, after: int, last: int
 ) -> list[FeedEntry]:
-    """Archive page ``page`` (1 = the oldest entries), newest first within the page."""
-    return _entries(session, _archive_versions(spec, page, page_size), base_url)[::-1]
+    """The archive page of the entries keyed above ``after`` up to ``last``
+    (``archive_cuts``), newest first."""
+    versions = _archive_versions(spec)
+    return _entries(session, versions, base_url, {"after": after, "last": last})[::-1]
 
 
 # What names one version of an article: a different value is a different entry.
@@ -210,10 +226,12 @@ def _tags(listed: str | None, dialect: str) -> list[str]:
     return tags
 
 
-def _entries(session: Session, versions: Select, base_url: str) -> list[FeedEntry]:
-    """The entries of the articles ``versions`` selects, in its order."""
+def _entries(
+    session: Session, versions: Select, base_url: str, params: dict[str, int] | None = None
+) -> list[FeedEntry]:
+    """The entries of the articles ``versions`` selects (with ``params``), in its order."""
     connection = session.connection()
-    wanted = [(*row, base_url) for row in connection.execute(versions).all()]
+    wanted = [(*row, base_url) for row in connection.execute(versions, params or {}).all()]
     found: dict[int, FeedEntry] = {}
     missing = []
     for version in wanted:

@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.feed import catalog
-from services.feed.entries import archive_articles, count_articles
+from services.feed.archive_cuts import cut_pages, page_bounds
+from services.feed.entries import archive_articles
 from services.feed.paths import archive_key, archive_url, feed_key, feed_url, url_path
 from services.feed.query import FeedQuery
 from services.feed.render import FORMATS, MEDIA_TYPES, assemble_formats
@@ -42,9 +43,11 @@ log = logging.getLogger(__name__)
 
 
 def full_archive_pages(session: Session, settings: Settings, spec: FeedSpec) -> int:
+    """How many archive pages the feed has, cutting those that have filled
+    (``archive_cuts``: written in the session's transaction)."""
     if not catalog.has_archives(spec):
         return 0
-    return count_articles(session, spec) // settings.feed_page_size
+    return cut_pages(session, spec, settings.feed_page_size)
 
 
 def _meta(
@@ -140,8 +143,11 @@ def _assemble(
 def build_archive(
     session: Session, settings: Settings, spec: FeedSpec, page: int, pages: int
 ) -> tuple[dict[str, bytes], datetime]:
-    """Archive page ``page`` of ``pages`` full pages, in every format."""
-    entries = archive_articles(session, spec, settings.base_url, page, settings.feed_page_size)
+    """Archive page ``page`` of ``pages`` cut pages, in every format."""
+    bounds = page_bounds(session, spec, page)
+    if bounds is None:  # a caller's bug: pages come from full_archive_pages
+        raise ValueError(f"{spec.name} has no archive page {page}")
+    entries = archive_articles(session, spec, settings.base_url, *bounds)
     newest = _newest(entries)
     metas = {}
     for fmt in FORMATS:

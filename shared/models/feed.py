@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import Base, UTCDateTime
@@ -26,3 +26,19 @@ class RenderedFeed(Base):
     # Last: SQLite reaches a column past a large value through its overflow
     # pages, and most questions asked of this table are about the small ones.
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArchiveCut(Base):
+    """Where one RFC 5005 archive page of an article feed ends, fixed when it is cut.
+
+    Page ``page`` holds the feed's entries whose key (the article's id; for a
+    tag feed, when it joined the tag: ``ArticleTag.id``) is above the previous
+    page's ``last_key`` and at most its own. Entries leaving or joining the feed
+    later change no other page's bounds: they were cut by keys, not positions.
+    """
+
+    __tablename__ = "archive_cuts"
+
+    feed: Mapped[str] = mapped_column(String(255), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_key: Mapped[int] = mapped_column(Integer)

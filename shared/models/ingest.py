@@ -122,11 +122,17 @@ class Article(Base):
 
 class ArticleTag(Base):
     __tablename__ = "article_tags"
-    __table_args__ = (Index("ix_article_tags_tag", "tag", "article_id"),)
-
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    __table_args__ = (
+        UniqueConstraint("article_id", "tag"),
+        # A tag feed's entries in the order they joined it.
+        Index("ix_article_tags_tag", "tag", "id"),
     )
-    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    # The order in which articles joined tags: a tag feed's order, and what its
+    # archive pages are cut by. An article tagged later comes after the tag's
+    # entries so far, not among its archived ones (``services.feed.archive_cuts``).
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(64))
 
     article: Mapped[Article] = relationship(back_populates="tags")
