@@ -10,10 +10,11 @@ body is kept), so nothing out of range is ever stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import zip_longest
 
 from shared.settings import Settings
 
@@ -97,17 +98,20 @@ def page_problems(
     rates: list[tuple[str, str, str]],
     bounds: Bounds,
     received: datetime,
+    modified: Sequence[datetime | None] = (),
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(JSON path, message) for each value of a page out of its range.
 
     ``rates`` holds (pair, rate text, change text) in page order;
-    ``published`` one entry per article, in page order.
+    ``published`` and ``modified`` one entry per article, in page order.
     """
     if page_date is not None and (why := bounds.date_problem(page_date, received)):
         yield ("page_date",), why
-    for index, when in enumerate(published):
+    for index, (when, changed) in enumerate(zip_longest(published, modified)):
         if when is not None and (why := bounds.date_problem(when, received)):
             yield ("articles", index, "published"), why
+        if changed is not None and (why := bounds.date_problem(changed, received)):
+            yield ("articles", index, "modified"), why
     for index, (pair, text, change) in enumerate(rates):
         if why := bounds.rate_problem(text):
             yield ("rates", index, "rate"), f"{pair} {why}"

@@ -3,6 +3,7 @@ bounds they must keep, the time its ticker was observed, its snapshot's payload.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from services.ingest.parsing import ParsedPage, ParseError
@@ -19,10 +20,38 @@ def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
         [(q.pair, format(q.rate, "f"), q.change) for q in page.quotes],
         bounds,
         received,
+        [a.modified for a in page.articles],
     )
     for path, message in problems:
         field = "/".join(str(p) for p in path)
         raise ParseError(f"{field}: {message}")
+
+
+def settle_times(page: ParsedPage, received: datetime) -> ParsedPage:
+    """A text or HTML page's article times, none later than the page's receipt.
+
+    Read off the page, a later time is a misreading (a local time taken as UTC,
+    an event's date under its headline): the story was published, or last
+    changed, by the time it was received. A JSON page states its times as
+    fields, which are checked, not moved.
+    """
+    if received.tzinfo is None:  # SQLite hands stored times back naive, in UTC
+        received = received.replace(tzinfo=UTC)
+    if all(_before(a.published, received) and _before(a.modified, received) for a in page.articles):
+        return page
+    articles = tuple(
+        replace(
+            a,
+            published=a.published if _before(a.published, received) else received,
+            modified=a.modified if _before(a.modified, received) else received,
+        )
+        for a in page.articles
+    )
+    return replace(page, articles=articles)
+
+
+def _before(when: datetime | None, received: datetime) -> bool:
+    return when is None or when <= received
 
 
 def snapshot_payload(

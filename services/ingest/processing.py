@@ -20,8 +20,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from services.ingest.identity import content_digest, identity_key
-from services.ingest.page_values import check_bounds, observed_at_of, snapshot_payload
-from services.ingest.parsing import ParsedArticle, ParsedPage, ParseError, parse_page
+from services.ingest.page_values import (
+    check_bounds,
+    observed_at_of,
+    settle_times,
+    snapshot_payload,
+)
+from services.ingest.parsing import (
+    ParsedArticle,
+    ParsedPage,
+    ParseError,
+    is_json_media_type,
+    parse_page,
+)
 from services.ingest.updates import Seen, affected_feeds, apply_page, feeds_of
 from shared import contracts
 from shared.bounds import Bounds
@@ -94,6 +105,8 @@ def prepare(
         session.commit()
     try:
         page = parse_page(sub.body, sub.media_type)
+        if not is_json_media_type(sub.media_type):
+            page = settle_times(page, sub.received_at)
         check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
         return Prepared(sub, None, f"cannot parse the page: {exc}")

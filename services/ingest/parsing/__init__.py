@@ -28,6 +28,7 @@ __all__ = [
     "Quote",
     "SchemaError",
     "checked_json_document",
+    "is_json_media_type",
     "page_json_schema",
     "parse_page",
     "validate_json_document",
@@ -47,12 +48,20 @@ def parse_page(body: bytes, media_type: str) -> ParsedPage:
         return with_detected_languages(_parse(body, media_type))
 
 
+def is_json_media_type(media_type: str) -> bool:
+    """Whether a page of ``media_type`` is a JSON document (its values are fields)."""
+    kind = media_type.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        return True
+    return kind.startswith("application/") and kind.endswith("+json")
+
+
 def _parse(body: bytes, media_type: str) -> ParsedPage:
     kind = media_type.split(";", 1)[0].strip().lower()
     if kind == "text/plain":
         return parse_text(decode_body(body))
     if kind in ("text/html", "application/xhtml+xml"):
         return parse_html(*clean_utf8_tags(body))
-    if kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json")):
+    if is_json_media_type(kind):
         return parse_json(body)
     raise ParseError(f"unsupported media type {media_type!r}: send one of {', '.join(MEDIA_TYPES)}")

@@ -59,21 +59,27 @@ _DATELINE_OPENING = re.compile(
 )
 MAX_DATELINE = 60
 # Where and through whom, with no day: "Bishkek, 24.kg news agency", "BISHKEK
-# (Kabar)", "Ташкент, ИА «Дунё»". A dateline's kind: it stays in the story.
+# (Kabar)", "Ташкент, ИА «Дунё»". A dateline's kind: it stays in the story. The
+# place is capitalised, what names the agency starts with no lower-case word,
+# and a bracket follows a place in capitals alone: "Inflation Slows (Chart)"
+# and "Uzbekistan, Kyrgyzstan create water agency" are headlines.
 _PLACE = rf"[{_UPPER}][\w'’\-]+(?:[ \-][{_UPPER}][\w'’\-]+){{0,2}}"
+_CAPS_PLACE = rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}}){{0,2}}"
+_AGENCY_NAME = r"[^\s,!?a-zа-яё][^\s,!?]*"
 _AGENCY_LINE = re.compile(
-    rf"{_PLACE}(?:,\s+(?:[^\s,!?]+\s+){{0,3}}(?:news\s+agency|agency|информационное\s+агентство)"
-    rf"|,\s+ИА\s+[^,.!?]{{2,30}}|\s+\([^()]{{2,30}}\))\s*",
-    re.IGNORECASE,
+    rf"(?:{_PLACE},\s+(?:{_AGENCY_NAME}\s+){{0,3}}(?i:news\s+agency|информационное\s+агентство)"
+    rf"|{_PLACE},\s+ИА\s+[^,.!?]{{2,30}}"
+    rf"|{_CAPS_PLACE}\s+\([^()]{{2,30}}\))\s*"
 )
-
-
+# The place and the agency of a credit line ("Astana, Kazinform").
+_PLACE_AGENCY = re.compile(rf"{_PLACE},\s+{_AGENCY_NAME}(?:\s+{_AGENCY_NAME})?")
 # A credit line: where and for whom, then who: "Bishkek, 24.kg news agency, by
 # Anastasia Bengard", "TASHKENT (Kun.uz) — by Dilnoza Azimova". What stands
-# before "by" has no sentence's end in it (a dot inside a name, "24.kg", is
-# none), so prose ("…, said by …") is no credit.
+# before "by" must be a dateline or a place and an agency, and a credit ends
+# without a full stop: "The law was vetoed on Friday, by President Japarov."
+# and "The Path of Abai, by Mukhtar Auezov" are prose and a title.
 _CREDIT = re.compile(
-    rf"[{_UPPER}](?:[^.!?:;\n]|\.(?=\S)){{1,60}}?(?:,\s*|\s+[—–-]\s+)(?:by|By|BY)\s+"
+    rf"(?P<credit>[^\n]{{2,80}}?)(?:,\s*|\s+[—–-]\s+)(?:by|By|BY)\s+"
     rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,4}})\s*"
 )
 
@@ -84,10 +90,22 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
         return None
     match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAw" else None
     if match is None and ("by " in line or "By " in line or "BY " in line):
-        match = _CREDIT.fullmatch(line)
+        match = _credit(line)
     if match is None:
         return None
     return tuple(name.strip() for name in _SPLIT_NAMES.split(match["names"]) if name.strip())
+
+
+def _credit(line: str) -> re.Match[str] | None:
+    if line.endswith("."):
+        return None
+    match = _CREDIT.fullmatch(line)
+    if match is None:
+        return None
+    credit = match["credit"]
+    if is_dateline(credit) or _PLACE_AGENCY.fullmatch(credit) is not None:
+        return match
+    return None
 
 
 def is_dateline(line: str) -> bool:

@@ -22,7 +22,8 @@ _CHROME_START = re.compile(
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
-    r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$|reading\s+time\b|время\s+чтения\b"
+    r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"
+    r"|(?:reading\s+time|время\s+чтения)\s*:?\s*\d+\s*(?:min\w*|мин\w*)\.?\s*$"
     r"|\d[\d\s\u00a0]*\s+(?:views|просмотр(?:ов|а)?)\s*$"
     # Labels standing alone.
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
 _MONTHS = {
@@ -36,7 +36,8 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 # "… at 10:45 am", "… | 14:05").
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
+    r"(?:\s+(?P<zone>[a-z]{2,5}))?)?"
 )
 # At the head of a page only, its place or name may stand before the date:
 # "Bishkek, 2 December 2026", "CENTRAL ASIA DAILY — 3 March 2026". Under a
@@ -64,13 +65,16 @@ YEAR = re.compile(r"\d{4}")
 
 
 class DateLine(NamedTuple):
-    """What a date line states: its day, the instant when it gives a time of day
-    (taken as UTC, as a time without a zone is everywhere else), and whether it
-    says when the story was updated rather than published."""
+    """What a date line states: its day; the instant, at its time of day in the
+    zone it names (a time without a zone is taken as UTC, as everywhere else;
+    midnight UTC without a time); whether it says when the story was updated
+    rather than published; and whether it is a time alone ("14:35"), whose day
+    is the page's."""
 
     day: date
     at: datetime
     updated: bool
+    clock_only: bool = False
 
 
 def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
@@ -99,7 +103,7 @@ TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?
 
 def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     """A story's time stated alone ("14:35"), on ``day``: the page's date."""
-    return DateLine(day, _instant(day, match), False)
+    return DateLine(day, _instant(day, match), False, True)
 
 
 def _instant(day: date, match: re.Match[str]) -> datetime:
@@ -111,7 +115,19 @@ def _instant(day: date, match: re.Match[str]) -> datetime:
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+    zone = _ZONES.get((match.groupdict().get("zone") or "").upper(), UTC)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+
+
+# Zones pages name after a time: the region's, Moscow's, and the common ones.
+_ZONES = {
+    name: timezone(timedelta(hours=hours))
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "MSK": 3, "ALMT": 5, "AQTT": 5, "UZT": 5, "TJT": 5,
+        "TMT": 5, "KGT": 6, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "BST": 1,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7,
+    }.items()
+}  # fmt: skip
 
 
 def _day(match: re.Match[str]) -> date | None:
@@ -165,4 +181,9 @@ def parse_iso_datetime(value: str) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        # Stored in UTC: "9999-12-31T23:59:59-05:00" has no such instant.
+        parsed.astimezone(UTC)
+    except OverflowError:
+        return None
     return parsed

@@ -39,6 +39,8 @@ _PARTICLES = frozenset(
 # Elements holding one author's name each, then containers of a printed byline.
 _AUTHOR_ELEMENTS = '[rel~="author" i], [itemprop="author"]'
 _BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i]'
+# Either kind, in one query.
+BYLINE_SELECTOR = f"{_AUTHOR_ELEMENTS}, {_BYLINE_ELEMENTS}"
 # A lone word in capitals after a name is a credential ("MS", "RDN").
 _CREDENTIAL = re.compile(r"[A-Z]{1,4}")
 

@@ -17,7 +17,7 @@ from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .dates import parse_iso_datetime
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
-from .html_story_meta import BoxMeta, story_box, story_draft
+from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
 from .model import ParsedArticle
 from .notes import Notes
@@ -259,7 +259,7 @@ class FrontPage:
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
         # Bylines the stories print outside a paragraph ("<span class=author>").
-        bylines = BoxMeta(self.tree, self.tree, elements, times=False).authors
+        bylines = BoxMeta(self.tree, self.tree, [[e] for e in elements], times=False).authors
         for element, authors in zip(elements, bylines, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.
             parts, tags = _ARTICLE_PARTS.elements(element)
@@ -343,12 +343,8 @@ class FrontPage:
             elif current is not None and node.mem_id in leaves:
                 current.append(node)
         found = []
-        heads = [None, *(heading for heading, _, _ in drafts), None]
-        meta = BoxMeta(
-            self.tree,
-            scope,
-            [story_box(h, *heads[k : k + 3 : 2], self.ancestry) for k, h in enumerate(heads[1:-1])],
-        )
+        boxes = story_boxes([heading for heading, _, _ in drafts], self.ancestry)
+        meta = BoxMeta(self.tree, scope, boxes)
         for k, (heading, title, blocks) in enumerate(drafts):
             # A list item that is one link and nothing else is the page's
             # (a menu, a share bar, "Read also" and its list of stories):

@@ -19,7 +19,7 @@ from .articles import Draft
 from .bylines import byline_authors
 from .clean import squash_space
 from .dates import parse_iso_datetime
-from .html_byline import author_names
+from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
 
 # Cards nest a headline a few elements deep (a link in a heading in a title
@@ -28,10 +28,20 @@ _MAX_LEVELS = 4
 _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # How far up from a time or a byline element its box is looked for.
 _MAX_DEPTH = 12
-_BYLINES = (
-    '[rel~="author" i], [itemprop="author"], [class*="byline" i], [id*="byline" i],'
-    ' [class*="author" i]'
-)
+
+
+def story_boxes(headings: Sequence[LexborNode], ancestry: Ancestry) -> list[list[LexborNode]]:
+    """Each story's box (``story_box``), its headline given in document order."""
+    last = len(headings) - 1
+    return [
+        story_box(
+            heading,
+            headings[k - 1] if k else None,
+            headings[k + 1] if k < last else None,
+            ancestry,
+        )
+        for k, heading in enumerate(headings)
+    ]
 
 
 def story_box(
@@ -39,11 +49,12 @@ def story_box(
     before: LexborNode | None,
     after: LexborNode | None,
     ancestry: Ancestry,
-) -> LexborNode | None:
-    """The outermost element around ``heading``, a few levels up at most, that
-    holds neither of its neighbouring headings (``before``, ``after``): the
-    story's own box, or None when its parent holds another story already."""
-    box = None
+) -> list[LexborNode]:
+    """The elements around ``heading``, from its parent up, a few levels at most,
+    that hold neither of its neighbouring headings (``before``, ``after``): the
+    story's own box and the boxes within it, innermost first (none when its
+    parent holds another story already)."""
+    levels: list[LexborNode] = []
     node = heading.parent
     for _ in range(_MAX_LEVELS):
         if node is None or node.tag in _NEVER_A_BOX:
@@ -52,46 +63,62 @@ def story_box(
             after is not None and ancestry.contains(node, after)
         ):
             break
-        box = node
+        levels.append(node)
         node = node.parent
-    return box
+    return levels
 
 
 class BoxMeta:
-    """The first time and the byline printed in each of a page's story boxes."""
+    """The time and the byline printed nearest each story's headline, in its box.
+
+    Of the times (and bylines) in a story's box, the one in the innermost of
+    its levels is the story's (then the first): a card's own time, not that of
+    a widget the box also holds.
+    """
 
     def __init__(
         self,
         tree: LexborHTMLParser,
         scope: LexborHTMLParser | LexborNode,
-        boxes: Sequence[LexborNode | None],
+        boxes: Sequence[Sequence[LexborNode]],
         *,
         times: bool = True,
     ) -> None:
         """``scope``: where the boxes are; ``times``: look for the boxes' times too."""
-        self._index = {box.mem_id: k for k, box in enumerate(boxes) if box is not None}
+        self._index = {
+            node.mem_id: (k, level)
+            for k, levels in enumerate(boxes)
+            for level, node in enumerate(levels)
+        }
         self.times: list[datetime | None] = [None] * len(boxes)
         self.authors: list[tuple[str, ...]] = [()] * len(boxes)
         if not self._index:
             return
+        best_time = [_MAX_LEVELS] * len(boxes)
+        best_byline = [_MAX_LEVELS] * len(boxes)
         for node in tree.tags("time") if times else ():
-            k = self._box_of(node)
-            if k is not None and self.times[k] is None:
-                self.times[k] = parse_iso_datetime(node.attributes.get("datetime") or "")
-        for node in scope.css(_BYLINES):
-            k = self._box_of(node)
-            if k is not None and not self.authors[k]:
+            found = self._box_of(node)
+            if found is not None and found[1] < best_time[found[0]]:
+                when = parse_iso_datetime(node.attributes.get("datetime") or "")
+                if when is not None:
+                    self.times[found[0]], best_time[found[0]] = when, found[1]
+        for node in scope.css(BYLINE_SELECTOR):
+            found = self._box_of(node)
+            if found is not None and found[1] < best_byline[found[0]]:
                 # Each piece of text of its own: "By", the name's link, a date.
-                self.authors[k] = tuple(author_names(node.text(separator="|")))
+                names = tuple(author_names(node.text(separator="|")))
+                if names:
+                    self.authors[found[0]], best_byline[found[0]] = names, found[1]
 
-    def _box_of(self, node: LexborNode) -> int | None:
+    def _box_of(self, node: LexborNode) -> tuple[int, int] | None:
+        """The story whose box holds ``node``, and the level that does."""
         current = node.parent
         for _ in range(_MAX_DEPTH):
             if current is None:
                 return None
-            k = self._index.get(current.mem_id)
-            if k is not None:
-                return k
+            found = self._index.get(current.mem_id)
+            if found is not None:
+                return found
             current = current.parent
         return None
 

@@ -100,10 +100,11 @@ def checked_json_document(
             _error(path, message)
             for path, message in page_problems(
                 _page_date(document),
-                [_published(a) for a in document.get("articles") or ()],
+                [_stamp(a, "published") for a in document.get("articles") or ()],
                 [(r["pair"], r["rate"], r["change"]) for r in document.get("rates") or ()],
                 bounds or Bounds(),
                 received or datetime.now(UTC),
+                [_stamp(a, "modified") for a in document.get("articles") or ()],
             )
         ]
         return document, errors[:MAX_REPORTED_ERRORS]
@@ -186,8 +187,8 @@ def _page_date(document: dict[str, Any]) -> Any:
     return parse_iso_date(text) if text else None
 
 
-def _published(article: dict[str, Any]) -> datetime | None:
-    text = article.get("published")
+def _stamp(article: dict[str, Any], name: str) -> datetime | None:
+    text = article.get(name)
     return parse_iso_datetime(text) if text else None
 
 
@@ -299,12 +300,13 @@ def _semantic_errors(document: Any) -> Iterable[tuple[tuple[str | int, ...], str
         title = article.get("title")
         if isinstance(title, str) and title.strip() and not squash_space(strip_forbidden(title)):
             yield ("articles", index, "title"), "has no visible characters"
-        published = article.get("published")
-        if isinstance(published, str) and parse_iso_datetime(published) is None:
-            yield (
-                ("articles", index, "published"),
-                (f"{json.dumps(published)[:80]} is not a valid date-time"),
-            )
+        for name in ("published", "modified"):
+            stamp = article.get(name)
+            if isinstance(stamp, str) and parse_iso_datetime(stamp) is None:
+                yield (
+                    ("articles", index, name),
+                    (f"{json.dumps(stamp)[:80]} is not a valid date-time"),
+                )
         url = article.get("url")
         if isinstance(url, str):
             try:

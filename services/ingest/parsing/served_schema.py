@@ -46,8 +46,9 @@ def served_page_schema(bounds: Bounds, now: datetime | None = None) -> dict[str,
     years = number_range_pattern(max(1, earliest.year + 1), min(9999, latest.year - 1))
     page_date = schema["properties"]["page_date"]
     page_date["pattern"] = f"^{years}-[0-9]{{2}}-[0-9]{{2}}$"
-    published = schema["$defs"]["article"]["properties"]["published"]
-    published["pattern"] = published["pattern"].replace("^[0-9]{4}", f"^{years}", 1)
+    for name in ("published", "modified"):
+        stamp = schema["$defs"]["article"]["properties"][name]
+        stamp["pattern"] = stamp["pattern"].replace("^[0-9]{4}", f"^{years}", 1)
     fraction = (
         f"(\\.[0-9]{{1,{bounds.rate_fraction_digits}}})?" if bounds.rate_fraction_digits else ""
     )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
 from .articles import Draft, build_articles, is_page_furniture
@@ -53,7 +52,7 @@ def parse_text(text: str) -> ParsedPage:
         if not line:
             after_break = True
             continue
-        if not line[0].isascii():
+        if opens_with_mark(line):
             line = without_symbols(line)
         ticker = tickers.parse(line)
         if ticker is not None:
@@ -115,27 +114,49 @@ BEFORE_HEADLINES = "before the first headline"
 _HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=[^\W\d_])")
 
 
-# Symbols a digest sets before its items: flags, emoji, ■ ▶ ●.
-_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Mn", "Cf"})
+# Marks a digest sets before its items: flags and other emoji, arrows, shapes
+# and dingbats (■ ▶ ● ★ ✅), with the joiners and selectors emoji are built
+# with. Letter-like symbols ("№ 1", "℃") and "©" are words of the text.
+_MARK_RANGES = (
+    ("\u2190", "\u21ff"),  # arrows
+    ("\u2300", "\u23ff"),  # technical: ⏰ ⌚
+    ("\u25a0", "\u27bf"),  # shapes, symbols, dingbats
+    ("\u2b00", "\u2bff"),  # more arrows and shapes
+    ("\U0001f000", "\U0001faff"),  # emoji, flags' regional letters
+)
+_MARK_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # joiner, selectors, keycap
+# A line opening with more mark groups than this is not a digest's item.
+_MAX_MARK_GROUPS = 8
+
+
+def opens_with_mark(line: str) -> bool:
+    """Whether ``line`` may open with a mark: a non-ASCII character first, or a
+    keycap ("1️⃣")."""
+    return not line[0].isascii() or line[1:2] in ("\ufe0f", "\u20e3")
 
 
 def without_symbols(line: str) -> str:
-    """``line`` less the emoji or symbols it opens with ("🇰🇿 Kazakhstan raises …"),
-    when a space parts them from its text; a digest's marks are no words of its
-    headlines or paragraphs."""
-    text = line
-    while True:
-        end = 0
-        while end < len(text) and _is_mark(text[end]):
-            end += 1
-        if not end or end == len(text) or not text[end].isspace():
-            return text if text.strip() else line
-        text = text[end:].lstrip()
+    """``line`` less the marks it opens with ("🇰🇿 Kazakhstan raises …", "1️⃣ …"),
+    each group parted from what follows by a space; read in one pass."""
+    end, size = 0, len(line)
+    for _ in range(_MAX_MARK_GROUPS):
+        mark = end
+        while mark < size and _is_mark(line, mark):
+            mark += 1
+        if mark in (end, size) or not line[mark].isspace():
+            break
+        while mark < size and line[mark].isspace():
+            mark += 1
+        end = mark
+    return line[end:] if 0 < end < size else line
 
 
-def _is_mark(char: str) -> bool:
-    # Past Latin-1: "©" and "®" open notices, which say what they are with them.
-    return char >= "\u2000" and unicodedata.category(char) in _SYMBOL_CATEGORIES
+def _is_mark(line: str, at: int) -> bool:
+    char = line[at]
+    if char in _MARK_PARTS or any(low <= char <= high for low, high in _MARK_RANGES):
+        return True
+    # A keycap's digit, "#" or "*": "1️⃣".
+    return char in "0123456789#*" and line[at + 1 : at + 2] in ("\ufe0f", "\u20e3")
 
 
 def _without_prefix(headline: str) -> str:
@@ -288,8 +309,14 @@ def _articles(
 def _date(draft: Draft, when: DateLine) -> None:
     if when.updated:
         draft.modified = draft.modified or when.at
-    else:
-        draft.published = draft.published or when.at
+    elif draft.published is None:
+        draft.published = when.at
+    elif when.clock_only and draft.published.timetz() == _MIDNIGHT_UTC:
+        # "1 December 2026", then "14:35": the time of that day, not the page's.
+        draft.published = datetime.combine(draft.published.date(), when.at.timetz())
+
+
+_MIDNIGHT_UTC = time(0, tzinfo=UTC)
 
 
 def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:

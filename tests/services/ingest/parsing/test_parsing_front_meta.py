@@ -86,3 +86,29 @@ def test_a_byline_outside_every_story_box_is_nobodys() -> None:
             datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
         ),
     ]
+
+
+def test_a_cards_own_time_and_byline_before_a_widgets_beside_it() -> None:
+    # The last card's box reaches up to a wrapper that also holds a columnist
+    # widget: the card's own time and byline, nearest its headline, are its.
+    html = (
+        "<html><body><main><section>"
+        + CARD.format(n=1, title="Tashkent opens a new metro line", author="Lola Saidova")
+        + '<div class="wrap"><div class="today"><time datetime="2026-11-20T00:00:00Z">Today'
+        '</time><span class="author">By Nurlan Abdrakhmanov</span></div>'
+        + CARD.format(n=2, title="Bishkek limits trucks in the centre", author="Maria Petrova")
+        + "</div></section></main></body></html>"
+    )
+    page = parse(html)
+    assert [(a.title, a.authors, a.published) for a in page.articles] == [
+        (
+            "Tashkent opens a new metro line",
+            ("Lola Saidova",),
+            datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+        ),
+        (
+            "Bishkek limits trucks in the centre",
+            ("Maria Petrova",),
+            datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
+        ),
+    ]

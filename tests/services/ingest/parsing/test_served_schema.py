@@ -49,3 +49,17 @@ def test_what_the_served_schema_allows_the_api_accepts(
 def test_a_narrower_configuration_narrows_the_served_rate() -> None:
     schema = served_page_schema(Bounds(rate_integer_digits=3, rate_fraction_digits=0), NOW)
     assert schema["$defs"]["rate"]["properties"]["rate"]["pattern"] == "^0*[0-9]{1,3}$"
+
+
+@pytest.mark.parametrize("name", ["published", "modified"])
+@pytest.mark.parametrize(
+    ("stamp", "served_ok"), [("2025-06-01T10:00:00Z", True), ("0003-03-01T00:01:00Z", False)]
+)
+def test_an_articles_times_are_narrowed_to_the_window(
+    name: str, stamp: str, served_ok: bool
+) -> None:
+    bounds = Bounds()
+    validator = Draft202012Validator(served_page_schema(bounds, NOW))
+    doc = {"articles": [{"title": "Rates hold", "paragraphs": ["x"], name: stamp}]}
+    assert validator.is_valid(doc) is served_ok
+    assert (validate_json_document(json.dumps(doc).encode(), bounds, NOW) == []) is served_ok
