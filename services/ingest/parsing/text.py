@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
@@ -252,7 +253,7 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
 
 
 def _articles(
-    lines: list[_Line], notes: Notes, dated: list[tuple[int, DateLine]] = ()  # type: ignore[assignment]
+    lines: list[_Line], notes: Notes, dated: Sequence[tuple[int, DateLine]] = ()
 ) -> tuple[ParsedArticle, ...]:
     """``dated``: the page's date lines, each with the place of the line it stands before."""
     continues = _wrapped(lines)
