@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import column, insert, inspect, select
 from sqlalchemy import table as sa_table
 from sqlalchemy import text as sa_text
+from sqlalchemy.exc import IntegrityError
 
 from shared.db import make_engine
 from shared.migrate import alembic_config, check, migrating, upgrade
@@ -137,3 +138,54 @@ def _article(name: str, when: datetime) -> dict[str, object]:
         "published_at": when, "updated_at": when,
         "first_submission_id": "s" * 32, "last_submission_id": "s" * 32,
     }  # fmt: skip
+
+
+# 0008: articles keyed per source. Stored articles are kept as they are, their
+# tags too; afterwards two sources may each hold an article of one headline,
+# one source may not hold two.
+_KEYED_AT = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+_KEYED_SUBMISSION = sa_text(
+    "INSERT INTO submissions (id, body, body_sha256, media_type, source, status, attempts,"
+    " received_at, article_count, new_article_count, updated_article_count, rate_count)"
+    " VALUES ('s1', :body, 'sha', 'text/plain', 'timesca', 'done', 1, :now, 1, 1, 0, 0)"
+)
+_KEYED_ARTICLE = sa_text(
+    "INSERT INTO articles (guid, identity_key, title, paragraphs, content_sha256, source,"
+    " position, published_at, updated_at, first_submission_id, last_submission_id)"
+    " VALUES (:guid, 'k', 'Tokayev resigns', '[]', 'c', :source, 0, :now, :now, 's1', 's1')"
+)
+
+
+def test_articles_are_keyed_per_source_after_0008(fresh_url: str) -> None:
+    upgrade(fresh_url, "0007")
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(_KEYED_SUBMISSION, {"body": b"page", "now": _KEYED_AT})
+            conn.execute(
+                _KEYED_ARTICLE, {"guid": "urn:uuid:1", "source": "timesca", "now": _KEYED_AT}
+            )
+            conn.execute(
+                sa_text(
+                    "INSERT INTO article_tags (article_id, tag)"
+                    " SELECT id, 'kazakhstan' FROM articles WHERE guid = 'urn:uuid:1'"
+                )
+            )
+        upgrade(fresh_url, "0008")
+        with engine.begin() as conn:
+            kept = conn.execute(sa_text("SELECT guid, source, title FROM articles")).all()
+            assert [tuple(row) for row in kept] == [("urn:uuid:1", "timesca", "Tokayev resigns")]
+            # SQLite copies the table to change its constraints: the rows that
+            # refer to it (with ON DELETE CASCADE) stay.
+            tags = conn.execute(
+                sa_text(
+                    "SELECT a.guid, t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id"
+                )
+            ).all()
+            assert [tuple(row) for row in tags] == [("urn:uuid:1", "kazakhstan")]
+            conn.execute(_KEYED_ARTICLE, {"guid": "urn:uuid:2", "source": "kabar", "now": _KEYED_AT})
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(_KEYED_ARTICLE, {"guid": "urn:uuid:3", "source": "kabar", "now": _KEYED_AT})
+    finally:
+        engine.dispose()
