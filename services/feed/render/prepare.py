@@ -67,10 +67,13 @@ def utc(value: datetime, name: str) -> datetime:
 def shown_updated(entry: FeedEntry, published: datetime) -> datetime:
     """When the entry last changed, as feeds state it: the publisher's own modified
     time when the page gives one, else when silkfeed stored the change; never
-    before ``published`` (RFC 4287 orders them so, and readers sort by it)."""
+    before ``published`` (RFC 4287 orders them so, and readers sort by it), and
+    never after the stored change (a feed's own updated time is the latest of
+    those: no entry of it may claim a later one)."""
+    stored = max(utc(entry.updated, "updated"), published)
     if entry.modified is not None:
-        return max(utc(entry.modified, "modified"), published)
-    return max(utc(entry.updated, "updated"), published)
+        return min(max(utc(entry.modified, "modified"), published), stored)
+    return stored
 
 
 def _is_web_url(value: str) -> bool:

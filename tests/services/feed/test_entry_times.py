@@ -4,7 +4,7 @@ Atom ``<updated>``, JSON Feed ``date_modified``; never before it was published."
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 from sqlalchemy import select
@@ -92,3 +92,20 @@ def test_text_pages_keep_their_times(settings: Settings, session: Session) -> No
     assert stored.modified_at is None
     expected = max(stored.updated_at, stored.published_at).replace(microsecond=0)
     assert shown(documents(session, settings)) == (expected,) * 2
+
+
+def test_a_modified_time_ahead_of_its_storing_is_the_stored_change(
+    settings: Settings, session: Session
+) -> None:
+    # Inside the window a page may be dated (two days ahead): a feed's own
+    # updated time is its latest stored change, and no entry of it says later.
+    ahead = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    published = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+    body = json_page(ahead.isoformat(), published=published.isoformat())
+    ingest(settings, body, media_type="application/json")
+    stored = session.scalars(select(Article)).one()
+    docs = documents(session, settings)
+    assert shown(docs) == (stored.updated_at.replace(microsecond=0),) * 2
+    assert feedparser.parse(docs["atom"]).feed.updated_parsed >= feedparser.parse(
+        docs["atom"]
+    ).entries[0].updated_parsed
