@@ -15,7 +15,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
-from .dates import parse_iso_datetime
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
@@ -57,7 +56,7 @@ _BLOCK_QUERY = TagSet([*_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 _ARTICLE_FLOW = TagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 # A story's own <article> comes first (its scope is listed too): any other
 # is nested in it.
-_ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "time", "article", *_PARAGRAPH_SCOPE])
+_ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "article", *_PARAGRAPH_SCOPE])
 _URL_SCHEMES = frozenset({"", "http", "https"})
 # Elements of a block looked through for the next block before walking up.
 _FEW_ELEMENTS = 16
@@ -259,8 +258,10 @@ class FrontPage:
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
         # Bylines the stories print outside a paragraph ("<span class=author>").
-        bylines = BoxMeta(self.tree, self.tree, [[e] for e in elements], times=False).authors
-        for element, authors in zip(elements, bylines, strict=True):
+        # The time and the byline each story prints (a <time datetime>, a date
+        # or an author element outside its paragraphs).
+        meta = BoxMeta(self.tree, self.tree, [[e] for e in elements])
+        for element, authors, published in zip(elements, meta.authors, meta.times, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.
             parts, tags = _ARTICLE_PARTS.elements(element)
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
@@ -268,10 +269,6 @@ class FrontPage:
                 left_out.extend((OUTSIDE, self._text(n)) for n in self._leaf_blocks(parts, tags))
                 continue
             heading = parts[first]
-            published = None
-            if "time" in tags:
-                stamps = (node.attributes.get("datetime") for node in parts if node.tag == "time")
-                published = next(filter(None, map(parse_iso_datetime, filter(None, stamps))), None)
             paragraphs = self._story_text(parts, tags, first)
             if not any(map(str.strip, paragraphs)):
                 left_out.append((BARE_HEADINGS, self._text(heading)))

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import Draft
 from .bylines import byline_authors
 from .clean import squash_space
-from .dates import parse_iso_datetime
+from .dates import MAX_DATE_LINE, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
 
@@ -28,6 +28,10 @@ _MAX_LEVELS = 4
 _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # How far up from a time or a byline element its box is looked for.
 _MAX_DEPTH = 12
+_DATED = '[class*="date" i]'
+# Past this, an element's text is more than a date line (read_date_line's own
+# bound), and is not squashed to find out.
+_MAX_DATE_TEXT = 4 * MAX_DATE_LINE
 
 
 def story_boxes(headings: Sequence[LexborNode], ancestry: Ancestry) -> list[list[LexborNode]]:
@@ -81,10 +85,8 @@ class BoxMeta:
         tree: LexborHTMLParser,
         scope: LexborHTMLParser | LexborNode,
         boxes: Sequence[Sequence[LexborNode]],
-        *,
-        times: bool = True,
     ) -> None:
-        """``scope``: where the boxes are; ``times``: look for the boxes' times too."""
+        """``scope``: where the boxes are."""
         self._index = {
             node.mem_id: (k, level)
             for k, levels in enumerate(boxes)
@@ -96,10 +98,12 @@ class BoxMeta:
             return
         best_time = [_MAX_LEVELS] * len(boxes)
         best_byline = [_MAX_LEVELS] * len(boxes)
-        for node in tree.tags("time") if times else ():
+        # A <time datetime> first, then an element classed as a date whose text
+        # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
+        for node in [*tree.tags("time"), *scope.css(_DATED)]:
             found = self._box_of(node)
             if found is not None and found[1] < best_time[found[0]]:
-                when = parse_iso_datetime(node.attributes.get("datetime") or "")
+                when = _stated_time(node)
                 if when is not None:
                     self.times[found[0]], best_time[found[0]] = when, found[1]
         for node in scope.css(BYLINE_SELECTOR):
@@ -121,6 +125,19 @@ class BoxMeta:
                 return found
             current = current.parent
         return None
+
+
+def _stated_time(node: LexborNode) -> datetime | None:
+    """When ``node`` says a story was published: its ``datetime``, else its text
+    when that is a date line (not an update's)."""
+    stamp = node.attributes.get("datetime") if node.tag == "time" else None
+    if stamp:
+        return parse_iso_datetime(stamp)
+    text = node.text(deep=True)
+    if len(text) > _MAX_DATE_TEXT:
+        return None
+    stated = read_date_line(squash_space(text))
+    return None if stated is None or stated.updated else stated.at
 
 
 def story_draft(

@@ -112,3 +112,36 @@ def test_a_cards_own_time_and_byline_before_a_widgets_beside_it() -> None:
             datetime(2026, 12, 2, 10, 0, tzinfo=UTC),
         ),
     ]
+
+
+def test_a_cards_date_printed_as_text_is_its_time(page_fixture) -> None:
+    # No <time>: the card's element classed as a date says it in Russian.
+    page = page_fixture("russian-front-cards.html")
+    assert [(a.title, a.published) for a in page.articles] == [
+        ("Жапаров подписал закон о СМИ", datetime(2026, 12, 2, 14, 35, tzinfo=UTC)),
+        (
+            "В Бишкеке ограничат въезд грузовиков",
+            datetime(2026, 12, 2, 12, 10, tzinfo=UTC),
+        ),
+    ]
+
+
+def test_an_article_element_takes_its_dated_text_and_its_time_element_first() -> None:
+    html = (
+        "<html><body><main>"
+        '<article><span class="post-date">2 December 2026, 09:00</span>'
+        '<h2><a href="/1">Tashkent opens a new metro line</a></h2>'
+        '<time datetime="2026-12-02T10:30:00Z">2 Dec</time>'
+        "<p>The line adds six stations, officials said on Tuesday.</p></article>"
+        '<article><span class="post-date">Updated: 2 December 2026, 11:00</span>'
+        '<span class="post-date">1 December 2026, 18:20</span>'
+        '<h2><a href="/2">Bishkek limits trucks in the centre</a></h2>'
+        "<p>Trucks over ten tonnes will need a pass from January.</p></article>"
+        "</main></body></html>"
+    )
+    page = parse(html)
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 2, 10, 30, tzinfo=UTC),
+        # An update's time is not when it was published.
+        datetime(2026, 12, 1, 18, 20, tzinfo=UTC),
+    ]
