@@ -37,7 +37,12 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 
 def normalise_title(title: str) -> str:
-    text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
+    if title.isascii():
+        # The same result without the Unicode steps: NFKC and the quote and dash
+        # table change no ASCII character, and casefold is lower there.
+        text = title.lower()
+    else:
+        text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 

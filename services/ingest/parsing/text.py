@@ -126,6 +126,9 @@ _MARK_RANGES = (
     ("\U0001f000", "\U0001faff"),  # emoji, flags' regional letters
 )
 _MARK_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # joiner, selectors, keycap
+# Below this, no character is a mark (letters of every alphabet the region
+# writes, bullets and dashes): told with one comparison.
+_FIRST_MARK = "\u200d"
 # A line opening with more mark groups than this is not a digest's item.
 _MAX_MARK_GROUPS = 8
 
@@ -154,7 +157,9 @@ def without_symbols(line: str) -> str:
 
 def _is_mark(line: str, at: int) -> bool:
     char = line[at]
-    if char in _MARK_PARTS or any(low <= char <= high for low, high in _MARK_RANGES):
+    if char >= _FIRST_MARK and (
+        char in _MARK_PARTS or any(low <= char <= high for low, high in _MARK_RANGES)
+    ):
         return True
     # A keycap's digit, "#" or "*": "1️⃣".
     return char in "0123456789#*" and line[at + 1 : at + 2] in ("\ufe0f", "\u20e3")
