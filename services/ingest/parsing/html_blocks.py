@@ -101,10 +101,6 @@ class Walk:
         nodes = list(scope.traverse())
         self.nodes = nodes
         tags: list[int] = []
-        # Keyed by the nodes' addresses: a node's hash reads its address
-        # through a property call of its own (twice the cost of reading it
-        # once here), and a parent's lookup by node compares the two nodes too.
-        place: dict[int, int] = {}
         # The places of the tags the blocks are found by, listed in the
         # same pass: a pass of its own over the tags costs a call per
         # element for each kind.
@@ -117,16 +113,38 @@ class Walk:
         for i, node in enumerate(nodes):
             tag = node.tag_id
             tags.append(tag)
-            place[node.mem_id] = i
             group = group_of(tag)
             if group is not None:
                 groups[group].append(i)
         self.tags = tags
-        self.place = place
         self.holders, self.inline, self.links, self.frames = groups
-        # The scope's parent is outside: -1.
-        self.parents = [-1] + [place[node.parent.mem_id] for node in nodes[1:]]
+        # Each parent is told by its address, read from its child (a node's
+        # hash reads it through a property call of its own, and a lookup by
+        # node compares the two nodes too). An element's own address is never
+        # read: a parent not met yet as one is the element just before its
+        # child (its first child follows it, and every element above that
+        # one has a child placed already). A quarter less time than reading
+        # every element's address as well. The scope's parent is outside: -1.
+        places: dict[int, int] = {}
+        place_of = places.setdefault
+        self.parents = [-1] + [
+            place_of(node.parent.mem_id, before) for before, node in enumerate(nodes[1:])
+        ]
         self._holds_paragraph: list[bool] | None = None
+        self._children: list[list[int]] | None = None
+
+    def children(self, index: int) -> list[int]:
+        """The walk indexes of the children of element ``index``, in order.
+
+        Rarely asked (of containers with text of their own between their
+        children): listed for every element the first time, in one pass.
+        """
+        if self._children is None:
+            children: list[list[int]] = [[] for _ in self.parents]
+            for child, parent in enumerate(self.parents[1:], 1):
+                children[parent].append(child)
+            self._children = children
+        return self._children[index]
 
     def end(self, index: int) -> int:
         """The walk index just past the subtree of element ``index``.
@@ -309,12 +327,15 @@ def _loose_runs(walk: Walk, container: LexborNode, index: int) -> list[Block]:
     runs = []
     parts: list[str] = []
     links = 0
+    # The walk lists every child but text, in the order they come here.
+    places = iter(walk.children(index))
     for child in (*container.iter(include_text=True), None):
         tag_id = child.tag_id if child is not None else None
+        place = next(places) if tag_id is not None and tag_id != _TEXT_ID else -1
         if child is None or tag_id in _RUN_BREAK_IDS:
             text = squash_space(strip_forbidden("".join(parts)))
             if len(text) >= _MIN_LOOSE_CHARS:
-                after = walk.place[child.mem_id] if child is not None else walk.end(index)
+                after = place if child is not None else walk.end(index)
                 runs.append(Block(container, "p", text, links, index, after - 0.5))
             parts, links = [], 0
             continue
