@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTH_PATTERN, RU_MONTH_PATTERN
+from .dates import MONTH_PATTERN, RU_MONTH_PATTERN, TIME_AFTER_DATE
 
 _UPPER = "A-ZА-ЯЁ"
 _NAME = rf"[{_UPPER}][\w'’.\-]*"
@@ -50,7 +50,8 @@ _DAY_MONTH = (
     r"(?:,?\s+\d{4})?"
 )
 _DATELINE_LINE = re.compile(
-    rf"(?P<place>[{_UPPER}][\w'’.\-]*(?:[ \-][{_UPPER}][\w'’.\-]*){{0,2}}),\s+{_DAY_MONTH}\s*",
+    rf"(?P<place>[{_UPPER}][\w'’.\-]*(?:[ \-][{_UPPER}][\w'’.\-]*){{0,2}}),\s+{_DAY_MONTH}"
+    rf"{TIME_AFTER_DATE}\s*",
     re.IGNORECASE,
 )
 # "ASTANA — …", "ALMATY, March 3 (Reuters) - …", "ТАШКЕНТ, 3 марта — …"

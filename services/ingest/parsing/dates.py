@@ -39,6 +39,8 @@ _TIME = (
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
     r"(?:\s+(?P<zone>[a-z]{2,5}))?)?"
 )
+# A time after a date, as date lines print it (its groups are named: once a pattern).
+TIME_AFTER_DATE = _TIME
 # At the head of a page only, its place or name may stand before the date:
 # "Bishkek, 2 December 2026", "CENTRAL ASIA DAILY — 3 March 2026". Under a
 # headline the first is a dateline, which stays in the story's body, and a

@@ -289,6 +289,13 @@ def _articles(
         if not drafts:  # text before the first headline is page chrome, not an article
             notes.add(BEFORE_HEADLINES, line.text)
             continue
+        if line.dateline and not paragraphs:
+            # "Tashkent, 2 December 2026" under a headline stays in the story's
+            # text and dates it, as it does the first story (whose such line
+            # the page's head takes).
+            stated = read_date_line(line.text, page_head=True)
+            if stated is not None:
+                _date(drafts[-1], stated)
         if line.authors is not None:
             # Under the headline or at the story's end, as many outlets sign.
             authors.extend(line.authors)

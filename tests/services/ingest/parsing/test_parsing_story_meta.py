@@ -319,3 +319,20 @@ def test_a_time_on_its_own_line_under_a_date_line_is_that_days() -> None:
 def test_a_named_zone_is_read(line: str, at: datetime) -> None:
     stated = read_date_line(line)
     assert stated is not None and stated.at == at
+
+
+def test_a_dateline_with_a_day_dates_its_story_under_any_headline() -> None:
+    page = parse(
+        "Parliament backs a new tax code\n"
+        "Astana, 2 December 2026\n"
+        "The lower house passed the code in its third reading on Tuesday.\n\n"
+        "Uzbekistan opens a border crossing\n"
+        "Tashkent, 1 December 2026, 09:30\n"
+        "The crossing near Saryagash will handle 5,000 vehicles a day, officials said.\n"
+    )
+    assert [(a.title, a.published) for a in page.articles] == [
+        ("Parliament backs a new tax code", datetime(2026, 12, 2, tzinfo=UTC)),
+        ("Uzbekistan opens a border crossing", datetime(2026, 12, 1, 9, 30, tzinfo=UTC)),
+    ]
+    # A dateline stays in its story (the first story's is the page's head).
+    assert page.articles[1].paragraphs[0] == "Tashkent, 1 December 2026, 09:30"
