@@ -50,6 +50,11 @@ def migrating(conn: Connection) -> Iterator[None]:
         conn.commit()
     try:
         with conn.begin():
+            if sqlite:
+                # The driver begins a transaction only before a row is written, so
+                # a table created or dropped first would be committed at once: an
+                # explicit BEGIN makes the schema changes roll back with the rest.
+                conn.exec_driver_sql("BEGIN")
             yield
             if sqlite:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -189,3 +189,18 @@ def test_articles_are_keyed_per_source_after_0008(fresh_url: str) -> None:
             conn.execute(_KEYED_ARTICLE, {"guid": "urn:uuid:3", "source": "kabar", "now": _KEYED_AT})
     finally:
         engine.dispose()
+
+
+def test_a_migration_that_fails_changes_nothing(fresh_url: str) -> None:
+    # On SQLite too, where the driver would commit a CREATE at once.
+    engine = make_engine(fresh_url)
+    try:
+        with engine.connect() as conn:
+            with pytest.raises(RuntimeError, match="failed midway"), migrating(conn):
+                conn.exec_driver_sql("CREATE TABLE half_done (id INTEGER PRIMARY KEY)")
+                raise RuntimeError("the migration failed midway")
+            assert "half_done" not in inspect(conn).get_table_names()
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()

@@ -27,31 +27,40 @@ def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:
         raise ParseError(f"{field}: {message}")
 
 
-def settle_times(page: ParsedPage, received: datetime) -> ParsedPage:
-    """A text or HTML page's article times, none later than the page's receipt.
+def settle_times(page: ParsedPage, received: datetime, bounds: Bounds | None = None) -> ParsedPage:
+    """A text or HTML page's article times as they can be true.
 
-    Read off the page, a later time is a misreading (a local time taken as UTC,
-    an event's date under its headline): the story was published, or last
-    changed, by the time it was received. A JSON page states its times as
-    fields, which are checked, not moved.
+    Read off the page, a time later than its receipt is a misreading (a local
+    time taken as UTC, an event's date under its headline): a story was
+    published by the time it was received, so such a publication time becomes
+    the receipt, and such a modified time is dropped (a time that moved with
+    each receipt would make every re-post an update). A time before the
+    ``bounds``' window (a museum story's "1 March 1890") is a date in the
+    story, not its own: dropped, so the story is kept. A JSON page states its
+    times as fields, which are checked, not moved.
     """
     if received.tzinfo is None:  # SQLite hands stored times back naive, in UTC
         received = received.replace(tzinfo=UTC)
-    if all(_before(a.published, received) and _before(a.modified, received) for a in page.articles):
+    earliest = datetime.combine((bounds or Bounds()).window(received)[0], time(0), tzinfo=UTC)
+
+    def published(when: datetime | None) -> datetime | None:
+        if when is None or when < earliest:
+            return None
+        return min(when, received)
+
+    def modified(when: datetime | None) -> datetime | None:
+        return None if when is None or when < earliest or when > received else when
+
+    if all(
+        published(a.published) == a.published and modified(a.modified) == a.modified
+        for a in page.articles
+    ):
         return page
     articles = tuple(
-        replace(
-            a,
-            published=a.published if _before(a.published, received) else received,
-            modified=a.modified if _before(a.modified, received) else received,
-        )
+        replace(a, published=published(a.published), modified=modified(a.modified))
         for a in page.articles
     )
     return replace(page, articles=articles)
-
-
-def _before(when: datetime | None, received: datetime) -> bool:
-    return when is None or when <= received
 
 
 def snapshot_payload(

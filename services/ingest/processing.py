@@ -106,7 +106,7 @@ def prepare(
     try:
         page = parse_page(sub.body, sub.media_type)
         if not is_json_media_type(sub.media_type):
-            page = settle_times(page, sub.received_at)
+            page = settle_times(page, sub.received_at, bounds)
         check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
         return Prepared(sub, None, f"cannot parse the page: {exc}")

@@ -66,11 +66,19 @@ MAX_DATELINE = 60
 # and "Uzbekistan, Kyrgyzstan create water agency" are headlines.
 _PLACE = rf"[{_UPPER}][\w'’\-]+(?:[ \-][{_UPPER}][\w'’\-]+){{0,2}}"
 _CAPS_PLACE = rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}}){{0,2}}"
-_AGENCY_NAME = r"[^\s,!?a-zа-яё][^\s,!?]*"
+# An agency's name: a word that is no lower-case one ("AKIpress", "24.kg"), or a
+# site's address ("kaktus.media", "tengrinews.kz").
+_AGENCY_NAME = r"(?:[^\s,!?a-zа-яё][^\s,!?]*|[a-z0-9\-]+(?:\.[a-z]{2,}){1,2})"
+# What a headline puts in brackets after a word in capitals: no agency.
+_LABELS = (
+    r"updated?|live|video|photos?|chart|map|explainer|analysis|opinion|interview|poll|"
+    r"обновлено|видео|фото|инфографика|мнение|интервью"
+)
 _AGENCY_LINE = re.compile(
-    rf"(?:{_PLACE},\s+(?:{_AGENCY_NAME}\s+){{0,3}}(?i:news\s+agency|информационное\s+агентство)"
+    # "news agency" in lower case: "China Launch Joint News Agency" is a headline.
+    rf"(?:{_PLACE},\s+(?:{_AGENCY_NAME}\s+){{0,3}}(?:news\s+agency|информационное\s+агентство)"
     rf"|{_PLACE},\s+ИА\s+[^,.!?]{{2,30}}"
-    rf"|{_CAPS_PLACE}\s+\([^()]{{2,30}}\))\s*"
+    rf"|{_CAPS_PLACE}\s+\((?!(?i:{_LABELS})\))[^()]{{2,30}}\))\s*"
 )
 # The place and the agency of a credit line ("Astana, Kazinform").
 _PLACE_AGENCY = re.compile(rf"{_PLACE},\s+{_AGENCY_NAME}(?:\s+{_AGENCY_NAME})?")

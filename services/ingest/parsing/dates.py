@@ -34,10 +34,12 @@ _LABEL = (
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # Pages often print the time of the last update after the date ("…, 10:45",
 # "… at 10:45 am", "… | 14:05").
+# A zone after a time: "MSK", "мск", "ALMT", "GMT".
+_ZONE = r"(?:\s+(?P<zone>[a-zа-яё]{2,5}))?"
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
-    r"(?:\s+(?P<zone>[a-z]{2,5}))?)?"
+    rf"{_ZONE})?"
 )
 # A time after a date, as date lines print it (its groups are named: once a pattern).
 TIME_AFTER_DATE = _TIME
@@ -77,6 +79,7 @@ class DateLine(NamedTuple):
     at: datetime
     updated: bool
     clock_only: bool = False
+    timed: bool = True
 
 
 def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
@@ -96,11 +99,13 @@ def read_date_line(line: str, *, page_head: bool = False) -> DateLine | None:
     day = _day(match)
     if day is None:
         return None
-    return DateLine(day, _instant(day, match), match["updated"] is not None)
+    return DateLine(
+        day, _instant(day, match), match["updated"] is not None, timed=match["hour"] is not None
+    )
 
 
 # A time of day standing alone: "14:35", "2:35 pm".
-TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?"
+TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?" + _ZONE
 
 
 def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
@@ -118,7 +123,10 @@ def _instant(day: date, match: re.Match[str]) -> datetime:
     if hour > 23 or minute > 59:
         hour = minute = 0
     zone = _ZONES.get((match.groupdict().get("zone") or "").upper(), UTC)
-    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+    try:
+        return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+    except OverflowError:  # the first or last day there is, in a zone past it
+        return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
 # Zones pages name after a time: the region's, Moscow's, and the common ones.
@@ -127,7 +135,7 @@ _ZONES = {
     for name, hours in {
         "UTC": 0, "GMT": 0, "MSK": 3, "ALMT": 5, "AQTT": 5, "UZT": 5, "TJT": 5,
         "TMT": 5, "KGT": 6, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "BST": 1,
-        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7, "МСК": 3,
     }.items()
 }  # fmt: skip
 

@@ -10,6 +10,7 @@ to the box it is in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -29,6 +30,9 @@ _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # How far up from a time or a byline element its box is looked for.
 _MAX_DEPTH = 12
 _DATED = '[class*="date" i]'
+# Of those, the ones with "date" as a word of a class name ("item__date",
+# "post-date", "date").
+_DATE_CLASS = re.compile(r"(?<![a-z0-9])date(?![a-z0-9])", re.IGNORECASE)
 # Past this, an element's text is more than a date line (read_date_line's own
 # bound), and is not squashed to find out.
 _MAX_DATE_TEXT = 4 * MAX_DATE_LINE
@@ -133,6 +137,8 @@ def _stated_time(node: LexborNode) -> datetime | None:
     stamp = node.attributes.get("datetime") if node.tag == "time" else None
     if stamp:
         return parse_iso_datetime(stamp)
+    if node.tag != "time" and not _DATE_CLASS.search(node.attributes.get("class") or ""):
+        return None  # "card__last-update", "validated": no date of publication
     text = node.text(deep=True)
     if len(text) > _MAX_DATE_TEXT:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft, build_articles, is_page_furniture
@@ -99,8 +99,8 @@ def parse_text(text: str) -> ParsedPage:
     )
 
 
-_TIME_LINE = re.compile(TIME_OF_DAY)
-_MAX_TIME_LINE = len("12:05 p.m.")
+_TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
+_MAX_TIME_LINE = len("12:05 p.m. ALMT")
 # "---", "* * *", "###": a rule between stories, no text of theirs.
 _SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"
 _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
@@ -272,10 +272,13 @@ def _articles(
     # was published, or updated when it says so.
     pending = iter(dated)
     date_at, when = next(pending, (len(lines) + 1, None))
+    # Whether the story has prose yet (datelines and agency lines are none).
+    prose = False
+    day_only: set[int] = set()
     for i, line in enumerate(lines):
         while date_at <= i:
-            if drafts and not paragraphs and when is not None:
-                _date(drafts[-1], when)
+            if drafts and not prose and when is not None:
+                _date(drafts[-1], when, day_only)
             date_at, when = next(pending, (len(lines) + 1, None))
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if not _is_meta(line) and cutter.starts_story(
@@ -283,19 +286,19 @@ def _articles(
         ):
             _finish(drafts, paragraphs, authors)
             drafts.append(Draft(_without_prefix(line.text), ()))
-            paragraphs, authors = [], []
+            paragraphs, authors, prose = [], [], False
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article
             notes.add(BEFORE_HEADLINES, line.text)
             continue
-        if line.dateline and not paragraphs:
+        if line.dateline and not prose:
             # "Tashkent, 2 December 2026" under a headline stays in the story's
             # text and dates it, as it does the first story (whose such line
             # the page's head takes).
             stated = read_date_line(line.text, page_head=True)
             if stated is not None:
-                _date(drafts[-1], stated)
+                _date(drafts[-1], stated, day_only)
         if line.authors is not None:
             # Under the headline or at the story's end, as many outlets sign.
             authors.extend(line.authors)
@@ -313,23 +316,25 @@ def _articles(
         else:
             paragraphs.append([line.text])
             cutter.add_text(line.text)
+            prose = prose or not line.dateline
     _finish(drafts, paragraphs, authors)
     if lines and not drafts:
         notes.warn("no headline found")
     return build_articles(drafts)
 
 
-def _date(draft: Draft, when: DateLine) -> None:
+def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:
+    """Date ``draft`` by ``when``; ``day_only``: the drafts dated by a day alone so far."""
     if when.updated:
         draft.modified = draft.modified or when.at
     elif draft.published is None:
         draft.published = when.at
-    elif when.clock_only and draft.published.timetz() == _MIDNIGHT_UTC:
+        if not when.timed:
+            day_only.add(id(draft))
+    elif when.clock_only and id(draft) in day_only:
         # "1 December 2026", then "14:35": the time of that day, not the page's.
-        draft.published = datetime.combine(draft.published.date(), when.at.timetz())
-
-
-_MIDNIGHT_UTC = time(0, tzinfo=UTC)
+        day_only.discard(id(draft))
+        draft.published = when.at + (draft.published.date() - when.day)
 
 
 def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:

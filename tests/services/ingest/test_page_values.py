@@ -4,12 +4,14 @@ the page are never later than its receipt; a JSON page's are fields, checked."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from services.ingest.page_values import settle_times
+from services.ingest.identity import content_digest
+from services.ingest.page_values import check_bounds, settle_times
 from services.ingest.parsing import parse_page, validate_json_document
+from shared.bounds import Bounds
 from shared.models import Article
 from tests.support.submissions import process_page
 
@@ -57,3 +59,28 @@ def test_a_json_pages_modified_time_is_held_to_the_window() -> None:
     errors = validate_json_document(json.dumps(edge).encode())
     assert [e["field"] for e in errors] == ["/articles/0/modified"]
     assert "is not a valid date-time" in errors[0]["message"]
+
+
+def test_a_modified_time_after_receipt_is_dropped_and_a_re_post_changes_nothing() -> None:
+    body = (
+        b"Kazakhstan raises fuel prices\n"
+        b"Updated: 2 December 2026, 18:00\n"
+        b"Prices for AI-92 petrol will rise by 5% from January, the energy ministry said.\n"
+    )
+    first = settle_times(parse_page(body, "text/plain"), RECEIVED)
+    again = settle_times(parse_page(body, "text/plain"), RECEIVED + timedelta(minutes=5))
+    # A local time read as UTC: no modified time rather than one moving with each receipt.
+    assert first.articles[0].modified is None
+    assert content_digest(first.articles[0]) == content_digest(again.articles[0])
+
+
+def test_a_date_before_the_window_is_the_storys_not_its_own() -> None:
+    body = (
+        b"2 December 2026\n\n"
+        b"Museum opens an exhibition on the Silk Road\n"
+        b"1 March 1890\n"
+        b"The exhibition opens with letters written by merchants in Bukhara, the curators said.\n"
+    )
+    page = settle_times(parse_page(body, "text/plain"), RECEIVED)
+    assert page.articles[0].published is None
+    check_bounds(page, Bounds(), RECEIVED)  # no longer fails the page

@@ -145,3 +145,25 @@ def test_an_article_element_takes_its_dated_text_and_its_time_element_first() ->
         # An update's time is not when it was published.
         datetime(2026, 12, 1, 18, 20, tzinfo=UTC),
     ]
+
+
+def test_an_update_or_a_word_holding_date_is_no_publication_time() -> None:
+    card = (
+        '<div class="card"><h2><a href="/{n}">{title}</a></h2>'
+        '<span class="{cls}">2 December 2026, 18:00</span>'
+        "<p>{title} was reported on Tuesday, officials said.</p></div>"
+    )
+    cards = "".join(
+        card.format(n=n, title=title, cls=cls)
+        for n, title, cls in [
+            (1, "Tashkent opens a new metro line", "card__last-update"),
+            (2, "Bishkek limits trucks in the centre", "validated"),
+            (3, "Astana hosts a summit", "card__date"),
+        ]
+    )
+    page = parse(f"<html><body><main>{cards}</main></body></html>")
+    assert [a.published for a in page.articles] == [
+        None,
+        None,
+        datetime(2026, 12, 2, 18, 0, tzinfo=UTC),
+    ]

@@ -150,6 +150,7 @@ def test_a_credit_line_under_the_headline_names_the_author(page_fixture) -> None
         ("Bishkek, 24.kg news agency, by Anastasia Bengard", ("Anastasia Bengard",)),
         ("TASHKENT (Kun.uz) — by Dilnoza Azimova", ("Dilnoza Azimova",)),
         ("Astana, Kazinform, by Dana Omarova and Bakyt Asanov", ("Dana Omarova", "Bakyt Asanov")),
+        ("Almaty, tengrinews.kz, by Anna Ivanova", ("Anna Ivanova",)),
         # Prose that mentions "by" is no credit, nor is a headline or a title.
         ("The law was signed. It was drafted by Parliament", None),
         ("Prices were cut by Kazakhstan", None),
@@ -179,6 +180,12 @@ def test_credit_lines(line: str, authors: tuple[str, ...] | None) -> None:
         ("COP29 (Baku)", False),
         ("Uzbekistan, Kyrgyzstan create water agency", False),
         ("Uzbekistan, Kyrgyzstan create news agency", False),
+        ("Kazakhstan, China Launch Joint News Agency", False),
+        ("COVID (Explainer)", False),
+        ("NATO (Updated)", False),
+        ("BREAKING NEWS (LIVE)", False),
+        # A site's address is an agency's name.
+        ("Bishkek, kaktus.media news agency", True),
     ],
 )
 def test_agency_lines_are_datelines(line: str, dateline: bool) -> None:
@@ -314,6 +321,10 @@ def test_a_time_on_its_own_line_under_a_date_line_is_that_days() -> None:
         ("2 December 2026, 09:55 ALMT", datetime(2026, 12, 2, 4, 55, tzinfo=UTC)),
         ("2 December 2026, 09:55 KGT", datetime(2026, 12, 2, 3, 55, tzinfo=UTC)),
         ("2 December 2026, 09:55", datetime(2026, 12, 2, 9, 55, tzinfo=UTC)),
+        ("2 декабря 2026, 18:00 МСК", datetime(2026, 12, 2, 15, 0, tzinfo=UTC)),
+        # A zone past the last day there is: the time as UTC, no error.
+        ("31 December 9999, 23:00 EST", datetime(9999, 12, 31, 23, 0, tzinfo=UTC)),
+        ("1 January 0001, 00:30 MSK", datetime(1, 1, 1, 0, 30, tzinfo=UTC)),
     ],
 )
 def test_a_named_zone_is_read(line: str, at: datetime) -> None:
@@ -336,3 +347,25 @@ def test_a_dateline_with_a_day_dates_its_story_under_any_headline() -> None:
     ]
     # A dateline stays in its story (the first story's is the page's head).
     assert page.articles[1].paragraphs[0] == "Tashkent, 1 December 2026, 09:30"
+
+
+def test_a_time_alone_with_a_zone_and_a_date_after_an_agency_line() -> None:
+    page = parse(
+        "1 December 2026\n\n"
+        "Parliament backs a new tax code\n"
+        "Astana, Kazinform news agency\n"
+        "1 December 2026\n"
+        "02:30 MSK\n"
+        "The lower house passed the code in its third reading on Tuesday.\n\n"
+        "Flights resume between Almaty and Tashkent\n"
+        "1 December 2026, 05:00 ALMT\n"
+        "09:05\n"
+        "The airlines resumed daily flights on Monday, officials said.\n"
+    )
+    assert [(a.title, a.published) for a in page.articles] == [
+        # The day of the date line, the time in its zone: 23:30 UTC the day before.
+        ("Parliament backs a new tax code", datetime(2026, 11, 30, 23, 30, tzinfo=UTC)),
+        # A date line with a time (midnight UTC here) keeps it: a later time alone
+        # does not replace it.
+        ("Flights resume between Almaty and Tashkent", datetime(2026, 12, 1, tzinfo=UTC)),
+    ]
