@@ -40,6 +40,7 @@ from bench.common import (
     request,
 )
 from shared.contracts import REFRESH_FEEDS
+from shared.settings import Settings
 
 # A page takes three task hops (outbox → ingest → feed; rates beside the feed):
 # at best about a third of what a one-hop no-op task achieves.
@@ -294,6 +295,11 @@ def main() -> int:
     parser.add_argument("--latency-samples", type=int, default=30)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    posted = WARMUP_PAGES + args.latency_samples + args.pages
+    limit = Settings.model_fields["ingest_rate_limit"].default
+    if posted > limit:
+        # Posted within about a minute with one token: the API would refuse some (429).
+        parser.error(f"{posted} pages in all; the ingest token takes {limit} a minute")
     result = run(args.pages, args.latency_samples)
     print(json.dumps(result, indent=2) if args.json else report(result))
     return print_checks(checks(result))
