@@ -61,9 +61,10 @@ _DATELINE_OPENING = re.compile(
 MAX_DATELINE = 60
 # Where and through whom, with no day: "Bishkek, 24.kg news agency", "BISHKEK
 # (Kabar)", "Ташкент, ИА «Дунё»". A dateline's kind: it stays in the story. The
-# place is capitalised, what names the agency starts with no lower-case word,
-# and a bracket follows a place in capitals alone: "Inflation Slows (Chart)"
-# and "Uzbekistan, Kyrgyzstan create water agency" are headlines.
+# place is capitalised, the agency is named by words that are no lower-case
+# ones or by a site's address, "news agency" is in lower case, and a bracket
+# follows a place in capitals alone and holds no label: "Inflation Slows
+# (Chart)", "NATO (Updated)" and "China Launch Joint News Agency" are headlines.
 _PLACE = rf"[{_UPPER}][\w'’\-]+(?:[ \-][{_UPPER}][\w'’\-]+){{0,2}}"
 _CAPS_PLACE = rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}}){{0,2}}"
 # An agency's name: a word that is no lower-case one ("AKIpress", "24.kg"), or a

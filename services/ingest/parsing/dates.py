@@ -72,8 +72,8 @@ class DateLine(NamedTuple):
     """What a date line states: its day; the instant, at its time of day in the
     zone it names (a time without a zone is taken as UTC, as everywhere else;
     midnight UTC without a time); whether it says when the story was updated
-    rather than published; and whether it is a time alone ("14:35"), whose day
-    is the page's."""
+    rather than published; whether it is a time alone ("14:35"), whose day is
+    the page's; and whether it states a time of day at all."""
 
     day: date
     at: datetime
@@ -110,7 +110,7 @@ TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?
 
 def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     """A story's time stated alone ("14:35"), on ``day``: the page's date."""
-    return DateLine(day, _instant(day, match), False, True)
+    return DateLine(day, _instant(day, match), updated=False, clock_only=True)
 
 
 def _instant(day: date, match: re.Match[str]) -> datetime:

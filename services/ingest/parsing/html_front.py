@@ -257,7 +257,6 @@ class FrontPage:
         drafts = []
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
-        # Bylines the stories print outside a paragraph ("<span class=author>").
         # The time and the byline each story prints (a <time datetime>, a date
         # or an author element outside its paragraphs).
         meta = BoxMeta(self.tree, self.tree, [[e] for e in elements])

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from .articles import Draft, build_articles, is_page_furniture
+from .articles import Draft, build_articles
 from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import is_chrome_line
@@ -16,7 +16,7 @@ from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .stories import StoryCutter
-from .ticker import TickerLines, names_a_pair, unique_quotes
+from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 
 
 class _Line(NamedTuple):
@@ -226,7 +226,7 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
         when = read_date_line(block)
         if when is not None:
             dated.append((len(lines), when))
-        elif not is_page_furniture(block):
+        elif not is_ticker_line(block):  # not a date line, seen just above
             lines.append(_line(block, True))
     return _articles(lines, notes, dated)
 
