@@ -65,7 +65,7 @@ def _meta(
         subtitle="News and currency tickers from Central Asia, as published.",
         self_url=str(paging.pop("self_url", feed_url(settings, spec, fmt))),
         html_url=f"{base}/",
-        updated=newest,
+        updated=head_updated(entries, newest),
         language=common_language(entries),
         ttl_minutes=max(1, settings.feed_max_age // 60),
         alternates=tuple(
@@ -76,7 +76,18 @@ def _meta(
 
 
 def _newest(entries: list[FeedEntry]) -> datetime:
+    """The latest stored change of the entries: the documents' Last-Modified, which
+    is never in the future (RFC 9110 8.8.2.1)."""
     return max((e.updated for e in entries), default=EPOCH)
+
+
+def head_updated(entries: Sequence[FeedEntry], newest: datetime) -> datetime:
+    """The feed's own updated time (Atom ``<updated>``, RSS ``<lastBuildDate>``): its
+    latest stored change, or an entry's publication time when that is later. A
+    JSON page may be published up to two days ahead of its receipt, and an entry
+    states an update time no earlier than its publication; the feed's updated is
+    its most recent change (RFC 4287 4.2.15), so no entry of it may state a later one."""
+    return max([newest, *(entry.published for entry in entries)])
 
 
 def build_current(

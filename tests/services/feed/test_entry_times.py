@@ -109,3 +109,22 @@ def test_a_modified_time_ahead_of_its_storing_is_the_stored_change(
     assert feedparser.parse(docs["atom"]).feed.updated_parsed >= feedparser.parse(
         docs["atom"]
     ).entries[0].updated_parsed
+
+
+def test_an_entry_published_ahead_is_no_later_than_its_feed(
+    settings: Settings, session: Session
+) -> None:
+    # A JSON page may be published up to two days ahead of its receipt; its entry
+    # states an update time no earlier than that, and the feed's own updated time
+    # (Atom <updated>, RSS <lastBuildDate>) is never earlier than any entry's.
+    ahead = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    ingest(settings, json_page(None, published=ahead.isoformat()), media_type="application/json")
+    docs = documents(session, settings)
+    assert shown(docs) == (ahead,) * 2
+    atom = feedparser.parse(docs["atom"])
+    assert datetime(*atom.feed.updated_parsed[:6], tzinfo=UTC) == ahead
+    rss = feedparser.parse(docs["rss"])
+    assert datetime(*rss.feed.updated_parsed[:6], tzinfo=UTC) == ahead
+    # Last-Modified stays the stored change: an HTTP date is never in the future.
+    stored = session.scalars(select(Article)).one()
+    assert publish.build_current(session, settings, FeedSpec.articles())[1] == stored.updated_at
