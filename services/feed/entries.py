@@ -8,9 +8,9 @@ which articles it holds and which version of each (id, guid, ``updated_at``,
 ``content_sha256``), then the full rows of only those articles this process
 has not turned into entries yet. Every change of what a reader sees of an
 article (title, text, link, tags, authors, modified time) changes its content digest and its
-``updated_at`` (``services.ingest.processing``), and the base URL is part of
-the key too, so a kept entry is never stale; its rendered fragments are kept
-by ``services.feed.render.fragments`` the same way.
+``updated_at`` (``services.ingest.processing``; ``revised_at`` changes only with
+them), and the base URL is part of the key too, so a kept entry is never stale;
+its rendered fragments are kept by ``services.feed.render.fragments`` the same way.
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ _COLUMNS = (
     Article.published_at,
     Article.updated_at,
     Article.modified_at,
+    Article.revised_at,
     Article.language,
     cast(Article.paragraphs, Text).label("paragraphs"),
     cast(Article.authors, Text).label("authors"),
@@ -250,6 +251,7 @@ def _entries(
                 row.published_at,
                 row.updated_at,
                 row.modified_at,
+                row.revised_at,
                 row.language,
                 json.loads(row.paragraphs),
                 None if row.authors is None else json.loads(row.authors),
@@ -273,6 +275,7 @@ class _Full(NamedTuple):
     published_at: datetime
     updated_at: datetime
     modified_at: datetime | None
+    revised_at: datetime | None
     language: str | None
     paragraphs: list[str]
     authors: list[str] | None
@@ -289,6 +292,7 @@ def _article_entry(article: _Full | Article, tags: list[str], base_url: str) -> 
         published=article.published_at,
         updated=article.updated_at,
         modified=article.modified_at,
+        revised=article.revised_at,
         language=article.language,
         summary=first if len(first) <= 400 else first[:399].rstrip() + "…",
         paragraphs=tuple(article.paragraphs),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Update, and_, bindparam, exists, or_, select, update
@@ -67,6 +68,7 @@ def _update_statement() -> Update:
         "authors",
         "modified_at",
         "language",
+        "revised_at",
     )
     values = {name: bindparam(f"b_{name}") for name in columns}
     return (
@@ -154,7 +156,22 @@ def _refused(session: Session, sub: Submission, write: _Write) -> tuple[Count, s
             return _written(write)
 
 
+def _dated(existing: Article, modified: datetime | None) -> bool:
+    """Whether a page's modified time dates its version of ``existing``: later than
+    the update time feeds showed for the stored version (its own modified time, or
+    its stored change when that was undated; never before its publication). A
+    correction under the same or an older modified time is not dated by it."""
+    if modified is None:
+        return False
+    shown = existing.modified_at
+    if shown is None or existing.revised_at is not None:
+        shown = existing.updated_at
+    shown = max(shown, existing.published_at)
+    return modified.replace(microsecond=0) > shown.replace(microsecond=0)
+
+
 def _planned(sub: Submission, existing: Article, parsed: ParsedArticle, digest: str) -> _Write:
+    now = utcnow()
     values = {
         "title": parsed.title,
         "paragraphs": list(parsed.paragraphs),
@@ -163,7 +180,8 @@ def _planned(sub: Submission, existing: Article, parsed: ParsedArticle, digest: 
         "authors": list(parsed.authors) or None,
         "modified_at": parsed.modified,
         "language": parsed.language,
-        "updated_at": utcnow(),
+        "revised_at": None if _dated(existing, parsed.modified) else now,
+        "updated_at": now,
     }
     params = {f"b_{name}": value for name, value in values.items()}
     params |= {

@@ -112,6 +112,12 @@ class Article(Base):
     # its digest: a language found for the same text changes nothing readers see.
     language: Mapped[str | None] = mapped_column(String(35))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When this version was stored, if its page did not date it: the page gave no
+    # modified time later than the time feeds showed for the version before (a
+    # correction under the same ``dateModified``, or none). Feeds then show this
+    # stored change as the entry's update time, so a reader sees the correction.
+    # None while the page's own modified time dates the version.
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
     last_submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
 

@@ -40,6 +40,9 @@ class FeedEntry:
     # When the publisher says it last changed the article (None: not stated).
     # ``updated`` stays when silkfeed stored the change: feed validators follow it.
     modified: datetime | None = None
+    # When silkfeed stored a version its page did not date (no modified time later
+    # than the one shown before: a correction); None when ``modified`` dates it.
+    revised: datetime | None = None
     # Its language (a BCP 47 tag, "ru"); None when unknown.
     language: str | None = None
     # The hash, made once: an entry is the key of the prepared-entry and
@@ -67,6 +70,7 @@ def _key(entry: FeedEntry) -> tuple[object, ...]:
         entry.authors,
         entry.rss_extensions,
         entry.modified,
+        entry.revised,
         entry.language,
     )
 

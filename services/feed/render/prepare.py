@@ -66,12 +66,14 @@ def utc(value: datetime, name: str) -> datetime:
 
 def shown_updated(entry: FeedEntry, published: datetime) -> datetime:
     """When the entry last changed, as feeds state it: the publisher's own modified
-    time when the page gives one, else when silkfeed stored the change; never
-    before ``published`` (RFC 4287 orders them so, and readers sort by it), and
-    never after the stored change (a feed's own updated time is the latest of
-    those: no entry of it may claim a later one)."""
+    time when it dates the version shown, else when silkfeed stored the change (a
+    page without one, or a correction under a modified time no later than the one
+    shown before: a reader notices a changed entry by this time, RFC 4287
+    4.2.15); never before ``published`` (RFC 4287 orders them so, and readers sort
+    by it), and never after the stored change (a feed's own updated time is the
+    latest of those: no entry of it may claim a later one)."""
     stored = max(utc(entry.updated, "updated"), published)
-    if entry.modified is not None:
+    if entry.modified is not None and entry.revised is None:
         return min(max(utc(entry.modified, "modified"), published), stored)
     return stored
 

@@ -4,6 +4,7 @@ Atom ``<updated>``, JSON Feed ``date_modified``; never before it was published."
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -20,10 +21,13 @@ from tests.support.content import ingest, page
 PUBLISHED = "2026-03-03T08:00:00+00:00"
 
 
-def json_page(modified: str | None, published: str = PUBLISHED) -> bytes:
+COTTON = "Uzbekistan has lifted the last state quotas on cotton."
+
+
+def json_page(modified: str | None, published: str = PUBLISHED, text: str = COTTON) -> bytes:
     article: dict[str, object] = {
         "title": "Uzbekistan lifts cotton quotas",
-        "paragraphs": ["Uzbekistan has lifted the last state quotas on cotton."],
+        "paragraphs": [text],
         "url": "https://example.uz/cotton",
         "published": published,
     }
@@ -60,6 +64,32 @@ def test_a_json_pages_modified_time_is_shown_and_follows_its_edits(
     # The feed's own validators still follow when silkfeed stored the change.
     stored = session.scalars(select(Article)).one()
     assert publish.build_current(session, settings, FeedSpec.articles())[1] == stored.updated_at
+
+
+def test_a_correction_under_the_same_modified_time_shows_when_it_was_stored(
+    settings: Settings, session: Session
+) -> None:
+    modified = "2026-03-03T15:15:00+05:00"
+    ingest(settings, json_page(modified), media_type="application/json")
+    assert shown(documents(session, settings)) == (datetime(2026, 3, 3, 10, 15, tzinfo=UTC),) * 2
+    # The publisher corrects the text, but its page states the same modified time:
+    # the entry's update time moves to the stored change, so a reader sees it.
+    corrected = json_page(modified, text=COTTON.replace("last", "remaining"))
+    ingest(settings, corrected, media_type="application/json")
+    stored = session.scalars(select(Article)).one()
+    assert stored.modified_at == datetime(2026, 3, 3, 10, 15, tzinfo=UTC)  # as the page states
+    changed = documents(session, settings)
+    assert shown(changed) == (stored.updated_at.replace(microsecond=0),) * 2
+    # The same article again (another page: its bytes differ) changes nothing.
+    ingest(settings, corrected + b"\n", media_type="application/json")
+    assert documents(session, settings) == changed
+    # A later correction that the publisher dates shows its modified time again.
+    later = stored.updated_at.replace(microsecond=0) + timedelta(seconds=1)
+    while datetime.now(UTC) <= later:  # stated before it is received, after the last change
+        time.sleep(0.05)
+    dated = json_page(later.isoformat(), text=COTTON.replace("last", "final"))
+    ingest(settings, dated, media_type="application/json")
+    assert shown(documents(session, settings)) == (later,) * 2
 
 
 def test_a_modified_time_before_publication_is_the_publication(

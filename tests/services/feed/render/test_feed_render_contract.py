@@ -320,6 +320,7 @@ def test_meta_and_entry_are_the_model_types() -> None:
         "authors",
         "rss_extensions",
         "modified",
+        "revised",
         "language",
     }
     assert set(FeedMeta.__dataclass_fields__) == {
