@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from sqlalchemy import table as sa_table
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import IntegrityError
 
+from services.ingest.identity import content_digest
+from services.ingest.parsing import ParsedArticle
 from shared.db import make_engine
 from shared.migrate import alembic_config, check, migrating, upgrade
 from shared.models import Article, ArticleTag, Base, RenderedFeed, Submission
@@ -67,6 +70,35 @@ def test_0007_gives_stored_articles_the_language_their_letters_tell(fresh_url: s
         found = dict(conn.execute(select(Article.guid, Article.language)).all())
     engine.dispose()
     assert found == {"english": "en", "russian": "ru", "kazakh": None, "short": None}
+
+
+def test_0011_gives_stored_digests_their_rows_language(fresh_url: str) -> None:
+    # A re-post of an article stored before matches it: the digest computed now
+    # (language included) is the stored one, given its row's language.
+    parsed = {
+        "english": ParsedArticle("Rail Link Opens", ("The line was opened on Monday.",)),
+        "unknown": ParsedArticle("Rail", ()),
+    }
+    upgrade(fresh_url, "0010")
+    when = datetime(2025, 12, 15, tzinfo=UTC)
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(insert(Submission.__table__), _submission(when))
+        rows = [
+            _article(name, when)
+            | {"title": a.title, "paragraphs": list(a.paragraphs), "content_sha256": legacy}
+            | {"language": "en" if name == "english" else None}
+            for name, a in parsed.items()
+            for legacy in [content_digest(a)]  # the digest before: no language
+        ]
+        conn.execute(insert(Article.__table__), rows)
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Article.guid, Article.content_sha256)).all())
+    engine.dispose()
+    english = replace(parsed["english"], language="en")
+    assert found == {"english": content_digest(english), "unknown": content_digest(parsed["unknown"])}
+    assert found["english"] != content_digest(parsed["english"])
 
 
 def _downgrade(url: str, revision: str) -> None:

@@ -7,7 +7,7 @@ A feed's articles are read in two steps: first the small columns that say
 which articles it holds and which version of each (id, guid, ``updated_at``,
 ``content_sha256``), then the full rows of only those articles this process
 has not turned into entries yet. Every change of what a reader sees of an
-article (title, text, link, tags, authors, modified time) changes its content digest and its
+article (title, text, link, tags, authors, modified time, language) changes its digest and its
 ``updated_at`` (``services.ingest.processing``; ``revised_at`` changes only with
 them), and the base URL is part of the key too, so a kept entry is never stale;
 its rendered fragments are kept by ``services.feed.render.fragments`` the same way.

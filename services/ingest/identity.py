@@ -51,11 +51,20 @@ def identity_key(article: ParsedArticle) -> str:
 
 
 def content_digest(article: ParsedArticle) -> str:
-    """Changes exactly when what a reader sees of the article changes."""
+    """Changes exactly when what a reader sees of the article changes (its language
+    too: feeds state it, ``xml:lang``)."""
     doc: list[object] = [article.title, list(article.paragraphs), article.url, sorted(article.tags)]
     # Only when stated, so that articles without them keep their digests.
     if article.authors:
         doc.append(list(article.authors))
     if article.modified is not None:
         doc.append(article.modified.isoformat())
-    return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
+    return digest if article.language is None else with_language(digest, article.language)
+
+
+def with_language(digest: str, language: str) -> str:
+    """A digest of the rest of an article made its digest with its language. Made of
+    the digest alone, so a stored digest takes its row's language as it is
+    (migration 0011, a copy of this line: it must never change)."""
+    return hashlib.sha256(f"{digest}\n{language}".encode()).hexdigest()

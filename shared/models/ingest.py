@@ -108,8 +108,8 @@ class Article(Base):
     authors: Mapped[list[str] | None] = mapped_column(JSON)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Its primary language subtag ("ru"), declared by the page or told by its
-    # letters; None when neither says. Written with its content, not part of
-    # its digest: a language found for the same text changes nothing readers see.
+    # letters; None when neither says. Part of its digest: feeds state it, so a
+    # re-post that declares another language updates the article.
     language: Mapped[str | None] = mapped_column(String(35))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # When this version was stored, if its page did not date it: the page gave no

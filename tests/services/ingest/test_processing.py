@@ -3,6 +3,8 @@ outcomes for hostile pages, and reruns that change nothing."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -286,3 +288,29 @@ def test_two_sources_running_the_same_headline_keep_an_article_each(session: Ses
     }
     # Only the second outlet's feeds change.
     assert again.feeds == feeds_of("kabar", [])
+
+
+def _kazakh_page(language: str | None, padding: str = "") -> bytes:
+    article: dict[str, object] = {
+        "title": "Жаңа жол ашылды",
+        "paragraphs": ["Қазақстанда жаңа теміржол желісі іске қосылды."],
+        "published": "2026-03-03T08:00:00+00:00",
+    }
+    if language is not None:
+        article["language"] = language
+    return (json.dumps({"page_date": "2026-03-03", "articles": [article]}) + padding).encode()
+
+
+def test_a_re_post_declaring_a_language_updates_the_article(session: Session) -> None:
+    # Kazakh letters tell no language the letters test knows: stored as unknown.
+    _, first = submit(session, _kazakh_page(None), "application/json")
+    (article,) = articles(session).values()
+    assert (first.new, article.language) == (1, None)
+    # The same article, its page now declaring its language: feeds state it.
+    _, declared = submit(session, _kazakh_page("kk-KZ"), "application/json")
+    assert (declared.updated, declared.unchanged) == (1, 0)
+    (article,) = articles(session).values()
+    assert article.language == "kk"
+    # Declared again, it is unchanged.
+    _, again = submit(session, _kazakh_page("kk", " "), "application/json")
+    assert (again.updated, again.unchanged) == (0, 1)
