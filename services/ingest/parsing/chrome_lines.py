@@ -20,6 +20,14 @@ _CHROME_START = re.compile(
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    # "Follow the author on X: @…", "Follow Gazeta.uz on Telegram", "Join our
+    # Telegram channel", "Читайте нас в Telegram", "Следите за новостями в …":
+    # a prompt names the network or the channel it sends the reader to.
+    r"|follow\s+\S+(?:\s+\S+){0,3}?\s+on\s+(?:x|twitter|telegram|facebook|instagram|threads"
+    r"|tiktok|youtube|linkedin|whatsapp|bluesky|mastodon|vk)(?![\w\-])"
+    r"|join\s+(?:us|our)\b[^.!?]{0,40}?\b(?:telegram|whatsapp|channel|newsletter|facebook"
+    r"|instagram|community)\b"
+    r"|(?:читайте|следите\s+за)\s+(?:нас|нами|новостями)\s+в\b|присоединяйтесь\b"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
     r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"

@@ -51,13 +51,21 @@ _HEAD = (
     r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+)?,\s+"
     r"|(?-i:[^\W\d_a-zа-яё]{2,}(?:[\s\-.][^\W\d_a-zа-яё]+){0,3})\s+[|\u2013\u2014-]\s+)"
 )
+# A time before the date, as some outlets print it ("10:15, 4 December 2026",
+# "14:30 | 4 декабря 2026"); its groups are named apart from a time after it.
+_TIME_FIRST = (
+    r"(?:(?P<fhour>\d{1,2}):(?P<fminute>\d{2})(?:\s*(?P<fhalf>[ap])\.?m\.?)?"
+    r"(?:\s+(?P<fzone>[a-zа-яё]{2,5}))?(?:,\s*|\s*[|\u00b7\u2022\u2013\u2014-]\s*|\s+))?"
+)
 _DATE = (
-    rf"{_WEEKDAY}(?:"
+    rf"{_TIME_FIRST}{_WEEKDAY}(?:"
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"
     rf"|(?P<d4>\d{{2}})\.(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})"
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*г(?:ода|\.)?)?"
+    # "04/12/2026": day first, as the region writes it (see ``_slashed``).
+    rf"|(?P<a6>\d{{1,2}})/(?P<b6>\d{{1,2}})/(?P<y6>\d{{4}})"
     rf"){_TIME}\s*"
 )
 _DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
@@ -99,9 +107,12 @@ def read_date_line(line: str, *, page_head: bool = False) -> DateLine | None:
     day = _day(match)
     if day is None:
         return None
-    return DateLine(
-        day, _instant(day, match), match["updated"] is not None, timed=match["hour"] is not None
-    )
+    if match["fhour"] is not None:
+        at = _instant(day, match["fhour"], match["fminute"], match["fhalf"], match["fzone"])
+    else:
+        at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
+    timed = match["hour"] is not None or match["fhour"] is not None
+    return DateLine(day, at, match["updated"] is not None, timed=timed)
 
 
 # A time of day standing alone: "14:35", "2:35 pm".
@@ -110,21 +121,24 @@ TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?
 
 def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     """A story's time stated alone ("14:35"), on ``day``: the page's date."""
-    return DateLine(day, _instant(day, match), updated=False, clock_only=True)
+    at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
+    return DateLine(day, at, updated=False, clock_only=True)
 
 
-def _instant(day: date, match: re.Match[str]) -> datetime:
+def _instant(
+    day: date, hours: str | None, minutes: str | None, half: str | None, zone: str | None
+) -> datetime:
     """Midnight UTC of ``day``, or its stated time of day (a 12-hour time by its
-    "am"/"pm"); an hour out of range leaves midnight."""
-    hour, minute = int(match["hour"] or 0), int(match["minute"] or 0)
-    half = (match["half"] or "").lower()
+    "am"/"pm") in the zone named; an hour out of range leaves midnight."""
+    hour, minute = int(hours or 0), int(minutes or 0)
+    half = (half or "").lower()
     if half and 1 <= hour <= 12:
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    zone = _ZONES.get((match.groupdict().get("zone") or "").upper(), UTC)
+    offset = _ZONES.get((zone or "").upper(), UTC)
     try:
-        return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+        return datetime.combine(day, time(hour, minute), tzinfo=offset).astimezone(UTC)
     except OverflowError:  # the first or last day there is, in a zone past it
         return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
@@ -146,6 +160,9 @@ def _day(match: re.Match[str]) -> date | None:
     elif match["y4"]:
         # Day first, as everywhere the region writes dates with dots.
         year, month, day = int(match["y4"]), int(match["m4"]), int(match["d4"])
+    elif match["y6"]:
+        year = int(match["y6"])
+        month, day = _slashed(int(match["a6"]), int(match["b6"]))
     elif match["y5"]:
         name = match["m5"].lower()
         month = next(
@@ -163,6 +180,16 @@ def _day(match: re.Match[str]) -> date | None:
     except ValueError:
         # "30 February 2025" is shaped like a date but names none.
         return None
+
+
+def _slashed(first: int, second: int) -> tuple[int, int]:
+    """The month and day of "a/b/yyyy". The region writes the day first
+    ("04/12/2026" is 4 December), so that is how a date that could be either is
+    read; only a second number past 12, which can be no month, tells a US
+    month-first date ("12/25/2026"). No order is guessed from anything else."""
+    if second > 12 and first <= 12:
+        return first, second
+    return second, first
 
 
 def parse_iso_date(value: str) -> date | None:

@@ -50,6 +50,8 @@ def test_each_date_format_page(page_fixture, name: str) -> None:
         "  15 December 2025  ",
         "15 December 2025, 10:45",
         "December 15, 2025 at 9:30 am",
+        "15/12/2025",
+        "10:45, 15 December 2025",
     ],
 )
 def test_date_lines(line: str) -> None:
@@ -65,7 +67,7 @@ def test_date_lines(line: str) -> None:
         "On 15 December 2025 the bank said",
         "15 December",
         "December 2025",
-        "15/12/2025",
+        "32/12/2025",
         "x" * 10_000,
     ],
 )

@@ -1,0 +1,71 @@
+"""Date lines with the time first or the day written with slashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.ingest.parsing.dates import read_date_line
+
+DEC_4 = date(2026, 12, 4)
+
+
+def test_a_page_whose_date_lines_give_the_time_first(page_fixture) -> None:
+    page = page_fixture("time-first-ru.txt")
+    assert page.page_date == DEC_4
+    first, second = page.articles
+    assert first.title == "Таджикистан и Кыргызстан открыли границу для грузовиков"
+    assert first.published == datetime(2026, 12, 4, 14, 30, tzinfo=UTC)
+    assert first.authors == ("Нигора Саидова",)
+    assert len(first.paragraphs) == 2
+    assert second.title == "В Узбекистане задержали блогера за критику хокимов"
+    assert second.published == datetime(2026, 12, 4, 11, 5, tzinfo=UTC)
+    assert second.authors == ("Тимур Усманов",)
+    assert len(second.paragraphs) == 2
+    assert page.diagnostics.as_json()["left_out"]["blocks"] == 1  # the agency's name
+
+
+def test_a_page_whose_date_lines_are_written_with_slashes(page_fixture) -> None:
+    page = page_fixture("slash-dates.txt")
+    assert page.page_date == DEC_4
+    first, second = page.articles
+    assert first.title == "Rogun HPP third unit to be launched in 2027, says Energy Minister"
+    assert first.published == datetime(2026, 12, 4, 11, 20, tzinfo=UTC)
+    assert len(first.paragraphs) == 3
+    assert first.paragraphs[0].startswith("DUSHANBE, December 4, 2026, Asia-Plus -- ")
+    assert second.published == datetime(2026, 12, 4, 9, 5, tzinfo=UTC)
+    assert len(second.paragraphs) == 2
+    assert not any("Read also" in p for a in page.articles for p in a.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("line", "at"),
+    [
+        ("10:15, 4 December 2026", datetime(2026, 12, 4, 10, 15, tzinfo=UTC)),
+        ("14:30, 4 декабря 2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
+        ("14:30 | 04.12.2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
+        ("9:30 pm, December 4, 2026", datetime(2026, 12, 4, 21, 30, tzinfo=UTC)),
+        ("10:15 MSK, 4 December 2026", datetime(2026, 12, 4, 7, 15, tzinfo=UTC)),
+        ("04/12/2026 11:20", datetime(2026, 12, 4, 11, 20, tzinfo=UTC)),
+        ("04/12/2026", datetime(2026, 12, 4, tzinfo=UTC)),
+        ("4/12/2026, 11:20", datetime(2026, 12, 4, 11, 20, tzinfo=UTC)),
+        # Day first, as the region writes it, whenever both could be a month.
+        ("03/04/2026", datetime(2026, 4, 3, tzinfo=UTC)),
+        ("25/12/2026", datetime(2026, 12, 25, tzinfo=UTC)),
+        # Only a second number past 12 makes it a US month-first date.
+        ("12/25/2026", datetime(2026, 12, 25, tzinfo=UTC)),
+    ],
+)
+def test_date_lines_with_the_time_first_or_slashes(line: str, at: datetime) -> None:
+    stated = read_date_line(line)
+    assert stated is not None
+    assert stated.at == at
+    assert stated.timed == (":" in line)
+
+
+@pytest.mark.parametrize(
+    "line", ["13/13/2026", "31/02/2026", "10:15, in 2026", "4/12/26", "25:00 | 04.12.2026 news"]
+)
+def test_not_date_lines(line: str) -> None:
+    assert read_date_line(line) is None
