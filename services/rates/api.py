@@ -1,6 +1,6 @@
 """The rates API, in JSON or (``?format=csv``) CSV. Every number is a decimal string.
 
-GET /api/v1/rates/latest            the newest snapshot
+GET /api/v1/rates/latest            each pair's most recent quote, under the newest snapshot
 GET /api/v1/rates/<YYYY-MM-DD>      the last snapshot on or before that day
 GET /api/v1/rates/<start>..<end>    a daily series; ``<start>..`` runs to the newest day
 GET /api/v1/rates/snapshots/<id>    one snapshot (the id feed entries carry)
@@ -14,6 +14,10 @@ A snapshot, as published (the default)::
                 "rate": "0.01144", "change": "0%"}, …]}
 
 ``/<day>`` adds ``"requested_date"``; ``date`` is the day of the snapshot found.
+``latest`` has the newest snapshot's head and quotes, then the most recent quote
+of each other pair ever quoted (``services.rates.latest_quotes``); each of its
+quotes says its own ``snapshot_id``, ``date`` and ``observed_at``, and each
+quote a conversion used says its ``observed_at``.
 A pair quoted twice with different values on the page appears twice, each
 with ``"conflict": true``. ``?pairs=KGS-USD,KZT-USD`` keeps only those pairs.
 
@@ -64,7 +68,6 @@ from services.rates.history import (
     daily_closes,
     daily_rates,
     distinct_pairs,
-    latest,
     latest_day,
     on_or_before,
     siblings,
@@ -82,6 +85,7 @@ from services.rates.http import (
     settings,
 )
 from services.rates.http import wanted_format as _format
+from services.rates.latest_quotes import last_stored_id, latest_quotes
 from services.rates.memory import LatestRatesMemory
 from services.rates.params import Wanted, parse_day, parse_snapshot_id, parse_wanted
 from services.rates.params import invalid as _invalid
@@ -154,8 +158,8 @@ def _latest_key(fmt: str, wanted: Wanted) -> Hashable:
 @bp.get("/rates/latest")
 @read_view
 def latest_rates() -> Response:
-    """From this process's copy (``rates_memory``); a miss reads the newest snapshot.
-    Problems (no snapshot yet, unknown currencies, malformed queries) are never held."""
+    """From this process's copy (``rates_memory``); a miss reads each pair's most recent
+    quote. Problems (no snapshot yet, unknown currencies, malformed queries) are never held."""
     fmt = _format()
     wanted = parse_wanted()
     memory: LatestRatesMemory = current_app.extensions["silkfeed"]["latest_rates"]
@@ -165,11 +169,12 @@ def latest_rates() -> Response:
         return respond(held)
     generation = memory.generation
     session = reader()
-    snap = latest(session)
-    if snap is None:
+    stored = last_stored_id(session)  # first: a snapshot stored meanwhile drops the answer
+    snap = latest_quotes(session)
+    if snap is None or stored is None:
         raise Problem(404, "no rate snapshot has been stored yet", kind="no-rates")
     answer = _snapshot_answer(session, snap, fmt, wanted)
-    memory.put(key, answer, snap.id, generation)
+    memory.put(key, answer, stored, generation)
     return respond(answer)
 
 

@@ -46,9 +46,10 @@ def snapshot_csv(doc: dict[str, Any]) -> bytes:
         SNAPSHOT_HEADER,
         (
             (
-                doc["date"],
-                doc["observed_at"],
-                doc["snapshot_id"],
+                # Each quote's own, where the answer holds several snapshots (latest).
+                r.get("date", doc["date"]),
+                r.get("observed_at", doc["observed_at"]),
+                r.get("snapshot_id", doc["snapshot_id"]),
                 r["pair"],
                 r["base"],
                 r["quote"],
@@ -63,7 +64,12 @@ def snapshot_csv(doc: dict[str, Any]) -> bytes:
 
 def converted_csv(doc: dict[str, Any]) -> bytes:
     """A converted snapshot: one row per symbol."""
-    used = " ".join(f"{d['pair']}={d['rate']}" for d in doc["derived_from"])
+    # A quote of another snapshot than the answer's (latest) says which, as a series does.
+    used = " ".join(
+        f"{d['pair']}={d['rate']}"
+        + ("" if d["snapshot_id"] == doc["snapshot_id"] else f"#{d['snapshot_id']}")
+        for d in doc["derived_from"]
+    )
     return to_csv(
         ("date", "snapshot_id", "base", "amount", "symbol", "value", "derived_from"),
         (

@@ -21,6 +21,18 @@ def quote_doc(q: Quote) -> dict[str, Any]:
         "rate": str(q.rate),
         "change": q.change,
         **({"conflict": True} if q.conflict else {}),
+        **_when(q),
+    }
+
+
+def _when(q: Quote) -> dict[str, Any]:
+    """Where a quote of an answer made of several snapshots (``latest``) comes from."""
+    if q.observed_at is None or q.observed_on is None:
+        return {}
+    return {
+        "snapshot_id": q.snapshot_id,
+        "date": q.observed_on.isoformat(),
+        "observed_at": q.observed_at.isoformat(),
     }
 
 
@@ -44,6 +56,7 @@ def snapshot_doc(snap: Snapshot, pairs: Sequence[Pair] | None = None) -> dict[st
 def used_quotes(quotes: Sequence[Quote]) -> list[dict[str, Any]]:
     return [
         {"pair": q.pair, "rate": str(q.rate), "change": q.change, "snapshot_id": q.snapshot_id}
+        | ({} if q.observed_at is None else {"observed_at": q.observed_at.isoformat()})
         for q in dict.fromkeys(quotes)
     ]
 
@@ -63,12 +76,15 @@ def converted_doc(snap: Snapshot, wanted: Wanted) -> dict[str, Any]:
     except Unconvertible as exc:
         day = snap.observed_on.isoformat()
         if exc.conflicting:
+            # In ``latest`` the pair's quotes may be an older snapshot's: name that one.
+            first = next(q for q in snap.quotes if q.pair in exc.conflicting)
             raise Problem(
                 409,
                 f"{', '.join(exc.conflicting)} was quoted with different values on the page of "
-                f"{day}; there is no single rate for {exc.currency}",
+                f"{(first.observed_on or snap.observed_on).isoformat()}; there is no single "
+                f"rate for {exc.currency}",
                 kind="conflicting-quotes",
-                snapshot_id=snap.id,
+                snapshot_id=first.snapshot_id,
             ) from None
         raise Problem(
             404, f"the snapshot of {day} has no rate for {exc.currency}", kind="no-rate"

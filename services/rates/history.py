@@ -58,6 +58,9 @@ class Quote(PublishedQuote):
     id: int
     snapshot_id: int
     conflict: bool  # the pair was quoted with another value on the same page
+    # Given where quotes of several snapshots are answered together (``latest_quotes``).
+    observed_at: datetime | None = None
+    observed_on: date | None = None
 
     @classmethod
     def of(cls, row: Any) -> Quote:
@@ -207,11 +210,6 @@ def latest(session: Reader) -> Snapshot | None:
     """The newest snapshot (by observation time, then arrival), with its quotes."""
     found = _snapshots(_LATEST_DIRECT.rows(session))
     return found[0] if found else None
-
-
-def newest_id(session: Reader) -> int | None:
-    """The id of the snapshot ``latest`` returns, without reading it."""
-    return session.scalar(_NEWEST_ID)
 
 
 def recent(session: Reader, limit: int) -> list[Snapshot]:

@@ -1,18 +1,20 @@
 """The web process's copy of finished ``/api/v1/rates/latest`` answers.
 
 ``latest`` is asked for far more often than a snapshot arrives, and reading the
-newest snapshot is a database round trip that costs about as much as the rest
-of the request. An answer is a function of the query and of which snapshot is
-newest (a stored snapshot never changes; settings are fixed per process), so
+newest quotes is a database round trip that costs about as much as the rest
+of the request. An answer is a function of the query and of which snapshots are
+stored (a stored snapshot never changes; settings are fixed per process), so
 answers are held per query, in an LRU bounded by entries and by bytes (a
 two-month series is large), and all dropped together when
 that snapshot may have changed:
 
 - at once, when the rates worker announces a stored snapshot (``FeedMemory``'s
   channel and watcher, under the name ``shared.changes.LATEST_RATES``);
-- otherwise at the watcher's next sweep, which reads the newest snapshot's id
-  (one index seek) and drops everything if it is not what the answers were
-  built from, so a lost announcement leaves them stale for one poll at most.
+- otherwise at the watcher's next sweep, which reads the id of the snapshot
+  stored last (one index seek: a snapshot observed before the newest may still
+  hold a pair's most recent quote) and drops everything if it is not what the
+  answers were built from, so a lost announcement leaves them stale for one
+  poll at most.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from services.rates.history import newest_id
 from services.rates.http import Answer
+from services.rates.latest_quotes import last_stored_id
 from shared.changes import LATEST_RATES
 
 # Before the first sweep: no id (nor None, "no snapshot") compares equal.
@@ -104,9 +106,9 @@ class LatestRatesMemory:
             self._bytes = 0
 
     def sweep(self, session: Session) -> None:
-        """Forget everything when the newest snapshot is not the one last seen, or
-        not the one an answer was built from."""
-        newest = newest_id(session)
+        """Forget everything when the snapshot stored last is not the one last seen,
+        or not the one an answer was built from."""
+        newest = last_stored_id(session)
         with self._lock:
             # A change since the last look also bumps the generation: a read
             # that began before it and is not yet put may hold the old snapshot.

@@ -123,9 +123,12 @@ def test_conversion_through_the_quote_currency(client: FlaskClient, ids: list[in
     # 100 / 0.00192 = 52083.33…; 100 / 0.00008 = 1250000 exactly.
     assert doc["rates"] == {"KZT": "52083.3", "UZS": "1250000"}
     assert doc["precision"] == {"significant_digits": 6, "rounding": "half-even"}
+    at = "2025-12-15T00:00:00+00:00"
     assert doc["derived_from"] == [
-        {"pair": "KZT/USD", "rate": "0.00192", "change": "-0%", "snapshot_id": ids[-1]},
-        {"pair": "UZS/USD", "rate": "0.00008", "change": "0%", "snapshot_id": ids[-1]},
+        {"pair": "KZT/USD", "rate": "0.00192", "change": "-0%", "snapshot_id": ids[-1]}
+        | {"observed_at": at},
+        {"pair": "UZS/USD", "rate": "0.00008", "change": "0%", "snapshot_id": ids[-1]}
+        | {"observed_at": at},
     ]
     # A cross rate between two quoted currencies: KZT→KGS = 0.00192 / 0.01144.
     doc = get(client, "/api/v1/rates/2025-12-15?base=KZT&symbols=KGS")
@@ -142,6 +145,42 @@ def test_conversion_through_the_quote_currency(client: FlaskClient, ids: list[in
         "UZS": "12500",
     }
     assert all(isinstance(v, str) for v in doc["rates"].values())
+
+
+def test_latest_gives_each_pairs_most_recent_quote_across_snapshots(
+    client: FlaskClient, settings: Settings, ids: list[int]
+) -> None:
+    # The next page's ticker carries one pair only: the others stay at their last quote.
+    next_page = [(T0 + timedelta(days=3), [("KGS", "USD", "0.01145", "0%")])]
+    (newest,) = store(settings.db_url, next_page)
+    doc = get(client, "/api/v1/rates/latest")
+    assert (doc["snapshot_id"], doc["date"]) == (newest, "2025-12-16")
+    day = {
+        newest: ("2025-12-16", "2025-12-16T00:00:00+00:00"),
+        ids[-1]: ("2025-12-15", "2025-12-15T00:00:00+00:00"),
+    }
+    assert [
+        (r["pair"], r["rate"], r["snapshot_id"], r["date"], r["observed_at"]) for r in doc["rates"]
+    ] == [("KGS/USD", "0.01145", newest, *day[newest])] + [
+        (f"{b}/{q}", r, ids[-1], *day[ids[-1]]) for b, q, r, _ in sorted(SAMPLE[1:])
+    ]
+    # Converted with them, each quote saying how old it is.
+    doc = get(client, "/api/v1/rates/latest?base=USD&symbols=KGS,KZT")
+    assert doc["rates"] == {"KGS": "87.3362", "KZT": "520.833"}
+    assert [(d["pair"], d["snapshot_id"], d["observed_at"]) for d in doc["derived_from"]] == [
+        ("KGS/USD", newest, day[newest][1]),
+        ("KZT/USD", ids[-1], day[ids[-1]][1]),
+    ]
+    rows = client.get("/api/v1/rates/latest?pairs=KZT-USD&format=csv").data.decode()
+    assert rows.splitlines()[1] == (
+        f"2025-12-15,{day[ids[-1]][1]},{ids[-1]},KZT/USD,KZT,USD,0.00192,-0%,false"
+    )
+    used = client.get("/api/v1/rates/latest?base=USD&symbols=KZT&format=csv").data.decode()
+    assert used.splitlines()[1].endswith(f",KZT/USD=0.00192#{ids[-1]}")
+    # The snapshot itself is still as published: one pair.
+    assert [r["pair"] for r in get(client, f"/api/v1/rates/snapshots/{newest}")["rates"]] == [
+        "KGS/USD"
+    ]
 
 
 def test_significant_digits_come_from_settings(settings: Settings, ids: list[int]) -> None:

@@ -183,7 +183,7 @@ def test_a_read_racing_an_announcement_is_not_kept(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = rates_api.latest
+    real = rates_api.latest_quotes
     newer: list[int] = []
 
     def racing(session):  # type: ignore[no-untyped-def]
@@ -192,7 +192,7 @@ def test_a_read_racing_an_announcement_is_not_kept(
         feed_memory(app).forget([LATEST_RATES])  # …and its announcement arrives
         return snap
 
-    monkeypatch.setattr(rates_api, "latest", racing)
+    monkeypatch.setattr(rates_api, "latest_quotes", racing)
     assert latest_id(client) == ids[-1]  # current when it was read
     monkeypatch.undo()
     assert len(held(app)) == 0
@@ -222,6 +222,22 @@ def test_the_sweep_drops_the_copy_when_a_new_snapshot_was_not_announced(
     feed_memory(app)._sweep()
     assert len(held(app)) == 0
     assert latest_id(client) == newer
+
+
+def test_the_sweep_sees_an_older_page_that_brings_a_pairs_newer_quote(
+    app: Flask, client: FlaskClient, ids: list[int], settings: Settings
+) -> None:
+    # Observed before the newest snapshot, it is not the newest, yet its pair's
+    # last quote was older still: latest answers with it once it is stored.
+    late = (T0 + timedelta(days=1, hours=18), [("TRY", "USD", "0.02900", "0%")])
+    feed_memory(app)._sweep()
+    assert "TRY/USD" not in {r["pair"] for r in client.get(LATEST).get_json()["rates"]}
+    store(settings.db_url, [late])  # never announced
+    feed_memory(app)._sweep()
+    assert len(held(app)) == 0
+    doc = client.get(LATEST).get_json()
+    assert doc["snapshot_id"] == ids[-1]
+    assert [r["rate"] for r in doc["rates"] if r["pair"] == "TRY/USD"] == ["0.02900"]
 
 
 def test_a_lost_announcement_is_made_up_for_within_the_poll_interval(
@@ -285,7 +301,8 @@ def test_a_snapshot_stored_by_the_worker_is_served_once_announced(
             2,
             what="the new snapshot in latest",
         )
-        assert [r["rate"] for r in shown["rates"]] == ["0.01150", "0.00195"]
+        new = [r["rate"] for r in shown["rates"] if r["snapshot_id"] == shown["snapshot_id"]]
+        assert new == ["0.01150", "0.00195"]
         pubsub.close()
     finally:
         feed_memory(app).stop()
