@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTH_PATTERN, RU_MONTH_PATTERN, TIME_AFTER_DATE
+from .dates import MONTH_PATTERN, RU_MONTH_PATTERN, TIME_AFTER_DATE, YEAR, read_date_line
 
 _UPPER = "A-ZА-ЯЁ"
 _NAME = rf"[{_UPPER}][\w'’.\-]*"
@@ -119,13 +119,24 @@ def _credit(line: str) -> re.Match[str] | None:
 
 
 def is_dateline(line: str) -> bool:
-    """A line that is only a place and a day ("Bishkek, March 3") or a place and
-    an agency ("Bishkek, 24.kg news agency")."""
+    """A line that is only a place and a day ("Bishkek, March 3", "Bishkek,
+    03.03.2026", "ASTANA — 3 March 2026") or a place and an agency ("Bishkek,
+    24.kg news agency")."""
     if len(line) > MAX_DATELINE:
         return False
     if "," in line and _DATELINE_LINE.fullmatch(line) is not None:
         return True
-    return _AGENCY_LINE.fullmatch(line) is not None
+    if _AGENCY_LINE.fullmatch(line) is not None:
+        return True
+    # "Bishkek, 03.03.2026", "ASTANA — 3 March 2026": a place before a date of
+    # any shape a date line has (a date alone is a date line, not a dateline);
+    # a comma or a dash first, as most lines have neither.
+    return (
+        ("," in line or "-" in line or "\u2014" in line or "\u2013" in line or "|" in line)
+        and YEAR.search(line) is not None
+        and read_date_line(line, page_head=True) is not None
+        and read_date_line(line) is None
+    )
 
 
 def opens_with_dateline(text: str) -> bool:

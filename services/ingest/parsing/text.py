@@ -40,14 +40,15 @@ def _line(text: str, after_break: bool) -> _Line:
 def parse_text(text: str) -> ParsedPage:
     """Parse a plain-text page as returned by ``decode_body``; markup in it is just text."""
     quotes: list[Quote] = []
-    page_date: date | None = None
+    # The day of the page's first date line (or a dateline above the first prose).
+    day: date | None = None
     lines: list[_Line] = []
     tickers = TickerLines()
     notes = Notes()
     after_break = True
     head = True  # above the page's first prose
     # Date lines, each with the place of the line it stands before.
-    dated: list[tuple[int, DateLine]] = []
+    dated: list[_Dated] = []
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -60,20 +61,30 @@ def parse_text(text: str) -> ParsedPage:
             quotes.extend(ticker)
             after_break = True
             continue
-        when = read_date_line(line, page_head=head)
+        when = read_date_line(line)
         if when is not None:
-            page_date = page_date or when.day
-            dated.append((len(lines), when))
+            day = day or when.day
+            dated.append(_Dated(len(lines), when))
+            after_break = True
+            continue
+        when = read_date_line(line, page_head=True) if head else None
+        if when is not None:
+            # A place or a name before the date: the page's own date line when
+            # it stands before the first headline, else a dateline under it,
+            # which only the stories (in ``_articles``) tell.
+            day = day or when.day
+            dated.append(_Dated(len(lines), when, line))
             after_break = True
             continue
         clock = (
             _TIME_LINE.fullmatch(line)
-            if page_date is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
+            if day is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
             else None
         )
-        if clock is not None and page_date is not None:
-            # A time alone ("14:35") under a headline: that story's, on the page's day.
-            dated.append((len(lines), at_time_of_day(page_date, clock)))
+        if clock is not None and day is not None:
+            # A time alone ("14:35") under a headline: that story's, on the day of
+            # the date line above it (in ``_date``), else the page's first one.
+            dated.append(_Dated(len(lines), at_time_of_day(day, clock)))
             after_break = True
             continue
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
@@ -91,12 +102,30 @@ def parse_text(text: str) -> ParsedPage:
         lines.append(_line(line, after_break))
         head = head and not looks_like_prose(line)
         after_break = False
+    articles, first = _articles(lines, notes, dated)
     return ParsedPage(
-        page_date=page_date,
-        articles=_articles(lines, notes, dated),
+        page_date=next(
+            (
+                entry.when.day
+                for entry in dated
+                if not entry.when.clock_only and (entry.head is None or entry.at <= first)
+            ),
+            None,
+        ),
+        articles=articles,
         quotes=unique_quotes(quotes),
         diagnostics=notes.diagnostics(),
     )
+
+
+class _Dated(NamedTuple):
+    """A date line (or a time alone) and the place of the line it stands before."""
+
+    at: int
+    when: DateLine
+    # The line, when it is a date only with a place or a name before it
+    # ("Astana, March 3, 2026"): the page's if no headline stands above it.
+    head: str | None = None
 
 
 _TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
@@ -221,14 +250,14 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
     Blocks before the first headline are counted in ``notes`` as left out.
     """
     lines: list[_Line] = []
-    dated: list[tuple[int, DateLine]] = []
+    dated: list[_Dated] = []
     for block in blocks:
         when = read_date_line(block)
         if when is not None:
-            dated.append((len(lines), when))
+            dated.append(_Dated(len(lines), when))
         elif not is_ticker_line(block):  # not a date line, seen just above
             lines.append(_line(block, True))
-    return _articles(lines, notes, dated)
+    return _articles(lines, notes, dated)[0]
 
 
 def _is_meta(line: _Line) -> bool:
@@ -258,9 +287,10 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
 
 
 def _articles(
-    lines: list[_Line], notes: Notes, dated: Sequence[tuple[int, DateLine]] = ()
-) -> tuple[ParsedArticle, ...]:
-    """``dated``: the page's date lines, each with the place of the line it stands before."""
+    lines: list[_Line], notes: Notes, dated: Sequence[_Dated] = ()
+) -> tuple[tuple[ParsedArticle, ...], int]:
+    """The articles, and the place of the first headline's line (``len(lines)``
+    when there is none); ``dated``: the page's date lines."""
     continues = _wrapped(lines)
     cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines), continues)
     # Each paragraph is kept as its lines and joined once at the end, so a
@@ -271,7 +301,9 @@ def _articles(
     # A date line under a headline (and its byline) dates that story: when it
     # was published, or updated when it says so.
     pending = iter(dated)
-    date_at, when = next(pending, (len(lines) + 1, None))
+    end = (len(lines) + 1, None, None)
+    date_at, when, dateline = next(pending, end)
+    first = len(lines)
     # Whether the story has prose yet (datelines and agency lines are none).
     prose = False
     day_only: set[int] = set()
@@ -279,12 +311,19 @@ def _articles(
         while date_at <= i:
             if drafts and not prose and when is not None:
                 _date(drafts[-1], when, day_only)
-            date_at, when = next(pending, (len(lines) + 1, None))
+            if dateline is not None and drafts:
+                # "Astana, March 3, 2026" under the first headline: a dateline,
+                # which stays in the story's text, as under any other.
+                paragraphs.append([dateline])
+                cutter.add_text(dateline)
+            date_at, when, dateline = next(pending, end)
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if not _is_meta(line) and cutter.starts_story(
             i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]
         ):
             _finish(drafts, paragraphs, authors)
+            if not drafts:
+                first = i
             drafts.append(Draft(_without_prefix(line.text), ()))
             paragraphs, authors, prose = [], [], False
             cutter.open_story(line.text)
@@ -294,8 +333,7 @@ def _articles(
             continue
         if line.dateline and not prose:
             # "Tashkent, 2 December 2026" under a headline stays in the story's
-            # text and dates it, as it does the first story (whose such line
-            # the page's head takes).
+            # text and dates it.
             stated = read_date_line(line.text, page_head=True)
             if stated is not None:
                 _date(drafts[-1], stated, day_only)
@@ -317,10 +355,16 @@ def _articles(
             paragraphs.append([line.text])
             cutter.add_text(line.text)
             prose = prose or not line.dateline
+    while date_at <= len(lines):  # under the last headline, nothing after it
+        if dateline is not None and drafts and when is not None:
+            if not prose:
+                _date(drafts[-1], when, day_only)
+            paragraphs.append([dateline])
+        date_at, when, dateline = next(pending, end)
     _finish(drafts, paragraphs, authors)
     if lines and not drafts:
         notes.warn("no headline found")
-    return build_articles(drafts)
+    return build_articles(drafts), first
 
 
 def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:

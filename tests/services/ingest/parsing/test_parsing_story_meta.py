@@ -345,8 +345,12 @@ def test_a_dateline_with_a_day_dates_its_story_under_any_headline() -> None:
         ("Parliament backs a new tax code", datetime(2026, 12, 2, tzinfo=UTC)),
         ("Uzbekistan opens a border crossing", datetime(2026, 12, 1, 9, 30, tzinfo=UTC)),
     ]
-    # A dateline stays in its story (the first story's is the page's head).
-    assert page.articles[1].paragraphs[0] == "Tashkent, 1 December 2026, 09:30"
+    # A dateline stays in its story, the first one's too, and is no page date.
+    assert [a.paragraphs[0] for a in page.articles] == [
+        "Astana, 2 December 2026",
+        "Tashkent, 1 December 2026, 09:30",
+    ]
+    assert page.page_date is None
 
 
 def test_a_time_alone_with_a_zone_and_a_date_after_an_agency_line() -> None:
