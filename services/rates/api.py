@@ -55,7 +55,7 @@ from flask import Blueprint, Response, current_app
 
 from services.rates import csv_export
 from services.rates.convert import Converter, Unconvertible, as_text
-from services.rates.currencies import CurrencyList
+from services.rates.currencies import CurrencyList, last_stored_id
 from services.rates.documents import converted_doc, precision, snapshot_doc, used_quotes
 from services.rates.history import (
     DailyClose,
@@ -85,7 +85,7 @@ from services.rates.http import (
     settings,
 )
 from services.rates.http import wanted_format as _format
-from services.rates.latest_quotes import last_stored_id, latest_quotes
+from services.rates.latest_quotes import latest_quotes
 from services.rates.memory import LatestRatesMemory
 from services.rates.params import Wanted, parse_day, parse_snapshot_id, parse_wanted
 from services.rates.params import invalid as _invalid

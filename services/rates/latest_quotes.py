@@ -8,45 +8,21 @@ other pair ever quoted at its last quote, by pair: its row of its last day in
 daily series read it). Every quote carries its own snapshot and time, so a
 client can tell how old each is.
 
-Bounded by the pairs ever quoted, never by the length of the history: the pairs
-are a loose index scan (``distinct_pairs``), and each pair's last close one seek
-on the primary key (base, quote, day).
+One statement, bounded by the pairs ever quoted and never by the length of the
+history: a loose index scan walks the pairs of ``rate_day_closes``' primary key
+(base, quote, day), a recursive query of a few seeks per pair, and each pair's
+last day is one more seek (on SQLite, 30 pairs of 3,000 days: 0.2 ms).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, and_, column, func, select, values
+from sqlalchemy import Select, String, and_, case, cast, func, select
 
-from services.rates.history import (
-    ONE,
-    D,
-    Pair,
-    Quote,
-    Reader,
-    S,
-    Snapshot,
-    distinct_pairs,
-    latest,
-    siblings,
-)
-
-# Pairs per statement: two parameters each, far under either database's limit.
-_CHUNK = 200
-_LATER = D.alias("later")
-
-
-_LAST_STORED = select(func.max(S.c.id))
-
-
-def last_stored_id(session: Reader) -> int | None:
-    """The id of the snapshot stored last (one seek): any snapshot stored, even one
-    observed before the newest, may hold a pair's most recent quote."""
-    return session.scalar(_LAST_STORED)
+from services.rates.history import ONE, D, Quote, Reader, Snapshot, latest, siblings
 
 
 def latest_quotes(session: Reader) -> Snapshot | None:
@@ -60,36 +36,59 @@ def latest_quotes(session: Reader) -> Snapshot | None:
         for q in snap.quotes
     )
     quoted = {(q.base, q.quote) for q in own}
-    others = [pair for pair in distinct_pairs(session) if pair not in quoted]
-    return dataclasses.replace(snap, quotes=own + tuple(last_quotes(session, others)))
+    others = [
+        quote
+        for row in session.execute(_LAST_CLOSES)
+        if (row.base, row.quote) not in quoted
+        for quote in _quotes(session, row)
+    ]
+    return dataclasses.replace(snap, quotes=own + tuple(others))
 
 
-def last_quotes(session: Reader, pairs: Sequence[Pair]) -> list[Quote]:
-    """Each pair's last quote (all its values when that snapshot quoted it twice),
-    sorted by pair; a pair never quoted is left out."""
-    found: list[Quote] = []
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start : start + _CHUNK]
-        for row in session.execute(_last_closes(chunk)):
-            found += _quotes(session, row)
-    return found
-
-
-def _last_closes(pairs: Sequence[Pair]) -> Select[Any]:
-    # A WITH: SQLite names no columns of a VALUES in FROM.
-    wanted = (
-        values(column("base", String), column("quote", String), name="wanted")
-        .data(list(pairs))
-        .cte("wanted")
+def _pairs_walk() -> Any:
+    """Every (base, quote) of ``rate_day_closes`` in order, a few seeks each: from a
+    pair, the next quote of its base, else the first pair of the next base."""
+    # Text without a length: PostgreSQL wants both halves of the union to agree.
+    first = (
+        select(cast(D.c.base, String).label("base"), cast(D.c.quote, String).label("quote"))
+        .order_by(D.c.base, D.c.quote)
+        .limit(ONE)
+        .subquery("first_pair")
     )
-    # The pair's last day: the last entry of its primary-key range, one seek.
-    last_day = (
-        select(_LATER.c.day)
-        .where(_LATER.c.base == wanted.c.base, _LATER.c.quote == wanted.c.quote)
-        .order_by(_LATER.c.day.desc())
+    walk = select(first.c.base, first.c.quote).cte("pairs_walk", recursive=True)
+    at = walk.alias("at_pair")
+    seek = D.alias("seek")
+    same_base = (
+        select(seek.c.quote)
+        .where(seek.c.base == at.c.base, seek.c.quote > at.c.quote)
+        .order_by(seek.c.quote)
         .limit(ONE)
         .scalar_subquery()
     )
+    following = select(seek.c.base, seek.c.quote).where(seek.c.base > at.c.base)
+    following = following.order_by(seek.c.base, seek.c.quote).limit(ONE)
+    next_base = following.with_only_columns(seek.c.base).scalar_subquery()
+    next_quote = following.with_only_columns(seek.c.quote).scalar_subquery()
+    step = select(
+        cast(case((same_base.is_not(None), at.c.base), else_=next_base), String).label("base"),
+        cast(func.coalesce(same_base, next_quote), String).label("quote"),
+    ).where(at.c.base.is_not(None))
+    return walk.union_all(step)
+
+
+def _last_closes() -> Select[Any]:
+    walk = _pairs_walk()
+    later = D.alias("later")
+    last_day = (
+        select(later.c.day)
+        .where(later.c.base == walk.c.base, later.c.quote == walk.c.quote)
+        .order_by(later.c.day.desc())
+        .limit(ONE)
+        .scalar_subquery()
+    )
+    last = select(walk.c.base, walk.c.quote, last_day.label("day"))
+    last = last.where(walk.c.base.is_not(None)).cte("last_days")
+    on_last_day = and_(D.c.base == last.c.base, D.c.quote == last.c.quote, D.c.day == last.c.day)
     return (
         select(
             D.c.base,
@@ -102,14 +101,17 @@ def _last_closes(pairs: Sequence[Pair]) -> Select[Any]:
             D.c.quote_id,
             D.c.observed_at,
         )
-        .select_from(wanted.join(D, and_(D.c.base == wanted.c.base, D.c.quote == wanted.c.quote)))
-        .where(D.c.day == last_day)
+        .select_from(last.join(D, on_last_day))
         .order_by(D.c.base, D.c.quote)
     )
 
 
+# Built once: it has no parameters.
+_LAST_CLOSES = _last_closes()
+
+
 def _quotes(session: Reader, row: Any) -> list[Quote]:
-    # SQLite hands a date back as text; PostgreSQL as a date.
+    # SQLite may hand a date back as text; PostgreSQL as a date.
     day = row.day if isinstance(row.day, date) else date.fromisoformat(str(row.day))
     when = {"observed_at": row.observed_at, "observed_on": day}
     if row.conflict:

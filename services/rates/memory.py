@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from services.rates.currencies import last_stored_id
 from services.rates.http import Answer
-from services.rates.latest_quotes import last_stored_id
 from shared.changes import LATEST_RATES
 
 # Before the first sweep: no id (nor None, "no snapshot") compares equal.
