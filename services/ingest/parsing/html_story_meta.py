@@ -5,14 +5,15 @@ whose headline sits among a line of meta — "By Dana Omarova · 2 December
 2026", a ``<time datetime>`` — that is no paragraph of the story. The box is
 found from the headline up, as far as it holds no other story's headline;
 the page's times and byline elements are each looked up once, and each goes
-to the box it is in.
+to the box it is in, however deep in it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -23,12 +24,17 @@ from .dates import MAX_DATE_LINE, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
 
+T = TypeVar("T")
+
 # Cards nest a headline a few elements deep (a link in a heading in a title
 # box in the card); past this the box would be a page section.
 _MAX_LEVELS = 4
 _NEVER_A_BOX = frozenset({"body", "main", "html"})
-# How far up from a time or a byline element its box is looked for.
-_MAX_DEPTH = 12
+# A card prints its time and its byline once or twice. Each element tried is
+# read for its text, which holds all the text nested in it: past this many
+# tries in one story's box the elements are a hostile page's nesting, and
+# reading on would take time quadratic in its depth.
+_MAX_TRIES = 16
 _DATED = '[class*="date" i]'
 # Of those, the ones with "date" as a word of a class name ("item__date",
 # "post-date", "date").
@@ -91,7 +97,9 @@ class BoxMeta:
         boxes: Sequence[Sequence[LexborNode]],
     ) -> None:
         """``scope``: where the boxes are."""
-        self._index = {
+        # Each box level's story and level; and, as they are walked through,
+        # the other elements': the box they are in, or None.
+        self._index: dict[int, tuple[int, int] | None] = {
             node.mem_id: (k, level)
             for k, levels in enumerate(boxes)
             for level, node in enumerate(levels)
@@ -100,35 +108,54 @@ class BoxMeta:
         self.authors: list[tuple[str, ...]] = [()] * len(boxes)
         if not self._index:
             return
-        best_time = [_MAX_LEVELS] * len(boxes)
-        best_byline = [_MAX_LEVELS] * len(boxes)
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
-        for node in [*tree.tags("time"), *scope.css(_DATED)]:
-            found = self._box_of(node)
-            if found is not None and found[1] < best_time[found[0]]:
-                when = _stated_time(node)
-                if when is not None:
-                    self.times[found[0]], best_time[found[0]] = when, found[1]
-        for node in scope.css(BYLINE_SELECTOR):
-            found = self._box_of(node)
-            if found is not None and found[1] < best_byline[found[0]]:
-                # Each piece of text of its own: "By", the name's link, a date.
-                names = tuple(author_names(node.text(separator="|")))
-                if names:
-                    self.authors[found[0]], best_byline[found[0]] = names, found[1]
+        self._fill([*tree.tags("time"), *scope.css(_DATED)], _stated_time, self.times)
+        self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
+
+    def _fill(
+        self, nodes: Iterable[LexborNode], read: Callable[[LexborNode], T], found: list[T]
+    ) -> None:
+        """Give each story what ``read`` finds in the element of ``nodes`` that
+        is in the innermost level of its box (the first there), in ``found``."""
+        best = [_MAX_LEVELS] * len(found)
+        tries = [0] * len(found)
+        for node in nodes:
+            box = self._box_of(node)
+            if box is None:
+                continue
+            story, level = box
+            if level < best[story] and tries[story] < _MAX_TRIES:
+                tries[story] += 1
+                value = read(node)
+                if value:
+                    found[story], best[story] = value, level
 
     def _box_of(self, node: LexborNode) -> tuple[int, int] | None:
-        """The story whose box holds ``node``, and the level that does."""
+        """The story whose box holds ``node``, and the level that does: its
+        nearest ancestor that is a box level, however deep a card sets its meta.
+        Each element walked through is remembered with the answer, so every
+        element of the page is walked through once at most, however deeply
+        it nests and however many times and bylines it holds."""
+        index = self._index
+        path = []
         current = node.parent
-        for _ in range(_MAX_DEPTH):
-            if current is None:
-                return None
-            found = self._index.get(current.mem_id)
-            if found is not None:
-                return found
+        found = None
+        while current is not None:
+            mem_id = current.mem_id
+            if mem_id in index:
+                found = index[mem_id]
+                break
+            path.append(mem_id)
             current = current.parent
-        return None
+        for mem_id in path:
+            index[mem_id] = found
+        return found
+
+
+def _byline_names(node: LexborNode) -> tuple[str, ...]:
+    # Each piece of text of its own: "By", the name's link, a date.
+    return tuple(author_names(node.text(separator="|")))
 
 
 def _stated_time(node: LexborNode) -> datetime | None:

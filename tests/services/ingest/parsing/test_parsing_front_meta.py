@@ -167,3 +167,76 @@ def test_an_update_or_a_word_holding_date_is_no_publication_time() -> None:
         None,
         datetime(2026, 12, 2, 18, 0, tzinfo=UTC),
     ]
+
+
+# A component library's card: the meta line sits deep in the card's own
+# wrappers (footer, meta list, tooltip), fifteen elements below the story's box.
+DEEP_CARD = """<{box} class="story-card">
+<div class="story-card__container"><div class="story-card__grid">
+<div class="story-card__content">
+<a class="story-card__link" href="/news/{n}"><h2 class="story-card__title">{title}</h2></a>
+<div class="story-card__body"><p>{lede}</p></div>
+<div class="story-card__footer"><div class="story-card__footer-inner">
+<div class="story-card__meta"><div class="meta"><ul class="meta__list">
+<li class="meta__item"><span class="meta__value"><span class="tooltip">
+<span class="tooltip__trigger"><span class="author">By {author}</span></span></span></span></li>
+<li class="meta__item"><span class="meta__value"><span class="tooltip">
+<span class="tooltip__trigger"><time datetime="{at}">{n} March, 09:15</time></span></span></span></li>
+</ul></div></div></div></div>
+</div></div></div></{box}>"""
+
+DEEP_STORIES = [
+    (
+        1,
+        "Kazakhstan to cut export duty on wheat",
+        "Kazakhstan will cut its export duty on wheat from April, the ministry said.",
+        "Dana Omarova",
+        "2026-03-03T09:15:00+05:00",
+    ),
+    (
+        2,
+        "Uzbekistan opens new border crossing with Tajikistan",
+        "Uzbekistan opened a new road crossing on its border on Monday, officials said.",
+        "Aziz Karimov",
+        "2026-03-02T16:40:00+05:00",
+    ),
+]
+
+
+def _deep_cards(box: str) -> str:
+    cards = "".join(
+        DEEP_CARD.format(box=box, n=n, title=title, lede=lede, author=author, at=at)
+        for n, title, lede, author, at in DEEP_STORIES
+    )
+    return f"<html><body><main>{cards}</main></body></html>"
+
+
+def test_a_deep_cards_time_and_byline_are_its_own_however_deep() -> None:
+    for box in ("article", "div"):  # <article> stories, and stories cut at headings
+        page = parse(_deep_cards(box))
+        assert [(a.title, a.authors, a.published) for a in page.articles] == [
+            (
+                "Kazakhstan to cut export duty on wheat",
+                ("Dana Omarova",),
+                datetime(2026, 3, 3, 9, 15, tzinfo=ALMATY),
+            ),
+            (
+                "Uzbekistan opens new border crossing with Tajikistan",
+                ("Aziz Karimov",),
+                datetime(2026, 3, 2, 16, 40, tzinfo=ALMATY),
+            ),
+        ], box
+
+
+def test_a_time_outside_every_story_box_stays_nobodys_however_deep() -> None:
+    sidebar = (
+        "<aside>" + "<div>" * 30 + '<time datetime="2026-03-04T08:00:00Z">4 March</time>'
+        "</div>" * 30 + "</aside>"
+    )
+    html = _deep_cards("article").replace("</main>", "</main>" + sidebar)
+    html = html.replace('<time datetime="2026-03-02T16:40:00+05:00">2 March, 09:15</time>', "")
+    page = parse(html)
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 3, 3, 9, 15, tzinfo=ALMATY),
+        None,
+    ]

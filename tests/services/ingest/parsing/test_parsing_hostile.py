@@ -567,3 +567,23 @@ def test_drawings_nested_in_drawings_are_dropped_whole() -> None:
     body = f"<html><body><h1>Story</h1><p>{'Words of the story. ' * 20}</p>{drawing}</body></html>"
     page = parse_page(body.encode(), "text/html")
     assert all("Icon" not in text for a in page.articles for text in (a.title, *a.paragraphs))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ['<span class="author">By Dana Omarova ', '<div class="date">', "<time>2 Dec "],
+)
+def test_meta_nested_deep_in_a_story_box_is_read_in_linear_time(unit: str) -> None:
+    # Each element's text holds all the text nested in it: the box's meta
+    # elements are found however deep they are, but read a few at most.
+    levels = html_depth.UNCHECKED_TAGS - 16
+    body = (
+        '<html><body><main><article><h2><a href="/1">Kazakhstan to cut export duty on wheat</a>'
+        "</h2><p>Kazakhstan will cut its export duty on wheat, the ministry said.</p>"
+        + unit * levels
+        + "</article></main></body></html>"
+    ).encode()
+    started = time.process_time()
+    page = parse_page(body, "text/html")
+    assert time.process_time() - started < 2.0
+    assert [a.title for a in page.articles] == ["Kazakhstan to cut export duty on wheat"]
