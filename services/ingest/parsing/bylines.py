@@ -54,9 +54,13 @@ _DATELINE_LINE = re.compile(
     rf"{TIME_AFTER_DATE}\s*",
     re.IGNORECASE,
 )
-# "ASTANA — …", "ALMATY, March 3 (Reuters) - …", "ТАШКЕНТ, 3 марта — …"
+# "ASTANA — …", "ALMATY, March 3 (Reuters) - …", "ТАШКЕНТ, 3 марта — …", and
+# with the agency: "ASTANA (Kazinform) - …", "ASTANA. KAZINFORM – …",
+# "DUSHANBE, December 4, 2026, Asia-Plus -- …".
 _DATELINE_OPENING = re.compile(
-    rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}})*(?:,[^—–]{{1,40}})?\s+[—–-]\s"
+    rf"[{_UPPER}]{{3,}}(?:[ \-][{_UPPER}]{{3,}})*"
+    rf"(?:\s+\([^()]{{2,30}}\)|\.\s+[{_UPPER}][\w.\-]{{2,30}}|,[^—–]{{1,40}})?"
+    r"\s+(?:[—–]|--?)\s"
 )
 MAX_DATELINE = 60
 # Where and through whom, with no day: "Bishkek, 24.kg news agency", "BISHKEK

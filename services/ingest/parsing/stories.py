@@ -147,6 +147,22 @@ _RU_ATTRIBUTION = re.compile(
 )
 
 
+# A short line with a time of day or a date in figures ("4 Dec '26 · 10:15",
+# "Сегодня, 14:30", "4.12.26"): a story's stamp in a shape no date line has.
+_STAMP = re.compile(r"\d{1,2}:\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)")
+_STAMP_CHARS = 40
+_STAMP_WORDS = 6
+
+
+def _stamp(line: str, *, lenient: bool) -> bool:
+    """Whether ``line``, right under a headline-shaped line, can be its stamp
+    though no date line reads it; ``lenient``: any short line that is no
+    sentence will do (for a page no story could be found in otherwise)."""
+    if len(line) > _STAMP_CHARS or len(line.split()) > _STAMP_WORDS or ends_sentence(line):
+        return False
+    return lenient or _STAMP.search(line) is not None
+
+
 def sentence_shaped(line: str) -> bool:
     """A short line starting with a capital that does not end like a sentence (or ends in ?/!)."""
     if len(line) > MAX_CHARS or has_speaker_tag(line) or any(c in line for c in _MENU_MARKS):
@@ -176,9 +192,13 @@ class StoryCutter:
         texts: Sequence[str],
         title_case: Sequence[bool],
         continues: Sequence[bool] = (),
+        *,
+        lenient: bool = False,
     ) -> None:
-        """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on."""
+        """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on;
+        ``lenient``: any short line under a headline may be its stamp."""
         self._texts = texts
+        self._lenient = lenient
         self._title_case = title_case
         self._continues = continues
         self._open = False
@@ -211,8 +231,11 @@ class StoryCutter:
             end += 1
         return self._texts[j] if end == j else " ".join(self._texts[j : end + 1])
 
-    def starts_story(self, i: int, after_break: bool, meta_after: Sequence[bool]) -> bool:
-        """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines after it."""
+    def starts_story(
+        self, i: int, after_break: bool, meta_after: Sequence[bool], *, dated: bool = False
+    ) -> bool:
+        """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines
+        after it, ``dated`` a date line right under it (taken out of the lines)."""
         if self._title_case[i]:
             return True
         texts = self._texts
@@ -224,10 +247,22 @@ class StoryCutter:
         skip = 0
         while skip < len(meta_after) and meta_after[skip]:
             skip += 1
-        following = self._paragraph(i + 1 + skip) if i + 1 + skip < len(texts) else None
+        # A line under it that no date line reads but that holds a time or a
+        # date is its stamp, as a date line would be: a line of an unknown
+        # shape must not keep a headline from starting its story.
+        stamped = (
+            not skip
+            and not dated
+            and i + 2 < len(texts)
+            and _stamp(texts[i + 1], lenient=self._lenient)
+        )
+        following = self._paragraph(i + 1 + skip + stamped) if i + 1 + skip < len(texts) else None
         if following is None or has_speaker_tag(following):
             return False
-        if skip or opens_with_dateline(following):
+        if skip or dated or stamped or opens_with_dateline(following):
+            # Its byline, its date line or its dateline under it: a headline
+            # over prose (over anything, with a byline: a story may open with
+            # a list). A stamp that is no prose's own line ends no sentence.
             return looks_like_prose(following) or skip > 0
         if not looks_like_prose(following) or (
             sentence_shaped(following)

@@ -12,6 +12,7 @@ from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import is_chrome_line
 from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
+from .digest_marks import opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
@@ -64,7 +65,7 @@ def parse_text(text: str) -> ParsedPage:
         when = read_date_line(line)
         if when is not None:
             day = day or when.day
-            dated.append(_Dated(len(lines), when))
+            dated.append(_Dated(len(lines), when, line))
             after_break = True
             continue
         when = read_date_line(line, page_head=True) if head else None
@@ -73,7 +74,7 @@ def parse_text(text: str) -> ParsedPage:
             # it stands before the first headline, else a dateline under it,
             # which only the stories (in ``_articles``) tell.
             day = day or when.day
-            dated.append(_Dated(len(lines), when, line))
+            dated.append(_Dated(len(lines), when, line, head=True))
             after_break = True
             continue
         clock = (
@@ -84,7 +85,7 @@ def parse_text(text: str) -> ParsedPage:
         if clock is not None and day is not None:
             # A time alone ("14:35") under a headline: that story's, on the day of
             # the date line above it (in ``_date``), else the page's first one.
-            dated.append(_Dated(len(lines), at_time_of_day(day, clock)))
+            dated.append(_Dated(len(lines), at_time_of_day(day, clock), line))
             after_break = True
             continue
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
@@ -108,7 +109,7 @@ def parse_text(text: str) -> ParsedPage:
             (
                 entry.when.day
                 for entry in dated
-                if not entry.when.clock_only and (entry.head is None or entry.at <= first)
+                if not entry.when.clock_only and (not entry.head or entry.at <= first)
             ),
             None,
         ),
@@ -123,9 +124,10 @@ class _Dated(NamedTuple):
 
     at: int
     when: DateLine
-    # The line, when it is a date only with a place or a name before it
-    # ("Astana, March 3, 2026"): the page's if no headline stands above it.
-    head: str | None = None
+    text: str
+    # A date only with a place or a name before it ("Astana, March 3, 2026"):
+    # the page's if no headline stands above it, else a dateline in its story.
+    head: bool = False
 
 
 _TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
@@ -137,61 +139,13 @@ _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
 _MAX_TICKER_LINE = 200
 # What a page says before its first headline: its chrome, not an article.
 BEFORE_HEADLINES = "before the first headline"
+# A date line that dates no story: between stories, or under a story's text.
+UNDATED = "dates under no headline"
 
 
 # Before a headline, a live page's time ("14:05 Uzbekistan opens a border
 # crossing") or a digest's number ("2. Kyrgyz parliament backs new tax code").
 _HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=[^\W\d_])")
-
-
-# Marks a digest sets before its items: flags and other emoji, arrows, shapes
-# and dingbats (■ ▶ ● ★ ✅), with the joiners and selectors emoji are built
-# with. Letter-like symbols ("№ 1", "℃") and "©" are words of the text.
-_MARK_RANGES = (
-    ("\u2190", "\u21ff"),  # arrows
-    ("\u2300", "\u23ff"),  # technical: ⏰ ⌚
-    ("\u25a0", "\u27bf"),  # shapes, symbols, dingbats
-    ("\u2b00", "\u2bff"),  # more arrows and shapes
-    ("\U0001f000", "\U0001faff"),  # emoji, flags' regional letters
-)
-_MARK_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # joiner, selectors, keycap
-# Below this, no character is a mark (letters of every alphabet the region
-# writes, bullets and dashes): told with one comparison.
-_FIRST_MARK = "\u200d"
-# A line opening with more mark groups than this is not a digest's item.
-_MAX_MARK_GROUPS = 8
-
-
-def opens_with_mark(line: str) -> bool:
-    """Whether ``line`` may open with a mark: a non-ASCII character first, or a
-    keycap ("1️⃣")."""
-    return not line[0].isascii() or line[1:2] in ("\ufe0f", "\u20e3")
-
-
-def without_symbols(line: str) -> str:
-    """``line`` less the marks it opens with ("🇰🇿 Kazakhstan raises …", "1️⃣ …"),
-    each group parted from what follows by a space; read in one pass."""
-    end, size = 0, len(line)
-    for _ in range(_MAX_MARK_GROUPS):
-        mark = end
-        while mark < size and _is_mark(line, mark):
-            mark += 1
-        if mark in (end, size) or not line[mark].isspace():
-            break
-        while mark < size and line[mark].isspace():
-            mark += 1
-        end = mark
-    return line[end:] if 0 < end < size else line
-
-
-def _is_mark(line: str, at: int) -> bool:
-    char = line[at]
-    if char >= _FIRST_MARK and (
-        char in _MARK_PARTS or any(low <= char <= high for low, high in _MARK_RANGES)
-    ):
-        return True
-    # A keycap's digit, "#" or "*": "1️⃣".
-    return char in "0123456789#*" and line[at + 1 : at + 2] in ("\ufe0f", "\u20e3")
 
 
 def _without_prefix(headline: str) -> str:
@@ -254,7 +208,7 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
     for block in blocks:
         when = read_date_line(block)
         if when is not None:
-            dated.append(_Dated(len(lines), when))
+            dated.append(_Dated(len(lines), when, block))
         elif not is_ticker_line(block):  # not a date line, seen just above
             lines.append(_line(block, True))
     return _articles(lines, notes, dated)[0]
@@ -291,35 +245,66 @@ def _articles(
 ) -> tuple[tuple[ParsedArticle, ...], int]:
     """The articles, and the place of the first headline's line (``len(lines)``
     when there is none); ``dated``: the page's date lines."""
+    drafts, first, left_out = _cut(lines, dated, lenient=False)
+    if lines and not drafts:
+        # No headline by the page's own shapes: one line of a shape not known
+        # (a stamp, a credit) under each headline must not lose the page.
+        drafts, first, left_out = _cut(lines, dated, lenient=True)
+    for kind, text in left_out:
+        notes.add(kind, text)
+    if lines and not drafts:
+        notes.warn("no headline found")
+    return build_articles(drafts), first
+
+
+def _cut(
+    lines: list[_Line], dated: Sequence[_Dated], *, lenient: bool
+) -> tuple[list[Draft], int, list[tuple[str, str]]]:
+    """The page's stories, the place of the first headline's line, and the
+    lines in no story with their kinds."""
     continues = _wrapped(lines)
-    cutter = StoryCutter([line.text for line in lines], _title_case_flags(lines), continues)
+    cutter = StoryCutter(
+        [line.text for line in lines], _title_case_flags(lines), continues, lenient=lenient
+    )
+    # A date line right under a line: that line's story's meta, as a byline is.
+    under = {entry.at for entry in dated}
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
     drafts: list[Draft] = []
     paragraphs: list[list[str]] = []
     authors: list[str] = []
+    left_out: list[tuple[str, str]] = []
     # A date line under a headline (and its byline) dates that story: when it
-    # was published, or updated when it says so.
+    # was published, or updated when it says so. The page's first date line
+    # (not a dateline under a headline) is its date wherever it stands; a later
+    # one that dates no story is left out.
     pending = iter(dated)
-    end = (len(lines) + 1, None, None)
-    date_at, when, dateline = next(pending, end)
+    entry = next(pending, None)
+    page_dated = False
     first = len(lines)
     # Whether the story has prose yet (datelines and agency lines are none).
     prose = False
     day_only: set[int] = set()
-    for i, line in enumerate(lines):
-        while date_at <= i:
-            if drafts and not prose and when is not None:
-                _date(drafts[-1], when, day_only)
-            if dateline is not None and drafts:
-                # "Astana, March 3, 2026" under the first headline: a dateline,
-                # which stays in the story's text, as under any other.
-                paragraphs.append([dateline])
-                cutter.add_text(dateline)
-            date_at, when, dateline = next(pending, end)
+    for i in range(len(lines) + 1):
+        while entry is not None and entry.at <= i:
+            dateline = entry.head and bool(drafts)
+            page_date = not page_dated and not dateline and not entry.when.clock_only
+            page_dated = page_dated or page_date
+            if drafts and not prose:
+                _date(drafts[-1], entry.when, day_only)
+            elif not dateline and not page_date:
+                left_out.append((UNDATED if drafts else BEFORE_HEADLINES, entry.text))
+            if dateline:
+                # "Astana, March 3, 2026" under the first headline: its dateline.
+                paragraphs.append([entry.text])
+                cutter.add_text(entry.text)
+            entry = next(pending, None)
+        if i == len(lines):
+            break
+        line = lines[i]
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if not _is_meta(line) and cutter.starts_story(
-            i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]]
+            i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]], dated=i + 1 in under
         ):
             _finish(drafts, paragraphs, authors)
             if not drafts:
@@ -329,7 +314,7 @@ def _articles(
             cutter.open_story(line.text)
             continue
         if not drafts:  # text before the first headline is page chrome, not an article
-            notes.add(BEFORE_HEADLINES, line.text)
+            left_out.append((BEFORE_HEADLINES, line.text))
             continue
         if line.dateline and not prose:
             # "Tashkent, 2 December 2026" under a headline stays in the story's
@@ -342,29 +327,21 @@ def _articles(
             authors.extend(line.authors)
         elif paragraphs and (
             continues[i - 1]
-            or (
-                not line.after_break
-                and line.text[0].islower()
-                and not ends_sentence(paragraphs[-1][-1])
-            )
+            or (not line.after_break and _carries_on(line.text, paragraphs[-1][-1]))
         ):
-            # Hard-wrapped prose: this line finishes the previous one's sentence.
             paragraphs[-1].append(line.text)
             cutter.add_text(line.text)
         else:
             paragraphs.append([line.text])
             cutter.add_text(line.text)
             prose = prose or not line.dateline
-    while date_at <= len(lines):  # under the last headline, nothing after it
-        if dateline is not None and drafts and when is not None:
-            if not prose:
-                _date(drafts[-1], when, day_only)
-            paragraphs.append([dateline])
-        date_at, when, dateline = next(pending, end)
     _finish(drafts, paragraphs, authors)
-    if lines and not drafts:
-        notes.warn("no headline found")
-    return build_articles(drafts), first
+    return drafts, first, left_out
+
+
+def _carries_on(text: str, above: str) -> bool:
+    """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
+    return text[0].islower() and not ends_sentence(above)
 
 
 def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:
