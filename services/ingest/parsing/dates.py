@@ -70,6 +70,14 @@ _DATE = (
 )
 _DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
 _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
+# The page's name in any case before a dash or a bar: "Daily brief — 4 December
+# 2026", "Kun.uz — …", "Лента новостей | 4 декабря 2026". A headline may end so
+# too ("Astana Investment Forum - March 3, 2026"): only the page's reading,
+# which sees what stands under the line, tells them apart.
+_NAMED_DATE_LINE = re.compile(
+    rf"\s*{_LABEL}\w[\w.'’\-]*(?:\s+\w[\w.'’\-]*){{0,3}}\s+[|\u2013\u2014-]\s+{_DATE}",
+    re.IGNORECASE,
+)
 MAX_DATE_LINE = 60
 # Every shape above has a four-digit year: most short lines of a page (menus,
 # headings, captions) have none, and this look costs a fifth of the full match.
@@ -102,8 +110,19 @@ def read_date_line(line: str, *, page_head: bool = False) -> DateLine | None:
     if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
         return None
     match = (_HEAD_DATE_LINE if page_head else _DATE_LINE).fullmatch(line)
-    if match is None:
+    return None if match is None else _stated(match)
+
+
+def read_named_date_line(line: str) -> DateLine | None:
+    """A date line with a name of any case before it and a dash or a bar
+    ("Daily brief — 4 December 2026"): the page's, when no prose is under it."""
+    if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
         return None
+    match = _NAMED_DATE_LINE.fullmatch(line)
+    return None if match is None else _stated(match)
+
+
+def _stated(match: re.Match[str]) -> DateLine | None:
     day = _day(match)
     if day is None:
         return None

@@ -11,7 +11,14 @@ from .articles import Draft, build_articles
 from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import is_chrome_line
-from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
+from .dates import (
+    TIME_OF_DAY,
+    YEAR,
+    DateLine,
+    at_time_of_day,
+    read_date_line,
+    read_named_date_line,
+)
 from .digest_marks import opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
@@ -50,7 +57,8 @@ def parse_text(text: str) -> ParsedPage:
     head = True  # above the page's first prose
     # Date lines, each with the place of the line it stands before.
     dated: list[_Dated] = []
-    for raw in text.splitlines():
+    rows = text.splitlines()
+    for n, raw in enumerate(rows):
         line = raw.strip()
         if not line:
             after_break = True
@@ -68,7 +76,7 @@ def parse_text(text: str) -> ParsedPage:
             dated.append(_Dated(len(lines), when, line))
             after_break = True
             continue
-        when = read_date_line(line, page_head=True) if head else None
+        when = _head_date(line, rows, n) if head else None
         if when is not None:
             # A place or a name before the date: the page's own date line when
             # it stands before the first headline, else a dateline under it,
@@ -117,6 +125,21 @@ def parse_text(text: str) -> ParsedPage:
         quotes=unique_quotes(quotes),
         diagnostics=notes.diagnostics(),
     )
+
+
+def _head_date(line: str, rows: list[str], n: int) -> DateLine | None:
+    """The date of ``line`` (row ``n``) above the page's first prose, with a
+    place or a name before it; a name in lower case ("Daily brief — 4 December
+    2026") only when no finished sentence is the next line, under which it
+    would be a headline ("Astana Investment Forum - March 3, 2026")."""
+    when = read_date_line(line, page_head=True)
+    if when is not None or YEAR.search(line) is None:
+        return when
+    when = read_named_date_line(line)
+    if when is None:
+        return None
+    below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
+    return None if ends_sentence(below) and looks_like_prose(below) else when
 
 
 class _Dated(NamedTuple):
