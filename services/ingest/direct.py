@@ -13,7 +13,8 @@ and answers with the very status, headers and bytes the Flask routes give
 - a POST with a body: its checks before the body (token, rate limit charged
   once, media type, declared length, parameters), a refusal answered at once
   with the connection closed; then the body is read by the front, under its
-  deadline; then it is checked, stored and described;
+  deadline (counted as ``100``, as the Flask preflight's answer is); then it
+  is checked, stored and described;
 - a POST without a body: every check and the empty body's refusal in one go;
 - a GET: the token and the submission's fields.
 
@@ -34,7 +35,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from werkzeug.sansio.utils import get_content_length
 
-from services.ingest.body_front import Receive, closing, has_body, problem_answer
+from services.ingest.body_front import CONTINUE, Receive, closing, has_body, problem_answer
 from services.ingest.submissions import (
     Checked,
     Reply,
@@ -98,6 +99,7 @@ class DirectRoutes:
         checked = await front.call(self._preflight, request)
         if isinstance(checked, Answer):
             return closing(checked)
+        self._count(CONTINUE)  # the body agreed to read, as the Flask preflight's 100
         body = await front.read(scope, receive)
         if not isinstance(body, bytes):
             return body

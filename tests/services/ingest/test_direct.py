@@ -215,6 +215,15 @@ def test_answers_are_counted_once(app: Flask) -> None:
     direct.pool.shutdown()
 
 
+def test_a_body_agreed_to_read_is_counted_as_100_on_either_path(app: Flask) -> None:
+    for front in fronts(app):
+        before = _responses(100)
+        run(front, scope(sized(GOOD, PAGE)), PAGE)
+        run(front, scope(sized({"Content-Type": "text/plain"}, PAGE)), PAGE)  # 401: body unread
+        assert _responses(100) == before + 1
+        front.pool.shutdown()
+
+
 def test_other_requests_go_to_the_application(app: Flask) -> None:
     direct = fronts(app)[1].direct
     assert direct is not None
