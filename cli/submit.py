@@ -123,11 +123,16 @@ def post_patiently(
     raise AssertionError("unreachable")
 
 
+def token_file(settings: Any) -> Path:
+    """Where `make run` and `make up` write the token they generate."""
+    return Path(settings.data_dir).resolve() / "ingest-token"
+
+
 def default_token(settings: Any) -> str | None:
     """The first configured token, else the one `make run` generated into the data directory."""
     if settings.ingest_tokens:
         return str(settings.ingest_tokens[0].get_secret_value())
-    path = settings.data_dir.resolve() / "ingest-token"
+    path = token_file(settings)
     if path.is_file():
         return path.read_text().strip() or None
     return None
@@ -153,7 +158,8 @@ def default_token(settings: Any) -> str | None:
 @click.option(
     "--token",
     envvar="SILKFEED_TOKEN",
-    help="Bearer token  [default: the first of SILKFEED_INGEST_TOKENS, or var/ingest-token].",
+    help="Bearer token  [default: the first of SILKFEED_INGEST_TOKENS, or "
+    "$SILKFEED_DATA_DIR/ingest-token].",
 )
 @click.option("--wait", is_flag=True, help="Wait until every page is done or failed.")
 @click.option("--timeout", default=600.0, show_default=True, help="Seconds --wait waits at most.")
@@ -182,7 +188,10 @@ def submit(
     settings = load_settings()
     token = token or default_token(settings)
     if not token:
-        fail("no ingest token: set SILKFEED_INGEST_TOKENS or pass --token")
+        fail(
+            "no ingest token: pass --token, set SILKFEED_TOKEN or SILKFEED_INGEST_TOKENS, or "
+            f"point SILKFEED_DATA_DIR at the stack's data directory (no {token_file(settings)})"
+        )
     base = api_url or f"http://{settings.bind_host}:{settings.ingest_port}"
     if not base.startswith(("http://", "https://")):
         fail(f"--url must be an http:// or https:// URL, got {base!r}")

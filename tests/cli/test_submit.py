@@ -14,7 +14,7 @@ from cli.system import free_port
 from shared.db import make_engine, make_session_factory
 from shared.models import Article, Submission
 from tests.cli.conftest import Cli, IngestServer
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, TOKEN
 
 JSON_PAGE = {
     "page_date": "2025-12-15",
@@ -79,6 +79,25 @@ def test_default_url_and_token_come_from_the_settings(
     result = cli("submit", "--media-type", "text/plain", str(page), SILKFEED_INGEST_PORT=port)
     assert result.exit_code == 0, result.output
     assert len(rows(db_url)) == 1
+
+
+def test_the_token_comes_from_silkfeed_token_or_the_data_dir(
+    cli: Cli, ingest_api: IngestServer, tmp_path: Path, db_url: str
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(distinct_page(2, "Cli")[0])
+    no_tokens = {"SILKFEED_INGEST_TOKENS": ""}
+    missing = cli("submit", "--url", ingest_api.url, str(page), **no_tokens)
+    assert missing.exit_code == 1
+    data_dir = Path(cli.env["SILKFEED_DATA_DIR"]).resolve()
+    assert "SILKFEED_TOKEN" in missing.stderr and str(data_dir / "ingest-token") in missing.stderr
+    by_env = cli("submit", "--url", ingest_api.url, str(page), SILKFEED_TOKEN=TOKEN, **no_tokens)
+    assert by_env.exit_code == 0, by_env.output
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "ingest-token").write_text(TOKEN + "\n")
+    by_file = cli("submit", "--url", ingest_api.url, str(page), **no_tokens)
+    assert by_file.exit_code == 0, by_file.output
+    assert len(rows(db_url)) == 1  # the second post is the same page
 
 
 def test_a_refused_page_is_one_line_and_a_nonzero_exit(
