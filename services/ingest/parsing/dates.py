@@ -171,6 +171,7 @@ _ZONES = {
         "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "PST": -8, "PDT": -7, "МСК": 3,
     }.items()
 }  # fmt: skip
+ZONE_NAMES = frozenset(_ZONES)
 
 
 def _day(match: re.Match[str]) -> date | None:

@@ -1,7 +1,16 @@
-"""Marks a digest sets before its items ("🇰🇿 Kazakhstan raises …", "▶ …",
-"1️⃣ …"): no words of the headline they stand before."""
+"""What a digest or a live page sets before its items' headlines: marks
+("🇰🇿 Kazakhstan raises …", "▶ …", "1️⃣ …"), a number ("2. Kyrgyz parliament
+…") or a time ("14:05 Uzbekistan opens …"), no words of the headline."""
 
 from __future__ import annotations
+
+import re
+from datetime import date
+
+from .articles import Draft
+from .dates import TIME_OF_DAY, ZONE_NAMES, at_time_of_day
+
+_TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
 
 # Marks a digest sets before its items: flags and other emoji, arrows, shapes
 # and dingbats (■ ▶ ● ★ ✅), with the joiners and selectors emoji are built
@@ -51,3 +60,35 @@ def _is_mark(line: str, at: int) -> bool:
         return True
     # A keycap's digit, "#" or "*": "1️⃣".
     return char in "0123456789#*" and line[at + 1 : at + 2] in ("\ufe0f", "\u20e3")
+
+
+# Before a headline, a live page's time ("14:05 Uzbekistan opens a border
+# crossing") or a digest's number ("2. Kyrgyz parliament backs new tax code").
+# A zone the page names after the time ("14:55 ALMT …") is part of the prefix.
+_HEADLINE_PREFIX = re.compile(
+    rf"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s+(?:{'|'.join(sorted(ZONE_NAMES))}))?|\d{{1,2}}[.)])"
+    r"\s+(?=[^\W\d_])"
+)
+
+
+def headline_draft(headline: str, day: date | None) -> Draft:
+    """The draft of the story under ``headline``; a live page's time before it
+    dates it as a time alone under it would: on the page's date line's day
+    (``day``; None when the page has none or a date line is under it)."""
+    title = without_prefix(headline)
+    draft = Draft(title, ())
+    if day is not None and title is not headline:
+        clock = _TIME_LINE.fullmatch(headline[: len(headline) - len(title)].strip())
+        if clock is not None:
+            draft.published = at_time_of_day(day, clock).at
+    return draft
+
+
+def without_prefix(headline: str) -> str:
+    """``headline`` less a live page's time or a digest's number before it."""
+    match = _HEADLINE_PREFIX.match(headline)
+    if match is None or not headline[match.end()].isupper():
+        return headline
+    rest = headline[match.end() :]
+    # "1. Kazakhstan, 2. Uzbekistan: …" numbers its own items.
+    return headline if _HEADLINE_PREFIX.search(rest) else rest

@@ -19,7 +19,7 @@ from .dates import (
     read_date_line,
     read_named_date_line,
 )
-from .digest_marks import opens_with_mark, without_symbols
+from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
@@ -111,7 +111,7 @@ def parse_text(text: str) -> ParsedPage:
         lines.append(_line(line, after_break))
         head = head and not looks_like_prose(line)
         after_break = False
-    articles, first = _articles(lines, notes, dated)
+    articles, first = _articles(lines, notes, dated, day)
     return ParsedPage(
         page_date=next(
             (
@@ -164,20 +164,6 @@ _MAX_TICKER_LINE = 200
 BEFORE_HEADLINES = "before the first headline"
 # A date line that dates no story: between stories, or under a story's text.
 UNDATED = "dates under no headline"
-
-
-# Before a headline, a live page's time ("14:05 Uzbekistan opens a border
-# crossing") or a digest's number ("2. Kyrgyz parliament backs new tax code").
-_HEADLINE_PREFIX = re.compile(r"(?:(?:[01]?\d|2[0-3]):[0-5]\d|\d{1,2}[.)])\s+(?=[^\W\d_])")
-
-
-def _without_prefix(headline: str) -> str:
-    match = _HEADLINE_PREFIX.match(headline)
-    if match is None or not headline[match.end()].isupper():
-        return headline
-    rest = headline[match.end() :]
-    # "1. Kazakhstan, 2. Uzbekistan: …" numbers its own items.
-    return headline if _HEADLINE_PREFIX.search(rest) else rest
 
 
 _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
@@ -264,15 +250,15 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
 
 
 def _articles(
-    lines: list[_Line], notes: Notes, dated: Sequence[_Dated] = ()
+    lines: list[_Line], notes: Notes, dated: Sequence[_Dated] = (), day: date | None = None
 ) -> tuple[tuple[ParsedArticle, ...], int]:
     """The articles, and the place of the first headline's line (``len(lines)``
-    when there is none); ``dated``: the page's date lines."""
-    drafts, first, left_out = _cut(lines, dated, lenient=False)
+    when there is none); ``dated``: the page's date lines, ``day``: the first's."""
+    drafts, first, left_out = _cut(lines, dated, day, lenient=False)
     if lines and not drafts:
         # No headline by the page's own shapes: one line of a shape not known
         # (a stamp, a credit) under each headline must not lose the page.
-        drafts, first, left_out = _cut(lines, dated, lenient=True)
+        drafts, first, left_out = _cut(lines, dated, day, lenient=True)
     for kind, text in left_out:
         notes.add(kind, text)
     if lines and not drafts:
@@ -281,7 +267,7 @@ def _articles(
 
 
 def _cut(
-    lines: list[_Line], dated: Sequence[_Dated], *, lenient: bool
+    lines: list[_Line], dated: Sequence[_Dated], day: date | None, *, lenient: bool
 ) -> tuple[list[Draft], int, list[tuple[str, str]]]:
     """The page's stories, the place of the first headline's line, and the
     lines in no story with their kinds."""
@@ -332,7 +318,7 @@ def _cut(
             _finish(drafts, paragraphs, authors)
             if not drafts:
                 first = i
-            drafts.append(Draft(_without_prefix(line.text), ()))
+            drafts.append(headline_draft(line.text, None if i + 1 in under else day))
             paragraphs, authors, prose = [], [], False
             cutter.open_story(line.text)
             continue
