@@ -59,7 +59,10 @@ class RestartPolicy:
         """Seconds to wait before restarting ``name``; None means give up on it."""
         streak = self.streaks.setdefault(name, Streak())
         if uptime >= self.quick:
+            # Not a quick crash: the streak ends, and a crash after this restart
+            # is the first of a new one.
             streak.crashes, streak.delay = 0, 0.0
+            return self.delay
         streak.crashes += 1
         if streak.crashes >= self.give_up_after:
             return None
@@ -129,9 +132,13 @@ class Restarter:
             self.sup.say("stack", message)
             self._store(lambda r: r.gave_up(name, status))
             return
+        if crashes:
+            why = f"quick crash {crashes} of {self.policy.give_up_after} before giving up"
+        else:
+            why = f"it ran {self.policy.quick:g}s or more: not a quick crash"
         message = (
             f"{name} exited with {status} after {uptime:.1f}s; restarting it in {delay:.1f}s "
-            f"(quick crash {crashes} of {self.policy.give_up_after} before giving up)"
+            f"({why})"
         )
         self.sup.say("stack", message)
         self.due[name] = (now + delay, status)

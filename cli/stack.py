@@ -236,7 +236,8 @@ def describe_urls(settings: Settings, token: str | None) -> list[str]:
         f"rates:   {base}/api/v1/rates/latest  {base}/feeds/rates.atom",
         f"ingest:  {ingest}/v1/submissions",
         f"token:   {shown}",
-        f"try:     curl -H '{header}' -H 'Content-Type: text/plain' "
+        # Double quotes, so that a shell expands $TOKEN when the token is not shown.
+        f'try:     curl -H "{header}" -H "Content-Type: text/plain" '
         f"--data-binary @page.txt {ingest}/v1/submissions",
     ]
 

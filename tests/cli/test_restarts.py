@@ -32,9 +32,40 @@ def test_a_process_that_ran_a_while_starts_a_fresh_streak() -> None:
     policy = RestartPolicy(delay=1.0, give_up_after=3)
     assert policy.on_exit("w", 1.0) == 1.0
     assert policy.on_exit("w", 1.0) == 2.0
-    # Up for five minutes: this exit is a first crash again, not the third.
+    # Up for five minutes: this exit is no quick crash and ends the streak.
     assert policy.on_exit("w", 300.0) == 1.0
+    assert policy.crashes("w") == 0
+    assert policy.on_exit("w", 1.0) == 1.0  # the first quick crash of a new streak
+    assert policy.crashes("w") == 1
     assert policy.on_exit("other", 1.0) == 1.0  # streaks are per process
+
+
+def test_a_long_run_exit_is_not_logged_as_a_quick_crash() -> None:
+    class Sup:
+        def __init__(self) -> None:
+            self.said: list[str] = []
+
+        def say(self, name: str, line: str, index: int = 5) -> None:
+            self.said.append(line)
+
+        def restart(self, name: str) -> None: ...
+
+        def exits(self) -> list[tuple[str, int]]:
+            return [("w", -9)]
+
+        def names(self) -> list[str]:
+            return ["w"]
+
+    now = [0.0]
+    sup = Sup()
+    restarter = Restarter(sup, RestartPolicy(delay=1.0), None, clock=lambda: now[0])
+    restarter.started_now("w")
+    now[0] = 472.0
+    restarter.tick()
+    assert sup.said == [
+        "w exited with signal 9 (SIGKILL) after 472.0s; restarting it in 1.0s "
+        "(it ran 120s or more: not a quick crash)"
+    ]
 
 
 def test_exit_descriptions() -> None:
