@@ -10,6 +10,9 @@ them is a story's text or a headline; each is left out and said so.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from .headlines import looks_like_headline, looks_like_prose
 
 # Longer than this, a line is prose however it starts.
 MAX_CHROME_LINE = 160
@@ -20,14 +23,6 @@ _CHROME_START = re.compile(
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
-    # "Follow the author on X: @…", "Follow Gazeta.uz on Telegram", "Join our
-    # Telegram channel", "Читайте нас в Telegram", "Следите за новостями в …":
-    # a prompt names the network or the channel it sends the reader to.
-    r"|follow\s+\S+(?:\s+\S+){0,3}?\s+on\s+(?:x|twitter|telegram|facebook|instagram|threads"
-    r"|tiktok|youtube|linkedin|whatsapp|bluesky|mastodon|vk)(?![\w\-])"
-    r"|join\s+(?:us|our)\b[^.!?]{0,40}?\b(?:telegram|whatsapp|channel|newsletter|facebook"
-    r"|instagram|community)\b"
-    r"|(?:читайте|следите\s+за)\s+(?:нас|нами|новостями)\s+в\b|присоединяйтесь\b"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
     r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"
@@ -38,6 +33,31 @@ _CHROME_START = re.compile(
     # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".
     r"|\u00a9|\(c\)\s*\d{4}|copyright\s*(?:\u00a9|\(c\)|\d{4})"
     r")",
+    re.IGNORECASE,
+)
+# Prompts sending the reader to a channel: an imperative aimed at the reader,
+# "us", "our …" or a handle, ending at the network or channel it names (or a
+# colon, a handle or a link after it): "Follow the author on X: @…", "Follow
+# Gazeta.uz on Telegram", "Join our Telegram channel", "Читайте нас в Telegram".
+# A line going on past that is a sentence or a headline ("Follow the president
+# on VK reforms", "Join us in welcoming …, the mayor said.").
+_NETWORK = (
+    r"(?:x|twitter|telegram|facebook|instagram|threads|tiktok|youtube|linkedin|whatsapp"
+    r"|bluesky|mastodon|vk|вконтакте|телеграм|одноклассниках|дзен[еі]?)(?:[\-\s]?канал\w*)?"
+)
+_NETWORKS = rf"{_NETWORK}(?:\s*(?:,|and|&|и)\s*{_NETWORK})*"
+_CHANNEL = r"(?:channel|group|newsletter|community|канал\w*|групп\w*|сообществ\w*)"
+# "Gazeta.uz", "@kunuz": the outlet or the author by a name only a handle has.
+_HANDLE = r"@[\w.]+|[\w\-]+(?:\.[\w\-]+)+"
+_TAIL = r"(?:\s*:?\s*(?:@[\w.]+|https?://\S+|t\.me/\S+))*\s*[:.!]?"
+_PROMPT = re.compile(
+    r"(?:follow\s+(?P<who>us|me|our\s+\S+(?:\s+\S+)?|the\s+authors?|(?P<name>" + _HANDLE + r"))"
+    rf"\s+on\s+{_NETWORKS}"
+    rf"|join\s+(?:us\s+on\s+{_NETWORKS}|our\s+(?:\S+\s+){{0,2}}?(?:{_NETWORK}|{_CHANNEL}))"
+    rf"|(?:читайте\s+нас|следите\s+за\s+(?:нами|нашими\s+новостями))(?:\s+(?:в|на)\s+{_NETWORKS})?"
+    rf"|присоединяйтесь\s+к\s+(?:нам|нашему|нашей)(?:\s+\S+){{0,2}}?\s+(?:в|на)\s+{_NETWORKS}"
+    rf"|присоединяйтесь\s+к\s+(?:нашему|нашей)\s+{_CHANNEL}"
+    rf"){_TAIL}",
     re.IGNORECASE,
 )
 # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
@@ -68,7 +88,7 @@ def is_chrome_line(line: str) -> bool:
     """Whether ``line`` (stripped) is a caption, prompt, label or notice, not story text."""
     if len(line) > MAX_CHROME_LINE:
         return False
-    if _CHROME_START.match(line) is not None:
+    if _CHROME_START.match(line) is not None or _PROMPT.fullmatch(line) is not None:
         return True
     caption = _CAPTION.match(line)
     if caption is not None:
@@ -81,3 +101,15 @@ def is_chrome_line(line: str) -> bool:
     if _RIGHTS.search(line) is not None:
         return "\u00a9" in line or len(line.split()) <= _RIGHTS_WORDS
     return False
+
+
+def heads_story(line: str, below: Sequence[str]) -> bool:
+    """Whether ``line``, a prompt that names the outlet only by its name
+    ("Follow Kun.uz on Telegram"), is rather a headline over the prose in the
+    rows ``below`` it, as the story cutter would take it: a prompt to "us",
+    "our …" or to a handle is none."""
+    prompt = _PROMPT.fullmatch(line)
+    if prompt is None or prompt["name"] is None or "@" in line or "//" in line:
+        return False
+    text = next((row.strip() for row in below if row.strip()), "")
+    return looks_like_headline(line) and looks_like_prose(text)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .articles import Draft, build_articles
 from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import is_chrome_line
+from .chrome_lines import heads_story, is_chrome_line
 from .dates import (
     TIME_OF_DAY,
     YEAR,
@@ -99,7 +99,7 @@ def parse_text(text: str) -> ParsedPage:
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
             after_break = True
             continue
-        if is_chrome_line(line):
+        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4]):
             notes.add(CHROME_LINES, line)
             after_break = True
             continue
