@@ -32,8 +32,11 @@ _MAX_LEVELS = 4
 _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # A card prints its time and its byline once or twice. Each element tried is
 # read for its text, which holds all the text nested in it: past this many
-# tries in one story's box the elements are a hostile page's nesting, and
-# reading on would take time quadratic in its depth.
+# reads in one story's box the elements are a hostile page's nesting, and
+# reading on would take time quadratic in its depth. Only an element that may
+# hold the value is read and counted ("candidate", "update" and "validated"
+# match the date selector too but are skipped unread: they cost nothing, and
+# any number of them leaves the box's real time found).
 _MAX_TRIES = 16
 _DATED = '[class*="date" i]'
 # Of those, the ones with "date" as a word of a class name ("item__date",
@@ -110,14 +113,16 @@ class BoxMeta:
             return
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
-        self._fill([*tree.tags("time"), *scope.css(_DATED)], _stated_time, self.times)
+        dated = (node for node in scope.css(_DATED) if _names_a_date(node))
+        self._fill([*tree.tags("time"), *dated], _stated_time, self.times)
         self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
 
     def _fill(
         self, nodes: Iterable[LexborNode], read: Callable[[LexborNode], T], found: list[T]
     ) -> None:
         """Give each story what ``read`` finds in the element of ``nodes`` that
-        is in the innermost level of its box (the first there), in ``found``."""
+        is in the innermost level of its box (the first there), in ``found``;
+        each read counts as one of a box's tries."""
         best = [_MAX_LEVELS] * len(found)
         tries = [0] * len(found)
         for node in nodes:
@@ -158,14 +163,20 @@ def _byline_names(node: LexborNode) -> tuple[str, ...]:
     return tuple(author_names(node.text(separator="|")))
 
 
+def _names_a_date(node: LexborNode) -> bool:
+    """Whether a word of ``node``'s class is "date" ("post-date", "item__date"):
+    "card__last-update", "candidate" and "validated" name no date of publication."""
+    return _DATE_CLASS.search(node.attributes.get("class") or "") is not None
+
+
 def _stated_time(node: LexborNode) -> datetime | None:
     """When ``node`` says a story was published: its ``datetime``, else its text
     when that is a date line (not an update's)."""
     stamp = node.attributes.get("datetime") if node.tag == "time" else None
     if stamp:
         return parse_iso_datetime(stamp)
-    if node.tag != "time" and not _DATE_CLASS.search(node.attributes.get("class") or ""):
-        return None  # "card__last-update", "validated": no date of publication
+    if node.tag != "time" and not _names_a_date(node):
+        return None
     text = node.text(deep=True)
     if len(text) > _MAX_DATE_TEXT:
         return None

@@ -169,6 +169,25 @@ def test_an_update_or_a_word_holding_date_is_no_publication_time() -> None:
     ]
 
 
+def test_many_elements_classed_with_date_in_a_word_leave_the_cards_time_found() -> None:
+    # "candidate", "update", "validated" match the date selector: read and
+    # counted as tries, 16 of them before the card's "post-date" lost its time.
+    names = "".join('<span class="candidate">Name</span> ' for _ in range(40))
+    cards = "".join(
+        f'<article><h2><a href="/news/{n}">{title}</a></h2><p>{lede} {names}</p>'
+        f'<span class="post-date">{n} March 2026, 09:15</span></article>'
+        for n, title, lede in [
+            (1, "Kazakhstan to cut export duty on wheat", "The duty falls from April."),
+            (2, "Uzbekistan opens new border crossing", "The road opened on Monday."),
+        ]
+    )
+    page = parse(f"<html><body><main>{cards}</main></body></html>")
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 3, 1, 9, 15, tzinfo=UTC),
+        datetime(2026, 3, 2, 9, 15, tzinfo=UTC),
+    ]
+
+
 # A component library's card: the meta line sits deep in the card's own
 # wrappers (footer, meta list, tooltip), fifteen elements below the story's box.
 DEEP_CARD = """<{box} class="story-card">
