@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 from services.ingest.parsing import ParsedArticle
 
@@ -58,9 +59,16 @@ def content_digest(article: ParsedArticle) -> str:
     if article.authors:
         doc.append(list(article.authors))
     if article.modified is not None:
-        doc.append(article.modified.isoformat())
+        # The instant, not its spelling: ``+05:00`` and ``Z`` copies of one page agree.
+        # Stored digests of the spelling stay; a re-post is compared with the stored
+        # row when digests differ (``services.ingest.updates``), so they still match.
+        doc.append(_utc(article.modified).isoformat())
     digest = hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
     return digest if article.language is None else with_language(digest, article.language)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
 def with_language(digest: str, language: str) -> str:

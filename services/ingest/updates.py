@@ -110,7 +110,7 @@ def apply_page(
     results: list[tuple[Count, set[str]] | None] = []
     writes: list[tuple[int, _Write]] = []
     for existing, parsed, digest in seen:
-        if existing.content_sha256 == digest:
+        if existing.content_sha256 == digest or _shows_the_same(existing, parsed):
             results.append(_seen_again(sub, existing))
         else:
             writes.append((len(results), _planned(sub, existing, parsed, digest)))
@@ -149,7 +149,7 @@ def _refused(session: Session, sub: Submission, write: _Write) -> tuple[Count, s
             if existing.first_submission_id == sub.id:
                 return "new", affected_feeds(existing)
             return "unchanged", set()
-        if existing.content_sha256 == digest:
+        if existing.content_sha256 == digest or _shows_the_same(existing, parsed):
             return _seen_again(sub, existing)
         write = _planned(sub, existing, parsed, digest)
         if _execute(session, sub, [write]) == [True]:
@@ -170,6 +170,29 @@ def _dated(existing: Article, modified: datetime | None) -> bool:
     return modified.replace(microsecond=0) > shown.replace(microsecond=0)
 
 
+def _reads_the_same(existing: Article, parsed: ParsedArticle) -> bool:
+    """Whether a reader sees the same article in the page's version as stored: its
+    title, text, link (a page of none keeps the stored one), authors, tags and
+    language, compared as they would be written (their digests may differ for the
+    same values: a stored digest of another formula, or tags given twice)."""
+    return (
+        existing.title == parsed.title
+        and existing.paragraphs == list(parsed.paragraphs)
+        and (parsed.url is None or parsed.url == existing.url)
+        and existing.authors == (list(parsed.authors) or None)
+        and existing.language == parsed.language
+        and {t.tag for t in existing.tags} == set(parsed.tags)
+    )
+
+
+def _shows_the_same(existing: Article, parsed: ParsedArticle) -> bool:
+    """Whether the page's version changes nothing feeds show: it reads the same, and
+    its modified time, compared as an instant, does not date it (the same time in
+    another spelling, ``+05:00`` or ``Z``; an older one; none, as a text copy of
+    the article gives). Writing it would only move the entry's update time."""
+    return _reads_the_same(existing, parsed) and not _dated(existing, parsed.modified)
+
+
 def _planned(sub: Submission, existing: Article, parsed: ParsedArticle, digest: str) -> _Write:
     now = utcnow()
     values = {
@@ -180,6 +203,9 @@ def _planned(sub: Submission, existing: Article, parsed: ParsedArticle, digest: 
         "authors": list(parsed.authors) or None,
         "modified_at": parsed.modified,
         "language": parsed.language,
+        # Written only when a reader sees something change (``_shows_the_same``): a
+        # version its page does not date changed what a reader reads, and shows
+        # when it was stored.
         "revised_at": None if _dated(existing, parsed.modified) else now,
         "updated_at": now,
     }

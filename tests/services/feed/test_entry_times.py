@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.feed import publish
 from shared.feed_names import FeedSpec
-from shared.models import Article
+from shared.models import Article, Submission
 from shared.settings import Settings
 from tests.conftest import FIXTURES
 from tests.support.content import ingest, page
@@ -158,3 +158,41 @@ def test_an_entry_published_ahead_is_no_later_than_its_feed(
     # Last-Modified stays the stored change: an HTTP date is never in the future.
     stored = session.scalars(select(Article)).one()
     assert publish.build_current(session, settings, FeedSpec.articles())[1] == stored.updated_at
+
+
+def test_the_same_modified_instant_in_another_spelling_changes_nothing(
+    settings: Settings, session: Session
+) -> None:
+    # The JSON and HTML copies of one article: one states its offset, one UTC.
+    ingest(settings, json_page("2026-03-03T15:15:00+05:00"), media_type="application/json")
+    first = documents(session, settings)
+    assert shown(first) == (datetime(2026, 3, 3, 10, 15, tzinfo=UTC),) * 2
+    again = ("2026-03-03T10:15:00Z", "2026-03-03T15:15:00+05:00", None)
+    for n, modified in enumerate(again, 1):  # each another page: its bytes differ
+        body = json_page(modified) + b"\n" * n
+        sub_id = ingest(settings, body, media_type="application/json")
+        assert session.get(Submission, sub_id).updated_article_count == 0
+        assert documents(session, settings) == first
+    assert session.scalars(select(Article)).one().revised_at is None
+    # An older modified time than the one shown dates nothing either.
+    ingest(settings, json_page("2026-03-03T09:00:00Z"), media_type="application/json")
+    assert documents(session, settings) == first
+
+
+def test_a_stored_digest_of_another_formula_still_matches_an_unchanged_re_post(
+    settings: Settings, session: Session
+) -> None:
+    # Stored before the digest took the modified time as an instant, say: the
+    # re-post's digest differs, but a reader sees the same article.
+    ingest(settings, json_page("2026-03-03T15:15:00+05:00"), media_type="application/json")
+    stored = session.scalars(select(Article)).one()
+    stored.content_sha256 = "0" * 64
+    session.commit()
+    first = documents(session, settings)
+    body = json_page("2026-03-03T15:15:00+05:00") + b"\n"
+    sub_id = ingest(settings, body, media_type="application/json")
+    assert session.get(Submission, sub_id).updated_article_count == 0
+    assert documents(session, settings) == first
+    # What a reader sees changing still updates it.
+    ingest(settings, json_page(None, text="Quotas stay."), media_type="application/json")
+    assert session.get(Article, stored.id).paragraphs == ["Quotas stay."]
