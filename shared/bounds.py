@@ -4,8 +4,10 @@ A rate with a hundred thousand digits or a page dated 9999-12-31 is valid
 syntax but no real ticker or news page: left in, the first poisons every
 later computation with it and the second makes its snapshot "latest" for
 ever. The ingest API refuses such a JSON page with a 422 naming the field;
-the ingest worker fails a text or HTML page with the same message (its raw
-body is kept), so nothing out of range is ever stored.
+the ingest worker drops a date read off a text or HTML page out of range
+(a misreading; ``page_values.settle_times``) and fails such a page for any
+other value with the same message (its raw body is kept), so nothing out of
+range is ever stored.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ bounds they must keep, the time its ticker was observed, its snapshot's payload.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from services.ingest.parsing import ParsedPage, ParseError
+from services.ingest.parsing.dates import SlashedDate
 from shared import contracts
 from shared.bounds import Bounds, page_problems
 from shared.models import Submission
@@ -38,10 +39,16 @@ def settle_times(page: ParsedPage, received: datetime, bounds: Bounds | None = N
     ``bounds``' window (a museum story's "1 March 1890") is a date in the
     story, not its own: dropped, so the story is kept. A JSON page states its
     times as fields, which are checked, not moved.
+
+    The page's own date is read the same way (``settled_page_date``): one out
+    of the window is a misreading, dropped with a warning, not a reason to
+    refuse the page's stories.
     """
     if received.tzinfo is None:  # SQLite hands stored times back naive, in UTC
         received = received.replace(tzinfo=UTC)
-    earliest = datetime.combine((bounds or Bounds()).window(received)[0], time(0), tzinfo=UTC)
+    bounds = bounds or Bounds()
+    page = settled_page_date(page, received, bounds)
+    earliest = datetime.combine(bounds.window(received)[0], time(0), tzinfo=UTC)
 
     def published(when: datetime | None) -> datetime | None:
         if when is None or when < earliest:
@@ -61,6 +68,41 @@ def settle_times(page: ParsedPage, received: datetime, bounds: Bounds | None = N
         for a in page.articles
     )
     return replace(page, articles=articles)
+
+
+def settled_page_date(page: ParsedPage, received: datetime, bounds: Bounds) -> ParsedPage:
+    """``page`` with its date as it can be true, given when it was received.
+
+    A slashed date either number of which could be the month ("1/12/2027") is
+    read day first; it is read month first when the day-first reading is later
+    than the window after the receipt and the month-first one is in it, or when
+    the month-first reading is the day of the receipt (from the day before to
+    the window's end) and the day-first one is not. A date still out of the
+    window is dropped, and a warning says so.
+    """
+    day = page.page_date
+    if day is None:
+        return page
+    first, last = bounds.window(received)
+    if isinstance(day, SlashedDate):
+        other = day.month_first
+        today = received.astimezone(UTC).date()
+
+        def on_receipt(value: date) -> bool:
+            return today - timedelta(days=1) <= value <= last
+
+        if (day > last and first <= other <= last) or (on_receipt(other) and not on_receipt(day)):
+            return replace(page, page_date=other)
+    why = bounds.date_problem(day, received)
+    if why is None:
+        return page
+    diagnostics = page.diagnostics
+    warning = f"page date dropped: {why}"
+    return replace(
+        page,
+        page_date=None,
+        diagnostics=replace(diagnostics, warnings=(*diagnostics.warnings, warning)),
+    )
 
 
 def snapshot_payload(

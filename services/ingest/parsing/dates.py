@@ -181,8 +181,13 @@ def _day(match: re.Match[str]) -> date | None:
         # Day first, as everywhere the region writes dates with dots.
         year, month, day = int(match["y4"]), int(match["m4"]), int(match["d4"])
     elif match["y6"]:
-        year = int(match["y6"])
-        month, day = _slashed(int(match["a6"]), int(match["b6"]))
+        year, first, second = int(match["y6"]), int(match["a6"]), int(match["b6"])
+        if first != second and first <= 12 and second <= 12:
+            try:
+                return SlashedDate(year, first, second, month_first=date(year, first, second))
+            except ValueError:
+                return None
+        month, day = _slashed(first, second)
     elif match["y5"]:
         name = match["m5"].lower()
         month = next(
@@ -200,6 +205,27 @@ def _day(match: re.Match[str]) -> date | None:
     except ValueError:
         # "30 February 2025" is shaped like a date but names none.
         return None
+
+
+class SlashedDate(date):
+    """The day "a/b/yyyy" states when either number could be the month
+    ("03/04/2026"): read day first, as the region writes it, with the
+    month-first reading (``month_first``) beside it for what knows when the
+    page was received to choose (``page_values.settle_times``)."""
+
+    __slots__ = ("month_first",)
+    month_first: date
+
+    def __new__(cls, year: int, month: int, day: int, *, month_first: date) -> SlashedDate:
+        self = super().__new__(cls, year, day, month)
+        self.month_first = month_first
+        return self
+
+    def __repr__(self) -> str:  # reads as the day it is
+        return repr(date(self.year, self.month, self.day))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return date, (self.year, self.month, self.day)
 
 
 def _slashed(first: int, second: int) -> tuple[int, int]:

@@ -4,15 +4,16 @@ the page are never later than its receipt; a JSON page's are fields, checked."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from services.ingest.identity import content_digest
 from services.ingest.page_values import check_bounds, settle_times
 from services.ingest.parsing import parse_page, validate_json_document
 from shared.bounds import Bounds
-from shared.models import Article
+from shared.models import Article, Submission
 from tests.support.submissions import process_page
 
 RECEIVED = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
@@ -84,3 +85,82 @@ def test_a_date_before_the_window_is_the_storys_not_its_own() -> None:
     page = settle_times(parse_page(body, "text/plain"), RECEIVED)
     assert page.articles[0].published is None
     check_bounds(page, Bounds(), RECEIVED)  # no longer fails the page
+
+
+def _dated(line: str) -> bytes:
+    return (
+        f"Central Asia Daily\n{line}\n\n"
+        "Kazakhstan Raises Key Rate to 16.5 Percent\n"
+        "The National Bank of Kazakhstan raised its base rate on Monday, citing inflation.\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("line", "received", "day"),
+    [
+        # Day first, 1 December, is after the receipt: month first, 12 January.
+        ("1/12/2027", datetime(2027, 1, 12, 9, 0, tzinfo=UTC), date(2027, 1, 12)),
+        ("1/5/2027", datetime(2027, 1, 12, 9, 0, tzinfo=UTC), date(2027, 1, 5)),
+        # Month first is the day of the receipt, day first (12 April) is not.
+        ("12/04/2026", datetime(2026, 12, 4, 9, 0, tzinfo=UTC), date(2026, 12, 4)),
+        ("12/04/2026", datetime(2026, 12, 3, 22, 0, tzinfo=UTC), date(2026, 12, 4)),
+        # Day first is the receipt's day, or both fit: day first, as the region writes.
+        ("04/12/2026", datetime(2026, 12, 4, 9, 0, tzinfo=UTC), date(2026, 12, 4)),
+        ("05/04/2026", datetime(2026, 12, 4, 9, 0, tzinfo=UTC), date(2026, 4, 5)),
+        # A day ahead of the receipt in the page's zone stays day first.
+        ("2/12/2027", datetime(2027, 12, 1, 22, 0, tzinfo=UTC), date(2027, 12, 2)),
+        # Past 12 the second number is the day, wherever the receipt.
+        ("12/25/2026", datetime(2026, 12, 26, 9, 0, tzinfo=UTC), date(2026, 12, 25)),
+    ],
+)
+def test_a_slashed_page_date_is_read_as_the_receipt_allows(
+    line: str, received: datetime, day: date
+) -> None:
+    page = settle_times(parse_page(_dated(line), "text/plain"), received)
+    assert page.page_date == day
+    assert page.diagnostics.warnings == ()
+    check_bounds(page, Bounds(), received)
+
+
+@pytest.mark.parametrize(
+    ("line", "received"),
+    [
+        # Both readings after the receipt.
+        ("11/3/2027", datetime(2027, 1, 12, 9, 0, tzinfo=UTC)),
+        ("4 December 2099", RECEIVED),
+        ("1 March 1890", RECEIVED),
+    ],
+)
+def test_a_page_date_out_of_the_window_is_dropped_with_a_warning(
+    line: str, received: datetime
+) -> None:
+    page = settle_times(parse_page(_dated(line), "text/plain"), received)
+    assert page.page_date is None
+    assert len(page.articles) == 1
+    (warning,) = page.diagnostics.warnings
+    assert warning.startswith("page date dropped: ")
+    assert "outside the accepted window" in warning
+    check_bounds(page, Bounds(), received)  # the page is not refused
+
+
+def test_a_page_dated_out_of_the_window_is_stored_without_its_date(session: Session) -> None:
+    sub_id, outcome = process_page(session, _dated("1/12/2099"))
+    assert (outcome.status, outcome.new) == ("done", 1)
+    sub = session.get(Submission, sub_id)
+    assert sub.page_date is None
+    assert "page date dropped" in sub.diagnostics["warnings"][0]
+
+
+def test_an_html_pages_date_out_of_the_window_is_dropped() -> None:
+    body = (
+        b"<html><body><p class='date'>4 December 2099</p><main>"
+        b"<article><h2>Kazakhstan Raises Key Rate to 16.5 Percent</h2>"
+        b"<p>The National Bank of Kazakhstan raised its base rate on Monday, citing inflation"
+        b" that has stayed above target for the year.</p></article></main></body></html>"
+    )
+    parsed = parse_page(body, "text/html")
+    assert parsed.page_date == date(2099, 12, 4)
+    page = settle_times(parsed, RECEIVED)
+    assert page.page_date is None
+    assert page.articles == parsed.articles
+    check_bounds(page, Bounds(), RECEIVED)
