@@ -101,6 +101,51 @@ def test_0011_gives_stored_digests_their_rows_language(fresh_url: str) -> None:
     assert found["english"] != content_digest(parsed["english"])
 
 
+def test_0011_downgraded_and_upgraded_again_hashes_no_language_twice(fresh_url: str) -> None:
+    # Below 0011 a re-post writes the digest of its day (no language); one not
+    # re-posted keeps the digest 0011 gave it. Upgraded again, both match what a
+    # re-post computes: neither is an update then, none ever mismatches.
+    parsed = {
+        name: ParsedArticle(f"Rail Link Opens {name}", ("The line was opened on Monday.",))
+        for name in ("kept", "reposted", "unknown")
+    }
+    language = {"kept": "en", "reposted": "en", "unknown": None}
+    upgrade(fresh_url, "0010")
+    when = datetime(2025, 12, 15, tzinfo=UTC)
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(insert(Submission.__table__), _submission(when))
+        rows = [
+            _article(name, when)
+            | {"title": a.title, "paragraphs": list(a.paragraphs)}
+            | {"content_sha256": content_digest(a), "language": language[name]}
+            for name, a in parsed.items()
+        ]
+        conn.execute(insert(Article.__table__), rows)
+    now = {name: content_digest(replace(a, language=language[name])) for name, a in parsed.items()}
+    for _ in range(2):
+        upgrade(fresh_url)
+        with engine.connect() as conn:
+            assert dict(conn.execute(select(Article.guid, Article.content_sha256)).all()) == now
+        _downgrade(fresh_url, "0010")
+        with engine.begin() as conn:
+            down = dict(conn.execute(select(Article.guid, Article.content_sha256)).all())
+            # What a re-post computes below 0011 differs: it is written, once.
+            assert down["kept"] != content_digest(parsed["kept"])
+            assert down["unknown"] == now["unknown"]
+            conn.execute(
+                sa_table("articles", column("guid"), column("content_sha256"))
+                .update()
+                .where(column("guid") == "reposted")
+                .values(content_sha256=content_digest(parsed["reposted"]))
+            )
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        found = dict(conn.execute(select(Article.guid, Article.content_sha256)).all())
+    engine.dispose()
+    assert found == now
+
+
 def _downgrade(url: str, revision: str) -> None:
     engine = make_engine(url)
     with engine.connect() as conn, migrating(conn):

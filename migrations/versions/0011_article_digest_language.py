@@ -9,6 +9,15 @@ row's language here, the same step copied so that this migration never changes,
 and a re-post of an unchanged article still matches what is stored. Rows of
 no language keep their digests.
 
+A downgrade cannot take the language out of a digest again. It marks the
+digests that hold it instead, in capitals (a digest is written in lower-case
+hex, and a capital one still differs from every digest computed below this
+revision, so the first re-post there counts once as an update and writes its
+own); the upgrade after it writes a marked digest back in lower case rather
+than hashing the language in twice. A digest left double-hashed by the
+downgrade before it marked them only misses the quick test: a re-post is
+compared with the stored row when digests differ (``services.ingest.updates``).
+
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-04 23:40:00.000000
@@ -53,15 +62,22 @@ def upgrade() -> None:
     )
     after = 0
     while rows := bind.execute(read, {"after": after}).all():
-        bind.execute(
-            write, [{"b_id": row[0], "b_digest": _with_language(row[1], row[2])} for row in rows]
-        )
+        bind.execute(write, [{"b_id": row[0], "b_digest": _upgraded(*row[1:])} for row in rows])
         after = rows[-1][0]
+
+
+def _upgraded(digest: str, language: str) -> str:
+    # Marked by the downgrade: the language is in it already.
+    return digest.lower() if digest != digest.lower() else _with_language(digest, language)
 
 
 def downgrade() -> None:
     # The digest without the language cannot be made again from this one: rows
-    # keep theirs, so the first re-post of each article with a language counts as
-    # an update (once, writing the digest then computed), as it would after an
-    # upgrade again.
-    pass
+    # keep theirs, marked, so the first re-post of each article with a language
+    # counts as an update (once, writing the digest then computed), and an
+    # upgrade again does not hash the language into them twice.
+    op.execute(
+        sa.update(_ARTICLES)
+        .where(_ARTICLES.c.language.is_not(None))
+        .values(content_sha256=sa.func.upper(_ARTICLES.c.content_sha256))
+    )
