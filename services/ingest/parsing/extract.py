@@ -132,11 +132,10 @@ def _weight(block: Block, links: bool) -> float:
     return length * (1.0 - block.links / length) if length else 0.0
 
 
-def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
+def main_content(scope: LexborNode, clean: bool = True, title: str | None = None) -> Extraction:
     """The article's blocks in ``scope`` (the page's body), and what was left out.
 
-    ``clean``: whether the text may spell characters XML forbids (as
-    character references), to be dropped.
+    ``clean``: whether the text may spell forbidden characters; ``title``: the headline.
     """
     walk = Walk(scope)
     blocks = text_blocks(walk, clean)
@@ -156,7 +155,8 @@ def main_content(scope: LexborNode, clean: bool = True) -> Extraction:
             left_out.add("repeated", block.text)
             continue
         if not best <= block.index < end:
-            left_out.add("outside the article", block.text)
+            headline = block.tag == "h1" or (block.tag in HEADING_TAGS and block.text == title)
+            left_out.add("headline" if headline else "outside the article", block.text)
         elif marks.inside(block.index) > best:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).

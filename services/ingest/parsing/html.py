@@ -191,7 +191,11 @@ class _Page:
             # The body's marked elements once the invisible ones are dropped,
             # when this query already tells them (the story's scope asks).
             known = [marked] if marked is not None and _stays_in_body(marked, body) else None
-            return page_date, *self._read_single(facts, known)
+            quotes, articles = self._read_single(facts, known)
+            if page_date is None and articles and articles[0].published is not None:
+                # The time the article prints, when nothing else dates the page.
+                page_date = articles[0].published.date()
+            return page_date, quotes, articles
         # The headline the markup shows, read before the tree changes: a page
         # whose headlines cut no story may be one article under it, and one
         # whose <title> names its <h1>'s story is that story's page.

@@ -114,7 +114,7 @@ class BoxMeta:
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
         dated = (node for node in scope.css(_DATED) if _names_a_date(node))
-        self._fill([*tree.tags("time"), *dated], _stated_time, self.times)
+        self._fill([*tree.tags("time"), *dated], stated_time, self.times)
         self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
 
     def _fill(
@@ -169,7 +169,7 @@ def _names_a_date(node: LexborNode) -> bool:
     return _DATE_CLASS.search(node.attributes.get("class") or "") is not None
 
 
-def _stated_time(node: LexborNode) -> datetime | None:
+def stated_time(node: LexborNode) -> datetime | None:
     """When ``node`` says a story was published: its ``datetime``, else its text
     when that is a date line (not an update's)."""
     stamp = node.attributes.get("datetime") if node.tag == "time" else None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
 from .clean import PARAGRAPH_BREAK, strip_forbidden
-from .extract import HEADING_TAGS, main_content
+from .extract import HEADING_TAGS, Extraction, main_content
 from .html_blocks import text_of
 from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
+from .html_printed_time import article_box, printed_meta
 from .notes import Notes
 from .structured import PageFacts
 from .ticker import is_ticker_line
@@ -286,16 +288,16 @@ def read_single(
     body = tree.body
     if body is None:  # Lexbor always builds one
         return SingleArticle(None, Notes())
+    title = facts.headline or heading
     scope, outside = _scope(tree, body, body_text, article_bodies)
-    found = main_content(scope, clean)
+    found = main_content(scope, clean, title)
     if scope is not body and not any(block.tag not in HEADING_TAGS for block in found.blocks):
         # The element taken for the story's holds none of its text: the page is read whole.
         scope, outside = body, None
-        found = main_content(scope, clean)
+        found = main_content(scope, clean, title)
     notes = found.left_out
     if outside is not None:
         notes.add("outside the article", *outside)
-    title = facts.headline or heading
     paragraphs = []
     printed: list[str] = []
     for block in found.blocks:
@@ -312,11 +314,7 @@ def read_single(
                 printed.extend(name for name in names if name not in printed)
                 continue
             paragraphs.append(text)
-    if not facts.authors and not printed:
-        for block in found.lead:
-            printed.extend(paragraph_byline(block.text) or ())
-    # The page's structured data names the authors best; else its printed byline.
-    authors = facts.authors or printed or body_authors(body)
+    authors, published, modified = _authors_and_times(tree, facts, found, printed)
     if facts.body and _BODY_SHARE * len(facts.body) > sum(map(len, paragraphs)):
         # A cross-check: the page's own statement of its body, when the
         # blocks found hold far less (a wrong container). Otherwise the
@@ -332,8 +330,43 @@ def read_single(
         title,
         paragraphs,
         url=facts.url,
-        published=facts.published,
+        published=published,
         authors=tuple(authors[:MAX_AUTHORS]),
-        modified=facts.modified,
+        modified=modified,
     )
     return SingleArticle(draft, notes)
+
+
+def _authors_and_times(
+    tree: LexborHTMLParser, facts: PageFacts, found: Extraction, printed: list[str]
+) -> tuple[list[str], datetime | None, datetime | None]:
+    """The article's authors, published and modified times: as its structured
+    data states them, else as it prints them (``printed``: the names of its
+    byline paragraphs; ``found``: its blocks)."""
+    named = facts.authors if not facts.organisation_authors else []
+    if not named and not printed:
+        for block in found.lead:
+            printed.extend(paragraph_byline(block.text) or ())
+    texts = [block.node for block in found.blocks if block.tag not in HEADING_TAGS]
+    # What the article prints above its text: its time, without structured
+    # data's; its byline, when structured data names an organisation only.
+    times = facts.published is None
+    outlet = facts.organisation_authors and not printed
+    shown = None
+    if texts and (times or outlet):
+        where = article_box(tree, texts[0], texts[-1])
+        if where is not None:
+            shown = printed_meta(where, texts[0], times=times, authors=outlet)
+    # The page's structured data names the authors best; else its printed
+    # byline; else an organisation the structured data names (the outlet),
+    # unless the article prints a person's byline above its text.
+    authors = named or printed
+    if not authors:
+        if not facts.organisation_authors:
+            authors = body_authors(tree.body) if tree.body is not None else []
+        elif shown is not None:
+            authors = shown.authors
+        authors = authors or facts.authors
+    if times and shown is not None:
+        return authors, shown.published, facts.modified or shown.modified
+    return authors, facts.published, facts.modified

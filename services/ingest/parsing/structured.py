@@ -36,6 +36,13 @@ JSON_LD_SCRIPTS = 'script[type="application/ld+json" i]'
 _MAX_FIELD = 300
 _MAX_AUTHORS = 8
 _MAX_NODES = 200
+# schema.org's types of an author that is no person: an outlet or a body.
+_ORGANISATIONS = frozenset(
+    {
+        "Organization", "NewsMediaOrganization", "Corporation", "GovernmentOrganization",
+        "NGO", "EducationalOrganization", "Project",
+    }
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -51,6 +58,9 @@ class PageFacts:
     og_type: str | None = None
     language: str | None = None  # normalised (``language.normalise_language``)
     article_items: int = 0  # JSON-LD article objects on the page
+    # The authors are organisations only (the outlet): a person the page
+    # prints as its byline is the author a reader looks for.
+    organisation_authors: bool = False
 
     @property
     def single_article(self) -> bool:
@@ -102,16 +112,23 @@ def _types(item: dict[str, Any]) -> set[str]:
     return {k for k in kinds if isinstance(k, str)}
 
 
-def _author_names(value: Any) -> list[str]:
+def _author_names(value: Any) -> tuple[list[str], bool]:
+    """The names of the authors, and whether they are organisations' only:
+    a person's, when any is named, else the organisations'."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
+    organisations: list[str] = []
     for item in items[:_MAX_AUTHORS]:
         name = item.get("name") if isinstance(item, dict) else item
         text = _short(name)
         if text and not http_url(text):
+            outlet = isinstance(item, dict) and bool(_types(item) & _ORGANISATIONS)
+            kind = organisations if outlet else names
             # As printed ("By TOM KRISHER, AP Auto Writer"): the names alone.
-            names.extend(found for found in author_names(text) if found not in names)
-    return names[:_MAX_AUTHORS]
+            kind.extend(found for found in author_names(text) if found not in kind)
+    if names:
+        return names[:_MAX_AUTHORS], False
+    return organisations[:_MAX_AUTHORS], bool(organisations)
 
 
 def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
@@ -133,7 +150,7 @@ def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
             if facts.article_items > 1:
                 continue
             facts.headline = _short(item.get("headline")) or _short(item.get("name"))
-            facts.authors = _author_names(item.get("author"))
+            facts.authors, facts.organisation_authors = _author_names(item.get("author"))
             facts.published = _when(item.get("datePublished"))
             facts.modified = _when(item.get("dateModified"))
             facts.language = _in_language(item.get("inLanguage"))
@@ -217,7 +234,9 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
             meta.setdefault(key, value)
     facts.og_type = _short(meta.get("og:type"))
     facts.headline = facts.headline or _short(meta.get("og:title"))
-    facts.authors = facts.authors or authors[:_MAX_AUTHORS]
+    if authors and (not facts.authors or (facts.organisation_authors and authors != facts.authors)):
+        # A meta tag's author, when JSON-LD names none or an organisation only.
+        facts.authors, facts.organisation_authors = authors[:_MAX_AUTHORS], False
     facts.published = facts.published or _when(meta.get("article:published_time"))
     facts.modified = facts.modified or _when(
         meta.get("article:modified_time") or meta.get("og:updated_time")

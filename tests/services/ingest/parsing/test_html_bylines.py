@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from services.ingest.parsing import ParsedArticle, parse_page
 from services.ingest.parsing.html_byline import author_names, paragraph_byline
 
+PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
 _STORY = (
     "<p>Kazakhstan will cut its export duty on wheat from April, the ministry of agriculture "
     "said on Tuesday, after a record harvest left the country's elevators full.</p>"
@@ -106,3 +108,31 @@ def test_author_names_and_byline_lines() -> None:
     # A month is a first name too.
     assert paragraph_byline("By April Smith and June Kim") == ["April Smith", "June Kim"]
     assert paragraph_byline("x" * 500) is None
+
+
+def test_printed_byline_beats_an_organisation_as_structured_author(page_fixture) -> None:
+    # JSON-LD names the outlet (an Organization) as the author; the page prints the reporter.
+    page = page_fixture("organisation-author.html")
+    assert page.articles[0].authors == ("Nurlan Toktogulov",)
+
+
+def test_an_organisation_named_alone_stays_the_author() -> None:
+    html = (PAGES / "organisation-author.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '<div class="story__author">By <a href="/en/authors/nurlan-toktogulov">'
+        "Nurlan Toktogulov</a></div>",
+        "",
+    )
+    page = parse_page(html.encode("utf-8"), "text/html")
+    assert page.articles[0].authors == ("Ala-Too Wire",)
+
+
+def test_a_person_in_json_ld_beside_an_organisation_is_the_author() -> None:
+    html = (PAGES / "organisation-author.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '"author":{"@type":"Organization","name":"Ala-Too Wire","url":"https://alatoowire.example/"}',
+        '"author":[{"@type":"Organization","name":"Ala-Too Wire"},'
+        '{"@type":"Person","name":"Aida Sultanova"}]',
+    )
+    page = parse_page(html.encode("utf-8"), "text/html")
+    assert page.articles[0].authors == ("Aida Sultanova",)

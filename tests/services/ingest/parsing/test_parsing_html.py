@@ -396,3 +396,15 @@ def test_lexbor_text_of_an_element_is_its_text() -> None:
     for node in tree.body.traverse():
         if not node.is_comment_node:
             assert node.text_lexbor() == node.text(), node.tag
+
+
+def test_the_headline_in_the_article_above_its_text_is_left_out_as_the_headline(
+    page_fixture,
+) -> None:
+    # The <h1> in the <article>'s header stands outside the container of the
+    # story's text; it is the headline, not text outside the article.
+    page = page_fixture("wordpress-printed-time.html")
+    kinds = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert kinds["headline"].sample == "Dushanbe to open second international airport terminal"
+    assert kinds["headline"].blocks == 1
+    assert kinds["outside the article"].sample.startswith("Posted on")

@@ -1,0 +1,252 @@
+"""When a single article's page prints that it was published and updated, and by whom.
+
+Structured data (JSON-LD, ``article:published_time``) says it best; many
+pages print it only: a ``<time datetime>`` in the byline (WordPress's
+``<time class="entry-date published" itemprop="datePublished">``), or an
+element classed as a date (``<span class="article__date">4 декабря 2026,
+15:45</span>``), as front pages print a card's. Only what stands in the
+article is read: the element that holds both its headline and its text (a
+few levels above the headline at most), else its text's own container; a
+time in a box of other stories inside it (related items, readers' comments,
+an aside) is theirs, and so are most times after its text: those above
+it are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .boilerplate import is_furniture_name
+from .dates import parse_iso_datetime
+from .html_byline import author_names
+from .html_story_meta import stated_time
+
+# The headline's box: this many levels above it at most (a heading in a
+# header in the article); past that the element holding it and the text
+# is a page section, sidebars and all.
+_MAX_LEVELS = 4
+_NEVER_A_BOX = frozenset({"body", "html"})
+# The story's text: its paragraphs this many levels below what holds them all
+# at most (deeper, the page is no article's markup to read this way).
+_TEXT_LEVELS = 12
+# Boxes inside the article that hold other stories' times, by tag.
+_OTHERS = frozenset({"aside", "nav", "article"})
+# The first few <h1>s are looked through for the headline's.
+_H1_READ = 4
+# Above the text: the elements before it at each level up to the article's
+# and one level into the text, this many of each, so many elements in all
+# (a byline and a meta line hold a few dozen; a gallery, hundreds).
+_SIBLINGS_READ = 3
+_ELEMENTS_READ = 20
+_TIME = LexborHTMLParser("").create_node("time").tag_id
+_MODIFIED_CLASS = re.compile(r"(?<![a-z0-9])(?:updated|modified)(?![a-z0-9])", re.IGNORECASE)
+_PUBLISHED_CLASS = re.compile(r"(?<![a-z0-9])published(?![a-z0-9])", re.IGNORECASE)
+# How surely a time is the publication's, surest first: marked so by
+# microdata, marked as the item's creation, a <time datetime>, a printed
+# date line (a date alone is midnight, so a <time>'s instant beats it), a
+# time classed as an update only ("updated", "modified-date"; WordPress
+# prints the update's <time class="updated"> after the publication's, and
+# some themes class the one time they print "updated" for hAtom).
+_PUBLISHED, _CREATED, _STAMPED, _PRINTED, _UPDATE = range(5)
+_DATE_PROPERTIES = frozenset({"datepublished", "datecreated", "datemodified"})
+
+
+class ArticleBox(NamedTuple):
+    """Where an article stands: what holds its headline and text, and its text."""
+
+    box: LexborNode
+    text: LexborNode
+
+
+def article_box(tree: LexborHTMLParser, first: LexborNode, last: LexborNode) -> ArticleBox | None:
+    """The element holding the article's headline and its text (``first`` and
+    ``last``: the elements of its first and last paragraph), when it is a few
+    levels above the headline: the page's first <h1> that is so near; else
+    the element holding its text. None when that is the page's body."""
+    # The elements holding ``last``, innermost first, by their place up.
+    up: dict[int, tuple[int, LexborNode]] = {}
+    current: LexborNode | None = last
+    while current is not None and len(up) <= _TEXT_LEVELS + _MAX_LEVELS:
+        up[current.mem_id] = (len(up), current)
+        current = current.parent
+    current = first
+    for _ in range(_TEXT_LEVELS):
+        if current is None or current.mem_id in up:
+            break
+        current = current.parent
+    if current is None or current.mem_id not in up or current.tag in _NEVER_A_BOX:
+        return None
+    text = current
+    level = up[text.mem_id][0]
+    # A site's logo in an <h1> stands far from the story's text.
+    for k, headline in enumerate(tree.tags("h1")):
+        if k == _H1_READ:
+            break
+        current = headline.parent
+        for _ in range(_MAX_LEVELS):
+            if current is None:
+                break
+            found = up.get(current.mem_id)
+            if found is not None and found[0] >= level:
+                return ArticleBox(text if found[1].tag in _NEVER_A_BOX else found[1], text)
+            current = current.parent
+    return ArticleBox(text, text)
+
+
+class Printed(NamedTuple):
+    """What the article prints above its text: its times and its byline's names."""
+
+    published: datetime | None
+    modified: datetime | None
+    authors: list[str]
+
+
+def printed_meta(
+    where: ArticleBox, first: LexborNode, *, times: bool = True, authors: bool = False
+) -> Printed:
+    """The published and modified times the article prints above its text
+    (``first``: its first paragraph's element), when ``times``, and the
+    names its byline there gives, when ``authors``: each ``None`` or empty
+    when it prints none.
+
+    Of those times, the surest publication's is the published one (of those
+    as sure, the one nearest the text); the modified time is the one
+    microdata marks ``dateModified``. The byline is the element nearest the
+    text marked as an author's (``rel``/``itemprop`` author, a byline or
+    author class) that names someone.
+    """
+    best, published, modified = _UPDATE + 1, None, None
+    names: dict[str, bool] = {}
+    found: list[str] = []
+    for node, attributes, dated in _above(where, first, times=times, authors=authors):
+        if not dated:
+            if not found:
+                found = author_names(node.text(separator="|"))
+            continue
+        prop = _property(attributes.get("itemprop"))
+        if prop == "datemodified":
+            if modified is not None:
+                continue
+        else:
+            rank = _rank(node, prop, attributes)
+            if rank >= best:
+                continue
+        content = attributes.get("content") if prop else None
+        # Microdata states its value in ``content`` (a <meta>), else as printed.
+        when = parse_iso_datetime(content) if content else stated_time(node)
+        if when is None or _in_others(node, where.box, names):
+            continue
+        if prop == "datemodified":
+            modified = when
+        else:
+            best, published = rank, when
+    return Printed(published, modified, found)
+
+
+def _above(
+    where: ArticleBox, first: LexborNode, *, times: bool, authors: bool
+) -> Iterator[tuple[LexborNode, dict[str, str | None], bool]]:
+    """The dated elements (``times``) and byline elements (``authors``) above
+    the article's text, nearest it first, each with its attributes and
+    whether it is dated: a <time>, or one whose class or microdata property
+    names a date; one marked as an author's. They are looked for in the
+    elements before its text at each level from one inside its text's
+    element (a date line at the text's head) up to the article's box.
+
+    An article prints its times and byline under its headline, before its
+    text; what follows its text is mostly other stories' (related items,
+    comments). The few elements there are walked, not queried: a query
+    costs more in its set-up than the walk, and one of the whole article
+    tests every element of its text.
+    """
+    levels = []
+    # The text's element holding ``first`` (``first`` is inside the text's).
+    inner: LexborNode | None = None
+    current: LexborNode | None = first
+    while current is not None and current.mem_id != where.text.mem_id:
+        inner, current = current, current.parent
+    if inner is not None and current is not None:
+        levels.append(inner)
+    current = where.text
+    while current is not None and current.mem_id != where.box.mem_id:
+        levels.append(current)
+        current = current.parent
+    left = _ELEMENTS_READ
+    # Nearest the text first: its meta line, then the headline's.
+    for level in levels:
+        sibling = level.prev
+        read = 0
+        while sibling is not None and read < _SIBLINGS_READ:
+            node, sibling = sibling, sibling.prev
+            if not node.is_element_node:
+                continue
+            read += 1
+            for element in node.traverse():
+                left -= 1
+                if left < 0:
+                    return
+                attributes = element.attributes
+                if element.tag_id == _TIME:
+                    if times:
+                        yield element, attributes, True
+                    continue
+                if not attributes:
+                    continue
+                names = (attributes.get("class") or "").lower()
+                if times and (
+                    "date" in names or "date" in (attributes.get("itemprop") or "").lower()
+                ):
+                    yield element, attributes, True
+                elif authors and (
+                    "author" in names
+                    or "byline" in names
+                    or "author" in (attributes.get("rel") or "").lower()
+                    or "author" in (attributes.get("itemprop") or "").lower()
+                ):
+                    yield element, attributes, False
+
+
+def _property(itemprop: str | None) -> str:
+    """Which of the dates microdata names ``itemprop`` marks (lower-cased), or ""."""
+    for name in (itemprop or "").lower().split():
+        if name in _DATE_PROPERTIES:
+            return name
+    return ""
+
+
+def _rank(node: LexborNode, prop: str, attributes: dict[str, str | None]) -> int:
+    if prop == "datepublished":
+        return _PUBLISHED
+    if prop == "datecreated":
+        return _CREATED
+    names = attributes.get("class") or ""
+    if _MODIFIED_CLASS.search(names) is not None and _PUBLISHED_CLASS.search(names) is None:
+        return _UPDATE
+    return _STAMPED if node.tag_id == _TIME and attributes.get("datetime") else _PRINTED
+
+
+def _in_others(node: LexborNode, box: LexborNode, seen: dict[str, bool]) -> bool:
+    """Whether ``node`` is in a box of other stories inside ``box``: an
+    aside, a menu, an <article> of its own, or an element named as
+    furniture (related items, comments, a sidebar…); ``seen``: the names judged."""
+    current = node.parent
+    stop = box.mem_id
+    while current is not None and current.mem_id != stop:
+        if current.tag in _OTHERS:
+            return True
+        attributes = current.attributes
+        names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        if names != " ":
+            # Each element's names judged once (a byline's times share them).
+            known = seen.get(names)
+            if known is None:
+                known = seen[names] = is_furniture_name(names)
+            if known:
+                return True
+        current = current.parent
+    return False
