@@ -60,6 +60,8 @@ _PROMPT = re.compile(
     rf"){_TAIL}",
     re.IGNORECASE,
 )
+# What a prompt starts with: most lines start otherwise and are not tried.
+_PROMPT_INITIALS = frozenset("FfJjЧчСсПп")
 # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
@@ -88,7 +90,9 @@ def is_chrome_line(line: str) -> bool:
     """Whether ``line`` (stripped) is a caption, prompt, label or notice, not story text."""
     if len(line) > MAX_CHROME_LINE:
         return False
-    if _CHROME_START.match(line) is not None or _PROMPT.fullmatch(line) is not None:
+    if _CHROME_START.match(line) is not None:
+        return True
+    if line[:1] in _PROMPT_INITIALS and _PROMPT.fullmatch(line) is not None:
         return True
     caption = _CAPTION.match(line)
     if caption is not None:
