@@ -81,7 +81,9 @@ _NAMED_DATE_LINE = re.compile(
 MAX_DATE_LINE = 60
 # Every shape above has a four-digit year: most short lines of a page (menus,
 # headings, captions) have none, and this look costs a fifth of the full match.
-YEAR = re.compile(r"\d{4}")
+# (Spelled out, not "\d{4}": a pattern led by a repeat gets no scan ahead for
+# its first character, and tries a match at every position; a fifth slower.)
+YEAR = re.compile(r"\d\d\d\d")
 
 
 class DateLine(NamedTuple):

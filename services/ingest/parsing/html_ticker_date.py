@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .dates import YEAR, parse_date_line, parse_iso_date
+from .dates import MAX_DATE_LINE, YEAR, parse_date_line, parse_iso_date
 from .html_tree import drop_invisible, node_text
 from .model import Quote
 from .ticker import TickerLines, find_quotes
@@ -24,6 +26,8 @@ _UNSEEN_HOLDER_IDS = frozenset(
     LexborHTMLParser("").create_node(name).tag_id for name in _UNSEEN_HOLDERS
 )
 _TIME_TEXTS_READ = 8
+# What ``str.splitlines`` ends a line at (a line it keeps ends with one, or "\r\n").
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # The "/KZT" of a currency pair: a literal first character keeps the scan fast.
 _PAIR_SECOND_HALF = re.compile(r"/\s*[A-Z]{3}")
 # ...and its rate's first digit after it (see ``ticker._ITEM``).
@@ -135,13 +139,24 @@ def _date_of(node: LexborNode, *, read_text: bool) -> date | None:
 
 def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
     """The first date line of ``body_text``, else the date of the page's meta tags."""
-    # Every date line has a four-digit year: the lines without one (most of
-    # a page's) are passed over at C speed, not each by a call that tells
-    # so (a third less time on a page of a few thousand lines).
-    for line in filter(YEAR.search, body_text.splitlines()):
-        when = parse_date_line(line)
-        if when is not None:
-            return when
+    # Every date line has a four-digit year: one scan of the whole text finds
+    # the lines that have one (a few of a page's), each by where its year
+    # stands among the lines' ends, instead of a search of every line (a
+    # call each, a fifth of the time). A year never spans lines (no line
+    # break is a digit), so every line holding one is met, in order.
+    lines = body_text.splitlines(keepends=True)
+    ends = list(accumulate(map(len, lines)))
+    last = -1
+    for year in YEAR.finditer(body_text):
+        index = bisect_right(ends, year.start())
+        if index == last:
+            continue
+        last = index
+        line = lines[index]
+        if len(line) <= MAX_DATE_LINE + 2:  # a longer line is no date line
+            when = parse_date_line(line.rstrip(_LINE_BREAKS))
+            if when is not None:
+                return when
     meta = tree.css_first(
         'meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'
     )
