@@ -283,10 +283,8 @@ def _cut(
     paragraphs: list[list[str]] = []
     authors: list[str] = []
     left_out: list[tuple[str, str]] = []
-    # A date line under a headline (and its byline) dates that story: when it
-    # was published, or updated when it says so. The page's first date line
-    # (not a dateline under a headline) is its date wherever it stands; a later
-    # one that dates no story is left out.
+    # A date line under a headline (and its byline) dates that story; the page's
+    # first is its date wherever it stands; a later one between stories is left out.
     pending = iter(dated)
     entry = next(pending, None)
     page_dated = False
@@ -299,10 +297,12 @@ def _cut(
             dateline = entry.head and bool(drafts)
             page_date = not page_dated and not dateline and not entry.when.clock_only
             page_dated = page_dated or page_date
+            when = _on_day(entry.when, day)  # the day of the lone times below
             if drafts and not prose:
-                _date(drafts[-1], entry.when, day_only)
+                _date(drafts[-1], when, day_only)
             elif not dateline and not page_date:
                 left_out.append((UNDATED if drafts else BEFORE_HEADLINES, entry.text))
+                day = when.day if drafts and day and not when.clock_only else day
             if dateline:
                 # "Astana, March 3, 2026" under the first headline: its dateline.
                 paragraphs.append([entry.text])
@@ -351,6 +351,16 @@ def _cut(
 def _carries_on(text: str, above: str) -> bool:
     """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
     return text[0].islower() and not ends_sentence(above)
+
+
+def _on_day(when: DateLine, day: date | None) -> DateLine:
+    """``when`` as it dates a story: a time alone, read on the page's first day,
+    is on ``day`` instead, the day of the last date line between stories above
+    it (a live page's "3 December 2026" over that day's items), as a date line
+    above a time within a story gives the time its day."""
+    if not when.clock_only or day is None or when.day == day:
+        return when
+    return when._replace(day=day, at=when.at + (day - when.day))
 
 
 def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.ingest.page_values import settle_times
 from services.ingest.parsing.dates import read_date_line
 
 DEC_4 = date(2026, 12, 4)
@@ -69,3 +70,32 @@ def test_date_lines_with_the_time_first_or_slashes(line: str, at: datetime) -> N
 )
 def test_not_date_lines(line: str) -> None:
     assert read_date_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "live-days.txt",
+            [(4, 9, 55), (4, 6, 20), (3, 13, 40), (3, 16, 5)],  # ALMT is UTC+5
+        ),
+        (
+            "live-days-ru.txt",
+            [(4, 13, 10), (4, 6, 45), (3, 19, 30), (3, 16, 15)],  # МСК is UTC+3
+        ),
+    ],
+)
+def test_a_day_line_between_a_live_pages_items_dates_the_times_under_it(
+    page_fixture, name: str, expected: list[tuple[int, int, int]]
+) -> None:
+    # "3 December 2026" between items: the times after it, before a headline
+    # or under one, are on that day, not the page's.
+    page = page_fixture(name)
+    assert page.page_date == DEC_4
+    stated = [datetime(2026, 12, d, h, m, tzinfo=UTC) for d, h, m in expected]
+    assert [a.published for a in page.articles] == stated
+    left_out = page.diagnostics.as_json()["left_out"]["kinds"]
+    assert [k["kind"] for k in left_out] == ["dates under no headline"]
+    # Received the same afternoon: every time stands, none is past the receipt.
+    settled = settle_times(page, datetime(2026, 12, 4, 14, 0, tzinfo=UTC))
+    assert [a.published for a in settled.articles] == stated
