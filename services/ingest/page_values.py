@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.ingest.parsing import ParsedPage, ParseError
-from services.ingest.parsing.dates import SlashedDate
+from services.ingest.parsing.dates import SlashedDate, SlashedTime
 from shared import contracts
 from shared.bounds import Bounds, page_problems
 from shared.models import Submission
@@ -50,22 +50,35 @@ def settle_times(page: ParsedPage, received: datetime, bounds: Bounds | None = N
     page = settled_page_date(page, received, bounds)
     earliest = datetime.combine(bounds.window(received)[0], time(0), tzinfo=UTC)
 
+    def read(when: datetime) -> datetime:
+        # A time on a slashed date either number of which could be the month:
+        # read as the page's date is.
+        if not isinstance(when, SlashedTime):
+            return when
+        stated, other = getattr(when, "stated", None), getattr(when, "month_first", None)
+        if stated is None or other is None or not _month_first(stated, received, bounds):
+            return when.plain()
+        return other
+
     def published(when: datetime | None) -> datetime | None:
-        if when is None or when < earliest:
+        if when is None or (when := read(when)) < earliest:
             return None
         return min(when, received)
 
     def modified(when: datetime | None) -> datetime | None:
-        return None if when is None or when < earliest or when > received else when
+        if when is None or (when := read(when)) < earliest or when > received:
+            return None
+        return when
 
+    settled = [(published(a.published), modified(a.modified)) for a in page.articles]
     if all(
-        published(a.published) == a.published and modified(a.modified) == a.modified
-        for a in page.articles
+        times[0] is a.published and times[1] is a.modified
+        for a, times in zip(page.articles, settled, strict=True)
     ):
         return page
     articles = tuple(
-        replace(a, published=published(a.published), modified=modified(a.modified))
-        for a in page.articles
+        replace(a, published=times[0], modified=times[1])
+        for a, times in zip(page.articles, settled, strict=True)
     )
     return replace(page, articles=articles)
 
@@ -83,16 +96,8 @@ def settled_page_date(page: ParsedPage, received: datetime, bounds: Bounds) -> P
     day = page.page_date
     if day is None:
         return page
-    first, last = bounds.window(received)
-    if isinstance(day, SlashedDate):
-        other = day.month_first
-        today = received.astimezone(UTC).date()
-
-        def on_receipt(value: date) -> bool:
-            return today - timedelta(days=1) <= value <= last
-
-        if (day > last and first <= other <= last) or (on_receipt(other) and not on_receipt(day)):
-            return replace(page, page_date=other)
+    if isinstance(day, SlashedDate) and _month_first(day, received, bounds):
+        return replace(page, page_date=day.month_first)
     why = bounds.date_problem(day, received)
     if why is None:
         return page
@@ -103,6 +108,21 @@ def settled_page_date(page: ParsedPage, received: datetime, bounds: Bounds) -> P
         page_date=None,
         diagnostics=replace(diagnostics, warnings=(*diagnostics.warnings, warning)),
     )
+
+
+def _month_first(day: SlashedDate, received: datetime, bounds: Bounds) -> bool:
+    """Whether ``day`` is read month first: its day-first reading is later than
+    the window after ``received`` and the month-first one is in it, or the
+    month-first reading is the day of the receipt (from the day before to the
+    window's end) and the day-first one is not."""
+    first, last = bounds.window(received)
+    other = day.month_first
+    today = received.astimezone(UTC).date()
+
+    def on_receipt(value: date) -> bool:
+        return today - timedelta(days=1) <= value <= last
+
+    return (day > last and first <= other <= last) or (on_receipt(other) and not on_receipt(day))
 
 
 def snapshot_payload(

@@ -129,9 +129,12 @@ def _stated(match: re.Match[str]) -> DateLine | None:
     if day is None:
         return None
     if match["fhour"] is not None:
-        at = _instant(day, match["fhour"], match["fminute"], match["fhalf"], match["fzone"])
+        clock = match.group("fhour", "fminute", "fhalf", "fzone")
     else:
-        at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
+        clock = match.group("hour", "minute", "half", "zone")
+    at = _instant(day, *clock)
+    if isinstance(day, SlashedDate):  # both readings, for the receipt to choose
+        at = SlashedTime(at, day, _instant(day.month_first, *clock))
     timed = match["hour"] is not None or match["fhour"] is not None
     return DateLine(day, at, match["updated"] is not None, timed=timed)
 
@@ -144,6 +147,16 @@ def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     """A story's time stated alone ("14:35"), on ``day``: the page's date."""
     at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
     return DateLine(day, at, updated=False, clock_only=True)
+
+
+def at_day_of(clock: DateLine, day: datetime) -> datetime:
+    """The time alone ``clock`` on the day of ``day`` (a date line's midnight),
+    a slashed date's month-first reading kept beside it (``SlashedTime``)."""
+    at = clock.at + (day.date() - clock.day)
+    stated = getattr(day, "stated", None)
+    if stated is None:
+        return at
+    return SlashedTime(at, stated, clock.at + (stated.month_first - clock.day))
 
 
 def _instant(
@@ -228,6 +241,41 @@ class SlashedDate(date):
 
     def __reduce__(self) -> tuple[object, ...]:
         return date, (self.year, self.month, self.day)
+
+
+class SlashedTime(datetime):
+    """The instant a date line states on a ``SlashedDate`` (``stated``), read
+    day first, with the instant of the month-first reading (``month_first``)
+    beside it, chosen between as the page's date is (``page_values.settle_times``).
+    An instant worked out from it (a sum, a replaced field) keeps no alternative."""
+
+    __slots__ = ("month_first", "stated")
+    stated: SlashedDate | None
+    month_first: datetime | None
+
+    def __new__(
+        cls,
+        *args: object,
+        stated: SlashedDate | None = None,
+        month_first: datetime | None = None,
+        **kwargs: object,
+    ) -> SlashedTime:
+        if len(args) == 3 and isinstance(args[0], datetime):
+            at, stated, month_first = args  # type: ignore[assignment]
+            args = (*at.timetuple()[:6], at.microsecond, at.tzinfo)
+        self = super().__new__(cls, *args, **kwargs)  # type: ignore[arg-type]
+        self.stated, self.month_first = stated, month_first
+        return self
+
+    def plain(self) -> datetime:
+        """The day-first instant, without the alternative."""
+        return datetime.combine(self.date(), self.timetz())
+
+    def __repr__(self) -> str:  # reads as the instant it is
+        return repr(self.plain())
+
+    def __reduce_ex__(self, protocol: object) -> tuple[object, ...]:
+        return self.plain().__reduce_ex__(protocol)  # type: ignore[arg-type]
 
 
 def _slashed(first: int, second: int) -> tuple[int, int]:

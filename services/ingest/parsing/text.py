@@ -15,6 +15,7 @@ from .dates import (
     TIME_OF_DAY,
     YEAR,
     DateLine,
+    at_day_of,
     at_time_of_day,
     read_date_line,
     read_named_date_line,
@@ -374,7 +375,7 @@ def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:
     elif when.clock_only and id(draft) in day_only:
         # "1 December 2026", then "14:35": the time of that day, not the page's.
         day_only.discard(id(draft))
-        draft.published = when.at + (draft.published.date() - when.day)
+        draft.published = at_day_of(when, draft.published)
 
 
 def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:

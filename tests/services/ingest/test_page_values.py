@@ -164,3 +164,37 @@ def test_an_html_pages_date_out_of_the_window_is_dropped() -> None:
     assert page.page_date is None
     assert page.articles == parsed.articles
     check_bounds(page, Bounds(), RECEIVED)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "received", "published"),
+    [
+        # Day first, 4 December, is after the receipt; month first is its day.
+        ("04/12/2026, 10:15", datetime(2026, 4, 12, 14, 0), datetime(2026, 4, 12, 10, 15)),
+        # A time alone under the date keeps the choice.
+        ("04/12/2026\n10:15", datetime(2026, 4, 12, 14, 0), datetime(2026, 4, 12, 10, 15)),
+        # Month first is the day of the receipt, day first (12 April) is not.
+        ("12/04/2026, 10:15", datetime(2026, 12, 4, 14, 0), datetime(2026, 12, 4, 10, 15)),
+        ("Updated: 12/04/2026, 10:15", datetime(2026, 12, 4, 14, 0), None),
+        # Day first fits as well as month first: day first, as the region writes.
+        ("03/04/2026, 10:15", datetime(2026, 12, 4, 14, 0), datetime(2026, 4, 3, 10, 15)),
+        ("04/12/2026, 10:15", datetime(2026, 12, 4, 14, 0), datetime(2026, 12, 4, 10, 15)),
+    ],
+)
+def test_a_storys_slashed_date_is_read_as_the_page_date_is(
+    stamp: str, received: datetime, published: datetime | None
+) -> None:
+    body = (
+        "Kazakhstan opens a new border crossing with China\n"
+        f"{stamp}\n"
+        "The crossing at Nur Zholy will handle two thousand lorries a day, the ministry said.\n"
+    )
+    received = received.replace(tzinfo=UTC)
+    page = settle_times(parse_page(body.encode(), "text/plain"), received)
+    (article,) = page.articles
+    if published is None:  # an update, on the receipt's day
+        assert article.modified == datetime(2026, 12, 4, 10, 15, tzinfo=UTC)
+        return
+    assert article.published == published.replace(tzinfo=UTC)
+    assert type(article.published) is datetime  # the alternative is not stored
+    check_bounds(page, Bounds(), received)
