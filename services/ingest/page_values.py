@@ -91,7 +91,8 @@ def settled_page_date(page: ParsedPage, received: datetime, bounds: Bounds) -> P
     than the window after the receipt and the month-first one is in it, or when
     the month-first reading is the day of the receipt (from the day before to
     the window's end) and the day-first one is not. A date still out of the
-    window is dropped, and a warning says so.
+    window is dropped, and a warning says so; so are the page's ticker quotes,
+    which are as of that date.
     """
     day = page.page_date
     if day is None:
@@ -102,11 +103,17 @@ def settled_page_date(page: ParsedPage, received: datetime, bounds: Bounds) -> P
     if why is None:
         return page
     diagnostics = page.diagnostics
-    warning = f"page date dropped: {why}"
+    warnings = [f"page date dropped: {why}"]
+    if page.quotes:
+        # The ticker is as of the page's date: with the date unknown, its quotes
+        # would be filed under the receipt, a day the page never claimed (and a
+        # far-future page's would stand as the newest rates).
+        warnings.append(f"{len(page.quotes)} ticker quote(s) dropped: their page's date is unknown")
     return replace(
         page,
         page_date=None,
-        diagnostics=replace(diagnostics, warnings=(*diagnostics.warnings, warning)),
+        quotes=(),
+        diagnostics=replace(diagnostics, warnings=(*diagnostics.warnings, *warnings)),
     )
 
 

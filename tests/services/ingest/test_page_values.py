@@ -143,6 +143,18 @@ def test_a_page_date_out_of_the_window_is_dropped_with_a_warning(
     check_bounds(page, Bounds(), received)  # the page is not refused
 
 
+def test_a_ticker_dated_out_of_the_window_is_dropped_with_its_date() -> None:
+    # The quotes are as of the page's date: with it dropped they would be filed
+    # under the receipt, and a far-future page's would stand as the newest rates.
+    body = "\u2022 KGS/USD = 7.77777 0%\n".encode() + _dated("31 December 9999")
+    page = parse_page(body, "text/plain")
+    assert len(page.quotes) == 1
+    page = settle_times(page, RECEIVED)
+    assert (page.page_date, page.quotes, len(page.articles)) == (None, (), 1)
+    assert page.diagnostics.warnings[1] == "1 ticker quote(s) dropped: their page's date is unknown"
+    check_bounds(page, Bounds(), RECEIVED)
+
+
 def test_a_page_dated_out_of_the_window_is_stored_without_its_date(session: Session) -> None:
     sub_id, outcome = process_page(session, _dated("1/12/2099"))
     assert (outcome.status, outcome.new) == ("done", 1)
