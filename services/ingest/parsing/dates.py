@@ -199,7 +199,7 @@ def _day(match: re.Match[str]) -> date | None:
         year, first, second = int(match["y6"]), int(match["a6"]), int(match["b6"])
         if first != second and first <= 12 and second <= 12:
             try:
-                return SlashedDate(year, first, second, month_first=date(year, first, second))
+                return SlashedDate(year, second, first)  # day first; month_first swaps them
             except ValueError:
                 return None
         month, day = _slashed(first, second)
@@ -225,16 +225,15 @@ def _day(match: re.Match[str]) -> date | None:
 class SlashedDate(date):
     """The day "a/b/yyyy" states when either number could be the month
     ("03/04/2026"): read day first, as the region writes it, with the
-    month-first reading (``month_first``) beside it for what knows when the
+    month-first reading (``month_first``) at hand for what knows when the
     page was received to choose (``page_values.settle_times``)."""
 
-    __slots__ = ("month_first",)
-    month_first: date
+    __slots__ = ()
 
-    def __new__(cls, year: int, month: int, day: int, *, month_first: date) -> SlashedDate:
-        self = super().__new__(cls, year, day, month)
-        self.month_first = month_first
-        return self
+    @property
+    def month_first(self) -> date:
+        """The same numbers read month first: its month and day swapped."""
+        return date(self.year, self.day, self.month)
 
     def __repr__(self) -> str:  # reads as the day it is
         return repr(date(self.year, self.month, self.day))
