@@ -221,7 +221,9 @@ def describe_urls(settings: Settings, token: str | None) -> list[str]:
     """The stack's addresses; ``token`` None says where the token is instead
     (the output goes to a file: `make up`'s log)."""
     base = settings.base_url
-    ingest = f"http://{settings.bind_host}:{settings.ingest_port}"
+    # Where clients reach the API: the public URL when one is set (behind a
+    # proxy the bind address is no address a client can post to).
+    ingest = settings.ingest_base_url
     where = (
         "the first of SILKFEED_INGEST_TOKENS"
         if settings.ingest_tokens
