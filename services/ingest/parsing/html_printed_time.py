@@ -22,9 +22,9 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .boilerplate import is_furniture_name
-from .dates import parse_iso_datetime
+from .dates import DateLine
 from .html_byline import author_names
-from .html_story_meta import stated_time
+from .html_story_meta import date_property, printed_time
 
 # The headline's box: this many levels above it at most (a heading in a
 # header in the article); past that the element holding it and the text
@@ -53,7 +53,6 @@ _PUBLISHED_CLASS = re.compile(r"(?<![a-z0-9])published(?![a-z0-9])", re.IGNORECA
 # prints the update's <time class="updated"> after the publication's, and
 # some themes class the one time they print "updated" for hAtom).
 _PUBLISHED, _CREATED, _STAMPED, _PRINTED, _UPDATE = range(5)
-_DATE_PROPERTIES = frozenset({"datepublished", "datecreated", "datemodified"})
 
 
 class ArticleBox(NamedTuple):
@@ -128,7 +127,7 @@ def printed_meta(
             if not found:
                 found = author_names(node.text(separator="|"))
             continue
-        prop = _property(attributes.get("itemprop"))
+        prop = date_property(attributes.get("itemprop"))
         if prop == "datemodified":
             if modified is not None:
                 continue
@@ -136,9 +135,18 @@ def printed_meta(
             rank = _rank(node, prop, attributes)
             if rank >= best:
                 continue
-        content = attributes.get("content") if prop else None
         # Microdata states its value in ``content`` (a <meta>), else as printed.
-        when = parse_iso_datetime(content) if content else stated_time(node)
+        stated = printed_time(node)
+        if isinstance(stated, DateLine):
+            if prop and not stated.timed and prop != "datemodified":
+                # Printed as a day alone, it is no surer than a date line:
+                # a <time>'s instant beats its midnight.
+                rank = max(rank, _PRINTED)
+                if rank >= best:
+                    continue
+            when: datetime | None = stated.at
+        else:
+            when = stated
         if when is None or _in_others(node, where.box, names):
             continue
         if prop == "datemodified":
@@ -209,14 +217,6 @@ def _above(
                     or "author" in (attributes.get("itemprop") or "").lower()
                 ):
                     yield element, attributes, False
-
-
-def _property(itemprop: str | None) -> str:
-    """Which of the dates microdata names ``itemprop`` marks (lower-cased), or ""."""
-    for name in (itemprop or "").lower().split():
-        if name in _DATE_PROPERTIES:
-            return name
-    return ""
 
 
 def _rank(node: LexborNode, prop: str, attributes: dict[str, str | None]) -> int:

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import Draft
 from .bylines import byline_authors
 from .clean import squash_space
-from .dates import MAX_DATE_LINE, parse_iso_datetime, read_date_line
+from .dates import MAX_DATE_LINE, DateLine, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
 
@@ -38,10 +38,14 @@ _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # match the date selector too but are skipped unread: they cost nothing, and
 # any number of them leaves the box's real time found).
 _MAX_TRIES = 16
-_DATED = '[class*="date" i]'
+# Microdata marks a card's publication time too, in ``content`` or as the
+# text it prints (``<span itemprop="datePublished">4 December 2026</span>``).
+_DATED = '[class*="date" i], [itemprop*="date" i]'
 # Of those, the ones with "date" as a word of a class name ("item__date",
 # "post-date", "date").
 _DATE_CLASS = re.compile(r"(?<![a-z0-9])date(?![a-z0-9])", re.IGNORECASE)
+# The dates microdata names, lower-cased; the first two are a publication's.
+DATE_PROPERTIES = ("datepublished", "datecreated", "datemodified")
 # Past this, an element's text is more than a date line (read_date_line's own
 # bound), and is not squashed to find out.
 _MAX_DATE_TEXT = 4 * MAX_DATE_LINE
@@ -113,7 +117,7 @@ class BoxMeta:
             return
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
-        dated = (node for node in scope.css(_DATED) if _names_a_date(node))
+        dated = (node for node in scope.css(_DATED) if _dates_publication(node))
         self._fill([*tree.tags("time"), *dated], stated_time, self.times)
         self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
 
@@ -169,19 +173,51 @@ def _names_a_date(node: LexborNode) -> bool:
     return _DATE_CLASS.search(node.attributes.get("class") or "") is not None
 
 
+def _dates_publication(node: LexborNode) -> bool:
+    """Whether ``node`` is classed as a date or marked by microdata as the
+    publication's (``datePublished``, ``dateCreated``; not ``dateModified``)."""
+    return _names_a_date(node) or date_property(node.attributes.get("itemprop")) in (
+        DATE_PROPERTIES[:2]
+    )
+
+
+def date_property(itemprop: str | None) -> str:
+    """Which of the dates microdata names ``itemprop`` marks (lower-cased), or ""."""
+    for name in (itemprop or "").lower().split():
+        if name in DATE_PROPERTIES:
+            return name
+    return ""
+
+
 def stated_time(node: LexborNode) -> datetime | None:
-    """When ``node`` says a story was published: its ``datetime``, else its text
-    when that is a date line (not an update's)."""
-    stamp = node.attributes.get("datetime") if node.tag == "time" else None
+    """When ``node`` says a story was published: its ``datetime`` (microdata's
+    ``content``), else its text when that is a date line (not an update's)."""
+    stated = printed_time(node)
+    return stated if stated is None or isinstance(stated, datetime) else stated.at
+
+
+def printed_time(node: LexborNode) -> datetime | DateLine | None:
+    """The time ``node`` states: the instant its ``datetime`` (a <time>) or
+    microdata ``content`` gives, else the date line its text is — a <time>'s,
+    a date-classed element's or the text of an element microdata marks as a
+    date; an update's (``Updated: …``) only under ``dateModified``."""
+    attributes = node.attributes
+    is_time = node.tag == "time"
+    stamp = attributes.get("datetime") if is_time else None
     if stamp:
         return parse_iso_datetime(stamp)
-    if node.tag != "time" and not _names_a_date(node):
+    prop = date_property(attributes.get("itemprop"))
+    content = attributes.get("content") if prop else None
+    if content:
+        return parse_iso_datetime(content)
+    if not prop and not is_time and not _names_a_date(node):
         return None
+    update = prop == DATE_PROPERTIES[2]
     text = node.text(deep=True)
     if len(text) > _MAX_DATE_TEXT:
         return None
     stated = read_date_line(squash_space(text))
-    return None if stated is None or stated.updated else stated.at
+    return None if stated is None or (stated.updated and not update) else stated
 
 
 def story_draft(

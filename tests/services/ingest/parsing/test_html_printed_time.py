@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
+
+from services.ingest.page_values import settle_times
 from services.ingest.parsing import ParsedPage, parse_page
 
 TAJIK = timezone(timedelta(hours=5))
@@ -54,7 +57,9 @@ _ARTICLE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 
 
 def test_a_time_in_the_byline_dates_the_article() -> None:
-    page = parse(_ARTICLE.replace("{stamp}", '<time datetime="2026-12-04T08:00:00+05:00">Dec 4</time>'))
+    page = parse(
+        _ARTICLE.replace("{stamp}", '<time datetime="2026-12-04T08:00:00+05:00">Dec 4</time>')
+    )
     assert page.articles[0].published == datetime(2026, 12, 4, 8, 0, tzinfo=TAJIK)
     assert page.articles[0].modified is None
 
@@ -85,3 +90,56 @@ def test_an_update_stamp_is_the_publication_only_when_nothing_else_is() -> None:
     assert parse(_ARTICLE.replace("{stamp}", alone)).articles[0].published == datetime(
         2026, 12, 4, 12, 0, tzinfo=TAJIK
     )
+
+
+def test_a_date_microdata_marks_in_its_text_dates_the_article(page_fixture) -> None:
+    page = page_fixture("microdata-printed-date.html")
+    (article,) = page.articles
+    # The sidebar's and the related box's marked dates are other stories'.
+    assert article.published == datetime(2026, 12, 4, 10, 15, tzinfo=TAJIK)
+    # dateModified as printed, its "Updated:" label and all.
+    assert article.modified == datetime(2026, 12, 4, 15, 40, tzinfo=TAJIK)
+    assert page.page_date == date(2026, 12, 4)
+
+
+def test_a_russian_page_marks_its_date_in_figures(page_fixture) -> None:
+    page = page_fixture("russian-microdata-date.html")
+    (article,) = page.articles
+    assert article.published == datetime(2026, 12, 4, 10, 15, tzinfo=UTC)
+    assert page.page_date == date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "published"),
+    [
+        (
+            '<span itemprop="datePublished">4 декабря 2026, 10:15</span>',
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+        ),
+        (
+            '<div itemprop="dateCreated">04.12.2026 10:15</div>',
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+        ),
+        ('<span itemprop="datePublished">Updated: 4 December 2026</span>', None),
+        ('<span itemprop="datePublished">Thursday, after the vote</span>', None),
+        # A day alone is midnight: the <time>'s instant says more.
+        (
+            '<span itemprop="datePublished">4 December 2026</span> '
+            '<time datetime="2026-12-04T08:00:00+05:00">8:00</time>',
+            datetime(2026, 12, 4, 8, 0, tzinfo=TAJIK),
+        ),
+    ],
+)
+def test_the_text_microdata_marks_as_the_date(stamp: str, published: datetime | None) -> None:
+    page = parse(_ARTICLE.replace("{stamp}", stamp))
+    assert page.articles[0].published == published
+
+
+def test_a_marked_date_read_off_the_page_keeps_to_the_receipt() -> None:
+    page = parse(
+        _ARTICLE.replace("{stamp}", '<span itemprop="datePublished">4 December 2026, 18:00</span>')
+    )
+    settled = settle_times(page, datetime(2026, 12, 4, 12, 0, tzinfo=UTC))
+    assert settled.articles[0].published == datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    old = parse(_ARTICLE.replace("{stamp}", '<span itemprop="datePublished">1 March 1890</span>'))
+    assert settle_times(old, datetime(2026, 12, 4, tzinfo=UTC)).articles[0].published is None

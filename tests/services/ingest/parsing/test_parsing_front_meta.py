@@ -259,3 +259,28 @@ def test_a_time_outside_every_story_box_stays_nobodys_however_deep() -> None:
         datetime(2026, 3, 3, 9, 15, tzinfo=ALMATY),
         None,
     ]
+
+
+def test_a_cards_date_marked_by_microdata_is_its_time(page_fixture) -> None:
+    # Printed under itemprop (words or figures) or in a <meta content>; a
+    # card's dateModified beside it is no publication time.
+    page = page_fixture("microdata-front-cards.html")
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+        datetime(2026, 12, 3, 18, 40, tzinfo=UTC),
+        datetime(2026, 12, 3, 12, 5, tzinfo=ALMATY),
+    ]
+
+
+def test_a_marked_date_outside_every_card_is_nobodys() -> None:
+    html = (
+        "<html><body><main>"
+        '<div class="ticker"><span itemprop="datePublished">4 December 2026, 09:00</span></div>'
+        '<div class="card"><h2><a href="/1">Tashkent opens a new metro line</a></h2>'
+        "<p>The line adds six stations, officials said on Tuesday.</p></div>"
+        '<div class="card"><h2><a href="/2">Bishkek limits trucks in the centre</a></h2>'
+        '<span itemprop="dateModified">4 December 2026, 11:00</span>'
+        "<p>Trucks over ten tonnes will need a pass from January.</p></div>"
+        "</main></body></html>"
+    )
+    assert [a.published for a in parse(html).articles] == [None, None]
