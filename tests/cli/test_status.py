@@ -113,7 +113,7 @@ def test_a_front_page_left_out_text_reaches_the_api_and_status(
     assert got.status_code == 200
     left = got.get_json()["diagnostics"]["left_out"]
     kinds = {kind["kind"]: kind for kind in left["kinds"]}
-    assert list(kinds) == ["site chrome", "comments", "outside the stories"]
+    assert list(kinds) == ["site chrome", "comments", "outside the stories", "loose text"]
     assert left["chars"] == sum(kind["chars"] for kind in left["kinds"]) > 5000
     assert kinds["outside the stories"]["sample"] == "Kazakh Oil Output Falls Short of OPEC+ Quota"
 

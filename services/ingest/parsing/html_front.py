@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
+from .html_loose import count_loose_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
 from .model import ParsedArticle
@@ -89,6 +90,7 @@ class FrontPage:
         body's text, which holds every element's, was found free of them)."""
         self.tree = tree
         self._text = LexborNode.text if clean else node_text
+        self._clean = clean
         self.ancestry = Ancestry()
         # What went into no story, by kind (see ``drop_site_chrome`` for the page's chrome).
         self.notes = notes if notes is not None else Notes()
@@ -96,6 +98,8 @@ class FrontPage:
         self._used: set[int] = set()
         # The texts of the headings cut with no text under them.
         self.bare: list[str] = []
+        # The elements whose time or byline a story took.
+        self._meta_read: list[LexborNode] = []
 
     @functools.cached_property
     def base(self) -> str | None:
@@ -138,6 +142,15 @@ class FrontPage:
             # A ticker bar's items and date lines are read as the page's, not left out.
             if text and not is_page_furniture(text):
                 self.notes.add(OUTSIDE, text)
+        # What is left once every heading and block is out is text in none.
+        count_loose_text(
+            body,
+            [node for node, tag in zip(nodes, tags, strict=True) if tag not in _PARAGRAPH_SCOPE],
+            self._meta_read,
+            self.tree.tags("title"),
+            self.notes,
+            clean=self._clean,
+        )
 
     def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
         # Matches come in document order, where a node's descendants follow
@@ -341,6 +354,7 @@ class FrontPage:
         found = []
         boxes = story_boxes([heading for heading, _, _ in drafts], self.ancestry)
         meta = BoxMeta(self.tree, scope, boxes)
+        self._meta_read = meta.read
         for k, (heading, title, blocks) in enumerate(drafts):
             # A list item that is one link and nothing else is the page's
             # (a menu, a share bar, "Read also" and its list of stories):

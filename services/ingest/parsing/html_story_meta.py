@@ -113,6 +113,8 @@ class BoxMeta:
         }
         self.times: list[datetime | None] = [None] * len(boxes)
         self.authors: list[tuple[str, ...]] = [()] * len(boxes)
+        # The elements whose time or byline a story took: its text, not left out.
+        self.read: list[LexborNode] = []
         if not self._index:
             return
         # A <time datetime> first, then an element classed as a date whose text
@@ -129,6 +131,7 @@ class BoxMeta:
         each read counts as one of a box's tries."""
         best = [_MAX_LEVELS] * len(found)
         tries = [0] * len(found)
+        taken: dict[int, LexborNode] = {}
         for node in nodes:
             box = self._box_of(node)
             if box is None:
@@ -138,7 +141,8 @@ class BoxMeta:
                 tries[story] += 1
                 value = read(node)
                 if value:
-                    found[story], best[story] = value, level
+                    found[story], best[story], taken[story] = value, level, node
+        self.read.extend(taken.values())
 
     def _box_of(self, node: LexborNode) -> tuple[int, int] | None:
         """The story whose box holds ``node``, and the level that does: its
@@ -176,8 +180,9 @@ def _names_a_date(node: LexborNode) -> bool:
 def _dates_publication(node: LexborNode) -> bool:
     """Whether ``node`` is classed as a date or marked by microdata as the
     publication's (``datePublished``, ``dateCreated``; not ``dateModified``)."""
-    return _names_a_date(node) or date_property(node.attributes.get("itemprop")) in (
-        DATE_PROPERTIES[:2]
+    return (
+        _names_a_date(node)
+        or date_property(node.attributes.get("itemprop")) in (DATE_PROPERTIES[:2])
     )
 
 

@@ -24,7 +24,7 @@ def test_the_full_news_page_counts_its_chrome_comments_and_other_headlines(
     page = parse_page(sample_full_html, "text/html")
     assert [a.title for a in page.articles] == SAMPLE_TITLES
     found = kinds(page)
-    assert set(found) == {"site chrome", "comments", "outside the stories"}
+    assert set(found) == {"site chrome", "comments", "outside the stories", "loose text"}
     # The masthead's menus, the sidebars, the forms and the footer: each
     # outermost one a block, its text counted with white space squashed.
     blocks, chars, sample = found["site chrome"]
@@ -38,6 +38,11 @@ def test_the_full_news_page_counts_its_chrome_comments_and_other_headlines(
     blocks, chars, sample = found["outside the stories"]
     assert sample == "Kazakh Oil Output Falls Short of OPEC+ Quota"
     assert blocks >= 8
+    # Text in no block: the skip link, the masthead's name and motto, the
+    # bar's "Breaking" label, the cards' "News" labels, the cookie notice.
+    blocks, chars, sample = found["loose text"]
+    assert sample == "Skip to content"
+    assert blocks >= 20 and chars > 1000
     # The ticker's quotes were read as the page's quotes, not left out, and
     # no story's text is counted as left out.
     left = page.diagnostics.as_json()["left_out"]
@@ -237,3 +242,46 @@ def test_lists_of_bare_links_on_a_page_without_headings_are_no_story() -> None:
     assert article.title == "Almaty metro to open three new stations"
     assert article.paragraphs == story
     assert kinds(page)["outside the stories"][0] == 12
+
+
+def test_text_in_no_block_is_counted_as_loose_text(page_fixture) -> None:
+    page = page_fixture("front-loose-text.html")
+    assert len(page.articles) == 3
+    loose = [
+        "Breaking",
+        "Senate passes the new Tax Code in its second reading",
+        "Astana airport resumes flights after fog",
+        "Exclusive",
+        "Video",
+        "Advertisement",
+        "Kaspi Red: 0% for 24 months",
+        "Tenge firms against the dollar",
+        "Heavy snow expected in Astana",
+        "New rail link to Uzbekistan opens",
+    ]
+    found = kinds(page)
+    # The bar's bare spans, the cards' labels, the promotion and the ticker
+    # of links; not the bullets and bars between them, nor the rates line (the
+    # page's quotes), nor the bylines and times the cards gave their stories.
+    assert found["loose text"] == (len(loose), sum(map(len, loose)), "Breaking")
+    assert set(found) == {"site chrome", "loose text"}
+    assert len(page.quotes) == 2
+    assert page.articles[0].authors == ("Dana Omarova",)
+
+
+def test_loose_text_around_article_elements_and_never_their_own() -> None:
+    page = html(
+        "<!doctype html><html lang='ru'><body>"
+        "<div class='lenta'><b>Срочно:</b> <a href='/1'>Жапаров подписал закон о СМИ</a></div>"
+        "<main>"
+        "<article><span class='tag'>Реклама</span>"
+        "<h2><a href='/2'>В Бишкеке ограничат въезд грузовиков</a></h2>"
+        "<p>Грузовикам массой более десяти тонн понадобится пропуск с января.</p></article>"
+        "<div class='banner'><span>Реклама</span></div>"
+        "<article><h2><a href='/3'>В Оше открыли новый терминал</a></h2>"
+        "<p>Терминал рассчитан на миллион пассажиров в год, сообщили в аэропорту.</p></article>"
+        "</main></body></html>"
+    )
+    assert len(page.articles) == 2
+    loose = ["Срочно:", "Жапаров подписал закон о СМИ", "Реклама"]
+    assert kinds(page)["loose text"] == (3, sum(map(len, loose)), "Срочно:")

@@ -1,0 +1,58 @@
+"""A front page's loose text: what stands in no story and in no block.
+
+Once a front page's stories are read and the headings and blocks under no
+story counted, what text is left stands outside every block: a
+breaking-news bar of bare ``<span>``s and links, a card's label ("Exclusive",
+"Video", "Реклама"), a ticker of headlines. It went into no article, and is
+counted so, each piece of text one block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from selectolax.lexbor import LexborNode
+
+from .articles import is_page_furniture
+from .clean import squash_space, strip_forbidden
+from .notes import Notes
+
+LOOSE = "loose text"
+# Between the pieces of text: the parser turns a NUL in the page into U+FFFD,
+# so none is ever part of one.
+_SEPARATOR = "\x00"
+# A piece with no letter is a bullet, a bar, a count or a number of a ticker.
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def count_loose_text(
+    body: LexborNode,
+    blocks: Iterable[LexborNode],
+    read: Iterable[LexborNode],
+    titles: Iterable[LexborNode],
+    notes: Notes,
+    *,
+    clean: bool,
+) -> None:
+    """Count in ``notes`` the text of ``body`` outside ``blocks`` (its headings
+    and text blocks, each counted or read already) and ``read`` (the elements
+    whose time or byline a story took), and ``titles`` (the page's <title>,
+    which a stray element before it moves into the body, never shown). The
+    tree is read no more: they are taken out of it for good. ``clean``: no
+    text holds a character XML forbids."""
+    # Unlinked, not freed: one inside another taken out already stays safe to touch.
+    for node in blocks:
+        node.decompose(recursive=False)
+    for node in (*read, *titles):
+        node.decompose(recursive=False)
+    text = body.text(separator=_SEPARATOR, strip=True, skip_empty=True)
+    if not text:
+        return
+    for piece in text.split(_SEPARATOR):
+        if _LETTER.search(piece) is None:
+            continue
+        piece = squash_space(piece if clean else strip_forbidden(piece))
+        # A ticker's quotes and the page's date line are the page's.
+        if piece and not is_page_furniture(piece):
+            notes.add(LOOSE, piece)
