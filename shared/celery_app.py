@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 from shared import broker_guard, contracts
 from shared.backlog import Backlog
@@ -44,10 +45,32 @@ class Resources:
         return self._sessions
 
     def dispose(self) -> None:
+        """Close this process's connections (in the process that opened them)."""
         if self._engine is not None:
             self._engine.dispose()
         self._engine = None
         self._sessions = None
+
+    def after_fork(self) -> None:
+        """In a forked worker child: leave the parent's database connections alone.
+
+        A connection inherited through fork must not be used, and closing it is
+        using it: closing an inherited SQLite connection can checkpoint and remove
+        the write-ahead log other processes are reading (SQLite's "database disk
+        image is malformed"), and closing an inherited PostgreSQL one ends the
+        parent's session. The parent's pool is kept, never closed, and the child
+        opens its own connections. (A worker's main process holds one only after
+        it recorded a killed child's failure, ``IngestTask.on_failure``, and then
+        forks the replacement child.)
+        """
+        if self._engine is not None:
+            _INHERITED_POOLS.append(self._engine.pool)
+            self._engine.dispose(close=False)
+
+
+# Pools a forked child inherited: referenced for the life of the process, so that
+# garbage collection never closes their connections in the child either.
+_INHERITED_POOLS: list[Pool] = []
 
 
 class SilkfeedCelery(Celery):

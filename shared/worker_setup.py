@@ -38,7 +38,7 @@ def prepare_worker(app: Celery, service: str) -> None:
     @signals.worker_process_init.connect(weak=False)
     def _fresh_pool(**_: Any) -> None:
         # A forked child must not share the parent's database connections.
-        app.resources.dispose()  # type: ignore[attr-defined]
+        app.resources.after_fork()  # type: ignore[attr-defined]
 
     install_heartbeat(app, settings.heartbeat_file)
 
