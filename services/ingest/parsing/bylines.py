@@ -49,9 +49,12 @@ _DAY_MONTH = (
     rf"(?:{MONTH_PATTERN}\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH_PATTERN}|{RU_MONTH_PATTERN}))"
     r"(?:,?\s+\d{4})?"
 )
+# "Baku, Azerbaijan, December 4. ©Trend:": a country after the place, and the
+# agency's credit after the day.
 _DATELINE_LINE = re.compile(
-    rf"(?P<place>[{_UPPER}][\w'’.\-]*(?:[ \-][{_UPPER}][\w'’.\-]*){{0,2}}),\s+{_DAY_MONTH}"
-    rf"{TIME_AFTER_DATE}\s*",
+    rf"(?P<place>[{_UPPER}][\w'’.\-]*(?:[ \-][{_UPPER}][\w'’.\-]*){{0,2}}),\s+"
+    rf"(?:[{_UPPER}][\w'’\-]+,\s+)?{_DAY_MONTH}{TIME_AFTER_DATE}"
+    r"(?:\.\s*\u00a9\s*[^\s:]{2,30}\s*:)?\s*",
     re.IGNORECASE,
 )
 # "ASTANA — …", "ALMATY, March 3 (Reuters) - …", "ТАШКЕНТ, 3 марта — …", and
@@ -92,9 +95,12 @@ _PLACE_AGENCY = re.compile(rf"{_PLACE},\s+{_AGENCY_NAME}(?:\s+{_AGENCY_NAME})?")
 # before "by" must be a dateline or a place and an agency, and a credit ends
 # without a full stop: "The law was vetoed on Friday, by President Japarov."
 # and "The Path of Abai, by Mukhtar Auezov" are prose and a title.
+# A dateline may close with a full stop before "By", and the agency follow the
+# names: "Baku, Azerbaijan, December 4. By Nargiz Sadikhova – Trend:".
 _CREDIT = re.compile(
-    rf"(?P<credit>[^\n]{{2,80}}?)(?:,\s*|\s+[—–-]\s+)(?:by|By|BY)\s+"
-    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,4}})\s*"
+    rf"(?P<credit>[^\n]{{2,80}}?)(?:,\s*|\.\s+|\s+[—–-]\s+)(?:by|By|BY)\s+"
+    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,4}})"
+    rf"(?:\s+[—–-]\s+{_AGENCY_NAME}(?:\s+{_AGENCY_NAME}){{0,2}}\s*:)?\s*"
 )
 
 

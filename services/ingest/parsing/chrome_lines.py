@@ -54,6 +54,10 @@ _PROMPT = re.compile(
     r"(?:follow\s+(?P<who>us|me|our\s+\S+(?:\s+\S+)?|the\s+authors?|(?P<name>" + _HANDLE + r"))"
     rf"\s+on\s+{_NETWORKS}"
     rf"|join\s+(?:us\s+on\s+{_NETWORKS}|our\s+(?:\S+\s+){{0,2}}?(?:{_NETWORK}|{_CHANNEL}))"
+    # "Stay up-to-date with more news on Trend's WhatsApp channel": the outlet's
+    # channel, by its name with "'s", or "our".
+    rf"|stay\s+(?:up[\s\-]to[\s\-]date|tuned|informed|connected)(?:\s+with\s+(?:\S+\s+){{0,4}}?news)?"
+    rf"\s+(?:on|in|via)\s+(?:our|(?:\S+\s+){{0,3}}?\S+['’]s)\s+{_NETWORKS}(?:\s+{_CHANNEL})?"
     rf"|(?:читайте\s+нас|следите\s+за\s+(?:нами|нашими\s+новостями))(?:\s+(?:в|на)\s+{_NETWORKS})?"
     rf"|присоединяйтесь\s+к\s+(?:нам|нашему|нашей)(?:\s+\S+){{0,2}}?\s+(?:в|на)\s+{_NETWORKS}"
     rf"|присоединяйтесь\s+к\s+(?:нашему|нашей)\s+{_CHANNEL}"
@@ -61,7 +65,7 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 # What a prompt starts with: most lines start otherwise and are not tried.
-_PROMPT_INITIALS = frozenset("FfJjЧчСсПп")
+_PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
 # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
+from .zone_words import ZONE_WORDS, zone_in_words
+
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -34,8 +36,10 @@ _LABEL = (
 _ORDINAL = r"(?:st|nd|rd|th)?"
 # Pages often print the time of the last update after the date ("…, 10:45",
 # "… at 10:45 am", "… | 14:05").
-# A zone after a time: "MSK", "мск", "ALMT", "GMT".
-_ZONE = r"(?:\s+(?P<zone>[a-zа-яё]{2,5}))?"
+# A zone after a time: "MSK", "мск", "ALMT", "GMT", or written out: ", Astana
+# time", "по времени Астаны", "(GMT+5)".
+# An abbreviation after a comma is a place ("11:42, UK"), not a zone.
+_ZONE = rf"(?:(?:,?\s+|\s*\()(?P<zone>{ZONE_WORDS}|(?<!,\s)[a-zа-яё]{{2,5}})\)?)?"
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
@@ -170,7 +174,7 @@ def _instant(
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    offset = _ZONES.get((zone or "").upper(), UTC)
+    offset = _ZONES.get((zone or "").upper()) or (zone and zone_in_words(zone)) or UTC
     try:
         return datetime.combine(day, time(hour, minute), tzinfo=offset).astimezone(UTC)
     except OverflowError:  # the first or last day there is, in a zone past it

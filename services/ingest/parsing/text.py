@@ -155,7 +155,7 @@ class _Dated(NamedTuple):
 
 
 _TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
-_MAX_TIME_LINE = len("12:05 p.m. ALMT")
+_MAX_TIME_LINE = len("12:05 p.m. по астанинскому времени")
 # "---", "* * *", "###": a rule between stories, no text of theirs.
 _SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"
 _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
@@ -313,9 +313,7 @@ def _cut(
             break
         line = lines[i]
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
-        if not _is_meta(line) and cutter.starts_story(
-            i, line.after_break, [_is_meta(x) for x in lines[i + 1 : i + 3]], dated=i + 1 in under
-        ):
+        if _headline(cutter, lines, i, under, first=not drafts):
             _finish(drafts, paragraphs, authors)
             if not drafts:
                 first = i
@@ -347,6 +345,21 @@ def _cut(
             prose = prose or not line.dateline
     _finish(drafts, paragraphs, authors)
     return drafts, first, left_out
+
+
+def _headline(
+    cutter: StoryCutter, lines: list[_Line], i: int, under: set[int], *, first: bool
+) -> bool:
+    """Whether line ``i`` starts a story; ``first``: no story has started yet.
+    A line over the page's date line with a headline under that ("Trend News
+    Agency", "04.12.2026", then the first story) is the page's name."""
+    if i >= len(lines) or _is_meta(lines[i]):
+        return False
+    meta = [_is_meta(x) for x in lines[i + 1 : i + 3]]
+    if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
+        return False
+    # Asked of the next line only while the cutter is in no story.
+    return not (first and i + 1 in under and _headline(cutter, lines, i + 1, under, first=False))
 
 
 def _carries_on(text: str, above: str) -> bool:

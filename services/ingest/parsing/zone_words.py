@@ -1,0 +1,50 @@
+"""Zones that pages write out after a time: "4:35 pm, Astana time",
+"16:35 по времени Астаны", "по астанинскому времени", "(GMT+5)"."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta, timezone, tzinfo
+
+# The shapes, for a pattern's zone group (matched case-insensitively).
+ZONE_WORDS = (
+    r"(?:gmt|utc)\s?[+\-\u2212]\s?\d{1,2}(?::?\d{2})?"
+    r"|[a-z]+(?:-[a-z]+)?\s+time"
+    r"|по\s+времени\s+[а-яё]+|по\s+[а-яё]+ому\s+времени"
+)
+_OFFSET = re.compile(r"(?:gmt|utc)\s?([+\-\u2212])\s?(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+# The region's capitals and countries (and Moscow's, which Russian pages
+# name), by the stem their English name, Russian genitive and Russian
+# adjective share ("Astana time", "по времени Астаны", "по астанинскому времени").
+_PLACES = {
+    5: (
+        "astana", "nur-sultan", "almaty", "tashkent", "dushanbe", "ashgabat", "kazakhstan",
+        "uzbekistan", "tajikistan", "turkmenistan", "астан", "алмат", "ташкент",
+        "душанб", "ашхабад",
+    ),
+    6: ("bishkek", "kyrgyzstan", "бишкек"),
+    3: ("moscow", "москв", "московск"),
+    4: ("baku", "tbilisi", "yerevan", "баку", "бакинск"),
+    8: ("beijing", "пекин"),
+}  # fmt: skip
+_STEMS = tuple((stem, hours) for hours, stems in _PLACES.items() for stem in stems)
+
+
+def zone_in_words(zone: str) -> tzinfo | None:
+    """The offset a zone written out names; ``None`` for a place not known."""
+    offset = _OFFSET.fullmatch(zone)
+    if offset is not None:
+        sign = -1 if offset[1] != "+" else 1
+        minutes = int(offset[2]) * 60 + int(offset[3] or 0)
+        if minutes >= 24 * 60:
+            return None
+        return timezone(sign * timedelta(minutes=minutes))
+    words = zone.lower().split()
+    if len(words) < 2:
+        return None
+    place = words[0] if words[-1] == "time" else words[1] if words[-1] == "времени" else words[-1]
+    return next(
+        (timezone(timedelta(hours=hours)) for stem, hours in _STEMS if place.startswith(stem)),
+        None,
+    )

@@ -1,0 +1,69 @@
+"""A page's name of several words over its date line, above the first headline:
+page chrome, left out, with the date line the page's date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.ingest.parsing import parse_page
+from services.ingest.parsing.bylines import byline_authors, is_dateline
+from services.ingest.parsing.chrome_lines import is_chrome_line
+
+
+def _parse(text: str):
+    return parse_page(text.encode(), "text/plain")
+
+
+def test_a_wire_service_name_over_the_date_line_is_no_headline(page_fixture) -> None:
+    page = page_fixture("site-name-over-date.txt")
+    assert page.page_date == date(2026, 12, 3)
+    assert [a.title for a in page.articles] == [
+        "Azerbaijan and Turkmenistan agree to expand ferry traffic across the Caspian",
+        "Georgia opens tender for Anaklia port operator",
+    ]
+    ferries, port = page.articles
+    # "Baku, Azerbaijan, December 3. By … – Caspian Business Wire:" signs the story.
+    assert ferries.authors == ("Leyla Huseynova",)
+    assert port.authors == ("Nino Beridze",)
+    assert [len(a.paragraphs) for a in page.articles] == [2, 2]
+    assert len(page.quotes) == 2
+    left = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert left["before the first headline"].sample == "Caspian Business Wire"
+    assert left["before the first headline"].blocks == 1
+
+
+def test_a_newspaper_name_over_a_weekday_date_and_a_zone_in_words(page_fixture) -> None:
+    page = page_fixture("site-name-zone-words.txt")
+    assert page.page_date == date(2026, 12, 3)
+    border, runway = page.articles
+    assert border.title == "Kazakhstan to open two new border crossings with China"
+    # "5:20 pm, Astana time" under the headline: its time, in UTC+5.
+    assert border.published == datetime(2026, 12, 3, 12, 20, tzinfo=UTC)
+    assert border.authors == ("Arman Seitkali",)
+    assert runway.published == datetime(2026, 12, 3, 10, 45, tzinfo=UTC)
+    left = {kind.kind: kind for kind in page.diagnostics.left_out}
+    assert left["before the first headline"].sample == "The Steppe Herald"
+
+
+def test_a_headline_over_the_date_line_and_its_prose_stays_a_headline() -> None:
+    page = _parse(
+        "Kyrgyzstan Opens New Airport Terminal\n"
+        "4 December 2026\n\n"
+        "The new terminal at Manas airport received its first passengers on Thursday.\n"
+    )
+    (article,) = page.articles
+    assert article.title == "Kyrgyzstan Opens New Airport Terminal"
+    assert page.page_date == date(2026, 12, 4)
+
+
+def test_a_trend_style_credit_names_the_author_and_its_dateline_stays() -> None:
+    line = "Baku, Azerbaijan, December 4. By Nargiz Sadikhova – Trend:"
+    assert byline_authors(line) == ("Nargiz Sadikhova",)
+    assert is_dateline("Baku, Azerbaijan, December 4. ©Trend:")
+    assert byline_authors("The vote was held on Friday. By law it is final.") is None
+
+
+def test_a_whatsapp_channel_prompt_is_left_out() -> None:
+    assert is_chrome_line("Stay up-to-date with more news on Trend News Agency's WhatsApp channel")
+    assert is_chrome_line("Stay tuned on our Telegram channel")
+    assert not is_chrome_line("Stay tuned for more on the talks in Baku")

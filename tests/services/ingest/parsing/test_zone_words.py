@@ -1,0 +1,59 @@
+"""Zones written out after a time: "4:35 pm, Astana time", "по времени Астаны", "(GMT+5)"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.ingest.parsing import parse_page
+from services.ingest.parsing.dates import read_date_line
+
+
+@pytest.mark.parametrize(
+    ("line", "hour", "minute"),
+    [
+        ("4 December 2026, 4:35 pm, Astana time", 11, 35),
+        ("4 December 2026, 16:35 по времени Астаны", 11, 35),
+        ("4 декабря 2026, 16:35 по астанинскому времени", 11, 35),
+        ("4 December 2026, 4:35 pm (GMT+5)", 11, 35),
+        ("4 December 2026 16:35 UTC+06:00", 10, 35),
+        ("4 December 2026, 16:35 Bishkek time", 10, 35),
+        ("4 December 2026, 16:35 MSK", 13, 35),
+        # A place not known: the time as UTC, as a zone not known is.
+        ("4 December 2026, 16:35 Lisbon time", 16, 35),
+    ],
+)
+def test_a_zone_in_words_after_a_date_lines_time(line: str, hour: int, minute: int) -> None:
+    stated = read_date_line(line)
+    assert stated is not None
+    assert stated.at == datetime(2026, 12, 4, hour, minute, tzinfo=UTC)
+
+
+def test_an_abbreviation_after_a_comma_is_a_place_not_a_zone() -> None:
+    assert read_date_line("Wednesday 20 November 2019 11:42, UK") is None
+
+
+@pytest.mark.parametrize(
+    "stamp", ["4:35 pm, Astana time", "16:35 по времени Астаны", "4:35 pm (GMT+5)"]
+)
+def test_a_time_in_a_zone_in_words_under_the_first_headline_dates_it(stamp: str) -> None:
+    page = parse_page(
+        (
+            "4 December 2026\n\n"
+            "Kazakh Senate ratifies agreement with EU on critical raw materials\n"
+            f"{stamp}\n"
+            "The Senate ratified the strategic partnership agreement on Thursday.\n\n"
+            "Almaty to introduce paid parking in city center\n"
+            "11:02\n"
+            "Almaty will introduce paid parking from February 1, the city said.\n"
+        ).encode(),
+        "text/plain",
+    )
+    senate, parking = page.articles
+    assert senate.title.startswith("Kazakh Senate")
+    assert senate.published == datetime(2026, 12, 4, 11, 35, tzinfo=UTC)
+    assert senate.paragraphs == (
+        "The Senate ratified the strategic partnership agreement on Thursday.",
+    )
+    assert parking.published == datetime(2026, 12, 4, 11, 2, tzinfo=UTC)
