@@ -77,6 +77,16 @@ _COMMON = frozenset(
         "percent",
         "according",
         "говорится",
+        # Reporting verbs: every story cites its source.
+        "сообщает",
+        "сообщают",
+        "сообщил",
+        "сообщила",
+        "сообщили",
+        "передает",
+        "передаёт",
+        "reported",
+        "reports",
         "также",
         "после",
         "более",
@@ -176,6 +186,26 @@ def sentence_shaped(line: str) -> bool:
     return not ends_sentence(line) or line.rstrip("\"'”’»")[-1:] in "?!"
 
 
+# A digest's number before its item's headline: "3) …", "4. …".
+_ITEM_NUMBER = re.compile(r"(\d{1,2})[.)]\s+[^\W\d_]")
+
+
+def _item_number(text: str) -> int | None:
+    match = _ITEM_NUMBER.match(text)
+    return None if match is None else int(match[1])
+
+
+def _names(text: str) -> set[str]:
+    """The stems of the words capitalised inside a sentence: names of places,
+    people and bodies, which a story and the next one about the same country
+    share ("Казахстана", "Azerbaijan") without being on one subject."""
+    return {
+        match.group()[:_STEM].lower()
+        for match in _WORD.finditer(text)
+        if match.group()[0].isupper() and text[: match.start()].rstrip()[-1:] not in '.!?:"“«'
+    }
+
+
 def _subject(text: str) -> set[str]:
     return {
         word[:_STEM]
@@ -205,12 +235,14 @@ class StoryCutter:
         self._body_lines = 0
         self._subject: set[str] = set()
         self._texts_seen: list[str] = []
+        self._number: int | None = None
 
     def open_story(self, title: str) -> None:
         self._open = True
         self._body_lines = 0
         self._texts_seen = [title]
         self._subject = set()
+        self._number = _item_number(title)
 
     def add_text(self, text: str) -> None:
         # Words are read only when a short line asks whether it carries the
@@ -287,11 +319,14 @@ class StoryCutter:
             # section, which starts nothing. A list's item ends without a stop,
             # and a byline above is the end of the story it signs.
             return False
-        if not self._open:
-            return True
-        shared = len((_subject(text) | _subject(following)) & self._story_subject())
+        if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
+            return True  # a numbered digest's next item ("4) …" after "3) …") too
+        common = (_subject(text) | _subject(following)) & self._story_subject()
+        shared = len(common)
         if text.rstrip("\"'”’»").endswith("?"):
             # A question in running text, as interviews ask them, is on the
             # story's subject; a question headline opens another.
             return shared < _SHARED_WORDS
-        return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS)
+        # Names alone (the country both stories are about) make no subject shared.
+        names = common <= _names(text) | _names(following)
+        return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS) or names
