@@ -104,7 +104,7 @@ def prepare(
         # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
         session.commit()
     try:
-        page = parse_page(sub.body, sub.media_type)
+        page = parse_page(sub.body, sub.media_type, sub.received_at)
         if not is_json_media_type(sub.media_type):
             page = settle_times(page, sub.received_at, bounds)
         check_bounds(page, bounds or Bounds(), sub.received_at)

@@ -7,6 +7,8 @@ message meant for the submitter.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from .ceiling import collector_paused
 from .clean import clean_utf8_tags, decode_body
 from .html import parse_html
@@ -37,15 +39,16 @@ __all__ = [
 MEDIA_TYPES = ("text/plain", "text/html", "application/json")
 
 
-def parse_page(body: bytes, media_type: str) -> ParsedPage:
+def parse_page(body: bytes, media_type: str, received: datetime | None = None) -> ParsedPage:
     """Parse a posted page of ``media_type`` (text/plain, text/html or application/json).
 
-    Raises ``ParseError`` (``SchemaError`` for JSON that breaks the schema)
-    when the page cannot be read; an empty page or one without articles is
-    not an error.
+    ``received``: when the page was received, which a text page that states
+    no date counts "Today" and "Yesterday" from. Raises ``ParseError``
+    (``SchemaError`` for JSON that breaks the schema) when the page cannot be
+    read; an empty page or one without articles is not an error.
     """
     with collector_paused():
-        return with_detected_languages(_parse(body, media_type))
+        return with_detected_languages(_parse(body, media_type, received))
 
 
 def is_json_media_type(media_type: str) -> bool:
@@ -56,10 +59,10 @@ def is_json_media_type(media_type: str) -> bool:
     return kind.startswith("application/") and kind.endswith("+json")
 
 
-def _parse(body: bytes, media_type: str) -> ParsedPage:
+def _parse(body: bytes, media_type: str, received: datetime | None) -> ParsedPage:
     kind = media_type.split(";", 1)[0].strip().lower()
     if kind == "text/plain":
-        return parse_text(decode_body(body))
+        return parse_text(decode_body(body), received)
     if kind in ("text/html", "application/xhtml+xml"):
         return parse_html(*clean_utf8_tags(body))
     if is_json_media_type(kind):

@@ -153,6 +153,46 @@ def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     return DateLine(day, at, updated=False, clock_only=True)
 
 
+# A day named relative to another: "Today", "Yesterday", "Сегодня", "Вчера",
+# alone or with a time after it ("Вчера, 18:40", "Yesterday 18:40", "Сегодня
+# в 14:30"), as live pages print their day lines and items' stamps.
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
+_RELATIVE_DAY = re.compile(
+    r"(?P<relative>today|yesterday|сегодня|вчера)"
+    rf"(?:,?\s+(?:at\s+|в\s+)?{TIME_OF_DAY}|\s*[,:])?",
+    re.IGNORECASE,
+)
+# The first letters of those words, either case: most lines start otherwise.
+_RELATIVE_DAY_STARTS = frozenset("TtYyСсВв")
+MAX_RELATIVE_DAY_LINE = len("yesterday, at 12:05 p.m. ALMT")
+
+
+def relative_day(line: str) -> re.Match[str] | None:
+    """``line`` when the whole of it names a day relative to another ("Вчера,
+    18:40"); its groups tell which and the time of day."""
+    if len(line) > MAX_RELATIVE_DAY_LINE or line[:1] not in _RELATIVE_DAY_STARTS:
+        return None
+    return _RELATIVE_DAY.fullmatch(line)
+
+
+def on_relative_day(
+    match: re.Match[str], page_day: date | None, received: datetime | None
+) -> DateLine | None:
+    """The date line ``match`` (``relative_day``'s) states, counted from the
+    page's date, else from the day the page was received (in the zone its time
+    names, else UTC); None when there is neither to count from."""
+    offset = timedelta(days=_RELATIVE_DAYS[match["relative"].lower()])
+    zone = match["zone"]
+    if page_day is not None:
+        day = page_day + offset
+    elif received is not None:
+        day = received.astimezone(_ZONES.get((zone or "").upper(), UTC)).date() + offset
+    else:
+        return None
+    at = _instant(day, match["hour"], match["minute"], match["half"], zone)
+    return DateLine(day, at, updated=False, timed=match["hour"] is not None)
+
+
 def at_day_of(clock: DateLine, day: datetime) -> datetime:
     """The time alone ``clock`` on the day of ``day`` (a date line's midnight),
     a slashed date's month-first reading kept beside it (``SlashedTime``)."""

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from .articles import Draft, build_articles
 from .bylines import byline_authors, is_dateline, names_a_time
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line
-from .dates import (
-    TIME_OF_DAY,
-    YEAR,
-    DateLine,
-    at_day_of,
-    at_time_of_day,
-    read_date_line,
-    read_named_date_line,
-)
+from .dates import TIME_OF_DAY, DateLine, at_day_of, at_time_of_day, read_date_line
 from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .stories import StoryCutter
+from .text_dates import head_date, relative_day_line
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 
 
@@ -46,11 +39,14 @@ def _line(text: str, after_break: bool) -> _Line:
     return _Line(text, after_break, authors, is_dateline(text))
 
 
-def parse_text(text: str) -> ParsedPage:
-    """Parse a plain-text page as returned by ``decode_body``; markup in it is just text."""
+def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
+    """Parse a plain-text page as returned by ``decode_body``; markup in it is
+    just text. ``received``: when the page was received, the day a page that
+    states no date of its own counts "Today" and "Yesterday" from."""
     quotes: list[Quote] = []
     # The day of the page's first date line (or a dateline above the first prose).
     day: date | None = None
+    relative: date | None = None  # else its first "Сегодня"'s, for lone times
     lines: list[_Line] = []
     tickers = TickerLines()
     notes = Notes()
@@ -71,30 +67,25 @@ def parse_text(text: str) -> ParsedPage:
             quotes.extend(ticker)
             after_break = True
             continue
-        when = read_date_line(line)
-        if when is not None:
-            day = day or when.day
-            dated.append(_Dated(len(lines), when, line))
+        entry = _date_entry(line, len(lines), (day, received), notes, (rows, n) if head else None)
+        if entry is not None:
+            if entry.relative:
+                relative = relative or entry.when.day
+            else:
+                day = day or entry.when.day
+            dated.append(entry)
             after_break = True
             continue
-        when = _head_date(line, rows, n) if head else None
-        if when is not None:
-            # A place or a name before the date: the page's own date line when
-            # it stands before the first headline, else a dateline under it,
-            # which only the stories (in ``_articles``) tell.
-            day = day or when.day
-            dated.append(_Dated(len(lines), when, line, head=True))
-            after_break = True
-            continue
+        clock_day = day or relative
         clock = (
             _TIME_LINE.fullmatch(line)
-            if day is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
+            if clock_day is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
             else None
         )
-        if clock is not None and day is not None:
+        if clock is not None and clock_day is not None:
             # A time alone ("14:35") under a headline: that story's, on the day of
             # the date line above it (in ``_date``), else the page's first one.
-            dated.append(_Dated(len(lines), at_time_of_day(day, clock), line))
+            dated.append(_Dated(len(lines), at_time_of_day(clock_day, clock), line))
             after_break = True
             continue
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
@@ -112,13 +103,15 @@ def parse_text(text: str) -> ParsedPage:
         lines.append(_line(line, after_break))
         head = head and not looks_like_prose(line)
         after_break = False
-    articles, first = _articles(lines, notes, dated, day)
+    articles, first = _articles(lines, notes, dated, day or relative)
     return ParsedPage(
         page_date=next(
             (
                 entry.when.day
                 for entry in dated
-                if not entry.when.clock_only and (not entry.head or entry.at <= first)
+                if not entry.when.clock_only
+                and not entry.relative
+                and (not entry.head or entry.at <= first)
             ),
             None,
         ),
@@ -128,19 +121,27 @@ def parse_text(text: str) -> ParsedPage:
     )
 
 
-def _head_date(line: str, rows: list[str], n: int) -> DateLine | None:
-    """The date of ``line`` (row ``n``) above the page's first prose, with a
-    place or a name before it; a name in lower case ("Daily brief — 4 December
-    2026") only when no finished sentence is the next line, under which it
-    would be a headline ("Astana Investment Forum - March 3, 2026")."""
-    when = read_date_line(line, page_head=True)
-    if when is not None or YEAR.search(line) is None:
-        return when
-    when = read_named_date_line(line)
-    if when is None:
-        return None
-    below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
-    return None if ends_sentence(below) and looks_like_prose(below) else when
+def _date_entry(
+    line: str,
+    at: int,
+    anchors: tuple[date | None, datetime | None],
+    notes: Notes,
+    below: tuple[list[str], int] | None,
+) -> _Dated | None:
+    """The date line ``line`` is, standing before line ``at`` of the page's
+    text: a date line; a day named relative to the page's date, else to its
+    receipt (``anchors``: "Вчера, 18:40"); or, above the first prose
+    (``below``: the rows and its place in them), a date with a place or a name before it
+    — the page's own date line when it stands before the first headline,
+    else a dateline under it, which only the stories (in ``_articles``) tell."""
+    when = read_date_line(line)
+    if when is not None:
+        return _Dated(at, when, line)
+    when = relative_day_line(line, *anchors, notes)
+    if when is not None:
+        return _Dated(at, when, line, relative=True)
+    when = head_date(line, *below) if below is not None else None
+    return None if when is None else _Dated(at, when, line, head=True)
 
 
 class _Dated(NamedTuple):
@@ -152,6 +153,8 @@ class _Dated(NamedTuple):
     # A date only with a place or a name before it ("Astana, March 3, 2026"):
     # the page's if no headline stands above it, else a dateline in its story.
     head: bool = False
+    # A day named relative to another ("Вчера, 18:40"): never the page's date.
+    relative: bool = False
 
 
 _TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
@@ -296,7 +299,7 @@ def _cut(
     for i in range(len(lines) + 1):
         while entry is not None and entry.at <= i:
             dateline = entry.head and bool(drafts)
-            page_date = not page_dated and not dateline and not entry.when.clock_only
+            page_date = not (page_dated or dateline or entry.when.clock_only or entry.relative)
             page_dated = page_dated or page_date
             when = _on_day(entry.when, day)  # the day of the lone times below
             if drafts and not prose:

@@ -4,6 +4,7 @@ outcomes for hostile pages, and reruns that change nothing."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -314,3 +315,20 @@ def test_a_re_post_declaring_a_language_updates_the_article(session: Session) ->
     # Declared again, it is unchanged.
     _, again = submit(session, _kazakh_page("kk", " "), "application/json")
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_a_text_page_without_a_date_counts_today_and_yesterday_from_its_receipt(
+    session: Session,
+) -> None:
+    sid, outcome = submit(
+        session, (FIXTURES / "pages" / "live-relative-days-undated.txt").read_bytes()
+    )
+    assert outcome.new == 2
+    received = session.get(Submission, sid).received_at
+    stored = sorted(articles(session).values(), key=lambda a: a.published_at, reverse=True)
+    # "Сегодня, 11:20" (no later than the receipt), then "Вчера, 18:40".
+    assert [a.published_at.date() for a in stored] == [
+        received.date(),
+        received.date() - timedelta(days=1),
+    ]
+    assert stored[1].published_at.strftime("%H:%M") == "18:40"

@@ -85,8 +85,8 @@ def test_agency_datelines_open_a_story(text: str) -> None:
 
 
 def test_a_stamp_of_an_unknown_shape_under_a_headline() -> None:
-    # "Today, 17:25" is no date line (no year): it must not keep either
-    # headline from starting its story.
+    # "Today, 17:25" on a page that states no date, parsed with no receipt,
+    # is no date line: it must not keep either headline from starting its story.
     page = _parse(
         "Tashkent metro to get 14 new stations by 2030\n"
         "Today, 17:25\n\n"

@@ -1,0 +1,50 @@
+"""A plain-text page's date lines that need more than the line to read:
+one above the first story with a name before it, and "Today"/"Вчера"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from .dates import (
+    YEAR,
+    DateLine,
+    on_relative_day,
+    read_date_line,
+    read_named_date_line,
+    relative_day,
+)
+from .headlines import ends_sentence, looks_like_prose
+from .notes import Notes
+
+
+def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
+    """The date of ``line`` (row ``n``) above the page's first prose, with a
+    place or a name before it; a name in lower case ("Daily brief — 4 December
+    2026") only when no finished sentence is the next line, under which it
+    would be a headline ("Astana Investment Forum - March 3, 2026")."""
+    when = read_date_line(line, page_head=True)
+    if when is not None or YEAR.search(line) is None:
+        return when
+    when = read_named_date_line(line)
+    if when is None:
+        return None
+    below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
+    return None if ends_sentence(below) and looks_like_prose(below) else when
+
+
+def relative_day_line(
+    line: str, page_day: date | None, received: datetime | None, notes: Notes
+) -> DateLine | None:
+    """The date line ``line`` is when it names a day relative to another
+    ("Сегодня", "Yesterday 18:40"), counted from the page's date
+    (``page_day``), else from the day it was ``received``. With neither, the
+    line is left as it is (nothing is guessed) and a warning says so."""
+    named = relative_day(line)
+    if named is None:
+        return None
+    if received is not None and received.tzinfo is None:
+        received = received.replace(tzinfo=UTC)  # read back from SQLite: UTC
+    when = on_relative_day(named, page_day, received)
+    if when is None:
+        notes.warn(f"relative day not read, the page states no date: {line[:40]!r}")
+    return when

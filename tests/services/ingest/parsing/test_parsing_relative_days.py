@@ -1,0 +1,110 @@
+"""A live page's "Today" and "Yesterday" day lines, and items stamped "Вчера, 18:40"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from services.ingest.page_values import settle_times
+from services.ingest.parsing import parse_page
+from services.ingest.parsing.dates import on_relative_day, relative_day
+
+PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
+DEC_4 = date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # ALMT is UTC+5: today's two items, then yesterday's, one of them
+        # stamped "Yesterday 21:05 ALMT" under its headline.
+        ("live-relative-days.txt", [(4, 9, 55), (4, 6, 20), (3, 13, 40), (3, 16, 5)]),
+        # МСК is UTC+3; "Вчера, 19:15 МСК" under the last headline.
+        ("live-relative-days-ru.txt", [(4, 13, 10), (4, 6, 45), (3, 19, 30), (3, 16, 15)]),
+    ],
+)
+def test_today_and_yesterday_set_the_day_of_the_times_after_them(
+    page_fixture, name: str, expected: list[tuple[int, int, int]]
+) -> None:
+    page = page_fixture(name)
+    assert page.page_date == DEC_4  # the page's own date line, never a relative one
+    stated = [datetime(2026, 12, d, h, m, tzinfo=UTC) for d, h, m in expected]
+    assert [a.published for a in page.articles] == stated
+    # An item's stamp dates it and is no paragraph of its story.
+    assert all(len(a.paragraphs) == 1 for a in page.articles)
+    assert page.diagnostics.warnings == ()
+    settled = settle_times(page, datetime(2026, 12, 4, 14, 0, tzinfo=UTC))
+    assert [a.published for a in settled.articles] == stated
+
+
+def test_a_page_without_a_date_counts_from_its_receipt() -> None:
+    body = (PAGES / "live-relative-days-undated.txt").read_bytes()
+    received = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    page = parse_page(body, "text/plain", received)
+    assert page.page_date is None  # "Сегодня" is no date the page states
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 4, 11, 20, tzinfo=UTC),
+        datetime(2026, 12, 3, 18, 40, tzinfo=UTC),
+    ]
+    assert [a.paragraphs[0][:10] for a in page.articles] == ["Президент ", "Грузовикам"]
+    assert page.diagnostics.warnings == ()
+
+
+def test_with_nothing_to_count_from_nothing_is_guessed(page_fixture) -> None:
+    page = page_fixture("live-relative-days-undated.txt")
+    # Neither a date on the page nor a receipt: the stamps stay the stories'
+    # first lines, undated, and the diagnostics say why.
+    assert [a.published for a in page.articles] == [None, None]
+    assert [a.paragraphs[0] for a in page.articles] == ["Сегодня, 11:20", "Вчера, 18:40"]
+    assert page.diagnostics.warnings == (
+        "relative day not read, the page states no date: 'Сегодня, 11:20'",
+        "relative day not read, the page states no date: 'Вчера, 18:40'",
+    )
+
+
+def test_a_receipt_late_in_the_day_counts_in_the_zone_the_time_names() -> None:
+    # 22:30 UTC on 4 December is already 5 December in Almaty.
+    received = datetime(2026, 12, 4, 22, 30, tzinfo=UTC)
+    match = relative_day("Вчера, 09:15 ALMT")
+    assert match is not None
+    stated = on_relative_day(match, None, received)
+    assert stated is not None and stated.day == DEC_4
+    assert stated.at == datetime(2026, 12, 4, 4, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "timed"),
+    [
+        ("Today", DEC_4, False),
+        ("today:", DEC_4, False),
+        ("Yesterday", date(2026, 12, 3), False),
+        ("Yesterday 18:40", date(2026, 12, 3), True),
+        ("Yesterday, at 6:40 pm", date(2026, 12, 3), True),
+        ("Сегодня", DEC_4, False),
+        ("Сегодня в 14:30", DEC_4, True),
+        ("Вчера, 18:40", date(2026, 12, 3), True),
+        ("ВЧЕРА,", date(2026, 12, 3), False),
+    ],
+)
+def test_relative_day_lines(line: str, day: date, timed: bool) -> None:
+    match = relative_day(line)
+    assert match is not None
+    stated = on_relative_day(match, DEC_4, None)
+    assert stated is not None
+    assert (stated.day, stated.timed, stated.updated) == (day, timed, False)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Today's top stories",
+        "Yesterday the Senate voted",
+        "Сегодня в Бишкеке",
+        "Tomorrow",
+        "Вчера 25",
+    ],
+)
+def test_not_relative_day_lines(line: str) -> None:
+    assert relative_day(line) is None
