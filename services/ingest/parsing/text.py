@@ -128,12 +128,11 @@ def _date_entry(
     notes: Notes,
     below: tuple[list[str], int] | None,
 ) -> _Dated | None:
-    """The date line ``line`` is, standing before line ``at`` of the page's
-    text: a date line; a day named relative to the page's date, else to its
-    receipt (``anchors``: "Вчера, 18:40"); or, above the first prose
-    (``below``: the rows and its place in them), a date with a place or a name before it
-    — the page's own date line when it stands before the first headline,
-    else a dateline under it, which only the stories (in ``_articles``) tell."""
+    """The date line ``line`` is, before line ``at``: a date line; a day named
+    relative to the page's date, else to its receipt (``anchors``: "Вчера,
+    18:40"); or above the first prose (``below``: the rows and its place),
+    a date with a place or a name before it — the page's own date line above
+    the first headline, else a dateline under it (``_articles`` tells)."""
     when = read_date_line(line)
     if when is not None:
         return _Dated(at, when, line)
