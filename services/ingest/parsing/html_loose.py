@@ -24,6 +24,10 @@ LOOSE = "loose text"
 _SEPARATOR = "\x00"
 # A piece with no letter is a bullet, a bar, a count or a number of a ticker.
 _LETTER = re.compile(r"[^\W\d_]")
+# What a person never sees (a closed menu, a modal, screen-reader text aside):
+# what is left of the page is looked through for it only when it holds text.
+_MAY_HIDE = '[aria-hidden="true" i], [style*="none" i], [style*="hidden" i]'
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def count_loose_text(
@@ -49,6 +53,11 @@ def count_loose_text(
     text = body.text(separator=_SEPARATOR, strip=True, skip_empty=True)
     if not text:
         return
+    hidden = [node for node in body.css(_MAY_HIDE) if _hidden(node)]
+    if hidden:
+        for node in hidden:
+            node.decompose(recursive=False)
+        text = body.text(separator=_SEPARATOR, strip=True, skip_empty=True)
     for piece in text.split(_SEPARATOR):
         if _LETTER.search(piece) is None:
             continue
@@ -56,3 +65,10 @@ def count_loose_text(
         # A ticker's quotes and the page's date line are the page's.
         if piece and not is_page_furniture(piece):
             notes.add(LOOSE, piece)
+
+
+def _hidden(node: LexborNode) -> bool:
+    attributes = node.attributes
+    if (attributes.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    return _HIDDEN_STYLE.search(attributes.get("style") or "") is not None
