@@ -206,6 +206,19 @@ def _names(text: str) -> set[str]:
     }
 
 
+# A section's label: "SOCIETY", "Society", "ЭКОНОМИКА", "World News".
+_LABEL_WORDS = 3
+_LABEL_CHARS = 30
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` has a section label's shape: a word or three, each capitalised."""
+    if len(text) > _LABEL_CHARS:
+        return False
+    words = text.split()
+    return len(words) <= _LABEL_WORDS and all(w[0].isupper() and w.isalpha() for w in words)
+
+
 def _subject(text: str) -> set[str]:
     return {
         word[:_STEM]
@@ -236,6 +249,15 @@ class StoryCutter:
         self._subject: set[str] = set()
         self._texts_seen: list[str] = []
         self._number: int | None = None
+        # Section labels between stories, left out: no kicker of the line under.
+        self._apart: set[int] = set()
+
+    def set_apart(self, i: int, apart: bool = True) -> None:
+        """Take line ``i``, a section's label, out of the story text (or put it back)."""
+        if apart:
+            self._apart.add(i)
+        else:
+            self._apart.discard(i)
 
     def open_story(self, title: str) -> None:
         self._open = True
@@ -306,13 +328,14 @@ class StoryCutter:
             return False
         if _ATTRIBUTION.search(text):
             return False  # "…, officials said": a paragraph without its full stop
+        above = i - 1 - (i - 1 in self._apart)  # past a section's label left out
         if (
             (self._open or not after_break)
-            and i > 0
-            and not ends_sentence(texts[i - 1])
-            and not looks_like_prose(texts[i - 1])
-            and not _LIST_ITEM.match(texts[i - 1])
-            and byline_authors(texts[i - 1]) is None
+            and above >= 0
+            and not ends_sentence(texts[above])
+            and not looks_like_prose(texts[above])
+            and not _LIST_ITEM.match(texts[above])
+            and byline_authors(texts[above]) is None
         ):
             # A kicker, a label or a dateline above: no story has ended. Before
             # the first story, a line set apart above is the page's name or

@@ -16,9 +16,10 @@ from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .stories import StoryCutter
+from .stories import StoryCutter, is_label
 from .text_dates import head_date, relative_day_line
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
+from .wrapped_lines import wrapped
 
 
 class _Line(NamedTuple):
@@ -165,45 +166,10 @@ _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
 _MAX_TICKER_LINE = 200
 # What a page says before its first headline: its chrome, not an article.
 BEFORE_HEADLINES = "before the first headline"
+# A section's label between stories ("SOCIETY"), no story's text.
+SECTION_LABELS = "section labels"
 # A date line that dates no story: between stories, or under a story's text.
 UNDATED = "dates under no headline"
-
-
-_LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
-# A hard-wrapped page: lines this long at most (as e-mail and wire text wrap at
-# 64 to 80 columns), enough of them close to it.
-_MIN_WRAP, _MAX_WRAP = 60, 100
-_WRAP_SLACK = 15
-
-
-def _wrapped(lines: list[_Line]) -> list[bool]:
-    """For each line, whether the next one carries on its paragraph, wrapped at a
-    fixed width as e-mail and wire text is: the line reaches the page's width,
-    does not end a sentence, and the next follows without a break. On a page of
-    one paragraph per line (most pages), no line does."""
-    no = [False] * len(lines)
-    lengths = [len(line.text) for line in lines]
-    width = max(lengths, default=0)
-    if not _MIN_WRAP <= width <= _MAX_WRAP:
-        return no
-    full = [n >= width - _WRAP_SLACK for n in lengths]
-    if sum(full) < 3 or sum(full) * 5 < len(lines):
-        return no
-    joins = [
-        full[k]
-        and k + 1 < len(lines)
-        and not lines[k + 1].after_break
-        and not _LIST_ITEM.match(lines[k + 1].text)
-        # Wrapped: the next line's first word would not have fitted on this one.
-        and lengths[k] + 1 + len(lines[k + 1].text.split(maxsplit=1)[0]) > width - 2
-        and not ends_sentence(lines[k].text)
-        and not _is_meta(lines[k])
-        for k in range(len(lines))
-    ]
-    # Wrapped prose carries on mid-sentence, mostly in lower case; lines that each
-    # start with a capital are paragraphs of their own, however long.
-    lower = sum(joins[k] and lines[k + 1].text[:1].islower() for k in range(len(lines)))
-    return joins if lower * 2 >= sum(joins) > 0 else no
 
 
 def _has_lower_words(line: str) -> bool:
@@ -274,10 +240,9 @@ def _cut(
 ) -> tuple[list[Draft], int, list[tuple[str, str]]]:
     """The page's stories, the place of the first headline's line, and the
     lines in no story with their kinds."""
-    continues = _wrapped(lines)
-    cutter = StoryCutter(
-        [line.text for line in lines], _title_case_flags(lines), continues, lenient=lenient
-    )
+    texts = [line.text for line in lines]
+    continues = wrapped(texts, [x.after_break for x in lines], [_is_meta(x) for x in lines])
+    cutter = StoryCutter(texts, _title_case_flags(lines), continues, lenient=lenient)
     # A date line right under a line: that line's story's meta, as a byline is.
     under = {entry.at for entry in dated}
     # Each paragraph is kept as its lines and joined once at the end, so a
@@ -323,8 +288,9 @@ def _cut(
             paragraphs, authors, prose = [], [], False
             cutter.open_story(line.text)
             continue
-        if not drafts:  # text before the first headline is page chrome, not an article
-            left_out.append((BEFORE_HEADLINES, line.text))
+        if not drafts or _label(cutter, lines, i, under):
+            # Text before the first headline is page chrome, not an article.
+            left_out.append((SECTION_LABELS if drafts else BEFORE_HEADLINES, line.text))
             continue
         if line.dateline and not prose:
             # "Tashkent, 2 December 2026" under a headline stays in the story's
@@ -362,6 +328,22 @@ def _headline(
         return False
     # Asked of the next line only while the cutter is in no story.
     return not (first and i + 1 in under and _headline(cutter, lines, i + 1, under, first=False))
+
+
+def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> bool:
+    """Whether line ``i`` is a section's label between stories ("SOCIETY",
+    "Экономика"): short, set apart by a blank line above and below, over a
+    headline, which is then no kicker's and starts its story."""
+    line = lines[i]
+    if not (line.after_break and i + 1 < len(lines) and lines[i + 1].after_break):
+        return False
+    if _is_meta(line) or not is_label(line.text):
+        return False
+    cutter.set_apart(i)
+    if _headline(cutter, lines, i + 1, under, first=False):
+        return True
+    cutter.set_apart(i, False)
+    return False
 
 
 def _carries_on(text: str, above: str) -> bool:

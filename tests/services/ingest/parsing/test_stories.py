@@ -39,3 +39,27 @@ def test_a_subheading_sharing_the_storys_subject_words_stays_in_it() -> None:
     )
     (article,) = page.articles
     assert article.paragraphs[1] == "Fuel prices in the region"
+
+
+def test_a_section_label_between_stories_is_left_out(page_fixture) -> None:
+    page = page_fixture("section-labels.txt")
+    assert [a.title for a in page.articles] == [
+        "Parliament approves new cabinet structure",
+        "Bishkek schools move to a five-day week",
+        "Кыргызстан увеличил экспорт золота на 8%",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [2, 2, 2]
+    left = {k["kind"]: k for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+    assert left["section labels"]["blocks"] == 2  # "Society", "ЭКОНОМИКА"
+    assert left["before the first headline"]["blocks"] == 2  # the name, "POLITICS"
+
+
+def test_a_short_line_over_the_storys_own_prose_stays_in_it() -> None:
+    page = _parse(
+        "Kazakhstan raises fuel prices\n"
+        "Prices for petrol will rise by 5% from January, the energy ministry said.\n\n"
+        "Background\n\n"
+        "Prices were last raised in 2024, when the ministry lifted the cap on diesel.\n"
+    )
+    (article,) = page.articles
+    assert "Background" in article.paragraphs
