@@ -32,6 +32,9 @@ _CHROME_START = re.compile(
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"
     # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".
     r"|\u00a9|\(c\)\s*\d{4}|copyright\s*(?:\u00a9|\(c\)|\d{4})"
+    # "Ссылка на источник обязательна", "При копировании ссылка на 24.kg обязательна".
+    r"|(?:при\s+(?:\S+\s+){0,4}?(?:использовании|копировании|цитировании)\S*\s+)?"
+    r"(?:активная\s+|гиперссылка|ссылка)\S*\s+(?:на\s+)?\S+\s+обязательна"
     r")",
     re.IGNORECASE,
 )
@@ -70,8 +73,21 @@ _PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
 _CAPTION = re.compile(
-    r"(?:photos?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
-    r"\s*(?:(?P<by>by\b)|:|/|\u2014|\u2013)\s*(?P<rest>.*)",
+    r"(?:photo(?:graph)?s?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
+    r"\s*(?:(?P<by>by\b|courtesy\s+of\b)|(?:\s*credits?)?\s*(?::|/|\u2014|\u2013))\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# Russian credits without a colon: "Фото 24.kg. Таалайбек Ибраев", "Фото из
+# открытых источников", "Фото пресс-службы Минэнерго", "Фото Анастасии Бенгард":
+# a source's address or a Latin name (and a caption after it), a preposition or
+# a source's word and a few words, or a name alone (two or three capitalised
+# words) after "Фото", and no sentence's end ("Фото Жапарова появилось в сети"
+# goes on past a name: a headline).
+_RU_CREDIT = re.compile(
+    r"(?:фото|видео|иллюстрация)\s+(?:"
+    r"[0-9A-Za-z][\w.\-/]*(?:\s+\S+){0,6}"
+    r"|(?:из|с|со|от|предоставлен[оы]?|автора|архив\w*|пресс-служб\w*)(?:\s+\S+){0,3}"
+    r"|(?-i:[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+){1,2}))",
     re.IGNORECASE,
 )
 _CAPTION_WORDS = 4
@@ -97,6 +113,8 @@ def is_chrome_line(line: str) -> bool:
     if _CHROME_START.match(line) is not None:
         return True
     if line[:1] in _PROMPT_INITIALS and _PROMPT.fullmatch(line) is not None:
+        return True
+    if line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line) and line[-1] not in ".!?":
         return True
     caption = _CAPTION.match(line)
     if caption is not None:

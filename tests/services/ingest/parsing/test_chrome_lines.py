@@ -1,0 +1,57 @@
+"""Photo credits without a colon and a reprint notice: captions and notices, left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.ingest.parsing.chrome_lines import KIND, is_chrome_line
+
+
+def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
+    page = page_fixture("russian-photo-credits.txt")
+    assert [a.title for a in page.articles] == [
+        "В Бишкеке открыли новый мост через Чуйский канал",
+        "На трассе Бишкек — Ош ограничили движение",
+    ]
+    bridge, road = page.articles
+    assert bridge.paragraphs[1] == "Строительство моста обошлось в 420 млн сомов."
+    assert len(bridge.paragraphs) == 3 and len(road.paragraphs) == 2
+    left = {k.kind: k for k in page.diagnostics.left_out}
+    # Two credits and the reprint notice with its prompt in the first story, one in the second.
+    assert left[KIND].blocks == 4
+    assert left[KIND].sample == "Фото пресс-службы мэрии Бишкека"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Фото 24.kg. Таалайбек Ибраев",
+        "Фото из открытых источников",
+        "Фото пресс-службы Минэнерго",
+        "Фото Анастасии Бенгард",
+        "Фото Reuters / Vladimir Pirogov",
+        "Photo by Vladimir Pirogov",
+        "Photo courtesy of the Ministry of Energy",
+        "Photo credit: Kabar",
+        "Photograph: Reuters",
+        "Ссылка на источник обязательна. Читайте нас в Telegram: t.me/news24kg",
+        "При полном или частичном копировании ссылка на 24.kg обязательна",
+    ],
+)
+def test_a_credit_or_notice(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Фото Жапарова появилось в сети",
+        "Фото из космоса показали масштабы наводнения",
+        "Фото из архива показало, как строили мост.",
+        "Photographs of the flood spread online",
+        "Video of the flood spread online quickly, officials said.",
+        "Ссылка на закон о СМИ появилась в новой редакции",
+    ],
+)
+def test_prose_or_a_headline_opening_like_one(line: str) -> None:
+    assert not is_chrome_line(line)
