@@ -198,7 +198,10 @@ def stated_time(node: LexborNode) -> datetime | None:
     """When ``node`` says a story was published: its ``datetime`` (microdata's
     ``content``), else its text when that is a date line (not an update's)."""
     stated = printed_time(node)
-    return stated if stated is None or isinstance(stated, datetime) else stated.at
+    if isinstance(stated, DateLine):
+        # Under dateModified too, an update's line is no publication's time.
+        return None if stated.updated else stated.at
+    return stated
 
 
 def printed_time(node: LexborNode) -> datetime | DateLine | None:

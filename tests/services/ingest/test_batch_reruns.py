@@ -146,10 +146,10 @@ def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
         bad_body = session.get(Submission, bad).body  # type: ignore[union-attr]
         parse = processing.parse_page
 
-        def parse_or_break(body: bytes, media_type: str) -> object:
+        def parse_or_break(body: bytes, media_type: str, *received: object) -> object:
             if body == bad_body:
                 raise RuntimeError("a bug met this page")
-            return parse(body, media_type)
+            return parse(body, media_type, *received)  # type: ignore[arg-type]
 
         monkeypatch.setattr(processing, "parse_page", parse_or_break)
     else:

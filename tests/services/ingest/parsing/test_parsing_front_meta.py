@@ -284,3 +284,16 @@ def test_a_marked_date_outside_every_card_is_nobodys() -> None:
         "</main></body></html>"
     )
     assert [a.published for a in parse(html).articles] == [None, None]
+
+
+def test_an_update_line_marked_as_modified_is_no_cards_publication() -> None:
+    html = (
+        "<html><body><main>"
+        '<div class="card"><h2><a href="/1">Tashkent opens a new metro line</a></h2>'
+        '<time itemprop="dateModified">Updated: 4 December 2026, 11:00</time>'
+        "<p>The line adds six stations, officials said on Tuesday.</p></div>"
+        '<div class="card"><h2><a href="/2">Bishkek limits trucks in the centre</a></h2>'
+        "<p>Trucks over ten tonnes will need a pass from January.</p></div>"
+        "</main></body></html>"
+    )
+    assert [a.published for a in parse(html).articles] == [None, None]
