@@ -28,6 +28,11 @@ _WEEKDAY = (
     r"(?:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
     r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+)?"
 )
+# The weekday after the date, as Russian pages print it: "4 декабря 2026, четверг".
+_WEEKDAY_AFTER = (
+    r"(?:,?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье))?"
+)
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = (
     r"(?:(?:(?P<updated>updated|last\s+updated|обновлено)|published|posted|опубликовано)"
@@ -70,7 +75,7 @@ _DATE = (
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*г(?:ода|\.)?)?"
     # "04/12/2026": day first, as the region writes it (see ``_slashed``).
     rf"|(?P<a6>\d{{1,2}})/(?P<b6>\d{{1,2}})/(?P<y6>\d{{4}})"
-    rf"){_TIME}\s*"
+    rf"){_WEEKDAY_AFTER}{_TIME}\s*"
 )
 _DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
 _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
@@ -79,7 +84,7 @@ _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
 # too ("Astana Investment Forum - March 3, 2026"): only the page's reading,
 # which sees what stands under the line, tells them apart.
 _NAMED_DATE_LINE = re.compile(
-    rf"\s*{_LABEL}\w[\w.'’\-]*(?:\s+\w[\w.'’\-]*){{0,3}}\s+[|\u2013\u2014-]\s+{_DATE}",
+    rf"\s*{_LABEL}\w[\w.'’\-]*(?:\s+(?:&|\w[\w.'’\-]*)){{0,3}}\s+[|\u2013\u2014-]\s+{_DATE}",
     re.IGNORECASE,
 )
 MAX_DATE_LINE = 60

@@ -29,7 +29,9 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     if when is None:
         return None
     below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
-    return None if ends_sentence(below) and looks_like_prose(below) else when
+    # A question under it ("Will the tenge hold?") is a headline, not prose.
+    finished = ends_sentence(below) and below.rstrip("\"'”’»")[-1:] not in "?!"
+    return None if finished and looks_like_prose(below) else when
 
 
 def relative_day_line(
