@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from .zone_words import ZONE_WORDS, zone_in_words
@@ -39,6 +39,7 @@ _LABEL = (
     r"\s*:?\s+)?"
 )
 _ORDINAL = r"(?:st|nd|rd|th)?"
+WEEKDAY_PATTERN, ORDINAL_PATTERN = _WEEKDAY, _ORDINAL
 # Pages often print the time of the last update after the date ("…, 10:45",
 # "… at 10:45 am", "… | 14:05").
 # A zone after a time: "MSK", "мск", "ALMT", "GMT", or written out: ", Astana
@@ -158,46 +159,6 @@ def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
     return DateLine(day, at, updated=False, clock_only=True)
 
 
-# A day named relative to another: "Today", "Yesterday", "Сегодня", "Вчера",
-# alone or with a time after it ("Вчера, 18:40", "Yesterday 18:40", "Сегодня
-# в 14:30"), as live pages print their day lines and items' stamps.
-_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
-_RELATIVE_DAY = re.compile(
-    r"(?P<relative>today|yesterday|сегодня|вчера)"
-    rf"(?:,?\s+(?:at\s+|в\s+)?{TIME_OF_DAY}|\s*[,:])?",
-    re.IGNORECASE,
-)
-# The first letters of those words, either case: most lines start otherwise.
-_RELATIVE_DAY_STARTS = frozenset("TtYyСсВв")
-MAX_RELATIVE_DAY_LINE = len("yesterday, at 12:05 p.m. ALMT")
-
-
-def relative_day(line: str) -> re.Match[str] | None:
-    """``line`` when the whole of it names a day relative to another ("Вчера,
-    18:40"); its groups tell which and the time of day."""
-    if len(line) > MAX_RELATIVE_DAY_LINE or line[:1] not in _RELATIVE_DAY_STARTS:
-        return None
-    return _RELATIVE_DAY.fullmatch(line)
-
-
-def on_relative_day(
-    match: re.Match[str], page_day: date | None, received: datetime | None
-) -> DateLine | None:
-    """The date line ``match`` (``relative_day``'s) states, counted from the
-    page's date, else from the day the page was received (in the zone its time
-    names, else UTC); None when there is neither to count from."""
-    offset = timedelta(days=_RELATIVE_DAYS[match["relative"].lower()])
-    zone = match["zone"]
-    if page_day is not None:
-        day = page_day + offset
-    elif received is not None:
-        day = received.astimezone(_ZONES.get((zone or "").upper(), UTC)).date() + offset
-    else:
-        return None
-    at = _instant(day, match["hour"], match["minute"], match["half"], zone)
-    return DateLine(day, at, updated=False, timed=match["hour"] is not None)
-
-
 def at_day_of(clock: DateLine, day: datetime) -> datetime:
     """The time alone ``clock`` on the day of ``day`` (a date line's midnight),
     a slashed date's month-first reading kept beside it (``SlashedTime``)."""
@@ -253,22 +214,40 @@ def _day(match: re.Match[str]) -> date | None:
                 return None
         month, day = _slashed(first, second)
     elif match["y5"]:
-        name = match["m5"].lower()
-        month = next(
-            number
-            for stem, number in _RU_MONTHS.items()
-            if name[: len(stem)] == stem and len(name) - len(stem) <= 2
-        )
-        year, day = int(match["y5"]), int(match["d5"])
+        year, month, day = int(match["y5"]), month_number(match["m5"]), int(match["d5"])
     else:
         year = int(match["y1"] or match["y2"])
-        month = _MONTHS[(match["m1"] or match["m2"])[:3].lower()]
+        month = month_number(match["m1"] or match["m2"])
         day = int(match["d1"] or match["d2"])
     try:
         return date(year, month, day)
     except ValueError:
         # "30 February 2025" is shaped like a date but names none.
         return None
+
+
+def month_number(name: str) -> int:
+    """The month a name ``_MONTH`` or ``_RU_MONTH`` matched names ("Dec.", "декабря")."""
+    name = name.lower()
+    if name[:3] in _MONTHS:
+        return _MONTHS[name[:3]]
+    return next(
+        number
+        for stem, number in _RU_MONTHS.items()
+        if name[: len(stem)] == stem and len(name) - len(stem) <= 2
+    )
+
+
+def stated_at(day: date, match: re.Match[str]) -> DateLine:
+    """The date line stating ``day`` at the time of day ``match``'s groups
+    (``hour``, ``minute``, ``half``, ``zone``) name, or midnight UTC."""
+    at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
+    return DateLine(day, at, updated=False, timed=match["hour"] is not None)
+
+
+def zone_of(name: str | None) -> tzinfo:
+    """The zone a time's ``name`` (``MSK``, ``ALMT``…) stands for; else UTC."""
+    return _ZONES.get((name or "").upper(), UTC)
 
 
 class SlashedDate(date):

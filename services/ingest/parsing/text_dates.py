@@ -1,20 +1,14 @@
 """A plain-text page's date lines that need more than the line to read:
-one above the first story with a name before it, and "Today"/"Вчера"."""
+one above the first story with a name before it, and "Вчера"/"3 декабря"."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from .dates import (
-    YEAR,
-    DateLine,
-    on_relative_day,
-    read_date_line,
-    read_named_date_line,
-    relative_day,
-)
+from .dates import YEAR, DateLine, read_date_line, read_named_date_line
 from .headlines import ends_sentence, looks_like_prose
 from .notes import Notes
+from .relative_days import on_relative_day, relative_day
 
 
 def head_date(line: str, rows: list[str], n: int) -> DateLine | None:

@@ -1,4 +1,5 @@
-"""A live page's "Today" and "Yesterday" day lines, and items stamped "Вчера, 18:40"."""
+"""A live page's "Today", "Yesterday" and "3 декабря" day lines, and items
+stamped "Вчера, 18:40"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from services.ingest.page_values import settle_times
 from services.ingest.parsing import parse_page
-from services.ingest.parsing.dates import on_relative_day, relative_day
+from services.ingest.parsing.relative_days import on_relative_day, relative_day
 
 PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
 DEC_4 = date(2026, 12, 4)
@@ -23,6 +24,10 @@ DEC_4 = date(2026, 12, 4)
         ("live-relative-days.txt", [(4, 9, 55), (4, 6, 20), (3, 13, 40), (3, 16, 5)]),
         # МСК is UTC+3; "Вчера, 19:15 МСК" under the last headline.
         ("live-relative-days-ru.txt", [(4, 13, 10), (4, 6, 45), (3, 19, 30), (3, 16, 15)]),
+        # A day without its year ("December 3", "Среда, 3 декабря") is the
+        # page's year's, and stamps an item too ("3 декабря, 19:15 МСК").
+        ("live-yearless-days.txt", [(4, 9, 55), (4, 6, 20), (3, 13, 40), (3, 16, 5)]),
+        ("live-yearless-days-ru.txt", [(4, 13, 10), (4, 6, 45), (3, 19, 30), (3, 16, 15)]),
     ],
 )
 def test_today_and_yesterday_set_the_day_of_the_times_after_them(
@@ -97,6 +102,25 @@ def test_relative_day_lines(line: str, day: date, timed: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "anchor", "day"),
+    [
+        ("3 декабря", DEC_4, date(2026, 12, 3)),
+        ("5 December", DEC_4, date(2026, 12, 5)),  # a zone's day may run ahead
+        ("Среда, 3 декабря, 22:30", DEC_4, date(2026, 12, 3)),
+        ("December 3rd | 14:05", DEC_4, date(2026, 12, 3)),
+        # A day later than the page's is last year's.
+        ("31 декабря", date(2027, 1, 2), date(2026, 12, 31)),
+        ("29 February", date(2029, 3, 1), date(2028, 2, 29)),
+    ],
+)
+def test_days_without_their_year(line: str, anchor: date, day: date) -> None:
+    match = relative_day(line)
+    assert match is not None
+    stated = on_relative_day(match, anchor, None)
+    assert stated is not None and stated.day == day
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Today's top stories",
@@ -104,7 +128,15 @@ def test_relative_day_lines(line: str, day: date, timed: bool) -> None:
         "Сегодня в Бишкеке",
         "Tomorrow",
         "Вчера 25",
+        "3 декабря в Бишкеке",
+        "May 2026",
+        "Top 10 stories",
     ],
 )
 def test_not_relative_day_lines(line: str) -> None:
     assert relative_day(line) is None
+
+
+def test_a_day_that_is_no_day_dates_nothing() -> None:
+    match = relative_day("32 December")
+    assert match is None or on_relative_day(match, DEC_4, None) is None

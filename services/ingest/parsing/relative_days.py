@@ -1,0 +1,85 @@
+"""Day lines that name their day relative to another: "Сегодня", "Вчера, 18:40",
+"Yesterday", and a day without its year ("3 декабря", "December 3, 14:05").
+
+Live pages print them between their items and as the items' stamps. Each is
+read from the page's own date, else from the day the page was received; with
+neither, nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from .dates import (
+    MONTH_PATTERN,
+    ORDINAL_PATTERN,
+    RU_MONTH_PATTERN,
+    TIME_AFTER_DATE,
+    TIME_OF_DAY,
+    WEEKDAY_PATTERN,
+    DateLine,
+    month_number,
+    stated_at,
+    zone_of,
+)
+
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
+# Alone or with a time after it ("Вчера, 18:40", "Yesterday 18:40", "Сегодня в 14:30").
+_RELATIVE_DAY = re.compile(
+    r"(?P<relative>today|yesterday|сегодня|вчера)"
+    rf"(?:,?\s+(?:at\s+|в\s+)?{TIME_OF_DAY}|\s*[,:])?",
+    re.IGNORECASE,
+)
+# The first letters of those words, either case: most lines start otherwise.
+_RELATIVE_DAY_STARTS = frozenset("TtYyСсВв")
+# "3 декабря", "3 December", "December 3rd", "Среда, 3 декабря, 22:30".
+_YEARLESS = re.compile(
+    rf"{WEEKDAY_PATTERN}(?:(?P<d1>\d{{1,2}}){ORDINAL_PATTERN}\s+(?P<m1>{MONTH_PATTERN})"
+    rf"|(?P<m2>{MONTH_PATTERN})\s+(?P<d2>\d{{1,2}}){ORDINAL_PATTERN}"
+    rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{RU_MONTH_PATTERN})){TIME_AFTER_DATE}\s*",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+MAX_LINE = len("Wednesday, 30 September, 12:05 p.m. ALMT")
+# A day without its year up to this far after the page's date is this year's
+# (a zone's day may run ahead of the page's); later, last year's.
+_AHEAD = timedelta(days=1)
+
+
+def relative_day(line: str) -> re.Match[str] | None:
+    """``line`` when the whole of it names a day relative to another ("Вчера,
+    18:40") or a day without its year ("3 декабря"); its groups tell which
+    and the time of day."""
+    if len(line) > MAX_LINE:
+        return None
+    if line[:1] in _RELATIVE_DAY_STARTS and (named := _RELATIVE_DAY.fullmatch(line)):
+        return named
+    return None if _DIGIT.search(line) is None else _YEARLESS.fullmatch(line)
+
+
+def on_relative_day(
+    match: re.Match[str], page_day: date | None, received: datetime | None
+) -> DateLine | None:
+    """The date line ``match`` (``relative_day``'s) states, counted from the
+    page's date, else from the day the page was received (in the zone its time
+    names, else UTC); None when there is neither to count from."""
+    if page_day is not None:
+        anchor = page_day
+    elif received is not None:
+        anchor = received.astimezone(zone_of(match["zone"])).date()
+    else:
+        return None
+    if match.re is _RELATIVE_DAY:
+        day = anchor + timedelta(days=_RELATIVE_DAYS[match["relative"].lower()])
+        return stated_at(day, match)
+    month = month_number(match["m1"] or match["m2"] or match["m5"])
+    number = int(match["d1"] or match["d2"] or match["d5"])
+    for year in (anchor.year, anchor.year - 1):
+        try:
+            day = date(year, month, number)
+        except ValueError:  # "30 February", or 29 February in another year
+            continue
+        if day <= anchor + _AHEAD:
+            return stated_at(day, match)
+    return None
