@@ -15,60 +15,82 @@ _GROUP_SPACES = " \u00a0\u202f"
 _RATE = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?:[.,][0-9]+)?|{_NUMBER}"
 # A change is a percentage ("0.2%", "-0%", "▲ 0.4%"), an amount with its sign
 # set against it ("▲0.10", "+15,00"), or no move at all ("0").
-_SIGN = r"[+\-\u2212\u25b2\u25bc]"
+# Arrows may stand apart from the amount ("▲ 0,0300"), a sign may not.
+_ARROWS = "\u25b2\u25bc\u2191\u2193"  # ▲ ▼ ↑ ↓
+_SIGN = rf"[+\-\u2212{_ARROWS}]"
 # A bare "0" (or "0.00") says the rate did not move; any other unsigned amount
 # could as well be a second rate.
-_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|{_SIGN}{_NUMBER}|0(?:[.,]0+)?)"
+_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|(?:[+\-\u2212]|[{_ARROWS}]\s?){_NUMBER}|0(?:[.,]0+)?)"
+# The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
+# appears where a CMS typesets the sign), "▼0.05", "↑0.0300", "(-0.3%)", or none.
+_CHANGE_ITEM = rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
 _ITEM = (
-    r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*=\s*|\s+)"
-    rf"(?P<rate>{_RATE})"
-    # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
-    # appears where a CMS typesets the sign), "▼0.05", "(-0.3%)", or none at all.
-    rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
+    # "USD/KGS 87.45", "USD/KGS = 87.45", "USD/KGS: 87.45", "USD/KGS — 87,45".
+    r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*[=:]\s*|\s+[\u2013\u2014-]\s+|\s+)"
+    rf"(?P<rate>{_RATE}){_CHANGE_ITEM}"
+)
+# A central bank's form: "1 USD = 12 845,37 UZS (-4,18)", units of the base in the quote.
+_UNIT_ITEM = (
+    r"(?:1\s+)?(?P<ubase>[A-Z]{3})\s*=\s*(?P<urate>"
+    + _RATE
+    + r")\s+(?P<uquote>[A-Z]{3})"
+    + _CHANGE_ITEM.replace("?P<change>", "?P<uchange>")
 )
 _BULLET = r"[\u2022\u00b7\u25aa\u25cf*|\-\u2013;,]"
 _ITEM_RE = re.compile(_ITEM)
-_ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", _ITEM)
+_ANY_ITEM_RE = re.compile(rf"{_ITEM}|{_UNIT_ITEM}")
+_ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", f"{_ITEM}|{_UNIT_ITEM}")
 # Scrolling tickers are often captured as several quotes run together on one
 # line; the whole line must be quotes (and bullets) to count as ticker text.
 # A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:".
 _LABEL = r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,3}\s*:\s*)?"
-_LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?{_ITEM_SHAPE}(?![0-9])\s*)+")
+_LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?(?:{_ITEM_SHAPE})(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the
 # pattern its fast first-character scan.)
 _EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.,])")
 # A line naming a pair ("USD/KZT") that is not ticker text as a whole.
 _PAIR_RE = re.compile(r"\b[A-Z]{3}\s*/\s*[A-Z]{3}\b")
+# Rates by their currencies' signs, which name no pair: two or more.
+_MONEY_SIGNS = "$€₽£¥₸"
+_SIGN_ITEM = rf"[{_MONEY_SIGNS}]\s?(?:{_RATE})(?:\s+(?:{_CHANGE}|[{_ARROWS}]))?"
+_SIGNS_LINE_RE = re.compile(rf"{_SIGN_ITEM}(?:\s*{_BULLET}?\s*{_SIGN_ITEM})+\s*")
 
 
 _NO_GROUPS = str.maketrans("", "", _GROUP_SPACES)
 
 
 def _quote(match: re.Match[str]) -> Quote:
+    if match["base"] is None:  # "1 USD = 12 845,37 UZS"
+        base, quote, rate, change = match.group("ubase", "uquote", "urate", "uchange")
+    else:
+        base, quote, rate, change = match.group("base", "quote", "rate", "change")
     return Quote(
-        base=match["base"],
-        quote=match["quote"],
+        base=base,
+        quote=quote,
         # A comma decimal ("0,0125") is the same number, its places kept.
-        rate=Decimal(match["rate"].replace(",", ".").translate(_NO_GROUPS)),
-        change=match["change"] or "",
+        rate=Decimal(rate.replace(",", ".").translate(_NO_GROUPS)),
+        change=change or "",
     )
 
 
 def parse_ticker_line(line: str) -> list[Quote] | None:
     """The quotes on ``line`` when it is nothing but ticker text, else ``None``."""
     # Cheap gate first: almost every line of a page is prose.
-    if "/" not in line or _LINE_RE.fullmatch(line) is None:
+    if not is_ticker_line(line):
         return None
-    return [_quote(m) for m in _ITEM_RE.finditer(line)]
+    return [_quote(m) for m in _ANY_ITEM_RE.finditer(line)]
 
 
 def is_ticker_line(line: str) -> bool:
-    return "/" in line and _LINE_RE.fullmatch(line) is not None
+    return ("/" in line or "=" in line) and _LINE_RE.fullmatch(line) is not None
 
 
 def names_a_pair(line: str) -> bool:
-    """Whether ``line`` names a currency pair, as a ticker line not understood would."""
+    """Whether ``line`` names a currency pair, as a ticker line not understood
+    would, or lists rates by their currencies' signs ("$ 508,40 ▼ | € 547,15 ▲")."""
+    if line[:1] in _MONEY_SIGNS:
+        return _SIGNS_LINE_RE.fullmatch(line) is not None
     return "/" in line and _PAIR_RE.search(line) is not None
 
 
