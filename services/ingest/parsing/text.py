@@ -29,15 +29,17 @@ class _Line(NamedTuple):
     # The authors when the line is a byline, else None.
     authors: tuple[str, ...] | None = None
     dateline: bool = False
+    # True when a blank line is right above it.
+    blank: bool = False
 
 
-def _line(text: str, after_break: bool) -> _Line:
+def _line(text: str, after_break: bool, blank: bool = False) -> _Line:
     authors = byline_authors(text)
     if authors is not None and names_a_time(authors[0]):
         # "By Monday": when, not who. It stays in the story's text, and tells
         # where a story starts as a dateline does.
-        return _Line(text, after_break, None, True)
-    return _Line(text, after_break, authors, is_dateline(text))
+        return _Line(text, after_break, None, True, blank)
+    return _Line(text, after_break, authors, is_dateline(text), blank)
 
 
 def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
@@ -101,7 +103,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
             notes.add("ticker lines not understood", line)
             after_break = True
             continue
-        lines.append(_line(line, after_break))
+        lines.append(_line(line, after_break, n > 0 and not rows[n - 1].strip()))
         head = head and not looks_like_prose(line)
         after_break = False
     articles, first = _articles(lines, notes, dated, day or relative)
@@ -319,15 +321,22 @@ def _headline(
     cutter: StoryCutter, lines: list[_Line], i: int, under: set[int], *, first: bool
 ) -> bool:
     """Whether line ``i`` starts a story; ``first``: no story has started yet.
-    A line over the page's date line with a headline under that ("Trend News
-    Agency", "04.12.2026", then the first story) is the page's name."""
+    A line over the page's date line with a blank line and a headline under
+    that ("Trend News Agency", "04.12.2026", then the first story) is the
+    page's name."""
     if i >= len(lines) or _is_meta(lines[i]):
         return False
     meta = [_is_meta(x) for x in lines[i + 1 : i + 3]]
     if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
         return False
-    # Asked of the next line only while the cutter is in no story.
-    return not (first and i + 1 in under and _headline(cutter, lines, i + 1, under, first=False))
+    # Asked of the next line only while the cutter is in no story; a line right
+    # under the date line is the story's lead ("Petrol to cost 5% more").
+    return not (
+        first
+        and i + 1 in under
+        and lines[i + 1].blank
+        and _headline(cutter, lines, i + 1, under, first=False)
+    )
 
 
 def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> bool:
@@ -335,7 +344,7 @@ def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> 
     "Экономика"): short, set apart by a blank line above and below, over a
     headline, which is then no kicker's and starts its story."""
     line = lines[i]
-    if not (line.after_break and i + 1 < len(lines) and lines[i + 1].after_break):
+    if not (line.after_break and i + 1 < len(lines) and lines[i + 1].blank):
         return False
     if _is_meta(line) or not is_label(line.text):
         return False
