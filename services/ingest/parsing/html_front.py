@@ -64,6 +64,7 @@ _FEW_ELEMENTS = 16
 # Text left in the page once its stories are read: every heading and block.
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+_NOT_TEXT = frozenset({*_PARAGRAPH_SCOPE, "article"})  # fetched, but no text block
 
 
 def _is_link_item(node: LexborNode) -> bool:
@@ -98,7 +99,8 @@ class FrontPage:
         self._used: set[int] = set()
         # The texts of the headings cut with no text under them.
         self.bare: list[str] = []
-        # The elements whose time or byline a story took.
+        # For loose text: the <article>s taken and their blocks; times and bylines read.
+        self._taken: tuple[list[LexborNode], list[list[LexborNode]]] = ([], [])
         self._meta_read: list[LexborNode] = []
 
     @functools.cached_property
@@ -142,15 +144,11 @@ class FrontPage:
             # A ticker bar's items and date lines are read as the page's, not left out.
             if text and not is_page_furniture(text):
                 self.notes.add(OUTSIDE, text)
-        # What is left once every heading and block is out is text in none.
-        count_loose_text(
-            body,
-            [node for node, tag in zip(nodes, tags, strict=True) if tag not in _PARAGRAPH_SCOPE],
-            self._meta_read,
-            self.tree.tags("title"),
-            self.notes,
-            clean=self._clean,
-        )
+        # Text left once every heading and block is out (in <article>s too) is in none.
+        blocks = [node for node, tag in zip(nodes, tags, strict=True) if tag not in _NOT_TEXT]
+        scopes, inside = [body, *self._taken[0]], [blocks, *self._taken[1]]
+        read = [*self._meta_read, *self.tree.tags("title")]
+        count_loose_text(scopes, inside, read, self.notes, clean=self._clean)
 
     def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
         # Matches come in document order, where a node's descendants follow
@@ -199,9 +197,8 @@ class FrontPage:
         )
 
     def _less_link_items(self, blocks: list[LexborNode]) -> list[LexborNode]:
-        """``blocks`` less the list items that are one bare link each (a menu, a
-        share bar, a list of headlines): never a story's line, each counted as
-        text outside the stories."""
+        """``blocks`` less the list items that are one bare link each (a menu, a share
+        bar, a list of headlines): never a story's line, counted as outside the stories."""
         kept = []
         for node in blocks:
             if _is_link_item(node):
@@ -263,7 +260,7 @@ class FrontPage:
         articles = self._from_article_elements(elements)
         if articles:
             for element in elements:
-                element.decompose()
+                element.decompose(recursive=False)  # whole, for its loose text
         return articles
 
     def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
@@ -273,9 +270,11 @@ class FrontPage:
         # The time and the byline each story prints (a <time datetime>, a date
         # or an author element outside its paragraphs).
         meta = BoxMeta(self.tree, self.tree, [[e] for e in elements])
+        blocks: list[list[LexborNode]] = []  # each one's headings and blocks
         for element, authors, published in zip(elements, meta.authors, meta.times, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.
             parts, tags = _ARTICLE_PARTS.elements(element)
+            blocks.append([n for n, t in zip(parts, tags, strict=True) if t not in _NOT_TEXT])
             first = next((i for i, tag in enumerate(tags) if tag in _HEADINGS), None)
             if first is None:
                 left_out.extend((OUTSIDE, self._text(n)) for n in self._leaf_blocks(parts, tags))
@@ -295,6 +294,7 @@ class FrontPage:
             for kind, text in left_out:
                 if text := squash_space(text):
                     self.notes.add(kind, text)
+            self._taken, self._meta_read = (elements, blocks), meta.read
         return articles
 
     def _story_text(self, parts: list[LexborNode], tags: list[str | None], first: int) -> list[str]:

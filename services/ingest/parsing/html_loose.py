@@ -10,7 +10,7 @@ counted so, each piece of text one block.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from selectolax.lexbor import LexborNode
 
@@ -31,40 +31,47 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 
 def count_loose_text(
-    body: LexborNode,
-    blocks: Iterable[LexborNode],
+    scopes: Sequence[LexborNode],
+    blocks: Iterable[Sequence[LexborNode]],
     read: Iterable[LexborNode],
-    titles: Iterable[LexborNode],
     notes: Notes,
     *,
     clean: bool,
 ) -> None:
-    """Count in ``notes`` the text of ``body`` outside ``blocks`` (its headings
-    and text blocks, each counted or read already) and ``read`` (the elements
-    whose time or byline a story took), and ``titles`` (the page's <title>,
+    """Count in ``notes`` the text of each of ``scopes`` outside its ``blocks``
+    (its headings and text blocks, each counted or read already) and ``read``
+    (the elements whose time or byline a story took, and the page's <title>,
     which a stray element before it moves into the body, never shown). The
     tree is read no more: they are taken out of it for good. ``clean``: no
     text holds a character XML forbids."""
     # Unlinked, not freed: one inside another taken out already stays safe to touch.
-    for node in blocks:
+    for node in read:
         node.decompose(recursive=False)
-    for node in (*read, *titles):
-        node.decompose(recursive=False)
-    text = body.text(separator=_SEPARATOR, strip=True, skip_empty=True)
+    for scope, inside in zip(scopes, blocks, strict=True):
+        for node in inside:
+            node.decompose(recursive=False)
+        for piece in _pieces(scope):
+            if _LETTER.search(piece) is None:
+                continue
+            piece = squash_space(piece if clean else strip_forbidden(piece))
+            # A ticker's quotes and the page's date line are the page's.
+            if piece and not is_page_furniture(piece):
+                notes.add(LOOSE, piece)
+
+
+def _pieces(scope: LexborNode) -> list[str]:
+    """The pieces of text of ``scope`` a reader sees."""
+    text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
     if not text:
-        return
-    hidden = [node for node in body.css(_MAY_HIDE) if _hidden(node)]
+        return []
+    hidden = [node for node in scope.css(_MAY_HIDE) if _hidden(node)]
+    if hidden and hidden[0].mem_id == scope.mem_id:
+        return []  # a hidden card shows nothing
     if hidden:
         for node in hidden:
             node.decompose(recursive=False)
-        text = body.text(separator=_SEPARATOR, strip=True, skip_empty=True)
-    for piece in text.split(_SEPARATOR):
-        if _LETTER.search(piece) is None:
-            continue
-        piece = squash_space(piece if clean else strip_forbidden(piece))
-        # A ticker's quotes and the page's date line are the page's.
-        if piece and not is_page_furniture(piece):
-            notes.add(LOOSE, piece)
+        text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
+    return text.split(_SEPARATOR) if text else []
 
 
 def _hidden(node: LexborNode) -> bool:
