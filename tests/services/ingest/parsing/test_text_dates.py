@@ -3,7 +3,7 @@ ampersand in the name, and with the weekday after the date."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -65,3 +65,29 @@ def test_a_russian_page_dated_with_the_weekday_after(page_fixture) -> None:
     page = page_fixture("weekday-after-ru.txt")
     assert page.page_date == date(2026, 12, 3)
     assert [len(a.paragraphs) for a in page.articles] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("4 желтоқсан 2026 ж.", date(2026, 12, 4)),
+        ("10:15, 4 желтоқсан 2026", date(2026, 12, 4)),
+        ("4 мамыр 2026", date(2026, 5, 4)),
+        ("4 маусым 2026", date(2026, 6, 4)),
+        ("1 қаңтар 2027", date(2027, 1, 1)),
+    ],
+)
+def test_kazakh_month_names(line: str, day: date) -> None:
+    stated = read_date_line(line)
+    assert stated is not None and stated.day == day
+
+
+def test_a_kazakh_page_dated_by_its_date_lines(page_fixture) -> None:
+    page = page_fixture("kazakh-dates.txt")
+    assert page.page_date == date(2026, 12, 3)
+    school, metro = page.articles
+    assert school.title == "Астанада жаңа мектеп ашылды"
+    assert school.published == datetime(2026, 12, 3, 11, 20, tzinfo=UTC)
+    assert metro.published == datetime(2026, 12, 3, 9, 5, tzinfo=UTC)
+    left = {k.kind: k for k in page.diagnostics.left_out}
+    assert left["before the first headline"].sample == "Egemen Qazaqstan — Жаңалықтар"
