@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborNode
 from .articles import is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .notes import Notes
+from .ticker import names_a_pair
 
 LOOSE = "loose text"
 # Between the pieces of text: the parser turns a NUL in the page into U+FFFD,
@@ -54,8 +55,9 @@ def count_loose_text(
             if _LETTER.search(piece) is None:
                 continue
             piece = squash_space(piece if clean else strip_forbidden(piece))
-            # A ticker's quotes and the page's date line are the page's.
-            if piece and not is_page_furniture(piece):
+            # A ticker's quotes (a bar's pair alone, in a span of its own, too)
+            # and the page's date line are the page's.
+            if piece and not is_page_furniture(piece) and not _names_pair_alone(piece):
                 notes.add(LOOSE, piece)
 
 
@@ -72,6 +74,11 @@ def _pieces(scope: LexborNode) -> list[str]:
             node.decompose(recursive=False)
         text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
     return text.split(_SEPARATOR) if text else []
+
+
+def _names_pair_alone(piece: str) -> bool:
+    """Whether ``piece`` is a ticker's pair and figures, no words ("USD/KZT")."""
+    return "/" in piece and piece.upper() == piece and names_a_pair(piece)
 
 
 def _hidden(node: LexborNode) -> bool:

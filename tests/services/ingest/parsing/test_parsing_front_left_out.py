@@ -304,3 +304,20 @@ def test_loose_text_a_person_never_sees_is_not_counted() -> None:
         "</main></body></html>"
     )
     assert kinds(page) == {"loose text": (1, len("Load more"), "Load more")}
+
+
+def test_a_ticker_bar_split_over_spans_is_no_loose_text() -> None:
+    page = html(
+        "<html><body>"
+        "<div class='currency-ticker'><span>USD/KZT</span> <span>512.30</span> <span>+0.2%</span>"
+        " <span>EUR/KZT</span> <span>548.10</span> <span>-0.1%</span></div><main>"
+        "<h2><a href='/1'>Tashkent opens a new metro line</a></h2>"
+        "<p>The line adds six stations, officials said on Tuesday.</p>"
+        "<h2><a href='/2'>Tenge falls against USD/KZT lows</a></h2>"
+        "<p>Trucks over ten tonnes will need a pass from January.</p>"
+        "<div class='card__label'>USD/KZT outlook</div>"
+        "</main></body></html>"
+    )
+    assert len(page.quotes) == 2
+    # The bar's quotes were read; a label with words naming a pair is text.
+    assert kinds(page) == {"loose text": (1, len("USD/KZT outlook"), "USD/KZT outlook")}
