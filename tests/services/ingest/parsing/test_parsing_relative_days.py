@@ -108,6 +108,7 @@ def test_relative_day_lines(line: str, day: date, timed: bool) -> None:
         ("5 December", DEC_4, date(2026, 12, 5)),  # a zone's day may run ahead
         ("Среда, 3 декабря, 22:30", DEC_4, date(2026, 12, 3)),
         ("December 3rd | 14:05", DEC_4, date(2026, 12, 3)),
+        ("3 желтоқсан, 10:15", DEC_4, date(2026, 12, 3)),  # Kazakh, as date lines read it
         # A day later than the page's is last year's.
         ("31 декабря", date(2027, 1, 2), date(2026, 12, 31)),
         ("29 February", date(2029, 3, 1), date(2028, 2, 29)),
