@@ -18,7 +18,9 @@ _JOIN = r"(?:\s+|,\s*|\s+(?:and|и|&)\s+)"
 _BYLINE = re.compile(
     rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст"
     # Credit lines of wire copy and magazines: the reporters are the authors.
-    rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting)\s+by)(?:\s*:\s*|\s+)"
+    rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
+    # An interview's credit: "Беседовала Зарина Ергешева".
+    rf"|Беседовал[аи]?)(?:\s*:\s*|\s+)"
     rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,8}})\s*"
     # "Reporting by …; Editing by …": editors are no authors.
     r"(?:;\s*(?:Editing|Edited|Writing)\s+by\s+[^;]{1,80})?"
@@ -108,7 +110,7 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
     if len(line) > MAX_BYLINE:
         return None
-    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAw" else None
+    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAwIБ" else None
     if match is None and ("by " in line or "By " in line or "BY " in line):
         match = _credit(line)
     if match is None:
