@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
+from .html_cards import card_drafts, is_link_item
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
 from .html_loose import count_loose_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
@@ -67,20 +68,6 @@ _LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 _NOT_TEXT = frozenset({*_PARAGRAPH_SCOPE, "article"})  # fetched, but no text block
 
 
-def _is_link_item(node: LexborNode) -> bool:
-    """A list item that is one link and nothing else ("<li><a>Other story</a></li>",
-    the link maybe wrapped: "<li><span><a>…</a></span></li>")."""
-    if node.tag != "li":
-        return False
-    link = None
-    for inner in node.traverse():  # the item itself first, then what it holds
-        if inner.tag == "a":
-            if link is not None:
-                return False
-            link = inner
-    return link is not None and node_text(link).strip() == node_text(node).strip()
-
-
 class FrontPage:
     """The stories of a page's tree, which it reads destructively."""
 
@@ -125,7 +112,7 @@ class FrontPage:
         articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(self.tree.body or body)
-            articles = self._from_headings(body)
+            articles = self._from_headings(body) or self._from_card_titles(body)
             if not articles:
                 self._used.clear()
                 return self._from_blocks(body)
@@ -201,7 +188,7 @@ class FrontPage:
         bar, a list of headlines): never a story's line, counted as outside the stories."""
         kept = []
         for node in blocks:
-            if _is_link_item(node):
+            if is_link_item(node):
                 note_text(self.notes, OUTSIDE, node)
             else:
                 kept.append(node)
@@ -359,7 +346,7 @@ class FrontPage:
             # A list item that is one link and nothing else is the page's
             # (a menu, a share bar, "Read also" and its list of stories):
             # never a story's paragraph, each counted as text outside the stories.
-            blocks = [node for node in blocks if not _is_link_item(node)]
+            blocks = [node for node in blocks if not is_link_item(node)]
             paragraphs = [self._text(node) for node in blocks]
             self._used.add(heading.mem_id)
             if any(map(str.strip, paragraphs)):
@@ -379,8 +366,18 @@ class FrontPage:
         blocks = [text for text in map(str.strip, texts) if text]
         return article_lines(blocks, self.notes)
 
+    def _from_card_titles(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
+        """Cards titled by a link classed as a title, with no heading (``html_cards``)."""
+        drafts, taken = card_drafts(self.tree, body, self.ancestry, self._heading_url)
+        articles = build_articles(drafts, require_paragraphs=True)
+        if len(articles) > 1:
+            self._used.update(node.mem_id for node in taken)
+            self._meta_read = [*self._meta_read, *taken]
+            return articles
+        return ()
+
     def _heading_url(self, heading: LexborNode) -> str | None:
-        link = heading_link(heading)
+        link = heading if heading.tag == "a" else heading_link(heading)
         if link is None:
             return None
         href = strip_forbidden(link.attributes.get("href") or "").strip()

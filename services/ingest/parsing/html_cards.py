@@ -1,0 +1,159 @@
+"""A front page whose cards name their stories with a link, not a heading.
+
+Many sites set a card's title as a link classed as one
+(``<a class="nblock__title" href="…">``, ``<div class="card-title"><a …>``)
+with its lead and a meta line (time, rubric, view count) beside it, and no
+heading anywhere. Each such title heads a story: its link is the story's,
+the blocks after it in its card are its text, less those classed as meta or
+too short to be prose (a rubric, a count), which are left for the loose
+text. Read only when a page's headings cut no story. A list item that is
+one bare link (a menu's, "Read also") is never a story's text either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .articles import Draft
+from .clean import squash_space
+from .html_story_meta import BoxMeta, story_boxes, story_draft
+from .html_tree import Ancestry, node_text
+
+# "title" as a word of a class name ("nblock__title", "card-title",
+# "news_title", "title"; not "subtitle" or "titles").
+_TITLE_CLASS = re.compile(r"(?<![a-z0-9])title(?![a-z0-9])", re.IGNORECASE)
+# A card's meta line and its parts: never a paragraph of its story.
+_META_CLASS = re.compile(
+    r"(?<![a-z0-9])(?:meta|info|date|time|views?|stats?|counters?|count|cat|category|"
+    r"rubric|section|tags?|label|badge|author|byline|comments?|source|img|image|photo)"
+    r"(?![a-z0-9])",
+    re.IGNORECASE,
+)
+# Fewer cards than this are a page's boxes, not a front page's list.
+_LEAST_CARDS = 2
+# A lead is prose: it ends as a sentence does or has this many words.
+_LEAD_WORDS = 4
+_SENTENCE_ENDS = '.!?…"”»'
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# Elements that set a card's text apart as a block of its own.
+_BLOCKS = "div, p, section, ul, ol, li, blockquote, h1, h2, h3, h4, h5, h6, header, footer"
+_NEVER = frozenset({"body", "main", "html"})
+
+
+def _word_class(node: LexborNode, pattern: re.Pattern[str]) -> bool:
+    return pattern.search(node.attributes.get("class") or "") is not None
+
+
+def _title_link(node: LexborNode) -> LexborNode | None:
+    """The link ``node`` is or holds alone, when it goes somewhere."""
+    if node.tag == "a":
+        href = (node.attributes.get("href") or "").strip()
+        return node if href and not href.startswith("#") else None
+    links = node.css("a[href]")
+    if len(links) != 1:
+        return None
+    link = _title_link(links[0])
+    text = squash_space(node.text())
+    return link if link is not None and text and squash_space(link.text()) == text else None
+
+
+def card_titles(scope: LexborNode, ancestry: Ancestry) -> list[LexborNode]:
+    """The elements of ``scope`` classed as a title that are (or hold) one
+    link with text, outermost only, in document order."""
+    found: list[LexborNode] = []
+    hrefs: set[str] = set()
+    for node in scope.css('[class*="title" i]'):
+        if not _word_class(node, _TITLE_CLASS):
+            continue
+        if found and ancestry.contains(found[-1], node):
+            continue
+        link = _title_link(node)
+        if link is None or not squash_space(node.text()):
+            continue
+        found.append(node)
+        hrefs.add((link.attributes.get("href") or "").strip())
+    return found if len(hrefs) >= _LEAST_CARDS else []
+
+
+def _is_lead(text: str) -> bool:
+    return bool(text) and (text[-1] in _SENTENCE_ENDS or len(_WORD.findall(text)) >= _LEAD_WORDS)
+
+
+def _text_blocks(node: LexborNode, kept: list[LexborNode]) -> None:
+    """The innermost blocks of ``node`` (itself when it holds none) that are
+    no meta line, into ``kept``."""
+    if _word_class(node, _META_CLASS):
+        return
+    inner = [child for child in node.iter() if child.css_first(_BLOCKS) or child.tag in _BLOCKS]
+    if not inner:
+        if _is_lead(squash_space(node.text())):
+            kept.append(node)
+        return
+    for child in inner:
+        _text_blocks(child, kept)
+
+
+def _after_title(title: LexborNode, card: LexborNode) -> list[LexborNode]:
+    """The text blocks that follow ``title`` in ``card``, in order."""
+    kept: list[LexborNode] = []
+    node = title
+    while node is not None and node.mem_id != card.mem_id:
+        following = node.next
+        while following is not None:
+            if following.tag not in ("-text", "-comment"):
+                _text_blocks(following, kept)
+            following = following.next
+        node = node.parent
+    return kept
+
+
+def card_drafts(
+    tree: LexborHTMLParser,
+    scope: LexborNode,
+    ancestry: Ancestry,
+    url_of: Callable[[LexborNode], str | None],
+) -> tuple[list[Draft], list[LexborNode]]:
+    """The stories of ``scope``'s title-classed card links, and the elements
+    they took (titles, leads, the times and bylines read)."""
+    titles = card_titles(scope, ancestry)
+    if not titles:
+        return [], []
+    boxes = [
+        [level for level in levels if level.tag not in _NEVER]
+        for levels in story_boxes(titles, ancestry)
+    ]
+    meta = BoxMeta(tree, scope, boxes)
+    drafts: list[Draft] = []
+    taken: list[LexborNode] = list(meta.read)
+    for k, (title, levels) in enumerate(zip(titles, boxes, strict=True)):
+        blocks = _after_title(title, levels[-1]) if levels else []
+        taken.append(title)
+        taken.extend(blocks)
+        paragraphs = [squash_space(block.text()) for block in blocks]
+        drafts.append(
+            story_draft(
+                squash_space(title.text()),
+                paragraphs,
+                url_of(title),
+                meta.times[k],
+                meta.authors[k],
+            )
+        )
+    return drafts, taken
+
+
+def is_link_item(node: LexborNode) -> bool:
+    """A list item that is one link and nothing else ("<li><a>Other story</a></li>",
+    the link maybe wrapped: "<li><span><a>…</a></span></li>")."""
+    if node.tag != "li":
+        return False
+    link = None
+    for inner in node.traverse():  # the item itself first, then what it holds
+        if inner.tag == "a":
+            if link is not None:
+                return False
+            link = inner
+    return link is not None and node_text(link).strip() == node_text(node).strip()
