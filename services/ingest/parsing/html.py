@@ -236,7 +236,7 @@ class _Page:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
         front = FrontPage(tree, self.notes, clean=clean)
-        stories = front.stories(body)
+        stories = front.stories(body, page_date)
         quotes = quotes or list(ticker_line_quotes(whole_text))
         stories = self._read_unmarked(stories, facts, (h1, headline, named), front.bare)
         return page_date, quotes, stories

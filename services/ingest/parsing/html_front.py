@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from datetime import date
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
@@ -77,6 +78,7 @@ class FrontPage:
         """``clean``: no text in the tree holds a character XML forbids (the
         body's text, which holds every element's, was found free of them)."""
         self.tree = tree
+        self._day: date | None = None
         self._text = LexborNode.text if clean else node_text
         self._clean = clean
         self.ancestry = Ancestry()
@@ -103,12 +105,13 @@ class FrontPage:
             return None
         return href if parts.scheme in ("http", "https") and parts.netloc else None
 
-    def stories(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
+    def stories(self, body: LexborNode, day: date | None = None) -> tuple[ParsedArticle, ...]:
         """The page's stories: its <article>s, else its headings, else its paragraphs.
 
         The tree's chrome tags and invisible elements are gone already; this
-        drops more chrome as it goes.
+        drops more chrome as it goes. ``day``: the page's date, a card's "Вчера"'s.
         """
+        self._day = day
         articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(self.tree.body or body)
@@ -256,7 +259,7 @@ class FrontPage:
         left_out: list[tuple[str, str]] = []
         # The time and the byline each story prints (a <time datetime>, a date
         # or an author element outside its paragraphs).
-        meta = BoxMeta(self.tree, self.tree, [[e] for e in elements])
+        meta = BoxMeta(self.tree, self.tree, [[e] for e in elements], self._day)
         blocks: list[list[LexborNode]] = []  # each one's headings and blocks
         for element, authors, published in zip(elements, meta.authors, meta.times, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.
@@ -340,7 +343,7 @@ class FrontPage:
                 current.append(node)
         found = []
         boxes = story_boxes([heading for heading, _, _ in drafts], self.ancestry)
-        meta = BoxMeta(self.tree, scope, boxes)
+        meta = BoxMeta(self.tree, scope, boxes, self._day)
         self._meta_read = meta.read
         for k, (heading, title, blocks) in enumerate(drafts):
             # A list item that is one link and nothing else is the page's

@@ -10,9 +10,10 @@ to the box it is in, however deep in it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -23,6 +24,7 @@ from .clean import squash_space
 from .dates import MAX_DATE_LINE, DateLine, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
+from .relative_days import on_relative_day, relative_day
 
 T = TypeVar("T")
 
@@ -102,8 +104,10 @@ class BoxMeta:
         tree: LexborHTMLParser,
         scope: LexborHTMLParser | LexborNode,
         boxes: Sequence[Sequence[LexborNode]],
+        day: date | None = None,
     ) -> None:
-        """``scope``: where the boxes are."""
+        """``scope``: where the boxes are; ``day``: the page's date, which a
+        card's "Вчера, 18:40" or "3 декабря" counts from."""
         # Each box level's story and level; and, as they are walked through,
         # the other elements': the box they are in, or None.
         self._index: dict[int, tuple[int, int] | None] = {
@@ -120,7 +124,8 @@ class BoxMeta:
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
         dated = (node for node in scope.css(_DATED) if _dates_publication(node))
-        self._fill([*tree.tags("time"), *dated], stated_time, self.times)
+        read = functools.partial(stated_time, day=day)
+        self._fill([*tree.tags("time"), *dated], read, self.times)
         self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
 
     def _fill(
@@ -194,17 +199,18 @@ def date_property(itemprop: str | None) -> str:
     return ""
 
 
-def stated_time(node: LexborNode) -> datetime | None:
+def stated_time(node: LexborNode, day: date | None = None) -> datetime | None:
     """When ``node`` says a story was published: its ``datetime`` (microdata's
-    ``content``), else its text when that is a date line (not an update's)."""
-    stated = printed_time(node)
+    ``content``), else its text when that is a date line (not an update's);
+    ``day``: the page's date, which a relative one ("Вчера, 18:40") counts from."""
+    stated = printed_time(node, day)
     if isinstance(stated, DateLine):
         # Under dateModified too, an update's line is no publication's time.
         return None if stated.updated else stated.at
     return stated
 
 
-def printed_time(node: LexborNode) -> datetime | DateLine | None:
+def printed_time(node: LexborNode, day: date | None = None) -> datetime | DateLine | None:
     """The time ``node`` states: the instant its ``datetime`` (a <time>) or
     microdata ``content`` gives, else the date line its text is — a <time>'s,
     a date-classed element's or the text of an element microdata marks as a
@@ -224,7 +230,10 @@ def printed_time(node: LexborNode) -> datetime | DateLine | None:
     text = node.text(deep=True)
     if len(text) > _MAX_DATE_TEXT:
         return None
-    stated = read_date_line(squash_space(text))
+    line = squash_space(text)
+    stated = read_date_line(line)
+    if stated is None and day is not None and (named := relative_day(line)) is not None:
+        stated = on_relative_day(named, day, None)
     return None if stated is None or (stated.updated and not update) else stated
 
 

@@ -297,3 +297,28 @@ def test_an_update_line_marked_as_modified_is_no_cards_publication() -> None:
         "</main></body></html>"
     )
     assert [a.published for a in parse(html).articles] == [None, None]
+
+
+def test_a_cards_relative_date_counts_from_the_pages(page_fixture) -> None:
+    # "Сегодня, 11:20", "Вчера, 18:40" and "2 декабря, 09:05" in the cards'
+    # date elements, counted from the page's "4 декабря 2026".
+    page = page_fixture("russian-front-relative-dates.html")
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 4, 11, 20, tzinfo=UTC),
+        datetime(2026, 12, 3, 18, 40, tzinfo=UTC),
+        datetime(2026, 12, 2, 9, 5, tzinfo=UTC),
+    ]
+
+
+def test_a_cards_relative_date_without_the_pages_dates_nothing() -> None:
+    html = (
+        "<html><body><main>"
+        '<div class="card"><h2><a href="/1">Tashkent opens a new metro line</a></h2>'
+        '<span class="card__date">Yesterday, 18:40</span>'
+        "<p>The line adds six stations, officials said on Tuesday.</p></div>"
+        '<div class="card"><h2><a href="/2">Bishkek limits trucks in the centre</a></h2>'
+        '<span class="card__date">December 3</span>'
+        "<p>Trucks over ten tonnes will need a pass from January.</p></div>"
+        "</main></body></html>"
+    )
+    assert [a.published for a in parse(html).articles] == [None, None]
