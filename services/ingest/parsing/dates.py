@@ -114,6 +114,9 @@ class DateLine(NamedTuple):
     updated: bool
     clock_only: bool = False
     timed: bool = True
+    # The zone the line names after its time, when it is one known ("ALMT"):
+    # the page's zone for the times it prints alone.
+    zone: str | None = None
 
 
 def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
@@ -152,16 +155,18 @@ def _stated(match: re.Match[str]) -> DateLine | None:
     if isinstance(day, SlashedDate):  # both readings, for the receipt to choose
         at = SlashedTime(at, day, _instant(day.month_first, *clock))
     timed = match["hour"] is not None or match["fhour"] is not None
-    return DateLine(day, at, match["updated"] is not None, timed=timed)
+    zone = clock[3] if clock[3] and _offset(clock[3]) is not UTC else None
+    return DateLine(day, at, match["updated"] is not None, timed=timed, zone=zone)
 
 
 # A time of day standing alone: "14:35", "2:35 pm".
 TIME_OF_DAY = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[ap])\.?m\.?)?" + _ZONE
 
 
-def at_time_of_day(day: date, match: re.Match[str]) -> DateLine:
-    """A story's time stated alone ("14:35"), on ``day``: the page's date."""
-    at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"])
+def at_time_of_day(day: date, match: re.Match[str], zone: str | None = None) -> DateLine:
+    """A story's time stated alone ("14:35"), on ``day``: the page's date, in
+    the zone it names, else in ``zone``: the one the page's date line names."""
+    at = _instant(day, match["hour"], match["minute"], match["half"], match["zone"] or zone)
     return DateLine(day, at, updated=False, clock_only=True)
 
 
@@ -186,11 +191,16 @@ def _instant(
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    offset = _ZONES.get((zone or "").upper()) or (zone and zone_in_words(zone)) or UTC
+    offset = _offset(zone)
     try:
         return datetime.combine(day, time(hour, minute), tzinfo=offset).astimezone(UTC)
     except OverflowError:  # the first or last day there is, in a zone past it
         return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+
+
+def _offset(zone: str | None) -> tzinfo:
+    """The offset ``zone`` names; UTC for none, or for one not known."""
+    return _ZONES.get((zone or "").upper()) or (zone and zone_in_words(zone)) or UTC
 
 
 # Zones pages name after a time: the region's, Moscow's, and the common ones.

@@ -88,7 +88,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
         if clock is not None and clock_day is not None:
             # A time alone ("14:35") under a headline: that story's, on the day of
             # the date line above it (in ``_date``), else the page's first one.
-            dated.append(_Dated(len(lines), at_time_of_day(clock_day, clock), line))
+            dated.append(_Dated(len(lines), at_time_of_day(clock_day, clock, _zone(dated)), line))
             after_break = True
             continue
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
@@ -144,6 +144,11 @@ def _date_entry(
         return _Dated(at, when, line, relative=True)
     when = head_date(line, *below) if below is not None else None
     return None if when is None else _Dated(at, when, line, head=True)
+
+
+def _zone(dated: list[_Dated]) -> str | None:
+    """The zone the page's first date line to name one names, for its lone times."""
+    return next((entry.when.zone for entry in dated if entry.when.zone), None)
 
 
 class _Dated(NamedTuple):

@@ -57,3 +57,22 @@ def test_a_time_in_a_zone_in_words_under_the_first_headline_dates_it(stamp: str)
         "The Senate ratified the strategic partnership agreement on Thursday.",
     )
     assert parking.published == datetime(2026, 12, 4, 11, 2, tzinfo=UTC)
+
+
+def test_a_live_pages_lone_times_are_in_the_zone_its_date_line_names(page_fixture) -> None:
+    page = page_fixture("live-page-zone.txt")
+    # "Last updated: 21:10 KGT, …": the times under the headlines are KGT (UTC+6).
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 11, 30, 14, 45, tzinfo=UTC),
+        datetime(2026, 11, 30, 9, 30, tzinfo=UTC),
+        datetime(2026, 11, 30, 2, 0, tzinfo=UTC),
+    ]
+
+
+def test_lone_times_stay_utc_when_no_date_line_names_a_zone() -> None:
+    page = parse_page(
+        b"November 30, 2026\n\nPolls open across the country\n08:00\n"
+        b"Polling stations opened at 8 a.m. local time.\n",
+        "text/plain",
+    )
+    assert page.articles[0].published == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
