@@ -8,7 +8,20 @@ latency). Here every connection checkpoints on its own only past
 ``BACKSTOP_PAGES`` (about 40 MB of log, a bound for processes that run alone),
 and a long-running process (the feed service) runs a passive checkpoint every
 ``interval`` seconds in a thread of its own. A passive checkpoint never waits
-for readers or writers: it copies what it can, and the next one goes on.
+for readers: it copies what it can, and the next one goes on.
+
+It runs while another connection of the thread holds the write lock (``BEGIN
+IMMEDIATE``, which takes the write turn first: shared.sqlite_turns). SQLite up
+to 3.51.2 has a race between a checkpoint and a writer that starts the log over
+(the "WAL-reset bug"): a checkpoint that read the log's header just before the
+reset records the old log's length as copied (``nBackfill``) after it, and
+until the next reset every reader takes the database file alone for current
+and misses the new log's commits; a page read in that state is stale, or
+half of a b-tree that has moved on ("database disk image is malformed", a row
+committed a moment ago not found). Checkpoints from two feed processes twice a
+second hit it within a hundred pages when a profiler slowed the processes. A
+writer starts the log over only in a write transaction, so none can while the
+checkpoint runs; writers wait for it as for any other writer's turn.
 """
 
 from __future__ import annotations
@@ -46,8 +59,16 @@ class WalCheckpointer:
         """One passive checkpoint: (busy, pages in the log, pages copied), or None
         when the database could not be reached (tried again next time)."""
         try:
-            with self._engine.connect() as conn:
-                row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+            with self._engine.connect() as writer, self._engine.connect() as conn:
+                guarded = is_file_sqlite(self._engine.url)
+                if guarded:
+                    # No writer may start the log over meanwhile (see the module doc).
+                    writer.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                finally:
+                    if guarded:
+                        writer.rollback()
         except SQLAlchemyError as exc:
             log.debug("WAL checkpoint skipped: %s", exc)
             return None

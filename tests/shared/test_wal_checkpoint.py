@@ -3,10 +3,11 @@ crosses a size: commits stay short, and the log stays bounded."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from shared.db import make_engine
 from shared.wal_checkpoint import BACKSTOP_PAGES, WalCheckpointer
@@ -87,3 +88,36 @@ def test_nothing_to_do_for_a_database_in_memory(tmp_path: Path) -> None:
     checkpointer.start()
     assert checkpointer._thread is None
     checkpointer.stop()
+
+
+def test_no_writer_can_start_the_log_over_while_a_checkpoint_runs(tmp_path: Path) -> None:
+    """SQLite's WAL-reset race (up to 3.51.2) needs a writer's transaction during
+    the checkpoint: the checkpoint holds the write lock."""
+    path = tmp_path / "d.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _fill(engine, rows=50)
+    outcomes: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _try_to_write(conn, cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if "wal_checkpoint" not in statement:
+            return
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO t (v) VALUES (x'00')")
+            other.commit()
+            outcomes.append("wrote")
+        except sqlite3.OperationalError as exc:
+            outcomes.append(str(exc))
+        finally:
+            other.close()
+
+    busy, logged, copied = WalCheckpointer(engine).checkpoint()  # type: ignore[misc]
+    assert outcomes == ["database is locked"]
+    assert busy == 0 and copied == logged > 0
+    # The lock is given back: writers go on after the checkpoint.
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t (v) VALUES (x'01')"))
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 51
+    engine.dispose()
