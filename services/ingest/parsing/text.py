@@ -326,20 +326,20 @@ def _headline(
     cutter: StoryCutter, lines: list[_Line], i: int, under: set[int], *, first: bool
 ) -> bool:
     """Whether line ``i`` starts a story; ``first``: no story has started yet.
-    A line over the page's date line with a blank line and a headline under
-    that ("Trend News Agency", "04.12.2026", then the first story) is the
-    page's name."""
+    A line over the page's date line with a headline under that ("Trend News
+    Agency", "04.12.2026", then the first story) is the page's name."""
     if i >= len(lines) or _is_meta(lines[i]):
         return False
     meta = [_is_meta(x) for x in lines[i + 1 : i + 3]]
     if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
         return False
-    # Asked of the next line only while the cutter is in no story; a line right
-    # under the date line is the story's lead ("Petrol to cost 5% more").
+    # Asked of the next line only while the cutter is in no story. That line is
+    # a headline set apart by a blank line, or one with its own stamp or byline
+    # under it; else it is the story's lead, under its date line.
     return not (
         first
         and i + 1 in under
-        and lines[i + 1].blank
+        and (lines[i + 1].blank or i + 2 in under or any(meta[1:]))
         and _headline(cutter, lines, i + 1, under, first=False)
     )
 

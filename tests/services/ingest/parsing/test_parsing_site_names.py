@@ -67,3 +67,29 @@ def test_a_whatsapp_channel_prompt_is_left_out() -> None:
     assert is_chrome_line("Stay up-to-date with more news on Trend News Agency's WhatsApp channel")
     assert is_chrome_line("Stay tuned on our Telegram channel")
     assert not is_chrome_line("Stay tuned for more on the talks in Baku")
+
+
+def test_a_name_over_the_date_line_with_no_blank_line_under_it() -> None:
+    page = _parse(
+        "The Steppe Herald\n"
+        "Friday, December 4, 2026\n"
+        "Kazakh Senate ratifies agreement with EU on critical raw materials\n"
+        "4:35 pm, Astana time\n"
+        "By Dana Omirgazy\n"
+        "ASTANA – The Senate ratified the agreement on Thursday.\n"
+    )
+    (article,) = page.articles
+    assert article.title.startswith("Kazakh Senate ratifies")
+    assert article.published == datetime(2026, 12, 4, 11, 35, tzinfo=UTC)
+
+
+def test_a_headlines_lead_right_under_its_date_line_stays_its_text() -> None:
+    page = _parse(
+        "Kazakhstan Raises Fuel Prices\n"
+        "2 December 2026\n"
+        "Petrol and diesel will cost five percent more from January for all drivers\n"
+        "The energy ministry said the increase was needed to attract investment.\n"
+    )
+    (article,) = page.articles
+    assert article.title == "Kazakhstan Raises Fuel Prices"
+    assert len(article.paragraphs) == 2
