@@ -59,9 +59,9 @@ class Resources:
         the write-ahead log other processes are reading (SQLite's "database disk
         image is malformed"), and closing an inherited PostgreSQL one ends the
         parent's session. The parent's pool is kept, never closed, and the child
-        opens its own connections. (A worker's main process holds one only after
-        it recorded a killed child's failure, ``IngestTask.on_failure``, and then
-        forks the replacement child.)
+        opens its own connections. (A worker's main process opens one only to
+        record a killed child's failure, ``IngestTask.on_failure``, and closes it
+        before it forks the replacement child: this is the second guard.)
         """
         if self._engine is not None:
             _INHERITED_POOLS.append(self._engine.pool)

@@ -24,8 +24,14 @@ class IngestTask(DbTask):
         # A hard time limit kills the pool child, so the task body never saw it:
         # the worker's main process records the failure here instead.
         if isinstance(exc, TimeLimitExceeded) and kwargs and kwargs.get("submission_id"):
-            with self.resources.sessions() as session:
-                _stopped_batch(self, session, task_id, kwargs["submission_id"], exc)
+            try:
+                with self.resources.sessions() as session:
+                    _stopped_batch(self, session, task_id, kwargs["submission_id"], exc)
+            finally:
+                # The main process forks the replacement child next: it must hold
+                # no database connection then (SQLite's and PostgreSQL's connections
+                # are not to be shared with a forked process, in use or in closing).
+                self.resources.dispose()
 
 
 def _stopped_batch(task: DbTask, session: Any, task_id: str, own: str, exc: Exception) -> None:

@@ -122,6 +122,8 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
 
     task = app.tasks[contracts.PROCESS_SUBMISSION]
     task.on_failure(TimeLimitExceeded(300), "task-1", (), {"submission_id": own}, None)
+    # The worker's main process forks the replacement child next: no connection held.
+    assert app.resources.engine.pool.checkedin() == 0  # type: ignore[attr-defined]
 
     session.expire_all()
     failed = session.get(Submission, stopped)
