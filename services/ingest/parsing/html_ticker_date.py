@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .dates import MAX_DATE_LINE, YEAR, parse_date_line, parse_iso_date
 from .html_tree import drop_invisible, node_text
 from .model import Quote
+from .relative_days import relative_day
 from .ticker import TickerLines, find_quotes
 
 _TICKER_BOX = (
@@ -32,6 +33,11 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _PAIR_SECOND_HALF = re.compile(r"/\s*[A-Z]{3}")
 # ...and its rate's first digit after it (see ``ticker._ITEM``).
 _QUOTE_START = re.compile(r"/\s*[A-Z]{3}(?:\s*=\s*|\s+)[0-9]")
+# A card's stamp naming its day from the page's ("Вчера 18:40", "Today, 09:15")
+# starts a line of the text: a literal line break first keeps the scan fast.
+_RELATIVE_WORD = re.compile(
+    r"\n[ \t]*(?:[Сс]егодня|[Вв]чера|СЕГОДНЯ|ВЧЕРА|[Tt]oday|[Yy]esterday|TODAY|YESTERDAY)"
+)
 
 
 def may_show_pair(text: str) -> bool:
@@ -138,7 +144,12 @@ def _date_of(node: LexborNode, *, read_text: bool) -> date | None:
 
 
 def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
-    """The first date line of ``body_text``, else the date of the page's meta tags."""
+    """The first date line of ``body_text``, else the date of the page's meta tags.
+
+    None when a line naming its day from the page's ("Вчера 18:40", "Today")
+    stands before that date line: a list of stories newest first whose first
+    stamps are relative (a front page's cards) is later than its first dated
+    stamp, an older card's, and its own day is not told."""
     # Every date line has a four-digit year: one scan of the whole text finds
     # the lines that have one (a few of a page's), each by where its year
     # stands among the lines' ends, instead of a search of every line (a
@@ -156,8 +167,22 @@ def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
         if len(line) <= MAX_DATE_LINE + 2:  # a longer line is no date line
             when = parse_date_line(line.rstrip(_LINE_BREAKS))
             if when is not None:
-                return when
+                start = ends[index] - len(line)
+                return None if _relative_day_before(body_text, start) else when
     meta = tree.css_first(
         'meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'
     )
     return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
+
+
+def _relative_day_before(body_text: str, end: int) -> bool:
+    """Whether a line of ``body_text`` before ``end`` names a day relative to the page's."""
+    first = body_text.find("\n")
+    if relative_day(body_text[: first if 0 <= first < end else end].strip()) is not None:
+        return True
+    for word in _RELATIVE_WORD.finditer(body_text, 0, end):
+        stop = body_text.find("\n", word.end())
+        line = body_text[word.start() + 1 : len(body_text) if stop == -1 else stop]
+        if relative_day(line.strip()) is not None:
+            return True
+    return False
