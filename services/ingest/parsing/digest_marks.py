@@ -71,16 +71,17 @@ _HEADLINE_PREFIX = re.compile(
 )
 
 
-def headline_draft(headline: str, day: date | None) -> Draft:
+def headline_draft(headline: str, day: date | None, zone: str | None = None) -> Draft:
     """The draft of the story under ``headline``; a live page's time before it
     dates it as a time alone under it would: on the page's date line's day
-    (``day``; None when the page has none or a date line is under it)."""
+    (``day``; None when the page has none or a date line is under it), in the
+    zone it names, else in the page's (``zone``)."""
     title = without_prefix(headline)
     draft = Draft(title, ())
     if day is not None and title is not headline:
         clock = _TIME_LINE.fullmatch(headline[: len(headline) - len(title)].strip())
         if clock is not None:
-            draft.published = at_time_of_day(day, clock).at
+            draft.published = at_time_of_day(day, clock, zone).at
     return draft
 
 

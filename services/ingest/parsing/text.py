@@ -146,7 +146,7 @@ def _date_entry(
     return None if when is None else _Dated(at, when, line, head=True)
 
 
-def _zone(dated: list[_Dated]) -> str | None:
+def _zone(dated: Sequence[_Dated]) -> str | None:
     """The zone the page's first date line to name one names, for its lone times."""
     return next((entry.when.zone for entry in dated if entry.when.zone), None)
 
@@ -252,6 +252,7 @@ def _cut(
     cutter = StoryCutter(texts, _title_case_flags(lines), continues, lenient=lenient)
     # A date line right under a line: that line's story's meta, as a byline is.
     under = {entry.at for entry in dated}
+    zone = _zone(dated)  # the page's, for a live page's times
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
     drafts: list[Draft] = []
@@ -291,7 +292,7 @@ def _cut(
             _finish(drafts, paragraphs, authors)
             if not drafts:
                 first = i
-            drafts.append(headline_draft(line.text, None if i + 1 in under else day))
+            drafts.append(headline_draft(line.text, None if i + 1 in under else day, zone))
             paragraphs, authors, prose = [], [], False
             cutter.open_story(line.text)
             continue

@@ -76,3 +76,21 @@ def test_lone_times_stay_utc_when_no_date_line_names_a_zone() -> None:
         "text/plain",
     )
     assert page.articles[0].published == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+def test_a_live_pages_times_before_its_headlines_are_in_the_pages_zone() -> None:
+    page = parse_page(
+        (
+            "Live: Kazakhstan votes\n"
+            "Last updated: 18:20 ALMT, December 4, 2026\n\n"
+            "18:05 Polls closed, turnout at 67 percent\n"
+            "Polling stations across Kazakhstan closed at 8 p.m. local time.\n\n"
+            "16:40 Observers report carousel voting in Shymkent\n"
+            "Independent observers said they had recorded cases of carousel voting.\n"
+        ).encode(),
+        "text/plain",
+    )
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 4, 13, 5, tzinfo=UTC),
+        datetime(2026, 12, 4, 11, 40, tzinfo=UTC),
+    ]
