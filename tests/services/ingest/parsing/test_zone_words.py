@@ -81,13 +81,13 @@ def test_lone_times_stay_utc_when_no_date_line_names_a_zone() -> None:
 def test_a_live_pages_times_before_its_headlines_are_in_the_pages_zone() -> None:
     page = parse_page(
         (
-            "Live: Kazakhstan votes\n"
-            "Last updated: 18:20 ALMT, December 4, 2026\n\n"
-            "18:05 Polls closed, turnout at 67 percent\n"
-            "Polling stations across Kazakhstan closed at 8 p.m. local time.\n\n"
-            "16:40 Observers report carousel voting in Shymkent\n"
-            "Independent observers said they had recorded cases of carousel voting.\n"
-        ).encode(),
+            b"Live: Kazakhstan votes\n"
+            b"Last updated: 18:20 ALMT, December 4, 2026\n\n"
+            b"18:05 Polls closed, turnout at 67 percent\n"
+            b"Polling stations across Kazakhstan closed at 8 p.m. local time.\n\n"
+            b"16:40 Observers report carousel voting in Shymkent\n"
+            b"Independent observers said they had recorded cases of carousel voting.\n"
+        ),
         "text/plain",
     )
     assert [a.published for a in page.articles] == [
