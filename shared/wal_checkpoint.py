@@ -1,4 +1,4 @@
-"""Copying SQLite's write-ahead log back into the database off the writers' path.
+"""Copying SQLite's write-ahead log back into the database outside the writers' commits.
 
 In WAL mode a commit appends pages to the log, and by default the commit that
 takes the log past 1,000 pages also copies it into the database and syncs it:
@@ -21,15 +21,20 @@ half of a b-tree that has moved on ("database disk image is malformed", a row
 committed a moment ago not found). Checkpoints from two feed processes twice a
 second hit it within a hundred pages when a profiler slowed the processes. A
 writer starts the log over only in a write transaction, so none can while the
-checkpoint runs; writers wait for it as for any other writer's turn.
+checkpoint runs; writers wait for it as for any other writer's turn. The
+checkpoint does not wait long for its own turn: when a writer holds it for
+more than ``TURN_WAIT`` seconds the round is skipped and the next one tries
+again. On an SQLite with the race fixed (3.51.3 and later) the checkpoint runs
+unguarded, as writers then need not wait for it.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 
-from sqlalchemy import URL, Engine
+from sqlalchemy import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,12 @@ log = logging.getLogger(__name__)
 # statement every connection runs to say so (a literal: no SQL is formatted).
 BACKSTOP_PAGES = 10_000
 BACKSTOP_PRAGMA = "PRAGMA wal_autocheckpoint=10000"
+
+# The first SQLite release without the WAL-reset race (see the module doc).
+RACE_FIXED_IN = (3, 51, 3)
+# How long a checkpoint waits for the write turn and lock before skipping its round.
+TURN_WAIT = 0.1
+_BUSY_PRAGMA = "PRAGMA busy_timeout={}"
 
 
 def is_file_sqlite(url: URL) -> bool:
@@ -49,8 +60,14 @@ class WalCheckpointer:
     """A thread running ``PRAGMA wal_checkpoint(PASSIVE)`` every ``interval`` seconds
     (only for a file SQLite database; a no-op for any other)."""
 
-    def __init__(self, engine: Engine, interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        interval: float = 0.5,
+        guarded: bool = sqlite3.sqlite_version_info < RACE_FIXED_IN,
+    ) -> None:
         self._engine = engine
+        self.guarded = guarded
         self._interval = interval
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -60,10 +77,10 @@ class WalCheckpointer:
         when the database could not be reached (tried again next time)."""
         try:
             with self._engine.connect() as writer, self._engine.connect() as conn:
-                guarded = is_file_sqlite(self._engine.url)
+                guarded = self.guarded and is_file_sqlite(self._engine.url)
                 if guarded:
                     # No writer may start the log over meanwhile (see the module doc).
-                    writer.exec_driver_sql("BEGIN IMMEDIATE")
+                    _begin_soon(writer)
                 try:
                     row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
                 finally:
@@ -88,3 +105,20 @@ class WalCheckpointer:
     def _run(self) -> None:
         while not self._stopping.wait(self._interval):
             self.checkpoint()
+
+
+def _begin_soon(writer: Connection) -> None:
+    """``BEGIN IMMEDIATE`` on ``writer``, waiting at most ``TURN_WAIT`` for the write
+    turn and for SQLite's lock; raises OperationalError past that (round skipped)."""
+    raw = writer.connection.dbapi_connection
+    waited = getattr(raw, "wait_limit", None)
+    if waited is not None:
+        raw.wait_limit = TURN_WAIT  # type: ignore[union-attr]
+    busy = writer.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    writer.exec_driver_sql(_BUSY_PRAGMA.format(int(TURN_WAIT * 1000)))
+    try:
+        writer.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        writer.exec_driver_sql(_BUSY_PRAGMA.format(int(busy or 0)))
+        if waited is not None:
+            raw.wait_limit = waited  # type: ignore[union-attr]

@@ -121,3 +121,34 @@ def test_no_writer_can_start_the_log_over_while_a_checkpoint_runs(tmp_path: Path
         conn.execute(text("INSERT INTO t (v) VALUES (x'01')"))
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 51
     engine.dispose()
+
+
+def test_a_checkpoint_skips_its_round_when_a_writer_holds_the_lock(tmp_path: Path) -> None:
+    """The checkpoint waits for a long write only briefly; the next round tries again."""
+    path = tmp_path / "e.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _fill(engine, rows=50)
+    checkpointer = WalCheckpointer(engine, guarded=True)
+    with engine.connect() as holder:
+        holder.exec_driver_sql("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert checkpointer.checkpoint() is None
+        assert time.monotonic() - started < 2
+        holder.rollback()
+    # The writer's connection keeps its usual patience afterwards.
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    assert checkpointer.checkpoint() is not None
+    engine.dispose()
+
+
+def test_an_sqlite_without_the_race_checkpoints_unguarded(tmp_path: Path) -> None:
+    path = tmp_path / "f.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _fill(engine, rows=50)
+    with engine.connect() as holder:
+        holder.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer in the middle of its transaction does not hold the checkpoint up.
+        assert WalCheckpointer(engine, guarded=False).checkpoint() is not None
+        holder.rollback()
+    engine.dispose()
