@@ -18,6 +18,7 @@ from .clean import strip_forbidden, tree_text_has_forbidden
 from .html_chrome import ChromeCut, drop_site_chrome
 from .html_depth import UNCHECKED_TAGS, check_depth
 from .html_front import FrontPage
+from .html_scope import ARTICLE_BODY, page_text
 from .html_ticker_date import (
     fallback_date,
     may_show_pair,
@@ -30,14 +31,7 @@ from .html_tree import INVISIBLE_TAGS, build_tree, drop_invisible
 from .language import with_language
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .single import (
-    ARTICLE_BODY,
-    first_heading,
-    markup_headline,
-    names_its_story,
-    page_text,
-    read_single,
-)
+from .single import first_heading, markup_headline, names_its_story, read_single
 from .structured import PageFacts, page_facts
 from .text import BEFORE_HEADLINES
 from .ticker import unique_quotes
@@ -73,7 +67,7 @@ def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
 _STORY_CHARS = 300
 # A sentence: this many words at least, ending as sentences end.
 _SENTENCE_WORDS = 8
-_SENTENCE_ENDS = ".!?…\"”»"
+_SENTENCE_ENDS = '.!?…"”»'
 
 
 def _one_article_body(tree: LexborHTMLParser) -> LexborNode | None:
