@@ -22,7 +22,8 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .boilerplate import is_furniture_name
-from .dates import DateLine
+from .clean import squash_space
+from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line
 from .html_byline import author_names
 from .html_story_meta import date_property, printed_time
 
@@ -43,6 +44,9 @@ _H1_READ = 4
 # (a byline and a meta line hold a few dozen; a gallery, hundreds).
 _SIBLINGS_READ = 3
 _ELEMENTS_READ = 20
+# Beside the headline: this many elements of the one before or after it.
+_BESIDE_READ = 8
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TIME = LexborHTMLParser("").create_node("time").tag_id
 _MODIFIED_CLASS = re.compile(r"(?<![a-z0-9])(?:updated|modified)(?![a-z0-9])", re.IGNORECASE)
 _PUBLISHED_CLASS = re.compile(r"(?<![a-z0-9])published(?![a-z0-9])", re.IGNORECASE)
@@ -60,6 +64,7 @@ class ArticleBox(NamedTuple):
 
     box: LexborNode
     text: LexborNode
+    headline: LexborNode | None = None  # the <h1> found a few levels below ``box``
 
 
 def article_box(tree: LexborHTMLParser, first: LexborNode, last: LexborNode) -> ArticleBox | None:
@@ -92,7 +97,8 @@ def article_box(tree: LexborHTMLParser, first: LexborNode, last: LexborNode) -> 
                 break
             found = up.get(current.mem_id)
             if found is not None and found[0] >= level:
-                return ArticleBox(text if found[1].tag in _NEVER_A_BOX else found[1], text)
+                box = text if found[1].tag in _NEVER_A_BOX else found[1]
+                return ArticleBox(box, text, headline)
             current = current.parent
     return ArticleBox(text, text)
 
@@ -153,7 +159,48 @@ def printed_meta(
             modified = when
         else:
             best, published = rank, when
+    if times and published is None:
+        published = _beside_headline(where, names)
     return Printed(published, modified, found)
+
+
+def _element(node: LexborNode | None, forward: bool) -> LexborNode | None:
+    """``node`` or the first element from it on (back, unless ``forward``)."""
+    while node is not None and not node.is_element_node:
+        node = node.next if forward else node.prev
+    return node
+
+
+def _beside_headline(where: ArticleBox, names: dict[str, bool]) -> datetime | None:
+    """The time printed in no dated element right beside the article's <h1>, in
+    its header block: the element before or after it, or one of the first few
+    inside that, whose whole text is a date line (``<div class="node-info">
+    <span>04/12/2026 10:27</span>``, ``<p class="post-place">Bishkek, December
+    4, 2026, 15:10</p>``); an update's is none. ``names``: those judged."""
+    headline, box = where.headline, where.box
+    if headline is None:
+        return None
+    for sibling in (_element(headline.next, True), _element(headline.prev, False)):
+        if sibling is None or sibling.tag in _HEADINGS:
+            continue
+        for k, element in enumerate(sibling.traverse()):
+            if k == _BESIDE_READ:
+                break
+            if next(element.iter(), None) is not None:
+                continue  # its text is its children's, read in turn
+            if element.tag_id == _TIME and element.attributes.get("datetime"):
+                when = printed_time(element)
+                if isinstance(when, datetime) and not _in_others(element, box, names):
+                    return when
+            text = element.text(deep=True)
+            if len(text) > 2 * MAX_DATE_LINE or YEAR.search(text) is None:
+                continue
+            stated = read_date_line(squash_space(text), page_head=True)
+            if stated is None or stated.updated or stated.clock_only:
+                continue
+            if not _in_others(element, box, names):
+                return stated.at
+    return None
 
 
 def _above(

@@ -143,3 +143,27 @@ def test_a_marked_date_read_off_the_page_keeps_to_the_receipt() -> None:
     assert settled.articles[0].published == datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
     old = parse(_ARTICLE.replace("{stamp}", '<span itemprop="datePublished">1 March 1890</span>'))
     assert settle_times(old, datetime(2026, 12, 4, tzinfo=UTC)).articles[0].published is None
+
+
+def test_a_date_in_an_unclassed_element_under_the_headline_dates_the_article(
+    page_fixture,
+) -> None:
+    page = page_fixture("printed-date-by-headline.html")
+    (article,) = page.articles
+    # The related item's date after the story is no date of this article's.
+    assert article.published == datetime(2026, 12, 3, 16, 40, tzinfo=UTC)
+    assert page.page_date == date(2026, 12, 3)
+
+
+def test_a_place_and_a_date_right_under_the_headline_date_the_article() -> None:
+    page = parse(
+        '<html><head><meta property="og:type" content="article"></head><body><div class="post">'
+        "<h1>Kyrgyzstan bans import of old cars</h1>"
+        '<p class="post-place">Bishkek, December 4, 2026, 15:10</p>'
+        "<p>The Cabinet of Ministers has banned the import of passenger cars older than ten"
+        " years, according to a resolution published on Thursday.</p>"
+        "<p>The ban will take effect on March 1, 2027, and will not apply to diplomats.</p>"
+        "</div></body></html>"
+    )
+    (article,) = page.articles
+    assert article.published == datetime(2026, 12, 4, 15, 10, tzinfo=UTC)
