@@ -79,14 +79,24 @@ _CAPTION = re.compile(
 )
 # Russian credits without a colon: "Фото 24.kg. Таалайбек Ибраев", "Фото из
 # открытых источников", "Фото пресс-службы Минэнерго", "Фото Анастасии Бенгард":
-# a source's address or a Latin name (and a caption after it), a preposition or
-# a source's word and a few words, or a name alone (two or three capitalised
-# words) after "Фото", and no sentence's end ("Фото Жапарова появилось в сети"
-# goes on past a name: a headline).
+# a source, then no more than a short caption. A source is an address (24.kg,
+# kun.uz), a Latin name ending the line or closed by a full stop or a slash
+# ("Фото Reuters / Vladimir Pirogov"), a preposition with a source's word ("из
+# открытых источников", "с сайта …"), a source's word itself, or a name alone
+# (two or three capitalised words). A Latin word running into Russian
+# ("Видео TikTok-блогера из Оша …"), a number ("Фото 10 лет спустя: …") or a
+# preposition with any other words ("Видео с места пожара") starts a headline.
+_SOURCE_WORD = (
+    r"(?:\S+\s+)?(?:источник\w*|архив\w*|соцсет\w*|социальн\w*\s+сет\w*|пресс-служб\w*"
+    r"|сайт\w*|страниц\w*|телеграм\w*|(?-i:[A-Z][\w.\-]*)|[\w\-]+\.[a-z]{2,})"
+)
+_LATIN_NAME = r"(?-i:[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})"
+_DOMAIN = r"[0-9A-Za-z][\w\-]*(?:\.[A-Za-z]{2,})+"
 _RU_CREDIT = re.compile(
     r"(?:фото|видео|иллюстрация)\s+(?:"
-    r"[0-9A-Za-z][\w.\-/]*(?:\s+\S+){0,6}"
-    r"|(?:из|с|со|от|предоставлен[оы]?|автора|архив\w*|пресс-служб\w*)(?:\s+\S+){0,3}"
+    rf"(?:{_DOMAIN}|{_LATIN_NAME})(?:\.\s+(?:\S+\s+){{0,5}}\S+|\s*/\s*{_LATIN_NAME})?"
+    rf"|(?:из|с|со|от)\s+{_SOURCE_WORD}(?:\s+\S+){{0,2}}"
+    r"|(?:предоставлен[оы]?|автора|архив\w*|пресс-служб\w*)(?:\s+\S+){0,3}"
     r"|(?-i:[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+){1,2}))",
     re.IGNORECASE,
 )
@@ -131,9 +141,13 @@ def is_chrome_line(line: str) -> bool:
 
 def heads_story(line: str, below: Sequence[str]) -> bool:
     """Whether ``line``, a prompt that names the outlet only by its name
-    ("Follow Kun.uz on Telegram"), is rather a headline over the prose in the
-    rows ``below`` it, as the story cutter would take it: a prompt to "us",
-    "our …" or to a handle is none."""
+    ("Follow Kun.uz on Telegram") or a credit's shape right over a lead, is
+    rather a headline over the prose in the rows ``below`` it, as the story
+    cutter would take it: a prompt to "us", "our …" or to a handle is none."""
+    if below and below[0].strip() and line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line):
+        # A credit's shape over a lead with no blank line between: a headline
+        # ("Фото Анастасии Бенгард" is a credit, set apart from the text).
+        return looks_like_headline(line) and looks_like_prose(below[0].strip())
     prompt = _PROMPT.fullmatch(line)
     if prompt is None or prompt["name"] is None or "@" in line or "//" in line:
         return False

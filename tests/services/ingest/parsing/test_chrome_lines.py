@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.parsing.chrome_lines import KIND, is_chrome_line
+from services.ingest.parsing.chrome_lines import KIND, heads_story, is_chrome_line
 
 
 def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
@@ -49,9 +49,29 @@ def test_a_credit_or_notice(line: str) -> None:
         "Фото из космоса показали масштабы наводнения",
         "Фото из архива показало, как строили мост.",
         "Photographs of the flood spread online",
+        "Видео TikTok-блогера из Оша набрало миллион просмотров",
+        "Фото 10 лет спустя: как изменился Бишкек",
+        "Видео с места пожара",
         "Video of the flood spread online quickly, officials said.",
         "Ссылка на закон о СМИ появилась в новой редакции",
     ],
 )
 def test_prose_or_a_headline_opening_like_one(line: str) -> None:
     assert not is_chrome_line(line)
+
+
+def test_headlines_opening_like_a_credit_keep_their_stories(page_fixture) -> None:
+    page = page_fixture("russian-photo-headlines.txt")
+    assert [a.title for a in page.articles] == [
+        "В Бишкеке открыли новый парк",
+        "Видео TikTok-блогера из Оша набрало миллион просмотров",
+        "Фото 10 лет спустя: как изменился Бишкек",
+        "Видео с места пожара",
+    ]
+    assert all(len(a.paragraphs) >= 1 for a in page.articles)
+
+
+def test_a_credit_shape_right_over_a_lead_is_a_headline() -> None:
+    lead = ["Снимки с места стройки опубликовала мэрия города в четверг."]
+    assert heads_story("Фото Reuters / Vladimir Pirogov", lead)
+    assert not heads_story("Фото Reuters / Vladimir Pirogov", ["", *lead])
