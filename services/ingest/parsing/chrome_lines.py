@@ -153,3 +153,22 @@ def heads_story(line: str, below: Sequence[str]) -> bool:
         return False
     text = next((row.strip() for row in below if row.strip()), "")
     return looks_like_headline(line) and looks_like_prose(text)
+
+
+# A credit set as a paragraph of its own in an article's markup: a label and
+# a source of this many words at most ("Photo: Ministry of Energy of the
+# Kyrgyz Republic"), standing where no headline can.
+_CREDIT_WORDS = 10
+
+
+def is_credit_paragraph(text: str) -> bool:
+    """Whether an article's paragraph is a caption's credit alone ("Photo: Kabar
+    / archive", "Фото: пресс-служба", "Фото 24.kg. Таалайбек Ибраев")."""
+    if len(text) > MAX_CHROME_LINE or text[:1] not in "PpIiVvФфВвИи":
+        return False
+    if text[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(text) and text[-1] not in ".!?":
+        return True
+    caption = _CAPTION.match(text)
+    return caption is not None and (
+        bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
+    )

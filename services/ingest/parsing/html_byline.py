@@ -23,7 +23,9 @@ _MAX_BYLINE = 160
 # A text this long is first told too long for a byline from its start alone.
 _PEEK = 4 * _MAX_BYLINE
 _NODES_READ = 12
-_PREFIX = re.compile(r"(?:by|from|von|par|por|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"(?:by|from|von|par|por|authors?|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE
+)
 _SEPARATORS = re.compile(r"\s*(?:[,;|/·•]|\s(?:and|und|et|y|и|&)\s)\s*")
 # A part of a byline that is a job title or an outlet, not a person.
 _ROLE = re.compile(

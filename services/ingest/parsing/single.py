@@ -9,6 +9,7 @@ from datetime import datetime
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
+from .chrome_lines import is_credit_paragraph
 from .clean import PARAGRAPH_BREAK
 from .extract import HEADING_TAGS, Extraction, main_content
 from .html_blocks import text_of
@@ -165,6 +166,9 @@ def read_single(
             if names is not None:
                 notes.add("byline", text)
                 printed.extend(name for name in names if name not in printed)
+                continue
+            if is_credit_paragraph(text):
+                notes.add("captions", text)
                 continue
             paragraphs.append(text)
     authors, published, modified = _authors_and_times(tree, facts, found, printed)
