@@ -106,6 +106,20 @@ _CREDIT = re.compile(
 )
 
 
+# A name alone at a story's end, as many outlets sign: a first name and a
+# surname ("Айгерим Сейткали"), or with a patronymic ("Ерлан Болатович Смагулов").
+_SIGNATURE = re.compile(
+    r"(?-i:[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)"
+    r"(?:\s+(?-i:[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)))?"
+    r"\s+(?-i:[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)"
+)
+
+
+def reads_as_signature(line: str) -> bool:
+    """Whether ``line`` is a person's name alone, as a story's end is signed."""
+    return len(line) <= MAX_BYLINE and _SIGNATURE.fullmatch(line) is not None
+
+
 def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
     if len(line) > MAX_BYLINE:

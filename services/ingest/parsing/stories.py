@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .bylines import byline_authors, opens_with_dateline
+from .bylines import byline_authors, opens_with_dateline, reads_as_signature
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
 
 MAX_WORDS = 16
@@ -206,19 +206,6 @@ def _names(text: str) -> set[str]:
     }
 
 
-# A section's label: "SOCIETY", "Society", "ЭКОНОМИКА", "World News".
-_LABEL_WORDS = 3
-_LABEL_CHARS = 30
-
-
-def is_label(text: str) -> bool:
-    """Whether ``text`` has a section label's shape: a word or three, each capitalised."""
-    if len(text) > _LABEL_CHARS:
-        return False
-    words = text.split()
-    return len(words) <= _LABEL_WORDS and all(w[0].isupper() and w.isalpha() for w in words)
-
-
 def _subject(text: str) -> set[str]:
     return {
         word[:_STEM]
@@ -336,11 +323,12 @@ class StoryCutter:
             and not looks_like_prose(texts[above])
             and not _LIST_ITEM.match(texts[above])
             and byline_authors(texts[above]) is None
+            and not reads_as_signature(texts[above])
         ):
             # A kicker, a label or a dateline above: no story has ended. Before
             # the first story, a line set apart above is the page's name or
             # section, which starts nothing. A list's item ends without a stop,
-            # and a byline above is the end of the story it signs.
+            # and a byline or a name alone above is the end of the story it signs.
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too

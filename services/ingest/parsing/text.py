@@ -16,7 +16,8 @@ from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .stories import StoryCutter, is_label
+from .section_labels import is_label
+from .stories import StoryCutter
 from .text_dates import head_date, relative_day_line
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 from .wrapped_lines import wrapped

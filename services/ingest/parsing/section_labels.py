@@ -1,0 +1,42 @@
+"""A section's label a text page prints between its stories ("SOCIETY", "Экономика").
+
+A label is a rubric: its words all in capitals, or a rubric's own name in one
+of the page's languages. Any short capitalised line is not one: a headline of
+three words ("Tokayev Visits Tashkent") or a story's signature ("Айгерим
+Сейткали") has that shape too, and a label is left out.
+"""
+
+from __future__ import annotations
+
+from .bylines import reads_as_signature
+
+# The rubrics news pages print, lower-cased; the one list of them.
+RUBRICS = frozenset((
+    "society", "economy", "politics", "world", "sport", "sports",
+    "culture", "business", "opinion", "markets",
+    "общество", "экономика", "политика", "в мире", "мир", "спорт", "культура",
+    "бизнес", "мнение", "мнения", "происшествия", "финансы",
+))
+# A rubric's name with a word after it: "Markets Wrap", "World News".
+_TAILS = frozenset(("news", "wrap", "review", "digest", "today", "новости", "сегодня"))
+_LABEL_WORDS = 3
+_LABEL_CHARS = 30
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is a rubric: a known rubric's name (``Society``,
+    ``Markets Wrap``), or a word or three all in capitals (``SOCIETY``)."""
+    if len(text) > _LABEL_CHARS:
+        return False
+    words = text.split()
+    if not words or len(words) > _LABEL_WORDS:
+        return False
+    lowered = [w.lower() for w in words]
+    if " ".join(lowered) in RUBRICS:
+        return True
+    if len(words) == 2 and lowered[0] in RUBRICS and lowered[1] in _TAILS and words[1][0].isupper():
+        return True
+    # A name signing the story above reads as that first, in capitals too.
+    if reads_as_signature(" ".join(w.capitalize() for w in words)):
+        return False
+    return all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)

@@ -1,0 +1,40 @@
+"""A section's label is a rubric: not any short capitalised line between stories."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.ingest.parsing.section_labels import is_label
+
+
+@pytest.mark.parametrize(
+    "line", ["SOCIETY", "ЭКОНОМИКА", "Society", "Экономика", "В мире", "Происшествия", "Markets Wrap"]
+)
+def test_a_rubric_is_a_label(line: str) -> None:
+    assert is_label(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Tokayev Visits Tashkent", "Айгерим Сейткали", "АЙГЕРИМ СЕЙТКАЛИ", "Tenge Firms"]
+)
+def test_a_headline_or_a_name_is_no_label(line: str) -> None:
+    assert not is_label(line)
+
+
+def test_a_short_headline_is_no_label_and_a_rubric_still_is(page_fixture) -> None:
+    page = page_fixture("label-lookalikes.txt")
+    rate, visit, tenge = page.articles
+    assert "Tokayev Visits Tashkent" in (*rate.paragraphs, visit.title)
+    assert tenge.title == "Tenge firms against dollar"
+    left = {k["kind"]: k for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+    assert left["section labels"]["blocks"] == 1  # "Markets Wrap"
+
+
+def test_a_signature_ends_its_story_and_is_kept(page_fixture) -> None:
+    page = page_fixture("russian-signature-over-story.txt")
+    assert [a.title for a in page.articles] == [
+        "Токаев подписал закон о бюджете на 2027 год",
+        "В Алматы открылся новый мост через реку Есентай",
+    ]
+    assert page.articles[0].paragraphs[-1] == "Айгерим Сейткали"
+    assert "section labels" not in {k.kind for k in page.diagnostics.left_out}
