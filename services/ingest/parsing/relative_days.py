@@ -42,8 +42,9 @@ _YEARLESS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 MAX_LINE = len("Wednesday, 30 September, 12:05 p.m. ALMT")
-# A day without its year up to this far after the page's date is this year's
-# (a zone's day may run ahead of the page's); later, last year's.
+# A day without its year is the nearest one no later than this far after the
+# page's date (a zone's day may run ahead of the page's): next year's, this
+# year's or last year's.
 _AHEAD = timedelta(days=1)
 
 
@@ -75,7 +76,9 @@ def on_relative_day(
         return stated_at(day, match)
     month = month_number(match["m1"] or match["m2"] or match["m5"])
     number = int(match["d1"] or match["d2"] or match["d5"])
-    for year in (anchor.year, anchor.year - 1):
+    # Next year's first: on 31 December a page's "1 января" is the morning
+    # after. The latest of them no later than the lead allowed is the nearest.
+    for year in (anchor.year + 1, anchor.year, anchor.year - 1):
         try:
             day = date(year, month, number)
         except ValueError:  # "30 February", or 29 February in another year

@@ -112,6 +112,11 @@ def test_relative_day_lines(line: str, day: date, timed: bool) -> None:
         # A day later than the page's is last year's.
         ("31 декабря", date(2027, 1, 2), date(2026, 12, 31)),
         ("29 February", date(2029, 3, 1), date(2028, 2, 29)),
+        # Across New Year: the morning after a page dated 31 December is next year's.
+        ("1 января", date(2026, 12, 31), date(2027, 1, 1)),
+        ("January 1, 00:20", date(2026, 12, 31), date(2027, 1, 1)),
+        ("2 января", date(2026, 12, 31), date(2026, 1, 2)),
+        ("30 декабря", date(2027, 1, 1), date(2026, 12, 30)),
     ],
 )
 def test_days_without_their_year(line: str, anchor: date, day: date) -> None:
@@ -141,3 +146,21 @@ def test_not_relative_day_lines(line: str) -> None:
 def test_a_day_that_is_no_day_dates_nothing() -> None:
     match = relative_day("32 December")
     assert match is None or on_relative_day(match, DEC_4, None) is None
+
+
+def test_a_live_page_across_new_year_dates_the_morning_after_next_year(page_fixture) -> None:
+    page = page_fixture("live-new-year-ru.txt")
+    assert page.page_date == date(2026, 12, 31)
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 31, 23, 50, tzinfo=UTC),
+        datetime(2027, 1, 1, 0, 20, tzinfo=UTC),
+    ]
+
+
+def test_days_across_new_year_count_from_the_receipt() -> None:
+    body = (PAGES / "live-new-year-undated-ru.txt").read_bytes()
+    page = parse_page(body, "text/plain", datetime(2026, 12, 31, 22, 0, tzinfo=UTC))
+    assert [a.published for a in page.articles] == [
+        datetime(2027, 1, 1, 0, 20, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 50, tzinfo=UTC),
+    ]
