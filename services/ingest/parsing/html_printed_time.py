@@ -47,6 +47,9 @@ _ELEMENTS_READ = 20
 # Beside the headline: this many elements of the one before or after it.
 _BESIDE_READ = 8
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A link to an author's page ("/author/chris-rickleton/kmqkpy") is a byline.
+_AUTHOR_PATH = "/author/"
+_NAME_WORDS = 6
 _TIME = LexborHTMLParser("").create_node("time").tag_id
 _MODIFIED_CLASS = re.compile(r"(?<![a-z0-9])(?:updated|modified)(?![a-z0-9])", re.IGNORECASE)
 _PUBLISHED_CLASS = re.compile(r"(?<![a-z0-9])published(?![a-z0-9])", re.IGNORECASE)
@@ -130,7 +133,13 @@ def printed_meta(
     found: list[str] = []
     for node, attributes, dated in _above(where, first, times=times, authors=authors):
         if not dated:
-            if not found:
+            if _AUTHOR_PATH in (attributes.get("href") or ""):
+                # A link to an author's page names one author, whole ("RFE/RL's
+                # Kyrgyz Service"); a list of them names each.
+                name = _linked_name(node.text())
+                if name and name not in found:
+                    found.append(name)
+            elif not found:
                 found = author_names(node.text(separator="|"))
             continue
         prop = date_property(attributes.get("itemprop"))
@@ -258,12 +267,22 @@ def _above(
                 ):
                     yield element, attributes, True
                 elif authors and (
-                    "author" in names
+                    _AUTHOR_PATH in (attributes.get("href") or "")
+                    or "author" in names
                     or "byline" in names
                     or "author" in (attributes.get("rel") or "").lower()
                     or "author" in (attributes.get("itemprop") or "").lower()
                 ):
                     yield element, attributes, False
+
+
+def _linked_name(text: str) -> str | None:
+    """The name an author link's text is, whole, when it reads as one."""
+    name = squash_space(text)
+    words = name.split()
+    if not 0 < len(words) <= _NAME_WORDS or not name[0].isupper():
+        return None
+    return name if not any(c.isdigit() or c == "@" for c in name) else None
 
 
 def _rank(node: LexborNode, prop: str, attributes: dict[str, str | None]) -> int:

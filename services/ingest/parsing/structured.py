@@ -123,9 +123,13 @@ def _author_names(value: Any) -> tuple[list[str], bool]:
         text = _short(name)
         if text and not http_url(text):
             outlet = isinstance(item, dict) and bool(_types(item) & _ORGANISATIONS)
-            kind = organisations if outlet else names
+            if outlet:
+                # An outlet's name is whole ("RFE/RL", "RFE/RL's Kyrgyz Service").
+                if text not in organisations:
+                    organisations.append(text)
+                continue
             # As printed ("By TOM KRISHER, AP Auto Writer"): the names alone.
-            kind.extend(found for found in author_names(text) if found not in kind)
+            names.extend(found for found in author_names(text) if found not in names)
     if names:
         return names[:_MAX_AUTHORS], False
     return organisations[:_MAX_AUTHORS], bool(organisations)
@@ -220,11 +224,15 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
                 meta.setdefault("canonical", attributes.get("href") or "")
             continue
         key = (
-            attributes.get("property")
-            or attributes.get("name")
-            or attributes.get("http-equiv")
-            or ""
-        ).strip().lower()
+            (
+                attributes.get("property")
+                or attributes.get("name")
+                or attributes.get("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
+        )
         value = attributes.get("content") or ""
         if key in ("article:author", "author", "dc.creator", "byl") and len(authors) < _MAX_AUTHORS:
             name = _short(value)

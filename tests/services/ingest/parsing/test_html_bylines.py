@@ -136,3 +136,18 @@ def test_a_person_in_json_ld_beside_an_organisation_is_the_author() -> None:
     )
     page = parse_page(html.encode("utf-8"), "text/html")
     assert page.articles[0].authors == ("Aida Sultanova",)
+
+
+def test_links_to_author_pages_above_the_text_are_the_byline(page_fixture) -> None:
+    # Each link to an /author/ page names one author, whole (a service's name
+    # with a slash in it is not split).
+    page = page_fixture("organisation-author-links.html")
+    assert page.articles[0].authors == ("Aigerim Toleukhanova", "RFE/RL's Kazakh Service")
+
+
+def test_an_organisation_with_a_slash_in_its_name_stays_whole() -> None:
+    html = (PAGES / "organisation-author-links.html").read_text(encoding="utf-8")
+    start = html.index('<div class="links">')
+    html = html[:start] + html[html.index("</ul></div>", start) + len("</ul></div>") :]
+    page = parse_page(html.encode("utf-8"), "text/html")
+    assert page.articles[0].authors == ("RFE/RL's Kazakh Service",)
