@@ -155,7 +155,7 @@ def _stated(match: re.Match[str]) -> DateLine | None:
     if isinstance(day, SlashedDate):  # both readings, for the receipt to choose
         at = SlashedTime(at, day, _instant(day.month_first, *clock))
     timed = match["hour"] is not None or match["fhour"] is not None
-    zone = clock[3] if clock[3] and _offset(clock[3]) is not UTC else None
+    zone = clock[3] if clock[3] and zone_of(clock[3]) is not UTC else None
     return DateLine(day, at, match["updated"] is not None, timed=timed, zone=zone)
 
 
@@ -191,16 +191,11 @@ def _instant(
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    offset = _offset(zone)
+    offset = zone_of(zone)
     try:
         return datetime.combine(day, time(hour, minute), tzinfo=offset).astimezone(UTC)
     except OverflowError:  # the first or last day there is, in a zone past it
         return datetime.combine(day, time(hour, minute), tzinfo=UTC)
-
-
-def _offset(zone: str | None) -> tzinfo:
-    """The offset ``zone`` names; UTC for none, or for one not known."""
-    return _ZONES.get((zone or "").upper()) or (zone and zone_in_words(zone)) or UTC
 
 
 # Zones pages name after a time: the region's, Moscow's, and the common ones.
@@ -262,8 +257,10 @@ def stated_at(day: date, match: re.Match[str]) -> DateLine:
 
 
 def zone_of(name: str | None) -> tzinfo:
-    """The zone a time's ``name`` (``MSK``, ``ALMT``…) stands for; else UTC."""
-    return _ZONES.get((name or "").upper(), UTC)
+    """The zone a time's ``name`` stands for, abbreviated (``MSK``, ``ALMT``)
+    or written out (``по времени Астаны``, ``GMT+5``); UTC for none, or for
+    one not known. The one lookup every reading of a time's zone goes by."""
+    return _ZONES.get((name or "").upper()) or (name and zone_in_words(name)) or UTC
 
 
 class SlashedDate(date):

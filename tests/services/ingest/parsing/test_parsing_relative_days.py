@@ -79,6 +79,16 @@ def test_a_receipt_late_in_the_day_counts_in_the_zone_the_time_names() -> None:
     assert stated.at == datetime(2026, 12, 4, 4, 15, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("line", ["Сегодня, 01:15 ALMT", "Сегодня, 01:15 по времени Астаны"])
+def test_a_receipt_counts_in_a_zone_named_in_words_as_in_one_abbreviated(line: str) -> None:
+    # 20:30 UTC on 4 December is 01:30 on 5 December in Astana.
+    match = relative_day(line)
+    assert match is not None
+    stated = on_relative_day(match, None, datetime(2026, 12, 4, 20, 30, tzinfo=UTC))
+    assert stated is not None and stated.day == date(2026, 12, 5)
+    assert stated.at == datetime(2026, 12, 4, 20, 15, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("line", "day", "timed"),
     [
