@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .dates import MAX_DATE_LINE, YEAR, parse_date_line, parse_iso_date
 from .html_tree import drop_invisible, node_text
 from .model import Quote
-from .relative_days import relative_day
+from .relative_days import RELATIVE_WORDS, relative_day
 from .ticker import TickerLines, find_quotes
 
 _TICKER_BOX = (
@@ -36,8 +36,15 @@ _QUOTE_START = re.compile(r"/\s*[A-Z]{3}(?:\s*=\s*|\s+)[0-9]")
 # A card's stamp naming its day from the page's ("Вчера 18:40", "Today, 09:15")
 # starts a line of the text: a literal line break first keeps the scan fast.
 _RELATIVE_WORD = re.compile(
-    r"\n[ \t]*(?:[Сс]егодня|[Вв]чера|СЕГОДНЯ|ВЧЕРА|[Tt]oday|[Yy]esterday|TODAY|YESTERDAY)"
+    r"\n[ \t]*(?:"
+    + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}|{w.upper()}" for w in RELATIVE_WORDS)
+    + ")"
 )
+# Where a bare relative word ("Today", no time) is a card's stamp: a story's
+# block. In a menu, a page header or a link it is a section's name.
+_STORY_BLOCK = re.compile(r"card|story|post|news|item|teaser|entry", re.IGNORECASE)
+_NOT_A_STAMP_TAGS = frozenset(("nav", "header", "menu", "a", "footer", "button"))
+_NOT_A_STAMP_CLASS = re.compile(r"nav|menu|header|masthead", re.IGNORECASE)
 
 
 def may_show_pair(text: str) -> bool:
@@ -168,21 +175,48 @@ def fallback_date(tree: LexborHTMLParser, body_text: str) -> date | None:
             when = parse_date_line(line.rstrip(_LINE_BREAKS))
             if when is not None:
                 start = ends[index] - len(line)
-                return None if _relative_day_before(body_text, start) else when
+                return None if _relative_day_before(tree, body_text, start) else when
     meta = tree.css_first(
         'meta[property="article:published_time"], meta[itemprop="datePublished"], meta[name="date"]'
     )
     return parse_iso_date(meta.attributes.get("content") or "") if meta is not None else None
 
 
-def _relative_day_before(body_text: str, end: int) -> bool:
-    """Whether a line of ``body_text`` before ``end`` names a day relative to the page's."""
+def _relative_day_before(tree: LexborHTMLParser, body_text: str, end: int) -> bool:
+    """Whether a line of ``body_text`` before ``end`` is a stamp naming a day
+    relative to the page's: with a time ("Вчера 18:40"), or alone in a
+    story's block, never a menu's, a page header's or a link's "Today"."""
     first = body_text.find("\n")
-    if relative_day(body_text[: first if 0 <= first < end else end].strip()) is not None:
-        return True
+    lines = [body_text[: first if 0 <= first < end else end].strip()]
     for word in _RELATIVE_WORD.finditer(body_text, 0, end):
         stop = body_text.find("\n", word.end())
-        line = body_text[word.start() + 1 : len(body_text) if stop == -1 else stop]
-        if relative_day(line.strip()) is not None:
+        lines.append(body_text[word.start() + 1 : len(body_text) if stop == -1 else stop].strip())
+    for line in lines:
+        stamp = relative_day(line)
+        if stamp is not None and (stamp["hour"] is not None or _in_story_block(tree, line)):
+            return True
+    return False
+
+
+def _in_story_block(tree: LexborHTMLParser, line: str) -> bool:
+    """Whether the text ``line`` stands in a story's block (an <article>, a
+    card) and in no menu, page header or link. Asked only of a bare "Today"
+    above a date line, which few pages print."""
+    if tree.body is None:
+        return False
+    for node in tree.body.traverse(include_text=True):
+        if node.tag != "-text" or (node.text_content or "").strip() != line:
+            continue
+        current = node.parent
+        in_block = False
+        while current is not None and current.tag != "body":
+            attributes = current.attributes
+            classes = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+            if current.tag in _NOT_A_STAMP_TAGS or _NOT_A_STAMP_CLASS.search(classes):
+                in_block = False
+                break
+            in_block = in_block or current.tag == "article" or bool(_STORY_BLOCK.search(classes))
+            current = current.parent
+        if in_block:
             return True
     return False

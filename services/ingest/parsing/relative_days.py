@@ -25,14 +25,16 @@ from .dates import (
 )
 
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
+# The words, the one list every reading of them is built from.
+RELATIVE_WORDS = tuple(_RELATIVE_DAYS)
 # Alone or with a time after it ("Вчера, 18:40", "Yesterday 18:40", "Сегодня в 14:30").
 _RELATIVE_DAY = re.compile(
-    r"(?P<relative>today|yesterday|сегодня|вчера)"
+    rf"(?P<relative>{'|'.join(RELATIVE_WORDS)})"
     rf"(?:,?\s+(?:at\s+|в\s+)?{TIME_OF_DAY}|\s*[,:])?",
     re.IGNORECASE,
 )
 # The first letters of those words, either case: most lines start otherwise.
-_RELATIVE_DAY_STARTS = frozenset("TtYyСсВв")
+_RELATIVE_DAY_STARTS = frozenset("".join(w[0] + w[0].upper() for w in RELATIVE_WORDS))
 # "3 декабря", "3 December", "December 3rd", "Среда, 3 декабря, 22:30".
 _YEARLESS = re.compile(
     rf"{WEEKDAY_PATTERN}(?:(?P<d1>\d{{1,2}}){ORDINAL_PATTERN}\s+(?P<m1>{MONTH_PATTERN})"

@@ -38,3 +38,17 @@ def test_a_relative_stamp_counts_only_above_the_date_line() -> None:
         "<html><body><div>Четверг, 4 декабря 2026</div><div>Вчера 18:40</div></body></html>"
     )
     assert page.page_date == date(2026, 12, 4)
+
+
+def test_a_today_link_in_the_menu_leaves_the_masthead_date_the_pages(page_fixture) -> None:
+    page = page_fixture("today-link-over-date.html")
+    assert page.page_date == date(2026, 12, 4)
+
+
+def test_a_bare_today_counts_in_a_card_and_not_in_a_header() -> None:
+    card = "<article class='card'><h2>Council meets</h2><span>Today</span></article>"
+    page = parse(f"<html><body>{card}<div>4 December 2026</div></body></html>")
+    assert page.page_date is None
+    header = "<header><div class='top'>Today</div></header>"
+    page = parse(f"<html><body>{header}<div>4 December 2026</div></body></html>")
+    assert page.page_date == date(2026, 12, 4)
