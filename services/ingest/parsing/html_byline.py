@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from .bylines import names_a_time
 from .clean import squash_space, strip_forbidden
+from .dates import read_date_line
 
 MAX_AUTHORS = 8
 _MAX_NAME = 80
@@ -45,6 +46,8 @@ _BYLINE_ELEMENTS = '[class*="byline" i], [id*="byline" i], [class*="author" i]'
 BYLINE_SELECTOR = f"{_AUTHOR_ELEMENTS}, {_BYLINE_ELEMENTS}"
 # A lone word in capitals after a name is a credential ("MS", "RDN").
 _CREDENTIAL = re.compile(r"[A-Z]{1,4}")
+# Between a byline's names, and before its date.
+_JOINERS = re.compile(r"^[\s,;|/·•\-–—]*(?:(?:and|и)\s+)?")
 
 
 def _is_name(part: str) -> bool:
@@ -105,6 +108,19 @@ def paragraph_byline(text: str) -> list[str] | None:
             return None
     names = author_names(text)
     return names or None
+
+
+def names_and_date(text: str, authors: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``text`` is the byline the page prints: the ``authors``' names,
+    then a date or nothing ("Joanna Lillis Dec 3, 2026", "Joanna Lillis")."""
+    rest = text
+    for name in authors:
+        if not rest.startswith(name):
+            break
+        rest = _JOINERS.sub("", rest[len(name) :], count=1)
+    if rest == text:
+        return False
+    return not rest or read_date_line(rest) is not None
 
 
 def body_authors(scope: LexborNode) -> list[str]:

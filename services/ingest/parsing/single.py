@@ -13,7 +13,7 @@ from .chrome_lines import is_credit_paragraph
 from .clean import PARAGRAPH_BREAK
 from .extract import HEADING_TAGS, Extraction, main_content
 from .html_blocks import text_of
-from .html_byline import MAX_AUTHORS, body_authors, paragraph_byline
+from .html_byline import MAX_AUTHORS, body_authors, names_and_date, paragraph_byline
 from .html_printed_time import article_box, printed_meta
 from .html_scope import story_scope
 from .notes import Notes
@@ -22,6 +22,8 @@ from .ticker import is_ticker_line
 
 # Text found this much shorter than the page's JSON-LD articleBody missed the story.
 _BODY_SHARE = 0.6
+# A byline line stands among the text's first few.
+_BYLINE_LINES = 3
 _MAX_TITLE = 300
 # What sets a site's name apart in a <title>: a spaced dash or bar.
 _TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
@@ -172,6 +174,12 @@ def read_single(
                 continue
             paragraphs.append(text)
     authors, published, modified = _authors_and_times(tree, facts, found, printed)
+    # The byline block printed as a line of its text ("Joanna Lillis Dec 3, 2026").
+    for k, text in enumerate(paragraphs[:_BYLINE_LINES] if authors else ()):
+        if names_and_date(text, authors):
+            notes.add("byline", text)
+            del paragraphs[k]
+            break
     if facts.body and _BODY_SHARE * len(facts.body) > sum(map(len, paragraphs)):
         # A cross-check: the page's own statement of its body, when the
         # blocks found hold far less (a wrong container). Otherwise the

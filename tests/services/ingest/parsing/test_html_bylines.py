@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from services.ingest.parsing import ParsedArticle, parse_page
-from services.ingest.parsing.html_byline import author_names, paragraph_byline
+from services.ingest.parsing.html_byline import author_names, names_and_date, paragraph_byline
 
 PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
 _STORY = (
@@ -151,3 +151,21 @@ def test_an_organisation_with_a_slash_in_its_name_stays_whole() -> None:
     html = html[:start] + html[html.index("</ul></div>", start) + len("</ul></div>") :]
     page = parse_page(html.encode("utf-8"), "text/html")
     assert page.articles[0].authors == ("RFE/RL's Kazakh Service",)
+
+
+def test_a_byline_block_of_the_authors_name_and_a_date_is_no_paragraph(page_fixture) -> None:
+    page = page_fixture("byline-block-name-date.html")
+    (article,) = page.articles
+    assert article.authors == ("Aziz Karimov",)
+    assert "Aziz Karimov Dec 2, 2026" not in article.paragraphs
+    # A sentence about the author, at the end, stays.
+    assert article.paragraphs[-1] == "Aziz Karimov is a journalist based in Tashkent."
+
+
+def test_names_and_date() -> None:
+    assert names_and_date("Joanna Lillis Dec 3, 2026", ["Joanna Lillis"])
+    assert names_and_date(
+        "Dana Omarova and Aibek Zhaksylyk, 4 December 2026", ["Dana Omarova", "Aibek Zhaksylyk"]
+    )
+    assert not names_and_date("Joanna Lillis said the plant would be late.", ["Joanna Lillis"])
+    assert not names_and_date("Dec 3, 2026", ["Joanna Lillis"])
