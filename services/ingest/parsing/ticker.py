@@ -12,7 +12,15 @@ _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 # A rate may group its thousands with a space, as Russian typesetting does
 # ("USD/UZS 12 050,00"; a no-break or narrow no-break space in most pages).
 _GROUP_SPACES = " \u00a0\u202f"
-_RATE = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+(?:[.,][0-9]+)?|{_NUMBER}"
+# Grouped only where the reading is sure: by no-break spaces, which join what
+# they stand between ("1\u202f050\u202f000"); by plain ones with its decimal
+# part after the groups ("12 050,00") or, in a central bank's form, the
+# quote's code after it ("1 USD = 12 845 UZS"). "USD/KZT 508 510" is two
+# numbers, not one.
+_GROUPED = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+"
+_NO_BREAK_GROUPED = r"[0-9]{1,3}(?:[\u00a0\u202f][0-9]{3})+"
+_RATE = rf"{_GROUPED}[.,][0-9]+|{_NO_BREAK_GROUPED}|{_NUMBER}"
+_UNIT_RATE = rf"{_GROUPED}(?:[.,][0-9]+)?|{_NUMBER}"
 # A change is a percentage ("0.2%", "-0%", "▲ 0.4%"), an amount with its sign
 # set against it ("▲0.10", "+15,00"), or no move at all ("0").
 # Arrows may stand apart from the amount ("▲ 0,0300"), a sign may not.
@@ -32,7 +40,7 @@ _ITEM = (
 # A central bank's form: "1 USD = 12 845,37 UZS (-4,18)", units of the base in the quote.
 _UNIT_ITEM = (
     r"(?:1\s+)?(?P<ubase>[A-Z]{3})\s*=\s*(?P<urate>"
-    + _RATE
+    + _UNIT_RATE
     + r")\s+(?P<uquote>[A-Z]{3})"
     + _CHANGE_ITEM.replace("?P<change>", "?P<uchange>")
 )
@@ -48,13 +56,21 @@ _LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?(?:{_ITEM_SHAPE})(?![0-9
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the
 # pattern its fast first-character scan.)
-_EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.,])")
+# A group of three digits after it ("USD/KZT 508 510") may be the rate's own
+# thousands: read as neither.
+_EMBEDDED_RE = re.compile(rf"{_ITEM}(?![0-9.,])(?![{_GROUP_SPACES}][0-9]{{3}}(?![0-9]))")
 # A line naming a pair ("USD/KZT") that is not ticker text as a whole.
 _PAIR_RE = re.compile(r"\b[A-Z]{3}\s*/\s*[A-Z]{3}\b")
 # Rates by their currencies' signs, which name no pair: two or more.
 _MONEY_SIGNS = "$€₽£¥₸"
 _SIGN_ITEM = rf"[{_MONEY_SIGNS}]\s?(?:{_RATE})(?:\s+(?:{_CHANGE}|[{_ARROWS}]))?"
 _SIGNS_LINE_RE = re.compile(rf"{_SIGN_ITEM}(?:\s*{_BULLET}?\s*{_SIGN_ITEM})+\s*")
+# Rates by their codes alone, which name no pair ("USD 12 845.37 ▼ | EUR
+# 14 958.12 ▲"), and a central bank's form for more units than one ("100 KZT =
+# 15,72 RUB"): a rate stored as published would need the units too.
+_CODE_ITEM = rf"[A-Z]{{3}}\s(?:{_UNIT_RATE})(?:\s+(?:{_CHANGE}|[{_ARROWS}]))?"
+_CODES_LINE_RE = re.compile(rf"{_CODE_ITEM}(?:\s*{_BULLET}?\s*{_CODE_ITEM})+\s*")
+_UNITS_RE = re.compile(rf"[0-9]+\s+[A-Z]{{3}}\s*=\s*(?:{_UNIT_RATE})\s+[A-Z]{{3}}\b")
 
 
 _NO_GROUPS = str.maketrans("", "", _GROUP_SPACES)
@@ -88,10 +104,16 @@ def is_ticker_line(line: str) -> bool:
 
 def names_a_pair(line: str) -> bool:
     """Whether ``line`` names a currency pair, as a ticker line not understood
-    would, or lists rates by their currencies' signs ("$ 508,40 ▼ | € 547,15 ▲")."""
+    would, or lists rates by their currencies' signs ("$ 508,40 ▼ | € 547,15 ▲")
+    or codes ("USD 12 845.37 ▼ | EUR 14 958.12 ▲"), or for many units ("100 KZT
+    = 15,72 RUB")."""
     if line[:1] in _MONEY_SIGNS:
         return _SIGNS_LINE_RE.fullmatch(line) is not None
-    return "/" in line and _PAIR_RE.search(line) is not None
+    if "/" in line:
+        return _PAIR_RE.search(line) is not None
+    if "=" in line:
+        return _UNITS_RE.search(line) is not None
+    return line[:1].isupper() and _CODES_LINE_RE.fullmatch(line) is not None
 
 
 def find_quotes(text: str) -> Iterator[Quote]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from services.ingest.parsing import Quote
-from services.ingest.parsing.ticker import names_a_pair, parse_ticker_line
+from services.ingest.parsing.ticker import find_quotes, names_a_pair, parse_ticker_line
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,42 @@ def test_a_page_of_central_bank_and_outlet_rates(page_fixture) -> None:
     assert page.diagnostics.warnings == ("ticker line not understood: '$ 508,10 ▼ | € 546,90 ▲'",)
     (article,) = page.articles
     assert article.title == "Узбекистан снизил ставку НДС до 10%"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["100 KZT = 15,72 RUB", "USD 12 845.37 ▼ | EUR 14 958.12 ▲", "USD/KZT 508 510"],
+)
+def test_rates_by_their_codes_or_per_hundred_are_a_ticker_not_understood(line: str) -> None:
+    assert parse_ticker_line(line) is None
+    assert names_a_pair(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["USD 12 845 citizens", "GDP 5.1", "The USD 100 note", "EU 27 members voted"]
+)
+def test_prose_naming_a_code_is_no_ticker(line: str) -> None:
+    assert not names_a_pair(line)
+
+
+def test_a_space_between_numbers_groups_thousands_only_when_the_reading_is_sure() -> None:
+    assert parse_ticker_line("USD/KZT 508 510") is None
+    assert list(find_quotes("USD/KZT 508 510 • EUR/KZT 547,15 0%")) == [
+        Quote("EUR", "KZT", Decimal("547.15"), "0%")
+    ]
+    (grouped,) = parse_ticker_line("USD/UZS 12 050,00 +0,1%")
+    assert grouped.rate == Decimal("12050.00")
+    (unit,) = parse_ticker_line("1 USD = 12 845 UZS")
+    assert unit.rate == Decimal("12845")
+
+
+def test_lines_not_understood_are_warned_of(page_fixture) -> None:
+    page = page_fixture("tickers-not-understood.txt")
+    assert [q.rate for q in page.quotes] == [
+        Decimal("547.15"), Decimal("12050.00"), Decimal("12845.37"), Decimal("12845")
+    ]
+    assert page.diagnostics.warnings == (
+        "ticker line not understood: 'USD/KZT 508 510'",
+        "ticker line not understood: '100 KZT = 15,72 RUB'",
+        "ticker line not understood: 'USD 12 845.37 ▼ | EUR 14 958.12 ▲'",
+    )
