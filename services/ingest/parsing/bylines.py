@@ -120,6 +120,13 @@ def reads_as_signature(line: str) -> bool:
     return len(line) <= MAX_BYLINE and _SIGNATURE.fullmatch(line) is not None
 
 
+def signs_story(line: str) -> bool:
+    """Whether ``line``, set apart at a story's end, is its author's name: a
+    Russian one only, as an English subheading in title case ("Market
+    Reaction") has a name's shape too, where a Russian one is in sentence case."""
+    return reads_as_signature(line) and not line.isascii()
+
+
 def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
     if len(line) > MAX_BYLINE:

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .articles import Draft, build_articles
-from .bylines import byline_authors, is_dateline, names_a_time
+from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line
-from .dates import TIME_OF_DAY, DateLine, at_day_of, at_time_of_day, read_date_line
+from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
 from .digest_marks import headline_draft, opens_with_mark, without_symbols
+from .draft_dates import date_draft, on_day
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
@@ -274,9 +275,9 @@ def _cut(
             dateline = entry.head and bool(drafts)
             page_date = not (page_dated or dateline or entry.when.clock_only or entry.relative)
             page_dated = page_dated or page_date
-            when = _on_day(entry.when, day)  # the day of the lone times below
+            when = on_day(entry.when, day)  # the day of the lone times below
             if drafts and not prose:
-                _date(drafts[-1], when, day_only)
+                date_draft(drafts[-1], when, day_only)
             elif not dateline and not page_date:
                 left_out.append((UNDATED if drafts else BEFORE_HEADLINES, entry.text))
                 day = when.day if drafts and day and not when.clock_only else day
@@ -306,10 +307,11 @@ def _cut(
             # text and dates it.
             stated = read_date_line(line.text, page_head=True)
             if stated is not None:
-                _date(drafts[-1], stated, day_only)
-        if line.authors is not None:
-            # Under the headline or at the story's end, as many outlets sign.
-            authors.extend(line.authors)
+                date_draft(drafts[-1], stated, day_only)
+        if line.authors is not None or (paragraphs and _signs(lines, i)):
+            # Under the headline or at the story's end, as many outlets sign
+            # (there a name alone too, set apart: "Айгерим Сейткали").
+            authors.extend(line.authors or (line.text,))
         elif paragraphs and (
             continues[i - 1]
             or (not line.after_break and _carries_on(line.text, paragraphs[-1][-1]))
@@ -362,33 +364,15 @@ def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> 
     return False
 
 
+def _signs(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i``, a name alone set apart by blank lines, signs the story."""
+    apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
+    return apart and signs_story(lines[i].text)
+
+
 def _carries_on(text: str, above: str) -> bool:
     """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
     return text[0].islower() and not ends_sentence(above)
-
-
-def _on_day(when: DateLine, day: date | None) -> DateLine:
-    """``when`` as it dates a story: a time alone, read on the page's first day,
-    is on ``day`` instead, the day of the last date line between stories above
-    it (a live page's "3 December 2026" over that day's items), as a date line
-    above a time within a story gives the time its day."""
-    if not when.clock_only or day is None or when.day == day:
-        return when
-    return when._replace(day=day, at=when.at + (day - when.day))
-
-
-def _date(draft: Draft, when: DateLine, day_only: set[int]) -> None:
-    """Date ``draft`` by ``when``; ``day_only``: the drafts dated by a day alone so far."""
-    if when.updated:
-        draft.modified = draft.modified or when.at
-    elif draft.published is None:
-        draft.published = when.at
-        if not when.timed:
-            day_only.add(id(draft))
-    elif when.clock_only and id(draft) in day_only:
-        # "1 December 2026", then "14:35": the time of that day, not the page's.
-        day_only.discard(id(draft))
-        draft.published = at_day_of(when, draft.published)
 
 
 def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.section_labels import is_label
 
 
@@ -36,5 +37,18 @@ def test_a_signature_ends_its_story_and_is_kept(page_fixture) -> None:
         "Токаев подписал закон о бюджете на 2027 год",
         "В Алматы открылся новый мост через реку Есентай",
     ]
-    assert page.articles[0].paragraphs[-1] == "Айгерим Сейткали"
+    budget = page.articles[0]
+    assert budget.authors == ("Айгерим Сейткали",)
+    assert budget.paragraphs[-1] == "Документ опубликован в официальной печати."
     assert "section labels" not in {k.kind for k in page.diagnostics.left_out}
+
+
+def test_a_title_case_subheading_in_a_story_is_no_signature() -> None:
+    page = parse_page(
+        b"Kazakhstan raises fuel prices\n"
+        b"Prices for petrol will rise by 5% from January, the energy ministry said.\n\n"
+        b"Market Reaction\n\n"
+        b"Traders expect the tenge to weaken slightly after the decision, analysts said.\n",
+        "text/plain",
+    )
+    assert all(article.authors == () for article in page.articles)
