@@ -23,10 +23,20 @@ _RU_MONTHS = {
     # Kazakh names, as Kazakh pages print dates ("4 желтоқсан 2026 ж.").
     "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6,
     "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
+    # Uzbek names in the Latin alphabet ("4-dekabr, 2026"; the rest read as English).
+    "yanvar": 1, "fevral": 2, "iyun": 6, "iyul": 7, "avgust": 8, "sentabr": 9,
+    "sentyabr": 9, "oktabr": 10, "oktyabr": 10, "noyabr": 11, "dekabr": 12,
 }  # fmt: skip
+_KZ_MONTH = r"қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан"
 _RU_MONTH = (
-    r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)я|марта|мая|августа"
-    r"|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан"
+    r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)я|марта|мая|августа|" + _KZ_MONTH
+)
+# Kyrgyz and Uzbek pages' month names, in the nominative ("4-декабрь 2026-ж.",
+# "4 декабрь 2026 йил", "4-dekabr, 2026"): tried last, with a year only.
+_DATED_MONTH = (
+    r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)ь|март|май|август|"
+    + _KZ_MONTH
+    + r"|yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sent(?:y)?abr|okt(?:y)?abr|noyabr|dekabr"
 )
 MONTH_PATTERN = _MONTH
 RU_MONTH_PATTERN = _RU_MONTH
@@ -82,6 +92,7 @@ _DATE = (
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*(?:г(?:ода|\.)?|ж\.))?"
     # "04/12/2026": day first, as the region writes it (see ``_slashed``).
     rf"|(?P<a6>\d{{1,2}})/(?P<b6>\d{{1,2}})/(?P<y6>\d{{4}})"
+    rf"|(?P<d7>\d{{1,2}})[\s-](?P<m7>{_DATED_MONTH}),?\s+(?P<y7>\d{{4}})(?:\s*-?\s*(?:ж\.|йил|yil))?"
     rf"){_WEEKDAY_AFTER}{_TIME}\s*"
 )
 _DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
@@ -226,6 +237,8 @@ def _day(match: re.Match[str]) -> date | None:
         month, day = _slashed(first, second)
     elif match["y5"]:
         year, month, day = int(match["y5"]), month_number(match["m5"]), int(match["d5"])
+    elif match["y7"]:
+        year, month, day = int(match["y7"]), month_number(match["m7"]), int(match["d7"])
     else:
         year = int(match["y1"] or match["y2"])
         month = month_number(match["m1"] or match["m2"])

@@ -91,3 +91,24 @@ def test_iso_helpers() -> None:
     assert parse_iso_datetime("2025-12-15T08:30:00") == datetime(2025, 12, 15, 8, 30, tzinfo=UTC)
     assert parse_iso_datetime("2025-12-15") is None
     assert parse_iso_datetime("2025-12-15T25:00:00Z") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("4-dekabr, 2026", date(2026, 12, 4)),
+        ("4-dekabr 2026-yil, 10:15", date(2026, 12, 4)),
+        ("12-sentyabr 2026", date(2026, 9, 12)),
+        ("4-декабрь 2026-ж.", date(2026, 12, 4)),
+        ("4 декабрь 2026 йил", date(2026, 12, 4)),
+        ("1-май 2026", date(2026, 5, 1)),
+    ],
+)
+def test_kyrgyz_and_uzbek_month_names(line: str, day: date) -> None:
+    assert parse_date_line(line) == day
+
+
+def test_a_page_dated_in_uzbek_and_its_kyrgyz_story(page_fixture) -> None:
+    page = page_fixture("uzbek-kyrgyz-dates.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert [(a.published.day, a.published.hour) for a in page.articles] == [(4, 10), (3, 0)]
