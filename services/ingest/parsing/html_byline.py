@@ -25,7 +25,9 @@ _MAX_BYLINE = 160
 _PEEK = 4 * _MAX_BYLINE
 _NODES_READ = 12
 _PREFIX = re.compile(
-    r"(?:by|from|von|par|por|authors?|автор(?:ы)?|текст|фото)\s*:?\s+(?=\S)", re.IGNORECASE
+    r"(?:by|from|von|par|por|authors?|interviewed\s+by|автор(?:ы)?|беседовал[аи]?|текст|фото)"
+    r"\s*:?\s+(?=\S)",
+    re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*(?:[,;|/·•]|\s(?:and|und|et|y|и|&)\s)\s*")
 # A part of a byline that is a job title or an outlet, not a person.

@@ -169,3 +169,24 @@ def test_names_and_date() -> None:
     )
     assert not names_and_date("Joanna Lillis said the plant would be late.", ["Joanna Lillis"])
     assert not names_and_date("Dec 3, 2026", ["Joanna Lillis"])
+
+
+def test_an_interviewers_credit_paragraph_names_the_author() -> None:
+    page = parse_page(
+        (
+            '<html><head><meta property="og:type" content="article"></head><body><article>'
+            "<h1>«Рогун не решит проблему зимних отключений»</h1>"
+            "<p>Беседовала Зарина Ергешева</p>"
+            "<p>Зимой в Таджикистане снова вводят лимиты на электроэнергию, и мы спросили"
+            " независимого энергетика, почему так происходит.</p>"
+            "<p>— Почему ограничения вводятся каждую зиму?</p>"
+            "<p>— Потому что зимой воды в водохранилищах мало, а потребление растет.</p>"
+            "</article></body></html>"
+        ).encode("utf-8"),
+        "text/html",
+    )
+    (article,) = page.articles
+    assert article.authors == ("Зарина Ергешева",)
+    assert not any(p.startswith("Беседовала") for p in article.paragraphs)
+    assert paragraph_byline("Interviewed by Catherine Putz") == ["Catherine Putz"]
+    assert paragraph_byline("Беседовали мы долго о жизни.") is None
