@@ -182,7 +182,7 @@ def test_an_interviewers_credit_paragraph_names_the_author() -> None:
             "<p>— Почему ограничения вводятся каждую зиму?</p>"
             "<p>— Потому что зимой воды в водохранилищах мало, а потребление растет.</p>"
             "</article></body></html>"
-        ).encode("utf-8"),
+        ).encode(),
         "text/html",
     )
     (article,) = page.articles
