@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -115,9 +116,11 @@ def card_drafts(
     scope: LexborNode,
     ancestry: Ancestry,
     url_of: Callable[[LexborNode], str | None],
+    day: date | None = None,
 ) -> tuple[list[Draft], list[LexborNode]]:
     """The stories of ``scope``'s title-classed card links, and the elements
-    they took (titles, leads, the times and bylines read)."""
+    they took (titles, leads, the times and bylines read); ``day``: the
+    page's date, which a card's relative stamp counts from."""
     titles = card_titles(scope, ancestry)
     if not titles:
         return [], []
@@ -125,7 +128,7 @@ def card_drafts(
         [level for level in levels if level.tag not in _NEVER]
         for levels in story_boxes(titles, ancestry)
     ]
-    meta = BoxMeta(tree, scope, boxes)
+    meta = BoxMeta(tree, scope, boxes, day)
     drafts: list[Draft] = []
     taken: list[LexborNode] = list(meta.read)
     for k, (title, levels) in enumerate(zip(titles, boxes, strict=True)):

@@ -371,7 +371,7 @@ class FrontPage:
 
     def _from_card_titles(self, body: LexborNode) -> tuple[ParsedArticle, ...]:
         """Cards titled by a link classed as a title, with no heading (``html_cards``)."""
-        drafts, taken = card_drafts(self.tree, body, self.ancestry, self._heading_url)
+        drafts, taken = card_drafts(self.tree, body, self.ancestry, self._heading_url, self._day)
         articles = build_articles(drafts, require_paragraphs=True)
         if len(articles) > 1:
             self._used.update(node.mem_id for node in taken)
