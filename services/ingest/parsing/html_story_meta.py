@@ -42,10 +42,10 @@ _NEVER_A_BOX = frozenset({"body", "main", "html"})
 _MAX_TRIES = 16
 # Microdata marks a card's publication time too, in ``content`` or as the
 # text it prints (``<span itemprop="datePublished">4 December 2026</span>``).
-_DATED = '[class*="date" i], [itemprop*="date" i]'
+_DATED = '[class*="date" i], [class*="time" i], [itemprop*="date" i]'
 # Of those, the ones with "date" as a word of a class name ("item__date",
 # "post-date", "date").
-_DATE_CLASS = re.compile(r"(?<![a-z0-9])date(?![a-z0-9])", re.IGNORECASE)
+_DATE_CLASS = re.compile(r"(?<![a-z0-9])(?:date|time)(?![a-z0-9])", re.IGNORECASE)
 # The dates microdata names, lower-cased; the first two are a publication's.
 DATE_PROPERTIES = ("datepublished", "datecreated", "datemodified")
 # Past this, an element's text is more than a date line (read_date_line's own

@@ -322,3 +322,23 @@ def test_a_cards_relative_date_without_the_pages_dates_nothing() -> None:
         "</main></body></html>"
     )
     assert [a.published for a in parse(html).articles] == [None, None]
+
+
+def test_a_cards_stamp_classed_as_its_time_is_its_time() -> None:
+    card = (
+        '<div class="ArticleItem"><div class="ArticleItem--time">{stamp}</div>'
+        '<h3><a href="/doc/{n}.html">{title}</a></h3>'
+        "<p>Депутаты одобрили документ в третьем чтении, сообщила пресс-служба.</p></div>"
+    )
+    html = "".join(
+        card.format(n=n, title=title, stamp=stamp)
+        for n, title, stamp in [
+            (1, "Жогорку Кенеш принял бюджет", "03.12.2026 18:40"),
+            (2, "В Оше открыли терминал", "02.12.2026 21:15"),
+        ]
+    )
+    page = parse(f"<html><body><main>{html}</main></body></html>")
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 12, 3, 18, 40, tzinfo=UTC),
+        datetime(2026, 12, 2, 21, 15, tzinfo=UTC),
+    ]
