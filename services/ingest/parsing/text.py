@@ -365,9 +365,21 @@ def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> 
 
 
 def _signs(lines: list[_Line], i: int) -> bool:
-    """Whether line ``i``, a name alone set apart by blank lines, signs the story."""
+    """Whether line ``i``, a name alone set apart by blank lines, signs the story.
+
+    Only at the story's end: a finished sentence above it, and under it the
+    page's end or the next story's headline over its text. A name standing
+    alone elsewhere is a list's item, an interview's speaker or a profile's
+    subject, never its author.
+    """
     apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
-    return apart and signs_story(lines[i].text)
+    if not (apart and i and ends_sentence(lines[i - 1].text) and signs_story(lines[i].text)):
+        return False
+    if i + 1 == len(lines):
+        return True
+    # A headline: no finished sentence, with running text under it.
+    after = lines[i + 1].text
+    return not ends_sentence(after) and i + 2 < len(lines) and looks_like_prose(lines[i + 2].text)
 
 
 def _carries_on(text: str, above: str) -> bool:

@@ -52,3 +52,29 @@ def test_a_title_case_subheading_in_a_story_is_no_signature() -> None:
         "text/plain",
     )
     assert all(article.authors == () for article in page.articles)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A list of names, the last one over the story's next sentence.
+        "ЦИК зарегистрировал кандидатов\n\nКомиссия зарегистрировала трех кандидатов.\n\n"
+        "В список вошли:\n\nАйгерим Сейткали\n\nНурлан Абенов\n\nЖанна Ахметова\n\n"
+        "Выборы пройдут 20 января.\n",
+        # An interview's speakers, each over their words.
+        "Интервью: Тимур Сулейменов о курсе тенге\n\nПредседатель Нацбанка ответил на вопросы.\n\n"
+        "Тимур Сулейменов\n\nКурс тенге определяется рынком.\n\nАйгерим Сейткали\n\n"
+        "А как же инфляция?\n\nТимур Сулейменов\n\nИнфляция замедляется второй месяц подряд.\n",
+        # A profile box: its subject's name over the facts.
+        "Назначен новый аким Алматы\n\nУказом президента назначен новый аким города.\n\n"
+        "Ерболат Досаев\n\nРодился в 1970 году в Алматы. Окончил университет.\n",
+    ],
+    ids=["list", "interview", "profile"],
+)
+def test_a_name_alone_inside_a_story_is_no_signature(page: str) -> None:
+    parsed = parse_page(page.encode(), "text/plain")
+    assert all(article.authors == () for article in parsed.articles)
+    # Every name stays in the text a reader sees.
+    text = "\n".join(p for article in parsed.articles for p in (article.title, *article.paragraphs))
+    for name in ("Айгерим Сейткали", "Тимур Сулейменов", "Ерболат Досаев"):
+        assert name in text or name not in page
