@@ -101,6 +101,14 @@ _RU_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_WORDS = 4
+# What a credit's "by …" / "courtesy of …" may name: capitalised words, and these
+# ("Photo courtesy of the Ministry of Energy", "Photo by the author"); a word
+# outside them ("… the US Embassy goes viral") makes the line a headline.
+_SOURCE_JOINERS = frozenset({
+    "the", "of", "and", "for", "via", "de", "da", "van", "von", "der", "du", "la", "le",
+    "author", "authors", "press", "service", "archive", "staff", "handout",
+})  # fmt: skip
+_SOURCE_WORDS = 8
 # Links to other stories and a story's credits and labels ("Related: …", "Read
 # also: …", "Source: Reuters", "Tags: …"), alone or naming what they point to;
 # "Sources: three officials said …" goes on as a sentence and is prose.
@@ -129,7 +137,9 @@ def is_chrome_line(line: str) -> bool:
     caption = _CAPTION.match(line)
     if caption is not None:
         rest = caption["rest"].rstrip()
-        return bool(caption["by"]) or len(rest.split()) <= _CAPTION_WORDS or rest[-1:] in ".)"
+        if caption["by"]:
+            return _names_a_source(rest)
+        return len(rest.split()) <= _CAPTION_WORDS or rest[-1:] in ".)"
     label = _LABEL.match(line)
     if label is not None:
         rest = label["rest"]
@@ -171,4 +181,13 @@ def is_credit_paragraph(text: str) -> bool:
     caption = _CAPTION.match(text)
     return caption is not None and (
         bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
+    )
+
+
+def _names_a_source(rest: str) -> bool:
+    """Whether ``rest``, after "Photo by" or "courtesy of", names a source and no more."""
+    words = rest.rstrip(".").split()
+    return len(words) <= _SOURCE_WORDS and all(
+        not word[0].isalpha() or word[0].isupper() or word.lower() in _SOURCE_JOINERS
+        for word in words
     )

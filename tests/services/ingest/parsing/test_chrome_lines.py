@@ -32,6 +32,8 @@ def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
         "Фото Reuters / Vladimir Pirogov",
         "Photo by Vladimir Pirogov",
         "Photo courtesy of the Ministry of Energy",
+        "Photo by the author",
+        "Photo by AFP/Vyacheslav Oseledko",
         "Photo credit: Kabar",
         "Photograph: Reuters",
         "Ссылка на источник обязательна. Читайте нас в Telegram: t.me/news24kg",
@@ -53,6 +55,8 @@ def test_a_credit_or_notice(line: str) -> None:
         "Фото 10 лет спустя: как изменился Бишкек",
         "Видео с места пожара",
         "Video of the flood spread online quickly, officials said.",
+        "Photo courtesy of the US Embassy goes viral",
+        "Photo by a tourist shows the glacier melting",
         "Ссылка на закон о СМИ появилась в новой редакции",
     ],
 )
