@@ -42,10 +42,11 @@ MEDIA_TYPES = ("text/plain", "text/html", "application/json")
 def parse_page(body: bytes, media_type: str, received: datetime | None = None) -> ParsedPage:
     """Parse a posted page of ``media_type`` (text/plain, text/html or application/json).
 
-    ``received``: when the page was received, which a text page that states
-    no date counts "Today" and "Yesterday" from. Raises ``ParseError``
-    (``SchemaError`` for JSON that breaks the schema) when the page cannot be
-    read; an empty page or one without articles is not an error.
+    ``received``: when the page was received, which a text page or an HTML
+    front page's cards that state no date count "Today" and "Yesterday" from.
+    Raises ``ParseError`` (``SchemaError`` for JSON that breaks the schema)
+    when the page cannot be read; an empty page or one without articles is
+    not an error.
     """
     with collector_paused():
         return with_detected_languages(_parse(body, media_type, received))
@@ -64,7 +65,7 @@ def _parse(body: bytes, media_type: str, received: datetime | None) -> ParsedPag
     if kind == "text/plain":
         return parse_text(decode_body(body), received)
     if kind in ("text/html", "application/xhtml+xml"):
-        return parse_html(*clean_utf8_tags(body))
+        return parse_html(*clean_utf8_tags(body), received)
     if is_json_media_type(kind):
         return parse_json(body)
     raise ParseError(f"unsupported media type {media_type!r}: send one of {', '.join(MEDIA_TYPES)}")

@@ -8,7 +8,7 @@ page that may nest too deep to build is refused first (``html_depth``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,17 +32,21 @@ from .language import with_language
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .single import first_heading, markup_headline, names_its_story, read_single
+from .stamp_day import StampDay
 from .structured import PageFacts, page_facts
 from .text import BEFORE_HEADLINES
 from .ticker import unique_quotes
 
 
-def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
+def parse_html(
+    body: bytes, tags: int | None = None, received: datetime | None = None
+) -> ParsedPage:
     """Parse an HTML page given as UTF-8 bytes free of forbidden characters.
 
     (``clean_utf8`` makes them; Lexbor parses bytes twice as fast as a str.)
     ``tags``: the count of "<" in ``body``, when the caller has it
-    (``clean_utf8_tags``).
+    (``clean_utf8_tags``). ``received``: when the page was received, which a
+    front page's relative stamps count from when it states no date.
     """
     if len(body) > UNCHECKED_TAGS:
         if tags is None:
@@ -50,7 +54,7 @@ def parse_html(body: bytes, tags: int | None = None) -> ParsedPage:
         if tags > UNCHECKED_TAGS:
             check_depth(body, tags)
     with memory_given_back():
-        page = _Page(body)
+        page = _Page(body, received)
         page_date, quotes, articles = page.read()
         if not articles:
             page.notes.warn("no article found")
@@ -157,8 +161,9 @@ def _least_text(stories: tuple[ParsedArticle, ...], untitled: bool, ahead: bool)
 
 
 class _Page:
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, received: datetime | None = None) -> None:
         self.source = source
+        self.received = received
         self.tree = build_tree(source)
         self.notes = Notes()
         self.language: str | None = None  # as the page declares it
@@ -230,7 +235,7 @@ class _Page:
             with chrome.put_back():
                 quotes = list(ticker_bar_quotes(tree))
         front = FrontPage(tree, self.notes, clean=clean)
-        stories = front.stories(body, page_date)
+        stories = front.stories(body, StampDay(page_date, self.received, self.notes))
         quotes = quotes or list(ticker_line_quotes(whole_text))
         stories = self._read_unmarked(stories, facts, (h1, headline, named), front.bare)
         return page_date, quotes, stories

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -22,6 +21,7 @@ from .articles import Draft
 from .clean import squash_space
 from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, node_text
+from .stamp_day import StampDay
 
 # "title" as a word of a class name ("nblock__title", "card-title",
 # "news_title", "title"; not "subtitle" or "titles").
@@ -116,11 +116,11 @@ def card_drafts(
     scope: LexborNode,
     ancestry: Ancestry,
     url_of: Callable[[LexborNode], str | None],
-    day: date | None = None,
+    day: StampDay | None = None,
 ) -> tuple[list[Draft], list[LexborNode]]:
     """The stories of ``scope``'s title-classed card links, and the elements
-    they took (titles, leads, the times and bylines read); ``day``: the
-    page's date, which a card's relative stamp counts from."""
+    they took (titles, leads, the times and bylines read); ``day``: what a
+    card's relative stamp counts from."""
     titles = card_titles(scope, ancestry)
     if not titles:
         return [], []

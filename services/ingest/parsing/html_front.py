@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import date
 from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +22,7 @@ from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
 from .model import ParsedArticle
 from .notes import Notes
+from .stamp_day import StampDay
 from .text import article_lines
 
 # Readers' comments under a story are not part of it, whatever their markup:
@@ -78,7 +78,7 @@ class FrontPage:
         """``clean``: no text in the tree holds a character XML forbids (the
         body's text, which holds every element's, was found free of them)."""
         self.tree = tree
-        self._day: date | None = None
+        self._day: StampDay | None = None
         self._text = LexborNode.text if clean else node_text
         self._clean = clean
         self.ancestry = Ancestry()
@@ -105,11 +105,11 @@ class FrontPage:
             return None
         return href if parts.scheme in ("http", "https") and parts.netloc else None
 
-    def stories(self, body: LexborNode, day: date | None = None) -> tuple[ParsedArticle, ...]:
+    def stories(self, body: LexborNode, day: StampDay | None = None) -> tuple[ParsedArticle, ...]:
         """The page's stories: its <article>s, else its headings, else its paragraphs.
 
         The tree's chrome tags and invisible elements are gone already; this
-        drops more chrome as it goes. ``day``: the page's date, a card's "Вчера"'s.
+        drops more chrome as it goes. ``day``: what a card's "Вчера" counts from.
         """
         self._day = day
         articles = self._take_article_elements()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -24,7 +24,7 @@ from .clean import squash_space
 from .dates import MAX_DATE_LINE, DateLine, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
 from .html_tree import Ancestry
-from .relative_days import on_relative_day, relative_day
+from .stamp_day import StampDay
 
 T = TypeVar("T")
 
@@ -104,10 +104,10 @@ class BoxMeta:
         tree: LexborHTMLParser,
         scope: LexborHTMLParser | LexborNode,
         boxes: Sequence[Sequence[LexborNode]],
-        day: date | None = None,
+        day: StampDay | None = None,
     ) -> None:
-        """``scope``: where the boxes are; ``day``: the page's date, which a
-        card's "Вчера, 18:40" or "3 декабря" counts from."""
+        """``scope``: where the boxes are; ``day``: what a card's "Вчера,
+        18:40" or "3 декабря" counts from."""
         # Each box level's story and level; and, as they are walked through,
         # the other elements': the box they are in, or None.
         self._index: dict[int, tuple[int, int] | None] = {
@@ -199,10 +199,10 @@ def date_property(itemprop: str | None) -> str:
     return ""
 
 
-def stated_time(node: LexborNode, day: date | None = None) -> datetime | None:
+def stated_time(node: LexborNode, day: StampDay | None = None) -> datetime | None:
     """When ``node`` says a story was published: its ``datetime`` (microdata's
     ``content``), else its text when that is a date line (not an update's);
-    ``day``: the page's date, which a relative one ("Вчера, 18:40") counts from."""
+    ``day``: what a relative one ("Вчера, 18:40") counts from."""
     stated = printed_time(node, day)
     if isinstance(stated, DateLine):
         # Under dateModified too, an update's line is no publication's time.
@@ -210,7 +210,7 @@ def stated_time(node: LexborNode, day: date | None = None) -> datetime | None:
     return stated
 
 
-def printed_time(node: LexborNode, day: date | None = None) -> datetime | DateLine | None:
+def printed_time(node: LexborNode, day: StampDay | None = None) -> datetime | DateLine | None:
     """The time ``node`` states: the instant its ``datetime`` (a <time>) or
     microdata ``content`` gives, else the date line its text is — a <time>'s,
     a date-classed element's or the text of an element microdata marks as a
@@ -232,8 +232,8 @@ def printed_time(node: LexborNode, day: date | None = None) -> datetime | DateLi
         return None
     line = squash_space(text)
     stated = read_date_line(line)
-    if stated is None and day is not None and (named := relative_day(line)) is not None:
-        stated = on_relative_day(named, day, None)
+    if stated is None and day is not None:
+        stated = day.read(line)
     return None if stated is None or (stated.updated and not update) else stated
 
 
