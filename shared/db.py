@@ -15,7 +15,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from shared.sqlite_turns import TurnConnection
-from shared.wal_checkpoint import BACKSTOP_PRAGMA, is_file_sqlite
+from shared.wal_checkpoint import BACKSTOP_PRAGMA, BUSY_PRAGMA, is_file_sqlite
 
 # Stable constraint names so Alembic can alter them (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -96,7 +96,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets the feed service read while a worker writes; busy_timeout makes
     # concurrent writers from several worker processes wait instead of failing.
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(BUSY_PRAGMA)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     # Reads of the database file straight from the kernel's page cache, not copied

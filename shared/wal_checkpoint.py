@@ -48,7 +48,10 @@ BACKSTOP_PRAGMA = "PRAGMA wal_autocheckpoint=10000"
 RACE_FIXED_IN = (3, 51, 3)
 # How long a checkpoint waits for the write turn and lock before skipping its round.
 TURN_WAIT = 0.1
-_BUSY_PRAGMA = "PRAGMA busy_timeout={}"
+# How long a connection waits for SQLite's write lock: every connection's, and the
+# checkpoint's own while it asks for the lock (TURN_WAIT). Literals: no SQL is formatted.
+BUSY_PRAGMA = "PRAGMA busy_timeout=30000"
+_BRIEF_BUSY_PRAGMA = "PRAGMA busy_timeout=100"
 
 
 def is_file_sqlite(url: URL) -> bool:
@@ -114,11 +117,10 @@ def _begin_soon(writer: Connection) -> None:
     waited = getattr(raw, "wait_limit", None)
     if waited is not None:
         raw.wait_limit = TURN_WAIT  # type: ignore[union-attr]
-    busy = writer.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    writer.exec_driver_sql(_BUSY_PRAGMA.format(int(TURN_WAIT * 1000)))
+    writer.exec_driver_sql(_BRIEF_BUSY_PRAGMA)
     try:
         writer.exec_driver_sql("BEGIN IMMEDIATE")
     finally:
-        writer.exec_driver_sql(_BUSY_PRAGMA.format(int(busy or 0)))
+        writer.exec_driver_sql(BUSY_PRAGMA)
         if waited is not None:
             raw.wait_limit = waited  # type: ignore[union-attr]
