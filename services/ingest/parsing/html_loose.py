@@ -48,17 +48,30 @@ def count_loose_text(
     # Unlinked, not freed: one inside another taken out already stays safe to touch.
     for node in read:
         node.decompose(recursive=False)
+    # Most pieces come again and again (each card's label, date line and
+    # "By"): each is judged once, the date lines parsed once.
+    judged: dict[str, str] = {}
     for scope, inside in zip(scopes, blocks, strict=True):
         for node in inside:
             node.decompose(recursive=False)
         for piece in _pieces(scope):
-            if _LETTER.search(piece) is None:
-                continue
-            piece = squash_space(piece if clean else strip_forbidden(piece))
-            # A ticker's quotes (a bar's pair alone, in a span of its own, too)
-            # and the page's date line are the page's.
-            if piece and not is_page_furniture(piece) and not _names_pair_alone(piece):
-                notes.add(LOOSE, piece)
+            loose = judged.get(piece)
+            if loose is None:
+                loose = judged[piece] = _loose(piece, clean)
+            if loose:
+                notes.add(LOOSE, loose)
+
+
+def _loose(piece: str, clean: bool) -> str:
+    """``piece`` as counted, or "" when it is no loose text."""
+    if _LETTER.search(piece) is None:
+        return ""
+    piece = squash_space(piece if clean else strip_forbidden(piece))
+    # A ticker's quotes (a bar's pair alone, in a span of its own, too)
+    # and the page's date line are the page's.
+    if piece and not is_page_furniture(piece) and not _names_pair_alone(piece):
+        return piece
+    return ""
 
 
 def _pieces(scope: LexborNode) -> list[str]:
