@@ -164,6 +164,7 @@ class _Page:
     def __init__(self, source: bytes, received: datetime | None = None) -> None:
         self.source = source
         self.received = received
+        self.page_day: date | None = None  # as <time>s tell it, for a relative time
         self.tree = build_tree(source)
         self.notes = Notes()
         self.language: str | None = None  # as the page declares it
@@ -181,7 +182,7 @@ class _Page:
         # of every element (a query's cost for each selector in it).
         facts = page_facts(tree)
         self.language = facts.language
-        page_date = time_element_date(tree.tags("time"))
+        page_date = self.page_day = time_element_date(tree.tags("time"))
         single = facts.single_article
         marked = None if single or facts.article_items else _one_article_body(tree)
         if single or marked is not None:
@@ -326,7 +327,13 @@ class _Page:
         if may_show_pair(seen) and may_show_quote(tree, seen):
             quotes = list(ticker_bar_quotes(tree)) or list(ticker_line_quotes(seen))
         single = read_single(
-            tree, facts, heading, clean=clean, body_text=text, article_bodies=article_bodies
+            tree,
+            facts,
+            heading,
+            clean=clean,
+            body_text=text,
+            article_bodies=article_bodies,
+            stamp_from=(self.page_day, self.received),
         )
         self.notes = single.notes
         if single.draft is None:

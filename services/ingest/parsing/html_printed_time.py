@@ -26,6 +26,7 @@ from .clean import squash_space
 from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line
 from .html_byline import author_names
 from .html_story_meta import date_property, printed_time
+from .stamp_day import StampDay
 
 # The headline's box: this many levels above it at most (a heading in a
 # header in the article); past that the element holding it and the text
@@ -115,12 +116,17 @@ class Printed(NamedTuple):
 
 
 def printed_meta(
-    where: ArticleBox, first: LexborNode, *, times: bool = True, authors: bool = False
+    where: ArticleBox,
+    first: LexborNode,
+    *,
+    times: bool = True,
+    authors: bool = False,
+    day: StampDay | None = None,
 ) -> Printed:
     """The published and modified times the article prints above its text
     (``first``: its first paragraph's element), when ``times``, and the
     names its byline there gives, when ``authors``: each ``None`` or empty
-    when it prints none.
+    when it prints none. ``day``: what a relative time ("Вчера, 18:40") counts from.
 
     Of those times, the surest publication's is the published one (of those
     as sure, the one nearest the text); the modified time is the one
@@ -151,7 +157,7 @@ def printed_meta(
             if rank >= best:
                 continue
         # Microdata states its value in ``content`` (a <meta>), else as printed.
-        stated = printed_time(node)
+        stated = printed_time(node, day)
         if isinstance(stated, DateLine):
             if prop and not stated.timed and prop != "datemodified":
                 # Printed as a day alone, it is no surer than a date line:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -17,6 +17,7 @@ from .html_byline import MAX_AUTHORS, body_authors, names_and_date, paragraph_by
 from .html_printed_time import article_box, printed_meta
 from .html_scope import story_scope
 from .notes import Notes
+from .stamp_day import StampDay
 from .structured import PageFacts
 from .ticker import is_ticker_line
 
@@ -133,6 +134,7 @@ def read_single(
     clean: bool = True,
     body_text: str | None = None,
     article_bodies: list[LexborNode] | None = None,
+    stamp_from: tuple[date | None, datetime | None] = (None, None),
 ) -> SingleArticle:
     """The page's article from ``tree`` (invisible elements already dropped).
 
@@ -140,6 +142,8 @@ def read_single(
     ``body_text``: the body's text, lines separated by newlines, when the
     caller has it. ``article_bodies``: the body's elements marked as an
     article's body (ARTICLE_BODY), when the caller has queried them.
+    ``stamp_from``: the page's date and when it was received, which a
+    printed "Вчера, 18:40" counts from (the first known).
     """
     body = tree.body
     if body is None:  # Lexbor always builds one
@@ -173,7 +177,8 @@ def read_single(
                 notes.add("captions", text)
                 continue
             paragraphs.append(text)
-    authors, published, modified = _authors_and_times(tree, facts, found, printed)
+    day = StampDay(*stamp_from, notes)
+    authors, published, modified = _authors_and_times(tree, facts, found, printed, day)
     # The byline block printed as a line of its text ("Joanna Lillis Dec 3, 2026").
     for k, text in enumerate(paragraphs[:_BYLINE_LINES] if authors else ()):
         if names_and_date(text, authors):
@@ -203,7 +208,11 @@ def read_single(
 
 
 def _authors_and_times(
-    tree: LexborHTMLParser, facts: PageFacts, found: Extraction, printed: list[str]
+    tree: LexborHTMLParser,
+    facts: PageFacts,
+    found: Extraction,
+    printed: list[str],
+    day: StampDay,
 ) -> tuple[list[str], datetime | None, datetime | None]:
     """The article's authors, published and modified times: as its structured
     data states them, else as it prints them (``printed``: the names of its
@@ -221,7 +230,7 @@ def _authors_and_times(
     if texts and (times or outlet):
         where = article_box(tree, texts[0], texts[-1])
         if where is not None:
-            shown = printed_meta(where, texts[0], times=times, authors=outlet)
+            shown = printed_meta(where, texts[0], times=times, authors=outlet, day=day)
     # The page's structured data names the authors best; else its printed
     # byline; else an organisation the structured data names (the outlet),
     # unless the article prints a person's byline above its text.

@@ -1,9 +1,10 @@
-"""An HTML front page that states no date counts its cards' relative stamps
-("Сегодня, 14:22", "Вчера 18:40", "3 декабря, 19:48") from the day it was
-received, as a text page does."""
+"""An HTML page that states no date counts its cards' relative stamps ("Сегодня,
+14:22", "Вчера 18:40", "3 декабря, 19:48"), and an article's only printed time
+when it is one, from the day it was received, as a text page does."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -87,3 +88,32 @@ def test_a_page_without_relative_stamps_reads_the_same_with_a_receipt() -> None:
     body = _front("03.12.2026 18:40", "02.12.2026 21:15")
     received = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
     assert parse_page(body, "text/html", received) == parse_page(body, "text/html")
+
+
+def test_an_articles_only_printed_date_when_relative_counts_from_the_receipt() -> None:
+    paragraph = (
+        "<p>Мэрия Бишкека повысила стоимость проезда в маршрутках с понедельника, "
+        "сообщили в пресс-службе, абзац {n}.</p>"
+    )
+    body = (
+        "<html><head><title>В Бишкеке подорожал проезд</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        "<h1>В Бишкеке подорожал проезд</h1><div class='article__date'>Вчера, 18:40</div>"
+        + "".join(paragraph.format(n=n) for n in range(6))
+        + "</article></body></html>"
+    ).encode()
+    page = parse_page(body, "text/html", datetime(2026, 12, 5, 0, 30, tzinfo=UTC))
+    assert [a.published for a in page.articles] == [datetime(2026, 12, 4, 18, 40, tzinfo=UTC)]
+    page = parse_page(body, "text/html")
+    assert [a.published for a in page.articles] == [None]
+    assert page.diagnostics.warnings == (
+        "relative day not read, the page states no date: 'Вчера, 18:40'",
+    )
+
+
+def test_an_articles_yearless_date_counts_from_its_time_element_before_the_receipt() -> None:
+    # Its post-date prints "05 Oct"; its <time> says 5 October 2018.
+    name = "a860fb5eda1ac75df3bc95ba096ade649fdbb1bb566adb9fee3cb13e59f37604.html.gz"
+    body = gzip.decompress((PAGES.parent / "article-extraction" / "html" / name).read_bytes())
+    page = parse_page(body, "text/html", datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
+    assert [a.published for a in page.articles] == [datetime(2018, 10, 5, tzinfo=UTC)]
