@@ -33,6 +33,9 @@ class Draft:
     authors: tuple[str, ...] = ()
     modified: datetime | None = None
     language: str | None = None  # as the page declares it (normalised)
+    # Its paragraphs are squashed already (blocks' texts and their stripped
+    # pieces): squashing them again would change nothing.
+    squashed: bool = False
 
 
 def build_articles(
@@ -51,8 +54,8 @@ def build_articles(
         if not title or is_page_furniture(title):
             continue
         body = []
-        for paragraph in draft.paragraphs:
-            paragraph = squash_space(paragraph)
+        paragraphs = draft.paragraphs if draft.squashed else map(squash_space, draft.paragraphs)
+        for paragraph in paragraphs:
             if paragraph and not is_page_furniture(paragraph):
                 body.append(paragraph)
         if body or not require_paragraphs:

@@ -185,7 +185,8 @@ def read_single(
             notes.add("byline", text)
             del paragraphs[k]
             break
-    if facts.body and _BODY_SHARE * len(facts.body) > sum(map(len, paragraphs)):
+    squashed = not facts.body or _BODY_SHARE * len(facts.body) <= sum(map(len, paragraphs))
+    if not squashed:
         # A cross-check: the page's own statement of its body, when the
         # blocks found hold far less (a wrong container). Otherwise the
         # blocks, in the page's own paragraphs: an articleBody often glues
@@ -203,6 +204,7 @@ def read_single(
         published=published,
         authors=tuple(authors[:MAX_AUTHORS]),
         modified=modified,
+        squashed=squashed,
     )
     return SingleArticle(draft, notes)
 
