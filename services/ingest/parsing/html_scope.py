@@ -58,16 +58,26 @@ def story_scope(
     """
     # (A tag lookup: a third of a selector query's time.)
     marked = tree.tags("article")
+    # The page's dominant content, as the HTML Standard and ARIA name it.
+    # (Each selector of a list costs the engine a walk of the tree: a page
+    # without a <main>, told by a tag lookup at a third of a walk's cost, is
+    # asked for the role alone.)
+    main = None
+    if not marked and article_bodies is None:
+        # One query for both, the elements marking the body told apart here.
+        main = "main, [role=main]" if tree.tags("main") else "[role=main]"
+        found = body.css(f"{ARTICLE_BODY}, {main}")
+        # (One matching both comes twice.)
+        article_bodies = list({n.mem_id: n for n in found if _marks_body(n)}.values())
+        main = found if not article_bodies else None
     if len(marked) != 1:
         if article_bodies is None:
             article_bodies = body.css(ARTICLE_BODY)
         marked = [node.parent or node for node in article_bodies] or marked
     if not marked:
-        # The page's dominant content, as the HTML Standard and ARIA name it.
-        # (Each selector of a list costs the engine a walk of the tree: a
-        # page without a <main>, told by a tag lookup at a third of a walk's
-        # cost, is asked for the role alone.)
-        marked = body.css("main, [role=main]" if tree.tags("main") else "[role=main]")
+        marked = main if main is not None else body.css(
+            "main, [role=main]" if tree.tags("main") else "[role=main]"
+        )
     if not marked:
         # The content elements content systems name so (WordPress's entry-content…).
         marked = _content_elements(body)
@@ -98,6 +108,13 @@ def story_scope(
     # The first line outside: before the article, or else after it.
     first = everything[0] if everything[0] != inside[0] else everything[len(inside)]
     return marked[0], (strip_forbidden(first), outside_chars, len(everything) - len(inside))
+
+
+def _marks_body(node: LexborNode) -> bool:
+    """Whether ``node`` matches ARTICLE_BODY: "articleBody" among its itemprop's
+    names, in any ASCII case, as the engine tells them."""
+    names = _CLASS_NAMES.findall(node.attributes.get("itemprop") or "")
+    return any(name.encode().lower() == b"articlebody" for name in names)
 
 
 def _content_elements(body: LexborNode) -> list[LexborNode]:
