@@ -32,7 +32,10 @@ from tests.faults.stack import (
 from tests.support.databases import postgres_database, require_postgres
 from tests.support.waiting import wait_for
 
-PAGES = 30
+# Enough that work is still queued when the database goes away: a worker takes
+# up to 16 pages a task, and 30 pages could all be done before the outage began,
+# leaving nothing to retry.
+PAGES = 120
 
 
 @pytest.fixture
