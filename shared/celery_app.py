@@ -124,6 +124,10 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
             # poll), so a killed worker's task is back soon after the timeout.
             "unacked_restore_interval": max(1, min(10, visibility // 4)),
             "unacked_restore_throttle": 1,
+            # The lock a worker holds while it looks for such messages (milliseconds
+            # of work) outlives a worker killed while holding it by this long, not
+            # kombu's 5 minutes: until it expires no worker restores anything.
+            "unacked_mutex_expire": max(5, min(30, visibility // 2)),
             # Stacks sharing one Redis but not one database keep apart.
             "global_keyprefix": settings.key_prefix,
             # Read by kombu only with a sentinel:// URL: the master to ask the Sentinels for.
