@@ -117,22 +117,7 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         # hard one kills the child if the soft one could not interrupt it.
         task_time_limit=limit,
         task_soft_time_limit=max(limit - 10, 5),
-        broker_transport_options={
-            "visibility_timeout": visibility,
-            # How often a worker looks for messages that outlived the visibility
-            # timeout (kombu's default is about every 100 s: 10 s × every 10th
-            # poll), so a killed worker's task is back soon after the timeout.
-            "unacked_restore_interval": max(1, min(10, visibility // 4)),
-            "unacked_restore_throttle": 1,
-            # The lock a worker holds while it looks for such messages (milliseconds
-            # of work) outlives a worker killed while holding it by this long, not
-            # kombu's 5 minutes: until it expires no worker restores anything.
-            "unacked_mutex_expire": max(5, min(30, visibility // 2)),
-            # Stacks sharing one Redis but not one database keep apart.
-            "global_keyprefix": settings.key_prefix,
-            # Read by kombu only with a sentinel:// URL: the master to ask the Sentinels for.
-            **({"master_name": m} if (m := settings.redis_sentinel_master) else {}),
-        },
+        broker_transport_options=_transport_options(settings, visibility),
         broker_connection_retry_on_startup=True,
         # Fail a publish fast: the caller (the outbox relay) retries later.
         broker_connection_timeout=3,
@@ -161,6 +146,26 @@ def create_celery(name: str, settings: Settings | None = None) -> SilkfeedCelery
         broker_connection_max_retries=None,
     )
     return app
+
+
+def _transport_options(settings: Settings, visibility: int) -> dict[str, Any]:
+    """Kombu's Redis transport: when unacknowledged messages come back, and the keys."""
+    return {
+        "visibility_timeout": visibility,
+        # How often a worker looks for messages that outlived the visibility
+        # timeout (kombu's default is about every 100 s: 10 s × every 10th
+        # poll), so a killed worker's task is back soon after the timeout.
+        "unacked_restore_interval": max(1, min(10, visibility // 4)),
+        "unacked_restore_throttle": 1,
+        # The lock a worker holds while it looks for such messages (milliseconds
+        # of work) outlives a worker killed while holding it by this long, not
+        # kombu's 5 minutes: until it expires no worker restores anything.
+        "unacked_mutex_expire": max(5, min(30, visibility // 2)),
+        # Stacks sharing one Redis but not one database keep apart.
+        "global_keyprefix": settings.key_prefix,
+        # Read by kombu only with a sentinel:// URL: the master to ask the Sentinels for.
+        **({"master_name": m} if (m := settings.redis_sentinel_master) else {}),
+    }
 
 
 # Worth retrying: the database or the broker is away for a while. Anything else
