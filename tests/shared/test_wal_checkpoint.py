@@ -152,3 +152,11 @@ def test_an_sqlite_without_the_race_checkpoints_unguarded(tmp_path: Path) -> Non
         assert WalCheckpointer(engine, guarded=False).checkpoint() is not None
         holder.rollback()
     engine.dispose()
+
+
+def test_the_checkpoints_brief_busy_timeout_is_its_turn_wait() -> None:
+    """The two are written apart (no SQL is formatted): they must say the same."""
+    from shared import wal_checkpoint
+
+    brief = wal_checkpoint._BRIEF_BUSY_PRAGMA
+    assert brief.endswith(f"={round(wal_checkpoint.TURN_WAIT * 1000)}")
