@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
+from .relative_days import relative_day
 
 # Longer than this, a line is prose however it starts.
 MAX_CHROME_LINE = 160
@@ -149,11 +151,18 @@ def is_chrome_line(line: str) -> bool:
     return False
 
 
-def heads_story(line: str, below: Sequence[str]) -> bool:
+def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> bool:
     """Whether ``line``, a prompt that names the outlet only by its name
     ("Follow Kun.uz on Telegram") or a credit's shape right over a lead, is
     rather a headline over the prose in the rows ``below`` it, as the story
-    cutter would take it: a prompt to "us", "our …" or to a handle is none."""
+    cutter would take it: a prompt to "us", "our …" or to a handle is none.
+    A caption's label over what it shows ("Видео: пожар на рынке «Дордой»"),
+    ``set_apart`` above and with a date line right under it, is a headline
+    too: that date is its story's, and a caption has none."""
+    if set_apart and below and _dated(below[0].strip()):
+        caption = _CAPTION.match(line)
+        if caption is not None and not caption["by"] and len(caption["rest"].split()) > 1:
+            return True
     if below and below[0].strip() and line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line):
         # A credit's shape over a lead with no blank line between: a headline
         # ("Фото Анастасии Бенгард" is a credit, set apart from the text).
@@ -182,6 +191,11 @@ def is_credit_paragraph(text: str) -> bool:
     return caption is not None and (
         bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
     )
+
+
+def _dated(line: str) -> bool:
+    """Whether ``line`` is a date line: "15 декабря 2025, 09:30", "Вчера, 22:40"."""
+    return bool(line) and (read_date_line(line) is not None or relative_day(line) is not None)
 
 
 def _names_a_source(rest: str) -> bool:

@@ -186,6 +186,22 @@ def sentence_shaped(line: str) -> bool:
     return not ends_sentence(line) or line.rstrip("\"'”’»")[-1:] in "?!"
 
 
+def labelled(line: str) -> bool:
+    """Whether ``line`` is a headline after a label of a speaker tag's shape
+    ("LIVE: floods hit villages", "VIDEO: …"): asked only of a line with a
+    date line under it, which an interview's turn never has."""
+    if not has_speaker_tag(line):
+        return False
+    rest = line.split(":", 1)[1].strip()
+    return bool(rest) and sentence_shaped(rest[0].upper() + rest[1:])
+
+
+def prose_over(text: str, dated: bool) -> bool:
+    """Whether ``text`` is running text; ``dated``: a date line is under it, which
+    makes a labelled line ("LIVE: floods hit…") a headline, not a speaker's turn."""
+    return looks_like_prose(text) and not (dated and labelled(text))
+
+
 # A digest's number before its item's headline: "3) …", "4. …".
 _ITEM_NUMBER = re.compile(r"(\d{1,2})[.)]\s+[^\W\d_]")
 
@@ -281,7 +297,9 @@ class StoryCutter:
             return True
         texts = self._texts
         text = texts[i]
-        if not (after_break or i == 0) or not sentence_shaped(text):
+        if not (after_break or i == 0):
+            return False
+        if not sentence_shaped(text) and not (dated and labelled(text)):
             return False
         if self._open and self._body_lines == 0:
             return False  # a story has a body before the next one starts
@@ -298,8 +316,8 @@ class StoryCutter:
             and _stamp(texts[i + 1], lenient=self._lenient)
         )
         following = self._paragraph(i + 1 + skip + stamped) if i + 1 + skip < len(texts) else None
-        if following is None or has_speaker_tag(following):
-            return False
+        if following is None or (has_speaker_tag(following) and not (skip or dated)):
+            return False  # an interview's turns under a line with no date or byline
         if skip or dated or stamped or opens_with_dateline(following):
             # Its byline, its date line or its dateline under it: a headline
             # over prose (over anything, with a byline: a story may open with

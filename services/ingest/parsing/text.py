@@ -18,7 +18,7 @@ from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
-from .stories import StoryCutter
+from .stories import StoryCutter, prose_over
 from .text_dates import head_date, relative_day_line
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 from .wrapped_lines import wrapped
@@ -96,7 +96,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
             after_break = True
             continue
-        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4]):
+        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], after_break):
             notes.add(CHROME_LINES, line)
             after_break = True
             continue
@@ -205,8 +205,9 @@ def _is_meta(line: _Line) -> bool:
     return line.authors is not None or line.dateline
 
 
-def _title_case_flags(lines: list[_Line]) -> list[bool]:
-    """Title Case headlines: what the page's own style says, checked against neighbours."""
+def _title_case_flags(lines: list[_Line], under: set[int]) -> list[bool]:
+    """Title Case headlines: what the page's own style says, checked against
+    neighbours; ``under``: the lines a date line stands right above."""
     shaped = [looks_like_headline(line.text) and not _is_meta(line) for line in lines]
     flags = []
     for i, line in enumerate(lines):
@@ -219,7 +220,7 @@ def _title_case_flags(lines: list[_Line]) -> list[bool]:
             # A headline introduces prose; a headline-shaped line followed by
             # another, or by a menu or "Log In", is page chrome or a kicker.
             and j < len(lines)
-            and (j > i + 1 or (not shaped[j] and looks_like_prose(lines[j].text)))
+            and (j > i + 1 or (not shaped[j] and prose_over(lines[j].text, j + 1 in under)))
             # A line continuing an unfinished sentence is prose wrapped at a
             # fixed width, however capitalised it happens to be.
             and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
@@ -251,9 +252,9 @@ def _cut(
     lines in no story with their kinds."""
     texts = [line.text for line in lines]
     continues = wrapped(texts, [x.after_break for x in lines], [_is_meta(x) for x in lines])
-    cutter = StoryCutter(texts, _title_case_flags(lines), continues, lenient=lenient)
     # A date line right under a line: that line's story's meta, as a byline is.
     under = {entry.at for entry in dated}
+    cutter = StoryCutter(texts, _title_case_flags(lines, under), continues, lenient=lenient)
     zone = _zone(dated)  # the page's, for a live page's times
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
