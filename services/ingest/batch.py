@@ -29,6 +29,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
 
 from services.ingest.failures import MAX_ATTEMPTS, MAX_RETRIES, gave_up, record_failure
+from services.ingest.lookup import find_submission
 from services.ingest.processing import (
     Outcome,
     Prepared,
@@ -239,10 +240,11 @@ class _BatchRun:
                     outcome = ready and store(self.session, ready, attempt_at=utcnow())
                 else:
                     # Held here, the row gave_up loads is the one the run finds in the
-                    # session (which holds rows weakly): read once, not twice.
-                    row = self.session.get(Submission, sid)
+                    # session (which holds rows weakly): read once, not twice. Looked
+                    # for again a few times if a read lags the row's commit.
+                    row = find_submission(self.session, sid)
                     outcome = None
-                    if not gave_up(self.session, sid):
+                    if row is not None and not gave_up(self.session, sid):
                         outcome = process_submission(
                             self.session, sid, self.bounds, waiting_only=waiting_only
                         )

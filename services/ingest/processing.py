@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from services.ingest.identity import content_digest, identity_key
+from services.ingest.lookup import find_submission
 from services.ingest.page_values import (
     check_bounds,
     observed_at_of,
@@ -92,9 +93,8 @@ def prepare(
     """Count the attempt and parse: no write but that count, so a batch can parse
     its pages before it takes the database's write lock. ``counted``: the caller
     records the attempt with the outcome instead (``store``'s ``attempt_at``)."""
-    sub = session.get(Submission, submission_id)
+    sub = find_submission(session, submission_id)
     if sub is None:
-        log.warning("submission %s does not exist; nothing to do", submission_id)
         return None
     if waiting_only and sub.status in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
         return None

@@ -3,7 +3,9 @@ outcomes for hostile pages, and reruns that change nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -224,7 +226,9 @@ def _queued(session: Session, body: bytes, media_type: str = "text/plain") -> st
 
     sid = uuid.uuid4().hex
     sha = hashlib.sha256(body).hexdigest()
-    session.add(Submission(id=sid, body=body, body_sha256=sha, media_type=media_type, source="timesca"))
+    session.add(
+        Submission(id=sid, body=body, body_sha256=sha, media_type=media_type, source="timesca")
+    )
     session.commit()
     return sid
 
@@ -332,3 +336,52 @@ def test_a_text_page_without_a_date_counts_today_and_yesterday_from_its_receipt(
         received.date() - timedelta(days=1),
     ]
     assert stored[1].published_at.strftime("%H:%M") == "18:40"
+
+
+def test_a_row_a_read_did_not_see_yet_is_looked_for_again(
+    session: Session, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task of a row whose commit a read lagged finds it on a later look, instead
+    of leaving the page queued for ever."""
+    from services.ingest import lookup
+
+    body = SAMPLE.read_bytes()
+    sid = uuid.uuid4().hex
+    engine = make_engine(db_url)
+    waits: list[float] = []
+
+    def commit_meanwhile(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:  # the row commits during the second wait
+            with make_session_factory(engine)() as other:
+                other.add(
+                    Submission(
+                        id=sid,
+                        body=body,
+                        body_sha256=hashlib.sha256(body).hexdigest(),
+                        media_type="text/plain",
+                        source="timesca",
+                        status="queued",
+                    )
+                )
+                other.commit()
+
+    monkeypatch.setattr(lookup.time, "sleep", commit_meanwhile)
+    outcome = process_submission(session, sid)
+    engine.dispose()
+    assert waits == list(lookup.MISSING_ROW_WAITS[:2])
+    assert outcome is not None and (outcome.status, outcome.new) == ("done", 6)
+
+
+def test_a_row_that_never_shows_is_given_up_with_a_clear_line(
+    session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from services.ingest import lookup
+
+    waits: list[float] = []
+    monkeypatch.setattr(lookup.time, "sleep", waits.append)
+    with caplog.at_level("INFO", logger=lookup.log.name):
+        assert process_submission(session, "f" * 32) is None
+    assert waits == list(lookup.MISSING_ROW_WAITS)
+    last = caplog.records[-1]
+    assert last.levelname == "ERROR" and "no such row after 5 looks" in last.getMessage()
