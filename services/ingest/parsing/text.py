@@ -8,40 +8,28 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from .articles import Draft, build_articles
-from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line
 from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
 from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .draft_dates import date_draft, on_day
-from .headlines import ends_sentence, looks_like_headline, looks_like_prose
+from .headlines import looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
-from .stories import StoryCutter, prose_over
+from .stories import StoryCutter, shares_subject
 from .text_dates import head_date, relative_day_line
+from .text_lines import (
+    Line,
+    carries_on,
+    is_meta,
+    named_over,
+    signs,
+    text_line,
+    title_case_flags,
+)
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 from .wrapped_lines import wrapped
-
-
-class _Line(NamedTuple):
-    text: str
-    # True when a blank, ticker or date line (or the page start) came before it.
-    after_break: bool
-    # The authors when the line is a byline, else None.
-    authors: tuple[str, ...] | None = None
-    dateline: bool = False
-    # True when a blank line is right above it.
-    blank: bool = False
-
-
-def _line(text: str, after_break: bool, blank: bool = False) -> _Line:
-    authors = byline_authors(text)
-    if authors is not None and names_a_time(authors[0]):
-        # "By Monday": when, not who. It stays in the story's text, and tells
-        # where a story starts as a dateline does.
-        return _Line(text, after_break, None, True, blank)
-    return _Line(text, after_break, authors, is_dateline(text), blank)
 
 
 def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
@@ -52,7 +40,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     # The day of the page's first date line (or a dateline above the first prose).
     day: date | None = None
     relative: date | None = None  # else its first "Сегодня"'s, for lone times
-    lines: list[_Line] = []
+    lines: list[Line] = []
     tickers = TickerLines()
     notes = Notes()
     after_break = True
@@ -105,7 +93,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
             notes.add("ticker lines not understood", line)
             after_break = True
             continue
-        lines.append(_line(line, after_break, n > 0 and not rows[n - 1].strip()))
+        lines.append(text_line(line, after_break, n > 0 and not rows[n - 1].strip()))
         head = head and not looks_like_prose(line)
         after_break = False
     articles, first = _articles(lines, notes, dated, day or relative)
@@ -190,46 +178,19 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
 
     Blocks before the first headline are counted in ``notes`` as left out.
     """
-    lines: list[_Line] = []
+    lines: list[Line] = []
     dated: list[_Dated] = []
     for block in blocks:
         when = read_date_line(block)
         if when is not None:
             dated.append(_Dated(len(lines), when, block))
         elif not is_ticker_line(block):  # not a date line, seen just above
-            lines.append(_line(block, True))
+            lines.append(text_line(block, True))
     return _articles(lines, notes, dated)[0]
 
 
-def _is_meta(line: _Line) -> bool:
-    return line.authors is not None or line.dateline
-
-
-def _title_case_flags(lines: list[_Line], under: set[int]) -> list[bool]:
-    """Title Case headlines: what the page's own style says, checked against
-    neighbours; ``under``: the lines a date line stands right above."""
-    shaped = [looks_like_headline(line.text) and not _is_meta(line) for line in lines]
-    flags = []
-    for i, line in enumerate(lines):
-        # What follows the headline, past its byline and dateline.
-        j = i + 1
-        while j < len(lines) and _is_meta(lines[j]):
-            j += 1
-        flags.append(
-            shaped[i]
-            # A headline introduces prose; a headline-shaped line followed by
-            # another, or by a menu or "Log In", is page chrome or a kicker.
-            and j < len(lines)
-            and (j > i + 1 or (not shaped[j] and prose_over(lines[j].text, j + 1 in under)))
-            # A line continuing an unfinished sentence is prose wrapped at a
-            # fixed width, however capitalised it happens to be.
-            and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
-        )
-    return flags
-
-
 def _articles(
-    lines: list[_Line], notes: Notes, dated: Sequence[_Dated] = (), day: date | None = None
+    lines: list[Line], notes: Notes, dated: Sequence[_Dated] = (), day: date | None = None
 ) -> tuple[tuple[ParsedArticle, ...], int]:
     """The articles, and the place of the first headline's line (``len(lines)``
     when there is none); ``dated``: the page's date lines, ``day``: the first's."""
@@ -238,6 +199,12 @@ def _articles(
         # No headline by the page's own shapes: one line of a shape not known
         # (a stamp, a credit) under each headline must not lose the page.
         drafts, first, left_out = _cut(lines, dated, day, lenient=True)
+    if len(drafts) == 1 and named_over(lines, first, {entry.at for entry in dated}):
+        # One story under the date line: the line above it, left out as the
+        # page's name, is that story's headline when it is on its subject.
+        alone = _cut(lines, dated, day, lenient=False, head=first - 1)
+        if len(alone[0]) == 1 and shares_subject(lines[first - 1].text, alone[0][0].paragraphs):
+            drafts, first, left_out = alone
     for kind, text in left_out:
         notes.add(kind, text)
     if lines and not drafts:
@@ -246,15 +213,15 @@ def _articles(
 
 
 def _cut(
-    lines: list[_Line], dated: Sequence[_Dated], day: date | None, *, lenient: bool
+    lines: list[Line], dated: Sequence[_Dated], day: date | None, *, lenient: bool, head: int = -1
 ) -> tuple[list[Draft], int, list[tuple[str, str]]]:
     """The page's stories, the place of the first headline's line, and the
-    lines in no story with their kinds."""
+    lines in no story with their kinds; ``head``: a line taken as a headline."""
     texts = [line.text for line in lines]
-    continues = wrapped(texts, [x.after_break for x in lines], [_is_meta(x) for x in lines])
+    continues = wrapped(texts, [x.after_break for x in lines], [is_meta(x) for x in lines])
     # A date line right under a line: that line's story's meta, as a byline is.
     under = {entry.at for entry in dated}
-    cutter = StoryCutter(texts, _title_case_flags(lines, under), continues, lenient=lenient)
+    cutter = StoryCutter(texts, title_case_flags(lines, under), continues, lenient=lenient)
     zone = _zone(dated)  # the page's, for a live page's times
     # Each paragraph is kept as its lines and joined once at the end, so a
     # long hard-wrapped paragraph costs linear time, not quadratic.
@@ -291,7 +258,7 @@ def _cut(
             break
         line = lines[i]
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
-        if _headline(cutter, lines, i, under, first=not drafts):
+        if i == head or _headline(cutter, lines, i, under, first=not drafts):
             _finish(drafts, paragraphs, authors)
             if not drafts:
                 first = i
@@ -309,13 +276,13 @@ def _cut(
             stated = read_date_line(line.text, page_head=True)
             if stated is not None:
                 date_draft(drafts[-1], stated, day_only)
-        if line.authors is not None or (paragraphs and _signs(lines, i)):
+        if line.authors is not None or (paragraphs and signs(lines, i)):
             # Under the headline or at the story's end, as many outlets sign
             # (there a name alone too, set apart: "Айгерим Сейткали").
             authors.extend(line.authors or (line.text,))
         elif paragraphs and (
             continues[i - 1]
-            or (not line.after_break and _carries_on(line.text, paragraphs[-1][-1]))
+            or (not line.after_break and carries_on(line.text, paragraphs[-1][-1]))
         ):
             paragraphs[-1].append(line.text)
             cutter.add_text(line.text)
@@ -328,14 +295,14 @@ def _cut(
 
 
 def _headline(
-    cutter: StoryCutter, lines: list[_Line], i: int, under: set[int], *, first: bool
+    cutter: StoryCutter, lines: list[Line], i: int, under: set[int], *, first: bool
 ) -> bool:
     """Whether line ``i`` starts a story; ``first``: no story has started yet.
     A line over the page's date line with a headline under that ("Trend News
     Agency", "04.12.2026", then the first story) is the page's name."""
-    if i >= len(lines) or _is_meta(lines[i]):
+    if i >= len(lines) or is_meta(lines[i]):
         return False
-    meta = [_is_meta(x) for x in lines[i + 1 : i + 3]]
+    meta = [is_meta(x) for x in lines[i + 1 : i + 3]]
     if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
         return False
     # Asked of the next line only while the cutter is in no story. That line is
@@ -349,43 +316,20 @@ def _headline(
     )
 
 
-def _label(cutter: StoryCutter, lines: list[_Line], i: int, under: set[int]) -> bool:
+def _label(cutter: StoryCutter, lines: list[Line], i: int, under: set[int]) -> bool:
     """Whether line ``i`` is a section's label between stories ("SOCIETY",
     "Экономика"): short, set apart by a blank line above and below, over a
     headline, which is then no kicker's and starts its story."""
     line = lines[i]
     if not (line.after_break and i + 1 < len(lines) and lines[i + 1].blank):
         return False
-    if _is_meta(line) or not is_label(line.text):
+    if is_meta(line) or not is_label(line.text):
         return False
     cutter.set_apart(i)
     if _headline(cutter, lines, i + 1, under, first=False):
         return True
     cutter.set_apart(i, False)
     return False
-
-
-def _signs(lines: list[_Line], i: int) -> bool:
-    """Whether line ``i``, a name alone set apart by blank lines, signs the story.
-
-    Only at the story's end: a finished sentence above it, and under it the
-    page's end or the next story's headline over its text. A name standing
-    alone elsewhere is a list's item, an interview's speaker or a profile's
-    subject, never its author.
-    """
-    apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
-    if not (apart and i and ends_sentence(lines[i - 1].text) and signs_story(lines[i].text)):
-        return False
-    if i + 1 == len(lines):
-        return True
-    # A headline: no finished sentence, with running text under it.
-    after = lines[i + 1].text
-    return not ends_sentence(after) and i + 2 < len(lines) and looks_like_prose(lines[i + 2].text)
-
-
-def _carries_on(text: str, above: str) -> bool:
-    """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
-    return text[0].islower() and not ends_sentence(above)
 
 
 def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from services.ingest.parsing import parse_page
 from services.ingest.parsing.bylines import byline_authors, is_dateline
 from services.ingest.parsing.chrome_lines import is_chrome_line
@@ -93,3 +95,47 @@ def test_a_headlines_lead_right_under_its_date_line_stays_its_text() -> None:
     (article,) = page.articles
     assert article.title == "Kazakhstan Raises Fuel Prices"
     assert len(article.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "published", "standfirst"),
+    [
+        (
+            "single-story-standfirst.txt",
+            "Kyrgyzstan raises electricity tariffs for households",
+            datetime(2026, 12, 4, tzinfo=UTC),
+            "Tariffs will rise by a fifth from January",
+        ),
+        (
+            "single-story-standfirst-ru.txt",
+            "Токаев подписал новый Налоговый кодекс",
+            datetime(2026, 12, 4, 15, 20, tzinfo=UTC),
+            "Документ вступит в силу с 1 января",
+        ),
+    ],
+)
+def test_one_storys_headline_over_its_date_line_is_no_page_name(
+    page_fixture, name: str, title: str, published: datetime, standfirst: str
+) -> None:
+    """A standfirst set apart under the date line is the story's first
+    paragraph: the line above the date, on the story's subject, its headline."""
+    page = page_fixture(name)
+    (article,) = page.articles
+    assert (article.title, article.published, len(article.paragraphs)) == (title, published, 4)
+    assert article.paragraphs[0] == standfirst
+    assert page.page_date == date(2026, 12, 4)
+    assert page.diagnostics.left_out == ()
+
+
+def test_a_masthead_over_one_story_is_still_the_pages_name() -> None:
+    page = _parse(
+        "Kazakhstan Today\n"
+        "4 December 2026\n\n"
+        "Kazakhstan to open border crossings with China\n"
+        "ASTANA – Kazakhstan will open two checkpoints on its border with China next year, "
+        "the Ministry of Finance said on Thursday.\n\n"
+        "The crossings are expected to handle 3,000 trucks a day.\n"
+    )
+    (article,) = page.articles
+    assert article.title == "Kazakhstan to open border crossings with China"
+    assert [k.sample for k in page.diagnostics.left_out] == ["Kazakhstan Today"]

@@ -1,0 +1,97 @@
+"""The lines of a plain-text page as the story cutter reads them, and what
+each line's neighbours say of it: a Title Case headline, a signature at a
+story's end, hard-wrapped prose carried on."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .bylines import byline_authors, is_dateline, names_a_time, signs_story
+from .headlines import ends_sentence, looks_like_headline, looks_like_prose
+from .stories import prose_over
+
+
+class Line(NamedTuple):
+    """A line of a story's text, or of the page around its stories."""
+
+    text: str
+    # True when a blank, ticker or date line (or the page start) came before it.
+    after_break: bool
+    # The authors when the line is a byline, else None.
+    authors: tuple[str, ...] | None = None
+    dateline: bool = False
+    # True when a blank line is right above it.
+    blank: bool = False
+
+
+def text_line(text: str, after_break: bool, blank: bool = False) -> Line:
+    """The line ``text`` with its byline's authors or its dateline read."""
+    authors = byline_authors(text)
+    if authors is not None and names_a_time(authors[0]):
+        # "By Monday": when, not who. It stays in the story's text, and tells
+        # where a story starts as a dateline does.
+        return Line(text, after_break, None, True, blank)
+    return Line(text, after_break, authors, is_dateline(text), blank)
+
+
+def is_meta(line: Line) -> bool:
+    return line.authors is not None or line.dateline
+
+
+def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
+    """Title Case headlines: what the page's own style says, checked against
+    neighbours; ``under``: the lines a date line stands right above."""
+    shaped = [looks_like_headline(line.text) and not is_meta(line) for line in lines]
+    flags = []
+    for i, line in enumerate(lines):
+        # What follows the headline, past its byline and dateline.
+        j = i + 1
+        while j < len(lines) and is_meta(lines[j]):
+            j += 1
+        flags.append(
+            shaped[i]
+            # A headline introduces prose; a headline-shaped line followed by
+            # another, or by a menu or "Log In", is page chrome or a kicker.
+            and j < len(lines)
+            and (j > i + 1 or (not shaped[j] and prose_over(lines[j].text, j + 1 in under)))
+            # A line continuing an unfinished sentence is prose wrapped at a
+            # fixed width, however capitalised it happens to be.
+            and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
+        )
+    return flags
+
+
+def named_over(lines: list[Line], first: int, under: set[int]) -> bool:
+    """Whether the line above the page's first headline (line ``first``), over
+    the date line between them, was left out as the page's name for that
+    headline's blank line above alone, with no stamp or byline of its own."""
+    return (
+        0 < first < len(lines)
+        and first in under
+        and lines[first].blank
+        and first + 1 not in under
+        and not any(is_meta(x) for x in lines[first - 1 : first + 3])
+    )
+
+
+def signs(lines: list[Line], i: int) -> bool:
+    """Whether line ``i``, a name alone set apart by blank lines, signs the story.
+
+    Only at the story's end: a finished sentence above it, and under it the
+    page's end or the next story's headline over its text. A name standing
+    alone elsewhere is a list's item, an interview's speaker or a profile's
+    subject, never its author.
+    """
+    apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
+    if not (apart and i and ends_sentence(lines[i - 1].text) and signs_story(lines[i].text)):
+        return False
+    if i + 1 == len(lines):
+        return True
+    # A headline: no finished sentence, with running text under it.
+    after = lines[i + 1].text
+    return not ends_sentence(after) and i + 2 < len(lines) and looks_like_prose(lines[i + 2].text)
+
+
+def carries_on(text: str, above: str) -> bool:
+    """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
+    return text[0].islower() and not ends_sentence(above)
