@@ -196,6 +196,21 @@ def labelled(line: str) -> bool:
     return bool(rest) and sentence_shaped(rest[0].upper() + rest[1:])
 
 
+def _item_shape(line: str) -> str | None:
+    """What a list's item looks like: its mark ("- ", "• "), or a name alone
+    ("Жанна Ахметова"); None for a line no list's item is shaped as."""
+    if _LIST_ITEM.match(line):
+        return line[0]
+    return "name" if reads_as_signature(line) else None
+
+
+def same_list(above: str, line: str) -> bool:
+    """Whether ``line`` is the next item of the list ``above`` is an item of:
+    its last item, over a sentence, is still the list's, not a headline."""
+    shape = _item_shape(line)
+    return shape is not None and shape == _item_shape(above) and not ends_sentence(line)
+
+
 def prose_over(text: str, dated: bool) -> bool:
     """Whether ``text`` is running text; ``dated``: a date line is under it, which
     makes a labelled line ("LIVE: floods hit…") a headline, not a speaker's turn."""
@@ -341,6 +356,8 @@ class StoryCutter:
         if _ATTRIBUTION.search(text):
             return False  # "…, officials said": a paragraph without its full stop
         above = i - 1 - (i - 1 in self._apart)  # past a section's label left out
+        if self._open and above >= 0 and same_list(texts[above], text):
+            return False
         if (
             (self._open or not after_break)
             and above >= 0

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
-from .stories import prose_over
+from .stories import prose_over, same_list
 
 
 class Line(NamedTuple):
@@ -57,6 +57,8 @@ def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
             # A line continuing an unfinished sentence is prose wrapped at a
             # fixed width, however capitalised it happens to be.
             and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
+            # The last of a list's items over a sentence is the list's.
+            and not (i and same_list(lines[i - 1].text, line.text))
         )
     return flags
 

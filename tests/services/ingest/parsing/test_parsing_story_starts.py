@@ -3,7 +3,7 @@ or a line of an unknown shape under it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -112,3 +112,18 @@ def test_a_page_is_not_lost_for_one_line_of_an_unknown_shape() -> None:
     assert article.title == "Kyrgyzstan opens new airport terminal"
     assert article.paragraphs[-1].startswith("The new terminal")
     assert not page.diagnostics.warnings
+
+
+def test_a_lists_last_item_over_a_sentence_stays_in_the_list(page_fixture) -> None:
+    """Names set apart one by one, and items marked "- ": the last one, right
+    over the story's next sentence, is the list's, not a new story's headline."""
+    page = page_fixture("lists-in-stories-ru.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("ЦИК зарегистрировал пятерых кандидатов в акимы Алматы", 9),
+        ("В Алматы закроют на ремонт три станции метро", 7),
+    ]
+    candidates, metro = page.articles
+    assert candidates.paragraphs[-3:-1] == ("Жанна Ахметова", "Выборы пройдут 20 января.")
+    assert candidates.authors == ()
+    assert metro.paragraphs[2:5] == ("- Райымбек батыра", "- Площадь Республики", "- Жибек Жолы")
+    assert page.page_date == date(2026, 12, 4)
