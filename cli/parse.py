@@ -16,6 +16,8 @@ from services.ingest.charsets import declared_charset, to_utf8
 from services.ingest.parsing import ParsedPage, ParseError, parse_page
 from services.ingest.parsing.jsondoc import SchemaError
 from shared.problems import Problem
+from shared.settings import load_settings
+from shared.zones import time_zone
 
 # The ingest API's default ceiling: a file larger than this would be refused there too.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -79,7 +81,12 @@ def page_lines(doc: dict[str, Any]) -> list[str]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--media-type", help="Media type of every file (default: from the extension).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document per file.")
-def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool) -> None:
+@click.option(
+    "--tz",
+    metavar="ZONE",
+    help="IANA zone of the times a page prints without one (default: SILKFEED_PAGE_TIMEZONE).",
+)
+def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool, tz: str | None) -> None:
     """Show what silkfeed would make of pages: date, quotes, articles, what was left out.
 
     Nothing is stored and nothing is sent: for checking pages before posting them.
@@ -88,7 +95,12 @@ def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool) -> Non
     Examples:
       silkfeed parse page.html
       silkfeed parse --media-type text/plain page.dat --json | jq '.articles[].title'
+      silkfeed parse --tz Asia/Almaty live.txt
     """
+    try:
+        zone = time_zone(tz) if tz else load_settings().page_zone
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--tz") from None
     failed = 0
     for path in files:
         kind = media_type_of(path, media_type)
@@ -98,7 +110,7 @@ def parse(files: tuple[Path, ...], media_type: str | None, as_json: bool) -> Non
             media = kind.split(";", 1)[0].strip().lower()
             body = to_utf8(path.read_bytes(), media, declared_charset(kind, media))
             # Read as if posted now: a page's "Today" is today.
-            page = parse_page(body, media, datetime.now(UTC))
+            page = parse_page(body, media, datetime.now(UTC), zone)
         except SchemaError as exc:
             failed += 1
             problems = "; ".join(f"{e['field'] or '/'}: {e['message']}" for e in exc.errors)

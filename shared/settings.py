@@ -9,12 +9,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import sys
+from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.zones import time_zone
 
 
 class Settings(BaseSettings):
@@ -254,6 +257,13 @@ class Settings(BaseSettings):
             "container healthcheck (the image sets it); unset, no file."
         ),
     )
+    page_timezone: str = Field(
+        "UTC",
+        description=(
+            "IANA zone (e.g. Asia/Almaty) the times a posted page prints without a zone are "
+            "in, and the day its \"Today\" is counted in; a zone the page names wins."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level."
     )
@@ -311,6 +321,12 @@ class Settings(BaseSettings):
             raise ValueError("WEBSUB_LEASE_DEFAULT must lie between WEBSUB_LEASE_MIN and this")
         return value
 
+    @field_validator("page_timezone")
+    @classmethod
+    def _page_timezone(cls, value: str) -> str:
+        time_zone(value)
+        return value
+
     @field_validator("public_url", "ingest_public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
@@ -343,6 +359,11 @@ class Settings(BaseSettings):
         wildcard = self.bind_host in ("0.0.0.0", "::", "")  # noqa: S104 - compared, not bound
         host = "127.0.0.1" if wildcard else self.bind_host
         return self.ingest_public_url or f"http://{host}:{self.ingest_port}"
+
+    @property
+    def page_zone(self) -> tzinfo:
+        """``page_timezone``'s zone."""
+        return time_zone(self.page_timezone)
 
     @property
     def key_prefix(self) -> str:

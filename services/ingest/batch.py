@@ -165,6 +165,7 @@ class _BatchRun:
         self.backlog, self.holder = backlog, holder
         self.order, self.batched = order, batched
         self.bounds = Bounds.from_settings(task.resources.settings)
+        self.zone = task.resources.settings.page_zone
         self.follow = FollowUps()
         self.finished: set[str] = set()
         self.failure: BaseException | None = None
@@ -198,7 +199,7 @@ class _BatchRun:
         for sid in ids:
             with _logging_as(sid):
                 try:
-                    ready = prepare(self.session, sid, self.bounds, counted=True)
+                    ready = prepare(self.session, sid, self.bounds, counted=True, zone=self.zone)
                 except SoftTimeLimitExceeded as exc:
                     self.stopped(sid, exc)
                 except Exception as exc:
@@ -236,7 +237,7 @@ class _BatchRun:
         with _logging_as(sid):
             try:
                 if batched:
-                    ready = prepare(self.session, sid, self.bounds, counted=True)
+                    ready = prepare(self.session, sid, self.bounds, counted=True, zone=self.zone)
                     outcome = ready and store(self.session, ready, attempt_at=utcnow())
                 else:
                     # Held here, the row gave_up loads is the one the run finds in the
@@ -246,7 +247,11 @@ class _BatchRun:
                     outcome = None
                     if row is not None and not gave_up(self.session, sid):
                         outcome = process_submission(
-                            self.session, sid, self.bounds, waiting_only=waiting_only
+                            self.session,
+                            sid,
+                            self.bounds,
+                            waiting_only=waiting_only,
+                            zone=self.zone,
                         )
                     del row
             except SoftTimeLimitExceeded as exc:

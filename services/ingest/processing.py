@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -71,14 +71,16 @@ def process_submission(
     bounds: Bounds | None = None,
     *,
     waiting_only: bool = False,
+    zone: tzinfo | None = None,
 ) -> Outcome | None:
     """Parse and store one submission; commits. None when the id is unknown, or
     with ``waiting_only`` when it is done or failed already.
 
     A page with a value out of ``bounds`` (a rate's digits, a date far from
     when it was received) fails with the reason, and nothing of it is stored.
+    ``zone``: the zone its times that name none are in (``PAGE_TIMEZONE``).
     """
-    prepared = prepare(session, submission_id, bounds, waiting_only=waiting_only)
+    prepared = prepare(session, submission_id, bounds, waiting_only=waiting_only, zone=zone)
     return None if prepared is None else store(session, prepared)
 
 
@@ -89,10 +91,12 @@ def prepare(
     *,
     waiting_only: bool = False,
     counted: bool = False,
+    zone: tzinfo | None = None,
 ) -> Prepared | None:
     """Count the attempt and parse: no write but that count, so a batch can parse
     its pages before it takes the database's write lock. ``counted``: the caller
-    records the attempt with the outcome instead (``store``'s ``attempt_at``)."""
+    records the attempt with the outcome instead (``store``'s ``attempt_at``);
+    ``zone``: the zone the page's times that name none are in."""
     sub = find_submission(session, submission_id)
     if sub is None:
         return None
@@ -104,7 +108,7 @@ def prepare(
         # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
         session.commit()
     try:
-        page = parse_page(sub.body, sub.media_type, sub.received_at)
+        page = parse_page(sub.body, sub.media_type, sub.received_at, zone)
         if not is_json_media_type(sub.media_type):
             page = settle_times(page, sub.received_at, bounds)
         check_bounds(page, bounds or Bounds(), sub.received_at)

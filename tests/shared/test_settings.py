@@ -49,6 +49,7 @@ def test_an_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
         ("SILKFEED_PUBLIC_URL", "feeds.example.org", "absolute"),
         ("SILKFEED_LOG_LEVEL", "LOUD", "SILKFEED_LOG_LEVEL"),
         ("SILKFEED_INGEST_TOKENS", "short", "at least 16 characters"),
+        ("SILKFEED_PAGE_TIMEZONE", "Asia/Nowhere", "IANA time zone"),
     ],
 )
 def test_a_wrong_value_stops_with_a_message_naming_the_variable(
@@ -98,3 +99,13 @@ def test_config_prints_effective_settings_with_secrets_masked() -> None:
     )
     assert "very-secret-token" not in out.stdout and "hunter2" not in out.stdout
     assert "SILKFEED_FEED_PORT" in out.stdout and "8000" in out.stdout
+
+
+def test_the_page_timezone_is_an_iana_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SILKFEED_PAGE_TIMEZONE", raising=False)
+    assert Settings().page_timezone == "UTC"
+    monkeypatch.setenv("SILKFEED_PAGE_TIMEZONE", "Asia/Almaty")
+    assert str(Settings().page_zone) == "Asia/Almaty"
+    for wrong in ("Asia/Nowhere", "../etc/passwd", ""):
+        with pytest.raises(ValueError, match="IANA time zone"):
+            Settings(page_timezone=wrong)

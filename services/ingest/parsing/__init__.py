@@ -7,7 +7,7 @@ message meant for the submitter.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from .ceiling import collector_paused
 from .clean import clean_utf8_tags, decode_body
@@ -22,6 +22,7 @@ from .jsondoc import (
 from .language import with_detected_languages
 from .model import ParsedArticle, ParsedPage, ParseError, Quote
 from .text import parse_text
+from .zone_words import page_zone
 
 __all__ = [
     "ParseError",
@@ -39,16 +40,20 @@ __all__ = [
 MEDIA_TYPES = ("text/plain", "text/html", "application/json")
 
 
-def parse_page(body: bytes, media_type: str, received: datetime | None = None) -> ParsedPage:
+def parse_page(
+    body: bytes, media_type: str, received: datetime | None = None, zone: tzinfo | None = None
+) -> ParsedPage:
     """Parse a posted page of ``media_type`` (text/plain, text/html or application/json).
 
     ``received``: when the page was received, which a text page or an HTML
     front page's cards that state no date count "Today" and "Yesterday" from.
+    ``zone``: the zone the page's printed times that name none are in, and
+    the day "Today" is counted in (None: UTC); a zone the page names wins.
     Raises ``ParseError`` (``SchemaError`` for JSON that breaks the schema)
     when the page cannot be read; an empty page or one without articles is
     not an error.
     """
-    with collector_paused():
+    with collector_paused(), page_zone(zone):
         return with_detected_languages(_parse(body, media_type, received))
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
-from .zone_words import ZONE_WORDS, zone_in_words
+from .zone_words import ZONE_WORDS, unnamed_zone, zone_in_words
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -115,8 +115,8 @@ YEAR = re.compile(r"\d\d\d\d")
 
 class DateLine(NamedTuple):
     """What a date line states: its day; the instant, at its time of day in the
-    zone it names (a time without a zone is taken as UTC, as everywhere else;
-    midnight UTC without a time); whether it says when the story was updated
+    zone it names (a time without a zone in the page's, ``page_zone``: UTC
+    unless told; midnight UTC without a time); whether it says when the story was updated
     rather than published; whether it is a time alone ("14:35"), whose day is
     the page's; and whether it states a time of day at all."""
 
@@ -166,7 +166,7 @@ def _stated(match: re.Match[str]) -> DateLine | None:
     if isinstance(day, SlashedDate):  # both readings, for the receipt to choose
         at = SlashedTime(at, day, _instant(day.month_first, *clock))
     timed = match["hour"] is not None or match["fhour"] is not None
-    zone = clock[3] if clock[3] and zone_of(clock[3]) is not UTC else None
+    zone = clock[3] if clock[3] and _named_zone(clock[3]) is not None else None
     return DateLine(day, at, match["updated"] is not None, timed=timed, zone=zone)
 
 
@@ -202,7 +202,8 @@ def _instant(
         hour = hour % 12 + (12 if half == "p" else 0)
     if hour > 23 or minute > 59:
         hour = minute = 0
-    offset = zone_of(zone)
+    # A day without a time of day is that day's midnight UTC, whatever the zone.
+    offset = zone_of(zone) if hours is not None else UTC
     try:
         return datetime.combine(day, time(hour, minute), tzinfo=offset).astimezone(UTC)
     except OverflowError:  # the first or last day there is, in a zone past it
@@ -271,9 +272,14 @@ def stated_at(day: date, match: re.Match[str]) -> DateLine:
 
 def zone_of(name: str | None) -> tzinfo:
     """The zone a time's ``name`` stands for, abbreviated (``MSK``, ``ALMT``)
-    or written out (``по времени Астаны``, ``GMT+5``); UTC for none, or for
-    one not known. The one lookup every reading of a time's zone goes by."""
-    return _ZONES.get((name or "").upper()) or (name and zone_in_words(name)) or UTC
+    or written out (``по времени Астаны``, ``GMT+5``); for none, or for one
+    not known, the zone the page is read in (``page_zone``: UTC unless told).
+    The one lookup every reading of a time's zone goes by."""
+    return _named_zone(name) or unnamed_zone()
+
+
+def _named_zone(name: str | None) -> tzinfo | None:
+    return _ZONES.get((name or "").upper()) or (name and zone_in_words(name)) or None
 
 
 class SlashedDate(date):

@@ -1,10 +1,14 @@
 """Zones that pages write out after a time: "4:35 pm, Astana time",
-"16:35 по времени Астаны", "по астанинскому времени", "(GMT+5)"."""
+"16:35 по времени Астаны", "по астанинскому времени", "(GMT+5)"; and the
+zone a page is read in for the times it prints without one."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone, tzinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, timedelta, timezone, tzinfo
 
 # The shapes, for a pattern's zone group (matched case-insensitively).
 ZONE_WORDS = (
@@ -48,3 +52,25 @@ def zone_in_words(zone: str) -> tzinfo | None:
         (timezone(timedelta(hours=hours)) for stem, hours in _STEMS if place.startswith(stem)),
         None,
     )
+
+
+# The zone the times a page prints without one are in: the outlet's, which the
+# page never says ("Сегодня, 00:40" from Almaty). UTC unless the page is read
+# in another (``page_zone``); a zone the page writes out always wins.
+_PAGE_ZONE: ContextVar[tzinfo] = ContextVar("page_zone", default=UTC)
+
+
+@contextmanager
+def page_zone(zone: tzinfo | None) -> Iterator[None]:
+    """Read the times in a page that name no zone in ``zone`` (None: UTC),
+    and count "Today" from the day it was received there."""
+    token = _PAGE_ZONE.set(zone or UTC)
+    try:
+        yield
+    finally:
+        _PAGE_ZONE.reset(token)
+
+
+def unnamed_zone() -> tzinfo:
+    """The zone the page being read prints its times without a zone in."""
+    return _PAGE_ZONE.get()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -385,3 +386,27 @@ def test_a_row_that_never_shows_is_given_up_with_a_clear_line(
     assert waits == list(lookup.MISSING_ROW_WAITS)
     last = caplog.records[-1]
     assert last.levelname == "ERROR" and "no such row after 5 looks" in last.getMessage()
+
+
+def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
+    session: Session,
+) -> None:
+    """Received at 20:30 UTC, a UTC+5 outlet's "Сегодня, 00:40" is 00:40 on the
+    next day there: 19:40 UTC, not a time still ahead on the day before."""
+    body = "Лента\n\nВ Алматы выпал первый снег\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
+    sub = Submission(
+        id=uuid.uuid4().hex,
+        body=body,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        media_type="text/plain",
+        source="zones",
+        status="queued",
+        received_at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC),
+    )
+    session.add(sub)
+    session.commit()
+    outcome = process_submission(session, sub.id, zone=ZoneInfo("Asia/Almaty"))
+    assert outcome is not None and outcome.new == 1
+    (article,) = articles(session).values()
+    published = article.published_at.replace(tzinfo=article.published_at.tzinfo or UTC)
+    assert published == datetime(2026, 12, 4, 19, 40, tzinfo=UTC)
