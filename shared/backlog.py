@@ -37,8 +37,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
+from redis.exceptions import NoScriptError
 
 from shared.settings import Settings
 
@@ -195,10 +197,45 @@ class Backlog:
 
     def take(self, holder: str, limit: int) -> Taken:
         """Up to ``limit`` items for the task ``holder`` (a rerun gets its held ones first)."""
-        held, new, kick = self.client.register_script(_TAKE)(
+        answer = self.client.register_script(_TAKE)(
             keys=[self.list_key, self.kick_key, self._held_prefix + holder],
             args=[max(limit, 0), self._held_ttl, holder, KICK_TTL_MS],
         )
+        return self._taken(holder, answer)
+
+    def take_started(self, holder: str, limit: int) -> Callable[[], Taken]:
+        """``take``, its script sent now and its reply read by the function returned,
+        which must be called: the caller's own work (a database read) runs while
+        Redis runs the script and the reply comes back."""
+        script = self.client.register_script(_TAKE)
+        keys = [self.list_key, self.kick_key, self._held_prefix + holder]
+        args = [max(limit, 0), self._held_ttl, holder, KICK_TTL_MS]
+        pool = self.client.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except BaseException:
+            connection.disconnect()
+            pool.release(connection)
+            raise
+
+        def reply() -> Taken:
+            try:
+                answer = connection.read_response()
+            except NoScriptError:  # Redis lost its scripts (a restart): run it whole
+                pool.release(connection)
+                return self._taken(holder, script(keys=keys, args=args))
+            except BaseException:
+                connection.disconnect()  # the reply may be left unread on it
+                pool.release(connection)
+                raise
+            pool.release(connection)
+            return self._taken(holder, answer)
+
+        return reply
+
+    def _taken(self, holder: str, answer: list[Any]) -> Taken:
+        held, new, kick = answer
         if held or new or kick:
             self._holding_nothing.discard(holder)
         else:

@@ -124,7 +124,14 @@ def run_batch(task: DbTask, submission_id: str) -> None:
     settings = task.resources.settings
     backlog = task.backlog(contracts.BACKLOG_INGEST)
     holder = task.request.id or submission_id
-    taken = backlog.take(holder, settings.task_batch - 1)
+    reply = backlog.take_started(holder, settings.task_batch - 1)
+    try:
+        # The task's own row, read while Redis takes: every way the batch runs reads
+        # it, and the session (which holds rows weakly) keeps it for them as long
+        # as ``own`` lives. A row the read lags is looked for again when it runs.
+        own = task.session.get(Submission, submission_id)
+    finally:
+        taken = reply()
     batch = {submission_id: True} | dict.fromkeys(taken.held, True)
     for sid in taken.new:
         batch.setdefault(sid, False)
@@ -142,6 +149,7 @@ def run_batch(task: DbTask, submission_id: str) -> None:
     # The session holds loaded rows weakly: this keeps them for the batch's runs.
     batched = _load_batch(task, order) if fresh and len(order) > 1 else {}
     _BatchRun(task, backlog, holder, order, batched).run()
+    del own
 
 
 class _BatchRun:

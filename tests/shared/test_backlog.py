@@ -161,3 +161,20 @@ def test_an_offer_given_its_task_message_pushes_it_when_it_wins_the_kick(
     assert [m.decode() for m in backlog.client.lrange(queue, 0, -1)] == ["task-d", "task-a"]
     assert waiting(backlog) == ["b", "c"]
     backlog.client.delete(queue)
+
+
+def test_a_take_started_takes_as_take_does_while_its_caller_works(backlog: Backlog) -> None:
+    backlog.offer(["a", "b", "c"], "relay-1")
+    reply = backlog.take_started("task-1", 2)
+    assert backlog.client.ping()  # another command meanwhile, on another connection
+    taken = reply()
+    assert (taken.held, taken.new, taken.kick) == ([], ["b", "c"], None)
+    assert backlog.held("task-1") == ["b", "c"]
+    assert backlog.take_started("task-1", 2)().held == ["b", "c"]  # a rerun
+
+
+def test_a_take_started_loads_its_script_when_redis_lost_it(backlog: Backlog) -> None:
+    backlog.offer(["a", "b"], "relay-1")
+    backlog.client.script_flush()
+    assert backlog.take_started("task-1", 5)().new == ["b"]
+    assert backlog.take_started("task-2", 5)().new == []  # the connection is left clean
