@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
 from itertools import repeat
 
@@ -31,6 +32,14 @@ _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # searches together cost half of one pass of ``bytes.translate``.
 _FORBIDDEN_SINGLES = tuple(bytes([byte]) for byte in _FORBIDDEN_BYTES)
 _FORBIDDEN_CHARS = tuple(map(chr, _FORBIDDEN_BYTES))
+# A body is first looked through for them by C's strcspn, which stops at a
+# NUL of its own accord and, in glibc, tests 16 bytes at a time against a
+# set of at most 16 (one SSE4.2 instruction): the 28 others in two sets, two
+# passes costing two fifths of the 29 memchr searches.
+_FORBIDDEN_SETS = (
+    bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x12)]),
+    bytes(range(0x12, 0x20)),
+)
 _NONCHARACTERS_LEAD = b"\xef"
 _NONCHARACTER_FFFE = "\ufffe".encode()
 _NONCHARACTER_FFFF = "\uffff".encode()
@@ -112,9 +121,33 @@ def _checked(body: bytes) -> tuple[bytes, bytes | None]:
     # Every check works on the bytes with C-speed primitives, several times
     # cheaper than scanning the decoded text, and most bodies need no change.
     body = _as_bytes(body)
-    if not any(map(body.__contains__, _FORBIDDEN_SINGLES)):
+    if not _has_forbidden_bytes(body):
         return body, None
     return body, _allowed(body)
+
+
+def _c_strcspn() -> ctypes._CFuncPtr | None:
+    """The C library's strcspn, where the process has one to call."""
+    try:
+        strcspn = ctypes.CDLL(None).strcspn
+    except (OSError, AttributeError, TypeError):
+        return None
+    strcspn.argtypes = (ctypes.c_char_p, ctypes.c_char_p)
+    strcspn.restype = ctypes.c_size_t
+    return strcspn
+
+
+_STRCSPN = _c_strcspn()
+
+
+def _has_forbidden_bytes(body: bytes) -> bool:
+    """Whether ``body`` holds a byte of ``_FORBIDDEN_BYTES``."""
+    if _STRCSPN is None:
+        return any(map(body.__contains__, _FORBIDDEN_SINGLES))
+    # A bytes object's buffer ends in a NUL of its own, where strcspn stops
+    # when it meets no byte of the set (nor a NUL of the body's) first.
+    size = len(body)
+    return _STRCSPN(body, _FORBIDDEN_SETS[0]) != size or _STRCSPN(body, _FORBIDDEN_SETS[1]) != size
 
 
 def _as_bytes(body: bytes) -> bytes:
