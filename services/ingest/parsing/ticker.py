@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from shared.bounds import MAX_CHANGE_LENGTH
+
 from .model import Quote
 
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
@@ -25,13 +27,19 @@ _UNIT_RATE = rf"{_GROUPED}(?:[.,][0-9]+)?|{_NUMBER}"
 # set against it ("▲0.10", "+15,00"), or no move at all ("0").
 # Arrows may stand apart from the amount ("▲ 0,0300"), a sign may not.
 _ARROWS = "\u25b2\u25bc\u2191\u2193"  # ▲ ▼ ↑ ↓
-_SIGN = rf"[+\-\u2212{_ARROWS}]"
+# A minus may be typeset as U+2212 MINUS SIGN or an en dash ("(–0.2%)").
+_MINUS = "\\-\u2212\u2013"
+_SIGN = rf"[+{_MINUS}{_ARROWS}]"
 # A bare "0" (or "0.00") says the rate did not move; any other unsigned amount
-# could as well be a second rate.
-_CHANGE = rf"(?:{_SIGN}?\s?{_NUMBER}%|(?:[+\-\u2212]|[{_ARROWS}]\s?){_NUMBER}|0(?:[.,]0+)?)"
+# could as well be a second rate. A percent sign may stand after a space ("0,2 %").
+_CHANGE = (
+    rf"(?:{_SIGN}?\s?{_NUMBER}[ \u00a0\u202f]?%|(?:[+{_MINUS}]|[{_ARROWS}]\s?){_NUMBER}"
+    r"|0(?:[.,]0+)?)"
+)
 # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
-# appears where a CMS typesets the sign), "▼0.05", "↑0.0300", "(-0.3%)", or none.
-_CHANGE_ITEM = rf"(?:\s+(?P<change>{_CHANGE}|\({_CHANGE}\)))?"
+# appears where a CMS typesets the sign), "▼0.05", "↑0.0300", "(-0.3%)", the
+# amount and its percentage ("+1.20 (+0.23%)", "▲ 1,20 (0,23%)"), or none.
+_CHANGE_ITEM = rf"(?:\s+(?P<change>{_CHANGE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
 _ITEM = (
     # "USD/KGS 87.45", "USD/KGS = 87.45", "USD/KGS: 87.45", "USD/KGS — 87,45".
     r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*[=:]\s*|\s+[\u2013\u2014-]\s+|\s+)"
@@ -81,6 +89,9 @@ def _quote(match: re.Match[str]) -> Quote:
         base, quote, rate, change = match.group("ubase", "uquote", "urate", "uchange")
     else:
         base, quote, rate, change = match.group("base", "quote", "rate", "change")
+    if change and len(change) > MAX_CHANGE_LENGTH:
+        # An amount and its percentage past the stored width: the percentage.
+        change = change[change.rfind("(") :]
     return Quote(
         base=base,
         quote=quote,

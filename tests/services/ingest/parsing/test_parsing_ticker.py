@@ -25,6 +25,13 @@ from services.ingest.parsing.ticker import find_quotes, parse_ticker_line, uniqu
         ("USD/UZS 12 050,00 +0,1%", ("USD", "UZS", "12050.00", "+0,1%")),
         ("USD/UZS = 12\u00a0050.00 -0.2%", ("USD", "UZS", "12050.00", "-0.2%")),
         ("• USD/IRR = 1\u202f050\u202f000 0%", ("USD", "IRR", "1050000", "0%")),
+        # The amount and its percentage; a minus set as an en dash; "0,3 %".
+        ("USD/KZT 512.30 +1.20 (+0.23%)", ("USD", "KZT", "512.30", "+1.20 (+0.23%)")),
+        ("USD/KGS 87,4200 ▲ 0,0200 (0,02%)", ("USD", "KGS", "87.4200", "▲ 0,0200 (0,02%)")),
+        ("RUB/KGS 1,0850 (–0,37%)", ("RUB", "KGS", "1.0850", "(–0,37%)")),
+        ("CNY/KGS 12,0500 +0,3 %", ("CNY", "KGS", "12.0500", "+0,3 %")),
+        # Past the stored width of a change, the percentage alone.
+        ("USD/UZS 12 845,3700 ▲ 11,2000 (+10,2300%)", ("USD", "UZS", "12845.3700", "(+10,2300%)")),
     ],
 )
 def test_ticker_line_variants(line: str, expected: tuple[str, str, str, str]) -> None:
@@ -115,3 +122,19 @@ def test_rates_lines_without_an_equals_sign_are_the_page_quotes_not_story_text()
         Quote("USD", "KZT", Decimal("512.30"), "+0,2%"),
         Quote("RUB", "KZT", Decimal("5.61"), "0%"),
     )
+
+
+def test_a_page_of_amounts_with_their_percentages(page_fixture) -> None:
+    page = page_fixture("tickers-amount-and-percent.txt")
+    assert [(q.pair, str(q.rate), q.change) for q in page.quotes] == [
+        ("USD/KGS", "87.4200", "▲ 0,0200 (0,02%)"),
+        ("EUR/KGS", "101.8000", "▼ 0,1100 (0,11%)"),
+        ("RUB/KGS", "1.0850", "–0,0040 (–0,37%)"),
+        ("KZT/KGS", "0.1721", "0 (0%)"),
+        ("CNY/KGS", "12.0500", "+0,3 %"),
+        ("USD/KZT", "512.30", "+1.20 (+0.23%)"),
+        ("USD/UZS", "12845.37", "−4.18 (−0.03%)"),
+    ]
+    (article,) = page.articles
+    assert (article.title, len(article.paragraphs)) == ("Сом укрепился к доллару", 2)
+    assert page.diagnostics.warnings == ()
