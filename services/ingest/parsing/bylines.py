@@ -21,9 +21,13 @@ _BYLINE = re.compile(
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
     # An interview's credit: "Беседовала Зарина Ергешева".
     rf"|Беседовал[аи]?)(?:\s*:\s*|\s+)"
-    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,8}})\s*"
-    # "Reporting by …; Editing by …": editors are no authors.
-    r"(?:;\s*(?:Editing|Edited|Writing)\s+by\s+[^;]{1,80})?"
+    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,8}})"
+    # Where they reported from: "Reporting by … in Astana".
+    rf"(?:\s+in\s+{_NAME}(?:\s+and\s+{_NAME})?)?\s*"
+    # "Reporting by …; Writing by …; Editing by …": editors are no authors, and
+    # "Текст: …, фото: …" names the photographer, no author either.
+    r"(?:;\s*(?:Editing|Edited|Writing|Additional\s+reporting)\s+by\s+[^;]{1,80}){0,3}"
+    r"(?:[,;]\s*(?:фото|photos?|видео|video|иллюстрации|illustrations?)\s*:\s*[^;:]{1,60})?"
 )
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
 MAX_BYLINE = 120
