@@ -4,11 +4,15 @@ story's end, hard-wrapped prose carried on."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .stories import prose_over, same_list
+
+# "World | Business | Markets", "Home › News": a menu or a breadcrumb trail.
+_MENU = re.compile(r"\s[|\u203a»]\s")
 
 
 class Line(NamedTuple):
@@ -41,7 +45,10 @@ def is_meta(line: Line) -> bool:
 def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
     """Title Case headlines: what the page's own style says, checked against
     neighbours; ``under``: the lines a date line stands right above."""
-    shaped = [looks_like_headline(line.text) and not is_meta(line) for line in lines]
+    shaped = [
+        looks_like_headline(line.text) and not is_meta(line) and not _MENU.search(line.text)
+        for line in lines
+    ]
     flags = []
     for i, line in enumerate(lines):
         # What follows the headline, past its byline and dateline.

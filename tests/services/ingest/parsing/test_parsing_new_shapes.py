@@ -1,4 +1,5 @@
-"""Pages in shapes the other fixtures have not: a Russian page signing its
+"""Pages in shapes the other fixtures have not: an agency's page with UPDATED
+and "First published" stamps and wire credits, a Russian page signing its
 stories after their text, a Kazakh digest with times alone under headlines."""
 
 from __future__ import annotations
@@ -12,6 +13,35 @@ def _summary(page) -> list[tuple]:
     return [
         (a.title, a.authors, a.published, a.modified, len(a.paragraphs)) for a in page.articles
     ]
+
+
+def test_an_agency_page_with_updated_stamps_and_wire_credits(page_fixture) -> None:
+    page = page_fixture("agency-updated-stamps.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert _summary(page) == [
+        (
+            "Kazakhstan raises key rate to 18% to tame inflation",
+            ("Aigerim Nurpeisova",),
+            # "First published …, 11:05 ALMT"; "UPDATED …, 14:52 ALMT".
+            datetime(2026, 12, 4, 6, 5, tzinfo=UTC),
+            datetime(2026, 12, 4, 9, 52, tzinfo=UTC),
+            3,
+        ),
+        (
+            "Uzbekistan lifts ban on wheat exports",
+            ("Sherzod Karimov",),
+            None,
+            datetime(2026, 12, 4, 8, 20, tzinfo=UTC),
+            2,
+        ),
+    ]
+    rate = page.articles[0]
+    assert rate.paragraphs[0].startswith("ASTANA, Dec 4 (Steppe Wire) - ")
+    # The wire credit names the reporter, never a paragraph of the story.
+    assert not any(p.startswith("Reporting by") for p in rate.paragraphs)
+    # The section menu is no headline.
+    left = {k.kind: k.blocks for k in page.diagnostics.left_out}
+    assert left == {"before the first headline": 2}
 
 
 def test_wire_credits_name_the_reporters_only() -> None:
