@@ -23,6 +23,7 @@ from shared.db import insert_of, utcnow
 from shared.models import Submission, SubmissionStatus
 from shared.models.ingest import SUBMISSION_ID_LENGTH
 from shared.problems import Problem
+from shared.zones import time_zone
 
 SUPPORTED_MEDIA_TYPES = ("text/plain", "text/html", "application/json")
 MAX_URL_LENGTH = 2048
@@ -71,7 +72,7 @@ def check_content_encoding(content_encoding: str | None) -> None:
         )
 
 
-QUERY_PARAMETERS = ("source", "url")
+QUERY_PARAMETERS = ("source", "url", "tz")
 
 
 def check_query(names: Iterable[str]) -> None:
@@ -81,7 +82,7 @@ def check_query(names: Iterable[str]) -> None:
         raise Problem(
             400,
             f"unknown query parameter {unknown[0]!r}; this endpoint takes "
-            f"{' and '.join(QUERY_PARAMETERS)}",
+            f"{', '.join(QUERY_PARAMETERS)}",
             kind="invalid-parameter",
             parameter=unknown[0],
         )
@@ -98,6 +99,22 @@ def check_source(source: str | None, default: str) -> str:
             parameter="source",
         )
     return source
+
+
+def check_zone(name: str | None) -> str | None:
+    """The zone ``?tz=`` names for the page's times that name none, or None."""
+    if not name:
+        return None
+    try:
+        time_zone(name)
+    except ValueError:
+        raise Problem(
+            400,
+            f"tz must be an IANA time zone name such as Asia/Almaty, not {name[:80]!r}",
+            kind="invalid-parameter",
+            parameter="tz",
+        ) from None
+    return name
 
 
 def check_page_url(url: str | None) -> str | None:
@@ -142,7 +159,9 @@ def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> di
     return document
 
 
-def _new_row(body: bytes, media_type: str, source: str, page_url: str | None) -> dict[str, Any]:
+def _new_row(
+    body: bytes, media_type: str, source: str, page_url: str | None, zone: str | None = None
+) -> dict[str, Any]:
     return {
         "id": uuid.uuid4().hex,
         "body": body,
@@ -150,6 +169,7 @@ def _new_row(body: bytes, media_type: str, source: str, page_url: str | None) ->
         "media_type": media_type,
         "source": source,
         "page_url": page_url,
+        "page_timezone": zone,
         "status": SubmissionStatus.QUEUED,
         "attempts": 0,
         "received_at": utcnow(),
@@ -161,10 +181,16 @@ def _new_row(body: bytes, media_type: str, source: str, page_url: str | None) ->
 
 
 def accept(
-    session: Session, body: bytes, media_type: str, source: str, page_url: str | None
+    session: Session,
+    body: bytes,
+    media_type: str,
+    source: str,
+    page_url: str | None,
+    zone: str | None = None,
 ) -> Accepted:
-    """Store the raw page (or find the identical one already stored) and commit."""
-    values = _new_row(body, media_type, source, page_url)
+    """Store the raw page (or find the identical one already stored) and commit;
+    ``zone``: the zone its times that name none are in, as ``?tz=`` named it."""
+    values = _new_row(body, media_type, source, page_url, zone)
     # A new page is the common case: one INSERT, no look-up first. The same
     # page stored before (or racing in through another request) is left to
     # the database's unique constraint, and read back.
@@ -180,7 +206,12 @@ def accept(
 
 
 def store(
-    engine: Engine, body: bytes, media_type: str, source: str, page_url: str | None
+    engine: Engine,
+    body: bytes,
+    media_type: str,
+    source: str,
+    page_url: str | None,
+    zone: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """``accept`` in plain SQL: the stored page's fields (``STATUS_COLUMNS``)
     and whether it was inserted now (False: the same page was stored before).
@@ -188,7 +219,7 @@ def store(
     No ORM session or object: the HTTP path needs the fields, which the row
     just inserted already has.
     """
-    values = _new_row(body, media_type, source, page_url)
+    values = _new_row(body, media_type, source, page_url, zone)
     with engine.begin() as conn:
         inserted = conn.execute(_insert_if_new(engine.dialect.name), values).first()
     if inserted is not None:
@@ -259,6 +290,7 @@ def describe(fields: Mapping[str, Any], base_url: str) -> dict[str, object]:
         "status": fields["status"],
         "url": f"{base_url}/v1/submissions/{fields['id']}",
         "source": fields["source"],
+        "tz": fields.get("page_timezone"),
         "media_type": fields["media_type"],
         "bytes": fields["body_bytes"],
         "received_at": fields["received_at"].isoformat(),

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from services.ingest import accept as acc
+from services.ingest.openapi_query import query_parameters
 from services.ingest.parsing.served_schema import served_page_schema
 from shared.bounds import Bounds
 from shared.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE
@@ -157,27 +158,7 @@ def _post_submission(settings: Settings) -> dict[str, Any]:
         "operationId": "postSubmission",
         "summary": "Submit a page",
         "security": [{"bearerAuth": []}],
-        "parameters": [
-            {
-                "name": "source",
-                "in": "query",
-                "required": False,
-                "description": "Name of the publication or system the page is "
-                "from; empty or absent means one derived from the token.",
-                "schema": {"type": "string", "pattern": acc.SOURCE_PATTERN},
-            },
-            {
-                "name": "url",
-                "in": "query",
-                "required": False,
-                "description": "The page's own absolute http(s) address.",
-                "schema": {
-                    "type": "string",
-                    "maxLength": acc.MAX_URL_LENGTH,
-                    "pattern": acc.PAGE_URL_PATTERN,
-                },
-            },
-        ],
+        "parameters": query_parameters(),
         "requestBody": {
             "required": True,
             "description": f"The page, at most {max_bytes} bytes, in UTF-8 or the `charset` "
@@ -337,6 +318,10 @@ def _submission_schema() -> dict[str, Any]:
             "status": {"enum": ["queued", "processing", "done", "failed"]},
             "url": {"type": "string", "format": "uri"},
             "source": {"type": "string"},
+            "tz": {
+                "type": ["string", "null"],
+                "description": "The zone `?tz=` named for the page's zone-less times.",
+            },
             "media_type": {"enum": list(acc.SUPPORTED_MEDIA_TYPES)},
             "bytes": {"type": "integer", "minimum": 1},
             "received_at": {"type": "string", "format": "date-time"},

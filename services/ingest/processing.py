@@ -39,6 +39,7 @@ from shared import contracts
 from shared.bounds import Bounds
 from shared.db import insert_of, utcnow
 from shared.models import Article, ArticleTag, Submission, SubmissionStatus
+from shared.zones import time_zone
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +109,23 @@ def prepare(
         # worker is still counted, and given up on (the task's MAX_ATTEMPTS).
         session.commit()
     try:
-        page = parse_page(sub.body, sub.media_type, sub.received_at, zone)
+        page = parse_page(sub.body, sub.media_type, sub.received_at, _zone_of(sub, zone))
         if not is_json_media_type(sub.media_type):
             page = settle_times(page, sub.received_at, bounds)
         check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
         return Prepared(sub, None, f"cannot parse the page: {exc}")
     return Prepared(sub, page)
+
+
+def _zone_of(sub: Submission, default: tzinfo | None) -> tzinfo | None:
+    """The zone the submission's poster named for its times (``?tz=``), else ``default``."""
+    if sub.page_timezone:
+        try:
+            return time_zone(sub.page_timezone)
+        except ValueError:  # checked when posted; a zone since gone from the database
+            log.warning("submission %s: zone %r not known", sub.id, sub.page_timezone)
+    return default
 
 
 def store(

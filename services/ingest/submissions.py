@@ -37,6 +37,7 @@ class Checked:
     page_url: str | None
     charset: str | None = None  # the encoding the Content-Type names (services.ingest.charsets)
     named: bool = False  # the query named the source (``?source=``)
+    zone: str | None = None  # the zone of the page's zone-less times (``?tz=``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ def check_submission(
     acc.check_query(args.keys())
     source = acc.check_source(args.get("source"), default=f"token-{label}")
     page_url = acc.check_page_url(args.get("url"))
-    return Checked(label, media_type, source, page_url, charset, bool(args.get("source")))
+    zone = acc.check_zone(args.get("tz"))
+    return Checked(label, media_type, source, page_url, charset, bool(args.get("source")), zone)
 
 
 def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logger) -> Reply:
@@ -104,9 +106,11 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     # to a source name), else the token's name stands in.
     named = checked.source if checked.named else (document or {}).get("source")
     source = named or checked.source
-    fields, created = acc.store(state["engine"], body, checked.media_type, source, checked.page_url)
+    fields, created = acc.store(
+        state["engine"], body, checked.media_type, source, checked.page_url, checked.zone
+    )
     if not created:
-        _same_page(fields, named, checked.page_url)
+        _same_page(fields, named, checked.page_url, checked.zone)
     base_url = settings.ingest_base_url
     doc = acc.describe(fields, base_url)
     doc["duplicate"] = not created
@@ -127,19 +131,23 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     )
 
 
-def _same_page(fields: dict[str, Any], source: str | None, page_url: str | None) -> None:
+def _same_page(
+    fields: dict[str, Any], source: str | None, page_url: str | None, zone: str | None = None
+) -> None:
     """A page posted again is the stored one: refuse a re-post that names another
-    source or address for it, which would otherwise be dropped without a word."""
+    source, address or zone for it, which would otherwise be dropped without a word."""
     other = None
     if source is not None and fields["source"] != source:
         other = f"source {fields['source']!r}"
     elif page_url is not None and fields["page_url"] not in (None, page_url):
         other = f"address {fields['page_url']!r}"
+    elif zone is not None and fields.get("page_timezone") != zone:
+        other = f"tz {fields.get('page_timezone')!r}"
     if other is not None:
         raise Problem(
             409,
             f"this page was posted before (submission {fields['id']}) with {other}; "
-            "the same page keeps its first source and address",
+            "the same page keeps its first source, address and zone",
             kind="conflicting-repost",
             submission_id=fields["id"],
         )

@@ -50,6 +50,9 @@ class Submission(Base):
     media_type: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(100), index=True)
     page_url: Mapped[str | None] = mapped_column(String(2048))
+    # The zone the page's times that name none are in, as its poster named it
+    # (``?tz=``); None: the service's SILKFEED_PAGE_TIMEZONE.
+    page_timezone: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.QUEUED, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -230,3 +230,30 @@ def test_a_repost_naming_another_source_or_address_is_409(client: FlaskClient) -
         assert refused.status_code == 409, query
         assert problem(refused)["type"].endswith("/conflicting-repost")
         assert problem(refused)["submission_id"] == first.get_json()["id"]
+
+
+def test_a_pages_zone_is_posted_with_it_and_kept(client: FlaskClient) -> None:
+    body = "Лента\n\nВ Алматы выпал снег\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
+    post = lambda query: client.post(  # noqa: E731
+        f"/v1/submissions{query}", data=body, headers={**AUTH, "Content-Type": "text/plain"}
+    )
+    first = post("?tz=Asia/Almaty")
+    assert first.status_code == 202 and first.get_json()["tz"] == "Asia/Almaty"
+    got = client.get(f"/v1/submissions/{first.get_json()['id']}", headers=AUTH)
+    assert got.get_json()["tz"] == "Asia/Almaty"
+    # The same page naming no zone is the stored one; naming another is a 409.
+    assert post("").status_code == 200
+    refused = post("?tz=Asia/Bishkek")
+    assert refused.status_code == 409
+    assert "tz" in problem(refused)["detail"]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Nowhere", "../../etc/passwd", "x" * 200])
+def test_an_unknown_zone_is_400(client: FlaskClient, zone: str) -> None:
+    resp = client.post(
+        "/v1/submissions", query_string={"tz": zone}, data=b"Page\n\nBody.",
+        headers={**AUTH, "Content-Type": "text/plain"},
+    )
+    assert resp.status_code == 400
+    doc = problem(resp)
+    assert doc["parameter"] == "tz" and "IANA" in doc["detail"]

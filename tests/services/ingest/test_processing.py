@@ -410,3 +410,25 @@ def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
     (article,) = articles(session).values()
     published = article.published_at.replace(tzinfo=article.published_at.tzinfo or UTC)
     assert published == datetime(2026, 12, 4, 19, 40, tzinfo=UTC)
+
+
+def test_the_zone_a_page_was_posted_with_wins_over_the_services(session: Session) -> None:
+    """``?tz=`` is kept with the page: every reading of it, a reprocess too, is in it."""
+    body = "Лента\n\nВ Бишкеке выпал снег\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
+    sub = Submission(
+        id=uuid.uuid4().hex,
+        body=body,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        media_type="text/plain",
+        source="zones",
+        status="queued",
+        received_at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC),
+        page_timezone="Asia/Bishkek",
+    )
+    session.add(sub)
+    session.commit()
+    assert process_submission(session, sub.id, zone=ZoneInfo("Europe/Moscow")) is not None
+    (article,) = articles(session).values()
+    published = article.published_at.replace(tzinfo=article.published_at.tzinfo or UTC)
+    # 00:40 on 5 December in Bishkek (UTC+6).
+    assert published == datetime(2026, 12, 4, 18, 40, tzinfo=UTC)
