@@ -16,7 +16,7 @@ _UPPER = "A-ZА-ЯЁ"
 _NAME = rf"[{_UPPER}][\w'’.\-]*"
 _JOIN = r"(?:\s+|,\s*|\s+(?:and|и|&)\s+)"
 _BYLINE = re.compile(
-    rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст"
+    rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст|Muallif|Муаллиф"
     # Credit lines of wire copy and magazines: the reporters are the authors.
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
     # An interview's credit: "Беседовала Зарина Ергешева".
@@ -135,7 +135,7 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
     if len(line) > MAX_BYLINE:
         return None
-    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAwIБ" else None
+    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAwIБMМ" else None
     if match is None and ("by " in line or "By " in line or "BY " in line):
         match = _credit(line)
     if match is None:

@@ -72,7 +72,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
         clock_day = day or relative
         clock = (
             _TIME_LINE.fullmatch(line)
-            if clock_day is not None and len(line) <= _MAX_TIME_LINE and line[0].isdigit()
+            if clock_day is not None and len(line) <= _MAX_TIME_LINE and line[0] in _TIME_STARTS
             else None
         )
         if clock is not None and clock_day is not None:
@@ -154,7 +154,9 @@ class _Dated(NamedTuple):
     relative: bool = False
 
 
-_TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
+# A time alone, or after the word for "at" or "time" ("Soat 10:15", "Сағат 10:15").
+_TIME_LINE = re.compile(rf"(?:(?:soat|saat|сағат|саат|время|at)\s+)?{TIME_OF_DAY}", re.IGNORECASE)
+_TIME_STARTS = frozenset("0123456789SsСсВвAa")
 _MAX_TIME_LINE = len("12:05 p.m. по астанинскому времени")
 # "---", "* * *", "###": a rule between stories, no text of theirs.
 _SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"

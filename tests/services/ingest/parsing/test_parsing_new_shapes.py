@@ -1,6 +1,7 @@
 """Pages in shapes the other fixtures have not: an agency's page with UPDATED
 and "First published" stamps and wire credits, a Russian page signing its
-stories after their text, a Kazakh digest with times alone under headlines."""
+stories after their text, a Kazakh digest with times alone under headlines,
+an Uzbek one with its times after a word ("Soat 10:15")."""
 
 from __future__ import annotations
 
@@ -88,3 +89,33 @@ def test_a_kazakh_digest_with_times_alone_under_its_headlines(page_fixture) -> N
     ]
     left = {k.kind: k.sample for k in page.diagnostics.left_out}
     assert left == {"before the first headline": "Kazinform | Жаңалықтар лентасы"}
+
+
+def test_an_uzbek_digest_stamped_soat_and_signed_muallif(page_fixture) -> None:
+    """"Soat 10:15" under a headline is its time, as "10:15" alone is; "Muallif:"
+    (author) signs the story it ends."""
+    page = page_fixture("uzbek-latin-digest.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert _summary(page) == [
+        (
+            "Prezident yangi soliq kodeksini imzoladi",
+            (),
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+            None,
+            2,
+        ),
+        (
+            "Toshkentda metro yangi bekati ochildi",
+            (),
+            datetime(2026, 12, 4, 9, 40, tzinfo=UTC),
+            None,
+            1,
+        ),
+        (
+            "Dollar kursi 12 845 soʻmga yetdi",
+            ("Dilnoza Karimova",),
+            datetime(2026, 12, 4, 8, 30, tzinfo=UTC),
+            None,
+            1,
+        ),
+    ]
