@@ -1,5 +1,6 @@
 """Day lines that name their day relative to another: "Сегодня", "Вчера, 18:40",
-"Yesterday", and a day without its year ("3 декабря", "December 3, 14:05").
+"Yesterday", a day without its year ("3 декабря", "December 3, 14:05"), and
+how long before the receipt ("2 hours ago", "3 часа назад").
 
 Live pages print them between their items and as the items' stamps. Each is
 read from the page's own date, else from the day the page was received; with
@@ -9,7 +10,7 @@ neither, nothing is guessed.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .dates import (
     MONTH_PATTERN,
@@ -23,6 +24,7 @@ from .dates import (
     stated_at,
     zone_of,
 )
+from .zone_words import unnamed_zone
 
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
 # The words, the one list every reading of them is built from.
@@ -42,6 +44,15 @@ _YEARLESS = re.compile(
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{RU_MONTH_PATTERN})){TIME_AFTER_DATE}\s*",
     re.IGNORECASE,
 )
+# "2 hours ago", "35 min ago", "3 часа назад", "2 days ago": counted back from
+# the page's receipt, which is the only moment they can be counted from.
+_AGO = re.compile(
+    r"(?P<count>\d{1,3})\s*(?:(?P<minutes>min(?:ute)?s?\.?|минут[уы]?)"
+    r"|(?P<hours>h(?:ou)?rs?\.?|hours?|час(?:а|ов)?)|(?P<days>days?|дн(?:я|ей)|день))"
+    r"\s+(?:ago|назад)",
+    re.IGNORECASE,
+)
+_AGO_WORDS = ("ago", "назад")
 _DIGIT = re.compile(r"\d")
 MAX_LINE = len("Wednesday, 30 September, 12:05 p.m. ALMT")
 # A day without its year is the nearest one no later than this far after the
@@ -50,14 +61,16 @@ MAX_LINE = len("Wednesday, 30 September, 12:05 p.m. ALMT")
 _AHEAD = timedelta(days=1)
 
 
-def relative_day(line: str) -> re.Match[str] | None:
+def relative_day(line: str, *, ago: bool = False) -> re.Match[str] | None:
     """``line`` when the whole of it names a day relative to another ("Вчера,
-    18:40") or a day without its year ("3 декабря"); its groups tell which
-    and the time of day."""
+    18:40") or a day without its year ("3 декабря"), or with ``ago`` how long
+    before the receipt ("2 hours ago"); its groups tell which and the time of day."""
     if len(line) > MAX_LINE:
         return None
     if line[:1] in _RELATIVE_DAY_STARTS and (named := _RELATIVE_DAY.fullmatch(line)):
         return named
+    if ago and line[:1].isdigit() and line.endswith(_AGO_WORDS) and (back := _AGO.fullmatch(line)):
+        return back
     return None if _DIGIT.search(line) is None else _YEARLESS.fullmatch(line)
 
 
@@ -66,7 +79,10 @@ def on_relative_day(
 ) -> DateLine | None:
     """The date line ``match`` (``relative_day``'s) states, counted from the
     page's date, else from the day the page was received (in the zone its time
-    names, else UTC); None when there is neither to count from."""
+    names, else UTC); None when there is neither to count from. "2 hours
+    ago" is counted from the receipt alone."""
+    if match.re is _AGO:
+        return None if received is None else _ago(match, received)
     if page_day is not None:
         anchor = page_day
     elif received is not None:
@@ -88,3 +104,16 @@ def on_relative_day(
         if day <= anchor + _AHEAD:
             return stated_at(day, match)
     return None
+
+
+def _ago(match: re.Match[str], received: datetime) -> DateLine:
+    """The moment "2 hours ago" names, received at ``received``; "3 days ago"
+    names a day, at its midnight UTC, as a date without a time does."""
+    count = int(match["count"])
+    if match["days"]:
+        day = (received - timedelta(days=count)).astimezone(unnamed_zone()).date()
+        at = datetime.combine(day, time(0), tzinfo=UTC)
+        return DateLine(day, at, updated=False, timed=False)
+    minutes = count if match["minutes"] else count * 60
+    at = (received - timedelta(minutes=minutes)).astimezone(UTC).replace(second=0, microsecond=0)
+    return DateLine(at.astimezone(unnamed_zone()).date(), at, updated=False)

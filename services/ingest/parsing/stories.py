@@ -158,8 +158,11 @@ _RU_ATTRIBUTION = re.compile(
 
 
 # A short line with a time of day or a date in figures ("4 Dec '26 · 10:15",
-# "Сегодня, 14:30", "4.12.26"): a story's stamp in a shape no date line has.
-_STAMP = re.compile(r"\d{1,2}:\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)")
+# "Сегодня, 14:30", "4.12.26"), or how long ago ("2 hours ago", when the
+# receipt it counts from is not known): a story's stamp no date line reads.
+_STAMP = re.compile(
+    r"\d{1,2}:\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\d\s*\w+\s+(?:ago|назад)$"
+)
 _STAMP_CHARS = 40
 _STAMP_WORDS = 6
 

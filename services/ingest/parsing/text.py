@@ -129,7 +129,7 @@ def _date_entry(
     when = read_date_line(line)
     if when is not None:
         return _Dated(at, when, line)
-    when = relative_day_line(line, *anchors, notes)
+    when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
         return _Dated(at, when, line, relative=True)
     when = head_date(line, *below) if below is not None else None

@@ -29,18 +29,21 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
 
 
 def relative_day_line(
-    line: str, page_day: date | None, received: datetime | None, notes: Notes
+    line: str, page_day: date | None, received: datetime | None, notes: Notes, *, ago: bool = False
 ) -> DateLine | None:
     """The date line ``line`` is when it names a day relative to another
     ("Сегодня", "Yesterday 18:40"), counted from the page's date
     (``page_day``), else from the day it was ``received``. With neither, the
-    line is left as it is (nothing is guessed) and a warning says so."""
-    named = relative_day(line)
+    line is left as it is (nothing is guessed) and a warning says so.
+    ``ago``: how long before the receipt ("2 hours ago") is read too."""
+    named = relative_day(line, ago=ago)
     if named is None:
         return None
     if received is not None and received.tzinfo is None:
         received = received.replace(tzinfo=UTC)  # read back from SQLite: UTC
     when = on_relative_day(named, page_day, received)
     if when is None:
-        notes.warn(f"relative day not read, the page states no date: {line[:40]!r}")
+        # With the page's date, only "2 hours ago" is left: counted from the receipt.
+        why = "the page states no date" if page_day is None else "its receipt is not known"
+        notes.warn(f"relative day not read, {why}: {line[:40]!r}")
     return when

@@ -174,3 +174,24 @@ def test_days_across_new_year_count_from_the_receipt() -> None:
         datetime(2027, 1, 1, 0, 20, tzinfo=UTC),
         datetime(2026, 12, 31, 23, 50, tzinfo=UTC),
     ]
+
+
+def test_stamps_saying_how_long_ago_count_back_from_the_receipt() -> None:
+    body = (PAGES / "hours-ago-stamps.txt").read_bytes()
+    received = datetime(2026, 12, 4, 14, 20, tzinfo=UTC)
+    page = parse_page(body, "text/plain", received)
+    assert [(a.title, a.published, len(a.paragraphs)) for a in page.articles] == [
+        ("Kyrgyzstan, Tajikistan sign border deal", datetime(2026, 12, 4, 10, 15, tzinfo=UTC), 2),
+        ("Tenge slides to record low", datetime(2026, 12, 4, 12, 20, tzinfo=UTC), 2),
+        ("Токаев сменил министра энергетики", datetime(2026, 12, 4, 13, 45, tzinfo=UTC), 1),
+    ]
+    assert page.diagnostics.warnings == ()
+    # Not knowing when the page came, nothing is guessed, but each stamp still
+    # tells where its story starts.
+    unknown = parse_page(body, "text/plain")
+    assert [a.published for a in unknown.articles][1:] == [None, None]
+    assert len(unknown.articles) == 3
+    assert unknown.diagnostics.warnings == (
+        "relative day not read, its receipt is not known: '2 hours ago'",
+        "relative day not read, its receipt is not known: '35 минут назад'",
+    )
