@@ -10,6 +10,8 @@ Either way the article's authors are the names alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
@@ -24,6 +26,10 @@ _MAX_BYLINE = 160
 # A text this long is first told too long for a byline from its start alone.
 _PEEK = 4 * _MAX_BYLINE
 _NODES_READ = 12
+# At most this many queries of the subtrees after the first byline element
+# (each with a fixed cost of its own, about a twentieth of a whole page's
+# walk) are made instead of one query of the whole scope.
+_QUERIES_AFTER = 12
 _PREFIX = re.compile(
     r"(?:by|from|von|par|por|authors?|interviewed\s+by|автор(?:ы)?|беседовал[аи]?|текст|фото)"
     r"\s*:?\s+(?=\S)",
@@ -142,8 +148,41 @@ def body_authors(scope: LexborNode) -> list[str]:
     found = author_names(first.text(separator="|"))
     if found:
         return found
-    for node in scope.css(_BYLINE_ELEMENTS)[1:_NODES_READ]:
+    for node in islice(_byline_elements_after(first, scope), _NODES_READ - 1):
         found = author_names(node.text(separator="|"))
         if found:
             return found
     return []
+
+
+def _byline_elements_after(first: LexborNode, scope: LexborNode) -> Iterator[LexborNode]:
+    """The byline elements after ``first`` (the first in ``scope``) in document
+    order: those inside it, then those in the subtrees of the elements after
+    it and after each element holding it, up to ``scope``. The part of the
+    tree before it, which the query for it walked, is not walked again,
+    unless more queries than one of the whole scope costs would be needed."""
+    following = _following_elements(first, scope)
+    if following is None:
+        yield from scope.css(_BYLINE_ELEMENTS)[1:]
+        return
+    inside = first.css(_BYLINE_ELEMENTS)
+    yield from inside[1:] if inside and inside[0].mem_id == first.mem_id else inside
+    for element in following:
+        yield from element.css(_BYLINE_ELEMENTS)
+
+
+def _following_elements(first: LexborNode, scope: LexborNode) -> list[LexborNode] | None:
+    """The elements after ``first`` and after each element holding it, up to
+    ``scope``, in document order; None when there are more than _QUERIES_AFTER."""
+    following: list[LexborNode] = []
+    node: LexborNode | None = first
+    while node is not None and node.mem_id != scope.mem_id:
+        sibling = node.next
+        while sibling is not None:
+            if sibling.is_element_node:
+                if len(following) == _QUERIES_AFTER:
+                    return None
+                following.append(sibling)
+            sibling = sibling.next
+        node = node.parent
+    return following if node is not None else None
