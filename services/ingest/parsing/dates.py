@@ -51,7 +51,9 @@ _WEEKDAY_AFTER = (
 )
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = (
-    r"(?:(?:(?P<updated>updated|last\s+updated|обновлено)|(?:first\s+)?published|posted"
+    # Kyrgyz, Kazakh and Uzbek pages' "updated": "Жаңыланды", "Жаңартылды", "Yangilandi".
+    r"(?:(?:(?P<updated>updated|last\s+updated|обновлено|жаңыланды|жаңартылды|yangilandi)"
+    r"|(?:first\s+)?published|posted"
     r"|опубликовано)"
     r"\s*:?\s+)?"
 )

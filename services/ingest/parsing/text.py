@@ -18,7 +18,7 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
 from .stories import StoryCutter, shares_subject
-from .text_dates import head_date, relative_day_line
+from .text_dates import head_date, relative_day_line, stamp_pair
 from .text_lines import (
     Line,
     carries_on,
@@ -60,13 +60,13 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
             quotes.extend(ticker)
             after_break = True
             continue
-        entry = _date_entry(line, len(lines), (day, received), notes, (rows, n) if head else None)
-        if entry is not None:
-            if entry.relative:
-                relative = relative or entry.when.day
+        found = _date_entries(line, len(lines), (day, received), notes, (rows, n) if head else None)
+        if found:
+            if found[0].relative:
+                relative = relative or found[0].when.day
             else:
-                day = day or entry.when.day
-            dated.append(entry)
+                day = day or found[0].when.day
+            dated.extend(found)
             after_break = True
             continue
         clock_day = day or relative
@@ -114,26 +114,30 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     )
 
 
-def _date_entry(
+def _date_entries(
     line: str,
     at: int,
     anchors: tuple[date | None, datetime | None],
     notes: Notes,
     below: tuple[list[str], int] | None,
-) -> _Dated | None:
-    """The date line ``line`` is, before line ``at``: a date line; a day named
-    relative to the page's date, else to its receipt (``anchors``: "Вчера,
-    18:40"); or above the first prose (``below``: the rows and its place),
-    a date with a place or a name before it — the page's own date line above
-    the first headline, else a dateline under it (``_articles`` tells)."""
+) -> tuple[_Dated, ...]:
+    """The date line ``line`` is, before line ``at``: a date line, or two
+    ("Published … | Updated …"); a day named relative to the page's date,
+    else to its receipt (``anchors``: "Вчера, 18:40"); or above the first
+    prose (``below``: the rows and its place), a date with a place or a name
+    before it — the page's own date line above the first headline, else a
+    dateline under it (``_articles`` tells). None: no date line."""
     when = read_date_line(line)
     if when is not None:
-        return _Dated(at, when, line)
+        return (_Dated(at, when, line),)
+    pair = stamp_pair(line)
+    if pair is not None:
+        return tuple(_Dated(at, stamp, text) for text, stamp in pair)
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
-        return _Dated(at, when, line, relative=True)
+        return (_Dated(at, when, line, relative=True),)
     when = head_date(line, *below) if below is not None else None
-    return None if when is None else _Dated(at, when, line, head=True)
+    return () if when is None else (_Dated(at, when, line, head=True),)
 
 
 def _zone(dated: Sequence[_Dated]) -> str | None:

@@ -1,11 +1,12 @@
 """A plain-text page's date lines that need more than the line to read:
-one above the first story with a name before it, and "Вчера"/"3 декабря"."""
+one above the first story with a name before it, "Вчера"/"3 декабря", and a
+story's published and updated stamps on one line."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from .dates import YEAR, DateLine, read_date_line, read_named_date_line
+from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line, read_named_date_line
 from .headlines import ends_sentence, looks_like_prose
 from .notes import Notes
 from .relative_days import on_relative_day, relative_day
@@ -47,3 +48,25 @@ def relative_day_line(
         why = "the page states no date" if page_day is None else "its receipt is not known"
         notes.warn(f"relative day not read, {why}: {line[:40]!r}")
     return when
+
+
+# "Опубликовано: 04.12.2026, 09:05 | Обновлено: 04.12.2026, 11:40": when a
+# story was published and when updated, on one line.
+_PAIR_MARK = "|"
+
+
+def stamp_pair(line: str) -> list[tuple[str, DateLine]] | None:
+    """The two stamps of a line that says when its story was published and
+    when updated, each with its text; None for any other line."""
+    if _PAIR_MARK not in line or len(line) > 2 * MAX_DATE_LINE + 3:
+        return None
+    parts = [part.strip() for part in line.split(_PAIR_MARK)]
+    if len(parts) != 2:
+        return None
+    stamps = []
+    for part in parts:
+        when = read_date_line(part)
+        if when is None:
+            return None
+        stamps.append((part, when))
+    return stamps if stamps[1][1].updated else None

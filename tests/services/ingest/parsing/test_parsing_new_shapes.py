@@ -119,3 +119,27 @@ def test_an_uzbek_digest_stamped_soat_and_signed_muallif(page_fixture) -> None:
             1,
         ),
     ]
+
+
+def test_published_and_updated_stamps_on_one_line(page_fixture) -> None:
+    """"Опубликовано: … | Обновлено: …" (and Kyrgyz "Жаңыланды:") under a
+    headline: the story's two times, and the line no story's text."""
+    page = page_fixture("published-updated-pairs-ky.txt")
+    assert _summary(page) == [
+        (
+            "Бишкекте жаңы мектеп ачылды",
+            (),
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+            datetime(2026, 12, 4, 12, 30, tzinfo=UTC),
+            2,
+        ),
+        (
+            "Курс доллара снизился",
+            (),
+            datetime(2026, 12, 4, 9, 5, tzinfo=UTC),
+            datetime(2026, 12, 4, 11, 40, tzinfo=UTC),
+            1,
+        ),
+        ("Ош шаарында суу өчүрүлөт", (), datetime(2026, 12, 4, 8, 30, tzinfo=UTC), None, 1),
+    ]
+    assert [k.sample for k in page.diagnostics.left_out] == ["Азаттык"]
