@@ -18,7 +18,7 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
 from .stories import StoryCutter, shares_subject
-from .text_dates import head_date, relative_day_line, stamp_pair
+from .text_dates import head_date, relative_day_line, stamp_parts
 from .text_lines import (
     Line,
     carries_on,
@@ -121,18 +121,19 @@ def _date_entries(
     notes: Notes,
     below: tuple[list[str], int] | None,
 ) -> tuple[_Dated, ...]:
-    """The date line ``line`` is, before line ``at``: a date line, or two
-    ("Published … | Updated …"); a day named relative to the page's date,
-    else to its receipt (``anchors``: "Вчера, 18:40"); or above the first
-    prose (``below``: the rows and its place), a date with a place or a name
-    before it — the page's own date line above the first headline, else a
-    dateline under it (``_articles`` tells). None: no date line."""
+    """The date line ``line`` is, before line ``at``: a date line, or one in
+    parts ("Published … | Updated …", "4 декабря 2026 · Политика"); a day
+    named relative to the page's date, else to its receipt (``anchors``:
+    "Вчера, 18:40"); or above the first prose (``below``: the rows and its
+    place), a date with a place or a name before it — the page's own date line
+    above the first headline, else a dateline under it (``_articles`` tells).
+    None: no date line."""
     when = read_date_line(line)
     if when is not None:
         return (_Dated(at, when, line),)
-    pair = stamp_pair(line)
-    if pair is not None:
-        return tuple(_Dated(at, stamp, text) for text, stamp in pair)
+    parts = stamp_parts(line)
+    if parts is not None:
+        return tuple(_Dated(at, stamp, text) for text, stamp in parts)
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
         return (_Dated(at, when, line, relative=True),)

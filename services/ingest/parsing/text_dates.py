@@ -4,6 +4,7 @@ story's published and updated stamps on one line."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line, read_named_date_line
@@ -50,23 +51,26 @@ def relative_day_line(
     return when
 
 
-# "Опубликовано: 04.12.2026, 09:05 | Обновлено: 04.12.2026, 11:40": when a
-# story was published and when updated, on one line.
-_PAIR_MARK = "|"
+# A stamp line in parts: "Опубликовано: 04.12.2026, 09:05 | Обновлено: 04.12.2026,
+# 11:40" (when a story was published and when updated), "4 декабря 2026, 15:30 ·
+# Политика · 1 245 просмотров" (its date, section and views).
+_PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*")
+# A part beside the date: a section's name or a count, a few words and no sentence.
+_LABEL_WORDS = 4
 
 
-def stamp_pair(line: str) -> list[tuple[str, DateLine]] | None:
-    """The two stamps of a line that says when its story was published and
-    when updated, each with its text; None for any other line."""
-    if _PAIR_MARK not in line or len(line) > 2 * MAX_DATE_LINE + 3:
+def stamp_parts(line: str) -> list[tuple[str, DateLine]] | None:
+    """The stamps of a line that opens with a story's date and sets beside it,
+    parted by bars or dots, its updated stamp or a few words of its own (its
+    section, its views), each stamp with its text; None for any other line."""
+    if len(line) > 3 * MAX_DATE_LINE or not any(mark in line for mark in "|\u00b7\u2022"):
         return None
-    parts = [part.strip() for part in line.split(_PAIR_MARK)]
-    if len(parts) != 2:
-        return None
+    parts = _PARTS.split(line.strip())
     stamps = []
-    for part in parts:
-        when = read_date_line(part)
-        if when is None:
+    for n, part in enumerate(parts):
+        when = read_date_line(part) if YEAR.search(part) else None
+        if when is not None:
+            stamps.append((part, when))
+        elif not n or not part or len(part.split()) > _LABEL_WORDS or ends_sentence(part):
             return None
-        stamps.append((part, when))
-    return stamps if stamps[1][1].updated else None
+    return stamps if len(parts) > 1 else None

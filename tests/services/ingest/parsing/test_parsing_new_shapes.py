@@ -143,3 +143,26 @@ def test_published_and_updated_stamps_on_one_line(page_fixture) -> None:
         ("Ош шаарында суу өчүрүлөт", (), datetime(2026, 12, 4, 8, 30, tzinfo=UTC), None, 1),
     ]
     assert [k.sample for k in page.diagnostics.left_out] == ["Азаттык"]
+
+
+def test_a_stamp_with_the_storys_section_and_views_beside_its_date(page_fixture) -> None:
+    """"4 декабря 2026, 15:30 · Экономика · 1 245 просмотров": the story's date,
+    its section and its views; the line is no paragraph of the story."""
+    page = page_fixture("stamps-with-section-and-views-ru.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert _summary(page) == [
+        (
+            "Рогунская ГЭС запустила третий агрегат",
+            (),
+            datetime(2026, 12, 4, 15, 30, tzinfo=UTC),
+            None,
+            2,
+        ),
+        (
+            "В Душанбе открыли новый рынок",
+            (),
+            datetime(2026, 12, 4, 11, 5, tzinfo=UTC),
+            None,
+            1,
+        ),
+    ]
