@@ -37,17 +37,15 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from celery import Celery
-from kombu import Connection, Producer
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.ingest.relay_publisher import Publisher
 from services.ingest.request_send import RequestSend
 from shared import contracts
 from shared.backlog import Backlog
-from shared.celery_app import send
 from shared.db import utcnow
 from shared.models import RateSnapshotSource, Submission, SubmissionStatus
 from shared.task_messages import task_messages
@@ -89,12 +87,8 @@ class Outbox:
         # False after a send failed: kicked ids are then left to the sweep (their
         # rows are committed and unsent) instead of each waiting for a timeout.
         self._broker_ok = True
-        # One broker connection and producer for the relay thread, made again
-        # after a failure.
-        self._connection: Connection | None = None
-        self._producer: Producer | None = None
-        self._batch: Any = None
-        self._owner = 0
+        # The sweep's sends of whole tasks.
+        self._publisher = Publisher(celery)
         self._sent: OrderedDict[str, None] = OrderedDict()
         # Published and not yet recorded sent, and when the last of them was sent.
         self._unrecorded: list[str] = []
@@ -116,7 +110,7 @@ class Outbox:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._drop_producer()
+        self._publisher.drop()
 
     def kick(self, submission_id: str) -> None:
         """Ask for a committed, unsent submission's task to be sent as soon as possible."""
@@ -187,7 +181,7 @@ class Outbox:
             if self._broker_ok:
                 log.warning("outbox relay could not send (%s); will retry", exc)
             self._broker_ok = False
-            self._drop_producer()
+            self._publisher.drop()
         else:
             if not self._broker_ok:
                 log.info("outbox relay is sending again")
@@ -262,21 +256,7 @@ class Outbox:
 
     def _publish(self, submission_ids: list[str]) -> None:
         """Send each id's task; they reach Redis together, in one pipeline."""
-        producer, batch = self._batch_for_thread()
-        try:
-            for sid in submission_ids:
-                send(
-                    self._celery,
-                    _TASK,
-                    {"submission_id": sid},
-                    headers={"submission_id": sid},
-                    retry=False,
-                    producer=producer,
-                )
-            batch.flush()
-        except BaseException:
-            self._drop_producer()  # what was not flushed is discarded
-            raise
+        self._publisher.publish(submission_ids)
         self._remember(submission_ids)
 
     def _remember(self, submission_ids: list[str]) -> None:
@@ -287,37 +267,6 @@ class Outbox:
                 self._sent[sid] = None
             while len(self._sent) > RECENTLY_SENT:
                 self._sent.popitem(last=False)
-
-    def _batch_for_thread(self) -> tuple[Producer, Any]:
-        """This thread's producer, and a publish batch kept open across sends.
-
-        kombu builds a Redis client and a pipeline for each batch; one batch
-        flushed once per send pays for that once, not on every send.
-        """
-        if self._producer is not None and self._owner != threading.get_ident():
-            self._drop_producer()
-        if self._producer is None:
-            self._connection = self._celery.connection_for_write()
-            self._producer = Producer(self._connection)
-            self._batch = self._producer.batch()
-            self._batch.__enter__()
-            self._owner = threading.get_ident()
-        return self._producer, self._batch
-
-    def _drop_producer(self) -> None:
-        batch, connection = self._batch, self._connection
-        self._batch = self._connection = self._producer = None
-        try:
-            if batch is not None:
-                # As if its block raised: nothing left in it is sent.
-                batch.__exit__(ConnectionAbortedError, None, None)
-        except Exception as exc:  # e.g. from a thread that is not the batch's
-            log.debug("outbox relay: closing the publish batch failed: %s", exc)
-        try:
-            if connection is not None:
-                connection.close()
-        except Exception as exc:  # a broken connection may fail to close
-            log.debug("outbox relay: closing the broker connection failed: %s", exc)
 
     def _due(self, now: datetime) -> ColumnElement[bool]:
         stale = now - self._stale_after
