@@ -160,10 +160,15 @@ def check_body(body: bytes, media_type: str, bounds: Bounds | None = None) -> di
 
 
 def _new_row(
-    body: bytes, media_type: str, source: str, page_url: str | None, zone: str | None = None
+    body: bytes,
+    media_type: str,
+    source: str,
+    page_url: str | None,
+    zone: str | None = None,
+    new_id: str | None = None,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4().hex,
+        "id": new_id or uuid.uuid4().hex,
         "body": body,
         "body_sha256": hashlib.sha256(body).hexdigest(),
         "media_type": media_type,
@@ -212,14 +217,16 @@ def store(
     source: str,
     page_url: str | None,
     zone: str | None = None,
+    new_id: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """``accept`` in plain SQL: the stored page's fields (``STATUS_COLUMNS``)
     and whether it was inserted now (False: the same page was stored before).
+    ``new_id``: the id a new page gets (else a new random one).
 
     No ORM session or object: the HTTP path needs the fields, which the row
     just inserted already has.
     """
-    values = _new_row(body, media_type, source, page_url, zone)
+    values = _new_row(body, media_type, source, page_url, zone, new_id)
     with engine.begin() as conn:
         inserted = conn.execute(_insert_if_new(engine.dialect.name), values).first()
     if inserted is not None:

@@ -42,6 +42,7 @@ from celery import Celery
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.ingest.ahead import Ahead
 from services.ingest.relay_publisher import Publisher
 from services.ingest.request_send import RequestSend
 from shared import contracts
@@ -100,6 +101,8 @@ class Outbox:
         # Sends made by request threads (``send_now``) note what they sent here too.
         self._noting = threading.Lock()
         self._direct = RequestSend(celery.resources.settings)  # type: ignore[attr-defined]
+        # The next page's id and task message, built in a quiet moment (``prepare``).
+        self._ahead = Ahead()
 
     def start(self) -> None:
         if self._thread is None:
@@ -115,6 +118,23 @@ class Outbox:
     def kick(self, submission_id: str) -> None:
         """Ask for a committed, unsent submission's task to be sent as soon as possible."""
         self._pending.put(submission_id)
+
+    def new_id(self) -> str:
+        """The id for a page about to be stored (``services.ingest.ahead``)."""
+        return self._ahead.new_id()
+
+    def prepare(self) -> None:
+        """Build the next page's id and task message, if none is ready: a lone page's
+        send then costs the request only its round trip to Redis (a build is about
+        as long). Called by the relay's thread once its sends are recorded."""
+        prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
+        messages = task_messages(self._celery, prefix)
+        if self._broker_ok and messages.ready():
+            self._ahead.fill(
+                lambda sid: messages.build(
+                    _TASK, {"submission_id": sid}, headers={"submission_id": sid}
+                )
+            )
 
     def send_now(self, submission_id: str) -> bool:
         """The task sent from the request's thread before the answer, for a lone page while
@@ -156,6 +176,8 @@ class Outbox:
             now = time.monotonic()
             if self._unrecorded and now >= min(self._record_due, next_sweep):
                 self._guarded(self.record_sent)
+                if not self._unrecorded:
+                    self._guarded(self.prepare)
             # On a timer, not only when idle: under steady load a row whose
             # send failed must not wait for a lull.
             if now >= next_sweep:
@@ -238,10 +260,12 @@ class Outbox:
         first = submission_ids[0]
         # Pushed by the offer itself when it wins the kick: one round trip, and
         # never a kick held without its task.
-        prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
-        message = task_messages(self._celery, prefix).build(
-            _TASK, {"submission_id": first}, headers={"submission_id": first}
-        )
+        message = self._ahead.message(first)
+        if message is None:
+            prefix = self._celery.resources.settings.key_prefix  # type: ignore[attr-defined]
+            message = task_messages(self._celery, prefix).build(
+                _TASK, {"submission_id": first}, headers={"submission_id": first}
+            )
         kick = backlog.offer(submission_ids, uuid.uuid4().hex, message=message)
         self._queued_until = time.monotonic() + QUEUED_HINT_SECONDS if kick is None else 0.0
         self._remember(submission_ids)

@@ -106,8 +106,15 @@ def take_page(state: State, checked: Checked, body: bytes, logger: logging.Logge
     # to a source name), else the token's name stands in.
     named = checked.source if checked.named else (document or {}).get("source")
     source = named or checked.source
+    new_id = state["outbox"].new_id()
     fields, created = acc.store(
-        state["engine"], body, checked.media_type, source, checked.page_url, checked.zone
+        state["engine"],
+        body,
+        checked.media_type,
+        source,
+        checked.page_url,
+        checked.zone,
+        new_id,
     )
     if not created:
         _same_page(fields, named, checked.page_url, checked.zone)

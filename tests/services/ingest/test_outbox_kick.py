@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.ingest import outbox as outbox_module
 from services.ingest import request_send
-from services.ingest.accept import accept
+from services.ingest.accept import accept, store
 from services.ingest.outbox import Outbox
 from shared.backlog import Backlog, backlog_key
 from shared.celery_app import create_celery
@@ -254,3 +254,46 @@ def test_a_request_does_not_wait_on_an_absent_redis(db_url: str, tmp_path: Path)
     finally:
         outbox.stop()
         engine.dispose()
+
+
+def test_a_lone_pages_task_message_is_built_before_the_page_comes(
+    relay: tuple[Outbox, str],
+    handles: tuple[sessionmaker[Session], redis.Redis],
+    monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
+) -> None:
+    """Once its sends are recorded, the relay builds the next page's id and task
+    message; the request that stores a page under that id sends it as built."""
+    outbox, prefix = relay
+    sessions, client = handles
+    with sessions() as session:
+        first = accept(session, b"Ahead 0\n\nText.", "text/plain", "t", None).submission.id
+    outbox.kick(first)
+    wait_for(lambda: outbox._ahead.ready, timeout=5, what="the next page's message")
+    client.delete(prefix + QUEUE_INGEST, f"{prefix}backlog:ingest:kick")  # as if it ran
+    outbox._queued_until = 0.0
+    time.sleep(request_send.QUIET_SECONDS * 2)
+    built: list[str] = []
+    real = outbox_module.task_messages
+
+    class Counting:
+        def __init__(self, *args: object) -> None:
+            self.messages = real(*args)  # type: ignore[arg-type]
+            self.ready = self.messages.ready
+
+        def build(self, name: str, payload: dict[str, str], **options: object) -> object:
+            built.append(payload["submission_id"])
+            return self.messages.build(name, payload, **options)
+
+    monkeypatch.setattr(outbox_module, "task_messages", Counting)
+    sid = outbox.new_id()
+    assert outbox.new_id() != sid  # each id is handed out once
+    engine = make_engine(db_url)
+    fields, created = store(engine, b"Ahead 1\n\nText.", "text/plain", "t", None, new_id=sid)
+    engine.dispose()
+    assert created and fields["id"] == sid
+    assert outbox.send_now(sid)
+    assert built == []
+    (message,) = client.lrange(prefix + QUEUE_INGEST, 0, -1)
+    assert json.loads(message)["headers"]["submission_id"] == sid
+    assert waiting_ids(client, prefix) == [sid]
