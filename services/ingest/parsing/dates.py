@@ -66,7 +66,7 @@ WEEKDAY_PATTERN, ORDINAL_PATTERN = _WEEKDAY, _ORDINAL
 # An abbreviation after a comma is a place ("11:42, UK"), not a zone.
 _ZONE = rf"(?:(?:,?\s+|\s*\()(?P<zone>{ZONE_WORDS}|(?<!,\s)[a-zа-яё]{{2,5}})\)?)?"
 _TIME = (
-    r"(?:(?:,?\s+(?:at\s+)?|\s*[|\u00b7\u2022\u2013\u2014-]\s*)"
+    r"(?:(?:,?\s+(?:at\s+)?|\s*[|/\u00b7\u2022\u2013\u2014-]\s*)"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
     rf"{_ZONE})?"
 )
@@ -91,7 +91,7 @@ _DATE = (
     rf"(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{_MONTH}),?\s+(?P<y1>\d{{4}})"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORDINAL},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})"
-    rf"|(?P<d4>\d{{2}})\.(?P<m4>\d{{2}})\.(?P<y4>\d{{4}})"
+    rf"|(?P<d4>\d{{1,2}})\.(?P<m4>\d{{1,2}})\.(?P<y4>\d{{4}})"
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{_RU_MONTH})\s+(?P<y5>\d{{4}})(?:\s*(?:г(?:ода|\.)?|ж\.))?"
     # "04/12/2026": day first, as the region writes it (see ``_slashed``).
     rf"|(?P<a6>\d{{1,2}})/(?P<b6>\d{{1,2}})/(?P<y6>\d{{4}})"

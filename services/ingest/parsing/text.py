@@ -18,7 +18,7 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
 from .stories import StoryCutter, shares_subject
-from .text_dates import head_date, relative_day_line, stamp_parts
+from .text_dates import head_date, iso_stamp, relative_day_line, stamp_parts
 from .text_lines import (
     Line,
     carries_on,
@@ -128,7 +128,7 @@ def _date_entries(
     place), a date with a place or a name before it — the page's own date line
     above the first headline, else a dateline under it (``_articles`` tells).
     None: no date line."""
-    when = read_date_line(line)
+    when = read_date_line(line) or iso_stamp(line)
     if when is not None:
         return (_Dated(at, when, line),)
     parts = stamp_parts(line)

@@ -11,6 +11,7 @@ from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line, read_named_dat
 from .headlines import ends_sentence, looks_like_prose
 from .notes import Notes
 from .relative_days import on_relative_day, relative_day
+from .zone_words import unnamed_zone
 
 
 def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
@@ -74,3 +75,24 @@ def stamp_parts(line: str) -> list[tuple[str, DateLine]] | None:
         elif not n or not part or len(part.split()) > _LABEL_WORDS or ends_sentence(part):
             return None
     return stamps if len(parts) > 1 else None
+
+
+# A machine's stamp: "2026-12-04T10:15:00+05:00", "2026-12-04 10:15", "…Z".
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+\-]\d{2}:?\d{2})?"
+)
+
+
+def iso_stamp(line: str) -> DateLine | None:
+    """The instant an ISO 8601 stamp alone on its line states, in the page's
+    zone when it names none; None for any other line."""
+    if not line[:1].isdigit() or len(line) > 32 or _ISO.fullmatch(line) is None:
+        return None
+    try:
+        stated = datetime.fromisoformat(line)
+        if stated.tzinfo is None:
+            stated = stated.replace(tzinfo=unnamed_zone())
+        at = stated.astimezone(UTC)
+    except (ValueError, OverflowError):  # "2026-13-45T…", or past the last day there is
+        return None
+    return DateLine(stated.date(), at, updated=False)

@@ -6,8 +6,12 @@ an Uzbek one with its times after a word ("Soat 10:15")."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.bylines import byline_authors
+
+from .conftest import PAGES
 
 
 def _summary(page) -> list[tuple]:
@@ -165,4 +169,27 @@ def test_a_stamp_with_the_storys_section_and_views_beside_its_date(page_fixture)
             None,
             1,
         ),
+    ]
+
+
+def test_machine_stamps_iso_and_one_digit_days(page_fixture) -> None:
+    """An ISO 8601 stamp (with its offset, else in the page's zone) and
+    "3.12.2026 / 18:20" under headlines date their stories."""
+    page = page_fixture("machine-stamps.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert [(a.title, a.published, len(a.paragraphs)) for a in page.articles] == [
+        ("Kyrgyzstan and Tajikistan sign border deal", datetime(2026, 12, 4, 5, 15, tzinfo=UTC), 2),
+        ("Tenge slides to record low", datetime(2026, 12, 4, 9, 40, tzinfo=UTC), 1),
+        (
+            "Uzbekistan opens new airport in Samarkand",
+            datetime(2026, 12, 3, 18, 20, tzinfo=UTC),
+            1,
+        ),
+    ]
+    almaty = parse_page(
+        (PAGES / "machine-stamps.txt").read_bytes(), "text/plain", zone=ZoneInfo("Asia/Almaty")
+    )
+    assert [a.published for a in almaty.articles][:2] == [
+        datetime(2026, 12, 4, 5, 15, tzinfo=UTC),
+        datetime(2026, 12, 4, 4, 40, tzinfo=UTC),
     ]
