@@ -40,6 +40,9 @@ _NEVER_A_BOX = frozenset({"body", "main", "html"})
 # match the date selector too but are skipped unread: they cost nothing, and
 # any number of them leaves the box's real time found).
 _MAX_TRIES = 16
+# Up to this many stories, their boxes are searched for times and bylines
+# one by one rather than the whole page at once.
+_FEW_BOXES = 12
 # Microdata marks a card's publication time too, in ``content`` or as the
 # text it prints (``<span itemprop="datePublished">4 December 2026</span>``).
 _DATED = '[class*="date" i], [class*="time" i], [itemprop*="date" i]'
@@ -123,10 +126,27 @@ class BoxMeta:
             return
         # A <time datetime> first, then an element classed as a date whose text
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
-        dated = (node for node in scope.css(_DATED) if _dates_publication(node))
+        dated = (node for node in self._query(scope, boxes, _DATED) if _dates_publication(node))
         read = functools.partial(stated_time, day=day)
         self._fill([*tree.tags("time"), *dated], read, self.times)
-        self._fill(scope.css(BYLINE_SELECTOR), _byline_names, self.authors)
+        self._fill(self._query(scope, boxes, BYLINE_SELECTOR), _byline_names, self.authors)
+
+    @staticmethod
+    def _query(
+        scope: LexborHTMLParser | LexborNode, boxes: Sequence[Sequence[LexborNode]], selector: str
+    ) -> list[LexborNode]:
+        """The elements of ``scope`` matching ``selector`` that may be in a box, in
+        document order: those of each story's outermost level, when the stories
+        are few.
+
+        No two stories' boxes overlap (a level holds no other story's headline),
+        and the stories come in document order, so the boxes' matches are the
+        scope's that are in a box, in the same order. Each query costs a test of
+        every element it walks for each attribute selector, plus a fixed price
+        of some fifteen elements' tests: a few cards walk a fraction of a page."""
+        if len(boxes) > _FEW_BOXES:
+            return scope.css(selector)
+        return [node for levels in boxes if levels for node in levels[-1].css(selector)]
 
     def _fill(
         self, nodes: Iterable[LexborNode], read: Callable[[LexborNode], T], found: list[T]
