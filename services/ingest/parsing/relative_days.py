@@ -44,10 +44,10 @@ _YEARLESS = re.compile(
     rf"|(?P<d5>\d{{1,2}})\s+(?P<m5>{RU_MONTH_PATTERN})){TIME_AFTER_DATE}\s*",
     re.IGNORECASE,
 )
-# "2 hours ago", "35 min ago", "3 часа назад", "2 days ago": counted back from
-# the page's receipt, which is the only moment they can be counted from.
+# "2 hours ago", "35 min ago", "3 часа назад", "2 days ago", "Updated 3 hours
+# ago": counted back from the page's receipt, the only moment they count from.
 _AGO = re.compile(
-    r"(?P<count>\d{1,3})\s*(?:(?P<minutes>min(?:ute)?s?\.?|минут[уы]?)"
+    r"(?:(?P<updated>updated|обновлено)\s*:?\s+)?(?P<count>\d{1,3})\s*(?:(?P<minutes>min(?:ute)?s?\.?|минут[уы]?)"
     r"|(?P<hours>h(?:ou)?rs?\.?|hours?|час(?:а|ов)?)|(?P<days>days?|дн(?:я|ей)|день))"
     r"\s+(?:ago|назад)",
     re.IGNORECASE,
@@ -69,7 +69,7 @@ def relative_day(line: str, *, ago: bool = False) -> re.Match[str] | None:
         return None
     if line[:1] in _RELATIVE_DAY_STARTS and (named := _RELATIVE_DAY.fullmatch(line)):
         return named
-    if ago and line[:1].isdigit() and line.endswith(_AGO_WORDS) and (back := _AGO.fullmatch(line)):
+    if ago and line.endswith(_AGO_WORDS) and (back := _AGO.fullmatch(line)):
         return back
     return None if _DIGIT.search(line) is None else _YEARLESS.fullmatch(line)
 
@@ -109,11 +109,11 @@ def on_relative_day(
 def _ago(match: re.Match[str], received: datetime) -> DateLine:
     """The moment "2 hours ago" names, received at ``received``; "3 days ago"
     names a day, at its midnight UTC, as a date without a time does."""
-    count = int(match["count"])
+    count, updated = int(match["count"]), match["updated"] is not None
     if match["days"]:
         day = (received - timedelta(days=count)).astimezone(unnamed_zone()).date()
         at = datetime.combine(day, time(0), tzinfo=UTC)
-        return DateLine(day, at, updated=False, timed=False)
+        return DateLine(day, at, updated=updated, timed=False)
     minutes = count if match["minutes"] else count * 60
     at = (received - timedelta(minutes=minutes)).astimezone(UTC).replace(second=0, microsecond=0)
-    return DateLine(at.astimezone(unnamed_zone()).date(), at, updated=False)
+    return DateLine(at.astimezone(unnamed_zone()).date(), at, updated=updated)
