@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .bylines import reads_as_signature
 from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
@@ -89,7 +90,7 @@ _CAPTION = re.compile(
 # ("Видео TikTok-блогера из Оша …"), a number ("Фото 10 лет спустя: …") or a
 # preposition with any other words ("Видео с места пожара") starts a headline.
 _SOURCE_WORD = (
-    r"(?:\S+\s+)?(?:источник\w*|архив\w*|соцсет\w*|социальн\w*\s+сет\w*|пресс-служб\w*"
+    r"(?:(?:из|с|со|от|from)\s+)?(?:\S+\s+)?(?:источник\w*|архив\w*|соцсет\w*|социальн\w*\s+сет\w*|пресс-служб\w*"
     r"|сайт\w*|страниц\w*|телеграм\w*|(?-i:[A-Z][\w.\-]*)|[\w\-]+\.[a-z]{2,})"
 )
 _LATIN_NAME = r"(?-i:[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})"
@@ -161,7 +162,8 @@ def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> boo
     too: that date is its story's, and a caption has none."""
     if set_apart and below and _dated(below[0].strip()):
         caption = _CAPTION.match(line)
-        if caption is not None and not caption["by"] and len(caption["rest"].split()) > 1:
+        rest = "" if caption is None or caption["by"] else caption["rest"].strip()
+        if len(rest.split()) > 1 and not _credits(rest):
             return True
     if below and below[0].strip() and line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line):
         # A credit's shape over a lead with no blank line between: a headline
@@ -191,6 +193,21 @@ def is_credit_paragraph(text: str) -> bool:
     return caption is not None and (
         bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
     )
+
+
+# What a caption's label credits, not shows: a source ("пресс-служба МЧС",
+# "Reuters", "kabar.kg", "Kabar / archive") or a person ("Анастасия Бенгард").
+_CREDIT = re.compile(
+    r"(?:(?:из|с|со|от|from)\s+)?(?:\S+\s+)?(?:источник\w*|архив\w*|соцсет\w*|пресс-служб\w*|сайт\w*|страниц\w*"
+    r"|телеграм\w*|скриншот\w*|кадр\w*|press\s+service|archive|handout|screenshot)(?:\s+\S+){0,3}"
+    rf"|(?:{_DOMAIN}|{_LATIN_NAME})(?:\s*/.*)?|.+\s/\s.+",
+    re.IGNORECASE,
+)
+
+
+def _credits(rest: str) -> bool:
+    """Whether ``rest``, after a caption's label, credits a source or a person."""
+    return _CREDIT.fullmatch(rest) is not None or reads_as_signature(rest)
 
 
 def _dated(line: str) -> bool:

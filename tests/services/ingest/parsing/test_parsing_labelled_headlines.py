@@ -61,3 +61,21 @@ def test_a_speaker_tag_without_a_date_line_under_it_stays_a_turn() -> None:
     )
     (article,) = page.articles
     assert len(article.paragraphs) == 3
+
+
+def test_a_credit_between_a_headline_and_its_date_line_stays_a_caption() -> None:
+    for credit in ("Фото: пресс-служба МЧС", "Фото: из открытых источников", "Photo: Reuters"):
+        page = parse_page(
+            "Лента\n\n"
+            "Пожар на рынке «Дордой» потушили\n\n"
+            f"{credit}\n"
+            "Вчера, 22:40\n\n"
+            "Пожар на складе рынка потушили к полуночи, сообщили в МЧС.\n\n"
+            "Пострадавших нет.\n".encode(),
+            "text/plain",
+            RECEIVED,
+        )
+        (article,) = page.articles
+        assert article.title == "Пожар на рынке «Дордой» потушили", credit
+        assert article.published == datetime(2026, 12, 4, 22, 40, tzinfo=UTC)
+        assert _left(page)["captions, prompts and notices"] == credit
