@@ -251,7 +251,7 @@ def _cut(
             page_date = not (page_dated or dateline or entry.when.clock_only or entry.relative)
             page_dated = page_dated or page_date
             when = on_day(entry.when, day)  # the day of the lone times below
-            if drafts and not prose:
+            if drafts and _dates_story(prose, paragraphs, lines, entry.at):
                 date_draft(drafts[-1], when, day_only)
             elif not dateline and not page_date:
                 left_out.append((UNDATED if drafts else BEFORE_HEADLINES, entry.text))
@@ -299,6 +299,15 @@ def _cut(
             prose = prose or not line.dateline
     _finish(drafts, paragraphs, authors)
     return drafts, first, left_out
+
+
+def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], at: int) -> bool:
+    """Whether a date line before line ``at`` dates the story being read: it has
+    no prose yet, or only its standfirst and then its byline right above the
+    date ("By Dana Omarova", "December 4, 2026")."""
+    if not prose:
+        return True
+    return len(paragraphs) <= 1 and 0 < at <= len(lines) and lines[at - 1].authors is not None
 
 
 def _headline(

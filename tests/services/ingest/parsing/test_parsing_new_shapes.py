@@ -193,3 +193,26 @@ def test_machine_stamps_iso_and_one_digit_days(page_fixture) -> None:
         datetime(2026, 12, 4, 5, 15, tzinfo=UTC),
         datetime(2026, 12, 4, 4, 40, tzinfo=UTC),
     ]
+
+
+def test_a_standfirst_then_the_byline_then_the_date(page_fixture) -> None:
+    """Headline, standfirst, "By …", "December 4, 2026": the date under the
+    byline is the story's, not a date under no headline."""
+    page = page_fixture("standfirst-byline-date.txt")
+    assert _summary(page) == [
+        (
+            "Why Kazakhstan is betting on nuclear power",
+            ("Dana Omarova", "Bakyt Asanov"),
+            datetime(2026, 12, 4, tzinfo=UTC),
+            None,
+            5,
+        ),
+        (
+            "Tajikistan and Kyrgyzstan open new border post",
+            ("Nurlan Abdrakhmanov",),
+            datetime(2026, 12, 4, tzinfo=UTC),
+            None,
+            1,
+        ),
+    ]
+    assert [k.kind for k in page.diagnostics.left_out] == ["before the first headline"]
