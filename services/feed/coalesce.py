@@ -22,10 +22,12 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal
 
 import redis
 
-from services.feed.asked import FORGET_SECONDS, asked_key
+from services.feed import coalesce_scripts as scripts
+from services.feed.asked import asked_key
 from services.feed.render_failures import RenderFailures, render_priority
 from shared import refresh_queue
 
@@ -33,69 +35,6 @@ log = logging.getLogger(__name__)
 
 # Feeds rendered between two looks at what is dirty.
 ROUND = 16
-
-# A feed rendered: clear its failure record, unmark it unless a newer request
-# came meanwhile, and extend the renderer's lock — one round trip per feed.
-_RENDERED = """
-redis.call('HDEL', KEYS[2], ARGV[1])
-local deleted = 0
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  deleted = redis.call('HDEL', KEYS[1], ARGV[1])
-end
-if redis.call('GET', KEYS[3]) == ARGV[3] then
-  redis.call('PEXPIRE', KEYS[3], ARGV[4])
-end
-return deleted
-"""
-# A task's first round trip: mark its feeds, try for the lock and, when it is
-# taken, read what is due, how long the backlog is (see ``drain``) and which
-# documents readers asked for lately (``services.feed.asked``; older notes go).
-# KEYS: dirty hash, lock, failing hash, asked set, then the backlog's lists;
-# ARGV: token, lock ms, then feed/stamp pairs.
-_MARK_AND_CLAIM = (
-    refresh_queue.MARK_PAIRS.format(first=3)
-    + f"""
-if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return false
-end
-local backlog = 0
-for i = 5, #KEYS do
-  backlog = backlog + redis.call('LLEN', KEYS[i])
-end
-local now = tonumber(redis.call('TIME')[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - {FORGET_SECONDS})
-return {{redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog,
-        redis.call('ZRANGE', KEYS[4], 0, -1)}}
-"""
-)
-_EXTEND_IF_OWNER = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-# While waiting for a burst to end: extend the lock if still ours, and say how
-# much upstream work waits. KEYS: lock, then the backlog's lists; ARGV: token, lock ms.
-_EXTEND_AND_COUNT = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-local backlog = 0
-for i = 2, #KEYS do
-  backlog = backlog + redis.call('LLEN', KEYS[i])
-end
-return backlog
-"""
-# Let go of the lock and of the "refresh queued" key (shared.refresh_queue),
-# then take the last look at the dirty and the failing feeds, in one round
-# trip: a sender marking after this sends. KEYS: lock, queued, dirty, failing.
-_RELEASE_AND_LOOK = """
-redis.call('DEL', KEYS[2])
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-end
-return {redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +48,10 @@ class AfterRender:
 
 
 Render = Callable[[str, datetime], AfterRender | None]
+# How a round ended: whether the look at its end let go of the lock, and what is due.
+RoundEnd = tuple[bool, dict[str, str]]
+# How a task's rounds under one lock ended (``RenderCoalescer._rounds``).
+Outcome = Literal["released", "held", "gave up"]
 # Of a round's feeds, those that have something to render (see ``drain``).
 Wanted = Callable[[list[str]], Collection[str]]
 
@@ -140,10 +83,10 @@ class RenderCoalescer:
         self.failures = RenderFailures(client, prefix)
         self.lock_ms = lock_ms
         self._mark = client.register_script(refresh_queue.MARK_LUA)
-        self._mark_and_claim = client.register_script(_MARK_AND_CLAIM)
-        self._extend = client.register_script(_EXTEND_IF_OWNER)
-        self._extend_and_count = client.register_script(_EXTEND_AND_COUNT)
-        self._release_and_look = client.register_script(_RELEASE_AND_LOOK)
+        self._mark_and_claim = client.register_script(scripts.MARK_AND_CLAIM)
+        self._extend = client.register_script(scripts.EXTEND_IF_OWNER)
+        self._extend_and_count = client.register_script(scripts.EXTEND_AND_COUNT)
+        self._release_and_look = client.register_script(scripts.RELEASE_AND_LOOK)
         # How many feeds were dirty at the last look at them (None: no look yet).
         self.last_dirty: int | None = None
 
@@ -253,8 +196,11 @@ class RenderCoalescer:
         says so).
 
         ``wanted``: asked once per round (one look for all its feeds); the feeds
-        it leaves out have nothing to render and are unmarked together, in one
-        round trip after the round's renders.
+        it leaves out have nothing to render and are unmarked together, in the
+        round trip that unmarks the round's last feed. That round trip also
+        looks at what is marked and, when nothing is, lets go of the lock (as
+        the release below does): a change that renders one feed costs the drain
+        no round trip after its render's.
         """
         done: list[str] = []
         give_up_at = time.monotonic() + max_seconds
@@ -265,32 +211,58 @@ class RenderCoalescer:
             feeds, requested_at = [], None
             if claimed is None:
                 return done or None
-            backlog: int | None
-            due, backlog = claimed
+            outcome: Outcome = "gave up"
             try:
-                while due:
-                    if time.monotonic() > give_up_at:
-                        return done
-                    if self._wait_for_burst_end(due, token, backlog):
-                        due = self._due()  # what the burst marked meanwhile
-                    # A short round, then a fresh look: the all-articles feed
-                    # marked while a thousand tag feeds wait goes next, not last.
-                    batch = sorted(due.items(), key=render_priority)[:ROUND]
-                    batch, idle = self._split(batch, wanted)
-                    for name, stamp in batch:
-                        if time.monotonic() > give_up_at:
-                            return done
-                        if self._render_one(render, name, stamp, transient, token):
-                            done.append(name)
-                        else:
-                            self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
-                    self._unmark(idle, token)
-                    due, backlog = self._due(), None
+                outcome = self._rounds(render, claimed, token, done, give_up_at, transient, wanted)
             finally:
-                left = self._release(token)
+                left = self._release(token) if outcome != "released" else {}
             # A task that marked feeds while we held the lock left them to us.
-            if not left:
+            if outcome == "gave up" or not left:
                 return done
+
+    def _rounds(
+        self,
+        render: Render,
+        claimed: tuple[dict[str, str], int],
+        token: str,
+        done: list[str],
+        give_up_at: float,
+        transient: tuple[type[BaseException], ...],
+        wanted: Wanted | None,
+    ) -> Outcome:
+        """Render rounds while feeds are due (``drain``), adding the rendered to
+        ``done``: "released" once a round's end let go of the lock, "gave up" at
+        the time bound, else "held"."""
+        backlog: int | None
+        due, backlog = claimed
+        while due:
+            if time.monotonic() > give_up_at:
+                return "gave up"
+            if self._wait_for_burst_end(due, token, backlog):
+                due = self._due()  # what the burst marked meanwhile
+            # A short round, then a fresh look: the all-articles feed
+            # marked while a thousand tag feeds wait goes next, not last.
+            batch = sorted(due.items(), key=render_priority)[:ROUND]
+            batch, idle = self._split(batch, wanted)
+            end: RoundEnd | None = None
+            for i, (name, stamp) in enumerate(batch):
+                if time.monotonic() > give_up_at:
+                    return "gave up"
+                last = idle if i + 1 == len(batch) else None
+                rendered, end = self._render_one(render, name, stamp, transient, token, last)
+                if rendered:
+                    done.append(name)
+                else:
+                    self._extend(keys=[self.lock_key], args=[token, self.lock_ms])
+            if end is None:
+                pipe = self.client.pipeline(transaction=False)
+                self._queue_end(pipe, idle, token)
+                end = self._round_end(pipe.execute()[-1])
+            released, due = end
+            if released:
+                return "released"
+            backlog = None
+        return "held"
 
     @staticmethod
     def _split(
@@ -302,14 +274,19 @@ class RenderCoalescer:
         keep = wanted([name for name, _ in batch])
         return [i for i in batch if i[0] in keep], [i for i in batch if i[0] not in keep]
 
-    def _unmark(self, feeds: list[tuple[str, str]], token: str) -> None:
-        """Unmark feeds that had nothing to render (unless marked again meanwhile)."""
-        if not feeds:
-            return
-        pipe = self.client.pipeline(transaction=False)
-        for name, stamp in feeds:
+    def _queue_end(
+        self, pipe: redis.client.Pipeline, idle: list[tuple[str, str]], token: str
+    ) -> None:
+        """A round's end: unmark the feeds that had nothing to render (unless marked
+        again meanwhile), then look at what is marked, letting go when nothing is."""
+        for name, stamp in idle:
             self._queue_rendered(pipe, name, stamp, token)
-        pipe.execute()
+        keys = (self.dirty_key, self.failures.key, self.lock_key, self.queued_key)
+        pipe.eval(scripts.LOOK_OR_RELEASE, len(keys), *keys, token)
+
+    def _round_end(self, raw: list[Any]) -> RoundEnd:
+        released, raw_dirty, raw_failing = raw
+        return bool(released), self._due_of(_pairs(raw_dirty), _raw_pairs(raw_failing))
 
     def _queue_rendered(
         self, pipe: redis.client.Pipeline, name: str, stamp: str, token: str
@@ -317,7 +294,7 @@ class RenderCoalescer:
         # EVAL, not a registered script: in a pipeline, redis-py would first
         # ask whether the script is loaded, one more round trip.
         pipe.eval(
-            _RENDERED,
+            scripts.RENDERED,
             3,
             self.dirty_key,
             self.failures.key,
@@ -335,7 +312,11 @@ class RenderCoalescer:
         stamp: str,
         transient: tuple[type[BaseException], ...],
         token: str,
-    ) -> bool:
+        last: list[tuple[str, str]] | None = None,
+    ) -> tuple[bool, RoundEnd | None]:
+        """Render one feed and unmark it; whether it rendered. ``last``: given, this
+        is the round's last feed, and the round trip that unmarks it ends the
+        round too (``_queue_end``, with these idle feeds): what that found."""
         try:
             after = render(name, datetime.fromisoformat(stamp))
         except transient:
@@ -349,15 +330,17 @@ class RenderCoalescer:
                 failure.backoff,
                 exc_info=exc,
             )
-            return False
+            return False, None
         pipe = self.client.pipeline(transaction=False)
         if after is not None:
             after.send(pipe)
         self._queue_rendered(pipe, name, stamp, token)
-        pipe.execute()
+        if last is not None:
+            self._queue_end(pipe, last, token)
+        replies = pipe.execute()
         if after is not None and after.then is not None:
             after.then()
-        return True
+        return True, None if last is None else self._round_end(replies[-1])
 
     def count_renders(self, names: list[str], pipe: redis.client.Pipeline | None = None) -> None:
         """Per-feed render counters: what coalescing saves is visible (and tested)."""

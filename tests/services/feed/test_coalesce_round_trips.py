@@ -45,12 +45,13 @@ def test_each_rendered_feed_costs_one_round_trip_of_bookkeeping(
     before = CountingConnection.sent
     done = coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))
     assert done == feeds
-    # Per feed: one script call. Besides: marking the feeds, the lock and a look
-    # at what is due (the dirty and the failing feeds, and the backlog) in one;
-    # the look that finds nothing left; the release and the look after it in
-    # one; a dozen feeds fit in one round.
-    assert CountingConnection.sent - before == len(feeds) + 3
+    # Per feed: one script call, the last feed's also ending the round (the look
+    # that finds nothing left lets go of the lock). Besides: marking the feeds,
+    # the lock and a look at what is due (the dirty and the failing feeds, and
+    # the backlog) in one; a dozen feeds fit in one round.
+    assert CountingConnection.sent - before == len(feeds) + 1
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
+    assert not coalescer.client.exists(coalescer.lock_key)  # let go in that last one
     assert coalescer.last_dirty == 0  # the task asks nothing more of Redis
 
 
@@ -76,7 +77,7 @@ def test_what_a_render_sends_shares_the_round_trip_that_unmarks_it(
     before = CountingConnection.sent
     assert coalescer.drain(render, mark=(feeds, datetime.now(UTC))) == feeds
     # As above, and the look each `then` takes.
-    assert CountingConnection.sent - before == len(feeds) + 3 + len(feeds)
+    assert CountingConnection.sent - before == len(feeds) + 1 + len(feeds)
     assert coalescer.client.lrange(announced, 0, -1) == [b"articles", b"source:a"]
     assert order == feeds
 
@@ -133,8 +134,9 @@ def test_feeds_with_nothing_to_render_are_unmarked_together(
     done = coalescer.drain(render, mark=(feeds, datetime.now(UTC)), wanted=wanted)
     assert rendered == done == ["tag:t03", "tag:t07"]
     assert asked == [feeds]  # one look for the whole round
-    # As above for the two rendered, and one round trip for the ten others.
-    assert CountingConnection.sent - before == 2 + 3 + 1
+    # As above for the two rendered; the ten others are unmarked in the round
+    # trip that unmarks the last rendered one.
+    assert CountingConnection.sent - before == 2 + 1
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
 
 
