@@ -30,6 +30,8 @@ COMMENTS = "comments"
 OUTSIDE = "outside the stories"
 BARE_HEADINGS = "headings without text"
 _SAMPLE_WORDS = 30
+# ASCII's unprintable characters: its white space but the space among them.
+_ASCII_UNPRINTABLE = bytes(range(32)) + b"\x7f"
 
 
 class ChromeCut:
@@ -118,7 +120,7 @@ def block_words(node: LexborNode) -> str:
 
 def note_words(notes: Notes, kind: str, text: str) -> None:
     """Count ``text`` as left out, white space squashed, if it has any."""
-    if kind in notes and text.isprintable() and "  " not in text:
+    if kind in notes and _single_spaced(text):
         # Its only white space is single spaces (any other is unprintable):
         # squashed it is itself, less a space at either end.
         chars = len(text.strip(" "))
@@ -133,3 +135,19 @@ def note_words(notes: Notes, kind: str, text: str) -> None:
         chars = len(" ".join(words))
         sample = "" if kind in notes else strip_forbidden(" ".join(words[:_SAMPLE_WORDS]))
         notes.add(kind, sample, chars)
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether ``text`` is printable (its only white space is spaces) and holds no
+    two spaces running.
+
+    An ASCII text is told by its bytes: the unprintable ones deleted at C speed
+    leave it as long as it was, five times faster than ``str.isprintable``'s
+    test of each character.
+    """
+    if "  " in text:
+        return False
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_UNPRINTABLE)) == len(data)
+    return text.isprintable()
