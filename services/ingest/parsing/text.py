@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .articles import Draft, build_articles
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line
-from .dates import TIME_OF_DAY, DateLine, at_time_of_day, read_date_line
+from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .draft_dates import date_draft, on_day
 from .headlines import looks_like_prose
@@ -18,7 +18,7 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
 from .stories import StoryCutter, shares_subject
-from .text_dates import head_date, iso_stamp, relative_day_line, stamp_parts
+from .text_dates import MAX_STAMP_LINE, head_date, iso_stamp, relative_day_line, stamp_parts
 from .text_lines import (
     Line,
     carries_on,
@@ -128,12 +128,15 @@ def _date_entries(
     place), a date with a place or a name before it — the page's own date line
     above the first headline, else a dateline under it (``_articles`` tells).
     None: no date line."""
-    when = read_date_line(line) or iso_stamp(line)
+    when = read_date_line(line)
+    if when is None and len(line) <= MAX_STAMP_LINE and YEAR.search(line) is not None:
+        # Shapes of a stamp line a date line has not: each with its year.
+        when = iso_stamp(line)
+        parts = stamp_parts(line) if when is None else None
+        if parts is not None:
+            return tuple(_Dated(at, stamp, text) for text, stamp in parts)
     if when is not None:
         return (_Dated(at, when, line),)
-    parts = stamp_parts(line)
-    if parts is not None:
-        return tuple(_Dated(at, stamp, text) for text, stamp in parts)
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
         return (_Dated(at, when, line, relative=True),)

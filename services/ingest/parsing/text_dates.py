@@ -56,6 +56,7 @@ def relative_day_line(
 # 11:40" (when a story was published and when updated), "4 декабря 2026, 15:30 ·
 # Политика · 1 245 просмотров" (its date, section and views).
 _PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*")
+MAX_STAMP_LINE = 3 * MAX_DATE_LINE
 # A part beside the date: a section's name or a count, a few words and no sentence.
 _LABEL_WORDS = 4
 
@@ -64,7 +65,7 @@ def stamp_parts(line: str) -> list[tuple[str, DateLine]] | None:
     """The stamps of a line that opens with a story's date and sets beside it,
     parted by bars or dots, its updated stamp or a few words of its own (its
     section, its views), each stamp with its text; None for any other line."""
-    if len(line) > 3 * MAX_DATE_LINE or not any(mark in line for mark in "|\u00b7\u2022"):
+    if len(line) > MAX_STAMP_LINE or not ("|" in line or "\u00b7" in line or "\u2022" in line):
         return None
     parts = _PARTS.split(line.strip())
     stamps = []
