@@ -129,7 +129,19 @@ class BoxMeta:
         dated = (node for node in self._query(scope, boxes, _DATED) if _dates_publication(node))
         read = functools.partial(stated_time, day=day)
         self._fill([*tree.tags("time"), *dated], read, self.times)
-        self._fill(self._query(scope, boxes, BYLINE_SELECTOR), _byline_names, self.authors)
+        # Cards print the same byline again and again ("By|TCA Staff"): each
+        # text's names are found once.
+        names: dict[str, tuple[str, ...]] = {}
+
+        def byline_names(node: LexborNode) -> tuple[str, ...]:
+            # Each piece of text of its own: "By", the name's link, a date.
+            text = node.text(separator="|")
+            found = names.get(text)
+            if found is None:
+                found = names[text] = tuple(author_names(text))
+            return found
+
+        self._fill(self._query(scope, boxes, BYLINE_SELECTOR), byline_names, self.authors)
 
     @staticmethod
     def _query(
@@ -189,11 +201,6 @@ class BoxMeta:
         for mem_id in path:
             index[mem_id] = found
         return found
-
-
-def _byline_names(node: LexborNode) -> tuple[str, ...]:
-    # Each piece of text of its own: "By", the name's link, a date.
-    return tuple(author_names(node.text(separator="|")))
 
 
 def _names_a_date(node: LexborNode) -> bool:
