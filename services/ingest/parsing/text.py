@@ -140,6 +140,9 @@ def _date_entries(
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
         return (_Dated(at, when, line, relative=True),)
+    parts = stamp_parts(line, lambda part: relative_day_line(part, *anchors, notes, ago=True))
+    if parts is not None:  # "Вчера, 15:00 | Экономика | 2 134 просмотра"
+        return tuple(_Dated(at, stamp, text, relative=True) for text, stamp in parts)
     when = head_date(line, *below) if below is not None else None
     return () if when is None else (_Dated(at, when, line, head=True),)
 

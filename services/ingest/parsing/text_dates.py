@@ -5,6 +5,7 @@ story's published and updated stamps on one line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line, read_named_date_line
@@ -61,16 +62,24 @@ MAX_STAMP_LINE = 3 * MAX_DATE_LINE
 _LABEL_WORDS = 4
 
 
-def stamp_parts(line: str) -> list[tuple[str, DateLine]] | None:
+def _dated_part(part: str) -> DateLine | None:
+    return read_date_line(part) if YEAR.search(part) else None
+
+
+def stamp_parts(
+    line: str, read: Callable[[str], DateLine | None] = _dated_part
+) -> list[tuple[str, DateLine]] | None:
     """The stamps of a line that opens with a story's date and sets beside it,
     parted by bars or dots, its updated stamp or a few words of its own (its
-    section, its views), each stamp with its text; None for any other line."""
+    section, its views), each stamp with its text; None for any other line.
+    ``read``: how a part is read as a date (by default, a date with its year;
+    a day named relative to another, "Вчера, 15:00", is read by the caller's)."""
     if len(line) > MAX_STAMP_LINE or not ("|" in line or "\u00b7" in line or "\u2022" in line):
         return None
     parts = _PARTS.split(line.strip())
     stamps = []
     for n, part in enumerate(parts):
-        when = read_date_line(part) if YEAR.search(part) else None
+        when = read(part)
         if when is not None:
             stamps.append((part, when))
         elif not n or not part or len(part.split()) > _LABEL_WORDS or ends_sentence(part):

@@ -1,0 +1,36 @@
+"""Stamp lines real pages set under their headlines, read as a reader reads them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.ingest.parsing import parse_page
+
+from .conftest import PAGES
+
+RECEIVED = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+
+
+def _summary(name: str) -> list[tuple]:
+    page = parse_page((PAGES / name).read_bytes(), "text/plain", RECEIVED)
+    return [(a.title, a.authors, a.published, len(a.paragraphs)) for a in page.articles]
+
+
+def test_a_relative_day_beside_the_section_and_views() -> None:
+    """"Вчера, 15:00 | Экономика | 2 134 просмотра" dates its story as
+    "4 декабря 2026, 15:30 · Экономика" does; unread, the headline over it
+    started no story and the page had none."""
+    assert _summary("relative-stamps-with-section-ru.txt") == [
+        (
+            "Нацбанк Казахстана повысил базовую ставку до 16,5%",
+            ("Данияр Серикбаев",),
+            datetime(2026, 12, 3, 15, 0, tzinfo=UTC),
+            2,
+        ),
+        (
+            "В Астане открылся новый терминал аэропорта",
+            (),
+            datetime(2026, 12, 4, 9, 10, tzinfo=UTC),
+            2,
+        ),
+    ]
