@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .clean import squash_space
-from .dates import MAX_DATE_LINE, parse_date_line
+from .dates import MAX_DATE_LINE, is_date_line
 from .model import ParsedArticle
 from .tags import countries_by_article, merge_tags
 from .ticker import is_ticker_line
@@ -18,7 +18,7 @@ def is_page_furniture(text: str) -> bool:
     # Cheap gates first: this runs for every paragraph of every page.
     if "/" in text and is_ticker_line(text):
         return True
-    return len(text) <= MAX_DATE_LINE and parse_date_line(text) is not None
+    return len(text) <= MAX_DATE_LINE and is_date_line(text)
 
 
 @dataclass(slots=True)

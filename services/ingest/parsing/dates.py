@@ -140,6 +140,15 @@ def parse_date_line(line: str, *, page_head: bool = False) -> date | None:
     return None if stated is None else stated.day
 
 
+def is_date_line(line: str) -> bool:
+    """Whether ``parse_date_line`` finds a date in ``line``: told without
+    building the instant it states, which costs twice the match."""
+    if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
+        return False
+    match = _DATE_LINE.fullmatch(line)
+    return match is not None and _day(match) is not None
+
+
 def read_date_line(line: str, *, page_head: bool = False) -> DateLine | None:
     """``parse_date_line`` with the time of day and the label the line states."""
     if len(line) > MAX_DATE_LINE or YEAR.search(line) is None:
