@@ -60,13 +60,14 @@ _LABEL = (
 _ORDINAL = r"(?:st|nd|rd|th)?"
 WEEKDAY_PATTERN, ORDINAL_PATTERN = _WEEKDAY, _ORDINAL
 # Pages often print the time of the last update after the date ("…, 10:45",
-# "… at 10:45 am", "… | 14:05").
+# "… at 10:45 am", "… | 14:05"), after the word for "at" or "hour" in the
+# page's language ("4 декабря 2026 в 10:15", "04.12.2026, Soat 10:15").
 # A zone after a time: "MSK", "мск", "ALMT", "GMT", or written out: ", Astana
 # time", "по времени Астаны", "(GMT+5)".
 # An abbreviation after a comma is a place ("11:42, UK"), not a zone.
 _ZONE = rf"(?:(?:,?\s+|\s*\()(?P<zone>{ZONE_WORDS}|(?<!,\s)[a-zа-яё]{{2,5}})\)?)?"
 _TIME = (
-    r"(?:(?:,?\s+(?:at\s+)?|\s*[|/\u00b7\u2022\u2013\u2014-]\s*)"
+    r"(?:(?:,?\s+(?:(?:at|в|soat|saat|сағат|саат)\s+)?|\s*[|/\u00b7\u2022\u2013\u2014-]\s*)"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?(?:\s*(?P<half>[ap])\.?m\.?)?"
     rf"{_ZONE})?"
 )

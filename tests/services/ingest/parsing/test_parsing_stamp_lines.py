@@ -34,3 +34,29 @@ def test_a_relative_day_beside_the_section_and_views() -> None:
             2,
         ),
     ]
+
+
+def test_a_date_then_the_word_for_its_time() -> None:
+    """"04.12.2026, Soat 10:15", "3 декабря 2026 года в 18:40", "3 желтоқсан
+    2026, сағат 09:05" date their stories as "…, 10:15" does; unread, each
+    was taken for the headline of a story and its real headline left empty."""
+    assert _summary("date-then-time-word.txt") == [
+        (
+            "Toshkentda yangi metro bekati ochildi",
+            ("Dilnoza Rahimova",),
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+            2,
+        ),
+        (
+            "В Бишкеке ограничат движение на проспекте Чуй",
+            (),
+            datetime(2026, 12, 3, 18, 40, tzinfo=UTC),
+            1,
+        ),
+        (
+            "Астанада жаңа әуежай терминалы ашылды",
+            (),
+            datetime(2026, 12, 3, 9, 5, tzinfo=UTC),
+            1,
+        ),
+    ]
