@@ -7,10 +7,13 @@ page takes that id, and its send (``Outbox.send_now``) pushes the message as
 built. The message is the one a build at send time would make, but for the
 task id drawn earlier. An id handed to a page that turns out to be stored
 already (a repeated post) is never sent: its message is dropped in time.
+An id made before a fork is never handed out by the child: two processes
+would give it to two different pages.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -26,6 +29,7 @@ class Ahead:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._next: tuple[str, Message] | None = None
+        self._pid = os.getpid()  # the process the id in ``_next`` was made in
         self._handed: OrderedDict[str, Message] = OrderedDict()
 
     @property
@@ -39,13 +43,13 @@ class Ahead:
         sid = uuid.uuid4().hex
         message = build(sid)
         with self._lock:
-            self._next = (sid, message)
+            self._next, self._pid = (sid, message), os.getpid()
 
     def new_id(self) -> str:
         """The id for a page about to be stored: the one made ahead, else a new one."""
         with self._lock:
             ready, self._next = self._next, None
-            if ready is None:
+            if ready is None or self._pid != os.getpid():
                 return uuid.uuid4().hex
             self._handed[ready[0]] = ready[1]
             while len(self._handed) > HANDED_KEPT:
