@@ -248,11 +248,11 @@ def _subject(text: str) -> set[str]:
     }
 
 
-def shares_subject(title: str, paragraphs: Sequence[str]) -> bool:
+def shares_subject(title: str, paragraphs: Sequence[str], words: int = _SHARED_WORDS) -> bool:
     """Whether ``title`` is on the subject of the story its first ``paragraphs``
-    tell: a headline shares words with its lead, a site's name does not."""
+    tell: a headline shares ``words`` with its lead, a site's name does not."""
     lead = " ".join(paragraphs[:_WRAPPED_LINES])
-    return len(_subject(title) & _subject(lead)) >= _SHARED_WORDS
+    return len(_subject(title) & _subject(lead)) >= words
 
 
 class StoryCutter:

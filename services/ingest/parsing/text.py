@@ -24,6 +24,7 @@ from .text_lines import (
     carries_on,
     is_meta,
     named_over,
+    over_standfirst,
     signs,
     text_line,
     title_case_flags,
@@ -326,7 +327,9 @@ def _headline(
         return False
     meta = [is_meta(x) for x in lines[i + 1 : i + 3]]
     if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
-        return False
+        # Headline, standfirst without its full stop, byline: two lines over
+        # a byline, of which the first is the headline.
+        return first and i + 1 not in under and over_standfirst(lines, i)
     # Asked of the next line only while the cutter is in no story. That line is
     # a headline set apart by a blank line, or one with its own stamp or byline
     # under it; else it is the story's lead, under its date line.

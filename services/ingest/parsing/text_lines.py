@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
-from .stories import prose_over, same_list
+from .stories import prose_over, same_list, sentence_shaped, shares_subject
 
 # "World | Business | Markets", "Home › News": a menu or a breadcrumb trail.
 _MENU = re.compile(r"\s[|\u203a»]\s")
@@ -104,3 +104,28 @@ def signs(lines: list[Line], i: int) -> bool:
 def carries_on(text: str, above: str) -> bool:
     """Hard-wrapped prose: ``text``, right under ``above``, finishes its sentence."""
     return text[0].islower() and not ends_sentence(above)
+
+
+def over_standfirst(lines: list[Line], i: int) -> bool:
+    """Whether line ``i`` is a headline over its standfirst, with the byline
+    under that and the lead under the byline. Neither of the first two ends a
+    sentence, and the one over the byline reads as a headline; the line above
+    it is the headline, and that one its standfirst, when the line above is in
+    sentence case and on the lead's subject, as a site's name or a section's
+    is not."""
+    if i + 3 >= len(lines) or lines[i + 2].authors is None:
+        return False
+    line, stand = lines[i], lines[i + 1]
+    if is_meta(line) or is_meta(stand) or not (line.after_break or i == 0):
+        return False
+    if ends_sentence(line.text) or ends_sentence(stand.text) or not sentence_shaped(line.text):
+        return False
+    lead = [x.text for x in lines[i + 3 : i + 7]]
+    if (
+        not looks_like_prose(lead[0])
+        or sum(w.isalpha() and w.islower() for w in line.text.split()) < 3
+    ):
+        return False  # a name in Title Case ("The Times of Central Asia") heads no story
+    # The headline names the lead's subject, and with its standfirst says more of it.
+    both = f"{line.text} {stand.text}"
+    return shares_subject(line.text, lead, 1) and shares_subject(both, lead)

@@ -60,3 +60,26 @@ def test_a_date_then_the_word_for_its_time() -> None:
             1,
         ),
     ]
+
+
+def test_a_headline_over_a_standfirst_without_its_full_stop() -> None:
+    """Headline, standfirst without a final stop, byline, date: the first line
+    is the headline, the second the story's standfirst; the one over the
+    byline was taken for the headline and the real one left out (set
+    single-spaced, the page gave no story at all)."""
+    assert _summary("standfirst-no-stop.txt") == [
+        (
+            "Why Tajikistan's Rogun dam matters for the whole region",
+            ("Bakyt Asanov",),
+            datetime(2026, 12, 2, tzinfo=UTC),
+            4,
+        )
+    ]
+    assert _summary("standfirst-no-stop-ru.txt") == [
+        (
+            "Почему Казахстан строит атомную станцию на берегу Балхаша",
+            ("Асель Сатаева",),
+            datetime(2026, 12, 4, tzinfo=UTC),
+            3,
+        )
+    ]
