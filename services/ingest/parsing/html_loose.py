@@ -75,17 +75,18 @@ def _loose(piece: str, clean: bool) -> str:
 
 
 def _pieces(scope: LexborNode) -> list[str]:
-    """The pieces of text of ``scope`` a reader sees."""
-    text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
-    if not text:
-        return []
+    """The pieces of text of ``scope`` a reader sees.
+
+    What is hidden is looked up first, so that the text is read once, without
+    it: a scope with no text at all (a card's image) is rare, and dropping a
+    hidden element from it leaves it without text all the same.
+    """
     hidden = [node for node in scope.css(_MAY_HIDE) if _hidden(node)]
     if hidden and hidden[0].mem_id == scope.mem_id:
         return []  # a hidden card shows nothing
-    if hidden:
-        for node in hidden:
-            node.decompose(recursive=False)
-        text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
+    for node in hidden:
+        node.decompose(recursive=False)
+    text = scope.text(separator=_SEPARATOR, strip=True, skip_empty=True)
     return text.split(_SEPARATOR) if text else []
 
 
