@@ -13,7 +13,7 @@ from .chrome_lines import heads_story, is_chrome_line
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import headline_draft, opens_with_mark, without_symbols
 from .draft_dates import date_draft, on_day
-from .headlines import looks_like_prose
+from .headlines import looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
@@ -216,9 +216,13 @@ def _articles(
     if len(drafts) == 1 and named_over(lines, first, {entry.at for entry in dated}):
         # One story under the date line: the line above it, left out as the
         # page's name, is that story's headline when it is on its subject.
-        alone = _cut(lines, dated, day, lenient=False, head=first - 1)
-        if len(alone[0]) == 1 and shares_subject(lines[first - 1].text, alone[0][0].paragraphs):
-            drafts, first, left_out = alone
+        # A name in Title Case over a headline in sentence case is the page's,
+        # however much of the story's subject it names ("Central Asia Energy News").
+        above, title = lines[first - 1].text, lines[first].text
+        if not (looks_like_headline(above) and not looks_like_headline(title)):
+            alone = _cut(lines, dated, day, lenient=False, head=first - 1)
+            if len(alone[0]) == 1 and shares_subject(above, alone[0][0].paragraphs):
+                drafts, first, left_out = alone
     for kind, text in left_out:
         notes.add(kind, text)
     if lines and not drafts:

@@ -83,3 +83,14 @@ def test_a_headline_over_a_standfirst_without_its_full_stop() -> None:
             3,
         )
     ]
+
+
+def test_a_title_case_masthead_on_the_storys_subject() -> None:
+    """"Central Asia Energy News" over the date line, a one-story page's
+    sentence-case headline under it: the masthead names words of the story
+    (energy, Central Asia) but is the page's name, not the story's headline."""
+    page = parse_page((PAGES / "masthead-on-the-subject.txt").read_bytes(), "text/plain")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Kazakhstan to build second nuclear power plant", 3)
+    ]
+    assert [k.sample for k in page.diagnostics.left_out] == ["Central Asia Energy News"]
