@@ -21,7 +21,8 @@ _BYLINE = re.compile(
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
     # An interview's credit: "Беседовала Зарина Ергешева".
     rf"|Беседовал[аи]?)(?:\s*:\s*|\s+)"
-    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}){{0,8}})"
+    # Each with where they filed from: "By … in Prague and … in Dushanbe".
+    rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}(?:\s+in\s+{_NAME})?){{0,8}})"
     # Where they reported from: "Reporting by … in Astana".
     rf"(?:\s+in\s+{_NAME}(?:\s+and\s+{_NAME})?)?\s*"
     # "Reporting by …; Writing by …; Editing by …": editors are no authors, and
@@ -30,6 +31,7 @@ _BYLINE = re.compile(
     r"(?:[,;]\s*(?:фото|photos?|видео|video|иллюстрации|illustrations?)\s*:\s*[^;:]{1,60})?"
 )
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
+_FILED_FROM = re.compile(r"\s+in\s+.*")
 MAX_BYLINE = 120
 # Words after "By" that say when, not who: "By Monday, the talks had failed"
 # (whatever follows). A month is a first name too (April, June, May): only a
@@ -140,7 +142,8 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
         match = _credit(line)
     if match is None:
         return None
-    return tuple(name.strip() for name in _SPLIT_NAMES.split(match["names"]) if name.strip())
+    names = (_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(match["names"]))
+    return tuple(name for name in names if name)
 
 
 def _credit(line: str) -> re.Match[str] | None:

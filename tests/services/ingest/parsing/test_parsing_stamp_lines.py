@@ -94,3 +94,16 @@ def test_a_title_case_masthead_on_the_storys_subject() -> None:
         ("Kazakhstan to build second nuclear power plant", 3)
     ]
     assert [k.sample for k in page.diagnostics.left_out] == ["Central Asia Energy News"]
+
+
+def test_a_byline_naming_where_each_reporter_filed_from() -> None:
+    """"By … in Prague and … in Dushanbe" names two authors; unread, the
+    byline was taken for the story's headline and the headline left out."""
+    assert _summary("byline-each-filed-from.txt") == [
+        (
+            "Tajik opposition figure sentenced to 15 years",
+            ("Farangis Najibullah", "Mumin Ahmadi"),
+            datetime(2026, 12, 4, tzinfo=UTC),
+            2,
+        )
+    ]
