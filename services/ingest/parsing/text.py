@@ -133,19 +133,30 @@ def _date_entries(
     if when is None and len(line) <= MAX_STAMP_LINE and YEAR.search(line) is not None:
         # Shapes of a stamp line a date line has not: each with its year.
         when = iso_stamp(line)
-        parts = stamp_parts(line) if when is None else None
-        if parts is not None:
-            return tuple(_Dated(at, stamp, text) for text, stamp in parts)
     if when is not None:
         return (_Dated(at, when, line),)
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
         return (_Dated(at, when, line, relative=True),)
-    parts = stamp_parts(line, lambda part: relative_day_line(part, *anchors, notes, ago=True))
-    if parts is not None:  # "Вчера, 15:00 | Экономика | 2 134 просмотра"
-        return tuple(_Dated(at, stamp, text, relative=True) for text, stamp in parts)
+    # Its parts dated or named relative to the receipt: "Вчера, 15:00 |
+    # Экономика", "December 4, 2026 8:12 AM GMT+5 Updated 2 hours ago".
+    parts = stamp_parts(line, lambda part: _stamp_part(part, anchors, notes))
+    if parts is not None:
+        # A part without its year is named relative to the receipt: no page's date.
+        return tuple(
+            _Dated(at, stamp, text, relative=YEAR.search(text) is None) for text, stamp in parts
+        )
     when = head_date(line, *below) if below is not None else None
     return () if when is None else (_Dated(at, when, line, head=True),)
+
+
+def _stamp_part(
+    part: str, anchors: tuple[date | None, datetime | None], notes: Notes
+) -> DateLine | None:
+    """A stamp line's part read as a date, or as a day relative to another."""
+    if YEAR.search(part) is not None:
+        return read_date_line(part)
+    return relative_day_line(part, *anchors, notes, ago=True)
 
 
 def _zone(dated: Sequence[_Dated]) -> str | None:

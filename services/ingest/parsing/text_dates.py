@@ -55,8 +55,13 @@ def relative_day_line(
 
 # A stamp line in parts: "Опубликовано: 04.12.2026, 09:05 | Обновлено: 04.12.2026,
 # 11:40" (when a story was published and when updated), "4 декабря 2026, 15:30 ·
-# Политика · 1 245 просмотров" (its date, section and views).
-_PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*")
+# Политика · 1 245 просмотров" (its date, section and views). An agency's
+# stamp sets its updated one after a space alone: "December 4, 2026 8:12 AM
+# GMT+5 Updated 2 hours ago".
+_UPDATED = ("Updated", "UPDATED", "Обновлено", "Yangilandi", "Жаңартылды", "Жаңыланды")
+_PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*|\s+(?=(?:" + "|".join(_UPDATED) + r")\b)")
+# What a stamp in parts has, looked for in one pass before the line is split.
+_PARTED = re.compile(r"[|\u00b7\u2022]|" + "|".join(_UPDATED))
 MAX_STAMP_LINE = 3 * MAX_DATE_LINE
 # A part beside the date: a section's name or a count, a few words and no sentence.
 _LABEL_WORDS = 4
@@ -74,7 +79,7 @@ def stamp_parts(
     section, its views), each stamp with its text; None for any other line.
     ``read``: how a part is read as a date (by default, a date with its year;
     a day named relative to another, "Вчера, 15:00", is read by the caller's)."""
-    if len(line) > MAX_STAMP_LINE or not ("|" in line or "\u00b7" in line or "\u2022" in line):
+    if len(line) > MAX_STAMP_LINE or _PARTED.search(line) is None:
         return None
     parts = _PARTS.split(line.strip())
     stamps = []

@@ -107,3 +107,19 @@ def test_a_byline_naming_where_each_reporter_filed_from() -> None:
             2,
         )
     ]
+
+
+def test_an_agency_stamp_with_its_update_after_a_space() -> None:
+    """"December 4, 2026 8:12 AM GMT+5 Updated 2 hours ago": published and
+    modified, not the story's first paragraph."""
+    page = parse_page((PAGES / "agency-stamp-updated-ago.txt").read_bytes(), "text/plain", RECEIVED)
+    assert [(a.title, a.authors, a.published, a.modified, len(a.paragraphs)) for a in page.articles] == [
+        (
+            "Kazakhstan raises key rate to 16.5% as inflation lingers",
+            ("Olzhas Auyezov", "Mariya Gordeyeva"),
+            datetime(2026, 12, 4, 3, 12, tzinfo=UTC),
+            datetime(2026, 12, 4, 7, 30, tzinfo=UTC),
+            4,
+        )
+    ]
+    assert page.articles[0].paragraphs[0].startswith("ALMATY, Dec 4 (Reuters)")
