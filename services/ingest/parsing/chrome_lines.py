@@ -149,7 +149,28 @@ def is_chrome_line(line: str) -> bool:
         return not rest or not rest[0].islower()
     if _RIGHTS.search(line) is not None:
         return "\u00a9" in line or len(line.split()) <= _RIGHTS_WORDS
-    return False
+    return _credited_caption(line)
+
+
+# A caption that ends in its credit: "Trucks cross the new bridge. Photo: Kun.uz",
+# "Жители Шымкента на митинге (Фото: Азаттык)". The label after a full stop or
+# in a bracket, and a source or a person after it, end the line.
+_TRAILING_CREDIT = re.compile(
+    r"(?:[.!?…]\s+|\s*\()(?:photo(?:graph)?|image|video|фото|видео)\s*(?::|/|by\b)\s*"
+    r"(?P<rest>[^()]{2,60}?)\)?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_MARKS = ("hoto", "HOTO", "mage", "ideo", "ото", "идео")
+
+
+def _credited_caption(line: str) -> bool:
+    if not any(mark in line for mark in _CREDIT_MARKS):
+        return False
+    credit = _TRAILING_CREDIT.search(line)
+    if credit is None:
+        return False
+    rest = credit["rest"].rstrip(".")
+    return _credits(rest) or _names_a_source(rest)
 
 
 def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> bool:

@@ -123,3 +123,16 @@ def test_an_agency_stamp_with_its_update_after_a_space() -> None:
         )
     ]
     assert page.articles[0].paragraphs[0].startswith("ALMATY, Dec 4 (Reuters)")
+
+
+def test_a_caption_that_ends_in_its_credit() -> None:
+    """"Trucks cross the new bridge …. Photo: Kun.uz" and "… (Фото:
+    пресс-служба хокимията)" are captions left out, not a new story's
+    headline over the rest of the story nor a paragraph of it."""
+    page = parse_page((PAGES / "captions-ending-in-credit.txt").read_bytes(), "text/plain")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("New bridge over the Amu Darya opens to traffic", 3),
+        ("Жители Термеза вышли на открытие моста", 2),
+    ]
+    (captions,) = page.diagnostics.left_out
+    assert captions.blocks == 3
