@@ -18,7 +18,14 @@ from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_label
 from .stories import StoryCutter, shares_subject
-from .text_dates import MAX_STAMP_LINE, head_date, iso_stamp, relative_day_line, stamp_parts
+from .text_dates import (
+    MAX_STAMP_LINE,
+    head_date,
+    iso_stamp,
+    relative_day_line,
+    section_stamp,
+    stamp_parts,
+)
 from .text_lines import (
     Line,
     carries_on,
@@ -132,7 +139,7 @@ def _date_entries(
     when = read_date_line(line)
     if when is None and len(line) <= MAX_STAMP_LINE and YEAR.search(line) is not None:
         # Shapes of a stamp line a date line has not: each with its year.
-        when = iso_stamp(line)
+        when = iso_stamp(line) or section_stamp(line)
     if when is not None:
         return (_Dated(at, when, line),)
     when = relative_day_line(line, *anchors, notes, ago=True)

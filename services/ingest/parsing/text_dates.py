@@ -111,3 +111,19 @@ def iso_stamp(line: str) -> DateLine | None:
     except (ValueError, OverflowError):  # "2026-13-45T…", or past the last day there is
         return None
     return DateLine(stated.date(), at, updated=False)
+
+
+# A stamp led by its section's name, as agencies print it: "Economy 4 December
+# 2026 12:45 (UTC +04:00)", "Politics 04.12.2026, 09:15". With its time: a
+# date alone after a word is as often a headline's end ("Elections 2026").
+_SECTION_STAMP = re.compile(r"[A-ZА-ЯЁ][\w&\-]+(?:\s+(?:&\s+)?[A-ZА-ЯЁ][\w\-]+)?\s+(?=\d)")
+
+
+def section_stamp(line: str) -> DateLine | None:
+    """The date and time a story's stamp after its section's name states; None
+    for any other line."""
+    section = _SECTION_STAMP.match(line)
+    if section is None:
+        return None
+    when = read_date_line(line[section.end() :])
+    return when if when is not None and when.timed else None

@@ -136,3 +136,24 @@ def test_a_caption_that_ends_in_its_credit() -> None:
     ]
     (captions,) = page.diagnostics.left_out
     assert captions.blocks == 3
+
+
+def test_a_stamp_led_by_its_section() -> None:
+    """"Economy 4 December 2026 12:45 (UTC +04:00)" under a headline dates its
+    story; unread, the stamp was taken for the headline and the real one
+    left out as the page's name."""
+    assert _summary("section-then-stamp.txt") == [
+        (
+            "Kazakhstan, Uzbekistan sign deal on joint water management",
+            (),
+            datetime(2026, 12, 4, 8, 45, tzinfo=UTC),
+            2,
+        ),
+        (
+            "Turkmenistan raises gas exports to China",
+            (),
+            datetime(2026, 12, 4, 6, 20, tzinfo=UTC),
+            1,
+        ),
+        ("Экономика Казахстана выросла на 6%", (), datetime(2026, 12, 3, 18, 5, tzinfo=UTC), 1),
+    ]
