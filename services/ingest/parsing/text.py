@@ -28,6 +28,7 @@ from .text_dates import (
 )
 from .text_lines import (
     Line,
+    add_line,
     carries_on,
     is_meta,
     named_over,
@@ -101,7 +102,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
             notes.add("ticker lines not understood", line)
             after_break = True
             continue
-        lines.append(text_line(line, after_break, n > 0 and not rows[n - 1].strip()))
+        add_line(lines, line, after_break, rows, n)
         head = head and not looks_like_prose(line)
         after_break = False
     articles, first = _articles(lines, notes, dated, day or relative)

@@ -8,6 +8,7 @@ import re
 from typing import NamedTuple
 
 from .bylines import byline_authors, is_dateline, names_a_time, signs_story
+from .dates import read_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .stories import prose_over, same_list, sentence_shaped, shares_subject
 
@@ -129,3 +130,27 @@ def over_standfirst(lines: list[Line], i: int) -> bool:
     # The headline names the lead's subject, and with its standfirst says more of it.
     both = f"{line.text} {stand.text}"
     return shares_subject(line.text, lead, 1) and shares_subject(both, lead)
+
+
+def add_line(lines: list[Line], line: str, after_break: bool, rows: list[str], n: int) -> None:
+    """Add ``line`` (row ``n`` of the page's ``rows``) to ``lines``. A headline
+    hard-wrapped over two rows ("Uzbekistan and Tajikistan agree to build",
+    "two hydropower plants on the Zarafshan river") over its date line is one
+    line: its second row, in lower case, goes on with the first."""
+    above = lines[-1] if lines and not after_break and line[0].islower() else None
+    if above is not None and _wraps_headline(above, line, rows, n):
+        lines[-1] = text_line(f"{above.text} {line}", above.after_break, above.blank)
+        return
+    lines.append(text_line(line, after_break, n > 0 and not rows[n - 1].strip()))
+
+
+def _wraps_headline(above: Line, line: str, rows: list[str], n: int) -> bool:
+    """Whether ``line`` ends the headline ``above`` began: the two rows a block
+    of their own, neither ending a sentence, and the date line under them."""
+    if not above.after_break or is_meta(above) or ends_sentence(above.text) or ends_sentence(line):
+        return False
+    below = [row.strip() for row in rows[n + 1 : n + 3]]
+    if below and below[0] and read_date_line(below[0]) is None:
+        return False  # the block goes on, or a line other than its date is under it
+    date_line = next((row for row in below if row), "")
+    return read_date_line(date_line) is not None

@@ -157,3 +157,23 @@ def test_a_stamp_led_by_its_section() -> None:
         ),
         ("Экономика Казахстана выросла на 6%", (), datetime(2026, 12, 3, 18, 5, tzinfo=UTC), 1),
     ]
+
+
+def test_a_headline_wrapped_over_two_rows() -> None:
+    """A headline hard-wrapped over two rows, the second in lower case, over
+    its date line is one headline; read as two lines of no shape, the page
+    gave "no headline found"."""
+    assert _summary("headline-wrapped-over-two-rows.txt") == [
+        (
+            "Uzbekistan and Tajikistan agree to build two hydropower plants on the Zarafshan river",
+            (),
+            datetime(2026, 12, 4, tzinfo=UTC),
+            2,
+        ),
+        (
+            "В Бишкеке на время ремонта теплотрассы ограничат движение по проспекту Чуй",
+            (),
+            datetime(2026, 12, 4, 10, 15, tzinfo=UTC),
+            1,
+        ),
+    ]
