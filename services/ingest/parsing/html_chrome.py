@@ -111,6 +111,13 @@ def note_text(notes: Notes, kind: str, node: LexborNode) -> None:
     note_words(notes, kind, block_words(node))
 
 
+def note_texts(notes: Notes, kind: str, texts: list[str]) -> None:
+    """Count each of ``texts`` (squashed, none empty) as a block of ``kind`` left
+    out: in one count, as each would be counted in turn, the first the sample."""
+    if texts:
+        notes.add(kind, texts[0], sum(map(len, texts)), len(texts))
+
+
 def block_words(node: LexborNode) -> str:
     """The text under ``node``, each of its texts stripped and joined by a space
     (those of nothing but white space left out): the words of its whole text,

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .html_cards import card_drafts, is_link_item
-from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text
+from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text, note_texts
 from .html_loose import count_loose_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
 from .html_tree import Ancestry, TagSet, heading_link, node_text
@@ -25,16 +25,14 @@ from .notes import Notes
 from .stamp_day import StampDay
 from .text import article_lines
 
-# Readers' comments under a story are not part of it, whatever their markup:
-# WordPress's <div id="comments" class="comments-area"> holding an
-# <ol class="comment-list">, a <section class="comments">, or a lone
-# <div class="comment-content">. Whole class names only, so that a story in
-# category-commentary stays.
+# Readers' comments under a story are not part of it, whatever their markup: WordPress's
+# <div id="comments" class="comments-area"> holding an <ol class="comment-list">, a
+# <section class="comments">, or a lone <div class="comment-content">. Whole class names
+# only, so that a story in category-commentary stays.
 _COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-content"
-# Each selector in a list costs a test of every element, so roles are matched
-# as one [role] and sorted out here, with the headers.
-# A page's footer before <footer> was, by the id sites gave it: its boxes
-# (sponsored links, a marketplace, the site's sections) are no stories.
+# Each selector in a list costs a test of every element, so roles are matched as one [role]
+# and sorted out here, with the headers. A page's footer before <footer> was, by the id
+# sites gave it: its boxes (sponsored links, a marketplace, the site's sections) are no stories.
 _CHROME = "header, [role], [hidden], #footer"
 _ARTICLE_CHROME = "[role], [hidden]"
 _CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
@@ -126,6 +124,7 @@ class FrontPage:
         """Count the headings and blocks still in the page that no story took."""
         nodes, tags = _LEFT_OVER.elements(body)
         leaves = {node.mem_id for node in self._leaf_blocks(nodes, tags)}
+        left: list[str] = []
         for node, tag in zip(nodes, tags, strict=True):
             counted = node.mem_id in leaves or tag in _ALL_HEADINGS
             if not counted or node.mem_id in self._used:
@@ -133,7 +132,8 @@ class FrontPage:
             text = squash_space(self._text(node))
             # A ticker bar's items and date lines are read as the page's, not left out.
             if text and not is_page_furniture(text):
-                self.notes.add(OUTSIDE, text)
+                left.append(text)
+        note_texts(self.notes, OUTSIDE, left)
         # Text left once every heading and block is out (in <article>s too) is in none.
         blocks = [node for node, tag in zip(nodes, tags, strict=True) if tag not in _NOT_TEXT]
         scopes, inside = [body, *self._taken[0]], [blocks, *self._taken[1]]

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from .articles import is_page_furniture
 from .clean import squash_space, strip_forbidden
+from .html_chrome import note_texts
 from .notes import Notes
 from .ticker import names_a_pair
 
@@ -51,6 +52,7 @@ def count_loose_text(
     # Most pieces come again and again (each card's label, date line and
     # "By"): each is judged once, the date lines parsed once.
     judged: dict[str, str] = {}
+    counted: list[str] = []
     for scope, inside in zip(scopes, blocks, strict=True):
         for node in inside:
             node.decompose(recursive=False)
@@ -59,7 +61,8 @@ def count_loose_text(
             if loose is None:
                 loose = judged[piece] = _loose(piece, clean)
             if loose:
-                notes.add(LOOSE, loose)
+                counted.append(loose)
+    note_texts(notes, LOOSE, counted)
 
 
 def _loose(piece: str, clean: bool) -> str:
