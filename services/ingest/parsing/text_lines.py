@@ -12,8 +12,16 @@ from .dates import read_date_line
 from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .stories import prose_over, same_list, sentence_shaped, shares_subject
 
-# "World | Business | Markets", "Home › News": a menu or a breadcrumb trail.
+# "World | Business | Markets", "Home › News": a menu or a breadcrumb trail,
+# each item a few words. A part longer than that makes a headline with its
+# label ("Kazakhstan Votes | Live Results From the Parliamentary Election").
 _MENU = re.compile(r"\s[|\u203a»]\s")
+_MENU_ITEM_WORDS = 3
+
+
+def _is_menu(text: str) -> bool:
+    parts = _MENU.split(text)
+    return len(parts) > 1 and all(len(part.split()) <= _MENU_ITEM_WORDS for part in parts)
 
 
 class Line(NamedTuple):
@@ -47,7 +55,7 @@ def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
     """Title Case headlines: what the page's own style says, checked against
     neighbours; ``under``: the lines a date line stands right above."""
     shaped = [
-        looks_like_headline(line.text) and not is_meta(line) and not _MENU.search(line.text)
+        looks_like_headline(line.text) and not is_meta(line) and not _is_menu(line.text)
         for line in lines
     ]
     flags = []

@@ -177,3 +177,16 @@ def test_a_headline_wrapped_over_two_rows() -> None:
             1,
         ),
     ]
+
+
+def test_a_title_case_headline_with_its_label_after_a_bar() -> None:
+    """"Kazakhstan Votes | Live Results From the Parliamentary Election" is a
+    headline, its bar setting off a label, as a menu's items (a few words
+    each: "Astana Daily | Home › News › Politics") never are; read as a menu,
+    the story was left out."""
+    page = parse_page((PAGES / "title-case-headline-with-label-bar.txt").read_bytes(), "text/plain")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Kazakhstan Votes | Live Results From the Parliamentary Election", 1),
+        ("Uzbekistan Opens New Airport in Samarkand", 1),
+    ]
+    assert [k.sample for k in page.diagnostics.left_out] == ["Astana Daily | Home › News › Politics"]
