@@ -26,13 +26,18 @@ from .dates import (
 )
 from .zone_words import unnamed_zone
 
-_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1}
+_RELATIVE_DAYS = {
+    "today": 0, "yesterday": -1, "сегодня": 0, "вчера": -1,
+    # Uzbek (Latin and Cyrillic), Kazakh and Kyrgyz: "Bugun, 11:20", "Кеше, 18:05".
+    "bugun": 0, "kecha": -1, "бугун": 0, "кеча": -1, "бүгін": 0, "кеше": -1,
+    "бүгүн": 0, "кечээ": -1,
+}  # fmt: skip
 # The words, the one list every reading of them is built from.
 RELATIVE_WORDS = tuple(_RELATIVE_DAYS)
 # Alone or with a time after it ("Вчера, 18:40", "Yesterday 18:40", "Сегодня в 14:30").
 _RELATIVE_DAY = re.compile(
     rf"(?P<relative>{'|'.join(RELATIVE_WORDS)})"
-    rf"(?:,?\s+(?:at\s+|в\s+)?{TIME_OF_DAY}|\s*[,:])?",
+    rf"(?:,?\s+(?:(?:at|в|soat|сағат|саат)\s+)?{TIME_OF_DAY}|\s*[,:])?",
     re.IGNORECASE,
 )
 # The first letters of those words, either case: most lines start otherwise.

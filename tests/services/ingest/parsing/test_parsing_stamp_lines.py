@@ -190,3 +190,24 @@ def test_a_title_case_headline_with_its_label_after_a_bar() -> None:
         ("Uzbekistan Opens New Airport in Samarkand", 1),
     ]
     assert [k.sample for k in page.diagnostics.left_out] == ["Astana Daily | Home › News › Politics"]
+
+
+def test_today_and_yesterday_in_uzbek_and_kazakh() -> None:
+    """"Bugun, 11:20", "Kecha, 18:05" (Uzbek) and "Кеше, 16:40" (Kazakh) date
+    their stories from the receipt as "Сегодня" and "Вчера" do; unread, each
+    stayed its story's first paragraph."""
+    assert _summary("relative-days-uz-kz.txt") == [
+        (
+            "O'zbekistonda eng kam ish haqi oshiriladi",
+            (),
+            datetime(2026, 12, 4, 11, 20, tzinfo=UTC),
+            1,
+        ),
+        (
+            "Toshkentda yangi tramvay yo'li quriladi",
+            (),
+            datetime(2026, 12, 3, 18, 5, tzinfo=UTC),
+            1,
+        ),
+        ("Алматыда жаңа метро бекеті ашылды", (), datetime(2026, 12, 3, 16, 40, tzinfo=UTC), 1),
+    ]
