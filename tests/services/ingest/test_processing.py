@@ -388,12 +388,9 @@ def test_a_row_that_never_shows_is_given_up_with_a_clear_line(
     assert last.levelname == "ERROR" and "no such row after 5 looks" in last.getMessage()
 
 
-def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
-    session: Session,
-) -> None:
-    """Received at 20:30 UTC, a UTC+5 outlet's "Сегодня, 00:40" is 00:40 on the
-    next day there: 19:40 UTC, not a time still ahead on the day before."""
-    body = "Лента\n\nВ Алматы выпал первый снег\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
+def _zone_less_page(session: Session, headline: str, **fields: str) -> Submission:
+    """A queued page, received at 20:30 UTC, whose one story is dated "Сегодня, 00:40"."""
+    body = f"Лента\n\n{headline}\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
     sub = Submission(
         id=uuid.uuid4().hex,
         body=body,
@@ -402,9 +399,19 @@ def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
         source="zones",
         status="queued",
         received_at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC),
+        **fields,
     )
     session.add(sub)
     session.commit()
+    return sub
+
+
+def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
+    session: Session,
+) -> None:
+    """Received at 20:30 UTC, a UTC+5 outlet's "Сегодня, 00:40" is 00:40 on the
+    next day there: 19:40 UTC, not a time still ahead on the day before."""
+    sub = _zone_less_page(session, "В Алматы выпал первый снег")
     outcome = process_submission(session, sub.id, zone=ZoneInfo("Asia/Almaty"))
     assert outcome is not None and outcome.new == 1
     (article,) = articles(session).values()
@@ -414,19 +421,7 @@ def test_a_pages_zone_less_times_are_read_in_the_zone_it_is_processed_with(
 
 def test_the_zone_a_page_was_posted_with_wins_over_the_services(session: Session) -> None:
     """``?tz=`` is kept with the page: every reading of it, a reprocess too, is in it."""
-    body = "Лента\n\nВ Бишкеке выпал снег\nСегодня, 00:40\n\nСнег выпал ночью.\n".encode()
-    sub = Submission(
-        id=uuid.uuid4().hex,
-        body=body,
-        body_sha256=hashlib.sha256(body).hexdigest(),
-        media_type="text/plain",
-        source="zones",
-        status="queued",
-        received_at=datetime(2026, 12, 4, 20, 30, tzinfo=UTC),
-        page_timezone="Asia/Bishkek",
-    )
-    session.add(sub)
-    session.commit()
+    sub = _zone_less_page(session, "В Бишкеке выпал снег", page_timezone="Asia/Bishkek")
     assert process_submission(session, sub.id, zone=ZoneInfo("Europe/Moscow")) is not None
     (article,) = articles(session).values()
     published = article.published_at.replace(tzinfo=article.published_at.tzinfo or UTC)
