@@ -230,16 +230,21 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     runs_found = False
+    new_block = object.__new__
     for i in holders:
         node = nodes[i]
         if not holds[i]:
             raw = node.text_lexbor()
             text = squash_space(strip_forbidden(raw) if clean else raw)
             if text:
-                linked = in_link[i]
-                block = Block(node, _NAMES[tags[i]], text, len(text) if linked else 0, i, i)
+                # (Made without the class's __init__, a call a third dearer.)
+                block = new_block(Block)
+                block.node, block.tag, block.text, block.index, block.order = (
+                    node, _NAMES[tags[i]], text, i, i
+                )  # fmt: skip
+                block.links = len(text) if in_link[i] else 0
                 blocks.append(block)
-                if not linked:
+                if not block.links:
                     block_at[i] = block
         elif tags[i] != _P_ID and (
             i in wrapping
