@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import compress
 
 from selectolax.lexbor import LexborNode
 
 from .boilerplate import is_boilerplate
 from .clean import squash_space
-from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
+from .html_blocks import TAG_NAMES, Block, Walk, heaviest, text_blocks
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -191,35 +190,15 @@ def _best_container(
     ]
     prose = sum(weight for weight in weights if weight > 0)
     if not any(furniture):
-        return _heaviest(walk, blocks, weights)[0]
-    best, total = _heaviest(
+        return heaviest(walk, blocks, weights)[0]
+    best, total = heaviest(
         walk,
         blocks,
         [0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)],
     )
     if total >= _STORY_SHARE * prose:
         return best
-    return _heaviest(walk, blocks, weights)[0]
-
-
-def _heaviest(walk: Walk, blocks: list[Block], weights: list[float]) -> tuple[int, float]:
-    # Each block's weight counts for every element holding it: summed up
-    # the tree in one backward pass over the walk.
-    totals = [0.0] * len(walk.nodes)
-    for block, weight in zip(blocks, weights, strict=True):
-        totals[block.index] += weight
-    parents = walk.parents
-    # Only sums not zero pass on, told at C speed: the reversed view reads each
-    # sum when reached, after the elements inside it (later) added theirs.
-    for i in compress(range(len(totals) - 1, 0, -1), reversed(totals)):
-        totals[parents[i]] += totals[i]
-    if not totals:
-        return 0, 0.0
-    # Of a chain of elements with the same sum, the innermost: the last one
-    # holding the greatest sum (found at C speed, without a call per element).
-    top = max(totals)
-    best = len(totals) - 1 - totals[::-1].index(top)
-    return best, totals[best]
+    return heaviest(walk, blocks, weights)[0]
 
 
 def _is_label(text: str) -> bool:
