@@ -96,11 +96,13 @@ def story_scope(
     else:
         inside_text = page_text(marked[0])
         inside = lines(inside_text)
-    everything = _lines_around(
+    everything, outside_chars = _lines_around(
         body_text if body_text is not None else page_text(body), inside_text, inside
     )
-    total = sum(map(len, everything))
-    outside_chars = total - sum(map(len, inside))
+    inside_chars = sum(map(len, inside))
+    if outside_chars is None:
+        outside_chars = sum(map(len, everything)) - inside_chars
+    total = outside_chars + inside_chars
     if not inside or outside_chars - listed > (1 - _SCOPE_SHARE) * (total - listed):
         return body, None
     if len(everything) == len(inside):
@@ -209,11 +211,13 @@ def lines(text: str) -> list[str]:
     return list(filter(None, map(str.strip, pieces)))
 
 
-def _lines_around(text: str, part: str, part_lines: list[str]) -> list[str]:
+def _lines_around(text: str, part: str, part_lines: list[str]) -> tuple[list[str], int | None]:
     """``lines(text)``, where ``part`` (with its ``part_lines``) is the
     ``page_text`` of an element inside the one ``text`` is of: a run of its
     texts, between line breaks, so the lines around it are split and the
-    element's are taken as they are (the page's story, split once).
+    element's are taken as they are (the page's story, split once). And the
+    characters of the lines around it, when it is found so (its own are not
+    counted again).
     """
     # Found by its start, then compared whole at memcmp speed: a search for
     # the whole of a long text costs more than splitting it again.
@@ -225,5 +229,6 @@ def _lines_around(text: str, part: str, part_lines: list[str]) -> list[str]:
         or (start and text[start - 1] != "\n")
         or (end < len(text) and text[end] != "\n")
     ):
-        return lines(text)
-    return lines(text[:start]) + part_lines + lines(text[end:])
+        return lines(text), None
+    before, after = lines(text[:start]), lines(text[end:])
+    return before + part_lines + after, sum(map(len, before)) + sum(map(len, after))
