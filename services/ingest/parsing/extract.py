@@ -84,16 +84,27 @@ class Extraction:
     lead: list[Block] = field(default_factory=list)
 
 
-def _is_links(block: Block) -> bool:
-    """A list of links, or a teaser: an item (not a paragraph, which a story's
-    text is) that starts with its linked headline and ends cut short."""
-    # Links per character of text.
-    text = block.text
-    density = block.links / len(text) if text else 0.0
-    if density > _LINK_HEAVY:
-        return True
-    if density < _TEASER_LINKS or block.tag == "p" or not block.text.endswith(_CUT_SHORT):
-        return False
+def _are_links(blocks: list[Block]) -> list[bool]:
+    """Whether each block is a list of links, or a teaser: an item (not a
+    paragraph, which a story's text is) that starts with its linked headline
+    and ends cut short. (One loop, not a call for each block: the few that
+    may be teasers are looked at by ``_is_teaser``.)"""
+    links: list[bool] = []
+    for block in blocks:
+        text = block.text
+        # Links per character of text.
+        density = block.links / len(text) if text else 0.0
+        if density > _LINK_HEAVY:
+            links.append(True)
+        elif density < _TEASER_LINKS or block.tag == "p" or not text.endswith(_CUT_SHORT):
+            links.append(False)
+        else:
+            links.append(_is_teaser(block))
+    return links
+
+
+def _is_teaser(block: Block) -> bool:
+    """Whether ``block``, ending cut short, starts with its linked headline."""
     link = block.node.css_first("a")
     headline = squash_space(link.text_lexbor()) if link is not None else ""
     return len(headline) >= _TEASER_LINKS * len(block.text) and block.text.startswith(headline)
@@ -119,8 +130,8 @@ def _linked_sentence(block: Block) -> bool:
 
 
 def _weights(blocks: list[Block], links: list[bool]) -> list[float]:
-    """What each block says about its container (``links``: whether it
-    ``_is_links``). (One loop, not a call for each block.)"""
+    """What each block says about its container (``links``: whether each is
+    links, as ``_are_links`` tells). (One loop, not a call for each block.)"""
     weights: list[float] = []
     for block, is_links in zip(blocks, links, strict=True):
         text = block.text
@@ -145,7 +156,7 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
     walk = Walk(scope)
     blocks = text_blocks(walk, clean)
     # Told once: scoring weighs every block, and the blocks kept are asked again.
-    links = [_is_links(block) for block in blocks]
+    links = _are_links(blocks)
     marks = _Boilerplate(walk)
     best = _best_container(walk, blocks, links, marks)
     end = walk.end(best)
