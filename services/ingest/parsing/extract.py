@@ -24,7 +24,8 @@ from selectolax.lexbor import LexborNode
 
 from .boilerplate import is_boilerplate
 from .clean import squash_space
-from .html_blocks import TAG_NAMES, Block, Walk, heaviest, text_blocks
+from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
+from .html_weight import heaviest
 from .notes import Notes
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

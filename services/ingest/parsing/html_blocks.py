@@ -206,13 +206,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     nodes, tags, parents = walk.nodes, walk.tags, walk.parents
     _drop_fallbacks(nodes, walk.frames)
     holders = walk.holders
-    # Whether an element holds a block (or a container) inside it.
-    holds = [False] * len(nodes)
-    for i in holders:
-        current = parents[i]
-        while current >= 0 and not holds[current]:
-            holds[current] = True
-            current = parents[current]
+    holds = _holding(holders, parents)
     names: dict[str, bool] = {}
     # Containers with an inline child that holds a paragraph's worth of text
     # and no block: a run of the container's own.
@@ -235,7 +229,11 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         node = nodes[i]
         if not holds[i]:
             raw = node.text_lexbor()
-            text = squash_space(strip_forbidden(raw) if clean else raw)
+            # The space around it goes first: most texts then hold no layout
+            # space to squash, told here without a call.
+            text = (strip_forbidden(raw) if clean else raw).strip()
+            if "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+                text = squash_space(text)
             if text:
                 # (Made without the class's __init__, a call a third dearer.)
                 block = new_block(Block)
@@ -276,6 +274,17 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
         # it: each is put where its text stands.
         blocks.sort(key=_in_order)
     return blocks
+
+
+def _holding(holders: list[int], parents: list[int]) -> list[bool]:
+    """Whether each element holds a block (or a container: ``holders``) inside it."""
+    holds = [False] * len(parents)
+    for i in holders:
+        current = parents[i]
+        while current >= 0 and not holds[current]:
+            holds[current] = True
+            current = parents[current]
+    return holds
 
 
 def _own_chars(node: LexborNode) -> int:
@@ -370,31 +379,3 @@ def _count_links(walk: Walk, links: list[int], block_at: dict[int, Block]) -> No
                 block.links += len(nodes[i].text_lexbor().strip())
                 break
             current = parents[current]
-
-
-def heaviest(walk: Walk, blocks: list[Block], weights: list[float]) -> tuple[int, float]:
-    """The element whose ``blocks`` weigh the most (``weights``), and its sum: of
-    a chain with the same sum, the innermost. Each block's weight counts for
-    every element holding it: summed up the tree in one backward pass."""
-    totals = [0.0] * len(walk.nodes)
-    for block, weight in zip(blocks, weights, strict=True):
-        totals[block.index] += weight
-    parents = walk.parents
-    # Only sums not zero pass on, told at C speed: the reversed view reads each
-    # sum when reached, after the elements inside it (later) added theirs. The
-    # greatest sum above zero is kept as it is met, the last one holding it
-    # first (a pass over every element's sum for it costs more).
-    top, best = 0.0, -1
-    for i in compress(range(len(totals) - 1, 0, -1), reversed(totals)):
-        total = totals[i]
-        if total > top:
-            top, best = total, i
-        totals[parents[i]] += total
-    if totals[0] > top:
-        return 0, totals[0]
-    if best > 0:
-        return best, top
-    # No sum above zero: the last element holding the greatest (at C speed).
-    top = max(totals)
-    best = len(totals) - 1 - totals[::-1].index(top)
-    return best, totals[best]
