@@ -161,6 +161,8 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
     marks = _Boilerplate(walk)
     best = _best_container(walk, blocks, links, marks)
     end = walk.end(best)
+    # What scoring told already is read without a call (a 0 is asked again).
+    known = marks.known
     left_out = Notes()
     kept = []
     places = []  # each kept block's place in ``blocks``
@@ -174,7 +176,7 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
         if not best <= block.index < end:
             headline = block.tag == "h1" or (block.tag in HEADING_TAGS and block.text == title)
             left_out.add("headline" if headline else "outside the article", block.text)
-        elif marks.inside(block.index) > best:
+        elif (known.get(block.index) or marks.inside(block.index)) > best:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).
             left_out.add("boilerplate", block.text)
@@ -337,12 +339,12 @@ class _Boilerplate:
 
     def __init__(self, walk: Walk) -> None:
         self._walk = walk
-        self._known: dict[int, int] = {}
+        self.known: dict[int, int] = {}
         self._names: dict[str, bool] = {}
 
     def inside(self, index: int) -> int:
         """The walk index of the innermost furniture holding ``index`` (or itself), or -1."""
-        walk, known = self._walk, self._known
+        walk, known = self._walk, self.known
         if index in known:  # a block scoring asked of already
             return known[index]
         path, parents, current = [], walk.parents, index
