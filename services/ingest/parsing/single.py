@@ -164,7 +164,7 @@ def read_single(
         if block.tag in HEADING_TAGS and (block.tag == "h1" or block.text == title):
             notes.add("headline", block.text)
             continue
-        for text in _paragraphs(block.text):
+        for text in _paragraphs(block.text) if PARAGRAPH_BREAK in block.text else (block.text,):
             if is_ticker_line(text):
                 # The ticker's quotes, read as the page's quotes: no paragraph.
                 continue
