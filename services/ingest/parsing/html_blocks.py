@@ -224,7 +224,6 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     runs_found = False
-    new_block = object.__new__
     for i in holders:
         node = nodes[i]
         if not holds[i]:
@@ -235,12 +234,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
             if "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
                 text = squash_space(text)
             if text:
-                # (Made without the class's __init__, a call a third dearer.)
-                block = new_block(Block)
-                block.node, block.tag, block.text, block.index, block.order = (
-                    node, _NAMES[tags[i]], text, i, i
-                )  # fmt: skip
-                block.links = len(text) if in_link[i] else 0
+                block = Block(node, _NAMES[tags[i]], text, len(text) if in_link[i] else 0, i, i)
                 blocks.append(block)
                 if not block.links:
                     block_at[i] = block
