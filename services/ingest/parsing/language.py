@@ -5,7 +5,9 @@ and a wrong value is worse than none: a reader may pick fonts, hyphenation or
 a translation by it. So only the primary subtag is kept ("ru" of "ru-KG"),
 which every feed format accepts and two pages of one language agree on, and
 detection answers only where the letters leave no doubt: Russian (Cyrillic
-without the letters of Kazakh, Kyrgyz, Tajik, Uzbek or Ukrainian) and English
+without the letters of Kazakh, Kyrgyz, Tajik, Uzbek or Ukrainian), Kazakh
+(Cyrillic with Kazakh's own letters and no other language's), Kyrgyz (Cyrillic
+whose only letters Russian lacks are ң, ө and ү, ң among them) and English
 (Latin with English's commonest words). Anything else is left unknown.
 """
 
@@ -35,6 +37,13 @@ _NOT_LATIN = bytes(
 )
 # Cyrillic letters Russian does not use: Kazakh, Kyrgyz, Tajik, Uzbek, Ukrainian, Belarusian.
 _OTHER_CYRILLIC = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүҺһІіЇїЄєҐґЎўӢӣӮӯҲҳҶҷ]")
+# Kazakh's letters beyond Russian's; a text using one of қ, ұ (Tatar and Bashkir
+# have neither) and one of ә, і (Kyrgyz has neither), and no letter outside
+# them (Tajik's ӣ ӯ ҷ, Uzbek's ў, Ukrainian's ї є ґ), is Kazakh.
+_KAZAKH = frozenset("әғқңөұүһі")
+_KAZAKH_MARKS = (frozenset("құ"), frozenset("әі"))
+# Kyrgyz's: ң, ө, ү, and nothing else; ң tells it from Mongolian (ө, ү alone).
+_KYRGYZ = frozenset("ңөү")
 _ENGLISH_WORDS = frozenset(
     {
         "the", "and", "of", "to", "in", "is", "on", "for", "that", "with", "said",
@@ -55,7 +64,8 @@ def normalise_language(value: object) -> str | None:
 
 
 def detect_language(title: str, paragraphs: Sequence[str]) -> str | None:
-    """The article's language, "ru" or "en", where its letters leave no doubt; else None."""
+    """The article's language ("ru", "kk", "ky" or "en"), where its letters leave
+    no doubt; else None."""
     parts, size = [title], len(title)
     for paragraph in paragraphs:
         if size >= _SAMPLE_CHARS:
@@ -70,12 +80,25 @@ def detect_language(title: str, paragraphs: Sequence[str]) -> str | None:
     if letters < _MIN_LETTERS:
         return None
     if cyrillic >= 0.8 * letters:
-        # A Russian story may quote a Kazakh name; a Kazakh one is full of these letters.
-        return "ru" if len(_OTHER_CYRILLIC.findall(text)) * 100 < cyrillic else None
+        return _cyrillic_language(_OTHER_CYRILLIC.findall(text), cyrillic)
     if latin >= 0.8 * letters:
         words = text.lower().split()
         common = sum(map(_ENGLISH_WORDS.__contains__, words))
         return "en" if len(words) >= 8 and common * 10 >= len(words) else None
+    return None
+
+
+def _cyrillic_language(others: list[str], cyrillic: int) -> str | None:
+    """"ru", "kk" or "ky" for a Cyrillic text with ``others``, the letters Russian
+    lacks, among its ``cyrillic`` letters; None where they leave a doubt."""
+    # A Russian story may quote a Kazakh name; a Kazakh one is full of these letters.
+    if len(others) * 100 < cyrillic:
+        return "ru"
+    used = frozenset("".join(others).lower())
+    if used <= _KAZAKH and all(used & marks for marks in _KAZAKH_MARKS):
+        return "kk"
+    if used <= _KYRGYZ and "ң" in used:
+        return "ky"
     return None
 
 

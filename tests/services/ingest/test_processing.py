@@ -296,10 +296,10 @@ def test_two_sources_running_the_same_headline_keep_an_article_each(session: Ses
     assert again.feeds == feeds_of("kabar", [])
 
 
-def _kazakh_page(language: str | None, padding: str = "") -> bytes:
+def _uzbek_page(language: str | None, padding: str = "") -> bytes:
     article: dict[str, object] = {
-        "title": "Жаңа жол ашылды",
-        "paragraphs": ["Қазақстанда жаңа теміржол желісі іске қосылды."],
+        "title": "Янги йўл очилди",
+        "paragraphs": ["Ўзбекистонда янги темир йўл линияси ишга туширилди."],
         "published": "2026-03-03T08:00:00+00:00",
     }
     if language is not None:
@@ -308,17 +308,17 @@ def _kazakh_page(language: str | None, padding: str = "") -> bytes:
 
 
 def test_a_re_post_declaring_a_language_updates_the_article(session: Session) -> None:
-    # Kazakh letters tell no language the letters test knows: stored as unknown.
-    _, first = submit(session, _kazakh_page(None), "application/json")
+    # Uzbek's Cyrillic letters tell no language the letters test knows: stored as unknown.
+    _, first = submit(session, _uzbek_page(None), "application/json")
     (article,) = articles(session).values()
     assert (first.new, article.language) == (1, None)
     # The same article, its page now declaring its language: feeds state it.
-    _, declared = submit(session, _kazakh_page("kk-KZ"), "application/json")
+    _, declared = submit(session, _uzbek_page("uz-Cyrl-UZ"), "application/json")
     assert (declared.updated, declared.unchanged) == (1, 0)
     (article,) = articles(session).values()
-    assert article.language == "kk"
+    assert article.language == "uz"
     # Declared again, it is unchanged.
-    _, again = submit(session, _kazakh_page("kk", " "), "application/json")
+    _, again = submit(session, _uzbek_page("uz", " "), "application/json")
     assert (again.updated, again.unchanged) == (0, 1)
 
 

@@ -13,12 +13,17 @@ RUSSIAN = "Правительство Казахстана снизит эксп
 ENGLISH = "The government of Kazakhstan will cut the export duty on wheat, the ministry said."
 KAZAKH = "Қазақстан үкіметі бидайға экспорттық бажды төмендетеді, деп хабарлады министрлік."
 UZBEK = "Oʻzbekiston hukumati bugʻdoy eksporti boʻyicha bojni kamaytiradi, dedi vazirlik."
+KYRGYZ = "Кыргызстандын өкмөтү буудайга жаңы бажы алымын киргизүүнү сунуштады, деп билдирди министрлик."
+UZBEK_CYRILLIC = "Ўзбекистон ҳукумати буғдой экспорти бўйича божни камайтиради, деди вазирлик."
+TATAR = "Татарстан хөкүмәте бодай экспортына пошлинаны киметәчәк, дип хәбәр итте министрлык."
+MONGOLIAN = "Монгол Улсын Засгийн газар өнөөдөр үр тарианы экспортын татварыг бууруулахаар шийдвэрлэв."
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(RUSSIAN, "ru"), (ENGLISH, "en"), (KAZAKH, None), (UZBEK, None), ("Astana", None)],
-)
+    [(RUSSIAN, "ru"), (ENGLISH, "en"), (KAZAKH, "kk"), (KYRGYZ, "ky"), (UZBEK, None),
+     (UZBEK_CYRILLIC, None), (TATAR, None), (MONGOLIAN, None), ("Astana", None)],
+)  # fmt: skip
 def test_detection_answers_only_where_the_letters_leave_no_doubt(
     text: str, expected: str | None
 ) -> None:
