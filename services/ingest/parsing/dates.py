@@ -49,10 +49,12 @@ _WEEKDAY_AFTER = (
     r"(?:,?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье))?"
 )
+# "Updated" in the region's languages (Kyrgyz "Жаңыланды", Kazakh "Жаңартылды",
+# Uzbek "Yangilandi"), as a stamp opens with it.
+UPDATED_WORDS = ("updated", "обновлено", "жаңыланды", "жаңартылды", "yangilandi")
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = (
-    # Kyrgyz, Kazakh and Uzbek pages' "updated": "Жаңыланды", "Жаңартылды", "Yangilandi".
-    r"(?:(?:(?P<updated>updated|last\s+updated|обновлено|жаңыланды|жаңартылды|yangilandi)"
+    rf"(?:(?:(?P<updated>last\s+updated|{'|'.join(UPDATED_WORDS)})"
     r"|(?:first\s+)?published|posted"
     r"|опубликовано)"
     r"\s*:?\s+)?"

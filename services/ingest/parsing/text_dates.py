@@ -8,7 +8,14 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from .dates import MAX_DATE_LINE, YEAR, DateLine, read_date_line, read_named_date_line
+from .dates import (
+    MAX_DATE_LINE,
+    UPDATED_WORDS,
+    YEAR,
+    DateLine,
+    read_date_line,
+    read_named_date_line,
+)
 from .headlines import ends_sentence, looks_like_prose
 from .notes import Notes
 from .relative_days import on_relative_day, relative_day
@@ -58,7 +65,7 @@ def relative_day_line(
 # Политика · 1 245 просмотров" (its date, section and views). An agency's
 # stamp sets its updated one after a space alone: "December 4, 2026 8:12 AM
 # GMT+5 Updated 2 hours ago".
-_UPDATED = ("Updated", "UPDATED", "Обновлено", "Yangilandi", "Жаңартылды", "Жаңыланды")
+_UPDATED = (*(word.capitalize() for word in UPDATED_WORDS), "UPDATED")
 _PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*|\s+(?=(?:" + "|".join(_UPDATED) + r")\b)")
 # What a stamp in parts has, looked for in one pass before the line is split.
 _PARTED = re.compile(r"[|\u00b7\u2022]|" + "|".join(_UPDATED))
