@@ -24,7 +24,9 @@ _BYLINE = re.compile(
     # Each with where they filed from: "By … in Prague and … in Dushanbe".
     rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}(?:\s+in\s+{_NAME})?){{0,8}})"
     # Where they reported from: "Reporting by … in Astana".
-    rf"(?:\s+in\s+{_NAME}(?:\s+and\s+{_NAME})?)?\s*"
+    rf"(?:\s+in\s+{_NAME}(?:\s+and\s+{_NAME})?)?"
+    # The agency in brackets after the names: "By … (AP)", "By … (Kazinform)".
+    r"(?:\s*\([^()]{2,30}\))?\s*"
     # "Reporting by …; Writing by …; Editing by …": editors are no authors, and
     # "Текст: …, фото: …" names the photographer, no author either.
     r"(?:;\s*(?:Editing|Edited|Writing|Additional\s+reporting)\s+by\s+[^;]{1,80}){0,3}"
@@ -32,6 +34,21 @@ _BYLINE = re.compile(
 )
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
 _FILED_FROM = re.compile(r"\s+in\s+.*")
+# A wire agency or a newsroom a byline credits after its names ("By …,
+# Reuters", "By … Associated Press"): the story's source, no person. Known
+# agencies, names that say they are a newsroom ("… News", "… Press"), and a
+# short name in capitals alone after a comma ("AP", "TASS").
+_AGENCY = (
+    r"(?:the\s+)?(?:Associated\s+Press|Agence\s+France[\s\-]Presse|Reuters|Bloomberg|Xinhua"
+    r"|Interfax|Интерфакс|RIA\s+Novosti|РИА\s+Новости|Sputnik|Anadolu|Kazinform|Казинформ"
+    r"|Kabar|Кабар|AKIpress|24\.kg|Dunyo|Дунё|Asia-Plus|Азия-Плюс|RFE/RL"
+    r"|[\w.\-]+\s+(?:News\s+)?(?:News|Press|Agency|Newswire|Wire|Service)"
+)
+# After a comma, a part that is no person's name: an agency, or a publication
+# ("The Diplomat", "The Times of Central Asia").
+_AGENCY_NAME_ALONE = re.compile(rf"{_AGENCY}|[A-ZА-ЯЁ]{{2,5}}|The\s.+)")
+# An agency's name right after a person's, with no comma: "Nabi Aliev Associated Press".
+_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+{_AGENCY})$")
 MAX_BYLINE = 120
 # Words after "By" that say when, not who: "By Monday, the talks had failed"
 # (whatever follows). A month is a first name too (April, June, May): only a
@@ -143,7 +160,15 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
     if match is None:
         return None
     names = (_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(match["names"]))
-    return tuple(name for name in names if name)
+    return tuple(person for person in map(_person, names) if person)
+
+
+def _person(name: str) -> str:
+    """A byline's name without the agency it credits; empty for an agency alone."""
+    if not name or _AGENCY_NAME_ALONE.fullmatch(name) is not None:
+        return ""
+    after = _AGENCY_AFTER.search(name) if " " in name else None
+    return name if after is None else name[: after.start()]
 
 
 def _credit(line: str) -> re.Match[str] | None:

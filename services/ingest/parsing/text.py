@@ -316,10 +316,9 @@ def _cut(
         if line.authors is not None or (paragraphs and signs(lines, i)):
             # Under the headline or at the story's end, as many outlets sign
             # (there a name alone too, set apart: "Айгерим Сейткали").
-            authors.extend(line.authors or (line.text,))
+            authors.extend((line.text,) if line.authors is None else line.authors)
         elif paragraphs and (
-            continues[i - 1]
-            or (not line.after_break and carries_on(line.text, paragraphs[-1][-1]))
+            continues[i - 1] or (not line.after_break and carries_on(line.text, paragraphs[-1][-1]))
         ):
             paragraphs[-1].append(line.text)
             cutter.add_text(line.text)

@@ -40,7 +40,7 @@ class Line(NamedTuple):
 def text_line(text: str, after_break: bool, blank: bool = False) -> Line:
     """The line ``text`` with its byline's authors or its dateline read."""
     authors = byline_authors(text)
-    if authors is not None and names_a_time(authors[0]):
+    if authors and names_a_time(authors[0]):
         # "By Monday": when, not who. It stays in the story's text, and tells
         # where a story starts as a dateline does.
         return Line(text, after_break, None, True, blank)
