@@ -175,7 +175,7 @@ def printed_meta(
         else:
             best, published = rank, when
     if times and published is None:
-        published = _beside_headline(where, names)
+        published = _beside_headline(where, names, day)
     return Printed(published, modified, found)
 
 
@@ -186,12 +186,15 @@ def _element(node: LexborNode | None, forward: bool) -> LexborNode | None:
     return node
 
 
-def _beside_headline(where: ArticleBox, names: dict[str, bool]) -> datetime | None:
+def _beside_headline(
+    where: ArticleBox, names: dict[str, bool], day: StampDay | None
+) -> datetime | None:
     """The time printed in no dated element right beside the article's <h1>, in
     its header block: the element before or after it, or one of the first few
     inside that, whose whole text is a date line (``<div class="node-info">
     <span>04/12/2026 10:27</span>``, ``<p class="post-place">Bishkek, December
-    4, 2026, 15:10</p>``); an update's is none. ``names``: those judged."""
+    4, 2026, 15:10</p>``) or a day named from ``day``'s (``<span>вчера
+    18:05</span>``); an update's is none. ``names``: those judged."""
     headline, box = where.headline, where.box
     if headline is None:
         return None
@@ -208,9 +211,16 @@ def _beside_headline(where: ArticleBox, names: dict[str, bool]) -> datetime | No
                 if isinstance(when, datetime) and not _in_others(element, box, names):
                     return when
             text = element.text(deep=True)
-            if len(text) > 2 * MAX_DATE_LINE or YEAR.search(text) is None:
+            if len(text) > 2 * MAX_DATE_LINE:
                 continue
-            stated = read_date_line(squash_space(text), page_head=True)
+            if YEAR.search(text) is not None:
+                stated = read_date_line(squash_space(text), page_head=True)
+            elif day is not None:
+                # A site that prints its stamps as a front page's cards do
+                # ("Вчера, 18:05", "3 декабря, 19:48") prints its article's so.
+                stated = day.read(squash_space(text))
+            else:
+                continue
             if stated is None or stated.updated or stated.clock_only:
                 continue
             if not _in_others(element, box, names):
