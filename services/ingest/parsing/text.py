@@ -5,19 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NamedTuple
 
-from .articles import Draft, build_articles
+from .articles import build_articles
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
-from .digest_marks import headline_draft, opens_with_mark, without_symbols
-from .draft_dates import date_draft, on_day
+from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
-from .section_labels import is_label
-from .stories import StoryCutter, shares_subject
+from .stories import shares_subject
 from .text_dates import (
     MAX_STAMP_LINE,
     head_date,
@@ -26,101 +23,128 @@ from .text_dates import (
     section_stamp,
     stamp_parts,
 )
-from .text_lines import (
-    Line,
-    add_line,
-    carries_on,
-    is_meta,
-    named_over,
-    over_standfirst,
-    signs,
-    text_line,
-    title_case_flags,
-)
+from .text_lines import Line, add_line, named_over, text_line
+from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
-from .wrapped_lines import wrapped
+
+__all__ = [
+    "BEFORE_HEADLINES",
+    "SECTION_LABELS",
+    "UNDATED",
+    "article_lines",
+    "parse_text",
+    "without_symbols",
+]
 
 
 def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     """Parse a plain-text page as returned by ``decode_body``; markup in it is
     just text. ``received``: when the page was received, the day a page that
     states no date of its own counts "Today" and "Yesterday" from."""
-    quotes: list[Quote] = []
-    # The day of the page's first date line (or a dateline above the first prose).
-    day: date | None = None
-    relative: date | None = None  # else its first "Сегодня"'s, for lone times
-    lines: list[Line] = []
-    tickers = TickerLines()
-    notes = Notes()
-    after_break = True
-    head = True  # above the page's first prose
-    # Date lines, each with the place of the line it stands before.
-    dated: list[_Dated] = []
+    reader = _PageReader(received)
     rows = text.splitlines()
     for n, raw in enumerate(rows):
         line = raw.strip()
-        if not line:
-            after_break = True
-            continue
+        if line:
+            reader.after_break = reader.read(line, rows, n)
+        else:
+            reader.after_break = True
+    return reader.page()
+
+
+class _PageReader:
+    """A plain-text page read line by line: its quotes, its date lines, and
+    the lines its stories are cut from."""
+
+    def __init__(self, received: datetime | None) -> None:
+        self.received = received
+        self.quotes: list[Quote] = []
+        # The day of the page's first date line (or a dateline above the first prose).
+        self.day: date | None = None
+        self.relative: date | None = None  # else its first "Сегодня"'s, for lone times
+        self.lines: list[Line] = []
+        self.tickers = TickerLines()
+        self.notes = Notes()
+        self.after_break = True
+        self.head = True  # above the page's first prose
+        # Date lines, each with the place of the line it stands before.
+        self.dated: list[Dated] = []
+
+    def read(self, line: str, rows: list[str], n: int) -> bool:
+        """Read ``line``, row ``n`` of ``rows``; whether it breaks the text
+        (a ticker, date or left-out line: the next line starts afresh)."""
         if opens_with_mark(line):
             line = without_symbols(line)
-        ticker = tickers.parse(line)
+        ticker = self.tickers.parse(line)
         if ticker is not None:
-            quotes.extend(ticker)
-            after_break = True
-            continue
-        found = _date_entries(line, len(lines), (day, received), notes, (rows, n) if head else None)
-        if found:
-            if found[0].relative:
-                relative = relative or found[0].when.day
-            else:
-                day = day or found[0].when.day
-            dated.extend(found)
-            after_break = True
-            continue
-        clock_day = day or relative
-        clock = (
-            _TIME_LINE.fullmatch(line)
-            if clock_day is not None and len(line) <= _MAX_TIME_LINE and line[0] in _TIME_STARTS
-            else None
-        )
-        if clock is not None and clock_day is not None:
-            # A time alone ("14:35") under a headline: that story's, on the day of
-            # the date line above it (in ``_date``), else the page's first one.
-            dated.append(_Dated(len(lines), at_time_of_day(clock_day, clock, _zone(dated)), line))
-            after_break = True
-            continue
+            self.quotes.extend(ticker)
+            return True
+        # Set apart from the text above by a blank line (or the page's start).
+        apart = n == 0 or not rows[n - 1].strip()
+        if self._date_line(line, rows, n, apart) or self._time_alone(line, apart):
+            return True
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
-            after_break = True
-            continue
-        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], after_break):
+            return True
+        notes = self.notes
+        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):
             notes.add(CHROME_LINES, line)
-            after_break = True
-            continue
+            return True
         if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):
             notes.warn(f"ticker line not understood: {line[:60]!r}")
             notes.add("ticker lines not understood", line)
-            after_break = True
-            continue
-        add_line(lines, line, after_break, rows, n)
-        head = head and not looks_like_prose(line)
-        after_break = False
-    articles, first = _articles(lines, notes, dated, day or relative)
-    return ParsedPage(
-        page_date=next(
-            (
-                entry.when.day
-                for entry in dated
-                if not entry.when.clock_only
-                and not entry.relative
-                and (not entry.head or entry.at <= first)
+            return True
+        add_line(self.lines, line, self.after_break, rows, n)
+        self.head = self.head and not looks_like_prose(line)
+        return False
+
+    def _date_line(self, line: str, rows: list[str], n: int, apart: bool) -> bool:
+        """Whether ``line`` is a date line, kept in ``dated`` if so."""
+        anchors = (self.day, self.received)
+        found = _date_entries(
+            line, len(self.lines), anchors, self.notes, (rows, n) if self.head else None
+        )
+        if not found:
+            return False
+        if found[0].relative:
+            self.relative = self.relative or found[0].when.day
+        else:
+            self.day = self.day or found[0].when.day
+        self.dated.extend(entry._replace(apart=apart) for entry in found)
+        return True
+
+    def _time_alone(self, line: str, apart: bool) -> bool:
+        """Whether ``line`` is a time alone ("14:35"), kept in ``dated`` if so:
+        the time of the story it stands with, on the day of the date line above
+        it (in ``cut_stories``), else on the page's first one."""
+        clock_day = self.day or self.relative
+        if clock_day is None or len(line) > _MAX_TIME_LINE or line[0] not in _TIME_STARTS:
+            return False
+        clock = _TIME_LINE.fullmatch(line)
+        if clock is None:
+            return False
+        when = at_time_of_day(clock_day, clock, first_zone(self.dated))
+        self.dated.append(Dated(len(self.lines), when, line, apart=apart))
+        return True
+
+    def page(self) -> ParsedPage:
+        """The page its lines make."""
+        dated = self.dated
+        articles, first = _articles(self.lines, self.notes, dated, self.day or self.relative)
+        return ParsedPage(
+            page_date=next(
+                (
+                    entry.when.day
+                    for entry in dated
+                    if not entry.when.clock_only
+                    and not entry.relative
+                    and (not entry.head or entry.at <= first)
+                ),
+                None,
             ),
-            None,
-        ),
-        articles=articles,
-        quotes=unique_quotes(quotes),
-        diagnostics=notes.diagnostics(),
-    )
+            articles=articles,
+            quotes=unique_quotes(self.quotes),
+            diagnostics=self.notes.diagnostics(),
+        )
 
 
 def _date_entries(
@@ -129,7 +153,7 @@ def _date_entries(
     anchors: tuple[date | None, datetime | None],
     notes: Notes,
     below: tuple[list[str], int] | None,
-) -> tuple[_Dated, ...]:
+) -> tuple[Dated, ...]:
     """The date line ``line`` is, before line ``at``: a date line, or one in
     parts ("Published … | Updated …", "4 декабря 2026 · Политика"); a day
     named relative to the page's date, else to its receipt (``anchors``:
@@ -142,20 +166,20 @@ def _date_entries(
         # Shapes of a stamp line a date line has not: each with its year.
         when = iso_stamp(line) or section_stamp(line)
     if when is not None:
-        return (_Dated(at, when, line),)
+        return (Dated(at, when, line),)
     when = relative_day_line(line, *anchors, notes, ago=True)
     if when is not None:
-        return (_Dated(at, when, line, relative=True),)
+        return (Dated(at, when, line, relative=True),)
     # Its parts dated or named relative to the receipt: "Вчера, 15:00 |
     # Экономика", "December 4, 2026 8:12 AM GMT+5 Updated 2 hours ago".
     parts = stamp_parts(line, lambda part: _stamp_part(part, anchors, notes))
     if parts is not None:
         # A part without its year is named relative to the receipt: no page's date.
         return tuple(
-            _Dated(at, stamp, text, relative=YEAR.search(text) is None) for text, stamp in parts
+            Dated(at, stamp, text, relative=YEAR.search(text) is None) for text, stamp in parts
         )
     when = head_date(line, *below) if below is not None else None
-    return () if when is None else (_Dated(at, when, line, head=True),)
+    return () if when is None else (Dated(at, when, line, head=True),)
 
 
 def _stamp_part(
@@ -167,24 +191,6 @@ def _stamp_part(
     return relative_day_line(part, *anchors, notes, ago=True)
 
 
-def _zone(dated: Sequence[_Dated]) -> str | None:
-    """The zone the page's first date line to name one names, for its lone times."""
-    return next((entry.when.zone for entry in dated if entry.when.zone), None)
-
-
-class _Dated(NamedTuple):
-    """A date line (or a time alone) and the place of the line it stands before."""
-
-    at: int
-    when: DateLine
-    text: str
-    # A date only with a place or a name before it ("Astana, March 3, 2026"):
-    # the page's if no headline stands above it, else a dateline in its story.
-    head: bool = False
-    # A day named relative to another ("Вчера, 18:40"): never the page's date.
-    relative: bool = False
-
-
 # A time alone, or after the word for "at" or "time" ("Soat 10:15", "Сағат 10:15").
 _TIME_LINE = re.compile(rf"(?:(?:soat|saat|сағат|саат|время|at)\s+)?{TIME_OF_DAY}", re.IGNORECASE)
 _TIME_STARTS = frozenset("0123456789SsСсВвAa")
@@ -194,12 +200,6 @@ _SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"
 _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
 # A ticker line is short and has no running words ("USD/KZT 512.30 up 0.2%").
 _MAX_TICKER_LINE = 200
-# What a page says before its first headline: its chrome, not an article.
-BEFORE_HEADLINES = "before the first headline"
-# A section's label between stories ("SOCIETY"), no story's text.
-SECTION_LABELS = "section labels"
-# A date line that dates no story: between stories, or under a story's text.
-UNDATED = "dates under no headline"
 
 
 def _has_lower_words(line: str) -> bool:
@@ -212,26 +212,26 @@ def article_lines(blocks: list[str], notes: Notes) -> tuple[ParsedArticle, ...]:
     Blocks before the first headline are counted in ``notes`` as left out.
     """
     lines: list[Line] = []
-    dated: list[_Dated] = []
+    dated: list[Dated] = []
     for block in blocks:
         when = read_date_line(block)
         if when is not None:
-            dated.append(_Dated(len(lines), when, block))
+            dated.append(Dated(len(lines), when, block))
         elif not is_ticker_line(block):  # not a date line, seen just above
             lines.append(text_line(block, True))
     return _articles(lines, notes, dated)[0]
 
 
 def _articles(
-    lines: list[Line], notes: Notes, dated: Sequence[_Dated] = (), day: date | None = None
+    lines: list[Line], notes: Notes, dated: Sequence[Dated] = (), day: date | None = None
 ) -> tuple[tuple[ParsedArticle, ...], int]:
     """The articles, and the place of the first headline's line (``len(lines)``
     when there is none); ``dated``: the page's date lines, ``day``: the first's."""
-    drafts, first, left_out = _cut(lines, dated, day, lenient=False)
+    drafts, first, left_out = cut_stories(lines, dated, day, lenient=False)
     if lines and not drafts:
         # No headline by the page's own shapes: one line of a shape not known
         # (a stamp, a credit) under each headline must not lose the page.
-        drafts, first, left_out = _cut(lines, dated, day, lenient=True)
+        drafts, first, left_out = cut_stories(lines, dated, day, lenient=True)
     if len(drafts) == 1 and named_over(lines, first, {entry.at for entry in dated}):
         # One story under the date line: the line above it, left out as the
         # page's name, is that story's headline when it is on its subject.
@@ -239,7 +239,7 @@ def _articles(
         # however much of the story's subject it names ("Central Asia Energy News").
         above, title = lines[first - 1].text, lines[first].text
         if not (looks_like_headline(above) and not looks_like_headline(title)):
-            alone = _cut(lines, dated, day, lenient=False, head=first - 1)
+            alone = cut_stories(lines, dated, day, lenient=False, head=first - 1)
             if len(alone[0]) == 1 and shares_subject(above, alone[0][0].paragraphs):
                 drafts, first, left_out = alone
     for kind, text in left_out:
@@ -247,140 +247,3 @@ def _articles(
     if lines and not drafts:
         notes.warn("no headline found")
     return build_articles(drafts), first
-
-
-def _cut(
-    lines: list[Line], dated: Sequence[_Dated], day: date | None, *, lenient: bool, head: int = -1
-) -> tuple[list[Draft], int, list[tuple[str, str]]]:
-    """The page's stories, the place of the first headline's line, and the
-    lines in no story with their kinds; ``head``: a line taken as a headline."""
-    texts = [line.text for line in lines]
-    continues = wrapped(texts, [x.after_break for x in lines], [is_meta(x) for x in lines])
-    # A date line right under a line: that line's story's meta, as a byline is.
-    under = {entry.at for entry in dated}
-    cutter = StoryCutter(texts, title_case_flags(lines, under), continues, lenient=lenient)
-    zone = _zone(dated)  # the page's, for a live page's times
-    # Each paragraph is kept as its lines and joined once at the end, so a
-    # long hard-wrapped paragraph costs linear time, not quadratic.
-    drafts: list[Draft] = []
-    paragraphs: list[list[str]] = []
-    authors: list[str] = []
-    left_out: list[tuple[str, str]] = []
-    # A date line under a headline (and its byline) dates that story; the page's
-    # first is its date wherever it stands; a later one between stories is left out.
-    pending = iter(dated)
-    entry = next(pending, None)
-    page_dated = False
-    first = len(lines)
-    # Whether the story has prose yet (datelines and agency lines are none).
-    prose = False
-    day_only: set[int] = set()
-    for i in range(len(lines) + 1):
-        while entry is not None and entry.at <= i:
-            dateline = entry.head and bool(drafts)
-            page_date = not (page_dated or dateline or entry.when.clock_only or entry.relative)
-            page_dated = page_dated or page_date
-            when = on_day(entry.when, day)  # the day of the lone times below
-            if drafts and _dates_story(prose, paragraphs, lines, entry.at):
-                date_draft(drafts[-1], when, day_only)
-            elif not dateline and not page_date:
-                left_out.append((UNDATED if drafts else BEFORE_HEADLINES, entry.text))
-                day = when.day if drafts and day and not when.clock_only else day
-            if dateline:
-                # "Astana, March 3, 2026" under the first headline: its dateline.
-                paragraphs.append([entry.text])
-                cutter.add_text(entry.text)
-            entry = next(pending, None)
-        if i == len(lines):
-            break
-        line = lines[i]
-        # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
-        if i == head or _headline(cutter, lines, i, under, first=not drafts):
-            _finish(drafts, paragraphs, authors)
-            if not drafts:
-                first = i
-            drafts.append(headline_draft(line.text, None if i + 1 in under else day, zone))
-            paragraphs, authors, prose = [], [], False
-            cutter.open_story(line.text)
-            continue
-        if not drafts or _label(cutter, lines, i, under):
-            # Text before the first headline is page chrome, not an article.
-            left_out.append((SECTION_LABELS if drafts else BEFORE_HEADLINES, line.text))
-            continue
-        if line.dateline and not prose:
-            # "Tashkent, 2 December 2026" under a headline stays in the story's
-            # text and dates it.
-            stated = read_date_line(line.text, page_head=True)
-            if stated is not None:
-                date_draft(drafts[-1], stated, day_only)
-        if line.authors is not None or (paragraphs and signs(lines, i)):
-            # Under the headline or at the story's end, as many outlets sign
-            # (there a name alone too, set apart: "Айгерим Сейткали").
-            authors.extend((line.text,) if line.authors is None else line.authors)
-        elif paragraphs and (
-            continues[i - 1] or (not line.after_break and carries_on(line.text, paragraphs[-1][-1]))
-        ):
-            paragraphs[-1].append(line.text)
-            cutter.add_text(line.text)
-        else:
-            paragraphs.append([line.text])
-            cutter.add_text(line.text)
-            prose = prose or not line.dateline
-    _finish(drafts, paragraphs, authors)
-    return drafts, first, left_out
-
-
-def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], at: int) -> bool:
-    """Whether a date line before line ``at`` dates the story being read: it has
-    no prose yet, or only its standfirst and then its byline right above the
-    date ("By Dana Omarova", "December 4, 2026")."""
-    if not prose:
-        return True
-    return len(paragraphs) <= 1 and 0 < at <= len(lines) and lines[at - 1].authors is not None
-
-
-def _headline(
-    cutter: StoryCutter, lines: list[Line], i: int, under: set[int], *, first: bool
-) -> bool:
-    """Whether line ``i`` starts a story; ``first``: no story has started yet.
-    A line over the page's date line with a headline under that ("Trend News
-    Agency", "04.12.2026", then the first story) is the page's name."""
-    if i >= len(lines) or is_meta(lines[i]):
-        return False
-    meta = [is_meta(x) for x in lines[i + 1 : i + 3]]
-    if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
-        # Headline, standfirst without its full stop, byline: two lines over
-        # a byline, of which the first is the headline.
-        return first and i + 1 not in under and over_standfirst(lines, i)
-    # Asked of the next line only while the cutter is in no story. That line is
-    # a headline set apart by a blank line, or one with its own stamp or byline
-    # under it; else it is the story's lead, under its date line.
-    return not (
-        first
-        and i + 1 in under
-        and (lines[i + 1].blank or i + 2 in under or any(meta[1:]))
-        and _headline(cutter, lines, i + 1, under, first=False)
-    )
-
-
-def _label(cutter: StoryCutter, lines: list[Line], i: int, under: set[int]) -> bool:
-    """Whether line ``i`` is a section's label between stories ("SOCIETY",
-    "Экономика"): short, set apart by a blank line above and below, over a
-    headline, which is then no kicker's and starts its story."""
-    line = lines[i]
-    if not (line.after_break and i + 1 < len(lines) and lines[i + 1].blank):
-        return False
-    if is_meta(line) or not is_label(line.text):
-        return False
-    cutter.set_apart(i)
-    if _headline(cutter, lines, i + 1, under, first=False):
-        return True
-    cutter.set_apart(i, False)
-    return False
-
-
-def _finish(drafts: list[Draft], paragraphs: list[list[str]], authors: list[str]) -> None:
-    """Give the last draft its paragraphs and authors, once its story has ended."""
-    if drafts:
-        drafts[-1].paragraphs = [" ".join(parts) for parts in paragraphs]
-        drafts[-1].authors = tuple(dict.fromkeys(authors))
