@@ -10,6 +10,16 @@ and a long-running process (the feed service) runs a passive checkpoint every
 ``interval`` seconds in a thread of its own. A passive checkpoint never waits
 for readers: it copies what it can, and the next one goes on.
 
+One process of a host checkpoints a database: the first whose thread takes an
+exclusive ``flock`` on a file beside it (``-checkpoint.lock``) keeps it while it
+runs, and the others' rounds are a failed try for it (taken over within a
+round when the holder stops or dies). A round runs only when something was
+committed since the last one, or the last one left pages to copy
+(``shared.commit_watch``). A checkpoint costs about the same whether it copies
+the log of one render or of several (the same pages, written over), so the
+rounds are seconds apart: each of the feed service's processes checkpointing
+twice a second took more of its CPU than its watcher did.
+
 It runs while another connection of the thread holds the write lock (``BEGIN
 IMMEDIATE``, which takes the write turn first: shared.sqlite_turns). SQLite up
 to 3.51.2 has a race between a checkpoint and a writer that starts the log over
@@ -30,12 +40,17 @@ unguarded, as writers then need not wait for it.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import sqlite3
 import threading
+import weakref
 
 from sqlalchemy import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+
+from shared.commit_watch import CommitWatch
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +74,34 @@ def is_file_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
+_holders: weakref.WeakSet[WalCheckpointer] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # A child must not keep its parent's hold of a lead file: were the parent to
+    # die, the lock would live on in a child that never checkpoints.
+    for checkpointer in list(_holders):
+        if checkpointer._lead_fd is not None:
+            os.close(checkpointer._lead_fd)
+        checkpointer._lead_fd, checkpointer._leads = None, False
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def lead_file(database: str) -> str:
+    return f"{database}-checkpoint.lock"
+
+
 class WalCheckpointer:
     """A thread running ``PRAGMA wal_checkpoint(PASSIVE)`` every ``interval`` seconds
-    (only for a file SQLite database; a no-op for any other)."""
+    when the database has changed, in one process per database (only for a file
+    SQLite database; a no-op for any other)."""
 
     def __init__(
         self,
         engine: Engine,
-        interval: float = 0.5,
+        interval: float = 2.0,
         guarded: bool = sqlite3.sqlite_version_info < RACE_FIXED_IN,
     ) -> None:
         self._engine = engine
@@ -74,6 +109,8 @@ class WalCheckpointer:
         self._interval = interval
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lead_fd: int | None = None
+        self._leads = False
 
     def checkpoint(self) -> tuple[int, int, int] | None:
         """One passive checkpoint: (busy, pages in the log, pages copied), or None
@@ -105,9 +142,56 @@ class WalCheckpointer:
             self._thread.join(5)
             self._thread = None
 
+    def leads(self) -> bool:
+        """Whether this checkpointer is its database's: it holds the lock file, or
+        took it now. A lock file that cannot be opened leaves every process to
+        checkpoint on its own, as each did before."""
+        if self._leads:
+            return True
+        if self._lead_fd is None:
+            try:
+                self._lead_fd = _open_lead_file(lead_file(str(self._engine.url.database)))
+                _holders.add(self)
+            except OSError as exc:
+                log.debug("checkpointing without a lead file: %s", exc)
+                return True
+        try:
+            fcntl.flock(self._lead_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # another process checkpoints
+        except OSError:
+            return True
+        self._leads = True
+        return True
+
     def _run(self) -> None:
-        while not self._stopping.wait(self._interval):
-            self.checkpoint()
+        changes = CommitWatch(str(self._engine.url.database))
+        behind = True  # no round yet
+        try:
+            while not self._stopping.wait(self._interval):
+                if not self.leads():
+                    behind = True  # whoever leads now may have left pages to copy
+                    continue
+                # Asked before the round: a commit made during it is seen by the next.
+                if changes.changed() or behind:
+                    done = self.checkpoint()
+                    behind = done is None or done[0] != 0 or done[2] < done[1]
+        finally:
+            changes.close()
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self._lead_fd is not None:
+            os.close(self._lead_fd)  # the lock goes with it
+        self._lead_fd, self._leads = None, False
+
+
+def _open_lead_file(path: str) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except PermissionError:
+        # Made by another user: flock needs no write access.
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
 
 
 def _begin_soon(writer: Connection) -> None:

@@ -23,7 +23,7 @@ from shared.operations import install_operations
 from shared.problems import install_problem_handlers
 from shared.redis_client import settings_client
 from shared.settings import Settings, load_settings
-from shared.wal_checkpoint import WalCheckpointer
+from shared.wal_checkpoint import WalCheckpointer, is_file_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
         settings.key_prefix,
         others=[latest_rates],
         max_bytes=settings.cache_max_bytes - settings.cache_max_bytes // 4,
+        sqlite_file=str(engine.url.database) if is_file_sqlite(engine.url) else None,
     )
     checkpointer = WalCheckpointer(engine)
     if watch_changes:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed.serving import StoredFeed
 from shared.changes import ChangedDocument, changes_channel, decode
+from shared.commit_watch import CommitWatch
 from shared.db import utcnow
 from shared.models import RenderedFeed
 
@@ -90,6 +91,7 @@ class FeedMemory:
         max_bytes: int = 64 * 1024 * 1024,
         poll_seconds: float = 1.0,
         others: Sequence[OtherCopy] = (),
+        sqlite_file: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._client = client
@@ -113,6 +115,8 @@ class FeedMemory:
         self._served: set[str] = set()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        # A sweep runs only when something was committed since the last one.
+        self._changes = CommitWatch(sqlite_file)
 
     def get(self, key: str) -> StoredFeed | None:
         with self._lock:
@@ -243,10 +247,14 @@ class FeedMemory:
             if time.monotonic() >= next_sweep:
                 self._sweep()
                 next_sweep = time.monotonic() + self._poll
+        self._changes.close()
 
     def _sweep(self) -> None:
         """Drop what the table shows as re-rendered since the last look, and let
-        the other copies look for their own changes."""
+        the other copies look for their own changes. Nothing committed since the
+        last sweep, nothing to look for: the copies all come from the database."""
+        if not self._changes.changed():
+            return
         started = utcnow()
         try:
             with self._sessions() as session:

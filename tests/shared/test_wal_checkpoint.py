@@ -160,3 +160,50 @@ def test_the_checkpoints_brief_busy_timeout_is_its_turn_wait() -> None:
 
     brief = wal_checkpoint._BRIEF_BUSY_PRAGMA
     assert brief.endswith(f"={round(wal_checkpoint.TURN_WAIT * 1000)}")
+
+
+def test_one_checkpointer_per_database_leads_until_it_stops(tmp_path: Path) -> None:
+    """Two processes' checkpointers on one file: the one holding the lead file runs
+    the rounds; the other takes over once it lets go."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'g.db'}")
+    first, second = WalCheckpointer(engine), WalCheckpointer(engine)
+    assert first.leads() and not second.leads()
+    assert first.leads()
+    first._let_go()
+    assert second.leads() and not first.leads()
+    second._let_go()
+    other = WalCheckpointer(make_engine(f"sqlite:///{tmp_path / 'h.db'}"))
+    assert other.leads()  # another database has its own
+    other._let_go()
+    engine.dispose()
+
+
+def test_a_round_runs_only_after_a_commit(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'i.db'}")
+    _fill(engine, rows=5)
+    checkpointer = WalCheckpointer(engine, interval=0.02)
+    rounds: list[tuple[int, int, int] | None] = []
+    run_one = checkpointer.checkpoint
+
+    def counted() -> tuple[int, int, int] | None:
+        rounds.append(run_one())
+        return rounds[-1]
+
+    checkpointer.checkpoint = counted  # type: ignore[method-assign]
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not rounds:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.1)  # a copied log and no commit since: no round
+        idle = len(rounds)
+        time.sleep(0.3)
+        assert len(rounds) == idle
+        _fill(engine, rows=1)
+        while len(rounds) == idle:
+            assert time.monotonic() < deadline, "no round after a commit"
+            time.sleep(0.02)
+    finally:
+        checkpointer.stop()
+    engine.dispose()

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from services.feed.memory import FeedMemory, _announced
@@ -17,6 +18,7 @@ from services.feed.serving import StoredFeed
 from shared.changes import ChangedDocument
 from shared.models import RenderedFeed
 from shared.settings import Settings
+from shared.wal_checkpoint import is_file_sqlite
 from tests.support.content import ingest, page
 
 
@@ -249,3 +251,31 @@ def test_a_copy_older_than_the_one_held_is_not_put_over_it(
 )
 def test_any_malformed_announcement_is_ignored_not_raised(data: bytes) -> None:
     assert _announced(data) == ([], [])
+
+
+def test_a_sweep_reads_the_database_only_after_a_commit(
+    two_articles: tuple[FlaskClient, FeedMemory], feed_app: Flask, small_settings: Settings
+) -> None:
+    """On SQLite a sweep with nothing committed since the last one is a look at the
+    file's version, not a transaction; any other database is read every time."""
+    _, memory = two_articles
+    engine = feed_app.extensions["silkfeed"]["engine"]
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    try:
+        memory._sweep()
+        read = len(statements)
+        assert read > 0
+        memory._sweep()
+        skipped = is_file_sqlite(engine.url)
+        assert len(statements) == (read if skipped else 2 * read)
+        ingest(small_settings, page("Gamma", 1), source="wire")
+        statements.clear()
+        memory._sweep()
+        assert len(statements) == read
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
