@@ -162,3 +162,31 @@ def _wraps_headline(above: Line, line: str, rows: list[str], n: int) -> bool:
         return False  # the block goes on, or a line other than its date is under it
     date_line = next((row for row in below if row), "")
     return read_date_line(date_line) is not None
+
+
+# An interview's speaker named on a line of their own ("DALER JUMA",
+# "Корреспондент:", "Q:"): a few words, no sentence, no figure.
+_SPEAKER_CHARS = 40
+_SPEAKER_WORDS = 4
+_NOT_A_SPEAKER = re.compile(r"[\d.!?,;|]")
+
+
+def speaker_lines(lines: list[Line]) -> frozenset[int]:
+    """The lines that name an interview's speakers, each over their words:
+    short lines that are no sentence, each printed again for each turn, of
+    two speakers or more. A headline is printed once."""
+    seen: dict[str, list[int]] = {}
+    for i, line in enumerate(lines[:-1]):
+        text = line.text
+        if len(text) <= _SPEAKER_CHARS and line.authors is None:
+            seen.setdefault(text.rstrip(": ").casefold(), []).append(i)
+    speakers = [
+        places
+        for name, places in seen.items()
+        if len(places) > 1
+        and len(name.split()) <= _SPEAKER_WORDS
+        and _NOT_A_SPEAKER.search(name) is None
+    ]
+    if len(speakers) < 2:
+        return frozenset()
+    return frozenset(i for places in speakers for i in places)

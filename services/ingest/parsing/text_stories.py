@@ -13,7 +13,15 @@ from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day
 from .section_labels import is_label
 from .stories import StoryCutter
-from .text_lines import Line, carries_on, is_meta, over_standfirst, signs, title_case_flags
+from .text_lines import (
+    Line,
+    carries_on,
+    is_meta,
+    over_standfirst,
+    signs,
+    speaker_lines,
+    title_case_flags,
+)
 from .wrapped_lines import wrapped
 
 # What a page says before its first headline: its chrome, not an article.
@@ -64,9 +72,12 @@ class _StoryCut:
         self.continues = wrapped(texts, [x.after_break for x in lines], [is_meta(x) for x in lines])
         # A date line right under a line: that line's story's meta, as a byline is.
         self.under = {entry.at for entry in dated}
-        self.cutter = StoryCutter(
-            texts, title_case_flags(lines, self.under), self.continues, lenient=lenient
-        )
+        # An interview's speakers' names, each on a line over their words: no headlines.
+        self.speakers = speaker_lines(lines)
+        title_case = title_case_flags(lines, self.under)
+        for i in self.speakers:
+            title_case[i] = False
+        self.cutter = StoryCutter(texts, title_case, self.continues, lenient=lenient)
         self.zone = first_zone(dated)  # the page's, for a live page's times
         self.day = day
         # Each paragraph is kept as its lines and joined once at the end, so a
@@ -141,7 +152,10 @@ class _StoryCut:
         lines, line = self.lines, self.lines[i]
         above, self.above = self.above, None
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
-        if i == head or _headline(self.cutter, lines, i, self.under, first=not self.drafts):
+        if i == head or (
+            i not in self.speakers
+            and _headline(self.cutter, lines, i, self.under, first=not self.drafts)
+        ):
             self._open(i)
             if above is not None:
                 date_draft(self.drafts[-1], above[0], self.day_only)
