@@ -25,6 +25,7 @@ from shared.celery_app import create_celery
 from shared.contracts import BACKLOG_INGEST, QUEUE_INGEST
 from shared.db import make_engine, make_session_factory
 from shared.models import Submission
+from shared.task_messages import task_messages
 from tests.conftest import make_settings
 from tests.support.redis_server import RedisServer
 from tests.support.waiting import wait_for
@@ -67,6 +68,27 @@ def handles(
     yield make_session_factory(engine), client
     client.close()
     engine.dispose()
+
+
+def roomy_reply_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which path sends is what these tests check, not the request's 10 ms bound
+    on a Redis reply (test_a_request_does_not_wait_on_an_absent_redis has that):
+    on a loaded machine a reply can take longer, and the request would rightly
+    leave its send to the relay. Set before the relay opens the connection."""
+    monkeypatch.setattr(request_send, "TIMEOUT", 1.0)
+
+
+def wait_ready_for_a_request(outbox: Outbox, prefix: str) -> None:
+    """Until a request may send: the relay has recorded its sends, built the next
+    message, and opened the requests' connection, and the quiet moment after a
+    send is over (each done by the relay's thread, later on a loaded machine)."""
+    wait_for(
+        lambda: outbox.pending() == 0
+        and task_messages(outbox._celery, prefix).ready()
+        and outbox._direct.backlog() is not None,
+        timeout=5,
+        what="the relay ready for a request's send",
+    )
 
 
 def test_a_kicked_submission_is_sent_at_once_without_waiting_for_the_sweep(
@@ -204,10 +226,13 @@ def test_a_burst_builds_no_message_for_pages_that_join_a_queued_task(
 
 
 def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
-    relay: tuple[Outbox, str], handles: tuple[sessionmaker[Session], redis.Redis]
+    relay: tuple[Outbox, str],
+    handles: tuple[sessionmaker[Session], redis.Redis],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     outbox, prefix = relay
     sessions, client = handles
+    roomy_reply_bound(monkeypatch)
 
     def new_page(n: int) -> str:
         with sessions() as session:
@@ -220,7 +245,7 @@ def test_a_lone_page_is_sent_from_the_request_once_the_relay_has_sent(
     wait_for(lambda: waiting_ids(client, prefix) == [first], timeout=5, what="the relay's send")
     client.delete(prefix + QUEUE_INGEST, f"{prefix}backlog:ingest:kick")  # as if it ran
     outbox._queued_until = 0.0  # no burst: the task sent is done
-    time.sleep(request_send.QUIET_SECONDS * 2)
+    wait_ready_for_a_request(outbox, prefix)
 
     second = new_page(1)
     assert outbox.send_now(second)
@@ -264,6 +289,7 @@ def test_a_lone_pages_task_message_is_built_before_the_page_comes(
 ) -> None:
     """Once its sends are recorded, the relay builds the next page's id and task
     message; the request that stores a page under that id sends it as built."""
+    roomy_reply_bound(monkeypatch)
     outbox, prefix = relay
     sessions, client = handles
     with sessions() as session:
@@ -272,7 +298,7 @@ def test_a_lone_pages_task_message_is_built_before_the_page_comes(
     wait_for(lambda: outbox._ahead.ready, timeout=5, what="the next page's message")
     client.delete(prefix + QUEUE_INGEST, f"{prefix}backlog:ingest:kick")  # as if it ran
     outbox._queued_until = 0.0
-    time.sleep(request_send.QUIET_SECONDS * 2)
+    wait_ready_for_a_request(outbox, prefix)
     built: list[str] = []
     real = outbox_module.task_messages
 
