@@ -243,3 +243,39 @@ def _names_a_source(rest: str) -> bool:
         not word[0].isalpha() or word[0].isupper() or word.lower() in _SOURCE_JOINERS
         for word in words
     )
+
+
+# Words a caption and its story share when it shows what the story tells:
+# stems short enough to match across Russian endings ("парк", "парку").
+_STEM_WORD = re.compile(r"[^\W\d_]{4,}")
+_STEM = 4
+_FUNCTION_STEMS = frozenset((
+    "with", "from", "that", "this", "have", "will", "been", "were", "they", "them", "thei",
+    "what", "when", "wher", "also", "more", "afte", "over", "into", "abou", "than", "then",
+    "year", "такж", "этот", "этом", "этой", "было", "были", "буде", "посл", "боле", "кото",
+    "свои", "свое", "года", "году",
+))  # fmt: skip
+
+
+def _stems(text: str, *, names: bool = True) -> set[str]:
+    """The stems of ``text``'s words; ``names``: of its capitalised words too."""
+    words = (word.group() for word in _STEM_WORD.finditer(text))
+    return {
+        word[:_STEM].lower() for word in words if names or not word[0].isupper()
+    } - _FUNCTION_STEMS
+
+
+def captions_story(line: str, story: str) -> bool:
+    """Whether ``line``, inside a story whose text so far is ``story``, is a
+    caption's label over what a photo or a video of it shows ("Видео:
+    прогулка по новому парку", "Photo: the new terminal at Aktau"): it names
+    what the story tells, where a labelled headline ("Видео: пожар на рынке
+    «Дордой»") names another story's subject. Names shared alone (the country
+    both are about) make no caption, nor does a headline's Title Case."""
+    caption = _CAPTION.match(line) if len(line) <= MAX_CHROME_LINE else None
+    if caption is None or caption["by"]:
+        return False
+    rest = caption["rest"].strip()
+    if not rest or _credits(rest) or looks_like_headline(rest):
+        return False
+    return not _stems(rest, names=False).isdisjoint(_stems(story))

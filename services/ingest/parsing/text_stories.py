@@ -8,6 +8,8 @@ from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft
+from .chrome_lines import KIND as CHROME_LINES
+from .chrome_lines import captions_story
 from .dates import DateLine, read_date_line
 from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day
@@ -151,6 +153,10 @@ class _StoryCut:
         """Read line ``i``: a headline, a line in no story, or the story's text."""
         lines, line = self.lines, self.lines[i]
         above, self.above = self.above, None
+        if self.drafts and self._caption(line.text):
+            # A photo's or a video's caption inside a story: none of its text.
+            self.left_out.append((CHROME_LINES, line.text))
+            return
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if i == head or (
             i not in self.speakers
@@ -187,6 +193,13 @@ class _StoryCut:
             paragraphs.append([line.text])
             self.cutter.add_text(line.text)
             self.prose = self.prose or not line.dateline
+
+    def _caption(self, text: str) -> bool:
+        """Whether ``text``, inside the story being read, is a caption of what it shows."""
+        if text[:1] not in "PpVvФфВвIiИи":
+            return False
+        story = " ".join([self.drafts[-1].title, *(" ".join(p) for p in self.paragraphs)])
+        return captions_story(text, story)
 
     def _open(self, i: int) -> None:
         """Start a story at its headline, line ``i``."""

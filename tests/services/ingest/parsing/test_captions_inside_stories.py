@@ -1,0 +1,37 @@
+"""A photo's or a video's caption inside a story ("Видео: прогулка по новому
+парку…" in a story about the park) is left out as a caption, not taken for
+the headline of a story of its own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.ingest.parsing.chrome_lines import captions_story
+
+
+def test_captions_inside_a_story_are_left_out(page_fixture) -> None:
+    page = page_fixture("captions-inside-stories-ru.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("В Бишкеке открыли новый парк у Ала-Арчи", 4),
+        ("На рынке «Дордой» сгорели 14 контейнеров с одеждой", 2),
+        ("В Нарыне выпал первый снег", 1),
+    ]
+    park = page.articles[0].paragraphs
+    assert park[1].startswith("Мэрия обещает")
+    assert park[-1] == "На следующий год в парке планируют залить каток."
+    left = {k.kind: (k.blocks, k.sample) for k in page.diagnostics.left_out}
+    assert left == {
+        "before the first headline": (1, "24 Kabar — Новости Кыргызстана"),
+        "captions, prompts and notices": (2, "Видео: прогулка по новому парку у Ала-Арчи"),
+    }
+
+
+def test_a_caption_names_what_its_story_tells() -> None:
+    story = "В Бишкеке открыли новый парк у Ала-Арчи. Парк площадью 12 гектаров."
+    assert captions_story("Видео: прогулка по новому парку у Ала-Арчи", story)
+    assert captions_story("Photo: the new park at Ala-Archa", "A new park opened near Ala-Archa.")
+    # Another subject: a labelled headline's, not a caption's.
+    assert not captions_story("Видео: пожар на рынке «Дордой» ночью", story)
+    # A credit alone is no description (it is left out as a credit already).
+    assert not captions_story("Фото: пресс-служба мэрии", story)
