@@ -122,6 +122,30 @@ _LABEL = re.compile(
     r"|source|sources|источник|tags|keywords|теги|тэги|метки)\s*(?::\s*(?P<rest>.*)|$)",
     re.IGNORECASE,
 )
+# A label over a list of links to other stories, alone on its line ("Читайте
+# также:", "Read also:", Uzbek "Shuningdek o'qing:", Kazakh "Сондай-ақ
+# оқыңыз:", Kyrgyz "Ошондой эле окуңуз:"): the lines right under it are links.
+_LINKS_LABEL = re.compile(
+    r"(?:related(?:\s+(?:stories|articles|news))?|read\s+(?:also|more)|also\s+read|see\s+also"
+    r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
+    r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"
+    r"|сондай-ақ\s+оқыңыз|оқи\s+отырыңыз|ошондой\s+эле\s+окуңуз|тема\s+боюнча)\s*:?",
+    re.IGNORECASE,
+)
+
+
+def opens_links(line: str) -> bool:
+    """Whether ``line`` is a label alone over a list of links to other stories."""
+    return len(line) <= MAX_CHROME_LINE and _LINKS_LABEL.fullmatch(line) is not None
+
+
+def is_link_line(line: str) -> bool:
+    """Whether ``line``, right under such a label, can be a link: another
+    story's headline, no sentence of this one's."""
+    return len(line) <= MAX_CHROME_LINE and not line.rstrip(_CLOSERS).endswith((".", ":"))
+
+
+_CLOSERS = "\"'»”’)"
 _RIGHTS = re.compile(r"all\s+rights\s+reserved|все\s+права\s+защищены", re.IGNORECASE)
 # A rights notice is a short line or sits beside the © sign; in a sentence it is prose.
 _RIGHTS_WORDS = 8
@@ -143,6 +167,8 @@ def is_chrome_line(line: str) -> bool:
         if caption["by"]:
             return _names_a_source(rest)
         return len(rest.split()) <= _CAPTION_WORDS or rest[-1:] in ".)"
+    if opens_links(line):
+        return True
     label = _LABEL.match(line)
     if label is not None:
         rest = label["rest"]

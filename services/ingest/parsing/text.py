@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from .articles import build_articles
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import heads_story, is_chrome_line
+from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
@@ -67,6 +67,8 @@ class _PageReader:
         self.notes = Notes()
         self.after_break = True
         self.head = True  # above the page's first prose
+        # Right under a label over links to other stories ("Read also:").
+        self.links = False
         # Date lines, each with the place of the line it stands before.
         self.dated: list[Dated] = []
 
@@ -81,6 +83,11 @@ class _PageReader:
             return True
         # Set apart from the text above by a blank line (or the page's start).
         apart = n == 0 or not rows[n - 1].strip()
+        if self.links and not apart and is_link_line(line):
+            # Right under "Читайте также:": a link to another story.
+            self.notes.add(CHROME_LINES, line)
+            return True
+        self.links = False
         if self._date_line(line, rows, n, apart) or self._time_alone(line, apart):
             return True
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
@@ -88,6 +95,7 @@ class _PageReader:
         notes = self.notes
         if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):
             notes.add(CHROME_LINES, line)
+            self.links = opens_links(line)
             return True
         if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):
             notes.warn(f"ticker line not understood: {line[:60]!r}")
