@@ -13,7 +13,7 @@ one bare link (a menu's, "Read also") is never a story's text either.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -24,8 +24,14 @@ from .html_tree import Ancestry, node_text
 from .stamp_day import StampDay
 
 # "title" as a word of a class name ("nblock__title", "card-title",
-# "news_title", "title"; not "subtitle" or "titles").
-_TITLE_CLASS = re.compile(r"(?<![a-z0-9])title(?![a-z0-9])", re.IGNORECASE)
+# "news_title", "title"; not "subtitle" or "titles"), or the "name" of a
+# story's block in BEM ("ArticleItem--name", "news-card__name"; not
+# "author__name", "footer-item-link-name").
+_TITLE_CLASS = re.compile(
+    r"(?<![a-z0-9])title(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?:article|news|story|post|item|card|entry)[a-z0-9-]*?(?:--|__)name(?![a-z0-9])",
+    re.IGNORECASE,
+)
 # A card's meta line and its parts: never a paragraph of its story.
 _META_CLASS = re.compile(
     r"(?<![a-z0-9])(?:meta|info|date|time|views?|stats?|counters?|count|cat|category|"
@@ -37,6 +43,8 @@ _META_CLASS = re.compile(
 _LEAST_CARDS = 2
 # A lead is prose: it ends as a sentence does or has this many words.
 _LEAD_WORDS = 4
+# A card's lead is a teaser: a sentence or two, this long at most.
+_LEAD_CHARS = 300
 _SENTENCE_ENDS = '.!?…"”»'
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Elements that set a card's text apart as a block of its own.
@@ -66,7 +74,7 @@ def card_titles(scope: LexborNode, ancestry: Ancestry) -> list[LexborNode]:
     link with text, outermost only, in document order."""
     found: list[LexborNode] = []
     hrefs: set[str] = set()
-    for node in scope.css('[class*="title" i]'):
+    for node in scope.css('[class*="title" i], [class*="name" i]'):
         if not _word_class(node, _TITLE_CLASS):
             continue
         if found and ancestry.contains(found[-1], node):
@@ -77,6 +85,12 @@ def card_titles(scope: LexborNode, ancestry: Ancestry) -> list[LexborNode]:
         found.append(node)
         hrefs.add((link.attributes.get("href") or "").strip())
     return found if len(hrefs) >= _LEAST_CARDS else []
+
+
+def may_be_leads(paragraphs: Sequence[str]) -> bool:
+    """Whether ``paragraphs`` may all be cards' leads: teasers, none longer
+    than a few sentences (a story's own text runs longer)."""
+    return all(len(text) <= _LEAD_CHARS for text in paragraphs)
 
 
 def _is_lead(text: str) -> bool:

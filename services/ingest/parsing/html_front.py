@@ -9,17 +9,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from itertools import pairwise
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
-from .html_cards import card_drafts, is_link_item
+from .html_cards import card_drafts, is_link_item, may_be_leads
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text, note_texts
 from .html_loose import count_loose_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
-from .html_tree import Ancestry, TagSet, heading_link, node_text
+from .html_story_url import story_url
+from .html_tree import Ancestry, TagSet, node_text
 from .model import ParsedArticle
 from .notes import Notes
 from .stamp_day import StampDay
@@ -58,7 +59,6 @@ _ARTICLE_FLOW = TagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 # A story's own <article> comes first (its scope is listed too): any other
 # is nested in it.
 _ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "article", *_PARAGRAPH_SCOPE])
-_URL_SCHEMES = frozenset({"", "http", "https"})
 # Elements of a block looked through for the next block before walking up.
 _FEW_ELEMENTS = 16
 # Text left in the page once its stories are read: every heading and block.
@@ -113,7 +113,10 @@ class FrontPage:
         articles = self._take_article_elements()
         if not articles:
             self._drop_chrome(self.tree.body or body)
-            articles = self._from_headings(body) or self._from_card_titles(body)
+            articles = self._from_headings(body)
+            if len(articles) == 1 and may_be_leads(articles[0].paragraphs):
+                articles = self._cards_under(articles[0], body) or articles
+            articles = articles or self._from_card_titles(body)
             if not articles:
                 self._used.clear()
                 return self._from_blocks(body)
@@ -379,22 +382,18 @@ class FrontPage:
             return articles
         return ()
 
+    def _cards_under(self, story: ParsedArticle, body: LexborNode) -> tuple[ParsedArticle, ...]:
+        """The cards a section's heading stands over ("Главные новости" over
+        cards titled by links): the one story it cut holds only their text."""
+        used, read = set(self._used), self._meta_read
+        self._used.clear()
+        self._meta_read = []
+        cards = self._from_card_titles(body)
+        texts = {text for card in cards for text in (card.title, *card.paragraphs)}
+        if cards and texts.issuperset(story.paragraphs):
+            return cards
+        self._used, self._meta_read = used, read
+        return ()
+
     def _heading_url(self, heading: LexborNode) -> str | None:
-        link = heading if heading.tag == "a" else heading_link(heading)
-        if link is None:
-            return None
-        href = strip_forbidden(link.attributes.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            return None
-        try:
-            scheme = urlsplit(href).scheme
-            if not scheme and self.base:
-                # Only a relative link needs the page's base (kept as published
-                # without one).
-                href = urljoin(self.base, href)
-                scheme = urlsplit(href).scheme
-        except ValueError:
-            return None
-        # javascript: and data: links are not article addresses, and a feed
-        # reader must never be handed one.
-        return href if scheme.lower() in _URL_SCHEMES else None
+        return story_url(heading, lambda: self.base)

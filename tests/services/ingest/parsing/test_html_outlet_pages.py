@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from services.ingest.parsing import ParsedPage, parse_page
 
@@ -39,3 +39,80 @@ def test_a_relative_stamp_by_the_headline_dates_the_article() -> None:
     assert kinds["links"].startswith("Читайте также:")
     assert kinds["boilerplate"].startswith("Самые свежие новости Казахстана")
     assert "outside the article" in kinds
+
+
+def test_a_section_heading_over_cards_is_no_story_of_its_own() -> None:
+    page = read("section-heading-over-cards-ru.html")
+    # "Главные новости" over cards titled by links: the cards are the stories.
+    assert [(a.title, a.url, a.published) for a in page.articles] == [
+        (
+            "Токаев подписал закон о республиканском бюджете на 2027–2029 годы",
+            "/ru/news/economy/700120-tokaev-podpisal-zakon-o-byudzhete",
+            datetime(2026, 12, 5, 14, 20, tzinfo=UTC),
+        ),
+        (
+            "В Астане открылась многопрофильная больница на 630 коек",
+            "/ru/news/social/700115-v-astane-otkrylas-novaya-bolnica",
+            datetime(2026, 12, 5, 11, 2, tzinfo=UTC),
+        ),
+        (
+            "Казахстан и Китай подписали соглашение о безвизовом режиме для туристов",
+            "/ru/news/politics/700101-kazahstan-i-kitay-podpisali",
+            datetime(2026, 12, 4, 19, 45, tzinfo=UTC),
+        ),
+    ]
+    assert [a.paragraphs for a in page.articles] == [
+        ("Доходы бюджета в следующем году составят 24,3 трлн тенге, расходы — 27,1 трлн тенге.",),
+        ("Больницу построили за два года по программе модернизации здравоохранения.",),
+        ("Граждане двух стран смогут находиться на территории друг друга до 30 дней без визы.",),
+    ]
+    assert [a.tags for a in page.articles] == [(), (), ("china", "kazakhstan")]
+    assert {a.language for a in page.articles} == {"ru"}
+    assert all(a.authors == () for a in page.articles)
+    assert page.page_date == date(2026, 12, 5)
+    # The heading and the menu are the text outside the stories; the views counts loose.
+    outside = next(k for k in page.diagnostics.left_out if k.kind == "outside the stories")
+    assert outside.chars == len("ПолитикаЭкономикаОбществоГлавные новости")
+
+
+def test_cards_named_by_their_block_name_link_are_its_stories() -> None:
+    page = read("card-name-links-ru.html")
+    # <a class="ArticleItem--name" href=…>: the card's title, as "…__title" would be.
+    assert [(a.title, a.url, a.published) for a in page.articles] == [
+        (
+            "В Бишкеке с марта введут платный въезд в центр города",
+            "/doc/520101_v_bishkeke_vvedut_platnyy_vezd.html",
+            datetime(2026, 12, 5, 14, 20, tzinfo=UTC),
+        ),
+        (
+            "Кыргызстан и Узбекистан открыли новый пункт пропуска на границе",
+            "/doc/520095_kyrgyzstan_i_uzbekistan_otkryli_punkt.html",
+            datetime(2026, 12, 5, 11, 5, tzinfo=UTC),
+        ),
+        (
+            "На Иссык-Куле из-за аварии на подстанции без света остались шесть сёл",
+            "/doc/520077_v_issyk_kule_zamerzli.html",
+            # "вчера 18:05", from the day the page was received.
+            datetime(2026, 12, 4, 18, 5, tzinfo=UTC),
+        ),
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [1, 1, 1]
+    assert page.articles[0].paragraphs[0].startswith("Мэрия представила схему")
+    assert (
+        page.articles[2].paragraphs[0]
+        == "Энергетики обещают восстановить подачу электричества к утру."
+    )
+    assert [a.tags for a in page.articles] == [(), ("kyrgyzstan", "uzbekistan"), ()]
+    assert {a.language for a in page.articles} == {"ru"}
+    assert [k.kind for k in page.diagnostics.left_out] == ["site chrome"]
+
+
+def test_an_author_name_link_heads_no_card() -> None:
+    lead = "<p>Министерство сообщило об этом в пятницу на брифинге для журналистов.</p>"
+    cards = "".join(
+        f'<div class="card"><a class="author__name" href="/author/{k}">Автор {k}</a>{lead}</div>'
+        for k in ("a", "b", "c")
+    )
+    html = f"<html><head><title>Авторы</title></head><body>{cards}</body></html>"
+    page = parse_page(html.encode("utf-8"), "text/html", RECEIVED)
+    assert all(not a.title.startswith("Автор ") for a in page.articles)
