@@ -21,6 +21,15 @@ from .relative_days import relative_day
 MAX_CHROME_LINE = 160
 KIND = "captions, prompts and notices"
 
+# Copyright notices ("© 2026 …", "Copyright 2026 …", "(c) 2026 …") and reprint
+# terms ("Ссылка на источник обязательна", "При копировании ссылка на 24.kg обязательна",
+# "При перепечатке материалов активная ссылка на … обязательна").
+_RIGHTS_START = (
+    r"\u00a9|\(c\)\s*\d{4}|copyright\s*(?:\u00a9|\(c\)|\d{4})"
+    r"|(?:при\s+(?:\S+\s+){0,4}?(?:использовании|копировании|цитировании|перепечатк)\S*\s+"
+    r"(?:\S+\s+){0,2}?)?"
+    r"(?:активная\s+|гиперссылка|ссылка)\S*\s+(?:на\s+)?\S+\s+обязательна"
+)
 _CHROME_START = re.compile(
     r"(?:"
     # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
@@ -33,11 +42,7 @@ _CHROME_START = re.compile(
     r"|\d[\d\s\u00a0]*\s+(?:views|просмотр(?:ов|а)?)\s*$"
     # Labels standing alone.
     r"|(?:advertisement|sponsored(?:\s+content)?|реклама)\s*$"
-    # Copyright notices: "© 2026 …", "Copyright 2026 …", "(c) 2026 …".
-    r"|\u00a9|\(c\)\s*\d{4}|copyright\s*(?:\u00a9|\(c\)|\d{4})"
-    # "Ссылка на источник обязательна", "При копировании ссылка на 24.kg обязательна".
-    r"|(?:при\s+(?:\S+\s+){0,4}?(?:использовании|копировании|цитировании)\S*\s+)?"
-    r"(?:активная\s+|гиперссылка|ссылка)\S*\s+(?:на\s+)?\S+\s+обязательна"
+    rf"|{_RIGHTS_START}"
     r")",
     re.IGNORECASE,
 )
@@ -240,6 +245,20 @@ def is_credit_paragraph(text: str) -> bool:
     return caption is not None and (
         bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
     )
+
+
+_RIGHTS_NOTICE = re.compile(_RIGHTS_START, re.IGNORECASE)
+
+
+def is_rights_notice(text: str) -> bool:
+    """Whether an article's paragraph is the page's copyright or reprint notice."""
+    if len(text) > MAX_CHROME_LINE:
+        return False
+    if _RIGHTS_NOTICE.match(text) is not None:
+        return True
+    if _RIGHTS.search(text) is None:
+        return False
+    return "\u00a9" in text or len(text.split()) <= _RIGHTS_WORDS
 
 
 # What a caption's label credits, not shows: a source ("пресс-служба МЧС",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
-from .chrome_lines import is_credit_paragraph
+from .chrome_lines import is_credit_paragraph, is_rights_notice
 from .clean import PARAGRAPH_BREAK
 from .extract import HEADING_TAGS, Extraction, main_content
 from .html_blocks import text_of
@@ -139,9 +139,8 @@ def read_single(
     """The page's article from ``tree`` (invisible elements already dropped).
 
     ``clean``: whether the page's text may spell characters XML forbids.
-    ``body_text``: the body's text, lines separated by newlines, when the
-    caller has it. ``article_bodies``: the body's elements marked as an
-    article's body (ARTICLE_BODY), when the caller has queried them.
+    ``body_text``: the body's text, lines separated by newlines, when known.
+    ``article_bodies``: the body's elements marked as an article's body, when queried.
     ``stamp_from``: the page's date and when it was received, which a
     printed "Вчера, 18:40" counts from (the first known).
     """
@@ -177,6 +176,7 @@ def read_single(
                 notes.add("captions", text)
                 continue
             paragraphs.append(text)
+    _drop_rights_notices(paragraphs, notes)
     day = StampDay(*stamp_from, notes)
     authors, published, modified = _authors_and_times(tree, facts, found, printed, day)
     # The byline block printed as a line of its text ("Joanna Lillis Dec 3, 2026").
@@ -207,6 +207,14 @@ def read_single(
         squashed=squashed,
     )
     return SingleArticle(draft, notes)
+
+
+def _drop_rights_notices(paragraphs: list[str], notes: Notes) -> None:
+    """A copyright or reprint notice found alone (a footer line in no <footer>
+    on a page with no story) is no article; under a story's text it is the
+    story's, as a wire copy's "© 2026 The Associated Press" is."""
+    if len(paragraphs) == 1 and is_rights_notice(paragraphs[0]):
+        notes.add("boilerplate", paragraphs.pop())
 
 
 def _authors_and_times(

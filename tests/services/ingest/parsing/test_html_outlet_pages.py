@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from services.ingest.parsing import ParsedPage, parse_page
+from services.ingest.parsing.chrome_lines import is_rights_notice
 
 from .conftest import PAGES
 
@@ -107,6 +110,15 @@ def test_cards_named_by_their_block_name_link_are_its_stories() -> None:
     assert [k.kind for k in page.diagnostics.left_out] == ["site chrome"]
 
 
+def test_a_list_of_headlines_alone_gives_no_article_and_no_footer_story() -> None:
+    page = read("headline-list-ru.html")
+    # Times and linked headlines, no text: no story to cut. The copyright
+    # and reprint notice is never taken for one.
+    assert page.articles == ()
+    assert page.diagnostics.warnings == ("no article found",)
+    assert page.page_date == date(2026, 12, 5)
+
+
 def test_an_author_name_link_heads_no_card() -> None:
     lead = "<p>Министерство сообщило об этом в пятницу на брифинге для журналистов.</p>"
     cards = "".join(
@@ -116,3 +128,21 @@ def test_an_author_name_link_heads_no_card() -> None:
     html = f"<html><head><title>Авторы</title></head><body>{cards}</body></html>"
     page = parse_page(html.encode("utf-8"), "text/html", RECEIVED)
     assert all(not a.title.startswith("Автор ") for a in page.articles)
+
+
+@pytest.mark.parametrize(
+    ("text", "notice"),
+    [
+        (
+            "© 2026 Информационное агентство 24.kg. При использовании материалов ссылка обязательна.",
+            True,
+        ),
+        ("Copyright 2019 Hawaii News Now. All rights reserved.", True),
+        ("При перепечатке материалов активная ссылка на Kaktus.media обязательна", True),
+        ("Все права защищены.", True),
+        ("Copyright law was amended in 2019 after a long debate in parliament.", False),
+        ("The ministry said all rights reserved to investors under the old law would stay.", False),
+    ],
+)
+def test_rights_notices(text: str, notice: bool) -> None:
+    assert is_rights_notice(text) is notice
