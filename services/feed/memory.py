@@ -51,6 +51,11 @@ _LOAD = select(
     RenderedFeed.rendered_at,
     RenderedFeed.as_of,
 ).where(RenderedFeed.key.in_(bindparam("keys", expanding=True)))
+# What a sweep reads: the renders since its window's start (built once: it runs
+# every poll interval in every web process).
+_SWEPT = select(RenderedFeed.key, RenderedFeed.rendered_at).where(
+    RenderedFeed.rendered_at >= bindparam("since")
+)
 
 
 def feed_name_of(key: str) -> str:
@@ -258,11 +263,8 @@ class FeedMemory:
         started = utcnow()
         try:
             with self._sessions() as session:
-                rows = session.execute(
-                    select(RenderedFeed.key, RenderedFeed.rendered_at).where(
-                        RenderedFeed.rendered_at >= self._since
-                    )
-                ).all()
+                # On the session's connection: plain rows, as _LOAD is read.
+                rows = session.connection().execute(_SWEPT, {"since": self._since}).all()
                 for other in self._others:
                     other.sweep(session)
         except Exception:
