@@ -14,6 +14,7 @@ touches, the feed service parses them to render. All of them go through ``FeedSp
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # The kinds of feed. A plain feed's name is its kind; the others are "<kind>:<value>".
@@ -73,9 +74,17 @@ class FeedSpec:
     @classmethod
     def parse(cls, name: str) -> FeedSpec:
         """The feed a name names; ValueError for a name no feed has."""
-        if name in PLAIN_KINDS:
-            return cls(name, name)
-        kind, _, value = name.partition(":")
-        if kind in VALUED_KINDS and value:
-            return cls.of(kind, value)
-        raise ValueError(f"unknown feed {name!r}")
+        return _parsed(name)
+
+
+# A feed task parses each of a round's names several times (which feeds it has
+# stored, which to render, each document's key): a spec is immutable, so the
+# same one serves them all. A name that names no feed raises and is not kept.
+@functools.lru_cache(maxsize=4096)
+def _parsed(name: str) -> FeedSpec:
+    if name in PLAIN_KINDS:
+        return FeedSpec(name, name)
+    kind, _, value = name.partition(":")
+    if kind in VALUED_KINDS and value:
+        return FeedSpec.of(kind, value)
+    raise ValueError(f"unknown feed {name!r}")
