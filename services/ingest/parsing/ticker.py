@@ -78,6 +78,15 @@ _SIGNS_LINE_RE = re.compile(rf"{_SIGN_ITEM}(?:\s*{_BULLET}?\s*{_SIGN_ITEM})+\s*"
 # 15,72 RUB"): a rate stored as published would need the units too.
 _CODE_ITEM = rf"[A-Z]{{3}}\s(?:{_UNIT_RATE})(?:\s+(?:{_CHANGE}|[{_ARROWS}]))?"
 _CODES_LINE_RE = re.compile(rf"{_CODE_ITEM}(?:\s*{_BULLET}?\s*{_CODE_ITEM})+\s*")
+# One rate by its code or sign alone, with its move ("USD 512,30 ▲ 1,20", "$
+# 508,40 ▼"): a ticker's line as well, of a currency a page's readers know
+# the code of; without the move, "USD 100" is as likely a sum in a sentence.
+_CURRENCIES = "USD|EUR|RUB|CNY|GBP|JPY|CHF|TRY|AED|KZT|KGS|UZS|TJS|TMT|AZN|GEL|AMD|BYN|UAH|INR|KRW"
+_MOVE = rf"(?:{_CHANGE}|[{_ARROWS}])"
+_ONE_RATE_RE = re.compile(
+    rf"(?:(?:{_CURRENCIES})\s|[{_MONEY_SIGNS}]\s?)(?:{_UNIT_RATE})"
+    rf"\s+(?:{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\))\s*"
+)
 _UNITS_RE = re.compile(rf"[0-9]+\s+[A-Z]{{3}}\s*=\s*(?:{_UNIT_RATE})\s+[A-Z]{{3}}\b")
 
 
@@ -116,15 +125,19 @@ def is_ticker_line(line: str) -> bool:
 def names_a_pair(line: str) -> bool:
     """Whether ``line`` names a currency pair, as a ticker line not understood
     would, or lists rates by their currencies' signs ("$ 508,40 ▼ | € 547,15 ▲")
-    or codes ("USD 12 845.37 ▼ | EUR 14 958.12 ▲"), or for many units ("100 KZT
-    = 15,72 RUB")."""
+    or codes ("USD 12 845.37 ▼ | EUR 14 958.12 ▲"; one alone with its move, "USD
+    512,30 ▲ 1,20"), or for many units ("100 KZT = 15,72 RUB")."""
     if line[:1] in _MONEY_SIGNS:
-        return _SIGNS_LINE_RE.fullmatch(line) is not None
+        return (
+            _SIGNS_LINE_RE.fullmatch(line) is not None or _ONE_RATE_RE.fullmatch(line) is not None
+        )
     if "/" in line:
         return _PAIR_RE.search(line) is not None
     if "=" in line:
         return _UNITS_RE.search(line) is not None
-    return line[:1].isupper() and _CODES_LINE_RE.fullmatch(line) is not None
+    return line[:1].isupper() and (
+        _CODES_LINE_RE.fullmatch(line) is not None or _ONE_RATE_RE.fullmatch(line) is not None
+    )
 
 
 def find_quotes(text: str) -> Iterator[Quote]:
