@@ -30,11 +30,14 @@ _RIGHTS_START = (
     r"(?:\S+\s+){0,2}?)?"
     r"(?:активная\s+|гиперссылка|ссылка)\S*\s+(?:на\s+)?\S+\s+обязательна"
 )
-_CHROME_START = re.compile(
-    r"(?:"
-    # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
+# Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
+_PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+)
+_CHROME_START = re.compile(
+    r"(?:"
+    rf"{_PROMPT_START}"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
     r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"
@@ -248,6 +251,17 @@ def is_credit_paragraph(text: str) -> bool:
 
 
 _RIGHTS_NOTICE = re.compile(_RIGHTS_START, re.IGNORECASE)
+
+
+_PROMPT_OPENING = re.compile(_PROMPT_START, re.IGNORECASE)
+
+
+def is_prompt(text: str) -> bool:
+    """Whether an article's paragraph is a prompt to share, subscribe or follow
+    ("Подписывайтесь на Telegram-канал Kun.uz — …", "Follow Gazeta.uz on Telegram")."""
+    if len(text) > MAX_CHROME_LINE or text[:1] not in _PROMPT_INITIALS:
+        return False
+    return _PROMPT_OPENING.match(text) is not None or _PROMPT.fullmatch(text) is not None
 
 
 def is_rights_notice(text: str) -> bool:

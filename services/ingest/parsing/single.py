@@ -9,7 +9,7 @@ from datetime import date, datetime
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import Draft
-from .chrome_lines import is_credit_paragraph, is_rights_notice
+from .chrome_lines import is_credit_paragraph, is_prompt, is_rights_notice
 from .clean import PARAGRAPH_BREAK
 from .extract import HEADING_TAGS, Extraction, main_content
 from .html_blocks import text_of
@@ -176,7 +176,7 @@ def read_single(
                 notes.add("captions", text)
                 continue
             paragraphs.append(text)
-    _drop_rights_notices(paragraphs, notes)
+    _drop_end_matter(paragraphs, notes)
     day = StampDay(*stamp_from, notes)
     authors, published, modified = _authors_and_times(tree, facts, found, printed, day)
     # The byline block printed as a line of its text ("Joanna Lillis Dec 3, 2026").
@@ -209,10 +209,14 @@ def read_single(
     return SingleArticle(draft, notes)
 
 
-def _drop_rights_notices(paragraphs: list[str], notes: Notes) -> None:
-    """A copyright or reprint notice found alone (a footer line in no <footer>
-    on a page with no story) is no article; under a story's text it is the
-    story's, as a wire copy's "© 2026 The Associated Press" is."""
+def _drop_end_matter(paragraphs: list[str], notes: Notes) -> None:
+    """The prompts to subscribe or follow that close a story's text are the
+    outlet's, not the story's. A copyright or reprint notice found alone (a
+    footer line in no <footer> on a page with no story) is no article; under a
+    story's text it is the story's, as a wire copy's "© 2026 The Associated
+    Press" is."""
+    while paragraphs and is_prompt(paragraphs[-1]):
+        notes.add("boilerplate", paragraphs.pop())
     if len(paragraphs) == 1 and is_rights_notice(paragraphs[0]):
         notes.add("boilerplate", paragraphs.pop())
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from services.ingest.parsing import ParsedPage, parse_page
-from services.ingest.parsing.chrome_lines import is_rights_notice
+from services.ingest.parsing.chrome_lines import is_prompt, is_rights_notice
 
 from .conftest import PAGES
 
 RECEIVED = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+TASHKENT = timezone(timedelta(hours=5))
 
 
 def read(name: str) -> ParsedPage:
@@ -146,3 +147,42 @@ def test_an_author_name_link_heads_no_card() -> None:
 )
 def test_rights_notices(text: str, notice: bool) -> None:
     assert is_rights_notice(text) is notice
+
+
+def test_a_closing_channel_prompt_is_no_paragraph() -> None:
+    page = read("closing-channel-prompt-ru.html")
+    (article,) = page.articles
+    assert article.title == "В Ташкенте откроют новую линию метро до конца 2027 года"
+    assert (
+        article.url == "https://kun.uz/ru/news/2026/12/05/v-tashkente-otkroyut-novuyu-liniyu-metro"
+    )
+    assert article.published == datetime(2026, 12, 5, 14, 20, tzinfo=TASHKENT)
+    assert article.modified == datetime(2026, 12, 5, 15, 2, tzinfo=TASHKENT)
+    # The outlet is the JSON-LD author and no byline is printed: it stays the author.
+    assert article.authors == ("Kun.uz",)
+    assert article.tags == ("uzbekistan",)
+    assert article.language == "ru"
+    # The bold lead first; the "Читайте также" box, the Telegram embed, the
+    # channel prompt, the tags and the readers' comments are none of its text.
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[0].startswith("Хокимият Ташкента и АО «Ташкентский метрополитен»")
+    assert article.paragraphs[-1].startswith("Ранее сообщалось, что в Ташкенте")
+    boilerplate = next(k for k in page.diagnostics.left_out if k.kind == "boilerplate")
+    assert boilerplate.blocks == 2
+    assert boilerplate.chars == len("Читайте также") + len(
+        "Подписывайтесь на Telegram-канал Kun.uz — самые важные новости Узбекистана."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt"),
+    [
+        ("Подписывайтесь на Telegram-канал Kun.uz — самые важные новости Узбекистана.", True),
+        ("Follow Gazeta.uz on Telegram", True),
+        ("Subscribe to our newsletter for the latest news from Central Asia.", True),
+        ("Subscribers to the state broadcaster's service will pay 20% more from January.", False),
+        ("Follow the president on VK reforms", False),
+    ],
+)
+def test_prompts(text: str, prompt: bool) -> None:
+    assert is_prompt(text) is prompt
