@@ -22,6 +22,7 @@ from .text_dates import (
     relative_day_line,
     section_stamp,
     stamp_parts,
+    without_converted_time,
 )
 from .text_lines import Line, add_line, named_over, text_line
 from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
@@ -112,7 +113,13 @@ class _PageReader:
             line, len(self.lines), anchors, self.notes, (rows, n) if self.head else None
         )
         if not found:
-            return False
+            bare = without_converted_time(line)
+            if bare is None:
+                return False
+            found = _date_entries(bare, len(self.lines), anchors, self.notes, None)
+            if not found:
+                return False
+            found = tuple(entry._replace(text=line) for entry in found)
         if found[0].relative:
             self.relative = self.relative or found[0].when.day
         else:
@@ -125,9 +132,11 @@ class _PageReader:
         the time of the story it stands with, on the day of the date line above
         it (in ``cut_stories``), else on the page's first one."""
         clock_day = self.day or self.relative
-        if clock_day is None or len(line) > _MAX_TIME_LINE or line[0] not in _TIME_STARTS:
+        if clock_day is None or line[0] not in _TIME_STARTS:
             return False
-        clock = _TIME_LINE.fullmatch(line)
+        # "15:30 (мск 12:30)": the page's own time, and its conversion.
+        own = without_converted_time(line) or line if line[-1] == ")" else line
+        clock = _TIME_LINE.fullmatch(own) if len(own) <= _MAX_TIME_LINE else None
         if clock is None:
             return False
         when = at_time_of_day(clock_day, clock, first_zone(self.dated))

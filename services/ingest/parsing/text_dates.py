@@ -134,3 +134,22 @@ def section_stamp(line: str) -> DateLine | None:
         return None
     when = read_date_line(line[section.end() :])
     return when if when is not None and when.timed else None
+
+
+# A second time in brackets after a stamp, another zone's ("4 декабря 2026,
+# 15:30 (мск 12:30)", "(12:30 MSK)", "(по Москве 12:30)"): a conversion for
+# readers elsewhere. The page's own time is the story's; the bracket is
+# dropped before the line is read.
+_CONVERTED_TIME = re.compile(
+    r"\s*\((?:[^\W\d_]+\.?\s+){0,2}\d{1,2}[:.]\d{2}(?:\s*[^\W\d_]+\.?){0,3}\)\s*$"
+)
+
+
+def without_converted_time(line: str) -> str | None:
+    """``line`` less a converted time in brackets at its end; None without one."""
+    if not line.endswith(")") or ":" not in line:
+        return None
+    match = _CONVERTED_TIME.search(line)
+    if match is None or match.start() == 0:
+        return None
+    return line[: match.start()]
