@@ -324,17 +324,31 @@ def _stems(text: str, *, names: bool = True) -> set[str]:
     } - _FUNCTION_STEMS
 
 
+def caption_description(line: str) -> str | None:
+    """What a caption's label says its photo or video shows ("Видео: прогулка
+    по новому парку" shows "прогулка по новому парку"); None for any other
+    line, a credit ("Фото: пресс-служба") or a headline in Title Case after
+    the label ("Video: Floods Hit Villages")."""
+    caption = _CAPTION.match(line) if len(line) <= MAX_CHROME_LINE else None
+    if caption is None or caption["by"]:
+        return None
+    rest = caption["rest"].strip()
+    if not rest or _credits(rest) or looks_like_headline(rest):
+        return None
+    return rest
+
+
 def captions_story(line: str, story: str) -> bool:
     """Whether ``line``, inside a story whose text so far is ``story``, is a
     caption's label over what a photo or a video of it shows ("Видео:
     прогулка по новому парку", "Photo: the new terminal at Aktau"): it names
     what the story tells, where a labelled headline ("Видео: пожар на рынке
     «Дордой»") names another story's subject. Names shared alone (the country
-    both are about) make no caption, nor does a headline's Title Case."""
-    caption = _CAPTION.match(line) if len(line) <= MAX_CHROME_LINE else None
-    if caption is None or caption["by"]:
-        return False
-    rest = caption["rest"].strip()
-    if not rest or _credits(rest) or looks_like_headline(rest):
-        return False
-    return not _stems(rest, names=False).isdisjoint(_stems(story))
+    both are about) make no caption."""
+    rest = caption_description(line)
+    return rest is not None and shows_story(rest, story)
+
+
+def shows_story(description: str, story: str) -> bool:
+    """Whether a caption's ``description`` names what ``story`` tells."""
+    return not _stems(description, names=False).isdisjoint(_stems(story))

@@ -43,13 +43,22 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     just text. ``received``: when the page was received, the day a page that
     states no date of its own counts "Today" and "Yesterday" from."""
     reader = _PageReader(received)
+    tickers, quotes = reader.tickers, reader.quotes
     rows = text.splitlines()
     for n, raw in enumerate(rows):
         line = raw.strip()
-        if line:
-            reader.after_break = reader.read(line, rows, n)
-        else:
+        if not line:
             reader.after_break = True
+            continue
+        if opens_with_mark(line):
+            line = without_symbols(line)
+        # A captured ticker repeats its lines many times over: read here, first.
+        ticker = tickers.parse(line)
+        if ticker is not None:
+            quotes.extend(ticker)
+            reader.after_break = True
+        else:
+            reader.after_break = reader.read(line, rows, n)
     return reader.page()
 
 
@@ -75,13 +84,8 @@ class _PageReader:
 
     def read(self, line: str, rows: list[str], n: int) -> bool:
         """Read ``line``, row ``n`` of ``rows``; whether it breaks the text
-        (a ticker, date or left-out line: the next line starts afresh)."""
-        if opens_with_mark(line):
-            line = without_symbols(line)
-        ticker = self.tickers.parse(line)
-        if ticker is not None:
-            self.quotes.extend(ticker)
-            return True
+        (a date or left-out line: the next line starts afresh); ``line`` is
+        stripped of a digest's marks and no ticker line."""
         # Set apart from the text above by a blank line (or the page's start).
         apart = n == 0 or not rows[n - 1].strip()
         if self.links and not apart and is_link_line(line):

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from .articles import Draft
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import captions_story
+from .chrome_lines import caption_description, shows_story
 from .dates import DateLine, read_date_line
 from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day
@@ -198,8 +198,11 @@ class _StoryCut:
         """Whether ``text``, inside the story being read, is a caption of what it shows."""
         if text[:1] not in "PpVvФфВвIiИи":
             return False
+        description = caption_description(text)
+        if description is None:
+            return False
         story = " ".join([self.drafts[-1].title, *(" ".join(p) for p in self.paragraphs)])
-        return captions_story(text, story)
+        return shows_story(description, story)
 
     def _open(self, i: int) -> None:
         """Start a story at its headline, line ``i``."""
