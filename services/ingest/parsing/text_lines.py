@@ -149,7 +149,27 @@ def add_line(lines: list[Line], line: str, after_break: bool, rows: list[str], n
     if above is not None and _wraps_headline(above, line, rows, n):
         lines[-1] = text_line(f"{above.text} {line}", above.after_break, above.blank)
         return
-    lines.append(text_line(line, after_break, n > 0 and not rows[n - 1].strip()))
+    added = text_line(line, after_break, n > 0 and not rows[n - 1].strip())
+    above = lines[-1] if lines and not after_break else None
+    if above is not None and _credited_over(above, added, rows, n):
+        # "Текст: Бакыт Асанов" over the headline: read as a byline under it.
+        lines[-1] = added._replace(after_break=above.after_break, blank=above.blank)
+        added = above._replace(after_break=False, blank=False)
+    lines.append(added)
+
+
+def _credited_over(above: Line, line: Line, rows: list[str], n: int) -> bool:
+    """Whether the byline ``above``, set apart from the text over it, credits
+    the story whose headline ``line`` (row ``n``) is right under it: a line of
+    a headline's shape with prose right under it."""
+    if above.authors is None or not above.after_break or is_meta(line):
+        return False
+    if ends_sentence(line.text) or not (
+        looks_like_headline(line.text) or sentence_shaped(line.text)
+    ):
+        return False
+    below = rows[n + 1].strip() if n + 1 < len(rows) else ""
+    return bool(below) and looks_like_prose(below)
 
 
 def _wraps_headline(above: Line, line: str, rows: list[str], n: int) -> bool:
