@@ -31,7 +31,7 @@ _NODES_READ = 12
 # walk) are made instead of one query of the whole scope.
 _QUERIES_AFTER = 12
 _PREFIX = re.compile(
-    r"(?:by|from|von|par|por|authors?|interviewed\s+by|автор(?:ы)?|беседовал[аи]?|текст|фото)"
+    r"(?:by|from|von|par|por|authors?|interviewed\s+by|автор(?:ы)?|беседовал[аи]?|текст(?:\s+и\s+фото)?|фото)"
     r"\s*:?\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -43,6 +43,11 @@ _ROLE = re.compile(
     r"корреспондент|редактор|обозреватель|журналист|фотограф)",
     re.IGNORECASE,
 )
+# A byline's credit for its pictures, after its authors.
+_PHOTO_CREDIT = re.compile(
+    r"(?:фото|видео|photos?|videos?|images?)(?:\s*:\s*|\s+by\s+|\s+)(?P<who>.+)", re.IGNORECASE
+)
+_SELF = frozenset({"автора", "авторов", "the author", "author"})
 _NOT_A_NAME = re.compile(r"[\d@:/?=]|https?")
 _PARTICLES = frozenset(
     {"de", "da", "del", "della", "der", "van", "von", "bin", "ibn", "al", "le", "la"}
@@ -112,10 +117,22 @@ def paragraph_byline(text: str) -> list[str] | None:
     if parts and names_a_time(parts[0]):
         return None
     for part in parts:
-        if not (_is_name(part) or _ROLE.search(part) or any(c.isdigit() for c in part)):
+        if not (
+            _is_name(part)
+            or _ROLE.search(part)
+            or any(c.isdigit() for c in part)
+            or _photo_credit(part)
+        ):
             return None
     names = author_names(text)
     return names or None
+
+
+def _photo_credit(part: str) -> bool:
+    """Whether a byline's part credits its photographs ("фото: Таалайбек
+    Ибраев", "photos by Oleg Kim", "фото автора"): no author, no sentence."""
+    credit = _PHOTO_CREDIT.fullmatch(part)
+    return credit is not None and (_is_name(credit["who"]) or credit["who"].lower() in _SELF)
 
 
 def names_and_date(text: str, authors: list[str] | tuple[str, ...]) -> bool:

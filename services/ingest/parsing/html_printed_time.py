@@ -52,6 +52,9 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _AUTHOR_PATH = "/author/"
 _NAME_WORDS = 6
 _TIME = LexborHTMLParser("").create_node("time").tag_id
+# "time" as a word of a class ("col-xs-6 time", "article__time"), as a card's
+# time is classed; not "timeline" or "runtime".
+_TIME_CLASS = re.compile(r"(?<![a-z0-9])time(?![a-z0-9])")
 _MODIFIED_CLASS = re.compile(r"(?<![a-z0-9])(?:updated|modified)(?![a-z0-9])", re.IGNORECASE)
 _PUBLISHED_CLASS = re.compile(r"(?<![a-z0-9])published(?![a-z0-9])", re.IGNORECASE)
 # How surely a time is the publication's, surest first: marked so by
@@ -279,7 +282,9 @@ def _above(
                     continue
                 names = (attributes.get("class") or "").lower()
                 if times and (
-                    "date" in names or "date" in (attributes.get("itemprop") or "").lower()
+                    "date" in names
+                    or ("time" in names and _TIME_CLASS.search(names) is not None)
+                    or "date" in (attributes.get("itemprop") or "").lower()
                 ):
                     yield element, attributes, True
                 elif authors and (

@@ -258,10 +258,18 @@ def printed_time(node: LexborNode, day: StampDay | None = None) -> datetime | Da
     if len(text) > _MAX_DATE_TEXT:
         return None
     line = squash_space(text)
-    stated = read_date_line(line)
-    if stated is None and day is not None:
-        stated = day.read(line)
+    stated = _date_line(line, day)
+    if stated is None and next(node.iter(), None) is not None:
+        # A stamp that holds its view count or an icon's label ("Сегодня, 14:20
+        # <span class="views">1532</span>") is dated by its own text.
+        own = squash_space(node.text(deep=False))
+        stated = _date_line(own, day) if own and own != line else None
     return None if stated is None or (stated.updated and not update) else stated
+
+
+def _date_line(line: str, day: StampDay | None) -> DateLine | None:
+    stated = read_date_line(line)
+    return day.read(line) if stated is None and day is not None else stated
 
 
 def story_draft(

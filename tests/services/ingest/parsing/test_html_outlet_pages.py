@@ -8,6 +8,7 @@ import pytest
 
 from services.ingest.parsing import ParsedPage, parse_page
 from services.ingest.parsing.chrome_lines import is_prompt, is_rights_notice
+from services.ingest.parsing.html_byline import paragraph_byline
 
 from .conftest import PAGES
 
@@ -186,3 +187,39 @@ def test_a_closing_channel_prompt_is_no_paragraph() -> None:
 )
 def test_prompts(text: str, prompt: bool) -> None:
     assert is_prompt(text) is prompt
+
+
+def test_a_credit_line_names_the_author_and_a_time_classed_stamp_dates_the_story() -> None:
+    page = read("credit-line-and-counted-stamp-ru.html")
+    (article,) = page.articles
+    assert article.title == "Бишкек закупит 120 электробусов у китайской компании"
+    assert article.url == "https://24.kg/obschestvo/350200_bishkek_zakupit_120_elektrobusov/"
+    # "Текст: …, фото: …": the writer is the author, the photographer is not.
+    assert article.authors == ("Анара Сулайманова",)
+    # <div class="col-xs-6 time">Сегодня, 14:20 <span class="views">1532</span></div>
+    assert article.published == datetime(2026, 12, 5, 14, 20, tzinfo=UTC)
+    assert page.page_date == date(2026, 12, 5)
+    assert article.tags == ("china", "kyrgyzstan")
+    assert article.language == "ru"
+    assert len(article.paragraphs) == 4
+    assert article.paragraphs[0].startswith("Мэрия Бишкека подписала контракт")
+    assert article.paragraphs[-1].startswith("Ранее мэрия сообщала")
+    kinds = left_out(page)
+    assert kinds["byline"] == "Текст: Анара Сулайманова, фото: Таалайбек Ибраев"
+    assert kinds["captions"] == "Фото 24.kg. Электробус на улице Киевской"
+    assert kinds["links"].startswith("Читайте также:")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Текст: Анара Сулайманова, фото: Таалайбек Ибраев", ["Анара Сулайманова"]),
+        ("Текст и фото: Анара Сулайманова", ["Анара Сулайманова"]),
+        ("Автор: Анара Сулайманова, фото автора", ["Анара Сулайманова"]),
+        ("By Dana Omarova, photos by Oleg Kim", ["Dana Omarova"]),
+        ("By Dana Omarova, photos of the flood are on our site", None),
+        ("Текст и фото предоставлены пресс-службой", None),
+    ],
+)
+def test_bylines_with_photo_credits(text: str, names: list[str] | None) -> None:
+    assert paragraph_byline(text) == names
