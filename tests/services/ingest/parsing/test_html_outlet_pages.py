@@ -223,3 +223,56 @@ def test_a_credit_line_names_the_author_and_a_time_classed_stamp_dates_the_story
 )
 def test_bylines_with_photo_credits(text: str, names: list[str] | None) -> None:
     assert paragraph_byline(text) == names
+
+
+def test_an_interview_keeps_its_questions_and_answers_in_order() -> None:
+    page = read("interview-byline-meta-ru.html")
+    (article,) = page.articles
+    assert article.title == (
+        "«Вода — главный вопрос региона»: интервью с министром водных ресурсов Узбекистана"
+    )
+    assert article.authors == ("Дилноза Рахимова",)
+    assert article.published == datetime(2026, 12, 4, 18, 0, tzinfo=TASHKENT)
+    assert article.tags == ("afghanistan", "uzbekistan")
+    # The standfirst, then three questions, each with its answer; the figure's caption out.
+    assert len(article.paragraphs) == 7
+    assert article.paragraphs[0].startswith("Министр водных ресурсов Узбекистана рассказал")
+    assert article.paragraphs[1].startswith("— Афганистан строит канал Кош-Тепа")
+    assert article.paragraphs[-1] == (
+        "— Да, с 2028 года вводится плата за полив. Вода, за которую не платят, не ценится."
+    )
+    assert left_out(page)["boilerplate"] == "Канал в Сурхандарьинской области. Фото: Минводхоз"
+
+
+def test_a_wordpress_front_page_gives_each_post_with_its_byline_and_time() -> None:
+    page = read("wordpress-front-cards.html")
+    assert [(a.title, a.authors, a.published, a.tags) for a in page.articles] == [
+        (
+            "Kazakhstan Raises Key Rate to 16.5% as Inflation Persists",
+            ("Joanna Lillis",),
+            datetime(2026, 12, 5, 9, 10, tzinfo=UTC),
+            ("kazakhstan",),
+        ),
+        (
+            "Uzbekistan Closes Bilateral WTO Talks With the EU",
+            ("Stephen M. Bland",),
+            datetime(2026, 12, 4, 15, 30, tzinfo=UTC),
+            ("uzbekistan",),
+        ),
+        (
+            "Opinion: Central Asia’s Water Diplomacy Needs Afghanistan at the Table",
+            ("Aruzhan Meirkhanova",),
+            datetime(2026, 12, 4, 8, 0, tzinfo=UTC),
+            ("afghanistan",),
+        ),
+    ]
+    assert [a.url for a in page.articles] == [
+        "https://timesca.com/kazakhstan-raises-key-rate/",
+        "https://timesca.com/uzbekistan-wto-talks/",
+        "https://timesca.com/opinion-water-diplomacy/",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [1, 1, 1]
+    assert {a.language for a in page.articles} == {"en"}
+    # The ticker bar's three quotes; the newsletter box and "Most Read" are chrome.
+    assert len(page.quotes) == 3
+    assert left_out(page)["outside the stories"] == "Latest"
