@@ -24,6 +24,7 @@ from celery import Celery
 from kombu import Connection, Producer
 from kombu.utils.json import dumps
 
+from shared import message_template
 from shared.celery_app import send
 
 
@@ -37,6 +38,8 @@ class TaskMessages:
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._kept: list[tuple[str, str]] = []
+        # Messages Celery built here, made again by ``message_template`` (this process's).
+        self._templates: dict[message_template.Key, tuple[str, message_template.Template]] = {}
         self._lock = threading.Lock()
         _LIVE.add(self)
 
@@ -44,6 +47,10 @@ class TaskMessages:
         """The Redis list a send of this task would push onto, and the message."""
         with self._lock:
             producer = self._producer_here()
+            key = message_template.key(self._app, task_name, payload, options)
+            made = self._templates.get(key) if key is not None else None
+            if made is not None:
+                return made[0], made[1].fill(self._app, payload, options)
             self._kept.clear()
             try:
                 # No queue declared on the way (kombu checks its declared-queue cache
@@ -64,8 +71,12 @@ class TaskMessages:
                 raise
             if len(self._kept) != 1:
                 raise RuntimeError(f"sending {task_name} made {len(self._kept)} messages, not 1")
-            key, message = self._kept[0]
-            return self._prefix + key, message
+            queue, message = self._kept[0]
+            if key is not None:
+                with contextlib.suppress(ValueError):
+                    template = message_template.Template(message)
+                    self._templates[key] = (self._prefix + queue, template)
+            return self._prefix + queue, message
 
     def ready(self) -> bool:
         """Whether a build needs no connection opened first (one is open in this process)."""
@@ -79,8 +90,10 @@ class TaskMessages:
 
     def _producer_here(self) -> Producer:
         if self._pid != os.getpid():
-            # A forked child must not use its parent's socket.
+            # A forked child must not use its parent's socket, nor send as its
+            # parent (a message names the process that sent it).
             self._connection = self._producer = None
+            self._templates = {}
             self._pid = os.getpid()
         if self._producer is None:
             connection = self._app.connection_for_write()
