@@ -21,6 +21,8 @@ MAX_CHARS = 140
 MIN_WORDS = 2
 # A subheading is short; a longer line is a headline or a paragraph.
 _SUBHEADING_WORDS = 8
+# A subheading this short names one thing of its story's: one word in common will do.
+_SHORT_SUBHEADING = 3
 # "- VAT falls to 10%", "• …", "* …": an item of a list, complete without a stop.
 _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 # Lines of a hard-wrapped paragraph read to tell whether it is prose.
@@ -234,15 +236,21 @@ def _names(text: str) -> set[str]:
     people and bodies, which a story and the next one about the same country
     share ("Казахстана", "Azerbaijan") without being on one subject."""
     return {
-        match.group()[:_STEM].lower()
+        _stem(match.group().lower())
         for match in _WORD.finditer(text)
         if match.group()[0].isupper() and text[: match.start()].rstrip()[-1:] not in '.!?:"“«'
     }
 
 
+def _stem(word: str) -> str:
+    """A word's first letters less its last, which most endings change
+    ("ставка", "ставки", "ставку"; "rate", "rates")."""
+    return word[: min(_STEM, len(word) - 1)]
+
+
 def _subject(text: str) -> set[str]:
     return {
-        word[:_STEM]
+        _stem(word)
         for word in (match.group().lower() for match in _WORD.finditer(text))
         if word not in _COMMON
     }
@@ -385,4 +393,8 @@ class StoryCutter:
             return shared < _SHARED_WORDS
         # Names alone (the country both stories are about) make no subject shared.
         names = common <= _names(text) | _names(following)
-        return not (len(text.split()) <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS) or names
+        words = len(text.split())
+        if words <= _SHORT_SUBHEADING and not names and common & _subject(text):
+            # "Новые ставки" in a story on the key rate: a section of it.
+            return False
+        return not (words <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS) or names
