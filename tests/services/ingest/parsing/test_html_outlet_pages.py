@@ -121,10 +121,11 @@ def test_a_list_of_headlines_alone_gives_no_article_and_no_footer_story() -> Non
     assert page.page_date == date(2026, 12, 5)
 
 
-def test_an_author_name_link_heads_no_card() -> None:
+@pytest.mark.parametrize("name", ["author__name", "post-author__name", "card-category__name"])
+def test_an_author_or_rubric_name_link_heads_no_card(name: str) -> None:
     lead = "<p>Министерство сообщило об этом в пятницу на брифинге для журналистов.</p>"
     cards = "".join(
-        f'<div class="card"><a class="author__name" href="/author/{k}">Автор {k}</a>{lead}</div>'
+        f'<div class="card"><a class="{name}" href="/author/{k}">Автор {k}</a>{lead}</div>'
         for k in ("a", "b", "c")
     )
     html = f"<html><head><title>Авторы</title></head><body>{cards}</body></html>"
