@@ -24,7 +24,7 @@ from .text_dates import (
     stamp_parts,
     without_converted_time,
 )
-from .text_lines import Line, add_line, named_over, text_line
+from .text_lines import Line, add_line, in_schedule, named_over, text_line
 from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 
@@ -93,7 +93,10 @@ class _PageReader:
             self.notes.add(CHROME_LINES, line)
             return True
         self.links = False
-        if self._date_line(line, rows, n, apart) or self._time_alone(line, apart):
+        schedule = line[0].isdigit() and in_schedule(rows, n)
+        if not schedule and (
+            self._date_line(line, rows, n, apart) or self._time_alone(line, apart)
+        ):
             return True
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
             return True

@@ -210,3 +210,29 @@ def speaker_lines(lines: list[Line]) -> frozenset[int]:
     if len(speakers) < 2:
         return frozenset()
     return frozenset(i for places in speakers for i in places)
+
+
+# A row of a schedule: a time, then what happens at it ("08:40 Istanbul").
+_SCHEDULE_ROW = re.compile(r"\d{1,2}[:.]\d{2}\s+\S")
+
+
+def in_schedule(rows: list[str], n: int) -> bool:
+    """Whether row ``n`` is one of a schedule's, a run of rows each opening
+    with a time ("08:40 Istanbul", "12:15 Moscow"), which a live page's
+    times before its headlines never make: prose stands under each."""
+    if _SCHEDULE_ROW.match(rows[n].strip()) is None:
+        return False
+    return any(
+        0 <= k < len(rows) and _SCHEDULE_ROW.match(rows[k].strip()) is not None
+        for k in (n - 1, n + 1)
+    )
+
+
+def schedule_lines(lines: list[Line]) -> frozenset[int]:
+    """The lines of the page's schedules (see ``in_schedule``): no headlines."""
+    rows = [line.text[0].isdigit() and _SCHEDULE_ROW.match(line.text) is not None for line in lines]
+    # A row and the one right under it, with no blank or date line between.
+    pairs = [
+        i for i in range(len(lines) - 1) if rows[i] and rows[i + 1] and not lines[i + 1].after_break
+    ]
+    return frozenset(pairs) | frozenset(i + 1 for i in pairs)

@@ -20,6 +20,7 @@ from .text_lines import (
     carries_on,
     is_meta,
     over_standfirst,
+    schedule_lines,
     signs,
     speaker_lines,
     title_case_flags,
@@ -75,7 +76,8 @@ class _StoryCut:
         # A date line right under a line: that line's story's meta, as a byline is.
         self.under = {entry.at for entry in dated}
         # An interview's speakers' names, each on a line over their words: no headlines.
-        self.speakers = speaker_lines(lines)
+        # A schedule's rows ("08:40 Istanbul") neither.
+        self.speakers = speaker_lines(lines) | schedule_lines(lines)
         title_case = title_case_flags(lines, self.under)
         for i in self.speakers:
             title_case[i] = False
