@@ -25,10 +25,18 @@ _REASONS = {200: "200 OK", 304: "304 Not Modified"}
 _COUNTERS = {status: HTTP_RESPONSES.labels("feed", str(status)) for status in _REASONS}
 
 
+# Paths without a query whose key is kept (a reader polls the same few, again
+# and again); past this, others are worked out on each request.
+MAX_KEPT_KEYS = 1024
+
+
 class FastPath:
     def __init__(self, app: WSGIApp, documents: FeedDocuments) -> None:
         self.app = app
         self.documents = documents
+        # Path → document key, for paths without a query: the key depends on the
+        # path alone (and the settings), so each poll need not parse it again.
+        self._keys: dict[str, str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -49,12 +57,22 @@ class FastPath:
     def _held(self, environ: dict[str, Any], path_info: str) -> Any:
         if wants_html(environ.get("HTTP_ACCEPT")):
             return None
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            key = self._key(path_info, dict(parse_qsl(query)))
+        else:
+            key = self._keys.get(path_info)
+            if key is None:
+                key = self._key(path_info, {})
+                if key is not None and len(self._keys) < MAX_KEPT_KEYS:
+                    self._keys[path_info] = key
+        return None if key is None else self.documents.memory.get(key)
+
+    def _key(self, path_info: str, args: dict[str, str]) -> str | None:
         path = parse_feed_path(path_info)
         if path is None:
             return None
-        query = environ.get("QUERY_STRING", "")
         try:
-            key = self.documents.key_for(path, dict(parse_qsl(query)) if query else {})
+            return self.documents.key_for(path, args)
         except Problem:
             return None  # Flask answers with the problem document
-        return self.documents.memory.get(key)

@@ -49,6 +49,13 @@ def _q(params: str) -> float:
     return 1.0
 
 
+# Every answer states its document's Last-Modified: formatted once per time,
+# not on each poll.
+@functools.lru_cache(maxsize=1024)
+def _http_date(when: datetime) -> str:
+    return when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFeed:
     key: str
@@ -101,7 +108,7 @@ class StoredFeed:
 
     @property
     def http_date(self) -> str:
-        return self.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return _http_date(self.last_modified)
 
     def answer(
         self, if_none_match: str | None, if_modified_since: str | None, accept_encoding: str | None
