@@ -41,6 +41,12 @@ def key(app: Celery, task_name: str, payload: Any, options: dict[str, Any]) -> K
         return None
     if app.conf.task_inherit_parent_priority:
         return None
+    # Celery adds a registered task's own options; an ``expires`` of seconds is a
+    # time counted from each send, which a template would keep at the first's.
+    # (The registry itself, as Celery reads it: ``app.tasks`` would finalize the app.)
+    task = app._tasks.get(task_name)
+    if getattr(task, "expires", None) is not None:
+        return None
     headers = tuple(sorted(options.get("headers") or {}))
     parent = app.current_worker_task is not None
     return task_name, tuple(sorted(options)), headers, parent

@@ -163,3 +163,25 @@ def test_only_a_json_body_in_base64_is_made_again(redis_server: RedisServer) -> 
     other["properties"]["body_encoding"] = "plain"
     with pytest.raises(ValueError):
         Template(json.dumps(other))
+
+
+def test_a_task_that_expires_is_built_by_celery_each_time(redis_server: RedisServer) -> None:
+    """A task's own ``expires`` is counted from each send: a message made from the
+    first would carry the first's expiry, and once that passed every later message
+    would be dropped unrun by the worker."""
+    prefix = f"tm-{uuid.uuid4().hex[:8]}:"
+    app = _app(redis_server.url, prefix)
+
+    @app.task(name=contracts.REFRESH_FEEDS, expires=60, shared=False)
+    def refresh(**_: Any) -> None:
+        pass
+
+    app.finalize()
+    messages = task_messages(app, prefix)
+    first = json.loads(messages.build(contracts.REFRESH_FEEDS, PAYLOAD)[1])
+    time.sleep(0.01)
+    before = datetime.now(UTC)
+    later = json.loads(messages.build(contracts.REFRESH_FEEDS, PAYLOAD)[1])
+    expires = datetime.fromisoformat(later["headers"]["expires"])
+    assert expires >= before + timedelta(seconds=60)
+    assert later["headers"]["expires"] != first["headers"]["expires"]
