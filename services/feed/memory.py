@@ -269,6 +269,9 @@ class FeedMemory:
                     other.sweep(session)
         except Exception:
             log.warning("could not check for changes", exc_info=True)
+            # The commit that brought this sweep on is still unread: the next one
+            # must look, not wait for another commit.
+            self._changes.close()
             # Without a look at the database, a lost announcement would leave
             # the other copies stale for as long as it stays away; they are
             # cheap to rebuild.

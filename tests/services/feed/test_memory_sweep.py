@@ -279,3 +279,27 @@ def test_a_sweep_reads_the_database_only_after_a_commit(
         assert len(statements) == read
     finally:
         event.remove(engine, "before_cursor_execute", _count)
+
+
+def test_a_sweep_that_failed_is_made_again_without_a_new_commit(
+    two_articles: tuple[FlaskClient, FeedMemory], small_settings: Settings
+) -> None:
+    """A render committed, then a sweep that could not read the database: the next
+    sweep reads it, though nothing was committed in between."""
+    client, memory = two_articles
+    memory._sweep()
+    client.get("/feeds/articles.json")
+    ingest(small_settings, page("Beta", 2), source="wire")  # rendered, never announced
+    sessions = memory._sessions
+
+    def unreachable() -> Session:
+        raise RuntimeError("database away")
+
+    memory._sessions = unreachable  # type: ignore[assignment]
+    try:
+        memory._sweep()
+    finally:
+        memory._sessions = sessions
+    assert "articles.json" in held_keys(memory)
+    memory._sweep()
+    assert "articles.json" not in held_keys(memory)
