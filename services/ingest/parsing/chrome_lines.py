@@ -133,8 +133,10 @@ _LABEL = re.compile(
 # A label over a list of links to other stories, alone on its line ("Читайте
 # также:", "Read also:", Uzbek "Shuningdek o'qing:", Kazakh "Сондай-ақ
 # оқыңыз:", Kyrgyz "Ошондой эле окуңуз:"): the lines right under it are links.
+# "Read more" without its colon is a card's link to its own story, set right
+# over the next card's headline: no label.
 _LINKS_LABEL = re.compile(
-    r"(?:related(?:\s+(?:stories|articles|news))?|read\s+(?:also|more)|also\s+read|see\s+also"
+    r"(?:related(?:\s+(?:stories|articles|news))?|read\s+also|read\s+more\s*:|also\s+read|see\s+also"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"
     r"|сондай-ақ\s+оқыңыз|оқи\s+отырыңыз|ошондой\s+эле\s+окуңуз|тема\s+боюнча)\s*:?",

@@ -55,3 +55,30 @@ def test_a_sentence_under_the_label_ends_the_links() -> None:
 def test_labels_over_links(label: str) -> None:
     assert opens_links(label)
     assert not opens_links(label + " Мэрия закупит 200 новых автобусов")
+
+
+def test_a_cards_read_more_link_does_not_take_the_next_headline() -> None:
+    """"Read more" closing each card of a front page is the card's own link: the
+    next card's headline right under it starts the next story."""
+    page = parse_page(
+        b"Central bank raises key rate to 16 percent\n"
+        b"The national bank raised its key rate on Friday, citing persistent inflation"
+        b" in food prices and services.\n"
+        b"Read more\n"
+        b"Parliament approves new budget for next year\n"
+        b"Lawmakers approved the draft budget in the final reading after a long debate"
+        b" over spending on roads.\n"
+        b"Read more\n"
+        b"Drought hits wheat harvest in the north\n"
+        b"Farmers in the northern regions reported the lowest yields in a decade after"
+        b" months without rain.\n"
+        b"Read more\n",
+        "text/plain",
+    )
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Central bank raises key rate to 16 percent", 1),
+        ("Parliament approves new budget for next year", 1),
+        ("Drought hits wheat harvest in the north", 1),
+    ]
+    assert opens_links("Read more:")
+    assert not opens_links("Read more")
