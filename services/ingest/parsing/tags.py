@@ -163,23 +163,31 @@ _RU_COUNTRIES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     for slug, names in _LOCAL_NAMES.items()
 )
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+# The byte that makes a character one of them, in UTF-16-LE: a character's
+# high byte stands at an odd offset, and a surrogate's is D8-DF.
+_CYRILLIC_HIGH = b"\x04"
 
 
 def _has_cyrillic(text: str) -> bool:
     """Whether ``text`` holds a Cyrillic letter (U+0400–U+04FF).
 
-    Told from its UTF-8 bytes, where only those letters start with the bytes
-    D0–D3: four searches at memchr speed, a sixth of the time of a regex's
-    test of each character.
+    Told from its UTF-16-LE bytes, where exactly those letters put 04 at an
+    odd offset: a search at memchr speed, each hit's offset checked (a 04 at
+    an even one is a low byte, rare in text). Encoding to UTF-16 costs half
+    of encoding to UTF-8, and a sixth of a regex's test of each character.
     """
     if text.isascii():
         return False
     try:
-        data = text.encode("utf-8")
+        data = text.encode("utf-16-le")
     except UnicodeEncodeError:  # a lone surrogate
         return _CYRILLIC.search(text) is not None
-    return any(map(data.__contains__, _CYRILLIC_LEADS))
+    position = data.find(_CYRILLIC_HIGH, 1)
+    while position != -1:
+        if position & 1:
+            return True
+        position = data.find(_CYRILLIC_HIGH, position + 1)
+    return False
 
 
 def detect_countries(texts: Iterable[str]) -> tuple[str, ...]:
