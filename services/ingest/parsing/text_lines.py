@@ -194,18 +194,27 @@ _NOT_A_SPEAKER = re.compile(r"[\d.!?,;|]")
 def speaker_lines(lines: list[Line]) -> frozenset[int]:
     """The lines that name an interview's speakers, each over their words:
     short lines that are no sentence, each printed again for each turn, of
-    two speakers or more. A headline is printed once."""
+    two speakers or more. A headline is printed once, or twice when a list of
+    the page's headlines heads it: there each is right over another that is
+    printed again, where a speaker is over their words."""
+    names = [
+        line.text.rstrip(": ").casefold()
+        if len(line.text) <= _SPEAKER_CHARS and line.authors is None
+        else None
+        for line in lines
+    ]
     seen: dict[str, list[int]] = {}
-    for i, line in enumerate(lines[:-1]):
-        text = line.text
-        if len(text) <= _SPEAKER_CHARS and line.authors is None:
-            seen.setdefault(text.rstrip(": ").casefold(), []).append(i)
+    for i, name in enumerate(names[:-1]):
+        if name is not None:
+            seen.setdefault(name, []).append(i)
+    repeated = {name for name, places in seen.items() if len(places) > 1}
     speakers = [
         places
         for name, places in seen.items()
-        if len(places) > 1
+        if name in repeated
         and len(name.split()) <= _SPEAKER_WORDS
         and _NOT_A_SPEAKER.search(name) is None
+        and all(names[i + 1] not in repeated for i in places)
     ]
     if len(speakers) < 2:
         return frozenset()

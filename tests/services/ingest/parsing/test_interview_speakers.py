@@ -38,3 +38,30 @@ def test_a_short_headline_printed_once_still_starts_its_story() -> None:
         "text/plain",
     )
     assert [a.title for a in page.articles] == ["TOKAYEV VISITS TASHKENT", "RAIL LINK OPENS"]
+
+
+def test_headlines_listed_above_their_stories_are_no_speakers() -> None:
+    """A page that lists its headlines first, then prints each over its story: each
+    headline is printed twice, as a speaker's name is, but in the list each stands
+    right over another headline, not over words of its own."""
+    page = parse_page(
+        b"In this issue\n"
+        b"Drought hits northern wheat\n"
+        b"New metro line opens\n"
+        b"Central bank holds rates\n\n"
+        b"Drought hits northern wheat\n"
+        b"Farmers in the northern regions reported the lowest yields in a decade after"
+        b" months without rain.\n\n"
+        b"New metro line opens\n"
+        b"The city opened its second metro line on Friday, linking the airport with the"
+        b" central station.\n\n"
+        b"Central bank holds rates\n"
+        b"The national bank kept its key rate unchanged, saying inflation had slowed for"
+        b" a third month.\n",
+        "text/plain",
+    )
+    assert [a.title for a in page.articles] == [
+        "Drought hits northern wheat",
+        "New metro line opens",
+        "Central bank holds rates",
+    ]
