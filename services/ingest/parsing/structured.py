@@ -33,7 +33,6 @@ ARTICLE_TYPES = frozenset(
 # JSON-LD is small; a script of megabytes is no description of a page.
 _MAX_JSON_LD = 512 * 1024
 JSON_LD_SCRIPTS = 'script[type="application/ld+json" i]'
-_JSON_LD_TYPE = "application/ld+json"
 _MAX_FIELD = 300
 _MAX_AUTHORS = 8
 _MAX_NODES = 200
@@ -202,22 +201,6 @@ def _when(value: object) -> datetime | None:
     return parse_iso_datetime(value.strip()[:64]) if isinstance(value, str) else None
 
 
-def json_ld_scripts(tree: LexborHTMLParser) -> list[LexborNode]:
-    """The page's JSON-LD <script>s, as JSON_LD_SCRIPTS finds them, in document order.
-
-    By a tag lookup, their type told here: the query's attribute test walks
-    every element of the page, a third dearer than listing its few dozen
-    scripts. (Outside ASCII only the Kelvin sign lower-cases to an ASCII
-    letter, k, which the type lacks: ``str.lower`` compares as the
-    selector's ``i`` does.)
-    """
-    return [
-        node
-        for node in tree.tags("script")
-        if (node.attributes.get("type") or "").lower() == _JSON_LD_TYPE
-    ]
-
-
 def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = None) -> PageFacts:
     """JSON-LD first, then OpenGraph/``article:*`` meta and <link rel=canonical> fill the gaps.
 
@@ -228,7 +211,7 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
     head = tree.head
     if head is None:
         return facts
-    _from_json_ld(json_ld_scripts(tree) if scripts is None else scripts, facts)
+    _from_json_ld(tree.css(JSON_LD_SCRIPTS) if scripts is None else scripts, facts)
     meta: dict[str, str] = {}
     authors: list[str] = []
     # Of the links only those naming a canonical one at all (stylesheets,
