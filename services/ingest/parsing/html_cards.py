@@ -26,11 +26,13 @@ from .stamp_day import StampDay
 # "title" as a word of a class name ("nblock__title", "card-title",
 # "news_title", "title"; not "subtitle" or "titles"), or the "name" of a
 # story's block in BEM ("ArticleItem--name", "news-card__name"; not
-# "author__name", "post-author__name", "footer-item-link-name").
+# "author__name", "post-author__name", "card-rubric__name", "news-source__name",
+# "footer-item-link-name").
 _TITLE_CLASS = re.compile(
     r"(?<![a-z0-9])title(?![a-z0-9])"
     r"|(?<![a-z0-9])(?:article|news|story|post|item|card|entry)"
-    r"(?:(?!author|user|comment|tag|cat)[a-z0-9-])*?(?:--|__)name(?![a-z0-9])",
+    r"(?:(?!author|user|comment|tag|cat|rubric|section|source)[a-z0-9-])*?"
+    r"(?:--|__)name(?![a-z0-9])",
     re.IGNORECASE,
 )
 # A card's meta line and its parts: never a paragraph of its story.

@@ -121,7 +121,17 @@ def test_a_list_of_headlines_alone_gives_no_article_and_no_footer_story() -> Non
     assert page.page_date == date(2026, 12, 5)
 
 
-@pytest.mark.parametrize("name", ["author__name", "post-author__name", "card-category__name"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "author__name",
+        "post-author__name",
+        "card-category__name",
+        "card-rubric__name",
+        "news-section__name",
+        "news-source__name",
+    ],
+)
 def test_an_author_or_rubric_name_link_heads_no_card(name: str) -> None:
     lead = "<p>Министерство сообщило об этом в пятницу на брифинге для журналистов.</p>"
     cards = "".join(
