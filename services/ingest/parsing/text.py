@@ -120,7 +120,7 @@ class _PageReader:
             line, len(self.lines), anchors, self.notes, (rows, n) if self.head else None
         )
         if not found:
-            bare = without_converted_time(line)
+            bare = without_converted_time(line) if line[-1] == ")" else None
             if bare is None:
                 return False
             found = _date_entries(bare, len(self.lines), anchors, self.notes, None)

@@ -35,6 +35,10 @@ SECTION_LABELS = "section labels"
 UNDATED = "dates under no headline"
 
 
+# What a caption's label ("Photo:", "Видео:", "Image:") starts with.
+_CAPTION_INITIALS = frozenset("PpVvФфВвIiИи")
+
+
 class Dated(NamedTuple):
     """A date line (or a time alone) and the place of the line it stands before."""
 
@@ -104,11 +108,13 @@ class _StoryCut:
         self.above: tuple[DateLine, str | None, str] | None = None
 
     def run(self, head: int) -> tuple[list[Draft], int, list[tuple[str, str]]]:
-        for i in range(len(self.lines) + 1):
-            self._date_lines_before(i)
-            if i == len(self.lines):
-                break
-            self._read(i, head)
+        read = self._read
+        for i in range(len(self.lines)):
+            entry = self.entry
+            if entry is not None and entry.at <= i:
+                self._date_lines_before(i)
+            read(i, head)
+        self._date_lines_before(len(self.lines))
         _finish(self.drafts, self.paragraphs, self.authors)
         return self.drafts, self.first, self.left_out
 
@@ -155,7 +161,7 @@ class _StoryCut:
         """Read line ``i``: a headline, a line in no story, or the story's text."""
         lines, line = self.lines, self.lines[i]
         above, self.above = self.above, None
-        if self.drafts and self._caption(line.text):
+        if self.drafts and line.text[0] in _CAPTION_INITIALS and self._caption(line.text):
             # A photo's or a video's caption inside a story: none of its text.
             self.left_out.append((CHROME_LINES, line.text))
             return
@@ -198,8 +204,6 @@ class _StoryCut:
 
     def _caption(self, text: str) -> bool:
         """Whether ``text``, inside the story being read, is a caption of what it shows."""
-        if text[:1] not in "PpVvФфВвIiИи":
-            return False
         description = caption_description(text)
         if description is None:
             return False
