@@ -35,115 +35,23 @@ _OPENING_QUOTES = "\"'“‘«„"
 # "Home | News | About": a menu, not a headline.
 _MENU_MARKS = "|•·›"
 # Long function words, which every story shares.
-_COMMON = frozenset(
-    [
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "along",
-        "among",
-        "around",
-        "because",
-        "before",
-        "being",
-        "below",
-        "between",
-        "could",
-        "during",
-        "every",
-        "first",
-        "their",
-        "there",
-        "these",
-        "those",
-        "through",
-        "under",
-        "until",
-        "where",
-        "which",
-        "while",
-        "would",
-        "should",
-        "other",
-        "since",
-        "still",
-        "another",
-        "further",
-        "which",
-        "whose",
-        "years",
-        "million",
-        "billion",
-        "percent",
-        "according",
-        "говорится",
-        # Reporting verbs: every story cites its source.
-        "сообщает",
-        "сообщают",
-        "сообщил",
-        "сообщила",
-        "сообщили",
-        "передает",
-        "передаёт",
-        "reported",
-        "reports",
-        "также",
-        "после",
-        "более",
-        "может",
-        "между",
-        "через",
-        "который",
-        "которые",
-        "которая",
-        "было",
-        "были",
-        "будет",
-        "этого",
-        "этой",
-        "однако",
-        # Days and months: every story has its dates.
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "понедельник",
-        "вторник",
-        "среду",
-        "среда",
-        "четверг",
-        "пятницу",
-        "пятница",
-        "субботу",
-        "суббота",
-        "воскресенье",
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ]
-)
+_COMMON = frozenset((
+    "about", "above", "after", "again", "against", "along", "among", "around", "because",
+    "before", "being", "below", "between", "could", "during", "every", "first", "their",
+    "there", "these", "those", "through", "under", "until", "where", "which", "while", "would",
+    "should", "other", "since", "still", "another", "further", "which", "whose", "years",
+    "million", "billion", "percent", "according", "говорится",
+    # Reporting verbs: every story cites its source.
+    "сообщает", "сообщают", "сообщил", "сообщила", "сообщили", "передает", "передаёт",
+    "reported", "reports", "также", "после", "более", "может", "между", "через", "который",
+    "которые", "которая", "было", "были", "будет", "этого", "этой", "однако",
+    # Days and months: every story has its dates.
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "august", "september", "october", "november", "december",
+    "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница", "субботу",
+    "суббота", "воскресенье", "января", "февраля", "марта", "апреля", "июня", "июля", "августа",
+    "сентября", "октября", "ноября", "декабря",
+))  # fmt: skip
 
 
 # Reported speech closing a sentence: "…, the ministry said", "…, he told
@@ -244,7 +152,10 @@ def _names(text: str) -> set[str]:
 
 def _stem(word: str) -> str:
     """A word's first letters less its last, which most endings change
-    ("ставка", "ставки", "ставку"; "rate", "rates")."""
+    ("ставка", "ставки", "ставку" give "ставк"). Only words of five letters
+    or more are compared (``_WORD``); an English word of under seven letters
+    keeps its last but one, so its plural differs ("price", "prices"), where
+    a longer one's does not ("election", "elections")."""
     return word[: min(_STEM, len(word) - 1)]
 
 
