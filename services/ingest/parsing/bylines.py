@@ -35,20 +35,31 @@ _BYLINE = re.compile(
 _SPLIT_NAMES = re.compile(r",\s*|\s+(?:and|и|&)\s+")
 _FILED_FROM = re.compile(r"\s+in\s+.*")
 # A wire agency or a newsroom a byline credits after its names ("By …,
-# Reuters", "By … Associated Press"): the story's source, no person. Known
-# agencies, names that say they are a newsroom ("… News", "… Press"), and a
-# short name in capitals alone after a comma ("AP", "TASS").
-_AGENCY = (
-    r"(?:the\s+)?(?:Associated\s+Press|Agence\s+France[\s\-]Presse|Reuters|Bloomberg|Xinhua"
+# Reuters", "By … Associated Press"): the story's source, no person. Only
+# known agencies and names that say they are a newsroom ("Trend News Agency",
+# "Kyodo News"), each taken whole: "Press", "Service" or "Bloomberg" alone end
+# people's names too ("By Ellen Press", "By Tom Service", "By Michael Bloomberg").
+_KNOWN_AGENCY = (
+    r"(?:Associated\s+Press|Agence\s+France[\s\-]Presse|Reuters|Bloomberg|Xinhua"
     r"|Interfax|Интерфакс|RIA\s+Novosti|РИА\s+Новости|Sputnik|Anadolu|Kazinform|Казинформ"
-    r"|Kabar|Кабар|AKIpress|24\.kg|Dunyo|Дунё|Asia-Plus|Азия-Плюс|RFE/RL"
-    r"|[\w.\-]+\s+(?:News\s+)?(?:News|Press|Agency|Newswire|Wire|Service)"
+    r"|Kabar|Кабар|AKIpress|24\.kg|Dunyo|Дунё|Asia-Plus|Азия-Плюс|RFE/RL)"
 )
-# After a comma, a part that is no person's name: an agency, or a publication
-# ("The Diplomat", "The Times of Central Asia").
-_AGENCY_NAME_ALONE = re.compile(rf"{_AGENCY}|[A-ZА-ЯЁ]{{2,5}}|The\s.+)")
-# An agency's name right after a person's, with no comma: "Nabi Aliev Associated Press".
-_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+{_AGENCY})$")
+_NEWSROOM = (
+    r"(?:News(?:\s+(?:Agency|Service))?|Newswire|(?:Press|Information)\s+(?:Agency|Service))"
+)
+_NAMED_NEWSROOM = rf"(?:[\w.\-]+\s+{_NEWSROOM}|{_KNOWN_AGENCY}\s+(?:Agency|{_NEWSROOM}))"
+# A part of its own (the names split at commas and "and"), which is no
+# person's name: an agency, a short name in capitals ("AP", "TASS") or a
+# publication ("The Diplomat", "The Times of Central Asia").
+_AGENCY_NAME_ALONE = re.compile(
+    rf"(?:the\s+)?(?:{_NAMED_NEWSROOM}|{_KNOWN_AGENCY})|[A-ZА-ЯЁ]{{2,5}}|The\s.+"
+)
+# An agency's name right after a person's, with no comma ("Nabi Aliev
+# Associated Press"): one of two words or more, which ends no person's name.
+_AGENCY_AFTER = re.compile(
+    rf"(?<=\S)\s+(?:the\s+)?(?:{_NAMED_NEWSROOM}|Associated\s+Press"
+    r"|Agence\s+France[\s\-]Presse|RIA\s+Novosti|РИА\s+Новости)$"
+)
 MAX_BYLINE = 120
 # Words after "By" that say when, not who: "By Monday, the talks had failed"
 # (whatever follows). A month is a first name too (April, June, May): only a
