@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from .bylines import byline_authors, opens_with_dateline, reads_as_signature
+from .clauses import says_what_happened
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
 
 MAX_WORDS = 16
@@ -296,16 +297,29 @@ class StoryCutter:
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
+        return not self._on_subject(text, following)
+
+    def _on_subject(self, text: str, following: str) -> bool:
+        """Whether ``text``, over ``following``, carries on the open story's subject."""
         common = (_subject(text) | _subject(following)) & self._story_subject()
         shared = len(common)
         if text.rstrip("\"'”’»").endswith("?"):
             # A question in running text, as interviews ask them, is on the
             # story's subject; a question headline opens another.
-            return shared < _SHARED_WORDS
+            return shared >= _SHARED_WORDS
         # Names alone (the country both stories are about) make no subject shared.
         names = common <= _names(text) | _names(following)
         words = len(text.split())
-        if words <= _SHORT_SUBHEADING and not names and common & _subject(text):
-            # "Новые ставки" in a story on the key rate: a section of it.
-            return False
-        return not (words <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS) or names
+        own = _subject(text)
+        if (
+            words <= _SHORT_SUBHEADING
+            and not names
+            and 2 * len(own & common) >= len(own) > 0
+            and not says_what_happened(text)
+        ):
+            # "Новые ставки" in a story on the key rate: a section of it, naming
+            # a thing the story tells. One word is too little for a line that
+            # says what happened or brings most of its words of its own
+            # ("Ипотечные ставки снизятся"): another story's headline, as a rule.
+            return True
+        return words <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS and not names

@@ -1,10 +1,13 @@
 """A subheading of two or three words that names something its story tells
 ("Новые ставки" in a story on the key rate) stays in the story, however the
-word is inflected; a short headline on another subject starts its own."""
+word is inflected; a short headline on another subject starts its own, and
+so does one on a related subject that says what happened."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from services.ingest.parsing.clauses import says_what_happened
 
 
 def test_short_subheadings_stay_in_their_story(page_fixture) -> None:
@@ -17,3 +20,23 @@ def test_short_subheadings_stay_in_their_story(page_fixture) -> None:
     rate = page.articles[0].paragraphs
     assert rate[2] == "Новые ставки"
     assert rate[5] == "Кредиты подорожают"
+
+
+def test_a_short_headline_on_a_related_subject_starts_its_story(page_fixture) -> None:
+    # "Ипотечные ставки снизятся" shares "ставк" with the story on the key rate
+    # above, but says what happened and brings words of its own: a headline.
+    page = page_fixture("related-rate-stories-ru.txt")
+    assert page.page_date == date(2026, 12, 4)
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Нацбанк повысил ставку", 2),
+        ("Ипотечные ставки снизятся", 2),
+        ("В Оше открыли новый роддом", 1),
+    ]
+    assert page.articles[1].paragraphs[0].startswith("Государственная ипотечная компания")
+
+
+def test_a_headline_says_what_happened_a_subheading_names_a_thing() -> None:
+    for headline in ("Ипотечные ставки снизятся", "Банки снизят ставки", "В Оше открыли парк"):
+        assert says_what_happened(headline)
+    for subheading in ("Новые ставки", "Новые правила", "Курсы валют", "Кредит и лимит"):
+        assert not says_what_happened(subheading)
