@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from .bylines import reads_as_signature
+from .clauses import says_what_happened
 from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
@@ -352,5 +353,10 @@ def captions_story(line: str, story: str) -> bool:
 
 
 def shows_story(description: str, story: str) -> bool:
-    """Whether a caption's ``description`` names what ``story`` tells."""
-    return not _stems(description, names=False).isdisjoint(_stems(story))
+    """Whether a caption's ``description`` names what ``story`` tells. A caption
+    names what its picture shows ("прогулка по новому парку"); a labelled
+    headline says what happened ("Видео: в Оше открыли парк аттракционов"),
+    however many words it shares with the story above on a related subject."""
+    return not says_what_happened(description) and not _stems(description, names=False).isdisjoint(
+        _stems(story)
+    )

@@ -1,6 +1,7 @@
 """A photo's or a video's caption inside a story ("Видео: прогулка по новому
 парку…" in a story about the park) is left out as a caption, not taken for
-the headline of a story of its own."""
+the headline of a story of its own; a labelled headline saying what happened
+("Видео: в Оше открыли парк аттракционов") starts its story."""
 
 from __future__ import annotations
 
@@ -35,3 +36,24 @@ def test_a_caption_names_what_its_story_tells() -> None:
     assert not captions_story("Видео: пожар на рынке «Дордой» ночью", story)
     # A credit alone is no description (it is left out as a credit already).
     assert not captions_story("Фото: пресс-служба мэрии", story)
+
+
+def test_a_labelled_headline_on_a_related_subject_starts_its_story(page_fixture) -> None:
+    # "Видео: в Оше открыли парк аттракционов…" shares "парк" with the story
+    # on the new park above, but says what happened: the next story's headline.
+    page = page_fixture("labelled-headlines-ru.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("В Бишкеке открыли новый парк у Ала-Арчи", 2),
+        ("Видео: в Оше открыли парк аттракционов на берегу реки Ак-Буура", 2),
+        ("В Нарыне выпал первый снег", 1),
+    ]
+    assert page.articles[1].paragraphs[0].startswith("Первые посетители")
+    left = {k.kind for k in page.diagnostics.left_out}
+    assert left == {"before the first headline"}
+
+
+def test_a_caption_shows_a_thing_a_labelled_headline_says_what_happened() -> None:
+    story = "В Бишкеке открыли новый парк у Ала-Арчи. Парк площадью 12 гектаров."
+    assert captions_story("Фото: вид на парк с высоты птичьего полета", story)
+    assert not captions_story("Видео: в Оше открыли парк аттракционов", story)
+    assert not captions_story("Видео: парк аттракционов откроется в Оше", story)
