@@ -31,3 +31,20 @@ _FINITE_VERB = re.compile(
 def says_what_happened(text: str) -> bool:
     """Whether ``text`` holds a Russian finite verb, as a headline does."""
     return _FINITE_VERB.search(text) is not None
+
+
+# Letters Kazakh, Kyrgyz and Uzbek Cyrillic have and Russian lacks: their verbs
+# end otherwise ("ашылды"), and no ending here tells them.
+_NOT_RUSSIAN = re.compile(r"[әғқңөұүһіўҳӘҒҚҢӨҰҮҺІЎҲ]")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def names_a_thing(text: str) -> bool:
+    """Whether ``text`` is a Russian line with no finite verb: a noun phrase
+    naming a thing ("Новые ставки"). A line in another language is never
+    known to be one, as its verbs are not read."""
+    return (
+        _CYRILLIC.search(text) is not None
+        and _NOT_RUSSIAN.search(text) is None
+        and not says_what_happened(text)
+    )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from .bylines import byline_authors, opens_with_dateline, reads_as_signature
-from .clauses import says_what_happened
+from .clauses import names_a_thing
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
 
 MAX_WORDS = 16
@@ -315,11 +315,12 @@ class StoryCutter:
             words <= _SHORT_SUBHEADING
             and not names
             and 2 * len(own & common) >= len(own) > 0
-            and not says_what_happened(text)
+            and names_a_thing(text)
         ):
             # "Новые ставки" in a story on the key rate: a section of it, naming
             # a thing the story tells. One word is too little for a line that
             # says what happened or brings most of its words of its own
-            # ("Ипотечные ставки снизятся"): another story's headline, as a rule.
+            # ("Ипотечные ставки снизятся"), or for one whose verbs are not read
+            # ("Mortgage rates fall"): another story's headline, as a rule.
             return True
         return words <= _SUBHEADING_WORDS and shared >= _SHARED_WORDS and not names

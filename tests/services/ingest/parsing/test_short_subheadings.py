@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.ingest.parsing.clauses import says_what_happened
+from services.ingest.parsing.clauses import names_a_thing, says_what_happened
 
 
 def test_short_subheadings_stay_in_their_story(page_fixture) -> None:
@@ -35,6 +35,16 @@ def test_a_short_headline_on_a_related_subject_starts_its_story(page_fixture) ->
     assert page.articles[1].paragraphs[0].startswith("Государственная ипотечная компания")
 
 
+def test_an_english_short_headline_on_a_related_subject_starts_its_story(page_fixture) -> None:
+    # English verbs are not read: one word shared ("rates") keeps no line in a story.
+    page = page_fixture("related-rate-stories.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Central bank raises key rate to 10%", 2),
+        ("Mortgage rates fall", 2),
+        ("New hospital opens in Osh", 1),
+    ]
+
+
 def test_a_headline_says_what_happened_a_subheading_names_a_thing() -> None:
     for headline in (
         "Ипотечные ставки снизятся",
@@ -54,3 +64,6 @@ def test_a_headline_says_what_happened_a_subheading_names_a_thing() -> None:
         "Результат и бюджет",
     ):
         assert not says_what_happened(subheading)
+        assert names_a_thing(subheading)
+    assert not names_a_thing("New rates")  # no Russian: its verbs are not read
+    assert not names_a_thing("Жаңа мектеп ашылды")
