@@ -172,11 +172,19 @@ def test_a_task_that_expires_is_built_by_celery_each_time(redis_server: RedisSer
     prefix = f"tm-{uuid.uuid4().hex[:8]}:"
     app = _app(redis_server.url, prefix)
 
-    @app.task(name=contracts.REFRESH_FEEDS, expires=60, shared=False)
-    def refresh(**_: Any) -> None:
-        pass
+    class Refresh(app.Task):
+        name = contracts.REFRESH_FEEDS
+        expires = 60
+
+        def run(self, **_: Any) -> None:
+            pass
 
     app.finalize()
+    # Registered over the app's own: in a process that imported the feed
+    # worker's tasks, a new app holds their shared task under this name, and a
+    # task declared by decorator would be that one, without the expiry.
+    app.tasks.register(Refresh())
+    assert app.tasks[contracts.REFRESH_FEEDS].expires == 60
     messages = task_messages(app, prefix)
     first = json.loads(messages.build(contracts.REFRESH_FEEDS, PAYLOAD)[1])
     time.sleep(0.01)
