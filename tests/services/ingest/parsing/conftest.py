@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -36,16 +38,18 @@ def sample_page(sample_text: bytes) -> ParsedPage:
     return parse_page(sample_text, "text/plain")
 
 
+def parse_fixture(name: str, received: datetime | None = None) -> ParsedPage:
+    """One of the hand-written pages under tests/fixtures/pages, parsed as its
+    file's suffix says it was posted (``received``: when, for "Today")."""
+    media_type = {
+        ".txt": "text/plain",
+        ".html": "text/html",
+        ".json": "application/json",
+    }[Path(name).suffix]
+    return parse_page((PAGES / name).read_bytes(), media_type, received)
+
+
 @pytest.fixture
-def page_fixture():
+def page_fixture() -> Callable[[str], ParsedPage]:
     """Parse one of the hand-written pages under tests/fixtures/pages."""
-
-    def parse(name: str) -> ParsedPage:
-        media_type = {
-            ".txt": "text/plain",
-            ".html": "text/html",
-            ".json": "application/json",
-        }[Path(name).suffix]
-        return parse_page((PAGES / name).read_bytes(), media_type)
-
-    return parse
+    return parse_fixture

@@ -10,15 +10,14 @@ from services.ingest.parsing import ParsedPage, parse_page
 from services.ingest.parsing.chrome_lines import is_prompt, is_rights_notice
 from services.ingest.parsing.html_byline import paragraph_byline
 
-from .conftest import PAGES
+from .conftest import parse_fixture
 
 RECEIVED = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 TASHKENT = timezone(timedelta(hours=5))
 
 
 def read(name: str) -> ParsedPage:
-    media_type = "application/json" if name.endswith(".json") else "text/html"
-    return parse_page((PAGES / name).read_bytes(), media_type, RECEIVED)
+    return parse_fixture(name, RECEIVED)
 
 
 def left_out(page: ParsedPage) -> dict[str, str]:

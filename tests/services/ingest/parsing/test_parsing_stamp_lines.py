@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.ingest.parsing import parse_page
-
-from .conftest import PAGES
+from .conftest import parse_fixture
 
 RECEIVED = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
 
 
 def _summary(name: str) -> list[tuple]:
-    page = parse_page((PAGES / name).read_bytes(), "text/plain", RECEIVED)
+    page = parse_fixture(name, RECEIVED)
     return [(a.title, a.authors, a.published, len(a.paragraphs)) for a in page.articles]
 
 
@@ -89,7 +87,7 @@ def test_a_title_case_masthead_on_the_storys_subject() -> None:
     """"Central Asia Energy News" over the date line, a one-story page's
     sentence-case headline under it: the masthead names words of the story
     (energy, Central Asia) but is the page's name, not the story's headline."""
-    page = parse_page((PAGES / "masthead-on-the-subject.txt").read_bytes(), "text/plain")
+    page = parse_fixture("masthead-on-the-subject.txt")
     assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
         ("Kazakhstan to build second nuclear power plant", 3)
     ]
@@ -112,7 +110,7 @@ def test_a_byline_naming_where_each_reporter_filed_from() -> None:
 def test_an_agency_stamp_with_its_update_after_a_space() -> None:
     """"December 4, 2026 8:12 AM GMT+5 Updated 2 hours ago": published and
     modified, not the story's first paragraph."""
-    page = parse_page((PAGES / "agency-stamp-updated-ago.txt").read_bytes(), "text/plain", RECEIVED)
+    page = parse_fixture("agency-stamp-updated-ago.txt", RECEIVED)
     assert [(a.title, a.authors, a.published, a.modified, len(a.paragraphs)) for a in page.articles] == [
         (
             "Kazakhstan raises key rate to 16.5% as inflation lingers",
@@ -129,7 +127,7 @@ def test_a_caption_that_ends_in_its_credit() -> None:
     """"Trucks cross the new bridge …. Photo: Kun.uz" and "… (Фото:
     пресс-служба хокимията)" are captions left out, not a new story's
     headline over the rest of the story nor a paragraph of it."""
-    page = parse_page((PAGES / "captions-ending-in-credit.txt").read_bytes(), "text/plain")
+    page = parse_fixture("captions-ending-in-credit.txt")
     assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
         ("New bridge over the Amu Darya opens to traffic", 3),
         ("Жители Термеза вышли на открытие моста", 2),
@@ -184,7 +182,7 @@ def test_a_title_case_headline_with_its_label_after_a_bar() -> None:
     headline, its bar setting off a label, as a menu's items (a few words
     each: "Astana Daily | Home › News › Politics") never are; read as a menu,
     the story was left out."""
-    page = parse_page((PAGES / "title-case-headline-with-label-bar.txt").read_bytes(), "text/plain")
+    page = parse_fixture("title-case-headline-with-label-bar.txt")
     assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
         ("Kazakhstan Votes | Live Results From the Parliamentary Election", 1),
         ("Uzbekistan Opens New Airport in Samarkand", 1),
