@@ -10,7 +10,7 @@ them is a story's text or a headline; each is left out and said so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .bylines import reads_as_signature
 from .clauses import says_what_happened
@@ -341,15 +341,16 @@ def caption_description(line: str) -> str | None:
     return rest
 
 
-def captions_story(line: str, story: str) -> bool:
-    """Whether ``line``, inside a story whose text so far is ``story``, is a
+def captions_story(line: str, story: Callable[[], str]) -> bool:
+    """Whether ``line``, inside a story whose text so far ``story()`` gives, is a
     caption's label over what a photo or a video of it shows ("Видео:
     прогулка по новому парку", "Photo: the new terminal at Aktau"): it names
     what the story tells, where a labelled headline ("Видео: пожар на рынке
     «Дордой»") names another story's subject. Names shared alone (the country
-    both are about) make no caption."""
+    both are about) make no caption. The story's text is asked for only when
+    ``line`` is a caption's label, which few lines are."""
     rest = caption_description(line)
-    return rest is not None and shows_story(rest, story)
+    return rest is not None and shows_story(rest, story())
 
 
 def shows_story(description: str, story: str) -> bool:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from .articles import Draft
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import caption_description, shows_story
+from .chrome_lines import captions_story
 from .dates import DateLine, read_date_line
 from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day
@@ -161,7 +161,11 @@ class _StoryCut:
         """Read line ``i``: a headline, a line in no story, or the story's text."""
         lines, line = self.lines, self.lines[i]
         above, self.above = self.above, None
-        if self.drafts and line.text[0] in _CAPTION_INITIALS and self._caption(line.text):
+        if (
+            self.drafts
+            and line.text[0] in _CAPTION_INITIALS
+            and captions_story(line.text, self._story_text)
+        ):
             # A photo's or a video's caption inside a story: none of its text.
             self.left_out.append((CHROME_LINES, line.text))
             return
@@ -202,13 +206,9 @@ class _StoryCut:
             self.cutter.add_text(line.text)
             self.prose = self.prose or not line.dateline
 
-    def _caption(self, text: str) -> bool:
-        """Whether ``text``, inside the story being read, is a caption of what it shows."""
-        description = caption_description(text)
-        if description is None:
-            return False
-        story = " ".join([self.drafts[-1].title, *(" ".join(p) for p in self.paragraphs)])
-        return shows_story(description, story)
+    def _story_text(self) -> str:
+        """The text of the story being read, its headline first."""
+        return " ".join([self.drafts[-1].title, *(" ".join(p) for p in self.paragraphs)])
 
     def _open(self, i: int) -> None:
         """Start a story at its headline, line ``i``."""
