@@ -39,10 +39,13 @@ _FILED_FROM = re.compile(r"\s+in\s+.*")
 # known agencies and names that say they are a newsroom ("Trend News Agency",
 # "Kyodo News"), each taken whole: "Press", "Service" or "Bloomberg" alone end
 # people's names too ("By Ellen Press", "By Tom Service", "By Michael Bloomberg").
+# Known agencies of two words or more, whose names end no person's.
+_MULTIWORD_AGENCY = (
+    r"(?:Associated\s+Press|Agence\s+France[\s\-]Presse|RIA\s+Novosti|РИА\s+Новости)"
+)
 _KNOWN_AGENCY = (
-    r"(?:Associated\s+Press|Agence\s+France[\s\-]Presse|Reuters|Bloomberg|Xinhua"
-    r"|Interfax|Интерфакс|RIA\s+Novosti|РИА\s+Новости|Sputnik|Anadolu|Kazinform|Казинформ"
-    r"|Kabar|Кабар|AKIpress|24\.kg|Dunyo|Дунё|Asia-Plus|Азия-Плюс|RFE/RL)"
+    rf"(?:{_MULTIWORD_AGENCY}|Reuters|Bloomberg|Xinhua|Interfax|Интерфакс|Sputnik|Anadolu"
+    r"|Kazinform|Казинформ|Kabar|Кабар|AKIpress|24\.kg|Dunyo|Дунё|Asia-Plus|Азия-Плюс|RFE/RL)"
 )
 _NEWSROOM = (
     r"(?:News(?:\s+(?:Agency|Service))?|Newswire|(?:Press|Information)\s+(?:Agency|Service))"
@@ -56,10 +59,7 @@ _AGENCY_NAME_ALONE = re.compile(
 )
 # An agency's name right after a person's, with no comma ("Nabi Aliev
 # Associated Press"): one of two words or more, which ends no person's name.
-_AGENCY_AFTER = re.compile(
-    rf"(?<=\S)\s+(?:the\s+)?(?:{_NAMED_NEWSROOM}|Associated\s+Press"
-    r"|Agence\s+France[\s\-]Presse|RIA\s+Novosti|РИА\s+Новости)$"
-)
+_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:the\s+)?(?:{_NAMED_NEWSROOM}|{_MULTIWORD_AGENCY})$")
 MAX_BYLINE = 120
 # Words after "By" that say when, not who: "By Monday, the talks had failed"
 # (whatever follows). A month is a first name too (April, June, May): only a

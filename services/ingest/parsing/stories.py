@@ -301,7 +301,8 @@ class StoryCutter:
 
     def _on_subject(self, text: str, following: str) -> bool:
         """Whether ``text``, over ``following``, carries on the open story's subject."""
-        common = (_subject(text) | _subject(following)) & self._story_subject()
+        own = _subject(text)
+        common = (own | _subject(following)) & self._story_subject()
         shared = len(common)
         if text.rstrip("\"'”’»").endswith("?"):
             # A question in running text, as interviews ask them, is on the
@@ -310,7 +311,6 @@ class StoryCutter:
         # Names alone (the country both stories are about) make no subject shared.
         names = common <= _names(text) | _names(following)
         words = len(text.split())
-        own = _subject(text)
         if (
             words <= _SHORT_SUBHEADING
             and not names

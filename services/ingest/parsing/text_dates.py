@@ -74,18 +74,14 @@ MAX_STAMP_LINE = 3 * MAX_DATE_LINE
 _LABEL_WORDS = 4
 
 
-def _dated_part(part: str) -> DateLine | None:
-    return read_date_line(part) if YEAR.search(part) else None
-
-
 def stamp_parts(
-    line: str, read: Callable[[str], DateLine | None] = _dated_part
+    line: str, read: Callable[[str], DateLine | None]
 ) -> list[tuple[str, DateLine]] | None:
     """The stamps of a line that opens with a story's date and sets beside it,
     parted by bars or dots, its updated stamp or a few words of its own (its
     section, its views), each stamp with its text; None for any other line.
-    ``read``: how a part is read as a date (by default, a date with its year;
-    a day named relative to another, "Вчера, 15:00", is read by the caller's)."""
+    ``read``: how a part is read as a date (the caller's: a date with its year,
+    or a day named relative to another, "Вчера, 15:00")."""
     if len(line) > MAX_STAMP_LINE or _PARTED.search(line) is None:
         return None
     parts = _PARTS.split(line.strip())

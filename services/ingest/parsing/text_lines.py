@@ -178,10 +178,10 @@ def _wraps_headline(above: Line, line: str, rows: list[str], n: int) -> bool:
     if not above.after_break or is_meta(above) or ends_sentence(above.text) or ends_sentence(line):
         return False
     below = [row.strip() for row in rows[n + 1 : n + 3]]
-    if below and below[0] and read_date_line(below[0]) is None:
-        return False  # the block goes on, or a line other than its date is under it
-    date_line = next((row for row in below if row), "")
-    return read_date_line(date_line) is not None
+    if below and below[0]:
+        # The block goes on, or a line other than its date is under it, unless it is its date.
+        return read_date_line(below[0]) is not None
+    return len(below) > 1 and bool(below[1]) and read_date_line(below[1]) is not None
 
 
 # An interview's speaker named on a line of their own ("DALER JUMA",
