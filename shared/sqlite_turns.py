@@ -80,6 +80,16 @@ def turn_file(database: str) -> str:
     return f"{database}-write.lock"
 
 
+def open_lock_file(path: str) -> int:
+    """A descriptor of the lock file at ``path`` to ``flock``, made if missing;
+    closed on exec. Raises OSError when it can be neither opened nor made."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except PermissionError:
+        # Made by another user: flock needs no write access.
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+
+
 class _Count:
     __slots__ = ("held",)
 
@@ -209,12 +219,7 @@ class TurnConnection(sqlite3.Connection):
         if self._turn_fd is None:
             assert self.turn_path is not None
             try:
-                fd = os.open(self.turn_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-            except PermissionError:
-                try:  # made by another user: flock needs no write access
-                    fd = os.open(self.turn_path, os.O_RDONLY | os.O_CLOEXEC)
-                except OSError as exc:
-                    return self._give_up(exc)
+                fd = open_lock_file(self.turn_path)
             except OSError as exc:
                 return self._give_up(exc)
             self._turn_fd = fd

@@ -51,6 +51,7 @@ from sqlalchemy import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.commit_watch import CommitWatch
+from shared.sqlite_turns import open_lock_file
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class WalCheckpointer:
             return True
         if self._lead_fd is None:
             try:
-                self._lead_fd = _open_lead_file(lead_file(str(self._engine.url.database)))
+                self._lead_fd = open_lock_file(lead_file(str(self._engine.url.database)))
                 _holders.add(self)
             except OSError as exc:
                 log.debug("checkpointing without a lead file: %s", exc)
@@ -184,14 +185,6 @@ class WalCheckpointer:
         if self._lead_fd is not None:
             os.close(self._lead_fd)  # the lock goes with it
         self._lead_fd, self._leads = None, False
-
-
-def _open_lead_file(path: str) -> int:
-    try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    except PermissionError:
-        # Made by another user: flock needs no write access.
-        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
 
 
 def _begin_soon(writer: Connection) -> None:
