@@ -185,7 +185,7 @@ def is_chrome_line(line: str) -> bool:
         rest = label["rest"]
         return not rest or not rest[0].islower()
     if _RIGHTS.search(line) is not None:
-        return "\u00a9" in line or len(line.split()) <= _RIGHTS_WORDS
+        return _rights_line(line)
     return _credited_caption(line)
 
 
@@ -273,8 +273,12 @@ def is_rights_notice(text: str) -> bool:
         return False
     if _RIGHTS_NOTICE.match(text) is not None:
         return True
-    if _RIGHTS.search(text) is None:
-        return False
+    return _RIGHTS.search(text) is not None and _rights_line(text)
+
+
+def _rights_line(text: str) -> bool:
+    """Whether ``text``, which speaks of rights, is a notice of them: it bears the
+    sign, or is too short to be a sentence about them."""
     return "\u00a9" in text or len(text.split()) <= _RIGHTS_WORDS
 
 
