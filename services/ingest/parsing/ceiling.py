@@ -29,8 +29,6 @@ import gc
 import os
 import resource
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 _PAGE_SIZE = resource.getpagesize()
 # Lexbor's tree takes 7–10 bytes per byte of a real page and about 60 per byte
@@ -41,6 +39,15 @@ BYTES_PER_INPUT_BYTE = 96
 TRIM_AFTER_BYTES = 64 * 1024 * 1024
 
 _lock = threading.RLock()  # re-entered by a nested ceiling in the same thread
+
+
+class _Offered(threading.local):
+    # A reading of /proc/self/statm that ``memory_given_back`` took as its
+    # block began, for the first ceiling in the block (the same thread's).
+    reading: tuple[int, int] | None = None
+
+
+_offered = _Offered()
 # /proc/self/statm, kept open: (the pid that opened it, its descriptor).
 _statm: tuple[int, int] | None = None
 
@@ -50,30 +57,63 @@ def tree_budget(size: int) -> int:
     return BASE_BYTES + BYTES_PER_INPUT_BYTE * size
 
 
-@contextmanager
-def address_space_ceiling(extra: int) -> Iterator[bool]:
+class _Ceiling:
+    """What ``address_space_ceiling`` gives. (Each page enters this and the
+    contexts below: as classes they cost a quarter of what generators do.)"""
+
+    __slots__ = ("_extra", "_restore")
+
+    def __init__(self, extra: int) -> None:
+        self._extra = extra
+        self._restore: tuple[int, int] | None = None
+
+    def __enter__(self) -> bool:
+        _lock.acquire()
+        try:
+            limits = _lowered_limits(self._extra)
+            if limits is None:
+                return False
+            ceiling, (soft, hard) = limits
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+        except BaseException:
+            _lock.release()
+            raise
+        self._restore = (soft, hard)
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._restore is not None:
+                resource.setrlimit(resource.RLIMIT_AS, self._restore)
+                self._restore = None
+        finally:
+            _lock.release()
+
+
+def address_space_ceiling(extra: int) -> _Ceiling:
     """Let this process grow by at most ``extra`` bytes of address space inside the block.
 
-    Yields whether a ceiling is in force: allocations beyond it fail (Lexbor
-    then reports that it cannot parse). Where the limit cannot be read or
-    set, or one at least as tight is already in force, the block runs
-    unchanged.
+    Its ``with`` gives whether a ceiling is in force: allocations beyond it
+    fail (Lexbor then reports that it cannot parse). Where the limit cannot
+    be read or set, or one at least as tight is already in force, the block
+    runs unchanged.
     """
-    with _lock:
-        limits = _lowered_limits(extra)
-        if limits is None:
-            yield False
-            return
-        ceiling, (soft, hard) = limits
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-        try:
-            yield True
-        finally:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    return _Ceiling(extra)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+class _CollectorPause:
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._was_enabled:
+            gc.enable()
+
+
+def collector_paused() -> _CollectorPause:
     """Run the body without Python's cyclic garbage collector.
 
     A parse makes tens of thousands of short-lived objects (one per element it
@@ -83,37 +123,60 @@ def collector_paused() -> Iterator[None]:
     it leaves is collected when the collector runs again. Process-wide:
     concurrent parses leave it on once the first that paused it is done.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _CollectorPause()
 
 
-@contextmanager
-def memory_given_back(threshold: int = TRIM_AFTER_BYTES) -> Iterator[None]:
+class _GivenBack:
+    __slots__ = ("_before", "_threshold")
+
+    def __init__(self, threshold: int) -> None:
+        self._threshold = threshold
+        self._before: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            reading = _statm_pages()
+        except (OSError, ValueError, IndexError):
+            return
+        self._before = reading[1]
+        _offered.reading = reading
+
+    def __exit__(self, *exc: object) -> None:
+        _offered.reading = None
+        if self._before is None:
+            return
+        before = self._before * _PAGE_SIZE
+        # The resident set is never above its peak, which a cheap call tells
+        # (a fifth of a read of statm): when even the peak is within the
+        # threshold of where the block began, the block cannot have grown past it.
+        try:
+            peak = resource.getrusage(resource.RUSAGE_THREAD).ru_maxrss * 1024
+        except (AttributeError, OSError, ValueError):
+            peak = None
+        if peak is not None and peak - before <= self._threshold:
+            return
+        try:
+            grown = _statm_pages()[1] * _PAGE_SIZE - before
+        except (OSError, ValueError, IndexError):
+            grown = 0
+        if grown > self._threshold:
+            release_free_memory()
+
+
+def memory_given_back(threshold: int = TRIM_AFTER_BYTES) -> _GivenBack:
     """Give free memory back to the system after a block that grew the process a lot.
 
     The allocator keeps what a big tree used once it is freed, and the next
     ceiling would start from there: a run of big (accepted) pages would
     raise it step by step.
+
+    The reading of this process's size it starts from stands for the first
+    ceiling's in its block, in the same thread, which would otherwise read
+    it again a moment later (a read costs as much as a small page's whole
+    check for forbidden bytes): the block is to open that ceiling before it
+    grows the process, as a page's reading does, building its tree first.
     """
-    try:
-        before = _statm_pages()[1]
-    except (OSError, ValueError, IndexError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        try:
-            grown = (_statm_pages()[1] - before) * _PAGE_SIZE
-        except (OSError, ValueError, IndexError):
-            grown = 0
-        if grown > threshold:
-            release_free_memory()
+    return _GivenBack(threshold)
 
 
 def release_free_memory() -> None:
@@ -142,8 +205,14 @@ def _lowered_limits(extra: int) -> tuple[int, tuple[int, int]] | None:
 
 
 def _address_space() -> int:
-    """This process's address space in bytes (VmSize)."""
-    return _statm_pages()[0] * _PAGE_SIZE
+    """This process's address space in bytes (VmSize): the reading offered by
+    ``memory_given_back`` in this thread, taken once, else one of its own."""
+    reading = _offered.reading
+    if reading is None:
+        reading = _statm_pages()
+    else:
+        _offered.reading = None
+    return reading[0] * _PAGE_SIZE
 
 
 def _statm_pages() -> tuple[int, int]:
