@@ -338,4 +338,7 @@ class _Page:
         self.notes = single.notes
         if single.draft is None:
             return quotes, ()
+        # In the language the page declares, which ``with_language`` would
+        # otherwise give it in a copy.
+        single.draft.language = self.language
         return quotes, build_articles([single.draft], require_paragraphs=True)

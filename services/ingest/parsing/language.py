@@ -14,6 +14,7 @@ whose only letters Russian lacks are ң, ө and ү, ң among them) and English
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Iterable, Sequence
 
@@ -111,15 +112,28 @@ def declared_language(candidates: Iterable[object]) -> str | None:
     return None
 
 
+# An article's fields in the order its constructor takes them, read in one
+# call: a copy in another language costs half of ``dataclasses.replace``'s
+# (which checks every field's kind), once per article of a front page.
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(ParsedArticle) if f.init)
+_article_values = operator.attrgetter(*_ARTICLE_FIELDS)
+_LANGUAGE_AT = _ARTICLE_FIELDS.index("language")
+
+
+def _in_language(article: ParsedArticle, language: str | None) -> ParsedArticle:
+    """``article`` with its language set (``dataclasses.replace``'s result)."""
+    values = list(_article_values(article))
+    values[_LANGUAGE_AT] = language
+    return ParsedArticle(*values)
+
+
 def with_language(
     articles: tuple[ParsedArticle, ...], language: str | None
 ) -> tuple[ParsedArticle, ...]:
     """``articles`` in the language their page declares (None: as detected)."""
     if language is None:
         return articles
-    return tuple(
-        a if a.language == language else dataclasses.replace(a, language=language) for a in articles
-    )
+    return tuple(a if a.language == language else _in_language(a, language) for a in articles)
 
 
 def with_detected_languages(page: ParsedPage) -> ParsedPage:
@@ -130,9 +144,7 @@ def with_detected_languages(page: ParsedPage) -> ParsedPage:
     articles = tuple(
         article
         if article.language is not None
-        else dataclasses.replace(
-            article, language=detect_language(article.title, article.paragraphs)
-        )
+        else _in_language(article, detect_language(article.title, article.paragraphs))
         for article in page.articles
     )
     return dataclasses.replace(page, articles=articles)
