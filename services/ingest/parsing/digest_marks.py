@@ -14,20 +14,21 @@ _TIME_LINE = re.compile(TIME_OF_DAY, re.IGNORECASE)
 
 # Marks a digest sets before its items: flags and other emoji, arrows, shapes
 # and dingbats (■ ▶ ● ★ ✅), with the joiners and selectors emoji are built
-# with. Letter-like symbols ("№ 1", "℃") and "©" are words of the text.
-_MARK_RANGES = (
-    ("\u2190", "\u21ff"),  # arrows
-    ("\u2300", "\u23ff"),  # technical: ⏰ ⌚
-    ("\u25a0", "\u27bf"),  # shapes, symbols, dingbats
-    ("\u2b00", "\u2bff"),  # more arrows and shapes
-    ("\U0001f000", "\U0001faff"),  # emoji, flags' regional letters
+# with (joiner, selectors, keycap), and a keycap's digit, "#" or "*" ("1️⃣").
+# Letter-like symbols ("№ 1", "℃") and "©" are words of the text.
+_MARK = (
+    r"[\u200d\ufe0e\ufe0f\u20e3"
+    r"\u2190-\u21ff"  # arrows
+    r"\u2300-\u23ff"  # technical: ⏰ ⌚
+    r"\u25a0-\u27bf"  # shapes, symbols, dingbats
+    r"\u2b00-\u2bff"  # more arrows and shapes
+    r"\U0001f000-\U0001faff]"  # emoji, flags' regional letters
+    r"|[0-9#*](?=[\ufe0f\u20e3])"
 )
-_MARK_PARTS = "\u200d\ufe0e\ufe0f\u20e3"  # joiner, selectors, keycap
-# Below this, no character is a mark (letters of every alphabet the region
-# writes, bullets and dashes): told with one comparison.
-_FIRST_MARK = "\u200d"
 # A line opening with more mark groups than this is not a digest's item.
 _MAX_MARK_GROUPS = 8
+# The mark groups a line opens with, each parted from what follows by a space.
+_MARK_GROUPS = re.compile(rf"(?:(?:{_MARK})+\s+){{1,{_MAX_MARK_GROUPS}}}")
 
 
 def opens_with_mark(line: str) -> bool:
@@ -38,28 +39,11 @@ def opens_with_mark(line: str) -> bool:
 
 def without_symbols(line: str) -> str:
     """``line`` less the marks it opens with ("🇰🇿 Kazakhstan raises …", "1️⃣ …"),
-    each group parted from what follows by a space; read in one pass."""
-    end, size = 0, len(line)
-    for _ in range(_MAX_MARK_GROUPS):
-        mark = end
-        while mark < size and _is_mark(line, mark):
-            mark += 1
-        if mark in (end, size) or not line[mark].isspace():
-            break
-        while mark < size and line[mark].isspace():
-            mark += 1
-        end = mark
-    return line[end:] if 0 < end < size else line
-
-
-def _is_mark(line: str, at: int) -> bool:
-    char = line[at]
-    if char >= _FIRST_MARK and (
-        char in _MARK_PARTS or any(low <= char <= high for low, high in _MARK_RANGES)
-    ):
-        return True
-    # A keycap's digit, "#" or "*": "1️⃣".
-    return char in "0123456789#*" and line[at + 1 : at + 2] in ("\ufe0f", "\u20e3")
+    each group parted from what follows by a space; read in one match, not a
+    test of each character: most lines opening with a character beyond ASCII
+    (a ticker's bullet, a quote) open with no mark."""
+    groups = _MARK_GROUPS.match(line)
+    return line if groups is None or groups.end() == len(line) else line[groups.end() :]
 
 
 # Before a headline, a live page's time ("14:05 Uzbekistan opens a border
