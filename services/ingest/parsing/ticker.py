@@ -167,6 +167,10 @@ class TickerLines:
         self._seen: dict[str, list[Quote] | None] = {}
 
     def parse(self, line: str) -> list[Quote] | None:
+        if "/" not in line and "=" not in line:
+            # No ticker line (see ``is_ticker_line``): not hashed nor kept,
+            # as the page's long paragraphs would be.
+            return None
         try:
             return self._seen[line]
         except KeyError:
