@@ -20,6 +20,10 @@ _MENU_ITEM_WORDS = 3
 
 
 def _is_menu(text: str) -> bool:
+    # The pattern, led by a space, is tried at every place of the line: a
+    # line without its marks, as almost all are, is no menu.
+    if "|" not in text and "\u203a" not in text and "»" not in text:
+        return False
     parts = _MENU.split(text)
     return len(parts) > 1 and all(len(part.split()) <= _MENU_ITEM_WORDS for part in parts)
 
