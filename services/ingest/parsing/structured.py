@@ -36,6 +36,12 @@ JSON_LD_SCRIPTS = 'script[type="application/ld+json" i]'
 _MAX_FIELD = 300
 _MAX_AUTHORS = 8
 _MAX_NODES = 200
+_JSON = json.JSONDecoder()
+# The meta names and properties that name an author.
+_AUTHOR_KEYS = frozenset({"article:author", "author", "dc.creator", "byl"})
+# Lexbor's id of the <link> tag, which an element's tag_id is compared with
+# (cheaper than reading its name).
+_LINK_TAG_ID = LexborHTMLParser("").create_node("link").tag_id
 # schema.org's types of an author that is no person: an outlet or a body.
 _ORGANISATIONS = frozenset(
     {
@@ -122,10 +128,12 @@ def _objects(data: Any, budget: list[int]) -> Iterator[dict[str, Any]]:
                 stack.extend(reversed(graph))
 
 
-def _types(item: dict[str, Any]) -> set[str]:
+def _has_type(item: dict[str, Any], types: frozenset[str]) -> bool:
+    """Whether the object's @type (a name, or a list of them) is one of ``types``."""
     kind = item.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return {k for k in kinds if isinstance(k, str)}
+    if isinstance(kind, str):
+        return kind in types
+    return isinstance(kind, list) and any(isinstance(k, str) and k in types for k in kind)
 
 
 def _author_names(value: Any) -> tuple[list[str], bool]:
@@ -138,7 +146,7 @@ def _author_names(value: Any) -> tuple[list[str], bool]:
         name = item.get("name") if isinstance(item, dict) else item
         text = _short(name)
         if text and not http_url(text):
-            outlet = isinstance(item, dict) and bool(_types(item) & _ORGANISATIONS)
+            outlet = isinstance(item, dict) and _has_type(item, _ORGANISATIONS)
             if outlet:
                 # An outlet's name is whole ("RFE/RL", "RFE/RL's Kyrgyz Service").
                 if text not in organisations:
@@ -160,11 +168,13 @@ def _from_json_ld(scripts: Iterable[LexborNode], facts: PageFacts) -> None:
         if len(source) > _MAX_JSON_LD:
             continue
         try:
-            data = json.loads(source)
+            # (json.loads's own checks, for bytes and keyword arguments, skipped:
+            # a text with a byte order mark fails here as there.)
+            data = _JSON.decode(source)
         except (ValueError, RecursionError):
             continue
         for item in _objects(data, budget):
-            if not _types(item) & ARTICLE_TYPES:
+            if not _has_type(item, ARTICLE_TYPES):
                 continue
             facts.article_items += 1
             if facts.article_items > 1:
@@ -234,28 +244,21 @@ def page_facts(tree: LexborHTMLParser, scripts: Iterable[LexborNode] | None = No
     # icons and preloads outnumber them): read below as before.
     for node in head.css('meta[content], link[rel*="canonical" i][href]'):
         attributes = node.attributes
-        if node.tag == "link":
+        if node.tag_id == _LINK_TAG_ID:
             rel = (attributes.get("rel") or "").lower().split()
             if "canonical" in rel:
                 meta.setdefault("canonical", attributes.get("href") or "")
             continue
-        key = (
-            (
-                attributes.get("property")
-                or attributes.get("name")
-                or attributes.get("http-equiv")
-                or ""
-            )
-            .strip()
-            .lower()
-        )
-        value = attributes.get("content") or ""
-        if key in ("article:author", "author", "dc.creator", "byl") and len(authors) < _MAX_AUTHORS:
-            name = _short(value)
+        key = attributes.get("property") or attributes.get("name") or attributes.get("http-equiv")
+        if not key:
+            continue
+        key = key.strip().lower()
+        if key in _AUTHOR_KEYS and len(authors) < _MAX_AUTHORS:
+            name = _short(attributes.get("content") or "")
             if name and not http_url(name):
                 authors.extend(found for found in author_names(name) if found not in authors)
         elif key:
-            meta.setdefault(key, value)
+            meta.setdefault(key, attributes.get("content") or "")
     facts.og_type = _short(meta.get("og:type"))
     facts.headline = facts.headline or _short(meta.get("og:title"))
     if authors and (not facts.authors or (facts.organisation_authors and authors != facts.authors)):
