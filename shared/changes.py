@@ -92,6 +92,27 @@ def encode(keys: list[str], documents: Collection[ChangedDocument] = ()) -> str 
     return b"".join([json.dumps(head).encode(), b"\n", *(doc.body for doc in carried)])
 
 
+# A stale note's head: it tells of feeds changed whose render is still to come.
+_STALE_HEAD = b'{"stale": '
+
+
+def stale_note(feeds: list[str], requested_at: datetime) -> str:
+    """The note a refresh request publishes on the changes channel: these feeds
+    changed at ``requested_at`` and their render is on its way (a web process
+    serving one may render it on the reader's request instead of waiting)."""
+    return json.dumps({"stale": feeds, "at": requested_at.isoformat()})
+
+
+def decode_stale(data: bytes | str) -> tuple[list[str], datetime] | None:
+    """The feeds and time of a stale note; None for anything else (an
+    announcement). ValueError if it is a malformed note."""
+    raw = data.encode() if isinstance(data, str) else data
+    if not raw.startswith(_STALE_HEAD):
+        return None
+    note = json.loads(raw)
+    return _keys(note.get("stale")), _aware(note.get("at"))
+
+
 def decode(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
     """The keys of an announcement and the documents it carries; ValueError if malformed."""
     raw = data.encode() if isinstance(data, str) else data

@@ -50,6 +50,7 @@ import redis
 from celery import Celery
 
 from shared import contracts
+from shared.changes import changes_channel, stale_note
 from shared.task_messages import task_messages
 
 # A queued task starts within seconds; after this a key without a task (see
@@ -68,10 +69,11 @@ end
 """
 MARK_LUA = MARK_PAIRS.format(first=1) + "return 1\n"
 # KEYS: dirty hash, queued key, the feed queue's list; ARGV: owner, ttl ms, the
-# task's message, then feed/stamp pairs. 1: the message was pushed (the key is
-# now the caller's), 0: a task is queued already.
+# task's message, the changes channel and the note published on it when the
+# message is pushed ('' for none), then feed/stamp pairs. 1: the message was
+# pushed (the key is now the caller's), 0: a task is queued already.
 _MARK_AND_CLAIM = (
-    MARK_PAIRS.format(first=4)
+    MARK_PAIRS.format(first=6)
     + """
 local won = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2])
 if (not won) and redis.call('GET', KEYS[2]) == ARGV[1] then
@@ -80,6 +82,9 @@ if (not won) and redis.call('GET', KEYS[2]) == ARGV[1] then
 end
 if not won then return 0 end
 redis.call('LPUSH', KEYS[3], ARGV[3])
+if ARGV[5] ~= '' then
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 return 1
 """
 )
@@ -100,6 +105,8 @@ def request_refresh(
     feeds: list[str],
     requested_at: datetime,
     owner: str,
+    *,
+    tell_readers: bool = True,
     **options: Any,
 ) -> bool:
     """Mark ``feeds`` dirty and send a refresh unless one is queued. True if sent.
@@ -124,7 +131,8 @@ def request_refresh(
         with contextlib.suppress(redis.RedisError):
             client.register_script(MARK_LUA)(keys=[dirty_key(prefix)], args=pairs)
         raise
-    args: list[Any] = [owner, QUEUED_TTL_MS, message, *pairs]
+    note = stale_note(payload["feeds"], requested_at) if tell_readers else ""
+    args: list[Any] = [owner, QUEUED_TTL_MS, message, changes_channel(prefix), note, *pairs]
     keys = [dirty_key(prefix), queued_key(prefix), queue]
     # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
     return bool(client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args))

@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
     if watch_changes:
         memory.start()
         checkpointer.start()
-    documents = FeedDocuments(settings, memory, client)
+    documents = FeedDocuments(settings, memory, client, sessions)
     app.extensions["silkfeed"] = {
         "settings": settings,
         "engine": engine,

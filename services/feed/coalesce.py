@@ -28,6 +28,7 @@ import redis
 
 from services.feed import coalesce_scripts as scripts
 from services.feed.asked import asked_key
+from services.feed.feed_locks import FeedLocks
 from services.feed.render_failures import RenderFailures, render_priority
 from shared import refresh_queue
 
@@ -87,6 +88,7 @@ class RenderCoalescer:
         self._extend = client.register_script(scripts.EXTEND_IF_OWNER)
         self._extend_and_count = client.register_script(scripts.EXTEND_AND_COUNT)
         self._release_and_look = client.register_script(scripts.RELEASE_AND_LOOK)
+        self.feed_locks = FeedLocks(client, prefix, lock_ms)
         # How many feeds were dirty at the last look at them (None: no look yet).
         self.last_dirty: int | None = None
 
@@ -206,7 +208,7 @@ class RenderCoalescer:
         give_up_at = time.monotonic() + max_seconds
         feeds, requested_at = mark or ([], None)
         while True:
-            token = uuid.uuid4().hex
+            token = scripts.RENDERER_MARK + uuid.uuid4().hex
             claimed = self._claim(token, feeds, requested_at)
             feeds, requested_at = [], None
             if claimed is None:
@@ -215,6 +217,8 @@ class RenderCoalescer:
             try:
                 outcome = self._rounds(render, claimed, token, done, give_up_at, transient, wanted)
             finally:
+                if self.feed_locks.held:
+                    self.feed_locks.release(self.feed_locks.held, token)
                 left = self._release(token) if outcome != "released" else {}
             # A task that marked feeds while we held the lock left them to us.
             if outcome == "gave up" or not left:
@@ -243,7 +247,7 @@ class RenderCoalescer:
             # A short round, then a fresh look: the all-articles feed
             # marked while a thousand tag feeds wait goes next, not last.
             batch = sorted(due.items(), key=render_priority)[:ROUND]
-            batch, idle = self._split(batch, wanted)
+            batch, idle = self._split(batch, wanted, token)
             end: RoundEnd | None = None
             for i, (name, stamp) in enumerate(batch):
                 if time.monotonic() > give_up_at:
@@ -264,13 +268,15 @@ class RenderCoalescer:
             backlog = None
         return "held"
 
-    @staticmethod
     def _split(
-        batch: list[tuple[str, str]], wanted: Wanted | None
+        self, batch: list[tuple[str, str]], wanted: Wanted | None, token: str
     ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """The round's feeds to render, and those with nothing to render."""
+        """The round's feeds to render, and those with nothing to render. Their
+        feed locks are taken first (``feed_locks``), so ``wanted`` sees what a
+        web process rendering one of them ahead of the worker stored."""
         if wanted is None:
             return batch, []
+        self.feed_locks.take([name for name, _ in batch], token)
         keep = wanted([name for name, _ in batch])
         return [i for i in batch if i[0] in keep], [i for i in batch if i[0] not in keep]
 
@@ -293,12 +299,14 @@ class RenderCoalescer:
     ) -> None:
         # EVAL, not a registered script: in a pipeline, redis-py would first
         # ask whether the script is loaded, one more round trip.
+        self.feed_locks.unmarked(name)
         pipe.eval(
             scripts.RENDERED,
-            3,
+            4,
             self.dirty_key,
             self.failures.key,
             self.lock_key,
+            self.feed_locks.key(name),
             name,
             stamp,
             token,
@@ -322,6 +330,7 @@ class RenderCoalescer:
         except transient:
             raise
         except Exception as exc:
+            self.feed_locks.release([name], token)
             failure = self.failures.record(name, exc)
             log.error(
                 "render of feed %s failed (%d time(s) in a row); next try in %ds",

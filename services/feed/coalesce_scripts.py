@@ -6,9 +6,39 @@ from __future__ import annotations
 from services.feed.asked import FORGET_SECONDS
 from shared import refresh_queue
 
+
+def feed_lock_key(prefix: str, name: str) -> str:
+    """The lock of one feed's render: taken by the worker for the feeds of its
+    round, by a web process rendering on a request (``read_render``) and by a
+    first render, so no two of them render a feed at once."""
+    return f"{prefix}render-lock:{name}"
+
+
+# The renderer's tokens start with this mark; a web process's never do. Only the
+# holder of the renderer lock renders, so a feed lock a renderer left behind
+# (it died) is the current renderer's to take.
+RENDERER_MARK = "renderer:"
+# Take the feed locks of a round (KEYS) for the renderer (ARGV: its token, lock
+# ms); returns the positions (from 1) of those a web process holds.
+TAKE_FEED_LOCKS = f"""
+local busy = {{}}
+for i = 1, #KEYS do
+  local holder = redis.call('GET', KEYS[i])
+  if (not holder) or string.sub(holder, 1, {len(RENDERER_MARK)}) == '{RENDERER_MARK}' then
+    redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+  else
+    busy[#busy + 1] = i
+  end
+end
+return busy
+"""
 # A feed rendered: clear its failure record, unmark it unless a newer request
-# came meanwhile, and extend the renderer's lock — one round trip per feed.
+# came meanwhile, let go of its feed lock, and extend the renderer's lock — one
+# round trip per feed. KEYS: dirty, failing, lock, the feed's lock.
 RENDERED = """
+if redis.call('GET', KEYS[4]) == ARGV[3] then
+  redis.call('DEL', KEYS[4])
+end
 redis.call('HDEL', KEYS[2], ARGV[1])
 local deleted = 0
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
@@ -40,6 +70,12 @@ return {{redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]), backlog
         redis.call('ZRANGE', KEYS[4], 0, -1)}}
 """
 )
+DELETE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 EXTEND_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])

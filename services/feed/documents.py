@@ -10,10 +10,11 @@ import redis
 from flask import abort
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed import catalog, publish
 from services.feed.asked import NOTE_TIMEOUT, AskedNotes
+from services.feed.coalesce_scripts import feed_lock_key
 from services.feed.first_render import RefreshAfterFirstRender
 from services.feed.memory import FeedMemory
 from services.feed.paths import (
@@ -26,6 +27,7 @@ from services.feed.paths import (
     url_path,
 )
 from services.feed.query import parse_query
+from services.feed.read_render import ReadRender
 from services.feed.render import MEDIA_TYPES
 from services.feed.serving import ARCHIVE_CACHE_CONTROL, StoredFeed
 from services.feed.websub.topics import link_header
@@ -39,7 +41,13 @@ log = logging.getLogger(__name__)
 
 
 class FeedDocuments:
-    def __init__(self, settings: Settings, memory: FeedMemory, client: redis.Redis) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        memory: FeedMemory,
+        client: redis.Redis,
+        sessions: sessionmaker[Session] | None = None,
+    ) -> None:
         self.settings = settings
         self.memory = memory
         self.client = client
@@ -55,6 +63,19 @@ class FeedDocuments:
             settings.key_prefix,
         )
         self.first_renders = RefreshAfterFirstRender(settings, client)
+        # Without sessions of its own (tests of one piece), nothing renders on read.
+        self.read_render = (
+            ReadRender(settings, memory, sessions, client) if sessions is not None else None
+        )
+
+    def held(self, key: str) -> StoredFeed | None:
+        """The copy of ``key`` held in memory, rendered first if a stale note made it
+        old (``read_render``); None when none is held."""
+        found = self.memory.get(key)
+        # One look at an empty dict on nearly every poll: no note waits.
+        if found is not None and self.memory.stale.noted and self.read_render is not None:
+            return self.read_render.fresh(found)
+        return found
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:
         """The canonical key: parameter order and unknown parameters don't matter."""
@@ -65,7 +86,7 @@ class FeedDocuments:
 
     def find(self, session: Session, path: FeedPath, args: Mapping[str, str]) -> StoredFeed:
         key = self.key_for(path, args)
-        found = self.memory.get(key)
+        found = self.held(key)
         if found is not None:
             return found
         generation = self.memory.generation
@@ -163,7 +184,7 @@ class FeedDocuments:
 
     @contextmanager
     def _render_lock(self, name: str) -> Iterator[None]:
-        lock_name = f"{self.settings.key_prefix}render-lock:{name}"
+        lock_name = feed_lock_key(self.settings.key_prefix, name)
         lock = None
         try:
             lock = self.client.lock(lock_name, timeout=60, blocking_timeout=30)

@@ -66,7 +66,7 @@ class FastPath:
                 key = self._key(path_info, {})
                 if key is not None and len(self._keys) < MAX_KEPT_KEYS:
                     self._keys[path_info] = key
-        return None if key is None else self.documents.memory.get(key)
+        return None if key is None else self.documents.held(key)
 
     def _key(self, path_info: str, args: dict[str, str]) -> str | None:
         path = parse_feed_path(path_info)

@@ -101,6 +101,8 @@ class RefreshAfterFirstRender:
                 names,
                 utcnow(),
                 owner=uuid.uuid4().hex,
+                # The render just made covers what it read: nothing to render on read.
+                tell_readers=False,
             )
         except Exception:
             log.warning(

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,7 +30,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed.serving import StoredFeed
-from shared.changes import ChangedDocument, changes_channel, decode
+from services.feed.stale_notes import StaleNotes
+from shared.changes import ChangedDocument, changes_channel, decode, decode_stale
 from shared.commit_watch import CommitWatch
 from shared.db import utcnow
 from shared.models import RenderedFeed
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 # Feed names whose last forget is remembered (``put``); beyond it, all of them
 # count as forgotten now: a load in flight is then dropped, never kept stale.
 _MAX_FORGOTTEN = 4096
+# A stale note is acted on for this long: by then the feed worker has rendered
+# the change (or failed to, and will again), and announced it.
+STALE_NOTE_SECONDS = 60.0
 
 # An announced document, read again (built once: it runs on every announcement).
 _LOAD = select(
@@ -118,6 +122,9 @@ class FeedMemory:
         self._floor = 0
         # Held keys served since their copy was put: an announcement reloads these.
         self._served: set[str] = set()
+        # Told of the polled copies a stale note made old (``read_render``).
+        self.on_stale: Callable[[list[StoredFeed]], None] | None = None
+        self.stale = StaleNotes()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         # A sweep runs only when something was committed since the last one.
@@ -164,8 +171,11 @@ class FeedMemory:
         with self._lock:
             return len(self._entries), self._bytes
 
-    def forget(self, keys: list[str], *, drop: bool = True) -> None:
-        """Drop the copies of these keys' feeds; loads of them under way are not kept.
+    def forget(
+        self, keys: list[str], *, drop: bool = True, keep: Collection[str] = ()
+    ) -> None:
+        """Drop the copies of these keys' feeds (but those in ``keep``); loads of
+        them under way are not kept.
 
         With ``drop=False`` only the loads under way are refused.
         """
@@ -181,9 +191,24 @@ class FeedMemory:
             self._forgotten.update(dict.fromkeys(names, self._generation))
             if not drop:
                 return
-            for key in [k for k in self._entries if feed_name_of(k) in names]:
+            for key in [k for k in self._entries if feed_name_of(k) in names and k not in keep]:
                 self._bytes -= held_bytes(self._entries.pop(key))
                 self._served.discard(key)
+
+    def note_stale(self, names: list[str], at: datetime) -> list[StoredFeed]:
+        """A stale note (``stale_notes``): these feeds changed at ``at``. Returns
+        the held copies of their documents that predate it and that a reader was
+        served since they were put (a reader polls them)."""
+        self.stale.note(names, at)
+        with self._lock:
+            polled = [self._entries[key] for key in self._served if key in self._entries]
+        return [feed for feed in polled if self.stale_at(feed) is not None]
+
+    def stale_at(self, feed: StoredFeed) -> datetime | None:
+        """The noted change this held copy predates, if any (``StaleNotes.stale_at``)."""
+        if not self.stale.noted:
+            return None
+        return self.stale.stale_at(feed_name_of(feed.key), feed.key, feed.as_of)
 
     def refresh(self, keys: list[str], documents: Sequence[ChangedDocument] = ()) -> int:
         """An announcement: drop the copies of these keys' feeds (``forget``), then
@@ -196,8 +221,11 @@ class FeedMemory:
         cross); the others are read from the database.
         """
         with self._lock:
-            wanted = {k: self._entries[k] for k in keys if k in self._served}
-        self.forget(keys)
+            # A copy as new as the announced document (this process rendered it
+            # on a request) is kept.
+            kept = {doc.key for doc in documents if _holds(self._entries.get(doc.key), doc)}
+            wanted = {k: self._entries[k] for k in keys if k in self._served and k not in kept}
+        self.forget(keys, keep=kept)
         if not wanted:
             return 0
         generation = self._generation
@@ -241,7 +269,7 @@ class FeedMemory:
                 wait = max(0.0, next_sweep - time.monotonic())
                 message = pubsub.get_message(timeout=wait)
                 if message is not None:
-                    self.refresh(*_announced(message["data"]))
+                    self._heard(message["data"])
             except (redis.RedisError, OSError):
                 pubsub = None
                 self._stop.wait(self._poll)
@@ -254,13 +282,29 @@ class FeedMemory:
                 next_sweep = time.monotonic() + self._poll
         self._changes.close()
 
+    def _heard(self, data: bytes | str) -> None:
+        """One message on the changes channel: a stale note or an announcement."""
+        try:
+            stale = decode_stale(data)
+        except Exception:
+            log.warning("ignoring a malformed stale note: %.200r", data)
+            return
+        if stale is not None:
+            polled = self.note_stale(*stale)
+            if polled and self.on_stale is not None:
+                self.on_stale(polled)
+        else:
+            self.refresh(*_announced(data))
+
     def _sweep(self) -> None:
         """Drop what the table shows as re-rendered since the last look, and let
         the other copies look for their own changes. Nothing committed since the
         last sweep, nothing to look for: the copies all come from the database."""
+        started = utcnow()
+        if self.stale.noted:
+            self.stale.drop_before(started - timedelta(seconds=STALE_NOTE_SECONDS))
         if not self._changes.changed():
             return
-        started = utcnow()
         try:
             with self._sessions() as session:
                 # On the session's connection: plain rows, as _LOAD is read.
@@ -318,6 +362,11 @@ def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
     except Exception:  # anything on the channel: deep nesting, huge numbers, wrong types
         log.warning("ignoring a malformed change announcement: %.200r", data)
         return [], []
+
+
+def _holds(held: StoredFeed | None, doc: ChangedDocument) -> bool:
+    """Whether ``held`` is ``doc``'s render or a newer one."""
+    return held is not None and held.as_of is not None and held.as_of >= doc.as_of
 
 
 def _older(feed: StoredFeed, held: StoredFeed) -> bool:

@@ -337,9 +337,15 @@ def _refresh(
         stored = known[name] if name in known else stored_by_feed(session, [name]).get(name, {})
         if not stored:
             continue  # asked for by nobody yet: rendered when it is
-        if all(s.as_of >= requested_at for s in stored.values()):
+        # A document whose render read the database after this change (a later
+        # change's, or a reader's request: ``read_render``) covers it already.
+        formats = [
+            fmt
+            for fmt in FORMATS
+            if (key := feed_key(spec, fmt)) in stored and stored[key].as_of < requested_at
+        ]
+        if not formats:
             continue  # coalesced: a later render already read this change
-        formats = [fmt for fmt in FORMATS if feed_key(spec, fmt) in stored]
         changed = render_and_store(
             session,
             settings,

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.changes import MAX_CARRIED_BYTES, ChangedDocument, decode, encode
+from shared.changes import (
+    MAX_CARRIED_BYTES,
+    ChangedDocument,
+    decode,
+    decode_stale,
+    encode,
+    stale_note,
+)
 
 AT = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
@@ -64,3 +71,15 @@ def test_only_named_documents_ride_and_only_up_to_the_cap() -> None:
 def test_a_malformed_announcement_is_refused(data: bytes) -> None:
     with pytest.raises((ValueError, KeyError, TypeError)):
         decode(data)
+
+
+def test_a_stale_note_is_told_from_an_announcement() -> None:
+    note = stale_note(["articles", "tag:china"], AT)
+    assert decode_stale(note) == (["articles", "tag:china"], AT)
+    assert decode_stale(note.encode()) == (["articles", "tag:china"], AT)
+    assert decode_stale(encode(["articles.json"])) is None
+    assert decode_stale(encode(["articles.json"], [document("articles.json", b"{}")])) is None
+    with pytest.raises(ValueError):
+        decode_stale(b'{"stale": ["articles"], "at": "2026-01-02T03:04:05"}')  # naive
+    with pytest.raises(ValueError):
+        decode_stale(b'{"stale": "articles", "at": "2026-01-02T03:04:05+00:00"}')

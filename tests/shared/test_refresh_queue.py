@@ -17,6 +17,7 @@ from celery import Celery
 
 from services.feed.coalesce import RenderCoalescer
 from shared import contracts, refresh_queue
+from shared.changes import changes_channel, decode_stale
 from shared.refresh_queue import queued_key, request_refresh
 from tests.support.celery_apps import prefixed_app
 from tests.support.redis_server import RedisServer
@@ -132,6 +133,30 @@ def test_the_ttl_bounds_a_key_whose_task_was_lost(
     assert stack.client.hlen(stack.coalescer.dirty_key) == 3
 
 
+def test_a_request_that_sends_tells_the_web_processes_what_went_stale(stack: Stack) -> None:
+    pubsub = stack.client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(changes_channel(stack.prefix))
+    try:
+        at = datetime(2026, 1, 3, tzinfo=UTC)
+        assert stack.request(["tag:b", "articles"], "page-0", at)
+        assert not stack.request(["tag:c"], "page-1", at)  # a task is queued: no note
+        quiet = request_refresh(
+            stack.app, stack.client, stack.prefix, ["rates"], at, "page-0", tell_readers=False
+        )
+        assert quiet  # the same owner sends again, without a note
+        notes = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.2)
+            if message is not None:
+                notes.append(decode_stale(message["data"]))
+            elif notes:
+                break
+        assert notes == [(["articles", "tag:b"], at)]
+    finally:
+        pubsub.close()
+
+
 def test_no_feeds_sends_nothing(stack: Stack) -> None:
     assert not stack.request([], "page-1")
     assert stack.queued() == 0
@@ -164,8 +189,9 @@ def test_the_request_pushes_celerys_own_message_in_one_round_trip(own_stack: Sta
         for name, stats in stack.client.info("commandstats").items()
         if name != "cmdstat_config|resetstat"
     }
-    # The script, and what it ran: two marks, the claim, the push. No send of its own.
-    assert calls == {"evalsha": 1, "hget": 2, "hset": 2, "set": 1, "lpush": 1}
+    # The script, and what it ran: two marks, the claim, the push, the stale note
+    # (services.feed.read_render). No send of its own.
+    assert calls == {"evalsha": 1, "hget": 2, "hset": 2, "set": 1, "lpush": 1, "publish": 1}
     with stack.app.connection_for_read() as conn:
         queue = conn.SimpleQueue(contracts.QUEUE_FEED)
         message = queue.get(timeout=5)

@@ -119,7 +119,8 @@ def test_feeds_with_nothing_to_render_are_unmarked_together(
     coalescer: RenderCoalescer,
 ) -> None:
     feeds = [f"tag:t{i:02d}" for i in range(12)]
-    coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)))  # scripts loaded
+    # Scripts loaded (the feed locks' too: a round that asks ``wanted`` takes them).
+    coalescer.drain(lambda name, stamp: None, mark=(feeds, datetime.now(UTC)), wanted=set)
     rendered: list[str] = []
     asked: list[list[str]] = []
 
@@ -134,9 +135,10 @@ def test_feeds_with_nothing_to_render_are_unmarked_together(
     done = coalescer.drain(render, mark=(feeds, datetime.now(UTC)), wanted=wanted)
     assert rendered == done == ["tag:t03", "tag:t07"]
     assert asked == [feeds]  # one look for the whole round
-    # As above for the two rendered; the ten others are unmarked in the round
-    # trip that unmarks the last rendered one.
-    assert CountingConnection.sent - before == 2 + 1
+    # As above for the two rendered, and the round's feed locks taken before
+    # the look (services.feed.feed_locks); the ten others are unmarked in the
+    # round trip that unmarks the last rendered one.
+    assert CountingConnection.sent - before == 2 + 1 + 1
     assert coalescer.client.hlen(coalescer.dirty_key) == 0
 
 

@@ -1,0 +1,194 @@
+"""Rendering a changed feed in the web process that serves it, ahead of the feed worker.
+
+When a change's refresh request sends the feed worker its task, it also
+publishes a stale note on the changes channel (``shared.refresh_queue``): these
+feeds changed at this time. A web process holding a subscription document of
+one of them that predates the change (``stale_notes``) renders it itself,
+stores it as the worker would (``publish.render_and_store``: the same bytes
+and validators) and serves it, instead of waiting for the worker's task to be
+taken up, handed to a pool process, claimed, rendered and announced:
+
+- a document a reader was served since its copy was loaded (a reader polls
+  it) is rendered at once, in a thread of the process, so the reader's next
+  poll finds it;
+- any other held document is rendered on the next request for it.
+
+The worker still drains every marked feed: it takes the locks of a round's
+feeds before it looks at what is stored (``feed_locks``), so it sees the web
+process's render and skips what it covers, and renders the rest (other
+formats, feeds no web process holds).
+
+What keeps it safe:
+
+- One renderer of a feed at a time: the render takes the feed's lock without
+  waiting; a web process that finds it held (by the worker, or another web
+  process) serves the copy it holds, and hears of the new one by the
+  announcement the holder makes.
+- Each change is tried once per feed in a process (``StaleNotes.claim``): a
+  render that fails or finds the lock held is not tried again on each poll.
+- No other reader waits for it: the process's other requests, for this feed
+  or any other, are answered from memory meanwhile.
+- A render never stores over one that read the database later
+  (``store_documents``), so renders that cross leave the newest.
+- The changed documents are announced to the other web processes (their new
+  bytes carried) and pushed to WebSub subscribers, as the worker's renders
+  are, from the thread once the reader has the document.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+import redis
+from celery import Celery
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.feed import publish
+from services.feed.coalesce_scripts import feed_lock_key
+from services.feed.memory import FeedMemory, feed_name_of
+from services.feed.serving import StoredFeed
+from services.feed.stored_documents import stored_documents
+from services.feed.websub.hook import documents_changed
+from shared.celery_app import create_celery
+from shared.changes import ChangedDocument, announce
+from shared.feed_names import FeedSpec
+from shared.models import RenderedFeed
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# The feed lock's expiry: a process that dies while rendering holds it no longer.
+LOCK_SECONDS = 10
+# The thread ends after this long with nothing to do (started again when needed).
+IDLE_SECONDS = 10.0
+
+
+class ReadRender:
+    """Renders the held subscription documents a stale note made old."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        memory: FeedMemory,
+        sessions: sessionmaker[Session],
+        client: redis.Redis,
+    ) -> None:
+        self.settings = settings
+        self.memory = memory
+        self.sessions = sessions
+        self.client = client
+        self._jobs: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._thread_lock = threading.Lock()
+        self._celery: Celery | None = None
+        memory.on_stale = self.polled_stale
+
+    def polled_stale(self, held: list[StoredFeed]) -> None:
+        """A stale note made these polled copies old: render them now, in the thread."""
+        for feed in held:
+            self._later(functools.partial(self.fresh, feed))
+
+    def fresh(self, held: StoredFeed) -> StoredFeed:
+        """``held``, or its render made now when a stale note made it old."""
+        at = self.memory.stale_at(held)
+        if at is None:
+            return held
+        name = feed_name_of(held.key)
+        if not self.memory.stale.claim(name, at):
+            return held
+        try:
+            return self._locked_render(held, name, at) or held
+        except Exception:
+            log.warning("could not render %s ahead of the worker", held.key, exc_info=True)
+            return held
+
+    def _locked_render(self, held: StoredFeed, name: str, at: datetime) -> StoredFeed | None:
+        lock_name = feed_lock_key(self.settings.key_prefix, name)
+        try:
+            lock = self.client.lock(lock_name, timeout=LOCK_SECONDS, blocking=False)
+            if not lock.acquire(blocking=False):
+                return None  # its holder renders it and will announce it
+        except redis.RedisError:
+            return None
+        try:
+            return self._render(held, name, at)
+        finally:
+            try:
+                lock.release()
+            except redis.RedisError:
+                log.warning("could not release %s; it expires", lock_name)
+
+    def _render(self, held: StoredFeed, name: str, at: datetime) -> StoredFeed | None:
+        key = held.key
+        generation = self.memory.generation
+        written: list[ChangedDocument] = []
+        changed: list[str] = []
+        with self.sessions() as session:
+            stored = stored_documents(session, [key])
+            if key not in stored:
+                return None
+            if stored[key].as_of < at:
+                spec, fmt = FeedSpec.parse(name), key.rsplit(".", 1)[1]
+                rendered = publish.render_and_store(
+                    session, self.settings, spec, stored=stored, formats=(fmt,), written=written
+                )
+                changed = rendered or []
+            doc = next((d for d in written if d.key == key), None)
+            if doc is None:
+                # The same bytes, or another's render covered the change: the row's.
+                row = session.get(RenderedFeed, key)
+                if row is None:
+                    return None
+                doc = ChangedDocument(
+                    row.key, row.content_type, row.body, row.etag,
+                    row.last_modified, row.rendered_at, row.as_of,
+                )  # fmt: skip
+        copy = StoredFeed.build(
+            doc.key, doc.content_type, doc.body, doc.etag, doc.last_modified,
+            held.cache_control, held.link, doc.rendered_at, doc.as_of,
+        )  # fmt: skip
+        self.memory.put(copy, generation)
+        if changed:
+            self._later(functools.partial(self._tell, changed, written))
+        return copy
+
+    def _tell(self, changed: list[str], written: list[ChangedDocument]) -> None:
+        """Announce the render to the other web processes, then queue its pushes."""
+        try:
+            announce(self.client, self.settings.key_prefix, changed, written)
+        except redis.RedisError:
+            # The other processes' sweep finds the render instead.
+            log.warning("could not announce %s", ", ".join(changed), exc_info=True)
+        if self._celery is None:
+            self._celery = create_celery("silkfeed-feed-web", self.settings)
+        with self.sessions() as session:
+            documents_changed(self._celery, session, changed)
+
+    def _later(self, job: Callable[[], object]) -> None:
+        """Run ``job`` in the process's read-render thread."""
+        self._jobs.put(job)
+        with self._thread_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="read-render", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._thread_lock:
+                    # A job put after this look starts a new thread.
+                    if self._jobs.empty():
+                        self._thread = None
+                        return
+                continue
+            try:
+                job()
+            except Exception:
+                log.exception("a render ahead of the worker failed")
