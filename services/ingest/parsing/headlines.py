@@ -40,6 +40,7 @@ _SPEAKER_TAG = re.compile(r"[A-Z]{1,5}:(?:\s|$)")
 _TRAILING_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}$")
 _OPENING_QUOTES = "\"'“‘«„‚"
 _CLOSING_QUOTES = "\"'”’»"
+_CLOSING_QUOTE_CHARS = tuple(_CLOSING_QUOTES)
 # Punctuation peeled off a word before looking at its first letter.
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚()[]{}<>,;:!?.…—–-*_/|#"
 _SENTENCE_END = ".!?…:"
@@ -87,7 +88,8 @@ def looks_like_headline(line: str) -> bool:
         word = raw.strip(_EDGE_PUNCTUATION)
         if not word:
             continue
-        closes = raw.rstrip(",;:!?.…)").endswith(tuple(_CLOSING_QUOTES)) and (in_quote or opens)
+        # Looked at only inside a quote or at its opening: most words are neither.
+        closes = (in_quote or opens) and raw.rstrip(",;:!?.…)").endswith(_CLOSING_QUOTE_CHARS)
         initial = word[0]
         if first:
             # The first word is capitalised whatever it is, small words included.
