@@ -157,7 +157,13 @@ def is_link_line(line: str) -> bool:
 
 
 _CLOSERS = "\"'»”’)"
-_RIGHTS = re.compile(r"all\s+rights\s+reserved|все\s+права\s+защищены", re.IGNORECASE)
+# "All rights reserved", "Все права защищены", in any case. The first letter is
+# a class of the letters that match "a" or "в" when case is ignored (U+1C80 is
+# a rounded "в"), so that the search skips ahead to them: a pattern ignoring
+# case from its first letter is tried at every place of the line.
+_RIGHTS = re.compile(
+    r"[aA\u0432\u0412\u1c80](?i:(?<=a)ll\s+rights\s+reserved|(?<=в)се\s+права\s+защищены)"
+)
 # A rights notice is a short line or sits beside the © sign; in a sentence it is prose.
 _RIGHTS_WORDS = 8
 
@@ -201,7 +207,10 @@ _CREDIT_MARKS = ("hoto", "HOTO", "mage", "ideo", "ото", "идео")
 
 
 def _credited_caption(line: str) -> bool:
-    if not any(mark in line for mark in _CREDIT_MARKS):
+    for mark in _CREDIT_MARKS:  # a loop, not any(): no generator for each line
+        if mark in line:
+            break
+    else:
         return False
     credit = _TRAILING_CREDIT.search(line)
     if credit is None:
