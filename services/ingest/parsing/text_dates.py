@@ -67,8 +67,10 @@ def relative_day_line(
 # GMT+5 Updated 2 hours ago".
 _UPDATED = (*(word.capitalize() for word in UPDATED_WORDS), "UPDATED")
 _PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*|\s+(?=(?:" + "|".join(_UPDATED) + r")\b)")
-# What a stamp in parts has, looked for in one pass before the line is split.
-_PARTED = re.compile(r"[|\u00b7\u2022]|" + "|".join(_UPDATED))
+# What a stamp in parts has, looked for before the line is split: its marks,
+# then its words, each by a plain substring search (a pattern of them all is
+# tried at every place of the line, at several times the cost).
+_PART_MARKS = ("|", "\u00b7", "\u2022", *_UPDATED)
 MAX_STAMP_LINE = 3 * MAX_DATE_LINE
 # A part beside the date: a section's name or a count, a few words and no sentence.
 _LABEL_WORDS = 4
@@ -82,7 +84,12 @@ def stamp_parts(
     section, its views), each stamp with its text; None for any other line.
     ``read``: how a part is read as a date (the caller's: a date with its year,
     or a day named relative to another, "Вчера, 15:00")."""
-    if len(line) > MAX_STAMP_LINE or _PARTED.search(line) is None:
+    if len(line) > MAX_STAMP_LINE:
+        return None
+    for mark in _PART_MARKS:
+        if mark in line:
+            break
+    else:
         return None
     parts = _PARTS.split(line.strip())
     stamps = []
