@@ -15,7 +15,7 @@ from collections.abc import Callable
 from selectolax.lexbor import LexborNode
 
 # Captions and credits belong to a picture, not to the story's text.
-_CHROME_TAGS = frozenset({"nav", "aside", "footer", "figure", "figcaption"})
+CHROME_TAGS = frozenset({"nav", "aside", "footer", "figure", "figcaption"})
 _CHROME_ROLES = frozenset(
     {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
 )
@@ -83,11 +83,20 @@ def is_boilerplate(
     of a microdata element.
     ``seen``: the class and id names already judged on this page.
     """
-    if tag in _CHROME_TAGS:
+    if tag in CHROME_TAGS:
         return True
     attributes = node.attributes
-    if not attributes:
-        return False
+    return bool(attributes) and attributes_mark(attributes, holds_paragraph, index, seen)
+
+
+def attributes_mark(
+    attributes: dict[str, str | None],
+    holds_paragraph: Callable[[int], bool],
+    index: int,
+    seen: dict[str, bool],
+) -> bool:
+    """Whether an element's ``attributes`` (not empty) mark it as furniture,
+    as ``is_boilerplate`` tells (the other arguments are its own)."""
     # Most elements carry none of the attributes that mark furniture
     # whatever its names: one pass over their few attributes rules all out.
     if not _MARKING.isdisjoint(attributes) and _marked(attributes, holds_paragraph, index):

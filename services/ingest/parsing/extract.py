@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from .boilerplate import is_boilerplate
+from .boilerplate import CHROME_TAGS, attributes_mark
 from .clean import squash_space
 from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
 from .html_weight import heaviest
@@ -86,10 +86,9 @@ class Extraction:
 
 
 def _are_links(blocks: list[Block]) -> list[bool]:
-    """Whether each block is a list of links, or a teaser: an item (not a
-    paragraph, which a story's text is) that starts with its linked headline
-    and ends cut short. (One loop, not a call for each block: the few that
-    may be teasers are looked at by ``_is_teaser``.)"""
+    """Whether each block is a list of links, or a teaser: an item (not a paragraph, which
+    a story's text is) that starts with its linked headline and ends cut short. (One loop,
+    not a call for each block: the few that may be teasers are looked at by ``_is_teaser``.)"""
     links: list[bool] = []
     for block in blocks:
         text = block.text
@@ -112,12 +111,11 @@ def _is_teaser(block: Block) -> bool:
 
 
 def _linked_sentence(block: Block) -> bool:
-    """A paragraph whose sentence runs on into a link ("The case was shelved in
-    2017 but was <a>re-opened this year after his eviction</a>."): words of
-    its own before the link, and a sentence's end. A list of links or a
-    "Read more: <a>…</a>" line has neither; a teaser starts with its linked
-    headline, or ends cut short. (Still weighed as links when its container
-    is chosen: it tells nothing of where the story is.)"""
+    """A paragraph whose sentence runs on into a link ("The case was shelved in 2017 but
+    was <a>re-opened this year after his eviction</a>."): words of its own before the
+    link, and a sentence's end. A list of links or a "Read more: <a>…</a>" line has
+    neither; a teaser starts with its linked headline, or ends cut short. (Still weighed
+    as links when its container is chosen: it tells nothing of where the story is.)"""
     text = block.text
     if not (
         block.tag == "p"
@@ -352,11 +350,15 @@ class _Boilerplate:
             path.append(current)
             current = parents[current]
         marked = known[current] if current >= 0 else -1
-        nodes, tags, paragraph_inside = walk.nodes, walk.tags, walk.holds_paragraph
+        nodes, tags, holds, names = walk.nodes, walk.tags, walk.holds_paragraph, self._names
+        # ``is_boilerplate``'s tests, its first two without a call for each element.
         for element in reversed(path):
-            tag = TAG_NAMES.get(tags[element], "")
-            if is_boilerplate(nodes[element], tag, paragraph_inside, element, self._names):
+            if TAG_NAMES.get(tags[element]) in CHROME_TAGS:
                 marked = element
+            else:
+                attributes = nodes[element].attributes
+                if attributes and attributes_mark(attributes, holds, element, names):
+                    marked = element
             known[element] = marked
         return marked
 
@@ -364,11 +366,10 @@ class _Boilerplate:
 def _less_teasers(
     kept: list[Block], places: list[int], blocks: list[Block], links: list[bool], left_out: Notes
 ) -> list[Block]:
-    """``kept`` less its teasers of other stories (a box of them inside the
-    article's container): a short block alone between a heading that links
-    to another page (a teaser's headline) and the next heading or the end. A
-    story's own section runs longer, and its heading links nowhere or to
-    itself (an anchor). ``places``: each kept block's place in ``blocks``."""
+    """``kept`` less its teasers of other stories (a box of them inside the article's
+    container): a short block alone between a heading that links to another page (a teaser's
+    headline) and the next heading or the end. A story's own section runs longer, and its
+    heading links nowhere or to itself (an anchor). ``places``: each kept block's place."""
     last = len(blocks) - 1
     teasers = {
         place

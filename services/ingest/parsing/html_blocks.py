@@ -224,6 +224,7 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
     blocks: list[Block] = []
     block_at: dict[int, Block] = {}
     runs_found = False
+    new = object.__new__
     for i in holders:
         node = nodes[i]
         if not holds[i]:
@@ -234,10 +235,17 @@ def text_blocks(walk: Walk, clean: bool = True) -> list[Block]:
             if "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
                 text = squash_space(text)
             if text:
-                block = Block(node, _NAMES[tags[i]], text, len(text) if in_link[i] else 0, i, i)
-                blocks.append(block)
-                if not block.links:
+                # Made without __init__: a class's call runs it in an interpreter loop
+                # of its own, dearer than making the object and setting its six fields.
+                block = new(Block)
+                block.node, block.tag, block.text = node, _NAMES[tags[i]], text
+                block.index = block.order = i
+                if in_link[i]:
+                    block.links = len(text)
+                else:
+                    block.links = 0
                     block_at[i] = block
+                blocks.append(block)
         elif tags[i] != _P_ID and (
             i in wrapping
             # (``_own_chars``, its first test here: most containers hold no text.)
