@@ -69,12 +69,12 @@ class FeedDocuments:
         )
 
     def held(self, key: str) -> StoredFeed | None:
-        """The copy of ``key`` held in memory, rendered first if a stale note made it
-        old (``read_render``); None when none is held."""
+        """The copy of ``key`` held in memory; None when none is held. One a stale
+        note made old is served as it is, and its render set off (``read_render``)."""
         found = self.memory.get(key)
         # One look at an empty dict on nearly every poll: no note waits.
         if found is not None and self.memory.stale.noted and self.read_render is not None:
-            return self.read_render.fresh(found)
+            self.read_render.served(found)
         return found
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:

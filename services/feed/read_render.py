@@ -11,7 +11,14 @@ taken up, handed to a pool process, claimed, rendered and announced:
 - a document a reader was served since its copy was loaded (a reader polls
   it) is rendered at once, in a thread of the process, so the reader's next
   poll finds it;
-- any other held document is rendered on the next request for it.
+- any other held document is rendered in that thread when a reader next
+  asks for it; that reader is served the copy held, the next one the render.
+
+A reader's request never renders: the feed service has a few request threads
+per process, and a render waits on Redis (the feed's lock) and on the
+database (SQLite's write turn); a Redis that hangs would hold each such
+request for as long as the client's timeouts and retries last, and a few of
+them every reader of the process.
 
 The worker still drains every marked feed: it takes the locks of a round's
 feeds before it looks at what is stored (``feed_locks``), so it sees the web
@@ -26,22 +33,24 @@ What keeps it safe:
   announcement the holder makes.
 - Each change is tried once per feed in a process (``StaleNotes.claim``): a
   render that fails or finds the lock held is not tried again on each poll.
-- No other reader waits for it: the process's other requests, for this feed
-  or any other, are answered from memory meanwhile.
+- No reader waits for it: the process's requests, for this feed or any
+  other, are answered from memory meanwhile. The thread's work waiting is one
+  render per document at most (``MAX_PENDING`` documents), however many notes
+  arrive while it is held up.
 - A render never stores over one that read the database later
   (``store_documents``), so renders that cross leave the newest.
-- The changed documents are announced to the other web processes (their new
+- What the render wrote is announced to the other web processes (its new
   bytes carried) and pushed to WebSub subscribers, as the worker's renders
-  are, from the thread once the reader has the document.
+  are, by the thread right after its commit. A write that found a later render
+  stored is neither: that render's writer tells of it, so each change is
+  pushed once.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import queue
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
 from datetime import datetime
 
 import redis
@@ -66,6 +75,10 @@ log = logging.getLogger(__name__)
 LOCK_SECONDS = 10
 # The thread ends after this long with nothing to do (started again when needed).
 IDLE_SECONDS = 10.0
+# Documents waiting for the thread at most; past this, a document's change is
+# left to the worker (each render only comes ahead of it). Above the feed
+# memory's entries, so it is reached only while the thread is held up.
+MAX_PENDING = 1024
 
 
 class ReadRender:
@@ -82,19 +95,28 @@ class ReadRender:
         self.memory = memory
         self.sessions = sessions
         self.client = client
-        self._jobs: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+        # The held copies whose render waits for the thread, by key: one each.
+        self._pending: OrderedDict[str, StoredFeed] = OrderedDict()
+        self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
-        self._thread_lock = threading.Lock()
         self._celery: Celery | None = None
         memory.on_stale = self.polled_stale
 
     def polled_stale(self, held: list[StoredFeed]) -> None:
         """A stale note made these polled copies old: render them now, in the thread."""
         for feed in held:
-            self._later(functools.partial(self.fresh, feed))
+            self._later(feed)
+
+    def served(self, held: StoredFeed) -> None:
+        """A reader is served ``held``: if a stale note made it old and its change
+        was not tried yet, its render is set off in the thread. Returns at once."""
+        at = self.memory.stale_at(held)
+        if at is not None and not self.memory.stale.tried(feed_name_of(held.key), at):
+            self._later(held)
 
     def fresh(self, held: StoredFeed) -> StoredFeed:
-        """``held``, or its render made now when a stale note made it old."""
+        """``held``, or its render made now when a stale note made it old (run by
+        the thread: it waits on Redis and the database)."""
         at = self.memory.stale_at(held)
         if at is None:
             return held
@@ -126,18 +148,18 @@ class ReadRender:
     def _render(self, held: StoredFeed, name: str, at: datetime) -> StoredFeed | None:
         key = held.key
         generation = self.memory.generation
+        # The rows this render wrote: not a document whose write found a later
+        # render stored (``store_documents``), which that render's writer tells of.
         written: list[ChangedDocument] = []
-        changed: list[str] = []
         with self.sessions() as session:
             stored = stored_documents(session, [key])
             if key not in stored:
                 return None
             if stored[key].as_of < at:
                 spec, fmt = FeedSpec.parse(name), key.rsplit(".", 1)[1]
-                rendered = publish.render_and_store(
+                publish.render_and_store(
                     session, self.settings, spec, stored=stored, formats=(fmt,), written=written
                 )
-                changed = rendered or []
             doc = next((d for d in written if d.key == key), None)
             if doc is None:
                 # The same bytes, or another's render covered the change: the row's.
@@ -153,42 +175,50 @@ class ReadRender:
             held.cache_control, held.link, doc.rendered_at, doc.as_of,
         )  # fmt: skip
         self.memory.put(copy, generation)
-        if changed:
-            self._later(functools.partial(self._tell, changed, written))
+        if written:
+            # Right after the commit, as the worker does: a process that stopped
+            # in between would leave the change unpushed (the worker skips it).
+            self._tell(written)
         return copy
 
-    def _tell(self, changed: list[str], written: list[ChangedDocument]) -> None:
+    def _tell(self, written: list[ChangedDocument]) -> None:
         """Announce the render to the other web processes, then queue its pushes."""
+        changed = [doc.key for doc in written]
         try:
             announce(self.client, self.settings.key_prefix, changed, written)
         except redis.RedisError:
             # The other processes' sweep finds the render instead.
             log.warning("could not announce %s", ", ".join(changed), exc_info=True)
-        if self._celery is None:
-            self._celery = create_celery("silkfeed-feed-web", self.settings)
-        with self.sessions() as session:
-            documents_changed(self._celery, session, changed)
+        try:
+            if self._celery is None:
+                self._celery = create_celery("silkfeed-feed-web", self.settings)
+            with self.sessions() as session:
+                documents_changed(self._celery, session, changed)
+        except Exception:
+            log.warning("could not queue the pushes of %s", ", ".join(changed), exc_info=True)
 
-    def _later(self, job: Callable[[], object]) -> None:
-        """Run ``job`` in the process's read-render thread."""
-        self._jobs.put(job)
-        with self._thread_lock:
-            if self._thread is None:
+    def _later(self, held: StoredFeed) -> None:
+        """Have the process's read-render thread render ``held`` (``fresh``)."""
+        with self._wake:
+            if held.key not in self._pending and len(self._pending) >= MAX_PENDING:
+                return  # the thread is held up: the worker renders it
+            self._pending[held.key] = held
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="read-render", daemon=True)
                 self._thread.start()
+            self._wake.notify()
 
     def _run(self) -> None:
         while True:
+            with self._wake:
+                if not self._pending:
+                    self._wake.wait(IDLE_SECONDS)
+                if not self._pending:
+                    # A document put after this starts a new thread.
+                    self._thread = None
+                    return
+                _, held = self._pending.popitem(last=False)
             try:
-                job = self._jobs.get(timeout=IDLE_SECONDS)
-            except queue.Empty:
-                with self._thread_lock:
-                    # A job put after this look starts a new thread.
-                    if self._jobs.empty():
-                        self._thread = None
-                        return
-                continue
-            try:
-                job()
+                self.fresh(held)
             except Exception:
                 log.exception("a render ahead of the worker failed")

@@ -2,9 +2,9 @@
 
 A stale note says that some feeds changed at a time and that their render is on
 its way. A held subscription document whose coverage (``as_of``) predates the
-newest change noted for its feed is stale: the process renders it on the next
-request for it, or at once when a reader polls it, instead of waiting for the
-feed worker. Each change is tried once per feed in a process, whatever the
+newest change noted for its feed is stale: the process renders it when a
+reader next asks for it, or at once when a reader polls it, instead of waiting
+for the feed worker. Each change is tried once per feed in a process, whatever the
 outcome, so a failing or contended render is not tried again on every poll.
 """
 
@@ -50,6 +50,11 @@ class StaleNotes:
         if at is None or as_of >= at or not is_subscription_key(key):
             return None
         return at
+
+    def tried(self, name: str, at: datetime) -> bool:
+        """Whether feed ``name``'s change ``at`` was claimed already (``claim``)."""
+        tried = self._tried.get(name)
+        return tried is not None and tried >= at
 
     def claim(self, name: str, at: datetime) -> bool:
         """True once per feed and noted change: the caller renders it."""

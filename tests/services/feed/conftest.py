@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import contextlib
+import socket
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -47,3 +49,30 @@ def prefixed_redis(redis_server: RedisServer) -> Iterator[tuple[redis.Redis, str
     for key in client.scan_iter(f"{prefix}*"):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[int]:
+    """A port that takes connections and never answers (a Redis that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()

@@ -81,7 +81,7 @@ def test_a_stale_note_renders_the_polled_document_before_the_next_poll(
     assert publish.refresh(session, small_settings, ["articles"], at).rendered == []
 
 
-def test_a_held_document_not_polled_renders_on_its_next_request(
+def test_a_held_document_not_polled_renders_after_its_next_request(
     feed_app: Flask, small_settings: Settings
 ) -> None:
     http = feed_app.test_client()
@@ -92,8 +92,17 @@ def test_a_held_document_not_polled_renders_on_its_next_request(
     memory.put(copy, memory.generation)  # loaded again: not served since
     ingest(small_settings, page("Second", 1), render=False)
     assert memory.note_stale(["articles"], utcnow()) == []
+    # That request is answered from memory at once; the render it sets off
+    # (in the process's thread) answers the next ones.
     answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})
-    assert answer.status_code == 200 and b"Second Story Number 0" in answer.data
+    assert answer.status_code == 304
+    answer = wait_for(
+        lambda: (a := http.get("/feeds/articles.json", headers={"If-None-Match": etag}))
+        .status_code == 200 and a,
+        timeout=10,
+        what="the render set off by the request",
+    )
+    assert b"Second Story Number 0" in answer.data
 
 
 def test_a_feed_lock_held_elsewhere_serves_the_held_copy_at_once_and_once(
@@ -106,12 +115,22 @@ def test_a_feed_lock_held_elsewhere_serves_the_held_copy_at_once_and_once(
     lock = feed_lock_key(small_settings.key_prefix, "articles")
     client.set(lock, "the-worker", px=60_000)
     try:
-        memory_of(feed_app).on_stale = None
-        memory_of(feed_app).note_stale(["articles"], utcnow())
+        memory = memory_of(feed_app)
+        memory.on_stale = None
+        at = utcnow()
+        memory.note_stale(["articles"], at)
         started = time.monotonic()
         answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})
         assert answer.status_code == 304
         assert time.monotonic() - started < 1.0
+        read_render = read_render_of(feed_app)
+        # The render it set off found the lock held, and let the change be.
+        wait_for(
+            lambda: memory.stale.tried("articles", at) and not read_render._pending,
+            timeout=10,
+            what="the render's try",
+        )
+        time.sleep(0.1)
         client.delete(lock)
         # Tried once for that change: the holder's announcement brings the new one.
         answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})
@@ -221,12 +240,19 @@ def test_the_thread_ends_when_idle_and_starts_again(
 ) -> None:
     monkeypatch.setattr(read_render_module, "IDLE_SECONDS", 0.2)
     read_render = read_render_of(feed_app)
-    ran: list[int] = []
-    read_render._later(lambda: ran.append(1))
-    wait_for(lambda: ran == [1], timeout=5, what="the first job")
+    ran: list[str] = []
+    monkeypatch.setattr(read_render, "fresh", lambda feed: ran.append(feed.key))
+    first = StoredFeed.build("articles.json", "application/json", b"{}", "1", utcnow(), "x")
+    second = StoredFeed.build("articles.atom", "application/xml", b"<x/>", "2", utcnow(), "x")
+    read_render._later(first)
+    wait_for(lambda: ran == ["articles.json"], timeout=5, what="the first render")
     thread = read_render._thread
     assert thread is not None
     thread.join(5)
     assert read_render._thread is None
-    read_render._later(lambda: ran.append(2))
-    wait_for(lambda: ran == [1, 2], timeout=5, what="the job after the thread ended")
+    read_render._later(second)
+    wait_for(
+        lambda: ran == ["articles.json", "articles.atom"],
+        timeout=5,
+        what="the render after the thread ended",
+    )

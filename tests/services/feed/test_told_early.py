@@ -4,10 +4,8 @@ never holds a reader up, and the notes kept are the recent ones."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -75,33 +73,6 @@ def test_a_push_survives_a_failure_after_the_first_commit(
     rerun = publish.refresh(session, settings, ["articles"], requested)
     pushed += told.not_pushed(rerun.changed)
     assert sorted(pushed) == sorted(KEYS.values())
-
-
-@pytest.fixture
-def silent_redis() -> Iterator[int]:
-    """A port that takes connections and never answers (a Redis that hangs)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 def test_a_note_to_a_hung_redis_holds_no_reader_up(silent_redis: int) -> None:
