@@ -135,7 +135,9 @@ def names_a_pair(line: str) -> bool:
         return _PAIR_RE.search(line) is not None
     if "=" in line:
         return _UNITS_RE.search(line) is not None
-    return line[:1].isupper() and (
+    # Both shapes open with a code of three capitals: a line opening otherwise
+    # (almost every headline) is answered without them.
+    return line[:3].isupper() and (
         _CODES_LINE_RE.fullmatch(line) is not None or _ONE_RATE_RE.fullmatch(line) is not None
     )
 
