@@ -31,6 +31,8 @@ SMALL_WORDS = frozenset(
         "are", "was", "be", "am",
     }
 )  # fmt: skip
+# A longer word is none of them (lower case is never shorter), told without lowering it.
+_LONGEST_SMALL_WORD = max(map(len, SMALL_WORDS))
 
 # "TCA: In your opinion…", "MR: In order to…", "Q:" — an interview turn, so a
 # paragraph; "Uzbekistan: Disabled Citizens…" is a headline because its tag is
@@ -85,7 +87,8 @@ def looks_like_headline(line: str) -> bool:
         # Quoted speech keeps its own capitalisation inside a headline
         # ("Tokayev: ‘We will not give up’"), so it does not count either way.
         opens = raw[0] in _OPENING_QUOTES and not in_quote
-        word = raw.strip(_EDGE_PUNCTUATION)
+        # A word of letters alone, as most are, has no punctuation to peel.
+        word = raw if raw.isalpha() else raw.strip(_EDGE_PUNCTUATION)
         if not word:
             continue
         # Looked at only inside a quote or at its opening: most words are neither.
@@ -98,7 +101,9 @@ def looks_like_headline(line: str) -> bool:
             first = False
         elif opens or in_quote:
             pass
-        elif initial.isalpha() and word.lower() not in SMALL_WORDS:
+        elif initial.isalpha() and (
+            len(word) > _LONGEST_SMALL_WORD or word.lower() not in SMALL_WORDS
+        ):
             significant += 1
             if initial.isupper():
                 capitalised += 1
