@@ -36,8 +36,11 @@ _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
 )
+# Each pattern of alternatives below opens with a look at the first letters
+# its alternatives can start with: a line starting otherwise, as most do,
+# fails there, not at each alternative in turn.
 _CHROME_START = re.compile(
-    r"(?:"
+    r"(?=[sпfrвaрcагс\u00a9(\d])(?:"
     rf"{_PROMPT_START}"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
@@ -85,7 +88,7 @@ _PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
 _CAPTION = re.compile(
-    r"(?:photo(?:graph)?s?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
+    r"(?=[pivфви])(?:photo(?:graph)?s?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
     r"\s*(?:(?P<by>by\b|courtesy\s+of\b)|(?:\s*credits?)?\s*(?::|/|\u2014|\u2013))\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -125,6 +128,7 @@ _SOURCE_WORDS = 8
 # also: …", "Source: Reuters", "Tags: …"), alone or naming what they point to;
 # "Sources: three officials said …" goes on as a sentence and is prose.
 _LABEL = re.compile(
+    r"(?=[rasmчспеиtkтм])"
     r"(?:related(?:\s+(?:stories|articles|news))?|read\s+(?:also|more)|also\s+read|see\s+also"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|подробнее|ещё\s+по\s+теме|еще\s+по\s+теме"
@@ -137,6 +141,7 @@ _LABEL = re.compile(
 # "Read more" without its colon is a card's link to its own story, set right
 # over the next card's headline: no label.
 _LINKS_LABEL = re.compile(
+    r"(?=[rmasчспешот])"
     r"(?:related(?:\s+(?:stories|articles|news))?|read\s+also|read\s+more\s*:|also\s+read|see\s+also"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"
