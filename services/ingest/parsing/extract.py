@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborNode
 from .boilerplate import CHROME_TAGS, attributes_mark
 from .clean import squash_space
 from .html_blocks import TAG_NAMES, Block, Walk, text_blocks
+from .html_tree import links_away
 from .html_weight import heaviest
 from .notes import Notes
 
@@ -165,6 +166,8 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
     kept = []
     places = []  # each kept block's place in ``blocks``
     seen: set[str] = set()
+    # The blocks outside the article after its first, counted here and noted at the end.
+    outside = outside_chars = 0
     for place, (block, is_links) in enumerate(zip(blocks, links, strict=True)):
         if block.text in seen:
             # A page carrying its story twice (a print or app copy) or a
@@ -172,8 +175,12 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
             left_out.add("repeated", block.text)
             continue
         if not best <= block.index < end:
-            headline = block.tag == "h1" or (block.tag in HEADING_TAGS and block.text == title)
-            left_out.add("headline" if headline else "outside the article", block.text)
+            if block.tag == "h1" or (block.tag in HEADING_TAGS and block.text == title):
+                left_out.add("headline", block.text)
+            elif outside or "outside the article" in left_out:
+                outside, outside_chars = outside + 1, outside_chars + len(block.text)
+            else:
+                left_out.add("outside the article", block.text)
         elif (known.get(block.index) or marks.inside(block.index)) > best:
             # Furniture inside the article's container (the container
             # itself, or what holds it, may carry any name).
@@ -187,6 +194,8 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
             places.append(place)
             if len(block.text) >= _PROSE_MIN_CHARS:
                 seen.add(block.text)
+    if outside:
+        left_out.add("outside the article", "", outside_chars, outside)
     kept = _less_teasers(kept, places, blocks, links, left_out)
     story, lead = _trimmed(kept, left_out)
     return Extraction(story, left_out, lead)
@@ -202,19 +211,16 @@ def _best_container(
     most of the page's prose (a wrapper named after its share buttons).
     """
     weights = _weights(blocks, links)
-    furniture = [
-        weight > 0 and marks.inside(block.index) >= 0
+    inside = marks.inside
+    # The weights less the prose inside furniture (one list, compared at C speed).
+    held = [
+        0.0 if weight > 0 and inside(block.index) >= 0 else weight
         for block, weight in zip(blocks, weights, strict=True)
     ]
-    prose = sum(weight for weight in weights if weight > 0)
-    if not any(furniture):
+    if held == weights:
         return heaviest(walk, blocks, weights)[0]
-    best, total = heaviest(
-        walk,
-        blocks,
-        [0.0 if marked else weight for weight, marked in zip(weights, furniture, strict=True)],
-    )
-    if total >= _STORY_SHARE * prose:
+    best, total = heaviest(walk, blocks, held)
+    if total >= _STORY_SHARE * sum([weight for weight in weights if weight > 0]):
         return best
     return heaviest(walk, blocks, weights)[0]
 
@@ -379,22 +385,10 @@ def _less_teasers(
         and (place == last or blocks[place + 1].tag in HEADING_TAGS)
         and blocks[place - 1].tag in HEADING_TAGS
         and links[place - 1]
-        and _links_away(blocks[place - 1].node)
+        and links_away(blocks[place - 1].node)
     }
     if not teasers:
         return kept
     for place in sorted(teasers):
         left_out.add("teasers", blocks[place].text)
     return [block for block, place in zip(kept, places, strict=True) if place not in teasers]
-
-
-def _links_away(heading: LexborNode) -> bool:
-    """Whether the first link in ``heading`` leads to another page, not to
-    an anchor in this one. (Its few elements looked through: a selector
-    query costs more than the walk.)"""
-    for inner in heading.traverse():
-        if inner.tag == "a":
-            href = inner.attributes.get("href")
-            if href is not None:
-                return not href.startswith("#")
-    return False

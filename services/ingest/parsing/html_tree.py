@@ -177,3 +177,15 @@ def heading_link(heading: LexborNode) -> LexborNode | None:
             return child
         has_elements = True
     return heading.css_first("a[href]") if has_elements else None
+
+
+def links_away(heading: LexborNode) -> bool:
+    """Whether the first link in ``heading`` leads to another page, not to
+    an anchor in this one. (Its few elements looked through: a selector
+    query costs more than the walk.)"""
+    for inner in heading.traverse():
+        if inner.tag == "a":
+            href = inner.attributes.get("href")
+            if href is not None:
+                return not href.startswith("#")
+    return False
