@@ -137,20 +137,28 @@ class ReadRender:
                 return None  # its holder renders it and will announce it
         except redis.RedisError:
             return None
+        # The rows this render wrote: not a document whose write found a later
+        # render stored (``store_documents``), which that render's writer tells of.
+        written: list[ChangedDocument] = []
         try:
-            return self._render(held, name, at)
+            return self._render(held, name, at, written)
         finally:
             try:
                 lock.release()
             except redis.RedisError:
                 log.warning("could not release %s; it expires", lock_name)
+            if written:
+                # Right after the commit, as the worker does (even if what came
+                # after it failed): a process that stopped in between would leave
+                # the change unpushed, since the worker skips it. The lock is let
+                # go of first: the worker may be waiting for it.
+                self._tell(written)
 
-    def _render(self, held: StoredFeed, name: str, at: datetime) -> StoredFeed | None:
+    def _render(
+        self, held: StoredFeed, name: str, at: datetime, written: list[ChangedDocument]
+    ) -> StoredFeed | None:
         key = held.key
         generation = self.memory.generation
-        # The rows this render wrote: not a document whose write found a later
-        # render stored (``store_documents``), which that render's writer tells of.
-        written: list[ChangedDocument] = []
         with self.sessions() as session:
             stored = stored_documents(session, [key])
             if key not in stored:
@@ -175,10 +183,6 @@ class ReadRender:
             held.cache_control, held.link, doc.rendered_at, doc.as_of,
         )  # fmt: skip
         self.memory.put(copy, generation)
-        if written:
-            # Right after the commit, as the worker does: a process that stopped
-            # in between would leave the change unpushed (the worker skips it).
-            self._tell(written)
         return copy
 
     def _tell(self, written: list[ChangedDocument]) -> None:

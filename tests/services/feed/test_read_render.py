@@ -106,8 +106,9 @@ def test_a_held_document_not_polled_renders_after_its_next_request(
 
 
 def test_a_feed_lock_held_elsewhere_serves_the_held_copy_at_once_and_once(
-    feed_app: Flask, small_settings: Settings
+    feed_app: Flask, small_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(read_render_module, "IDLE_SECONDS", 0.2)
     http = feed_app.test_client()
     etag = polled(small_settings, http)
     ingest(small_settings, page("Second", 1), render=False)
@@ -125,12 +126,8 @@ def test_a_feed_lock_held_elsewhere_serves_the_held_copy_at_once_and_once(
         assert time.monotonic() - started < 1.0
         read_render = read_render_of(feed_app)
         # The render it set off found the lock held, and let the change be.
-        wait_for(
-            lambda: memory.stale.tried("articles", at) and not read_render._pending,
-            timeout=10,
-            what="the render's try",
-        )
-        time.sleep(0.1)
+        wait_for(lambda: read_render._thread is None, timeout=10, what="the render's try")
+        assert memory.stale.tried("articles", at)
         client.delete(lock)
         # Tried once for that change: the holder's announcement brings the new one.
         answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.feed import publish
 from services.feed import read_render as read_render_module
+from services.feed.coalesce_scripts import feed_lock_key
 from services.feed.memory import FeedMemory
 from services.feed.read_render import ReadRender
 from services.feed.serving import StoredFeed
@@ -127,3 +128,33 @@ def test_a_render_overtaken_by_a_later_one_is_neither_announced_nor_pushed(
     assert row is not None
     # What the process serves is the stored render, its validators with it.
     assert (copy.body, copy.etag, copy.as_of) == (row.body, row.etag, row.as_of)
+
+
+def test_the_feed_lock_is_let_go_of_before_the_render_is_told_of(
+    feed_app: Flask, small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = feed_app.test_client()
+    polled(small_settings, http)
+    ingest(small_settings, page("Second", 1), render=False)
+    memory = memory_of(feed_app)
+    memory.on_stale = None
+    [held] = memory.note_stale(["articles"], utcnow())
+    client = redis.Redis.from_url(small_settings.redis_url)
+    lock = feed_lock_key(small_settings.key_prefix, "articles")
+    held_while: dict[str, bool] = {}
+
+    def announced(redis_client: object, prefix: str, keys: list[str], documents: object) -> None:
+        held_while["announced"] = bool(client.exists(lock))
+
+    def pushed(app: object, session: object, keys: list[str]) -> None:
+        held_while["pushed"] = bool(client.exists(lock))
+
+    monkeypatch.setattr(read_render_module, "announce", announced)
+    monkeypatch.setattr(read_render_module, "documents_changed", pushed)
+    try:
+        read_render_of(feed_app).fresh(held)
+    finally:
+        client.close()
+    # The worker waits for a feed's lock (up to 2 s) before its round: the
+    # announcement and the pushes (a database read, the broker) are not its wait.
+    assert held_while == {"announced": False, "pushed": False}
