@@ -86,22 +86,35 @@ class Extraction:
     lead: list[Block] = field(default_factory=list)
 
 
-def _are_links(blocks: list[Block]) -> list[bool]:
+def _links_and_weights(blocks: list[Block]) -> tuple[list[bool], list[float]]:
     """Whether each block is a list of links, or a teaser: an item (not a paragraph, which
-    a story's text is) that starts with its linked headline and ends cut short. (One loop,
-    not a call for each block: the few that may be teasers are looked at by ``_is_teaser``.)"""
+    a story's text is) that starts with its linked headline and ends cut short; and what
+    each says about its container. (One loop, not a call for each block: the few that may
+    be teasers are looked at by ``_is_teaser``.)"""
     links: list[bool] = []
+    weights: list[float] = []
     for block in blocks:
         text = block.text
+        length = len(text)
         # Links per character of text.
-        density = block.links / len(text) if text else 0.0
+        density = block.links / length if length else 0.0
         if density > _LINK_HEAVY:
-            links.append(True)
+            is_links = True
         elif density < _TEASER_LINKS or block.tag == "p" or not text.endswith(_CUT_SHORT):
-            links.append(False)
+            is_links = False
         else:
-            links.append(_is_teaser(block))
-    return links
+            is_links = _is_teaser(block)
+        links.append(is_links)
+        if is_links:
+            weights.append(-_AGAINST * length)
+        elif block.tag in HEADING_TAGS or (
+            length < _PROSE_MIN_CHARS and text[-1:] not in _SENTENCE_ENDS
+        ):
+            weights.append(0.0)
+        else:
+            # Weighed by the share of its text that is not link text.
+            weights.append(length * (1.0 - block.links / length) if length else 0.0)
+    return links, weights
 
 
 def _is_teaser(block: Block) -> bool:
@@ -129,25 +142,6 @@ def _linked_sentence(block: Block) -> bool:
     return link is None or not text.startswith(squash_space(link.text_lexbor()))
 
 
-def _weights(blocks: list[Block], links: list[bool]) -> list[float]:
-    """What each block says about its container (``links``: whether each is
-    links, as ``_are_links`` tells). (One loop, not a call for each block.)"""
-    weights: list[float] = []
-    for block, is_links in zip(blocks, links, strict=True):
-        text = block.text
-        length = len(text)
-        if is_links:
-            weights.append(-_AGAINST * length)
-        elif block.tag in HEADING_TAGS or (
-            length < _PROSE_MIN_CHARS and text[-1:] not in _SENTENCE_ENDS
-        ):
-            weights.append(0.0)
-        else:
-            # Weighed by the share of its text that is not link text.
-            weights.append(length * (1.0 - block.links / length) if length else 0.0)
-    return weights
-
-
 def main_content(scope: LexborNode, clean: bool = True, title: str | None = None) -> Extraction:
     """The article's blocks in ``scope`` (the page's body), and what was left out.
 
@@ -156,9 +150,9 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
     walk = Walk(scope)
     blocks = text_blocks(walk, clean)
     # Told once: scoring weighs every block, and the blocks kept are asked again.
-    links = _are_links(blocks)
+    links, weights = _links_and_weights(blocks)
     marks = _Boilerplate(walk)
-    best = _best_container(walk, blocks, links, marks)
+    best = _best_container(walk, blocks, weights, marks)
     end = walk.end(best)
     # What scoring told already is read without a call (a 0 is asked again).
     known = marks.known
@@ -202,15 +196,14 @@ def main_content(scope: LexborNode, clean: bool = True, title: str | None = None
 
 
 def _best_container(
-    walk: Walk, blocks: list[Block], links: list[bool], marks: _Boilerplate
+    walk: Walk, blocks: list[Block], weights: list[float], marks: _Boilerplate
 ) -> int:
-    """The element whose blocks weigh the most: the article's container.
+    """The element whose blocks weigh the most (``weights``): the article's container.
 
     Prose inside furniture (a footer's blurb, a cookie notice, a related
     story's teaser) weighs nothing, unless the furniture's names would take
     most of the page's prose (a wrapper named after its share buttons).
     """
-    weights = _weights(blocks, links)
     inside = marks.inside
     # The weights less the prose inside furniture (one list, compared at C speed).
     held = [
