@@ -370,14 +370,14 @@ def _count_links(walk: Walk, links: list[int], block_at: dict[int, Block]) -> No
     # block inside a link (a teaser card) is all link.
     if not block_at:
         return
-    nodes, parents = walk.nodes, walk.parents
+    nodes, parents, at = walk.nodes, walk.parents, block_at.get
     for i in links:
-        current = parents[i]
-        for _ in range(_LINK_LEVELS):
-            if current < 0:
-                break
-            block = block_at.get(current)
+        current, levels = parents[i], _LINK_LEVELS
+        # (A count down, not a range object for each link.)
+        while levels and current >= 0:
+            block = at(current)
             if block is not None:
                 block.links += len(nodes[i].text_lexbor().strip())
                 break
             current = parents[current]
+            levels -= 1
