@@ -31,8 +31,8 @@ _SAMPLE_CHARS = 1000
 _MIN_LETTERS = 20
 # Letters are counted in the text's UTF-8 bytes, by C loops over them: a regular
 # expression's test of each character costs ten times as much. A Cyrillic letter
-# (U+0400-U+04FF) starts with one of these bytes ...
-_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+# (U+0400-U+04FF) starts with one of D0-D3, so these are the other bytes ...
+_NOT_CYRILLIC = bytes(b for b in range(256) if not 0xD0 <= b <= 0xD3)
 # ... and a Latin one is an ASCII letter or starts with 0xC3-0xC9 (U+00C0-U+024F).
 _NOT_LATIN = bytes(
     b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122 or 0xC3 <= b <= 0xC9)
@@ -86,7 +86,7 @@ def detect_language(title: str, paragraphs: Sequence[str]) -> str | None:
         size += len(paragraph) + 1
     text = "\n".join(parts)[:_SAMPLE_CHARS]
     encoded = text.encode("utf-8", "surrogatepass")  # a lone surrogate is no letter
-    cyrillic = sum(map(encoded.count, _CYRILLIC_LEADS))
+    cyrillic = len(encoded.translate(None, _NOT_CYRILLIC))  # one pass, not four counts
     latin = len(encoded.translate(None, _NOT_LATIN))
     letters = cyrillic + latin
     if letters < _MIN_LETTERS:
