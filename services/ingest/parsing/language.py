@@ -130,6 +130,10 @@ def declared_language(candidates: Iterable[object]) -> str | None:
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(ParsedArticle) if f.init)
 _article_values = operator.attrgetter(*_ARTICLE_FIELDS)
 _LANGUAGE_AT = _ARTICLE_FIELDS.index("language")
+# The same for a page, whose articles are replaced.
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(ParsedPage) if f.init)
+_page_values = operator.attrgetter(*_PAGE_FIELDS)
+_ARTICLES_AT = _PAGE_FIELDS.index("articles")
 
 
 def _in_language(article: ParsedArticle, language: str | None) -> ParsedArticle:
@@ -159,4 +163,6 @@ def with_detected_languages(page: ParsedPage) -> ParsedPage:
         else _in_language(article, detect_language(article.title, article.paragraphs))
         for article in page.articles
     )
-    return dataclasses.replace(page, articles=articles)
+    values = list(_page_values(page))
+    values[_ARTICLES_AT] = articles
+    return ParsedPage(*values)  # dataclasses.replace(page, articles=articles)
