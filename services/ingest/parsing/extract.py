@@ -306,11 +306,19 @@ def _in_list(kept: list[Block], place: int) -> bool:
 
 def _list_start(kept: list[Block], place: int) -> int:
     """Where the run of items of ``kept[place]``'s list that ends at it starts."""
-    parent = kept[place].node.parent
+    # Told by address: nodes compare equal when their markup is the same, and
+    # two lists of the same items are still two lists.
+    parent = _address(kept[place].node.parent)
     first = place
-    while first > 0 and kept[first - 1].tag == "li" and kept[first - 1].node.parent == parent:
+    while first > 0 and kept[first - 1].tag == "li":
+        if _address(kept[first - 1].node.parent) != parent:
+            break
         first -= 1
     return first
+
+
+def _address(node: LexborNode | None) -> int | None:
+    return None if node is None else node.mem_id
 
 
 def _list_in_story(kept: list[Block], place: int) -> bool:
