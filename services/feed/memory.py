@@ -235,7 +235,7 @@ class FeedMemory:
         # The rows _LOAD reads hold a ChangedDocument's fields, in its order.
         loaded = [ChangedDocument(*row) for row in self._load(rest)] if rest else []
         for doc in carried + loaded:
-            self.put(_copy_of(doc, wanted[doc.key]), generation)
+            self.put(copy_of(doc, wanted[doc.key]), generation)
         return len(carried) + len(loaded)
 
     def _load(self, keys: list[str]) -> Sequence[Any]:
@@ -377,7 +377,7 @@ def _newer(doc: ChangedDocument, old: StoredFeed) -> bool:
     return old.as_of is not None and doc.as_of > old.as_of
 
 
-def _copy_of(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
+def copy_of(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
     """The copy to hold of ``doc``, served with the headers of the copy it replaces."""
     return StoredFeed.build(
         doc.key,

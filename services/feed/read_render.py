@@ -59,7 +59,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed import publish
 from services.feed.coalesce_scripts import feed_lock_key
-from services.feed.memory import FeedMemory, feed_name_of
+from services.feed.memory import FeedMemory, copy_of, feed_name_of
 from services.feed.serving import StoredFeed
 from services.feed.stored_documents import stored_documents
 from services.feed.websub.hook import documents_changed
@@ -178,10 +178,7 @@ class ReadRender:
                     row.key, row.content_type, row.body, row.etag,
                     row.last_modified, row.rendered_at, row.as_of,
                 )  # fmt: skip
-        copy = StoredFeed.build(
-            doc.key, doc.content_type, doc.body, doc.etag, doc.last_modified,
-            held.cache_control, held.link, doc.rendered_at, doc.as_of,
-        )  # fmt: skip
+        copy = copy_of(doc, held)
         self.memory.put(copy, generation)
         return copy
 
