@@ -64,6 +64,11 @@ def database_url(
         yield url
 
 
+def shared_workers_redis(database_url: str) -> str | None:
+    """The Redis URL of the shared workers while they run on ``database_url``, else None."""
+    return _WORKERS_ON.get(database_url)
+
+
 @pytest.fixture
 def db_url(database_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
     """The session's database, emptied after each test.

@@ -28,8 +28,9 @@ from shared.db import utcnow
 from shared.feed_names import FeedSpec
 from shared.models import RenderedFeed
 from shared.settings import Settings
+from tests.conftest import shared_workers_redis
 from tests.support.content import ingest, page
-from tests.support.waiting import wait_for
+from tests.support.waiting import wait_for, wait_pipeline_idle
 
 ARTICLES = FeedSpec.articles()
 
@@ -48,7 +49,20 @@ def polled(settings: Settings, http: FlaskClient) -> str:
     first = http.get("/feeds/articles.json")  # the first render, stored and held
     assert first.status_code == 200
     assert http.get("/feeds/articles.json").status_code == 200  # from memory: polled
+    settled(http.application, settings)
     return first.headers["ETag"]
+
+
+def settled(app: Flask, settings: Settings) -> None:
+    """The first render's refresh request sent and, when the shared workers run on
+    this database (an earlier test of this process started them), taken up and
+    done: their round would hold the feed's lock, or render the change itself,
+    while the render under test runs."""
+    first_renders = app.extensions["silkfeed"]["documents"].first_renders
+    wait_for(lambda: not first_renders.waiting(), timeout=10, what="the refresh request")
+    redis_url = shared_workers_redis(settings.database_url)
+    if redis_url is not None:
+        wait_pipeline_idle(redis_url, settings.key_prefix)
 
 
 def test_a_stale_note_renders_the_polled_document_before_the_next_poll(
