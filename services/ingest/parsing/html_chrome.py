@@ -54,6 +54,14 @@ class ChromeCut:
         self._taken.append((node, node.parent, node.next))
         node.decompose(recursive=False)  # unlinked with what it holds, not freed
 
+    def take_all(self, nodes: list[LexborNode]) -> None:
+        """Take ``nodes`` out (in document order), the last first: each after
+        what it holds."""
+        taken = self._taken
+        for node in reversed(nodes):
+            taken.append((node, node.parent, node.next))
+            node.decompose(recursive=False)
+
     @contextmanager
     def put_back(self) -> Iterator[None]:
         """The tree as it was before the cut, inside the block."""
@@ -80,6 +88,8 @@ def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> ChromeCut:
     """
     cut = ChromeCut()
     ancestry = Ancestry()
+    # The blocks' texts, counted in one note at the end.
+    counted: list[str] = []
     # One tag at a time, each dropped once counted: what it held is gone
     # before the next kind is looked up. Tag lookups skip the selector
     # engine's cost.
@@ -98,11 +108,11 @@ def drop_site_chrome(tree: LexborHTMLParser, notes: Notes) -> ChromeCut:
             if outer is not None and text in outer and ancestry.inside(node, tag):
                 continue
             outer = text
-            note_words(notes, SITE_CHROME, text)
+            counted.append(text)
         # Those found are taken out (the last first, each after what it
         # holds), not looked up again; what they hold goes with them.
-        for node in reversed(nodes):
-            cut.take(node)
+        cut.take_all(nodes)
+    note_blocks(notes, SITE_CHROME, counted)
     return cut
 
 
@@ -123,6 +133,23 @@ def block_words(node: LexborNode) -> str:
     (those of nothing but white space left out): the words of its whole text,
     most often already squashed."""
     return node.text(separator=" ", strip=True, skip_empty=True)
+
+
+def note_blocks(notes: Notes, kind: str, texts: list[str]) -> None:
+    """Count each of ``texts`` (``block_words``) as a block of ``kind`` left out,
+    in one note, as ``note_words`` would count each in turn."""
+    chars = blocks = 0
+    sample = "" if kind in notes else None
+    for text in texts:
+        # One that is single-spaced is itself squashed, less a space at either end.
+        size = len(text.strip(" ")) if _single_spaced(text) else len(" ".join(text.split()))
+        if size:
+            if sample is None:
+                sample = strip_forbidden(" ".join(text.split()[:_SAMPLE_WORDS]))
+            chars += size
+            blocks += 1
+    if blocks:
+        notes.add(kind, sample or "", chars, blocks)
 
 
 def note_words(notes: Notes, kind: str, text: str) -> None:
