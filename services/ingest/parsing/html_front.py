@@ -19,8 +19,9 @@ from .html_cards import card_drafts, is_link_item, may_be_leads
 from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text, note_texts
 from .html_loose import count_loose_text
 from .html_story_meta import BoxMeta, story_boxes, story_draft
+from .html_story_set import WalkedTagSet
 from .html_story_url import story_url
-from .html_tree import Ancestry, TagSet, node_text
+from .html_tree import Ancestry, node_text
 from .model import ParsedArticle
 from .notes import Notes
 from .stamp_day import StampDay
@@ -54,16 +55,16 @@ _BLOCK_TAGS = frozenset({"p", "blockquote", "li", "pre"})
 # formula, and SVG's, gone with the drawings). The block lookups fetch them
 # too, so that a <p> is checked for blocks inside it only where one can be.
 _PARAGRAPH_SCOPE = frozenset({"button", "table", "object", "marquee", "applet", "math"})
-_BLOCK_QUERY = TagSet([*_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
-_ARTICLE_FLOW = TagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+_BLOCK_QUERY = WalkedTagSet([*_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+_ARTICLE_FLOW = WalkedTagSet([*_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 # A story's own <article> comes first (its scope is listed too): any other
 # is nested in it.
-_ARTICLE_PARTS = TagSet([*_HEADINGS, *_BLOCK_TAGS, "article", *_PARAGRAPH_SCOPE])
+_ARTICLE_PARTS = WalkedTagSet([*_HEADINGS, *_BLOCK_TAGS, "article", *_PARAGRAPH_SCOPE])
 # Elements of a block looked through for the next block before walking up.
 _FEW_ELEMENTS = 16
 # Text left in the page once its stories are read: every heading and block.
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_LEFT_OVER = TagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
+_LEFT_OVER = WalkedTagSet([*_ALL_HEADINGS, *_BLOCK_TAGS, *_PARAGRAPH_SCOPE])
 _NOT_TEXT = frozenset({*_PARAGRAPH_SCOPE, "article"})  # fetched, but no text block
 
 
