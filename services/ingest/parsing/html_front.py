@@ -7,7 +7,6 @@ them, else its paragraphs read as plain text; site chrome dropped on the way.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from itertools import pairwise
 from urllib.parse import urlsplit
 
@@ -16,10 +15,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
 from .html_cards import card_drafts, is_link_item, may_be_leads
-from .html_chrome import BARE_HEADINGS, COMMENTS, OUTSIDE, SITE_CHROME, note_text, note_texts
-from .html_loose import count_loose_text
+from .html_chrome import BARE_HEADINGS, OUTSIDE, note_text, note_texts
+from .html_loose import MAY_HIDE, count_loose_text, may_hide
 from .html_story_meta import BoxMeta, story_boxes, story_draft
-from .html_story_set import WalkedTagSet
+from .html_story_set import STORIES, Stories, WalkedTagSet, drop_chrome, drop_story_chrome
 from .html_story_url import story_url
 from .html_tree import Ancestry, node_text
 from .model import ParsedArticle
@@ -27,25 +26,6 @@ from .notes import Notes
 from .stamp_day import StampDay
 from .text import article_lines
 
-# Readers' comments under a story are not part of it, whatever their markup: WordPress's
-# <div id="comments" class="comments-area"> holding an <ol class="comment-list">, a
-# <section class="comments">, or a lone <div class="comment-content">. Whole class names
-# only, so that a story in category-commentary stays.
-_COMMENTS = "#comments, .comments, .comments-area, .comment-list, .comment-content"
-# Each selector in a list costs a test of every element, so roles are matched as one [role]
-# and sorted out here, with the headers. A page's footer before <footer> was, by the id
-# sites gave it: its boxes (sponsored links, a marketplace, the site's sections) are no stories.
-_CHROME = "header, [role], [hidden], #footer"
-_ARTICLE_CHROME = "[role], [hidden]"
-_CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search"})
-# The page's stories: outermost <article>s (comments and related items nested
-# in a story are not stories) that are not themselves chrome or inside it
-# (a hidden draft, a "related" sidebar, the page header, readers' comments).
-# The query checks the ancestors in C, cheaper than walking up from Python.
-_NOT_STORY = ", ".join(
-    ["header", "[hidden]", _COMMENTS, *(f'[role="{role}"]' for role in sorted(_CHROME_ROLES))]
-)
-_STORIES = f"article:not(article *):not(:is({_NOT_STORY})):not(:is({_NOT_STORY}) *)"
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 # A story's text blocks; preformatted text (code, a poem, a table set in
 # type) is part of it as much as its paragraphs.
@@ -90,6 +70,7 @@ class FrontPage:
         # For loose text: the <article>s taken and their blocks; times and bylines read.
         self._taken: tuple[list[LexborNode], list[list[LexborNode]]] = ([], [])
         self._meta_read: list[LexborNode] = []
+        self._hidden: list[list[LexborNode]] = []
 
     @functools.cached_property
     def base(self) -> str | None:
@@ -113,7 +94,7 @@ class FrontPage:
         self._day = day
         articles = self._take_article_elements()
         if not articles:
-            self._drop_chrome(self.tree.body or body)
+            drop_chrome(self.tree.body or body, self.notes, self.ancestry)
             articles = self._from_headings(body)
             if len(articles) == 1 and may_be_leads(articles[0].paragraphs):
                 articles = self._cards_under(articles[0], body) or articles
@@ -142,53 +123,8 @@ class FrontPage:
         blocks = [node for node, tag in zip(nodes, tags, strict=True) if tag not in _NOT_TEXT]
         scopes, inside = [body, *self._taken[0]], [blocks, *self._taken[1]]
         read = [*self._meta_read, *self.tree.tags("title")]
-        count_loose_text(scopes, inside, read, self.notes, clean=self._clean)
-
-    def _drop_chrome(self, scope: LexborNode, *, within_article: bool = False) -> None:
-        # Matches come in document order, where a node's descendants follow
-        # it, and once for each selector they match: taken once each, last
-        # first, none is touched after it or an ancestor has been freed.
-        comments = {
-            node.mem_id: node for node in scope.css(_COMMENTS) if node.mem_id != scope.mem_id
-        }
-        for node in self._outermost(comments.values()):
-            note_text(self.notes, COMMENTS, node)
-        for node in reversed(comments.values()):
-            node.decompose()
-        # Inside a story a <header> holds its title, never the site's menus.
-        query = _ARTICLE_CHROME if within_article else _CHROME
-        doomed = {
-            node.mem_id: node
-            for node in scope.css(query)
-            # A query matches its scope too; the scope is never dropped here.
-            if node.mem_id != scope.mem_id and self._is_chrome(node)
-        }
-        for node in self._outermost(doomed.values()):
-            if "hidden" not in node.attributes:
-                note_text(self.notes, SITE_CHROME, node)
-        for node in reversed(doomed.values()):
-            node.decompose()
-
-    def _outermost(self, nodes: Iterable[LexborNode]) -> list[LexborNode]:
-        """Those of ``nodes`` (in document order) inside none of the others."""
-        outer: list[LexborNode] = []
-        for node in nodes:
-            # A node's descendants follow it: one inside an earlier node is
-            # inside the last outermost one.
-            if not outer or not self.ancestry.contains(outer[-1], node):
-                outer.append(node)
-        return outer
-
-    def _is_chrome(self, node: LexborNode) -> bool:
-        # A page header holds the site menus; an article's own header its title.
-        if node.tag == "header" and not self.ancestry.inside(node, "article"):
-            return True
-        attributes = node.attributes
-        return (
-            "hidden" in attributes
-            or (attributes.get("role") or "").strip() in _CHROME_ROLES
-            or attributes.get("id") == "footer"
-        )
+        hidden = [None, *self._hidden]
+        count_loose_text(scopes, inside, read, self.notes, clean=self._clean, hidden=hidden)
 
     def _less_link_items(self, blocks: list[LexborNode]) -> list[LexborNode]:
         """``blocks`` less the list items that are one bare link each (a menu, a share
@@ -248,22 +184,25 @@ class FrontPage:
         Left in place when they give no story (they may be wrappers whose
         headings the fallbacks read).
         """
-        elements = self.tree.css(_STORIES)
-        for element in elements:
-            self._drop_chrome(element, within_article=True)
-        articles = self._from_article_elements(elements)
+        stories = Stories(self.tree.css(STORIES))
+        drop_story_chrome(stories, self.notes, self.ancestry)
+        articles = self._from_article_elements(stories)
         if articles:
-            for element in elements:
+            # What each hides from a reader, looked up while they are in the tree.
+            self._hidden = [may_hide(found) for found in stories.query(MAY_HIDE)]
+            for element in stories.elements:
                 element.decompose(recursive=False)  # whole, for its loose text
         return articles
 
-    def _from_article_elements(self, elements: list[LexborNode]) -> tuple[ParsedArticle, ...]:
+    def _from_article_elements(self, stories: Stories) -> tuple[ParsedArticle, ...]:
         drafts = []
+        elements = stories.elements
         # Counted only when the elements give stories (else the fallbacks read them).
         left_out: list[tuple[str, str]] = []
         # The time and the byline each story prints (a <time datetime>, a date
         # or an author element outside its paragraphs).
-        meta = BoxMeta(self.tree, self.tree, [[e] for e in elements], self._day)
+        boxes, holder = [[e] for e in elements], stories.holder
+        meta = BoxMeta(self.tree, holder or self.tree, boxes, self._day, holder is not None)
         blocks: list[list[LexborNode]] = []  # each one's headings and blocks
         for element, authors, published in zip(elements, meta.authors, meta.times, strict=True):
             # One lookup per article, sorted out here: each one walks the subtree.

@@ -28,7 +28,7 @@ _SEPARATOR = "\x00"
 _LETTER = re.compile(r"[^\W\d_]")
 # What a person never sees (a closed menu, a modal, screen-reader text aside):
 # what is left of the page is looked through for it only when it holds text.
-_MAY_HIDE = '[aria-hidden="true" i], [style*="none" i], [style*="hidden" i]'
+MAY_HIDE = '[aria-hidden="true" i], [style*="none" i], [style*="hidden" i]'
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -39,13 +39,15 @@ def count_loose_text(
     notes: Notes,
     *,
     clean: bool,
+    hidden: Iterable[list[LexborNode] | None] | None = None,
 ) -> None:
     """Count in ``notes`` the text of each of ``scopes`` outside its ``blocks``
     (its headings and text blocks, each counted or read already) and ``read``
     (the elements whose time or byline a story took, and the page's <title>,
     which a stray element before it moves into the body, never shown). The
     tree is read no more: they are taken out of it for good. ``clean``: no
-    text holds a character XML forbids."""
+    text holds a character XML forbids. ``hidden``: for each scope, what it
+    hides (``may_hide``), when that was looked up already (None: not)."""
     # Unlinked, not freed: one inside another taken out already stays safe to touch.
     for node in read:
         node.decompose(recursive=False)
@@ -53,10 +55,11 @@ def count_loose_text(
     # "By"): each is judged once, the date lines parsed once.
     judged: dict[str, str] = {}
     counted: list[str] = []
-    for scope, inside in zip(scopes, blocks, strict=True):
+    hides = [None] * len(scopes) if hidden is None else hidden
+    for scope, inside, hides_here in zip(scopes, blocks, hides, strict=True):
         for node in inside:
             node.decompose(recursive=False)
-        for piece in _pieces(scope):
+        for piece in _pieces(scope, hides_here):
             loose = judged.get(piece)
             if loose is None:
                 loose = judged[piece] = _loose(piece, clean)
@@ -77,14 +80,22 @@ def _loose(piece: str, clean: bool) -> str:
     return ""
 
 
-def _pieces(scope: LexborNode) -> list[str]:
-    """The pieces of text of ``scope`` a reader sees.
+def may_hide(found: list[LexborNode]) -> list[LexborNode]:
+    """Those of ``found`` (a scope's matches of ``MAY_HIDE``) that a reader never sees."""
+    return [node for node in found if _hidden(node)]
+
+
+def _pieces(scope: LexborNode, hidden: list[LexborNode] | None = None) -> list[str]:
+    """The pieces of text of ``scope`` a reader sees; ``hidden``: what it hides,
+    when looked up already (its blocks still in it, which changes nothing:
+    their text is no piece, and what hides the scope itself comes first).
 
     What is hidden is looked up first, so that the text is read once, without
     it: a scope with no text at all (a card's image) is rare, and dropping a
     hidden element from it leaves it without text all the same.
     """
-    hidden = [node for node in scope.css(_MAY_HIDE) if _hidden(node)]
+    if hidden is None:
+        hidden = may_hide(scope.css(MAY_HIDE))
     if hidden and hidden[0].mem_id == scope.mem_id:
         return []  # a hidden card shows nothing
     for node in hidden:

@@ -108,9 +108,12 @@ class BoxMeta:
         scope: LexborHTMLParser | LexborNode,
         boxes: Sequence[Sequence[LexborNode]],
         day: StampDay | None = None,
+        one_query: bool = False,
     ) -> None:
         """``scope``: where the boxes are; ``day``: what a card's "Вчера,
-        18:40" or "3 декабря" counts from."""
+        18:40" or "3 декабря" counts from; ``one_query``: the scope holds
+        little besides the boxes, and is looked through in one query."""
+        self._one_query = one_query
         # Each box level's story and level; and, as they are walked through,
         # the other elements': the box they are in, or None.
         self._index: dict[int, tuple[int, int] | None] = {
@@ -143,9 +146,11 @@ class BoxMeta:
 
         self._fill(self._query(scope, boxes, BYLINE_SELECTOR), byline_names, self.authors)
 
-    @staticmethod
     def _query(
-        scope: LexborHTMLParser | LexborNode, boxes: Sequence[Sequence[LexborNode]], selector: str
+        self,
+        scope: LexborHTMLParser | LexborNode,
+        boxes: Sequence[Sequence[LexborNode]],
+        selector: str,
     ) -> list[LexborNode]:
         """The elements of ``scope`` matching ``selector`` that may be in a box, in
         document order: those of each story's outermost level, when the stories
@@ -156,7 +161,7 @@ class BoxMeta:
         scope's that are in a box, in the same order. Each query costs a test of
         every element it walks for each attribute selector, plus a fixed price
         of some fifteen elements' tests: a few cards walk a fraction of a page."""
-        if len(boxes) > _FEW_BOXES:
+        if self._one_query or len(boxes) > _FEW_BOXES:
             return scope.css(selector)
         return [node for levels in boxes if levels for node in levels[-1].css(selector)]
 
