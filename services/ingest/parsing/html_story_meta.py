@@ -131,7 +131,10 @@ class BoxMeta:
         # is one ("2 декабря 2026, 14:35"), as many sites print a card's time.
         dated = (node for node in self._query(scope, boxes, _DATED) if _dates_publication(node))
         read = functools.partial(stated_time, day=day)
-        self._fill([*tree.tags("time"), *dated], read, self.times)
+        # (A tag lookup walks the whole tree; a scope holding little besides
+        # the boxes is walked by a query of its own.)
+        times = scope.css("time") if one_query else tree.tags("time")
+        self._fill([*times, *dated], read, self.times)
         # Cards print the same byline again and again ("By|TCA Staff"): each
         # text's names are found once.
         names: dict[str, tuple[str, ...]] = {}
