@@ -17,9 +17,11 @@ database (see ``FeedMemory.refresh`` for when it takes them).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import redis
 
@@ -94,23 +96,39 @@ def encode(keys: list[str], documents: Collection[ChangedDocument] = ()) -> str 
 
 # A stale note's head: it tells of feeds changed whose render is still to come.
 _STALE_HEAD = b'{"stale": '
+# A stale note's reply token (``shared.ahead_wait.new_token``): it names Redis keys.
+_REPLY = re.compile(r"[0-9a-f]{32}")
 
 
-def stale_note(feeds: list[str], requested_at: datetime) -> str:
+class StaleNote(NamedTuple):
+    feeds: list[str]
+    at: datetime
+    # Where each web process that hears the note replies once it has rendered
+    # what it holds of these feeds (``shared.ahead_wait``); None: no reply wanted.
+    reply: str | None = None
+
+
+def stale_note(feeds: list[str], requested_at: datetime, reply: str | None = None) -> str:
     """The note a refresh request publishes on the changes channel: these feeds
     changed at ``requested_at`` and their render is on its way (a web process
     serving one may render it on the reader's request instead of waiting)."""
-    return json.dumps({"stale": feeds, "at": requested_at.isoformat()})
+    note: dict[str, object] = {"stale": feeds, "at": requested_at.isoformat()}
+    if reply is not None:
+        note["reply"] = reply
+    return json.dumps(note)
 
 
-def decode_stale(data: bytes | str) -> tuple[list[str], datetime] | None:
-    """The feeds and time of a stale note; None for anything else (an
-    announcement). ValueError if it is a malformed note."""
+def decode_stale(data: bytes | str) -> StaleNote | None:
+    """A stale note; None for anything else (an announcement). ValueError if it is
+    a malformed note."""
     raw = data.encode() if isinstance(data, str) else data
     if not raw.startswith(_STALE_HEAD):
         return None
     note = json.loads(raw)
-    return _keys(note.get("stale")), _aware(note.get("at"))
+    reply = note.get("reply")
+    if reply is not None and not (isinstance(reply, str) and _REPLY.fullmatch(reply)):
+        raise ValueError("a stale note's reply is not a reply token")
+    return StaleNote(_keys(note.get("stale")), _aware(note.get("at")), reply)
 
 
 def decode(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:

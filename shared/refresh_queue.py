@@ -22,9 +22,13 @@ Failures, and what covers each:
 
 - The script that wins the key pushes the task's message itself (built
   beforehand, ``shared.task_messages``): the key is never set without a task
-  queued, and the request is one round trip. A rerun of the sender's task (it
-  died after the script, or retries) sends again: the key holds the id of the
-  task that set it, and the same id sends again even within the TTL.
+  queued, and the request is one round trip. The one exception: a change made
+  alone, while web processes render it ahead of the worker, holds the message
+  back in Redis until they have, a tenth of a second at most
+  (``shared.ahead_wait``), and its sender waits to push it if they have not.
+  A rerun of the sender's task (it died after the script, or while it
+  waited, or retries) sends again: the key holds the id of the task that set
+  it, and the same id sends again even within the TTL.
 - Redis away: the script fails, nothing is set or sent, and the sender's task
   retries as a whole. A message that cannot be built (the broker's connection
   fails) leaves the feeds marked, without a claim, and the task retries.
@@ -49,7 +53,7 @@ from typing import Any
 import redis
 from celery import Celery
 
-from shared import contracts
+from shared import ahead_wait, contracts
 from shared.changes import changes_channel, stale_note
 from shared.task_messages import task_messages
 
@@ -68,25 +72,25 @@ for i = {first}, #ARGV, 2 do
 end
 """
 MARK_LUA = MARK_PAIRS.format(first=1) + "return 1\n"
-# KEYS: dirty hash, queued key, the feed queue's list; ARGV: owner, ttl ms, the
-# task's message, the changes channel and the note published on it when the
-# message is pushed ('' for none), then feed/stamp pairs. 1: the message was
-# pushed (the key is now the caller's), 0: a task is queued already.
+# KEYS: dirty hash, queued key, the feed queue's list, the hash a held message
+# waits in, the sender's backlog (``ahead_wait.HOLD_OR_PUSH``); ARGV: owner, ttl
+# ms, the task's message, the changes channel, the note published when the claim
+# is won without and with a reply token ('' for none), the held message's TTL,
+# '1' to hold it only while the backlog is empty, then feed/stamp pairs.
+# {0, 0}: a task is queued already; {1, 0}: the message was pushed; {1, n}: it is
+# held for the n web processes that heard the note. Either way the key is now
+# the caller's.
 _MARK_AND_CLAIM = (
-    MARK_PAIRS.format(first=6)
+    MARK_PAIRS.format(first=9)
     + """
 local won = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2])
 if (not won) and redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
   won = true
 end
-if not won then return 0 end
-redis.call('LPUSH', KEYS[3], ARGV[3])
-if ARGV[5] ~= '' then
-  redis.call('PUBLISH', ARGV[4], ARGV[5])
-end
-return 1
+if not won then return {0, 0} end
 """
+    + ahead_wait.HOLD_OR_PUSH
 )
 
 
@@ -107,12 +111,21 @@ def request_refresh(
     owner: str,
     *,
     tell_readers: bool = True,
+    backlog: str | None = None,
+    ahead: float = ahead_wait.AHEAD_WAIT,
     **options: Any,
 ) -> bool:
     """Mark ``feeds`` dirty and send a refresh unless one is queued. True if sent.
 
     ``owner`` names the caller's own work (its task id): a rerun of it sends
     again even while the key it set lives. ``options`` go to the send.
+
+    ``tell_readers``: publish a stale note, so that web processes serving these
+    feeds render them ahead of the worker; the task's message is then held
+    until they have, ``ahead`` seconds at most (``shared.ahead_wait``), and the
+    call returns after that wait. ``backlog``: the sender's backlog list; the
+    message is held only while it is empty (a change made alone). ``client``'s
+    socket timeout must be longer than ``ahead``.
     """
     if not feeds:
         return False
@@ -131,8 +144,18 @@ def request_refresh(
         with contextlib.suppress(redis.RedisError):
             client.register_script(MARK_LUA)(keys=[dirty_key(prefix)], args=pairs)
         raise
-    note = stale_note(payload["feeds"], requested_at) if tell_readers else ""
-    args: list[Any] = [owner, QUEUED_TTL_MS, message, changes_channel(prefix), note, *pairs]
-    keys = [dirty_key(prefix), queued_key(prefix), queue]
+    token = ahead_wait.new_token()
+    notes = ["", ""]
+    if tell_readers:
+        notes = [stale_note(payload["feeds"], requested_at, reply) for reply in (None, token)]
+    args: list[Any] = [
+        owner, QUEUED_TTL_MS, message, changes_channel(prefix), *notes,
+        ahead_wait.HELD_TTL_MS, "1" if backlog else "0", *pairs,
+    ]  # fmt: skip
+    ahead_key = ahead_wait.ahead_key(prefix, token)
+    keys = [dirty_key(prefix), queued_key(prefix), queue, ahead_key, backlog or ahead_key]
     # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
-    return bool(client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args))
+    won, heard = client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args)
+    if heard:
+        ahead_wait.wait_and_flush(client, prefix, token, ahead)
+    return bool(won)

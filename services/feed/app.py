@@ -52,10 +52,11 @@ def create_app(settings: Settings | None = None, *, watch_changes: bool = True) 
         sqlite_file=str(engine.url.database) if is_file_sqlite(engine.url) else None,
     )
     checkpointer = WalCheckpointer(engine)
+    # Made before the watcher starts: it sets the watcher's stale-note listener.
+    documents = FeedDocuments(settings, memory, client, sessions)
     if watch_changes:
         memory.start()
         checkpointer.start()
-    documents = FeedDocuments(settings, memory, client, sessions)
     app.extensions["silkfeed"] = {
         "settings": settings,
         "engine": engine,

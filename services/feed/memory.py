@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed.serving import StoredFeed
 from services.feed.stale_notes import StaleNotes
+from shared import ahead_wait
 from shared.changes import ChangedDocument, changes_channel, decode, decode_stale
 from shared.commit_watch import CommitWatch
 from shared.db import utcnow
@@ -104,7 +105,7 @@ class FeedMemory:
     ) -> None:
         self._sessions = sessions
         self._client = client
-        self._channel = changes_channel(prefix)
+        self._prefix, self._channel = prefix, changes_channel(prefix)
         self._others = tuple(others)
         self._entries: OrderedDict[str, StoredFeed] = OrderedDict()
         self._lock = threading.Lock()
@@ -122,8 +123,8 @@ class FeedMemory:
         self._floor = 0
         # Held keys served since their copy was put: an announcement reloads these.
         self._served: set[str] = set()
-        # Told of the polled copies a stale note made old (``read_render``).
-        self.on_stale: Callable[[list[StoredFeed]], None] | None = None
+        # Told of the polled copies a stale note made old, and its reply token.
+        self.on_stale: Callable[[list[StoredFeed], str | None], None] | None = None
         self.stale = StaleNotes()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -290,9 +291,11 @@ class FeedMemory:
             log.warning("ignoring a malformed stale note: %.200r", data)
             return
         if stale is not None:
-            polled = self.note_stale(*stale)
-            if polled and self.on_stale is not None:
-                self.on_stale(polled)
+            polled = self.note_stale(stale.feeds, stale.at)
+            if self.on_stale is not None:  # it answers the note's reply (``read_render``)
+                self.on_stale(polled, stale.reply)
+            elif stale.reply is not None:  # nothing renders here ahead of the worker
+                ahead_wait.reply(self._client, self._prefix, stale.reply)
         else:
             self.refresh(*_announced(data))
 

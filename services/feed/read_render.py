@@ -37,6 +37,12 @@ What keeps it safe:
   other, are answered from memory meanwhile. The thread's work waiting is one
   render per document at most (``MAX_PENDING`` documents), however many notes
   arrive while it is held up.
+- The worker's task for a change made alone waits for this render
+  (``shared.ahead_wait``): each stale note carries a reply token, answered
+  once the polled documents it made old are rendered, stored and told of (at
+  once when there are none, or when the thread is held up), so on a machine
+  with few cores the worker's work for the change does not run beside the
+  render its readers wait on.
 - A render never stores over one that read the database later
   (``store_documents``), so renders that cross leave the newest.
 - What the render wrote is announced to the other web processes (its new
@@ -63,6 +69,7 @@ from services.feed.memory import FeedMemory, copy_of, feed_name_of
 from services.feed.serving import StoredFeed
 from services.feed.stored_documents import stored_documents
 from services.feed.websub.hook import documents_changed
+from shared import ahead_wait
 from shared.celery_app import create_celery
 from shared.changes import ChangedDocument, announce
 from shared.feed_names import FeedSpec
@@ -79,6 +86,9 @@ IDLE_SECONDS = 10.0
 # left to the worker (each render only comes ahead of it). Above the feed
 # memory's entries, so it is reached only while the thread is held up.
 MAX_PENDING = 1024
+# Notes one waiting render answers at most; a note beyond is answered without it
+# (only while the thread is held up: each note's render is the next one).
+MAX_REPLIES = 16
 
 
 class ReadRender:
@@ -96,16 +106,22 @@ class ReadRender:
         self.sessions = sessions
         self.client = client
         # The held copies whose render waits for the thread, by key: one each.
-        self._pending: OrderedDict[str, StoredFeed] = OrderedDict()
+        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        # Reply token → renders it still waits for (``shared.ahead_wait``).
+        self._owed: dict[str, int] = {}
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._celery: Celery | None = None
         memory.on_stale = self.polled_stale
 
-    def polled_stale(self, held: list[StoredFeed]) -> None:
-        """A stale note made these polled copies old: render them now, in the thread."""
-        for feed in held:
-            self._later(feed)
+    def polled_stale(self, held: list[StoredFeed], reply: str | None = None) -> None:
+        """A stale note made these polled copies old: render them now, in the
+        thread. ``reply``: the note's reply token, answered once they are rendered
+        (at once when there are none), so that the worker's task is sent only
+        then (``shared.ahead_wait``)."""
+        queued = [feed for feed in held if self._later(feed, reply)]
+        if reply is not None and not queued:
+            self._reply([reply])
 
     def served(self, held: StoredFeed) -> None:
         """A reader is served ``held``: if a stale note made it old and its change
@@ -198,16 +214,28 @@ class ReadRender:
         except Exception:
             log.warning("could not queue the pushes of %s", ", ".join(changed), exc_info=True)
 
-    def _later(self, held: StoredFeed) -> None:
-        """Have the process's read-render thread render ``held`` (``fresh``)."""
+    def _later(self, held: StoredFeed, reply: str | None = None) -> bool:
+        """Have the process's read-render thread render ``held`` (``fresh``), then
+        answer ``reply`` (once every render it waits for is done). False when the
+        thread is held up and ``held`` was left to the worker (``reply`` is not
+        waited for then)."""
         with self._wake:
-            if held.key not in self._pending and len(self._pending) >= MAX_PENDING:
-                return  # the thread is held up: the worker renders it
-            self._pending[held.key] = held
+            entry = self._pending.get(held.key)
+            if entry is None:
+                if len(self._pending) >= MAX_PENDING:
+                    return False  # the thread is held up: the worker renders it
+                entry = self._pending[held.key] = _Pending(held)
+            entry.held = held
+            if reply is not None and reply not in entry.replies:
+                if len(entry.replies) >= MAX_REPLIES:
+                    return False
+                entry.replies.append(reply)
+                self._owed[reply] = self._owed.get(reply, 0) + 1
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="read-render", daemon=True)
                 self._thread.start()
             self._wake.notify()
+        return True
 
     def _run(self) -> None:
         while True:
@@ -218,8 +246,40 @@ class ReadRender:
                     # A document put after this starts a new thread.
                     self._thread = None
                     return
-                _, held = self._pending.popitem(last=False)
+                _, entry = self._pending.popitem(last=False)
             try:
-                self.fresh(held)
+                self.fresh(entry.held)
             except Exception:
                 log.exception("a render ahead of the worker failed")
+            finally:
+                self._settle(entry.replies)
+
+    def _settle(self, replies: list[str]) -> None:
+        """A render is done: answer the notes that waited for it alone, or last."""
+        done = []
+        with self._wake:
+            for token in replies:
+                left = self._owed.pop(token, 1) - 1
+                if left > 0:
+                    self._owed[token] = left
+                else:
+                    done.append(token)
+        self._reply(done)
+
+    def _reply(self, tokens: list[str]) -> None:
+        for token in tokens:
+            try:
+                ahead_wait.reply(self.client, self.settings.key_prefix, token)
+            except redis.RedisError:
+                # The sender sends the worker's task itself when its wait is over.
+                log.warning("could not reply to a stale note", exc_info=True)
+
+
+class _Pending:
+    """A document waiting for the read-render thread, and the notes it answers."""
+
+    __slots__ = ("held", "replies")
+
+    def __init__(self, held: StoredFeed) -> None:
+        self.held = held
+        self.replies: list[str] = []

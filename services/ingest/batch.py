@@ -102,6 +102,9 @@ class FollowUps:
                 sorted(self.feeds),
                 utcnow(),
                 owner=holder,
+                # Alone in the pipeline, the worker's task waits for the web
+                # processes' renders of what their readers poll (ahead_wait).
+                backlog=task.backlog(contracts.BACKLOG_INGEST).list_key,
                 headers=headers,
             )
             self.feeds = set()

@@ -108,6 +108,7 @@ def store(self: DbTask, **payload: Any) -> None:
             sorted(feeds),
             utcnow(),
             owner=holder,
+            backlog=backlog.list_key,
         )
     backlog.finish(holder)
     if own_error is not None:

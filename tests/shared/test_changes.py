@@ -75,11 +75,15 @@ def test_a_malformed_announcement_is_refused(data: bytes) -> None:
 
 def test_a_stale_note_is_told_from_an_announcement() -> None:
     note = stale_note(["articles", "tag:china"], AT)
-    assert decode_stale(note) == (["articles", "tag:china"], AT)
-    assert decode_stale(note.encode()) == (["articles", "tag:china"], AT)
+    assert decode_stale(note) == (["articles", "tag:china"], AT, None)
+    assert decode_stale(note.encode()) == (["articles", "tag:china"], AT, None)
+    token = "0123456789abcdef" * 2
+    assert decode_stale(stale_note(["articles"], AT, token)) == (["articles"], AT, token)
     assert decode_stale(encode(["articles.json"])) is None
     assert decode_stale(encode(["articles.json"], [document("articles.json", b"{}")])) is None
     with pytest.raises(ValueError):
         decode_stale(b'{"stale": ["articles"], "at": "2026-01-02T03:04:05"}')  # naive
     with pytest.raises(ValueError):
         decode_stale(b'{"stale": "articles", "at": "2026-01-02T03:04:05+00:00"}')
+    with pytest.raises(ValueError):  # a reply token names a Redis key: hex only
+        decode_stale(stale_note(["articles"], AT, "x*"))

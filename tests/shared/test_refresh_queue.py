@@ -152,7 +152,7 @@ def test_a_request_that_sends_tells_the_web_processes_what_went_stale(stack: Sta
                 notes.append(decode_stale(message["data"]))
             elif notes:
                 break
-        assert notes == [(["articles", "tag:b"], at)]
+        assert [(note.feeds, note.at) for note in notes] == [(["articles", "tag:b"], at)]
     finally:
         pubsub.close()
 

@@ -74,7 +74,7 @@ def test_a_stale_note_renders_the_polled_document_before_the_next_poll(
     at = utcnow()
     memory = memory_of(feed_app)
     told: list[list[StoredFeed]] = []
-    memory.on_stale = told.append  # what the watcher calls, kept from the thread
+    memory.on_stale = lambda held, reply: told.append(held)  # kept from the thread
     held = memory.note_stale(["articles", "tag:nowhere"], at)
     assert [feed.key for feed in held] == ["articles.json"]
 
