@@ -6,7 +6,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from services.ingest.parsing import parse_page
-from services.ingest.parsing.html_story_set import STORIES, Stories
+from services.ingest.parsing.html_story_set import STORIES, Stories, WalkedTagSet
+from services.ingest.parsing.html_tree import TagSet
 
 _PARAGRAPH = (
     "Officials in Astana said on Monday that the new corridor would carry more freight "
@@ -89,3 +90,15 @@ def test_stories_read_together_read_as_stories_read_apart() -> None:
     assert list(kinds)[:2] == ["site chrome", "comments"]
     assert kinds["comments"].blocks == 2
     assert "icon" not in kinds["loose text"].sample
+
+
+def test_a_walked_tag_lookup_finds_what_the_query_finds() -> None:
+    names = ["h2", "h3", "p", "li", "article", "table", "svg", "title"]
+    source = SIDE_BY_SIDE.replace(
+        b"<hr>", b"<!-- a comment --><ul><li>One</li></ul><svg><title>Icon</title></svg><hr>"
+    )
+    body = LexborHTMLParser(source).body
+    assert body is not None
+    walked, queried = WalkedTagSet(names).elements(body), TagSet(names).elements(body)
+    assert walked[1] == queried[1] and "svg" in walked[1] and "li" in walked[1]
+    assert [node.mem_id for node in walked[0]] == [node.mem_id for node in queried[0]]
