@@ -15,20 +15,16 @@ import redis
 from shared import ahead_wait
 from shared.changes import StaleNote, changes_channel, decode_stale
 from shared.refresh_queue import queued_key, request_refresh
-from tests.shared.test_refresh_queue import Stack
 from tests.support.redis_server import RedisServer
+from tests.support.refresh_stack import Stack, refresh_stack
 
 AT = datetime(2026, 1, 3, tzinfo=UTC)
 
 
 @pytest.fixture
 def stack(redis_server: RedisServer) -> Iterator[Stack]:
-    s = Stack(redis_server.url)
-    yield s
-    for key in s.client.scan_iter(f"{s.prefix}*"):
-        s.client.delete(key)
-    s.app.close()
-    s.client.close()
+    with refresh_stack(redis_server.url) as s:
+        yield s
 
 
 class WebProcess:

@@ -6,51 +6,23 @@ from __future__ import annotations
 
 import socket
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
-from celery import Celery
 
-from services.feed.coalesce import RenderCoalescer
 from shared import contracts, refresh_queue
 from shared.changes import changes_channel, decode_stale
 from shared.refresh_queue import queued_key, request_refresh
-from tests.support.celery_apps import prefixed_app
 from tests.support.redis_server import RedisServer
-
-
-def _app(url: str, prefix: str) -> Celery:
-    return prefixed_app("refresh-queue-test", url, prefix)
-
-
-class Stack:
-    def __init__(self, url: str) -> None:
-        self.prefix = f"rq-{uuid.uuid4().hex[:8]}:"
-        self.client = redis.Redis.from_url(url)
-        self.app = _app(url, self.prefix)
-        self.coalescer = RenderCoalescer(self.client, self.prefix, lock_ms=2000)
-
-    def request(self, feeds: list[str], owner: str, at: datetime | None = None) -> bool:
-        return request_refresh(
-            self.app, self.client, self.prefix, feeds, at or datetime.now(UTC), owner
-        )
-
-    def queued(self) -> int:
-        return int(self.client.llen(self.prefix + contracts.QUEUE_FEED))
+from tests.support.refresh_stack import Stack, refresh_app, refresh_stack
 
 
 @pytest.fixture
 def stack(redis_server: RedisServer) -> Iterator[Stack]:
-    s = Stack(redis_server.url)
-    yield s
-    for key in s.client.scan_iter(f"{s.prefix}*"):
-        s.client.delete(key)
-    s.app.close()
-    s.client.close()
+    with refresh_stack(redis_server.url) as s:
+        yield s
 
 
 def test_a_burst_sends_one_task_and_marks_every_feed(stack: Stack) -> None:
@@ -110,7 +82,7 @@ def test_a_failed_send_lets_the_next_sender_send(stack: Stack, redis_server: Red
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead_port = s.getsockname()[1]
-    broken = _app(f"redis://127.0.0.1:{dead_port}/0", stack.prefix)
+    broken = refresh_app(f"redis://127.0.0.1:{dead_port}/0", stack.prefix)
     with pytest.raises(Exception):  # noqa: B017 - whatever the broker client raises
         request_refresh(broken, stack.client, stack.prefix, ["articles"], datetime.now(UTC), "p1")
     broken.close()
