@@ -23,6 +23,7 @@ from .bylines import byline_authors
 from .clean import squash_space
 from .dates import MAX_DATE_LINE, DateLine, parse_iso_datetime, read_date_line
 from .html_byline import BYLINE_SELECTOR, author_names
+from .html_story_set import nearest_marked
 from .html_tree import Ancestry
 from .stamp_day import StampDay
 
@@ -195,20 +196,7 @@ class BoxMeta:
         Each element walked through is remembered with the answer, so every
         element of the page is walked through once at most, however deeply
         it nests and however many times and bylines it holds."""
-        index = self._index
-        path = []
-        current = node.parent
-        found = None
-        while current is not None:
-            mem_id = current.mem_id
-            if mem_id in index:
-                found = index[mem_id]
-                break
-            path.append(mem_id)
-            current = current.parent
-        for mem_id in path:
-            index[mem_id] = found
-        return found
+        return nearest_marked(node.parent, self._index, self._index)
 
 
 def _names_a_date(node: LexborNode) -> bool:

@@ -11,6 +11,7 @@ same order, for one price instead of one a story.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from selectolax.lexbor import LexborNode
 
@@ -69,23 +70,35 @@ class Stories:
         return found
 
     def _story_of(self, node: LexborNode) -> int | None:
-        index, known = self._index, self._found
-        path = []
-        current: LexborNode | None = node
-        story = None
-        while current is not None:
-            mem_id = current.mem_id
-            if mem_id in index:
-                story = index[mem_id]
-                break
-            if mem_id in known:
-                story = known[mem_id]
-                break
-            path.append(mem_id)
-            current = current.parent
-        for mem_id in path:
-            known[mem_id] = story
-        return story
+        return nearest_marked(node, self._index, self._found)
+
+
+T = TypeVar("T")
+
+
+def nearest_marked(
+    start: LexborNode | None, marks: dict[int, T], seen: dict[int, T | None]
+) -> T | None:
+    """What ``marks`` holds for ``start`` or its nearest ancestor in it (by
+    ``mem_id``), else None. Each element walked through is remembered in
+    ``seen`` with the answer (``seen`` may be ``marks`` itself), so a page's
+    elements are walked through once at most, however many are asked about."""
+    path = []
+    current = start
+    found = None
+    while current is not None:
+        mem_id = current.mem_id
+        if mem_id in marks:
+            found = marks[mem_id]
+            break
+        if mem_id in seen:
+            found = seen[mem_id]
+            break
+        path.append(mem_id)
+        current = current.parent
+    for mem_id in path:
+        seen[mem_id] = found
+    return found
 
 
 def _holder(elements: Sequence[LexborNode], index: dict[int, int]) -> LexborNode | None:
