@@ -24,10 +24,16 @@ back until they have rendered:
   costs the worker that wait, nothing more.
 
 The message is pushed once: whoever finds it in the hash pushes it and
-deletes the hash, in one script. A sender that dies while holding it back
-leaves it to its task's redelivery (late acks: the rerun sends again, as for
-a sender that died before its request) or, past ``HELD_TTL_MS``, to the
-queued key's expiry (``refresh_queue``).
+deletes the hash, in one script; a reply's push leaves a mark the sender's
+flush finds. A sender held up past both (a paused process) pushes its own
+copy: one task more at worst, which finds its work done. A sender that dies
+while holding it back leaves it to its task's redelivery (late acks: the
+rerun sends again, as for a sender that died before its request) or, past
+``HELD_TTL_MS``, to the queued key's expiry (``refresh_queue``). Every
+subscriber of the changes channel counts among those waited for: one that
+never replies (a web process from before the replies, a hung one, a client
+listening by hand) costs each change made alone the sender's whole wait,
+which the sender logs.
 """
 
 from __future__ import annotations
@@ -42,8 +48,10 @@ import redis
 AHEAD_WAIT = 0.1
 # A held message outlives its sender's wait by this much at most (see above).
 HELD_TTL_MS = 15_000
-# The done list outlives the push by this much (its sender pops it at once).
-DONE_TTL_MS = 5_000
+# The mark a reply's push leaves (its sender pops it at once) outlives any held
+# copy: a sender whose wait ended finds it, or the held copy, unless it was held
+# up longer than both, and then it sends its own copy (one task more, harmless).
+DONE_TTL_MS = HELD_TTL_MS + 5_000
 
 # The refresh request's script ends with this, the claim won. KEYS[3]: the feed
 # queue, KEYS[4]: the hash, KEYS[5]: the sender's backlog; ARGV[3]: the message,
@@ -67,28 +75,31 @@ end
 return {1, heard}
 """
 
-# Push the held message (KEYS[1]) onto its queue and wake the sender (KEYS[2]).
-_PUSH = """
-local queue = redis.call('HGET', KEYS[1], 'queue')
-if not queue then return 0 end
-redis.call('LPUSH', queue, redis.call('HGET', KEYS[1], 'message'))
-redis.call('DEL', KEYS[1])
-"""
-# A web process has rendered: the last of those that heard the note pushes.
-_REPLY = (
-    """
+# A web process has rendered: the last of those that heard the note pushes the
+# message held in KEYS[1] and marks it pushed for the sender (KEYS[2]).
+_REPLY = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HINCRBY', KEYS[1], 'left', -1) > 0 then return 0 end
-"""
-    + _PUSH
-    + """
+redis.call('LPUSH', redis.call('HGET', KEYS[1], 'queue'), redis.call('HGET', KEYS[1], 'message'))
+redis.call('DEL', KEYS[1])
 redis.call('LPUSH', KEYS[2], '1')
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return 1
 """
-)
-# The sender's wait is over: push what is still held; nobody waits on KEYS[2] now.
-_FLUSH = _PUSH + "redis.call('DEL', KEYS[2])\nreturn 1\n"
+# The sender's wait is over: push what is still held (1); nothing when a reply
+# pushed it (0); the sender's own copy (ARGV[1], onto KEYS[3]) when neither the
+# held copy nor the reply's mark is left (2: it was held up past both).
+_FLUSH = """
+local queue = redis.call('HGET', KEYS[1], 'queue')
+if queue then
+  redis.call('LPUSH', queue, redis.call('HGET', KEYS[1], 'message'))
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return 1
+end
+if redis.call('DEL', KEYS[2]) == 1 then return 0 end
+redis.call('LPUSH', KEYS[3], ARGV[1])
+return 2
+"""
 
 
 def new_token() -> str:
@@ -111,14 +122,24 @@ def reply(client: redis.Redis, prefix: str, token: str) -> bool:
 
 
 def wait_and_flush(
-    client: redis.Redis, prefix: str, token: str, timeout: float = AHEAD_WAIT
+    client: redis.Redis,
+    prefix: str,
+    token: str,
+    queue: str,
+    message: str,
+    timeout: float = AHEAD_WAIT,
 ) -> bool:
     """Wait until the web processes' replies pushed the held message, ``timeout``
-    at most, then push it if it is still held. True if the replies pushed it.
-    ``client``'s socket timeout must be longer than ``timeout``."""
-    done = done_key(prefix, token)
-    if client.blpop([done], timeout=timeout) is not None:
+    at most, then push it if it is still held (or ``message`` onto ``queue``, the
+    sender's own copy, if it is neither held nor pushed). True if the replies
+    pushed it. ``client``'s socket timeout must be longer than ``timeout``."""
+    if client.blpop([done_key(prefix, token)], timeout=timeout) is not None:
         return True
-    keys = [ahead_key(prefix, token), done]
-    client.register_script(_FLUSH)(keys=keys, args=[])
-    return False
+    return flush(client, prefix, token, queue, message) == 0
+
+
+def flush(client: redis.Redis, prefix: str, token: str, queue: str, message: str) -> int:
+    """A sender's wait is over: 1 if it pushed the held message, 0 if a reply had
+    pushed it, 2 if neither was left and it pushed ``message`` onto ``queue``."""
+    keys = [ahead_key(prefix, token), done_key(prefix, token), queue]
+    return int(client.register_script(_FLUSH)(keys=keys, args=[message]))

@@ -47,6 +47,7 @@ Failures, and what covers each:
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +57,8 @@ from celery import Celery
 from shared import ahead_wait, contracts
 from shared.changes import changes_channel, stale_note
 from shared.task_messages import task_messages
+
+log = logging.getLogger(__name__)
 
 # A queued task starts within seconds; after this a key without a task (see
 # above) stops keeping senders from sending.
@@ -156,6 +159,8 @@ def request_refresh(
     keys = [dirty_key(prefix), queued_key(prefix), queue, ahead_key, backlog or ahead_key]
     # Scripts run by digest (EVALSHA), their text sent only when Redis lacks it.
     won, heard = client.register_script(_MARK_AND_CLAIM)(keys=keys, args=args)
-    if heard:
-        ahead_wait.wait_and_flush(client, prefix, token, ahead)
+    if heard and not ahead_wait.wait_and_flush(client, prefix, token, queue, message, ahead):
+        # Sent all the same; a web process that never replies (one older than the
+        # replies, or hung) costs each change made alone this wait.
+        log.info("%d web processes heard a stale note; not all replied in %.2f s", heard, ahead)
     return bool(won)

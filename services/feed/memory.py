@@ -17,6 +17,7 @@ the same watcher: one subscription and one sweep per process, whatever it holds.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -295,7 +296,8 @@ class FeedMemory:
             if self.on_stale is not None:  # it answers the note's reply (``read_render``)
                 self.on_stale(polled, stale.reply)
             elif stale.reply is not None:  # nothing renders here ahead of the worker
-                ahead_wait.reply(self._client, self._prefix, stale.reply)
+                with contextlib.suppress(redis.RedisError):  # the sender's wait ends
+                    ahead_wait.reply(self._client, self._prefix, stale.reply)
         else:
             self.refresh(*_announced(data))
 

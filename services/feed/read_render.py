@@ -119,7 +119,8 @@ class ReadRender:
         thread. ``reply``: the note's reply token, answered once they are rendered
         (at once when there are none), so that the worker's task is sent only
         then (``shared.ahead_wait``)."""
-        queued = [feed for feed in held if self._later(feed, reply)]
+        with self._wake:  # every render it waits for counted before any is done
+            queued = [feed for feed in held if self._later(feed, reply)]
         if reply is not None and not queued:
             self._reply([reply])
 

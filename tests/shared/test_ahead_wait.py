@@ -222,3 +222,38 @@ def test_a_change_made_while_others_wait_in_the_backlog_is_not_held(
     )
     assert time.monotonic() - took >= 0.2
     assert stack.queued() == 2
+
+
+def test_a_sender_held_up_past_the_held_copy_sends_its_own(
+    stack: Stack, web: WebProcesses, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender held up (a paused process) until its held message expired, with no
+    reply: it sends its own copy, so its claim never stands without a task."""
+    web.start(render_seconds=None)
+    monkeypatch.setattr(ahead_wait, "HELD_TTL_MS", 50)  # a pause longer than the TTL
+    assert _request(stack, "page-0", ahead=0.3) >= 0.3
+    assert stack.queued() == 1
+    assert _no_ahead_keys(stack)
+
+
+def test_a_late_flush_sends_the_message_once_whoever_pushed_it(stack: Stack) -> None:
+    """The flush that ends a sender's wait pushes the held message (1), nothing when
+    a reply pushed it (0: its mark stands), and the sender's own copy when neither
+    is left (2)."""
+    queue = f"{stack.prefix}test-queue"
+
+    def held() -> str:
+        token = ahead_wait.new_token()
+        key = ahead_wait.ahead_key(stack.prefix, token)
+        stack.client.hset(key, mapping={"queue": queue, "message": "held", "left": 1})
+        return token
+
+    token = held()
+    assert ahead_wait.flush(stack.client, stack.prefix, token, queue, "own") == 1
+    token = held()
+    assert ahead_wait.reply(stack.client, stack.prefix, token)
+    assert ahead_wait.flush(stack.client, stack.prefix, token, queue, "own") == 0
+    token = ahead_wait.new_token()  # expired, never replied to
+    assert ahead_wait.flush(stack.client, stack.prefix, token, queue, "own") == 2
+    assert stack.client.lrange(queue, 0, -1) == [b"own", b"held", b"held"]
+    assert _no_ahead_keys(stack)

@@ -204,3 +204,21 @@ def test_a_batch_sends_its_feeds_at_once_and_its_snapshot_a_moment_later(
     assert rates["headers"]["task"] == contracts.STORE_SNAPSHOT
     delay = timedelta(seconds=batch.SNAPSHOT_DELAY)
     assert before + delay <= datetime.fromisoformat(rates["headers"]["eta"]) <= after + delay
+
+
+def test_a_batch_asks_for_its_feeds_naming_its_backlog(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed task of a change made alone waits for the web processes' renders
+    (shared/ahead_wait.py); the batch names its backlog, so that a change with
+    others behind it is never held."""
+    asked: list[dict[str, object]] = []
+    real = batch.request_refresh
+
+    def recorded(*args: object, **kwargs: object) -> bool:
+        asked.append(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "request_refresh", recorded)
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=new_page(session, 1))
+    assert [kwargs["backlog"] for kwargs in asked] == [backlog_of(app).list_key]
