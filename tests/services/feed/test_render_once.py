@@ -41,15 +41,28 @@ def render_counts(settings: Settings) -> dict[str, int]:
 
 
 def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
-    ingest_client: FlaskClient, settings: Settings
+    ingest_client: FlaskClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As in a running service: a reader subscribes (the worker keeps current only
     # the documents asked for), and the web process drops stale copies when told.
+    # The web process renders the document its reader polls ahead of the worker
+    # (read_render), and the worker skips what that covered: both count.
+    ahead: list[str] = []
+    real = publish.render_and_store
+
+    def counted(session, settings_, spec, **kw):  # type: ignore[no-untyped-def]
+        changed = real(session, settings_, spec, **kw)
+        if spec.name == "articles" and changed:
+            ahead.append(spec.name)
+        return changed
+
+    monkeypatch.setattr(publish, "render_and_store", counted)
     feed_app = create_feed_app(settings)
     feed = feed_app.test_client()
     assert feed.get("/feeds/articles.json").status_code == 200
     wait_for(lambda: "articles" in render_counts(settings), 30, what="the first refresh")
     before = render_counts(settings)["articles"]
+    ahead.clear()  # the first render, made on that request
     bodies = [page(f"Burst{i}", 1) for i in range(100)]
 
     def post(body: bytes) -> str:
@@ -76,9 +89,10 @@ def test_a_burst_of_a_hundred_submissions_causes_a_handful_of_renders(
 
     wait_for(last_visible, 60, interval=0.2, what="the last article in the feed")
     feed_app.extensions["silkfeed"]["memory"].stop()
-    renders = render_counts(settings)["articles"] - before
+    renders = render_counts(settings)["articles"] - before + len(ahead)
     assert 1 <= renders <= 12, (
-        f"{renders} renders of the articles feed for 100 submissions posted in {posting:.1f}s")
+        f"{renders} renders of the articles feed for 100 submissions posted in {posting:.1f}s "
+        f"({len(ahead)} of them ahead of the worker)")
 
 
 def test_a_cold_feed_is_rendered_once_under_concurrent_requests(
