@@ -1,8 +1,15 @@
-"""A bare Celery app on a test's Redis, its keys under a prefix of the test's own."""
+"""Celery apps on a test's Redis, their keys under a prefix of the test's own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import redis
 from celery import Celery
+
+from shared.celery_app import create_celery
+from shared.settings import Settings
 
 
 def prefixed_app(name: str, url: str, prefix: str) -> Celery:
@@ -17,3 +24,18 @@ def prefixed_app(name: str, url: str, prefix: str) -> Celery:
         broker_connection_max_retries=0,
     )
     return app
+
+
+@contextmanager
+def namespaced_app(name: str, settings: Settings) -> Iterator[Celery]:
+    """The services' app on ``settings`` (a namespace of the test's own, so no shared
+    worker takes what it queues); its keys are deleted afterwards."""
+    app = create_celery(name, settings)
+    try:
+        yield app
+    finally:
+        client = redis.Redis.from_url(settings.redis_url)
+        for key in client.scan_iter(f"{settings.key_prefix}*"):
+            client.delete(key)
+        client.close()
+        app.resources.dispose()  # type: ignore[attr-defined]

@@ -6,7 +6,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from types import ModuleType
 
+import pytest
 import redis
 from celery import Celery
 
@@ -47,3 +49,19 @@ def refresh_stack(url: str) -> Iterator[Stack]:
             s.client.delete(key)
         s.app.close()
         s.client.close()
+
+
+def recorded_requests(
+    monkeypatch: pytest.MonkeyPatch, module: ModuleType
+) -> list[dict[str, object]]:
+    """The keyword arguments of each ``request_refresh`` call ``module`` makes from now
+    on (each call still made)."""
+    asked: list[dict[str, object]] = []
+    real = module.request_refresh
+
+    def recorded(*args: object, **kwargs: object) -> bool:
+        asked.append(kwargs)
+        return bool(real(*args, **kwargs))
+
+    monkeypatch.setattr(module, "request_refresh", recorded)
+    return asked

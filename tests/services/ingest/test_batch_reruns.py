@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from celery import Celery
 from celery.exceptions import TimeLimitExceeded
 from sqlalchemy import func, select
@@ -24,10 +23,11 @@ from services.ingest import batch
 from services.ingest.accept import accept
 from shared import contracts
 from shared.backlog import Backlog
-from shared.celery_app import create_celery
 from shared.models import Article, Submission
 from tests.conftest import SAMPLE, make_settings
+from tests.support.celery_apps import namespaced_app
 from tests.support.redis_server import RedisServer
+from tests.support.refresh_stack import recorded_requests
 
 
 @pytest.fixture
@@ -38,13 +38,8 @@ def app(
     monkeypatch.setattr(batch, "BATCH_SECONDS", 60.0)
     # A namespace of its own: no shared worker takes what this test queues.
     settings = make_settings(db_url, redis_server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
-    celery = create_celery("test-batch-reruns", settings)
-    yield celery
-    client = redis.Redis.from_url(redis_server.url)
-    for key in client.scan_iter(f"{settings.key_prefix}*"):
-        client.delete(key)
-    client.close()
-    celery.resources.dispose()  # type: ignore[attr-defined]
+    with namespaced_app("test-batch-reruns", settings) as celery:
+        yield celery
 
 
 def backlog_of(app: Celery) -> Backlog:
@@ -212,13 +207,6 @@ def test_a_batch_asks_for_its_feeds_naming_its_backlog(
     """The feed task of a change made alone waits for the web processes' renders
     (shared/ahead_wait.py); the batch names its backlog, so that a change with
     others behind it is never held."""
-    asked: list[dict[str, object]] = []
-    real = batch.request_refresh
-
-    def recorded(*args: object, **kwargs: object) -> bool:
-        asked.append(kwargs)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(batch, "request_refresh", recorded)
+    asked = recorded_requests(monkeypatch, batch)
     app.tasks[contracts.PROCESS_SUBMISSION](submission_id=new_page(session, 1))
     assert [kwargs["backlog"] for kwargs in asked] == [backlog_of(app).list_key]

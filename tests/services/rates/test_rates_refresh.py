@@ -9,41 +9,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import redis
 from celery import Celery
 
 import services.rates.tasks as rates_tasks
 from shared import contracts
 from shared.backlog import Backlog
-from shared.celery_app import create_celery
 from tests.conftest import make_settings
 from tests.services.rates.test_rates_worker import payload
+from tests.support.celery_apps import namespaced_app
 from tests.support.redis_server import RedisServer
+from tests.support.refresh_stack import recorded_requests
 
 
 @pytest.fixture
 def app(db_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Celery]:
     settings = make_settings(db_url, redis_server.url, tmp_path, namespace=uuid.uuid4().hex[:10])
-    celery = create_celery("test-rates-refresh", settings)
-    yield celery
-    client = redis.Redis.from_url(redis_server.url)
-    for key in client.scan_iter(f"{settings.key_prefix}*"):
-        client.delete(key)
-    client.close()
-    celery.resources.dispose()  # type: ignore[attr-defined]
+    with namespaced_app("test-rates-refresh", settings) as celery:
+        yield celery
 
 
 def test_the_rate_feeds_are_asked_for_with_the_rates_backlog_named(
     app: Celery, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[dict[str, object]] = []
-    real = rates_tasks.request_refresh
-
-    def recorded(*args: object, **kwargs: object) -> bool:
-        asked.append(kwargs)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(rates_tasks, "request_refresh", recorded)
+    asked = recorded_requests(monkeypatch, rates_tasks)
     at = datetime(2021, 1, 1, tzinfo=UTC)
     app.tasks[contracts.STORE_SNAPSHOT](**payload(at, uuid.uuid4().hex))
     resources = app.resources  # type: ignore[attr-defined]
