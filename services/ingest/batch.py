@@ -39,7 +39,7 @@ from services.ingest.processing import (
     stored_keys,
 )
 from shared import contracts
-from shared.backlog import Backlog
+from shared.backlog import Backlog, backlog_key
 from shared.bounds import Bounds
 from shared.celery_app import TRANSIENT_ERRORS, DbTask, send
 from shared.db import utcnow
@@ -104,7 +104,7 @@ class FollowUps:
                 owner=holder,
                 # Alone in the pipeline, the worker's task waits for the web
                 # processes' renders of what their readers poll (ahead_wait).
-                backlog=task.backlog(contracts.BACKLOG_INGEST).list_key,
+                backlog=backlog_key(task.resources.settings.key_prefix, contracts.BACKLOG_INGEST),
                 headers=headers,
             )
             self.feeds = set()
