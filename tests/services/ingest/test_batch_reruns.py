@@ -132,6 +132,72 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
     assert len(queued) == 1 and after.encode() in queued[0]
 
 
+def attempts_seen_at_parse(
+    app: Celery, monkeypatch: pytest.MonkeyPatch, sid: str
+) -> list[tuple[str, int]]:
+    """What another connection sees of ``sid`` while its page is parsed: its
+    committed status and attempts, recorded on each parse."""
+    from services.ingest import processing
+
+    parse, seen = processing.parse_page, []
+
+    def parse_and_look(body: bytes, media_type: str, *more: object) -> object:
+        with app.resources.sessions() as other:  # type: ignore[attr-defined]
+            sub = other.get(Submission, sid)
+            assert sub is not None
+            seen.append((sub.status, sub.attempts))
+        return parse(body, media_type, *more)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(processing, "parse_page", parse_and_look)
+    return seen
+
+
+def test_a_page_alone_commits_its_attempt_with_its_outcome(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = new_page(session, 1)
+    seen = attempts_seen_at_parse(app, monkeypatch, sid)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+
+    assert seen == [("queued", 0)]  # no transaction of its own before the parse
+    session.expire_all()
+    sub = session.get(Submission, sid)
+    assert sub is not None and (sub.status, sub.attempts) == ("done", 1)
+
+
+def test_a_page_alone_redelivered_counts_its_attempt_before_its_parse(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose parse killed its worker comes back marked redelivered: from
+    then on each run is counted before the parse, so it is given up on in time."""
+    sid = new_page(session, 1)
+    run_once(session, {sid: "queued"})  # counted once, by the run that died
+    seen = attempts_seen_at_parse(app, monkeypatch, sid)
+    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+
+    assert seen == [("processing", 2)]
+    session.expire_all()
+    sub = session.get(Submission, sid)
+    assert sub is not None and (sub.status, sub.attempts) == ("done", 2)
+
+
+def test_a_redelivered_message_is_told_by_its_delivery_info(app: Celery) -> None:
+    task = app.tasks[contracts.PROCESS_SUBMISSION]
+    for info, expected in (
+        ({"redelivered": True}, True),
+        ({"redelivered": False}, False),
+        (None, False),
+    ):
+        task.push_request(id="task-1", delivery_info=info)
+        try:
+            assert batch._redelivered(task) is expected
+        finally:
+            task.pop_request()
+
+
 @pytest.mark.parametrize("where", ["parse", "store"])
 def test_a_page_that_raises_in_a_group_fails_alone_and_the_others_are_stored(
     app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch, where: str
