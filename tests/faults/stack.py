@@ -3,6 +3,7 @@ it posts and finds in the database."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -11,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from sqlalchemy import func, select
 
 from bench.common import distinct_page
 from cli.system import free_port
+from shared import contracts
 from shared.models import Article, Submission
+from shared.settings import Settings
 from tests.conftest import TOKEN
 from tests.support.databases import engine_for
 from tests.support.processes import ServiceProcess, service_env
@@ -152,6 +156,24 @@ def status_counts(db_url: str) -> Counter[str]:
 def submissions(db_url: str) -> list[Submission]:
     with engine_for(db_url).connect() as conn:
         return list(conn.execute(select(Submission)).all())  # type: ignore[arg-type]
+
+
+def held_submissions(stack: Stack) -> set[str]:
+    """The submissions of the tasks Redis counts as unacknowledged (delivered to a
+    worker, which runs them or holds them next), and the pages their batches
+    took from the backlog (``shared.backlog``). A fresh page goes from queued to
+    done in one transaction: what a worker holds is told here, not by a status."""
+    prefix = Settings(database_url=stack.db_url).key_prefix
+    client = redis.Redis.from_url(stack.redis.url)
+    try:
+        held = set()
+        for raw in client.hvals(f"{prefix}unacked"):
+            held.add(json.loads(raw)[0]["headers"]["submission_id"])
+        for key in client.scan_iter(f"{prefix}backlog:{contracts.BACKLOG_INGEST}:held:*"):
+            held.update(item.decode() for item in client.lrange(key, 0, -1))
+        return held
+    finally:
+        client.close()
 
 
 def article_titles(db_url: str) -> list[str]:
