@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed import catalog, publish
 from services.feed.asked import NOTE_TIMEOUT, AskedNotes
+from services.feed.awaited import RenderAwait
 from services.feed.coalesce_scripts import feed_lock_key
 from services.feed.first_render import RefreshAfterFirstRender
 from services.feed.memory import FeedMemory
@@ -67,14 +68,19 @@ class FeedDocuments:
         self.read_render = (
             ReadRender(settings, memory, sessions, client) if sessions is not None else None
         )
+        self.awaited = RenderAwait(memory)
 
     def held(self, key: str) -> StoredFeed | None:
         """The copy of ``key`` held in memory; None when none is held. One a stale
-        note made old is served as it is, and its render set off (``read_render``)."""
+        note made old has its render set off (``read_render``) and is served as it
+        is, or as the render makes it when that is moments away (``awaited``)."""
         found = self.memory.get(key)
         # One look at an empty dict on nearly every poll: no note waits.
-        if found is not None and self.memory.stale.noted and self.read_render is not None:
-            self.read_render.served(found)
+        if found is not None and self.memory.stale.noted:
+            if self.read_render is not None:
+                self.read_render.served(found)
+            # Its new copy, when a recent note says one is moments away.
+            found = self.awaited.newest(found)
         return found
 
     def key_for(self, path: FeedPath, args: Mapping[str, str]) -> str:

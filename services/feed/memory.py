@@ -110,6 +110,8 @@ class FeedMemory:
         self._others = tuple(others)
         self._entries: OrderedDict[str, StoredFeed] = OrderedDict()
         self._lock = threading.Lock()
+        # Notified on each copy put: requests wait on it for a new one (``awaited``).
+        self._put = threading.Condition(self._lock)
         self._max = max_entries
         self._max_bytes = max_bytes
         self._bytes = 0
@@ -140,6 +142,21 @@ class FeedMemory:
                 self._served.add(key)
             return found
 
+    def newer_than(self, held: StoredFeed, timeout: float) -> StoredFeed | None:
+        """The copy of ``held``'s document once another is put in its place, or after
+        ``timeout`` seconds the one held then (None if none is)."""
+        deadline = time.monotonic() + timeout
+        with self._put:
+            while (found := self._entries.get(held.key)) is held or found is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._put.wait(left)
+            if found is not None:
+                self._entries.move_to_end(held.key)
+                self._served.add(held.key)
+            return found
+
     @property
     def generation(self) -> int:
         """Read before loading from the database; pass to ``put``."""
@@ -162,6 +179,7 @@ class FeedMemory:
             self._entries[feed.key] = feed
             self._bytes += held_bytes(feed)
             self._served.discard(feed.key)
+            self._put.notify_all()
             while len(self._entries) > self._max or self._bytes > self._max_bytes:
                 key, dropped = self._entries.popitem(last=False)
                 self._bytes -= held_bytes(dropped)

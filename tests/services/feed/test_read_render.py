@@ -16,10 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from services.feed import publish
+from services.feed import awaited, publish
 from services.feed import read_render as read_render_module
 from services.feed.coalesce import RenderCoalescer
 from services.feed.coalesce_scripts import RENDERER_MARK, feed_lock_key
+from services.feed.documents import FeedDocuments
 from services.feed.memory import FeedMemory
 from services.feed.read_render import ReadRender
 from services.feed.serving import StoredFeed
@@ -37,6 +38,10 @@ ARTICLES = FeedSpec.articles()
 
 def memory_of(app: Flask) -> FeedMemory:
     return app.extensions["silkfeed"]["memory"]  # type: ignore[no-any-return]
+
+
+def documents_of(app: Flask) -> FeedDocuments:
+    return app.extensions["silkfeed"]["documents"]  # type: ignore[no-any-return]
 
 
 def read_render_of(app: Flask) -> ReadRender:
@@ -95,28 +100,76 @@ def test_a_stale_note_renders_the_polled_document_before_the_next_poll(
     assert publish.refresh(session, small_settings, ["articles"], at).rendered == []
 
 
-def test_a_held_document_not_polled_renders_after_its_next_request(
-    feed_app: Flask, small_settings: Settings
-) -> None:
-    http = feed_app.test_client()
-    etag = polled(small_settings, http)
+def unpolled_change(feed_app: Flask, settings: Settings, http: FlaskClient) -> str:
+    """The articles feed held but not polled since it was loaded, then changed and
+    noted stale: no render set off yet. Its held copy's ETag."""
+    etag = polled(settings, http)
     memory = memory_of(feed_app)
     copy = memory.get("articles.json")
     assert copy is not None
     memory.put(copy, memory.generation)  # loaded again: not served since
-    ingest(small_settings, page("Second", 1), render=False)
+    ingest(settings, page("Second", 1), render=False)
     assert memory.note_stale(["articles"], utcnow()) == []
-    # That request is answered from memory at once; the render it sets off
-    # (in the process's thread) answers the next ones.
+    return etag
+
+
+def test_a_held_document_not_polled_renders_on_its_next_request_which_waits_for_it(
+    feed_app: Flask, small_settings: Settings
+) -> None:
+    http = feed_app.test_client()
+    etag = unpolled_change(feed_app, small_settings, http)
+    # The request sets off the render, in the process's thread, and is answered
+    # with what it makes: done within moments.
     answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})
-    assert answer.status_code == 304
-    answer = wait_for(
-        lambda: (a := http.get("/feeds/articles.json", headers={"If-None-Match": etag}))
-        .status_code == 200 and a,
-        timeout=10,
-        what="the render set off by the request",
-    )
+    assert answer.status_code == 200
     assert b"Second Story Number 0" in answer.data
+    assert (
+        http.get(
+            "/feeds/articles.json", headers={"If-None-Match": answer.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_a_request_waits_for_a_slow_render_briefly_and_one_at_a_time(
+    feed_app: Flask, small_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wait long enough for the test to see it under way, however slow the machine.
+    monkeypatch.setattr(awaited, "AWAIT_SECONDS", 0.5)
+    http = feed_app.test_client()
+    etag = unpolled_change(feed_app, small_settings, http)
+    render, release = publish.render_and_store, threading.Event()
+
+    def held_up(*args: object, **kwargs: object) -> object:
+        release.wait(10)
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish, "render_and_store", held_up)
+    answers: list[tuple[int, float]] = []
+
+    def ask() -> None:
+        began = time.monotonic()
+        answer = http.get("/feeds/articles.json", headers={"If-None-Match": etag})
+        answers.append((answer.status_code, time.monotonic() - began))
+
+    waiting = threading.Thread(target=ask)
+    waiting.start()
+    wait_for(lambda: documents_of(feed_app).awaited.awaiting == 1, 5, 0.001, what="a request to wait")
+    ask()  # another request meanwhile: answered at once with the copy held
+    waiting.join(5)
+    release.set()
+    # The copy held, each: the first after its wait ran out, the second at once.
+    (first, first_took), (second, second_took) = answers[1], answers[0]
+    assert (first, second) == (304, 304)
+    assert 0.5 <= first_took < 2.0
+    assert second_took < awaited.AWAIT_SECONDS
+    wait_for(
+        lambda: (
+            http.get("/feeds/articles.json", headers={"If-None-Match": etag}).status_code == 200
+        ),
+        10,
+        what="the render, once let go",
+    )
 
 
 def test_a_feed_lock_held_elsewhere_serves_the_held_copy_at_once_and_once(
