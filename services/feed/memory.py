@@ -30,6 +30,7 @@ import redis
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.feed.copies import copy_of, feed_name_of, held_bytes, holds, newer, older
 from services.feed.serving import StoredFeed
 from services.feed.stale_notes import StaleNotes
 from shared import ahead_wait
@@ -62,18 +63,6 @@ _LOAD = select(
 _SWEPT = select(RenderedFeed.key, RenderedFeed.rendered_at).where(
     RenderedFeed.rendered_at >= bindparam("since")
 )
-
-
-def feed_name_of(key: str) -> str:
-    """'tag:china.atom?q=x' → 'tag:china'; 'articles/archive/2.rss' → 'articles'."""
-    return key.split("/archive/", 1)[0].split("?", 1)[0].rsplit(".", 1)[0]
-
-
-def held_bytes(feed: StoredFeed) -> int:
-    """What holding ``feed`` costs: its bytes, room for their gzip encoding (made on
-    the first request that accepts it, never larger than the bytes but for a
-    header), and its key."""
-    return 2 * len(feed.body) + len(feed.key) + 256
 
 
 class OtherCopy(Protocol):
@@ -169,7 +158,7 @@ class FeedMemory:
             if forgotten > generation or held_bytes(feed) > self._max_bytes:
                 return
             held = self._entries.get(feed.key)
-            if held is not None and _older(feed, held):
+            if held is not None and older(feed, held):
                 # A copy put meanwhile (a request's load) is newer: the table's
                 # as_of only grows, so this one is stale.
                 return
@@ -243,13 +232,13 @@ class FeedMemory:
         with self._lock:
             # A copy as new as the announced document (this process rendered it
             # on a request) is kept.
-            kept = {doc.key for doc in documents if _holds(self._entries.get(doc.key), doc)}
+            kept = {doc.key for doc in documents if holds(self._entries.get(doc.key), doc)}
             wanted = {k: self._entries[k] for k in keys if k in self._served and k not in kept}
         self.forget(keys, keep=kept)
         if not wanted:
             return 0
         generation = self._generation
-        carried = [doc for doc in documents if doc.key in wanted and _newer(doc, wanted[doc.key])]
+        carried = [doc for doc in documents if doc.key in wanted and newer(doc, wanted[doc.key])]
         taken = {doc.key for doc in carried}
         rest = [key for key in wanted if key not in taken]
         # The rows _LOAD reads hold a ChangedDocument's fields, in its order.
@@ -385,32 +374,3 @@ def _announced(data: bytes | str) -> tuple[list[str], list[ChangedDocument]]:
     except Exception:  # anything on the channel: deep nesting, huge numbers, wrong types
         log.warning("ignoring a malformed change announcement: %.200r", data)
         return [], []
-
-
-def _holds(held: StoredFeed | None, doc: ChangedDocument) -> bool:
-    """Whether ``held`` is ``doc``'s render or a newer one."""
-    return held is not None and held.as_of is not None and held.as_of >= doc.as_of
-
-
-def _older(feed: StoredFeed, held: StoredFeed) -> bool:
-    return feed.as_of is not None and held.as_of is not None and feed.as_of < held.as_of
-
-
-def _newer(doc: ChangedDocument, old: StoredFeed) -> bool:
-    return old.as_of is not None and doc.as_of > old.as_of
-
-
-def copy_of(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
-    """The copy to hold of ``doc``, served with the headers of the copy it replaces."""
-    return StoredFeed.build(
-        doc.key,
-        doc.content_type,
-        doc.body,
-        doc.etag,
-        doc.last_modified,
-        old.cache_control,
-        old.link,
-        doc.rendered_at,
-        doc.as_of,
-    )
-

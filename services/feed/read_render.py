@@ -65,7 +65,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.feed import publish
 from services.feed.coalesce_scripts import feed_lock_key
-from services.feed.memory import FeedMemory, copy_of, feed_name_of
+from services.feed.copies import copy_of, feed_name_of
+from services.feed.memory import FeedMemory
 from services.feed.serving import StoredFeed
 from services.feed.stored_documents import stored_documents
 from services.feed.websub.hook import documents_changed

@@ -9,7 +9,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from unittest import mock
 
-from services.feed.memory import FeedMemory, held_bytes
+from services.feed.copies import held_bytes
+from services.feed.memory import FeedMemory
 from services.feed.render import prepare
 from services.feed.render.model import FeedEntry
 from services.feed.serving import StoredFeed
