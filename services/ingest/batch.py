@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NoReturn
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -224,9 +225,12 @@ class _BatchRun:
 
     def run_group(self, ids: list[str]) -> None:
         prepared: list[Prepared] = []
+        # When each page's run began: its attempt's time, recorded with its outcome.
+        started: dict[str, datetime] = {}
         for sid in ids:
             with _logging_as(sid):
                 try:
+                    started[sid] = utcnow()
                     ready = prepare(self.session, sid, self.bounds, counted=True, zone=self.zone)
                 except SoftTimeLimitExceeded as exc:
                     self.stopped(sid, exc)
@@ -244,8 +248,9 @@ class _BatchRun:
             stored = stored_keys(self.session, pages)
             for ready in prepared:
                 with _logging_as(ready.sub.id):
+                    at = started[ready.sub.id]
                     outcomes.append(
-                        store(self.session, ready, commit=False, attempt_at=utcnow(), stored=stored)
+                        store(self.session, ready, commit=False, attempt_at=at, stored=stored)
                     )
             if prepared:
                 self.session.commit()
@@ -265,8 +270,9 @@ class _BatchRun:
         with _logging_as(sid):
             try:
                 if batched:
+                    at = utcnow()
                     ready = prepare(self.session, sid, self.bounds, counted=True, zone=self.zone)
-                    outcome = ready and store(self.session, ready, attempt_at=utcnow())
+                    outcome = ready and store(self.session, ready, attempt_at=at)
                 else:
                     # Held here, the row gave_up loads is the one the run finds in the
                     # session (which holds rows weakly): read once, not twice. Looked

@@ -134,9 +134,9 @@ def test_a_hard_time_limit_fails_the_running_page_and_gives_back_the_rest(
 
 def attempts_seen_at_parse(
     app: Celery, monkeypatch: pytest.MonkeyPatch, sid: str
-) -> list[tuple[str, int]]:
+) -> list[tuple[str, int, datetime]]:
     """What another connection sees of ``sid`` while its page is parsed: its
-    committed status and attempts, recorded on each parse."""
+    committed status and attempts, and the time, recorded on each parse."""
     from services.ingest import processing
 
     parse, seen = processing.parse_page, []
@@ -145,7 +145,7 @@ def attempts_seen_at_parse(
         with app.resources.sessions() as other:  # type: ignore[attr-defined]
             sub = other.get(Submission, sid)
             assert sub is not None
-            seen.append((sub.status, sub.attempts))
+            seen.append((sub.status, sub.attempts, datetime.now(UTC)))
         return parse(body, media_type, *more)  # type: ignore[arg-type]
 
     monkeypatch.setattr(processing, "parse_page", parse_and_look)
@@ -160,10 +160,14 @@ def test_a_page_alone_commits_its_attempt_with_its_outcome(
 
     app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
 
-    assert seen == [("queued", 0)]  # no transaction of its own before the parse
+    (status, attempts, parsed_at), = seen
+    assert (status, attempts) == ("queued", 0)  # no transaction of its own before the parse
     session.expire_all()
     sub = session.get(Submission, sid)
     assert sub is not None and (sub.status, sub.attempts) == ("done", 1)
+    # The attempt is timed from when the run began, not from when it was stored.
+    assert sub.started_at is not None and sub.finished_at is not None
+    assert sub.started_at <= parsed_at <= sub.finished_at
 
 
 def test_a_page_alone_redelivered_counts_its_attempt_before_its_parse(
@@ -178,7 +182,7 @@ def test_a_page_alone_redelivered_counts_its_attempt_before_its_parse(
 
     app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
 
-    assert seen == [("processing", 2)]
+    assert [(status, attempts) for status, attempts, _ in seen] == [("processing", 2)]
     session.expire_all()
     sub = session.get(Submission, sid)
     assert sub is not None and (sub.status, sub.attempts) == ("done", 2)
