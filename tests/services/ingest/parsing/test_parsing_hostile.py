@@ -34,6 +34,7 @@ from services.ingest.parsing.clean import (
 )
 from services.ingest.parsing.dates import parse_date_line
 from services.ingest.parsing.html_depth import MAX_DEPTH
+from services.ingest.parsing.html_tree import build_tree
 from services.ingest.parsing.ticker import parse_ticker_line
 from tests.support.sample import SAMPLE_TITLES
 
@@ -304,10 +305,22 @@ def test_cleaning_counts_the_pages_tags(body: bytes, tags: int) -> None:
 @pytest.mark.parametrize(
     "text",
     ["plain words", "line\nbreaks\tand\u00a0spaces\u2029", "a\x01b", "\x1f", "x\ufffe", "\uffff y",
-     "curly \u2019quote\x0b", "\u0416\x00"],
+     "curly \u2019quote\x0b", "\u0416\x01"],
 )  # fmt: skip
 def test_a_tree_text_is_told_forbidden_as_any_text(text: str) -> None:
+    # Any text a tree gives: one without NUL (see the next test).
     assert tree_text_has_forbidden(text) is has_forbidden(text)
+
+
+def test_a_tree_text_holds_no_nul() -> None:
+    # The source holds none (a body with one is refused), and every reference
+    # to it is read as U+FFFD: the tree text's check does not look for it.
+    body, _ = clean_utf8_tags(b"<p>a&#0;b&#x0;c&#000;d&#x00000</p><title>&#0;</title>")
+    tree = build_tree(body)
+    assert tree.root is not None
+    text = tree.root.text(separator="\n")
+    assert "\x00" not in text
+    assert text.count("\ufffd") == 5
 
 
 def test_a_reference_made_by_dropping_a_forbidden_byte_is_read_and_cleaned() -> None:
