@@ -176,6 +176,18 @@ def held_submissions(stack: Stack) -> set[str]:
         client.close()
 
 
+def ingest_task_started(stack: Stack) -> bool:
+    """Whether the ingest task sent last has started: the offer that sends a task
+    sets the backlog's kick key, and the task deletes it as it takes its batch
+    (``shared.backlog``), after which pages offered send a task of their own."""
+    prefix = Settings(database_url=stack.db_url).key_prefix
+    client = redis.Redis.from_url(stack.redis.url)
+    try:
+        return not client.exists(f"{prefix}backlog:{contracts.BACKLOG_INGEST}:kick")
+    finally:
+        client.close()
+
+
 def article_titles(db_url: str) -> list[str]:
     with engine_for(db_url).connect() as conn:
         return list(conn.scalars(select(Article.title)))

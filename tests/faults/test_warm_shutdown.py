@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from tests.faults.stack import (
     Stack,
     article_titles,
     held_submissions,
+    ingest_task_started,
     submissions,
     wait_settled,
 )
@@ -65,10 +65,15 @@ def test_sigterm_finishes_the_running_task_first(stack: Stack) -> None:
     stack.start_api()
     worker = stack.start_worker("worker-1")
     slow = submit(stack, slow_page(), "application/json")
-    # Delivered to the one pool process, which starts it at once (a page alone
-    # shows no status of its own until it is done); seconds of work from then.
-    wait_for(lambda: slow in held_submissions(stack), 30, 0.01, what="the slow page to start")
-    time.sleep(0.2)
+    # Delivered to the one pool process, which has taken its batch (a page alone
+    # shows no status of its own until it is done): a page posted now sends a
+    # task of its own, which the worker does not start before its shutdown.
+    wait_for(
+        lambda: slow in held_submissions(stack) and ingest_task_started(stack),
+        30,
+        0.01,
+        what="the slow page to start",
+    )
     quick_page, quick_titles = distinct_page(0, "Warm")
     quick = submit(stack, quick_page, "text/plain")
 
