@@ -46,4 +46,3 @@ def copy_of(doc: ChangedDocument, old: StoredFeed) -> StoredFeed:
         doc.rendered_at,
         doc.as_of,
     )
-

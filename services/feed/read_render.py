@@ -12,7 +12,8 @@ taken up, handed to a pool process, claimed, rendered and announced:
   it) is rendered at once, in a thread of the process, so the reader's next
   poll finds it;
 - any other held document is rendered in that thread when a reader next
-  asks for it; that reader is served the copy held, the next one the render.
+  asks for it; that reader is served the render if it is done within moments
+  (``awaited``), else the copy held, and the next one the render.
 
 A reader's request never renders: the feed service has a few request threads
 per process, and a render waits on Redis (the feed's lock) and on the
@@ -33,8 +34,9 @@ What keeps it safe:
   announcement the holder makes.
 - Each change is tried once per feed in a process (``StaleNotes.claim``): a
   render that fails or finds the lock held is not tried again on each poll.
-- No reader waits for it: the process's requests, for this feed or any
-  other, are answered from memory meanwhile. The thread's work waiting is one
+- No reader waits long for it: the process's requests, for this feed or any
+  other, are answered from memory meanwhile, but for one at a time that waits
+  50 ms at most for the new copy (``awaited``). The thread's work waiting is one
   render per document at most (``MAX_PENDING`` documents), however many notes
   arrive while it is held up.
 - The worker's task for a change made alone waits for this render
