@@ -12,16 +12,29 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -n "$(PYTHON)" || { echo "silkfeed: Python 3.11 or newer is required (apt-get install python3 python3-venv)"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "silkfeed: $(PYTHON) is older than 3.11"; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "silkfeed: the venv module is missing (apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,compile]'
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv and install silkfeed with its dependencies
+# The parser's compiled modules (setup.py), built again whenever a source of
+# theirs changes. Without a C compiler the parser runs them as plain Python,
+# slower, and this says so; under CI that is an error.
+PARSER_SOURCES := $(wildcard services/ingest/parsing/*.py)
+COMPILED := services/ingest/parsing/compiled.json
+
+$(COMPILED): $(STAMP) setup.py $(PARSER_SOURCES)
+	@$(BIN)/python setup.py --quiet build_ext --inplace --parallel 2 >$(VENV)/compile.log 2>&1 \
+		|| { tail -5 $(VENV)/compile.log; true; }
+	@$(BIN)/python services/ingest/parsing/compiled.py --check \
+		|| { echo "silkfeed: the parser runs as plain Python; a C compiler and Python's headers compile it (apt-get install gcc python3-dev), then make venv"; \
+			test "$$CI" != true; }
+
+venv: $(STAMP) $(COMPILED) ## Create .venv and install silkfeed with its dependencies
 
 run: venv ## Set up and run the whole stack in the foreground (Ctrl-C stops it)
 	$(BIN)/silkfeed stack run
@@ -59,5 +72,5 @@ bench: venv ## Run the benchmarks and print their report
 	$(BIN)/silkfeed ensure-tools --for bench
 	$(BIN)/python bench/run.py
 
-clean: ## Remove the virtualenv and the data directory
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+clean: ## Remove the virtualenv, the data directory and the compiled modules
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build services/ingest/parsing/*.so $(COMPILED)

@@ -43,6 +43,16 @@ def print_checks(checks: list[Check], name_width: int = 30, value_width: int = 1
     return 0
 
 
+def parser_build() -> str:
+    """How this process runs the parser's hottest modules: compiled, or as plain Python."""
+    from services.ingest.parsing.compiled import MODULES, compiled_modules
+
+    compiled = len(compiled_modules())
+    if not compiled:
+        return "plain Python (none of its modules compiled)"
+    return f"{compiled} of its {len(MODULES)} hottest modules compiled"
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from .compiled import use_current_sources
+
+# Before any of the compiled modules is imported (see compiled.py).
+use_current_sources()
+
 from .ceiling import collector_paused
 from .clean import clean_utf8_tags, decode_body
 from .html import parse_html
