@@ -45,12 +45,9 @@ def print_checks(checks: list[Check], name_width: int = 30, value_width: int = 1
 
 def parser_build() -> str:
     """How this process runs the parser's hottest modules: compiled, or as plain Python."""
-    from services.ingest.parsing.compiled import MODULES, compiled_modules
+    from services.ingest.parsing.compiled import describe
 
-    compiled = len(compiled_modules())
-    if not compiled:
-        return "plain Python (none of its modules compiled)"
-    return f"{compiled} of its {len(MODULES)} hottest modules compiled"
+    return describe()
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -18,6 +18,7 @@ whether every module is built and current.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -136,15 +137,23 @@ def use_current_sources(
 
 
 def compiled_modules(package: str = PACKAGE) -> list[str]:
-    """Which of ``MODULES`` this process runs compiled (of those imported)."""
-    compiled = []
-    for name in MODULES:
-        module = sys.modules.get(f"{package}.{name}")
-        if module is not None and str(getattr(module, "__file__", "")).endswith(
-            tuple(importlib.machinery.EXTENSION_SUFFIXES)
-        ):
-            compiled.append(name)
-    return compiled
+    """Which of ``MODULES`` this process runs compiled (each is imported to tell)."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    return [
+        name
+        for name in MODULES
+        if str(getattr(importlib.import_module(f"{package}.{name}"), "__file__", "")).endswith(
+            suffixes
+        )
+    ]
+
+
+def describe() -> str:
+    """How this process runs the modules, for a report or a log line."""
+    compiled = len(compiled_modules())
+    if not compiled:
+        return "plain Python (none of its compiled modules in use)"
+    return f"{compiled} of its {len(MODULES)} hottest modules compiled"
 
 
 def _check(directory: Path = DIRECTORY) -> int:
