@@ -405,7 +405,12 @@ def test_base_images_are_variables_defaulting_to_the_official_ones() -> None:
         assert services[role]["build"]["args"]["PYTHON_IMAGE"] == mirror["SILKFEED_PYTHON_IMAGE"]
     dockerfile = (ROOT / "Dockerfile").read_text()
     froms = re.findall(r"^(ARG|FROM) (.+)$", dockerfile, re.MULTILINE)
-    assert froms == [("ARG", "PYTHON_IMAGE=python:3.11-slim-bookworm"), ("FROM", "${PYTHON_IMAGE}")]
+    # Both stages (the parser's compile, the image that runs) on the one base.
+    assert froms == [
+        ("ARG", "PYTHON_IMAGE=python:3.11-slim-bookworm"),
+        ("FROM", "${PYTHON_IMAGE} AS parser"),
+        ("FROM", "${PYTHON_IMAGE}"),
+    ]
 
 
 def test_migrate_runs_once_then_stays_healthy(compose: dict) -> None:
@@ -424,15 +429,36 @@ def test_migrate_runs_once_then_stays_healthy(compose: dict) -> None:
     assert migrate["restart"] == "no" and migrate["init"] is True
 
 
-def test_the_image_installs_dependencies_before_the_code() -> None:
-    text = re.sub(r"\\\n\s*", " ", (ROOT / "Dockerfile").read_text())  # one line per instruction
-    lines = [line for line in text.splitlines() if line.startswith(("COPY", "RUN"))]
-    copies = [i for i, line in enumerate(lines) if line.startswith("COPY")]
-    assert lines[copies[0]] == "COPY pyproject.toml ./"
+def _stages() -> list[list[str]]:
+    """The Dockerfile's stages, each as its COPY and RUN instructions, one line each."""
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "Dockerfile").read_text())
+    stages: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("FROM"):
+            stages.append([])
+        elif line.startswith(("COPY", "RUN")) and stages:
+            stages[-1].append(line)
+    return stages
+
+
+def _dependencies_first(lines: list[str], first_copy: str) -> None:
     # The dependency layer: one install between copying pyproject.toml and the rest.
+    copies = [i for i, line in enumerate(lines) if line.startswith("COPY")]
+    assert lines[copies[0]] == first_copy
     between = lines[copies[0] + 1 : copies[1]]
     assert len(between) == 1 and "pip install -r" in between[0], between
-    assert "--no-deps" in lines[-1] and "pip install" in lines[-1]
+
+
+def test_the_image_installs_dependencies_before_the_code() -> None:
+    parser, image = _stages()
+    _dependencies_first(image, "COPY pyproject.toml ./")
+    assert "--no-deps" in image[-1] and "pip install" in image[-1]
+    # The compiled parser modules come from the first stage, and the image
+    # is built only when every one is compiled from the code it carries.
+    assert any(line.startswith("COPY --from=parser ") for line in image)
+    assert "compiled.py --check" in image[-1]
+    _dependencies_first(parser, "COPY pyproject.toml README.md ./")
+    assert "build_ext" in parser[-1] and "compiled.py --check" in parser[-1]
 
 
 def test_the_image_user_draws_no_warning_and_no_secret_enters_the_build() -> None:
