@@ -28,6 +28,7 @@ PARSER_SOURCES := $(wildcard services/ingest/parsing/*.py)
 COMPILED := services/ingest/parsing/compiled.json
 
 $(COMPILED): $(STAMP) setup.py $(PARSER_SOURCES)
+	@$(BIN)/silkfeed ensure-tools --for compile >/dev/null
 	@$(BIN)/python setup.py --quiet build_ext --inplace --parallel 2 >$(VENV)/compile.log 2>&1 \
 		|| { tail -5 $(VENV)/compile.log; true; }
 	@$(BIN)/python services/ingest/parsing/compiled.py --check \

@@ -65,12 +65,18 @@ def stack_down() -> None:
 
 
 @main.command("ensure-tools")
-@click.option("--for", "purpose", type=click.Choice(["run", "test", "bench"]), default="run")
+@click.option(
+    "--for", "purpose", type=click.Choice(["run", "test", "bench", "compile"]), default="run"
+)
 def ensure_tools(purpose: str) -> None:
     """Install the system programs a purpose needs (Debian packages, as root)."""
-    from cli.system import MissingTool, ensure_program, postgres_server_program
+    from cli.system import MissingTool, ensure_program, postgres_server_program, python_headers
 
     wanted = [("redis-server", "redis-server", "the message broker", True)]
+    if purpose == "compile":
+        # The parser's compiled modules (setup.py); without them it runs as Python.
+        why = "the parser's compiled modules"
+        wanted = [("gcc", "gcc", why, False), ("Python.h", "python3-dev", why, False)]
     if purpose == "test":
         # A private cluster for the database tests when no server answers at the test URL.
         wanted.append(("initdb", "postgresql", "a private PostgreSQL for the tests", False))
@@ -85,7 +91,9 @@ def ensure_tools(purpose: str) -> None:
     failed = False
     for program, package, why, required in wanted:
         try:
-            locate = postgres_server_program if package == "postgresql" else shutil.which
+            locate = {"postgresql": postgres_server_program, "python3-dev": python_headers}.get(
+                package, shutil.which
+            )
             path = ensure_program(program, package, purpose=why, locate=locate)
             click.echo(f"{program}: {path}")
         except MissingTool as exc:

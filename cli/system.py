@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +56,12 @@ def postgres_server_program(program: str = "initdb") -> str | None:
         key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
     )
     return str(candidates[-1]) if candidates else None
+
+
+def python_headers(header: str = "Python.h") -> str | None:
+    """This Python's C header ``header``, where its headers are installed."""
+    path = Path(sysconfig.get_path("include")) / header
+    return str(path) if path.exists() else None
 
 
 def ensure_program(
