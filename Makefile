@@ -32,7 +32,7 @@ $(COMPILED): $(STAMP) setup.py $(PARSER_SOURCES)
 	@$(BIN)/python setup.py --quiet build_ext --inplace --parallel 2 >$(VENV)/compile.log 2>&1 \
 		|| { tail -5 $(VENV)/compile.log; true; }
 	@$(BIN)/python services/ingest/parsing/compiled.py --check \
-		|| { echo "silkfeed: the parser runs as plain Python; a C compiler and Python's headers compile it (apt-get install gcc python3-dev), then make venv"; \
+		|| { echo "silkfeed: those run as plain Python, slower ($(VENV)/compile.log says why); a C compiler and Python's headers compile them (apt-get install gcc python3-dev), then make venv"; \
 			test "$$CI" != true; }
 
 venv: $(STAMP) $(COMPILED) ## Create .venv and install silkfeed with its dependencies
