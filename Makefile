@@ -22,20 +22,21 @@ $(STAMP): pyproject.toml setup.py
 	@touch $(STAMP)
 
 # The parser's compiled modules (setup.py), built again whenever a source of
-# theirs changes. Without a C compiler the parser runs them as plain Python,
-# slower, and this says so; under CI that is an error.
+# theirs changes, and tried again at every run until all are built (the stamp
+# is set only then). Without a C compiler the parser runs them as plain
+# Python, slower, and this says so; under CI that is an error.
 PARSER_SOURCES := $(wildcard services/ingest/parsing/*.py)
-COMPILED := services/ingest/parsing/compiled.json
+COMPILED_STAMP := $(VENV)/.compiled
 
-$(COMPILED): $(STAMP) setup.py $(PARSER_SOURCES)
+$(COMPILED_STAMP): $(STAMP) setup.py $(PARSER_SOURCES)
 	@$(BIN)/silkfeed ensure-tools --for compile >/dev/null
 	@$(BIN)/python setup.py --quiet build_ext --inplace --parallel 2 >$(VENV)/compile.log 2>&1 \
 		|| { tail -5 $(VENV)/compile.log; true; }
-	@$(BIN)/python services/ingest/parsing/compiled.py --check \
-		|| { echo "silkfeed: those run as plain Python, slower ($(VENV)/compile.log says why); a C compiler and Python's headers compile them (apt-get install gcc python3-dev), then make venv"; \
-			test "$$CI" != true; }
+	@if $(BIN)/python services/ingest/parsing/compiled.py --check; then touch $@; else \
+		echo "silkfeed: those run as plain Python, slower ($(VENV)/compile.log says why); a C compiler and Python's headers compile them (apt-get install gcc python3-dev), then make venv"; \
+		test "$$CI" != true; fi
 
-venv: $(STAMP) $(COMPILED) ## Create .venv and install silkfeed with its dependencies
+venv: $(STAMP) $(COMPILED_STAMP) ## Create .venv and install silkfeed with its dependencies
 
 run: venv ## Set up and run the whole stack in the foreground (Ctrl-C stops it)
 	$(BIN)/silkfeed stack run
@@ -74,4 +75,4 @@ bench: venv ## Run the benchmarks and print their report
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtualenv, the data directory and the compiled modules
-	rm -rf $(VENV) var .pytest_cache .ruff_cache build services/ingest/parsing/*.so $(COMPILED)
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build services/ingest/parsing/*.so services/ingest/parsing/compiled.json
