@@ -37,6 +37,9 @@ $(COMPILED_STAMP): $(STAMP) setup.py $(PARSER_SOURCES)
 		test "$$CI" != true; fi
 
 venv: $(STAMP) $(COMPILED_STAMP) ## Create .venv and install silkfeed with its dependencies
+	@# Built modules deleted, or a source changed with an older time: built again.
+	@$(BIN)/python services/ingest/parsing/compiled.py --check >/dev/null \
+		|| { rm -f $(COMPILED_STAMP); $(MAKE) --no-print-directory $(COMPILED_STAMP); }
 
 run: venv ## Set up and run the whole stack in the foreground (Ctrl-C stops it)
 	$(BIN)/silkfeed stack run

@@ -22,6 +22,13 @@ HERE = Path(__file__).resolve().parent
 COMPILED = runpy.run_path(str(HERE / "services" / "ingest" / "parsing" / "compiled.py"))
 
 
+# Each module's source digest as read for this build, before Cython reads it:
+# what the manifest records for the module once it is built.
+SOURCES: dict[str, str] = {}
+# The digest of the source each generated C file was made from.
+GENERATED = Path("build/cython/sources.json")
+
+
 def extensions() -> list[Extension]:
     if os.environ.get(COMPILED["PURE_PYTHON_ENV"], "").strip() not in ("", "0"):
         return []
@@ -32,8 +39,14 @@ def extensions() -> list[Extension]:
         return []
     package = COMPILED["PACKAGE"]
     directory = Path(*package.split("."))
-    modules = [
-        Extension(
+    digest = COMPILED["source_digest"]
+    SOURCES.update((name, digest(directory / f"{name}.py")) for name in COMPILED["MODULES"])
+    try:
+        generated = json.loads(GENERATED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        generated = {}
+    modules = {
+        name: Extension(
             f"{package}.{name}",
             [str(directory / f"{name}.py")],
             # A C integer taken for an object pointer is a miscompiled
@@ -41,15 +54,30 @@ def extensions() -> list[Extension]:
             extra_compile_args=["-Werror=int-to-pointer-cast"],
         )
         for name in COMPILED["MODULES"]
-    ]
-    # The generated C goes under build/, beside nothing that is committed.
-    built = cythonize(
-        modules,
-        build_dir="build/cython",
-        compiler_directives={"language_level": "3"},
-        nthreads=os.cpu_count() or 1,
-        quiet=True,
-    )
+    }
+    built = []
+    # Cython regenerates a module's C when its source is newer; a source
+    # changed with an older time (a copy keeping times) is regenerated too.
+    changed = [name for name in modules if generated.get(name) != SOURCES[name]]
+    for names, force in ((changed, True), ([n for n in modules if n not in changed], False)):
+        if names:
+            built += cythonize(
+                [modules[name] for name in names],
+                # The generated C goes under build/, beside nothing committed.
+                build_dir="build/cython",
+                # Annotations are not enforced as C types: a compiled module
+                # accepts what its source accepts (a memoryview for bytes).
+                compiler_directives={"language_level": "3", "annotation_typing": False},
+                nthreads=os.cpu_count() or 1,
+                force=force,
+                quiet=True,
+            )
+    for name in list(SOURCES):
+        # Changed while Cython read it: not recorded, so it runs from source.
+        if digest(directory / f"{name}.py") != SOURCES[name]:
+            del SOURCES[name]
+    GENERATED.parent.mkdir(parents=True, exist_ok=True)
+    GENERATED.write_text(json.dumps(SOURCES, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     for extension in built:
         extension.optional = True  # (cythonize does not carry it over)
     return built
@@ -64,12 +92,15 @@ class BuildExt(build_ext):
     def run(self) -> None:
         self._built: dict[str, str] = {}
         super().run()
-        if not self._built:
-            return
         package = Path(*COMPILED["PACKAGE"].split("."))
         directories = [Path(self.build_lib) / package]
         if self.inplace:
             directories.append(HERE / package)
+            # A build of a module no longer compiled would shadow its source.
+            for unlisted in COMPILED["unlisted_extensions"](HERE / package):
+                unlisted.unlink()
+        if not self._built:
+            return
         manifest = json.dumps(self._built, indent=1, sort_keys=True) + "\n"
         for directory in directories:
             if directory.is_dir():
@@ -85,8 +116,8 @@ class BuildExt(build_ext):
             Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
             raise
         name = ext.name.rpartition(".")[2]
-        source = HERE / Path(*COMPILED["PACKAGE"].split(".")) / f"{name}.py"
-        self._built[name] = COMPILED["source_digest"](source)
+        if name in SOURCES:
+            self._built[name] = SOURCES[name]
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})

@@ -70,13 +70,24 @@ def stack_down() -> None:
 )
 def ensure_tools(purpose: str) -> None:
     """Install the system programs a purpose needs (Debian packages, as root)."""
-    from cli.system import MissingTool, ensure_program, postgres_server_program, python_headers
+    from cli.system import (
+        MissingTool,
+        c_headers,
+        ensure_program,
+        postgres_server_program,
+        python_headers,
+    )
 
     wanted = [("redis-server", "redis-server", "the message broker", True)]
     if purpose == "compile":
         # The parser's compiled modules (setup.py); without them it runs as Python.
+        # (Debian's gcc only recommends the C library's headers.)
         why = "the parser's compiled modules"
-        wanted = [("gcc", "gcc", why, False), ("Python.h", "python3-dev", why, False)]
+        wanted = [
+            ("gcc", "gcc", why, False),
+            ("stdio.h", "libc6-dev", why, False),
+            ("Python.h", "python3-dev", why, False),
+        ]
     if purpose == "test":
         # A private cluster for the database tests when no server answers at the test URL.
         wanted.append(("initdb", "postgresql", "a private PostgreSQL for the tests", False))
@@ -91,15 +102,23 @@ def ensure_tools(purpose: str) -> None:
     failed = False
     for program, package, why, required in wanted:
         try:
-            locate = {"postgresql": postgres_server_program, "python3-dev": python_headers}.get(
-                package, shutil.which
-            )
+            locate = {
+                "postgresql": postgres_server_program,
+                "python3-dev": python_headers,
+                "libc6-dev": c_headers,
+            }.get(package, shutil.which)
             path = ensure_program(program, package, purpose=why, locate=locate)
             click.echo(f"{program}: {path}")
         except MissingTool as exc:
             click.echo(
                 f"silkfeed: {exc}"
-                + ("" if required else " (those tests are skipped; under CI=true they fail)"),
+                + (
+                    ""
+                    if required
+                    else " (the parser runs those modules as plain Python)"
+                    if purpose == "compile"
+                    else " (those tests are skipped; under CI=true they fail)"
+                ),
                 err=True,
             )
             failed = failed or required

@@ -64,6 +64,12 @@ def python_headers(header: str = "Python.h") -> str | None:
     return str(path) if path.exists() else None
 
 
+def c_headers(header: str = "stdio.h") -> str | None:
+    """The C library's header ``header``, where the system keeps it."""
+    path = Path("/usr/include") / header
+    return str(path) if path.exists() else None
+
+
 def ensure_program(
     program: str,
     debian_package: str,

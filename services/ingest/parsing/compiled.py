@@ -75,6 +75,19 @@ def extension_path(name: str, directory: Path = DIRECTORY) -> Path | None:
     return None
 
 
+def unlisted_extensions(directory: Path = DIRECTORY, names: Sequence[str] = MODULES) -> list[Path]:
+    """Compiled modules in ``directory`` of sources not among ``names`` (a
+    module compiled once and no longer): each would shadow its source."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.name.endswith(suffixes)
+        and path.name.split(".", 1)[0] not in names
+        and (directory / f"{path.name.split('.', 1)[0]}.py").exists()
+    )
+
+
 def read_manifest(directory: Path = DIRECTORY) -> dict[str, str]:
     """Each compiled module's source digest as built; empty when never built."""
     try:
@@ -117,14 +130,17 @@ def use_current_sources(
     package: str = PACKAGE, directory: Path = DIRECTORY, names: Sequence[str] = MODULES
 ) -> None:
     """Import from source every module of ``names`` whose compiled build is
-    not of its current source, or all of them under ``SILKFEED_PURE_PYTHON=1``.
+    not of its current source, and any other module with a build beside its
+    source (compiled once, no longer listed); all of them under
+    ``SILKFEED_PURE_PYTHON=1``.
 
     Called by the package before it imports any of them.
     """
+    unlisted = [path.name.split(".", 1)[0] for path in unlisted_extensions(directory, names)]
     if os.environ.get(PURE_PYTHON_ENV, "").strip() not in ("", "0"):
-        sources = list(names)
+        sources = [*names, *unlisted]
     else:
-        sources = stale_modules(directory, names)
+        sources = [*stale_modules(directory, names), *unlisted]
         if sources:
             warnings.warn(
                 "parser modules compiled from an older source run from their source "
@@ -156,17 +172,20 @@ def describe() -> str:
     return f"{compiled} of its {len(MODULES)} hottest modules compiled"
 
 
-def _check(directory: Path = DIRECTORY) -> int:
-    """Print what is compiled; non-zero unless every module is, from its current source."""
-    missing = [name for name in MODULES if extension_path(name, directory) is None]
-    stale = stale_modules(directory)
-    if missing or stale:
+def _check(directory: Path = DIRECTORY, names: Sequence[str] = MODULES) -> int:
+    """Print what is compiled; non-zero unless every module of ``names`` is,
+    from its current source, and no other module is."""
+    missing = [name for name in names if extension_path(name, directory) is None]
+    stale = stale_modules(directory, names)
+    unlisted = [path.name for path in unlisted_extensions(directory, names)]
+    if missing or stale or unlisted:
         print(
             f"silkfeed: parser modules not compiled: {', '.join(missing) or 'none'}; "
             f"compiled from an older source: {', '.join(stale) or 'none'}"
+            + (f"; builds of modules no longer compiled: {', '.join(unlisted)}" if unlisted else "")
         )
         return 1
-    print(f"silkfeed: all {len(MODULES)} parser modules compiled from their current source")
+    print(f"silkfeed: all {len(names)} parser modules compiled from their current source")
     return 0
 
 
