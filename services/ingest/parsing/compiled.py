@@ -32,7 +32,7 @@ from types import ModuleType
 
 # The HTML reading's path, where the time goes on a real page (tree walk,
 # block scoring, boilerplate, structured data, bylines, text): compiled, the
-# corpus's pages take 5.7% fewer instructions. The package's other modules
+# corpus's pages take 4.9% fewer instructions. The package's other modules
 # would add 0.7% (and Cython 3.3 miscompiles two of them: a boolean taken
 # for an object in ``a and not b`` inside a list comprehension). None of
 # these recurses on a page's input: a compiled function calling itself would
