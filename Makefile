@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "silkfeed: the venv module is missing (apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,compile]'
+	@# (The compile is left to the rule below, which builds in parallel.)
+	SILKFEED_PURE_PYTHON=1 $(BIN)/python -m pip install --quiet -e '.[test,bench,compile]'
 	@touch $(STAMP)
 
 # The parser's compiled modules (setup.py), built again whenever a source of
