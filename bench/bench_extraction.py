@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_parse import import_trafilatura, timed_ms  # noqa: E402
-from bench.common import parser_build, print_checks  # noqa: E402
+from bench.common import print_checks  # noqa: E402
 from services.ingest.parsing import parse_page  # noqa: E402
 from services.ingest.parsing.ceiling import tune_allocator  # noqa: E402
+from services.ingest.parsing.compiled import describe  # noqa: E402
 from tests.support.extraction import CORPUS, corpus_pages, corpus_score, page_score  # noqa: E402
 
 RATIO_TARGET = 10.0
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"extraction benchmark: {len(pages)} pages of {args.corpus}, medians over pages of "
         f"{args.rounds * SILKFEED_RUNS}/{args.rounds * TRAFILATURA_RUNS} timed runs each; "
-        f"parser: {parser_build()}"
+        f"parser: {describe()}"
     )
     return print_checks(checks, name_width=32, value_width=12)
 

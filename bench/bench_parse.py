@@ -35,9 +35,10 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Check, parser_build, print_checks  # noqa: E402
+from bench.common import Check, print_checks  # noqa: E402
 from services.ingest.parsing import parse_page  # noqa: E402
 from services.ingest.parsing.ceiling import tune_allocator  # noqa: E402
+from services.ingest.parsing.compiled import describe  # noqa: E402
 from tests.support.sample import SAMPLE_TITLES  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -232,7 +233,7 @@ def print_report(pages: Pages, checks: list[Check]) -> int:
         f"{TEXT_PAGE.name} ({len(pages.text_body):,} bytes), "
         f"light page {LIGHT_PAGE.name} ({len(pages.light_body):,} bytes); medians of "
         f"{TEXT_RUNS}/{HTML_RUNS}/{TRAFILATURA_RUNS}/{LIGHT_RUNS}/{LIGHT_TRAFILATURA_RUNS} runs; "
-        f"parser: {parser_build()}"
+        f"parser: {describe()}"
     )
     return print_checks(checks)
 

@@ -43,13 +43,6 @@ def print_checks(checks: list[Check], name_width: int = 30, value_width: int = 1
     return 0
 
 
-def parser_build() -> str:
-    """How this process runs the parser's hottest modules: compiled, or as plain Python."""
-    from services.ingest.parsing.compiled import describe
-
-    return describe()
-
-
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100
