@@ -23,11 +23,13 @@ MAX_ATTEMPTS = MAX_RETRIES + 4
 
 
 def gave_up(session: Session, submission_id: str) -> bool:
-    """Fail a submission that was started too often without finishing."""
+    """Fail a submission that was started too often without finishing. One done
+    already is not run again either (its articles are stored; only the resend of
+    its follow-ups is forgone), but stays done: its reruns cannot loop forever."""
     sub = session.get(Submission, submission_id)
-    if sub is None or sub.status == SubmissionStatus.DONE or sub.attempts < MAX_ATTEMPTS:
+    if sub is None or sub.attempts < MAX_ATTEMPTS:
         return False
-    if sub.status != SubmissionStatus.FAILED:
+    if sub.status not in (SubmissionStatus.DONE, SubmissionStatus.FAILED):
         mark_failed(
             session,
             submission_id,

@@ -174,10 +174,14 @@ def store(
 
 
 def _count_attempt(sub: Submission, now: datetime) -> None:
-    sub.status = SubmissionStatus.PROCESSING
+    # A page done already and delivered again (a redelivered task, a sweep's resend)
+    # runs again only to resend what follows it: it stays done to its readers,
+    # with the counts its first run recorded; its attempt still counts.
+    if sub.status != SubmissionStatus.DONE:
+        sub.status = SubmissionStatus.PROCESSING
+        sub.error = None
     sub.started_at = now
     sub.attempts += 1
-    sub.error = None
 
 
 def _store_articles(

@@ -188,6 +188,50 @@ def test_a_page_alone_redelivered_counts_its_attempt_before_its_parse(
     assert sub is not None and (sub.status, sub.attempts) == ("done", 2)
 
 
+def test_a_page_done_and_delivered_again_stays_done_while_it_runs_again(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task redelivered after its page was done (its worker died before the
+    acknowledgement) runs the page again for its follow-ups: readers meanwhile
+    see it done, with the counts of its first run, never back at processing."""
+    sid = new_page(session, 1)
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    seen = attempts_seen_at_parse(app, monkeypatch, sid)
+    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+
+    assert [(status, attempts) for status, attempts, _ in seen] == [("done", 2)]
+    session.expire_all()
+    sub = session.get(Submission, sid)
+    assert sub is not None
+    assert (sub.status, sub.attempts, sub.error) == ("done", 2, None)
+    assert (sub.article_count, sub.new_article_count, sub.updated_article_count) == (1, 1, 0)
+
+
+def test_a_done_page_started_too_often_is_not_run_again_and_stays_done(
+    app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its reruns cannot loop: past the attempts a page is allowed, a page done
+    already is left as it is, as a waiting one would be failed."""
+    sid = new_page(session, 1)
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    sub = session.get(Submission, sid)
+    assert sub is not None
+    sub.attempts = batch.MAX_ATTEMPTS
+    session.commit()
+    seen = attempts_seen_at_parse(app, monkeypatch, sid)
+    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
+
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+
+    assert seen == []
+    session.expire_all()
+    sub = session.get(Submission, sid)
+    assert sub is not None
+    assert (sub.status, sub.attempts, sub.error) == ("done", batch.MAX_ATTEMPTS, None)
+
+
 def test_a_redelivered_message_is_told_by_its_delivery_info(app: Celery) -> None:
     task = app.tasks[contracts.PROCESS_SUBMISSION]
     for info, expected in (
