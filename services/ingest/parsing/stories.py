@@ -302,7 +302,19 @@ class StoryCutter:
     def _on_subject(self, text: str, following: str) -> bool:
         """Whether ``text``, over ``following``, carries on the open story's subject."""
         own = _subject(text)
-        common = (own | _subject(following)) & self._story_subject()
+        lead = _subject(following)
+        words = len(text.split())
+        if (
+            words <= _SHORT_SUBHEADING
+            and not own & lead
+            and _names(following) <= self._story_subject()
+        ):
+            # "What happens next", "Что дальше": a short line that shares no word
+            # with the text under it, text that brings no name the story has not
+            # met, heads a part of the open story. A headline names what its
+            # lead tells, or its lead names whom the new story is about.
+            return True
+        common = (own | lead) & self._story_subject()
         shared = len(common)
         if text.rstrip("\"'”’»").endswith("?"):
             # A question in running text, as interviews ask them, is on the
@@ -310,7 +322,6 @@ class StoryCutter:
             return shared >= _SHARED_WORDS
         # Names alone (the country both stories are about) make no subject shared.
         names = common <= _names(text) | _names(following)
-        words = len(text.split())
         if (
             words <= _SHORT_SUBHEADING
             and not names

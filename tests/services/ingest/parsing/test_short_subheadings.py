@@ -67,3 +67,38 @@ def test_a_headline_says_what_happened_a_subheading_names_a_thing() -> None:
         assert names_a_thing(subheading)
     assert not names_a_thing("New rates")  # no Russian: its verbs are not read
     assert not names_a_thing("Жаңа мектеп ашылды")
+
+
+def test_a_short_line_sharing_no_word_with_the_text_under_it_heads_a_part_of_its_story(
+    page_fixture,
+) -> None:
+    # "What happens next", "Что дальше": the paragraph under them shares no word
+    # with them and names no one the story has not met, so no new story starts;
+    # a short headline whose lead names a place of its own ("Shares in Almaty")
+    # or repeats its words ("биржи") still starts one.
+    for name, titles, part in (
+        (
+            "generic-subheadings.txt",
+            [
+                "Kyrgyzstan and Tajikistan agree on final border section",
+                "Markets close higher",
+                "Tokayev signs budget",
+            ],
+            "What happens next",
+        ),
+        (
+            "generic-subheadings-ru.txt",
+            [
+                "Нацбанк Казахстана сохранил базовую ставку на уровне 16,5%",
+                "Биржа выросла",
+                "Жапаров подписал закон о бюджете",
+            ],
+            "Что дальше",
+        ),
+    ):
+        page = page_fixture(name)
+        assert page.page_date == date(2026, 12, 2)
+        assert [a.title for a in page.articles] == titles
+        first = page.articles[0].paragraphs
+        assert len(first) == 4 and first[2] == part
+        assert [len(a.paragraphs) for a in page.articles[1:]] == [1, 1]
