@@ -38,8 +38,11 @@ _CHANGE = (
 )
 # The change as published: "0%", "-0%", "+0.2%", "▲0.4%" (U+2212 MINUS SIGN
 # appears where a CMS typesets the sign), "▼0.05", "↑0.0300", "(-0.3%)", the
-# amount and its percentage ("+1.20 (+0.23%)", "▲ 1,20 (0,23%)"), or none.
-_CHANGE_ITEM = rf"(?:\s+(?P<change>{_CHANGE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
+# amount and its percentage ("+1.20 (+0.23%)", "▲ 1,20 (0,23%)"), its way
+# alone ("CNY/KZT 70,55 ▼"), or none.
+_CHANGE_ITEM = (
+    rf"(?:\s+(?P<change>{_CHANGE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)|[{_ARROWS}](?![0-9])))?"
+)
 _ITEM = (
     # "USD/KGS 87.45", "USD/KGS = 87.45", "USD/KGS: 87.45", "USD/KGS — 87,45".
     r"(?P<base>[A-Z]{3})\s*/\s*(?P<quote>[A-Z]{3})(?:\s*[=:]\s*|\s+[\u2013\u2014-]\s+|\s+)"

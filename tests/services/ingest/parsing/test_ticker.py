@@ -1,5 +1,5 @@
 """Ticker shapes of central banks and outlets: a colon or a dash after the pair,
-arrows for the change (apart from it too), and "1 USD = 12 845,37 UZS (-4,18)"."""
+arrows for the change (apart from it too, or alone), and "1 USD = 12 845,37 UZS (-4,18)"."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from services.ingest.parsing.ticker import find_quotes, names_a_pair, parse_tick
         ("1 USD = 12 845,37 UZS (-4,18)", ("USD", "UZS", "12845.37", "(-4,18)")),
         ("1 RUB = 158,11 UZS (+0,42)", ("RUB", "UZS", "158.11", "(+0,42)")),
         ("USD = 12 845,37 UZS", ("USD", "UZS", "12845.37", "")),
+        # The way it moved, with no amount.
+        ("CNY/KZT 70,55 ▼", ("CNY", "KZT", "70.55", "▼")),
+        ("USD/KGS = 87.45 ↑", ("USD", "KGS", "87.45", "↑")),
     ],
 )
 def test_more_ticker_shapes(line: str, expected: tuple[str, str, str, str]) -> None:
