@@ -19,8 +19,10 @@ _BYLINE = re.compile(
     rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст|Muallif|Муаллиф"
     # Credit lines of wire copy and magazines: the reporters are the authors.
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
+    # A blog's or a CMS's credit: "Posted by …", "Published by …".
+    rf"|(?:Posted|Published|Filed|Compiled)\s+by"
     # An interview's credit: "Беседовала Зарина Ергешева".
-    rf"|Беседовал[аи]?)(?:\s*:\s*|\s+)"
+    rf"|Беседовал[аи]?)(?:\s*:\s*|\s+[—–]\s+|\s+)"
     # Each with where they filed from: "By … in Prague and … in Dushanbe".
     rf"(?P<names>{_NAME}(?:{_JOIN}{_NAME}(?:\s+in\s+{_NAME})?){{0,8}})"
     # Where they reported from: "Reporting by … in Astana".
@@ -163,20 +165,71 @@ def signs_story(line: str) -> bool:
 
 def byline_authors(line: str) -> tuple[str, ...] | None:
     """The authors a byline line names, or ``None`` when ``line`` is no byline."""
-    if len(line) > MAX_BYLINE:
+    found = _byline(line)
+    if found is None:
         return None
-    match = _BYLINE.fullmatch(line) if line[:1] in "BbAАТWRSAwIБMМ" else None
-    if match is None and ("by " in line or "By " in line or "BY " in line):
-        match = _credit(line)
-    if match is None:
-        return None
-    names = (_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(match["names"]))
+    names = (_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(found[0]["names"]))
     return tuple(person for person in map(_person, names) if person)
 
 
+def byline_day(line: str) -> str | None:
+    """The day a byline gives after its names ("By … | March 5, 2026"), as written."""
+    found = _byline(line)
+    return None if found is None else found[1]
+
+
+# Where a byline's names end and its day or reading time begins: "By … | March
+# 5, 2026", "By …, 05.03.2026 10:15", "By … on March 5, 2026", "Автор: …, 5
+# марта 2026", "By … · 3 min read".
+_AFTER_NAMES = re.compile(r"\s*[,|·•]\s*|\s+[—–-]\s+|\s+on\s+")
+_READING_TIME = re.compile(r"\d{1,3}\s*(?:min(?:ute)?s?|мин(?:ут[аы]?)?\.?)\s+(?:read|чтения)")
+# "Posted on March 5, 2026 by …": the day first.
+_DAY_FIRST = re.compile(r"(?:Posted|Published)\s+(?:on\s+)?(?P<day>.{6,40}?)\s+by\s+(?P<rest>.+)")
+
+
+def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
+    """A byline's match, and the day it gives after or before its names."""
+    if len(line) > MAX_BYLINE:
+        return None
+    match = _BYLINE.fullmatch(line) if line[:1] in _BYLINE_INITIALS else None
+    if match is not None:
+        return match, None
+    if line[:1] in _BYLINE_INITIALS and any(c.isdigit() for c in line):
+        for after in _AFTER_NAMES.finditer(line):
+            tail = line[after.end() :]
+            if read_date_line(tail) is not None or _READING_TIME.fullmatch(tail):
+                match = _BYLINE.fullmatch(line[: after.start()])
+                if match is not None:
+                    return match, tail if _READING_TIME.fullmatch(tail) is None else None
+        first = _DAY_FIRST.fullmatch(line)
+        if first is not None and read_date_line(first["day"]) is not None:
+            match = _BYLINE.fullmatch("By " + first["rest"])
+            if match is not None:
+                return match, first["day"]
+    if "by " in line or "By " in line or "BY " in line:
+        match = _credit(line)
+        if match is not None:
+            return match, None
+    return None
+
+
+_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFC"
+# What a byline puts after a name in the place of another: the writer's post
+# ("By …, Staff Writer"), no person.
+_POSTS = frozenset((
+    "staff", "writer", "writers", "reporter", "reporters", "correspondent", "correspondents",
+    "special", "senior", "chief", "contributor", "contributing", "editor", "columnist",
+    "analyst", "our", "foreign", "political", "business", "economics", "desk", "news",
+    "корреспондент", "собкор", "обозреватель", "редактор", "собственный", "наш",
+))  # fmt: skip
+
+
 def _person(name: str) -> str:
-    """A byline's name without the agency it credits; empty for an agency alone."""
+    """A byline's name without the agency it credits; empty for an agency alone
+    or a post ("Staff Writer")."""
     if not name or _AGENCY_NAME_ALONE.fullmatch(name) is not None:
+        return ""
+    if all(word.lower() in _POSTS for word in name.split()):
         return ""
     after = _AGENCY_AFTER.search(name) if " " in name else None
     return name if after is None else name[: after.start()]

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft
+from .bylines import byline_day
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import captions_story
 from .dates import DateLine, read_date_line
@@ -188,6 +189,12 @@ class _StoryCut:
             # "Tashkent, 2 December 2026" under a headline stays in the story's
             # text and dates it.
             stated = read_date_line(line.text, page_head=True)
+            if stated is not None:
+                date_draft(self.drafts[-1], stated, self.day_only)
+        if line.authors is not None and not self.prose:
+            # "By … | March 5, 2026" under a headline dates its story as a date line would.
+            day = byline_day(line.text)
+            stated = read_date_line(day) if day else None
             if stated is not None:
                 date_draft(self.drafts[-1], stated, self.day_only)
         paragraphs = self.paragraphs

@@ -1,8 +1,13 @@
-"""An interview's credit ("Беседовала …", "Interviewed by …") names its author."""
+"""An interview's credit ("Беседовала …", "Interviewed by …") names its author;
+a byline's day after its names dates its story, a writer's post is no author."""
 
 from __future__ import annotations
 
-from services.ingest.parsing.bylines import byline_authors
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.ingest.parsing.bylines import byline_authors, byline_day
 
 
 def test_an_interviews_credit_names_its_author(page_fixture) -> None:
@@ -13,3 +18,53 @@ def test_an_interviews_credit_names_its_author(page_fixture) -> None:
     assert len(interview.paragraphs) == 3
     assert byline_authors("Interviewed by Joanna Lillis") == ("Joanna Lillis",)
     assert byline_authors("Беседовала с министром") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "day"),
+    [
+        # A day after the names, however set off from them.
+        ("By Elena Petrova, March 5, 2026", ("Elena Petrova",), "March 5, 2026"),
+        ("By Elena Petrova | March 5, 2026", ("Elena Petrova",), "March 5, 2026"),
+        ("By Elena Petrova — March 5, 2026", ("Elena Petrova",), "March 5, 2026"),
+        ("By Elena Petrova on March 5, 2026", ("Elena Petrova",), "March 5, 2026"),
+        ("By Elena Petrova, 05.03.2026 10:15", ("Elena Petrova",), "05.03.2026 10:15"),
+        ("Автор: Елена Петрова, 5 марта 2026", ("Елена Петрова",), "5 марта 2026"),
+        # A blog's or a CMS's credit, the day before or after.
+        ("Posted by Elena Petrova on March 5, 2026", ("Elena Petrova",), "March 5, 2026"),
+        ("Posted on March 5, 2026 by Elena Petrova", ("Elena Petrova",), "March 5, 2026"),
+        ("Published by Elena Petrova", ("Elena Petrova",), None),
+        # A reading time, a post or a dash: no author, no day.
+        ("By Elena Petrova · 3 min read", ("Elena Petrova",), None),
+        ("By Elena Petrova, Staff Writer", ("Elena Petrova",), None),
+        ("Written by Timur Karimov, Correspondent", ("Timur Karimov",), None),
+        ("Автор — Елена Петрова", ("Елена Петрова",), None),
+    ],
+)
+def test_a_byline_with_its_day_or_its_writers_post(
+    line: str, authors: tuple[str, ...], day: str | None
+) -> None:
+    assert byline_authors(line) == authors
+    assert byline_day(line) == day
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["By March 5, 2026 the plan was dead", "Posted in Politics", "Published on March 5, 2026"],
+)
+def test_lines_like_bylines_that_name_no_one(line: str) -> None:
+    assert byline_authors(line) is None
+
+
+def test_a_bylines_day_dates_its_story_and_a_masthead_starts_none(page_fixture) -> None:
+    # "Posted by … on March 5, 2026" under a quoted headline: its author and its
+    # day; the outlet's name over the page's date line is left out, no headline.
+    page = page_fixture("dated-bylines.txt")
+    assert page.page_date == date(2026, 3, 5)
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        ('"We will not devalue the som," says central bank chief', ("Elena Petrova",), 2),
+        ("UZBEKISTAN TO BUILD SECOND NUCLEAR PLANT", (), 5),
+        ("Floods hit southern Tajikistan", (), 2),
+    ]
+    assert page.articles[0].published == datetime(2026, 3, 5, tzinfo=UTC)
+    assert page.diagnostics.as_json()["left_out"]["kinds"][0]["sample"] == "The Steppe Herald"
