@@ -184,11 +184,14 @@ class StoryCutter:
         title_case: Sequence[bool],
         continues: Sequence[bool] = (),
         *,
+        breaks: Sequence[bool] = (),
         lenient: bool = False,
     ) -> None:
         """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on;
+        ``breaks[k]``: line k starts after a line break of the page's own;
         ``lenient``: any short line under a headline may be its stamp."""
         self._texts = texts
+        self._breaks = breaks
         self._lenient = lenient
         self._title_case = title_case
         self._continues = continues
@@ -274,8 +277,11 @@ class StoryCutter:
             and not _RU_ATTRIBUTION.search(following)
         ):
             # Two headline-shaped lines: neither is a headline over prose, unless
-            # the second is reported speech that lost its full stop.
-            return False
+            # the second is reported speech that lost its full stop, or the
+            # headline's deck right under it, over the lead they both tell of.
+            if not self._over_deck(i):
+                return False
+            following = self._paragraph(i + 2)
         if _ATTRIBUTION.search(text):
             return False  # "…, officials said": a paragraph without its full stop
         above = i - 1 - (i - 1 in self._apart)  # past a section's label left out
@@ -298,6 +304,23 @@ class StoryCutter:
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
         return not self._on_subject(text, following)
+
+    def _over_deck(self, i: int) -> bool:
+        """Whether line ``i`` is a headline over its deck: a headline-shaped line
+        right under it with no full stop ("Снегопад в Бишкеке вызвал пробки"),
+        then prose that names the headline's subject and says more of it."""
+        texts = self._texts
+        if i + 2 >= len(texts) or i + 2 >= len(self._breaks) or self._breaks[i + 1]:
+            return False
+        deck = texts[i + 1]
+        if ends_sentence(deck) or not sentence_shaped(deck):
+            return False
+        lead = self._paragraph(i + 2)
+        return (
+            looks_like_prose(lead)
+            and shares_subject(texts[i], [lead], 1)
+            and shares_subject(f"{texts[i]} {deck}", [lead])
+        )
 
     def _on_subject(self, text: str, following: str) -> bool:
         """Whether ``text``, over ``following``, carries on the open story's subject."""

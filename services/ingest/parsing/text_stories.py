@@ -86,7 +86,9 @@ class _StoryCut:
         title_case = title_case_flags(lines, self.under)
         for i in self.speakers:
             title_case[i] = False
-        self.cutter = StoryCutter(texts, title_case, self.continues, lenient=lenient)
+        self.cutter = StoryCutter(
+            texts, title_case, self.continues, breaks=[x.after_break for x in lines], lenient=lenient
+        )
         self.zone = first_zone(dated)  # the page's, for a live page's times
         self.day = day
         # Each paragraph is kept as its lines and joined once at the end, so a
@@ -127,7 +129,7 @@ class _StoryCut:
             page_date = not (self.page_dated or dateline or entry.when.clock_only or entry.relative)
             self.page_dated = self.page_dated or page_date
             when = on_day(entry.when, self.day)  # the day of the lone times below
-            if drafts and _dates_story(self.prose, self.paragraphs, self.lines, entry.at):
+            if drafts and _dates_story(self.prose, self.paragraphs, self.lines, entry):
                 date_draft(drafts[-1], when, self.day_only)
             elif not dateline and not page_date:
                 kind = UNDATED if drafts else BEFORE_HEADLINES
@@ -230,12 +232,17 @@ class _StoryCut:
         self.cutter.open_story(line.text)
 
 
-def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], at: int) -> bool:
-    """Whether a date line before line ``at`` dates the story being read: it has
-    no prose yet, or only its standfirst and then its byline right above the
-    date ("By Dana Omarova", "December 4, 2026")."""
-    if not prose:
+def _dates_story(
+    prose: bool, paragraphs: list[list[str]], lines: list[Line], entry: Dated
+) -> bool:
+    """Whether the date line ``entry`` dates the story being read: it has no
+    prose yet, or only its standfirst and then its byline right above the date
+    ("By Dana Omarova", "December 4, 2026"); or, anywhere in its text, the date
+    says it is the story's update ("Updated: …", "Обновлено: …"), not set apart
+    from that text (over the next headline, it is that story's stamp)."""
+    if not prose or (entry.when.updated and not entry.apart):
         return True
+    at = entry.at
     return len(paragraphs) <= 1 and 0 < at <= len(lines) and lines[at - 1].authors is not None
 
 
