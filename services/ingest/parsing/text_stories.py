@@ -86,9 +86,8 @@ class _StoryCut:
         title_case = title_case_flags(lines, self.under)
         for i in self.speakers:
             title_case[i] = False
-        self.cutter = StoryCutter(
-            texts, title_case, self.continues, breaks=[x.after_break for x in lines], lenient=lenient
-        )
+        breaks = [x.after_break for x in lines]
+        self.cutter = StoryCutter(texts, title_case, self.continues, breaks=breaks, lenient=lenient)
         self.zone = first_zone(dated)  # the page's, for a live page's times
         self.day = day
         # Each paragraph is kept as its lines and joined once at the end, so a
@@ -232,9 +231,7 @@ class _StoryCut:
         self.cutter.open_story(line.text)
 
 
-def _dates_story(
-    prose: bool, paragraphs: list[list[str]], lines: list[Line], entry: Dated
-) -> bool:
+def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], entry: Dated) -> bool:
     """Whether the date line ``entry`` dates the story being read: it has no
     prose yet, or only its standfirst and then its byline right above the date
     ("By Dana Omarova", "December 4, 2026"); or, anywhere in its text, the date

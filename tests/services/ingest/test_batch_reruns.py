@@ -160,7 +160,7 @@ def test_a_page_alone_commits_its_attempt_with_its_outcome(
 
     app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
 
-    (status, attempts, parsed_at), = seen
+    ((status, attempts, parsed_at),) = seen
     assert (status, attempts) == ("queued", 0)  # no transaction of its own before the parse
     session.expire_all()
     sub = session.get(Submission, sid)
