@@ -353,10 +353,18 @@ def caption_description(line: str) -> str | None:
     caption = _CAPTION.match(line) if len(line) <= MAX_CHROME_LINE else None
     if caption is None or caption["by"]:
         return None
-    rest = caption["rest"].strip()
+    rest = _CAPTION_CREDIT.sub("", caption["rest"]).strip()
     if not rest or _credits(rest) or looks_like_headline(rest):
         return None
     return rest
+
+
+# The credit a caption ends with: "… port. Credit: Ministry of Transport", "…
+# (Photo: Reuters)", "… Фото: пресс-служба". What the picture shows is before it.
+_CAPTION_CREDIT = re.compile(
+    r"(?<=\S)[.,;]?\s*\(?(?:credits?|photo(?:graph)?s?|source|фото|источник)\s*:\s*[^:()]{2,60}\)?$",
+    re.IGNORECASE,
+)
 
 
 def captions_story(line: str, story: Callable[[], str]) -> bool:

@@ -59,3 +59,18 @@ def test_a_caption_shows_a_thing_a_labelled_headline_says_what_happened() -> Non
     assert captions_story("Фото: вид на парк с высоты птичьего полета", lambda: story)
     assert not captions_story("Видео: в Оше открыли парк аттракционов", lambda: story)
     assert not captions_story("Видео: парк аттракционов откроется в Оше", lambda: story)
+
+
+def test_a_caption_ending_in_its_credit_names_what_its_story_tells() -> None:
+    # The credit after what the picture shows ("Credit: Ministry of Transport")
+    # is no headline in Title Case: the caption is left out all the same.
+    story = "Turkmenistan to open Caspian port to foreign carriers. The container terminal"
+    for line in (
+        "Photo: Turkmenbashi port. Credit: Ministry of Transport",
+        "Photo: the container terminal (Photo: Reuters)",
+    ):
+        assert captions_story(line, lambda: story)
+    assert captions_story(
+        "Фото: новый терминал аэропорта. Фото: пресс-служба", lambda: "Аэропорт открыл терминал"
+    )
+    assert not captions_story("Video: Floods Hit Villages", lambda: story)
