@@ -5,12 +5,45 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urljoin, urlsplit
 
 from services.ingest.parsing import ParsedPage, ParseError
 from services.ingest.parsing.dates import SlashedDate, SlashedTime
 from shared import contracts
 from shared.bounds import Bounds, page_problems
 from shared.models import Submission
+
+
+def absolute_links(page: ParsedPage, page_url: str | None) -> ParsedPage:
+    """``page`` with its articles' relative links ("/news/123", from a page that
+    names no base of its own) made absolute against ``page_url`` (the poster's
+    ``?url=``); one that cannot be is dropped, as a feed reader would resolve
+    it against the feed's own address. Absolute links are kept as published."""
+    if all(a.url is None or _absolute(a.url) for a in page.articles):
+        return page
+    articles = tuple(
+        a if a.url is None or _absolute(a.url) else replace(a, url=_resolved(a.url, page_url))
+        for a in page.articles
+    )
+    return replace(page, articles=articles)
+
+
+def _absolute(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
+
+
+def _resolved(url: str, page_url: str | None) -> str | None:
+    if page_url is None:
+        return None
+    try:
+        joined = urljoin(page_url, url)
+    except ValueError:
+        return None
+    return joined if _absolute(joined) else None
 
 
 def check_bounds(page: ParsedPage, bounds: Bounds, received: datetime) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from services.ingest.identity import content_digest, identity_key
 from services.ingest.lookup import find_submission
 from services.ingest.page_values import (
+    absolute_links,
     check_bounds,
     observed_at_of,
     settle_times,
@@ -112,6 +113,7 @@ def prepare(
         page = parse_page(sub.body, sub.media_type, sub.received_at, _zone_of(sub, zone))
         if not is_json_media_type(sub.media_type):
             page = settle_times(page, sub.received_at, bounds)
+        page = absolute_links(page, sub.page_url)
         check_bounds(page, bounds or Bounds(), sub.received_at)
     except ParseError as exc:
         return Prepared(sub, None, f"cannot parse the page: {exc}")

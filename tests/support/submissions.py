@@ -12,7 +12,11 @@ from shared.models import Submission
 
 
 def process_page(
-    session: Session, body: bytes, media_type: str = "text/plain", source: str = "timesca"
+    session: Session,
+    body: bytes,
+    media_type: str = "text/plain",
+    source: str = "timesca",
+    page_url: str | None = None,
 ) -> tuple[str, Outcome]:
     """Commit ``body`` as a queued submission, process it; its id and the outcome."""
     sub = Submission(
@@ -22,6 +26,7 @@ def process_page(
         media_type=media_type,
         source=source,
         status="queued",
+        page_url=page_url,
     )
     session.add(sub)
     session.commit()

@@ -24,6 +24,7 @@ from .html_tree import Ancestry, node_text
 from .model import ParsedArticle
 from .notes import Notes
 from .stamp_day import StampDay
+from .structured import http_url
 from .text import article_lines
 
 _HEADINGS = frozenset({"h1", "h2", "h3"})
@@ -74,7 +75,8 @@ class FrontPage:
 
     @functools.cached_property
     def base(self) -> str | None:
-        """The page's <base href>, read only for a relative link: most links are absolute."""
+        """The page's <base href>, else the address it gives itself (its canonical
+        link, its og:url): read only for a relative link, as most are absolute."""
         # A tag lookup, not a CSS query: the first query on a page pays for
         # setting up the selector engine.
         hrefs = (node.attributes.get("href") for node in self.tree.tags("base"))
@@ -82,8 +84,13 @@ class FrontPage:
         try:
             parts = urlsplit(href)
         except ValueError:
+            parts = None
+        if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
+            return href
+        own = self.tree.css_first('link[rel~="canonical" i][href], meta[property="og:url" i]')
+        if own is None:
             return None
-        return href if parts.scheme in ("http", "https") and parts.netloc else None
+        return http_url(own.attributes.get("href") or own.attributes.get("content"))
 
     def stories(self, body: LexborNode, day: StampDay | None = None) -> tuple[ParsedArticle, ...]:
         """The page's stories: its <article>s, else its headings, else its paragraphs.

@@ -164,6 +164,33 @@ def test_diagnostics_authors_and_modified_times_are_stored(session: Session) -> 
     assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
 
 
+def test_relative_story_links_are_resolved_by_the_pages_address_or_dropped(
+    session: Session,
+) -> None:
+    # A front page naming no base of its own: its links are relative to the
+    # address its poster gave (?url=); with none, no link is stored, as a feed
+    # reader would read a relative one against the feed's own address.
+    body = (
+        b"<html><body><h2><a href='/news/1'>Kyrgyz Parliament Passes Budget</a></h2>"
+        b"<p>The budget passed on its second reading after a long debate.</p>"
+        b"<h2><a href='https://other.example/2'>Uzbekistan Reforms Its Tax Code</a></h2>"
+        b"<p>The reform lowers the rate of value-added tax from next year.</p></body></html>"
+    )
+    process_page(session, body, "text/html", page_url="https://news.example/ru/front")
+    assert {title: a.url for title, a in articles(session).items()} == {
+        "Kyrgyz Parliament Passes Budget": "https://news.example/news/1",
+        "Uzbekistan Reforms Its Tax Code": "https://other.example/2",
+    }
+    # The same stories on another page (the body is unique among submissions).
+    process_page(session, body + b"<!-- again -->", "text/html", source="other")
+    session.expire_all()
+    stored = session.scalars(select(Article).where(Article.source == "other")).all()
+    assert {a.title: a.url for a in stored} == {
+        "Kyrgyz Parliament Passes Budget": None,
+        "Uzbekistan Reforms Its Tax Code": "https://other.example/2",
+    }
+
+
 def test_a_page_without_articles_says_why(session: Session) -> None:
     sub_id, outcome = submit(session, b"Just a sentence.\n\nAnd another one.\n")
     assert outcome.new == 0

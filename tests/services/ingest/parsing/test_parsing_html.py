@@ -189,6 +189,26 @@ def test_base_href_makes_heading_links_absolute() -> None:
     assert [a.url for a in page.articles] == ["https://example.org/news/story-1", None]
 
 
+def test_a_front_page_without_a_base_makes_links_absolute_by_its_own_address() -> None:
+    # No <base href>: the address the page gives itself (its canonical link or
+    # its og:url) is what its relative links are relative to.
+    stories = (
+        '<h2><a href="/news/1">Kyrgyz Parliament Passes Budget</a></h2><p>It passed.</p>'
+        '<h2><a href="news/2">Uzbekistan Reforms Its Tax Code</a></h2><p>It reformed.</p>'
+    )
+    for head in (
+        '<link rel="canonical" href="https://example.org/ru/">',
+        '<meta property="og:url" content="https://example.org/ru/">',
+    ):
+        page = parse(f"<head>{head}</head><body>{stories}</body>")
+        assert [a.url for a in page.articles] == [
+            "https://example.org/news/1",
+            "https://example.org/ru/news/2",
+        ]
+    # Neither: kept as published, for the poster's ?url= to resolve.
+    assert [a.url for a in parse(stories).articles] == ["/news/1", "news/2"]
+
+
 def test_full_news_page_gives_the_sample_page(
     sample_page: ParsedPage, sample_full_html: bytes
 ) -> None:
