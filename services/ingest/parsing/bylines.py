@@ -268,6 +268,18 @@ def is_dateline(line: str) -> bool:
     )
 
 
+# A wire agency's dateline, its place in any case, its day, then the agency:
+# "Алматы. 3 марта. ИНТЕРФАКС-КАЗАХСТАН - …", "Moscow, March 3 (Reuters) - …",
+# "Бишкек, 3 марта /Kabar/. …". Without the agency and its dash (or its
+# slashes), "Almaty, March 3. The government…" is a sentence's start.
+_WIRE_OPENING = re.compile(
+    rf"{_PLACE}[.,]\s+(?i:{_DAY_MONTH})"
+    r"(?:\.\s+[^\s.,—–\-][^\s—–]{1,29}(?:\s[^\s—–\-]{1,29})?\s+(?:[—–]|--?)\s"
+    r"|\s+\([^()]{2,30}\)\s+(?:[—–]|--?)\s"
+    r"|\s+/[^/\s][^/]{1,29}/\.?\s)"
+)
+
+
 def opens_with_dateline(text: str) -> bool:
     """A paragraph opening with a dateline: "ASTANA — Kazakhstan will…"."""
-    return _DATELINE_OPENING.match(text) is not None
+    return _DATELINE_OPENING.match(text) is not None or _WIRE_OPENING.match(text) is not None

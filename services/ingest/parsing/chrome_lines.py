@@ -376,7 +376,10 @@ def captions_story(line: str, story: Callable[[], str]) -> bool:
     both are about) make no caption. The story's text is asked for only when
     ``line`` is a caption's label, which few lines are."""
     rest = caption_description(line)
-    return rest is not None and shows_story(rest, story())
+    # A picture's credit after what it shows ("…. Фото: пресс-служба") ends no headline.
+    return rest is not None and (
+        _CAPTION_CREDIT.search(line) is not None or shows_story(rest, story())
+    )
 
 
 def shows_story(description: str, story: str) -> bool:

@@ -1,0 +1,50 @@
+"""Wire agencies' datelines, their place in any case, their day, then the agency
+("Алматы. 3 марта. ИНТЕРФАКС-КАЗАХСТАН - …", "Moscow, March 3 (Reuters) - …"),
+open a story's lead: the line over it is its headline, and the agency's name
+over the page's date line is no story."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.ingest.parsing.bylines import opens_with_dateline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Алматы. 3 марта. ИНТЕРФАКС-КАЗАХСТАН - Правительство Казахстана ввело запрет",
+        "Москва. 3 марта. INTERFAX.RU - Правительство утвердило",
+        "ALMATY. March 3 (Interfax-Kazakhstan) - The government banned",
+        "Moscow, March 3 (Reuters) - Russia said on Tuesday",
+        "Бишкек, 3 марта /Kabar/. Правительство Кыргызстана одобрило",
+    ],
+)
+def test_a_wire_agencys_dateline_opens_a_lead(text: str) -> None:
+    assert opens_with_dateline(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Almaty, March 3. The government said on Tuesday", "Tokayev, March 3 was the day - he said"],
+)
+def test_a_place_and_a_day_without_an_agency_open_a_sentence(text: str) -> None:
+    assert not opens_with_dateline(text)
+
+
+def test_a_wire_page_is_cut_at_its_headlines(page_fixture) -> None:
+    page = page_fixture("wire-datelines-ru.txt")
+    assert page.page_date == date(2026, 3, 3)
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Казахстан ограничил вывоз бензина на полгода", 3),
+        ("Токаев провел встречу с премьер-министром", 2),
+    ]
+    assert page.articles[0].paragraphs[0].startswith("Алматы. 3 марта. ИНТЕРФАКС-КАЗАХСТАН - ")
+    kinds = {k["kind"]: k["sample"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+    assert kinds == {
+        "before the first headline": "Интерфакс-Казахстан",
+        # Its credit ends the caption: no headline, no paragraph.
+        "captions, prompts and notices": "Фото: АЗС в Алматы. Фото: пресс-служба Минэнерго",
+    }
