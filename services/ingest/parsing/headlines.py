@@ -113,3 +113,19 @@ def looks_like_headline(line: str) -> bool:
             in_quote = False
     # The first word always counts in the headline's favour.
     return capitalised + 1 >= _CAPITALISED_SHARE * (significant + 1)
+
+
+def every_word_capitalised(line: str) -> bool:
+    """Whether every word of ``line`` but its small ones starts with a capital,
+    as a Title Case headline's do ("Tajikistan Hikes Electricity Tariffs"), where
+    a sentence capitalises its names alone ("Drivers protested in Almaty")."""
+    for raw in line.split():
+        word = raw if raw.isalpha() else raw.strip(_EDGE_PUNCTUATION)
+        if (
+            word
+            and word[0].isalpha()
+            and not word[0].isupper()
+            and (len(word) > _LONGEST_SMALL_WORD or word.lower() not in SMALL_WORDS)
+        ):
+            return False
+    return True

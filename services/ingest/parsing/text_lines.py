@@ -5,11 +5,17 @@ story's end, hard-wrapped prose carried on."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from .bylines import byline_authors, is_dateline, names_a_time, signs_story
 from .dates import read_date_line
-from .headlines import ends_sentence, looks_like_headline, looks_like_prose
+from .headlines import (
+    ends_sentence,
+    every_word_capitalised,
+    looks_like_headline,
+    looks_like_prose,
+)
 from .stories import prose_over, same_list, sentence_shaped, shares_subject
 
 # "World | Business | Markets", "Home › News": a menu or a breadcrumb trail,
@@ -55,9 +61,10 @@ def is_meta(line: Line) -> bool:
     return line.authors is not None or line.dateline
 
 
-def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
+def title_case_flags(lines: list[Line], under: set[int], continues: Sequence[bool]) -> list[bool]:
     """Title Case headlines: what the page's own style says, checked against
-    neighbours; ``under``: the lines a date line stands right above."""
+    neighbours; ``under``: the lines a date line stands right above;
+    ``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on."""
     shaped = [
         looks_like_headline(line.text) and not is_meta(line) and not _is_menu(line.text)
         for line in lines
@@ -75,8 +82,16 @@ def title_case_flags(lines: list[Line], under: set[int]) -> list[bool]:
             and j < len(lines)
             and (j > i + 1 or (not shaped[j] and prose_over(lines[j].text, j + 1 in under)))
             # A line continuing an unfinished sentence is prose wrapped at a
-            # fixed width, however capitalised it happens to be.
-            and (line.after_break or i == 0 or shaped[i - 1] or ends_sentence(lines[i - 1].text))
+            # fixed width, however capitalised it happens to be; on a page of a
+            # paragraph a line, one without its full stop ends there, and a line
+            # in Title Case through and through is the next story's headline.
+            and (
+                line.after_break
+                or i == 0
+                or shaped[i - 1]
+                or ends_sentence(lines[i - 1].text)
+                or (not continues[i - 1] and every_word_capitalised(line.text))
+            )
             # The last of a list's items over a sentence is the list's.
             and not (i and same_list(lines[i - 1].text, line.text))
         )

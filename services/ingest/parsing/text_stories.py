@@ -83,7 +83,7 @@ class _StoryCut:
         # An interview's speakers' names, each on a line over their words: no headlines.
         # A schedule's rows ("08:40 Istanbul") neither.
         self.speakers = speaker_lines(lines) | schedule_lines(lines)
-        title_case = title_case_flags(lines, self.under)
+        title_case = title_case_flags(lines, self.under, self.continues)
         for i in self.speakers:
             title_case[i] = False
         breaks = [x.after_break for x in lines]

@@ -279,6 +279,18 @@ def test_a_page_of_one_paragraph_per_line_is_not_rewrapped() -> None:
     assert len(page.articles[0].paragraphs) == 3
 
 
+def test_a_title_case_line_under_an_unfinished_line_heads_the_next_story(page_fixture) -> None:
+    # A page of a paragraph a line, no blank lines: a paragraph that lost its
+    # full stop ends there, and the Title Case line under it is a headline (a
+    # sentence's names alone, "Drivers protested in Almaty", make none: above).
+    page = page_fixture("title-case-after-unfinished-lines.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Can Central Asia Fix Its Water Problem?", 1),
+        ("'We Are Ready to Talk,' Says Turkmen Foreign Minister", 1),
+        ("Tajikistan Hikes Electricity Tariffs", 1),
+    ]
+
+
 def test_a_russian_page_signed_at_the_end_of_each_story(page_fixture) -> None:
     page = page_fixture("russian-signed-at-end.txt")
     assert [a.title for a in page.articles] == [
