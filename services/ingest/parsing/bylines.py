@@ -270,13 +270,15 @@ def is_dateline(line: str) -> bool:
 
 # A wire agency's dateline, its place in any case, its day, then the agency:
 # "Алматы. 3 марта. ИНТЕРФАКС-КАЗАХСТАН - …", "Moscow, March 3 (Reuters) - …",
-# "Бишкек, 3 марта /Kabar/. …". Without the agency and its dash (or its
-# slashes), "Almaty, March 3. The government…" is a sentence's start.
+# "Бишкек, 3 марта /Kabar/. …", "Ташкент, 3 марта, «Дунё». …". Without the agency
+# and its dash (or its slashes or quotes), "Almaty, March 3. The government…"
+# is a sentence's start.
 _WIRE_OPENING = re.compile(
     rf"{_PLACE}[.,]\s+(?i:{_DAY_MONTH})"
     r"(?:\.\s+[^\s.,—–\-][^\s—–]{1,29}(?:\s[^\s—–\-]{1,29})?\s+(?:[—–]|--?)\s"
     r"|\s+\([^()]{2,30}\)\s+(?:[—–]|--?)\s"
-    r"|\s+/[^/\s][^/]{1,29}/\.?\s)"
+    r"|\s+/[^/\s][^/]{1,29}/\.?\s"
+    r"|,\s+«[^»]{2,30}»\.\s)"
 )
 
 

@@ -174,7 +174,9 @@ class _StoryCut:
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if i == head or (
             i not in self.speakers
-            and _headline(self.cutter, lines, i, self.under, first=not self.drafts)
+            and _headline(
+                self.cutter, lines, i, self.under, first=not self.drafts, stamped=above is not None
+            )
         ):
             self._open(i)
             if above is not None:
@@ -244,7 +246,13 @@ def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], en
 
 
 def _headline(
-    cutter: StoryCutter, lines: list[Line], i: int, under: set[int], *, first: bool
+    cutter: StoryCutter,
+    lines: list[Line],
+    i: int,
+    under: set[int],
+    *,
+    first: bool,
+    stamped: bool = False,
 ) -> bool:
     """Whether line ``i`` starts a story; ``first``: no story has started yet.
     A line over the page's date line with a headline under that ("Trend News
@@ -252,7 +260,9 @@ def _headline(
     if i >= len(lines) or is_meta(lines[i]):
         return False
     meta = [is_meta(x) for x in lines[i + 1 : i + 3]]
-    if not cutter.starts_story(i, lines[i].after_break, meta, dated=i + 1 in under):
+    # Its own stamp set apart right over it ("09:55", then the line) dates it
+    # as a date line under it would.
+    if not cutter.starts_story(i, lines[i].after_break, meta, dated=stamped or i + 1 in under):
         # Headline, standfirst without its full stop, byline: two lines over
         # a byline, of which the first is the headline.
         return first and i + 1 not in under and over_standfirst(lines, i)

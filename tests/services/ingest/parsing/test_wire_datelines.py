@@ -48,3 +48,18 @@ def test_a_wire_page_is_cut_at_its_headlines(page_fixture) -> None:
         # Its credit ends the caption: no headline, no paragraph.
         "captions, prompts and notices": "Фото: АЗС в Алматы. Фото: пресс-служба Минэнерго",
     }
+
+
+def test_a_feed_of_times_over_headlines(page_fixture) -> None:
+    # "Новости за 3 марта 2025" dates the page; each story's time stands set
+    # apart right over its headline, which it dates and marks as a headline
+    # whatever words its lead shares with the story above.
+    page = page_fixture("feed-times-over-headlines-ru.txt")
+    assert page.page_date == date(2025, 3, 3)
+    assert [(a.title, a.published.strftime("%H:%M"), len(a.paragraphs)) for a in page.articles] == [
+        ("Узбекистан и Афганистан договорились увеличить товарооборот до $3 млрд", "10:20", 2),
+        ("Ташкентское метро продлит время работы", "09:55", 1),
+        ("Курс сума к доллару обновил минимум", "09:30", 2),
+        ("В Самарканде пройдет форум по туризму с участием Китая и Турции", "08:15", 1),
+    ]
+    assert page.articles[0].paragraphs[0].startswith("Ташкент, 3 марта, «Дунё». ")
