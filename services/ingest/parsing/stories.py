@@ -245,7 +245,9 @@ class StoryCutter:
             return True
         texts = self._texts
         text = texts[i]
-        if not (after_break or i == 0):
+        if not (after_break or i == 0 or (dated and self._ended(i - 1))):
+            # Under a finished paragraph with no blank line between, only a line
+            # with its date line under it starts a story (a page of no blank lines).
             return False
         if not sentence_shaped(text) and not (dated and labelled(text)):
             return False
@@ -304,6 +306,11 @@ class StoryCutter:
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
         return not self._on_subject(text, following)
+
+    def _ended(self, k: int) -> bool:
+        """Whether line ``k`` ends its paragraph: it ends a sentence, or the page is
+        not hard-wrapped and the next line does not carry it on."""
+        return ends_sentence(self._texts[k]) or not (k < len(self._continues) and self._continues[k])
 
     def _over_deck(self, i: int) -> bool:
         """Whether line ``i`` is a headline over its deck: a headline-shaped line

@@ -63,3 +63,20 @@ def test_a_feed_of_times_over_headlines(page_fixture) -> None:
         ("В Самарканде пройдет форум по туризму с участием Китая и Турции", "08:15", 1),
     ]
     assert page.articles[0].paragraphs[0].startswith("Ташкент, 3 марта, «Дунё». ")
+
+
+def test_a_page_without_blank_lines_is_cut_at_headlines_over_their_stamps(page_fixture) -> None:
+    # No blank line anywhere: a headline right under the story above (even one
+    # whose last paragraph lost its full stop) starts its story when its
+    # stamp ("Сегодня, 11:05", "Вчера, 22:40") stands right under it.
+    page = page_fixture("no-blank-lines-stamps-ru.txt")
+    assert page.page_date == date(2025, 12, 15)
+    assert [
+        (a.title, a.authors, a.published.strftime("%d %H:%M"), len(a.paragraphs))
+        for a in page.articles
+    ] == [
+        ("Нацбанк сохранил базовую ставку", (), "15 14:30", 3),
+        ("Снег в Алматы: что нужно знать водителям?", ("Данияр Сейтказин",), "15 11:05", 3),
+        ("Казахстанский боксер завоевал золото чемпионата Азии", (), "14 22:40", 2),
+    ]
+    assert [q.pair for q in page.quotes] == ["USD/KZT", "EUR/KZT", "RUB/KZT"]
