@@ -310,7 +310,9 @@ class StoryCutter:
     def _ended(self, k: int) -> bool:
         """Whether line ``k`` ends its paragraph: it ends a sentence, or the page is
         not hard-wrapped and the next line does not carry it on."""
-        return ends_sentence(self._texts[k]) or not (k < len(self._continues) and self._continues[k])
+        return ends_sentence(self._texts[k]) or not (
+            k < len(self._continues) and self._continues[k]
+        )
 
     def _over_deck(self, i: int) -> bool:
         """Whether line ``i`` is a headline over its deck: a headline-shaped line
