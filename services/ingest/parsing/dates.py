@@ -84,10 +84,11 @@ _HEAD = (
     r"|(?-i:[^\W\d_a-zа-яё]{2,}(?:[\s\-.][^\W\d_a-zа-яё]+){0,3})\s+[|\u2013\u2014-]\s+)"
 )
 # A time before the date, as some outlets print it ("10:15, 4 December 2026",
-# "14:30 | 4 декабря 2026"); its groups are named apart from a time after it.
+# "14:30 | 4 декабря 2026", "14:25 / 03.03.2026"); its groups are named apart
+# from a time after it.
 _TIME_FIRST = (
     r"(?:(?P<fhour>\d{1,2}):(?P<fminute>\d{2})(?:\s*(?P<fhalf>[ap])\.?m\.?)?"
-    r"(?:\s+(?P<fzone>[a-zа-яё]{2,5}))?(?:,\s*|\s*[|\u00b7\u2022\u2013\u2014-]\s*|\s+))?"
+    r"(?:\s+(?P<fzone>[a-zа-яё]{2,5}))?(?:,\s*|\s*[|/\u00b7\u2022\u2013\u2014-]\s*|\s+))?"
 )
 _DATE = (
     rf"{_TIME_FIRST}{_WEEKDAY}(?:"

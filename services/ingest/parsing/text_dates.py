@@ -72,6 +72,11 @@ _PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*|\s+(?=(?:" + "|".join(_UPDATED) + r"
 # tried at every place of the line, at several times the cost).
 _PART_MARKS = ("|", "\u00b7", "\u2022", *_UPDATED)
 MAX_STAMP_LINE = 3 * MAX_DATE_LINE
+# The updated stamp in brackets after the published one: "16:45 03.03.2025
+# (обновлено: 17:20 03.03.2025)", "10:15, 4 December 2026 (updated 11:40)".
+_BRACKETED_UPDATE = re.compile(
+    r"\s*\(\s*((?:" + "|".join(UPDATED_WORDS) + r")\b[^()]*)\)$", re.IGNORECASE
+)
 # A part beside the date: a section's name or a count, a few words and no sentence.
 _LABEL_WORDS = 4
 
@@ -86,6 +91,8 @@ def stamp_parts(
     or a day named relative to another, "Вчера, 15:00")."""
     if len(line) > MAX_STAMP_LINE:
         return None
+    if line.endswith(")"):
+        line = _BRACKETED_UPDATE.sub(r" | \1", line)
     for mark in _PART_MARKS:
         if mark in line:
             break

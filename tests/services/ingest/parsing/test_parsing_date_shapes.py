@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.ingest.page_values import settle_times
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.dates import read_date_line
 
 DEC_4 = date(2026, 12, 4)
@@ -46,6 +47,7 @@ def test_a_page_whose_date_lines_are_written_with_slashes(page_fixture) -> None:
         ("10:15, 4 December 2026", datetime(2026, 12, 4, 10, 15, tzinfo=UTC)),
         ("14:30, 4 декабря 2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
         ("14:30 | 04.12.2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
+        ("14:25 / 03.03.2026", datetime(2026, 3, 3, 14, 25, tzinfo=UTC)),
         ("9:30 pm, December 4, 2026", datetime(2026, 12, 4, 21, 30, tzinfo=UTC)),
         ("10:15 MSK, 4 December 2026", datetime(2026, 12, 4, 7, 15, tzinfo=UTC)),
         ("04/12/2026 11:20", datetime(2026, 12, 4, 11, 20, tzinfo=UTC)),
@@ -99,3 +101,17 @@ def test_a_day_line_between_a_live_pages_items_dates_the_times_under_it(
     # Received the same afternoon: every time stands, none is past the receipt.
     settled = settle_times(page, datetime(2026, 12, 4, 14, 0, tzinfo=UTC))
     assert [a.published for a in settled.articles] == stated
+
+
+def test_a_stamp_with_its_update_in_brackets_dates_its_story() -> None:
+    page = parse_page(
+        "Sputnik\n\n«Узбекистон темир йуллари» закупит 20 новых локомотивов\n\n"
+        "16:45 03.03.2025 (обновлено: 17:20 03.03.2025)\n\n"
+        "ТАШКЕНТ, 3 мар — Sputnik. Компания подписала контракт на поставку 20 электровозов.\n"
+        .encode(),
+        "text/plain",
+    )
+    (story,) = page.articles
+    assert story.title == "«Узбекистон темир йуллари» закупит 20 новых локомотивов"
+    assert story.published == datetime(2025, 3, 3, 16, 45, tzinfo=UTC)
+    assert story.modified == datetime(2025, 3, 3, 17, 20, tzinfo=UTC)
