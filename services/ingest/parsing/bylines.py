@@ -13,7 +13,7 @@ import re
 from .dates import MONTH_PATTERN, RU_MONTH_PATTERN, TIME_AFTER_DATE, YEAR, read_date_line
 
 _UPPER = "A-ZА-ЯЁ"
-_NAME = rf"[{_UPPER}][\w'’.\-]*"
+_NAME = rf"[{_UPPER}][\w'’./\-]*"
 _JOIN = r"(?:\s+|,\s*|\s+(?:and|и|&)\s+)"
 _BYLINE = re.compile(
     rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст|Muallif|Муаллиф"
@@ -29,6 +29,8 @@ _BYLINE = re.compile(
     rf"(?:\s+in\s+{_NAME}(?:\s+and\s+{_NAME})?)?"
     # The agency in brackets after the names: "By … (AP)", "By … (Kazinform)".
     r"(?:\s*\([^()]{2,30}\))?\s*"
+    # The writer's post in lower case: "By …, economist", "By …, our correspondent".
+    r"(?:,\s*[a-zа-яё][\w\-]*(?:\s+[a-zа-яё][\w\-]*){0,3}\s*)?"
     # "Reporting by …; Writing by …; Editing by …": editors are no authors, and
     # "Текст: …, фото: …" names the photographer, no author either.
     r"(?:;\s*(?:Editing|Edited|Writing|Additional\s+reporting)\s+by\s+[^;]{1,80}){0,3}"
@@ -183,6 +185,11 @@ def byline_day(line: str) -> str | None:
 # марта 2026", "By … · 3 min read".
 _AFTER_NAMES = re.compile(r"\s*[,|·•]\s*|\s+[—–-]\s+|\s+on\s+")
 _READING_TIME = re.compile(r"\d{1,3}\s*(?:min(?:ute)?s?|мин(?:ут[аы]?)?\.?)\s+(?:read|чтения)")
+# Where a day may start after a space alone: "Mar 3, 2026", "3 марта 2025", "03.03.2026".
+_DAY_START = re.compile(
+    r"\s+(?=[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b|\d{1,2}\s+[^\W\d_]{3,}\.?\s+\d{4}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d)"
+)
 # "Posted on March 5, 2026 by …": the day first.
 _DAY_FIRST = re.compile(r"(?:Posted|Published)\s+(?:on\s+)?(?P<day>.{6,40}?)\s+by\s+(?P<rest>.+)")
 
@@ -201,6 +208,13 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
                 match = _BYLINE.fullmatch(line[: after.start()])
                 if match is not None:
                     return match, tail if _READING_TIME.fullmatch(tail) is None else None
+        for start in _DAY_START.finditer(line):
+            # "By Peter Leonard Mar 3, 2026": the day right after the names.
+            tail = line[start.end() :]
+            if read_date_line(tail) is not None:
+                match = _BYLINE.fullmatch(line[: start.start()])
+                if match is not None:
+                    return match, tail
         first = _DAY_FIRST.fullmatch(line)
         if first is not None and read_date_line(first["day"]) is not None:
             match = _BYLINE.fullmatch("By " + first["rest"])
@@ -214,6 +228,8 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
 
 
 _BYLINE_INITIALS = "BbAАТWRSAwIБMМPFC"
+# A known agency's desk or service credited beside the people: "RFE/RL's Tajik Service".
+_AGENCY_SERVICE = re.compile(rf"{_KNOWN_AGENCY}(?:['’]s)?\s+\S")
 # What a byline puts after a name in the place of another: the writer's post
 # ("By …, Staff Writer"), no person.
 _POSTS = frozenset((
@@ -231,6 +247,8 @@ def _person(name: str) -> str:
         return ""
     if all(word.lower() in _POSTS for word in name.split()):
         return ""
+    if _AGENCY_SERVICE.match(name) is not None:
+        return ""  # "RFE/RL's Tajik Service": the agency's desk
     after = _AGENCY_AFTER.search(name) if " " in name else None
     return name if after is None else name[: after.start()]
 

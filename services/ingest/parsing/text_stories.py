@@ -194,8 +194,9 @@ class _StoryCut:
             stated = read_date_line(line.text, page_head=True)
             if stated is not None:
                 date_draft(self.drafts[-1], stated, self.day_only)
-        if line.authors is not None and not self.prose:
-            # "By … | March 5, 2026" under a headline dates its story as a date line would.
+        if line.authors is not None and len(self.paragraphs) <= 1:
+            # "By … | March 5, 2026" under a headline (and its standfirst) dates
+            # its story as a date line would.
             day = byline_day(line.text)
             stated = read_date_line(day) if day else None
             if stated is not None:

@@ -39,6 +39,11 @@ def test_an_interviews_credit_names_its_author(page_fixture) -> None:
         ("By Elena Petrova, Staff Writer", ("Elena Petrova",), None),
         ("Written by Timur Karimov, Correspondent", ("Timur Karimov",), None),
         ("Автор — Елена Петрова", ("Елена Петрова",), None),
+        # The day right after the names; a post in lower case; an agency's desk.
+        ("By Peter Leonard Mar 3, 2026", ("Peter Leonard",), "Mar 3, 2026"),
+        ("Автор: Айгерим Сейткали 3 марта 2025", ("Айгерим Сейткали",), "3 марта 2025"),
+        ("By Aliya Nurmagambetova, economist", ("Aliya Nurmagambetova",), None),
+        ("By Farangis Najibullah and RFE/RL's Tajik Service", ("Farangis Najibullah",), None),
     ],
 )
 def test_a_byline_with_its_day_or_its_writers_post(
