@@ -268,6 +268,11 @@ class StoryCutter:
         following = self._paragraph(i + 1 + skip + stamped) if i + 1 + skip < len(texts) else None
         if following is None or (has_speaker_tag(following) and not (skip or dated)):
             return False  # an interview's turns under a line with no date or byline
+        if skip and not dated and self._open and self._headline_under(i + 1 + skip):
+            # The story's last paragraph without its full stop, its byline, then
+            # the next story's headline over its lead: the byline signs the story
+            # above ("…картой «Тулпар»", "Автор: …", "Кыргызстан и Китай подписали…").
+            return False
         if skip or dated or stamped or opens_with_dateline(following):
             # Its byline, its date line or its dateline under it: a headline
             # over prose (over anything, with a byline: a story may open with
@@ -306,6 +311,18 @@ class StoryCutter:
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
         return not self._on_subject(text, following)
+
+    def _headline_under(self, j: int) -> bool:
+        """Whether line ``j``, set apart above, is a headline-shaped line with no
+        full stop over a lead: prose that opens with a dateline, or a finished one."""
+        texts = self._texts
+        if j + 1 >= len(texts) or not (j < len(self._breaks) and self._breaks[j]):
+            return False
+        line = texts[j]
+        if ends_sentence(line) or not sentence_shaped(line):
+            return False
+        lead = self._paragraph(j + 1)
+        return opens_with_dateline(lead) or (looks_like_prose(lead) and ends_sentence(lead))
 
     def _ended(self, k: int) -> bool:
         """Whether line ``k`` ends its paragraph: it ends a sentence, or the page is

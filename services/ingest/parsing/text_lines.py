@@ -111,16 +111,27 @@ def named_over(lines: list[Line], first: int, under: set[int]) -> bool:
     )
 
 
-def signs(lines: list[Line], i: int) -> bool:
+# A paragraph that lost its full stop, not a subheading: this many words at least.
+_UNFINISHED_WORDS = 6
+
+
+def signs(lines: list[Line], i: int, continues: Sequence[bool] = ()) -> bool:
     """Whether line ``i``, a name alone set apart by blank lines, signs the story.
 
-    Only at the story's end: a finished sentence above it, and under it the
-    page's end or the next story's headline over its text. A name standing
-    alone elsewhere is a list's item, an interview's speaker or a profile's
-    subject, never its author.
+    Only at the story's end: a finished paragraph above it (a sentence, or on
+    a page not hard-wrapped, ``continues``, a paragraph that lost it), and
+    under it the page's end or the next story's headline over its text. A name
+    standing alone elsewhere is a list's item, an interview's speaker or a
+    profile's subject, never its author.
     """
     apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
-    if not (apart and i and ends_sentence(lines[i - 1].text) and signs_story(lines[i].text)):
+    if not (apart and i and signs_story(lines[i].text)):
+        return False
+    above = lines[i - 1].text
+    if not ends_sentence(above) and not (
+        len(above.split()) >= _UNFINISHED_WORDS
+        and not (i - 1 < len(continues) and continues[i - 1])
+    ):
         return False
     if i + 1 == len(lines):
         return True

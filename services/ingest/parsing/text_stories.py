@@ -202,7 +202,7 @@ class _StoryCut:
             if stated is not None:
                 date_draft(self.drafts[-1], stated, self.day_only)
         paragraphs = self.paragraphs
-        if line.authors is not None or (paragraphs and signs(lines, i)):
+        if line.authors is not None or (paragraphs and signs(lines, i, self.continues)):
             # Under the headline or at the story's end, as many outlets sign
             # (there a name alone too, set apart: "Айгерим Сейткали").
             self.authors.extend((line.text,) if line.authors is None else line.authors)

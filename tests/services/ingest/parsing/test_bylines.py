@@ -73,3 +73,28 @@ def test_a_bylines_day_dates_its_story_and_a_masthead_starts_none(page_fixture) 
     ]
     assert page.articles[0].published == datetime(2026, 3, 5, tzinfo=UTC)
     assert page.diagnostics.as_json()["left_out"]["kinds"][0]["sample"] == "The Steppe Herald"
+
+
+def test_a_byline_under_a_paragraph_without_its_stop_signs_the_story_above(page_fixture) -> None:
+    # "…картой «Тулпар»" (no full stop), "Автор: …", then the next headline over
+    # its dateline: the byline ends the first story, whose last paragraph that is.
+    page = page_fixture("bylines-closing-stories-ru.txt")
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        (
+            "В Бишкеке с 1 января подорожает проезд в общественном транспорте",
+            ("Айгерим Токтосунова",),
+            3,
+        ),
+        ("Кыргызстан и Китай подписали соглашение о строительстве железной дороги", (), 3),
+    ]
+    assert page.articles[1].tags == ("china", "kyrgyzstan", "uzbekistan")
+
+
+def test_a_name_set_apart_under_a_paragraph_without_its_stop_signs_the_story(
+    page_fixture,
+) -> None:
+    page = page_fixture("signed-after-unfinished-paragraph-ru.txt")
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        ("Рогунская ГЭС: запущен третий агрегат", ("Фируза Саидова",), 3),
+        ("Цены на муку выросли", ("Анвар Каримов",), 2),
+    ]
