@@ -57,9 +57,18 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
         if ticker is not None:
             quotes.extend(ticker)
             reader.after_break = True
+            if tickers.others:
+                # "Brent 71.84 -1.3%" beside the pairs: no currency pair, said.
+                for other in tickers.others:
+                    reader.notes.add(OTHER_INSTRUMENTS, other)
+                tickers.others.clear()
         else:
             reader.after_break = reader.read(line, rows, n)
     return reader.page()
+
+
+# A ticker's items that name no currency pair: an oil price, a stock index.
+OTHER_INSTRUMENTS = "ticker items not currency pairs"
 
 
 class _PageReader:

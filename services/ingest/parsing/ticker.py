@@ -21,7 +21,10 @@ _GROUP_SPACES = " \u00a0\u202f"
 # numbers, not one.
 _GROUPED = rf"[0-9]{{1,3}}(?:[{_GROUP_SPACES}][0-9]{{3}})+"
 _NO_BREAK_GROUPED = r"[0-9]{1,3}(?:[\u00a0\u202f][0-9]{3})+"
-_RATE = rf"{_GROUPED}[.,][0-9]+|{_NO_BREAK_GROUPED}|{_NUMBER}"
+# Thousands grouped by commas before a decimal point, as English pages print
+# them ("12,745.00"): sure only with the point after the groups.
+_COMMA_GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+"
+_RATE = rf"{_COMMA_GROUPED}|{_GROUPED}[.,][0-9]+|{_NO_BREAK_GROUPED}|{_NUMBER}"
 _UNIT_RATE = rf"{_GROUPED}(?:[.,][0-9]+)?|{_NUMBER}"
 # A change is a percentage ("0.2%", "-0%", "▲ 0.4%"), an amount with its sign
 # set against it ("▲0.10", "+15,00"), or no move at all ("0").
@@ -104,6 +107,8 @@ def _quote(match: re.Match[str]) -> Quote:
     if change and len(change) > MAX_CHANGE_LENGTH:
         # An amount and its percentage past the stored width: the percentage.
         change = change[change.rfind("(") :]
+    if "," in rate and "." in rate:
+        rate = rate.replace(",", "")  # "12,745.00": the commas group thousands
     return Quote(
         base=base,
         quote=quote,
@@ -113,12 +118,42 @@ def _quote(match: re.Match[str]) -> Quote:
     )
 
 
+# Another instrument a ticker lists beside its pairs: "Brent 71.84 -1.3%",
+# "Brent = $71.84 ↓", "KASE 6 842,17 (+0,8%)", "Gold $2,950 +0.4%".
+_OTHER_ITEM = (
+    rf"[A-Z][A-Za-z&.\-]{{1,15}}(?:\s[A-Z][A-Za-z]{{1,15}})?\s*[=:]?\s*[{_MONEY_SIGNS}]?\s?"
+    rf"(?:{_COMMA_GROUPED}|[0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9.,])|{_UNIT_RATE})"
+    rf"(?:\s+(?:{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
+)
+_OTHER_ITEM_RE = re.compile(_OTHER_ITEM)
+# What is left of a line once its pairs are taken out: other instruments only.
+_OTHERS_LEFT_RE = re.compile(rf"(?:\s*{_BULLET}?\s*(?:{_OTHER_ITEM}|\x00))+\s*{_BULLET}?\s*")
+
+
 def parse_ticker_line(line: str) -> list[Quote] | None:
     """The quotes on ``line`` when it is nothing but ticker text, else ``None``."""
+    read = read_ticker_line(line)
+    return None if read is None else read[0]
+
+
+def read_ticker_line(line: str) -> tuple[list[Quote], list[str]] | None:
+    """The quotes on ``line`` when it is nothing but ticker text, and the items of
+    other instruments it lists beside its pairs ("Brent 71.84 -1.3%"), which
+    name no currency pair; ``None`` for a line of any other text."""
     # Cheap gate first: almost every line of a page is prose.
-    if not is_ticker_line(line):
+    if is_ticker_line(line):
+        return [_quote(m) for m in _ANY_ITEM_RE.finditer(line)], []
+    if "/" not in line or len(line) > _MAX_MIXED_LINE or _PAIR_RE.search(line) is None:
         return None
-    return [_quote(m) for m in _ANY_ITEM_RE.finditer(line)]
+    pairs = list(_ANY_ITEM_RE.finditer(line))
+    left = _ANY_ITEM_RE.sub("\x00", line)
+    if not pairs or _OTHERS_LEFT_RE.fullmatch(left) is None:
+        return None
+    others = [m.group().strip() for m in _OTHER_ITEM_RE.finditer(left)]
+    return [_quote(m) for m in pairs], others
+
+
+_MAX_MIXED_LINE = 400
 
 
 def is_ticker_line(line: str) -> bool:
@@ -170,6 +205,8 @@ class TickerLines:
 
     def __init__(self) -> None:
         self._seen: dict[str, list[Quote] | None] = {}
+        # Other instruments' items the lines listed beside their pairs, each line's once.
+        self.others: list[str] = []
 
     def parse(self, line: str) -> list[Quote] | None:
         if "/" not in line and "=" not in line:
@@ -179,7 +216,10 @@ class TickerLines:
         try:
             return self._seen[line]
         except KeyError:
-            found = self._seen[line] = parse_ticker_line(line)
+            read = read_ticker_line(line)
+            found = self._seen[line] = None if read is None else read[0]
+            if read is not None:
+                self.others.extend(read[1])
             return found
 
 

@@ -7,8 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from services.ingest.parsing import Quote
-from services.ingest.parsing.ticker import find_quotes, names_a_pair, parse_ticker_line
+from services.ingest.parsing import Quote, parse_page
+from services.ingest.parsing.ticker import (
+    find_quotes,
+    names_a_pair,
+    parse_ticker_line,
+    read_ticker_line,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +29,8 @@ from services.ingest.parsing.ticker import find_quotes, names_a_pair, parse_tick
         # The way it moved, with no amount.
         ("CNY/KZT 70,55 ▼", ("CNY", "KZT", "70.55", "▼")),
         ("USD/KGS = 87.45 ↑", ("USD", "KGS", "87.45", "↑")),
+        # Thousands grouped by commas before a decimal point.
+        ("USD/UZS 12,745.00 -0.1%", ("USD", "UZS", "12745.00", "-0.1%")),
     ],
 )
 def test_more_ticker_shapes(line: str, expected: tuple[str, str, str, str]) -> None:
@@ -105,3 +112,33 @@ def test_lines_not_understood_are_warned_of(page_fixture) -> None:
         "ticker line not understood: '100 KZT = 15,72 RUB'",
         "ticker line not understood: 'USD 12 845.37 ▼ | EUR 14 958.12 ▲'",
     )
+
+
+def test_other_instruments_beside_the_pairs_are_told_apart() -> None:
+    # An oil price or a stock index on the ticker's line keeps its pairs from
+    # no one: the pairs are read, the others said to name no currency pair.
+    line = "USD/KZT 512.30 +0.2%   USD/UZS 12,745.00 -0.1%   Brent 71.84 -1.3%"
+    assert read_ticker_line(line) == (
+        [
+            Quote("USD", "KZT", Decimal("512.30"), "+0.2%"),
+            Quote("USD", "UZS", Decimal("12745.00"), "-0.1%"),
+        ],
+        ["Brent 71.84 -1.3%"],
+    )
+    page = parse_page(
+        "Markets\n3 March 2026\n\n"
+        "USD/AZN = 1.7000   EUR/AZN = 1.8412 ↑   Brent = $71.84 ↓\n"
+        "KASE 6 842,17 (+0,8%) | USD/KZT 512,30 ▲0,21%\n\n"
+        "Tenge firms\nThe tenge rose for a third day on Tuesday as oil prices climbed.\n".encode(),
+        "text/plain",
+    )
+    assert [(q.pair, str(q.rate), q.change) for q in page.quotes] == [
+        ("USD/AZN", "1.7000", ""),
+        ("EUR/AZN", "1.8412", "↑"),
+        ("USD/KZT", "512.30", "▲0,21%"),
+    ]
+    kinds = {k["kind"]: k for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+    assert kinds["ticker items not currency pairs"]["blocks"] == 2
+    assert page.diagnostics.warnings == ()
+    # Prose naming a pair is no ticker line, whatever numbers it holds.
+    assert read_ticker_line("USD/KZT rose to 512.30 on Tuesday, Brent 71.84") is None
