@@ -150,14 +150,10 @@ class _StoryCut:
 
     def _over_line(self, entry: Dated, i: int) -> bool:
         """Whether the stamp ``entry``, set apart from the text above it, stands
-        right over line ``i`` with its time ("12:45", "4 December 2026, 12:45"):
-        the stamp of the story it heads, when line ``i`` is a headline."""
-        return (
-            entry.apart
-            and entry.at == i < len(self.lines)
-            and entry.when.timed
-            and not self.lines[i].blank
-        )
+        right over line ``i`` (a blank line between them or none) with its time
+        ("12:45", "4 December 2026, 12:45"): the stamp of the story it heads,
+        when line ``i`` is a headline."""
+        return entry.apart and entry.at == i < len(self.lines) and entry.when.timed
 
     def _read(self, i: int, head: int) -> None:
         """Read line ``i``: a headline, a line in no story, or the story's text."""

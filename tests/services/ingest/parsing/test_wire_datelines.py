@@ -80,3 +80,16 @@ def test_a_page_without_blank_lines_is_cut_at_headlines_over_their_stamps(page_f
         ("Казахстанский боксер завоевал золото чемпионата Азии", (), "14 22:40", 2),
     ]
     assert [q.pair for q in page.quotes] == ["USD/KZT", "EUR/KZT", "RUB/KZT"]
+
+
+def test_stamps_set_apart_over_their_headlines_date_their_stories(page_fixture) -> None:
+    # "03.03.2025, 10:20", a blank line, the headline: the story's stamp, the
+    # second one too (after the first story's end), not a date of neither.
+    page = page_fixture("stamps-set-apart-over-headlines-ru.txt")
+    assert [(a.title, a.published.strftime("%H:%M")) for a in page.articles] == [
+        ("Казахстан увеличит экспорт зерна в Афганистан и Иран", "10:20"),
+        ("Астанинская биржа зафиксировала рекордный объем торгов", "09:45"),
+    ]
+    assert "dates under no headline" not in {
+        k["kind"] for k in page.diagnostics.as_json()["left_out"]["kinds"]
+    }
