@@ -93,3 +93,30 @@ def test_stamps_set_apart_over_their_headlines_date_their_stories(page_fixture) 
     assert "dates under no headline" not in {
         k["kind"] for k in page.diagnostics.as_json()["left_out"]["kinds"]
     }
+
+
+def test_a_digest_dated_after_its_name_and_a_comma(page_fixture) -> None:
+    # "Central Asia Digest, March 3, 2026" dates the page; the agency's name
+    # above it heads no story, and the numbered items are the stories.
+    page = page_fixture("digest-named-date.txt")
+    assert page.page_date == date(2026, 3, 3)
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Kyrgyzstan, Uzbekistan agree to launch Kambarata-1 construction in 2026", 2),
+        ("Flights between Bishkek and Delhi to resume", 1),
+        ("Gold prices hit record", 1),
+        ("Snowfall closes Bishkek–Osh highway", 2),
+        ("Tokayev to visit Tokyo", 1),
+    ]
+
+
+def test_a_place_and_a_day_before_a_long_dash_open_a_lead(page_fixture) -> None:
+    # "Bishkek, March 3 — 24.kg news agency. …" under "Japarov meets
+    # Mirziyoyev": a new story, whatever names it shares with the one above.
+    assert opens_with_dateline("Bishkek, March 3 — 24.kg news agency. President Japarov")
+    page = page_fixture("dash-datelines.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Meat prices", 3),
+        ("Will Bishkek introduce paid parking in the center?", 4),
+        ("Japarov meets Mirziyoyev", 2),
+        ("Manas airport: passenger traffic up 17 percent", 1),
+    ]
