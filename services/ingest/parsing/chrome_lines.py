@@ -89,7 +89,8 @@ _PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
 _CAPTION = re.compile(
     r"(?=[pivфви])(?:photo(?:graph)?s?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
-    r"\s*(?:(?P<by>by\b|courtesy\s+of\b)|(?:\s*credits?)?\s*(?::|/|\u2014|\u2013))\s*(?P<rest>.*)",
+    r"\s*(?:(?P<by>by\b|courtesy\s+of\b)|(?:\s*(?:credits?|caption))?\s*(?::|/|\u2014|\u2013))"
+    r"\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 # Russian credits without a colon: "Фото 24.kg. Таалайбек Ибраев", "Фото из
@@ -177,7 +178,12 @@ def is_chrome_line(line: str) -> bool:
     """Whether ``line`` (stripped) is a caption, prompt, label or notice, not story text."""
     if len(line) > MAX_CHROME_LINE:
         return False
+    if line[0] == "[" and line[-1] == "]" and len(line) > 2:
+        # "[Photo caption: …]", "[Advertisement]": a note set in brackets.
+        return is_chrome_line(line[1:-1].strip())
     if _CHROME_START.match(line) is not None:
+        return True
+    if _SHARE_ROW.fullmatch(line) is not None:
         return True
     if line[:1] in _PROMPT_INITIALS and _PROMPT.fullmatch(line) is not None:
         return True
@@ -200,6 +206,16 @@ def is_chrome_line(line: str) -> bool:
     return _credited_caption(line)
 
 
+# A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
+# WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
+_NETWORK = (
+    r"(?:facebook|twitter|x|email|e-mail|print|telegram|whatsapp|viber|vk|вконтакте|linkedin"
+    r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"
+)
+_SHARE_ROW = re.compile(
+    rf"(?:(?:share|поделиться)\s*:?\s*)?{_NETWORK}(?:\s*[|,·•/]?\s*{_NETWORK})+",
+    re.IGNORECASE,
+)
 # A caption that ends in its credit: "Trucks cross the new bridge. Photo: Kun.uz",
 # "Жители Шымкента на митинге (Фото: Азаттык)". The label after a full stop or
 # in a bracket, and a source or a person after it, end the line.

@@ -74,3 +74,20 @@ def test_a_caption_ending_in_its_credit_names_what_its_story_tells() -> None:
         "Фото: новый терминал аэропорта. Фото: пресс-служба", lambda: "Аэропорт открыл терминал"
     )
     assert not captions_story("Video: Floods Hit Villages", lambda: story)
+
+
+def test_bracketed_captions_and_share_rows_are_left_out(page_fixture) -> None:
+    # "[Photo caption: …]" and "Facebook  Twitter  Email  Print" are no story's
+    # text; "By … and RFE/RL's Tajik Service" names its reporter alone.
+    page = page_fixture("wire-bylines-share-rows.txt")
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        (
+            "'We Have Nowhere Else To Go': Afghan Refugees In Tajikistan Face Deportation",
+            ("Farangis Najibullah",),
+            4,
+        ),
+        ('"Foreign Agent" Bill Passes First Reading In Kazakh Parliament', ("Chris Rickleton",), 2),
+        ("Turkmen Activist Released After Five Years", (), 1),
+    ]
+    chrome = page.diagnostics.left_out[0]
+    assert chrome.kind == "captions, prompts and notices" and chrome.blocks == 3
