@@ -155,6 +155,64 @@ def read_ticker_line(line: str) -> tuple[list[Quote], list[str]] | None:
 
 _MAX_MIXED_LINE = 400
 
+# Rates by their codes alone, when the line names the currency they are quoted
+# in: by the unit after each rate ("Курсы ЦБ: USD 12 850,45 сум; EUR 13 920,10
+# сум") or by the bank its label names ("Курсы валют НБКР: USD 87,30 ▼0,05 |
+# EUR 95,10 ▲0,42"). Only units and banks that name one currency are read ("манат"
+# is Azerbaijan's and Turkmenistan's, "ЦБ" alone any country's).
+_UNITS = {
+    "сум": "UZS", "сумов": "UZS", "сума": "UZS", "сом": "KGS", "сомов": "KGS", "сома": "KGS",
+    "тенге": "KZT", "тг": "KZT", "₸": "KZT", "сомони": "TJS", "руб": "RUB", "рублей": "RUB",
+    "рубля": "RUB", "₽": "RUB",
+}  # fmt: skip
+_BANKS = (
+    ("нбкр", "KGS"), ("нб кр", "KGS"), ("нацбанка кр", "KGS"), ("нбрк", "KZT"), ("нб рк", "KZT"),
+    ("нацбанка рк", "KZT"), ("цб руз", "UZS"), ("нбт", "TJS"), ("цб рф", "RUB"),
+    ("банка россии", "RUB"),
+)  # fmt: skip
+_CODE_RATE = (
+    rf"(?P<code>{_CURRENCIES})\s(?P<rate>{_UNIT_RATE})(?:\s?(?P<unit>[^\W\d_]{{2,7}}\.?|[₸₽]))?"
+    rf"(?:\s+(?P<move>{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
+)
+_CODE_RATE_RE = re.compile(_CODE_RATE)
+_CODE_RATES_RE = re.compile(
+    r"(?P<label>[^\W\d_][^:]{0,40}:\s*)?"
+    + re.sub(r"\?P<\w+>", "?:", rf"(?:{_BULLET}?\s*{_CODE_RATE}\s*)+")
+)
+# A line that may list rates by their codes: a code, a space and a figure.
+_CODE_GATE = re.compile(rf"\b(?:{_CURRENCIES})\s\d")
+
+
+def read_code_rates(line: str) -> list[Quote] | None:
+    """The quotes of a line of rates by their codes whose currency it names
+    (see ``_UNITS``), else ``None``."""
+    whole = _CODE_RATES_RE.fullmatch(line) if len(line) <= _MAX_MIXED_LINE else None
+    if whole is None:
+        return None
+    items = list(_CODE_RATE_RE.finditer(line, whole.end("label") if whole["label"] else 0))
+    units = {(m["unit"] or "").rstrip(".").lower() for m in items}
+    if len(units) != 1:
+        return None
+    unit = units.pop()
+    if unit:
+        quote = _UNITS.get(unit)
+    else:
+        label = (whole["label"] or "").lower()
+        quote = next((code for bank, code in _BANKS if bank in label), None)
+    if quote is None or any(m["code"] == quote for m in items):
+        return None
+    return [_code_quote(m, quote) for m in items]
+
+
+def _code_quote(match: re.Match[str], quote: str) -> Quote:
+    rate = match["rate"]
+    return Quote(
+        base=match["code"],
+        quote=quote,
+        rate=Decimal(rate.replace(",", ".").translate(_NO_GROUPS)),
+        change=match["move"] or "",
+    )
+
 
 def is_ticker_line(line: str) -> bool:
     return ("/" in line or "=" in line) and _LINE_RE.fullmatch(line) is not None
@@ -210,9 +268,15 @@ class TickerLines:
 
     def parse(self, line: str) -> list[Quote] | None:
         if "/" not in line and "=" not in line:
-            # No ticker line (see ``is_ticker_line``): not hashed nor kept,
-            # as the page's long paragraphs would be.
-            return None
+            # No ticker line (see ``is_ticker_line``) but rates by their codes:
+            # others are not hashed nor kept, as the page's long paragraphs would be.
+            if _CODE_GATE.search(line) is None:
+                return None
+            try:
+                return self._seen[line]
+            except KeyError:
+                found = self._seen[line] = read_code_rates(line)
+                return found
         try:
             return self._seen[line]
         except KeyError:

@@ -142,3 +142,41 @@ def test_other_instruments_beside_the_pairs_are_told_apart() -> None:
     assert page.diagnostics.warnings == ()
     # Prose naming a pair is no ticker line, whatever numbers it holds.
     assert read_ticker_line("USD/KZT rose to 512.30 on Tuesday, Brent 71.84") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # The unit after each rate names the currency they are quoted in.
+        (
+            "Курсы ЦБ: USD 12 850,45 сум; EUR 13 920,10 сум",
+            [("USD/UZS", "12850.45", ""), ("EUR/UZS", "13920.10", "")],
+        ),
+        ("USD 512,30 тенге ▲0,2%", [("USD/KZT", "512.30", "▲0,2%")]),
+        # Or the bank the label names.
+        (
+            "Курсы валют НБКР: USD 87,30 ▼0,05 | EUR 95,10 ▲0,42",
+            [("USD/KGS", "87.30", "▼0,05"), ("EUR/KGS", "95.10", "▲0,42")],
+        ),
+    ],
+)
+def test_rates_by_their_codes_in_a_currency_the_line_names(
+    line: str, expected: list[tuple[str, str, str]]
+) -> None:
+    page = parse_page(f"{line}\n\nTenge firms\nThe tenge rose on Tuesday.\n".encode(), "text/plain")
+    assert [(q.pair, str(q.rate), q.change) for q in page.quotes] == expected
+    assert page.diagnostics.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Курсы валют: USD 87,45 | EUR 94,12 | RUB 0,98",  # no currency named
+        "Курсы ЦБ: USD 12 910,00 | EUR 13 980,40",  # whose central bank?
+        "USD 87,45 манат",  # Azerbaijan's or Turkmenistan's
+    ],
+)
+def test_rates_by_their_codes_in_no_currency_named_are_not_understood(line: str) -> None:
+    page = parse_page(f"{line}\n\nTenge firms\nThe tenge rose on Tuesday.\n".encode(), "text/plain")
+    assert page.quotes == ()
+    assert page.diagnostics.left_out[0].sample == line  # said, not read
