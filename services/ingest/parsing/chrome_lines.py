@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from .bylines import reads_as_signature
 from .clauses import says_what_happened
 from .dates import read_date_line
-from .headlines import looks_like_headline, looks_like_prose
+from .headlines import ends_sentence, looks_like_headline, looks_like_prose
 from .relative_days import relative_day
 
 # Longer than this, a line is prose however it starts.
@@ -405,4 +405,23 @@ def shows_story(description: str, story: str) -> bool:
     however many words it shares with the story above on a related subject."""
     return not says_what_happened(description) and not _stems(description, names=False).isdisjoint(
         _stems(story)
+    )
+
+
+def credits_photo(line: str) -> bool:
+    """Whether ``line``, a chrome line, is a photo's credit or caption label
+    ("Photo credit: Almaty akimat press service", "Фото: пресс-служба")."""
+    return _CAPTION.match(line) is not None
+
+
+# A caption under its photo's credit is short and no paragraph of prose.
+_CAPTION_UNDER_WORDS = 15
+
+
+def caption_under_credit(line: str) -> bool:
+    """Whether ``line``, right under a photo's credit with no blank line between,
+    is that photo's caption ("Volunteers planting saplings in Baum Grove, March
+    2026"): a short line that finishes no sentence of prose."""
+    return len(line.split()) <= _CAPTION_UNDER_WORDS and not (
+        ends_sentence(line) and len(line.split()) > _CAPTION_WORDS
     )

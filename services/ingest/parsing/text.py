@@ -8,7 +8,14 @@ from datetime import date, datetime
 
 from .articles import build_articles
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
+from .chrome_lines import (
+    caption_under_credit,
+    credits_photo,
+    heads_story,
+    is_chrome_line,
+    is_link_line,
+    opens_links,
+)
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
@@ -88,6 +95,8 @@ class _PageReader:
         self.head = True  # above the page's first prose
         # Right under a label over links to other stories ("Read also:").
         self.links = False
+        # Right under a photo's credit or caption label ("Photo credit: …").
+        self.credit = False
         # Date lines, each with the place of the line it stands before.
         self.dated: list[Dated] = []
 
@@ -102,10 +111,16 @@ class _PageReader:
             self.notes.add(CHROME_LINES, line)
             return True
         self.links = False
+        credit, self.credit = self.credit, False
         schedule = line[0].isdigit() and in_schedule(rows, n)
         if not schedule and (
             self._date_line(line, rows, n, apart) or self._time_alone(line, apart)
         ):
+            return True
+        if credit and not apart and caption_under_credit(line):
+            # "Photo credit: Almaty akimat", then "Volunteers planting saplings":
+            # the photo's caption, right under its credit.
+            self.notes.add(CHROME_LINES, line)
             return True
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
             return True
@@ -113,6 +128,7 @@ class _PageReader:
         if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):
             notes.add(CHROME_LINES, line)
             self.links = opens_links(line)
+            self.credit = credits_photo(line)
             return True
         if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):
             notes.warn(f"ticker line not understood: {line[:60]!r}")

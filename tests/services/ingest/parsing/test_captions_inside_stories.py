@@ -91,3 +91,16 @@ def test_bracketed_captions_and_share_rows_are_left_out(page_fixture) -> None:
     ]
     chrome = page.diagnostics.left_out[0]
     assert chrome.kind == "captions, prompts and notices" and chrome.blocks == 3
+
+
+def test_a_caption_right_under_its_photos_credit_is_left_out(page_fixture) -> None:
+    # "Photo credit: Almaty akimat press service", then "Volunteers planting
+    # saplings in Baum Grove, March 2026": the photo's caption, no headline.
+    page = page_fixture("caption-under-photo-credit.txt")
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        ("Tokayev signs law on artificial intelligence", ("Aruzhan Ualikhanova",), 3),
+        ("Almaty to plant 250,000 trees this spring", ("Damir Baimukhanov",), 3),
+        ("Kazakhstan, Kyrgyzstan discuss border crossing upgrades", ("Zhanna Kolzhanova",), 2),
+    ]
+    captions = page.diagnostics.left_out[0]
+    assert captions.kind == "captions, prompts and notices" and captions.blocks == 3
