@@ -21,6 +21,8 @@ _BYLINE = re.compile(
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
     # A blog's or a CMS's credit: "Posted by …", "Published by …".
     rf"|(?:Posted|Published|Filed|Compiled)\s+by"
+    # "Материал подготовила …", "Подготовил …".
+    rf"|(?:Материал\s+)?[Пп]одготовил[аи]?"
     # An interview's credit: "Беседовала Зарина Ергешева".
     rf"|Беседовал[аи]?)(?:\s*:\s*|\s+[—–]\s+|\s+)"
     # Each with where they filed from: "By … in Prague and … in Dushanbe".
@@ -227,7 +229,7 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
     return None
 
 
-_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFC"
+_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFCП"
 # A known agency's desk or service credited beside the people: "RFE/RL's Tajik Service".
 _AGENCY_SERVICE = re.compile(rf"{_KNOWN_AGENCY}(?:['’]s)?\s+\S")
 # What a byline puts after a name in the place of another: the writer's post
@@ -297,8 +299,10 @@ _WIRE_OPENING = re.compile(
     r"|\s+\([^()]{2,30}\)\s+(?:[—–]|--?)\s"
     r"|\s+/[^/\s][^/]{1,29}/\.?\s"
     r"|,\s+«[^»]{2,30}»\.\s"
-    # "Bishkek, March 3 — …": a place and a day before a long dash.
-    r"|\s+[—–]\s)"
+    # "Bishkek, March 3 — …": a place and a day before a long dash; "Ташкент, 15
+    # марта. Сотрудники…": before a full stop and the lead's first word.
+    rf"|\s+[—–]\s|\.\s+(?=[{_UPPER}«\"])"
+    r")"
 )
 
 

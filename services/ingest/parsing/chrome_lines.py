@@ -40,8 +40,10 @@ _PROMPT_START = (
 # its alternatives can start with: a line starting otherwise, as most do,
 # fails there, not at each alternative in turn.
 _CHROME_START = re.compile(
-    r"(?=[sпfrвaрcагс\u00a9(\d])(?:"
+    r"(?=[sпfrвaрcагсч\u00a9(\d])(?:"
     rf"{_PROMPT_START}"
+    # "Read more on daryo.uz", "Читайте подробнее на kun.uz": the site's link.
+    r"|(?:read\s+more\s+(?:on|at)|читайте\s+(?:больше|подробнее)\s+на)\s+\S+\s*$"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
     r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"
@@ -208,12 +210,12 @@ def is_chrome_line(line: str) -> bool:
 
 # A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
 # WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
-_NETWORK = (
+_SHARE_BUTTON = (
     r"(?:facebook|twitter|x|email|e-mail|print|telegram|whatsapp|viber|vk|вконтакте|linkedin"
     r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"
 )
 _SHARE_ROW = re.compile(
-    rf"(?:(?:share|поделиться)\s*:?\s*)?{_NETWORK}(?:\s*[|,·•/]?\s*{_NETWORK})+",
+    rf"(?:(?:share|поделиться)\s*:?\s*)?{_SHARE_BUTTON}(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+",
     re.IGNORECASE,
 )
 # A caption that ends in its credit: "Trucks cross the new bridge. Photo: Kun.uz",

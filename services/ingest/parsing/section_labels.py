@@ -40,3 +40,18 @@ def is_label(text: str) -> bool:
     if reads_as_signature(" ".join(w.capitalize() for w in words)):
         return False
     return all(w.isalpha() and w.isupper() and len(w) > 1 for w in words)
+
+
+def is_rubric_path(text: str) -> bool:
+    """Whether ``text`` is a story's place in the site's sections, a country or
+    a region then a rubric ("Туркменистан / Общество", "Kazakhstan / Politics"),
+    which a page prints over the headline: no headline itself."""
+    if len(text) > 2 * _LABEL_CHARS or " / " not in text:
+        return False
+    place, _, rubric = text.partition(" / ")
+    words = place.split()
+    return (
+        rubric.strip().lower() in RUBRICS
+        and 0 < len(words) <= 2
+        and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+    )

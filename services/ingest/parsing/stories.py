@@ -24,6 +24,8 @@ MIN_WORDS = 2
 _SUBHEADING_WORDS = 8
 # A subheading this short names one thing of its story's: one word in common will do.
 _SHORT_SUBHEADING = 3
+# A headline of one word: a capital, then letters, figures and hyphens.
+_ONE_WORD = re.compile(r"[A-ZА-ЯЁ][^\W_]*(?:-[^\W_]+)*[^\W\d_]*(?:-\d+)?")
 # "- VAT falls to 10%", "• …", "* …": an item of a list, complete without a stop.
 _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 # Lines of a hard-wrapped paragraph read to tell whether it is prose.
@@ -237,10 +239,17 @@ class StoryCutter:
         return self._texts[j] if end == j else " ".join(self._texts[j : end + 1])
 
     def starts_story(
-        self, i: int, after_break: bool, meta_after: Sequence[bool], *, dated: bool = False
+        self,
+        i: int,
+        after_break: bool,
+        meta_after: Sequence[bool],
+        *,
+        dated: bool = False,
+        after_date: bool = False,
     ) -> bool:
         """Whether line ``i`` is a headline; ``meta_after`` marks bylines/datelines
-        after it, ``dated`` a date line right under it (taken out of the lines)."""
+        after it, ``dated`` a date line right under it, ``after_date`` one right
+        above it (date lines are taken out of the lines)."""
         if self._title_case[i]:
             return True
         texts = self._texts
@@ -249,8 +258,13 @@ class StoryCutter:
             # Under a finished paragraph with no blank line between, only a line
             # with its date line under it starts a story (a page of no blank lines).
             return False
+        single = False
         if not sentence_shaped(text) and not (dated and labelled(text)):
-            return False
+            # A headline of one word ("Navruz", "Бюджет-2025") only over its
+            # stamp, byline or dateline: alone it is a label or a kicker.
+            single = _ONE_WORD.fullmatch(text) is not None
+            if not single:
+                return False
         if self._open and self._body_lines == 0:
             return False  # a story has a body before the next one starts
         skip = 0
@@ -268,6 +282,8 @@ class StoryCutter:
         following = self._paragraph(i + 1 + skip + stamped) if i + 1 + skip < len(texts) else None
         if following is None or (has_speaker_tag(following) and not (skip or dated)):
             return False  # an interview's turns under a line with no date or byline
+        if single and not (skip or dated or stamped or opens_with_dateline(following)):
+            return False
         if skip and not dated and self._open and self._headline_under(i + 1 + skip):
             # The story's last paragraph without its full stop, its byline, then
             # the next story's headline over its lead: the byline signs the story
@@ -296,6 +312,7 @@ class StoryCutter:
             return False
         if (
             (self._open or not after_break)
+            and not after_date
             and above >= 0
             and not ends_sentence(texts[above])
             and not looks_like_prose(texts[above])
@@ -319,10 +336,10 @@ class StoryCutter:
         if j + 1 >= len(texts) or not (j < len(self._breaks) and self._breaks[j]):
             return False
         line = texts[j]
-        if ends_sentence(line) or not sentence_shaped(line):
+        if not sentence_shaped(line):  # a question's mark or none, no full stop
             return False
         lead = self._paragraph(j + 1)
-        return opens_with_dateline(lead) or (looks_like_prose(lead) and ends_sentence(lead))
+        return opens_with_dateline(lead) or looks_like_prose(lead)
 
     def _ended(self, k: int) -> bool:
         """Whether line ``k`` ends its paragraph: it ends a sentence, or the page is

@@ -21,6 +21,7 @@ from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
+from .section_labels import is_rubric_path
 from .stories import shares_subject
 from .text_dates import (
     MAX_STAMP_LINE,
@@ -123,6 +124,9 @@ class _PageReader:
             self.notes.add(CHROME_LINES, line)
             return True
         if line[0] in _SEPARATOR_MARKS and _SEPARATOR.fullmatch(line):
+            return True
+        if " / " in line and is_rubric_path(line):
+            self.notes.add(SECTION_LABELS, line)  # "Туркменистан / Общество"
             return True
         notes = self.notes
         if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):

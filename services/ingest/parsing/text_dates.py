@@ -21,6 +21,10 @@ from .notes import Notes
 from .relative_days import on_relative_day, relative_day
 from .zone_words import unnamed_zone
 
+# Marks a page's issue line has and a headline does not: a dot between its
+# parts, an issue's number.
+_ISSUE_MARKS = ("\u00b7", "\u2022", "#", "№")
+
 
 def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     """The date of ``line`` (row ``n``) above the page's first prose, with a
@@ -33,6 +37,8 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     when = read_named_date_line(line)
     if when is None:
         return None
+    if any(mark in line for mark in _ISSUE_MARKS):
+        return when  # "Issue #112 · Monday, 10 March 2025": no headline's end
     below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
     # A question under it ("Will the tenge hold?") is a headline, not prose.
     finished = ends_sentence(below) and below.rstrip("\"'”’»")[-1:] not in "?!"

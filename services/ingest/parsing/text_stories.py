@@ -235,10 +235,15 @@ def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], en
     prose yet, or only its standfirst and then its byline right above the date
     ("By Dana Omarova", "December 4, 2026"); or, anywhere in its text, the date
     says it is the story's update ("Updated: …", "Обновлено: …"), not set apart
-    from that text (over the next headline, it is that story's stamp)."""
+    from that text (over the next headline, it is that story's stamp); or a
+    stamp stands right under its text, set apart from what follows."""
     if not prose or (entry.when.updated and not entry.apart):
         return True
     at = entry.at
+    if not entry.apart and (at == len(lines) or lines[at].blank):
+        # Its stamp right under its text and set apart from what follows
+        # ("…named after Turkmen poets", "12.03.2025 | 804 views", a blank line).
+        return True
     return len(paragraphs) <= 1 and 0 < at <= len(lines) and lines[at - 1].authors is not None
 
 
@@ -259,7 +264,9 @@ def _headline(
     meta = [is_meta(x) for x in lines[i + 1 : i + 3]]
     # Its own stamp set apart right over it ("09:55", then the line) dates it
     # as a date line under it would.
-    if not cutter.starts_story(i, lines[i].after_break, meta, dated=stamped or i + 1 in under):
+    if not cutter.starts_story(
+        i, lines[i].after_break, meta, dated=stamped or i + 1 in under, after_date=i in under
+    ):
         # Headline, standfirst without its full stop, byline: two lines over
         # a byline, of which the first is the headline.
         return first and i + 1 not in under and over_standfirst(lines, i)
