@@ -10,12 +10,11 @@ them is a story's text or a headline; each is left out and said so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from .bylines import reads_as_signature
-from .clauses import says_what_happened
 from .dates import read_date_line
-from .headlines import ends_sentence, looks_like_headline, looks_like_prose
+from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
 
 # Longer than this, a line is prose however it starts.
@@ -89,7 +88,7 @@ _PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
 # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).
-_CAPTION = re.compile(
+CAPTION = re.compile(
     r"(?=[pivфви])(?:photo(?:graph)?s?|pictures?|image|video|illustration|фото|видео|иллюстрация)"
     r"\s*(?:(?P<by>by\b|courtesy\s+of\b)|(?:\s*(?:credits?|caption))?\s*(?::|/|\u2014|\u2013))"
     r"\s*(?P<rest>.*)",
@@ -118,7 +117,7 @@ _RU_CREDIT = re.compile(
     r"|(?-i:[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+){1,2}))",
     re.IGNORECASE,
 )
-_CAPTION_WORDS = 4
+CAPTION_WORDS = 4
 # What a credit's "by …" / "courtesy of …" may name: capitalised words, and these
 # ("Photo courtesy of the Ministry of Energy", "Photo by the author"); a word
 # outside them ("… the US Embassy goes viral") makes the line a headline.
@@ -191,12 +190,12 @@ def is_chrome_line(line: str) -> bool:
         return True
     if line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line) and line[-1] not in ".!?":
         return True
-    caption = _CAPTION.match(line)
+    caption = CAPTION.match(line)
     if caption is not None:
         rest = caption["rest"].rstrip()
         if caption["by"]:
             return _names_a_source(rest)
-        return len(rest.split()) <= _CAPTION_WORDS or rest[-1:] in ".)"
+        return len(rest.split()) <= CAPTION_WORDS or rest[-1:] in ".)"
     if opens_links(line):
         return True
     label = _LABEL.match(line)
@@ -239,7 +238,7 @@ def _credited_caption(line: str) -> bool:
     if credit is None:
         return False
     rest = credit["rest"].rstrip(".")
-    return _credits(rest) or _names_a_source(rest)
+    return credits_source(rest) or _names_a_source(rest)
 
 
 def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> bool:
@@ -251,9 +250,9 @@ def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> boo
     ``set_apart`` above and with a date line right under it, is a headline
     too: that date is its story's, and a caption has none."""
     if set_apart and below and _dated(below[0].strip()):
-        caption = _CAPTION.match(line)
+        caption = CAPTION.match(line)
         rest = "" if caption is None or caption["by"] else caption["rest"].strip()
-        if len(rest.split()) > 1 and not _credits(rest):
+        if len(rest.split()) > 1 and not credits_source(rest):
             return True
     if below and below[0].strip() and line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line):
         # A credit's shape over a lead with no blank line between: a headline
@@ -279,7 +278,7 @@ def is_credit_paragraph(text: str) -> bool:
         return False
     if text[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(text) and text[-1] not in ".!?":
         return True
-    caption = _CAPTION.match(text)
+    caption = CAPTION.match(text)
     return caption is not None and (
         bool(caption["by"]) or len(caption["rest"].split()) <= _CREDIT_WORDS
     )
@@ -324,7 +323,7 @@ _CREDIT = re.compile(
 )
 
 
-def _credits(rest: str) -> bool:
+def credits_source(rest: str) -> bool:
     """Whether ``rest``, after a caption's label, credits a source or a person."""
     return _CREDIT.fullmatch(rest) is not None or reads_as_signature(rest)
 
@@ -340,90 +339,4 @@ def _names_a_source(rest: str) -> bool:
     return len(words) <= _SOURCE_WORDS and all(
         not word[0].isalpha() or word[0].isupper() or word.lower() in _SOURCE_JOINERS
         for word in words
-    )
-
-
-# Words a caption and its story share when it shows what the story tells:
-# stems short enough to match across Russian endings ("парк", "парку").
-_STEM_WORD = re.compile(r"[^\W\d_]{4,}")
-_STEM = 4
-_FUNCTION_STEMS = frozenset((
-    "with", "from", "that", "this", "have", "will", "been", "were", "they", "them", "thei",
-    "what", "when", "wher", "also", "more", "afte", "over", "into", "abou", "than", "then",
-    "year", "такж", "этот", "этом", "этой", "было", "были", "буде", "посл", "боле", "кото",
-    "свои", "свое", "года", "году",
-))  # fmt: skip
-
-
-def _stems(text: str, *, names: bool = True) -> set[str]:
-    """The stems of ``text``'s words; ``names``: of its capitalised words too."""
-    words = (word.group() for word in _STEM_WORD.finditer(text))
-    return {
-        word[:_STEM].lower() for word in words if names or not word[0].isupper()
-    } - _FUNCTION_STEMS
-
-
-def caption_description(line: str) -> str | None:
-    """What a caption's label says its photo or video shows ("Видео: прогулка
-    по новому парку" shows "прогулка по новому парку"); None for any other
-    line, a credit ("Фото: пресс-служба") or a headline in Title Case after
-    the label ("Video: Floods Hit Villages")."""
-    caption = _CAPTION.match(line) if len(line) <= MAX_CHROME_LINE else None
-    if caption is None or caption["by"]:
-        return None
-    rest = _CAPTION_CREDIT.sub("", caption["rest"]).strip()
-    if not rest or _credits(rest) or looks_like_headline(rest):
-        return None
-    return rest
-
-
-# The credit a caption ends with: "… port. Credit: Ministry of Transport", "…
-# (Photo: Reuters)", "… Фото: пресс-служба". What the picture shows is before it.
-_CAPTION_CREDIT = re.compile(
-    r"(?<=\S)[.,;]?\s*\(?(?:credits?|photo(?:graph)?s?|source|фото|источник)\s*:\s*[^:()]{2,60}\)?$",
-    re.IGNORECASE,
-)
-
-
-def captions_story(line: str, story: Callable[[], str]) -> bool:
-    """Whether ``line``, inside a story whose text so far ``story()`` gives, is a
-    caption's label over what a photo or a video of it shows ("Видео:
-    прогулка по новому парку", "Photo: the new terminal at Aktau"): it names
-    what the story tells, where a labelled headline ("Видео: пожар на рынке
-    «Дордой»") names another story's subject. Names shared alone (the country
-    both are about) make no caption. The story's text is asked for only when
-    ``line`` is a caption's label, which few lines are."""
-    rest = caption_description(line)
-    # A picture's credit after what it shows ("…. Фото: пресс-служба") ends no headline.
-    return rest is not None and (
-        _CAPTION_CREDIT.search(line) is not None or shows_story(rest, story())
-    )
-
-
-def shows_story(description: str, story: str) -> bool:
-    """Whether a caption's ``description`` names what ``story`` tells. A caption
-    names what its picture shows ("прогулка по новому парку"); a labelled
-    headline says what happened ("Видео: в Оше открыли парк аттракционов"),
-    however many words it shares with the story above on a related subject."""
-    return not says_what_happened(description) and not _stems(description, names=False).isdisjoint(
-        _stems(story)
-    )
-
-
-def credits_photo(line: str) -> bool:
-    """Whether ``line``, a chrome line, is a photo's credit or caption label
-    ("Photo credit: Almaty akimat press service", "Фото: пресс-служба")."""
-    return _CAPTION.match(line) is not None
-
-
-# A caption under its photo's credit is short and no paragraph of prose.
-_CAPTION_UNDER_WORDS = 15
-
-
-def caption_under_credit(line: str) -> bool:
-    """Whether ``line``, right under a photo's credit with no blank line between,
-    is that photo's caption ("Volunteers planting saplings in Baum Grove, March
-    2026"): a short line that finishes no sentence of prose."""
-    return len(line.split()) <= _CAPTION_UNDER_WORDS and not (
-        ends_sentence(line) and len(line.split()) > _CAPTION_WORDS
     )

@@ -104,13 +104,11 @@ _DATE = (
 )
 _DATE_LINE = re.compile(rf"\s*{_LABEL}{_DATE}", re.IGNORECASE)
 _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
-# The page's name in any case before a dash or a bar: "Daily brief — 4 December
-# 2026", "Kun.uz — …", "Лента новостей | 4 декабря 2026", or what it holds and
-# for which day: "Новости за 3 марта 2025", "News for March 3, 2026", "Issue #112 ·
-# Monday, 10 March 2025", "Главное за день · 17 марта 2025", "Выпуск от
-# 3 марта 2025". A headline may end so too ("Astana Investment Forum - March 3,
-# 2026"): only the page's reading, which sees what stands under the line,
-# tells them apart.
+# The page's name in any case before a dash, a bar or a dot ("Daily brief — 4
+# December 2026", "Issue #112 · Monday, 10 March 2025"), or what it holds and
+# for which day ("Новости за 3 марта 2025", "News for March 3, 2026"). A
+# headline may end so too ("Astana Investment Forum - March 3, 2026"): only the
+# page's reading, which sees what stands under the line, tells them apart.
 _NAMED_DATE_LINE = re.compile(
     rf"\s*{_LABEL}[\w#№][\w.'’#№\-]*(?:\s+(?:[&|›/]|[\w#№][\w.'’#№\-]*)){{0,4}}"
     rf"\s+(?:[|\u00b7\u2022\u2013\u2014-]|за|от|for|of)\s+{_DATE}",

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from .bylines import byline_authors, opens_with_dateline, reads_as_signature
 from .clauses import names_a_thing
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
+from .story_subjects import capitalised_names, shares_subject, subject_words
 
 MAX_WORDS = 16
 MAX_CHARS = 140
@@ -32,29 +33,9 @@ _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 _WRAPPED_LINES = 4
 # Shared subject words that make a short line part of the story above.
 _SHARED_WORDS = 2
-_STEM = 6
-_WORD = re.compile(r"[^\W\d_]{5,}")
 _OPENING_QUOTES = "\"'“‘«„"
 # "Home | News | About": a menu, not a headline.
 _MENU_MARKS = "|•·›"
-# Long function words, which every story shares.
-_COMMON = frozenset((
-    "about", "above", "after", "again", "against", "along", "among", "around", "because",
-    "before", "being", "below", "between", "could", "during", "every", "first", "their",
-    "there", "these", "those", "through", "under", "until", "where", "which", "while", "would",
-    "should", "other", "since", "still", "another", "further", "which", "whose", "years",
-    "million", "billion", "percent", "according", "говорится",
-    # Reporting verbs: every story cites its source.
-    "сообщает", "сообщают", "сообщил", "сообщила", "сообщили", "передает", "передаёт",
-    "reported", "reports", "также", "после", "более", "может", "между", "через", "который",
-    "которые", "которая", "было", "были", "будет", "этого", "этой", "однако",
-    # Days and months: every story has its dates.
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "august", "september", "october", "november", "december",
-    "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница", "субботу",
-    "суббота", "воскресенье", "января", "февраля", "марта", "апреля", "июня", "июля", "августа",
-    "сентября", "октября", "ноября", "декабря",
-))  # fmt: skip
 
 
 # Reported speech closing a sentence: "…, the ministry said", "…, he told
@@ -142,41 +123,6 @@ def _item_number(text: str) -> int | None:
     return None if match is None else int(match[1])
 
 
-def _names(text: str) -> set[str]:
-    """The stems of the words capitalised inside a sentence: names of places,
-    people and bodies, which a story and the next one about the same country
-    share ("Казахстана", "Azerbaijan") without being on one subject."""
-    return {
-        _stem(match.group().lower())
-        for match in _WORD.finditer(text)
-        if match.group()[0].isupper() and text[: match.start()].rstrip()[-1:] not in '.!?:"“«'
-    }
-
-
-def _stem(word: str) -> str:
-    """A word's first letters less its last, which most endings change
-    ("ставка", "ставки", "ставку" give "ставк"). Only words of five letters
-    or more are compared (``_WORD``); an English word of under seven letters
-    keeps its last but one, so its plural differs ("price", "prices"), where
-    a longer one's does not ("election", "elections")."""
-    return word[: min(_STEM, len(word) - 1)]
-
-
-def _subject(text: str) -> set[str]:
-    return {
-        _stem(word)
-        for word in (match.group().lower() for match in _WORD.finditer(text))
-        if word not in _COMMON
-    }
-
-
-def shares_subject(title: str, paragraphs: Sequence[str], words: int = _SHARED_WORDS) -> bool:
-    """Whether ``title`` is on the subject of the story its first ``paragraphs``
-    tell: a headline shares ``words`` with its lead, a site's name does not."""
-    lead = " ".join(paragraphs[:_WRAPPED_LINES])
-    return len(_subject(title) & _subject(lead)) >= words
-
-
 class StoryCutter:
     """Decides, line by line in order, which lines start a story."""
 
@@ -227,7 +173,7 @@ class StoryCutter:
 
     def _story_subject(self) -> set[str]:
         if self._texts_seen:
-            self._subject |= _subject(" ".join(self._texts_seen))
+            self._subject |= subject_words(" ".join(self._texts_seen))
             self._texts_seen = []
         return self._subject
 
@@ -307,10 +253,23 @@ class StoryCutter:
             following = self._paragraph(i + 2)
         if _ATTRIBUTION.search(text):
             return False  # "…, officials said": a paragraph without its full stop
-        above = i - 1 - (i - 1 in self._apart)  # past a section's label left out
-        if self._open and above >= 0 and same_list(texts[above], text):
+        if not self._story_above_ended(i, after_break, after_date):
             return False
-        if (
+        if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
+            return True  # a numbered digest's next item ("4) …" after "3) …") too
+        return not self._on_subject(text, following)
+
+    def _story_above_ended(self, i: int, after_break: bool, after_date: bool) -> bool:
+        """Whether what stands above line ``i`` lets a story start there."""
+        texts = self._texts
+        above = i - 1 - (i - 1 in self._apart)  # past a section's label left out
+        if self._open and above >= 0 and same_list(texts[above], texts[i]):
+            return False
+        # A kicker, a label or a dateline above: no story has ended. Before the
+        # first story, a line set apart above is the page's name or section,
+        # which starts nothing. A list's item ends without a stop, and a byline
+        # or a name alone above is the end of the story it signs.
+        return not (
             (self._open or not after_break)
             and not after_date
             and above >= 0
@@ -319,15 +278,7 @@ class StoryCutter:
             and not _LIST_ITEM.match(texts[above])
             and byline_authors(texts[above]) is None
             and not reads_as_signature(texts[above])
-        ):
-            # A kicker, a label or a dateline above: no story has ended. Before
-            # the first story, a line set apart above is the page's name or
-            # section, which starts nothing. A list's item ends without a stop,
-            # and a byline or a name alone above is the end of the story it signs.
-            return False
-        if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
-            return True  # a numbered digest's next item ("4) …" after "3) …") too
-        return not self._on_subject(text, following)
+        )
 
     def _headline_under(self, j: int) -> bool:
         """Whether line ``j``, set apart above, is a headline-shaped line with no
@@ -367,13 +318,13 @@ class StoryCutter:
 
     def _on_subject(self, text: str, following: str) -> bool:
         """Whether ``text``, over ``following``, carries on the open story's subject."""
-        own = _subject(text)
-        lead = _subject(following)
+        own = subject_words(text)
+        lead = subject_words(following)
         words = len(text.split())
         if (
             words <= _SHORT_SUBHEADING
             and not own & lead
-            and _names(following) <= self._story_subject()
+            and capitalised_names(following) <= self._story_subject()
         ):
             # "What happens next", "Что дальше": a short line that shares no word
             # with the text under it, text that brings no name the story has not
@@ -387,7 +338,7 @@ class StoryCutter:
             # story's subject; a question headline opens another.
             return shared >= _SHARED_WORDS
         # Names alone (the country both stories are about) make no subject shared.
-        names = common <= _names(text) | _names(following)
+        names = common <= capitalised_names(text) | capitalised_names(following)
         if (
             words <= _SHORT_SUBHEADING
             and not names

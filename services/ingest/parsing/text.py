@@ -7,22 +7,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .articles import build_articles
+from .caption_lines import caption_under_credit, credits_photo
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import (
-    caption_under_credit,
-    credits_photo,
-    heads_story,
-    is_chrome_line,
-    is_link_line,
-    opens_links,
-)
+from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_rubric_path
-from .stories import shares_subject
+from .story_subjects import shares_subject
 from .text_dates import (
     MAX_STAMP_LINE,
     head_date,

@@ -16,7 +16,8 @@ from .headlines import (
     looks_like_headline,
     looks_like_prose,
 )
-from .stories import prose_over, same_list, sentence_shaped, shares_subject
+from .stories import prose_over, same_list, sentence_shaped
+from .story_subjects import shares_subject
 
 # "World | Business | Markets", "Home › News": a menu or a breadcrumb trail,
 # each item a few words. A part longer than that makes a headline with its

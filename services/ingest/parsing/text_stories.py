@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 from .articles import Draft
 from .bylines import byline_day
+from .caption_lines import captions_story
 from .chrome_lines import KIND as CHROME_LINES
-from .chrome_lines import captions_story
 from .dates import DateLine, read_date_line
 from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.ingest.parsing.chrome_lines import captions_story
+from services.ingest.parsing.caption_lines import captions_story
 
 
 def test_captions_inside_a_story_are_left_out(page_fixture) -> None:

@@ -65,7 +65,7 @@ def example(first: object) -> str:
 
 LOOKING = [
     chrome_lines._CHROME_START,
-    chrome_lines._CAPTION,
+    chrome_lines.CAPTION,
     chrome_lines._LABEL,
     chrome_lines._LINKS_LABEL,
 ]
