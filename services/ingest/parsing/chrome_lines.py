@@ -34,12 +34,14 @@ _RIGHTS_START = (
 _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    # "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter", "Found a typo? …".
+    r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\b.{0,80}$"
 )
 # Each pattern of alternatives below opens with a look at the first letters
 # its alternatives can start with: a line starting otherwise, as most do,
 # fails there, not at each alternative in turn.
 _CHROME_START = re.compile(
-    r"(?=[sпfrвaрcагсч\u00a9(\d])(?:"
+    r"(?=[sпfrвaрcагсчн\u00a9(\d])(?:"
     rf"{_PROMPT_START}"
     # "Read more on daryo.uz", "Читайте подробнее на kun.uz": the site's link.
     r"|(?:read\s+more\s+(?:on|at)|читайте\s+(?:больше|подробнее)\s+на)\s+\S+\s*$"
@@ -84,7 +86,7 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 # What a prompt starts with: most lines start otherwise and are not tried.
-_PROMPT_INITIALS = frozenset("FfJjSsЧчСсПп")
+_PROMPT_INITIALS = frozenset("FfJjSsЧчСсПпНн")
 # Captions and credits: "Photo: …", "Photo by …", "Фото: пресс-служба". What
 # follows the label must read as one: a credit of a few words, or a sentence
 # closed by a full stop or a bracket ("Video: Floods Hit Villages" is a headline).

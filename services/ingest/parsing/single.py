@@ -26,8 +26,9 @@ _BODY_SHARE = 0.6
 # A byline line stands among the text's first few.
 _BYLINE_LINES = 3
 _MAX_TITLE = 300
-# What sets a site's name apart in a <title>: a spaced dash or bar.
-_TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
+# What sets a site's name apart in a <title>: a spaced dash, bar, double
+# colon or guillemet ("Story :: Казинформ", "Story » Site").
+_TITLE_SEPARATOR = re.compile(r"\s(?:[-–—|»]|::)\s")
 _WORD = re.compile(r"\w+")
 # A story's headline has this many words at least; a site's name fewer.
 _HEADLINE_WORDS = 4

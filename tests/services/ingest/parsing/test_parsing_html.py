@@ -428,3 +428,22 @@ def test_the_headline_in_the_article_above_its_text_is_left_out_as_the_headline(
     assert kinds["headline"].sample == "Dushanbe to open second international airport terminal"
     assert kinds["headline"].blocks == 1
     assert kinds["outside the article"].sample.startswith("Posted on")
+
+
+def test_an_old_sites_title_and_its_error_report_prompt() -> None:
+    # No <h1>: the headline is the <title> less the site's name after " :: ";
+    # "Нашли ошибку? …" under the text is a prompt, no paragraph.
+    body = "".join(
+        f"<p>Абзац {n}: за одиннадцать месяцев экспорт пшеницы вырос на треть, "
+        "сообщили в министерстве сельского хозяйства.</p>"
+        for n in range(1, 5)
+    )
+    page = parse(
+        "<html><head><title>Казахстан увеличил экспорт пшеницы в Афганистан :: Казинформ"
+        f"</title></head><body><div class='news_text'>{body}"
+        "<p>Нашли ошибку? Выделите ее и нажмите Ctrl+Enter.</p></div></body></html>"
+    )
+    (article,) = page.articles
+    assert article.title == "Казахстан увеличил экспорт пшеницы в Афганистан"
+    assert len(article.paragraphs) == 4
+    assert not any("Ctrl+Enter" in p for p in article.paragraphs)
