@@ -65,11 +65,33 @@ def _title_link(node: LexborNode) -> LexborNode | None:
         href = (node.attributes.get("href") or "").strip()
         return node if href and not href.startswith("#") else None
     links = node.css("a[href]")
+    if not links:
+        return _link_around(node)
     if len(links) != 1:
         return None
     link = _title_link(links[0])
     text = squash_space(node.text())
     return link if link is not None and text and squash_space(link.text()) == text else None
+
+
+# A title inside its link sits this many levels below it at most.
+_LINK_LEVELS = 2
+
+
+def _link_around(node: LexborNode) -> LexborNode | None:
+    """The link a title sits inside (``<a href><img><span class="title">…</span></a>``),
+    when the link's text is the title's alone."""
+    text = squash_space(node.text())
+    current = node.parent
+    for _ in range(_LINK_LEVELS):
+        if current is None:
+            return None
+        if current.tag == "a":
+            href = (current.attributes.get("href") or "").strip()
+            same = squash_space(current.text()) == text
+            return current if href and not href.startswith("#") and same else None
+        current = current.parent
+    return None
 
 
 def card_titles(scope: LexborNode, ancestry: Ancestry) -> list[LexborNode]:

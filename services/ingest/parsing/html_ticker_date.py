@@ -105,7 +105,8 @@ def ticker_line_quotes(body_text: str) -> Iterator[Quote]:
 def time_element_date(times: Sequence[LexborNode]) -> date | None:
     """The date of the first of the page's <time>s that tells one, of those
     outside an SVG drawing, a <noscript> or a <template> (``times``: all of
-    them, in document order, as ``tree.tags("time")`` gives them)."""
+    them, in document order, as ``tree.tags("time")`` gives them); None when
+    one naming its day from the page's ("Сегодня, 14:30") comes before it."""
     # The first <time> nearly always says it. Each <time>'s text holds the
     # text of any <time> nested in it, so only the first few are read; the
     # rest say it with datetime= or not. Whether a <time> is seen is asked
@@ -119,6 +120,10 @@ def time_element_date(times: Sequence[LexborNode]) -> date | None:
                 continue
             read += 1
             when = _date_of(node, read_text=True)
+            if when is None and relative_day(node_text(node)) is not None:
+                # "Сегодня, 14:30" before the first dated <time>: a list newest
+                # first, later than that older card's day (as ``fallback_date``).
+                return None
         else:
             when = _date_of(node, read_text=False)
             if when is not None and _unseen(node):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from services.ingest.parsing import ParsedPage, Quote, parse_page
@@ -447,3 +447,37 @@ def test_an_old_sites_title_and_its_error_report_prompt() -> None:
     assert article.title == "Казахстан увеличил экспорт пшеницы в Афганистан"
     assert len(article.paragraphs) == 4
     assert not any("Ctrl+Enter" in p for p in article.paragraphs)
+
+
+def test_cards_titled_inside_their_links_with_relative_stamps() -> None:
+    # Each card's title is a <span> inside its link, under a section's <h2>;
+    # the page's date is its header's, from which "Сегодня" and "Вчера" count,
+    # not the one older card's that prints its full date.
+    cards = [
+        ("akim", "Токаев назначил нового акима Карагандинской области",
+         "Бывший аким освобожден от должности в связи с переходом на другую работу.",
+         "Сегодня, 14:30"),
+        ("gas", "Россия и Китай подписали соглашение по газопроводу",
+         "Трубопровод пройдет через территорию Монголии, поставки начнутся позже.",
+         "Вчера, 17:48"),
+        ("sat", "Казахстан запустил второй спутник связи KazSat-4",
+         "Ракета-носитель стартовала с космодрома Байконур.", "2 декабря 2026, 18:40"),
+    ]  # fmt: skip
+    items = "".join(
+        f'<div class="item"><a href="https://news.example/{slug}/"><img src="{slug}.jpg" alt="">'
+        f'<span class="item-title">{title}</span></a><p class="desc">{lead}</p>'
+        f"<div class='meta'><time>{when}</time></div></div>"
+        for slug, title, lead, when in cards
+    )
+    page = parse_page(
+        f"<html><body><div class='date'>4 декабря 2026</div><div class='list'>"
+        f"<h2>Последние новости</h2>{items}</div></body></html>".encode(),
+        "text/html",
+        datetime(2026, 12, 6, 8, 0, tzinfo=UTC),
+    )
+    assert page.page_date == date(2026, 12, 4)
+    assert [(a.title, a.url, a.published) for a in page.articles] == [
+        (cards[0][1], "https://news.example/akim/", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
+        (cards[1][1], "https://news.example/gas/", datetime(2026, 12, 3, 17, 48, tzinfo=UTC)),
+        (cards[2][1], "https://news.example/sat/", datetime(2026, 12, 2, 18, 40, tzinfo=UTC)),
+    ]
