@@ -199,3 +199,70 @@ def is_link_item(node: LexborNode) -> bool:
                 return False
             link = inner
     return link is not None and node_text(link).strip() == node_text(node).strip()
+
+
+# What a teaser set in a <div> beside its heading must not hold: blocks of its own.
+_INNER_BLOCKS = "p, div, ul, ol, li, table, h1, h2, h3, h4, h5, h6, section, article"
+
+
+def teaser_after(heading: LexborNode) -> LexborNode | None:
+    """The teaser set in a <div> or <span> right after a card's heading (or
+    after the element holding the heading alone), when the heading has no
+    paragraph under it: text of its own, no blocks inside, no meta line, and
+    as long as a lead is."""
+    node: LexborNode | None = heading
+    for _ in range(2):
+        if node is None:
+            return None
+        sibling = _next_element(node)
+        if sibling is not None:
+            return sibling if _is_teaser(sibling) else None
+        parent = node.parent
+        if parent is None or squash_space(parent.text()) != squash_space(heading.text()):
+            return None
+        node = parent
+    return None
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    following = node.next
+    while following is not None and following.tag == "-text":
+        if (following.text_content or "").strip():
+            return None  # text right after the heading: no teaser element
+        following = following.next
+    return following
+
+
+def _is_teaser(node: LexborNode) -> bool:
+    if node.tag not in ("div", "span") or _word_class(node, _META_CLASS):
+        return False
+    # (A query matches its scope too.)
+    if any(inner.mem_id != node.mem_id for inner in node.css(_INNER_BLOCKS)):
+        return False
+    text = squash_space(node.text())
+    return len(text) <= _LEAD_CHARS and _is_lead(text)
+
+
+# Boxes beside a front page's stories whose headings head no story: a
+# newsletter's sign-up, comments, a sidebar's lists of stories told elsewhere.
+_BOX_NAMES = re.compile(
+    r"newsletter|subscri|signup|sign-up|comment|sidebar|related|popular|most-?read|trending"
+    r"|recommend|cookie|consent|advert",
+    re.IGNORECASE,
+)
+# A heading's box stands this many levels above it at most.
+_BOX_LEVELS = 4
+
+
+def in_side_box(heading: LexborNode) -> bool:
+    """Whether ``heading`` stands in a box named as one beside the stories
+    (``<section class="newsletter-signup"><h2>Get the newsletter</h2>``)."""
+    current = heading.parent
+    for _ in range(_BOX_LEVELS):
+        if current is None or current.tag in _NEVER:
+            return False
+        names = f"{current.attributes.get('class') or ''} {current.attributes.get('id') or ''}"
+        if names.strip() and _BOX_NAMES.search(names) is not None:
+            return True
+        current = current.parent
+    return False

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .articles import build_articles, is_page_furniture
 from .clean import squash_space, strip_forbidden
-from .html_cards import card_drafts, is_link_item, may_be_leads
+from .html_cards import card_drafts, in_side_box, is_link_item, may_be_leads, teaser_after
 from .html_chrome import BARE_HEADINGS, OUTSIDE, note_text, note_texts
 from .html_loose import MAY_HIDE, count_loose_text, may_hide
 from .html_story_meta import BoxMeta, story_boxes, story_draft
@@ -71,6 +71,8 @@ class FrontPage:
         # For loose text: the <article>s taken and their blocks; times and bylines read.
         self._taken: tuple[list[LexborNode], list[list[LexborNode]]] = ([], [])
         self._meta_read: list[LexborNode] = []
+        # Teasers set in a <div> beside their headings, read as their stories' text.
+        self._teasers: list[LexborNode] = []
         self._hidden: list[list[LexborNode]] = []
 
     @functools.cached_property
@@ -129,7 +131,7 @@ class FrontPage:
         # Text left once every heading and block is out (in <article>s too) is in none.
         blocks = [node for node, tag in zip(nodes, tags, strict=True) if tag not in _NOT_TEXT]
         scopes, inside = [body, *self._taken[0]], [blocks, *self._taken[1]]
-        read = [*self._meta_read, *self.tree.tags("title")]
+        read = [*self._meta_read, *self._teasers, *self.tree.tags("title")]
         hidden = [None, *self._hidden]
         count_loose_text(scopes, inside, read, self.notes, clean=self._clean, hidden=hidden)
 
@@ -279,7 +281,8 @@ class FrontPage:
         current: list[LexborNode] | None = None
         for node, tag in zip(flow, tags, strict=True):
             if tag in _HEADINGS:
-                if node.mem_id in wrappers:
+                if node.mem_id in wrappers or in_side_box(node):
+                    # (A side box's heading and text are counted as outside the stories.)
                     current = None
                 # A heading that shows nothing (an icon's, a widget's empty
                 # slot) breaks no text a reader sees: the story runs on.
@@ -300,6 +303,9 @@ class FrontPage:
             # (a menu, a share bar, "Read also" and its list of stories):
             # never a story's paragraph, each counted as text outside the stories.
             blocks = [node for node in blocks if not is_link_item(node)]
+            if not blocks and (teaser := teaser_after(heading)) is not None:
+                blocks = [teaser]  # "<h3><a …>…</a></h3><div class="teaser">…</div>"
+                self._teasers.append(teaser)
             paragraphs = [self._text(node) for node in blocks]
             self._used.add(heading.mem_id)
             if any(map(str.strip, paragraphs)):

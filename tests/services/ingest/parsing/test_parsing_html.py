@@ -481,3 +481,18 @@ def test_cards_titled_inside_their_links_with_relative_stamps() -> None:
         (cards[1][1], "https://news.example/gas/", datetime(2026, 12, 3, 17, 48, tzinfo=UTC)),
         (cards[2][1], "https://news.example/sat/", datetime(2026, 12, 2, 18, 40, tzinfo=UTC)),
     ]
+
+
+def test_a_front_page_of_headings_over_teasers_set_in_divs(page_fixture) -> None:
+    # Each card: an <h3> link, its teaser in a <div>, its byline and <time>; a
+    # newsletter's sign-up box with a heading and a paragraph is no story.
+    page = page_fixture("front-div-teasers-newsletter.html")
+    assert len(page.articles) == 6
+    assert all(len(a.paragraphs) == 1 and a.url and a.published for a in page.articles)
+    smog = page.articles[1]
+    assert smog.title == "Kyrgyzstan: Bishkek's smog season returns with a vengeance"
+    assert smog.authors == ("Ayzirek Imanaliyeva",)
+    assert smog.paragraphs[0].startswith("City officials have again promised")
+    assert not any("newsletter" in a.title.lower() for a in page.articles)
+    outside = {k.kind: k for k in page.diagnostics.left_out}["outside the stories"]
+    assert outside.blocks == 3  # the cookie notice, the sign-up's heading and its text
