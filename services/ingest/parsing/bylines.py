@@ -200,6 +200,8 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
     """A byline's match, and the day it gives after or before its names."""
     if len(line) > MAX_BYLINE:
         return None
+    if line[:1] == "(" and line[-1:] == ")":
+        line = line[1:-1].strip()  # "(Reporting by …; Editing by …)" closing wire copy
     match = _BYLINE.fullmatch(line) if line[:1] in _BYLINE_INITIALS else None
     if match is not None:
         return match, None

@@ -201,7 +201,7 @@ def _beside_headline(
     headline, box = where.headline, where.box
     if headline is None:
         return None
-    for sibling in (_element(headline.next, True), _element(headline.prev, False)):
+    for sibling in _beside(headline):
         if sibling is None or sibling.tag in _HEADINGS:
             continue
         for k, element in enumerate(sibling.traverse()):
@@ -229,6 +229,31 @@ def _beside_headline(
             if not _in_others(element, box, names):
                 return stated.at
     return None
+
+
+# The headline's wrappers that hold nothing else, looked through for its neighbours.
+_WRAPPER_LEVELS = 2
+
+
+def _beside(headline: LexborNode) -> list[LexborNode | None]:
+    """The elements beside the headline, or beside the element that holds it
+    alone (``<div class="story-headline"><h1>…</h1></div>``): the two after
+    it (a byline may stand between it and its time) and the one before it."""
+    node, text = headline, headline.text(deep=True).strip()
+    for _ in range(_WRAPPER_LEVELS):
+        parent = node.parent
+        if (
+            _element(node.next, True) is not None
+            or _element(node.prev, False) is not None
+            or parent is None
+            or parent.tag in _NEVER_A_BOX
+            or parent.text(deep=True).strip() != text
+        ):
+            break
+        node = parent
+    after = _element(node.next, True)
+    second = _element(after.next, True) if after is not None else None
+    return [after, second, _element(node.prev, False)]
 
 
 def _above(

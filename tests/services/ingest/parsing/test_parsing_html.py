@@ -496,3 +496,22 @@ def test_a_front_page_of_headings_over_teasers_set_in_divs(page_fixture) -> None
     assert not any("newsletter" in a.title.lower() for a in page.articles)
     outside = {k.kind: k for k in page.diagnostics.left_out}["outside the stories"]
     assert outside.blocks == 3  # the cookie notice, the sign-up's heading and its text
+
+
+def test_the_time_beside_a_headline_its_wrapper_holds_alone() -> None:
+    # <div class="story-headline"><h1>…</h1></div>, then the stamp's <div>
+    # (a byline may stand between them): the story's publication time.
+    body = "".join(
+        f"<p>Paragraph {n}: the central bank sold $410 million from its reserves in "
+        "November to support the tenge, it said on Friday.</p>"
+        for n in range(1, 5)
+    )
+    for between in ("", "<div class='story-byline'>By Mariya Gordeyeva</div>"):
+        page = parse(
+            "<html><head><title>Kazakh central bank steps in to steady tenge | Reuters</title>"
+            "</head><body><div class='story-headline'><h1>Kazakh central bank steps in to "
+            f"steady tenge</h1></div>{between}<div class='story-timestamp'><span>December 5, "
+            f"2026 8:12 AM GMT</span></div><div class='story-body'>{body}</div></body></html>"
+        )
+        (article,) = page.articles
+        assert article.published == datetime(2026, 12, 5, 8, 12, tzinfo=UTC), between
