@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +15,23 @@ from .ticker import is_ticker_line
 
 
 def is_page_furniture(text: str) -> bool:
-    """Ticker and date lines belong to the page, never to an article's text."""
+    """Ticker and date lines belong to the page, never to an article's text,
+    nor does a date line with a story's counts after it ("04.12.2026 16:20 5 614
+    12": its views and comments)."""
     # Cheap gates first: this runs for every paragraph of every page.
     if "/" in text and is_ticker_line(text):
         return True
-    return len(text) <= MAX_DATE_LINE and is_date_line(text)
+    if len(text) <= MAX_DATE_LINE and is_date_line(text):
+        return True
+    if len(text) > _MAX_COUNTED_STAMP or not text[-1:].isdigit():
+        return False
+    counts = _TRAILING_COUNTS.search(text)
+    return counts is not None and is_date_line(text[: counts.start()])
+
+
+# A date line's counts after it: numbers alone, grouped by spaces.
+_TRAILING_COUNTS = re.compile(r"(?:\s+\d{1,3}(?:[\u00a0\u202f ]\d{3})*){1,3}$")
+_MAX_COUNTED_STAMP = MAX_DATE_LINE + 30
 
 
 @dataclass(slots=True)

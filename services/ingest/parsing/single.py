@@ -186,6 +186,11 @@ def read_single(
             notes.add("byline", text)
             del paragraphs[k]
             break
+    # The author's name alone signing the text at its end ("Фарангис Ахмедова").
+    for k in range(len(paragraphs) - 1, max(len(paragraphs) - _BYLINE_LINES, 0) - 1, -1):
+        if paragraphs[k] in authors and len(paragraphs) > 1:
+            notes.add("byline", paragraphs.pop(k))
+            break
     squashed = not facts.body or _BODY_SHARE * len(facts.body) <= sum(map(len, paragraphs))
     if not squashed:
         # A cross-check: the page's own statement of its body, when the

@@ -515,3 +515,25 @@ def test_the_time_beside_a_headline_its_wrapper_holds_alone() -> None:
         )
         (article,) = page.articles
         assert article.published == datetime(2026, 12, 5, 8, 12, tzinfo=UTC), between
+
+
+def test_a_stamp_with_its_counts_and_a_signature_are_no_paragraphs() -> None:
+    # "04.12.2026 16:20  5 614  12" (the time, its views, its comments) under
+    # the headline, and the author's name alone at the text's end.
+    body = "".join(
+        f"<p>Абзац {n}: Таджикистан в 2027 году намерен экспортировать в Афганистан до "
+        "трех миллиардов киловатт-часов электроэнергии.</p>"
+        for n in range(1, 5)
+    )
+    page = parse(
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='og:title' content='Таджикистан удвоит поставки'>"
+        "<meta name='author' content='Фарангис Ахмедова'></head><body><article>"
+        "<h1>Таджикистан удвоит поставки</h1><div class='meta'><span>04.12.2026 16:20</span> "
+        "<span class='views'> 5 614 </span> <span> 12</span></div>"
+        f"{body}<p class='sign'><strong>Фарангис Ахмедова</strong></p></article></body></html>"
+    )
+    (article,) = page.articles
+    assert article.authors == ("Фарангис Ахмедова",)
+    assert len(article.paragraphs) == 4
+    assert all(p.startswith("Абзац") for p in article.paragraphs)
