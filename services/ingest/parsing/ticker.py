@@ -121,7 +121,7 @@ def _quote(match: re.Match[str]) -> Quote:
 # Another instrument a ticker lists beside its pairs: "Brent 71.84 -1.3%",
 # "Brent = $71.84 ↓", "KASE 6 842,17 (+0,8%)", "Gold $2,950 +0.4%".
 _OTHER_ITEM = (
-    rf"[A-Z][A-Za-z&.\-]{{1,15}}(?:\s[A-Z][A-Za-z]{{1,15}})?\s*[=:]?\s*[{_MONEY_SIGNS}]?\s?"
+    rf"[A-ZА-ЯЁ][\w&.\-]{{1,15}}(?:\s[A-ZА-ЯЁ][\w&.\-]{{1,15}})?\s*[=:]?\s*[{_MONEY_SIGNS}]?\s?"
     rf"(?:{_COMMA_GROUPED}|[0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9.,])|{_UNIT_RATE})"
     rf"(?:\s+(?:{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
 )

@@ -140,6 +140,11 @@ def test_other_instruments_beside_the_pairs_are_told_apart() -> None:
     kinds = {k["kind"]: k for k in page.diagnostics.as_json()["left_out"]["kinds"]}
     assert kinds["ticker items not currency pairs"]["blocks"] == 2
     assert page.diagnostics.warnings == ()
+    # Named in Russian too, after the pairs.
+    line = "USD/KZT=502,15 (+1,35)  RUB/KZT=5,94 (+0,02)  Нефть Brent=71,02 (+0,4%)"
+    read = read_ticker_line(line)
+    assert read is not None and read[1] == ["Нефть Brent=71,02 (+0,4%)"]
+    assert [q.pair for q in read[0]] == ["USD/KZT", "RUB/KZT"]
     # Prose naming a pair is no ticker line, whatever numbers it holds.
     assert read_ticker_line("USD/KZT rose to 512.30 on Tuesday, Brent 71.84") is None
 
