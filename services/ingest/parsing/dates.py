@@ -88,7 +88,8 @@ _HEAD = (
 # from a time after it.
 _TIME_FIRST = (
     r"(?:(?P<fhour>\d{1,2}):(?P<fminute>\d{2})(?:\s*(?P<fhalf>[ap])\.?m\.?)?"
-    r"(?:\s+(?P<fzone>[a-zа-яё]{2,5}))?(?:,\s*|\s*[|/\u00b7\u2022\u2013\u2014-]\s*|\s+))?"
+    rf"(?:\s+(?P<fzone>{ZONE_WORDS}|[a-zа-яё]{{2,5}}))?"
+    r"(?:,\s*|\s*[|/\u00b7\u2022\u2013\u2014-]\s*|\s+))?"
 )
 _DATE = (
     rf"{_TIME_FIRST}{_WEEKDAY}(?:"

@@ -48,6 +48,7 @@ def test_a_page_whose_date_lines_are_written_with_slashes(page_fixture) -> None:
         ("14:30, 4 декабря 2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
         ("14:30 | 04.12.2026", datetime(2026, 12, 4, 14, 30, tzinfo=UTC)),
         ("14:25 / 03.03.2026", datetime(2026, 3, 3, 14, 25, tzinfo=UTC)),
+        ("3:47 PM GMT+4, March 11, 2025", datetime(2025, 3, 11, 11, 47, tzinfo=UTC)),
         ("9:30 pm, December 4, 2026", datetime(2026, 12, 4, 21, 30, tzinfo=UTC)),
         ("10:15 MSK, 4 December 2026", datetime(2026, 12, 4, 7, 15, tzinfo=UTC)),
         ("04/12/2026 11:20", datetime(2026, 12, 4, 11, 20, tzinfo=UTC)),
@@ -115,3 +116,21 @@ def test_a_stamp_with_its_update_in_brackets_dates_its_story() -> None:
     assert story.title == "«Узбекистон темир йуллари» закупит 20 новых локомотивов"
     assert story.published == datetime(2025, 3, 3, 16, 45, tzinfo=UTC)
     assert story.modified == datetime(2025, 3, 3, 17, 20, tzinfo=UTC)
+
+
+def test_a_wire_storys_updated_stamp_under_its_byline(page_fixture) -> None:
+    # "By … Associated Press", then "Updated 3:47 PM GMT+4, March 11, 2025":
+    # the story's update, no headline of a story of its own.
+    page = page_fixture("wire-updated-stamps.txt")
+    assert [(a.title, a.authors, a.modified) for a in page.articles] == [
+        (
+            "Georgian parliament passes disputed media law",
+            ("SOPHIKO MEGRELIDZE",),
+            datetime(2025, 3, 11, 11, 47, tzinfo=UTC),
+        ),
+        (
+            "Armenia, Azerbaijan finalize text of peace deal",
+            ("AVET DEMOURIAN",),
+            datetime(2025, 3, 11, 9, 12, tzinfo=UTC),
+        ),
+    ]
