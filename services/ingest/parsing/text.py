@@ -92,6 +92,8 @@ class _PageReader:
         self.links = False
         # Right under a photo's credit or caption label ("Photo credit: …").
         self.credit = False
+        # Right under a rubric's path set apart above ("Туркменистан / Общество").
+        self.rubric_apart = False
         # Date lines, each with the place of the line it stands before.
         self.dated: list[Dated] = []
 
@@ -121,6 +123,7 @@ class _PageReader:
             return True
         if " / " in line and is_rubric_path(line):
             self.notes.add(SECTION_LABELS, line)  # "Туркменистан / Общество"
+            self.rubric_apart = apart
             return True
         notes = self.notes
         if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):
@@ -132,7 +135,8 @@ class _PageReader:
             notes.warn(f"ticker line not understood: {line[:60]!r}")
             notes.add("ticker lines not understood", line)
             return True
-        add_line(self.lines, line, self.after_break, rows, n)
+        add_line(self.lines, line, self.after_break, rows, n, self.rubric_apart)
+        self.rubric_apart = False
         self.head = self.head and not looks_like_prose(line)
         return False
 

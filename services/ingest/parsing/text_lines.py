@@ -171,16 +171,19 @@ def over_standfirst(lines: list[Line], i: int) -> bool:
     return shares_subject(line.text, lead, 1) and shares_subject(both, lead)
 
 
-def add_line(lines: list[Line], line: str, after_break: bool, rows: list[str], n: int) -> None:
+def add_line(
+    lines: list[Line], line: str, after_break: bool, rows: list[str], n: int, apart: bool = False
+) -> None:
     """Add ``line`` (row ``n`` of the page's ``rows``) to ``lines``. A headline
     hard-wrapped over two rows ("Uzbekistan and Tajikistan agree to build",
     "two hydropower plants on the Zarafshan river") over its date line is one
-    line: its second row, in lower case, goes on with the first."""
+    line: its second row, in lower case, goes on with the first. ``apart``: a
+    blank line stands above it, past a label over it taken out."""
     above = lines[-1] if lines and not after_break and line[0].islower() else None
     if above is not None and _wraps_headline(above, line, rows, n):
         lines[-1] = text_line(f"{above.text} {line}", above.after_break, above.blank)
         return
-    added = text_line(line, after_break, n > 0 and not rows[n - 1].strip())
+    added = text_line(line, after_break, apart or (n > 0 and not rows[n - 1].strip()))
     above = lines[-1] if lines and not after_break else None
     if above is not None and _credited_over(above, added, rows, n):
         # "Текст: Бакыт Асанов" over the headline: read as a byline under it.

@@ -80,6 +80,8 @@ class _StoryCut:
         self.continues = wrapped(texts, [x.after_break for x in lines], [is_meta(x) for x in lines])
         # A date line right under a line: that line's story's meta, as a byline is.
         self.under = {entry.at for entry in dated}
+        # Those set apart from the line above them by a blank line: no stamp of that line's.
+        self.apart = {entry.at for entry in dated if entry.apart}
         # An interview's speakers' names, each on a line over their words: no headlines.
         # A schedule's rows ("08:40 Istanbul") neither.
         self.speakers = speaker_lines(lines) | schedule_lines(lines)
@@ -171,7 +173,13 @@ class _StoryCut:
         if i == head or (
             i not in self.speakers
             and _headline(
-                self.cutter, lines, i, self.under, first=not self.drafts, stamped=above is not None
+                self.cutter,
+                lines,
+                i,
+                self.under,
+                first=not self.drafts,
+                stamped=above is not None,
+                apart=self.apart,
             )
         ):
             self._open(i)
@@ -255,6 +263,7 @@ def _headline(
     *,
     first: bool,
     stamped: bool = False,
+    apart: set[int] | frozenset[int] = frozenset(),
 ) -> bool:
     """Whether line ``i`` starts a story; ``first``: no story has started yet.
     A line over the page's date line with a headline under that ("Trend News
@@ -265,7 +274,11 @@ def _headline(
     # Its own stamp set apart right over it ("09:55", then the line) dates it
     # as a date line under it would.
     if not cutter.starts_story(
-        i, lines[i].after_break, meta, dated=stamped or i + 1 in under, after_date=i in under
+        i,
+        lines[i].after_break,
+        meta,
+        dated=stamped or (i + 1 in under and i + 1 not in apart),
+        after_date=i in under,
     ):
         # Headline, standfirst without its full stop, byline: two lines over
         # a byline, of which the first is the headline.

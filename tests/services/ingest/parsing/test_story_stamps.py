@@ -71,3 +71,29 @@ def test_a_headline_of_one_word_over_its_stamp(page_fixture) -> None:
         ("Navruz", "03-13 11:05"),
         ("Afghan traders to get new border market", "03-13 09:40"),
     ]
+
+
+def test_a_stamp_set_apart_is_no_stamp_of_the_paragraph_above(page_fixture) -> None:
+    # "…величин" (no full stop), "Читайте также: …", then "10:15 / 14.03.2025"
+    # set apart over the next headline: that story's stamp, and the paragraph
+    # above stays its story's last.
+    page = page_fixture("stamps-over-headlines-after-links-ru.txt")
+    assert [(title, when, count) for title, _, when, count in _cut(page)] == [
+        ("В Ташкенте ограничат въезд грузовиков в центр города", "03-14 11:32", 3),
+        ("Узбекистан и Казахстан запустят совместную ж/д линию?", "03-14 10:15", 2),
+        ("Пенсии вырастут", "03-14 09:47", 2),
+    ]
+
+
+def test_rubric_paths_over_headlines_are_section_labels(page_fixture) -> None:
+    # "Туркменистан / Общество" over a headline is its place in the sections;
+    # the outlet's name over the page's date line heads no story.
+    page = page_fixture("rubric-paths-ru.txt")
+    titles = [title for title, *_ in _cut(page)]
+    assert titles[:2] == [
+        "«Нас просто выгнали»: в Ашхабаде сносят частные дома ради новой трассы",
+        "Денежные переводы из России в Таджикистан сократились на 8%",
+    ]
+    assert page.articles[1].authors == ("Нигора Алиева",)
+    labels = {k.kind: k for k in page.diagnostics.left_out}["section labels"]
+    assert labels.sample == "Туркменистан / Общество"
