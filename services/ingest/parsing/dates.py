@@ -80,7 +80,7 @@ TIME_AFTER_DATE = _TIME
 # headline the first is a dateline, which stays in the story's body, and a
 # headline may end in a date after a dash ("Astana Investment Forum - March 3, 2026").
 _HEAD = (
-    r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+){0,2},\s+"
+    r"(?:[^\W\d_][^\W\d_\-]+(?:[\s\-][^\W\d_]+){0,2},\s+(?:[^\W\d_]{3,},\s+)?"
     r"|(?-i:[^\W\d_a-zа-яё]{2,}(?:[\s\-.][^\W\d_a-zа-яё]+){0,3})\s+[|\u2013\u2014-]\s+)"
 )
 # A time before the date, as some outlets print it ("10:15, 4 December 2026",

@@ -134,3 +134,8 @@ def test_a_wire_storys_updated_stamp_under_its_byline(page_fixture) -> None:
             datetime(2025, 3, 11, 9, 12, tzinfo=UTC),
         ),
     ]
+
+
+def test_a_place_and_its_country_before_the_pages_date() -> None:
+    stated = read_date_line("Baku, Azerbaijan, Tuesday, 4 March 2025", page_head=True)
+    assert stated is not None and stated.day == date(2025, 3, 4)
