@@ -152,6 +152,16 @@ def attempts_seen_at_parse(
     return seen
 
 
+def run_redelivered(
+    app: Celery, monkeypatch: pytest.MonkeyPatch, sid: str
+) -> list[tuple[str, int, datetime]]:
+    """Run ``sid``'s task as a message the broker gave back; what its parse saw."""
+    seen = attempts_seen_at_parse(app, monkeypatch, sid)
+    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
+    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    return seen
+
+
 def test_a_page_alone_commits_its_attempt_with_its_outcome(
     app: Celery, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,10 +187,7 @@ def test_a_page_alone_redelivered_counts_its_attempt_before_its_parse(
     then on each run is counted before the parse, so it is given up on in time."""
     sid = new_page(session, 1)
     run_once(session, {sid: "queued"})  # counted once, by the run that died
-    seen = attempts_seen_at_parse(app, monkeypatch, sid)
-    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
-
-    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    seen = run_redelivered(app, monkeypatch, sid)
 
     assert [(status, attempts) for status, attempts, _ in seen] == [("processing", 2)]
     session.expire_all()
@@ -196,10 +203,7 @@ def test_a_page_done_and_delivered_again_stays_done_while_it_runs_again(
     see it done, with the counts of its first run, never back at processing."""
     sid = new_page(session, 1)
     app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
-    seen = attempts_seen_at_parse(app, monkeypatch, sid)
-    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
-
-    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    seen = run_redelivered(app, monkeypatch, sid)
 
     assert [(status, attempts) for status, attempts, _ in seen] == [("done", 2)]
     session.expire_all()
@@ -220,10 +224,7 @@ def test_a_done_page_started_too_often_is_not_run_again_and_stays_done(
     assert sub is not None
     sub.attempts = batch.MAX_ATTEMPTS
     session.commit()
-    seen = attempts_seen_at_parse(app, monkeypatch, sid)
-    monkeypatch.setattr(batch, "_redelivered", lambda task: True)
-
-    app.tasks[contracts.PROCESS_SUBMISSION](submission_id=sid)
+    seen = run_redelivered(app, monkeypatch, sid)
 
     assert seen == []
     session.expire_all()

@@ -430,13 +430,17 @@ def test_the_headline_in_the_article_above_its_text_is_left_out_as_the_headline(
     assert kinds["outside the article"].sample.startswith("Posted on")
 
 
+def _numbered(text: str, count: int = 4) -> str:
+    """``count`` paragraphs of ``text``, each with its number in place of ``{n}``."""
+    return "".join(f"<p>{text.format(n=n)}</p>" for n in range(1, count + 1))
+
+
 def test_an_old_sites_title_and_its_error_report_prompt() -> None:
     # No <h1>: the headline is the <title> less the site's name after " :: ";
     # "Нашли ошибку? …" under the text is a prompt, no paragraph.
-    body = "".join(
-        f"<p>Абзац {n}: за одиннадцать месяцев экспорт пшеницы вырос на треть, "
-        "сообщили в министерстве сельского хозяйства.</p>"
-        for n in range(1, 5)
+    body = _numbered(
+        "Абзац {n}: за одиннадцать месяцев экспорт пшеницы вырос на треть, "
+        "сообщили в министерстве сельского хозяйства."
     )
     page = parse(
         "<html><head><title>Казахстан увеличил экспорт пшеницы в Афганистан :: Казинформ"
@@ -501,10 +505,9 @@ def test_a_front_page_of_headings_over_teasers_set_in_divs(page_fixture) -> None
 def test_the_time_beside_a_headline_its_wrapper_holds_alone() -> None:
     # <div class="story-headline"><h1>…</h1></div>, then the stamp's <div>
     # (a byline may stand between them): the story's publication time.
-    body = "".join(
-        f"<p>Paragraph {n}: the central bank sold $410 million from its reserves in "
-        "November to support the tenge, it said on Friday.</p>"
-        for n in range(1, 5)
+    body = _numbered(
+        "Paragraph {n}: the central bank sold $410 million from its reserves in "
+        "November to support the tenge, it said on Friday."
     )
     for between in ("", "<div class='story-byline'>By Mariya Gordeyeva</div>"):
         page = parse(
@@ -520,10 +523,9 @@ def test_the_time_beside_a_headline_its_wrapper_holds_alone() -> None:
 def test_a_stamp_with_its_counts_and_a_signature_are_no_paragraphs() -> None:
     # "04.12.2026 16:20  5 614  12" (the time, its views, its comments) under
     # the headline, and the author's name alone at the text's end.
-    body = "".join(
-        f"<p>Абзац {n}: Таджикистан в 2027 году намерен экспортировать в Афганистан до "
-        "трех миллиардов киловатт-часов электроэнергии.</p>"
-        for n in range(1, 5)
+    body = _numbered(
+        "Абзац {n}: Таджикистан в 2027 году намерен экспортировать в Афганистан до "
+        "трех миллиардов киловатт-часов электроэнергии."
     )
     page = parse(
         "<html><head><meta property='og:type' content='article'>"
