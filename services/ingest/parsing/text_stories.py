@@ -110,6 +110,10 @@ class _StoryCut:
         # A stamp right over line ``i``, held until that line is read: the
         # stamp of the story it heads, else left out as the kind it holds.
         self.above: tuple[DateLine, str | None, str] | None = None
+        # Whether the page stamps its stories over their headlines (a story has
+        # opened under its stamp): then a stamp right over a line is that
+        # line's, set apart from the text above it or not.
+        self.stamps_over = False
 
     def run(self, head: int) -> tuple[list[Draft], int, list[tuple[str, str]]]:
         read = self._read
@@ -151,11 +155,16 @@ class _StoryCut:
             self.entry = next(self.pending, None)
 
     def _over_line(self, entry: Dated, i: int) -> bool:
-        """Whether the stamp ``entry``, set apart from the text above it, stands
-        right over line ``i`` (a blank line between them or none) with its time
+        """Whether the stamp ``entry``, set apart from the text above it (or on a
+        page that stamps its stories over their headlines), stands right over
+        line ``i`` (a blank line between them or none) with its time
         ("12:45", "4 December 2026, 12:45"): the stamp of the story it heads,
         when line ``i`` is a headline."""
-        return entry.apart and entry.at == i < len(self.lines) and entry.when.timed
+        return (
+            (entry.apart or self.stamps_over)
+            and entry.at == i < len(self.lines)
+            and entry.when.timed
+        )
 
     def _read(self, i: int, head: int) -> None:
         """Read line ``i``: a headline, a line in no story, or the story's text."""
@@ -185,6 +194,7 @@ class _StoryCut:
             self._open(i)
             if above is not None:
                 date_draft(self.drafts[-1], above[0], self.day_only)
+                self.stamps_over = True
             return
         if above is not None and above[1] is not None:
             self.left_out.append((above[1], above[2]))

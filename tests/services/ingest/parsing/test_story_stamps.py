@@ -97,3 +97,16 @@ def test_rubric_paths_over_headlines_are_section_labels(page_fixture) -> None:
     assert page.articles[1].authors == ("Нигора Алиева",)
     labels = {k.kind: k for k in page.diagnostics.left_out}["section labels"]
     assert labels.sample == "Туркменистан / Общество"
+
+
+def test_a_page_that_stamps_its_stories_over_their_headlines(page_fixture) -> None:
+    # The first story opens under its stamp, set apart; the later stamps stand
+    # right under the story above, no blank line between, over their headlines:
+    # theirs too, as the page's own style says.
+    page = page_fixture("stamps-over-headlines-no-blank-lines.txt")
+    assert [(title, when) for title, _, when, _ in _cut(page)] == [
+        ("Azerbaijani FM, Iranian counterpart hold phone talks", "03-05 17:55"),
+        ("Tbilisi metro fares to rise", "03-05 16:40"),
+        ("Turkish Airlines resumes flights to Nakhchivan", "03-05 15:12"),
+    ]
+    assert [len(a.paragraphs) for a in page.articles[:2]] == [3, 2]
