@@ -16,6 +16,7 @@ from .headlines import (
     looks_like_headline,
     looks_like_prose,
 )
+from .section_labels import is_label
 from .stories import prose_over, same_list, sentence_shaped
 from .story_subjects import shares_subject
 
@@ -134,11 +135,14 @@ def signs(lines: list[Line], i: int, continues: Sequence[bool] = ()) -> bool:
         and not (i - 1 < len(continues) and continues[i - 1])
     ):
         return False
-    if i + 1 == len(lines):
+    j = i + 1
+    if j < len(lines) and lines[j].after_break and is_label(lines[j].text):
+        j += 1  # past a section's label over the next story ("КОМПАНИИ")
+    if j == len(lines):
         return True
     # A headline: no finished sentence, with running text under it.
-    after = lines[i + 1].text
-    return not ends_sentence(after) and i + 2 < len(lines) and looks_like_prose(lines[i + 2].text)
+    after = lines[j].text
+    return not ends_sentence(after) and j + 1 < len(lines) and looks_like_prose(lines[j + 1].text)
 
 
 def carries_on(text: str, above: str) -> bool:

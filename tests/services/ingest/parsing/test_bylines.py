@@ -98,3 +98,14 @@ def test_a_name_set_apart_under_a_paragraph_without_its_stop_signs_the_story(
         ("Рогунская ГЭС: запущен третий агрегат", ("Фируза Саидова",), 3),
         ("Цены на муку выросли", ("Анвар Каримов",), 2),
     ]
+
+
+def test_a_name_signing_a_story_over_the_next_sections_label(page_fixture) -> None:
+    # "Анна Шевченко", then "КОМПАНИИ" over the next headline: the story's author.
+    page = page_fixture("signed-over-section-label-ru.txt")
+    assert [(a.title, a.authors) for a in page.articles] == [
+        ("Нацбанк оставил базовую ставку без изменений", ("Анна Шевченко",)),
+        ("Air Astana увеличит число рейсов в Китай", ("Ербол Жумагулов",)),
+    ]
+    assert [q.pair for q in page.quotes] == ["USD/KZT", "EUR/KZT", "RUB/KZT"]
+    assert not any("Шевченко" in p for p in page.articles[0].paragraphs)
