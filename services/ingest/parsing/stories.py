@@ -23,6 +23,8 @@ MAX_CHARS = 140
 MIN_WORDS = 2
 # A subheading is short; a longer line is a headline or a paragraph.
 _SUBHEADING_WORDS = 8
+# A section's heading inside a signed story: this many words at most.
+_SECTION_WORDS = 5
 # A subheading this short names one thing of its story's: one word in common will do.
 _SHORT_SUBHEADING = 3
 # A headline of one word: a capital, then letters, figures and hyphens.
@@ -133,13 +135,17 @@ class StoryCutter:
         continues: Sequence[bool] = (),
         *,
         breaks: Sequence[bool] = (),
+        bylined: Sequence[int] = (),
         lenient: bool = False,
     ) -> None:
         """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on;
         ``breaks[k]``: line k starts after a line break of the page's own;
+        ``bylined``: the lines with a byline right under them, in order;
         ``lenient``: any short line under a headline may be its stamp."""
         self._texts = texts
         self._breaks = breaks
+        self._bylined = bylined
+        self._signed = False
         self._lenient = lenient
         self._title_case = title_case
         self._continues = continues
@@ -158,8 +164,10 @@ class StoryCutter:
         else:
             self._apart.discard(i)
 
-    def open_story(self, title: str) -> None:
+    def open_story(self, title: str, *, signed: bool = False) -> None:
+        """A story opens under ``title``; ``signed``: its byline stands under it."""
         self._open = True
+        self._signed = signed
         self._body_lines = 0
         self._texts_seen = [title]
         self._subject = set()
@@ -257,7 +265,15 @@ class StoryCutter:
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
+        if self._signed and len(text.split()) <= _SECTION_WORDS and self._signed_later(i):
+            # A page that signs its stories under their headlines: a short line
+            # with no byline, in a signed story, heads a part of it.
+            return False
         return not self._on_subject(text, following)
+
+    def _signed_later(self, i: int) -> bool:
+        """Whether a line after ``i`` has a byline right under it (another story's)."""
+        return bool(self._bylined) and self._bylined[-1] > i
 
     def _story_above_ended(self, i: int, after_break: bool, after_date: bool) -> bool:
         """Whether what stands above line ``i`` lets a story start there."""

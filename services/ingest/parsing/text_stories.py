@@ -89,7 +89,10 @@ class _StoryCut:
         for i in self.speakers:
             title_case[i] = False
         breaks = [x.after_break for x in lines]
-        self.cutter = StoryCutter(texts, title_case, self.continues, breaks=breaks, lenient=lenient)
+        bylined = [k for k in range(len(lines) - 1) if lines[k + 1].authors]
+        self.cutter = StoryCutter(
+            texts, title_case, self.continues, breaks=breaks, bylined=bylined, lenient=lenient
+        )
         self.zone = first_zone(dated)  # the page's, for a live page's times
         self.day = day
         # Each paragraph is kept as its lines and joined once at the end, so a
@@ -245,7 +248,8 @@ class _StoryCut:
             headline_draft(line.text, None if i + 1 in self.under else self.day, self.zone)
         )
         self.paragraphs, self.authors, self.prose = [], [], False
-        self.cutter.open_story(line.text)
+        signed = any(x.authors for x in self.lines[i + 1 : i + 3])
+        self.cutter.open_story(line.text, signed=signed)
 
 
 def _dates_story(prose: bool, paragraphs: list[list[str]], lines: list[Line], entry: Dated) -> bool:
