@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -180,17 +181,7 @@ def read_single(
     _drop_end_matter(paragraphs, notes)
     day = StampDay(*stamp_from, notes)
     authors, published, modified = _authors_and_times(tree, facts, found, printed, day)
-    # The byline block printed as a line of its text ("Joanna Lillis Dec 3, 2026").
-    for k, text in enumerate(paragraphs[:_BYLINE_LINES] if authors else ()):
-        if names_and_date(text, authors):
-            notes.add("byline", text)
-            del paragraphs[k]
-            break
-    # The author's name alone signing the text at its end ("Фарангис Ахмедова").
-    for k in range(len(paragraphs) - 1, max(len(paragraphs) - _BYLINE_LINES, 0) - 1, -1):
-        if paragraphs[k] in authors and len(paragraphs) > 1:
-            notes.add("byline", paragraphs.pop(k))
-            break
+    _drop_printed_bylines(paragraphs, authors, notes)
     squashed = not facts.body or _BODY_SHARE * len(facts.body) <= sum(map(len, paragraphs))
     if not squashed:
         # A cross-check: the page's own statement of its body, when the
@@ -213,6 +204,23 @@ def read_single(
         squashed=squashed,
     )
     return SingleArticle(draft, notes)
+
+
+def _drop_printed_bylines(paragraphs: list[str], authors: Sequence[str], notes: Notes) -> None:
+    """The byline block printed as a line of the text ("Joanna Lillis Dec 3,
+    2026") among its first lines, and the author's name alone signing its end
+    ("Фарангис Ахмедова"): no paragraphs."""
+    if not authors:
+        return
+    for k, text in enumerate(paragraphs[:_BYLINE_LINES]):
+        if names_and_date(text, authors):
+            notes.add("byline", text)
+            del paragraphs[k]
+            break
+    for k in range(len(paragraphs) - 1, max(len(paragraphs) - _BYLINE_LINES, 0) - 1, -1):
+        if paragraphs[k] in authors and len(paragraphs) > 1:
+            notes.add("byline", paragraphs.pop(k))
+            break
 
 
 def _drop_end_matter(paragraphs: list[str], notes: Notes) -> None:
