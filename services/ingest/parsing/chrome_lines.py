@@ -35,7 +35,7 @@ _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
     # "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter", "Found a typo? …".
-    r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\b.{0,80}$"
+    r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\s*\?.{0,80}$"
 )
 # Each pattern of alternatives below opens with a look at the first letters
 # its alternatives can start with: a line starting otherwise, as most do,
@@ -188,6 +188,13 @@ def is_chrome_line(line: str) -> bool:
         return True
     if _SHARE_ROW.fullmatch(line) is not None:
         return True
+    words = len(line.split())
+    if words <= _NAV_WORDS and _NAV_LINE.fullmatch(line) is not None:
+        return True  # "More news", "Ещё новости", "Most read"
+    if words <= _NAV_WORDS and "\u00a9" in line and _YEAR_SIGN.search(line) is not None:
+        return True  # "Eurasianet © 2026"
+    if _PITCH.search(line) is not None:
+        return True  # "Enjoying this article? Click here to subscribe …"
     if line[:1] in _PROMPT_INITIALS and _PROMPT.fullmatch(line) is not None:
         return True
     if line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line) and line[-1] not in ".!?":
@@ -211,12 +218,32 @@ def is_chrome_line(line: str) -> bool:
 
 # A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
 # WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
+# A site's navigation line standing alone at a page's end: "More news", "All
+# news »", "Most read", "Ещё новости", "Все новости", "Читать далее" ("Главные
+# новости", "Latest news" over a page's stories are its section's name).
+_NAV_LINE = re.compile(
+    r"(?:(?:more|all|other|related|ещё|еще|все|другие)\s+"
+    r"(?:news|stories|articles|новости|материалы|статьи)"
+    r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
+    r"|see\s+all|show\s+more|load\s+more|back\s+to\s+top|наверх|показать\s+(?:ещё|еще)"
+    r"|читать\s+(?:далее|дальше|полностью)|our\s+standards\s*:.*)"
+    r"\s*[»›→>]?",
+    re.IGNORECASE,
+)
+_NAV_WORDS = 8
+_YEAR_SIGN = re.compile(r"\b(?:19|20)\d\d\b")
+# A pitch for a subscription in the middle of a story's text.
+_PITCH = re.compile(
+    r"\b(?:click|tap)\s+here\s+to\s+subscribe\b|\bsubscribe\s+for\s+full\s+access\b",
+    re.IGNORECASE,
+)
 _SHARE_BUTTON = (
-    r"(?:facebook|twitter|x|email|e-mail|print|telegram|whatsapp|viber|vk|вконтакте|linkedin"
+    r"(?:facebook|twitter|x|email|e-mail|print|comments?|telegram|whatsapp|viber|vk|вконтакте|linkedin"
     r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"
 )
 _SHARE_ROW = re.compile(
-    rf"(?:(?:share|поделиться)\s*:?\s*)?{_SHARE_BUTTON}(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+",
+    rf"(?:(?:share|поделиться)\s*:?\s*)?{_SHARE_BUTTON}(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+"
+    rf"|share(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+",
     re.IGNORECASE,
 )
 # A caption that ends in its credit: "Trucks cross the new bridge. Photo: Kun.uz",

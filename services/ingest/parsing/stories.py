@@ -23,8 +23,6 @@ MAX_CHARS = 140
 MIN_WORDS = 2
 # A subheading is short; a longer line is a headline or a paragraph.
 _SUBHEADING_WORDS = 8
-# A section's heading inside a signed story: this many words at most.
-_SECTION_WORDS = 5
 # A subheading this short names one thing of its story's: one word in common will do.
 _SHORT_SUBHEADING = 3
 # A headline of one word: a capital, then letters, figures and hyphens.
@@ -265,9 +263,10 @@ class StoryCutter:
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
-        if self._signed and len(text.split()) <= _SECTION_WORDS and self._signed_later(i):
-            # A page that signs its stories under their headlines: a short line
-            # with no byline, in a signed story, heads a part of it.
+        if self._signed and self._signed_later(i) and not shares_subject(text, [following]):
+            # On a page that signs its stories, an unsigned line in a signed one
+            # naming nothing its lead tells heads a part of it ("Pipeline
+            # politics"); a headline names it ("Border reopened", "The … border reopened").
             return False
         return not self._on_subject(text, following)
 

@@ -25,9 +25,17 @@ from .story_subjects import shares_subject
 # label ("Kazakhstan Votes | Live Results From the Parliamentary Election").
 _MENU = re.compile(r"\s[|\u203a»]\s")
 _MENU_ITEM_WORDS = 3
+_SPACED = re.compile(r"\s{2,}")
+_SPACED_ITEMS = 3
+_MENU_WORD = re.compile(r"[A-ZА-ЯЁ][^\W\d_]*(?:[-.][^\W\d_]+)*")
 
 
 def _is_menu(text: str) -> bool:
+    if "  " in text:
+        # "Главное   Политика   Экономика   Общество": a menu's items set apart by spaces.
+        items = _SPACED.split(text)
+        if len(items) >= _SPACED_ITEMS and all(_MENU_WORD.fullmatch(item) for item in items):
+            return True
     # The pattern, led by a space, is tried at every place of the line: a
     # line without its marks, as almost all are, is no menu.
     if "|" not in text and "\u203a" not in text and "»" not in text:

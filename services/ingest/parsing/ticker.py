@@ -65,7 +65,11 @@ _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", f"{_ITEM}|{_UNIT_ITEM}")
 # Scrolling tickers are often captured as several quotes run together on one
 # line; the whole line must be quotes (and bullets) to count as ticker text.
 # A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:".
-_LABEL = r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,3}\s*:\s*)?"
+_LABEL = (
+    r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,3}"
+    # "Биржевые курсы на 11:00:", "Rates as of 09:30:": the time they were taken.
+    r"(?:\s+(?:на|at|as\s+of)\s+\d{1,2}:\d{2})?\s*:\s*)?"
+)
 _LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?(?:{_ITEM_SHAPE})(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the

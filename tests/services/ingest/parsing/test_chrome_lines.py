@@ -38,6 +38,19 @@ def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
         "Photograph: Reuters",
         "Ссылка на источник обязательна. Читайте нас в Telegram: t.me/news24kg",
         "При полном или частичном копировании ссылка на 24.kg обязательна",
+        # A site's navigation and notices at a page's end, or in a story's text.
+        "More news",
+        "Most read",
+        "All news »",
+        "Ещё новости",
+        "Все новости",
+        "Читать далее",
+        "Eurasianet © 2026",
+        "Share   Print   Comment",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+        "Enjoying this article? Click here to subscribe for full access. Just $5 a month.",
+        "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter.",
+        "[Photo caption: Afghan refugees wait outside the UNHCR office in Dushanbe.]",
     ],
 )
 def test_a_credit_or_notice(line: str) -> None:
@@ -58,6 +71,9 @@ def test_a_credit_or_notice(line: str) -> None:
         "Photo courtesy of the US Embassy goes viral",
         "Photo by a tourist shows the glacier melting",
         "Ссылка на закон о СМИ появилась в новой редакции",
+        "More news on the talks is expected on Monday",
+        "Twitter and Facebook banned in Turkmenistan",
+        "Нашли ошибку в расчетах аудиторы Счетной палаты",
     ],
 )
 def test_prose_or_a_headline_opening_like_one(line: str) -> None:
