@@ -91,7 +91,20 @@ _CAPTION_UNDER_WORDS = 15
 def caption_under_credit(line: str) -> bool:
     """Whether ``line``, right under a photo's credit with no blank line between,
     is that photo's caption ("Volunteers planting saplings in Baum Grove, March
-    2026"): a short line that finishes no sentence of prose."""
-    return len(line.split()) <= _CAPTION_UNDER_WORDS and not (
-        ends_sentence(line) and len(line.split()) > CAPTION_WORDS
+    2026"): a short line that finishes no sentence of prose and says nothing
+    happened ("The parties will meet again in April" is the story's)."""
+    return (
+        len(line.split()) <= _CAPTION_UNDER_WORDS
+        and not (ends_sentence(line) and len(line.split()) > CAPTION_WORDS)
+        and _EN_FINITE.search(line) is None
+        and not says_what_happened(line)
     )
+
+
+# English words a sentence says what happened with: its auxiliaries and
+# reporting verbs (a caption names what a picture shows).
+_EN_FINITE = re.compile(
+    r"\b(?:is|are|was|were|will|would|has|have|had|can|could|should|must|may|might"
+    r"|said|says|told|did|does)\b",
+    re.IGNORECASE,
+)

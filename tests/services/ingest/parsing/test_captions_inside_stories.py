@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.caption_lines import captions_story
 
 
@@ -104,3 +105,18 @@ def test_a_caption_right_under_its_photos_credit_is_left_out(page_fixture) -> No
     ]
     captions = page.diagnostics.left_out[0]
     assert captions.kind == "captions, prompts and notices" and captions.blocks == 3
+
+
+def test_a_sentence_under_a_photos_credit_stays_in_its_story() -> None:
+    # "The parties will meet again in Dushanbe in April" under "Photo: …" says
+    # what will happen: the story's last paragraph, no caption.
+    page = parse_page(
+        b"Kyrgyzstan, Tajikistan agree new border segment\n"
+        b"By Kanat Kasymbekov\n"
+        b"BISHKEK (AKIpress) - The delegations agreed on another 24 kilometers of the border.\n"
+        b"Photo: Cabinet press service\n"
+        b"The parties will meet again in Dushanbe in April\n",
+        "text/plain",
+    )
+    (story,) = page.articles
+    assert story.paragraphs[-1] == "The parties will meet again in Dushanbe in April"
