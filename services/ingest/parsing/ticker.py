@@ -183,8 +183,10 @@ _CODE_RATES_RE = re.compile(
     r"(?P<label>[^\W\d_][^:]{0,40}:\s*)?"
     + re.sub(r"\?P<\w+>", "?:", rf"(?:{_BULLET}?\s*{_CODE_RATE}\s*)+")
 )
-# A line that may list rates by their codes: a code, a space and a figure.
-_CODE_GATE = re.compile(rf"\b(?:{_CURRENCIES})\s\d")
+# A line that may list rates by their codes: a code, a space and a figure, in
+# a short line (a paragraph naming a sum, "USD 100 million", is long).
+_CODE_GATE = re.compile(r"[A-Z]{3}\s\d")
+_MAX_CODES_LINE = 200
 
 
 def read_code_rates(line: str) -> list[Quote] | None:
@@ -274,7 +276,7 @@ class TickerLines:
         if "/" not in line and "=" not in line:
             # No ticker line (see ``is_ticker_line``) but rates by their codes:
             # others are not hashed nor kept, as the page's long paragraphs would be.
-            if _CODE_GATE.search(line) is None:
+            if len(line) > _MAX_CODES_LINE or _CODE_GATE.search(line) is None:
                 return None
             try:
                 return self._seen[line]
