@@ -16,6 +16,7 @@ from .bylines import reads_as_signature
 from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
+from .site_lines import SITE_LINE_WORDS, is_site_line
 
 # Longer than this, a line is prose however it starts.
 MAX_CHROME_LINE = 160
@@ -78,12 +79,18 @@ _PROMPT = re.compile(
     # "Stay up-to-date with more news on Trend's WhatsApp channel": the outlet's
     # channel, by its name with "'s", or "our".
     rf"|stay\s+(?:up[\s\-]to[\s\-]date|tuned|informed|connected)(?:\s+with\s+(?:\S+\s+){{0,4}}?news)?"
-    rf"\s+(?:on|in|via)\s+(?:our|(?:\S+\s+){{0,3}}?\S+['’]s)\s+{_NETWORKS}(?:\s+{_CHANNEL})?"
-    rf"|(?:читайте\s+нас|следите\s+за\s+(?:нами|нашими\s+новостями))(?:\s+(?:в|на)\s+{_NETWORKS})?"
+    rf"\s+(?:on|in|via|at)\s+(?:our|(?:\S+\s+){{0,3}}?\S+['’]s)\s+{_NETWORKS}(?:\s+{_CHANNEL})?"
+    rf"|(?:читайте\s+нас|следите\s+за\s+(?:нами|нашими\s+новостями|новостями\s+\S+))"
+    rf"(?:\s+(?:в|на)\s+{_NETWORKS})?"
+
     rf"|присоединяйтесь\s+к\s+(?:нам|нашему|нашей)(?:\s+\S+){{0,2}}?\s+(?:в|на)\s+{_NETWORKS}"
     rf"|присоединяйтесь\s+к\s+(?:нашему|нашей)\s+{_CHANNEL}"
     rf"){_TAIL}",
     re.IGNORECASE,
+)
+# "Podrobno.uz в Telegram: t.me/podrobno": the site's channel, by its address.
+_SITE_CHANNEL = re.compile(
+    rf"[\w\-]+(?:\.[\w\-]+)+\s+(?:в|на|on|in)\s+{_NETWORKS}{_TAIL}", re.IGNORECASE
 )
 # What a prompt starts with: most lines start otherwise and are not tried.
 _PROMPT_INITIALS = frozenset("FfJjSsЧчСсПпНн")
@@ -147,6 +154,7 @@ _LABEL = re.compile(
 _LINKS_LABEL = re.compile(
     r"(?=[rmasчспешот])"
     r"(?:related(?:\s+(?:stories|articles|news))?|read\s+also|read\s+more\s*:|also\s+read|see\s+also"
+    r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"
     r"|сондай-ақ\s+оқыңыз|оқи\s+отырыңыз|ошондой\s+эле\s+окуңуз|тема\s+боюнча)\s*:?",
@@ -186,15 +194,10 @@ def is_chrome_line(line: str) -> bool:
         return is_chrome_line(line[1:-1].strip())
     if _CHROME_START.match(line) is not None:
         return True
-    if _SHARE_ROW.fullmatch(line) is not None:
+    if is_site_line(line):
         return True
-    words = len(line.split())
-    if words <= _NAV_WORDS and _NAV_LINE.fullmatch(line) is not None:
-        return True  # "More news", "Ещё новости", "Most read"
-    if words <= _NAV_WORDS and "\u00a9" in line and _YEAR_SIGN.search(line) is not None:
-        return True  # "Eurasianet © 2026"
-    if _PITCH.search(line) is not None:
-        return True  # "Enjoying this article? Click here to subscribe …"
+    if len(line.split()) <= SITE_LINE_WORDS and _SITE_CHANNEL.fullmatch(line) is not None:
+        return True  # "Podrobno.uz в Telegram: t.me/podrobno"
     if line[:1] in _PROMPT_INITIALS and _PROMPT.fullmatch(line) is not None:
         return True
     if line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line) and line[-1] not in ".!?":
@@ -204,7 +207,7 @@ def is_chrome_line(line: str) -> bool:
         rest = caption["rest"].rstrip()
         if caption["by"]:
             return _names_a_source(rest)
-        return len(rest.split()) <= CAPTION_WORDS or rest[-1:] in ".)"
+        return len(rest.split()) <= CAPTION_WORDS or rest[-1:] in ".)" or credits_source(rest)
     if opens_links(line):
         return True
     label = _LABEL.match(line)
@@ -216,36 +219,6 @@ def is_chrome_line(line: str) -> bool:
     return _credited_caption(line)
 
 
-# A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
-# WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
-# A site's navigation line standing alone at a page's end: "More news", "All
-# news »", "Most read", "Ещё новости", "Все новости", "Читать далее" ("Главные
-# новости", "Latest news" over a page's stories are its section's name).
-_NAV_LINE = re.compile(
-    r"(?:(?:more|all|other|related|ещё|еще|все|другие)\s+"
-    r"(?:news|stories|articles|новости|материалы|статьи)"
-    r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
-    r"|see\s+all|show\s+more|load\s+more|back\s+to\s+top|наверх|показать\s+(?:ещё|еще)"
-    r"|читать\s+(?:далее|дальше|полностью)|our\s+standards\s*:.*)"
-    r"\s*[»›→>]?",
-    re.IGNORECASE,
-)
-_NAV_WORDS = 8
-_YEAR_SIGN = re.compile(r"\b(?:19|20)\d\d\b")
-# A pitch for a subscription in the middle of a story's text.
-_PITCH = re.compile(
-    r"\b(?:click|tap)\s+here\s+to\s+subscribe\b|\bsubscribe\s+for\s+full\s+access\b",
-    re.IGNORECASE,
-)
-_SHARE_BUTTON = (
-    r"(?:facebook|twitter|x|email|e-mail|print|comments?|telegram|whatsapp|viber|vk|вконтакте|linkedin"
-    r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"
-)
-_SHARE_ROW = re.compile(
-    rf"(?:(?:share|поделиться)\s*:?\s*)?{_SHARE_BUTTON}(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+"
-    rf"|share(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+",
-    re.IGNORECASE,
-)
 # A caption that ends in its credit: "Trucks cross the new bridge. Photo: Kun.uz",
 # "Жители Шымкента на митинге (Фото: Азаттык)". The label after a full stop or
 # in a bracket, and a source or a person after it, end the line.
@@ -339,15 +312,20 @@ def is_rights_notice(text: str) -> bool:
 def _rights_line(text: str) -> bool:
     """Whether ``text``, which speaks of rights, is a notice of them: it bears the
     sign, or is too short to be a sentence about them."""
-    return "\u00a9" in text or len(text.split()) <= _RIGHTS_WORDS
+    return (
+        "\u00a9" in text
+        or len(text.split()) <= _RIGHTS_WORDS
+        or _RIGHTS.match(text) is not None  # "Все права защищены. Любое использование …"
+    )
 
 
 # What a caption's label credits, not shows: a source ("пресс-служба МЧС",
 # "Reuters", "kabar.kg", "Kabar / archive") or a person ("Анастасия Бенгард").
 _CREDIT = re.compile(
     r"(?:(?:из|с|со|от|from)\s+)?(?:\S+\s+)?(?:источник\w*|архив\w*|соцсет\w*|пресс-служб\w*|сайт\w*|страниц\w*"
-    r"|телеграм\w*|скриншот\w*|кадр\w*|press\s+service|archive|handout|screenshot)(?:\s+\S+){0,3}"
-    rf"|(?:{_DOMAIN}|{_LATIN_NAME})(?:\s*/.*)?|.+\s/\s.+",
+    r"|телеграм\w*|скриншот\w*|кадр\w*|press\s+service|archive|handout|screenshot)(?:\s+\S+){0,5}"
+    # "24.kg. Kiosks on Chui Avenue": the source, then what the photo shows.
+    rf"|(?:{_DOMAIN}|{_LATIN_NAME})(?:\s*/.*|\.\s.{{2,120}})?|.+\s/\s.+",
     re.IGNORECASE,
 )
 

@@ -263,12 +263,26 @@ class StoryCutter:
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
-        if self._signed and self._signed_later(i) and not shares_subject(text, [following]):
-            # On a page that signs its stories, an unsigned line in a signed one
-            # naming nothing its lead tells heads a part of it ("Pipeline
-            # politics"); a headline names it ("Border reopened", "The … border reopened").
+        if self._part_of_signed_story(i, following):
             return False
         return not self._on_subject(text, following)
+
+    def _part_of_signed_story(self, i: int, following: str) -> bool:
+        """On a page that signs its stories, an unsigned line inside a signed one
+        (whose byline does not end right above it) that names nothing its lead
+        tells heads a part of it ("Pipeline politics"); a headline names what
+        its lead tells ("Border reopened", "The … border reopened …")."""
+        return (
+            self._signed
+            and self._signed_later(i)
+            and not self._signed_above(i)
+            and not shares_subject(self._texts[i], [following])
+        )
+
+    def _signed_above(self, i: int) -> bool:
+        """Whether the story above ends with its byline right over line ``i``."""
+        above = i - 1 - (i - 1 in self._apart)
+        return above >= 0 and byline_authors(self._texts[above]) is not None
 
     def _signed_later(self, i: int) -> bool:
         """Whether a line after ``i`` has a byline right under it (another story's)."""

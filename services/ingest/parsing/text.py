@@ -16,6 +16,7 @@ from .headlines import looks_like_headline, looks_like_prose
 from .model import ParsedArticle, ParsedPage, Quote
 from .notes import Notes
 from .section_labels import is_rubric_path
+from .site_lines import is_bar_menu
 from .story_subjects import shares_subject
 from .text_dates import (
     MAX_STAMP_LINE,
@@ -126,7 +127,12 @@ class _PageReader:
             self.rubric_apart = apart
             return True
         notes = self.notes
-        if is_chrome_line(line) and not heads_story(line, rows[n + 1 : n + 4], self.after_break):
+        if (
+            is_chrome_line(line)
+            and not heads_story(line, rows[n + 1 : n + 4], self.after_break)
+            # A menu over the page's first prose is its head, read as the page's name is.
+            and not (self.head and is_bar_menu(line))
+        ):
             notes.add(CHROME_LINES, line)
             self.links = opens_links(line)
             self.credit = credits_photo(line)

@@ -64,9 +64,10 @@ _ANY_ITEM_RE = re.compile(rf"{_ITEM}|{_UNIT_ITEM}")
 _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", f"{_ITEM}|{_UNIT_ITEM}")
 # Scrolling tickers are often captured as several quotes run together on one
 # line; the whole line must be quotes (and bullets) to count as ticker text.
-# A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:".
+# A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:",
+# "Exchange rate of the Central Bank of Turkmenistan:".
 _LABEL = (
-    r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,3}"
+    r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,8}"
     # "Биржевые курсы на 11:00:", "Rates as of 09:30:": the time they were taken.
     r"(?:\s+(?:на|at|as\s+of)\s+\d{1,2}:\d{2})?\s*:\s*)?"
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.chrome_lines import KIND, heads_story, is_chrome_line
 
 
@@ -51,6 +52,14 @@ def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
         "Enjoying this article? Click here to subscribe for full access. Just $5 a month.",
         "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter.",
         "[Photo caption: Afghan refugees wait outside the UNHCR office in Dushanbe.]",
+        "About us | Advertising | Contacts",
+        "WATCH: Border villagers react to the deal (video, 2:14)",
+        "Все права защищены. Любое использование материалов допускается только с разрешения.",
+        "Следите за новостями Kazinform в Telegram",
+        "Podrobno.uz в Telegram: t.me/podrobno",
+        "Stay up-to-date with more news at Trend News Agency's WhatsApp channel",
+        "Photo: 24.kg. Kiosks on Chui Avenue near the Central Department Store",
+        "Photo: Press service of the Ministry of Energy",
     ],
 )
 def test_a_credit_or_notice(line: str) -> None:
@@ -74,6 +83,8 @@ def test_a_credit_or_notice(line: str) -> None:
         "More news on the talks is expected on Monday",
         "Twitter and Facebook banned in Turkmenistan",
         "Нашли ошибку в расчетах аудиторы Счетной палаты",
+        "Kazakhstan votes | Live results | Analysis of the turnout in the regions",
+        "Gazeta.uz in numbers: growth continues",
     ],
 )
 def test_prose_or_a_headline_opening_like_one(line: str) -> None:
@@ -95,3 +106,16 @@ def test_a_credit_shape_right_over_a_lead_is_a_headline() -> None:
     lead = ["Снимки с места стройки опубликовала мэрия города в четверг."]
     assert heads_story("Фото Reuters / Vladimir Pirogov", lead)
     assert not heads_story("Фото Reuters / Vladimir Pirogov", ["", *lead])
+
+
+def test_a_most_read_list_after_the_last_story_is_no_text_of_it() -> None:
+    page = parse_page(
+        "Цены на муку выросли\n"
+        "Стоимость мешка муки на рынках Душанбе за неделю выросла на 20 сомони.\n\n"
+        "Самое читаемое\n"
+        "• В Бишкеке с 1 апреля подорожает проезд в маршрутках\n"
+        "• Депутаты одобрили законопроект о маркировке товаров\n".encode(),
+        "text/plain",
+    )
+    (story,) = page.articles
+    assert len(story.paragraphs) == 1

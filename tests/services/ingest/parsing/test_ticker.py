@@ -29,6 +29,11 @@ from services.ingest.parsing.ticker import (
         # The way it moved, with no amount.
         ("CNY/KZT 70,55 ▼", ("CNY", "KZT", "70.55", "▼")),
         ("USD/KGS = 87.45 ↑", ("USD", "KGS", "87.45", "↑")),
+        # A long label naming the bank.
+        (
+            "Exchange rate of the Central Bank of Turkmenistan: USD/TMT = 3.5000",
+            ("USD", "TMT", "3.5000", ""),
+        ),
         # A label with the time the rates were taken.
         ("Биржевые курсы на 11:00: CNY/KZT 70,85 +0,1%", ("CNY", "KZT", "70.85", "+0,1%")),
         # Thousands grouped by commas before a decimal point.

@@ -1,0 +1,67 @@
+"""A site's own lines among its stories' text: its navigation ("More news",
+"Ещё новости"), its menus set apart by bars, its share buttons, its notices
+and its promotions. None is any story's text."""
+
+from __future__ import annotations
+
+import re
+
+# A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
+# WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
+# A site's navigation line standing alone at a page's end: "More news", "All
+# news »", "Most read", "Ещё новости", "Все новости", "Читать далее" ("Главные
+# новости", "Latest news" over a page's stories are its section's name).
+_NAV_LINE = re.compile(
+    r"(?:(?:more|all|other|related|ещё|еще|все|другие)\s+"
+    r"(?:news|stories|articles|новости|материалы|статьи)"
+    r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
+    r"|see\s+all|show\s+more|load\s+more|back\s+to\s+top|наверх|показать\s+(?:ещё|еще)"
+    r"|читать\s+(?:далее|дальше|полностью)|our\s+standards\s*:.*)"
+    r"\s*[»›→>]?",
+    re.IGNORECASE,
+)
+SITE_LINE_WORDS = 8
+_YEAR_SIGN = re.compile(r"\b(?:19|20)\d\d\b")
+# A menu of three items or more set apart by bars, each a few words and no sentence.
+_BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
+
+
+def is_bar_menu(line: str) -> bool:
+    """Whether ``line`` is a menu of three items or more set apart by bars."""
+    return "|" in line and _BAR_MENU.fullmatch(line) is not None
+
+
+# A video's promotion: "WATCH: … (video, 2:14)", "ВИДЕО: … (2:14)".
+_VIDEO_PROMO = re.compile(
+    r"(?:watch|смотрите|видео)\s*:.{5,120}\((?:video,?\s*)?\d{1,2}:\d{2}\)", re.IGNORECASE
+)
+# A pitch for a subscription in the middle of a story's text.
+_PITCH = re.compile(
+    r"\b(?:click|tap)\s+here\s+to\s+subscribe\b|\bsubscribe\s+for\s+full\s+access\b",
+    re.IGNORECASE,
+)
+_SHARE_BUTTON = (
+    r"(?:facebook|twitter|x|email|e-mail|print|comments?|telegram|whatsapp|viber|vk|вконтакте|linkedin"
+    r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"
+)
+_SHARE_ROW = re.compile(
+    rf"(?:(?:share|поделиться)\s*:?\s*)?{_SHARE_BUTTON}(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+"
+    rf"|share(?:\s*[|,·•/]?\s*{_SHARE_BUTTON})+",
+    re.IGNORECASE,
+)
+
+
+def is_site_line(line: str) -> bool:
+    """Whether ``line`` (stripped, short) is one of the site's own lines."""
+    if _SHARE_ROW.fullmatch(line) is not None:
+        return True
+    words = len(line.split())
+    if words <= SITE_LINE_WORDS and _NAV_LINE.fullmatch(line) is not None:
+        return True  # "More news", "Ещё новости", "Most read"
+    if words <= SITE_LINE_WORDS and "\u00a9" in line and _YEAR_SIGN.search(line) is not None:
+        return True  # "Eurasianet © 2026"
+    if _PITCH.search(line) is not None:
+        return True  # "Enjoying this article? Click here to subscribe …"
+    if is_bar_menu(line):
+        return True  # "About us | Advertising | Contacts"
+    return line[-1:] == ")" and _VIDEO_PROMO.fullmatch(line) is not None
