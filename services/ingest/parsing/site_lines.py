@@ -17,7 +17,7 @@ _NAV_LINE = re.compile(
     r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
     r"|see\s+all|show\s+more|load\s+more|back\s+to\s+top|наверх|показать\s+(?:ещё|еще)"
     r"|читать\s+(?:далее|дальше|полностью)|our\s+standards\s*:.*)"
-    r"\s*[»›→>]?",
+    r"\s*[»›→>]*",
     re.IGNORECASE,
 )
 SITE_LINE_WORDS = 8
@@ -34,6 +34,29 @@ def is_bar_menu(line: str) -> bool:
 # A video's promotion: "WATCH: … (video, 2:14)", "ВИДЕО: … (2:14)".
 _VIDEO_PROMO = re.compile(
     r"(?:watch|смотрите|видео)\s*:.{5,120}\((?:video,?\s*)?\d{1,2}:\d{2}\)", re.IGNORECASE
+)
+# The outlet's terms for its text and its words about itself, after its stories:
+# "Перепечатка материалов допускается только с разрешения редакции", "АРКА © 2025.
+# Использование материалов …", "OC Media is an independent … outlet …",
+# "Нравится материал? Поддержите «Фергану»!", "Follow Daryo on Telegram: @daryo".
+_TERMS = re.compile(
+    r"(?:(?:перепечатка|копирование|использование|воспроизведение)\s+(?:\S+\s+){0,2}?материалов"
+    r"|(?:reproduction|reprinting|republication)\s+of\s+(?:\S+\s+){0,2}?(?:materials?|content))"
+    r"\b.{0,80}?(?:ссылк|разрешени|permission|consent|attribution)"
+    r"|[^\s©]+(?:\s[^\s©]+){0,2}\s©\s*(?:19|20)\d\d",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    r"[\w.\-«»]+(?:\s[\w.\-«»]+){0,3}\s(?:is|—|-)\s(?:an?\s)?"
+    r"(?:independent|non-profit|nonprofit|независимое)\b.{0,80}?"
+    r"\b(?:news|media|outlet|organi[sz]ation|newsroom|издание|сми|агентство)\b.{0,160}",
+    re.IGNORECASE,
+)
+_SUPPORT = re.compile(
+    r"(?:(?:нравится|понравился)\s+материал\?\s*)?поддержите\s+\S.{0,60}"
+    r"|(?:like\s+this\s+(?:story|article)\?\s*)?support\s+(?:us|our\s+\w+|independent\s+\w+)\b.{0,60}"
+    r"|follow\s+[A-Z][\w.\-]{1,30}\s+on\s+(?:telegram|x|twitter|facebook|instagram|whatsapp)\b.{0,60}",
+    re.IGNORECASE,
 )
 # A pitch for a subscription in the middle of a story's text.
 _PITCH = re.compile(
@@ -64,4 +87,10 @@ def is_site_line(line: str) -> bool:
         return True  # "Enjoying this article? Click here to subscribe …"
     if is_bar_menu(line):
         return True  # "About us | Advertising | Contacts"
+    if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
+        return True
+    if _ABOUT.fullmatch(line) is not None:
+        return True
+    if line in ("--", "-- ", "—"):
+        return True  # an e-mail's signature separator
     return line[-1:] == ")" and _VIDEO_PROMO.fullmatch(line) is not None

@@ -23,6 +23,8 @@ MAX_CHARS = 140
 MIN_WORDS = 2
 # A subheading is short; a longer line is a headline or a paragraph.
 _SUBHEADING_WORDS = 8
+# A Title Case line this short may head a part of its story.
+_TITLE_PART_WORDS = 4
 # A subheading this short names one thing of its story's: one word in common will do.
 _SHORT_SUBHEADING = 3
 # A headline of one word: a capital, then letters, figures and hyphens.
@@ -203,7 +205,7 @@ class StoryCutter:
         after it, ``dated`` a date line right under it, ``after_date`` one right
         above it (date lines are taken out of the lines)."""
         if self._title_case[i]:
-            return True
+            return not (self._open and not (dated or any(meta_after)) and self._names_a_part(i))
         texts = self._texts
         text = texts[i]
         if not (after_break or i == 0 or (dated and self._ended(i - 1))):
@@ -267,11 +269,25 @@ class StoryCutter:
             return False
         return not self._on_subject(text, following)
 
+    def _names_a_part(self, i: int) -> bool:
+        """Whether line ``i``, in Title Case and neither dated nor signed, heads a
+        part of the open story ("A City on Paper"): a few words sharing none with
+        the prose under it, which has no dateline and names no one new."""
+        texts = self._texts
+        if not self._body_lines or i + 1 >= len(texts) or len(texts[i].split()) > _TITLE_PART_WORDS:
+            return False
+        following = self._paragraph(i + 1)
+        return (
+            looks_like_prose(following)
+            and not opens_with_dateline(following)
+            and not subject_words(texts[i]) & subject_words(following)
+            and capitalised_names(following) <= self._story_subject()
+        )
+
     def _part_of_signed_story(self, i: int, following: str) -> bool:
-        """On a page that signs its stories, an unsigned line inside a signed one
-        (whose byline does not end right above it) that names nothing its lead
-        tells heads a part of it ("Pipeline politics"); a headline names what
-        its lead tells ("Border reopened", "The … border reopened …")."""
+        """On a page that signs its stories, an unsigned line in a signed one (its
+        byline not right above) naming nothing its lead tells heads a part of it
+        ("Pipeline politics"); a headline names it ("Border reopened")."""
         return (
             self._signed
             and self._signed_later(i)

@@ -139,7 +139,9 @@ def iso_stamp(line: str) -> DateLine | None:
 # A stamp led by its section's name, as agencies print it: "Economy 4 December
 # 2026 12:45 (UTC +04:00)", "Politics 04.12.2026, 09:15". With its time: a
 # date alone after a word is as often a headline's end ("Elections 2026").
-_SECTION_STAMP = re.compile(r"[A-ZА-ЯЁ][\w&\-]+(?:\s+(?:&\s+)?[A-ZА-ЯЁ][\w\-]+)?\s+(?=\d)")
+_SECTION_STAMP = re.compile(
+    r"[A-ZА-ЯЁ][\w&\-]+(?:\s+(?:&\s+)?[A-ZА-ЯЁ][\w\-]+)?(?:\s+\|)?\s+(?=\d)"
+)
 
 
 def section_stamp(line: str) -> DateLine | None:

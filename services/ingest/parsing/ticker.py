@@ -69,7 +69,7 @@ _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", f"{_ITEM}|{_UNIT_ITEM}")
 _LABEL = (
     r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,8}"
     # "Биржевые курсы на 11:00:", "Rates as of 09:30:": the time they were taken.
-    r"(?:\s+(?:на|at|as\s+of)\s+\d{1,2}:\d{2})?\s*:\s*)?"
+    r"(?:\s+(?:на|at|as\s+of)\s+\d{1,2}:\d{2})?(?:\s*\([^()]{1,20}\))?\s*:\s*)?"
 )
 _LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?(?:{_ITEM_SHAPE})(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.

@@ -60,6 +60,12 @@ def test_russian_credits_without_a_colon_are_left_out(page_fixture) -> None:
         "Stay up-to-date with more news at Trend News Agency's WhatsApp channel",
         "Photo: 24.kg. Kiosks on Chui Avenue near the Central Department Store",
         "Photo: Press service of the Ministry of Energy",
+        "Перепечатка материалов допускается только с письменного разрешения редакции.",
+        "АРКА © 2025. Использование материалов возможно только со ссылкой на агентство.",
+        "OC Media is an independent, non-profit, member-supported media outlet.",
+        "Нравится материал? Поддержите «Фергану»!",
+        "Follow Daryo on Telegram: @daryo_global",
+        "More news >>",
     ],
 )
 def test_a_credit_or_notice(line: str) -> None:
@@ -85,6 +91,8 @@ def test_a_credit_or_notice(line: str) -> None:
         "Нашли ошибку в расчетах аудиторы Счетной палаты",
         "Kazakhstan votes | Live results | Analysis of the turnout in the regions",
         "Gazeta.uz in numbers: growth continues",
+        "Использование материалов на сайте растет, сообщили в министерстве.",
+        "Kazakhstan is an independent state since 1991, the president said.",
     ],
 )
 def test_prose_or_a_headline_opening_like_one(line: str) -> None:

@@ -47,3 +47,36 @@ def test_an_unsigned_short_headline_after_the_last_signed_story_starts_its_own(
         ("Markets", ()),
     ]
     assert "What happens next" in page.articles[0].paragraphs
+
+
+def test_a_title_case_part_of_a_story_stays_in_it(page_fixture) -> None:
+    # "A City on Paper" over prose that shares none of its words and names no
+    # one the story has not met: a part of "Why Is Turkmenistan Building a New City?".
+    page = page_fixture("title-case-sections.txt")
+    assert [(a.title, a.authors, len(a.paragraphs)) for a in page.articles] == [
+        (
+            "Uzbekistan and Kazakhstan Sign Agreement on Joint Border Trade Zone",
+            ("Sergey Kwan",),
+            3,
+        ),
+        (
+            "Kyrgyzstan's Snow Leopards Caught on Camera in Sarychat-Ertash Reserve",
+            ("Asel Toktosunova",),
+            3,
+        ),
+        ("Why Is Turkmenistan Building a New City?", ("Stephen M. Bland",), 4),
+        ('Reforms Are "Irreversible," Tokayev Tells Foreign Investors', ("Aidana Yerlanova",), 2),
+    ]
+    assert "A City on Paper" in page.articles[2].paragraphs
+
+
+def test_a_section_and_its_time_under_a_byline_is_the_storys_stamp(page_fixture) -> None:
+    # "Economy | 3 March 2026 11:02 (UTC +04:00)" under each byline: no headline.
+    page = page_fixture("section-stamps-under-bylines.txt")
+    assert [(a.title, len(a.paragraphs)) for a in page.articles] == [
+        ("Azerbaijan's Non-Oil Exports Up 12% in January-February", 3),
+        ("SOCAR, ADNOC Sign Deal on Absheron Field Expansion", 3),
+        ("What's Behind the Manat's Stability?", 5),
+    ]
+    assert page.articles[0].published is not None
+    assert [q.pair for q in page.quotes] == ["USD/AZN", "EUR/AZN", "RUB/AZN", "TRY/AZN"]

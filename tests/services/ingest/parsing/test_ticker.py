@@ -34,6 +34,8 @@ from services.ingest.parsing.ticker import (
             "Exchange rate of the Central Bank of Turkmenistan: USD/TMT = 3.5000",
             ("USD", "TMT", "3.5000", ""),
         ),
+        # A label with its source in brackets.
+        ("Exchange rates (NBK): USD/KZT 512.30 0.2%", ("USD", "KZT", "512.30", "0.2%")),
         # A label with the time the rates were taken.
         ("Биржевые курсы на 11:00: CNY/KZT 70,85 +0,1%", ("CNY", "KZT", "70.85", "+0,1%")),
         # Thousands grouped by commas before a decimal point.
