@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from .bylines import byline_authors, opens_with_dateline, reads_as_signature
 from .clauses import names_a_thing
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
-from .story_subjects import capitalised_names, shares_subject, subject_words
+from .story_subjects import capitalised_names, goes_on, shares_subject, subject_words
 
 MAX_WORDS = 16
 MAX_CHARS = 140
@@ -366,15 +366,16 @@ class StoryCutter:
         own = subject_words(text)
         lead = subject_words(following)
         words = len(text.split())
+        if words <= _SUBHEADING_WORDS and goes_on(following):
+            return True  # "Размещение облигаций" over "Полученные средства …"
         if (
             words <= _SHORT_SUBHEADING
             and not own & lead
             and capitalised_names(following) <= self._story_subject()
         ):
-            # "What happens next", "Что дальше": a short line that shares no word
-            # with the text under it, text that brings no name the story has not
-            # met, heads a part of the open story. A headline names what its
-            # lead tells, or its lead names whom the new story is about.
+            # "What happens next", "Что дальше": sharing no word with the text under
+            # it, which names no one new, it heads a part of the open story (a
+            # headline names what its lead tells, or its lead whom it is about).
             return True
         common = (own | lead) & self._story_subject()
         shared = len(common)

@@ -67,3 +67,20 @@ def shares_subject(title: str, paragraphs: Sequence[str], words: int = SHARED_WO
     tell: a headline shares ``words`` with its lead, a site's name does not."""
     lead = " ".join(paragraphs[:LEAD_LINES])
     return len(subject_words(title) & subject_words(lead)) >= words
+
+
+# Words a paragraph opens with when it goes on from what came before: pronouns,
+# "such", "the funds received", connectives. A new story's lead names its
+# subject instead.
+_GOING_ON = frozenset((
+    "he", "she", "it", "they", "this", "these", "those", "its", "their", "such", "however",
+    "meanwhile", "moreover", "он", "она", "оно", "они", "это", "этот", "эта", "эти", "его",
+    "её", "ее", "их", "такие", "такой", "такая", "полученные", "данный", "данная", "данные",
+    "указанные", "однако", "также", "кроме",
+))  # fmt: skip
+
+
+def goes_on(paragraph: str) -> bool:
+    """Whether ``paragraph`` opens as text going on from what came before does."""
+    first = paragraph.split(maxsplit=1)[0].strip(",.:;\"'«»“”").lower() if paragraph else ""
+    return first in _GOING_ON

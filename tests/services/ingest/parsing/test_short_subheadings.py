@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.ingest.parsing import parse_page
 from services.ingest.parsing.clauses import names_a_thing, says_what_happened
 
 
@@ -102,3 +103,22 @@ def test_a_short_line_sharing_no_word_with_the_text_under_it_heads_a_part_of_its
         first = page.articles[0].paragraphs
         assert len(first) == 4 and first[2] == part
         assert [len(a.paragraphs) for a in page.articles[1:]] == [1, 1]
+
+
+def test_a_short_line_over_text_that_goes_on_from_the_story_heads_a_part_of_it() -> None:
+    # "Полученные средства компания направит …" opens as text going on from the
+    # story above: "Размещение облигаций" over it is that story's subheading.
+    page = parse_page(
+        "Казахтелеком завершил продажу Kcell\n\n"
+        "Алматы. 15 декабря. ИНТЕРФАКС-КАЗАХСТАН — АО «Казахтелеком» завершило сделку "
+        "по продаже оператора Kcell.\n\n"
+        "Сумма сделки составила 110 млрд тенге.\n\n"
+        "Размещение облигаций\n\n"
+        "Полученные средства компания направит на погашение облигаций и развитие сети.\n".encode(),
+        "text/plain",
+    )
+    (story,) = page.articles
+    assert story.paragraphs[2:] == (
+        "Размещение облигаций",
+        "Полученные средства компания направит на погашение облигаций и развитие сети.",
+    )
