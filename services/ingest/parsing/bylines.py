@@ -208,10 +208,11 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
     if line[:1] in _BYLINE_INITIALS and any(c.isdigit() for c in line):
         for after in _AFTER_NAMES.finditer(line):
             tail = line[after.end() :]
-            if read_date_line(tail) is not None or _READING_TIME.fullmatch(tail):
+            reading_time = _READING_TIME.fullmatch(tail) is not None
+            if reading_time or read_date_line(tail) is not None:
                 match = _BYLINE.fullmatch(line[: after.start()])
                 if match is not None:
-                    return match, tail if _READING_TIME.fullmatch(tail) is None else None
+                    return match, None if reading_time else tail
         for start in _DAY_START.finditer(line):
             # "By Peter Leonard Mar 3, 2026": the day right after the names.
             tail = line[start.end() :]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-# A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
-# WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
 # A site's navigation line standing alone at a page's end: "More news", "All
 # news »", "Most read", "Ещё новости", "Все новости", "Читать далее" ("Главные
 # новости", "Latest news" over a page's stories are its section's name).
@@ -63,6 +61,8 @@ _PITCH = re.compile(
     r"\b(?:click|tap)\s+here\s+to\s+subscribe\b|\bsubscribe\s+for\s+full\s+access\b",
     re.IGNORECASE,
 )
+# A row of share buttons: "Facebook  Twitter  Email  Print", "Поделиться: Telegram
+# WhatsApp ВКонтакте", two of the networks' names or more and nothing else.
 _SHARE_BUTTON = (
     r"(?:facebook|twitter|x|email|e-mail|print|comments?|telegram|whatsapp|viber|vk|вконтакте|linkedin"
     r"|reddit|messenger|одноклассники|ok|threads|instagram|copy\s+link|копировать\s+ссылку)"

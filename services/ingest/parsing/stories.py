@@ -135,16 +135,16 @@ class StoryCutter:
         continues: Sequence[bool] = (),
         *,
         breaks: Sequence[bool] = (),
-        bylined: Sequence[int] = (),
+        last_bylined: int = -1,
         lenient: bool = False,
     ) -> None:
         """``continues[k]``: line k is hard-wrapped prose that line k + 1 carries on;
         ``breaks[k]``: line k starts after a line break of the page's own;
-        ``bylined``: the lines with a byline right under them, in order;
+        ``last_bylined``: the last line with a byline right under it (-1: none);
         ``lenient``: any short line under a headline may be its stamp."""
         self._texts = texts
         self._breaks = breaks
-        self._bylined = bylined
+        self._last_bylined = last_bylined
         self._signed = False
         self._lenient = lenient
         self._title_case = title_case
@@ -302,7 +302,7 @@ class StoryCutter:
 
     def _signed_later(self, i: int) -> bool:
         """Whether a line after ``i`` has a byline right under it (another story's)."""
-        return bool(self._bylined) and self._bylined[-1] > i
+        return self._last_bylined > i
 
     def _story_above_ended(self, i: int, after_break: bool, after_date: bool) -> bool:
         """Whether what stands above line ``i`` lets a story start there."""

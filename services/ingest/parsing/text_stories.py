@@ -89,9 +89,14 @@ class _StoryCut:
         for i in self.speakers:
             title_case[i] = False
         breaks = [x.after_break for x in lines]
-        bylined = [k for k in range(len(lines) - 1) if lines[k + 1].authors]
+        last_bylined = max((k for k in range(len(lines) - 1) if lines[k + 1].authors), default=-1)
         self.cutter = StoryCutter(
-            texts, title_case, self.continues, breaks=breaks, bylined=bylined, lenient=lenient
+            texts,
+            title_case,
+            self.continues,
+            breaks=breaks,
+            last_bylined=last_bylined,
+            lenient=lenient,
         )
         self.zone = first_zone(dated)  # the page's, for a live page's times
         self.day = day

@@ -112,15 +112,15 @@ def _quote(match: re.Match[str]) -> Quote:
     if change and len(change) > MAX_CHANGE_LENGTH:
         # An amount and its percentage past the stored width: the percentage.
         change = change[change.rfind("(") :]
+    return Quote(base=base, quote=quote, rate=_rate_value(rate), change=change or "")
+
+
+def _rate_value(rate: str) -> Decimal:
+    """A rate as printed, its places kept: "0,0125" (a comma decimal), "12 845,37"
+    (thousands grouped by spaces), "12,745.00" (by commas, before a point)."""
     if "," in rate and "." in rate:
-        rate = rate.replace(",", "")  # "12,745.00": the commas group thousands
-    return Quote(
-        base=base,
-        quote=quote,
-        # A comma decimal ("0,0125") is the same number, its places kept.
-        rate=Decimal(rate.replace(",", ".").translate(_NO_GROUPS)),
-        change=change or "",
-    )
+        rate = rate.replace(",", "")
+    return Decimal(rate.replace(",", ".").translate(_NO_GROUPS))
 
 
 # Another instrument a ticker lists beside its pairs: "Brent 71.84 -1.3%",
@@ -212,12 +212,8 @@ def read_code_rates(line: str) -> list[Quote] | None:
 
 
 def _code_quote(match: re.Match[str], quote: str) -> Quote:
-    rate = match["rate"]
     return Quote(
-        base=match["code"],
-        quote=quote,
-        rate=Decimal(rate.replace(",", ".").translate(_NO_GROUPS)),
-        change=match["move"] or "",
+        base=match["code"], quote=quote, rate=_rate_value(match["rate"]), change=match["move"] or ""
     )
 
 
@@ -274,24 +270,24 @@ class TickerLines:
         self.others: list[str] = []
 
     def parse(self, line: str) -> list[Quote] | None:
-        if "/" not in line and "=" not in line:
-            # No ticker line (see ``is_ticker_line``) but rates by their codes:
-            # others are not hashed nor kept, as the page's long paragraphs would be.
-            if len(line) > _MAX_CODES_LINE or _CODE_GATE.search(line) is None:
-                return None
-            try:
-                return self._seen[line]
-            except KeyError:
-                found = self._seen[line] = read_code_rates(line)
-                return found
+        # No ticker line (see ``is_ticker_line``) but, short, rates by their codes:
+        # other lines are not hashed nor kept, as the page's long paragraphs would be.
+        codes = "/" not in line and "=" not in line
+        if codes and (len(line) > _MAX_CODES_LINE or _CODE_GATE.search(line) is None):
+            return None
         try:
             return self._seen[line]
         except KeyError:
+            pass
+        if codes:
+            found = read_code_rates(line)
+        else:
             read = read_ticker_line(line)
-            found = self._seen[line] = None if read is None else read[0]
+            found = None if read is None else read[0]
             if read is not None:
                 self.others.extend(read[1])
-            return found
+        self._seen[line] = found
+        return found
 
 
 def unique_quotes(quotes: Iterable[Quote]) -> tuple[Quote, ...]:
