@@ -34,7 +34,7 @@ _RIGHTS_START = (
 # Prompts: "Share this article", "Share on Facebook", "Subscribe to our …".
 _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
-    r"|subscribe\s+(?:to|for|now)\b|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    r"|subscribe\s+(?:to|for|now)\b|subscribe\s*:|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
     # "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter", "Found a typo? …".
     r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\s*\?.{0,80}$"
 )
@@ -42,10 +42,15 @@ _PROMPT_START = (
 # its alternatives can start with: a line starting otherwise, as most do,
 # fails there, not at each alternative in turn.
 _CHROME_START = re.compile(
-    r"(?=[sпfrвaрcагсчн\u00a9(\d])(?:"
+    r"(?=[sпfrвaрcагсчнm\u00a9(\d])(?:"
     rf"{_PROMPT_START}"
     # "Read more on daryo.uz", "Читайте подробнее на kun.uz": the site's link.
     r"|(?:read\s+more\s+(?:on|at)|читайте\s+(?:больше|подробнее)\s+на)\s+\S+\s*$"
+    # "Read the full story on our website", "Read more: site.uz/…", "More »",
+    # "Подробнее →": a link to the story's own page.
+    r"|read\s+(?:the\s+)?full\s+(?:story|article|text|report)\b.{0,60}$"
+    r"|read\s+more\s*:\s*\S+\s*$"
+    r"|(?:(?:read\s+)?more|подробнее|читать\s+(?:далее|полностью|дальше))\s*[»›→]+\s*$"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
     r"|\d+\s*(?:min(?:ute)?s?\.?|мин\.?)\s+(?:read|чтения)\s*$"

@@ -22,12 +22,14 @@ from .text_dates import (
     MAX_STAMP_LINE,
     head_date,
     iso_stamp,
+    post_stamp,
     relative_day_line,
     section_stamp,
     stamp_parts,
     without_converted_time,
 )
 from .text_lines import Line, add_line, in_schedule, named_over, text_line
+from .text_records import records_page
 from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 
@@ -48,6 +50,9 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     reader = _PageReader(received)
     tickers, quotes = reader.tickers, reader.quotes
     rows = text.splitlines()
+    records = records_page(text, rows)
+    if records is not None:
+        return records
     for n, raw in enumerate(rows):
         line = raw.strip()
         if not line:
@@ -221,7 +226,7 @@ def _date_entries(
     when = read_date_line(line)
     if when is None and len(line) <= MAX_STAMP_LINE and YEAR.search(line) is not None:
         # Shapes of a stamp line a date line has not: each with its year.
-        when = iso_stamp(line) or section_stamp(line)
+        when = iso_stamp(line) or section_stamp(line) or post_stamp(line)
     if when is not None:
         return (Dated(at, when, line),)
     when = relative_day_line(line, *anchors, notes, ago=True)

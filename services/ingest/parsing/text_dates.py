@@ -154,6 +154,23 @@ def section_stamp(line: str) -> DateLine | None:
     return when if when is not None and when.timed else None
 
 
+# A post as a messenger's chat export heads it: the channel's name, then the
+# post's date and time in brackets ("Caspian Brief, [09.03.2026 18:42]"), or
+# the bracketed stamp alone.
+_POST_HEADER = re.compile(r"(?:[^\[\]]{1,60},\s*)?\[([^\[\]]{1,40})\]")
+
+
+def post_stamp(line: str) -> DateLine | None:
+    """The date and time a post's header states; None for any other line."""
+    if not line.endswith("]"):
+        return None
+    header = _POST_HEADER.fullmatch(line)
+    if header is None:
+        return None
+    when = read_date_line(header.group(1))
+    return when if when is not None and when.timed else None
+
+
 # A second time in brackets after a stamp, another zone's ("4 декабря 2026,
 # 15:30 (мск 12:30)", "(12:30 MSK)", "(по Москве 12:30)"): a conversion for
 # readers elsewhere. The page's own time is the story's; the bracket is

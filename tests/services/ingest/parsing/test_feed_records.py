@@ -1,0 +1,110 @@
+"""Pages of labelled records (a feed printed as text: "Title: …", "Link: …",
+"Published: …", "Author: …", "Description:") and a messenger channel's export
+("Channel, [09.03.2026 18:42]" over each post)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.ingest.parsing import parse_page
+from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
+from services.ingest.parsing.text_records import FEED_FIELDS, records_page
+from services.ingest.parsing.text_stories import BEFORE_HEADLINES
+
+
+def _kinds(page) -> dict[str, int]:
+    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+
+
+def test_a_feed_printed_as_records_gives_each_item_as_a_story(page_fixture) -> None:
+    page = page_fixture("feed-records.txt")
+    assert [a.title for a in page.articles] == [
+        "Azerbaijan's non-oil exports up 8% in January-February",
+        "Azerbaijan, Kazakhstan discuss joint fertilizer plant in Sumgayit",
+        "Turkmenistan boosts gas supplies to Azerbaijan under swap deal",
+    ]
+    first, second, third = page.articles
+    assert [len(a.paragraphs) for a in page.articles] == [2, 1, 2]
+    assert first.paragraphs[0].startswith("BAKU, Azerbaijan, March 11. Azerbaijan's non-oil")
+    assert first.url == "https://en.caspiantrend.example/business/economy/4012345.html"
+    # RFC 822, as RSS writes it, in the zone it names.
+    assert first.published == datetime(2026, 3, 11, 1, 41, tzinfo=UTC)
+    assert first.authors == ("Nargiz Sadikhova",)
+    # The feed's own name as an item's author is the outlet, no person.
+    assert second.authors == ()
+    assert third.authors == ("Elnur Baghirov",)
+    # The feed's build date is the page's; its fields and frames are said left out.
+    assert page.page_date == date(2026, 3, 11)
+    assert set(_kinds(page)) == {FEED_FIELDS}
+
+
+def test_a_russian_feed_dump_in_item_brackets(page_fixture) -> None:
+    page = page_fixture("feed-records-ru.txt")
+    assert [a.title for a in page.articles] == [
+        "В Душанбе запустят новые троллейбусные маршруты",
+        "Таджикистан и Узбекистан упростят пересечение границы для жителей приграничья",
+        "Курс сомони к доллару остаётся стабильным третий месяц подряд",
+        "На Памире ожидаются сильные снегопады",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [2, 1, 2, 1]
+    assert [a.authors for a in page.articles] == [
+        ("Мехрангез Турсунзода",),
+        (),  # "dc:creator: Азия-Инфо": the feed's own name
+        ("Фируза Саидова",),
+        (),  # an empty creator
+    ]
+    assert page.articles[0].published == datetime(2026, 3, 16, 5, 20, tzinfo=UTC)
+    # Items of three days and no date of the feed's own: no page date.
+    assert page.page_date is None
+
+
+def test_records_need_two_titled_items_with_more_than_a_title() -> None:
+    # A story that quotes a form's fields is prose, not a feed.
+    text = (
+        "Tax office opens online filing\n\n"
+        "The form asks for a few fields.\n\n"
+        "Title: Mr\nName: Ivanov\n\nTitle: Dr\n\nThe office said filing closes in May.\n"
+    )
+    assert records_page(text, text.splitlines()) is None
+    assert records_page("No fields here.", ["No fields here."]) is None
+
+
+def test_a_channel_export_dates_each_post_by_its_header(page_fixture) -> None:
+    page = page_fixture("channel-export-ru.txt")
+    assert [a.title for a in page.articles] == [
+        "В Астане из-за метели закрыли трассы в сторону Караганды и Кокшетау",
+        "На левом берегу откроют новый детский парк",
+        "Оплатить проезд в автобусах скоро можно будет по лицу",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [2, 1, 2]
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 3, 12, 8, 47, tzinfo=UTC),
+        datetime(2026, 3, 12, 11, 20, tzinfo=UTC),
+        datetime(2026, 3, 12, 15, 2, tzinfo=UTC),
+    ]
+    assert page.articles[2].authors == ("Динара Сапарова",)
+    assert _kinds(page) == {CHROME_LINES: 3, BEFORE_HEADLINES: 3}
+
+
+def test_an_english_channel_export_leaves_its_prompts_out(page_fixture) -> None:
+    page = page_fixture("channel-export.txt")
+    assert [a.title for a in page.articles] == [
+        "SOCAR and KazMunayGas agree to raise oil transit via BTC",
+        "Baku Metro to extend Green Line by two stations",
+        "Azerbaijan's annual inflation slows to 4.1% in February",
+    ]
+    # "📌 Subscribe: @caspianbrief", "👉 Read the full story on our website": no text.
+    assert [len(a.paragraphs) for a in page.articles] == [2, 1, 2]
+    assert page.articles[1].published == datetime(2026, 3, 10, 8, 5, tzinfo=UTC)
+    assert page.articles[2].authors == ("Leyla Mammadova",)
+
+
+def test_a_bracketed_post_stamp_alone_or_after_a_name() -> None:
+    for header in ("Caspian Brief, [10.03.2026 08:05]", "[10.03.2026 08:05]"):
+        text = (
+            f"{header}\nBaku Metro to extend Green Line\n\n"
+            "Baku Metro said two stations will open on the Green Line by 2029.\n"
+        )
+        (article,) = parse_page(text.encode(), "text/plain").articles
+        assert article.title == "Baku Metro to extend Green Line"
+        assert article.published == datetime(2026, 3, 10, 8, 5, tzinfo=UTC)
