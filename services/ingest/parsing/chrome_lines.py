@@ -16,7 +16,7 @@ from .bylines import reads_as_signature
 from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
-from .site_lines import SITE_LINE_WORDS, is_site_line
+from .site_lines import SITE_LINE_WORDS, is_site_line, names_an_office
 
 # Longer than this, a line is prose however it starts.
 MAX_CHROME_LINE = 160
@@ -265,6 +265,10 @@ def heads_story(line: str, below: Sequence[str], set_apart: bool = False) -> boo
         # A credit's shape over a lead with no blank line between: a headline
         # ("Фото Анастасии Бенгард" is a credit, set apart from the text).
         return looks_like_headline(line) and looks_like_prose(below[0].strip())
+    if names_an_office(line):
+        # A signature stands over the page's end or the next headline, a headline over prose.
+        text = next((row.strip() for row in below if row.strip()), "")
+        return looks_like_prose(text) and not is_chrome_line(text)
     prompt = _PROMPT.fullmatch(line)
     if prompt is None or prompt["name"] is None or "@" in line or "//" in line:
         return False

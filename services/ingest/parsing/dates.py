@@ -44,17 +44,17 @@ _WEEKDAY = (
     r"(?:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
     r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье),?\s+)?"
 )
-# The weekday after the date, as Russian pages print it: "4 декабря 2026, четверг".
+# The weekday after the date: "4 декабря 2026, четверг", "3 марта 2026 (вторник)".
 _WEEKDAY_AFTER = (
-    r"(?:,?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье))?"
+    r"(?:(?:,?\s+|\s*\()(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\)?)?"
 )
 # "Updated" in the region's languages (Kyrgyz "Жаңыланды", Kazakh "Жаңартылды",
 # Uzbek "Yangilandi"), as a stamp opens with it.
 UPDATED_WORDS = ("updated", "обновлено", "жаңыланды", "жаңартылды", "yangilandi")
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = (
-    rf"(?:(?:(?P<updated>last\s+updated|{'|'.join(UPDATED_WORDS)})"
+    rf"(?:(?:(?P<updated>(?:last|feed|page)\s+updated|{'|'.join(UPDATED_WORDS)})"
     r"|(?:first\s+)?published|posted"
     r"|опубликовано)"
     r"\s*:?\s+)?"

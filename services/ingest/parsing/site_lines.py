@@ -74,6 +74,38 @@ _SHARE_ROW = re.compile(
 )
 
 
+# A list's pages: "« Previous  1  2  3  …  148  Next »", "Page 2 of 14",
+# "Показано 1–3 из 2 418 | Следующая страница →".
+_PAGINATION = re.compile(
+    r"(?:[«‹←<]\s*)?(?:previous|prev|назад|предыдущая)\b[\s\d.…|]*(?:next|далее|вперёд|вперед"
+    r"|следующая)\b.{0,12}"
+    r"|(?:page|страница)\s+\d+\s+(?:of|из)\s+\d[\d\s,]*"
+    r"|(?:showing|показано)\s+\d+\s*[–-]\s*\d+\s+(?:of|из)\s+\d[\d\s\u00a0,]*(?:\|.{0,30})?",
+    re.IGNORECASE,
+)
+# The office a notice is signed by ("Пресс-служба Кабинета министров …",
+# "Отдел по связям с общественностью", "Press service of the Ministry …"), and
+# its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
+_PRESS_OFFICE = re.compile(
+    r"(?:пресс-служба|пресс-центр|отдел\s+по\s+связям\s+с\s+общественностью"
+    r"|управление\s+по\s+связям\s+с\s+общественностью"
+    r"|press\s+(?:service|office|centre|center)|public\s+relations\s+(?:department|office))"
+    r"\b[^.!?]{0,80}",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"(?:тел|tel|phone|телефон|факс|fax|e-?mail|media\s+contacts?|контакты\s+для\s+сми)\.?\s*:.{1,100}",
+    re.IGNORECASE,
+)
+
+
+def names_an_office(line: str) -> bool:
+    """Whether ``line`` is the office a notice is signed by; a headline over
+    prose may open so too ("Пресс-служба президента опровергла слухи"),
+    which the caller tells by what stands under it."""
+    return line[:1] in "ПпОоУуPp" and _PRESS_OFFICE.fullmatch(line) is not None
+
+
 def is_site_line(line: str) -> bool:
     """Whether ``line`` (stripped, short) is one of the site's own lines."""
     if _SHARE_ROW.fullmatch(line) is not None:
@@ -87,6 +119,10 @@ def is_site_line(line: str) -> bool:
         return True  # "Enjoying this article? Click here to subscribe …"
     if is_bar_menu(line):
         return True  # "About us | Advertising | Contacts"
+    if _PAGINATION.fullmatch(line) is not None or _CONTACT.fullmatch(line) is not None:
+        return True
+    if names_an_office(line):
+        return True
     if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
         return True
     if _ABOUT.fullmatch(line) is not None:

@@ -34,6 +34,8 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     when = read_date_line(line, page_head=True)
     if when is not None or YEAR.search(line) is None:
         return when
+    if _COLUMN_GAP in line:
+        return _masthead_date(line)
     when = read_named_date_line(line)
     if when is None:
         return None
@@ -43,6 +45,30 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     # A question under it ("Will the tenge hold?") is a headline, not prose.
     finished = ends_sentence(below) and below.rstrip("\"'”’»")[-1:] not in "?!"
     return None if finished and looks_like_prose(below) else when
+
+
+# A print page's masthead set in columns, runs of spaces between them:
+# "№ 11 (1532)            Среда, 18 марта 2026 года", "Friday, March 13, 2026
+# No. 10 (1245)": its date beside its issue's or page's number.
+_COLUMN_GAP = "   "
+_COLUMNS = re.compile(r"\s{3,}")
+_COLUMN_WORDS = 4
+
+
+def _masthead_date(line: str) -> DateLine | None:
+    """The date of a masthead line in columns: one column a date, the others a
+    few words each (a name, an issue's number); None for any other line."""
+    dated = None
+    for column in _COLUMNS.split(line.strip()):
+        when = read_date_line(column, page_head=True) or read_named_date_line(column)
+        if when is None:
+            if len(column.split()) > _COLUMN_WORDS or ends_sentence(column):
+                return None
+        elif dated is not None:
+            return None  # two dates: a table's row, not a masthead
+        else:
+            dated = when
+    return dated
 
 
 def relative_day_line(
