@@ -13,9 +13,10 @@ from .bylines import reads_as_signature
 # The rubrics news pages print, lower-cased; the one list of them.
 RUBRICS = frozenset((
     "society", "economy", "politics", "world", "sport", "sports",
-    "culture", "business", "opinion", "markets",
+    "culture", "business", "opinion", "markets", "in brief", "news in brief", "briefs",
+    "national", "local", "regional", "international",
     "общество", "экономика", "политика", "в мире", "мир", "спорт", "культура",
-    "бизнес", "мнение", "мнения", "происшествия", "финансы",
+    "бизнес", "мнение", "мнения", "происшествия", "финансы", "коротко", "в регионе",
 ))
 # A rubric's name with a word after it: "Markets Wrap", "World News".
 _TAILS = frozenset(("news", "wrap", "review", "digest", "today", "новости", "сегодня"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .bylines import byline_authors
+
 # A site's navigation line standing alone at a page's end: "More news", "All
 # news »", "Most read", "Ещё новости", "Все новости", "Читать далее" ("Главные
 # новости", "Latest news" over a page's stories are its section's name).
@@ -24,9 +26,25 @@ _YEAR_SIGN = re.compile(r"\b(?:19|20)\d\d\b")
 _BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
 
 
+# A site's address among a footer's parts: "www.ubherald.example".
+_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+/?")
+_FOOTER_PART_CHARS = 40
+
+
 def is_bar_menu(line: str) -> bool:
-    """Whether ``line`` is a menu of three items or more set apart by bars."""
-    return "|" in line and _BAR_MENU.fullmatch(line) is not None
+    """Whether ``line`` is a menu of three items or more set apart by bars, or
+    a footer's row of them with the site's address among them
+    ("www.ubherald.example | Subscriptions: 7011-2233 | Page 3 of 16")."""
+    if "|" not in line:
+        return False
+    if _BAR_MENU.fullmatch(line) is not None:
+        return True
+    parts = [part.strip() for part in line.split(" | ")]
+    return (
+        len(parts) >= 3
+        and all(0 < len(part) <= _FOOTER_PART_CHARS for part in parts)
+        and any(_ADDRESS.fullmatch(part) for part in parts)
+    )
 
 
 # A video's promotion: "WATCH: … (video, 2:14)", "ВИДЕО: … (2:14)".
@@ -83,6 +101,24 @@ _PAGINATION = re.compile(
     r"|(?:showing|показано)\s+\d+\s*[–-]\s*\d+\s+(?:of|из)\s+\d[\d\s\u00a0,]*(?:\|.{0,30})?",
     re.IGNORECASE,
 )
+# A print page's jump: "Continued on page 5", "Продолжение на стр. 4".
+_JUMP = re.compile(
+    r"(?:(?:continued|cont'd|story\s+continues)\s+(?:on|from)|see)\s+(?:page|p\.)\s*[A-Z]?\d+"
+    r"|(?:продолжение|окончание|начало)\s+на\s+(?:стр\.|странице|с\.)\s*\d+",
+    re.IGNORECASE,
+)
+# Wire copy's credits closing a story: "(Editing by …)", "(Reporting by the
+# Bishkek bureau; Editing by …)". One naming its reporters is a byline.
+_CREDITS = re.compile(
+    r"\(?\s*(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|translated"
+    r"|translation|graphics)\s+by\s+(?-i:[A-ZА-ЯЁ])[^().!?]{1,160}\)?",
+    re.IGNORECASE,
+)
+# Where a wire file or a digest ends: "END OF DAILY FILE", "-30-", "КОНЕЦ ВЫПУСКА".
+_END_MARK = re.compile(
+    r"END|-30-|END\s+OF\s+(?:THE\s+)?(?:DAILY\s+|WEEKLY\s+)?(?:FILE|FEED|TRANSMISSION|DIGEST"
+    r"|NEWSLETTER|ISSUE|REPORT|BULLETIN)|КОНЕЦ\s+(?:ВЫПУСКА|ЛЕНТЫ|ДАЙДЖЕСТА|СООБЩЕНИЯ)"
+)
 # The office a notice is signed by ("Пресс-служба Кабинета министров …",
 # "Отдел по связям с общественностью", "Press service of the Ministry …"), and
 # its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
@@ -119,9 +155,13 @@ def is_site_line(line: str) -> bool:
         return True  # "Enjoying this article? Click here to subscribe …"
     if is_bar_menu(line):
         return True  # "About us | Advertising | Contacts"
-    if _PAGINATION.fullmatch(line) is not None or _CONTACT.fullmatch(line) is not None:
+    if _PAGINATION.fullmatch(line) or _CONTACT.fullmatch(line) or _JUMP.fullmatch(line):
+        return True
+    if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
         return True
     if names_an_office(line):
+        return True
+    if _CREDITS.fullmatch(line) is not None and not byline_authors(line):
         return True
     if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
         return True

@@ -26,7 +26,7 @@ from .text_lines import (
     speaker_lines,
     title_case_flags,
 )
-from .wrapped_lines import wrapped
+from .wrapped_lines import opens_wrapped_prose, wrapped
 
 # What a page says before its first headline: its chrome, not an article.
 BEFORE_HEADLINES = "before the first headline"
@@ -189,6 +189,7 @@ class _StoryCut:
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if i == head or (
             i not in self.speakers
+            and not opens_wrapped_prose(lines, i, self.continues)
             and _headline(
                 self.cutter,
                 lines,

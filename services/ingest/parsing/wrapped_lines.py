@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from .headlines import ends_sentence
+from .text_lines import Line
 
 _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 # A hard-wrapped page: lines this long at most (as e-mail and wire text wrap at
@@ -44,3 +45,15 @@ def wrapped(texts: Sequence[str], breaks: Sequence[bool], meta: Sequence[bool]) 
     # start with a capital are paragraphs of their own, however long.
     lower = sum(joins[k] and texts[k + 1][:1].islower() for k in range(len(texts)))
     return joins if lower * 2 >= sum(joins) > 0 else no
+
+
+def opens_wrapped_prose(lines: Sequence[Line], i: int, continues: Sequence[bool]) -> bool:
+    """Whether line ``i`` opens a paragraph hard-wrapped over the lines after it
+    (``continues``, as ``wrapped`` tells): its last line ends a sentence. A
+    headline wrapped over two lines ends without one, over its story's text."""
+    if not continues[i]:
+        return False
+    last = i + 1
+    while last < len(lines) and continues[last]:
+        last += 1
+    return last < len(lines) and ends_sentence(lines[last].text)
