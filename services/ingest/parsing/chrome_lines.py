@@ -16,7 +16,7 @@ from .bylines import reads_as_signature
 from .dates import read_date_line
 from .headlines import looks_like_headline, looks_like_prose
 from .relative_days import relative_day
-from .site_lines import SITE_LINE_WORDS, is_site_line, names_an_office
+from .site_lines import SITE_LINE_WORDS, is_site_line, names_an_office, opens_contacts
 
 # Longer than this, a line is prose however it starts.
 MAX_CHROME_LINE = 160
@@ -168,8 +168,11 @@ _LINKS_LABEL = re.compile(
 
 
 def opens_links(line: str) -> bool:
-    """Whether ``line`` is a label alone over a list of links to other stories."""
-    return len(line) <= MAX_CHROME_LINE and _LINKS_LABEL.fullmatch(line) is not None
+    """Whether ``line`` is a label alone over a list of links to other stories,
+    or over a release's contacts ("Media contact:")."""
+    if len(line) > MAX_CHROME_LINE:
+        return False
+    return _LINKS_LABEL.fullmatch(line) is not None or opens_contacts(line)
 
 
 def is_link_line(line: str) -> bool:

@@ -8,6 +8,8 @@ three words ("Tokayev Visits Tashkent") or a story's signature ("Айгерим
 
 from __future__ import annotations
 
+import re
+
 from .bylines import reads_as_signature
 
 # The rubrics news pages print, lower-cased; the one list of them.
@@ -56,3 +58,17 @@ def is_rubric_path(text: str) -> bool:
         and 0 < len(words) <= 2
         and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
     )
+
+
+# A press release's note on its issuer under its text: "About SkySteppe
+# Airlines", "Для справки:", "О компании «QazWind Energy»". Its part, no story.
+_ISSUER_NOTE = re.compile(
+    r"(?:About|ABOUT)\s+(?:the\s+)?[A-Z«\"][\w&.'’»\"\-]*"
+    r"(?:\s+(?:[A-Z«\"(][\w&.'’»\"()\-]*|of|and|for|&)){0,6}"
+    r"|(?:Для\s+справки|Справка|О\s+компании|О\s+банке|Об\s+эмитенте)(?:\s+[^.!?]{1,60})?\s*:?"
+)
+
+
+def notes_the_issuer(text: str) -> bool:
+    """Whether ``text`` heads a press release's note on its issuer."""
+    return text[:1] in "AДСО" and _ISSUER_NOTE.fullmatch(text) is not None

@@ -135,6 +135,20 @@ _CONTACT = re.compile(
 )
 
 
+# A label over a release's contacts, each on a line of its own under it.
+_CONTACTS_LABEL = re.compile(
+    r"(?:(?:media|press|investor|analyst)\s+(?:contacts?|relations|enquiries|inquiries)"
+    r"|for\s+(?:more|further)\s+information(?:,?\s+(?:please\s+)?contact)?|contacts?"
+    r"|контакты(?:\s+для\s+(?:сми|прессы))?|контактная\s+информация|для\s+справок)\s*:",
+    re.IGNORECASE,
+)
+
+
+def opens_contacts(line: str) -> bool:
+    """Whether ``line`` is a label alone over a press release's contacts."""
+    return line[-1:] == ":" and _CONTACTS_LABEL.fullmatch(line) is not None
+
+
 def names_an_office(line: str) -> bool:
     """Whether ``line`` is the office a notice is signed by; a headline over
     prose may open so too ("Пресс-служба президента опровергла слухи"),
@@ -159,7 +173,7 @@ def is_site_line(line: str) -> bool:
         return True
     if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
         return True
-    if names_an_office(line):
+    if names_an_office(line) or opens_contacts(line):
         return True
     if _CREDITS.fullmatch(line) is not None and not byline_authors(line):
         return True

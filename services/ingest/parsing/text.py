@@ -258,7 +258,7 @@ _TIME_LINE = re.compile(rf"(?:(?:soat|saat|сағат|саат|время|at)\s+
 _TIME_STARTS = frozenset("0123456789SsСсВвAa")
 _MAX_TIME_LINE = len("12:05 p.m. по астанинскому времени")
 # "---", "* * *", "###": a rule between stories, no text of theirs.
-_SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042"
+_SEPARATOR_MARKS = "-*_=~#\u2013\u2014\u2022\u00b7\u2042\u2500\u2501\u2550"
 _SEPARATOR = re.compile(rf"(?:[{_SEPARATOR_MARKS}]\s*){{3,}}")
 # A ticker line is short and has no running words ("USD/KZT 512.30 up 0.2%").
 _MAX_TICKER_LINE = 200

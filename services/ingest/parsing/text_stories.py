@@ -14,7 +14,7 @@ from .chrome_lines import KIND as CHROME_LINES
 from .dates import DateLine, read_date_line
 from .digest_marks import headline_draft
 from .draft_dates import date_draft, on_day
-from .section_labels import is_label
+from .section_labels import is_label, notes_the_issuer
 from .stories import StoryCutter
 from .text_lines import (
     Line,
@@ -190,6 +190,7 @@ class _StoryCut:
         if i == head or (
             i not in self.speakers
             and not opens_wrapped_prose(lines, i, self.continues)
+            and not (self.drafts and notes_the_issuer(line.text))
             and _headline(
                 self.cutter,
                 lines,
