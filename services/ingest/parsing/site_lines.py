@@ -119,6 +119,18 @@ _END_MARK = re.compile(
     r"END|-30-|END\s+OF\s+(?:THE\s+)?(?:DAILY\s+|WEEKLY\s+)?(?:FILE|FEED|TRANSMISSION|DIGEST"
     r"|NEWSLETTER|ISSUE|REPORT|BULLETIN)|КОНЕЦ\s+(?:ВЫПУСКА|ЛЕНТЫ|ДАЙДЖЕСТА|СООБЩЕНИЯ)"
 )
+# A newsletter's words to its readers: its greeting, its sign-off, its links.
+_LETTER = re.compile(
+    r"(?:(?:good\s+(?:morning|afternoon|evening)|hello|hi\s+there|dear\s+(?:readers?|subscribers?"
+    r"|friends|colleagues)|доброе\s+утро|добрый\s+(?:день|вечер)|здравствуйте|уважаемые\s+"
+    r"(?:читатели|подписчики|коллеги))\s*[.,!]|that['’]?s\s+(?:all|it)\s+for\s+(?:today|now|this\s+week)"
+    r"|на\s+сегодня\s+(?:всё|все|это\s+всё)|до\s+(?:завтра|встречи|новых\s+встреч)"
+    r"|see\s+you\s+(?:tomorrow|next\s+week)|forward\s+this\s+(?:e-?mail|newsletter)"
+    r"|not\s+(?:yet\s+)?subscribed(?:\s+yet)?\s*\?|(?:unsubscribe|отписаться|отказаться\s+от\s+рассылки)"
+    r"|view\s+(?:this\s+e-?mail\s+)?in\s+(?:your\s+)?browser|открыть\s+в\s+браузере)"
+    r"(?:\b|(?<=[?.,!])).{0,160}",
+    re.IGNORECASE,
+)
 # The office a notice is signed by ("Пресс-служба Кабинета министров …",
 # "Отдел по связям с общественностью", "Press service of the Ministry …"), and
 # its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
@@ -172,6 +184,8 @@ def is_site_line(line: str) -> bool:
     if _PAGINATION.fullmatch(line) or _CONTACT.fullmatch(line) or _JUMP.fullmatch(line):
         return True
     if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
+        return True
+    if _LETTER.match(line) is not None and _LETTER.fullmatch(line) is not None:
         return True
     if names_an_office(line) or opens_contacts(line):
         return True

@@ -265,9 +265,9 @@ class StoryCutter:
             return False
         if not self._open or (self._number is not None and _item_number(text) == self._number + 1):
             return True  # a numbered digest's next item ("4) …" after "3) …") too
-        if self._part_of_signed_story(i, following):
-            return False
-        return not self._on_subject(text, following)
+        if i - 1 not in self._apart and self._part_of_signed_story(i, following):
+            return False  # (under a section's label, which parts the stories, never)
+        return i - 1 in self._apart or not self._on_subject(text, following)
 
     def _names_a_part(self, i: int) -> bool:
         """Whether line ``i``, in Title Case and neither dated nor signed, heads a
