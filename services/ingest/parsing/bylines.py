@@ -163,8 +163,27 @@ def reads_as_signature(line: str) -> bool:
 def signs_story(line: str) -> bool:
     """Whether ``line``, set apart at a story's end, is its author's name: a
     Russian one only, as an English subheading in title case ("Market
-    Reaction") has a name's shape too, where a Russian one is in sentence case."""
-    return reads_as_signature(line) and not line.isascii()
+    Reaction") has a name's shape too, where a Russian one is in sentence case.
+    The writer's post and town may follow ("Мадина Холова, соб. корр., Худжанд")."""
+    if line.isascii():
+        return False
+    if "," in line:
+        name, _, post = line.partition(",")
+        return _POST_AND_TOWN.fullmatch(post) is not None and reads_as_signature(name)
+    return reads_as_signature(line)
+
+
+def signature_name(line: str) -> str:
+    """The name a signature gives (``signs_story``), less the writer's post and town."""
+    return line.partition(",")[0].strip()
+
+
+# A correspondent's post after a signature's name, and the town filed from.
+_POST_AND_TOWN = re.compile(
+    r"\s*(?:соб\.\s*корр\.|собкор|спецкор|спец\.\s*корр\.|корреспондент|наш\s+корр\.)"
+    r"(?:,\s*(?-i:[А-ЯЁ][а-яё\-]+(?:\s+[А-ЯЁ][а-яё\-]+)?))?\s*",
+    re.IGNORECASE,
+)
 
 
 def byline_authors(line: str) -> tuple[str, ...] | None:

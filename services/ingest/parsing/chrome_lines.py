@@ -132,6 +132,7 @@ _RU_CREDIT = re.compile(
     re.IGNORECASE,
 )
 CAPTION_WORDS = 4
+_SHOWN = re.compile(r"(?:на\s+(?:снимке|фото)|pictured|in\s+the\s+photo)\s*:", re.IGNORECASE)
 # What a credit's "by …" / "courtesy of …" may name: capitalised words, and these
 # ("Photo courtesy of the Ministry of Energy", "Photo by the author"); a word
 # outside them ("… the US Embassy goes viral") makes the line a headline.
@@ -210,6 +211,8 @@ def is_chrome_line(line: str) -> bool:
         return True
     if line[:1] in "ФфВвИи" and _RU_CREDIT.fullmatch(line) and line[-1] not in ".!?":
         return True
+    if line[:1] in "НнPpIi" and _SHOWN.match(line) is not None:
+        return True  # "На снимке: …", "Pictured: …": what a photo shows
     caption = CAPTION.match(line)
     if caption is not None:
         rest = caption["rest"].rstrip()

@@ -28,12 +28,13 @@ _BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
 
 # A site's address among a footer's parts: "www.ubherald.example".
 _ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+/?")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _FOOTER_PART_CHARS = 40
 
 
 def is_bar_menu(line: str) -> bool:
     """Whether ``line`` is a menu of three items or more set apart by bars, or
-    a footer's row of them with the site's address among them
+    a footer's row of them with the site's or a mail address among them
     ("www.ubherald.example | Subscriptions: 7011-2233 | Page 3 of 16")."""
     if "|" not in line:
         return False
@@ -43,7 +44,7 @@ def is_bar_menu(line: str) -> bool:
     return (
         len(parts) >= 3
         and all(0 < len(part) <= _FOOTER_PART_CHARS for part in parts)
-        and any(_ADDRESS.fullmatch(part) for part in parts)
+        and any(_ADDRESS.fullmatch(part) or _EMAIL.fullmatch(part) for part in parts)
     )
 
 
@@ -126,11 +127,21 @@ _LETTER = re.compile(
     r"(?:читатели|подписчики|коллеги))\s*[.,!]|that['’]?s\s+(?:all|it)\s+for\s+(?:today|now|this\s+week)"
     r"|на\s+сегодня\s+(?:всё|все|это\s+всё)|до\s+(?:завтра|встречи|новых\s+встреч)"
     r"|see\s+you\s+(?:tomorrow|next\s+week)|forward\s+this\s+(?:e-?mail|newsletter)"
+    r"|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this\s+(?:e-?mail|newsletter|message)"
+    r"|вы\s+получ(?:или|аете)\s+(?:это\s+)?(?:письмо|рассылку)"
     r"|not\s+(?:yet\s+)?subscribed(?:\s+yet)?\s*\?|(?:unsubscribe|отписаться|отказаться\s+от\s+рассылки)"
     r"|view\s+(?:this\s+e-?mail\s+)?in\s+(?:your\s+)?browser|открыть\s+в\s+браузере)"
     r"(?:\b|(?<=[?.,!])).{0,160}",
     re.IGNORECASE,
 )
+# A print paper's imprint: "Газета выходит по средам и субботам. Подписной
+# индекс 68845.", "Тираж 5 000 экз.", "Главный редактор: …".
+_IMPRINT = re.compile(
+    r"(?:газета\s+выходит|подписной\s+индекс|тираж\s+\d|учредитель\s*:|главный\s+редактор\s*:"
+    r"|subscription\s+index|circulation\s*:?\s+\d|editor-in-chief\s*:)",
+    re.IGNORECASE,
+)
+_IMPRINT_CHARS = 160
 # The office a notice is signed by ("Пресс-служба Кабинета министров …",
 # "Отдел по связям с общественностью", "Press service of the Ministry …"), and
 # its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
@@ -186,6 +197,8 @@ def is_site_line(line: str) -> bool:
     if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
         return True
     if _LETTER.match(line) is not None and _LETTER.fullmatch(line) is not None:
+        return True
+    if len(line) <= _IMPRINT_CHARS and _IMPRINT.search(line) is not None:
         return True
     if names_an_office(line) or opens_contacts(line):
         return True

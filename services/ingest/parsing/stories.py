@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .bylines import byline_authors, opens_with_dateline, reads_as_signature
+from .bylines import byline_authors, opens_with_dateline, reads_as_signature, signs_story
 from .clauses import names_a_thing
 from .headlines import ends_sentence, has_speaker_tag, looks_like_prose
 from .story_subjects import capitalised_names, goes_on, shares_subject, subject_words
@@ -322,7 +322,7 @@ class StoryCutter:
             and not looks_like_prose(texts[above])
             and not _LIST_ITEM.match(texts[above])
             and byline_authors(texts[above]) is None
-            and not reads_as_signature(texts[above])
+            and not (reads_as_signature(texts[above]) or signs_story(texts[above]))
         )
 
     def _headline_under(self, j: int) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .articles import Draft
-from .bylines import byline_day
+from .bylines import byline_day, signature_name
 from .caption_lines import captions_story
 from .chrome_lines import KIND as CHROME_LINES
 from .dates import DateLine, read_date_line
@@ -229,7 +229,9 @@ class _StoryCut:
         if line.authors is not None or (paragraphs and signs(lines, i, self.continues)):
             # Under the headline or at the story's end, as many outlets sign
             # (there a name alone too, set apart: "Айгерим Сейткали").
-            self.authors.extend((line.text,) if line.authors is None else line.authors)
+            self.authors.extend(
+                (signature_name(line.text),) if line.authors is None else line.authors
+            )
         elif paragraphs and (
             self.continues[i - 1]
             or (not line.after_break and carries_on(line.text, paragraphs[-1][-1]))

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from services.ingest.parsing.bylines import signature_name, signs_story
 from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.chrome_lines import is_chrome_line
 from services.ingest.parsing.section_labels import is_label
@@ -104,3 +105,37 @@ def test_lines_of_a_story_like_them(line: str) -> None:
 def test_rubrics_in_capitals_that_read_like_names() -> None:
     assert is_label("IN BRIEF") and is_label("NATIONAL NEWS") and is_label("КОРОТКО")
     assert not is_label("ФАРХОД НАЗАРОВ")
+
+
+def test_a_russian_print_page_signed_at_each_storys_end(page_fixture) -> None:
+    page = page_fixture("print-page-signed-ru.txt")
+    titles = [a.title for a in page.articles]
+    assert titles[0] == "Рогунская ГЭС: третий агрегат запустят к осени"
+    assert titles[-2:] == ["В Худжанде открыли новый онкологический центр", "Навруз отметят четыре дня"]
+    by_title = {a.title: a for a in page.articles}
+    # "Мадина Холова, соб. корр., Худжанд": her name, less her post and town.
+    assert by_title["В Худжанде открыли новый онкологический центр"].authors == ("Мадина Холова",)
+    assert len(by_title["Навруз отметят четыре дня"].paragraphs) == 1
+    texts = [p for a in page.articles for p in a.paragraphs]
+    assert not any(p.startswith(("На снимке:", "Газета выходит", "КОРОТКО")) for p in texts)
+    assert page.page_date == date(2026, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "На снимке: монтаж рабочего колеса гидроагрегата. Фото Абдуллы Рахимова",
+        "Pictured: the new terminal under construction",
+        "Газета выходит по средам и субботам. Подписной индекс 68845.",
+        "734003, Dushanbe, 107a Rudaki Avenue | Tel.: (+992 44) 600-32-27 | info@nbt.example",
+        "Вы получили это письмо, потому что подписались на рассылку «Ташкент Дайджест».",
+    ],
+)
+def test_captions_imprints_and_footers(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+def test_a_signature_with_a_correspondents_post() -> None:
+    assert signs_story("Мадина Холова, соб. корр., Худжанд")
+    assert signature_name("Мадина Холова, соб. корр., Худжанд") == "Мадина Холова"
+    assert not signs_story("Мадина Холова, врач, рассказала о новом центре")
