@@ -58,12 +58,17 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+_MENU_BARS = 2
+
+
 def looks_like_prose(line: str) -> bool:
     """Whether ``line`` reads as running text: what must follow a headline.
 
     Menus, "Log In" and bylines are neither headlines nor prose, so a
     headline-shaped line followed by them does not start an article.
     """
+    if line.count(" | ") >= _MENU_BARS and not ends_sentence(line):
+        return False  # "О банке | Денежно-кредитная политика | …": a menu
     return has_speaker_tag(line) or (
         not looks_like_headline(line)
         and (ends_sentence(line) or len(line.split(maxsplit=_PROSE_WORDS)) > _PROSE_WORDS)

@@ -142,6 +142,12 @@ _IMPRINT = re.compile(
     re.IGNORECASE,
 )
 _IMPRINT_CHARS = 160
+# A page's place in its site, from the home page: "Главная / Пресс-центр /
+# Пресс-релизы", "Home › News › Economy".
+_BREADCRUMB = re.compile(
+    r"(?:главная|home|басты\s+бет|bosh\s+sahifa|башкы\s+бет)\s*[/›»>→|]\s*[^.!?]{1,100}",
+    re.IGNORECASE,
+)
 # The office a notice is signed by ("Пресс-служба Кабинета министров …",
 # "Отдел по связям с общественностью", "Press service of the Ministry …"), and
 # its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
@@ -197,6 +203,8 @@ def is_site_line(line: str) -> bool:
     if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
         return True
     if _LETTER.match(line) is not None and _LETTER.fullmatch(line) is not None:
+        return True
+    if _BREADCRUMB.fullmatch(line) is not None:
         return True
     if len(line) <= _IMPRINT_CHARS and _IMPRINT.search(line) is not None:
         return True

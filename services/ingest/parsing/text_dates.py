@@ -42,8 +42,9 @@ def head_date(line: str, rows: list[str], n: int) -> DateLine | None:
     if any(mark in line for mark in _ISSUE_MARKS):
         return when  # "Issue #112 · Monday, 10 March 2025": no headline's end
     below = next((row.strip() for row in rows[n + 1 :] if row.strip()), "")
-    # A question under it ("Will the tenge hold?") is a headline, not prose.
-    finished = ends_sentence(below) and below.rstrip("\"'”’»")[-1:] not in "?!"
+    # A question under it ("Will the tenge hold?") is a headline, not prose, and
+    # a line opening a list or a ticker ("Курсы валют на 11.03.2026:") no sentence.
+    finished = ends_sentence(below) and below.rstrip("\"'”’»")[-1:] not in "?!:"
     return None if finished and looks_like_prose(below) else when
 
 

@@ -84,3 +84,29 @@ def test_an_office_signs_the_notice_above_but_heads_the_prose_below() -> None:
         "Цены на хлеб в Бишкеке выросли на 5%",
     ]
     assert [len(a.paragraphs) for a in page.articles] == [1, 1]
+
+
+def test_a_central_banks_release_page(page_fixture) -> None:
+    # Its name in capitals over a menu of bars, a breadcrumb from its home
+    # page, a named date line over the line introducing the official rates.
+    page = page_fixture("central-bank-releases-ru.txt")
+    assert page.page_date == date(2026, 3, 10)
+    assert [a.title for a in page.articles] == [
+        "О решении по учетной ставке",
+        "Об отзыве лицензии небанковской кредитной организации",
+        "Центральный банк провел депозитный аукцион",
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [3, 1, 2]
+    assert [(q.pair, str(q.rate)) for q in page.quotes] == [
+        ("USD/AZN", "1.7000"),
+        ("EUR/AZN", "1.8432"),
+        ("RUB/AZN", "0.0189"),
+        ("TRY/AZN", "0.0395"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line", ["Главная / Пресс-центр / Пресс-релизы", "Home › News › Economy"]
+)
+def test_a_breadcrumb_is_the_sites(line: str) -> None:
+    assert is_chrome_line(line)
