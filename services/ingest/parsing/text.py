@@ -94,8 +94,9 @@ class _PageReader:
         self.notes = Notes()
         self.after_break = True
         self.head = True  # above the page's first prose
-        # Right under a label over links to other stories ("Read also:").
-        self.links = False
+        # Right under a label over links to other stories ("Read also:"), or
+        # under a line left out as the site's (whose end may be wrapped).
+        self.links = self.chrome_above = False
         # Right under a photo's credit or caption label ("Photo credit: …").
         self.credit = False
         # Right under a rubric's path set apart above ("Туркменистан / Общество").
@@ -109,11 +110,14 @@ class _PageReader:
         stripped of a digest's marks and no ticker line."""
         # Set apart from the text above by a blank line (or the page's start).
         apart = n == 0 or not rows[n - 1].strip()
-        if self.links and not apart and is_link_line(line):
-            # Right under "Читайте также:": a link to another story.
+        if (self.links and not apart and is_link_line(line)) or (
+            self.chrome_above and not apart and line[0].islower()
+        ):
+            # Right under "Читайте также:": a link to another story; or a
+            # left-out line's end, wrapped onto this one.
             self.notes.add(CHROME_LINES, line)
             return True
-        self.links = False
+        self.links = self.chrome_above = False
         credit, self.credit = self.credit, False
         schedule = line[0].isdigit() and in_schedule(rows, n)
         if not schedule and (
@@ -139,7 +143,7 @@ class _PageReader:
             and not (self.head and is_bar_menu(line))
         ):
             notes.add(CHROME_LINES, line)
-            self.links = opens_links(line)
+            self.links, self.chrome_above = opens_links(line), True
             self.credit = credits_photo(line)
             return True
         if len(line) <= _MAX_TICKER_LINE and names_a_pair(line) and not _has_lower_words(line):

@@ -14,6 +14,8 @@ _LIST_ITEM = re.compile(r"[-\u2013\u2014\u2022*\u00b7]\s")
 # 64 to 80 columns), enough of them close to it.
 _MIN_WRAP, _MAX_WRAP = 60, 100
 _WRAP_SLACK = 15
+# Paragraphs set apart by blank lines: a blank line above one line in this many.
+_SPACED_SHARE = 3
 
 
 def wrapped(texts: Sequence[str], breaks: Sequence[bool], meta: Sequence[bool]) -> list[bool]:
@@ -30,21 +32,25 @@ def wrapped(texts: Sequence[str], breaks: Sequence[bool], meta: Sequence[bool]) 
     full = [n >= width - _WRAP_SLACK for n in lengths]
     if sum(full) < 3 or sum(full) * 5 < len(texts):
         return no
-    joins = [
+    fits = [
         full[k]
         and k + 1 < len(texts)
         and not breaks[k + 1]
         and not _LIST_ITEM.match(texts[k + 1])
         # Wrapped: the next line's first word would not have fitted on this one.
         and lengths[k] + 1 + len(texts[k + 1].split(maxsplit=1)[0]) > width - 2
-        and not ends_sentence(texts[k])
         and not meta[k]
         for k in range(len(texts))
     ]
+    joins = [fit and not ends_sentence(text) for fit, text in zip(fits, texts, strict=True)]
     # Wrapped prose carries on mid-sentence, mostly in lower case; lines that each
     # start with a capital are paragraphs of their own, however long.
     lower = sum(joins[k] and texts[k + 1][:1].islower() for k in range(len(texts)))
-    return joins if lower * 2 >= sum(joins) > 0 else no
+    if not lower * 2 >= sum(joins) > 0:
+        return no
+    # A page that sets its paragraphs apart by blank lines carries one on past a
+    # sentence's end too ("…, the carrier said." / "Tickets go on sale …").
+    return fits if sum(breaks) * _SPACED_SHARE >= len(texts) else joins
 
 
 def opens_wrapped_prose(lines: Sequence[Line], i: int, continues: Sequence[bool]) -> bool:

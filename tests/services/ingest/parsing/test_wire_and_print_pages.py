@@ -139,3 +139,21 @@ def test_a_signature_with_a_correspondents_post() -> None:
     assert signs_story("Мадина Холова, соб. корр., Худжанд")
     assert signature_name("Мадина Холова, соб. корр., Худжанд") == "Мадина Холова"
     assert not signs_story("Мадина Холова, врач, рассказала о новом центре")
+
+
+def test_wrapped_paragraphs_set_apart_by_blank_lines_carry_on_past_a_full_stop(
+    page_fixture,
+) -> None:
+    page = page_fixture("print-page-columns.txt")
+    # "…from June 1, the carrier said." then "Tickets go on sale next week.", no
+    # blank line between, on a page whose paragraphs have blank lines between them.
+    assert page.articles[2].paragraphs == (
+        "MIAT Mongolian Airlines will launch twice-weekly direct flights between Ulaanbaatar "
+        "and Singapore from June 1, the carrier said. Tickets go on sale next week.",
+    )
+
+
+def test_a_left_out_notices_wrapped_end_is_left_out_too(page_fixture) -> None:
+    page = page_fixture("wire-wrapped-ru.txt")
+    last = page.articles[-1].paragraphs
+    assert len(last) == 2 and not last[-1].startswith("агентство обязательна")
