@@ -165,12 +165,10 @@ def signs_story(line: str) -> bool:
     Russian one only, as an English subheading in title case ("Market
     Reaction") has a name's shape too, where a Russian one is in sentence case.
     The writer's post and town may follow ("Мадина Холова, соб. корр., Худжанд")."""
-    if line.isascii():
+    if line.isascii() or len(line) > MAX_BYLINE:
         return False
-    if "," in line:
-        name, _, post = line.partition(",")
-        return _POST_AND_TOWN.fullmatch(post) is not None and reads_as_signature(name)
-    return reads_as_signature(line)
+    name, comma, post = line.partition(",")
+    return reads_as_signature(name) and (not comma or _POST_AND_TOWN.fullmatch(post) is not None)
 
 
 def signature_name(line: str) -> str:

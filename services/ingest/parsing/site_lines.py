@@ -185,6 +185,47 @@ def names_an_office(line: str) -> bool:
     return line[:1] in "ПпОоУуPp" and _PRESS_OFFICE.fullmatch(line) is not None
 
 
+# The first words the lines ``_is_furniture`` tells open with, lower-cased,
+# less brackets and stops ("(Editing" is "editing", "« Previous" is ""): a
+# line opening otherwise (most of a page's) costs one lookup, not a pattern each.
+_FURNITURE_FIRST_WORDS = frozenset((
+    "previous", "prev", "назад", "предыдущая", "page", "страница", "showing", "показано", "тел",
+    "tel", "phone", "телефон", "факс", "fax", "email", "e-mail", "media", "контакты",
+    "контактная", "continued", "cont'd", "story", "see", "продолжение", "окончание", "начало",
+    "end", "30", "конец", "good", "hello", "hi", "dear", "доброе", "добрый", "здравствуйте",
+    "уважаемые", "that's", "that’s", "that", "на", "до", "forward", "not", "unsubscribe",
+    "отписаться", "отказаться", "view", "открыть", "you", "вы", "главная", "home", "басты",
+    "bosh", "башкы", "газета", "подписной", "тираж", "учредитель", "главный", "subscription",
+    "circulation", "editor-in-chief", "пресс-служба", "пресс-центр", "отдел", "управление",
+    "press", "public", "investor", "analyst", "for", "contact", "contacts", "для", "additional",
+    "reporting", "writing", "written", "editing", "edited", "compiled", "translated",
+    "translation", "graphics",
+    "",
+))  # fmt: skip
+
+
+def _opens_as_furniture(line: str) -> bool:
+    first = line[:24].split(maxsplit=1)
+    return bool(first) and first[0].strip("(«‹←<.:,!?-").lower() in _FURNITURE_FIRST_WORDS
+
+
+def _is_furniture(line: str) -> bool:
+    """Whether ``line`` is a list's pages, a notice's contacts or office, a
+    print page's jump or imprint, a wire file's end or credits, a letter's
+    words to its readers or a breadcrumb."""
+    if _PAGINATION.fullmatch(line) or _CONTACT.fullmatch(line) or _JUMP.fullmatch(line):
+        return True
+    if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
+        return True
+    if _LETTER.fullmatch(line) is not None or _BREADCRUMB.fullmatch(line) is not None:
+        return True
+    if len(line) <= _IMPRINT_CHARS and _IMPRINT.search(line) is not None:
+        return True
+    if names_an_office(line) or opens_contacts(line):
+        return True
+    return _CREDITS.fullmatch(line) is not None and not byline_authors(line)
+
+
 def is_site_line(line: str) -> bool:
     """Whether ``line`` (stripped, short) is one of the site's own lines."""
     if _SHARE_ROW.fullmatch(line) is not None:
@@ -198,19 +239,7 @@ def is_site_line(line: str) -> bool:
         return True  # "Enjoying this article? Click here to subscribe …"
     if is_bar_menu(line):
         return True  # "About us | Advertising | Contacts"
-    if _PAGINATION.fullmatch(line) or _CONTACT.fullmatch(line) or _JUMP.fullmatch(line):
-        return True
-    if line[:1] in "E-К" and _END_MARK.fullmatch(line) is not None:
-        return True
-    if _LETTER.match(line) is not None and _LETTER.fullmatch(line) is not None:
-        return True
-    if _BREADCRUMB.fullmatch(line) is not None:
-        return True
-    if len(line) <= _IMPRINT_CHARS and _IMPRINT.search(line) is not None:
-        return True
-    if names_an_office(line) or opens_contacts(line):
-        return True
-    if _CREDITS.fullmatch(line) is not None and not byline_authors(line):
+    if _opens_as_furniture(line) and _is_furniture(line):
         return True
     if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
         return True

@@ -29,7 +29,7 @@ from .text_dates import (
     without_converted_time,
 )
 from .text_lines import Line, add_line, in_schedule, named_over, text_line
-from .text_records import records_page
+from .text_records import MIN_RECORDS, TITLE_INITIALS, is_title_field, records_page
 from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
 from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
 
@@ -50,14 +50,14 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     reader = _PageReader(received)
     tickers, quotes = reader.tickers, reader.quotes
     rows = text.splitlines()
-    records = records_page(text, rows)
-    if records is not None:
-        return records
+    titles = 0  # a feed's records' title fields: read as records (``records_page``)
     for n, raw in enumerate(rows):
         line = raw.strip()
         if not line:
             reader.after_break = True
             continue
+        if line[0] in TITLE_INITIALS and is_title_field(line):
+            titles += 1
         if opens_with_mark(line):
             line = without_symbols(line)
         # A captured ticker repeats its lines many times over: read here, first.
@@ -72,7 +72,8 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
                 tickers.others.clear()
         else:
             reader.after_break = reader.read(line, rows, n)
-    return reader.page()
+    records = records_page(rows) if titles >= MIN_RECORDS else None
+    return reader.page() if records is None else records
 
 
 # A ticker's items that name no currency pair: an oil price, a stock index.

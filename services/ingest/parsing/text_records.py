@@ -48,12 +48,12 @@ _KNOWN = _TITLE | _LINK | _DATE | _AUTHOR | _BODY | _PAGE_DATE | _OTHER
 _FRAME = re.compile(r"[\[<=\-*#~_]+[^\[\]<>]{0,40}[\]>=\-*#~_]+")
 # A page is read so with this many records at least, each with a title and
 # another part of a story (its link, date, author or text).
-_MIN_RECORDS = 2
+MIN_RECORDS = 2
 FEED_FIELDS = "feed and record fields"
-# What a title field's line holds, in either case.
-_TITLE_MARKERS = tuple(
-    form for word in ("itle:", "eadline:", "аголовок:", "азвание:") for form in (word, word.upper())
-)
+# The first letters of a title field's line: its name's ("Title", "Заголовок",
+# "headline", "название") or its namespace's ("channel.title", "item.title").
+TITLE_INITIALS = frozenset("TtHhЗзНнCcIi")
+_FIELD_NAME_CHARS = 24
 
 
 @dataclass(slots=True)
@@ -170,25 +170,26 @@ class _Reader:
             paragraph.clear()
 
 
-def records_page(text: str, rows: list[str]) -> ParsedPage | None:
-    """The page ``text`` (split into ``rows``) makes when it is labelled
-    records; None otherwise. A page without a title field is told so by a
-    few substring searches, at C speed."""
-    if not any(marker in text for marker in _TITLE_MARKERS):
-        return None
-    titled = 0
-    for raw in rows:
-        found = _field(raw.strip()) if ":" in raw else None
-        if found is not None and found[0] in _TITLE:
-            titled += 1
-            if titled >= _MIN_RECORDS:
-                break
-    else:
-        return None
+def is_title_field(line: str) -> bool:
+    """Whether ``line`` (stripped) is a record's title field ("Title: …",
+    "channel.title: …"): told first by its initial and a colon near its start,
+    so that a page's lines cost a set lookup each."""
+    return (
+        line[0] in TITLE_INITIALS
+        and ":" in line[:_FIELD_NAME_CHARS]
+        and (found := _field(line)) is not None
+        and found[0] in _TITLE
+    )
+
+
+def records_page(rows: list[str]) -> ParsedPage | None:
+    """The page ``rows`` make when they are labelled records (at least
+    ``MIN_RECORDS`` title fields, as ``is_title_field`` counts them, is the
+    caller's first test); None otherwise."""
     reader = _Reader()
     reader.read(rows)
     records = [record for record in reader.records if record.parts]
-    if len(records) < _MIN_RECORDS:
+    if len(records) < MIN_RECORDS:
         return None
     drafts = []
     for record in records:

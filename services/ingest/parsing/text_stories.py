@@ -189,8 +189,8 @@ class _StoryCut:
         # A byline or a dateline ("By Monday", "Bishkek, March 3") is never a headline.
         if i == head or (
             i not in self.speakers
-            and not opens_wrapped_prose(lines, i, self.continues)
-            and not (self.drafts and notes_the_issuer(line.text))
+            and not (self.continues[i] and opens_wrapped_prose(lines, i, self.continues))
+            and not (self.drafts and line.text[0] in "AДСО" and notes_the_issuer(line.text))
             and _headline(
                 self.cutter,
                 lines,

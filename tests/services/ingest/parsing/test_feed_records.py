@@ -65,8 +65,8 @@ def test_records_need_two_titled_items_with_more_than_a_title() -> None:
         "The form asks for a few fields.\n\n"
         "Title: Mr\nName: Ivanov\n\nTitle: Dr\n\nThe office said filing closes in May.\n"
     )
-    assert records_page(text, text.splitlines()) is None
-    assert records_page("No fields here.", ["No fields here."]) is None
+    assert records_page(text.splitlines()) is None
+    assert records_page(["No fields here."]) is None
 
 
 def test_a_channel_export_dates_each_post_by_its_header(page_fixture) -> None:
