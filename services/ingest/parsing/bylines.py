@@ -193,6 +193,17 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
     return tuple(person for person in map(_person, names) if person)
 
 
+_STAMP_PARTS = re.compile(r"\s*[|\u00b7\u2022]\s*")
+
+
+def stamp_authors(line: str) -> tuple[str, ...]:
+    """The authors a story's stamp line in parts names beside its date
+    ("Добавлено: 02.03.2026 в 21:14 | Автор: Марина Щербакова | Просмотров: 1 907")."""
+    if "|" not in line and "\u00b7" not in line and "\u2022" not in line:
+        return ()
+    return tuple(name for part in _STAMP_PARTS.split(line) for name in byline_authors(part) or ())
+
+
 def byline_day(line: str) -> str | None:
     """The day a byline gives after its names ("By … | March 5, 2026"), as written."""
     found = _byline(line)
@@ -259,6 +270,9 @@ _POSTS = frozenset((
     "special", "senior", "chief", "contributor", "contributing", "editor", "columnist",
     "analyst", "our", "foreign", "political", "business", "economics", "desk", "news",
     "корреспондент", "собкор", "обозреватель", "редактор", "собственный", "наш",
+    # The newsroom as a whole: "Автор: Редакция", "By Editorial team", "Admin".
+    "редакция", "редакции", "сайта", "editorial", "team", "newsroom", "admin",
+    "администратор",
 ))  # fmt: skip
 
 

@@ -132,6 +132,7 @@ _RU_CREDIT = re.compile(
     re.IGNORECASE,
 )
 CAPTION_WORDS = 4
+_BUTTONS = re.compile(r"(?:\[[^\[\]]{1,40}\]\s*){2,}")
 _SHOWN = re.compile(r"(?:на\s+(?:снимке|фото)|pictured|in\s+the\s+photo)\s*:", re.IGNORECASE)
 # What a credit's "by …" / "courtesy of …" may name: capitalised words, and these
 # ("Photo courtesy of the Ministry of Energy", "Photo by the author"); a word
@@ -158,8 +159,9 @@ _LABEL = re.compile(
 # "Read more" without its colon is a card's link to its own story, set right
 # over the next card's headline: no label.
 _LINKS_LABEL = re.compile(
-    r"(?=[rmasчспешот])"
+    r"(?=[rmasчспешотнlnf])"
     r"(?:related(?:\s+(?:stories|articles|news))?|read\s+also|read\s+more\s*:|also\s+read|see\s+also"
+    r"|(?:новое|новые\s+темы|последнее)\s+на\s+форуме|(?:latest|new)\s+(?:on|in)\s+the\s+forum"
     r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"
@@ -199,8 +201,9 @@ def is_chrome_line(line: str) -> bool:
     if len(line) > MAX_CHROME_LINE:
         return False
     if line[0] == "[" and line[-1] == "]" and len(line) > 2:
-        # "[Photo caption: …]", "[Advertisement]": a note set in brackets.
-        return is_chrome_line(line[1:-1].strip())
+        # "[Photo caption: …]", "[Advertisement]": a note set in brackets; a row
+        # of buttons, "[Читать далее →]   [Обсудить на форуме (41)]".
+        return _BUTTONS.fullmatch(line) is not None or is_chrome_line(line[1:-1].strip())
     if _CHROME_START.match(line) is not None:
         return True
     if is_site_line(line):

@@ -55,7 +55,7 @@ UPDATED_WORDS = ("updated", "обновлено", "жаңыланды", "жаң�
 # "Updated: 3 March 2026", "Published 03.03.2026", "Обновлено: 15 декабря 2025".
 _LABEL = (
     rf"(?:(?:(?P<updated>(?:last|feed|page)\s+updated|{'|'.join(UPDATED_WORDS)})"
-    r"|(?:first\s+)?published|posted"
+    r"|(?:first\s+)?published|posted|added|добавлено"
     r"|опубликовано)"
     r"\s*:?\s+)?"
 )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from .articles import build_articles
+from .bylines import stamp_authors
 from .caption_lines import caption_under_credit, credits_photo
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
@@ -242,8 +243,10 @@ def _date_entries(
     parts = stamp_parts(line, lambda part: _stamp_part(part, anchors, notes))
     if parts is not None:
         # A part without its year is named relative to the receipt: no page's date.
+        authors = stamp_authors(line)  # "… | Автор: Марина Щербакова | Просмотров: 1 907"
         return tuple(
-            Dated(at, stamp, text, relative=YEAR.search(text) is None) for text, stamp in parts
+            Dated(at, stamp, text, relative=YEAR.search(text) is None, authors=authors)
+            for text, stamp in parts
         )
     when = head_date(line, *below) if below is not None else None
     return () if when is None else (Dated(at, when, line, head=True),)

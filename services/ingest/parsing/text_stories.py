@@ -53,6 +53,8 @@ class Dated(NamedTuple):
     relative: bool = False
     # Set apart by a blank line above it (or the page's start).
     apart: bool = False
+    # The authors a stamp line in parts names beside its date ("… | Автор: …").
+    authors: tuple[str, ...] = ()
 
 
 def first_zone(dated: Sequence[Dated]) -> str | None:
@@ -144,6 +146,7 @@ class _StoryCut:
             when = on_day(entry.when, self.day)  # the day of the lone times below
             if drafts and _dates_story(self.prose, self.paragraphs, self.lines, entry):
                 date_draft(drafts[-1], when, self.day_only)
+                self.authors.extend(entry.authors)
             elif not dateline and not page_date:
                 kind = UNDATED if drafts else BEFORE_HEADLINES
                 if self._over_line(entry, i):

@@ -67,10 +67,14 @@ _ITEM_SHAPE = re.sub(r"\?P<\w+>", "?:", f"{_ITEM}|{_UNIT_ITEM}")
 # A line may name what it lists first: "Exchange rates:", "Курсы валют НБ РК:",
 # "Exchange rate of the Central Bank of Turkmenistan:".
 _LABEL = (
-    r"(?:[^\W\d_]+\.?(?:\s+[^\W\d_]+\.?){0,8}"
-    # "Биржевые курсы на 11:00:", "Rates as of 09:30:": the time they were taken.
-    r"(?:\s+(?:на|at|as\s+of)\s+\d{1,2}:\d{2})?(?:\s*\([^()]{1,20}\))?\s*:\s*)?"
+    r"(?:[^\W\d_]+\.?(?:,?\s+[^\W\d_]+\.?){0,8}"
+    # "Биржевые курсы на 11:00:", "Rates as of 09:30:", "Курсы НБ РК на 04.03.2026:",
+    # "Sarai Shahzada money market, 9:00 am:": when they were taken.
+    r"(?:,?\s+(?:(?:на|at|as\s+of|for|за|от)\s+)?(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"|\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}\s+[^\W\d_]+(?:\s+\d{4})?))?"
+    r"(?:\s*\([^()]{1,20}\))?\s*:\s*)?"
 )
+_LABEL_RE = re.compile(rf"\s*{_LABEL}")
 _LINE_RE = re.compile(rf"\s*{_LABEL}(?:(?:{_BULLET}\s*)?(?:{_ITEM_SHAPE})(?![0-9])\s*)+")
 # Inside markup a quote sits among other text, so it only needs clean edges.
 # (The left edge is checked in find_quotes: a look-behind here would cost the
@@ -128,6 +132,8 @@ def _rate_value(rate: str) -> Decimal:
 _OTHER_ITEM = (
     rf"[A-ZА-ЯЁ][\w&.\-]{{1,15}}(?:\s[A-ZА-ЯЁ][\w&.\-]{{1,15}})?\s*[=:]?\s*[{_MONEY_SIGNS}]?\s?"
     rf"(?:{_COMMA_GROUPED}|[0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9.,])|{_UNIT_RATE})"
+    # A unit after the price: "Gold $2,918.50/oz".
+    r"(?:/[a-z]{1,5})?"
     rf"(?:\s+(?:{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
 )
 _OTHER_ITEM_RE = re.compile(_OTHER_ITEM)
@@ -150,6 +156,8 @@ def read_ticker_line(line: str) -> tuple[list[Quote], list[str]] | None:
         return [_quote(m) for m in _ANY_ITEM_RE.finditer(line)], []
     if "/" not in line or len(line) > _MAX_MIXED_LINE or _PAIR_RE.search(line) is None:
         return None
+    # The label it may open with ("Курсы НБ РК на 04.03.2026:") is no instrument.
+    line = line[_LABEL_RE.match(line).end() :]
     pairs = list(_ANY_ITEM_RE.finditer(line))
     left = _ANY_ITEM_RE.sub("\x00", line)
     if not pairs or _OTHERS_LEFT_RE.fullmatch(left) is None:
