@@ -167,13 +167,20 @@ def signs_story(line: str) -> bool:
     The writer's post and town may follow ("Мадина Холова, соб. корр., Худжанд")."""
     if line.isascii() or len(line) > MAX_BYLINE:
         return False
-    name, comma, post = line.partition(",")
-    return reads_as_signature(name) and (not comma or _POST_AND_TOWN.fullmatch(post) is not None)
+    name, comma, post = line.rstrip(".").partition(",")
+    if not reads_as_signature(name):
+        # A surname in capitals, as papers print it: "Бакыт ОСМОНОВ."
+        words = name.split()
+        if len(words) != 2 or not words[1].isupper() or not reads_as_signature(
+            f"{words[0]} {words[1].capitalize()}"
+        ):
+            return False
+    return not comma or _POST_AND_TOWN.fullmatch(post) is not None
 
 
 def signature_name(line: str) -> str:
     """The name a signature gives (``signs_story``), less the writer's post and town."""
-    return line.partition(",")[0].strip()
+    return line.rstrip(".").partition(",")[0].strip()
 
 
 # A correspondent's post after a signature's name, and the town filed from.

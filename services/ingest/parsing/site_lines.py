@@ -155,7 +155,7 @@ _PRESS_OFFICE = re.compile(
     r"(?:пресс-служба|пресс-центр|отдел\s+по\s+связям\s+с\s+общественностью"
     r"|управление\s+по\s+связям\s+с\s+общественностью"
     r"|press\s+(?:service|office|centre|center)|public\s+relations\s+(?:department|office))"
-    r"\b[^.!?]{0,80}",
+    r"\b[^.!?,]{0,80}\.?",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(

@@ -11,6 +11,7 @@ from .bylines import stamp_authors
 from .caption_lines import caption_under_credit, credits_photo
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
+from .column_text import column_rows
 from .dates import TIME_OF_DAY, YEAR, DateLine, at_time_of_day, read_date_line
 from .digest_marks import opens_with_mark, without_symbols
 from .headlines import looks_like_headline, looks_like_prose
@@ -51,6 +52,7 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     reader = _PageReader(received)
     tickers, quotes = reader.tickers, reader.quotes
     rows = text.splitlines()
+    rows = column_rows(text, rows) or rows  # a scanned page's narrow columns
     titles = 0  # a feed's records' title fields: read as records (``records_page``)
     for n, raw in enumerate(rows):
         line = raw.strip()

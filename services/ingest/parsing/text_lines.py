@@ -148,9 +148,11 @@ def signs(lines: list[Line], i: int, continues: Sequence[bool] = ()) -> bool:
         j += 1  # past a section's label over the next story ("КОМПАНИИ")
     if j == len(lines):
         return True
-    # A headline: no finished sentence, with running text under it.
-    after = lines[j].text
-    return not ends_sentence(after) and j + 1 < len(lines) and looks_like_prose(lines[j + 1].text)
+    # A headline: no finished sentence, with running text under it (past its byline).
+    after, k = lines[j].text, j + 1
+    while k < len(lines) and is_meta(lines[k]):
+        k += 1
+    return not ends_sentence(after) and k < len(lines) and looks_like_prose(lines[k].text)
 
 
 def carries_on(text: str, above: str) -> bool:
