@@ -17,6 +17,8 @@ _NAME = rf"[{_UPPER}][\w'’./\-]*"
 _JOIN = r"(?:\s+|,\s*|\s+(?:and|и|&)\s+)"
 _BYLINE = re.compile(
     rf"(?:By|BY|by|Author|Authors|Автор|Авторы|Текст|Muallif|Муаллиф"
+    # A reporter's label: "Reporter: …, Herat", "Correspondent: …, Osh".
+    rf"|Reporter|Correspondent|Корреспондент|Репортёр|Репортер"
     # Credit lines of wire copy and magazines: the reporters are the authors.
     rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
     # A blog's or a CMS's credit: "Posted by …", "Published by …".
@@ -196,7 +198,9 @@ def byline_authors(line: str) -> tuple[str, ...] | None:
     found = _byline(line)
     if found is None:
         return None
-    names = (_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(found[0]["names"]))
+    names = [_FILED_FROM.sub("", name).strip() for name in _SPLIT_NAMES.split(found[0]["names"])]
+    if len(names) > 1 and " " not in names[-1] and line[:1] in "RCКР":
+        names.pop()  # "Reporter: Zahra Rahimi, Herat": the town filed from
     return tuple(person for person in map(_person, names) if person)
 
 
@@ -267,7 +271,7 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
     return None
 
 
-_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFCП"
+_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFCПКР"
 # A known agency's desk or service credited beside the people: "RFE/RL's Tajik Service".
 _AGENCY_SERVICE = re.compile(rf"{_KNOWN_AGENCY}(?:['’]s)?\s+\S")
 # What a byline puts after a name in the place of another: the writer's post

@@ -35,6 +35,7 @@ _RIGHTS_START = (
 _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|subscribe\s*:|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
+    r"|follow\s+our\s+(?:\w+\s+)?(?:channel|page|account)\b"
     # "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter", "Found a typo? …".
     r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\s*\?.{0,80}$"
 )
@@ -49,7 +50,7 @@ _CHROME_START = re.compile(
     # "Read the full story on our website", "Read more: site.uz/…", "More »",
     # "Подробнее →": a link to the story's own page.
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text|report)\b.{0,60}$"
-    r"|read\s+more\s*:\s*\S+\s*$"
+    r"|(?:read\s+more|full\s+story|подробнее|читать\s+полностью)\s*:\s*\S+\s*$"
     r"|(?:(?:read\s+)?more|подробнее|читать\s+(?:далее|полностью|дальше))\s*[»›→]+\s*$"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".
@@ -132,6 +133,7 @@ _RU_CREDIT = re.compile(
     re.IGNORECASE,
 )
 CAPTION_WORDS = 4
+_CUE_WORDS = 4
 _BUTTONS = re.compile(r"(?:\[[^\[\]]{1,40}\]\s*){2,}")
 _SHOWN = re.compile(r"(?:на\s+(?:снимке|фото)|pictured|in\s+the\s+photo)\s*:", re.IGNORECASE)
 # What a credit's "by …" / "courtesy of …" may name: capitalised words, and these
@@ -203,7 +205,10 @@ def is_chrome_line(line: str) -> bool:
     if line[0] == "[" and line[-1] == "]" and len(line) > 2:
         # "[Photo caption: …]", "[Advertisement]": a note set in brackets; a row
         # of buttons, "[Читать далее →]   [Обсудить на форуме (41)]".
-        return _BUTTONS.fullmatch(line) is not None or is_chrome_line(line[1:-1].strip())
+        inside = line[1:-1].strip()
+        if len(inside.split()) <= _CUE_WORDS and inside[-1:] not in ".!?":
+            return True  # "[Opening music]", "[Advertisement]": a cue, no text
+        return _BUTTONS.fullmatch(line) is not None or is_chrome_line(inside)
     if _CHROME_START.match(line) is not None:
         return True
     if is_site_line(line):

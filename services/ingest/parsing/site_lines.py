@@ -26,6 +26,8 @@ _YEAR_SIGN = re.compile(r"\b(?:19|20)\d\d\b")
 _BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
 
 
+_HASHTAGS = re.compile(r"(?:#[^\W\d_][\w\-]*\s*){1,12}")
+_VIEWS = re.compile(r"\d{1,3}(?:[.,]\d)?\s?[KkMmКкМм]")
 # A site's address among a footer's parts: "www.ubherald.example".
 _ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+/?")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -245,6 +247,10 @@ def is_site_line(line: str) -> bool:
         return True
     if _ABOUT.fullmatch(line) is not None:
         return True
+    if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
+        return True  # "#Kabul #Environment": a post's tags
+    if line[0].isdigit() and _VIEWS.fullmatch(line) is not None:
+        return True  # "4.1K" (after its 👁): a post's views
     if line in ("--", "-- ", "—"):
         return True  # an e-mail's signature separator
     return line[-1:] == ")" and _VIDEO_PROMO.fullmatch(line) is not None

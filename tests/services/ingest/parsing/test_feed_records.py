@@ -108,3 +108,18 @@ def test_a_bracketed_post_stamp_alone_or_after_a_name() -> None:
         (article,) = parse_page(text.encode(), "text/plain").articles
         assert article.title == "Baku Metro to extend Green Line"
         assert article.published == datetime(2026, 3, 10, 8, 5, tzinfo=UTC)
+
+
+def test_a_channel_export_with_views_tags_and_a_rates_post(page_fixture) -> None:
+    page = page_fixture("channel-export-views.txt")
+    assert [a.title for a in page.articles] == [
+        "Kabul municipality starts spring tree-planting campaign",
+        "Wheat flour prices fall in Herat markets",
+        "Rail freight through Hairatan up 12 percent",
+    ]
+    # "👁 4.1K", "#Kabul #Environment", "Full story: https://…", "📢 Follow our
+    # WhatsApp channel …" are the channel's; "Reporter: Zahra Rahimi, Herat" a byline.
+    assert [len(a.paragraphs) for a in page.articles] == [2, 2, 2]
+    assert page.articles[1].authors == ("Zahra Rahimi",)
+    # "Sarai Shahzada money market, 9:00 am: USD/AFN 70.45 | …": a labelled ticker post.
+    assert [q.pair for q in page.quotes] == ["USD/AFN", "EUR/AFN", "PKR/AFN"]

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from services.ingest.parsing.bylines import signature_name, signs_story
+from services.ingest.parsing.bylines import byline_authors, signature_name, signs_story
 from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.chrome_lines import is_chrome_line
 from services.ingest.parsing.section_labels import is_label
@@ -157,3 +157,21 @@ def test_a_left_out_notices_wrapped_end_is_left_out_too(page_fixture) -> None:
     page = page_fixture("wire-wrapped-ru.txt")
     last = page.articles[-1].paragraphs
     assert len(last) == 2 and not last[-1].startswith("агентство обязательна")
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Reporter: Zahra Rahimi, Herat", ("Zahra Rahimi",)),
+        ("Correspondent: Nurgul Asanova, Osh", ("Nurgul Asanova",)),
+        ("Корреспондент: Айгуль Сатыбалдиева, Бишкек", ("Айгуль Сатыбалдиева",)),
+        ("By Ivanov, Petrov", ("Ivanov", "Petrov")),
+    ],
+)
+def test_a_reporters_label_and_the_town_filed_from(line: str, authors: tuple[str, ...]) -> None:
+    assert byline_authors(line) == authors
+
+
+@pytest.mark.parametrize("line", ["[Opening music]", "[Closing music]", "#Kabul #Environment", "4.1K"])
+def test_cues_tags_and_view_counts(line: str) -> None:
+    assert is_chrome_line(line)
