@@ -59,7 +59,10 @@ _VIDEO_PROMO = re.compile(
 # Использование материалов …", "OC Media is an independent … outlet …",
 # "Нравится материал? Поддержите «Фергану»!", "Follow Daryo on Telegram: @daryo".
 _TERMS = re.compile(
-    r"(?:(?:перепечатка|копирование|использование|воспроизведение)\s+(?:\S+\s+){0,2}?материалов"
+    # "Материалы ленты предназначены для подписчиков агентства", "For subscribers only".
+    r"материалы\s+(?:ленты|агентства|сайта|издания)\s+предназначены\b.{0,160}"
+    r"|(?:for\s+(?:the\s+use\s+of\s+)?subscribers\s+only)\b.{0,160}"
+    r"|(?:(?:перепечатка|копирование|использование|воспроизведение)\s+(?:\S+\s+){0,2}?материалов"
     r"|(?:reproduction|reprinting|republication)\s+of\s+(?:\S+\s+){0,2}?(?:materials?|content))"
     r"\b.{0,80}?(?:ссылк|разрешени|permission|consent|attribution)"
     r"|[^\s©]+(?:\s[^\s©]+){0,2}\s©\s*(?:19|20)\d\d",

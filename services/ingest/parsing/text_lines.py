@@ -134,7 +134,10 @@ def signs(lines: list[Line], i: int, continues: Sequence[bool] = ()) -> bool:
     standing alone elsewhere is a list's item, an interview's speaker or a
     profile's subject, never its author.
     """
-    apart = lines[i].after_break and (i + 1 == len(lines) or lines[i + 1].blank)
+    # (Below it, a blank line, or a stamp or a rule set apart over the next headline.)
+    apart = lines[i].after_break and (
+        i + 1 == len(lines) or lines[i + 1].blank or lines[i + 1].after_break
+    )
     if not (apart and i and signs_story(lines[i].text)):
         return False
     above = lines[i - 1].text

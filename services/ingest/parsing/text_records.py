@@ -31,14 +31,20 @@ _FIELD = re.compile(
 _TITLE = frozenset({"title", "headline", "заголовок", "название"})
 _LINK = frozenset({"link", "url", "guid", "ссылка"})
 _DATE = frozenset(
-    {"pubdate", "pub date", "published", "date", "дата", "опубликовано", "дата публикации"}
-)
+    {
+        "pubdate", "pub date", "published", "published_at", "publish_date", "date_published",
+        "date", "дата", "опубликовано", "дата публикации",
+    }
+)  # fmt: skip
 _AUTHOR = frozenset({"author", "creator", "byline", "автор", "авторы"})
 _BODY = frozenset(
     {"description", "content", "encoded", "body", "text", "summary", "описание", "текст"}
 )
 # The page's own date among the fields before its first record.
-_PAGE_DATE = _DATE | {"last build date", "lastbuilddate", "updated", "обновлено"}
+_PAGE_DATE = _DATE | {
+    "last build date", "lastbuilddate", "updated", "обновлено", "generated", "exported",
+    "сформировано", "создано",
+}  # fmt: skip
 # Fields a record or the feed carries that are no part of a story's text.
 _OTHER = frozenset(
     {"category", "categories", "tags", "рубрика", "категория", "language", "язык", "channel"}
@@ -69,7 +75,7 @@ class _Record:
 def _field(line: str) -> tuple[str, str] | None:
     """The known field ``line`` sets, its name lower-cased without a namespace,
     and its value; None for any other line."""
-    match = _FIELD.fullmatch(line)
+    match = _FIELD.fullmatch(line.lstrip("# ") if line[:1] == "#" else line)
     if match is None:
         return None
     name = re.split(r"[:.]", match["name"].lower())[-1]
@@ -122,7 +128,8 @@ class _Reader:
                 self._end_paragraph(paragraph)
                 self._set(*found, line)
             elif self.in_body and self.records:
-                paragraph.append(line)
+                # A heading in Markdown ("## Прогноз регулятора") without its marks.
+                paragraph.append(line.lstrip("#").strip() if line[0] == "#" else line)
             else:
                 self.notes.add(FEED_FIELDS, line)
         self._end_paragraph(paragraph)

@@ -123,3 +123,19 @@ def test_a_channel_export_with_views_tags_and_a_rates_post(page_fixture) -> None
     assert page.articles[1].authors == ("Zahra Rahimi",)
     # "Sarai Shahzada money market, 9:00 am: USD/AFN 70.45 | …": a labelled ticker post.
     assert [q.pair for q in page.quotes] == ["USD/AFN", "EUR/AFN", "PKR/AFN"]
+
+
+def test_a_cms_export_of_records(page_fixture) -> None:
+    page = page_fixture("cms-export-ru.txt")
+    assert [a.title for a in page.articles] == [
+        "Азербайджан увеличил экспорт ненефтяных товаров на 9%",
+        "Центробанк Азербайджана сохранил учетную ставку на уровне 7%",
+        "Под Баку откроется крупнейший в регионе логистический хаб",
+    ]
+    # "published_at: 2026-02-19 18:40", "author: Эльчин Гасанов, Рена Мусаева".
+    assert page.articles[0].published == datetime(2026, 2, 19, 18, 40, tzinfo=UTC)
+    assert page.articles[2].authors == ("Эльчин Гасанов", "Рена Мусаева")
+    # A Markdown heading in a body, "## Прогноз регулятора", less its marks.
+    assert "Прогноз регулятора" in page.articles[1].paragraphs
+    # "# Сформировано: 2026-02-20 09:00:12 (UTC+4)": the export's date is the page's.
+    assert page.page_date == date(2026, 2, 20)

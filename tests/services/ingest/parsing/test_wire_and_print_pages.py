@@ -175,3 +175,14 @@ def test_a_reporters_label_and_the_town_filed_from(line: str, authors: tuple[str
 @pytest.mark.parametrize("line", ["[Opening music]", "[Closing music]", "#Kabul #Environment", "4.1K"])
 def test_cues_tags_and_view_counts(line: str) -> None:
     assert is_chrome_line(line)
+
+
+def test_a_wire_feed_signed_with_name_and_town(page_fixture) -> None:
+    page = page_fixture("wire-feed-signed-ru.txt")
+    by_title = {a.title: a for a in page.articles}
+    signed = by_title["В АКТОБЕ ЗАДЕРЖАНЫ ПОДОЗРЕВАЕМЫЕ В МОШЕННИЧЕСТВЕ С ЖИЛИЩНЫМИ СЕРТИФИКАТАМИ"]
+    assert signed.authors == ("Ерлан Касымов",)  # "Ерлан Касымов, Актобе"
+    assert len(signed.paragraphs) == 2
+    texts = [p for a in page.articles for p in a.paragraphs]
+    assert not any(p.startswith("Материалы ленты предназначены") for p in texts)
+    assert len(page.articles) == 4
