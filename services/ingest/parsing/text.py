@@ -9,6 +9,7 @@ from datetime import date, datetime
 from .articles import build_articles
 from .bylines import stamp_authors
 from .caption_lines import caption_under_credit, credits_photo
+from .chat_export import chat_rows
 from .chrome_lines import KIND as CHROME_LINES
 from .chrome_lines import heads_story, is_chrome_line, is_link_line, opens_links
 from .column_text import column_rows
@@ -53,6 +54,11 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
     tickers, quotes = reader.tickers, reader.quotes
     rows = text.splitlines()
     rows = column_rows(text, rows) or rows  # a scanned page's narrow columns
+    chat = chat_rows(rows)  # a messenger's chat, exported
+    if chat is not None:
+        rows = chat[0]
+        for notice in chat[1]:
+            reader.notes.add(CHROME_LINES, notice)
     titles = 0  # a feed's records' title fields: read as records (``records_page``)
     for n, raw in enumerate(rows):
         line = raw.strip()

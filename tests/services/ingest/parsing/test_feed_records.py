@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from services.ingest.parsing import parse_page
+from services.ingest.parsing.chat_export import chat_rows
 from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.text_records import FEED_FIELDS, records_page
 from services.ingest.parsing.text_stories import BEFORE_HEADLINES
@@ -139,3 +140,32 @@ def test_a_cms_export_of_records(page_fixture) -> None:
     assert "Прогноз регулятора" in page.articles[1].paragraphs
     # "# Сформировано: 2026-02-20 09:00:12 (UTC+4)": the export's date is the page's.
     assert page.page_date == date(2026, 2, 20)
+
+
+def test_a_whatsapp_chat_export(page_fixture) -> None:
+    page = page_fixture("whatsapp-export-ru.txt")
+    assert [a.title for a in page.articles] == [
+        "В Душанбе открыли новый мост через Варзоб",
+        "Второй агрегат Рогунской ГЭС выйдет на полную мощность к лету",
+        "В Худжанде начали принимать заявки в летние лагеря",
+    ]
+    # Each message's own stamp dates it; the chat's notices and a media
+    # placeholder are left out; a rates message is the page's ticker.
+    assert [a.published for a in page.articles] == [
+        datetime(2026, 3, 3, 8, 15, tzinfo=UTC),
+        datetime(2026, 3, 3, 11, 41, tzinfo=UTC),
+        datetime(2026, 3, 3, 14, 5, tzinfo=UTC),
+    ]
+    assert page.articles[1].authors == ("Фарход Назаров",)
+    assert [q.pair for q in page.quotes] == ["USD/TJS", "EUR/TJS", "RUB/TJS"]
+    assert page.page_date == date(2026, 3, 3)
+
+
+def test_a_page_of_stamps_is_no_chat() -> None:
+    rows = ["03.03.2026 09:30", "Tokayev signs law", "", "03.03.2026 10:15", "Senate backs code"]
+    assert chat_rows(rows) is None
+    android = ["3/3/26, 8:15 PM - Desk: Tokayev signs law", "3/3/26, 9:00 PM - Desk: More"]
+    assert chat_rows(android) == (
+        ["", "3/3/2026 8:15 pm", "Tokayev signs law", "", "3/3/2026 9:00 pm", "More"],
+        [],
+    )
