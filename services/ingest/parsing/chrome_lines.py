@@ -36,6 +36,8 @@ _PROMPT_START = (
     r"share(?:\s+(?:this|on|via)\b|\s*:|\s*$)|поделиться\b"
     r"|subscribe\s+(?:to|for|now)\b|subscribe\s*:|follow\s+us\b|подписывайтесь\b|подпишитесь\b"
     r"|follow\s+our\s+(?:\w+\s+)?(?:channel|page|account)\b"
+    # "@tashkentlive_news — подписаться": a channel's handle and the call to join it.
+    r"|@\w[\w.]*\s*[\u2013\u2014:\-]\s*(?:подписаться|подписывайтесь|subscribe|join)\b"
     # "Нашли ошибку? Выделите ее и нажмите Ctrl+Enter", "Found a typo? …".
     r"|(?:нашли\s+(?:ошибку|опечатку)|found\s+(?:a|an)\s+(?:typo|mistake|error))\s*\?.{0,80}$"
 )
@@ -43,7 +45,7 @@ _PROMPT_START = (
 # its alternatives can start with: a line starting otherwise, as most do,
 # fails there, not at each alternative in turn.
 _CHROME_START = re.compile(
-    r"(?=[sпfrвaрcагсчнm\u00a9(\d])(?:"
+    r"(?=[sпfrвaрcагсчнm\u00a9(\d@])(?:"
     rf"{_PROMPT_START}"
     # "Read more on daryo.uz", "Читайте подробнее на kun.uz": the site's link.
     r"|(?:read\s+more\s+(?:on|at)|читайте\s+(?:больше|подробнее)\s+на)\s+\S+\s*$"

@@ -34,7 +34,7 @@ from .text_dates import (
 from .text_lines import Line, add_line, in_schedule, named_over, text_line
 from .text_records import MIN_RECORDS, TITLE_INITIALS, is_title_field, records_page
 from .text_stories import BEFORE_HEADLINES, SECTION_LABELS, UNDATED, Dated, cut_stories, first_zone
-from .ticker import TickerLines, is_ticker_line, names_a_pair, unique_quotes
+from .ticker import TickerLines, is_ticker_line, names_a_pair, rate_block, unique_quotes
 
 __all__ = [
     "BEFORE_HEADLINES",
@@ -60,8 +60,11 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
         for notice in chat[1]:
             reader.notes.add(CHROME_LINES, notice)
     titles = 0  # a feed's records' title fields: read as records (``records_page``)
+    block_end = -1  # the last row of a ticker set out a rate a line
     for n, raw in enumerate(rows):
         line = raw.strip()
+        if n <= block_end:
+            continue
         if not line:
             reader.after_break = True
             continue
@@ -71,6 +74,9 @@ def parse_text(text: str, received: datetime | None = None) -> ParsedPage:
             line = without_symbols(line)
         # A captured ticker repeats its lines many times over: read here, first.
         ticker = tickers.parse(line)
+        if ticker is None and line[-1] == ":" and (block := rate_block(line, rows, n)) is not None:
+            line, block_end = block
+            ticker = tickers.parse(line)
         if ticker is not None:
             quotes.extend(ticker)
             reader.after_break = True

@@ -184,7 +184,8 @@ _BANKS = (
     ("банка россии", "RUB"),
 )  # fmt: skip
 _CODE_RATE = (
-    rf"(?P<code>{_CURRENCIES})\s(?P<rate>{_UNIT_RATE})(?:\s?(?P<unit>[^\W\d_]{{2,7}}\.?|[₸₽]))?"
+    rf"(?P<code>{_CURRENCIES})(?:\s[\u2013\u2014-]\s|\s)(?P<rate>{_UNIT_RATE})"
+    rf"(?:\s?(?P<unit>[^\W\d_]{{2,7}}\.?|[₸₽]))?"
     rf"(?:\s+(?P<move>{_MOVE}(?:\s+\({_CHANGE}\))?|\({_CHANGE}\)))?"
 )
 _CODE_RATE_RE = re.compile(_CODE_RATE)
@@ -194,8 +195,30 @@ _CODE_RATES_RE = re.compile(
 )
 # A line that may list rates by their codes: a code, a space and a figure, in
 # a short line (a paragraph naming a sum, "USD 100 million", is long).
-_CODE_GATE = re.compile(r"[A-Z]{3}\s\d")
+_CODE_GATE = re.compile(r"[A-Z]{3}(?:\s[\u2013\u2014-])?\s\d")
 _MAX_CODES_LINE = 200
+
+
+# A line's marks before its rate: a flag, a bullet ("🇺🇸 USD — 12 847,30 сум").
+_MARKS = re.compile(r"[^\w]+")
+_BLOCK_RATES = 12
+
+
+def rate_block(label: str, rows: list[str], n: int) -> tuple[str, int] | None:
+    """A ticker set out a rate a line under its ``label`` (row ``n``, ending in a
+    colon: "Курсы ЦБ Узбекистана на 5 марта:", then "🇺🇸 USD — 12 847,30 сум"
+    …), as one line of rates by their codes, and the row of its last rate;
+    None unless two rates at least stand so."""
+    items: list[str] = []
+    end = n
+    for row in rows[n + 1 : n + 1 + _BLOCK_RATES]:
+        line = row.strip()
+        line = line[_MARKS.match(line).end() :] if line and not line[0].isalnum() else line
+        if not line or _CODE_RATE_RE.fullmatch(line) is None:
+            break
+        items.append(line)
+        end += 1
+    return (f"{label} {' | '.join(items)}", end) if len(items) >= 2 else None
 
 
 def read_code_rates(line: str) -> list[Quote] | None:

@@ -169,3 +169,16 @@ def test_a_page_of_stamps_is_no_chat() -> None:
         ["", "3/3/2026 8:15 pm", "Tokayev signs law", "", "3/3/2026 9:00 pm", "More"],
         [],
     )
+
+
+def test_a_channels_rates_set_out_a_rate_a_line(page_fixture) -> None:
+    page = page_fixture("channel-rates-block-ru.txt")
+    # "💵 Курсы ЦБ Узбекистана на 5 марта:" over "🇺🇸 USD — 12 847,30 сум" and two more.
+    assert [(q.pair, str(q.rate)) for q in page.quotes] == [
+        ("USD/UZS", "12847.30"),
+        ("EUR/UZS", "13905.12"),
+        ("RUB/UZS", "146.05"),
+    ]
+    assert [len(a.paragraphs) for a in page.articles] == [2, 2, 1]
+    texts = [p for a in page.articles for p in a.paragraphs]
+    assert not any("подписаться" in p or "USD" in p for p in texts)
