@@ -153,13 +153,21 @@ _BREADCRUMB = re.compile(
     r"(?:главная|home|басты\s+бет|bosh\s+sahifa|башкы\s+бет)\s*[/›»>→|]\s*[^.!?]{1,100}",
     re.IGNORECASE,
 )
+# A bulletin's transcript's note: "This transcript has been edited for clarity.
+# Audio is available at …".
+_TRANSCRIPT_NOTE = re.compile(
+    r"(?:this\s+transcript\s+has\s+been\s+(?:edited|condensed)|audio\s+is\s+available\s+at"
+    r"|стенограмма\s+(?:отредактирована|сокращена))",
+    re.IGNORECASE,
+)
 # The office a notice is signed by ("Пресс-служба Кабинета министров …",
 # "Отдел по связям с общественностью", "Press service of the Ministry …"), and
 # its contacts ("Тел.: (+994 12) 493-11-22 | press@…", "Media contact: …").
 _PRESS_OFFICE = re.compile(
     r"(?:пресс-служба|пресс-центр|отдел\s+по\s+связям\s+с\s+общественностью"
     r"|управление\s+по\s+связям\s+с\s+общественностью"
-    r"|press\s+(?:service|office|centre|center)|public\s+relations\s+(?:department|office))"
+    r"|(?:information\s+and\s+)?press\s+(?:service|office|centre|center|department)"
+    r"|public\s+relations\s+(?:department|office))"
     r"\b[^.!?,]{0,80}\.?",
     re.IGNORECASE,
 )
@@ -187,7 +195,7 @@ def names_an_office(line: str) -> bool:
     """Whether ``line`` is the office a notice is signed by; a headline over
     prose may open so too ("Пресс-служба президента опровергла слухи"),
     which the caller tells by what stands under it."""
-    return line[:1] in "ПпОоУуPp" and _PRESS_OFFICE.fullmatch(line) is not None
+    return line[:1] in "ПпОоУуPpIi" and _PRESS_OFFICE.fullmatch(line) is not None
 
 
 # The first words the lines ``_is_furniture`` tells open with, lower-cased,
@@ -202,7 +210,8 @@ _FURNITURE_FIRST_WORDS = frozenset((
     "отписаться", "отказаться", "view", "открыть", "you", "вы", "главная", "home", "басты",
     "bosh", "башкы", "газета", "подписной", "тираж", "учредитель", "главный", "subscription",
     "circulation", "editor-in-chief", "пресс-служба", "пресс-центр", "отдел", "управление",
-    "press", "public", "investor", "analyst", "for", "contact", "contacts", "для", "additional",
+    "press", "public", "information", "this", "audio", "investor", "analyst", "for", "contact",
+    "contacts", "для", "additional",
     "reporting", "writing", "written", "editing", "edited", "compiled", "translated",
     "translation", "graphics",
     "",
@@ -227,6 +236,8 @@ def _is_furniture(line: str) -> bool:
     if len(line) <= _IMPRINT_CHARS and _IMPRINT.search(line) is not None:
         return True
     if names_an_office(line) or opens_contacts(line):
+        return True
+    if _TRANSCRIPT_NOTE.match(line) is not None:
         return True
     return _CREDITS.fullmatch(line) is not None and not byline_authors(line)
 

@@ -110,3 +110,14 @@ def test_a_central_banks_release_page(page_fixture) -> None:
 )
 def test_a_breadcrumb_is_the_sites(line: str) -> None:
     assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Information and Press Department of the MFA of the Republic of Tajikistan",
+        "This transcript has been edited for clarity. Audio is available at alatoo.fm/en/news",
+    ],
+)
+def test_a_ministrys_signature_and_a_transcripts_note(line: str) -> None:
+    assert is_chrome_line(line)
