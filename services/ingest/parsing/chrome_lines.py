@@ -90,7 +90,6 @@ _PROMPT = re.compile(
     rf"\s+(?:on|in|via|at)\s+(?:our|(?:\S+\s+){{0,3}}?\S+['’]s)\s+{_NETWORKS}(?:\s+{_CHANNEL})?"
     rf"|(?:читайте\s+нас|следите\s+за\s+(?:нами|нашими\s+новостями|новостями\s+\S+))"
     rf"(?:\s+(?:в|на)\s+{_NETWORKS})?"
-
     rf"|присоединяйтесь\s+к\s+(?:нам|нашему|нашей)(?:\s+\S+){{0,2}}?\s+(?:в|на)\s+{_NETWORKS}"
     rf"|присоединяйтесь\s+к\s+(?:нашему|нашей)\s+{_CHANNEL}"
     rf"){_TAIL}",
@@ -334,13 +333,23 @@ def is_rights_notice(text: str) -> bool:
     return _RIGHTS.search(text) is not None and _rights_line(text)
 
 
+_NAME_CHARS = 40
+
+
 def _rights_line(text: str) -> bool:
     """Whether ``text``, which speaks of rights, is a notice of them: it bears the
     sign, or is too short to be a sentence about them."""
+    found = _RIGHTS.search(text)
     return (
         "\u00a9" in text
         or len(text.split()) <= _RIGHTS_WORDS
         or _RIGHTS.match(text) is not None  # "Все права защищены. Любое использование …"
+        # After the outlet's name: "Central Asia Wire. All rights reserved. …"
+        or (
+            found is not None
+            and found.start() <= _NAME_CHARS
+            and text[: found.start()].rstrip()[-1:] == "."
+        )
     )
 
 

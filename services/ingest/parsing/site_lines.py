@@ -122,7 +122,7 @@ _CREDITS = re.compile(
 )
 # Where a wire file or a digest ends: "END OF DAILY FILE", "-30-", "КОНЕЦ ВЫПУСКА".
 _END_MARK = re.compile(
-    r"END|-30-|END\s+OF\s+(?:THE\s+)?(?:DAILY\s+|WEEKLY\s+)?(?:FILE|FEED|TRANSMISSION|DIGEST"
+    r"END|-30-|END\s+OF\s+(?:THE\s+)?(?:DAILY\s+|WEEKLY\s+|EVENING\s+)?(?:FILE|FEED|TRANSMISSION|DIGEST|ROUNDUP"
     r"|NEWSLETTER|ISSUE|REPORT|BULLETIN)|КОНЕЦ\s+(?:ВЫПУСКА|ЛЕНТЫ|ДАЙДЖЕСТА|СООБЩЕНИЯ)"
 )
 # A newsletter's words to its readers: its greeting, its sign-off, its links.

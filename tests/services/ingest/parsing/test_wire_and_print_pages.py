@@ -186,3 +186,14 @@ def test_a_wire_feed_signed_with_name_and_town(page_fixture) -> None:
     texts = [p for a in page.articles for p in a.paragraphs]
     assert not any(p.startswith("Материалы ленты предназначены") for p in texts)
     assert len(page.articles) == 4
+
+
+@pytest.mark.parametrize(
+    "line", ["END OF ROUNDUP", "Central Asia Wire. All rights reserved. For subscriber use only."]
+)
+def test_a_roundups_end_and_its_rights_after_the_outlets_name(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+def test_rights_in_a_sentence_stay() -> None:
+    assert not is_chrome_line("The court ruled that all rights reserved for the founders were void.")
