@@ -282,6 +282,8 @@ _POSTS = frozenset((
     "staff", "writer", "writers", "reporter", "reporters", "correspondent", "correspondents",
     "special", "senior", "chief", "contributor", "contributing", "editor", "columnist",
     "analyst", "our", "foreign", "political", "business", "economics", "desk", "news",
+    "field", "coordinator", "executive", "director", "manager", "officer", "programme",
+    "program", "project", "communications", "specialist", "assistant",
     "корреспондент", "собкор", "обозреватель", "редактор", "собственный", "наш",
     # The newsroom as a whole: "Автор: Редакция", "By Editorial team", "Admin".
     "редакция", "редакции", "сайта", "editorial", "team", "newsroom", "admin",

@@ -52,7 +52,7 @@ _CHROME_START = re.compile(
     # "Read the full story on our website", "Read more: site.uz/…", "More »",
     # "Подробнее →": a link to the story's own page.
     r"|read\s+(?:the\s+)?full\s+(?:story|article|text|report)\b.{0,60}$"
-    r"|(?:read\s+more|full\s+story|подробнее|читать\s+полностью)\s*:\s*\S+\s*$"
+    r"|(?:read\s+more|full\s+story|подробнее|читать\s+полностью)(?:\s+\S+){0,3}?\s*:\s*\S+\s*$"
     r"|(?:(?:read\s+)?more|подробнее|читать\s+(?:далее|полностью|дальше))\s*[»›→]+\s*$"
     # A story's reading time and view count: "3 min read", "Время чтения: 2 мин",
     # "1 245 views", "1 245 просмотров".

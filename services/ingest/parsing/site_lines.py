@@ -27,6 +27,7 @@ _BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
 
 
 _HASHTAGS = re.compile(r"(?:#[^\W\d_][\w\-]*\s*){1,12}")
+_COUNTER = re.compile(r"\d{1,2}\s?/\s?\d{1,2}")
 _VIEWS = re.compile(r"\d{1,3}(?:[.,]\d)?\s?[KkMmКкМм]")
 # A site's address among a footer's parts: "www.ubherald.example".
 _ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+/?")
@@ -134,6 +135,8 @@ _LETTER = re.compile(
     r"|see\s+you\s+(?:tomorrow|next\s+week)|forward\s+this\s+(?:e-?mail|newsletter)"
     r"|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this\s+(?:e-?mail|newsletter|message)"
     r"|вы\s+получ(?:или|аете)\s+(?:это\s+)?(?:письмо|рассылку)"
+    r"|отправлено\s+из\s+приложения|sent\s+from\s+(?:my|the)\s|скачать\s+приложение"
+    r"|download\s+(?:the|our)\s+app"
     r"|not\s+(?:yet\s+)?subscribed(?:\s+yet)?\s*\?|(?:unsubscribe|отписаться|отказаться\s+от\s+рассылки)"
     r"|view\s+(?:this\s+e-?mail\s+)?in\s+(?:your\s+)?browser|открыть\s+в\s+браузере)"
     r"(?:\b|(?<=[?.,!])).{0,160}",
@@ -211,6 +214,7 @@ _FURNITURE_FIRST_WORDS = frozenset((
     "bosh", "башкы", "газета", "подписной", "тираж", "учредитель", "главный", "subscription",
     "circulation", "editor-in-chief", "пресс-служба", "пресс-центр", "отдел", "управление",
     "press", "public", "information", "this", "audio", "investor", "analyst", "for", "contact",
+    "отправлено", "sent", "скачать", "download",
     "contacts", "для", "additional",
     "reporting", "writing", "written", "editing", "edited", "compiled", "translated",
     "translation", "graphics",
@@ -263,8 +267,8 @@ def is_site_line(line: str) -> bool:
         return True
     if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
         return True  # "#Kabul #Environment": a post's tags
-    if line[0].isdigit() and _VIEWS.fullmatch(line) is not None:
-        return True  # "4.1K" (after its 👁): a post's views
+    if line[0].isdigit() and (_VIEWS.fullmatch(line) or _COUNTER.fullmatch(line)):
+        return True  # "4.1K" (after its 👁): a post's views; "1/3", a card's place
     if line in ("--", "-- ", "—"):
         return True  # an e-mail's signature separator
     return line[-1:] == ")" and _VIDEO_PROMO.fullmatch(line) is not None

@@ -221,6 +221,38 @@ def rate_block(label: str, rows: list[str], n: int) -> tuple[str, int] | None:
     return (f"{label} {' | '.join(items)}", end) if len(items) >= 2 else None
 
 
+# Rates by their currencies' signs, each with the sign of the currency it is
+# quoted in ("Курсы валют: $ 512,30 ₸ · € 556,10 ₸ · ₽ 5,84 ₸").
+_SIGN_CODES = {"$": "USD", "€": "EUR", "₽": "RUB", "£": "GBP", "₸": "KZT"}
+_SIGN_GATE = re.compile(r"[$€₽£]\s?\d")
+_SIGN_RATE = (
+    rf"(?P<sign>[$€₽£])\s?(?P<rate>{_UNIT_RATE})\s?(?P<unit>[₸₽$€])(?:\s+(?P<move>{_MOVE}))?"
+)
+_SIGN_RATE_RE = re.compile(_SIGN_RATE)
+_SIGN_RATES_RE = re.compile(
+    r"(?P<label>[^\W\d_][^:]{0,40}:\s*)?"
+    + re.sub(r"\?P<\w+>", "?:", rf"(?:{_BULLET}?\s*{_SIGN_RATE}\s*)+")
+)
+
+
+def read_sign_rates(line: str) -> list[Quote] | None:
+    """The quotes of a line of rates by their signs, each followed by the sign
+    of the one currency they are quoted in; else ``None``."""
+    whole = _SIGN_RATES_RE.fullmatch(line) if len(line) <= _MAX_MIXED_LINE else None
+    if whole is None:
+        return None
+    items = list(_SIGN_RATE_RE.finditer(line, whole.end("label") if whole["label"] else 0))
+    units = {m["unit"] for m in items}
+    if len(items) < 2 or len(units) != 1:
+        return None
+    quote = _SIGN_CODES[units.pop()]
+    if any(_SIGN_CODES[m["sign"]] == quote for m in items):
+        return None
+    return [
+        Quote(_SIGN_CODES[m["sign"]], quote, _rate_value(m["rate"]), m["move"] or "") for m in items
+    ]
+
+
 def read_code_rates(line: str) -> list[Quote] | None:
     """The quotes of a line of rates by their codes whose currency it names
     (see ``_UNITS``), else ``None``."""
@@ -304,14 +336,17 @@ class TickerLines:
         # No ticker line (see ``is_ticker_line``) but, short, rates by their codes:
         # other lines are not hashed nor kept, as the page's long paragraphs would be.
         codes = "/" not in line and "=" not in line
-        if codes and (len(line) > _MAX_CODES_LINE or _CODE_GATE.search(line) is None):
+        if codes and (
+            len(line) > _MAX_CODES_LINE
+            or (_CODE_GATE.search(line) is None and _SIGN_GATE.search(line) is None)
+        ):
             return None
         try:
             return self._seen[line]
         except KeyError:
             pass
         if codes:
-            found = read_code_rates(line)
+            found = read_code_rates(line) or read_sign_rates(line)
         else:
             read = read_ticker_line(line)
             found = None if read is None else read[0]

@@ -9,7 +9,7 @@ import pytest
 
 from services.ingest.parsing import parse_page
 from services.ingest.parsing.chrome_lines import is_chrome_line
-from services.ingest.parsing.ticker import read_ticker_line
+from services.ingest.parsing.ticker import read_sign_rates, read_ticker_line
 
 
 def test_a_portals_news_list(page_fixture) -> None:
@@ -86,3 +86,40 @@ def test_a_labelled_ticker_on_a_page_gives_its_quotes() -> None:
         ("USD/UZS", "12850.40"),
         ("EUR/UZS", "13912.75"),
     ]
+
+
+def test_an_apps_shared_digest(page_fixture) -> None:
+    page = page_fixture("app-share-digest-ru.txt")
+    # "Курсы валют: $ 512,30 ₸ · € 556,10 ₸ · ₽ 5,84 ₸": signs, quoted in tenge.
+    assert [(q.pair, str(q.rate)) for q in page.quotes] == [
+        ("USD/KZT", "512.30"),
+        ("EUR/KZT", "556.10"),
+        ("RUB/KZT", "5.84"),
+    ]
+    assert [a.title for a in page.articles] == [
+        "Метро Алматы продлят до микрорайона Калкаман к 2028 году",
+        "Казахстанские лыжники завоевали золото на этапе Кубка Азии",
+        "Как оформить налоговый вычет на лечение: разбираемся по шагам",
+    ]
+    texts = [p for a in page.articles for p in a.paragraphs]
+    assert not any(p.startswith(("Читать полностью", "Отправлено", "Скачать")) for p in texts)
+    assert "1/3" not in texts
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1/3",
+        "Читать полностью в приложении: https://qazaqdaily.kz/a/58213",
+        "Отправлено из приложения Qazaq Daily для Android",
+        "Sent from my iPhone",
+    ],
+)
+def test_an_apps_own_lines(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+def test_signs_quoted_in_their_own_currency_are_no_pairs() -> None:
+    assert read_sign_rates("$ 512,30 ₸ · € 556,10 ₸") is not None
+    assert read_sign_rates("$ 1,00 $ · € 1,10 $") is None  # the dollar in dollars
+    assert read_sign_rates("$ 512,30 ₸") is None  # one rate alone
