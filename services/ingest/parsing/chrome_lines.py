@@ -234,7 +234,9 @@ def is_chrome_line(line: str) -> bool:
     if label is not None:
         rest = label["rest"]
         return not rest or not rest[0].islower()
-    if _RIGHTS.search(line) is not None:
+    if ("ights" in line or "IGHTS" in line or "рава" in line or "РАВА" in line) and (
+        _RIGHTS.search(line) is not None
+    ):
         return _rights_line(line)
     return _credited_caption(line)
 

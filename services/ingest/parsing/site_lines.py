@@ -69,6 +69,8 @@ _TERMS = re.compile(
     r"|[^\s©]+(?:\s[^\s©]+){0,2}\s©\s*(?:19|20)\d\d",
     re.IGNORECASE,
 )
+# What ``_ABOUT`` needs, looked for first: its pattern tries each word of a line.
+_ABOUT_WORDS = re.compile(r"ndependent|on-?profit|езависим", re.IGNORECASE)
 _ABOUT = re.compile(
     r"[\w.\-«»]+(?:\s[\w.\-«»]+){0,3}\s(?:is|—|-)\s(?:an?\s)?"
     r"(?:independent|non-profit|nonprofit|независимое)\b.{0,80}?"
@@ -255,7 +257,7 @@ def is_site_line(line: str) -> bool:
         return True  # "More news", "Ещё новости", "Most read"
     if words <= SITE_LINE_WORDS and "\u00a9" in line and _YEAR_SIGN.search(line) is not None:
         return True  # "Eurasianet © 2026"
-    if _PITCH.search(line) is not None:
+    if ("ubscri" in line or "UBSCRI" in line) and _PITCH.search(line) is not None:
         return True  # "Enjoying this article? Click here to subscribe …"
     if is_bar_menu(line):
         return True  # "About us | Advertising | Contacts"
@@ -263,7 +265,7 @@ def is_site_line(line: str) -> bool:
         return True
     if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
         return True
-    if _ABOUT.fullmatch(line) is not None:
+    if _ABOUT_WORDS.search(line) is not None and _ABOUT.fullmatch(line) is not None:
         return True
     if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
         return True  # "#Kabul #Environment": a post's tags

@@ -216,7 +216,7 @@ class StoryCutter:
         if not sentence_shaped(text) and not (dated and labelled(text)):
             # A headline of one word ("Navruz", "Бюджет-2025") only over its
             # stamp, byline or dateline: alone it is a label or a kicker.
-            single = _ONE_WORD.fullmatch(text) is not None
+            single = " " not in text and _ONE_WORD.fullmatch(text) is not None
             if not single:
                 return False
         if self._open and self._body_lines == 0:
