@@ -70,7 +70,7 @@ _TERMS = re.compile(
     re.IGNORECASE,
 )
 # What ``_ABOUT`` needs, looked for first: its pattern tries each word of a line.
-_ABOUT_WORDS = re.compile(r"ndependent|on-?profit|езависим", re.IGNORECASE)
+_ABOUT_WORDS = ("ndependent", "NDEPENDENT", "profit", "PROFIT", "езависим", "ЕЗАВИСИМ")
 _ABOUT = re.compile(
     r"[\w.\-«»]+(?:\s[\w.\-«»]+){0,3}\s(?:is|—|-)\s(?:an?\s)?"
     r"(?:independent|non-profit|nonprofit|независимое)\b.{0,80}?"
@@ -265,7 +265,7 @@ def is_site_line(line: str) -> bool:
         return True
     if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
         return True
-    if _ABOUT_WORDS.search(line) is not None and _ABOUT.fullmatch(line) is not None:
+    if any(word in line for word in _ABOUT_WORDS) and _ABOUT.fullmatch(line) is not None:
         return True
     if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
         return True  # "#Kabul #Environment": a post's tags
