@@ -193,9 +193,10 @@ _CODE_RATES_RE = re.compile(
     r"(?P<label>[^\W\d_][^:]{0,40}:\s*)?"
     + re.sub(r"\?P<\w+>", "?:", rf"(?:{_BULLET}?\s*{_CODE_RATE}\s*)+")
 )
-# A line that may list rates by their codes: a code, a space and a figure, in
-# a short line (a paragraph naming a sum, "USD 100 million", is long).
-_CODE_GATE = re.compile(r"[A-Z]{3}(?:\s[\u2013\u2014-])?\s\d")
+# A line that may list rates by their codes: a known currency's code (its
+# letters narrow the search where any three capitals would not), a space and a
+# figure, in a short line (a paragraph naming a sum, "USD 100 million", is long).
+_CODE_GATE = re.compile(rf"(?:{_CURRENCIES})(?:\s[\u2013\u2014-])?\s\d")
 _MAX_CODES_LINE = 200
 
 
