@@ -11,10 +11,7 @@ from services.ingest.parsing.chat_export import chat_rows
 from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.text_records import FEED_FIELDS, records_page
 from services.ingest.parsing.text_stories import BEFORE_HEADLINES
-
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+from tests.support.left_out import left_out_kinds
 
 
 def test_a_feed_printed_as_records_gives_each_item_as_a_story(page_fixture) -> None:
@@ -36,7 +33,7 @@ def test_a_feed_printed_as_records_gives_each_item_as_a_story(page_fixture) -> N
     assert third.authors == ("Elnur Baghirov",)
     # The feed's build date is the page's; its fields and frames are said left out.
     assert page.page_date == date(2026, 3, 11)
-    assert set(_kinds(page)) == {FEED_FIELDS}
+    assert set(left_out_kinds(page)) == {FEED_FIELDS}
 
 
 def test_a_russian_feed_dump_in_item_brackets(page_fixture) -> None:
@@ -84,7 +81,7 @@ def test_a_channel_export_dates_each_post_by_its_header(page_fixture) -> None:
         datetime(2026, 3, 12, 15, 2, tzinfo=UTC),
     ]
     assert page.articles[2].authors == ("Динара Сапарова",)
-    assert _kinds(page) == {CHROME_LINES: 3, BEFORE_HEADLINES: 3}
+    assert left_out_kinds(page) == {CHROME_LINES: 3, BEFORE_HEADLINES: 3}
 
 
 def test_an_english_channel_export_leaves_its_prompts_out(page_fixture) -> None:

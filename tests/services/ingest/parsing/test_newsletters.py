@@ -9,10 +9,7 @@ import pytest
 
 from services.ingest.parsing.chrome_lines import is_chrome_line
 from services.ingest.parsing.text_stories import SECTION_LABELS
-
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+from tests.support.left_out import left_out_kinds
 
 
 def test_a_newsletter_under_country_kickers(page_fixture) -> None:
@@ -26,7 +23,7 @@ def test_a_newsletter_under_country_kickers(page_fixture) -> None:
     ]
     assert [len(a.paragraphs) for a in page.articles] == [2, 1, 2]
     assert page.page_date == date(2026, 3, 5)
-    assert _kinds(page)[SECTION_LABELS] == 2  # UZBEKISTAN, TAJIKISTAN
+    assert left_out_kinds(page)[SECTION_LABELS] == 2  # UZBEKISTAN, TAJIKISTAN
 
 
 def test_a_russian_evening_digest(page_fixture) -> None:

@@ -6,10 +6,7 @@ import pytest
 
 from services.ingest.parsing import parse_page
 from services.ingest.parsing.chrome_lines import KIND, is_chrome_line
-
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+from tests.support.left_out import left_out_kinds
 
 
 def test_follow_the_author_is_left_out(page_fixture) -> None:
@@ -19,7 +16,7 @@ def test_follow_the_author_is_left_out(page_fixture) -> None:
     assert len(first.paragraphs) == 3
     assert not any("Follow" in p for p in first.paragraphs)
     assert second.authors == ("Ilhom Abdullayev",)
-    assert _kinds(page) == {KIND: 1}
+    assert left_out_kinds(page) == {KIND: 1}
 
 
 def test_a_telegram_prompt_between_stories_ends_the_story_above(page_fixture) -> None:
@@ -31,7 +28,7 @@ def test_a_telegram_prompt_between_stories_ends_the_story_above(page_fixture) ->
     first, second = page.articles
     assert len(first.paragraphs) == 3
     assert len(second.paragraphs) == 2
-    assert _kinds(page)[KIND] == 2  # the photo credit and the prompt
+    assert left_out_kinds(page)[KIND] == 2  # the photo credit and the prompt
 
 
 def test_a_russian_prompt_is_left_out() -> None:
@@ -45,7 +42,7 @@ def test_a_russian_prompt_is_left_out() -> None:
         "text/plain",
     )
     assert [len(a.paragraphs) for a in page.articles] == [1, 1]
-    assert _kinds(page) == {KIND: 2}
+    assert left_out_kinds(page) == {KIND: 2}
 
 
 @pytest.mark.parametrize(
@@ -116,7 +113,7 @@ def test_a_headline_shaped_like_a_prompt_starts_its_story() -> None:
     assert money.paragraphs[0].startswith("Channels in the region")
     # Named by the outlet's name alone and over prose: the cutter's headline.
     assert kun.title == "Follow Kun.uz on Telegram"
-    assert KIND not in _kinds(page)
+    assert KIND not in left_out_kinds(page)
 
 
 def test_a_prompt_in_a_story_is_left_out_and_the_story_goes_on() -> None:
@@ -129,4 +126,4 @@ def test_a_prompt_in_a_story_is_left_out_and_the_story_goes_on() -> None:
     )
     (metro,) = page.articles
     assert len(metro.paragraphs) == 2
-    assert _kinds(page) == {KIND: 1}
+    assert left_out_kinds(page) == {KIND: 1}

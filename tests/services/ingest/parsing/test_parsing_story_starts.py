@@ -10,14 +10,12 @@ import pytest
 from services.ingest.parsing import parse_page
 from services.ingest.parsing.bylines import opens_with_dateline
 from services.ingest.parsing.text import BEFORE_HEADLINES, UNDATED
+from tests.support.left_out import left_out_kinds
 
 
 def _parse(text: str):
     return parse_page(text.encode(), "text/plain")
 
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
 
 
 def test_an_agency_page_dated_time_first_under_each_headline(page_fixture) -> None:
@@ -32,7 +30,7 @@ def test_an_agency_page_dated_time_first_under_each_headline(page_fixture) -> No
     assert second.published == datetime(2026, 12, 4, 9, 40, tzinfo=UTC)
     assert second.authors == ("Arailym Temirgaliyeva",)
     assert len(second.paragraphs) == 2
-    assert _kinds(page) == {BEFORE_HEADLINES: 1}  # the agency's name
+    assert left_out_kinds(page) == {BEFORE_HEADLINES: 1}  # the agency's name
 
 
 def test_a_date_line_under_a_headline_starts_its_story_on_the_same_subject(
@@ -54,7 +52,7 @@ def test_a_date_line_under_a_headline_starts_its_story_on_the_same_subject(
     ]
     assert all(a.paragraphs[0].startswith("ASTANA (Kazinform) - ") for a in page.articles)
     # The last story's date line under its text dates none: said so, not lost.
-    assert _kinds(page) == {BEFORE_HEADLINES: 2, UNDATED: 1}
+    assert left_out_kinds(page) == {BEFORE_HEADLINES: 2, UNDATED: 1}
 
 
 def test_a_date_line_between_stories_is_left_out_and_said_so() -> None:
@@ -67,7 +65,7 @@ def test_a_date_line_between_stories_is_left_out_and_said_so() -> None:
         "Air Manas ordered three narrow-body jets for delivery in 2028.\n"
     )
     assert len(page.articles) == 2
-    assert _kinds(page) == {UNDATED: 1}
+    assert left_out_kinds(page) == {UNDATED: 1}
 
 
 @pytest.mark.parametrize(

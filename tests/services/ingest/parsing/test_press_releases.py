@@ -9,10 +9,7 @@ import pytest
 from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.chrome_lines import is_chrome_line, opens_links
 from services.ingest.parsing.section_labels import notes_the_issuer
-
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+from tests.support.left_out import left_out_kinds
 
 
 def test_an_english_release_feed(page_fixture) -> None:
@@ -45,7 +42,7 @@ def test_a_russian_release_feed_parted_by_box_rules(page_fixture) -> None:
     assert page.articles[0].paragraphs[3] == "Для справки:"
     assert not any("─" in p for a in page.articles for p in a.paragraphs)
     # The contacts' label, its two lines, and the banks' press offices' signatures.
-    assert _kinds(page)[CHROME_LINES] == 7
+    assert left_out_kinds(page)[CHROME_LINES] == 7
 
 
 @pytest.mark.parametrize(

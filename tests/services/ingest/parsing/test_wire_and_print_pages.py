@@ -13,10 +13,7 @@ from services.ingest.parsing.chrome_lines import KIND as CHROME_LINES
 from services.ingest.parsing.chrome_lines import is_chrome_line
 from services.ingest.parsing.section_labels import is_label
 from services.ingest.parsing.text_stories import BEFORE_HEADLINES, SECTION_LABELS
-
-
-def _kinds(page) -> dict[str, int]:
-    return {k["kind"]: k["blocks"] for k in page.diagnostics.as_json()["left_out"]["kinds"]}
+from tests.support.left_out import left_out_kinds
 
 
 def test_a_wire_file_leaves_its_credits_and_end_mark_out(page_fixture) -> None:
@@ -34,7 +31,7 @@ def test_a_wire_file_leaves_its_credits_and_end_mark_out(page_fixture) -> None:
     assert [len(a.paragraphs) for a in page.articles] == [3, 2, 3]
     assert page.page_date == date(2026, 3, 3)
     # Two "(Editing by …)", the bureau's credit, "END OF DAILY FILE", the notice.
-    assert _kinds(page)[CHROME_LINES] == 5
+    assert left_out_kinds(page)[CHROME_LINES] == 5
 
 
 def test_hard_wrapped_paragraphs_are_no_headlines(page_fixture) -> None:
@@ -65,7 +62,7 @@ def test_a_print_page_in_columns(page_fixture) -> None:
     assert [len(a.paragraphs) for a in page.articles[:2]] == [3, 2]
     texts = [p for a in page.articles for p in a.paragraphs]
     assert not any(p.startswith(("Continued on", "www.", "IN BRIEF")) for p in texts)
-    kinds = _kinds(page)
+    kinds = left_out_kinds(page)
     assert kinds[SECTION_LABELS] == 1 and kinds[BEFORE_HEADLINES] == 2
 
 
