@@ -20,7 +20,7 @@ _BYLINE = re.compile(
     # A reporter's label: "Reporter: …, Herat", "Correspondent: …, Osh".
     rf"|Reporter|Correspondent|Корреспондент|Репортёр|Репортер"
     # Credit lines of wire copy and magazines: the reporters are the authors.
-    rf"|(?:Written|Reporting|Reported|Story|Words|Additional\s+reporting|Interviewed|Interview)\s+by"
+    rf"|(?:Written|Reporting|Reported|Story|Words|Text|Additional\s+reporting|Interviewed|Interview)\s+by"
     # A blog's or a CMS's credit: "Posted by …", "Published by …".
     rf"|(?:Posted|Published|Filed|Compiled)\s+by"
     # "Материал подготовила …", "Подготовил …".
@@ -273,7 +273,7 @@ def _byline(line: str) -> tuple[re.Match[str], str | None] | None:
     return None
 
 
-_BYLINE_INITIALS = "BbAАТWRSAwIБMМPFCПКР"
+_BYLINE_INITIALS = "BbAАТTWRSAwIБMМPFCПКР"
 # A known agency's desk or service credited beside the people: "RFE/RL's Tajik Service".
 _AGENCY_SERVICE = re.compile(rf"{_KNOWN_AGENCY}(?:['’]s)?\s+\S")
 # What a byline puts after a name in the place of another: the writer's post

@@ -162,9 +162,10 @@ _LABEL = re.compile(
 # "Read more" without its colon is a card's link to its own story, set right
 # over the next card's headline: no label.
 _LINKS_LABEL = re.compile(
-    r"(?=[rmasчспешотнlnf])"
+    r"(?=[rmasчспешотнlnfiвc])"
     r"(?:related(?:\s+(?:stories|articles|news))?|read\s+also|read\s+more\s*:|also\s+read|see\s+also"
     r"|(?:новое|новые\s+темы|последнее)\s+на\s+форуме|(?:latest|new)\s+(?:on|in)\s+the\s+forum"
+    r"|in\s+this\s+issue|в\s+(?:этом\s+)?номере|contents|содержание"
     r"|most\s+(?:read|popular|viewed)|самое\s+(?:читаемое|популярное)|популярное"
     r"|more\s+on\s+this(?:\s+story)?|recommended|читайте\s+(?:также|тоже)|смотрите\s+также"
     r"|по\s+теме|ещ[её]\s+по\s+теме|shuningdek\s+o['‘’ʻ]?qing|шунингдек\s+ўқинг"

@@ -111,7 +111,7 @@ _HEAD_DATE_LINE = re.compile(rf"\s*{_LABEL}(?:{_HEAD})?{_DATE}", re.IGNORECASE)
 # headline may end so too ("Astana Investment Forum - March 3, 2026"): only the
 # page's reading, which sees what stands under the line, tells them apart.
 _NAMED_DATE_LINE = re.compile(
-    rf"\s*{_LABEL}[\w#№][\w.'’#№\-]*(?:\s+(?:[&|›/]|[\w#№][\w.'’#№\-]*)){{0,4}}"
+    rf"\s*{_LABEL}[\w#№][\w.'’#№\-]*(?:\s+(?:[&|›/]|[\w#№(][\w.'’#№()\-]*)){{0,4}}"
     rf"\s+(?:[|\u00b7\u2022\u2013\u2014-]|за|от|for|of)\s+{_DATE}",
     re.IGNORECASE,
 )

@@ -27,6 +27,8 @@ _BAR_MENU = re.compile(r"[^|.!?]{1,30}(?:\s\|\s[^|.!?]{1,30}){2,}")
 
 
 _HASHTAGS = re.compile(r"(?:#[^\W\d_][\w\-]*\s*){1,12}")
+# A line of an issue's contents: its title, dot leaders and its page.
+_CONTENTS_LINE = re.compile(r".{3,120}?\s*(?:\.{4,}|…{2,}|(?:\.\s){3,})\s*\d{1,3}")
 _COUNTER = re.compile(r"\d{1,2}\s?/\s?\d{1,2}")
 _VIEWS = re.compile(r"\d{1,3}(?:[.,]\d)?\s?[KkMmКкМм]")
 # A site's address among a footer's parts: "www.ubherald.example".
@@ -269,6 +271,8 @@ def is_site_line(line: str) -> bool:
         return True
     if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
         return True  # "#Kabul #Environment": a post's tags
+    if line[-1].isdigit() and _CONTENTS_LINE.fullmatch(line) is not None:
+        return True  # "Business: Oyu Tolgoi output ramps up ........ 6": the contents
     if line[0].isdigit() and (_VIEWS.fullmatch(line) or _COUNTER.fullmatch(line)):
         return True  # "4.1K" (after its 👁): a post's views; "1/3", a card's place
     if line in ("--", "-- ", "—"):

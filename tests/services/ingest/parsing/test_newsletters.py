@@ -59,3 +59,25 @@ def test_a_letters_words_to_its_readers(line: str) -> None:
 )
 def test_headlines_opening_like_a_greeting(line: str) -> None:
     assert not is_chrome_line(line)
+
+
+def test_a_magazines_contents_over_its_stories(page_fixture) -> None:
+    page = page_fixture("magazine-contents.txt")
+    # "No. 9 (412) | Friday, 27 February 2026": the issue's date.
+    assert page.page_date == date(2026, 2, 27)
+    assert [a.title for a in page.articles] == [
+        "Herders brace for another dzud as snow blankets the west",
+        "Oyu Tolgoi underground output ramps up",
+        "A new home for the Mongolian Theatre of Puppets",
+    ]
+    assert page.articles[0].authors == ("Bolormaa Tserendorj",)  # "Text by …"
+    texts = [p for a in page.articles for p in a.paragraphs]
+    assert not any("......" in p or p == "IN THIS ISSUE" for p in texts)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["IN THIS ISSUE", "Business: Oyu Tolgoi underground output ramps up ........... 6"],
+)
+def test_an_issues_contents(line: str) -> None:
+    assert is_chrome_line(line)
