@@ -80,7 +80,9 @@ def looks_like_headline(line: str) -> bool:
     if not line or len(line) > MAX_CHARS or has_speaker_tag(line):
         return False
     last = line.rstrip(_CLOSING_QUOTES)[-1:]
-    if last in ".,:" and not (last == "." and _TRAILING_ABBREVIATION.search(line)):
+    # (The abbreviation is looked for in the line's last characters: a search of
+    # the whole line tries every place of it.)
+    if last in ".,:" and not (last == "." and _TRAILING_ABBREVIATION.search(line, len(line) - 24)):
         return False
     words = line.split()
     if len(words) > MAX_WORDS or len(words) < MIN_WORDS:

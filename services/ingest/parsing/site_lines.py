@@ -73,6 +73,8 @@ _TERMS = re.compile(
 )
 # What ``_ABOUT`` needs, looked for first: its pattern tries each word of a line.
 _ABOUT_WORDS = ("ndependent", "NDEPENDENT", "profit", "PROFIT", "езависим", "ЕЗАВИСИМ")
+# The first letters ``_TERMS`` opens with, but for "… © 2025" (told by its sign).
+_TERMS_INITIALS = frozenset("ПпКкИиВвРрRrМмFf")
 _ABOUT = re.compile(
     r"[\w.\-«»]+(?:\s[\w.\-«»]+){0,3}\s(?:is|—|-)\s(?:an?\s)?"
     r"(?:independent|non-profit|nonprofit|независимое)\b.{0,80}?"
@@ -265,13 +267,17 @@ def is_site_line(line: str) -> bool:
         return True  # "About us | Advertising | Contacts"
     if _opens_as_furniture(line) and _is_furniture(line):
         return True
-    if _TERMS.match(line) is not None or _SUPPORT.fullmatch(line) is not None:
+    if (line[:1] in _TERMS_INITIALS or "\u00a9" in line) and _TERMS.match(line) is not None:
+        return True
+    if _SUPPORT.fullmatch(line) is not None:
         return True
     if any(word in line for word in _ABOUT_WORDS) and _ABOUT.fullmatch(line) is not None:
         return True
     if line[0] == "#" and _HASHTAGS.fullmatch(line) is not None:
         return True  # "#Kabul #Environment": a post's tags
-    if line[-1].isdigit() and _CONTENTS_LINE.fullmatch(line) is not None:
+    if line[-1].isdigit() and ("...." in line or "\u2026\u2026" in line or ". . ." in line) and (
+        _CONTENTS_LINE.fullmatch(line) is not None
+    ):
         return True  # "Business: Oyu Tolgoi output ramps up ........ 6": the contents
     if line[0].isdigit() and (_VIEWS.fullmatch(line) or _COUNTER.fullmatch(line)):
         return True  # "4.1K" (after its 👁): a post's views; "1/3", a card's place

@@ -600,3 +600,11 @@ def test_meta_nested_deep_in_a_story_box_is_read_in_linear_time(unit: str) -> No
     page = parse_page(body, "text/html")
     assert time.process_time() - started < 2.0
     assert [a.title for a in page.articles] == ["Kazakhstan to cut export duty on wheat"]
+
+
+def test_a_ticker_beside_another_instrument_heads_no_story() -> None:
+    # Found by the fuzzing above: an <h1> holding a ticker line and a word that
+    # reads as another instrument ("A00") was the story's headline.
+    page = parse_page(b"<H1>\n\xe2\x80\xa2 KGS/USD = 0.01144 0%\n<P>\nA00", "text/html")
+    check_page(page)
+    assert [q.pair for q in page.quotes] == ["KGS/USD"]
