@@ -11,7 +11,7 @@ from .clean import squash_space
 from .dates import MAX_DATE_LINE, is_date_line
 from .model import ParsedArticle
 from .tags import countries_by_article, merge_tags
-from .ticker import is_ticker_line, parse_ticker_line
+from .ticker import parse_ticker_line
 
 
 def is_page_furniture(text: str) -> bool:
@@ -19,8 +19,8 @@ def is_page_furniture(text: str) -> bool:
     nor does a date line with a story's counts after it ("04.12.2026 16:20 5 614
     12": its views and comments)."""
     # Cheap gates first: this runs for every paragraph of every page.
-    if "/" in text and (is_ticker_line(text) or parse_ticker_line(text) is not None):
-        return True  # (the second: pairs beside another instrument, "Brent 71.84")
+    if "/" in text and parse_ticker_line(text) is not None:
+        return True  # pairs alone, or beside another instrument ("Brent 71.84")
     if len(text) <= MAX_DATE_LINE and is_date_line(text):
         return True
     if len(text) > _MAX_COUNTED_STAMP or not text[-1:].isdigit():

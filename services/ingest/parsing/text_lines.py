@@ -71,6 +71,13 @@ def is_meta(line: Line) -> bool:
     return line.authors is not None or line.dateline
 
 
+def past_meta(lines: Sequence[Line], k: int) -> int:
+    """The place of the first line from ``k`` on that is no byline or dateline."""
+    while k < len(lines) and is_meta(lines[k]):
+        k += 1
+    return k
+
+
 def title_case_flags(lines: list[Line], under: set[int], continues: Sequence[bool]) -> list[bool]:
     """Title Case headlines: what the page's own style says, checked against
     neighbours; ``under``: the lines a date line stands right above;
@@ -82,9 +89,7 @@ def title_case_flags(lines: list[Line], under: set[int], continues: Sequence[boo
     flags = []
     for i, line in enumerate(lines):
         # What follows the headline, past its byline and dateline.
-        j = i + 1
-        while j < len(lines) and is_meta(lines[j]):
-            j += 1
+        j = past_meta(lines, i + 1)
         flags.append(
             shaped[i]
             # A headline introduces prose; a headline-shaped line followed by
@@ -152,9 +157,7 @@ def signs(lines: list[Line], i: int, continues: Sequence[bool] = ()) -> bool:
     if j == len(lines):
         return True
     # A headline: no finished sentence, with running text under it (past its byline).
-    after, k = lines[j].text, j + 1
-    while k < len(lines) and is_meta(lines[k]):
-        k += 1
+    after, k = lines[j].text, past_meta(lines, j + 1)
     return not ends_sentence(after) and k < len(lines) and looks_like_prose(lines[k].text)
 
 
